@@ -1,0 +1,284 @@
+import type { PublicKey } from "../identity/keys";
+import { checkSignature, type Signed } from "../identity/signed";
+import { tally, type Ballot } from "../proposals/tally";
+import type { SignedProposal, SignedVote } from "../proposals/proposal";
+import { fail, ok, type Result } from "../result";
+import type { SignedMembershipEvent } from "./events";
+import { communeIdOf, type CommuneId, type Genesis } from "./genesis";
+import { proposalProblem } from "./proposal-validity";
+import { applyRuleChange, rulesProblem } from "./rules";
+import {
+  rulesAt,
+  statusAt,
+  type CommuneState,
+  type Member,
+  type MemberStatus,
+  type Problem,
+  type ProposalState,
+  type RulesVersion,
+} from "./state";
+
+export interface CommuneRecords {
+  genesis: Signed<Genesis>;
+  events: readonly SignedMembershipEvent[];
+  proposals: readonly SignedProposal[];
+  votes: readonly SignedVote[];
+}
+
+interface Pending {
+  proposal: SignedProposal;
+  electorate: PublicKey[];
+  ballots: SignedVote[];
+}
+
+const bySignedOrder = (a: { at: number; by: string; sig: string }, b: { at: number; by: string; sig: string }) =>
+  a.at - b.at || compare(a.by, b.by) || compare(a.sig, b.sig);
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+/**
+ * Replays a commune's signed history in time order and says what it means:
+ * membership over time, rules over time, each proposal's tally, and every
+ * record that counts for nothing with the reason.
+ *
+ * Membership and proposals depend on each other (only members vote; passed
+ * proposals admit and remove members), so the replay walks time forward:
+ * at each step it takes whichever comes first, the next signed event or the
+ * next proposal decision. A decision can only be computed once nothing that
+ * could change a voter's standing happens before it, which the "earliest
+ * decision first" order guarantees.
+ */
+export function communeState(records: CommuneRecords, now: number, expectedId?: CommuneId): Result<CommuneState> {
+  const { genesis } = records;
+  if (checkSignature("genesis", genesis)) return fail("The commune's founding record is not validly signed by its founder.");
+  const foundingProblem = rulesProblem(genesis.rules);
+  if (foundingProblem) return fail(`The commune's founding rules are invalid: ${foundingProblem}.`);
+  const id = communeIdOf(genesis);
+  if (expectedId !== undefined && id !== expectedId) {
+    return fail("This document is not the commune the invite or link names: its founding record does not match.");
+  }
+
+  const members = new Map<PublicKey, Member>();
+  const rules: RulesVersion[] = [{ from: genesis.at, rules: genesis.rules }];
+  const problems: Problem[] = [];
+  const proposals: Record<string, ProposalState> = {};
+  const state: CommuneState = { id, name: genesis.name, founder: genesis.by, now, members: {}, rules, proposals, problems };
+
+  const setStatus = (key: PublicKey, name: string | undefined, at: number, status: MemberStatus, why: string) => {
+    let member = members.get(key);
+    if (!member) {
+      member = { key, name: name ?? key.slice(0, 8), history: [] };
+      members.set(key, member);
+      state.members[key] = member;
+    } else if (name) {
+      member.name = name;
+    }
+    member.history.push({ at, status, why });
+  };
+  const nameOf = (key: PublicKey) => members.get(key)?.name ?? key.slice(0, 8);
+  const problem = (subject: Problem["subject"], record: { by?: PublicKey; sig: string }, id: string, reason: string) =>
+    problems.push({ subject, id, by: record.by, reason });
+
+  setStatus(genesis.by, genesis.founderName, genesis.at, "active", "founded the commune");
+
+  const events = genuine("membership", records.events, id, problems, (event) => event.sig).sort(bySignedOrder);
+  const proposalList = uniqueProposals(genuine("proposal", records.proposals, id, problems, (p) => p.id), problems);
+  const votes = genuine("vote", records.votes, id, problems, (vote) => vote.sig);
+  const votesByProposal = new Map<string, SignedVote[]>();
+  for (const vote of votes) {
+    if (!proposalList.some((p) => p.id === vote.proposal)) {
+      problem("vote", vote, vote.sig, "votes on a proposal that does not exist");
+      continue;
+    }
+    const list = votesByProposal.get(vote.proposal) ?? [];
+    list.push(vote);
+    votesByProposal.set(vote.proposal, list);
+  }
+
+  const usedInvites = new Set<string>();
+  const pending = new Map<string, Pending>();
+
+  const applyEvent = (event: SignedMembershipEvent) => {
+    const status = statusAt(state, event.by, event.at);
+    switch (event.type) {
+      case "join": {
+        const grant = event.invite;
+        const refuse = (reason: string) => problem("membership", event, event.sig, `${event.name} could not join: ${reason}`);
+        if (checkSignature("invite", grant)) return refuse("the invite is not validly signed");
+        if (grant.commune !== id) return refuse("the invite is for another commune");
+        if (statusAt(state, grant.by, grant.at) !== "active") return refuse("whoever signed the invite was not an active member then");
+        if (event.at < grant.at) return refuse("the join is dated before the invite was made");
+        if (event.at > grant.expiresAt) return refuse(`the invite expired on ${day(grant.expiresAt)}`);
+        if (usedInvites.has(grant.id)) return refuse("the invite was already used");
+        if (status === "active" || status === "applicant") return refuse("they are already a member");
+        if (status === "removed") return refuse("they were removed; only an admit proposal can bring them back");
+        usedInvites.add(grant.id);
+        const direct = rulesAt(state, event.at).admission === "direct";
+        setStatus(
+          event.by,
+          event.name,
+          event.at,
+          direct ? "active" : "applicant",
+          direct ? `joined with an invite from ${nameOf(grant.by)}` : `asked to join with an invite from ${nameOf(grant.by)}`,
+        );
+        return;
+      }
+      case "admit": {
+        const refuse = (reason: string) => problem("membership", event, event.sig, `${nameOf(event.by)} could not admit ${event.name}: ${reason}`);
+        if (status !== "active") return refuse("they were not an active member then");
+        if (rulesAt(state, event.at).admission !== "direct") return refuse("the rules require an admit proposal");
+        const target = statusAt(state, event.member, event.at);
+        if (target === "active") return refuse("they are already a member");
+        if (target === "removed") return refuse("they were removed; only an admit proposal can bring them back");
+        setStatus(event.member, event.name, event.at, "active", `admitted by ${nameOf(event.by)}`);
+        return;
+      }
+      case "leave": {
+        if (status !== "active" && status !== "applicant") {
+          problem("membership", event, event.sig, `${nameOf(event.by)} could not leave: they were not a member then`);
+          return;
+        }
+        setStatus(event.by, undefined, event.at, "left", "left the commune");
+        return;
+      }
+    }
+  };
+
+  const openProposal = (proposal: SignedProposal) => {
+    if (statusAt(state, proposal.by, proposal.at) !== "active") {
+      problem("proposal", proposal, proposal.id, `${nameOf(proposal.by)} was not an active member on ${day(proposal.at)}`);
+      return;
+    }
+    const invalid = proposalProblem(proposal, state);
+    if (invalid) {
+      problem("proposal", proposal, proposal.id, invalid);
+      return;
+    }
+    const electorate = [...members.values()]
+      .filter((member) => statusAt(state, member.key, proposal.at) === "active")
+      .map((member) => member.key)
+      .sort(compare);
+    pending.set(proposal.id, { proposal, electorate, ballots: votesByProposal.get(proposal.id) ?? [] });
+  };
+
+  const ballotsOf = ({ proposal, electorate, ballots }: Pending): Ballot[] => {
+    const voters = new Set(electorate);
+    return ballots
+      .filter((vote) => voters.has(vote.by) && statusAt(state, vote.by, vote.at) === "active" && vote.at >= proposal.at)
+      .map((vote) => ({ voter: vote.by, at: vote.at, choice: vote.choice, sig: vote.sig }));
+  };
+
+  const decide = (entry: Pending, at: number) => {
+    const { proposal, electorate } = entry;
+    pending.delete(proposal.id);
+    const ballots = ballotsOf(entry);
+    const result = tally(proposal, ballots, electorate, rulesAt(state, proposal.at), now);
+    proposals[proposal.id] = { proposal, electorate, tally: result };
+    reportUncountedVotes(entry, ballots, result.decidesAt);
+    if (result.outcome !== "passed") return;
+    const why = `by proposal "${proposal.title}"`;
+    switch (proposal.kind) {
+      case "admit":
+        if (statusAt(state, proposal.member, at) !== "active") setStatus(proposal.member, proposal.name, at, "active", `admitted ${why}`);
+        return;
+      case "remove": {
+        const target = statusAt(state, proposal.member, at);
+        if (target === "active" || target === "applicant") setStatus(proposal.member, undefined, at, "removed", `removed ${why}`);
+        return;
+      }
+      case "rule": {
+        const change = applyRuleChange(rulesAt(state, at), proposal.change);
+        if ("problem" in change) problem("proposal", proposal, proposal.id, `passed, but its rule change cannot apply: ${change.problem}`);
+        else rules.push({ from: at, rules: change.rules, proposal: proposal.id });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  const reportUncountedVotes = (entry: Pending, counted: Ballot[], decidesAt: number) => {
+    const countedSigs = new Set(counted.map((ballot) => ballot.sig));
+    const voters = new Set(entry.electorate);
+    for (const vote of entry.ballots) {
+      const title = entry.proposal.title;
+      if (!voters.has(vote.by)) problem("vote", vote, vote.sig, `${nameOf(vote.by)} was not a member when "${title}" was proposed`);
+      else if (vote.at < entry.proposal.at) problem("vote", vote, vote.sig, `${nameOf(vote.by)}'s vote is dated before "${title}" was proposed`);
+      else if (!countedSigs.has(vote.sig)) problem("vote", vote, vote.sig, `${nameOf(vote.by)} was not an active member on ${day(vote.at)}`);
+      else if (vote.at > decidesAt) problem("vote", vote, vote.sig, `${nameOf(vote.by)} voted after "${title}" was decided`);
+    }
+  };
+
+  // The replay: signed events and proposal creations in time order, with
+  // decisions interleaved at the moment they fall.
+  type Step = { at: number; run: () => void };
+  const steps: Step[] = [
+    ...events.map((event) => ({ at: event.at, run: () => applyEvent(event) })),
+    ...proposalList.map((proposal) => ({ at: proposal.at, run: () => openProposal(proposal) })),
+  ];
+  steps.sort((a, b) => a.at - b.at);
+  let next = 0;
+  for (;;) {
+    let earliest: { entry: Pending; at: number } | undefined;
+    for (const entry of [...pending.values()].sort((a, b) => compare(a.proposal.id, b.proposal.id))) {
+      const at = decidesAtNow(entry);
+      if (!earliest || at < earliest.at) earliest = { entry, at };
+    }
+    const step = steps[next];
+    if (earliest && earliest.at <= now && (!step || earliest.at <= step.at)) {
+      decide(earliest.entry, earliest.at);
+    } else if (step) {
+      step.run();
+      next++;
+    } else {
+      break;
+    }
+  }
+  for (const entry of pending.values()) {
+    const ballots = ballotsOf(entry);
+    proposals[entry.proposal.id] = {
+      proposal: entry.proposal,
+      electorate: entry.electorate,
+      tally: tally(entry.proposal, ballots, entry.electorate, rulesAt(state, entry.proposal.at), now),
+    };
+  }
+  return ok(state);
+
+  function decidesAtNow(entry: Pending): number {
+    return tally(entry.proposal, ballotsOf(entry), entry.electorate, rulesAt(state, entry.proposal.at), now).decidesAt;
+  }
+}
+
+/** Keeps the records whose signature holds and that belong to this commune; reports the rest. */
+function genuine<T extends { by: PublicKey; sig: string; commune: string }>(
+  purpose: "membership" | "proposal" | "vote",
+  records: readonly T[],
+  id: CommuneId,
+  problems: Problem[],
+  idOf: (record: T) => string,
+): T[] {
+  const subject = purpose === "membership" ? "membership" : purpose;
+  return records.filter((record) => {
+    const signature = checkSignature(purpose, record);
+    const reason = signature === "unsigned" ? "is not signed" : signature ? "was altered after signing or is badly signed" : record.commune !== id ? "belongs to another commune" : undefined;
+    if (reason) problems.push({ subject, id: idOf(record), by: record.by, reason: `This ${purpose === "membership" ? "membership record" : purpose} ${reason}` });
+    return !reason;
+  });
+}
+
+/** Two proposals with one id: the earlier in signed order stands, so every member keeps the same one. */
+function uniqueProposals(proposals: SignedProposal[], problems: Problem[]): SignedProposal[] {
+  const seen = new Set<string>();
+  return [...proposals].sort(bySignedOrder).filter((proposal) => {
+    if (seen.has(proposal.id)) {
+      problems.push({ subject: "proposal", id: proposal.id, by: proposal.by, reason: "reuses the id of an earlier proposal" });
+      return false;
+    }
+    seen.add(proposal.id);
+    return true;
+  });
+}

@@ -1,0 +1,66 @@
+import type { Currency } from "../money/currency";
+
+/**
+ * How a commune decides. Shares are whole percentages so every member
+ * compares them with integer arithmetic and gets the same answer.
+ */
+export interface Rules {
+  /** Share of the electorate that must vote (any choice) for a decision: 0-100. */
+  quorumPercent: number;
+  /** Share of yes among yes + no needed to pass: 1-100. */
+  thresholdPercent: number;
+  /** Consent: a single "block" vote vetoes the proposal. */
+  allowBlock: boolean;
+  /** Largest disbursement (minor units, per currency) a member may record without a passed spend proposal. Missing means 0. */
+  spendLimit: Record<string, number>;
+  /** "direct": a valid invite admits its holder; "proposal": the holder waits for a passed admit proposal. */
+  admission: "direct" | "proposal";
+  /** Currencies can be added by a rule change, never altered or removed: old amounts must keep their meaning. */
+  currencies: Currency[];
+}
+
+/** What a passed "rule" proposal changes. Absent fields stay as they were. */
+export interface RuleChange {
+  quorumPercent?: number;
+  thresholdPercent?: number;
+  allowBlock?: boolean;
+  spendLimit?: Record<string, number>;
+  admission?: "direct" | "proposal";
+  addCurrencies?: Currency[];
+}
+
+const isPercent = (value: number, min: number) => Number.isInteger(value) && value >= min && value <= 100;
+
+/** The first reason these rules cannot govern a commune, or undefined when they can. */
+export function rulesProblem(rules: Rules): string | undefined {
+  if (!isPercent(rules.quorumPercent, 0)) return "Quorum must be a whole percentage from 0 to 100";
+  if (!isPercent(rules.thresholdPercent, 1)) return "Approval threshold must be a whole percentage from 1 to 100";
+  if (rules.currencies.length === 0) return "A commune needs at least one currency";
+  const codes = new Set<string>();
+  for (const currency of rules.currencies) {
+    if (codes.has(currency.code)) return `Currency ${currency.code} is defined twice`;
+    codes.add(currency.code);
+  }
+  for (const [code, limit] of Object.entries(rules.spendLimit)) {
+    if (!codes.has(code)) return `The spend limit names ${code}, which is not one of the commune's currencies`;
+    if (!Number.isSafeInteger(limit) || limit < 0) return `The spend limit for ${code} must be zero or a positive amount`;
+  }
+  return undefined;
+}
+
+/** The rules after a passed rule proposal, or why the change cannot apply to them. */
+export function applyRuleChange(rules: Rules, change: RuleChange): { rules: Rules } | { problem: string } {
+  const addCurrencies = change.addCurrencies ?? [];
+  const clash = addCurrencies.find((added) => rules.currencies.some((existing) => existing.code === added.code));
+  if (clash) return { problem: `Currency ${clash.code} already exists and cannot be redefined` };
+  const next: Rules = {
+    quorumPercent: change.quorumPercent ?? rules.quorumPercent,
+    thresholdPercent: change.thresholdPercent ?? rules.thresholdPercent,
+    allowBlock: change.allowBlock ?? rules.allowBlock,
+    admission: change.admission ?? rules.admission,
+    spendLimit: { ...rules.spendLimit, ...change.spendLimit },
+    currencies: [...rules.currencies, ...addCurrencies],
+  };
+  const problem = rulesProblem(next);
+  return problem ? { problem } : { rules: next };
+}

@@ -1,0 +1,97 @@
+import type { PublicKey } from "../identity/keys";
+import type { Tally } from "../proposals/tally";
+import type { SignedProposal } from "../proposals/proposal";
+import type { Currency } from "../money/currency";
+import type { CommuneId } from "./genesis";
+import type { Rules } from "./rules";
+
+/**
+ * What a commune's documents mean at a moment: who was a member when, which
+ * rules were in force when, how each proposal came out, and what was ignored
+ * and why. Computed by `communeState` from the documents alone, so every
+ * member derives the same state from the same documents.
+ */
+export type MemberStatus = "applicant" | "active" | "left" | "removed";
+
+export interface StatusChange {
+  at: number;
+  status: MemberStatus;
+  /** What caused it, for people: "founded the commune", "admitted by proposal 'Welcome Bo'". */
+  why: string;
+}
+
+export interface Member {
+  key: PublicKey;
+  name: string;
+  /** In time order; the member has no status before the first change. */
+  history: StatusChange[];
+}
+
+export interface RulesVersion {
+  /** In force from this time (inclusive) until the next version. */
+  from: number;
+  rules: Rules;
+  /** The rule proposal that made this version; absent for the founding rules. */
+  proposal?: string;
+}
+
+export interface ProposalState {
+  proposal: SignedProposal;
+  /** Keys of the members active when the proposal was made: they, and only they, vote on it. */
+  electorate: PublicKey[];
+  tally: Tally;
+}
+
+export type ProblemSubject = "genesis" | "membership" | "proposal" | "vote" | "entry" | "item";
+
+/** Something in the documents that counts for nothing, and why, in words a member understands. */
+export interface Problem {
+  subject: ProblemSubject;
+  /** The record's id where it has one (entry id, proposal id, ...), else its signature. */
+  id: string;
+  by: PublicKey | undefined;
+  reason: string;
+}
+
+export interface CommuneState {
+  id: CommuneId;
+  name: string;
+  founder: PublicKey;
+  /** The time the state was computed for: proposals deciding later are still open. */
+  now: number;
+  members: Record<PublicKey, Member>;
+  /** In time order; the first is the founding rules. */
+  rules: RulesVersion[];
+  proposals: Record<string, ProposalState>;
+  problems: Problem[];
+}
+
+export function statusAt(state: CommuneState, key: PublicKey, at: number): MemberStatus | undefined {
+  const history = state.members[key]?.history;
+  if (!history) return undefined;
+  let status: MemberStatus | undefined;
+  for (const change of history) {
+    if (change.at > at) break;
+    status = change.status;
+  }
+  return status;
+}
+
+export const isActiveAt = (state: CommuneState, key: PublicKey, at: number): boolean =>
+  statusAt(state, key, at) === "active";
+
+export function rulesAt(state: CommuneState, at: number): Rules {
+  let current = state.rules[0]!.rules;
+  for (const version of state.rules) {
+    if (version.from > at) break;
+    current = version.rules;
+  }
+  return current;
+}
+
+export function currencyAt(state: CommuneState, code: string, at: number): Currency | undefined {
+  return rulesAt(state, at).currencies.find((currency) => currency.code === code);
+}
+
+export const currentStatus = (state: CommuneState, key: PublicKey): MemberStatus | undefined =>
+  statusAt(state, key, Number.MAX_SAFE_INTEGER);

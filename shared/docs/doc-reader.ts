@@ -1,0 +1,137 @@
+import type { z } from "zod";
+import type { PublicKey } from "../identity/keys";
+import { fail, ok, type Result } from "../result";
+import { fromStored } from "./automerge-form";
+import { isId, publicKey } from "./fields";
+import type { Malformed, RecordList } from "./malformed";
+import { describeValue, parseWith } from "./reasons";
+import { checkVersion, type DocType } from "./version";
+
+/**
+ * Walks one untrusted document (an Automerge doc, or plain data from a file
+ * or the network) for the readers in ./documents. Envelope fields (the
+ * commune, the owner, the lists themselves) must be sound or the document is
+ * unreadable; records inside lists and maps are taken one by one, each
+ * brought out of its stored form and checked on its own, and a malformed one
+ * is collected in `malformed` instead of spoiling the rest.
+ */
+type Source = Readonly<Record<string, unknown>>;
+
+const DAMAGED: Record<DocType, string> = {
+  commune: "This commune's document is damaged",
+  "purse-shard": "This part of the purse is damaged",
+  proposals: "This commune's proposals document is damaged",
+  inventory: "This inventory is damaged",
+};
+
+export class DocReader {
+  readonly malformed: Malformed[] = [];
+  readonly #source: Source;
+  readonly #type: DocType;
+
+  private constructor(source: Source, type: DocType) {
+    this.#source = source;
+    this.#type = type;
+  }
+
+  /** The schema version check, before any other look at the document. */
+  static open(raw: unknown, type: DocType): Result<DocReader> {
+    const version = checkVersion(raw, type);
+    return version.ok ? ok(new DocReader(raw as Source, type)) : fail(version.error);
+  }
+
+  /** A text field of the envelope, e.g. the shard's owner. */
+  field(key: string, schema: z.ZodType<string>): Result<string> {
+    const value = fromStored(this.#own(key));
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return ok(parsed.data);
+    return this.#damaged(`${key} ${value === undefined ? "is missing" : (parsed.error.issues[0]?.message ?? "is malformed")}`);
+  }
+
+  /** A record the envelope cannot do without, e.g. the commune's genesis. */
+  record<T>(key: string, schema: z.ZodType<T>): Result<T> {
+    const value = fromStored(this.#own(key));
+    if (value === undefined) return this.#damaged(`${key} is missing`);
+    const parsed = parseWith(schema, value, key);
+    return parsed.ok ? parsed : this.#damaged(parsed.error);
+  }
+
+  list<T>(list: RecordList, read: (value: unknown) => Result<T>): Result<T[]> {
+    const stored = this.#own(list);
+    if (!Array.isArray(stored)) return this.#damaged(`${list} ${stored === undefined ? "is missing" : `is ${describeValue(stored)}, not a list`}`);
+    const records: T[] = [];
+    for (let index = 0; index < stored.length; index++) {
+      const value = fromStored(stored[index]);
+      const record = read(value);
+      if (record.ok) records.push(record.value);
+      else this.malformed.push({ list, index, ...identify(value), reason: record.error });
+    }
+    return ok(records);
+  }
+
+  /** A map of records by key. `read` checks the key too; only keys it accepts are kept. */
+  map<T>(list: RecordList, read: (key: string, value: unknown) => Result<T>): Result<Record<string, T>> {
+    const map = this.#map(list);
+    if (!map.ok) return map;
+    const records: Record<string, T> = {};
+    for (const key of Object.keys(map.value)) {
+      const value = fromStored(map.value[key]);
+      const record = key === "__proto__" ? fail<T>("is filed under a forbidden key") : read(key, value);
+      if (record.ok) records[key] = record.value;
+      else this.malformed.push({ list, key, ...identify(value), reason: record.error });
+    }
+    return ok(records);
+  }
+
+  /** A map of lists of records by id (votes by proposal, item versions by item). */
+  mapOfLists<T>(list: RecordList, read: (key: string, value: unknown) => Result<T>): Result<Record<string, T[]>> {
+    const map = this.#map(list);
+    if (!map.ok) return map;
+    const lists: Record<string, T[]> = {};
+    for (const key of Object.keys(map.value)) {
+      const stored = map.value[key];
+      if (!isId(key)) {
+        this.malformed.push({ list, key, reason: "are filed under a key that is not an id" });
+        continue;
+      }
+      if (!Array.isArray(stored)) {
+        this.malformed.push({ list, key, reason: `are ${describeValue(stored)}, not a list` });
+        continue;
+      }
+      const records: T[] = [];
+      for (let index = 0; index < stored.length; index++) {
+        const value = fromStored(stored[index]);
+        const record = read(key, value);
+        if (record.ok) records.push(record.value);
+        else this.malformed.push({ list, key, index, ...identify(value), reason: record.error });
+      }
+      lists[key] = records;
+    }
+    return ok(lists);
+  }
+
+  #own(key: string): unknown {
+    return Object.hasOwn(this.#source, key) ? this.#source[key] : undefined;
+  }
+
+  #map(list: RecordList): Result<Source> {
+    const stored = this.#own(list);
+    if (typeof stored === "object" && stored !== null && !Array.isArray(stored)) return ok(stored as Source);
+    return this.#damaged(`${list} ${stored === undefined ? "is missing" : `is ${describeValue(stored)}, not a map`}`);
+  }
+
+  #damaged<T>(problem: string): Result<T> {
+    return fail(`${DAMAGED[this.#type]}: ${problem}.`);
+  }
+}
+
+/** A malformed record's own id and author, for reporting it, when those at least are well-formed. */
+function identify(value: unknown): Pick<Malformed, "id" | "by"> {
+  if (typeof value !== "object" || value === null) return {};
+  const record = value as Record<string, unknown>;
+  const found: Pick<Malformed, "id" | "by"> = {};
+  if (isId(record["id"])) found.id = record["id"];
+  const by = publicKey.safeParse(record["by"]);
+  if (by.success) found.by = by.data as PublicKey;
+  return found;
+}

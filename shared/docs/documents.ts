@@ -1,0 +1,212 @@
+import { z } from "zod";
+import type { SignedMembershipEvent } from "../commune/events";
+import type { CommuneId, Genesis } from "../commune/genesis";
+import type { PublicKey } from "../identity/keys";
+import type { Signed } from "../identity/signed";
+import type { SignedItem } from "../inventory/item";
+import type { SignedProposal, SignedVote } from "../proposals/proposal";
+import type { SignedEntry } from "../purse/entry";
+import { fail, ok, type Result } from "../result";
+import { DocReader } from "./doc-reader";
+import { automergeUrl, communeId, isId, publicKey, year } from "./fields";
+import { parseRelayUrl } from "./link";
+import { shortened, type Malformed } from "./malformed";
+import { parseWith } from "./reasons";
+import { entrySchema, genesisSchema, itemSchema, membershipEventSchema, partnerSchema, proposalSchema, voteSchema } from "./records";
+
+/**
+ * The four kinds of Commune document as the domain sees them, and the
+ * readers that turn an untrusted document (an Automerge doc, or plain data
+ * from a file or the network) into them.
+ *
+ * A reader checks the schema version first, then the envelope (the fields
+ * that make the document what it is: its commune, owner, lists); a broken
+ * envelope makes the document unreadable. Records inside the lists are
+ * checked one by one: a malformed record is left out and reported as
+ * `Malformed` (where it is and why), and the rest of the document reads.
+ * Left out means it counts for nothing: no balance, no vote.
+ *
+ * A record that is well-formed but filed under the wrong key (a vote under
+ * another proposal, an item version under another item) is malformed too:
+ * documents are looked up by these keys. Whether a record belongs to this
+ * commune or to the shard it sits in is a trust question, answered by the
+ * domain rules (communeState, purse, inventory), which report it with a reason.
+ *
+ * Unknown top-level keys are ignored: a newer Commune may add a field an
+ * older one can safely skip; anything it cannot skip raises the schema
+ * number (see ./version).
+ */
+
+export interface Partner {
+  name: string;
+  /** The partner commune's InventoryDoc URL. */
+  inventory: string;
+}
+
+export interface CommuneDoc {
+  schema: 1;
+  type: "commune";
+  genesis: Signed<Genesis>;
+  events: SignedMembershipEvent[];
+  /** ws: or wss: addresses of the relays the commune syncs through. */
+  relays: string[];
+  /** Automerge URLs ("automerge:...") of the commune's other documents. */
+  docs: { proposals: string; inventory: string };
+  /** `shardKey(owner, period)` → the PurseShardDoc URL. */
+  shards: Record<string, string>;
+  /** Partner commune id → its name and inventory URL. */
+  partners: Record<string, Partner>;
+}
+
+/** One member's purse entries for one calendar year (UTC), written only by that member, append-only. */
+export interface PurseShardDoc {
+  schema: 1;
+  type: "purse-shard";
+  commune: CommuneId;
+  owner: PublicKey;
+  /** The year, e.g. "2026". */
+  period: string;
+  entries: SignedEntry[];
+}
+
+export interface ProposalsDoc {
+  schema: 1;
+  type: "proposals";
+  commune: CommuneId;
+  /** Proposal id → proposal. */
+  proposals: Record<string, SignedProposal>;
+  /** Proposal id → votes in the order appended; each member's latest counts. */
+  votes: Record<string, SignedVote[]>;
+}
+
+export interface InventoryDoc {
+  schema: 1;
+  type: "inventory";
+  commune: CommuneId;
+  /** Item id → its versions in the order appended. */
+  items: Record<string, SignedItem[]>;
+}
+
+export const shardKey = (owner: PublicKey, period: string): string => `${owner}/${period}`;
+
+const SHARD_KEY = /^([0-9a-f]{64})\/([0-9]{4})$/;
+
+export interface ReadDoc<D> {
+  doc: D;
+  /** Records left out, in document order within each list. */
+  malformed: Malformed[];
+}
+
+const docLinksSchema = z.looseObject({ proposals: automergeUrl, inventory: automergeUrl });
+
+export function readCommuneDoc(raw: unknown): Result<ReadDoc<CommuneDoc>> {
+  const opened = DocReader.open(raw, "commune");
+  if (!opened.ok) return opened;
+  const reader = opened.value;
+  const genesis = reader.record("genesis", genesisSchema);
+  if (!genesis.ok) return genesis;
+  const docs = reader.record("docs", docLinksSchema);
+  if (!docs.ok) return docs;
+  const events = reader.list("events", (value) => parseWith(membershipEventSchema, value));
+  if (!events.ok) return events;
+  const relays = reader.list("relays", (value) => {
+    const relay = parseRelayUrl(value);
+    if (!relay.ok) return fail(relay.error.replace(/^The relay address /, ""));
+    return ok(value as string);
+  });
+  if (!relays.ok) return relays;
+  const shards = reader.map("shards", (key, value) =>
+    SHARD_KEY.test(key) ? parseText(automergeUrl, value) : fail('is filed under a key that is not "<owner public key>/<year>"'),
+  );
+  if (!shards.ok) return shards;
+  const partners = reader.map("partners", (key, value) =>
+    isId(key) ? parseWith(partnerSchema, value) : fail("is filed under a key that is not a commune id"),
+  );
+  if (!partners.ok) return partners;
+
+  return ok({
+    doc: {
+      schema: 1,
+      type: "commune",
+      genesis: genesis.value,
+      events: events.value,
+      relays: relays.value,
+      docs: { proposals: docs.value.proposals, inventory: docs.value.inventory },
+      shards: shards.value,
+      partners: partners.value,
+    },
+    malformed: reader.malformed,
+  });
+}
+
+export function readPurseShardDoc(raw: unknown): Result<ReadDoc<PurseShardDoc>> {
+  const opened = DocReader.open(raw, "purse-shard");
+  if (!opened.ok) return opened;
+  const reader = opened.value;
+  const commune = reader.field("commune", communeId);
+  if (!commune.ok) return commune;
+  const owner = reader.field("owner", publicKey);
+  if (!owner.ok) return owner;
+  const period = reader.field("period", year);
+  if (!period.ok) return period;
+  // Whose shard and which commune an entry belongs to are trust questions,
+  // answered (and shown in the ledger) by purse(); here only the shape counts.
+  const entries = reader.list("entries", (value) => parseWith(entrySchema, value));
+  if (!entries.ok) return entries;
+
+  return ok({
+    doc: { schema: 1, type: "purse-shard", commune: commune.value, owner: owner.value, period: period.value, entries: entries.value },
+    malformed: reader.malformed,
+  });
+}
+
+export function readProposalsDoc(raw: unknown): Result<ReadDoc<ProposalsDoc>> {
+  const opened = DocReader.open(raw, "proposals");
+  if (!opened.ok) return opened;
+  const reader = opened.value;
+  const commune = reader.field("commune", communeId);
+  if (!commune.ok) return commune;
+  const proposals = reader.map("proposals", (key, value) => {
+    const proposal = parseWith(proposalSchema, value);
+    if (!proposal.ok) return proposal;
+    if (proposal.value.id !== key) return fail(`is filed under "${shortened(key)}" but its id is "${proposal.value.id}"`);
+    return proposal;
+  });
+  if (!proposals.ok) return proposals;
+  const votes = reader.mapOfLists("votes", (key, value) => {
+    const vote = parseWith(voteSchema, value);
+    if (!vote.ok) return vote;
+    if (vote.value.proposal !== key) return fail(`is filed under proposal "${shortened(key)}" but is a vote on "${vote.value.proposal}"`);
+    return vote;
+  });
+  if (!votes.ok) return votes;
+
+  return ok({
+    doc: { schema: 1, type: "proposals", commune: commune.value, proposals: proposals.value, votes: votes.value },
+    malformed: reader.malformed,
+  });
+}
+
+export function readInventoryDoc(raw: unknown): Result<ReadDoc<InventoryDoc>> {
+  const opened = DocReader.open(raw, "inventory");
+  if (!opened.ok) return opened;
+  const reader = opened.value;
+  const commune = reader.field("commune", communeId);
+  if (!commune.ok) return commune;
+  const items = reader.mapOfLists("items", (key, value) => {
+    const item = parseWith(itemSchema, value);
+    if (!item.ok) return item;
+    if (item.value.id !== key) return fail(`is filed under item "${shortened(key)}" but its id is "${item.value.id}"`);
+    return item;
+  });
+  if (!items.ok) return items;
+
+  return ok({ doc: { schema: 1, type: "inventory", commune: commune.value, items: items.value }, malformed: reader.malformed });
+}
+
+function parseText(schema: z.ZodType<string>, value: unknown): Result<string> {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? ok(parsed.data) : fail(parsed.error.issues[0]?.message ?? "is malformed");
+}
+
+export { describeMalformed, type Malformed } from "./malformed";

@@ -1,0 +1,229 @@
+import { z } from "zod";
+import type { SignedMembershipEvent } from "../commune/events";
+import type { Genesis } from "../commune/genesis";
+import type { RuleChange, Rules } from "../commune/rules";
+import type { Signed } from "../identity/signed";
+import type { SignedItem } from "../inventory/item";
+import type { Currency } from "../money/currency";
+import type { SignedProposal, SignedVote } from "../proposals/proposal";
+import type { SignedEntry } from "../purse/entry";
+import {
+  LIMITS,
+  amount,
+  automergeUrl,
+  boolean,
+  communeId,
+  count,
+  currencyCode,
+  decimals,
+  id,
+  line,
+  name,
+  oneOf,
+  percent,
+  publicKey,
+  signature,
+  text,
+  time,
+  webLink,
+} from "./fields";
+
+/**
+ * Schemas for the signed records members write into Commune documents. They
+ * check shape only; whether a signature is valid, whether its author was a
+ * member, whether a spend was allowed, is for the domain rules afterwards.
+ *
+ * Unknown keys are kept, not refused and not stripped: a signature covers
+ * every field but `sig`, so a record with a field someone added after
+ * signing fails its signature check later, and a record from a newer
+ * Commune that signed an extra field still verifies. Stripping would break
+ * the second; refusing would hide the first behind a vaguer message.
+ *
+ * Known keys must be well-formed and unambiguous: a transfer needs `to`; a
+ * disbursement pays `to` or `payee`, not both; fields that mean nothing for
+ * a kind (a `direction` on a contribution) are refused rather than ignored,
+ * so no two members can read one record two ways.
+ */
+
+const signedBy = { by: publicKey, sig: signature };
+
+export const currencySchema = z.looseObject({
+  code: currencyCode,
+  name: line(LIMITS.currencyName),
+  decimals,
+}) satisfies z.ZodType<Currency>;
+
+const currencies = z
+  .array(currencySchema, { error: "must be a list of currencies" })
+  .max(LIMITS.currencies, { error: `must list at most ${LIMITS.currencies} currencies` });
+
+const spendLimit = z.record(currencyCode, count, { error: "must map currency codes to amounts" });
+
+const uniqueCodes = (list: readonly Currency[]): boolean =>
+  new Set(list.map((currency) => currency.code)).size === list.length;
+
+export const rulesSchema = z.looseObject(
+  {
+    quorumPercent: percent(0),
+    thresholdPercent: percent(1),
+    allowBlock: boolean,
+    spendLimit,
+    admission: oneOf(["direct", "proposal"]),
+    currencies: currencies
+      .min(1, { error: "must list at least one currency" })
+      .refine(uniqueCodes, { error: "must not list a currency code twice" }),
+  },
+  { error: "must be a set of rules" },
+) satisfies z.ZodType<Rules>;
+
+export const ruleChangeSchema = z
+  .looseObject(
+    {
+      quorumPercent: percent(0).optional(),
+      thresholdPercent: percent(1).optional(),
+      allowBlock: boolean.optional(),
+      spendLimit: spendLimit.optional(),
+      admission: oneOf(["direct", "proposal"]).optional(),
+      addCurrencies: currencies
+        .min(1, { error: "must list at least one currency" })
+        .refine(uniqueCodes, { error: "must not list a currency code twice" })
+        .optional(),
+    },
+    { error: "must be a rule change" },
+  )
+  .refine(
+    (change) =>
+      change.quorumPercent !== undefined ||
+      change.thresholdPercent !== undefined ||
+      change.allowBlock !== undefined ||
+      change.spendLimit !== undefined ||
+      change.admission !== undefined ||
+      change.addCurrencies !== undefined,
+    { error: "must change at least one rule" },
+  ) satisfies z.ZodType<RuleChange>;
+
+export const genesisSchema = z.looseObject({
+  name,
+  founderName: name,
+  at: time,
+  nonce: id,
+  rules: rulesSchema,
+  ...signedBy,
+}) satisfies z.ZodType<Signed<Genesis>>;
+
+export const inviteGrantSchema = z.looseObject(
+  { commune: communeId, id, at: time, expiresAt: time, ...signedBy },
+  { error: "must be a signed invite" },
+);
+
+export const membershipEventSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.looseObject({ type: z.literal("join"), commune: communeId, at: time, name, invite: inviteGrantSchema, ...signedBy }),
+    z.looseObject({ type: z.literal("admit"), commune: communeId, at: time, member: publicKey, name, ...signedBy }),
+    z.looseObject({ type: z.literal("leave"), commune: communeId, at: time, ...signedBy }),
+  ],
+  { error: "must be one of join, admit, leave" },
+) satisfies z.ZodType<SignedMembershipEvent>;
+
+/** Which optional entry fields each kind needs (required) and may carry (allowed). */
+const ENTRY_FIELDS = {
+  contribution: { required: [], allowed: [] },
+  disbursement: { required: [], allowed: ["to", "payee"] },
+  transfer: { required: ["to"], allowed: ["to"] },
+  exchange: { required: ["partner", "direction"], allowed: ["partner", "direction"] },
+} as const satisfies Record<string, { required: readonly string[]; allowed: readonly string[] }>;
+
+const KIND_FIELDS = ["to", "payee", "partner", "direction"] as const;
+
+export const entrySchema = z
+  .looseObject({
+    commune: communeId,
+    id,
+    kind: oneOf(["contribution", "disbursement", "transfer", "exchange"]),
+    at: time,
+    amount,
+    currency: currencyCode,
+    memo: text(LIMITS.memo),
+    to: publicKey.optional(),
+    payee: name.optional(),
+    partner: id.optional(),
+    direction: oneOf(["in", "out"]).optional(),
+    proposal: id.optional(),
+    ...signedBy,
+  })
+  .superRefine((entry, context) => {
+    // Zod runs this after non-fatal field issues too; never assume more than the shape guarantees.
+    if (!Object.hasOwn(ENTRY_FIELDS, entry.kind)) return;
+    const fields: { readonly required: readonly string[]; readonly allowed: readonly string[] } = ENTRY_FIELDS[entry.kind];
+    for (const field of KIND_FIELDS) {
+      const present = entry[field] !== undefined;
+      if (present && !fields.allowed.includes(field)) {
+        context.addIssue({ code: "custom", path: [field], message: `does not belong on a ${entry.kind}` });
+      } else if (!present && fields.required.includes(field)) {
+        context.addIssue({ code: "custom", path: [field], message: `is missing (${entry.kind === "exchange" ? "an" : "a"} ${entry.kind} needs it)` });
+      }
+    }
+    if (entry.kind === "disbursement" && (entry.to === undefined) === (entry.payee === undefined)) {
+      context.addIssue({ code: "custom", path: [], message: "a disbursement pays either a member (to) or someone outside (payee)" });
+    }
+  }) satisfies z.ZodType<SignedEntry>;
+
+const payeeSchema = z
+  .union([z.looseObject({ member: publicKey }), z.looseObject({ outside: name })], {
+    error: "must name a member (member: their public key) or someone outside (outside: a name)",
+  })
+  .refine((payee) => typeof payee !== "object" || payee === null || !("member" in payee && "outside" in payee), {
+    error: "must name either a member or someone outside, not both",
+  });
+
+const proposalBase = {
+  commune: communeId,
+  id,
+  at: time,
+  deadline: time,
+  title: line(LIMITS.title),
+  body: text(LIMITS.body),
+  ...signedBy,
+};
+
+export const proposalSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.looseObject({ ...proposalBase, kind: z.literal("spend"), amount, currency: currencyCode, payee: payeeSchema }),
+    z.looseObject({ ...proposalBase, kind: z.literal("admit"), member: publicKey, name }),
+    z.looseObject({ ...proposalBase, kind: z.literal("remove"), member: publicKey }),
+    z.looseObject({ ...proposalBase, kind: z.literal("rule"), change: ruleChangeSchema }),
+    z.looseObject({ ...proposalBase, kind: z.literal("general") }),
+  ],
+  { error: "must be one of spend, admit, remove, rule, general" },
+) satisfies z.ZodType<SignedProposal>;
+
+export const voteSchema = z.looseObject({
+  commune: communeId,
+  proposal: id,
+  at: time,
+  choice: oneOf(["yes", "no", "abstain", "block"]),
+  ...signedBy,
+}) satisfies z.ZodType<SignedVote>;
+
+export const itemSchema = z.looseObject({
+  commune: communeId,
+  id,
+  version: count,
+  at: time,
+  title: line(LIMITS.title),
+  body: text(LIMITS.body),
+  link: webLink.optional(),
+  tags: z
+    .array(line(LIMITS.tag), { error: "must be a list of tags" })
+    .max(LIMITS.tags, { error: `must be at most ${LIMITS.tags} tags` }),
+  ...signedBy,
+}) satisfies z.ZodType<SignedItem>;
+
+/**
+ * A partner commune as the CommuneDoc lists it. Not signed (it is the
+ * commune's shared address book), so unknown keys are dropped, as at the top
+ * level of a document.
+ */
+export const partnerSchema = z.object({ name, inventory: automergeUrl });

@@ -1,0 +1,63 @@
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, hexToBytes, randomBytes, utf8ToBytes } from "@noble/hashes/utils.js";
+
+/** A member's public key: 32 bytes of Ed25519, as 64 lowercase hex digits. */
+export type PublicKey = string;
+
+export interface KeyPair {
+  publicKey: PublicKey;
+  /** 32-byte Ed25519 seed. Never leaves the member's host. */
+  secretKey: Uint8Array;
+}
+
+const HEX_KEY = /^[0-9a-f]{64}$/;
+const HEX_SIGNATURE = /^[0-9a-f]{128}$/;
+
+export const isPublicKey = (value: unknown): value is PublicKey =>
+  typeof value === "string" && HEX_KEY.test(value);
+
+export function generateKeyPair(): KeyPair {
+  const { secretKey, publicKey } = ed25519.keygen();
+  return { secretKey, publicKey: bytesToHex(publicKey) };
+}
+
+export function keyPairFromSecret(secretKey: Uint8Array): KeyPair {
+  if (secretKey.length !== 32) throw new RangeError("An Ed25519 secret key is 32 bytes");
+  return { secretKey, publicKey: bytesToHex(ed25519.getPublicKey(secretKey)) };
+}
+
+export function signBytes(message: Uint8Array, secretKey: Uint8Array): string {
+  return bytesToHex(ed25519.sign(message, secretKey));
+}
+
+/** False, never an exception, for malformed keys or signatures: they come from other members' documents. */
+export function verifyBytes(signature: unknown, message: Uint8Array, publicKey: unknown): boolean {
+  if (typeof signature !== "string" || !HEX_SIGNATURE.test(signature) || !isPublicKey(publicKey)) return false;
+  try {
+    // Strict RFC 8032 checks (no ZIP-215 leniency): one message and key have one valid signature encoding.
+    return ed25519.verify(hexToBytes(signature), message, hexToBytes(publicKey), { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A short form of a public key that two people can read to each other to
+ * check they mean the same member: 16 hex digits of its SHA-256 in four
+ * groups, e.g. "3f2a 91bc 0d4e 77a1" (64 bits: collisions need 2^32 work per
+ * target key pair, beyond what a commune's adversaries can spend casually).
+ */
+export function fingerprint(publicKey: PublicKey): string {
+  const digest = bytesToHex(sha256(hexToBytes(publicKey))).slice(0, 16);
+  return digest.match(/.{4}/g)!.join(" ");
+}
+
+export function sha256Hex(text: string): string {
+  return bytesToHex(sha256(utf8ToBytes(text)));
+}
+
+/** A random identifier (16 bytes as hex unless told): unguessable and collision-free among offline members. */
+export function randomId(bytes = 16): string {
+  return bytesToHex(randomBytes(bytes));
+}

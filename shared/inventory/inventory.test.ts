@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { sign } from "../identity/signed";
+import { CommuneBuilder, DAY, T0, testKeys } from "../testing/commune-builder";
+import type { Item } from "./item";
+import { inventory, searchItems } from "./inventory";
+
+const ada = testKeys(1);
+const bo = testKeys(2);
+const mallory = testKeys(66);
+
+function setUp() {
+  const commune = new CommuneBuilder();
+  commune.join(bo, "Bo", T0 + DAY);
+  const item = (keys = ada, fields: Partial<Item> = {}) =>
+    sign("item", { commune: commune.id, id: "i1", version: 1, at: T0 + 2 * DAY, title: "Bread", body: "Sourdough starter care", tags: ["kitchen"], ...fields }, keys);
+  return { commune, state: commune.state(T0 + 10 * DAY), item };
+}
+
+type Maker = ReturnType<typeof setUp>["item"];
+
+describe("knowledge inventory", () => {
+  it("shows the newest genuine version of each item", () => {
+    const { state, item } = setUp();
+    const { items, problems } = inventory({ i1: [item(ada), item(bo, { version: 2, title: "Bread, revised", at: T0 + 3 * DAY })] }, state);
+    expect(problems).toEqual([]);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ author: ada.publicKey, versions: 2, item: { title: "Bread, revised" } });
+  });
+
+  it.each([
+    ["an altered version", (item: Maker) => ({ ...item(ada, { version: 2 }), title: "Forged" }), "altered after signing"],
+    ["a version by a non-member", (item: Maker) => item(mallory, { version: 2 }), "was not an active member"],
+    ["a version filed under another id", (item: Maker) => item(ada, { version: 2, id: "i2" }), "filed under another item's id"],
+  ])("counts %s for nothing and reports it", (_, version, reason) => {
+    const { state, item } = setUp();
+    const { items, problems } = inventory({ i1: [item(ada), version(item)] }, state);
+    expect(items[0]!.item.version).toBe(1);
+    expect(problems[0]!.reason).toContain(reason);
+  });
+
+  it("finds items by every word of a query across title, body and tags", () => {
+    const { state, item } = setUp();
+    const { items } = inventory({ i1: [item(ada)], i2: [item(ada, { id: "i2", title: "Bees", body: "Hive inspection", tags: ["garden"] })] }, state);
+    expect(searchItems(items, "KITCHEN sourdough").map((v) => v.item.id)).toEqual(["i1"]);
+    expect(searchItems(items, "hive garden").map((v) => v.item.id)).toEqual(["i2"]);
+    expect(searchItems(items, "  ")).toHaveLength(2);
+  });
+});

@@ -1,0 +1,96 @@
+import { base64urlnopad } from "@scure/base";
+import { utf8ToBytes } from "@noble/hashes/utils.js";
+import { z } from "zod";
+import type { InviteGrant } from "../commune/events";
+import type { CommuneId } from "../commune/genesis";
+import { isPublicKey, randomId, type KeyPair, type PublicKey } from "../identity/keys";
+import { checkSignature, sign, type Signed } from "../identity/signed";
+import { fail, ok, type Result } from "../result";
+import { parseRelayUrl } from "../docs/link";
+
+/**
+ * Everything a new member needs, in one string to paste or scan: where to
+ * sync (relays), what to sync (the commune document), the commune secret
+ * that relays ask proof of, and the inviter's signed grant that admits them.
+ * The inviter signs the whole invite, so a changed relay or document is
+ * caught before the new member connects anywhere.
+ */
+export interface Invite {
+  v: 1;
+  commune: CommuneId;
+  /** The commune's name, to show "You are invited to Riverside" before anything has synced. */
+  name: string;
+  /** Automerge URL of the CommuneDoc. */
+  doc: string;
+  relays: string[];
+  /** 32 random bytes as hex, shared by all members; relays ask for proof of it, never for it. */
+  secret: string;
+  grant: Signed<InviteGrant>;
+}
+
+export type SignedInvite = Signed<Invite>;
+
+export const INVITE_PREFIX = "commune-invite:";
+const MAX_INVITE_LENGTH = 8_000;
+const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
+const time = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const inviteSchema = z.strictObject({
+  v: z.literal(1),
+  commune: hex(16),
+  name: z.string().min(1).max(100),
+  doc: z.string().regex(/^automerge:[1-9A-HJ-NP-Za-km-z]{20,60}$/),
+  relays: z.array(z.string().max(300)).min(1).max(10),
+  secret: hex(32),
+  grant: z.strictObject({ commune: hex(16), id: z.string().min(1).max(64), at: time, expiresAt: time, by: z.string(), sig: z.string() }),
+  by: z.string(),
+  sig: z.string(),
+});
+
+export function createInvite(
+  fields: { commune: CommuneId; name: string; doc: string; relays: string[]; secret: string; at: number; expiresAt: number },
+  inviter: KeyPair,
+): string {
+  const grant = sign("invite", { commune: fields.commune, id: randomId(), at: fields.at, expiresAt: fields.expiresAt }, inviter);
+  const invite = sign(
+    "invite-link",
+    { v: 1 as const, commune: fields.commune, name: fields.name, doc: fields.doc, relays: fields.relays, secret: fields.secret, grant },
+    inviter,
+  );
+  return INVITE_PREFIX + base64urlnopad.encode(utf8ToBytes(JSON.stringify(invite)));
+}
+
+const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+/**
+ * Reads a pasted invite and checks everything that can be checked before
+ * connecting: its form, the inviter's signatures, and its expiry. Whether the
+ * inviter is really a member is known only once the commune has synced.
+ */
+export function readInvite(text: string, now: number): Result<SignedInvite> {
+  const trimmed = text.trim();
+  if (trimmed === "") return fail("Paste the invite you were sent.");
+  if (!trimmed.startsWith(INVITE_PREFIX)) return fail(`This is not a Commune invite: an invite starts with "${INVITE_PREFIX}".`);
+  if (trimmed.length > MAX_INVITE_LENGTH) return fail("This invite is far too long to be genuine.");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64urlnopad.decode(trimmed.slice(INVITE_PREFIX.length))));
+  } catch {
+    return fail("This invite is incomplete or damaged: copy the whole invite again.");
+  }
+  const shape = inviteSchema.safeParse(parsed);
+  if (!shape.success) return fail("This invite is incomplete or damaged: copy the whole invite again.");
+  const invite = shape.data as SignedInvite;
+  if (!isPublicKey(invite.by) || invite.grant.by !== invite.by || invite.grant.commune !== invite.commune) {
+    return fail("This invite has been altered: ask for a new one.");
+  }
+  if (checkSignature("invite-link", invite) || checkSignature("invite", invite.grant)) return fail("This invite has been altered: ask for a new one.");
+  for (const relay of invite.relays) {
+    const url = parseRelayUrl(relay);
+    if (!url.ok) return fail(`This invite names a relay that cannot be used: ${url.error}`);
+  }
+  if (invite.grant.expiresAt <= now) return fail(`This invite expired on ${day(invite.grant.expiresAt)}: ask for a new one.`);
+  return ok(invite);
+}
+
+export const inviterOf = (invite: SignedInvite): PublicKey => invite.by;

@@ -1,0 +1,41 @@
+import type { CommuneId } from "../commune/genesis";
+import type { RuleChange } from "../commune/rules";
+import type { PublicKey } from "../identity/keys";
+import type { Signed } from "../identity/signed";
+
+export type ProposalKind = "spend" | "admit" | "remove" | "rule" | "general";
+
+interface ProposalBase {
+  commune: CommuneId;
+  id: string;
+  at: number;
+  /** Voting closes here at the latest (ms since epoch). */
+  deadline: number;
+  title: string;
+  body: string;
+}
+
+/** Where a spend goes: a member (by key) or someone outside the commune (by name). */
+export type Payee = { member: PublicKey } | { outside: string };
+
+export type Proposal =
+  | (ProposalBase & { kind: "spend"; amount: number; currency: string; payee: Payee })
+  | (ProposalBase & { kind: "admit"; member: PublicKey; name: string })
+  | (ProposalBase & { kind: "remove"; member: PublicKey })
+  | (ProposalBase & { kind: "rule"; change: RuleChange })
+  | (ProposalBase & { kind: "general" });
+
+export type SignedProposal = Signed<Proposal>;
+
+export type Choice = "yes" | "no" | "abstain" | "block";
+
+export interface Vote {
+  commune: CommuneId;
+  proposal: string;
+  at: number;
+  choice: Choice;
+}
+
+export type SignedVote = Signed<Vote>;
+
+export type Outcome = "open" | "passed" | "rejected" | "expired";

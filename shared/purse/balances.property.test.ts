@@ -1,0 +1,195 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { CommuneState } from "../commune/state";
+import type { PublicKey } from "../identity/keys";
+import { purse, type PurseView, type ShardEntry } from "./balances";
+import type { SignedEntry } from "./entry";
+import {
+  OTHER_COMMUNE,
+  ada,
+  bo,
+  communeState,
+  cy,
+  di,
+  ed,
+  entry,
+  inShard,
+  on,
+  rememberingSignatureCheck,
+  spendProposal,
+  zed,
+  type Decision,
+} from "./purse-fixtures";
+
+/*
+ * Signing and verifying cost ~1.5 ms each, so every entry here is signed once
+ * when the file loads, and each run picks a subset of the pool in some
+ * arrival order. Verdicts are remembered per object (see
+ * rememberingSignatureCheck); a test below checks the remembered verdicts
+ * give the same view as verifying afresh.
+ */
+
+const passed: Decision = { outcome: "passed", decidesAt: on("2026-01-20") };
+const state: CommuneState = communeState({
+  proposals: [
+    spendProposal({ id: "roof", title: "New roof", amount: 600_00, payee: { outside: "Roofers Ltd" } }, passed),
+    spendProposal({ id: "bike", title: "Bo's bike", amount: 200_00, payee: { member: bo.publicKey } }, passed),
+    spendProposal({ id: "party", title: "Party", amount: 300_00, payee: { outside: "Caterer" } }, { ...passed, outcome: "rejected" }),
+    spendProposal({ id: "car", title: "Car", amount: 900_00, payee: { outside: "Garage" } }, { ...passed, outcome: "open" }),
+  ],
+});
+
+const check = rememberingSignatureCheck();
+const judge = (entries: readonly ShardEntry[]): PurseView => purse(entries, state, { checkSignature: check });
+
+/** Hour `h` of 21 January: few distinct times, so many entries tie on time. */
+const h = (hour: number) => on("2026-01-21", hour);
+
+const contributionByBo = entry(bo, { kind: "contribution", at: h(1), amount: 80_00 });
+const contributionByCy = entry(cy, { kind: "contribution", at: h(1), amount: 60_00 });
+const { sig: _unused, ...unsignedFields } = entry(bo, { kind: "contribution", at: h(1), amount: 100_00 });
+
+/** Valid and invalid entries of every kind: contributions, transfers, spends within and above the limit, some overdrawing. */
+const mixedPool: ShardEntry[] = [
+  // contributions
+  entry(ada, { kind: "contribution", at: on("2026-01-05"), amount: 150_00 }),
+  entry(ada, { kind: "contribution", at: h(0), amount: 700_00 }),
+  contributionByBo,
+  contributionByCy,
+  entry(ada, { kind: "contribution", at: h(2), amount: 30_00 }),
+  entry(bo, { kind: "contribution", at: h(0), amount: 5_00, currency: "HOUR" }),
+  entry(cy, { kind: "contribution", at: h(2), amount: 3_00, currency: "HOUR" }),
+  entry(ed, { kind: "contribution", at: on("2026-03-02"), amount: 40_00 }),
+  entry(di, { kind: "contribution", at: on("2026-01-15"), amount: 25_00 }),
+  entry(bo, { kind: "contribution", at: h(1), amount: 1_00, id: "aaa" }),
+  entry(bo, { kind: "contribution", at: h(1), amount: 2_00, id: "AAA" }),
+  // transfers
+  entry(bo, { kind: "transfer", at: h(1), amount: 40_00, to: cy.publicKey }),
+  entry(cy, { kind: "transfer", at: h(2), amount: 10_00, to: ada.publicKey }),
+  entry(ada, { kind: "transfer", at: h(1), amount: 2_00, currency: "HOUR", to: bo.publicKey }),
+  // spends within the limit
+  entry(bo, { kind: "disbursement", at: h(1), amount: 45_00, payee: "Bakery" }),
+  entry(cy, { kind: "disbursement", at: h(2), amount: 30_00, to: bo.publicKey }),
+  entry(ada, { kind: "disbursement", at: h(1), amount: 50_00, payee: "Hardware" }),
+  entry(bo, { kind: "exchange", at: h(2), amount: 40_00, partner: "Hillside", direction: "out" }),
+  entry(cy, { kind: "exchange", at: h(0), amount: 70_00, partner: "Hillside", direction: "in" }),
+  // spends above the limit, allowed or not
+  entry(ada, { kind: "disbursement", at: h(2), amount: 300_00, payee: "Roofers Ltd", proposal: "roof" }),
+  entry(bo, { kind: "disbursement", at: h(2), amount: 300_00, payee: "Roofers Ltd", proposal: "roof" }),
+  entry(cy, { kind: "disbursement", at: h(3), amount: 250_00, payee: "Roofers Ltd", proposal: "roof" }),
+  entry(ada, { kind: "exchange", at: h(3), amount: 90_00, partner: "Hillside", direction: "out", proposal: "roof" }),
+  entry(cy, { kind: "disbursement", at: h(3), amount: 200_00, to: bo.publicKey, proposal: "bike" }),
+  entry(bo, { kind: "disbursement", at: h(3), amount: 100_00, payee: "Caterer", proposal: "party" }),
+  entry(ada, { kind: "disbursement", at: h(3), amount: 100_00, payee: "Garage", proposal: "car" }),
+  entry(bo, { kind: "disbursement", at: h(3), amount: 60_00, payee: "Hardware" }),
+  entry(bo, { kind: "disbursement", at: h(2), amount: 1, currency: "HOUR", to: cy.publicKey }),
+  // untrusted
+  entry(zed, { kind: "contribution", at: h(1), amount: 100_00 }),
+  entry(di, { kind: "contribution", at: on("2026-02-10"), amount: 100_00 }),
+  entry(ed, { kind: "contribution", at: on("2026-02-15"), amount: 100_00 }),
+  entry(bo, { kind: "contribution", at: h(1), amount: 100_00, commune: OTHER_COMMUNE }),
+  unsignedFields as SignedEntry,
+  { ...contributionByCy, amount: 600_00 },
+  // the same entry twice, a copy in another shard, and another entry claiming its id earlier
+  contributionByBo,
+  entry(bo, { kind: "contribution", at: h(0), amount: 7_00, id: contributionByBo.id }),
+].map((signed) => inShard(signed));
+mixedPool.push(inShard(contributionByBo, cy.publicKey));
+
+/** Little money and many members spending it at the same moments: most spends cannot all count. */
+const contestedPool: ShardEntry[] = [
+  entry(ada, { kind: "contribution", at: h(0), amount: 100_00 }),
+  entry(bo, { kind: "contribution", at: h(0), amount: 50_00 }),
+  entry(cy, { kind: "contribution", at: h(2), amount: 40_00 }),
+  entry(cy, { kind: "exchange", at: h(1), amount: 20_00, partner: "Hillside", direction: "in" }),
+  entry(ada, { kind: "disbursement", at: h(1), amount: 50_00, payee: "Hardware" }),
+  entry(bo, { kind: "disbursement", at: h(1), amount: 45_00, to: cy.publicKey }),
+  entry(cy, { kind: "disbursement", at: h(1), amount: 40_00, payee: "Bakery" }),
+  entry(cy, { kind: "disbursement", at: h(1), amount: 30_00, to: ada.publicKey }),
+  entry(bo, { kind: "exchange", at: h(1), amount: 50_00, partner: "Hillside", direction: "out" }),
+  entry(ada, { kind: "disbursement", at: h(1), amount: 120_00, payee: "Roofers Ltd", proposal: "roof" }),
+  entry(bo, { kind: "disbursement", at: h(1), amount: 200_00, payee: "Roofers Ltd", proposal: "roof" }),
+  entry(cy, { kind: "disbursement", at: h(2), amount: 150_00, to: bo.publicKey, proposal: "bike" }),
+  entry(ada, { kind: "disbursement", at: h(2), amount: 60_00, to: bo.publicKey, proposal: "bike" }),
+  entry(bo, { kind: "transfer", at: h(1), amount: 70_00, to: ada.publicKey }),
+  entry(cy, { kind: "disbursement", at: h(3), amount: 10_00, payee: "Bakery" }),
+].map((signed) => inShard(signed));
+
+const indices = (pool: readonly unknown[]) => pool.map((_, index) => index);
+
+/** A subset of the pool in a random arrival order, and the same subset in pool order. */
+const arrivals = (pool: readonly ShardEntry[]) =>
+  fc.shuffledSubarray(indices(pool)).map((order) => ({
+    arrived: order.map((index) => pool[index]!),
+    inPoolOrder: [...order].sort((a, b) => a - b).map((index) => pool[index]!),
+  }));
+
+const takesMoneyOut = (signed: SignedEntry) =>
+  signed.kind === "disbursement" || (signed.kind === "exchange" && signed.direction === "out");
+
+/** The balances replayed from the counted entries alone, by this test's own reading of what each kind does. */
+function replay(view: PurseView) {
+  const pursed: Record<string, number> = { ...purse([], state).purse };
+  const members: Record<PublicKey, Record<string, number>> = structuredClone(purse([], state).members);
+  const add = (key: PublicKey, code: string, delta: number) => (members[key]![code] = members[key]![code]! + delta);
+  for (const { entry: signed, status, balanceAfter } of view.entries) {
+    const { amount, currency: code, by } = signed;
+    if (status === "overdrawn") {
+      expect(takesMoneyOut(signed)).toBe(true);
+      expect(pursed[code]! - amount).toBeLessThan(0);
+    }
+    if (status !== "counted") {
+      expect(balanceAfter).toBeUndefined();
+      continue;
+    }
+    if (signed.kind === "contribution") {
+      pursed[code]! += amount;
+      add(by, code, amount);
+    } else if (signed.kind === "disbursement") {
+      pursed[code]! -= amount;
+      if (signed.to !== undefined) add(signed.to, code, -amount);
+    } else if (signed.kind === "transfer") {
+      add(by, code, -amount);
+      add(signed.to!, code, amount);
+    } else {
+      pursed[code]! += signed.direction === "in" ? amount : -amount;
+    }
+    expect(balanceAfter).toBe(pursed[code]);
+    expect(pursed[code]).toBeGreaterThanOrEqual(0);
+  }
+  return { purse: pursed, members };
+}
+
+describe("every member computes the same purse", () => {
+  it("remembers signature verdicts exactly as verifying afresh would", () => {
+    expect(judge(mixedPool)).toEqual(purse(mixedPool, state));
+    expect(judge(contestedPool)).toEqual(purse(contestedPool, state));
+    const statuses = new Set([...judge(mixedPool).entries, ...judge(contestedPool).entries].map((view) => view.status));
+    expect(statuses).toEqual(new Set(["counted", "overdrawn", "untrusted"]));
+  });
+
+  it("gives the same balances and the same status to every entry whatever order entries arrive in", () => {
+    fc.assert(
+      fc.property(arrivals(mixedPool), ({ arrived, inPoolOrder }) => {
+        const view = judge(arrived);
+        expect(view).toEqual(judge(inPoolOrder));
+        expect(Object.values(view.purse).every((balance) => balance >= 0)).toBe(true);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("resolves concurrent overdrawing spends identically for every arrival order, never below zero, with balances that are the sum of counted entries", () => {
+    fc.assert(
+      fc.property(arrivals(contestedPool), ({ arrived, inPoolOrder }) => {
+        const view = judge(arrived);
+        expect(view).toEqual(judge(inPoolOrder));
+        expect(Object.values(view.purse).every((balance) => balance >= 0)).toBe(true);
+        const replayed = replay(view);
+        expect(view.purse).toEqual(replayed.purse);
+        expect(view.members).toEqual(replayed.members);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});

@@ -1,0 +1,207 @@
+import type { CommuneState } from "../commune/state";
+import type { PublicKey } from "../identity/keys";
+import type { Currency } from "../money/currency";
+import type { EntryStatus, SignedEntry } from "./entry";
+import { checkEntrySignature, contentCheck, provenanceProblem, type SignatureCheck } from "./entry-checks";
+import { recordProposalUse, spendAuthorityProblem, takesMoneyOut, type ProposalUse } from "./spend-authority";
+import { money } from "./wording";
+
+/**
+ * The common purse from every member's shard: what each entry means, the
+ * purse's balance per currency and each member's standing. Pure and
+ * deterministic: every member computes the same view from the same entries,
+ * whatever order they arrived in.
+ *
+ * One pass in the canonical order. An entry counts when it passes, in this
+ * order: its provenance (signature, commune, shard, author active), the id
+ * check (no earlier entry claimed its id), its content (amount, currency,
+ * kind fields), spend authority (for money going out), and the purse
+ * balance (money going out never takes the purse below zero). Member
+ * standings may go below zero: drawing on the common purse is the point.
+ */
+
+/** An entry as read from a purse shard, with the member whose shard it was read from. */
+export interface ShardEntry {
+  entry: SignedEntry;
+  shardOwner: PublicKey;
+}
+
+export interface EntryView {
+  entry: SignedEntry;
+  status: EntryStatus;
+  /** Why the entry counts for nothing, for people; absent for counted entries. */
+  reason?: string;
+  /** The purse balance in the entry's currency after it; counted entries only. */
+  balanceAfter?: number;
+}
+
+export interface PurseView {
+  /** Every input entry, in the canonical order. */
+  entries: EntryView[];
+  /** Currency code -> minor units, from counted entries. Every currency the commune ever had is listed. */
+  purse: Record<string, number>;
+  /** Each member's standing per currency; every member and currency is listed. */
+  members: Record<PublicKey, Record<string, number>>;
+}
+
+export interface PurseOptions {
+  /** Defaults to verifying every entry; a host may pass a check backed by its cache of verdicts. */
+  checkSignature?: SignatureCheck;
+}
+
+export function purse(entries: readonly ShardEntry[], state: CommuneState, options: PurseOptions = {}): PurseView {
+  const verify = options.checkSignature ?? checkEntrySignature;
+  const book = new Book(state);
+  const claimedIds = new Set<string>();
+  const proposalUse: ProposalUse = new Map();
+
+  const judge = ({ entry, shardOwner }: ShardEntry): EntryView => {
+    const untrusted = (reason: string): EntryView => ({ entry, status: "untrusted", reason });
+
+    const provenance = provenanceProblem(entry, shardOwner, state, verify);
+    if (provenance !== undefined) return untrusted(provenance);
+    // Ids are unique per author: keyed by id alone, any member could cancel
+    // someone else's entry by signing one of their own with its id, dated earlier.
+    const claim = `${entry.by}:${entry.id}`;
+    if (claimedIds.has(claim)) return untrusted("duplicate of an earlier entry");
+    claimedIds.add(claim);
+
+    const content = contentCheck(entry, state);
+    if (!content.ok) return untrusted(content.error);
+    const currency = content.value;
+
+    if (takesMoneyOut(entry)) {
+      const authority = spendAuthorityProblem(entry, currency, state, proposalUse);
+      if (authority !== undefined) return untrusted(authority);
+    }
+
+    const outcome = book.apply(entry, currency);
+    if (outcome.status !== "counted") return { entry, ...outcome };
+    recordProposalUse(entry, state, proposalUse);
+    return { entry, status: "counted", balanceAfter: outcome.balanceAfter };
+  };
+
+  return { entries: canonicalOrder(entries).map(judge), ...book.balances() };
+}
+
+type Booking = { status: "counted"; balanceAfter: number } | { status: "overdrawn" | "untrusted"; reason: string };
+
+/** What a counted entry does: the change to the purse and to members' standings, in its currency. */
+function effectOf(entry: SignedEntry): { purse: number; standings: [PublicKey, number][] } {
+  const { amount, by } = entry;
+  switch (entry.kind) {
+    case "contribution":
+      return { purse: amount, standings: [[by, amount]] };
+    case "disbursement":
+      return { purse: -amount, standings: entry.to === undefined ? [] : [[entry.to, -amount]] };
+    case "transfer":
+      return { purse: 0, standings: [[by, -amount], [entry.to!, amount]] };
+    case "exchange":
+      return { purse: entry.direction === "in" ? amount : -amount, standings: [] };
+  }
+}
+
+/** The running balances: the purse per currency and each member's standing per currency. */
+class Book {
+  readonly #purse = new Map<string, number>();
+  readonly #standings = new Map<PublicKey, Map<string, number>>();
+
+  constructor(state: CommuneState) {
+    const codes = new Set(state.rules.flatMap((version) => version.rules.currencies.map((currency) => currency.code)));
+    for (const code of codes) this.#purse.set(code, 0);
+    for (const key of Object.keys(state.members)) this.#standings.set(key, new Map([...codes].map((code) => [code, 0])));
+  }
+
+  #standingsOf(key: PublicKey): Map<string, number> {
+    let standings = this.#standings.get(key);
+    if (!standings) this.#standings.set(key, (standings = new Map()));
+    return standings;
+  }
+
+  /** Books the entry if the purse allows it; the entry has passed every other rule. */
+  apply(entry: SignedEntry, currency: Currency): Booking {
+    const code = currency.code;
+    const effect = effectOf(entry);
+    const before = this.#purse.get(code) ?? 0;
+    const after = before + effect.purse;
+    const standings = effect.standings.map(([key, delta]) => [key, (this.#standings.get(key)?.get(code) ?? 0) + delta] as const);
+    if (!Number.isSafeInteger(after) || standings.some(([, value]) => !Number.isSafeInteger(value))) {
+      return { status: "untrusted", reason: "would take a balance beyond what the purse can count exactly" };
+    }
+    if (after < 0) {
+      return { status: "overdrawn", reason: `would take the purse below zero (balance ${money(before, currency)})` };
+    }
+    this.#purse.set(code, after);
+    for (const [key, value] of standings) this.#standingsOf(key).set(code, value);
+    return { status: "counted", balanceAfter: after };
+  }
+
+  balances(): Pick<PurseView, "purse" | "members"> {
+    const members: Record<PublicKey, Record<string, number>> = {};
+    for (const [key, standings] of this.#standings) members[key] = Object.fromEntries(standings);
+    return { purse: Object.fromEntries(this.#purse), members };
+  }
+}
+
+interface Keyed {
+  item: ShardEntry;
+  at: number;
+  by: string;
+  id: string;
+  sig: string;
+  owner: string;
+  content?: string;
+}
+
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A key-order-independent encoding, only for ties; it tolerates whatever a malformed entry holds. */
+function contentKey(keyed: Keyed): string {
+  if (keyed.content === undefined) {
+    try {
+      keyed.content = JSON.stringify(keyed.item.entry, (_key, value: unknown) =>
+        value !== null && typeof value === "object" && !Array.isArray(value)
+          ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => compareText(a, b)))
+          : value,
+      );
+    } catch {
+      keyed.content = "";
+    }
+  }
+  return keyed.content;
+}
+
+function compareKeyed(a: Keyed, b: Keyed): number {
+  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+  return (
+    compareText(a.by, b.by) ||
+    compareText(a.id, b.id) ||
+    compareText(a.sig, b.sig) ||
+    compareText(a.owner, b.owner) ||
+    compareText(contentKey(a), contentKey(b))
+  );
+}
+
+/**
+ * The canonical order of purse entries: by time, then author, id and
+ * signature, comparing strings by UTF-16 code unit (never localeCompare,
+ * which differs between machines). Entries alike in all four (copies, or a
+ * forgery reusing a signature) are ordered by shard owner and content, so
+ * the order never depends on arrival. Malformed times sort first.
+ */
+export function canonicalOrder(entries: readonly ShardEntry[]): ShardEntry[] {
+  return entries
+    .map(
+      (item): Keyed => ({
+        item,
+        at: typeof item.entry.at === "number" && !Number.isNaN(item.entry.at) ? item.entry.at : -Infinity,
+        by: text(item.entry.by),
+        id: text(item.entry.id),
+        sig: text(item.entry.sig),
+        owner: text(item.shardOwner),
+      }),
+    )
+    .sort(compareKeyed)
+    .map((keyed) => keyed.item);
+}

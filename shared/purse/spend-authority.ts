@@ -1,0 +1,109 @@
+import { rulesAt, type CommuneState, type ProposalState } from "../commune/state";
+import type { Currency } from "../money/currency";
+import type { Outcome, Payee, SignedProposal } from "../proposals/proposal";
+import type { Entry, SignedEntry } from "./entry";
+import { isoDay, memberName, money } from "./wording";
+
+/**
+ * Who may take money out of the common purse, and how much: up to the spend
+ * limit of the rules in force at the entry's time without asking anyone;
+ * above it only with a passed spend proposal, decided before the entry, for
+ * the same currency and payee, and only up to the proposal's amount across
+ * every counted entry that cites it.
+ */
+
+export type SpendProposal = Extract<SignedProposal, { kind: "spend" }>;
+
+/** A disbursement or an outgoing exchange: the entries the spend limit and the purse balance hold back. */
+export const takesMoneyOut = (entry: Pick<Entry, "kind" | "direction">): boolean =>
+  entry.kind === "disbursement" || (entry.kind === "exchange" && entry.direction === "out");
+
+/** How much of each spend proposal counted entries have used so far, by proposal id. */
+export type ProposalUse = Map<string, number>;
+
+const NOT_PASSED: Record<Exclude<Outcome, "passed">, string> = {
+  open: "is still open",
+  rejected: "was rejected",
+  expired: "expired without a decision",
+};
+
+const citedProposal = (state: CommuneState, id: unknown): ProposalState | undefined =>
+  typeof id === "string" && Object.hasOwn(state.proposals, id) ? state.proposals[id] : undefined;
+
+function spendLimit(state: CommuneState, entry: SignedEntry): number {
+  const limits = rulesAt(state, entry.at).spendLimit;
+  return Object.hasOwn(limits, entry.currency) ? (limits[entry.currency] ?? 0) : 0;
+}
+
+const payeeWords = (state: CommuneState, payee: Payee): string =>
+  "member" in payee ? memberName(state, payee.member) : `'${payee.outside}'`;
+
+function payeeMismatch(state: CommuneState, entry: SignedEntry, payee: Payee): string | undefined {
+  const matches = "member" in payee ? entry.to === payee.member : entry.payee === payee.outside;
+  if (matches) return undefined;
+  const paid = entry.to !== undefined ? memberName(state, entry.to) : `'${String(entry.payee)}'`;
+  return `pays ${payeeWords(state, payee)}, not ${paid}`;
+}
+
+/**
+ * Why this entry, which takes money out of the purse in `currency`, lacks the
+ * authority to do so; undefined when it has it. `used` holds what earlier
+ * counted entries took from each proposal.
+ */
+export function spendAuthorityProblem(
+  entry: SignedEntry,
+  currency: Currency,
+  state: CommuneState,
+  used: ReadonlyMap<string, number>,
+): string | undefined {
+  const limit = spendLimit(state, entry);
+  if (entry.amount <= limit) return undefined;
+  const over = `above the spend limit of ${money(limit, currency)}`;
+  if (entry.proposal === undefined) return `${over} and cites no passed spend proposal`;
+  const cited = citedProposal(state, entry.proposal);
+  if (!cited) return `${over} and cites a proposal the commune does not have`;
+  const { proposal, tally } = cited;
+  const named = `proposal '${proposal.title}'`;
+  if (proposal.kind !== "spend") return `${over} and cites ${named}, which is not a spend proposal`;
+  if (tally.outcome !== "passed") return `${over} and cites ${named}, which ${NOT_PASSED[tally.outcome]}`;
+  if (tally.decidesAt > entry.at) {
+    return `${over} and cites ${named}, which passed only on ${isoDay(tally.decidesAt)}, after this entry`;
+  }
+  if (proposal.currency !== entry.currency) return `${named} allows ${proposal.currency}, not ${currency.code}`;
+  if (entry.kind === "disbursement") {
+    const mismatch = payeeMismatch(state, entry, proposal.payee);
+    if (mismatch !== undefined) return `${named} ${mismatch}`;
+  }
+  const spent = used.get(entry.proposal) ?? 0;
+  if (spent + entry.amount > proposal.amount) {
+    return `${named} allows ${money(proposal.amount, currency)} and ${money(spent, currency)} of it is already spent`;
+  }
+  return undefined;
+}
+
+/**
+ * Books a counted entry against the spend proposal it cites. Every counted
+ * outgoing entry in the proposal's currency uses it up, including ones small
+ * enough to need no proposal: money spent "for the new roof" is roof money.
+ */
+export function recordProposalUse(entry: SignedEntry, state: CommuneState, used: ProposalUse): void {
+  if (!takesMoneyOut(entry)) return;
+  const id = entry.proposal;
+  const cited = citedProposal(state, id);
+  if (id === undefined || cited?.proposal.kind !== "spend" || cited.proposal.currency !== entry.currency) return;
+  used.set(id, (used.get(id) ?? 0) + entry.amount);
+}
+
+/** The fields of the disbursement a passed spend proposal allows; the host adds commune, id and time, then signs. */
+export type DisbursementDraft = Omit<Entry, "commune" | "id" | "at">;
+
+export function disbursementFor(proposal: SpendProposal): DisbursementDraft {
+  const draft = {
+    kind: "disbursement" as const,
+    amount: proposal.amount,
+    currency: proposal.currency,
+    memo: proposal.title,
+    proposal: proposal.id,
+  };
+  return "member" in proposal.payee ? { ...draft, to: proposal.payee.member } : { ...draft, payee: proposal.payee.outside };
+}

@@ -1,0 +1,86 @@
+/**
+ * Test-only: builds a commune's signed history the way members' hosts would,
+ * so tests read as a story ("Ada founds, Bo joins, Bo proposes...").
+ */
+import { communeState } from "../commune/commune-state";
+import type { MembershipEvent, SignedMembershipEvent } from "../commune/events";
+import { communeIdOf, createGenesis } from "../commune/genesis";
+import type { Rules } from "../commune/rules";
+import type { CommuneState } from "../commune/state";
+import { keyPairFromSecret, type KeyPair } from "../identity/keys";
+import { sign } from "../identity/signed";
+import { EUR, HOUR } from "../money/currency";
+import type { Choice, Proposal, SignedProposal, SignedVote } from "../proposals/proposal";
+
+export const DAY = 86_400_000;
+export const T0 = Date.UTC(2026, 0, 1);
+
+/** A deterministic key pair per small number, so failures are reproducible. */
+export const testKeys = (n: number): KeyPair => keyPairFromSecret(new Uint8Array(32).fill(n));
+
+export const defaultRules: Rules = {
+  quorumPercent: 50,
+  thresholdPercent: 50,
+  allowBlock: true,
+  spendLimit: { EUR: 5000 },
+  admission: "direct",
+  currencies: [EUR, HOUR],
+};
+
+type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
+
+export class CommuneBuilder {
+  readonly founder: KeyPair;
+  readonly genesis;
+  readonly id: string;
+  events: SignedMembershipEvent[] = [];
+  proposals: SignedProposal[] = [];
+  votes: SignedVote[] = [];
+  #inviteCount = 0;
+
+  constructor(options: { rules?: Partial<Rules>; founder?: KeyPair; name?: string; at?: number } = {}) {
+    this.founder = options.founder ?? testKeys(1);
+    this.genesis = createGenesis(
+      { name: options.name ?? "Riverside", founderName: "Ada", at: options.at ?? T0, rules: { ...defaultRules, ...options.rules } },
+      this.founder,
+    );
+    this.id = communeIdOf(this.genesis);
+  }
+
+  event(keys: KeyPair, event: DistributiveOmit<MembershipEvent, "commune">): SignedMembershipEvent {
+    const signed = sign("membership", { ...event, commune: this.id } as MembershipEvent, keys);
+    this.events.push(signed);
+    return signed;
+  }
+
+  invite(inviter: KeyPair, at: number, expiresAt = at + 7 * DAY) {
+    return sign("invite", { commune: this.id, id: `invite-${++this.#inviteCount}`, at, expiresAt }, inviter);
+  }
+
+  /** The member joins with a fresh invite from `inviter` (the founder unless told). */
+  join(keys: KeyPair, name: string, at: number, inviter: KeyPair = this.founder) {
+    return this.event(keys, { type: "join", at, name, invite: this.invite(inviter, at - 1) });
+  }
+
+  propose(keys: KeyPair, fields: DistributiveOmit<Proposal, "commune" | "title" | "body" | "id"> & { id?: string; title?: string }): SignedProposal {
+    const proposal = sign(
+      "proposal",
+      { title: "A proposal", body: "", id: `p${this.proposals.length + 1}`, ...fields, commune: this.id } as Proposal,
+      keys,
+    );
+    this.proposals.push(proposal);
+    return proposal;
+  }
+
+  vote(keys: KeyPair, proposal: string, choice: Choice, at: number): SignedVote {
+    const vote = sign("vote", { commune: this.id, proposal, choice, at }, keys);
+    this.votes.push(vote);
+    return vote;
+  }
+
+  state(now: number): CommuneState {
+    const result = communeState({ genesis: this.genesis, events: this.events, proposals: this.proposals, votes: this.votes }, now);
+    if (!result.ok) throw new Error(result.error);
+    return result.value;
+  }
+}
