@@ -9,9 +9,9 @@ import type { Rules } from "../commune/rules";
 import { keyPairFromSecret, type KeyPair } from "../identity/keys";
 import { sign } from "../identity/signed";
 import type { Item, SignedItem } from "../inventory/item";
-import { EUR, HOUR } from "../money/currency";
 import type { Proposal, SignedProposal, SignedVote, Vote } from "../proposals/proposal";
 import type { Entry, SignedEntry } from "../purse/entry";
+import { defaultRules } from "../testing/commune-builder";
 import type { CommuneDoc, InventoryDoc, ProposalsDoc, PurseShardDoc } from "./documents";
 
 export const T0 = Date.UTC(2026, 0, 1);
@@ -20,14 +20,7 @@ export const DAY = 86_400_000;
 export const ada: KeyPair = keyPairFromSecret(new Uint8Array(32).fill(21));
 export const bo: KeyPair = keyPairFromSecret(new Uint8Array(32).fill(22));
 
-export const rules: Rules = {
-  quorumPercent: 50,
-  thresholdPercent: 50,
-  allowBlock: true,
-  spendLimit: { EUR: 5000 },
-  admission: "direct",
-  currencies: [EUR, HOUR],
-};
+export const rules: Rules = defaultRules;
 
 export const genesis = createGenesis({ name: "Riverside", founderName: "Ada", at: T0, rules }, ada);
 export const commune = communeIdOf(genesis);

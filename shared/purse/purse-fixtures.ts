@@ -7,12 +7,12 @@ import type { Rules } from "../commune/rules";
 import type { CommuneState, Member, MemberStatus, ProposalState, RulesVersion } from "../commune/state";
 import { keyPairFromSecret, type KeyPair, type PublicKey } from "../identity/keys";
 import { sign } from "../identity/signed";
-import { EUR, HOUR } from "../money/currency";
 import type { Outcome, Payee, Proposal } from "../proposals/proposal";
 import type { ShardEntry } from "./balances";
 import type { Entry, SignedEntry } from "./entry";
 import type { SignatureCheck } from "./entry-checks";
 import { checkEntrySignature } from "./entry-checks";
+import { defaultRules } from "../testing/commune-builder";
 
 export const DAY = 86_400_000;
 export const HOUR_MS = 3_600_000;
@@ -48,14 +48,7 @@ const HISTORIES: [KeyPair, string, History][] = [
   [ed, "Ed", [["2026-02-01", "applicant"], ["2026-03-01", "active"]]],
 ];
 
-export const foundingRules: Rules = {
-  quorumPercent: 50,
-  thresholdPercent: 50,
-  allowBlock: true,
-  spendLimit: { EUR: 5000 },
-  admission: "direct",
-  currencies: [EUR, HOUR],
-};
+export const foundingRules: Rules = defaultRules;
 
 export interface StateOptions {
   proposals?: ProposalState[];
