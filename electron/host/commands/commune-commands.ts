@@ -1,0 +1,168 @@
+import { communeIdOf, createGenesis } from "../../../shared/commune/genesis";
+import { rulesProblem, type Rules } from "../../../shared/commune/rules";
+import { currentStatus, isActiveAt } from "../../../shared/commune/state";
+import type { ParsedInput } from "../../../shared/commands/commands";
+import { readCommuneDoc } from "../../../shared/docs/documents";
+import { parseRelayUrl } from "../../../shared/docs/link";
+import { randomId } from "../../../shared/identity/keys";
+import { createInvite, readInvite } from "../../../shared/invite/invite";
+import { parseAmount } from "../../../shared/money/amount";
+import { validateCurrency, type Currency } from "../../../shared/money/currency";
+import { fail, ok, type Result } from "../../../shared/result";
+import { CommuneDocs } from "../commune/commune-docs";
+import { CommuneNode } from "../commune/commune-node";
+import type { CommuneRecord } from "../commune-index";
+import { communeView } from "../commune/views";
+import { appendMembershipEvent } from "./membership-commands";
+import { communeModel, type Handlers, type HostContext } from "./context";
+
+type CommuneCommand = "commune.create" | "commune.list" | "commune.show" | "commune.invite" | "commune.join" | "commune.relays";
+
+const DAY = 86_400_000;
+
+function relayList(urls: string[]): Result<string[]> {
+  const parsed: string[] = [];
+  for (const url of urls) {
+    const relay = parseRelayUrl(url);
+    if (!relay.ok) return relay;
+    if (!parsed.includes(relay.value)) parsed.push(relay.value);
+  }
+  return ok(parsed);
+}
+
+function foundingRules(input: ParsedInput<"commune.create">): Result<Rules> {
+  const currencies: Currency[] = [];
+  for (const currency of input.currencies) {
+    const valid = validateCurrency({ ...currency, name: currency.name.trim() });
+    if (!valid.ok) return valid;
+    currencies.push(valid.value);
+  }
+  const spendLimit: Record<string, number> = {};
+  for (const [code, text] of Object.entries(input.rules.spendLimit ?? {})) {
+    const currency = currencies.find((c) => c.code === code);
+    if (!currency) return fail(`The spend limit names ${code}, which is not one of the commune's currencies.`);
+    const amount = parseAmount(text, currency, { allowZero: true });
+    if (!amount.ok) return fail(`Spend limit for ${code}: ${amount.error}`);
+    spendLimit[code] = amount.value;
+  }
+  const rules: Rules = {
+    quorumPercent: input.rules.quorumPercent ?? 50,
+    thresholdPercent: input.rules.thresholdPercent ?? 50,
+    allowBlock: input.rules.allowBlock ?? false,
+    admission: input.rules.admission ?? "direct",
+    spendLimit,
+    currencies,
+  };
+  const problem = rulesProblem(rules);
+  return problem ? fail(`${problem}.`) : ok(rules);
+}
+
+async function createCommune(input: ParsedInput<"commune.create">, host: HostContext): Promise<Result<{ commune: string }>> {
+  const name = input.name.trim();
+  if (name === "") return fail("Give the commune a name.");
+  if (host.name() === "") return fail('Choose your own name first ("identity rename"): the other members will see it.');
+  const rules = foundingRules(input);
+  if (!rules.ok) return rules;
+  const relays = relayList(input.relays);
+  if (!relays.ok) return relays;
+  const genesis = createGenesis({ name, founderName: host.name(), at: host.now(), rules: rules.value }, host.keys);
+  const id = communeIdOf(genesis);
+  const record: CommuneRecord = { id, name, doc: "", secret: randomId(32), relays: relays.value };
+  const links = CommuneNode.linksFor(record, genesis, host.links);
+  const repo = CommuneDocs.repoFor(host.dataDir, id, links.map((link) => link.adapter));
+  const docs = await CommuneDocs.found(repo, genesis, id, relays.value);
+  record.doc = docs.commune.url;
+  await host.remember(record);
+  host.nodes.set(id, new CommuneNode(record, docs, links, host.nodeContext()));
+  return ok({ commune: id });
+}
+
+async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext) {
+  const invite = readInvite(input.invite, host.now());
+  if (!invite.ok) return invite;
+  const { commune, name: communeName } = invite.value;
+  if (host.index.has(commune)) return fail(`You already belong to ${communeName}.`);
+  const name = (input.name ?? host.name()).trim();
+  if (name === "") return fail("Say what name the other members will know you by.");
+  if (host.name() === "") await host.rename(name);
+
+  const record: CommuneRecord = { id: commune, name: communeName, doc: invite.value.doc, secret: invite.value.secret, relays: invite.value.relays };
+  const links = CommuneNode.linksFor(record, undefined, host.links);
+  const repo = CommuneDocs.repoFor(host.dataDir, commune, links.map((link) => link.adapter));
+  let docs: CommuneDocs;
+  try {
+    docs = await CommuneDocs.open(repo, record.doc, AbortSignal.timeout(host.joinTimeoutMs));
+  } catch {
+    await repo.shutdown().catch(() => {});
+    return fail(`Could not get ${communeName} from its relays (${record.relays.join(", ")}). Check that a relay is running and reachable, then try again.`);
+  }
+  const read = readCommuneDoc(docs.commune.doc());
+  if (!read.ok || communeIdOf(read.value.doc.genesis) !== commune) {
+    await docs.close();
+    return fail("The relay sent a document that is not the commune this invite is for. Ask the inviter for a new invite.");
+  }
+  const node = new CommuneNode(record, docs, links, host.nodeContext());
+  const written = await appendMembershipEvent(node, host, { type: "join", commune, at: host.now(), name, invite: invite.value.grant });
+  if (!written.ok) {
+    await node.close();
+    return written;
+  }
+  await host.remember(record);
+  host.nodes.set(commune, node);
+  const model = node.model();
+  const status = model.ok ? currentStatus(model.value.state, host.keys.publicKey) : undefined;
+  if (status === undefined) {
+    const problem = model.ok ? model.value.problems.find((p) => p.by === host.keys.publicKey && p.subject === "membership") : undefined;
+    return fail(problem ? problem.reason : "Your join was not accepted by the commune's rules.");
+  }
+  return ok({ commune, name: communeName, status });
+}
+
+export const communeCommands: Handlers<CommuneCommand> = {
+  "commune.create": createCommune,
+  "commune.join": joinCommune,
+
+  async "commune.list"(_input, host) {
+    return ok(
+      [...host.index.values()].map((record) => {
+        const model = host.nodes.get(record.id)?.model();
+        return { id: record.id, name: model?.ok ? model.value.state.name : record.name, status: model?.ok ? currentStatus(model.value.state, host.keys.publicKey) : undefined };
+      }),
+    );
+  },
+
+  async "commune.show"(input, host) {
+    const found = communeModel(host, input.commune);
+    if (!found.ok) return found;
+    return ok(communeView(found.value.model, host.keys.publicKey, host.now()));
+  },
+
+  async "commune.invite"(input, host) {
+    const found = communeModel(host, input.commune);
+    if (!found.ok) return found;
+    const { node, model } = found.value;
+    const at = host.now();
+    if (!isActiveAt(model.state, host.keys.publicKey, at)) return fail("Only an active member can invite.");
+    if (node.record.relays.length === 0) return fail("Add a relay to this commune first: a new member reaches the commune through one.");
+    const expiresAt = at + Math.round(input.days * DAY);
+    const invite = createInvite(
+      { commune: node.id, name: model.state.name, doc: node.record.doc, relays: node.record.relays, secret: node.record.secret, at, expiresAt },
+      host.keys,
+    );
+    return ok({ invite, expiresAt });
+  },
+
+  async "commune.relays"(input, host) {
+    const node = host.node(input.commune);
+    if (!node.ok) return node;
+    const added = relayList(input.add);
+    if (!added.ok) return added;
+    const removed = relayList(input.remove);
+    if (!removed.ok) return removed;
+    const relays = [...node.value.record.relays.filter((url) => !removed.value.includes(url)), ...added.value.filter((url) => !node.value.record.relays.includes(url))];
+    const record = { ...node.value.record, relays };
+    await host.remember(record);
+    await node.value.setRelays(record, host.links);
+    return ok({ relays });
+  },
+};

@@ -1,0 +1,66 @@
+import { isActiveAt } from "../../../shared/commune/state";
+import { fail } from "../../../shared/result";
+import { ledgerPage } from "../commune/views";
+import { amountIn, communeModel, type Handlers } from "./context";
+
+type PurseCommand = "purse.contribute" | "purse.disburse" | "purse.transfer" | "purse.exchange" | "purse.ledger";
+
+export const purseCommands: Handlers<PurseCommand> = {
+  async "purse.contribute"(input, host) {
+    const found = communeModel(host, input.commune);
+    if (!found.ok) return found;
+    const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
+    if (!amount.ok) return amount;
+    return found.value.node.appendEntry({ kind: "contribution", amount: amount.value, currency: input.currency, memo: input.memo.trim() });
+  },
+
+  async "purse.disburse"(input, host) {
+    const found = communeModel(host, input.commune);
+    if (!found.ok) return found;
+    const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
+    if (!amount.ok) return amount;
+    const payee = "member" in input.payee ? { to: input.payee.member } : { payee: input.payee.outside.trim() };
+    if ("payee" in payee && payee.payee === "") return fail("Say who is paid.");
+    return found.value.node.appendEntry({
+      kind: "disbursement",
+      amount: amount.value,
+      currency: input.currency,
+      memo: input.memo.trim(),
+      ...payee,
+      ...(input.proposal ? { proposal: input.proposal } : {}),
+    });
+  },
+
+  async "purse.transfer"(input, host) {
+    const found = communeModel(host, input.commune);
+    if (!found.ok) return found;
+    if (input.to === host.keys.publicKey) return fail("A transfer goes to another member, not to yourself.");
+    if (!isActiveAt(found.value.model.state, input.to, host.now())) return fail("The recipient is not an active member of this commune.");
+    const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
+    if (!amount.ok) return amount;
+    return found.value.node.appendEntry({ kind: "transfer", amount: amount.value, currency: input.currency, memo: input.memo.trim(), to: input.to });
+  },
+
+  async "purse.exchange"(input, host) {
+    const found = communeModel(host, input.commune);
+    if (!found.ok) return found;
+    const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
+    if (!amount.ok) return amount;
+    if (input.partner.trim() === "") return fail("Name the partner commune.");
+    return found.value.node.appendEntry({
+      kind: "exchange",
+      amount: amount.value,
+      currency: input.currency,
+      memo: input.memo.trim(),
+      partner: input.partner.trim(),
+      direction: input.direction,
+      ...(input.proposal ? { proposal: input.proposal } : {}),
+    });
+  },
+
+  async "purse.ledger"(input, host) {
+    const found = communeModel(host, input.commune);
+    if (!found.ok) return found;
+    return { ok: true, value: ledgerPage(found.value.model, input) };
+  },
+};

@@ -1,0 +1,174 @@
+import type { DocHandle, StorageId } from "@automerge/automerge-repo";
+import type { SyncStatusView } from "../../../shared/commands/views";
+import { toStored } from "../../../shared/docs/automerge-form";
+import { randomId, type PublicKey } from "../../../shared/identity/keys";
+import { sign, type Signed } from "../../../shared/identity/signed";
+import type { Genesis } from "../../../shared/commune/genesis";
+import type { Entry, SignedEntry } from "../../../shared/purse/entry";
+import { purse } from "../../../shared/purse/balances";
+import { fail, ok, type Result } from "../../../shared/result";
+import { relayKeyOf } from "../../../shared/sync/relay-handshake";
+import type { StoredIdentity } from "../identity-store";
+import type { CommuneRecord } from "../commune-index";
+import { CommuneDocs } from "./commune-docs";
+import { CommuneModelCache, type CommuneModel } from "./commune-model";
+import type { RelayLink, RelayLinkFactory } from "./relay-link";
+
+export interface NodeContext {
+  dataDir: string;
+  identity: StoredIdentity;
+  links: RelayLinkFactory;
+  now: () => number;
+}
+
+/** The year a record falls in: the period of the purse shard it goes to. */
+export const periodOf = (at: number): string => String(new Date(at).getUTCFullYear());
+
+/**
+ * One commune on this member's machine: its documents, the model computed
+ * from them, its relay links and its sync status. Writes go through one
+ * queue, so two commands never validate against the same state and both
+ * commit: each sees the documents as the previous one left them.
+ */
+export class CommuneNode {
+  record: CommuneRecord;
+  readonly docs: CommuneDocs;
+  links: RelayLink[];
+  #context: NodeContext;
+  #cache = new CommuneModelCache();
+  #queue: Promise<unknown> = Promise.resolve();
+  #listeners = new Set<() => void>();
+  #lastSynced: number | undefined;
+
+  constructor(record: CommuneRecord, docs: CommuneDocs, links: RelayLink[], context: NodeContext) {
+    this.record = record;
+    this.docs = docs;
+    this.links = links;
+    this.#context = context;
+    docs.watch(() => this.#changed());
+    for (const link of links) this.#follow(link);
+  }
+
+  #follow(link: RelayLink): void {
+    link.onStatus((status) => {
+      // A relay coming back may hold shards we could not find while offline.
+      if (status.state === "connected") void this.docs.discoverShards();
+      this.#changed();
+    });
+  }
+
+  /** Connects to the record's relays now: new ones join, dropped ones disconnect; the commune's shared relay list follows. */
+  async setRelays(record: CommuneRecord, factory: RelayLinkFactory): Promise<void> {
+    const network = this.docs.repo.networkSubsystem;
+    for (const link of this.links.filter((l) => !record.relays.includes(l.url))) {
+      network.removeNetworkAdapter(link.adapter);
+      link.adapter.disconnect();
+    }
+    const kept = this.links.filter((l) => record.relays.includes(l.url));
+    const fresh = CommuneNode.linksFor({ ...record, relays: record.relays.filter((url) => !kept.some((l) => l.url === url)) }, this.docs.genesis(), factory);
+    for (const link of fresh) {
+      this.#follow(link);
+      network.addNetworkAdapter(link.adapter);
+    }
+    this.links = [...kept, ...fresh];
+    this.record = record;
+    this.docs.commune.change((doc) => {
+      doc.relays.splice(0, doc.relays.length, ...record.relays.map((url) => toStored(url)));
+    });
+    await this.persist();
+    this.#changed();
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get me(): PublicKey {
+    return this.#context.identity.keys.publicKey;
+  }
+
+  now(): number {
+    return this.#context.now();
+  }
+
+  static linksFor(record: CommuneRecord, genesis: Signed<Genesis> | undefined, factory: RelayLinkFactory): RelayLink[] {
+    const relayKey = relayKeyOf(record.secret);
+    return record.relays.map((url) => factory({ url, commune: record.id, relayKey, genesis }));
+  }
+
+  model(): Result<CommuneModel> {
+    return this.#cache.compute(this.docs, this.record.id, this.#context.now());
+  }
+
+  /** Listens for anything that may change what this commune's views show. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Runs one write after every earlier one has finished, whatever their outcome. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Waits until every change is on disk: a command reports success only after this. */
+  async persist(): Promise<void> {
+    await this.docs.repo.flush();
+  }
+
+  /**
+   * Signs a purse entry, checks it with the same rules every member applies
+   * (it must count: not overdrawn, not beyond the spend limit without a
+   * passed proposal), then appends it to this member's shard for its year.
+   */
+  async appendEntry(fields: Omit<Entry, "commune" | "id" | "at">): Promise<Result<{ id: string }>> {
+    return this.exclusive(async () => {
+      const model = this.model();
+      if (!model.ok) return fail(model.error);
+      const at = this.now();
+      const entry: SignedEntry = sign("entry", { ...fields, commune: this.id, id: randomId(), at } as Entry, this.#context.identity.keys);
+      const judged = purse([...model.value.entries, { entry, shardOwner: this.me }], model.value.state).entries.find((view) => view.entry === entry);
+      if (!judged || judged.status !== "counted") return fail(`Not recorded: this ${fields.kind} ${judged?.reason ?? "would not count"}.`);
+      const shard = await this.docs.ownShard(this.me, periodOf(at), this.id);
+      shard.change((doc) => {
+        doc.entries.push(toStored(entry) as (typeof doc.entries)[number]);
+      });
+      await this.persist();
+      return ok({ id: entry.id });
+    });
+  }
+
+  /** Relays, peers, when everything last matched a relay, and how many documents still have changes to send. */
+  syncStatus(): SyncStatusView {
+    const repo = this.docs.repo;
+    const relayStorage = repo.peers.map((peer) => repo.getStorageIdOfPeer(peer)).filter((id): id is StorageId => id !== undefined);
+    let waiting = 0;
+    for (const handle of this.docs.allHandles()) {
+      if (!confirmedByRelay(handle, relayStorage)) waiting++;
+    }
+    if (waiting === 0 && relayStorage.length > 0) this.#lastSynced = this.now();
+    const view: SyncStatusView = { commune: this.id, relays: this.links.map((link) => link.status()), peers: repo.peers.length, waiting };
+    if (this.#lastSynced !== undefined) view.lastSynced = this.#lastSynced;
+    return view;
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.catch(() => undefined);
+    this.#listeners.clear();
+    await this.docs.close();
+  }
+}
+
+function confirmedByRelay(handle: DocHandle<unknown>, relayStorage: StorageId[]): boolean {
+  const local = [...handle.heads()].sort().join(",");
+  return relayStorage.some((storageId) => {
+    const remote = handle.getSyncInfo(storageId)?.lastHeads;
+    return remote !== undefined && [...remote].sort().join(",") === local;
+  });
+}

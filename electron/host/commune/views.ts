@@ -1,0 +1,157 @@
+import { currentStatus, rulesAt, type CommuneState } from "../../../shared/commune/state";
+import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, MemberView, ProposalView } from "../../../shared/commands/views";
+import type { ParsedInput } from "../../../shared/commands/commands";
+import { fingerprint, type PublicKey } from "../../../shared/identity/keys";
+import { searchItems } from "../../../shared/inventory/inventory";
+import type { SpendProposal } from "../../../shared/purse/spend-authority";
+import type { CommuneModel } from "./commune-model";
+
+/**
+ * The views the CLI prints and the renderer shows, built from a computed
+ * model. Plain JSON: no documents, no keys.
+ */
+const nameOf = (state: CommuneState, key: PublicKey) => state.members[key]?.name ?? key.slice(0, 8);
+
+export function membersView(model: CommuneModel): MemberView[] {
+  const { state } = model;
+  return Object.values(state.members)
+    .map((member) => {
+      const last = member.history.at(-1)!;
+      return {
+        key: member.key,
+        name: member.name,
+        fingerprint: fingerprint(member.key),
+        status: last.status,
+        since: last.at,
+        why: last.why,
+        balances: model.purse.members[member.key] ?? {},
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name) || (a.key < b.key ? -1 : 1));
+}
+
+export function balancesView(model: CommuneModel, now: number): BalancesView {
+  const counts = { counted: 0, overdrawn: 0, untrusted: 0 };
+  for (const entry of model.purse.entries) counts[entry.status]++;
+  return { commune: model.id, currencies: rulesAt(model.state, now).currencies, purse: model.purse.purse, members: membersView(model), entries: counts };
+}
+
+export function proposalViews(model: CommuneModel, me: PublicKey): ProposalView[] {
+  const { state } = model;
+  const used = new Map<string, number>();
+  for (const view of model.purse.entries) {
+    if (view.status === "counted" && view.entry.proposal) used.set(view.entry.proposal, (used.get(view.entry.proposal) ?? 0) + view.entry.amount);
+  }
+  const myVotes = new Map<string, { at: number; choice: ProposalView["myVote"]; sig: string }>();
+  for (const votes of Object.values(model.proposals.votes)) {
+    for (const vote of votes) {
+      if (vote.by !== me) continue;
+      const seen = myVotes.get(vote.proposal);
+      if (!seen || vote.at > seen.at || (vote.at === seen.at && vote.sig > seen.sig)) myVotes.set(vote.proposal, vote);
+    }
+  }
+  return Object.values(state.proposals)
+    .map(({ proposal, tally }) => {
+      const rules = rulesAt(state, proposal.at);
+      const view: ProposalView = {
+        id: proposal.id,
+        kind: proposal.kind,
+        title: proposal.title,
+        body: proposal.body,
+        by: proposal.by,
+        byName: nameOf(state, proposal.by),
+        at: proposal.at,
+        deadline: proposal.deadline,
+        outcome: tally.outcome,
+        decidesAt: tally.decidesAt,
+        electorate: tally.electorate,
+        voted: tally.voted,
+        yes: tally.yes,
+        no: tally.no,
+        abstain: tally.abstain,
+        block: tally.block,
+        quorumPercent: rules.quorumPercent,
+        thresholdPercent: rules.thresholdPercent,
+      };
+      const mine = myVotes.get(proposal.id);
+      if (mine?.choice) view.myVote = mine.choice;
+      if (proposal.kind === "spend") {
+        const spend = proposal as SpendProposal;
+        const payee = "member" in spend.payee ? nameOf(state, spend.payee.member) : spend.payee.outside;
+        view.spend = { amount: spend.amount, currency: spend.currency, payee, used: used.get(proposal.id) ?? 0 };
+      }
+      if (proposal.kind === "admit") view.member = { key: proposal.member, name: proposal.name };
+      if (proposal.kind === "remove") view.member = { key: proposal.member, name: nameOf(state, proposal.member) };
+      if (proposal.kind === "rule") {
+        const { addCurrencies: _added, ...change } = proposal.change;
+        view.change = change;
+      }
+      return view;
+    })
+    .sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
+}
+
+export function communeView(model: CommuneModel, me: PublicKey, now: number): CommuneView {
+  return {
+    id: model.id,
+    name: model.state.name,
+    me,
+    myStatus: currentStatus(model.state, me),
+    rules: rulesAt(model.state, now),
+    balances: balancesView(model, now),
+    proposals: proposalViews(model, me),
+    problems: model.problems.map(({ subject, id, by, reason }) => (by ? { subject, id, by, reason } : { subject, id, reason })),
+  };
+}
+
+export function ledgerPage(model: CommuneModel, query: ParsedInput<"purse.ledger">): LedgerPage {
+  const { state } = model;
+  const rows: LedgerRow[] = [];
+  model.purse.entries.forEach((view, index) => {
+    const { entry } = view;
+    if (query.member && entry.by !== query.member && entry.to !== query.member) return;
+    if (query.kind && entry.kind !== query.kind) return;
+    if (query.currency && entry.currency !== query.currency) return;
+    if (query.status && view.status !== query.status) return;
+    if (query.from !== undefined && entry.at < query.from) return;
+    if (query.until !== undefined && entry.at > query.until) return;
+    const row: LedgerRow = {
+      n: index + 1,
+      id: entry.id,
+      kind: entry.kind,
+      at: entry.at,
+      by: entry.by,
+      byName: nameOf(state, entry.by),
+      amount: entry.amount,
+      currency: entry.currency,
+      memo: entry.memo,
+      status: view.status,
+    };
+    if (entry.to) Object.assign(row, { to: entry.to, toName: nameOf(state, entry.to) });
+    if (entry.payee) row.payee = entry.payee;
+    if (entry.partner) row.partner = entry.partner;
+    if (entry.direction) row.direction = entry.direction;
+    if (entry.proposal) row.proposal = entry.proposal;
+    if (view.reason) row.reason = view.reason;
+    rows.push(row);
+  });
+  if (query.newestFirst) rows.reverse();
+  return { total: rows.length, offset: query.offset, rows: rows.slice(query.offset, query.offset + query.limit) };
+}
+
+export function itemViews(model: CommuneModel, query: string): ItemView[] {
+  return searchItems(model.items, query).map(({ item, author }) => {
+    const view: ItemView = {
+      id: item.id,
+      version: item.version,
+      title: item.title,
+      body: item.body,
+      tags: item.tags,
+      author,
+      authorName: nameOf(model.state, author),
+      at: item.at,
+    };
+    if (item.link) view.link = item.link;
+    return view;
+  });
+}

@@ -1,0 +1,88 @@
+import { open, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { writeFileAtomic } from "./atomic-file";
+
+/**
+ * One process owns a data directory at a time. The lock file holds the
+ * owner's pid and, when it is a running host, the address and token of its
+ * control server, so a CLI can talk to it instead of opening the documents
+ * twice. A lock whose process is gone (crashed, killed) is stale and taken over.
+ */
+export interface LockInfo {
+  pid: number;
+  /** Control server of a running host; absent for a one-shot CLI. */
+  control?: { url: string; token: string };
+}
+
+const lockSchema = z.strictObject({
+  pid: z.int().positive(),
+  control: z.strictObject({ url: z.string(), token: z.string() }).optional(),
+});
+
+export const lockPath = (dataDir: string) => join(dataDir, "host.lock");
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export async function readLock(dataDir: string): Promise<LockInfo | undefined> {
+  let text: string;
+  try {
+    text = await readFile(lockPath(dataDir), "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const info = lockSchema.parse(JSON.parse(text));
+    return isAlive(info.pid) && info.pid !== process.pid ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface HeldLock {
+  update(control: LockInfo["control"]): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** Takes the lock, or answers who holds it. */
+export async function acquireLock(dataDir: string): Promise<{ held: HeldLock } | { heldBy: LockInfo }> {
+  const path = lockPath(dataDir);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const file = await open(path, "wx", 0o600);
+      await file.writeFile(JSON.stringify({ pid: process.pid }));
+      await file.close();
+      return { held: heldLock(path) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = await readLock(dataDir);
+    if (holder) return { heldBy: holder };
+    // Stale: its process is gone. Remove it and race for it again.
+    await rm(path, { force: true });
+  }
+  throw new Error(`Could not take the lock ${path}; another Commune process keeps taking it.`);
+}
+
+function heldLock(path: string): HeldLock {
+  return {
+    async update(control) {
+      await writeFileAtomic(path, JSON.stringify({ pid: process.pid, control }), 0o600);
+    },
+    async release() {
+      try {
+        const info = lockSchema.parse(JSON.parse(await readFile(path, "utf8")));
+        if (info.pid === process.pid) await rm(path, { force: true });
+      } catch {
+        // Already gone or replaced: nothing of ours to release.
+      }
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CommandName, CommandResults } from "../../shared/commands/commands";
+import { Host } from "./host";
+import type { RelayLinkFactory } from "./commune/relay-link";
+
+const noRelays: RelayLinkFactory = () => {
+  throw new Error("no relays in these tests");
+};
+
+const dirs: string[] = [];
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.close();
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function openHost(dir?: string, now?: () => number) {
+  const dataDir = dir ?? (await mkdtemp(join(tmpdir(), "commune-host-")));
+  if (!dir) dirs.push(dataDir);
+  const host = await Host.open({ dataDir, links: noRelays, ...(now ? { now } : {}) });
+  hosts.push(host);
+  return host;
+}
+
+async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
+  const outcome = await host.run(name, input);
+  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
+  return outcome.value as CommandResults[K];
+}
+
+const EUR = { code: "EUR", name: "Euro", decimals: 2 };
+
+describe("a member's host on its own", () => {
+  it("creates an identity on first run, stored with mode 0600", async () => {
+    const host = await openHost();
+    const me = await must(host, "identity.show", {});
+    expect(me.publicKey).toMatch(/^[0-9a-f]{64}$/);
+    expect((await stat(join(host.dataDir, "identity.json"))).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses to found a commune before the member has a name", async () => {
+    const host = await openHost();
+    const outcome = await host.run("commune.create", { name: "Riverside", currencies: [EUR] });
+    expect(outcome).toMatchObject({ ok: false, error: { code: "rejected", message: expect.stringContaining("Choose your own name first") } });
+  });
+
+  it("runs a small commune: contribute, propose, vote, execute, with the same balances after a restart", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR], rules: { spendLimit: { EUR: "10.00" } } });
+    await must(host, "purse.contribute", { commune, amount: "100.00", currency: "EUR", memo: "first" });
+    const tooBig = await host.run("purse.disburse", { commune, amount: "60", currency: "EUR", payee: { outside: "Roofers" } });
+    expect(tooBig).toMatchObject({ ok: false, error: { message: expect.stringContaining("above the spend limit") } });
+
+    const { id: proposal } = await must(host, "proposal.create", {
+      commune,
+      kind: "spend",
+      title: "New roof",
+      amount: "60",
+      currency: "EUR",
+      payee: { outside: "Roofers" },
+      deadline: { days: 7 },
+    });
+    await must(host, "proposal.vote", { commune, proposal, choice: "yes" });
+    const [view] = await must(host, "proposal.list", { commune });
+    expect(view).toMatchObject({ outcome: "passed", yes: 1, spend: { amount: 6000, used: 0 } });
+    await must(host, "proposal.execute", { commune, proposal });
+    const again = await host.run("proposal.execute", { commune, proposal });
+    expect(again).toMatchObject({ ok: false, error: { message: expect.stringContaining("already been paid out") } });
+
+    const shown = await must(host, "commune.show", { commune });
+    expect(shown.balances.purse).toEqual({ EUR: 4000 });
+    const dataDir = host.dataDir;
+    await host.close();
+    hosts.splice(hosts.indexOf(host), 1);
+
+    const reopened = await openHost(dataDir);
+    expect((await must(reopened, "commune.show", { commune })).balances.purse).toEqual({ EUR: 4000 });
+    const ledger = await must(reopened, "purse.ledger", { commune });
+    expect(ledger.rows.map((row) => [row.kind, row.amount, row.status])).toEqual([
+      ["disbursement", 6000, "counted"],
+      ["contribution", 10000, "counted"],
+    ]);
+  });
+
+  it.each([
+    ["1e309", "plain digits without an exponent"],
+    ["-0", "greater than zero"],
+    ["0.001", "at most 2 decimals"],
+    ["abc", "must be a number"],
+  ])("rejects the amount %s with a clear message and changes nothing", async (amount, message) => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    const outcome = await host.run("purse.contribute", { commune, amount, currency: "EUR" });
+    expect(outcome).toMatchObject({ ok: false, error: { code: "rejected", message: expect.stringContaining(message) } });
+    expect((await must(host, "purse.ledger", { commune })).total).toBe(0);
+  });
+
+  it("answers malformed commands with an invalid-input error, never a crash", async () => {
+    const host = await openHost();
+    expect(await host.run("no.such.command", {})).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await host.run("purse.contribute", { commune: "x" })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await host.run("purse.contribute", null)).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await host.run("__proto__", {})).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+  });
+
+  it("keeps the knowledge inventory with edits and search", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    const { id } = await must(host, "inventory.add", { commune, title: "Bread", body: "Feed the starter daily", tags: ["Kitchen"] });
+    const bad = await host.run("inventory.add", { commune, title: "Evil", link: "javascript:alert(1)" });
+    expect(bad.ok).toBe(false);
+    await must(host, "inventory.edit", { commune, id, title: "Sourdough", link: "https://example.org/bread" });
+    const items = await must(host, "inventory.list", { commune, query: "kitchen" });
+    expect(items).toMatchObject([{ id, version: 2, title: "Sourdough", tags: ["kitchen"], link: "https://example.org/bread" }]);
+  });
+});

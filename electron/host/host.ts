@@ -1,0 +1,151 @@
+import { parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../../shared/commands/commands";
+import { fingerprint } from "../../shared/identity/keys";
+import { fail, ok, type Result } from "../../shared/result";
+import { communeCommands } from "./commands/commune-commands";
+import type { Handler, HostContext } from "./commands/context";
+import { inventoryCommands } from "./commands/inventory-commands";
+import { membershipCommands } from "./commands/membership-commands";
+import { proposalCommands } from "./commands/proposal-commands";
+import { purseCommands } from "./commands/purse-commands";
+import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./commune-index";
+import { CommuneDocs } from "./commune/commune-docs";
+import { CommuneNode, type NodeContext } from "./commune/commune-node";
+import type { RelayLinkFactory } from "./commune/relay-link";
+import { loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./identity-store";
+
+export interface HostOptions {
+  dataDir: string;
+  links: RelayLinkFactory;
+  now?: () => number;
+  /** How long joining waits for the commune to arrive from its relays. */
+  joinTimeoutMs?: number;
+}
+
+/**
+ * A member's node: their identity, the communes they belong to, and the one
+ * command set every front end (CLI, desktop app, browser mode) goes through.
+ * Commands are validated at the edge (parseCommand), then handled by one
+ * module per area over the shared/ rules.
+ */
+export class Host implements HostContext {
+  readonly dataDir: string;
+  readonly options: HostOptions;
+  identity: StoredIdentity;
+  readonly index: Map<string, CommuneRecord>;
+  readonly nodes = new Map<string, CommuneNode>();
+  #handlers: { [K in CommandName]: Handler<K> };
+
+  private constructor(options: HostOptions, identity: StoredIdentity, index: Map<string, CommuneRecord>) {
+    this.dataDir = options.dataDir;
+    this.options = options;
+    this.identity = identity;
+    this.index = index;
+    this.#handlers = {
+      "identity.show": async () => ok(this.identityView()),
+      "identity.rename": async (input) => this.rename(input.name),
+      "sync.status": async (input) => {
+        const node = this.node(input.commune);
+        return node.ok ? ok(node.value.syncStatus()) : node;
+      },
+      ...communeCommands,
+      ...membershipCommands,
+      ...purseCommands,
+      ...proposalCommands,
+      ...inventoryCommands,
+    };
+  }
+
+  static async open(options: HostOptions): Promise<Host> {
+    const { identity } = await loadOrCreateIdentity(options.dataDir);
+    const index = await loadCommuneIndex(options.dataDir);
+    const host = new Host(options, identity, index);
+    for (const record of index.values()) await host.openNode(record);
+    return host;
+  }
+
+  get keys() {
+    return this.identity.keys;
+  }
+
+  get links(): RelayLinkFactory {
+    return this.options.links;
+  }
+
+  get joinTimeoutMs(): number {
+    return this.options.joinTimeoutMs ?? 30_000;
+  }
+
+  name(): string {
+    return this.identity.name;
+  }
+
+  now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  nodeContext(): NodeContext {
+    return { dataDir: this.dataDir, identity: this.identity, links: this.options.links, now: () => this.now() };
+  }
+
+  node(commune: string): Result<CommuneNode> {
+    const node = this.nodes.get(commune);
+    return node ? ok(node) : fail(`You do not belong to a commune with id ${commune}. "commune list" shows yours.`);
+  }
+
+  /** Opens a commune this machine already holds; its relays connect in the background. */
+  async openNode(record: CommuneRecord, signal?: AbortSignal): Promise<CommuneNode> {
+    // Open from disk first, then connect: the genesis read from disk lets any
+    // of the commune's relays be registered, and offline opens at once.
+    const repo = CommuneDocs.repoFor(this.dataDir, record.id, []);
+    try {
+      const docs = await CommuneDocs.open(repo, record.doc, signal);
+      // Shards on this disk load now, before any network exists, so nothing
+      // waits on a relay; the others are found once relays connect.
+      await docs.discoverShards();
+      const links = CommuneNode.linksFor(record, docs.genesis(), this.options.links);
+      for (const link of links) repo.networkSubsystem.addNetworkAdapter(link.adapter);
+      const node = new CommuneNode(record, docs, links, this.nodeContext());
+      this.nodes.set(record.id, node);
+      return node;
+    } catch (error) {
+      await repo.shutdown().catch(() => {});
+      throw error;
+    }
+  }
+
+  async remember(record: CommuneRecord): Promise<void> {
+    this.index.set(record.id, record);
+    await saveCommuneIndex(this.dataDir, this.index);
+  }
+
+  identityView() {
+    return { publicKey: this.keys.publicKey, name: this.identity.name, fingerprint: fingerprint(this.keys.publicKey) };
+  }
+
+  async rename(name: string) {
+    const trimmed = name.trim();
+    if (trimmed === "") return fail<ReturnType<Host["identityView"]>>("Your name cannot be empty.");
+    this.identity = { ...this.identity, name: trimmed };
+    await saveIdentity(this.dataDir, this.identity);
+    return ok(this.identityView());
+  }
+
+  /** Runs one command from any front end: validated, handled, and answered in one error shape. */
+  async run(name: unknown, input: unknown): Promise<CommandOutcome<CommandName>> {
+    const parsed = parseCommand(name, input);
+    if (!parsed.ok) return parsed;
+    const handler = this.#handlers[parsed.name] as Handler<CommandName>;
+    try {
+      const result = await handler(parsed.input as never, this);
+      return result.ok ? { ok: true, value: result.value } : { ok: false, error: { code: "rejected", message: result.error } };
+    } catch (error) {
+      const failure: CommandError = { code: "internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` };
+      return { ok: false, error: failure };
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const node of this.nodes.values()) await node.close();
+    this.nodes.clear();
+  }
+}

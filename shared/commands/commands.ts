@@ -1,0 +1,161 @@
+import { z } from "zod";
+import type { ItemView, LedgerPage, CommuneListItem, CommuneView, IdentityView, MemberView, ProposalView, SyncStatusView, ProblemView } from "./views";
+
+/**
+ * The one command set of a member's host, used by the CLI now and by the
+ * desktop app's renderer later (over preload IPC or the browser-mode socket).
+ * Each command has a zod schema for its input, which every transport applies
+ * before the host sees anything, and a result type. Inputs are what a person
+ * typed (amounts as text, durations in days): the host turns them into
+ * signed records with the shared/ rules, and a rule a person can break comes
+ * back as a CommandError with a message for them.
+ */
+const text = (max: number) => z.string().max(max);
+const key = z.string().regex(/^[0-9a-f]{64}$/, { error: "must be a member's public key (64 hex digits)" });
+const commune = z.string().regex(/^[0-9a-f]{32}$/, { error: "must be a commune id (32 hex digits)" });
+const recordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be an id" });
+const currencyCode = z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, { error: "must be a currency code such as EUR" });
+const amountText = z.string().max(40);
+const currency = z.strictObject({ code: currencyCode, name: text(60), decimals: z.int().min(0).max(6) });
+
+const rulesInput = z.strictObject({
+  quorumPercent: z.int().min(0).max(100).optional(),
+  thresholdPercent: z.int().min(1).max(100).optional(),
+  allowBlock: z.boolean().optional(),
+  /** Currency code -> amount as text ("50.00"). */
+  spendLimit: z.record(currencyCode, amountText).optional(),
+  admission: z.enum(["direct", "proposal"]).optional(),
+});
+
+const payee = z.union([z.strictObject({ member: key }), z.strictObject({ outside: text(100) })]);
+const deadline = z.strictObject({ days: z.number().positive().max(366) }).or(z.strictObject({ at: z.int().nonnegative() }));
+const proposalBase = { commune, title: text(200), body: text(20_000).default(""), deadline };
+
+export const commandInputs = {
+  "identity.show": z.strictObject({}),
+  "identity.rename": z.strictObject({ name: text(100) }),
+
+  "commune.list": z.strictObject({}),
+  "commune.create": z.strictObject({
+    name: text(100),
+    currencies: z.array(currency).min(1).max(50),
+    rules: rulesInput.default({}),
+    relays: z.array(text(300)).max(10).default([]),
+  }),
+  "commune.show": z.strictObject({ commune }),
+  "commune.invite": z.strictObject({ commune, days: z.number().positive().max(90).default(7) }),
+  "commune.join": z.strictObject({ invite: text(8_000), name: text(100).optional() }),
+  "commune.leave": z.strictObject({ commune }),
+  "commune.admit": z.strictObject({ commune, member: key, name: text(100) }),
+  "commune.relays": z.strictObject({ commune, add: z.array(text(300)).max(10).default([]), remove: z.array(text(300)).max(10).default([]) }),
+
+  "purse.contribute": z.strictObject({ commune, amount: amountText, currency: currencyCode, memo: text(1000).default("") }),
+  "purse.disburse": z.strictObject({ commune, amount: amountText, currency: currencyCode, payee, memo: text(1000).default(""), proposal: recordId.optional() }),
+  "purse.transfer": z.strictObject({ commune, amount: amountText, currency: currencyCode, to: key, memo: text(1000).default("") }),
+  "purse.exchange": z.strictObject({
+    commune,
+    amount: amountText,
+    currency: currencyCode,
+    partner: text(100),
+    direction: z.enum(["in", "out"]),
+    memo: text(1000).default(""),
+    proposal: recordId.optional(),
+  }),
+  "purse.ledger": z.strictObject({
+    commune,
+    offset: z.int().min(0).default(0),
+    limit: z.int().min(1).max(1000).default(50),
+    member: key.optional(),
+    kind: z.enum(["contribution", "disbursement", "transfer", "exchange"]).optional(),
+    currency: currencyCode.optional(),
+    status: z.enum(["counted", "overdrawn", "untrusted"]).optional(),
+    from: z.int().nonnegative().optional(),
+    until: z.int().nonnegative().optional(),
+    /** Newest first unless false. */
+    newestFirst: z.boolean().default(true),
+  }),
+
+  "proposal.create": z.discriminatedUnion("kind", [
+    z.strictObject({ ...proposalBase, kind: z.literal("spend"), amount: amountText, currency: currencyCode, payee }),
+    z.strictObject({ ...proposalBase, kind: z.literal("admit"), member: key, name: text(100) }),
+    z.strictObject({ ...proposalBase, kind: z.literal("remove"), member: key }),
+    z.strictObject({ ...proposalBase, kind: z.literal("rule"), change: rulesInput.extend({ addCurrencies: z.array(currency).max(10).optional() }) }),
+    z.strictObject({ ...proposalBase, kind: z.literal("general") }),
+  ]),
+  "proposal.vote": z.strictObject({ commune, proposal: recordId, choice: z.enum(["yes", "no", "abstain", "block"]) }),
+  "proposal.execute": z.strictObject({ commune, proposal: recordId }),
+  "proposal.list": z.strictObject({ commune }),
+
+  "inventory.add": z.strictObject({ commune, title: text(200), body: text(20_000).default(""), link: text(2048).optional(), tags: z.array(text(40)).max(20).default([]) }),
+  "inventory.edit": z.strictObject({
+    commune,
+    id: recordId,
+    title: text(200).optional(),
+    body: text(20_000).optional(),
+    link: text(2048).nullable().optional(),
+    tags: z.array(text(40)).max(20).optional(),
+  }),
+  "inventory.list": z.strictObject({ commune, query: text(200).default("") }),
+
+  "sync.status": z.strictObject({ commune }),
+} as const;
+
+export type CommandName = keyof typeof commandInputs;
+export type CommandInput<K extends CommandName> = z.input<(typeof commandInputs)[K]>;
+export type ParsedInput<K extends CommandName> = z.output<(typeof commandInputs)[K]>;
+
+export interface Written {
+  /** Id of the record written (entry, proposal, item...). */
+  id: string;
+}
+
+export interface CommandResults {
+  "identity.show": IdentityView;
+  "identity.rename": IdentityView;
+  "commune.list": CommuneListItem[];
+  "commune.create": { commune: string };
+  "commune.show": CommuneView;
+  "commune.invite": { invite: string; expiresAt: number };
+  "commune.join": { commune: string; name: string; status: string };
+  "commune.leave": Written;
+  "commune.admit": Written;
+  "commune.relays": { relays: string[] };
+  "purse.contribute": Written;
+  "purse.disburse": Written;
+  "purse.transfer": Written;
+  "purse.exchange": Written;
+  "purse.ledger": LedgerPage;
+  "proposal.create": Written;
+  "proposal.vote": Written;
+  "proposal.execute": Written;
+  "proposal.list": ProposalView[];
+  "inventory.add": Written;
+  "inventory.edit": Written;
+  "inventory.list": ItemView[];
+  "sync.status": SyncStatusView;
+}
+
+export type { MemberView, ProblemView };
+
+/** The one error shape every transport carries: a code for programs, a message for people. */
+export interface CommandError {
+  code: "invalid-input" | "rejected" | "not-found" | "unavailable" | "internal";
+  message: string;
+}
+
+export type CommandOutcome<K extends CommandName> = { ok: true; value: CommandResults[K] } | { ok: false; error: CommandError };
+
+/** Validates an untrusted {name, input} pair from a transport. */
+export function parseCommand(name: unknown, input: unknown): { ok: true; name: CommandName; input: unknown } | { ok: false; error: CommandError } {
+  if (typeof name !== "string" || !Object.hasOwn(commandInputs, name)) {
+    return { ok: false, error: { code: "invalid-input", message: `Unknown command ${JSON.stringify(String(name)).slice(0, 60)}` } };
+  }
+  const schema = commandInputs[name as CommandName];
+  const parsed = schema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+    return { ok: false, error: { code: "invalid-input", message: `${where}${issue?.message ?? "invalid input"}` } };
+  }
+  return { ok: true, name: name as CommandName, input: parsed.data };
+}

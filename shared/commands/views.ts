@@ -1,0 +1,143 @@
+import type { MemberStatus } from "../commune/state";
+import type { Rules } from "../commune/rules";
+import type { PublicKey } from "../identity/keys";
+import type { Currency } from "../money/currency";
+import type { Choice, Outcome, ProposalKind } from "../proposals/proposal";
+import type { EntryKind, EntryStatus } from "../purse/entry";
+
+/**
+ * What the host computes and the CLI and renderer show: plain JSON, no
+ * documents, no keys. The renderer subscribes to these; the CLI prints them.
+ */
+export interface IdentityView {
+  publicKey: PublicKey;
+  name: string;
+  fingerprint: string;
+}
+
+export interface CommuneListItem {
+  id: string;
+  name: string;
+  /** My membership in it; undefined while the commune has not synced yet after joining. */
+  status: MemberStatus | undefined;
+}
+
+export interface MemberView {
+  key: PublicKey;
+  name: string;
+  fingerprint: string;
+  status: MemberStatus;
+  since: number;
+  why: string;
+  /** Standing per currency code, in minor units. */
+  balances: Record<string, number>;
+}
+
+export interface BalancesView {
+  commune: string;
+  currencies: Currency[];
+  /** Purse balance per currency code, in minor units. */
+  purse: Record<string, number>;
+  members: MemberView[];
+  entries: { counted: number; overdrawn: number; untrusted: number };
+}
+
+export interface LedgerRow {
+  /** Position in the commune's canonical order, from 1. */
+  n: number;
+  id: string;
+  kind: EntryKind;
+  at: number;
+  by: PublicKey;
+  byName: string;
+  to?: PublicKey;
+  toName?: string;
+  payee?: string;
+  partner?: string;
+  direction?: "in" | "out";
+  amount: number;
+  currency: string;
+  memo: string;
+  proposal?: string;
+  status: EntryStatus;
+  reason?: string;
+}
+
+export interface LedgerPage {
+  total: number;
+  offset: number;
+  rows: LedgerRow[];
+}
+
+export interface ProposalView {
+  id: string;
+  kind: ProposalKind;
+  title: string;
+  body: string;
+  by: PublicKey;
+  byName: string;
+  at: number;
+  deadline: number;
+  outcome: Outcome;
+  decidesAt: number;
+  electorate: number;
+  voted: number;
+  yes: number;
+  no: number;
+  abstain: number;
+  block: number;
+  quorumPercent: number;
+  thresholdPercent: number;
+  myVote?: Choice;
+  /** Spend proposals: what they allow and how much of it is already paid out. */
+  spend?: { amount: number; currency: string; payee: string; used: number };
+  member?: { key: PublicKey; name: string };
+  change?: Partial<Rules>;
+}
+
+export interface ItemView {
+  id: string;
+  version: number;
+  title: string;
+  body: string;
+  link?: string;
+  tags: string[];
+  author: PublicKey;
+  authorName: string;
+  at: number;
+}
+
+export interface ProblemView {
+  subject: string;
+  id: string;
+  by?: PublicKey;
+  reason: string;
+}
+
+export interface RelayStatus {
+  url: string;
+  state: "connecting" | "connected" | "offline" | "refused";
+  since: number;
+  reason?: string;
+}
+
+export interface SyncStatusView {
+  commune: string;
+  relays: RelayStatus[];
+  peers: number;
+  /** When every document last matched what a relay holds; undefined before the first sync. */
+  lastSynced?: number;
+  /** Documents with changes a relay has not confirmed yet. */
+  waiting: number;
+}
+
+export interface CommuneView {
+  id: string;
+  name: string;
+  me: PublicKey;
+  myStatus: MemberStatus | undefined;
+  rules: Rules;
+  balances: BalancesView;
+  proposals: ProposalView[];
+  problems: ProblemView[];
+}
