@@ -12,6 +12,8 @@ import { fail, ok, type Result } from "../../../shared/result";
 import { CommuneDocs } from "../commune/commune-docs";
 import { CommuneNode } from "../commune/commune-node";
 import type { CommuneRecord } from "../commune-index";
+import type { RelayLink } from "../commune/relay-link";
+import type { Repo } from "@automerge/automerge-repo";
 import { communeView } from "../commune/views";
 import { appendMembershipEvent } from "./membership-commands";
 import { communeModel, type Handlers, type HostContext } from "./context";
@@ -89,19 +91,19 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   const record: CommuneRecord = { id: commune, name: communeName, doc: invite.value.doc, secret: invite.value.secret, relays: invite.value.relays };
   const links = CommuneNode.linksFor(record, undefined, host.links);
   const repo = CommuneDocs.repoFor(host.dataDir, commune, links.map((link) => link.adapter));
-  let docs: CommuneDocs;
-  try {
-    docs = await CommuneDocs.open(repo, record.doc, AbortSignal.timeout(host.joinTimeoutMs));
-  } catch {
+  const docs = await fetchFromRelays(repo, record.doc, links, host.joinTimeoutMs);
+  if (!docs.ok) {
+    for (const link of links) link.adapter.disconnect();
     await repo.shutdown().catch(() => {});
-    return fail(`Could not get ${communeName} from its relays (${record.relays.join(", ")}). Check that a relay is running and reachable, then try again.`);
+    return fail(`Could not get ${communeName} from its relays (${record.relays.join(", ")}): ${docs.error} Check that a relay is running and reachable, then try again.`);
   }
-  const read = readCommuneDoc(docs.commune.doc());
+  const read = readCommuneDoc(docs.value.commune.doc());
   if (!read.ok || communeIdOf(read.value.doc.genesis) !== commune) {
-    await docs.close();
+    await docs.value.close();
     return fail("The relay sent a document that is not the commune this invite is for. Ask the inviter for a new invite.");
   }
-  const node = new CommuneNode(record, docs, links, host.nodeContext());
+  await docs.value.discoverShards();
+  const node = new CommuneNode(record, docs.value, links, host.nodeContext());
   const written = await appendMembershipEvent(node, host, { type: "join", commune, at: host.now(), name, invite: invite.value.grant });
   if (!written.ok) {
     await node.close();
@@ -116,6 +118,31 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
     return fail(problem ? problem.reason : "Your join was not accepted by the commune's rules.");
   }
   return ok({ commune, name: communeName, status });
+}
+
+/**
+ * A new member has nothing on disk: wait for a relay to admit us, then ask
+ * for the commune's documents, asking again while the relay is still
+ * catching up, until the deadline.
+ */
+async function fetchFromRelays(repo: Repo, url: string, links: RelayLink[], timeoutMs: number): Promise<Result<CommuneDocs>> {
+  const deadline = Date.now() + timeoutMs;
+  let reason = "no relay admitted us in time.";
+  while (Date.now() < deadline) {
+    const refused = links.map((link) => link.status()).find((status) => status.state === "refused");
+    if (refused && links.every((link) => link.status().state === "refused")) return fail(`${refused.reason ?? "the relay refused us"}.`);
+    if (!links.some((link) => link.status().state === "connected")) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    try {
+      return ok(await CommuneDocs.open(repo, url, AbortSignal.timeout(Math.max(1, deadline - Date.now()))));
+    } catch {
+      reason = "the relay does not have the commune's documents (yet).";
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  return fail(reason);
 }
 
 export const communeCommands: Handlers<CommuneCommand> = {

@@ -73,6 +73,10 @@ export const proposalCommands: Handlers<ProposalCommand> = {
       if (problem) return fail(`${problem}.`);
       node.docs.proposals.change((doc) => {
         doc.proposals[proposal.id] = toStored(proposal) as (typeof doc.proposals)[string];
+        // The votes list is made with the proposal, by its one author: two
+        // members creating it concurrently on their first votes would make
+        // two lists under one key, and Automerge keeps only one of them.
+        doc.votes[proposal.id] = [];
       });
       await node.persist();
       return ok({ id: proposal.id });
@@ -97,7 +101,7 @@ export const proposalCommands: Handlers<ProposalCommand> = {
       node.docs.proposals.change((doc) => {
         const list = doc.votes[input.proposal];
         if (list) list.push(toStored(vote) as (typeof list)[number]);
-        else doc.votes[input.proposal] = [toStored(vote)] as (typeof doc.votes)[string];
+        else doc.votes[input.proposal] = [toStored(vote)] as (typeof doc.votes)[string]; // a proposal from before lists were made up front
       });
       await node.persist();
       return ok({ id: vote.sig.slice(0, 16) });

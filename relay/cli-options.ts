@@ -1,0 +1,54 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+export interface CliOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+}
+
+export type CliRequest = { kind: "run"; options: CliOptions } | { kind: "help" } | { kind: "error"; message: string };
+
+export const USAGE = `Usage: npm run relay -- [--port 3030] [--host 127.0.0.1] [--data DIR]
+
+Runs a Commune relay: it stores and forwards the documents of the communes
+registered on it, for members who prove they hold the commune's secret.
+
+  --port N     TCP port to listen on (0 picks a free one). Default 3030.
+  --host H     Address to bind. Default 127.0.0.1 (this machine only);
+               0.0.0.0 serves the network (put TLS in front: see docs/relay.md).
+  --data DIR   Where the registry and the communes' documents live.
+               Default $COMMUNE_RELAY_DATA, else the platform's data folder
+               + /commune-relay (e.g. ~/.local/share/commune-relay).
+  --help       Shows this text.`;
+
+/** Reads the command line into settings, a request for help, or one line saying what is wrong. */
+export function readCli(args: string[], env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): CliRequest {
+  let values: { port?: string; host?: string; data?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { port: { type: "string" }, host: { type: "string" }, data: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return { kind: "error", message: error instanceof Error ? error.message : String(error) };
+  }
+  if (values.help) return { kind: "help" };
+  const portText = values.port ?? "3030";
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65_535) return { kind: "error", message: `--port must be a number from 0 to 65535, not "${portText}"` };
+  const host = values.host ?? "127.0.0.1";
+  if (host.trim() === "" || /\s/.test(host)) return { kind: "error", message: `--host must be an address, not "${host}"` };
+  const dataDir = values.data ?? env.COMMUNE_RELAY_DATA ?? defaultDataDir(env, platform);
+  if (dataDir.trim() === "") return { kind: "error", message: "--data must name a folder" };
+  return { kind: "run", options: { port: Number(portText), host, dataDir } };
+}
+
+/** The platform's folder for application data, + "commune-relay". */
+export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home = homedir()): string {
+  if (platform === "win32") return join(env.APPDATA ?? join(home, "AppData", "Roaming"), "commune-relay");
+  if (platform === "darwin") return join(home, "Library", "Application Support", "commune-relay");
+  return join(env.XDG_DATA_HOME || join(home, ".local", "share"), "commune-relay");
+}

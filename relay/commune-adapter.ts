@@ -1,0 +1,194 @@
+import * as Automerge from "@automerge/automerge";
+import { cbor, NetworkAdapter, type Message, type PeerId, type PeerMetadata } from "@automerge/automerge-repo";
+import { PROTOCOL_V1, readJoin, readRepoMessage, type ErrorMessage, type PeerMessage } from "../shared/sync/repo-wire";
+
+/**
+ * One socket that has passed the handshake, as the adapter sees it. The
+ * gateway owns the socket (limits, keepalive, logging); the adapter only
+ * reads its frames and writes to it.
+ */
+export interface PeerLink {
+  /** The peer id this socket proved in the handshake. */
+  readonly peerId: PeerId;
+  readonly isOpen: boolean;
+  send(frame: Uint8Array): void;
+  /** Pings the socket now and drops it if the answer does not come in time. */
+  probe(): void;
+}
+
+/** What became of one inbound frame. A frame that is not ok must cost the sender its socket. */
+export type FrameVerdict = { ok: true; joined?: true } | { ok: false; reason: string };
+
+/**
+ * The network adapter of one commune's Repo on the relay: the relay side of
+ * automerge-repo's websocket protocol, fed only with sockets that proved the
+ * commune's key. One Repo per commune, each with its own adapter, so a peer
+ * admitted to commune X reaches X's Repo and nothing else.
+ *
+ * It differs from the stock WebSocketServerAdapter where the stock one trusts
+ * the socket: the "join" must carry the peer id proven in the handshake; a
+ * newcomer never evicts a connected peer (the gateway refuses it, see
+ * `holds`); and every frame after the join must decode and pass the repo
+ * message schema, come from that peer and be addressed to the relay, or the
+ * socket is closed.
+ */
+export class CommuneServerAdapter extends NetworkAdapter {
+  readonly #links = new Map<PeerId, { link: PeerLink; joined: boolean }>();
+  #ready = false;
+  #resolveReady!: () => void;
+  readonly #readyPromise = new Promise<void>((resolve) => (this.#resolveReady = resolve));
+  #resolveConnected!: (peerId: PeerId) => void;
+  readonly #connected = new Promise<PeerId>((resolve) => (this.#resolveConnected = resolve));
+
+  /** Ready once the first member is admitted, like the stock server adapter at its first connection. */
+  isReady(): boolean {
+    return this.#ready;
+  }
+
+  whenReady(): Promise<void> {
+    return this.#readyPromise;
+  }
+
+  /** Resolves with the relay's peer id once the Repo has connected this adapter. */
+  whenConnected(): Promise<PeerId> {
+    return this.#connected;
+  }
+
+  connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
+    this.peerId = peerId;
+    this.peerMetadata = peerMetadata ?? this.peerMetadata ?? {};
+    this.#resolveConnected(peerId);
+  }
+
+  /** Whether a peer id is taken: by an open socket, or by the relay itself. */
+  holds(peerId: PeerId): boolean {
+    return peerId === this.peerId || this.#links.get(peerId)?.link.isOpen === true;
+  }
+
+  /**
+   * Takes a socket whose handshake has just succeeded. False, and nothing
+   * changes, when its peer id is taken: an authenticated peer is never evicted.
+   * The holder is probed, though: a socket that died without closing (a
+   * laptop that slept, a network that changed) then gives way within the
+   * probe's time instead of the keepalive's, and the member's retry gets in.
+   * A socket that is already closing gives way at once.
+   */
+  attach(link: PeerLink): boolean {
+    if (this.peerId === undefined) return false;
+    if (this.holds(link.peerId)) {
+      this.#links.get(link.peerId)?.link.probe();
+      return false;
+    }
+    const stale = this.#links.get(link.peerId);
+    if (stale?.joined) this.emit("peer-disconnected", { peerId: link.peerId });
+    this.#links.set(link.peerId, { link, joined: false });
+    return true;
+  }
+
+  /** Forgets a socket that closed. */
+  detach(link: PeerLink): void {
+    const entry = this.#links.get(link.peerId);
+    if (entry?.link !== link) return;
+    this.#links.delete(link.peerId);
+    if (entry.joined) this.emit("peer-disconnected", { peerId: link.peerId });
+  }
+
+  /** Reads one binary frame from an attached socket. */
+  receive(link: PeerLink, frame: Uint8Array): FrameVerdict {
+    const entry = this.#links.get(link.peerId);
+    if (entry?.link !== link || this.peerId === undefined) return { ok: false, reason: "socket is not attached" };
+    let value: unknown;
+    try {
+      value = cbor.decode(frame);
+    } catch {
+      return { ok: false, reason: "undecodable frame" };
+    }
+    return entry.joined ? this.#receiveMessage(link, value) : this.#receiveJoin(entry, value);
+  }
+
+  #receiveJoin(entry: { link: PeerLink; joined: boolean }, value: unknown): FrameVerdict {
+    const join = readJoin(value);
+    const { peerId } = entry.link;
+    if (!join) return { ok: false, reason: "expected a join" };
+    if (join.senderId !== peerId) return { ok: false, reason: "join carries another peer id than the one proven" };
+    if (!join.supportedProtocolVersions.includes(PROTOCOL_V1)) {
+      const error: ErrorMessage = { type: "error", senderId: this.peerId!, targetId: peerId, message: "unsupported protocol version" };
+      entry.link.send(cbor.encode(error));
+      return { ok: false, reason: "unsupported protocol version" };
+    }
+    entry.joined = true;
+    // "peer" goes out before the Repo hears of the peer, so it is the member's first binary frame.
+    const reply: PeerMessage = {
+      type: "peer",
+      senderId: this.peerId!,
+      targetId: peerId,
+      peerMetadata: this.peerMetadata ?? {},
+      selectedProtocolVersion: PROTOCOL_V1,
+    };
+    entry.link.send(cbor.encode(reply));
+    if (!this.#ready) {
+      this.#ready = true;
+      this.#resolveReady();
+    }
+    this.emit("peer-candidate", { peerId, peerMetadata: join.peerMetadata });
+    return { ok: true, joined: true };
+  }
+
+  #receiveMessage(link: PeerLink, value: unknown): FrameVerdict {
+    const message = readRepoMessage(value);
+    if (!message) return { ok: false, reason: "not a repo message" };
+    if (message.targetId !== this.peerId) return { ok: false, reason: "message addressed to another peer" };
+    if (message.senderId !== link.peerId) {
+      // A member's Repo passes on the ephemeral messages it receives to its
+      // other peers, so ours come back carrying the original sender's id:
+      // drop those quietly (the relay already delivered them) rather than
+      // cut off an honest member; and never relay one, since that would let a
+      // member speak under another member's id.
+      if (message.type === "ephemeral") return { ok: true };
+      return { ok: false, reason: "message sent under another peer id" };
+    }
+    const problem = payloadProblem(message);
+    if (problem) return { ok: false, reason: problem };
+    // Ephemeral messages are gossiped by the Repo to every peer of the
+    // document without the share policy's access check; that is safe here
+    // because this Repo only ever has peers of this one commune.
+    this.emit("message", message);
+    return { ok: true };
+  }
+
+  send(message: Message): void {
+    const entry = this.#links.get(message.targetId);
+    if (!entry?.joined || !entry.link.isOpen) return; // offline peers resync when they rejoin
+    entry.link.send(cbor.encode(message));
+  }
+
+  /** Called by Repo.shutdown(): the gateway closes the sockets themselves. */
+  disconnect(): void {
+    for (const [peerId, entry] of this.#links) {
+      this.#links.delete(peerId);
+      if (entry.joined) this.emit("peer-disconnected", { peerId });
+    }
+  }
+
+  /** Members joined right now. */
+  get peerCount(): number {
+    let count = 0;
+    for (const entry of this.#links.values()) if (entry.joined) count++;
+    return count;
+  }
+}
+
+/**
+ * The payloads the relay's Repo would otherwise choke on later, inside its
+ * own promise chains, where a failure only reaches console.log: an Automerge
+ * sync message that does not decode, ephemeral data that is not CBOR.
+ */
+function payloadProblem(message: Message): string | undefined {
+  try {
+    if (message.type === "sync" || message.type === "request") Automerge.decodeSyncMessage(message.data!);
+    else if (message.type === "ephemeral") cbor.decode(message.data!);
+    return undefined;
+  } catch {
+    return `${message.type} message with undecodable data`;
+  }
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { Repo, type PeerId } from "@automerge/automerge-repo";
+import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
+import { sameMac, type Hello } from "../shared/sync/relay-handshake";
+import { registrationProblem } from "../shared/sync/relay-registration";
+import { CommuneServerAdapter } from "./commune-adapter";
+import { NOT_SERVED, type CommuneDirectory, type Lookup, type Opened } from "./handshake";
+import type { RelayLog } from "./log";
+import type { Registry } from "./registry";
+
+interface OpenCommune {
+  repo: Repo;
+  adapter: CommuneServerAdapter;
+}
+
+/**
+ * The communes a relay serves: the registry says which, and each one admitted
+ * to gets its own Repo, created on its first admission, with its own storage
+ * at <dataDir>/communes/<commune id>. Isolation by construction: a socket
+ * admitted to commune X is attached to X's adapter, which only X's Repo
+ * reads, and that Repo only ever reads X's directory.
+ */
+export class CommuneRepos implements CommuneDirectory {
+  readonly #dataDir: string;
+  readonly #registry: Registry;
+  readonly #log: RelayLog;
+  readonly #open = new Map<string, OpenCommune>();
+  /** The relay's peer id in each commune, fixed for this run so challenges and the Repo agree. */
+  readonly #peerIds = new Map<string, PeerId>();
+  #closed = false;
+
+  constructor(options: { dataDir: string; registry: Registry; log: RelayLog }) {
+    this.#dataDir = options.dataDir;
+    this.#registry = options.registry;
+    this.#log = options.log;
+  }
+
+  async lookup(hello: Hello): Promise<Lookup> {
+    const known = this.#registry.get(hello.commune);
+    // A registered commune ignores `register`: its key is never overwritten.
+    if (known) return { ok: true, relayKey: known.relayKey, relayPeerId: this.#peerIdOf(hello.commune), registers: false };
+    if (!hello.register) return { ok: false, reason: NOT_SERVED };
+    const problem = registrationProblem(hello.commune, hello.register.genesis);
+    if (problem) return { ok: false, reason: problem };
+    return { ok: true, relayKey: hello.register.relayKey, relayPeerId: this.#peerIdOf(hello.commune), registers: true };
+  }
+
+  async open(hello: Hello, lookup: Extract<Lookup, { ok: true }>): Promise<Opened> {
+    if (this.#closed) return { ok: false, reason: "The relay is shutting down" };
+    let registered = false;
+    if (lookup.registers) {
+      // Another member may have registered the commune since the lookup: the first registration stands.
+      const known = this.#registry.get(hello.commune);
+      if (known && !sameMac(known.relayKey, lookup.relayKey)) return { ok: false, reason: "The commune was registered with another key" };
+      if (!known) {
+        try {
+          registered = (await this.#registry.register(hello.commune, lookup.relayKey)) === "registered";
+        } catch (error) {
+          this.#log({ event: "error", commune: hello.commune, message: `could not save the registry: ${String(error)}` });
+          return { ok: false, reason: "The relay could not record the commune; try again later" };
+        }
+      }
+    }
+    if (this.#closed) return { ok: false, reason: "The relay is shutting down" };
+    const { adapter } = this.#communeOf(hello.commune);
+    await adapter.whenConnected();
+    return { ok: true, adapter, registered };
+  }
+
+  /** Communes with a Repo open in this run. */
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  /** Shuts every Repo down, flushing what it holds to disk. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const open = [...this.#open.values()];
+    this.#open.clear();
+    await Promise.all(
+      open.map(({ repo }) =>
+        repo.shutdown().catch((error: unknown) => this.#log({ event: "error", message: `could not flush a commune: ${String(error)}` })),
+      ),
+    );
+  }
+
+  #peerIdOf(commune: string): PeerId {
+    let peerId = this.#peerIds.get(commune);
+    if (!peerId) {
+      peerId = `relay-${randomBytes(9).toString("base64url")}` as PeerId;
+      this.#peerIds.set(commune, peerId);
+    }
+    return peerId;
+  }
+
+  #communeOf(commune: string): OpenCommune {
+    const existing = this.#open.get(commune);
+    if (existing) return existing;
+    const adapter = new CommuneServerAdapter();
+    const repo = new Repo({
+      peerId: this.#peerIdOf(commune),
+      network: [adapter],
+      storage: new NodeFSStorageAdapter(join(this.#dataDir, "communes", commune)),
+      // The relay stores and serves; it does not push. `announce: false`
+      // (the approach of automerge-repo-sync-server, whose sharePolicy is
+      // false) means the relay never starts syncing a document with a peer
+      // on its own: a member gets a document once it asks for it, or
+      // announces it (members' Repos announce to the relay), and from then on
+      // every change. So a member's host pulls the shards it opens, instead of
+      // receiving every shard each time it connects. `access: true`: every
+      // member admitted to this Repo may read and write all of the commune's
+      // documents; admission (the proof of the commune secret) is the
+      // boundary, and this Repo holds no other commune's documents.
+      shareConfig: { announce: async () => false, access: async () => true },
+    });
+    const entry = { repo, adapter };
+    this.#open.set(commune, entry);
+    return entry;
+  }
+}

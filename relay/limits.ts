@@ -1,0 +1,74 @@
+/**
+ * What one relay will put up with. Whoever breaks a limit loses that one
+ * connection (or never gets one); nobody else notices.
+ */
+export interface RelayLimits {
+  /** Largest single WebSocket message, in bytes. A compacted purse shard can be large. */
+  maxMessageBytes: number;
+  /** Open sockets from one IP address, handshaking or admitted. */
+  maxConnectionsPerAddress: number;
+  /** Open sockets in all. */
+  maxConnections: number;
+  /** Sustained frames per second per socket (token bucket refill rate)... */
+  messagesPerSecond: number;
+  /** ...and the bucket's size: how many frames may arrive at once. */
+  messageBurst: number;
+  /**
+   * From the upgrade to the member's "join": hello, proof and join must all arrive within this.
+   * Also how long a connected member has to answer a liveness probe, sent when a newcomer proves its peer id.
+   */
+  handshakeTimeoutMs: number;
+  /** The relay pings every socket this often; one that has not answered the previous ping is dropped. */
+  keepaliveMs: number;
+  /** Bytes queued towards a socket that does not read; above this the socket is dropped as too slow. */
+  maxBufferedBytes: number;
+}
+
+const MiB = 1024 * 1024;
+
+export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
+  maxMessageBytes: 64 * MiB,
+  maxConnectionsPerAddress: 32,
+  maxConnections: 2_000,
+  messagesPerSecond: 500,
+  messageBurst: 2_000,
+  handshakeTimeoutMs: 10_000,
+  keepaliveMs: 30_000,
+  maxBufferedBytes: 128 * MiB,
+});
+
+/** Handshake frames are small JSON; a registration's genesis is the largest part. */
+export const MAX_HANDSHAKE_FRAME_BYTES = 64 * 1024;
+
+/** The defaults overridden by `limits`; a limit that is not a positive integer is a bug and throws. */
+export function resolveLimits(limits: Partial<RelayLimits> = {}): RelayLimits {
+  const resolved = { ...DEFAULT_LIMITS, ...limits };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`Relay limit ${name} must be a positive integer, not ${String(value)}`);
+  }
+  return resolved;
+}
+
+/** A token bucket: `take()` is false once frames arrive faster than the rate allows beyond the burst. */
+export class TokenBucket {
+  #tokens: number;
+  #last: number;
+
+  constructor(
+    readonly ratePerSecond: number,
+    readonly burst: number,
+    readonly now: () => number = () => performance.now(),
+  ) {
+    this.#tokens = burst;
+    this.#last = now();
+  }
+
+  take(): boolean {
+    const now = this.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.ratePerSecond);
+    this.#last = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The standalone relay: `npm run relay -- --port 3030 --data DIR [--host H]`.
+ * Logs one JSON line per event to stdout; the first line ("listening") holds
+ * the effective settings and the ws URL. SIGINT or SIGTERM shut it down
+ * gracefully (exit 0); bad arguments exit 2.
+ */
+import { readCli, USAGE } from "./cli-options";
+import { startRelay, type RelayLogEvent } from "./relay";
+
+const request = readCli(process.argv.slice(2));
+if (request.kind === "help") {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (request.kind === "error") {
+  console.error(`relay: ${request.message} (see --help)`);
+  process.exit(2);
+}
+
+const writeLine = (event: RelayLogEvent | Record<string, unknown>) => process.stdout.write(JSON.stringify(event) + "\n");
+
+// The relay's own handlers never throw; this keeps a library's stray promise
+// from taking every commune offline, and says so in the log.
+process.on("unhandledRejection", (reason) => writeLine({ time: new Date().toISOString(), event: "error", message: `unhandled rejection: ${String(reason)}` }));
+
+try {
+  const relay = await startRelay({ ...request.options, log: writeLine });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      writeLine({ time: new Date().toISOString(), event: "error", message: `${signal} again: exiting without waiting` });
+      process.exit(1);
+    }
+    stopping = true;
+    relay.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        writeLine({ time: new Date().toISOString(), event: "error", message: `shutdown failed: ${String(error)}` });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+} catch (error) {
+  console.error(`relay: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { z } from "zod";
+
+/**
+ * The communes this relay serves, persisted as registry.json:
+ * commune id -> the relay key members must prove, and when it was registered.
+ * An entry is never overwritten: the first registration of a commune stands.
+ *
+ * Every change rewrites the whole file atomically (a temporary file, synced,
+ * then renamed over the old one), one write at a time, so a crash leaves
+ * either the old registry or the new one, never half of one.
+ */
+export interface RegisteredCommune {
+  relayKey: string;
+  registeredAt: number;
+}
+
+const fileSchema = z.strictObject({
+  version: z.literal(1),
+  communes: z.record(
+    z.string().regex(/^[0-9a-f]{32}$/),
+    z.strictObject({ relayKey: z.string().regex(/^[0-9a-f]{64}$/), registeredAt: z.number().int().nonnegative() }),
+  ),
+});
+
+export class Registry {
+  readonly #file: string;
+  readonly #communes: Map<string, RegisteredCommune>;
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(file: string, communes: Map<string, RegisteredCommune>) {
+    this.#file = file;
+    this.#communes = communes;
+  }
+
+  /** Reads the registry at `file`, or starts an empty one. A file that exists but does not parse throws: it is never silently replaced. */
+  static async open(file: string): Promise<Registry> {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Registry(file, new Map());
+      throw error;
+    }
+    const parsed = fileSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`${file} is not a relay registry: ${parsed.error.message}`);
+    return new Registry(file, new Map(Object.entries(parsed.data.communes)));
+  }
+
+  get size(): number {
+    return this.#communes.size;
+  }
+
+  get(commune: string): RegisteredCommune | undefined {
+    return this.#communes.get(commune);
+  }
+
+  /**
+   * Registers `commune` with `relayKey` and resolves once that is on disk.
+   * "exists" when the commune was registered already (its entry is kept as it was).
+   */
+  async register(commune: string, relayKey: string, now = Date.now()): Promise<"registered" | "exists"> {
+    if (this.#communes.has(commune)) return "exists";
+    this.#communes.set(commune, { relayKey, registeredAt: now });
+    try {
+      await this.#save();
+    } catch (error) {
+      this.#communes.delete(commune);
+      throw error;
+    }
+    return "registered";
+  }
+
+  /** Resolves when every write started so far has finished. */
+  async flush(): Promise<void> {
+    await this.#writing.catch(() => {});
+  }
+
+  #save(): Promise<void> {
+    const write = this.#writing.catch(() => {}).then(() => this.#writeFile());
+    this.#writing = write;
+    return write;
+  }
+
+  async #writeFile(): Promise<void> {
+    const content = JSON.stringify({ version: 1, communes: Object.fromEntries(this.#communes) }, null, 2) + "\n";
+    const temporary = `${this.#file}.${randomBytes(6).toString("hex")}.tmp`;
+    await mkdir(dirname(this.#file), { recursive: true, mode: 0o700 });
+    try {
+      // Relay keys let whoever reads them sync as a member: readable by the relay's user only.
+      const handle = await open(temporary, "w", 0o600);
+      try {
+        await handle.writeFile(content, "utf8");
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, this.#file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import { mkdir } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { CommuneRepos } from "./communes";
+import { RelayGateway } from "./gateway";
+import { resolveLimits, type RelayLimits } from "./limits";
+import { relayLogger, type RelayLogEvent } from "./log";
+import { Registry } from "./registry";
+
+export type { RelayLimits } from "./limits";
+export type { RelayLogEvent } from "./log";
+export { DEFAULT_LIMITS } from "./limits";
+
+export interface RelayOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** registry.json and communes/<id>/ live here. */
+  dataDir: string;
+  limits?: Partial<RelayLimits>;
+  log?: (event: RelayLogEvent) => void;
+}
+
+export interface RelayStats {
+  /** Communes registered on this relay. */
+  communes: number;
+  /** Communes with a Repo open in this run (a member was admitted since start). */
+  openCommunes: number;
+  /** Sockets open, in the handshake or admitted. */
+  connections: number;
+  admitted: number;
+  uptimeSeconds: number;
+}
+
+export interface RunningRelay {
+  /** ws://host:port */
+  url: string;
+  port: number;
+  /** Stops accepting, closes every socket, flushes and shuts down every commune's Repo. */
+  close(): Promise<void>;
+  stats(): RelayStats;
+}
+
+/**
+ * Starts a relay: an HTTP server with GET /health, and the relay's WebSocket
+ * on "/". It holds no global state and never exits the process, so a
+ * member's host can embed one.
+ */
+export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
+  const limits = resolveLimits(options.limits);
+  const host = options.host ?? "127.0.0.1";
+  const log = relayLogger(options.log);
+  const dataDir = options.dataDir;
+  await mkdir(join(dataDir, "communes"), { recursive: true, mode: 0o700 });
+  const registry = await Registry.open(join(dataDir, "registry.json"));
+  const communes = new CommuneRepos({ dataDir, registry, log });
+  const gateway = new RelayGateway({ directory: communes, limits, log });
+  const started = performance.now();
+
+  const stats = (): RelayStats => ({
+    communes: registry.size,
+    openCommunes: communes.openCount,
+    connections: gateway.connectionCount,
+    admitted: gateway.admittedCount,
+    uptimeSeconds: Math.floor((performance.now() - started) / 1000),
+  });
+
+  const server = createServer((request, response) => {
+    try {
+      answerHttp(request, response, stats);
+    } catch {
+      response.destroy();
+    }
+  });
+  server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  server.on("clientError", (_error, socket) => socket.destroy());
+
+  let port: number;
+  try {
+    port = await listen(server, options.port, host);
+  } catch (error) {
+    await gateway.close();
+    await communes.close();
+    throw error;
+  }
+  const url = `ws://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  log({ event: "listening", url, host, port, dataDir });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const before = stats();
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await gateway.close();
+      await communes.close();
+      await registry.flush();
+      await stopped;
+      log({ event: "shutdown", connections: before.connections, communes: before.openCommunes });
+    })());
+
+  return { url, port, close, stats };
+}
+
+function answerHttp(request: IncomingMessage, response: ServerResponse, stats: () => RelayStats): void {
+  const path = new URL(request.url ?? "/", "http://relay.invalid").pathname;
+  if (path !== "/health") return reply(response, 404, { ok: false, error: "not found" });
+  if (request.method !== "GET") return reply(response, 405, { ok: false, error: "method not allowed" });
+  const { communes, connections, uptimeSeconds } = stats();
+  reply(response, 200, { ok: true, communes, connections, uptimeSeconds });
+}
+
+function reply(response: ServerResponse, status: number, body: object): void {
+  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  response.end(JSON.stringify(body));
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      server.on("error", () => {}); // after listening, errors belong to single connections
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
