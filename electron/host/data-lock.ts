@@ -1,5 +1,5 @@
 import { open, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "./atomic-file";
 
@@ -20,7 +20,10 @@ const lockSchema = z.strictObject({
   control: z.strictObject({ url: z.string(), token: z.string() }).optional(),
 });
 
-export const lockPath = (dataDir: string) => join(dataDir, "host.lock");
+export const lockPath = (dataDir: string) => resolve(dataDir, "host.lock");
+
+/** Locks this process holds: a lock file naming our own pid is live only if we took it (else it is left from an earlier run with a recycled pid). */
+const heldHere = new Set<string>();
 
 function isAlive(pid: number): boolean {
   try {
@@ -40,7 +43,8 @@ export async function readLock(dataDir: string): Promise<LockInfo | undefined> {
   }
   try {
     const info = lockSchema.parse(JSON.parse(text));
-    return isAlive(info.pid) && info.pid !== process.pid ? info : undefined;
+    const ours = info.pid === process.pid;
+    return (ours ? heldHere.has(lockPath(dataDir)) : isAlive(info.pid)) ? info : undefined;
   } catch {
     return undefined;
   }
@@ -59,6 +63,7 @@ export async function acquireLock(dataDir: string): Promise<{ held: HeldLock } |
       const file = await open(path, "wx", 0o600);
       await file.writeFile(JSON.stringify({ pid: process.pid }));
       await file.close();
+      heldHere.add(path);
       return { held: heldLock(path) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -77,6 +82,7 @@ function heldLock(path: string): HeldLock {
       await writeFileAtomic(path, JSON.stringify({ pid: process.pid, control }), 0o600);
     },
     async release() {
+      heldHere.delete(path);
       try {
         const info = lockSchema.parse(JSON.parse(await readFile(path, "utf8")));
         if (info.pid === process.pid) await rm(path, { force: true });

@@ -11,6 +11,7 @@ import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./commun
 import { CommuneDocs } from "./commune/commune-docs";
 import { CommuneNode, type NodeContext } from "./commune/commune-node";
 import type { RelayLinkFactory } from "./commune/relay-link";
+import { installNodeVerifier, persistentVerdictCache } from "./verification";
 import { loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./identity-store";
 
 export interface HostOptions {
@@ -34,6 +35,7 @@ export class Host implements HostContext {
   readonly index: Map<string, CommuneRecord>;
   readonly nodes = new Map<string, CommuneNode>();
   #handlers: { [K in CommandName]: Handler<K> };
+  #verdicts: { flush(): Promise<void> } | undefined;
 
   private constructor(options: HostOptions, identity: StoredIdentity, index: Map<string, CommuneRecord>) {
     this.dataDir = options.dataDir;
@@ -56,10 +58,19 @@ export class Host implements HostContext {
   }
 
   static async open(options: HostOptions): Promise<Host> {
+    installNodeVerifier();
+    const verdicts = await persistentVerdictCache(options.dataDir);
     const { identity } = await loadOrCreateIdentity(options.dataDir);
     const index = await loadCommuneIndex(options.dataDir);
     const host = new Host(options, identity, index);
-    for (const record of index.values()) await host.openNode(record);
+    host.#verdicts = verdicts;
+    try {
+      for (const record of index.values()) await host.openNode(record);
+    } catch (error) {
+      await host.close();
+      throw error;
+    }
+    await verdicts.flush();
     return host;
   }
 
@@ -137,6 +148,7 @@ export class Host implements HostContext {
     const handler = this.#handlers[parsed.name] as Handler<CommandName>;
     try {
       const result = await handler(parsed.input as never, this);
+      await this.#verdicts?.flush();
       return result.ok ? { ok: true, value: result.value } : { ok: false, error: { code: "rejected", message: result.error } };
     } catch (error) {
       const failure: CommandError = { code: "internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` };
@@ -147,5 +159,6 @@ export class Host implements HostContext {
   async close(): Promise<void> {
     for (const node of this.nodes.values()) await node.close();
     this.nodes.clear();
+    await this.#verdicts?.flush();
   }
 }

@@ -127,7 +127,7 @@ export interface SyncStatusView {
   peers: number;
   /** When every document last matched what a relay holds; undefined before the first sync. */
   lastSynced?: number;
-  /** Documents with changes a relay has not confirmed yet. */
+  /** Documents with changes a relay has not confirmed yet, plus listed shards not loaded here yet. */
   waiting: number;
 }
 

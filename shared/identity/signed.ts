@@ -56,23 +56,44 @@ export function checkSignature(purpose: SignaturePurpose, record: { by?: unknown
 
 /**
  * Every member replays the whole history whenever a document changes, and
- * an Ed25519 verification costs ~100x a SHA-256 of the same message. So
- * outcomes are remembered by (key, signature, digest of the message): a
+ * an Ed25519 verification costs far more than a SHA-256 of the same message.
+ * So verdicts are remembered by a digest of (key, signature, message): a
  * changed field changes the digest, so nothing forged can hit the cache.
- * Bounded, oldest first out.
+ * The default cache lives in memory (bounded, oldest first out); a host can
+ * supply one that persists across runs (useVerdictCache).
  */
+export interface VerdictCache {
+  get(key: string): boolean | undefined;
+  set(key: string, valid: boolean): void;
+}
+
 const VERIFICATION_CACHE_SIZE = 250_000;
-const verifications = new Map<string, boolean>();
+
+export function boundedVerdictCache(size = VERIFICATION_CACHE_SIZE): VerdictCache {
+  const verdicts = new Map<string, boolean>();
+  return {
+    get: (key) => verdicts.get(key),
+    set(key, valid) {
+      if (verdicts.size >= size) verdicts.delete(verdicts.keys().next().value!);
+      verdicts.set(key, valid);
+    },
+  };
+}
+
+let verdicts: VerdictCache = boundedVerdictCache();
 let verificationCount = 0;
 
+export function useVerdictCache(cache: VerdictCache | undefined): void {
+  verdicts = cache ?? boundedVerdictCache();
+}
+
 function verifiedBefore(sig: unknown, message: Uint8Array, by: unknown): boolean {
-  const key = `${String(by)}:${String(sig)}:${bytesToHex(sha256(message))}`;
-  const known = verifications.get(key);
+  const key = bytesToHex(sha256(utf8ToBytes(`${String(by)}:${String(sig)}:${bytesToHex(sha256(message))}`)).subarray(0, 16));
+  const known = verdicts.get(key);
   if (known !== undefined) return known;
   verificationCount++;
   const valid = verifyBytes(sig, message, by);
-  if (verifications.size >= VERIFICATION_CACHE_SIZE) verifications.delete(verifications.keys().next().value!);
-  verifications.set(key, valid);
+  verdicts.set(key, valid);
   return valid;
 }
 

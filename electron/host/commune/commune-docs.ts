@@ -144,6 +144,11 @@ export class CommuneDocs {
     return handle;
   }
 
+  /** How many shards the commune document lists that are not loaded here yet. */
+  unloadedShards(): number {
+    return Object.keys(shardIndexOf(this.commune.doc())).filter((key) => !this.shards.has(key)).length;
+  }
+
   /** The commune's signed genesis as plain data, when the document is readable. */
   genesis(): Signed<Genesis> | undefined {
     const read = readCommuneDoc(this.commune.doc());

@@ -148,7 +148,9 @@ export class CommuneNode {
   syncStatus(): SyncStatusView {
     const repo = this.docs.repo;
     const relayStorage = repo.peers.map((peer) => repo.getStorageIdOfPeer(peer)).filter((id): id is StorageId => id !== undefined);
-    let waiting = 0;
+    // A shard the commune document lists but this machine has not loaded is
+    // waiting too: until it arrives, balances here are missing its entries.
+    let waiting = this.docs.unloadedShards();
     for (const handle of this.docs.allHandles()) {
       if (!confirmedByRelay(handle, relayStorage)) waiting++;
     }

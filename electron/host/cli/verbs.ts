@@ -1,0 +1,52 @@
+import type { FlagSpec } from "./args";
+import { admit, create, invite, join, leave, list, members, name, relays, show, status, whoami } from "./commune-verbs";
+import { knowledgeAdd, knowledgeEdit, knowledgeList } from "./knowledge-verbs";
+import { execute, propose, proposals, vote } from "./proposal-verbs";
+import { balances, contribute, disburse, exchange, ledger, transfer } from "./purse-verbs";
+import type { Verb } from "./verb";
+
+/** Every verb of the CLI, in the groups `commune help` shows them in. */
+
+/** What usage and help need of a verb. */
+export interface VerbUsage {
+  verb: string;
+  args: string[];
+  flags: FlagSpec[];
+  summary: string;
+  /** The flags part of the usage line, when the plain list would mislead ("(--to MEMBER | --payee NAME)"). */
+  synopsis?: string;
+  details?: string[];
+}
+
+/** `commune host`: not a command, the member's host itself. */
+export const hostVerb: VerbUsage = {
+  verb: "host",
+  args: [],
+  flags: [
+    { name: "relay-port", kind: "value", value: "N", help: "also run a relay on this port (0: any free port)" },
+    { name: "relay-host", kind: "value", value: "HOST", help: "the address the relay listens on (default 127.0.0.1; 0.0.0.0 for every interface)" },
+  ],
+  summary: "run your host: keep syncing, and serve other commune commands, until Ctrl-C",
+  details: ["While it runs, other commune commands for the same data directory go through it."],
+};
+
+export const helpVerb: VerbUsage = { verb: "help", args: ["[VERB]"], flags: [], summary: "show usage, for every verb or one" };
+
+export const GROUPS: { title: string; verbs: Verb[] }[] = [
+  { title: "You", verbs: [whoami, name] },
+  { title: "Communes", verbs: [create, list, show, members, invite, join, leave, admit] },
+  { title: "Purse", verbs: [contribute, disburse, transfer, exchange, ledger, balances] },
+  { title: "Proposals", verbs: [propose, proposals, vote, execute] },
+  { title: "Knowledge", verbs: [knowledgeAdd, knowledgeEdit, knowledgeList] },
+  { title: "Sync", verbs: [status, relays] },
+];
+
+export const VERBS: Verb[] = GROUPS.flatMap((group) => group.verbs);
+
+/** First words that need a second one: "knowledge add". */
+export const VERB_GROUPS = [...new Set(VERBS.filter((verb) => verb.verb.includes(" ")).map((verb) => verb.verb.split(" ")[0]!))];
+
+export const findVerb = (words: string): Verb | undefined => VERBS.find((verb) => verb.verb === words);
+
+/** Every word a person may type first. */
+export const FIRST_WORDS = [...new Set([...VERBS.map((verb) => verb.verb.split(" ")[0]!), hostVerb.verb, helpVerb.verb])];

@@ -1,0 +1,72 @@
+import { createPublicKey, verify, type KeyObject } from "node:crypto";
+import { appendFile, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { useEd25519Verifier } from "../../shared/identity/keys";
+import { boundedVerdictCache, useVerdictCache, type VerdictCache } from "../../shared/identity/signed";
+
+/**
+ * Signature checking for a member's host: Node's OpenSSL Ed25519 (~10,000
+ * verifications a second here against ~600 for pure JS), and verdicts kept on
+ * disk so a commune reopened tomorrow does not verify its 100,000 entries again.
+ */
+const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+
+export function installNodeVerifier(): void {
+  const keys = new Map<string, KeyObject>();
+  useEd25519Verifier((signature, message, publicKey) => {
+    if (signature.length !== 64 || publicKey.length !== 32) return false;
+    // RFC 8032 requires S < L; checked here rather than trusting every OpenSSL build to.
+    let s = 0n;
+    for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(signature[i]!);
+    if (s >= L) return false;
+    const hex = bytesToHex(publicKey);
+    let key = keys.get(hex);
+    if (!key) {
+      key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: "der", type: "spki" });
+      if (keys.size > 10_000) keys.clear();
+      keys.set(hex, key);
+    }
+    return verify(null, message, key, signature);
+  });
+}
+
+const KEY_BYTES = 16;
+
+/**
+ * Verdicts that passed, as 16-byte digests appended to one file per data
+ * directory. Only "valid" is stored: a forged record is rare and cheap to
+ * reject again, and storing it could let a flood of junk grow the file.
+ */
+export async function persistentVerdictCache(dataDir: string): Promise<VerdictCache & { flush(): Promise<void> }> {
+  const path = join(dataDir, "verified-signatures.bin");
+  const known = new Set<string>();
+  try {
+    const bytes = await readFile(path);
+    for (let offset = 0; offset + KEY_BYTES <= bytes.length; offset += KEY_BYTES) known.add(bytes.subarray(offset, offset + KEY_BYTES).toString("hex"));
+  } catch {
+    // No file yet, or unreadable: start empty; verdicts are only a shortcut.
+  }
+  const recent = boundedVerdictCache();
+  let pending: string[] = [];
+  const cache = {
+    get: (key: string) => (known.has(key) ? true : recent.get(key)),
+    set(key: string, valid: boolean) {
+      if (valid && !known.has(key)) {
+        known.add(key);
+        pending.push(key);
+      } else if (!valid) {
+        recent.set(key, false);
+      }
+    },
+    async flush() {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      await appendFile(path, Buffer.from(batch.join(""), "hex"), { mode: 0o600 });
+    },
+  };
+  useVerdictCache(cache);
+  return cache;
+}
