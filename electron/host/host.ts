@@ -110,12 +110,16 @@ export class Host implements HostContext {
     const repo = CommuneDocs.repoFor(this.dataDir, record.id, []);
     try {
       const docs = await CommuneDocs.open(repo, record.doc, signal);
-      // Shards on this disk load now, before any network exists, so nothing
-      // waits on a relay; the others are found once relays connect.
-      await docs.discoverShards();
+      // Shards on this disk start loading before any network exists, so they
+      // never wait on a relay; until they are in, the saved view stands in.
+      // Shards not on this disk are found once relays connect.
+      const loading = docs.discoverShards();
       const links = CommuneNode.linksFor(record, docs.genesis(), this.options.links);
-      for (const link of links) repo.networkSubsystem.addNetworkAdapter(link.adapter);
-      const node = new CommuneNode(record, docs, links, this.nodeContext());
+      const connect = () => {
+        for (const link of links) repo.networkSubsystem.addNetworkAdapter(link.adapter);
+      };
+      void loading.then(connect, connect);
+      const node = new CommuneNode(record, docs, links, this.nodeContext(), loading);
       this.nodes.set(record.id, node);
       return node;
     } catch (error) {

@@ -140,4 +140,6 @@ export interface CommuneView {
   balances: BalancesView;
   proposals: ProposalView[];
   problems: ProblemView[];
+  /** True while the purse is still loading and this is the view saved last time. */
+  provisional?: boolean;
 }

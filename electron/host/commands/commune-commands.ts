@@ -159,13 +159,18 @@ export const communeCommands: Handlers<CommuneCommand> = {
   },
 
   async "commune.show"(input, host) {
-    const found = communeModel(host, input.commune);
+    const node = host.node(input.commune);
+    if (!node.ok) return node;
+    // While a large purse is still loading, the view saved last time answers at once.
+    const view = await node.value.viewNow();
+    if (view) return ok(view);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     return ok(communeView(found.value.model, host.keys.publicKey, host.now()));
   },
 
   async "commune.invite"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const { node, model } = found.value;
     const at = host.now();

@@ -29,9 +29,10 @@ export type Handler<K extends CommandName> = (input: ParsedInput<K>, host: HostC
 export type Handlers<K extends CommandName> = { [N in K]: Handler<N> };
 
 /** The node and its current model, or why the commune cannot be used. */
-export function communeModel(host: HostContext, commune: string): Result<{ node: CommuneNode; model: CommuneModel }> {
+export async function communeModel(host: HostContext, commune: string): Promise<Result<{ node: CommuneNode; model: CommuneModel }>> {
   const node = host.node(commune);
   if (!node.ok) return node;
+  await node.value.whenLoaded();
   const model = node.value.model();
   if (!model.ok) return model;
   return ok({ node: node.value, model: model.value });

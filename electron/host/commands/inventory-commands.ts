@@ -66,7 +66,7 @@ export const inventoryCommands: Handlers<InventoryCommand> = {
   },
 
   async "inventory.list"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     return ok(itemViews(found.value.model, input.query));
   },

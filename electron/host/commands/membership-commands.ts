@@ -20,7 +20,7 @@ export async function appendMembershipEvent(node: CommuneNode, host: HostContext
 
 export const membershipCommands: Handlers<MembershipCommand> = {
   async "commune.leave"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const { node } = found.value;
     return node.exclusive(async () => {
@@ -34,7 +34,7 @@ export const membershipCommands: Handlers<MembershipCommand> = {
   },
 
   async "commune.admit"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const { node } = found.value;
     return node.exclusive(async () => {

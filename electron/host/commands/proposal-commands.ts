@@ -58,7 +58,7 @@ function ruleChangeFrom(input: Extract<ParsedInput<"proposal.create">, { kind: "
 
 export const proposalCommands: Handlers<ProposalCommand> = {
   async "proposal.create"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const { node } = found.value;
     return node.exclusive(async () => {
@@ -84,7 +84,7 @@ export const proposalCommands: Handlers<ProposalCommand> = {
   },
 
   async "proposal.vote"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const { node } = found.value;
     return node.exclusive(async () => {
@@ -109,7 +109,7 @@ export const proposalCommands: Handlers<ProposalCommand> = {
   },
 
   async "proposal.execute"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const target = found.value.model.state.proposals[input.proposal];
     if (!target) return fail("There is no such proposal in this commune.");
@@ -125,7 +125,7 @@ export const proposalCommands: Handlers<ProposalCommand> = {
   },
 
   async "proposal.list"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     return ok(proposalViews(found.value.model, host.keys.publicKey));
   },

@@ -7,7 +7,7 @@ type PurseCommand = "purse.contribute" | "purse.disburse" | "purse.transfer" | "
 
 export const purseCommands: Handlers<PurseCommand> = {
   async "purse.contribute"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
     if (!amount.ok) return amount;
@@ -15,7 +15,7 @@ export const purseCommands: Handlers<PurseCommand> = {
   },
 
   async "purse.disburse"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
     if (!amount.ok) return amount;
@@ -32,7 +32,7 @@ export const purseCommands: Handlers<PurseCommand> = {
   },
 
   async "purse.transfer"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     if (input.to === host.keys.publicKey) return fail("A transfer goes to another member, not to yourself.");
     if (!isActiveAt(found.value.model.state, input.to, host.now())) return fail("The recipient is not an active member of this commune.");
@@ -42,7 +42,7 @@ export const purseCommands: Handlers<PurseCommand> = {
   },
 
   async "purse.exchange"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
     if (!amount.ok) return amount;
@@ -59,7 +59,7 @@ export const purseCommands: Handlers<PurseCommand> = {
   },
 
   async "purse.ledger"(input, host) {
-    const found = communeModel(host, input.commune);
+    const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     return { ok: true, value: ledgerPage(found.value.model, input) };
   },

@@ -1,5 +1,7 @@
 import type { DocHandle, StorageId } from "@automerge/automerge-repo";
-import type { SyncStatusView } from "../../../shared/commands/views";
+import type { CommuneView, SyncStatusView } from "../../../shared/commands/views";
+import { ViewCache } from "./view-cache";
+import { communeView } from "./views";
 import { toStored } from "../../../shared/docs/automerge-form";
 import { randomId, type PublicKey } from "../../../shared/identity/keys";
 import { sign, type Signed } from "../../../shared/identity/signed";
@@ -39,14 +41,62 @@ export class CommuneNode {
   #queue: Promise<unknown> = Promise.resolve();
   #listeners = new Set<() => void>();
   #lastSynced: number | undefined;
+  #loaded: Promise<void>;
+  #isLoaded = false;
+  #views: ViewCache;
 
-  constructor(record: CommuneRecord, docs: CommuneDocs, links: RelayLink[], context: NodeContext) {
+  /**
+   * `loading` settles when the shards on this disk have loaded: until then
+   * commands wait, and the commune's last views (cached on disk, keyed by the
+   * documents' heads) stand in for what is still loading.
+   */
+  constructor(record: CommuneRecord, docs: CommuneDocs, links: RelayLink[], context: NodeContext, loading: Promise<void> = Promise.resolve()) {
     this.record = record;
     this.docs = docs;
     this.links = links;
     this.#context = context;
+    this.#views = new ViewCache(context.dataDir, record.id);
+    this.#loaded = loading.catch(() => undefined).then(() => {
+      this.#isLoaded = true;
+      this.#changed();
+    });
     docs.watch(() => this.#changed());
     for (const link of links) this.#follow(link);
+  }
+
+  /** Resolves once the shards on this disk have loaded. */
+  whenLoaded(): Promise<void> {
+    return this.#loaded;
+  }
+
+  get loaded(): boolean {
+    return this.#isLoaded;
+  }
+
+  /**
+   * The commune's view at once: computed when everything is loaded, else the
+   * view saved last time if the documents it was computed from are unchanged
+   * (marked provisional), else undefined (the caller waits for whenLoaded).
+   */
+  async viewNow(): Promise<CommuneView | undefined> {
+    if (this.#isLoaded) {
+      const model = this.model();
+      return model.ok ? this.#saveView(model.value) : undefined;
+    }
+    const cached = await this.#views.read();
+    if (!cached || cached.base !== this.#baseVersion()) return undefined;
+    return { ...cached.view, provisional: true };
+  }
+
+  /** Heads of the documents that are always loaded before the node exists; shards are covered by the saved view. */
+  #baseVersion(): string {
+    return [this.docs.commune, this.docs.proposals, this.docs.inventory].map((handle) => handle.heads().join(",")).join("|");
+  }
+
+  #saveView(model: CommuneModel): CommuneView {
+    const view = communeView(model, this.me, this.now());
+    this.#views.write({ base: this.#baseVersion(), view });
+    return view;
   }
 
   #follow(link: RelayLink): void {
@@ -112,7 +162,7 @@ export class CommuneNode {
 
   /** Runs one write after every earlier one has finished, whatever their outcome. */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(work, work);
+    const run = this.#queue.then(() => this.#loaded).then(work, work);
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -162,6 +212,11 @@ export class CommuneNode {
 
   async close(): Promise<void> {
     await this.#queue.catch(() => undefined);
+    if (this.#isLoaded) {
+      const model = this.model();
+      if (model.ok) this.#saveView(model.value);
+    }
+    await this.#views.flush();
     this.#listeners.clear();
     await this.docs.close();
   }

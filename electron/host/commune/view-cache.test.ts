@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { Host } from "../host";
+import { CommuneNode } from "./commune-node";
+
+const dirs: string[] = [];
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.close();
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+const noRelays = () => {
+  throw new Error("no relays here");
+};
+
+async function open(dataDir: string) {
+  const host = await Host.open({ dataDir, links: noRelays });
+  hosts.push(host);
+  return host;
+}
+
+it("shows the view saved last time while the purse is still loading, and only if the documents are unchanged", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "commune-views-"));
+  dirs.push(dataDir);
+  const first = await open(dataDir);
+  await first.run("identity.rename", { name: "Ada" });
+  const created = await first.run("commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] });
+  if (!created.ok) throw new Error(created.error.message);
+  const commune = (created.value as { commune: string }).commune;
+  await first.run("purse.contribute", { commune, amount: "100", currency: "EUR" });
+  await first.close();
+  hosts.length = 0;
+
+  const host = await open(dataDir);
+  const node = host.nodes.get(commune)!;
+  const stillLoading = new CommuneNode(node.record, node.docs, [], host.nodeContext(), new Promise(() => {}));
+  expect(await stillLoading.viewNow()).toMatchObject({ provisional: true, name: "Riverside", balances: { purse: { EUR: 10000 } } });
+
+  await host.run("proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 1 } });
+  expect(await stillLoading.viewNow()).toBeUndefined();
+});
