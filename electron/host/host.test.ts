@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CommandName, CommandResults } from "../../shared/commands/commands";
+import { purse } from "../../shared/purse/balances";
 import { Host } from "./host";
 import type { RelayLinkFactory } from "./commune/relay-link";
 
@@ -118,5 +119,30 @@ describe("a member's host on its own", () => {
     await must(host, "inventory.edit", { commune, id, title: "Sourdough", link: "https://example.org/bread" });
     const items = await must(host, "inventory.list", { commune, query: "kitchen" });
     expect(items).toMatchObject([{ id, version: 2, title: "Sourdough", tags: ["kitchen"], link: "https://example.org/bread" }]);
+  });
+});
+
+describe("keeping the purse up to date", () => {
+  it("extends the running ledger when entries are appended, and the result equals a full replay", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    await must(host, "purse.contribute", { commune, amount: "10", currency: "EUR" });
+    const node = host.nodes.get(commune)!;
+    const first = node.model();
+    if (!first.ok) throw new Error(first.error);
+    for (const amount of ["1", "2", "3"]) await must(host, "purse.contribute", { commune, amount, currency: "EUR" });
+    const after = node.model();
+    if (!after.ok) throw new Error(after.error);
+    expect(after.value.ledger).toBe(first.value.ledger);
+    expect(after.value.purse).toEqual(purse(after.value.entries, after.value.state));
+    expect(after.value.purse.purse).toEqual({ EUR: 1600 });
+
+    // A proposal changes what the purse rules depend on: the ledger is rebuilt.
+    await must(host, "proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 1 } });
+    const rebuilt = node.model();
+    if (!rebuilt.ok) throw new Error(rebuilt.error);
+    expect(rebuilt.value.ledger).not.toBe(first.value.ledger);
+    expect(rebuilt.value.purse).toEqual(after.value.purse);
   });
 });

@@ -56,11 +56,11 @@ export class DocReader {
     return parsed.ok ? parsed : this.#damaged(parsed.error);
   }
 
-  list<T>(list: RecordList, read: (value: unknown) => Result<T>): Result<T[]> {
+  list<T>(list: RecordList, read: (value: unknown) => Result<T>, from = 0): Result<T[]> {
     const stored = this.#own(list);
     if (!Array.isArray(stored)) return this.#damaged(`${list} ${stored === undefined ? "is missing" : `is ${describeValue(stored)}, not a list`}`);
     const records: T[] = [];
-    for (let index = 0; index < stored.length; index++) {
+    for (let index = from; index < stored.length; index++) {
       const value = fromStored(stored[index]);
       const record = read(value);
       if (record.ok) records.push(record.value);

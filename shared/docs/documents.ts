@@ -139,7 +139,12 @@ export function readCommuneDoc(raw: unknown): Result<ReadDoc<CommuneDoc>> {
   });
 }
 
-export function readPurseShardDoc(raw: unknown): Result<ReadDoc<PurseShardDoc>> {
+/**
+ * Reads a purse shard; with `from`, only the entries from that index on (a
+ * reader that has the earlier ones already, and knows they are unchanged,
+ * reads just what was appended). Malformed indexes are always absolute.
+ */
+export function readPurseShardDoc(raw: unknown, from = 0): Result<ReadDoc<PurseShardDoc>> {
   const opened = DocReader.open(raw, "purse-shard");
   if (!opened.ok) return opened;
   const reader = opened.value;
@@ -151,7 +156,7 @@ export function readPurseShardDoc(raw: unknown): Result<ReadDoc<PurseShardDoc>> 
   if (!period.ok) return period;
   // Whose shard and which commune an entry belongs to are trust questions,
   // answered (and shown in the ledger) by purse(); here only the shape counts.
-  const entries = reader.list("entries", (value) => parseWith(entrySchema, value));
+  const entries = reader.list("entries", (value) => parseWith(entrySchema, value), from);
   if (!entries.ok) return entries;
 
   return ok({

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CommuneState } from "../commune/state";
 import type { PublicKey } from "../identity/keys";
-import { purse, type PurseView, type ShardEntry } from "./balances";
+import { canonicalOrder, purse, PurseLedger, type PurseView, type ShardEntry } from "./balances";
 import type { SignedEntry } from "./entry";
 import {
   OTHER_COMMUNE,
@@ -188,6 +188,41 @@ describe("every member computes the same purse", () => {
         const replayed = replay(view);
         expect(view.purse).toEqual(replayed.purse);
         expect(view.members).toEqual(replayed.members);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
+describe("the running ledger gives what a full replay gives", () => {
+  it("extends a ledger with entries that come after it exactly as judging everything at once would", () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(mixedPool), fc.nat(), (subset, cut) => {
+        const ordered = canonicalOrder(subset);
+        const k = ordered.length === 0 ? 0 : cut % (ordered.length + 1);
+        const ledger = new PurseLedger(state, { checkSignature: check });
+        ledger.judgeInOrder(ordered.slice(0, k));
+        const later = ordered.slice(k);
+        // Entries tied with the last one judged cannot be appended; everything else can.
+        const appended = ledger.tryAppend([...later].reverse());
+        if (appended) expect(ledger.view()).toEqual(judge(subset));
+        else expect(ledger.view()).toEqual(judge(ordered.slice(0, k)));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("previews the next entry as a replay with it last would judge it, without booking it", () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(mixedPool, { minLength: 1 }), (subset) => {
+        const ordered = canonicalOrder(subset);
+        const next = ordered.at(-1)!;
+        const ledger = new PurseLedger(state, { checkSignature: check });
+        ledger.judgeInOrder(ordered.slice(0, -1));
+        const before = ledger.view();
+        const preview = ledger.preview(next);
+        if (preview) expect(preview).toEqual(judge(subset).entries.at(-1));
+        expect(ledger.view()).toEqual(before);
       }),
       { numRuns: 1_000 },
     );

@@ -50,38 +50,95 @@ export interface PurseOptions {
 }
 
 export function purse(entries: readonly ShardEntry[], state: CommuneState, options: PurseOptions = {}): PurseView {
-  const verify = options.checkSignature ?? checkEntrySignature;
-  const book = new Book(state);
-  const claimedIds = new Set<string>();
-  const proposalUse: ProposalUse = new Map();
+  const ledger = new PurseLedger(state, options);
+  ledger.judgeInOrder(canonicalOrder(entries));
+  return ledger.view();
+}
 
-  const judge = ({ entry, shardOwner }: ShardEntry): EntryView => {
+/**
+ * The purse as a running ledger: entries judged in canonical order, with the
+ * balances, claimed ids and proposal use they leave behind. `purse()` builds
+ * one from scratch; a host keeps one and extends it when new entries come
+ * after everything judged so far (the usual case: a new entry is the
+ * newest), which costs O(new entries) instead of a full replay. Entries that
+ * would land earlier in the order cannot be appended: the caller replays.
+ */
+export class PurseLedger {
+  readonly #state: CommuneState;
+  readonly #verify: SignatureCheck;
+  readonly #book: Book;
+  readonly #claimedIds = new Set<string>();
+  readonly #proposalUse: ProposalUse = new Map();
+  readonly #entries: EntryView[] = [];
+  #last: Keyed | undefined;
+
+  constructor(state: CommuneState, options: PurseOptions = {}) {
+    this.#state = state;
+    this.#verify = options.checkSignature ?? checkEntrySignature;
+    this.#book = new Book(state);
+  }
+
+  get state(): CommuneState {
+    return this.#state;
+  }
+
+  /** Judges entries already in canonical order, all after the ones judged so far. */
+  judgeInOrder(ordered: readonly ShardEntry[]): void {
+    for (const item of ordered) {
+      this.#entries.push(this.#judge(item, true));
+      this.#last = keyedOf(item);
+    }
+  }
+
+  /** Judges new entries if they all come after every entry so far; false (nothing changed) if any does not. */
+  tryAppend(items: readonly ShardEntry[]): boolean {
+    const ordered = canonicalOrder(items);
+    const first = ordered[0];
+    if (first && this.#last && compareKeyed(keyedOf(first), this.#last) <= 0) return false;
+    this.judgeInOrder(ordered);
+    return true;
+  }
+
+  /**
+   * How an entry would be judged if it came next, without booking it: what
+   * a host asks before it signs a member's command into the documents.
+   * Undefined when the entry would not come last (then replay in full).
+   */
+  preview(item: ShardEntry): EntryView | undefined {
+    if (this.#last && compareKeyed(keyedOf(item), this.#last) <= 0) return undefined;
+    return this.#judge(item, false);
+  }
+
+  view(): PurseView {
+    return { entries: [...this.#entries], ...this.#book.balances() };
+  }
+
+  #judge({ entry, shardOwner }: ShardEntry, commit: boolean): EntryView {
+    const state = this.#state;
     const untrusted = (reason: string): EntryView => ({ entry, status: "untrusted", reason });
 
-    const provenance = provenanceProblem(entry, shardOwner, state, verify);
+    const provenance = provenanceProblem(entry, shardOwner, state, this.#verify);
     if (provenance !== undefined) return untrusted(provenance);
     // Ids are unique per author: keyed by id alone, any member could cancel
     // someone else's entry by signing one of their own with its id, dated earlier.
     const claim = `${entry.by}:${entry.id}`;
-    if (claimedIds.has(claim)) return untrusted("duplicate of an earlier entry");
-    claimedIds.add(claim);
+    if (this.#claimedIds.has(claim)) return untrusted("duplicate of an earlier entry");
+    if (commit) this.#claimedIds.add(claim);
 
     const content = contentCheck(entry, state);
     if (!content.ok) return untrusted(content.error);
     const currency = content.value;
 
     if (takesMoneyOut(entry)) {
-      const authority = spendAuthorityProblem(entry, currency, state, proposalUse);
+      const authority = spendAuthorityProblem(entry, currency, state, this.#proposalUse);
       if (authority !== undefined) return untrusted(authority);
     }
 
-    const outcome = book.apply(entry, currency);
+    const outcome = this.#book.apply(entry, currency, commit);
     if (outcome.status !== "counted") return { entry, ...outcome };
-    recordProposalUse(entry, state, proposalUse);
+    if (commit) recordProposalUse(entry, state, this.#proposalUse);
     return { entry, status: "counted", balanceAfter: outcome.balanceAfter };
-  };
-
-  return { entries: canonicalOrder(entries).map(judge), ...book.balances() };
+  }
 }
 
 type Booking = { status: "counted"; balanceAfter: number } | { status: "overdrawn" | "untrusted"; reason: string };
@@ -118,8 +175,8 @@ class Book {
     return standings;
   }
 
-  /** Books the entry if the purse allows it; the entry has passed every other rule. */
-  apply(entry: SignedEntry, currency: Currency): Booking {
+  /** Books the entry if the purse allows it (only tells, with commit false); the entry has passed every other rule. */
+  apply(entry: SignedEntry, currency: Currency, commit = true): Booking {
     const code = currency.code;
     const effect = effectOf(entry);
     const before = this.#purse.get(code) ?? 0;
@@ -131,8 +188,10 @@ class Book {
     if (after < 0) {
       return { status: "overdrawn", reason: `would take the purse below zero (balance ${money(before, currency)})` };
     }
-    this.#purse.set(code, after);
-    for (const [key, value] of standings) this.#standingsOf(key).set(code, value);
+    if (commit) {
+      this.#purse.set(code, after);
+      for (const [key, value] of standings) this.#standingsOf(key).set(code, value);
+    }
     return { status: "counted", balanceAfter: after };
   }
 
@@ -192,16 +251,18 @@ function compareKeyed(a: Keyed, b: Keyed): number {
  */
 export function canonicalOrder(entries: readonly ShardEntry[]): ShardEntry[] {
   return entries
-    .map(
-      (item): Keyed => ({
-        item,
-        at: typeof item.entry.at === "number" && !Number.isNaN(item.entry.at) ? item.entry.at : -Infinity,
-        by: text(item.entry.by),
-        id: text(item.entry.id),
-        sig: text(item.entry.sig),
-        owner: text(item.shardOwner),
-      }),
-    )
+    .map(keyedOf)
     .sort(compareKeyed)
     .map((keyed) => keyed.item);
+}
+
+function keyedOf(item: ShardEntry): Keyed {
+  return {
+    item,
+    at: typeof item.entry.at === "number" && !Number.isNaN(item.entry.at) ? item.entry.at : -Infinity,
+    by: text(item.entry.by),
+    id: text(item.entry.id),
+    sig: text(item.entry.sig),
+    owner: text(item.shardOwner),
+  };
 }

@@ -10,11 +10,13 @@ import {
   type CommuneDoc,
   type InventoryDoc,
   type ProposalsDoc,
-  type PurseShardDoc,
   type ReadDoc,
 } from "../../../shared/docs/documents";
 import { inventory, type ItemView } from "../../../shared/inventory/inventory";
-import { purse, type PurseView, type ShardEntry } from "../../../shared/purse/balances";
+import { canonicalOrder, PurseLedger, type PurseView, type ShardEntry } from "../../../shared/purse/balances";
+import type { SignedEntry } from "../../../shared/purse/entry";
+import type { Malformed } from "../../../shared/docs/malformed";
+import type { PublicKey } from "../../../shared/identity/keys";
 import { fail, ok, type Result } from "../../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
 
@@ -30,6 +32,8 @@ export interface CommuneModel {
   purse: PurseView;
   /** Every entry with the shard it was read from, as purse() judged them. */
   entries: ShardEntry[];
+  /** The running purse ledger the view came from: extended in place when entries are appended. */
+  ledger: PurseLedger;
   items: ItemView[];
   /** Everything that counts for nothing, with the reason: forged, late, malformed. */
   problems: Problem[];
@@ -44,9 +48,64 @@ interface Parsed<T> {
   read: Result<ReadDoc<T>>;
 }
 
+/** One shard as last read: its heads, owner, entries (and how many raw entries they came from). */
+interface ShardRead {
+  heads: string[];
+  key: string;
+  read: Result<{ owner: PublicKey; entries: SignedEntry[]; malformed: Malformed[] }>;
+  length: number;
+}
+
 export class CommuneModelCache {
   #parsed = new Map<string, Parsed<unknown>>();
+  #shards = new Map<string, ShardRead>();
   #model: CommuneModel | undefined;
+  #stateKey: string | undefined;
+
+  /**
+   * Reads a shard, and says what was appended since the last read: the new
+   * entries when the only changes since are insertions at the end of its
+   * entries list (what a member's host writes), undefined when anything else
+   * changed and the whole shard was read again.
+   */
+  #readShard(handle: DocHandle<unknown>): { shard: ShardRead; appended: SignedEntry[] | undefined } {
+    const heads = handle.heads() as string[];
+    const key = heads.join(",");
+    const previous = this.#shards.get(handle.url);
+    if (previous && previous.key === key) return { shard: previous, appended: [] };
+    const doc = handle.doc() as { entries?: unknown[] } | undefined;
+    const length = Array.isArray(doc?.entries) ? doc.entries.length : 0;
+    if (previous?.read.ok) {
+      const patches = handle.diff(previous.heads as never, heads as never);
+      const onlyAppends = patches.every((patch) => patch.path[0] === "entries" && typeof patch.path[1] === "number" && patch.path[1] >= previous.length);
+      if (onlyAppends) {
+        const tail = readPurseShardDoc(doc, previous.length);
+        if (tail.ok) {
+          const shard: ShardRead = {
+            heads,
+            key,
+            length,
+            read: ok({
+              owner: previous.read.value.owner,
+              entries: previous.read.value.entries.concat(tail.value.doc.entries),
+              malformed: previous.read.value.malformed.concat(tail.value.malformed),
+            }),
+          };
+          this.#shards.set(handle.url, shard);
+          return { shard, appended: tail.value.doc.entries };
+        }
+      }
+    }
+    const full = readPurseShardDoc(doc);
+    const shard: ShardRead = {
+      heads,
+      key,
+      length,
+      read: full.ok ? ok({ owner: full.value.doc.owner, entries: full.value.doc.entries, malformed: full.value.malformed }) : fail(full.error),
+    };
+    this.#shards.set(handle.url, shard);
+    return { shard, appended: previous ? undefined : full.ok ? full.value.doc.entries : undefined };
+  }
 
   #read<T>(handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>): { heads: string; read: Result<ReadDoc<T>> } {
     const heads = handle.heads().join(",");
@@ -65,25 +124,36 @@ export class CommuneModelCache {
     if (!proposals.read.ok) return fail(proposals.read.error);
     const items = this.#read<InventoryDoc>(docs.inventory, readInventoryDoc);
     if (!items.read.ok) return fail(items.read.error);
-    const shards = [...docs.shards.values()].map((handle) => this.#read<PurseShardDoc>(handle, readPurseShardDoc));
+    const shardReads = [...docs.shards.values()].map((handle) => this.#readShard(handle));
 
-    const version = [commune.heads, proposals.heads, items.heads, ...shards.map((shard) => shard.heads)].join("|");
+    const version = [commune.heads, proposals.heads, items.heads, ...shardReads.map(({ shard }) => shard.key)].join("|");
     const previous = this.#model;
-    if (previous && previous.version === version && !decisionPassed(previous.state, now)) return ok(previous);
+    const timeMoved = previous !== undefined && decisionPassed(previous.state, now);
+    if (previous && previous.version === version && !timeMoved) return ok(previous);
 
+    // The membership and proposals replay depends only on the commune and
+    // proposals documents (and the clock, when a decision falls due).
+    const stateKey = `${commune.heads}|${proposals.heads}`;
+    const reuseState = previous !== undefined && this.#stateKey === stateKey && !timeMoved;
     const proposalsDoc = proposals.read.value.doc;
-    const computed = communeState(
-      {
-        genesis: commune.read.value.doc.genesis,
-        events: commune.read.value.doc.events,
-        proposals: Object.values(proposalsDoc.proposals),
-        votes: Object.values(proposalsDoc.votes).flat(),
-      },
-      now,
-      id,
-    );
-    if (!computed.ok) return fail(computed.error);
-    const state = computed.value;
+    let state: CommuneState;
+    if (reuseState) {
+      state = previous.state;
+    } else {
+      const computed = communeState(
+        {
+          genesis: commune.read.value.doc.genesis,
+          events: commune.read.value.doc.events,
+          proposals: Object.values(proposalsDoc.proposals),
+          votes: Object.values(proposalsDoc.votes).flat(),
+        },
+        now,
+        id,
+      );
+      if (!computed.ok) return fail(computed.error);
+      state = computed.value;
+    }
+    this.#stateKey = stateKey;
 
     const problems: Problem[] = [...state.problems];
     const malformed = (reads: Result<ReadDoc<unknown>>[]) => {
@@ -92,18 +162,30 @@ export class CommuneModelCache {
         for (const m of read.value.malformed) problems.push({ subject: subjectOf(m.list), id: m.id ?? m.key ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
       }
     };
-    malformed([commune.read, proposals.read, items.read, ...shards.map((shard) => shard.read)]);
+    malformed([commune.read, proposals.read, items.read]);
 
     const entries: ShardEntry[] = [];
-    for (const shard of shards) {
+    const appended: ShardEntry[] = [];
+    let onlyAppends = reuseState;
+    for (const { shard, appended: added } of shardReads) {
       if (!shard.read.ok) {
         problems.push({ subject: "entry", id: "", by: undefined, reason: shard.read.error });
         continue;
       }
-      const owner = shard.read.value.doc.owner;
-      for (const entry of shard.read.value.doc.entries) entries.push({ entry, shardOwner: owner });
+      const { owner } = shard.read.value;
+      for (const m of shard.read.value.malformed) problems.push({ subject: "entry", id: m.id ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
+      for (const entry of shard.read.value.entries) entries.push({ entry, shardOwner: owner });
+      if (added === undefined) onlyAppends = false;
+      else for (const entry of added) appended.push({ entry, shardOwner: owner });
     }
-    const purseView = purse(entries, state);
+    // New entries after everything judged so far extend the ledger; anything
+    // else (an older entry arriving late, a rule or membership change) replays.
+    let ledger = previous?.ledger;
+    if (!ledger || !onlyAppends || !ledger.tryAppend(appended)) {
+      ledger = new PurseLedger(state);
+      ledger.judgeInOrder(canonicalOrder(entries));
+    }
+    const purseView: PurseView = ledger.view();
     for (const view of purseView.entries) {
       if (view.status === "untrusted") problems.push({ subject: "entry", id: view.entry.id, by: view.entry.by, reason: view.reason ?? "untrusted" });
     }
@@ -115,6 +197,7 @@ export class CommuneModelCache {
       state,
       purse: purseView,
       entries,
+      ledger,
       items: inventoryView.items,
       problems,
       doc: commune.read.value.doc,

@@ -183,7 +183,11 @@ export class CommuneNode {
       if (!model.ok) return fail(model.error);
       const at = this.now();
       const entry: SignedEntry = sign("entry", { ...fields, commune: this.id, id: randomId(), at } as Entry, this.#context.identity.keys);
-      const judged = purse([...model.value.entries, { entry, shardOwner: this.me }], model.value.state).entries.find((view) => view.entry === entry);
+      const next = { entry, shardOwner: this.me };
+      // The new entry is almost always the newest: judge it against the
+      // running ledger; only an entry that would land earlier replays all.
+      const judged =
+        model.value.ledger.preview(next) ?? purse([...model.value.entries, next], model.value.state).entries.find((view) => view.entry === entry);
       if (!judged || judged.status !== "counted") return fail(`Not recorded: this ${fields.kind} ${judged?.reason ?? "would not count"}.`);
       const shard = await this.docs.ownShard(this.me, periodOf(at), this.id);
       shard.change((doc) => {
