@@ -1,0 +1,57 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { formatAmount } from "../shared/money/amount";
+import { createSnapshot, parseSnapshotText } from "../shared/snapshot/json-snapshot";
+import { purseJournal } from "../shared/snapshot/journal";
+import { partyNames } from "../shared/snapshot/party-names";
+import { accountSegment } from "../shared/snapshot/journal";
+import { ada, purseStory } from "../shared/snapshot/snapshot-fixtures";
+
+/**
+ * Runs the real hledger (Debian package `hledger`) on an exported journal and
+ * compares its balances with purse(): several currencies (EUR, HOUR and CO2
+ * without decimals), transfers, disbursements to a member and to someone
+ * outside, exchanges, an overdrawn and an untrusted entry.
+ */
+const hledger = spawnSync("hledger", ["--version"], { encoding: "utf8" });
+const available = hledger.status === 0;
+const directory = mkdtempSync(join(tmpdir(), "commune-journal-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe.skipIf(!available)("hledger reading an exported journal (skipped: hledger is not on PATH; apt-get install hledger)", () => {
+  it("shows the purse balance per currency and every member's standing as the app computes them", () => {
+    const story = purseStory();
+    const read = parseSnapshotText(JSON.stringify(createSnapshot(story.input, ada, { now: story.end })), story.end);
+    if (!read.ok) throw new Error(read.error);
+    const { view, state } = read.value;
+    expect(view.entries.map((entry) => entry.status)).toEqual(expect.arrayContaining(["overdrawn", "untrusted"]));
+    const file = join(directory, "purse.journal");
+    writeFileSync(file, purseJournal({ entries: view.entries, state }));
+
+    const csv = execFileSync("hledger", ["-f", file, "balance", "--flat", "--no-total", "--layout=bare", "-O", "csv"], { encoding: "utf8" });
+    const shown = new Map<string, string>();
+    for (const line of csv.trim().split(/\r?\n/).slice(1)) {
+      const [account, commodity, amount] = JSON.parse(`[${line}]`) as [string, string, string];
+      shown.set(`${account}|${commodity}`, amount);
+    }
+
+    const currencies = new Map(state.rules.flatMap((version) => version.rules.currencies).map((c) => [c.code, c]));
+    const expected = new Map<string, string>();
+    for (const [code, minor] of Object.entries(view.purse)) {
+      if (minor !== 0) expected.set(`assets:purse|${code}`, formatAmount(minor, currencies.get(code)!));
+    }
+    const names = partyNames(state, { normalise: accountSegment, disambiguate: (name, prefix) => `${name} ${prefix}` });
+    for (const [key, standings] of Object.entries(view.members)) {
+      for (const [code, minor] of Object.entries(standings)) {
+        if (minor !== 0) expected.set(`members:${names.member(key)}|${code}`, formatAmount(minor, currencies.get(code)!));
+      }
+    }
+    const relevant = new Map([...shown].filter(([key]) => key.startsWith("assets:purse|") || key.startsWith("members:")));
+    expect(relevant).toEqual(expected);
+    expect(expected.get("assets:purse|EUR")).toBe("735.00");
+    expect(expected.size).toBeGreaterThanOrEqual(8);
+  });
+});
