@@ -1,0 +1,325 @@
+/**
+ * `npm run bench` (add `-- --quick` for 1,000 and 10,000 entries only,
+ * `-- --runs 7` for more runs per figure). Builds (or reuses) synthetic
+ * communes, measures each figure against its baseline from the same run,
+ * prints a table on stdout and writes bench/results/<date>.json.
+ * Progress goes to stderr. What each figure means: docs/performance.md.
+ */
+import * as A from "@automerge/automerge";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { execFile } from "node:child_process";
+import { createPublicKey, verify, type KeyObject } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cpus, freemem, platform, release, tmpdir, totalmem, arch } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { WebSocket, WebSocketServer } from "ws";
+import { startRelay } from "../relay/relay";
+import type { Host } from "../electron/host/host";
+import { fromStored } from "../shared/docs/automerge-form";
+import { canonicalJson } from "../shared/identity/canonical";
+import { bytesUnder, progress, stats, until, type Stats } from "./measure";
+import { openHost, shownPurse, untilBalances } from "./host-probe";
+import { becomeMember, copyDataDir, fixture, fixtureName, type Fixture } from "./synthetic";
+
+const run = promisify(execFile);
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const runsArg = args.indexOf("--runs");
+const RUNS = runsArg >= 0 ? Math.max(5, Number(args[runsArg + 1])) : 5;
+const SIZES = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+const MEMBERS = 10;
+const SEED = 1;
+const RESULTS = join(import.meta.dirname, "results");
+const FIXTURES = join(RESULTS, "fixtures");
+const LATENCY_ENTRIES = 100;
+
+interface Row {
+  n: number;
+  figure: string;
+  unit: string;
+  commune: Stats | string;
+  baseline: string;
+  baselineValue?: Stats | string;
+  note?: string;
+}
+const rows: Row[] = [];
+const scratch = await mkdtemp(join(tmpdir(), "commune-bench-"));
+
+const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : value >= 10 ? `${value.toFixed(0)} ms` : `${value.toFixed(2)} ms`);
+const mb = (value: number) => `${(value / 1e6).toFixed(0)} MB`;
+const fmt = (s: Stats | string, unit: string) =>
+  typeof s === "string" ? s : unit === "ms" ? `${ms(s.median)} [${ms(s.min)}–${ms(s.max)}]` : unit === "MB" ? `${mb(s.median)} [${mb(s.min)}–${mb(s.max)}]` : `${s.median.toFixed(0)} [${s.min.toFixed(0)}–${s.max.toFixed(0)}]`;
+
+function add(row: Row): void {
+  rows.push(row);
+  progress(`  ${row.figure}: ${fmt(row.commune, row.unit)}  |  ${row.baseline}: ${row.baselineValue === undefined ? "" : fmt(row.baselineValue, row.unit)}`);
+}
+
+async function child(mode: string, dir: string, f: Fixture): Promise<Record<string, number | boolean>> {
+  const script = join(import.meta.dirname, "open-child.ts");
+  const { stdout } = await run(process.execPath, ["--import", "tsx", script, mode, dir, f.communeId, JSON.stringify(f.purse)], { maxBuffer: 1 << 24 });
+  return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, number | boolean>;
+}
+
+/** Every document of the commune saved with A.save into <fixture>/raw/*.am (for the raw baselines), and the entries as plain data. */
+async function rawDocs(f: Fixture): Promise<{ dir: string; entries: unknown[] }> {
+  const dir = join(FIXTURES, fixtureName(f.spec), "raw");
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const copy = await copyDataDir(f.template, join(scratch, `raw-${f.spec.entries}`));
+  const host = await openHost(copy);
+  await untilBalances(host, f.communeId, f.purse, 600_000);
+  const docs = host.nodes.get(f.communeId)!.docs;
+  const entries: unknown[] = [];
+  let i = 0;
+  for (const handle of docs.allHandles()) {
+    const doc = handle.doc() as A.Doc<{ entries?: unknown[] }>;
+    await writeFile(join(dir, `${i++}.am`), A.save(doc));
+    for (const entry of doc.entries ?? []) entries.push(fromStored(entry));
+  }
+  await host.close();
+  return { dir, entries };
+}
+
+async function openFigures(f: Fixture, raw: string): Promise<void> {
+  const n = f.spec.entries;
+  const cold: Record<string, number | boolean>[] = [];
+  const warm: Record<string, number | boolean>[] = [];
+  const rawRuns: Record<string, number | boolean>[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    progress(`N=${n}: open run ${r + 1}/${RUNS}`);
+    const dir = await copyDataDir(f.template, join(scratch, `open-${n}-${r}`));
+    cold.push(await child("host", dir, f));
+    warm.push(await child("host", dir, f));
+    rawRuns.push(await child("raw", raw, f));
+    await rm(dir, { recursive: true, force: true });
+  }
+  const pick = (list: Record<string, number | boolean>[], key: string) => stats(list.map((x) => Number(x[key])));
+  const rawLoad = pick(rawRuns, "loadMs");
+  add({ n, figure: "open to balances (verdicts cached)", unit: "ms", commune: pick(warm, "completeMs"), baseline: "A.load + sum loop", baselineValue: rawLoad });
+  add({ n, figure: "open to first view shown (warm)", unit: "ms", commune: pick(warm, "firstViewMs"), baseline: "A.load + sum loop", baselineValue: rawLoad, note: `first view provisional in ${warm.filter((x) => x.firstProvisional).length}/${warm.length} runs` });
+  add({ n, figure: "open to balances (first open, verifies all)", unit: "ms", commune: pick(cold, "completeMs"), baseline: "A.load + sum loop", baselineValue: rawLoad });
+  add({ n, figure: "RSS after open (warm)", unit: "MB", commune: pick(warm, "rss"), baseline: "RSS after A.load", baselineValue: pick(rawRuns, "rss") });
+  add({ n, figure: "signature verifications, first open", unit: "count", commune: pick(cold, "verifications"), baseline: "signed records (entries, genesis, joins, invites)", baselineValue: String(n + 1 + 2 * (f.members.length - 1)) });
+  add({ n, figure: "signature verifications, second open", unit: "count", commune: pick(warm, "verifications"), baseline: "cached: want 0", baselineValue: "0" });
+}
+
+/** The same number of bare Ed25519 verifies, with OpenSSL (node:crypto) and noble. Large N is extrapolated from a sample. */
+function verifyBaseline(n: number, entries: unknown[]): void {
+  const messages = entries.map((value) => {
+    const { sig, ...fields } = value as { sig: string; by: string };
+    return { sig: Buffer.from(sig, "hex"), by: fields.by, message: Buffer.from(`commune/entry/v1\n${canonicalJson(fields)}`, "utf8") };
+  });
+  const keys = new Map<string, KeyObject>();
+  const keyOf = (hex: string) => {
+    let key = keys.get(hex);
+    if (!key) keys.set(hex, (key = createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(hex, "hex")]), format: "der", type: "spki" })));
+    return key;
+  };
+  const opensslSample = messages.slice(0, Math.min(messages.length, 10_000));
+  const nobleSample = messages.slice(0, Math.min(messages.length, 300));
+  const openssl: number[] = [];
+  const noble: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    let t = performance.now();
+    for (const m of opensslSample) if (!verify(null, m.message, keyOf(m.by), m.sig)) throw new Error("bad fixture signature");
+    openssl.push(((performance.now() - t) / opensslSample.length) * n);
+    t = performance.now();
+    for (const m of nobleSample) if (!ed25519.verify(m.sig, m.message, Buffer.from(m.by, "hex"), { zip215: false })) throw new Error("bad fixture signature");
+    noble.push(((performance.now() - t) / nobleSample.length) * n);
+  }
+  const from = (k: number) => (k < n ? ` (extrapolated from ${k})` : "");
+  add({ n, figure: "bare Ed25519 verify x N, node:crypto", unit: "ms", commune: stats(openssl), baseline: "noble x N" + from(nobleSample.length), baselineValue: stats(noble), note: from(opensslSample.length).trim() });
+}
+
+function storageFigures(n: number, hostBytes: number, relayBytes: number | undefined, entries: unknown[]): void {
+  const json = Buffer.from(JSON.stringify(entries));
+  const gz = gzipSync(json).length;
+  const per = (bytes: number) => `${(bytes / n).toFixed(0)} B/entry`;
+  add({ n, figure: "bytes on disk per entry, host", unit: "B", commune: per(hostBytes), baseline: "JSON / gzipped JSON", baselineValue: `${per(json.length)} / ${per(gz)}`, note: `${(hostBytes / gz).toFixed(2)}x gzipped JSON` });
+  if (relayBytes !== undefined) add({ n, figure: "bytes on disk per entry, relay", unit: "B", commune: per(relayBytes), baseline: "JSON / gzipped JSON", baselineValue: `${per(json.length)} / ${per(gz)}`, note: `${(relayBytes / gz).toFixed(2)}x gzipped JSON` });
+}
+
+async function newEntryFigures(f: Fixture): Promise<void> {
+  const n = f.spec.entries;
+  const dir = await copyDataDir(f.template, join(scratch, `append-${n}`));
+  const host = await openHost(dir);
+  await untilBalances(host, f.communeId, f.purse, 600_000);
+  const contribute: number[] = [];
+  const shown: number[] = [];
+  for (let r = 0; r < RUNS + 2; r++) {
+    progress(`N=${n}: new entry ${r + 1}/${RUNS + 2}`);
+    let t = performance.now();
+    const outcome = await host.run("purse.contribute", { commune: f.communeId, amount: "1.00", currency: "EUR", memo: `bench ${r}` });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    contribute.push(performance.now() - t);
+    t = performance.now();
+    await shownPurse(host, f.communeId);
+    shown.push(performance.now() - t);
+  }
+  await host.close();
+  await rm(dir, { recursive: true, force: true });
+  add({ n, figure: "new entry: purse.contribute (signed, judged, on disk)", unit: "ms", commune: stats(contribute), baseline: "then commune.show (balances updated)", baselineValue: stats(shown) });
+}
+
+async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
+  const n = f.spec.entries;
+  const relayDir = join(scratch, `relay-${n}`);
+  const relay = await startRelay({ port: 0, dataDir: relayDir });
+  const hosts: Host[] = [];
+  try {
+    const aDir = await copyDataDir(f.template, join(scratch, `a-${n}`));
+    await becomeMember(aDir, f, 0, [relay.url]);
+    const bDir = await copyDataDir(f.template, join(scratch, `b-${n}`));
+    await becomeMember(bDir, f, 1, [relay.url]);
+
+    progress(`N=${n}: A uploads the commune to an empty relay`);
+    let t = performance.now();
+    const a = await openHost(aDir);
+    hosts.push(a);
+    const aNode = a.nodes.get(f.communeId)!;
+    await until(() => {
+      const status = aNode.syncStatus();
+      return status.waiting === 0 && status.relays.every((relayStatus) => relayStatus.state === "connected");
+    }, 900_000, "A to upload to the relay", 20);
+    const upload = performance.now() - t;
+    add({ n, figure: "first upload of the commune to an empty relay", unit: "ms", commune: `${ms(upload)} (1 run)`, baseline: "-" });
+
+    const b = await openHost(bDir);
+    hosts.push(b);
+    await untilBalances(b, f.communeId, f.purse, 600_000);
+    const bNode = b.nodes.get(f.communeId)!;
+    await until(() => bNode.syncStatus().relays.every((relayStatus) => relayStatus.state === "connected"), 60_000, "B to connect");
+
+    // Baseline: a bare ws round trip of an entry-sized message on loopback.
+    const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    wss.on("connection", (socket) => socket.on("message", (data) => socket.send(data)));
+    await new Promise((resolve) => wss.once("listening", resolve));
+    const port = (wss.address() as { port: number }).port;
+    const socket = new WebSocket(`ws://127.0.0.1:${port}`);
+    await new Promise((resolve) => socket.once("open", resolve));
+    const payload = Buffer.from(JSON.stringify(entries[0]));
+    const rtt: number[] = [];
+    for (let i = 0; i < LATENCY_ENTRIES; i++) {
+      const start = performance.now();
+      await new Promise<void>((resolve) => {
+        socket.once("message", () => resolve());
+        socket.send(payload);
+      });
+      rtt.push(performance.now() - start);
+    }
+    socket.close();
+    await new Promise((resolve) => wss.close(resolve));
+
+    // The host recomputes the purse in full on every change, so at 10,000+ entries 100 round trips take minutes: fewer there (see docs/performance.md).
+    const count = n >= 100_000 ? 30 : quick && n >= 10_000 ? 20 : LATENCY_ENTRIES;
+    const fromReturn: number[] = [];
+    const fromStart: number[] = [];
+    for (let i = 0; i < count; i++) {
+      if (i % 10 === 0) progress(`N=${n}: A → relay → B ${i}/${count}`);
+      let seenAt = 0;
+      let wanted = "";
+      const check = () => {
+        if (seenAt || !wanted) return;
+        const model = bNode.model();
+        if (model.ok && model.value.entries.some((item) => item.entry.id === wanted)) seenAt = performance.now();
+      };
+      const unsubscribe = bNode.subscribe(check);
+      const start = performance.now();
+      const outcome = await a.run("purse.contribute", { commune: f.communeId, amount: "1.00", currency: "HOUR", memo: `latency ${i}` });
+      const returned = performance.now();
+      if (!outcome.ok) throw new Error(outcome.error.message);
+      wanted = (outcome.value as { id: string }).id;
+      check();
+      await until(() => seenAt > 0, 60_000, "B to see A's entry", 1);
+      unsubscribe();
+      fromReturn.push(Math.max(0, seenAt - returned));
+      fromStart.push(seenAt - start);
+    }
+    const s = stats(fromReturn);
+    const e2e = stats(fromStart);
+    add({ n, figure: `A → relay → B, from A's return (${count} entries)`, unit: "ms", commune: `median ${ms(s.median)}, p95 ${ms(s.p95)} [${ms(s.min)}–${ms(s.max)}]`, baseline: "bare ws round trip", baselineValue: `median ${ms(stats(rtt).median)}, p95 ${ms(stats(rtt).p95)}` });
+    add({ n, figure: `A → relay → B, from A's command start`, unit: "ms", commune: `median ${ms(e2e.median)}, p95 ${ms(e2e.p95)} [${ms(e2e.min)}–${ms(e2e.max)}]`, baseline: "bare ws round trip", baselineValue: `median ${ms(stats(rtt).median)}, p95 ${ms(stats(rtt).p95)}` });
+    await b.close();
+    hosts.splice(hosts.indexOf(b), 1);
+
+    // A fresh member joining through the relay, until their balances match A's.
+    const target = (await shownPurse(a, f.communeId))!.purse;
+    const joins: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      progress(`N=${n}: fresh join ${r + 1}/${RUNS}`);
+      const invite = await a.run("commune.invite", { commune: f.communeId, days: 1 });
+      if (!invite.ok) throw new Error(invite.error.message);
+      const cDir = await mkdtemp(join(scratch, "fresh-"));
+      const c = await openHost(cDir);
+      hosts.push(c);
+      const start = performance.now();
+      const joined = await c.run("commune.join", { invite: (invite.value as { invite: string }).invite, name: `Newcomer ${r}` });
+      if (!joined.ok) throw new Error(`join: ${joined.error.message}`);
+      await untilBalances(c, f.communeId, target, 600_000);
+      joins.push(performance.now() - start);
+      await c.close();
+      hosts.splice(hosts.indexOf(c), 1);
+      await rm(cDir, { recursive: true, force: true });
+    }
+    const saveLoad: number[] = [];
+    const aHandles = aNode.docs.allHandles();
+    for (let r = 0; r < RUNS; r++) {
+      const start = performance.now();
+      for (const handle of aHandles) A.load(A.save(handle.doc() as A.Doc<unknown>));
+      saveLoad.push(performance.now() - start);
+    }
+    add({ n, figure: "fresh member joins through the relay (to balances)", unit: "ms", commune: stats(joins), baseline: "A.save + A.load of the same docs", baselineValue: stats(saveLoad) });
+    await a.close();
+    hosts.splice(hosts.indexOf(a), 1);
+  } finally {
+    for (const host of hosts) await host.close().catch(() => {});
+    await relay.close();
+  }
+  return bytesUnder(join(relayDir, "communes"));
+}
+
+async function main(): Promise<void> {
+  await mkdir(FIXTURES, { recursive: true });
+  progress(`commune bench: sizes ${SIZES.join(", ")}; ${RUNS} runs per figure; scratch ${scratch}`);
+  const builds: Record<number, unknown> = {};
+  for (const n of SIZES) {
+    progress(`N=${n}: building or reusing the synthetic commune`);
+    const start = performance.now();
+    const f = await fixture({ entries: n, members: MEMBERS, seed: SEED }, FIXTURES);
+    builds[n] = { reused: !f.built, signMs: f.signMs, writeMs: f.writeMs, wallMs: performance.now() - start, shards: f.shards };
+    add({ n, figure: "build synthetic commune (sign + write docs)", unit: "ms", commune: `${ms(f.signMs)} + ${ms(f.writeMs)}${f.built ? "" : " (cached; built earlier)"}`, baseline: "-" });
+    const raw = await rawDocs(f);
+    await openFigures(f, raw.dir);
+    verifyBaseline(n, raw.entries);
+    await newEntryFigures(f);
+    const relayBytes = await relayFigures(f, raw.entries);
+    storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, raw.entries);
+  }
+  rows.push({ n: 0, figure: "renderer first render", unit: "", commune: "not measured: no renderer yet", baseline: "-" });
+  rows.push({ n: 0, figure: "relay under load (50 communes x 10 members)", unit: "", commune: "not measured: not built yet", baseline: "-" });
+
+  const table = printTable();
+  const date = new Date().toISOString();
+  const machine = { os: `${platform()} ${release()} ${arch()}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), freeMemoryBytes: freemem() };
+  const file = join(RESULTS, `${date.replace(/[:.]/g, "-")}.json`);
+  await writeFile(file, `${JSON.stringify({ date, node: process.version, machine, quick, runs: RUNS, members: MEMBERS, seed: SEED, builds, rows }, null, 2)}\n`);
+  process.stdout.write(table);
+  progress(`wrote ${file}`);
+}
+
+function printTable(): string {
+  const header = ["N", "figure", "Commune: median [min–max]", "baseline", "baseline value", "note"];
+  const lines = rows.map((row) => [row.n ? row.n.toLocaleString("en") : "", row.figure, fmt(row.commune, row.unit), row.baseline, row.baselineValue === undefined ? "" : fmt(row.baselineValue, row.unit), row.note ?? ""]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i]!.length)));
+  const format = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
+  return [format(header), format(widths.map((w) => "-".repeat(w))), ...lines.map(format)].join("\n") + "\n";
+}
+
+try {
+  await main();
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
