@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -144,5 +144,37 @@ describe("keeping the purse up to date", () => {
     if (!rebuilt.ok) throw new Error(rebuilt.error);
     expect(rebuilt.value.ledger).not.toBe(first.value.ledger);
     expect(rebuilt.value.purse).toEqual(after.value.purse);
+  });
+});
+
+describe("purse snapshots from the host", () => {
+  it("exports a signed JSON snapshot that verifies, and names the entry when one amount is changed", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    await must(host, "purse.contribute", { commune, amount: "100", currency: "EUR", memo: "=1+1" });
+    await must(host, "purse.contribute", { commune, amount: "5", currency: "EUR" });
+    const out = join(host.dataDir, "snap.json");
+    expect(await must(host, "snapshot.export", { commune, format: "json", out })).toMatchObject({ entries: 2, content: "", out });
+    expect(await must(host, "snapshot.verify", { path: out })).toMatchObject({ name: "Riverside", exporter: "Ada", entries: 2, purse: { EUR: 10500 } });
+
+    const text = await readFile(out, "utf8");
+    await writeFile(out, text.replace('"amount": 500', '"amount": 600'));
+    const altered = await host.run("snapshot.verify", { path: out });
+    expect(altered).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Entry #2 \(by Ada, \d{4}-\d{2}-\d{2}\) was altered after it was signed\.$/) } });
+    expect(await host.run("snapshot.verify", { path: "relative.json" })).toMatchObject({ ok: false });
+  });
+
+  it("exports CSV and a journal as text", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    await must(host, "purse.contribute", { commune, amount: "100", currency: "EUR", memo: "=1+1" });
+    const csv = await must(host, "snapshot.export", { commune, format: "csv" });
+    expect(csv.content).toContain("'=1+1");
+    const journal = await must(host, "snapshot.export", { commune, format: "journal" });
+    expect(journal.content).toContain("assets:purse");
+    const before = await must(host, "snapshot.export", { commune, format: "csv", asOf: Date.UTC(2000, 0, 1) });
+    expect(before.entries).toBe(0);
   });
 });

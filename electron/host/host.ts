@@ -7,6 +7,7 @@ import { inventoryCommands } from "./commands/inventory-commands";
 import { membershipCommands } from "./commands/membership-commands";
 import { proposalCommands } from "./commands/proposal-commands";
 import { purseCommands } from "./commands/purse-commands";
+import { snapshotCommands } from "./commands/snapshot-commands";
 import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./commune-index";
 import { CommuneDocs } from "./commune/commune-docs";
 import { CommuneNode, type NodeContext } from "./commune/commune-node";
@@ -54,6 +55,7 @@ export class Host implements HostContext {
       ...purseCommands,
       ...proposalCommands,
       ...inventoryCommands,
+      ...snapshotCommands,
     };
   }
 

@@ -98,6 +98,17 @@ export const commandInputs = {
   "inventory.list": z.strictObject({ commune, query: text(200).default("") }),
 
   "sync.status": z.strictObject({ commune }),
+
+  /** A purse snapshot as text: signed JSON, CSV, or an hledger/ledger journal; entries up to `asOf` (ms) only. */
+  "snapshot.export": z.strictObject({
+    commune,
+    format: z.enum(["json", "csv", "journal"]),
+    asOf: z.int().nonnegative().optional(),
+    /** An absolute path on the host's machine: the host writes the file and returns no content. */
+    out: text(4096).optional(),
+  }),
+  /** Reads a snapshot file on this machine and verifies it before showing anything. */
+  "snapshot.verify": z.strictObject({ path: text(4096) }),
 } as const;
 
 export type CommandName = keyof typeof commandInputs;
@@ -133,6 +144,20 @@ export interface CommandResults {
   "inventory.edit": Written;
   "inventory.list": ItemView[];
   "sync.status": SyncStatusView;
+  "snapshot.export": { format: "json" | "csv" | "journal"; content: string; entries: number; asOf: number; out?: string };
+  "snapshot.verify": SnapshotSummary;
+}
+
+/** What a verified snapshot says, for a person: whose, as of when, and the balances it proves. */
+export interface SnapshotSummary {
+  commune: string;
+  name: string;
+  exporter: string;
+  createdAt: number;
+  asOf: number;
+  entries: number;
+  purse: Record<string, number>;
+  currencies: { code: string; name: string; decimals: number }[];
 }
 
 export type { MemberView, ProblemView };

@@ -31,7 +31,7 @@ describe("a member runs a commune from the command line", () => {
 
     const tooMuch = await cli(dir, ["disburse", "60", "EUR", "--payee", "Roofers"]);
     expect(tooMuch.code).toBe(1);
-    expect(tooMuch.stderr).toBe("Not recorded: this disbursement above the spend limit of 10.00 EUR and cites no passed spend proposal.\n");
+    expect(tooMuch.stderr).toBe("Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR and cites no passed spend proposal).\n");
 
     const { id } = JSON.parse(await ok(dir, "propose", "spend", "--title", "New roof", "--amount", "60", "--currency", "EUR", "--payee", "Roofers", "--json")) as { id: string };
     expect(await ok(dir, "vote", id.slice(0, 6), "yes")).toBe(`Voted yes on proposal ${id.slice(0, 8)}.\n`);

@@ -188,7 +188,7 @@ export class CommuneNode {
       // running ledger; only an entry that would land earlier replays all.
       const judged =
         model.value.ledger.preview(next) ?? purse([...model.value.entries, next], model.value.state).entries.find((view) => view.entry === entry);
-      if (!judged || judged.status !== "counted") return fail(`Not recorded: this ${fields.kind} ${judged?.reason ?? "would not count"}.`);
+      if (!judged || judged.status !== "counted") return fail(`Not recorded: the ${fields.kind} would not count (${judged?.reason ?? "the commune's rules refuse it"}).`);
       const shard = await this.docs.ownShard(this.me, periodOf(at), this.id);
       shard.change((doc) => {
         doc.entries.push(toStored(entry) as (typeof doc.entries)[number]);
