@@ -10,7 +10,8 @@ export default class SummaryReporter implements Reporter {
     for (const module of testModules) {
       for (const test of module.children.allTests()) counts[test.result().state]++;
     }
-    const failedModules = testModules.filter((module) => module.state() === "failed" && [...module.children.allTests()].length === 0).length;
+    // A file that failed outside any test (an import, a beforeAll) counts as a failure of its own.
+    const failedModules = testModules.filter((module) => module.state() === "failed" && [...module.children.allTests("failed")].length === 0).length;
     console.log(`\ntests: ${counts.passed} passed, ${counts.failed + failedModules} failed, ${counts.skipped + counts.pending} skipped`);
   }
 }

@@ -36,6 +36,11 @@ beforeAll(async () => {
   [ada, bo, cy] = await Promise.all([startMemberProcess(await dir("ada")), startMemberProcess(await dir("bo")), startMemberProcess(await dir("cy"))]);
   await ada.must("identity.rename", { name: "Ada" });
   ({ commune } = await ada.must("commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], rules: { spendLimit: { EUR: "10.00" } } }));
+  // As the CLI does after a write: the relay must hold the new commune before anyone can join it.
+  await waitFor(async () => {
+    const status = await ada.must("sync.status", { commune });
+    return (status.waiting === 0 && status.relays.some((r) => r.state === "connected")) || undefined;
+  }, "the relay to hold Ada's new commune");
   for (const [member, name] of [[bo, "Bo"], [cy, "Cy"]] as const) {
     const { invite } = await ada.must("commune.invite", { commune });
     expect(await member.must("commune.join", { invite, name })).toMatchObject({ commune, status: "active" });

@@ -130,7 +130,9 @@ async function fetchFromRelays(repo: Repo, url: string, links: RelayLink[], time
   let reason = "no relay admitted us in time.";
   while (Date.now() < deadline) {
     const refused = links.map((link) => link.status()).find((status) => status.state === "refused");
-    if (refused && links.every((link) => link.status().state === "refused")) return fail(`${refused.reason ?? "the relay refused us"}.`);
+    if (refused && links.every((link) => link.status().state === "refused")) {
+      return fail(`${refused.reason ?? "the relay refused us"} (if the invite is brand new, the inviter's host may not have reached the relay yet: try again in a minute).`);
+    }
     if (!links.some((link) => link.status().state === "connected")) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
