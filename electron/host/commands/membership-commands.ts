@@ -4,7 +4,7 @@ import { toStored } from "../../../shared/docs/automerge-form";
 import { sign } from "../../../shared/identity/signed";
 import { fail, ok, type Result } from "../../../shared/result";
 import type { CommuneNode } from "../commune/commune-node";
-import { communeModel, type Handlers, type HostContext } from "./context";
+import { communeWrite, type Handlers, type HostContext } from "./context";
 
 type MembershipCommand = "commune.leave" | "commune.admit";
 
@@ -20,28 +20,16 @@ export async function appendMembershipEvent(node: CommuneNode, host: HostContext
 
 export const membershipCommands: Handlers<MembershipCommand> = {
   async "commune.leave"(input, host) {
-    const found = await communeModel(host, input.commune);
-    if (!found.ok) return found;
-    const { node } = found.value;
-    return node.exclusive(async () => {
-      const model = node.model();
-      if (!model.ok) return model;
-      const at = host.now();
-      const status = statusAt(model.value.state, host.keys.publicKey, at);
+    return communeWrite(host, input.commune, async (node, model, at) => {
+      const status = statusAt(model.state, host.keys.publicKey, at);
       if (status !== "active" && status !== "applicant") return fail("You are not a member of this commune.");
       return appendMembershipEvent(node, host, { type: "leave", commune: node.id, at });
     });
   },
 
   async "commune.admit"(input, host) {
-    const found = await communeModel(host, input.commune);
-    if (!found.ok) return found;
-    const { node } = found.value;
-    return node.exclusive(async () => {
-      const model = node.model();
-      if (!model.ok) return model;
-      const at = host.now();
-      const { state } = model.value;
+    return communeWrite(host, input.commune, async (node, model, at) => {
+      const { state } = model;
       if (statusAt(state, host.keys.publicKey, at) !== "active") return fail("Only an active member can admit someone.");
       if (rulesAt(state, at).admission !== "direct") return fail("This commune admits new members by proposal: make an admit proposal instead.");
       const target = statusAt(state, input.member, at);

@@ -11,7 +11,7 @@ import { fail, ok, type Result } from "../../../shared/result";
 import type { ParsedInput } from "../../../shared/commands/commands";
 import type { CommuneModel } from "../commune/commune-model";
 import { proposalViews } from "../commune/views";
-import { amountIn, communeModel, deadlineOf, type Handlers } from "./context";
+import { amountIn, communeModel, communeWrite, deadlineOf, type Handlers } from "./context";
 
 type ProposalCommand = "proposal.create" | "proposal.vote" | "proposal.execute" | "proposal.list";
 
@@ -58,18 +58,12 @@ function ruleChangeFrom(input: Extract<ParsedInput<"proposal.create">, { kind: "
 
 export const proposalCommands: Handlers<ProposalCommand> = {
   async "proposal.create"(input, host) {
-    const found = await communeModel(host, input.commune);
-    if (!found.ok) return found;
-    const { node } = found.value;
-    return node.exclusive(async () => {
-      const model = node.model();
-      if (!model.ok) return model;
-      const at = host.now();
-      if (!isActiveAt(model.value.state, host.keys.publicKey, at)) return fail("Only an active member can make a proposal.");
-      const fields = proposalFrom(input, model.value, at);
+    return communeWrite(host, input.commune, async (node, model, at) => {
+      if (!isActiveAt(model.state, host.keys.publicKey, at)) return fail("Only an active member can make a proposal.");
+      const fields = proposalFrom(input, model, at);
       if (!fields.ok) return fields;
       const proposal = sign("proposal", { ...fields.value, commune: node.id } as Proposal, host.keys);
-      const problem = proposalProblem(proposal, model.value.state);
+      const problem = proposalProblem(proposal, model.state);
       if (problem) return fail(`${problem}.`);
       node.docs.proposals.change((doc) => {
         doc.proposals[proposal.id] = toStored(proposal) as (typeof doc.proposals)[string];
@@ -84,19 +78,13 @@ export const proposalCommands: Handlers<ProposalCommand> = {
   },
 
   async "proposal.vote"(input, host) {
-    const found = await communeModel(host, input.commune);
-    if (!found.ok) return found;
-    const { node } = found.value;
-    return node.exclusive(async () => {
-      const model = node.model();
-      if (!model.ok) return model;
-      const at = host.now();
-      const target = model.value.state.proposals[input.proposal];
+    return communeWrite(host, input.commune, async (node, model, at) => {
+      const target = model.state.proposals[input.proposal];
       if (!target) return fail("There is no such proposal in this commune.");
       if (target.tally.outcome !== "open") return fail(`Voting on "${target.proposal.title}" has closed: it ${target.tally.outcome}.`);
       if (!target.electorate.includes(host.keys.publicKey)) return fail("Only members who were active when the proposal was made vote on it.");
-      if (!isActiveAt(model.value.state, host.keys.publicKey, at)) return fail("Only an active member can vote.");
-      if (input.choice === "block" && !rulesAt(model.value.state, target.proposal.at).allowBlock) return fail("This commune's rules do not allow blocking.");
+      if (!isActiveAt(model.state, host.keys.publicKey, at)) return fail("Only an active member can vote.");
+      if (input.choice === "block" && !rulesAt(model.state, target.proposal.at).allowBlock) return fail("This commune's rules do not allow blocking.");
       const vote: SignedVote = sign("vote", { commune: node.id, proposal: input.proposal, at, choice: input.choice }, host.keys);
       node.docs.proposals.change((doc) => {
         const list = doc.votes[input.proposal];
