@@ -178,3 +178,16 @@ describe("purse snapshots from the host", () => {
     expect(before.entries).toBe(0);
   });
 });
+
+describe("membership commands", () => {
+  it("refuses an admission the commune's rules do not allow, and writes nothing", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR], rules: { admission: "proposal" } });
+    const node = host.nodes.get(commune)!;
+    const before = node.docs.commune.heads();
+    const refused = await host.run("commune.admit", { commune, member: "b".repeat(64), name: "Bo" });
+    expect(refused).toMatchObject({ ok: false, error: { message: "Ada could not admit Bo: the rules require an admit proposal." } });
+    expect(node.docs.commune.heads()).toEqual(before);
+  });
+});

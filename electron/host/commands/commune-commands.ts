@@ -112,11 +112,10 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   await host.remember(record);
   host.nodes.set(commune, node);
   const model = node.model();
-  const status = model.ok ? currentStatus(model.value.state, host.keys.publicKey) : undefined;
-  if (status === undefined) {
-    const problem = model.ok ? model.value.problems.find((p) => p.by === host.keys.publicKey && p.subject === "membership") : undefined;
-    return fail(problem ? problem.reason : "Your join was not accepted by the commune's rules.");
-  }
+  if (!model.ok) return model;
+  // The join was judged to count before it was written, so it made us a member or an applicant.
+  const status = currentStatus(model.value.state, host.keys.publicKey);
+  if (status === undefined) throw new Error("a join that counted left no membership status");
   return ok({ commune, name: communeName, status });
 }
 

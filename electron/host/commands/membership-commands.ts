@@ -1,5 +1,5 @@
 import type { MembershipEvent } from "../../../shared/commune/events";
-import { rulesAt, statusAt } from "../../../shared/commune/state";
+import { communeState } from "../../../shared/commune/commune-state";
 import { toStored } from "../../../shared/docs/automerge-form";
 import { sign } from "../../../shared/identity/signed";
 import { fail, ok, type Result } from "../../../shared/result";
@@ -8,9 +8,24 @@ import { communeWrite, type Handlers, type HostContext } from "./context";
 
 type MembershipCommand = "commune.leave" | "commune.admit";
 
-/** Signs a membership event and appends it to the commune document. */
+/**
+ * Signs a membership event, replays the commune with it using the rules
+ * every member applies (communeState), and appends it only if it counts:
+ * a refused join, admit or leave changes nothing and says why.
+ */
 export async function appendMembershipEvent(node: CommuneNode, host: HostContext, event: MembershipEvent): Promise<Result<{ id: string }>> {
+  const model = node.model();
+  if (!model.ok) return model;
   const signed = sign("membership", event, host.keys);
+  const { doc, proposals } = model.value;
+  const replay = communeState(
+    { genesis: doc.genesis, events: [...doc.events, signed], proposals: Object.values(proposals.proposals), votes: Object.values(proposals.votes).flat() },
+    host.now(),
+    node.id,
+  );
+  if (!replay.ok) return replay;
+  const refused = replay.value.problems.find((problem) => problem.subject === "membership" && problem.id === signed.sig);
+  if (refused) return fail(`${refused.reason}.`);
   node.docs.commune.change((doc) => {
     doc.events.push(toStored(signed) as (typeof doc.events)[number]);
   });
@@ -20,23 +35,14 @@ export async function appendMembershipEvent(node: CommuneNode, host: HostContext
 
 export const membershipCommands: Handlers<MembershipCommand> = {
   async "commune.leave"(input, host) {
-    return communeWrite(host, input.commune, async (node, model, at) => {
-      const status = statusAt(model.state, host.keys.publicKey, at);
-      if (status !== "active" && status !== "applicant") return fail("You are not a member of this commune.");
-      return appendMembershipEvent(node, host, { type: "leave", commune: node.id, at });
-    });
+    return communeWrite(host, input.commune, (node, _model, at) => appendMembershipEvent(node, host, { type: "leave", commune: node.id, at }));
   },
 
   async "commune.admit"(input, host) {
-    return communeWrite(host, input.commune, async (node, model, at) => {
-      const { state } = model;
-      if (statusAt(state, host.keys.publicKey, at) !== "active") return fail("Only an active member can admit someone.");
-      if (rulesAt(state, at).admission !== "direct") return fail("This commune admits new members by proposal: make an admit proposal instead.");
-      const target = statusAt(state, input.member, at);
-      if (target === "active") return fail("They are already a member.");
-      if (target === "removed") return fail("They were removed; only an admit proposal can bring them back.");
-      if (input.name.trim() === "") return fail("Give the new member's name.");
-      return appendMembershipEvent(node, host, { type: "admit", commune: node.id, at, member: input.member, name: input.name.trim() });
-    });
+    const name = input.name.trim();
+    if (name === "") return fail("Give the new member's name.");
+    return communeWrite(host, input.commune, (node, _model, at) =>
+      appendMembershipEvent(node, host, { type: "admit", commune: node.id, at, member: input.member, name }),
+    );
   },
 };
