@@ -60,7 +60,8 @@ export function decisionTime(proposal: Window, ballots: readonly Ballot[], elect
   return Math.min(last, proposal.deadline);
 }
 
-const later = (a: Ballot, b: Ballot) => a.at > b.at || (a.at === b.at && a.sig > b.sig);
+/** Which of two votes by one member is the later: by time, then by signature, identically everywhere. */
+export const later = (a: Pick<Ballot, "at" | "sig">, b: Pick<Ballot, "at" | "sig">) => a.at > b.at || (a.at === b.at && a.sig > b.sig);
 
 /**
  * The outcome of one proposal from its ballots, deterministically: each

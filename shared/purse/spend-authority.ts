@@ -94,6 +94,13 @@ export function recordProposalUse(entry: SignedEntry, state: CommuneState, used:
   used.set(id, (used.get(id) ?? 0) + entry.amount);
 }
 
+/** How much of each spend proposal the counted entries have used, by the same rule the purse applies. */
+export function proposalSpending(entries: readonly { entry: SignedEntry; status: string }[], state: CommuneState): ProposalUse {
+  const used: ProposalUse = new Map();
+  for (const view of entries) if (view.status === "counted") recordProposalUse(view.entry, state, used);
+  return used;
+}
+
 /** The fields of the disbursement a passed spend proposal allows; the host adds commune, id and time, then signs. */
 export type DisbursementDraft = Omit<Entry, "commune" | "id" | "at">;
 

@@ -6,7 +6,7 @@ import { randomId } from "../../../shared/identity/keys";
 import { sign } from "../../../shared/identity/signed";
 import { parseAmount } from "../../../shared/money/amount";
 import type { Proposal, SignedVote } from "../../../shared/proposals/proposal";
-import { disbursementFor, type SpendProposal } from "../../../shared/purse/spend-authority";
+import { disbursementFor, proposalSpending, type SpendProposal } from "../../../shared/purse/spend-authority";
 import { fail, ok, type Result } from "../../../shared/result";
 import type { ParsedInput } from "../../../shared/commands/commands";
 import type { CommuneModel } from "../commune/commune-model";
@@ -104,9 +104,7 @@ export const proposalCommands: Handlers<ProposalCommand> = {
     if (target.proposal.kind !== "spend") return fail("Only a spend proposal is executed: other proposals take effect when they pass.");
     if (target.tally.outcome !== "passed") return fail(`"${target.proposal.title}" has not passed (it is ${target.tally.outcome}).`);
     const spend = target.proposal as SpendProposal;
-    const used = found.value.model.purse.entries
-      .filter((view) => view.status === "counted" && view.entry.proposal === spend.id)
-      .reduce((sum, view) => sum + view.entry.amount, 0);
+    const used = proposalSpending(found.value.model.purse.entries, found.value.model.state).get(spend.id) ?? 0;
     if (used >= spend.amount) return fail(`"${spend.title}" has already been paid out in full.`);
     const draft = disbursementFor(spend);
     return found.value.node.appendEntry({ ...draft, amount: spend.amount - used });

@@ -3,7 +3,8 @@ import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, Member
 import type { ParsedInput } from "../../../shared/commands/commands";
 import { fingerprint, type PublicKey } from "../../../shared/identity/keys";
 import { searchItems } from "../../../shared/inventory/inventory";
-import type { SpendProposal } from "../../../shared/purse/spend-authority";
+import { later } from "../../../shared/proposals/tally";
+import { proposalSpending, type SpendProposal } from "../../../shared/purse/spend-authority";
 import type { CommuneModel } from "./commune-model";
 
 /**
@@ -38,16 +39,13 @@ export function balancesView(model: CommuneModel, now: number): BalancesView {
 
 export function proposalViews(model: CommuneModel, me: PublicKey): ProposalView[] {
   const { state } = model;
-  const used = new Map<string, number>();
-  for (const view of model.purse.entries) {
-    if (view.status === "counted" && view.entry.proposal) used.set(view.entry.proposal, (used.get(view.entry.proposal) ?? 0) + view.entry.amount);
-  }
+  const used = proposalSpending(model.purse.entries, state);
   const myVotes = new Map<string, { at: number; choice: ProposalView["myVote"]; sig: string }>();
   for (const votes of Object.values(model.proposals.votes)) {
     for (const vote of votes) {
       if (vote.by !== me) continue;
       const seen = myVotes.get(vote.proposal);
-      if (!seen || vote.at > seen.at || (vote.at === seen.at && vote.sig > seen.sig)) myVotes.set(vote.proposal, vote);
+      if (!seen || later(vote, seen)) myVotes.set(vote.proposal, vote);
     }
   }
   return Object.values(state.proposals)
