@@ -26,7 +26,7 @@ import { communeIdOf, type Genesis } from "../shared/commune/genesis";
 import type { SignedMembershipEvent } from "../shared/commune/events";
 import type { Rules } from "../shared/commune/rules";
 import { fromStored, toStored } from "../shared/docs/automerge-form";
-import { shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../shared/docs/documents";
+import { periodOf, shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../shared/docs/documents";
 import { canonicalJson } from "../shared/identity/canonical";
 import { keyPairFromSecret, type KeyPair } from "../shared/identity/keys";
 import type { Signed, SignaturePurpose } from "../shared/identity/signed";
@@ -203,7 +203,7 @@ export function generateHistory(spec: CommuneSpec, members: Member[]): History {
     const effect = fields.kind === "disbursement" ? -fields.amount : fields.kind === "transfer" ? 0 : fields.amount;
     purse.set(currency, (purse.get(currency) ?? 0) + effect);
     const entry = signers[author]!.sign("entry", { ...fields, commune: communeId, id: hexFrom(random, 16), at } as Entry);
-    const period = String(new Date(at).getUTCFullYear());
+    const period = periodOf(at);
     const key = shardKey(members[author]!.publicKey, period);
     let shard = shards.get(key);
     if (!shard) shards.set(key, (shard = { owner: members[author]!.publicKey, period, entries: [] }));

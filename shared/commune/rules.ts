@@ -29,6 +29,14 @@ export interface RuleChange {
   addCurrencies?: Currency[];
 }
 
+/** What a new commune decides by unless its founder says otherwise: simple majority, half of the members voting, no vetoes, invites admit. */
+export const FOUNDING_DEFAULTS: Omit<Rules, "currencies" | "spendLimit"> = {
+  quorumPercent: 50,
+  thresholdPercent: 50,
+  allowBlock: false,
+  admission: "direct",
+};
+
 const isPercent = (value: number, min: number) => Number.isInteger(value) && value >= min && value <= 100;
 
 /** The first reason these rules cannot govern a commune, or undefined when they can. */

@@ -89,6 +89,11 @@ export interface InventoryDoc {
 
 export const shardKey = (owner: PublicKey, period: string): string => `${owner}/${period}`;
 
+/** The period a record falls in, and so the shard it goes to: its calendar year (UTC). */
+export const periodOf = (at: number): string => String(new Date(at).getUTCFullYear());
+
+export const isShardKey = (key: string): boolean => SHARD_KEY.test(key);
+
 const SHARD_KEY = /^([0-9a-f]{64})\/([0-9]{4})$/;
 
 export interface ReadDoc<D> {

@@ -1,5 +1,5 @@
 import { communeIdOf, createGenesis } from "../../../shared/commune/genesis";
-import { rulesProblem, type Rules } from "../../../shared/commune/rules";
+import { FOUNDING_DEFAULTS, rulesProblem, type Rules } from "../../../shared/commune/rules";
 import { currentStatus, isActiveAt } from "../../../shared/commune/state";
 import type { ParsedInput } from "../../../shared/commands/commands";
 import { readCommuneDoc } from "../../../shared/docs/documents";
@@ -48,10 +48,10 @@ function foundingRules(input: ParsedInput<"commune.create">): Result<Rules> {
     spendLimit[code] = amount.value;
   }
   const rules: Rules = {
-    quorumPercent: input.rules.quorumPercent ?? 50,
-    thresholdPercent: input.rules.thresholdPercent ?? 50,
-    allowBlock: input.rules.allowBlock ?? false,
-    admission: input.rules.admission ?? "direct",
+    quorumPercent: input.rules.quorumPercent ?? FOUNDING_DEFAULTS.quorumPercent,
+    thresholdPercent: input.rules.thresholdPercent ?? FOUNDING_DEFAULTS.thresholdPercent,
+    allowBlock: input.rules.allowBlock ?? FOUNDING_DEFAULTS.allowBlock,
+    admission: input.rules.admission ?? FOUNDING_DEFAULTS.admission,
     spendLimit,
     currencies,
   };

@@ -9,6 +9,7 @@ import { purseCsv } from "../../../shared/snapshot/csv";
 import { purseJournal } from "../../../shared/snapshot/journal";
 import { createSnapshot, parseSnapshotText } from "../../../shared/snapshot/json-snapshot";
 import { communeModel, type Handlers } from "./context";
+import { periodOf, shardKey } from "../../../shared/docs/documents";
 
 type SnapshotCommand = "snapshot.export" | "snapshot.verify";
 
@@ -39,8 +40,8 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
     if (input.format === "json") {
       const shards = new Map<string, { owner: string; period: string; entries: ShardEntry["entry"][] }>();
       for (const { entry, shardOwner } of model.entries) {
-        const key = `${shardOwner}/${new Date(entry.at).getUTCFullYear()}`;
-        const shard = shards.get(key) ?? { owner: shardOwner, period: key.slice(-4), entries: [] };
+        const key = shardKey(shardOwner, periodOf(entry.at));
+        const shard = shards.get(key) ?? { owner: shardOwner, period: periodOf(entry.at), entries: [] };
         shard.entries.push(entry);
         shards.set(key, shard);
       }

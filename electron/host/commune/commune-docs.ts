@@ -3,7 +3,8 @@ import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { join } from "node:path";
 import type { Genesis } from "../../../shared/commune/genesis";
 import { toStored, type Stored } from "../../../shared/docs/automerge-form";
-import { readCommuneDoc, shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../../../shared/docs/documents";
+import { automergeUrl } from "../../../shared/docs/fields";
+import { isShardKey, readCommuneDoc, shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../../../shared/docs/documents";
 import type { Signed } from "../../../shared/identity/signed";
 import type { PublicKey } from "../../../shared/identity/keys";
 
@@ -185,7 +186,7 @@ function shardIndexOf(doc: unknown): Record<string, string> {
   if (!shards || typeof shards !== "object") return index;
   for (const [key, value] of Object.entries(shards)) {
     const url = text(value);
-    if (url && /^automerge:[1-9A-HJ-NP-Za-km-z]{10,64}$/.test(url) && /^[0-9a-f]{64}\/[0-9]{4}$/.test(key)) index[key] = url;
+    if (url && isShardKey(key) && automergeUrl.safeParse(url).success) index[key] = url;
   }
   return index;
 }

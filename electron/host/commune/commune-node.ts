@@ -3,6 +3,7 @@ import type { CommuneView, SyncStatusView } from "../../../shared/commands/views
 import { ViewCache } from "./view-cache";
 import { communeView } from "./views";
 import { toStored } from "../../../shared/docs/automerge-form";
+import { periodOf } from "../../../shared/docs/documents";
 import { randomId, type PublicKey } from "../../../shared/identity/keys";
 import { sign, type Signed } from "../../../shared/identity/signed";
 import type { Genesis } from "../../../shared/commune/genesis";
@@ -23,8 +24,6 @@ export interface NodeContext {
   now: () => number;
 }
 
-/** The year a record falls in: the period of the purse shard it goes to. */
-export const periodOf = (at: number): string => String(new Date(at).getUTCFullYear());
 
 /**
  * One commune on this member's machine: its documents, the model computed
