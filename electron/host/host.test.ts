@@ -191,3 +191,15 @@ describe("membership commands", () => {
     expect(node.docs.commune.heads()).toEqual(before);
   });
 });
+
+describe("purse commands", () => {
+  it("refuses a transfer to oneself with the purse rule's own reason, and records nothing", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    const me = (await must(host, "identity.show", {})).publicKey;
+    const refused = await host.run("purse.transfer", { commune, amount: "5", currency: "EUR", to: me });
+    expect(refused).toMatchObject({ ok: false, error: { message: "Not recorded: the transfer would not count (is a transfer from its author to themselves)." } });
+    expect((await must(host, "purse.ledger", { commune })).total).toBe(0);
+  });
+});
