@@ -1,8 +1,9 @@
 import { parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../../shared/commands/commands";
 import { fingerprint } from "../../shared/identity/keys";
+import { COMMUNE_VERSION } from "./app-version";
 import { fail, ok, type Result } from "../../shared/result";
 import { communeCommands } from "./commands/commune-commands";
-import type { Handler, HostContext } from "./commands/context";
+import type { Handler, HostContext, ProgressReporter } from "./commands/context";
 import { inventoryCommands } from "./commands/inventory-commands";
 import { membershipCommands } from "./commands/membership-commands";
 import { proposalCommands } from "./commands/proposal-commands";
@@ -46,6 +47,7 @@ export class Host implements HostContext {
     this.#handlers = {
       "identity.show": async () => ok(this.identityView()),
       "identity.rename": async (input) => this.rename(input.name),
+      "host.info": async () => ok({ dataDir: this.dataDir, version: COMMUNE_VERSION }),
       "sync.status": async (input) => {
         const node = this.node(input.commune);
         return node.ok ? ok(node.value.syncStatus()) : node;
@@ -148,12 +150,12 @@ export class Host implements HostContext {
   }
 
   /** Runs one command from any front end: validated, handled, and answered in one error shape. */
-  async run(name: unknown, input: unknown): Promise<CommandOutcome<CommandName>> {
+  async run(name: unknown, input: unknown, options: { onProgress?: ProgressReporter } = {}): Promise<CommandOutcome<CommandName>> {
     const parsed = parseCommand(name, input);
     if (!parsed.ok) return parsed;
     const handler = this.#handlers[parsed.name] as Handler<CommandName>;
     try {
-      const result = await handler(parsed.input as never, this);
+      const result = await handler(parsed.input as never, this, options.onProgress ?? (() => {}));
       await this.#verdicts?.flush();
       return result.ok ? { ok: true, value: result.value } : { ok: false, error: { code: "rejected", message: result.error } };
     } catch (error) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ItemView, LedgerPage, CommuneListItem, CommuneView, IdentityView, MemberView, ProposalView, SyncStatusView, ProblemView } from "./views";
+import type { HostInfoView, ItemView, LedgerPage, PurseHistoryView, CommuneListItem, CommuneView, IdentityView, MemberView, ProposalView, SyncStatusView, ProblemView } from "./views";
 
 /**
  * The one command set of a member's host, used by the CLI now and by the
@@ -34,6 +34,8 @@ const proposalBase = { commune, title: text(200), body: text(20_000).default("")
 export const commandInputs = {
   "identity.show": z.strictObject({}),
   "identity.rename": z.strictObject({ name: text(100) }),
+  /** Where this host keeps its data and what it runs: the settings screen shows it. */
+  "host.info": z.strictObject({}),
 
   "commune.list": z.strictObject({}),
   "commune.create": z.strictObject({
@@ -74,6 +76,8 @@ export const commandInputs = {
     /** Newest first unless false. */
     newestFirst: z.boolean().default(true),
   }),
+  /** The purse balance over time per currency, cut down to at most `points` points each: the purse chart. */
+  "purse.history": z.strictObject({ commune, currency: currencyCode.optional(), points: z.int().min(2).max(2000).default(200) }),
 
   "proposal.create": z.discriminatedUnion("kind", [
     z.strictObject({ ...proposalBase, kind: z.literal("spend"), amount: amountText, currency: currencyCode, payee }),
@@ -123,6 +127,7 @@ export interface Written {
 export interface CommandResults {
   "identity.show": IdentityView;
   "identity.rename": IdentityView;
+  "host.info": HostInfoView;
   "commune.list": CommuneListItem[];
   "commune.create": { commune: string };
   "commune.show": CommuneView;
@@ -136,6 +141,7 @@ export interface CommandResults {
   "purse.transfer": Written;
   "purse.exchange": Written;
   "purse.ledger": LedgerPage;
+  "purse.history": PurseHistoryView[];
   "proposal.create": Written;
   "proposal.vote": Written;
   "proposal.execute": Written;

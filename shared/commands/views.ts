@@ -4,6 +4,7 @@ import type { PublicKey } from "../identity/keys";
 import type { Currency } from "../money/currency";
 import type { Choice, Outcome, ProposalKind } from "../proposals/proposal";
 import type { EntryKind, EntryStatus } from "../purse/entry";
+import type { BalancePoint } from "../purse/history";
 
 /**
  * What the host computes and the CLI and renderer show: plain JSON, no
@@ -13,6 +14,19 @@ export interface IdentityView {
   publicKey: PublicKey;
   name: string;
   fingerprint: string;
+}
+
+export interface HostInfoView {
+  /** The folder this host keeps identity, communes and documents in. */
+  dataDir: string;
+  /** Commune's version. */
+  version: string;
+}
+
+/** The purse balance of one currency over time, at most the asked number of points. */
+export interface PurseHistoryView {
+  currency: string;
+  points: BalancePoint[];
 }
 
 export interface CommuneListItem {

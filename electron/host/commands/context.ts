@@ -25,7 +25,10 @@ export interface HostContext {
   remember(record: CommuneRecord): Promise<void>;
 }
 
-export type Handler<K extends CommandName> = (input: ParsedInput<K>, host: HostContext) => Promise<Result<CommandResults[K]>>;
+/** How far a long command (export, import, join) has got; front ends show it as a progress bar. */
+export type ProgressReporter = (progress: { done: number; total?: number; label: string }) => void;
+
+export type Handler<K extends CommandName> = (input: ParsedInput<K>, host: HostContext, progress: ProgressReporter) => Promise<Result<CommandResults[K]>>;
 export type Handlers<K extends CommandName> = { [N in K]: Handler<N> };
 
 /** The node and its current model, or why the commune cannot be used. */

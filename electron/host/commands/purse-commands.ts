@@ -1,7 +1,8 @@
+import { purseHistory } from "../../../shared/purse/history";
 import { ledgerPage } from "../commune/views";
 import { amountIn, communeModel, type Handlers } from "./context";
 
-type PurseCommand = "purse.contribute" | "purse.disburse" | "purse.transfer" | "purse.exchange" | "purse.ledger";
+type PurseCommand = "purse.contribute" | "purse.disburse" | "purse.transfer" | "purse.exchange" | "purse.ledger" | "purse.history";
 
 export const purseCommands: Handlers<PurseCommand> = {
   async "purse.contribute"(input, host) {
@@ -56,5 +57,13 @@ export const purseCommands: Handlers<PurseCommand> = {
     const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     return { ok: true, value: ledgerPage(found.value.model, input) };
+  },
+
+  async "purse.history"(input, host) {
+    const found = await communeModel(host, input.commune);
+    if (!found.ok) return found;
+    const { model } = found.value;
+    const codes = input.currency ? [input.currency] : Object.keys(model.purse.purse);
+    return { ok: true, value: codes.map((currency) => ({ currency, points: purseHistory(model.purse.entries, currency, input.points) })) };
   },
 };
