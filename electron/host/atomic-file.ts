@@ -6,7 +6,7 @@ import { dirname } from "node:path";
  * Writes a file so that a crash leaves either the old or the new content,
  * never half of one: write a temporary file beside it, fsync, rename over.
  */
-export async function writeFileAtomic(path: string, content: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o600): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   const file = await open(temporary, "w", mode);

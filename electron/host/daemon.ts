@@ -1,10 +1,10 @@
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import type { RelayOptions, RunningRelay } from "../../relay/relay";
+import type { RunningRelay } from "../../relay/relay";
 import { fail, ok, type Result } from "../../shared/result";
 import type { RelayLinkFactory } from "./commune/relay-link";
 import { startControlServer, type RunningControl } from "./control/control-server";
 import { acquireLock, type HeldLock } from "./data-lock";
+import type { StartRelay } from "./embedded-relay";
 import { Host } from "./host";
 
 /**
@@ -21,7 +21,7 @@ export interface DaemonOptions {
   relay?: { port: number; host: string };
   now?: () => number;
   /** Defaults to relay/'s startRelay, loaded only when a relay is asked for. */
-  startRelay?: (options: RelayOptions) => Promise<RunningRelay>;
+  startRelay?: StartRelay;
 }
 
 export interface RunningDaemon {
@@ -32,15 +32,6 @@ export interface RunningDaemon {
 }
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-async function loadRelay(): Promise<Result<(options: RelayOptions) => Promise<RunningRelay>>> {
-  try {
-    const relay = await import("../../relay/relay");
-    return ok(relay.startRelay);
-  } catch (error) {
-    return fail(`This copy of Commune cannot run a relay (${reason(error)}). Start the host without --relay-port.`);
-  }
-}
 
 export async function startDaemon(options: DaemonOptions): Promise<Result<RunningDaemon>> {
   const { dataDir } = options;
@@ -69,29 +60,27 @@ export async function startDaemon(options: DaemonOptions): Promise<Result<Runnin
 
   let host: Host;
   try {
-    host = await Host.open({ dataDir, links: options.links, ...(options.now ? { now: options.now } : {}) });
+    host = await Host.open({
+      dataDir,
+      links: options.links,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.startRelay ? { startRelay: options.startRelay } : {}),
+    });
   } catch (error) {
     await unwind();
     return fail(`Cannot open the data directory ${dataDir}: ${reason(error)}`);
   }
   undo.push(() => host.close());
 
-  let relay: RunningRelay | undefined;
+  // The same embedded relay the relay.host command starts; host.close() stops it.
   if (options.relay) {
-    const start = options.startRelay ? ok(options.startRelay) : await loadRelay();
-    if (!start.ok) {
+    const started = await host.hostRelay(options.relay);
+    if (!started.ok) {
       await unwind();
-      return start;
-    }
-    try {
-      const running = await start.value({ port: options.relay.port, host: options.relay.host, dataDir: join(dataDir, "relay") });
-      relay = running;
-      undo.push(() => running.close());
-    } catch (error) {
-      await unwind();
-      return fail(`Could not start the relay on ${options.relay.host}:${options.relay.port}: ${reason(error)}`);
+      return started;
     }
   }
+  const relay = host.relay.running;
 
   let control: RunningControl;
   try {

@@ -1,4 +1,5 @@
 import { parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../../shared/commands/commands";
+import type { EmbeddedRelayView } from "../../shared/commands/views";
 import { fingerprint } from "../../shared/identity/keys";
 import { COMMUNE_VERSION } from "./app-version";
 import { fail, ok, type Result } from "../../shared/result";
@@ -13,6 +14,7 @@ import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./commun
 import { CommuneDocs } from "./commune/commune-docs";
 import { CommuneNode, type NodeContext } from "./commune/commune-node";
 import type { RelayLinkFactory } from "./commune/relay-link";
+import { EmbeddedRelay, type RelayPlace, type StartRelay } from "./embedded-relay";
 import { installNodeVerifier, persistentVerdictCache } from "./verification";
 import { loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./identity-store";
 
@@ -22,7 +24,20 @@ export interface HostOptions {
   now?: () => number;
   /** How long joining waits for the commune to arrive from its relays. */
   joinTimeoutMs?: number;
+  /** How the embedded relay starts; defaults to relay/'s startRelay, loaded only when a relay is asked for. */
+  startRelay?: StartRelay;
 }
+
+/** Commands that change what views outside a single commune show: the list of communes, the identity, relays, the embedded relay. */
+const HOST_CHANGES: ReadonlySet<CommandName> = new Set<CommandName>([
+  "identity.rename",
+  "commune.create",
+  "commune.join",
+  "commune.leave",
+  "commune.relays",
+  "relay.host",
+  "relay.stop",
+]);
 
 /**
  * A member's node: their identity, the communes they belong to, and the one
@@ -38,16 +53,24 @@ export class Host implements HostContext {
   readonly nodes = new Map<string, CommuneNode>();
   #handlers: { [K in CommandName]: Handler<K> };
   #verdicts: { flush(): Promise<void> } | undefined;
+  readonly relay: EmbeddedRelay;
+  #changeListeners = new Set<() => void>();
 
   private constructor(options: HostOptions, identity: StoredIdentity, index: Map<string, CommuneRecord>) {
     this.dataDir = options.dataDir;
     this.options = options;
     this.identity = identity;
     this.index = index;
+    this.relay = new EmbeddedRelay(options.dataDir, options.startRelay);
     this.#handlers = {
       "identity.show": async () => ok(this.identityView()),
       "identity.rename": async (input) => this.rename(input.name),
-      "host.info": async () => ok({ dataDir: this.dataDir, version: COMMUNE_VERSION }),
+      "host.info": async () => {
+        const embeddedRelay = this.relay.view();
+        return ok({ dataDir: this.dataDir, version: COMMUNE_VERSION, ...(embeddedRelay ? { embeddedRelay } : {}) });
+      },
+      "relay.host": async (input) => this.hostRelay({ port: input.port, host: input.lan ? "0.0.0.0" : "127.0.0.1" }),
+      "relay.stop": async () => ok({ stopped: await this.relay.stop() }),
       "sync.status": async (input) => {
         const node = this.node(input.commune);
         return node.ok ? ok(node.value.syncStatus()) : node;
@@ -125,6 +148,7 @@ export class Host implements HostContext {
       void loading.then(connect, connect);
       const node = new CommuneNode(record, docs, links, this.nodeContext(), loading);
       this.nodes.set(record.id, node);
+      this.#changed();
       return node;
     } catch (error) {
       await repo.shutdown().catch(() => {});
@@ -149,6 +173,35 @@ export class Host implements HostContext {
     return ok(this.identityView());
   }
 
+  /** Starts the embedded relay (the relay.host command, or the daemon's --relay-port). */
+  async hostRelay(place: RelayPlace): Promise<Result<EmbeddedRelayView>> {
+    const started = await this.relay.start(place);
+    if (started.ok) this.#changed();
+    return started;
+  }
+
+  /**
+   * Listens for changes outside any one commune's documents (communes
+   * joined, created or left, the identity renamed, relays changed, the
+   * embedded relay started or stopped): views such as commune.list and
+   * host.info may show something new. Each commune's own changes come from
+   * its CommuneNode's subscribe().
+   */
+  onChange(listener: () => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of [...this.#changeListeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure is its own; the command that changed things has succeeded.
+      }
+    }
+  }
+
   /** Runs one command from any front end: validated, handled, and answered in one error shape. */
   async run(name: unknown, input: unknown, options: { onProgress?: ProgressReporter } = {}): Promise<CommandOutcome<CommandName>> {
     const parsed = parseCommand(name, input);
@@ -157,6 +210,7 @@ export class Host implements HostContext {
     try {
       const result = await handler(parsed.input as never, this, options.onProgress ?? (() => {}));
       await this.#verdicts?.flush();
+      if (result.ok && HOST_CHANGES.has(parsed.name)) this.#changed();
       return result.ok ? { ok: true, value: result.value } : { ok: false, error: { code: "rejected", message: result.error } };
     } catch (error) {
       const failure: CommandError = { code: "internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` };
@@ -165,6 +219,8 @@ export class Host implements HostContext {
   }
 
   async close(): Promise<void> {
+    this.#changeListeners.clear();
+    await this.relay.stop();
     for (const node of this.nodes.values()) await node.close();
     this.nodes.clear();
     await this.#verdicts?.flush();

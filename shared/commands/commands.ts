@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { HostInfoView, ItemView, LedgerPage, PurseHistoryView, CommuneListItem, CommuneView, IdentityView, MemberView, ProposalView, SyncStatusView, ProblemView } from "./views";
+import type { EmbeddedRelayView, HostInfoView, ItemView, LedgerPage, PurseHistoryView, CommuneListItem, CommuneView, IdentityView, MemberView, ProposalView, SyncStatusView, ProblemView } from "./views";
 
 /**
  * The one command set of a member's host, used by the CLI now and by the
@@ -26,6 +26,17 @@ const rulesInput = z.strictObject({
   spendLimit: z.record(currencyCode, amountText).optional(),
   admission: z.enum(["direct", "proposal"]).optional(),
 });
+
+/**
+ * A snapshot file handed to the host: an absolute path on its machine, or the
+ * file's content (UTF-8 text, or base64 for a binary backup). The cap is the
+ * base64 length of the largest backup (256 MiB); each format's own limit is
+ * checked by the host before it decodes anything.
+ */
+const snapshotFile = z.union([
+  z.strictObject({ path: text(4096) }),
+  z.strictObject({ content: z.string().max(Math.ceil((256 * 1024 * 1024) / 3) * 4), encoding: z.enum(["utf8", "base64"]).default("utf8") }),
+]);
 
 const payee = z.union([z.strictObject({ member: key }), z.strictObject({ outside: text(100) })]);
 const deadline = z.strictObject({ days: z.number().positive().max(366) }).or(z.strictObject({ at: z.int().nonnegative() }));
@@ -103,16 +114,26 @@ export const commandInputs = {
 
   "sync.status": z.strictObject({ commune }),
 
-  /** A purse snapshot as text: signed JSON, CSV, or an hledger/ledger journal; entries up to `asOf` (ms) only. */
+  /** Runs a relay inside this host (Settings: "host a relay for my commune"): for this machine only, or on the LAN too. Port 0 picks any free one. */
+  "relay.host": z.strictObject({ port: z.int().min(0).max(65_535).default(3030), lan: z.boolean().default(false) }),
+  /** Stops the relay this host runs, if any. */
+  "relay.stop": z.strictObject({}),
+
+  /**
+   * A purse snapshot: signed JSON, CSV, or an hledger/ledger journal (entries up to `asOf` (ms) only), or
+   * the Automerge backup of every document with its full history (no `asOf`: a backup holds everything).
+   */
   "snapshot.export": z.strictObject({
     commune,
-    format: z.enum(["json", "csv", "journal"]),
+    format: z.enum(["json", "csv", "journal", "automerge"]),
     asOf: z.int().nonnegative().optional(),
     /** An absolute path on the host's machine: the host writes the file and returns no content. */
     out: text(4096).optional(),
   }),
-  /** Reads a snapshot file on this machine and verifies it before showing anything. */
-  "snapshot.verify": z.strictObject({ path: text(4096) }),
+  /** Verifies a snapshot (JSON) or backup (Automerge) before showing anything: a file on this machine, or its content (browser mode uploads it). */
+  "snapshot.verify": snapshotFile,
+  /** Merges an Automerge backup into this member's own copy of the same commune (recovery); refuses anything else. */
+  "snapshot.import": snapshotFile,
 } as const;
 
 export type CommandName = keyof typeof commandInputs;
@@ -150,8 +171,12 @@ export interface CommandResults {
   "inventory.edit": Written;
   "inventory.list": ItemView[];
   "sync.status": SyncStatusView;
-  "snapshot.export": { format: "json" | "csv" | "journal"; content: string; entries: number; asOf: number; out?: string };
+  "relay.host": EmbeddedRelayView;
+  "relay.stop": { stopped: boolean };
+  /** `content` is the file (empty when the host wrote it to `out`): UTF-8 text, or base64 for the Automerge backup, as `encoding` says. */
+  "snapshot.export": { format: "json" | "csv" | "journal" | "automerge"; content: string; encoding: "utf8" | "base64"; entries: number; asOf: number; out?: string };
   "snapshot.verify": SnapshotSummary;
+  "snapshot.import": ImportSummary;
 }
 
 /** What a verified snapshot says, for a person: whose, as of when, and the balances it proves. */
@@ -164,6 +189,23 @@ export interface SnapshotSummary {
   entries: number;
   purse: Record<string, number>;
   currencies: { code: string; name: string; decimals: number }[];
+  /** "json" for a signed JSON snapshot, "automerge" for a backup of the documents. */
+  format: "json" | "automerge";
+}
+
+/** What importing a backup added to this member's copy of the commune. */
+export interface ImportSummary {
+  commune: string;
+  name: string;
+  /** The member who exported the backup, and when. */
+  exporter: string;
+  createdAt: number;
+  /** Documents in the file; of them, those this machine had changes missing from, and those it did not have at all. */
+  documents: number;
+  updated: number;
+  added: number;
+  entriesBefore: number;
+  entriesAfter: number;
 }
 
 export type { MemberView, ProblemView };

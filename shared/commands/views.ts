@@ -21,6 +21,19 @@ export interface HostInfoView {
   dataDir: string;
   /** Commune's version. */
   version: string;
+  /** The relay this host runs, when it runs one. */
+  embeddedRelay?: EmbeddedRelayView;
+}
+
+/** A relay running inside the member's host. */
+export interface EmbeddedRelayView {
+  /** The address this machine reaches it at (ws://127.0.0.1:port). */
+  url: string;
+  port: number;
+  /** Whether other machines on the network may connect. */
+  lan: boolean;
+  /** Addresses other machines on the LAN may use; empty when `lan` is false. */
+  lanUrls: string[];
 }
 
 /** The purse balance of one currency over time, at most the asked number of points. */

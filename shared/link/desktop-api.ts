@@ -17,4 +17,11 @@ export interface DesktopApi {
   chooseOpenPath(options: { title: string; extensions: string[] }): Promise<string | undefined>;
   /** Opens an http(s) link in the system browser, after the main process checks it. */
   openExternal(url: string): Promise<void>;
+  /** Calls `listener` when the application menu asks the page to start something; returns the function that stops it. */
+  onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
 }
+
+/** What the application menu asks the page to start (File > Export purse…, File > Import snapshot…). */
+export const MENU_COMMANDS = ["export-purse", "import-snapshot"] as const;
+
+export type MenuCommand = (typeof MENU_COMMANDS)[number];

@@ -114,7 +114,7 @@ function relevantProposals(proposals: readonly SignedProposal[], entries: readon
 }
 
 /** A snapshot dated more than this after the verifier's clock is refused: clocks differ, but not by days. */
-const CLOCK_SKEW = 86_400_000;
+export const CLOCK_SKEW = 86_400_000;
 
 /**
  * Checks a snapshot from a file: its shape, version, every signature, and that
@@ -189,7 +189,7 @@ function lateRecord(snapshot: Snapshot): string | undefined {
 }
 
 /** The first difference between the balances a file states and those its entries give, in words. */
-function balanceMismatch(stated: SnapshotBalances, view: PurseView, state: CommuneState): string | undefined {
+export function balanceMismatch(stated: SnapshotBalances, view: PurseView, state: CommuneState): string | undefined {
   const currencies = new Map<string, Currency>();
   for (const version of state.rules) for (const currency of version.rules.currencies) currencies.set(currency.code, currency);
   const amount = (minor: number | undefined, code: string): string => {

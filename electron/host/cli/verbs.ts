@@ -3,7 +3,7 @@ import { admit, create, invite, join, leave, list, members, name, relays, show, 
 import { knowledgeAdd, knowledgeEdit, knowledgeList } from "./knowledge-verbs";
 import { execute, propose, proposals, vote } from "./proposal-verbs";
 import { balances, contribute, disburse, exchange, ledger, transfer } from "./purse-verbs";
-import { exportVerb, verifyVerb } from "./snapshot-verbs";
+import { exportVerb, importVerb, verifyVerb } from "./snapshot-verbs";
 import type { Verb } from "./verb";
 
 /** Every verb of the CLI, in the groups `commune help` shows them in. */
@@ -39,7 +39,7 @@ export const GROUPS: { title: string; verbs: Verb[] }[] = [
   { title: "Purse", verbs: [contribute, disburse, transfer, exchange, ledger, balances] },
   { title: "Proposals", verbs: [propose, proposals, vote, execute] },
   { title: "Knowledge", verbs: [knowledgeAdd, knowledgeEdit, knowledgeList] },
-  { title: "Snapshots", verbs: [exportVerb, verifyVerb] },
+  { title: "Snapshots", verbs: [exportVerb, verifyVerb, importVerb] },
   { title: "Sync", verbs: [status, relays] },
 ];
 

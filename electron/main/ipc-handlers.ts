@@ -1,0 +1,70 @@
+import { join } from "node:path";
+import { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, shell, type IpcMainEvent, type IpcMainInvokeEvent, type MessagePortMain } from "electron";
+import { IPC } from "../preload/ipc-channels";
+import { dialogFilters, openDialogRequest, saveDialogRequest } from "./dialog-requests";
+import { isTrustedSender } from "./ipc-senders";
+import { externalUrl } from "./url-policy";
+
+/**
+ * The main process's IPC surface, all of it: a page asks for its link to the
+ * host, for the native save and open dialogs, and to open a link in the
+ * system browser. Each handler first checks that the sender is the top frame
+ * of one of our windows showing the app's page, then parses what it was sent.
+ */
+export interface IpcDeps {
+  /** Hands one end of a new link to the host; false when no host is running. */
+  connectToHost(port: MessagePortMain): boolean;
+}
+
+function senderWindow(event: IpcMainEvent | IpcMainInvokeEvent): BrowserWindow | undefined {
+  const window = BrowserWindow.fromWebContents(event.sender);
+  if (!window || window.isDestroyed()) return undefined;
+  return isTrustedSender(event.senderFrame, [window.webContents.mainFrame]) ? window : undefined;
+}
+
+function trustedWindow(event: IpcMainInvokeEvent): BrowserWindow {
+  const window = senderWindow(event);
+  if (!window) throw new Error("This request did not come from Commune's own page.");
+  return window;
+}
+
+const problem = (what: string, issues: { message: string }[]) => new Error(`${what}: ${issues[0]?.message ?? "invalid"}`);
+
+export function registerIpcHandlers(deps: IpcDeps): void {
+  ipcMain.on(IPC.linkRequest, (event) => {
+    const frame = event.senderFrame;
+    if (!senderWindow(event) || !frame) return;
+    const { port1, port2 } = new MessageChannelMain();
+    if (!deps.connectToHost(port1)) {
+      port1.close();
+      port2.close();
+      return;
+    }
+    frame.postMessage(IPC.link, null, [port2]);
+  });
+
+  ipcMain.handle(IPC.chooseSavePath, async (event, raw: unknown) => {
+    const window = trustedWindow(event);
+    const request = saveDialogRequest.safeParse(raw);
+    if (!request.success) throw problem("The save dialog request is invalid", request.error.issues);
+    const { title, defaultName, extensions } = request.data;
+    const result = await dialog.showSaveDialog(window, { title, defaultPath: join(app.getPath("documents"), defaultName), filters: dialogFilters(extensions) });
+    return result.canceled || !result.filePath ? undefined : result.filePath;
+  });
+
+  ipcMain.handle(IPC.chooseOpenPath, async (event, raw: unknown) => {
+    const window = trustedWindow(event);
+    const request = openDialogRequest.safeParse(raw);
+    if (!request.success) throw problem("The open dialog request is invalid", request.error.issues);
+    const { title, extensions } = request.data;
+    const result = await dialog.showOpenDialog(window, { title, properties: ["openFile"], filters: dialogFilters(extensions) });
+    return result.canceled ? undefined : result.filePaths[0];
+  });
+
+  ipcMain.handle(IPC.openExternal, async (event, raw: unknown) => {
+    trustedWindow(event);
+    const url = externalUrl(raw);
+    if (!url) throw new Error("Only http and https links open outside Commune.");
+    await shell.openExternal(url);
+  });
+}

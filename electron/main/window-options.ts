@@ -1,0 +1,70 @@
+import type { BrowserWindowConstructorOptions, WebPreferences } from "electron";
+
+/**
+ * The one window's security settings, kept apart from main.ts so a test can
+ * pin every one of them. The renderer is an ordinary web page that talks to
+ * the host only through the preload's `window.commune`; it gets no Node, no
+ * Electron, and nothing a compromised page could use to reach the machine.
+ */
+export function secureWebPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    // The preload runs in its own JavaScript world; the page cannot touch its objects or Electron's.
+    contextIsolation: true,
+    // The renderer runs in Chromium's OS sandbox; the preload gets only a small require (electron, events, timers, url).
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    enableBlinkFeatures: "",
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: false,
+  };
+}
+
+export interface WindowBounds {
+  x?: number;
+  y?: number;
+  width: number;
+  height: number;
+}
+
+export function windowOptions(bounds: WindowBounds, preload: string): BrowserWindowConstructorOptions {
+  return {
+    ...bounds,
+    minWidth: 640,
+    minHeight: 480,
+    title: "Commune",
+    // Shown once the page has painted, so the first frame is the app, not a white rectangle.
+    show: false,
+    backgroundColor: "#f7f5f0",
+    webPreferences: secureWebPreferences(preload),
+  };
+}
+
+/**
+ * The page's Content Security Policy: only the app's own scripts, styles and
+ * connections; images also as data: URLs (QR codes). No eval, no inline
+ * script, no plugins, no <base> rewriting, no framing, no form posts.
+ */
+export const CSP_DIRECTIVES: Readonly<Record<string, string>> = {
+  "default-src": "'self'",
+  "script-src": "'self'",
+  "style-src": "'self'",
+  "connect-src": "'self'",
+  "img-src": "'self' data:",
+  "font-src": "'self'",
+  "object-src": "'none'",
+  "base-uri": "'none'",
+  "frame-ancestors": "'none'",
+  "form-action": "'none'",
+};
+
+export const CONTENT_SECURITY_POLICY = Object.entries(CSP_DIRECTIVES)
+  .map(([directive, value]) => `${directive} ${value}`)
+  .join("; ");

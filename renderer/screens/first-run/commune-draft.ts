@@ -1,0 +1,141 @@
+import type { CommandInput } from "../../../shared/commands/commands";
+import { parseAmount } from "../../../shared/money/amount";
+import { validateCurrency, type Currency } from "../../../shared/money/currency";
+
+/**
+ * The "create a commune" form as the member typed it, and the one function
+ * that turns it into the host's command input or says, field by field, what
+ * is wrong. The host checks everything again; this only lets the form answer
+ * while the member types.
+ */
+export interface CurrencyDraft {
+  key: number;
+  code: string;
+  name: string;
+  decimals: string;
+  /** Largest disbursement without a proposal, as typed; empty means none. */
+  spendLimit: string;
+}
+
+export interface RelayDraft {
+  key: number;
+  url: string;
+}
+
+export interface CommuneDraft {
+  name: string;
+  currencies: CurrencyDraft[];
+  quorum: string;
+  threshold: string;
+  allowBlock: boolean;
+  admission: "direct" | "proposal";
+  relays: RelayDraft[];
+}
+
+export const DEFAULT_RELAY = "ws://127.0.0.1:3030";
+
+export const initialDraft = (): CommuneDraft => ({
+  name: "",
+  currencies: [
+    { key: 1, code: "EUR", name: "Euro", decimals: "2", spendLimit: "50.00" },
+    { key: 2, code: "HOURS", name: "Labour hours", decimals: "2", spendLimit: "" },
+  ],
+  quorum: "50",
+  threshold: "50",
+  allowBlock: false,
+  admission: "direct",
+  relays: [{ key: 1, url: DEFAULT_RELAY }],
+});
+
+export interface DraftProblems {
+  name?: string;
+  quorum?: string;
+  threshold?: string;
+  /** By CurrencyDraft key. */
+  currencies: Record<number, { code?: string; name?: string; decimals?: string; spendLimit?: string }>;
+  /** By RelayDraft key. */
+  relays: Record<number, string>;
+  /** Problems of the form as a whole. */
+  form?: string;
+}
+
+function percent(text: string, min: number, what: string): { value: number } | { problem: string } {
+  const trimmed = text.trim();
+  if (!/^[0-9]{1,3}$/.test(trimmed)) return { problem: `${what} must be a whole percentage from ${min} to 100` };
+  const value = Number(trimmed);
+  return value < min || value > 100 ? { problem: `${what} must be a whole percentage from ${min} to 100` } : { value };
+}
+
+/** A relay address the host can dial: ws:// or wss:// with a host name. */
+export function relayProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return "Write a relay address such as ws://127.0.0.1:3030";
+  }
+  if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") return "A relay address starts with ws:// or wss://";
+  if (parsed.hostname === "") return "A relay address needs a host name";
+  return undefined;
+}
+
+export function checkDraft(draft: CommuneDraft): { input: CommandInput<"commune.create">; problems: undefined } | { input: undefined; problems: DraftProblems } {
+  const problems: DraftProblems = { currencies: {}, relays: {} };
+
+  const name = draft.name.trim();
+  if (name === "") problems.name = "Give the commune a name";
+  else if ([...name].length > 100) problems.name = "A commune name can be at most 100 characters";
+
+  const quorum = percent(draft.quorum, 0, "Quorum");
+  if ("problem" in quorum) problems.quorum = quorum.problem;
+  const threshold = percent(draft.threshold, 1, "Approval threshold");
+  if ("problem" in threshold) problems.threshold = threshold.problem;
+
+  const currencies: Currency[] = [];
+  const spendLimit: Record<string, string> = {};
+  const seen = new Set<string>();
+  if (draft.currencies.length === 0) problems.form = "A commune needs at least one currency";
+  for (const row of draft.currencies) {
+    const rowProblems: DraftProblems["currencies"][number] = {};
+    const code = row.code.trim();
+    const decimalsText = row.decimals.trim();
+    const decimals = /^[0-9]$/.test(decimalsText) ? Number(decimalsText) : Number.NaN;
+    const currency: Currency = { code, name: row.name.trim(), decimals };
+    if (!/^[0-9]$/.test(decimalsText) || decimals > 6) rowProblems.decimals = "0 to 6 decimals, as a whole number";
+    const valid = validateCurrency({ ...currency, decimals: Number.isNaN(decimals) ? 0 : decimals });
+    if (!valid.ok) {
+      if (valid.error.includes("code")) rowProblems.code = valid.error;
+      else if (valid.error.includes("name") || valid.error.startsWith("Give")) rowProblems.name = valid.error;
+      else rowProblems.decimals ??= valid.error;
+    }
+    if (!rowProblems.code && seen.has(code)) rowProblems.code = `${code} is already listed`;
+    seen.add(code);
+    if (row.spendLimit.trim() !== "" && !rowProblems.decimals && !rowProblems.code) {
+      const limit = parseAmount(row.spendLimit, currency, { allowZero: true });
+      if (!limit.ok) rowProblems.spendLimit = limit.error;
+      else spendLimit[code] = row.spendLimit.trim();
+    }
+    if (Object.keys(rowProblems).length > 0) problems.currencies[row.key] = rowProblems;
+    else currencies.push(currency);
+  }
+
+  const relays: string[] = [];
+  for (const row of draft.relays) {
+    if (row.url.trim() === "") continue;
+    const problem = relayProblem(row.url);
+    if (problem) problems.relays[row.key] = problem;
+    else relays.push(row.url.trim());
+  }
+
+  const bad = problems.name ?? problems.form ?? Object.keys(problems.currencies)[0] ?? Object.keys(problems.relays)[0];
+  if (bad !== undefined || "problem" in quorum || "problem" in threshold) return { input: undefined, problems };
+  return {
+    input: {
+      name,
+      currencies,
+      rules: { quorumPercent: quorum.value, thresholdPercent: threshold.value, allowBlock: draft.allowBlock, admission: draft.admission, spendLimit },
+      relays,
+    },
+    problems: undefined,
+  };
+}

@@ -1,0 +1,68 @@
+import { useState } from "react";
+import type { CommandError } from "../../../shared/commands/commands";
+import { Button, Form, TextArea, TextField } from "../../ui";
+import { itemProblems, tagsOf, type ItemDraft } from "./item-draft";
+
+export interface ItemFormProps {
+  label: string;
+  initial: ItemDraft;
+  submitLabel: string;
+  running: boolean;
+  error: CommandError | undefined;
+  success?: string | undefined;
+  /** Resolves true when the host took it, so a new-item form can empty itself. */
+  onSubmit(draft: ItemDraft): Promise<boolean>;
+  onEdit?(): void;
+  onCancel?(): void;
+}
+
+/** Title, description, link and tags of a knowledge item, checked as the member types. */
+export function ItemForm({ label, initial, submitLabel, running, error, success, onSubmit, onEdit, onCancel }: ItemFormProps) {
+  const [draft, setDraft] = useState<ItemDraft>(initial);
+  const [touched, setTouched] = useState<ReadonlySet<keyof ItemDraft>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const problems = itemProblems(draft);
+  const problem = (field: keyof ItemDraft) => (submitted || touched.has(field) ? problems[field] : undefined);
+  const set = (field: keyof ItemDraft) => (value: string) => {
+    setDraft((previous) => ({ ...previous, [field]: value }));
+    setTouched((previous) => new Set(previous).add(field));
+    onEdit?.();
+  };
+  const submit = async () => {
+    setSubmitted(true);
+    if (Object.keys(problems).length > 0) return;
+    const sent = draft;
+    if (await onSubmit(sent)) {
+      // Whatever the member typed while the host answered stays.
+      setDraft((current) => (current === sent ? initial : current));
+      setTouched(new Set());
+      setSubmitted(false);
+    }
+  };
+  const tags = tagsOf(draft.tags);
+  return (
+    <Form label={label} onSubmit={() => void submit()} error={error} success={success}>
+      <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={200} />
+      <TextArea label="Description" value={draft.body} onChange={set("body")} error={problem("body")} hint="What it is, how to use it, whom to ask." />
+      <TextField label="Link" value={draft.link} onChange={set("link")} error={problem("link")} type="url" inputMode="url" autoComplete="off" placeholder="https://…" hint="Optional; http or https only." />
+      <TextField
+        label="Tags"
+        value={draft.tags}
+        onChange={set("tags")}
+        error={problem("tags")}
+        autoComplete="off"
+        hint={tags.length > 0 ? `Tags: ${tags.join(", ")}` : "Separated by commas, such as garden, tools"}
+      />
+      <div className="button-row">
+        <Button type="submit" busy={running}>
+          {submitLabel}
+        </Button>
+        {onCancel ? (
+          <Button variant="secondary" onClick={onCancel}>
+            Cancel
+          </Button>
+        ) : null}
+      </div>
+    </Form>
+  );
+}

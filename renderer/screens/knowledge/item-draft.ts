@@ -1,0 +1,41 @@
+import { parseWebLink } from "../../../shared/docs/link";
+
+/**
+ * A knowledge item as the form holds it, and the checks the host applies
+ * (inventory.add / inventory.edit), in its words, so the form can say them
+ * while the member types.
+ */
+export interface ItemDraft {
+  title: string;
+  body: string;
+  link: string;
+  /** Comma-separated, as typed. */
+  tags: string;
+}
+
+export const MAX_TAGS = 20;
+export const MAX_TAG_LENGTH = 40;
+
+export const emptyItemDraft: ItemDraft = { title: "", body: "", link: "", tags: "" };
+
+/** The host lower-cases, trims and de-duplicates tags; the form shows the same list it will get. */
+export function tagsOf(text: string): string[] {
+  return [...new Set(text.split(",").map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+}
+
+export type ItemProblems = Partial<Record<keyof ItemDraft, string>>;
+
+export function itemProblems(draft: ItemDraft): ItemProblems {
+  const problems: ItemProblems = {};
+  if (draft.title.trim() === "") problems.title = "A knowledge item needs a title";
+  else if (draft.title.length > 200) problems.title = "A title can be at most 200 characters";
+  if (draft.body.length > 20_000) problems.body = "The description can be at most 20,000 characters";
+  if (draft.link.trim() !== "") {
+    const link = parseWebLink(draft.link.trim());
+    if (!link.ok) problems.link = link.error;
+  }
+  const tags = tagsOf(draft.tags);
+  if (tags.length > MAX_TAGS) problems.tags = `At most ${MAX_TAGS} tags`;
+  else if (tags.some((tag) => tag.length > MAX_TAG_LENGTH)) problems.tags = `A tag can be at most ${MAX_TAG_LENGTH} characters`;
+  return problems;
+}

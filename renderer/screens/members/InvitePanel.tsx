@@ -1,0 +1,70 @@
+import { useId, useState } from "react";
+import { useCommand } from "../../link/hooks";
+import { Button, Form, Panel, TextField, Time } from "../../ui";
+import { InviteQrCode } from "./InviteQrCode";
+import { CopyButton } from "./CopyButton";
+
+const MAX_INVITE_DAYS = 90;
+
+/** The host's limit (commune.invite), in the words a person needs. */
+export function inviteDaysProblem(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return "Enter a number of days";
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(trimmed)) return "Write the number of days in digits, such as 7";
+  const days = Number(trimmed);
+  if (days <= 0) return "An invite must be valid for some time";
+  if (days > MAX_INVITE_DAYS) return `An invite can be valid for at most ${MAX_INVITE_DAYS} days`;
+  return undefined;
+}
+
+/** Makes an invite a new member pastes or scans; it admits one person and expires. */
+export function InvitePanel({ communeId, communeName, admission }: { communeId: string; communeName: string; admission: "direct" | "proposal" }) {
+  const [days, setDays] = useState("7");
+  const [invite, setInvite] = useState<{ text: string; expiresAt: number } | undefined>();
+  const [create, state] = useCommand("commune.invite");
+  const problem = inviteDaysProblem(days);
+  const textId = useId();
+
+  const submit = async () => {
+    if (problem) return;
+    const made = await create({ commune: communeId, days: Number(days.trim()) });
+    if (made) setInvite({ text: made.invite, expiresAt: made.expiresAt });
+  };
+
+  return (
+    <Panel title="Invite someone">
+      <p className="muted">
+        {admission === "direct"
+          ? `An invite admits one person to ${communeName} as soon as they join with it.`
+          : `Whoever joins ${communeName} with an invite waits as an applicant until an admit proposal passes.`}
+      </p>
+      <Form label="Create invite" onSubmit={() => void submit()} error={state.error}>
+        <div className="form-grid">
+          <TextField label="Valid for (days)" value={days} onChange={setDays} error={problem} inputMode="decimal" autoComplete="off" />
+        </div>
+        <div className="button-row">
+          <Button type="submit" busy={state.running}>
+            Create invite
+          </Button>
+        </div>
+      </Form>
+      {invite ? (
+        <div className="invite-result">
+          <div className="field">
+            <label className="field__label" htmlFor={textId}>
+              Invite
+            </label>
+            <textarea id={textId} className="mono invite-result__text" readOnly value={invite.text} rows={4} onFocus={(event) => event.currentTarget.select()} aria-describedby={`${textId}-expiry`} />
+            <span className="field__hint" id={`${textId}-expiry`}>
+              Valid until <Time at={invite.expiresAt} />. Send it privately: it lets one person into the commune.
+            </span>
+          </div>
+          <div className="button-row">
+            <CopyButton text={invite.text} label="Copy invite" />
+          </div>
+          <InviteQrCode text={invite.text} />
+        </div>
+      ) : null}
+    </Panel>
+  );
+}

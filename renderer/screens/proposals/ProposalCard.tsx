@@ -1,0 +1,109 @@
+import { useId } from "react";
+import type { ProposalView } from "../../../shared/commands/views";
+import type { Currency } from "../../../shared/money/currency";
+import type { Choice, ProposalKind } from "../../../shared/proposals/proposal";
+import { useCommand } from "../../link/hooks";
+import { Button, ErrorText, OutcomeBadge, SuccessText, Time, moneyText } from "../../ui";
+import { TallyBars } from "./TallyBars";
+import { ruleChangeText } from "./rule-change-text";
+
+const KIND_NAMES: Record<ProposalKind, string> = {
+  spend: "Spend",
+  admit: "Admit a member",
+  remove: "Remove a member",
+  rule: "Rule change",
+  general: "General",
+};
+
+const CHOICES: { choice: Choice; label: string }[] = [
+  { choice: "yes", label: "Vote yes" },
+  { choice: "no", label: "Vote no" },
+  { choice: "abstain", label: "Abstain" },
+  { choice: "block", label: "Block" },
+];
+
+const MY_VOTE: Record<Choice, string> = { yes: "yes", no: "no", abstain: "abstain", block: "block" };
+
+export interface ProposalCardProps {
+  communeId: string;
+  proposal: ProposalView;
+  currencies: readonly Currency[];
+  allowBlock: boolean;
+  /** Only an active member votes or executes. */
+  canAct: boolean;
+}
+
+/** One proposal: what it decides, where the vote stands, my vote, and what I can do about it. */
+export function ProposalCard({ communeId, proposal, currencies, allowBlock, canAct }: ProposalCardProps) {
+  const titleId = useId();
+  const [vote, voting] = useCommand("proposal.vote");
+  const [execute, executing] = useCommand("proposal.execute");
+  const open = proposal.outcome === "open";
+  const spend = proposal.spend;
+  const remaining = spend ? spend.amount - spend.used : 0;
+  const choices = CHOICES.filter(({ choice }) => choice !== "block" || allowBlock);
+
+  return (
+    <article className="proposal" aria-labelledby={titleId}>
+      <header className="proposal__head">
+        <h3 id={titleId}>{proposal.title}</h3>
+        <OutcomeBadge outcome={proposal.outcome} />
+      </header>
+      <p className="muted proposal__meta">
+        {KIND_NAMES[proposal.kind]} · proposed by {proposal.byName} on <Time at={proposal.at} />
+      </p>
+      {proposal.body ? <p className="proposal__body">{proposal.body}</p> : null}
+      {spend ? (
+        <p>
+          Spend <strong>{moneyText(spend.amount, spend.currency, currencies)}</strong> to {spend.payee}.{" "}
+          {spend.used > 0 ? `${moneyText(spend.used, spend.currency, currencies)} of it paid out so far.` : "Nothing paid out yet."}
+        </p>
+      ) : null}
+      {proposal.member ? (
+        <p>
+          {proposal.kind === "admit" ? "Admit" : "Remove"} <strong>{proposal.member.name}</strong>
+        </p>
+      ) : null}
+      {proposal.change ? <p>{ruleChangeText(proposal.change, currencies)}</p> : null}
+      <p className="proposal__when">
+        {open ? (
+          <>
+            Voting closes <Time at={proposal.deadline} />, or earlier once everyone has voted.
+          </>
+        ) : (
+          <>
+            Decided <Time at={proposal.decidesAt} />.
+          </>
+        )}
+      </p>
+      <TallyBars proposal={proposal} />
+      <p className="proposal__my-vote">{proposal.myVote ? `Your vote: ${MY_VOTE[proposal.myVote]}` : open ? "You have not voted yet." : "You did not vote."}</p>
+      {open && canAct ? (
+        <div className="button-row" role="group" aria-label={`Your vote on ${proposal.title}`}>
+          {choices.map(({ choice, label }) => (
+            <Button
+              key={choice}
+              variant={proposal.myVote === choice ? "primary" : "secondary"}
+              aria-pressed={proposal.myVote === choice}
+              busy={voting.running}
+              onClick={() => void vote({ commune: communeId, proposal: proposal.id, choice })}
+            >
+              {label}
+            </Button>
+          ))}
+        </div>
+      ) : null}
+      <ErrorText error={voting.error} />
+      {spend && proposal.outcome === "passed" && remaining > 0 && canAct ? (
+        <div className="button-row">
+          <Button busy={executing.running} onClick={() => void execute({ commune: communeId, proposal: proposal.id })}>
+            Execute
+          </Button>
+          <span className="muted">Records a disbursement of {moneyText(remaining, spend.currency, currencies)} to {spend.payee}.</span>
+        </div>
+      ) : null}
+      {spend && proposal.outcome === "passed" && remaining <= 0 ? <SuccessText>Paid out in full.</SuccessText> : null}
+      <ErrorText error={executing.error} />
+    </article>
+  );
+}

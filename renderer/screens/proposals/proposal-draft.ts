@@ -1,0 +1,191 @@
+import type { CommandInput } from "../../../shared/commands/commands";
+import { MAX_VOTING_DAYS } from "../../../shared/commune/proposal-validity";
+import { parseAmount } from "../../../shared/money/amount";
+import { CURRENCY_CODE, validateCurrency, type Currency } from "../../../shared/money/currency";
+import type { ProposalKind } from "../../../shared/proposals/proposal";
+
+/**
+ * A proposal as the form holds it (everything is text a person typed), the
+ * problems to show beside each field while they type, and the command it
+ * becomes. The messages are the host's own wording, so the form never says
+ * something different from what the host would answer.
+ */
+export interface ProposalDraft {
+  kind: ProposalKind;
+  title: string;
+  body: string;
+  days: string;
+  amount: string;
+  currency: string;
+  payeeKind: "member" | "outside";
+  payeeMember: string;
+  payeeOutside: string;
+  memberKey: string;
+  memberName: string;
+  removeMember: string;
+  quorum: string;
+  threshold: string;
+  allowBlock: "" | "yes" | "no";
+  admission: "" | "direct" | "proposal";
+  limitCurrency: string;
+  limitAmount: string;
+  addCode: string;
+  addName: string;
+  addDecimals: string;
+}
+
+export type DraftField = keyof ProposalDraft | "rule";
+export type DraftProblems = Partial<Record<DraftField, string>>;
+
+export function emptyDraft(kind: ProposalKind, currency: string): ProposalDraft {
+  return {
+    kind,
+    title: "",
+    body: "",
+    days: "7",
+    amount: "",
+    currency,
+    payeeKind: "member",
+    payeeMember: "",
+    payeeOutside: "",
+    memberKey: "",
+    memberName: "",
+    removeMember: "",
+    quorum: "",
+    threshold: "",
+    allowBlock: "",
+    admission: "",
+    limitCurrency: currency,
+    limitAmount: "",
+    addCode: "",
+    addName: "",
+    addDecimals: "2",
+  };
+}
+
+const PUBLIC_KEY = /^[0-9a-f]{64}$/;
+export const KEY_PROBLEM = "Must be a member's public key (64 hex digits)";
+
+/** "7" or "0.5" days; the host allows up to a year. */
+export function daysProblem(text: string, max: number = MAX_VOTING_DAYS): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return "Enter a number of days";
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(trimmed)) return "Write the number of days in digits, such as 7";
+  const days = Number(trimmed);
+  if (days <= 0) return "The deadline must be after the proposal is made";
+  if (days > max) return `Voting can stay open for at most ${max} days`;
+  return undefined;
+}
+
+/** A whole percentage from `min` to 100, or empty (no change). */
+function percentProblem(text: string, min: number, what: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  if (!/^[0-9]{1,3}$/.test(trimmed) || Number(trimmed) < min || Number(trimmed) > 100) return `${what} must be a whole percentage from ${min} to 100`;
+  return undefined;
+}
+
+function currencyNamed(code: string, currencies: readonly Currency[]): Currency | undefined {
+  return currencies.find((currency) => currency.code === code);
+}
+
+function addedCurrency(draft: ProposalDraft): Currency | undefined {
+  if (draft.addCode.trim() === "" && draft.addName.trim() === "") return undefined;
+  return { code: draft.addCode.trim(), name: draft.addName.trim(), decimals: Number(draft.addDecimals) };
+}
+
+/** Every field's problem for the chosen kind; an empty object means the draft can be sent. */
+export function draftProblems(draft: ProposalDraft, currencies: readonly Currency[]): DraftProblems {
+  const problems: DraftProblems = {};
+  if (draft.title.trim() === "") problems.title = "A proposal needs a title";
+  const days = daysProblem(draft.days);
+  if (days) problems.days = days;
+  switch (draft.kind) {
+    case "spend": {
+      const currency = currencyNamed(draft.currency, currencies);
+      if (!currency) problems.currency = "Choose one of the commune's currencies";
+      else {
+        const amount = parseAmount(draft.amount, currency);
+        if (!amount.ok) problems.amount = amount.error;
+      }
+      if (draft.payeeKind === "member" && !PUBLIC_KEY.test(draft.payeeMember)) problems.payeeMember = "Choose the member who receives it";
+      if (draft.payeeKind === "outside" && draft.payeeOutside.trim() === "") problems.payeeOutside = "A spend proposal needs a payee";
+      break;
+    }
+    case "admit":
+      if (!PUBLIC_KEY.test(draft.memberKey.trim())) problems.memberKey = KEY_PROBLEM;
+      if (draft.memberName.trim() === "") problems.memberName = "An admit proposal needs the new member's name";
+      break;
+    case "remove":
+      if (!PUBLIC_KEY.test(draft.removeMember)) problems.removeMember = "Choose the member to remove";
+      break;
+    case "rule":
+      Object.assign(problems, ruleProblems(draft, currencies));
+      break;
+    case "general":
+      break;
+  }
+  return problems;
+}
+
+function ruleProblems(draft: ProposalDraft, currencies: readonly Currency[]): DraftProblems {
+  const problems: DraftProblems = {};
+  const quorum = percentProblem(draft.quorum, 0, "Quorum");
+  if (quorum) problems.quorum = quorum;
+  const threshold = percentProblem(draft.threshold, 1, "Approval threshold");
+  if (threshold) problems.threshold = threshold;
+  const added = addedCurrency(draft);
+  if (added) {
+    const valid = validateCurrency(added);
+    if (currencies.some((currency) => currency.code === added.code)) problems.addCode = `Currency ${added.code} already exists and cannot be redefined`;
+    else if (!valid.ok) problems[CURRENCY_CODE.test(added.code) ? "addName" : "addCode"] = valid.error;
+  }
+  if (draft.limitAmount.trim() !== "") {
+    const currency = currencyNamed(draft.limitCurrency, currencies) ?? (added?.code === draft.limitCurrency ? added : undefined);
+    if (!currency) problems.limitCurrency = "Choose one of the commune's currencies";
+    else {
+      const amount = parseAmount(draft.limitAmount, currency, { allowZero: true });
+      if (!amount.ok) problems.limitAmount = `Spend limit for ${currency.code}: ${amount.error}`;
+    }
+  }
+  const changesSomething =
+    draft.quorum.trim() !== "" || draft.threshold.trim() !== "" || draft.allowBlock !== "" || draft.admission !== "" || draft.limitAmount.trim() !== "" || added !== undefined;
+  if (!changesSomething) problems.rule = "A rule proposal must change at least one rule";
+  return problems;
+}
+
+/** The command the draft becomes; call only when `draftProblems` is empty. */
+export function draftInput(draft: ProposalDraft, commune: string): CommandInput<"proposal.create"> {
+  const base = { commune, title: draft.title.trim(), body: draft.body, deadline: { days: Number(draft.days.trim()) } };
+  switch (draft.kind) {
+    case "spend":
+      return {
+        ...base,
+        kind: "spend",
+        amount: draft.amount.trim(),
+        currency: draft.currency,
+        payee: draft.payeeKind === "member" ? { member: draft.payeeMember } : { outside: draft.payeeOutside.trim() },
+      };
+    case "admit":
+      return { ...base, kind: "admit", member: draft.memberKey.trim(), name: draft.memberName.trim() };
+    case "remove":
+      return { ...base, kind: "remove", member: draft.removeMember };
+    case "general":
+      return { ...base, kind: "general" };
+    case "rule": {
+      const added = addedCurrency(draft);
+      return {
+        ...base,
+        kind: "rule",
+        change: {
+          ...(draft.quorum.trim() !== "" ? { quorumPercent: Number(draft.quorum.trim()) } : {}),
+          ...(draft.threshold.trim() !== "" ? { thresholdPercent: Number(draft.threshold.trim()) } : {}),
+          ...(draft.allowBlock !== "" ? { allowBlock: draft.allowBlock === "yes" } : {}),
+          ...(draft.admission !== "" ? { admission: draft.admission } : {}),
+          ...(draft.limitAmount.trim() !== "" ? { spendLimit: { [draft.limitCurrency]: draft.limitAmount.trim() } } : {}),
+          ...(added ? { addCurrencies: [added] } : {}),
+        },
+      };
+    }
+  }
+}

@@ -1,0 +1,182 @@
+import { useState } from "react";
+import type { CommuneView } from "../../../shared/commands/views";
+import { formatMoney, parseAmount } from "../../../shared/money/amount";
+import type { Currency } from "../../../shared/money/currency";
+import { useCommand } from "../../link/hooks";
+import { AmountField, Button, Form, RadioGroup, Select, TextField, amountProblem, currencyOf } from "../../ui";
+
+/**
+ * The three ways a member writes to the purse. Amounts are checked as they
+ * are typed with shared/money's rule, so the message is the host's own; the
+ * host checks everything again and its answer is shown beside the form.
+ */
+interface MoneyDraft {
+  amount: string;
+  currency: string;
+  memo: string;
+}
+
+function useMoneyDraft(currencies: readonly Currency[]) {
+  const [draft, setDraft] = useState<MoneyDraft>({ amount: "", currency: currencies[0]?.code ?? "", memo: "" });
+  const [attempted, setAttempted] = useState(false);
+  const [done, setDone] = useState<string>();
+  const currency = currencyOf(draft.currency, currencies);
+  const update = (change: Partial<MoneyDraft>) => {
+    setDone(undefined);
+    setDraft((previous) => ({ ...previous, ...change }));
+  };
+  const amountText = (): string => {
+    const parsed = currency ? parseAmount(draft.amount, currency) : undefined;
+    return parsed?.ok && currency ? formatMoney(parsed.value, currency) : `${draft.amount} ${draft.currency}`;
+  };
+  return {
+    draft,
+    currency,
+    update,
+    attempted,
+    done,
+    /** Marks the submit attempt; true when the amount can be sent. */
+    ready: () => {
+      setAttempted(true);
+      return amountProblem(draft.amount, currency) === undefined;
+    },
+    succeeded: (message: string) => {
+      setDraft((previous) => ({ ...previous, amount: "", memo: "" }));
+      setAttempted(false);
+      setDone(message);
+    },
+    amountText,
+  };
+}
+
+function MoneyFields({ form, currencies }: { form: ReturnType<typeof useMoneyDraft>; currencies: readonly Currency[] }) {
+  return (
+    <>
+      <div className="form-grid form-grid--money">
+        <AmountField value={form.draft.amount} onChange={(amount) => form.update({ amount })} currency={form.currency} showEmptyError={form.attempted} />
+        <Select label="Currency" value={form.draft.currency} onChange={(currency) => form.update({ currency })} options={currencies.map((currency) => ({ value: currency.code, label: currency.code }))} />
+      </div>
+      <TextField label="Memo" value={form.draft.memo} onChange={(memo) => form.update({ memo })} maxLength={1000} autoComplete="off" />
+    </>
+  );
+}
+
+export function ContributeForm({ view }: { view: CommuneView }) {
+  const currencies = view.balances.currencies;
+  const form = useMoneyDraft(currencies);
+  const [contribute, { running, error }] = useCommand("purse.contribute");
+  const submit = async () => {
+    if (!form.ready()) return;
+    const text = form.amountText();
+    if (await contribute({ commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, memo: form.draft.memo.trim() })) form.succeeded(`Contributed ${text}.`);
+  };
+  return (
+    <Form label="Contribute" onSubmit={submit} error={error} success={form.done}>
+      <p className="field__hint">Money or time you put into the common purse.</p>
+      <MoneyFields form={form} currencies={currencies} />
+      <div className="button-row">
+        <Button type="submit" busy={running}>
+          Contribute
+        </Button>
+      </div>
+    </Form>
+  );
+}
+
+export function TransferForm({ view }: { view: CommuneView }) {
+  const currencies = view.balances.currencies;
+  const form = useMoneyDraft(currencies);
+  const others = view.balances.members.filter((member) => member.key !== view.me && member.status === "active");
+  const [to, setTo] = useState("");
+  const [transfer, { running, error }] = useCommand("purse.transfer");
+  const recipient = others.find((member) => member.key === to);
+  const submit = async () => {
+    const amountOk = form.ready();
+    if (!amountOk || !recipient) return;
+    const text = form.amountText();
+    if (await transfer({ commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, to: recipient.key, memo: form.draft.memo.trim() })) form.succeeded(`Transferred ${text} to ${recipient.name}.`);
+  };
+  return (
+    <Form label="Transfer" onSubmit={submit} error={error} success={form.done}>
+      <p className="field__hint">Move your own standing to another member; the purse stays the same.</p>
+      <Select
+        label="To member"
+        value={to}
+        onChange={setTo}
+        options={[{ value: "", label: others.length === 0 ? "No other active member yet" : "Choose a member" }, ...others.map((member) => ({ value: member.key, label: member.name }))]}
+        error={form.attempted && !recipient ? "Choose who receives it" : undefined}
+      />
+      <MoneyFields form={form} currencies={currencies} />
+      <div className="button-row">
+        <Button type="submit" busy={running}>
+          Transfer
+        </Button>
+      </div>
+    </Form>
+  );
+}
+
+export function DisburseForm({ view }: { view: CommuneView }) {
+  const currencies = view.balances.currencies;
+  const form = useMoneyDraft(currencies);
+  const members = view.balances.members.filter((member) => member.status === "active");
+  const [payeeKind, setPayeeKind] = useState<"member" | "outside">("outside");
+  const [member, setMember] = useState("");
+  const [outside, setOutside] = useState("");
+  const [proposal, setProposal] = useState("");
+  const [disburse, { running, error }] = useCommand("purse.disburse");
+  const spendProposals = view.proposals.filter((candidate) => candidate.kind === "spend" && candidate.outcome === "passed");
+  const payeeMember = members.find((candidate) => candidate.key === member);
+  const payeeProblem = payeeKind === "member" ? (payeeMember ? undefined : "Choose the member who is paid") : outside.trim() === "" ? "Say who is paid" : undefined;
+  const limit = form.currency ? (view.rules.spendLimit[form.currency.code] ?? 0) : 0;
+
+  const submit = async () => {
+    const amountOk = form.ready();
+    if (!amountOk || payeeProblem) return;
+    const text = form.amountText();
+    const payee = payeeKind === "member" && payeeMember ? { member: payeeMember.key } : { outside: outside.trim() };
+    const written = await disburse({ commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, payee, memo: form.draft.memo.trim(), ...(proposal ? { proposal } : {}) });
+    if (written) form.succeeded(`Paid out ${text} to ${payeeMember && payeeKind === "member" ? payeeMember.name : outside.trim()}.`);
+  };
+  return (
+    <Form label="Disburse" onSubmit={submit} error={error} success={form.done}>
+      <p className="field__hint">
+        Pay out of the purse.{" "}
+        {form.currency ? `Up to ${formatMoney(limit, form.currency)} needs no proposal; above that, cite a passed spend proposal.` : ""}
+      </p>
+      <RadioGroup
+        legend="Pay to"
+        name={`payee-${view.id}`}
+        value={payeeKind}
+        onChange={(value) => setPayeeKind(value === "member" ? "member" : "outside")}
+        options={[
+          { value: "outside", label: "Someone outside the commune" },
+          { value: "member", label: "A member" },
+        ]}
+      />
+      {payeeKind === "member" ? (
+        <Select
+          label="Payee member"
+          value={member}
+          onChange={setMember}
+          options={[{ value: "", label: "Choose a member" }, ...members.map((candidate) => ({ value: candidate.key, label: candidate.name }))]}
+          error={form.attempted ? payeeProblem : undefined}
+        />
+      ) : (
+        <TextField label="Payee" value={outside} onChange={setOutside} maxLength={100} autoComplete="off" error={form.attempted ? payeeProblem : undefined} />
+      )}
+      <MoneyFields form={form} currencies={currencies} />
+      <Select
+        label="Proposal (optional)"
+        value={proposal}
+        onChange={setProposal}
+        options={[{ value: "", label: "None" }, ...spendProposals.map((candidate) => ({ value: candidate.id, label: candidate.title }))]}
+      />
+      <div className="button-row">
+        <Button type="submit" busy={running}>
+          Disburse
+        </Button>
+      </div>
+    </Form>
+  );
+}

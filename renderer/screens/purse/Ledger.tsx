@@ -1,0 +1,122 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useRef, useState } from "react";
+import type { LedgerRow } from "../../../shared/commands/views";
+import { formatAmount } from "../../../shared/money/amount";
+import type { Currency } from "../../../shared/money/currency";
+import { EntryStatusBadge, ErrorText, currencyOf, timeText } from "../../ui";
+import type { LedgerQuery } from "./ledger-query";
+import { useLedgerWindow } from "./useLedgerWindow";
+
+const ROW_HEIGHT = 44;
+const OVERSCAN = 12;
+const COLUMNS = ["#", "Date", "Kind", "From", "To", "Amount", "Currency", "Memo", "Proposal", "Status"] as const;
+
+/**
+ * The purse's entries as a virtualised table: only the rows on screen are
+ * in the page and only the pages around them come from the host, so a
+ * ledger of 100,000 entries scrolls like one of 100.
+ */
+export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: readonly Currency[] }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [range, setRange] = useState({ first: 0, last: 40 });
+  const ledger = useLedgerWindow(query, range.first, range.last);
+  const total = ledger.total ?? 0;
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    // The range is what is visible; the rows drawn reach OVERSCAN further each way, and their pages must load too.
+    onChange: useCallback((instance: { range: { startIndex: number; endIndex: number } | null }) => {
+      const visible = instance.range;
+      if (!visible) return;
+      const first = Math.max(0, visible.startIndex - OVERSCAN);
+      const last = visible.endIndex + OVERSCAN;
+      setRange((previous) => (previous.first === first && previous.last === last ? previous : { first, last }));
+    }, []),
+  });
+
+  return (
+    <div className="ledger">
+      <ErrorText error={ledger.error} />
+      <div role="table" aria-label="Ledger" aria-rowcount={total} className="ledger__table">
+        <div role="rowgroup" className="ledger__head">
+          <div role="row" className="ledger__row">
+            {COLUMNS.map((column) => (
+              <div role="columnheader" key={column} className={column === "Amount" ? "num" : undefined}>
+                {column}
+              </div>
+            ))}
+          </div>
+        </div>
+        <div ref={scroller} className="ledger__scroll" tabIndex={0} aria-label="Ledger rows, scrollable">
+          {ledger.total === undefined ? (
+            <p className="muted ledger__note">Loading the ledger…</p>
+          ) : total === 0 ? (
+            <p className="muted ledger__note">No entries match.</p>
+          ) : (
+            <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+              {virtualizer.getVirtualItems().map((item) => (
+                <Row key={item.key} index={item.index} row={ledger.rowAt(item.index)} top={item.start} currencies={currencies} />
+              ))}
+            </div>
+          )}
+        </div>
+      </div>
+      <p className="muted small" aria-live="polite">
+        {ledger.total === undefined ? "" : `${total.toLocaleString()} ${total === 1 ? "entry" : "entries"}`}
+      </p>
+    </div>
+  );
+}
+
+function counterpart(row: LedgerRow): string {
+  if (row.toName) return row.toName;
+  if (row.payee) return `${row.payee} (outside)`;
+  if (row.partner) return `${row.partner} (${row.direction === "in" ? "from partner" : "to partner"})`;
+  return row.kind === "contribution" ? "the purse" : "";
+}
+
+function Row({ index, row, top, currencies }: { index: number; row: LedgerRow | undefined; top: number; currencies: readonly Currency[] }) {
+  const style = { position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${top}px)` } as const;
+  if (!row) {
+    return (
+      <div role="row" aria-rowindex={index + 1} className="ledger__row ledger__row--loading" style={style}>
+        <div role="cell" className="muted">
+          Loading…
+        </div>
+      </div>
+    );
+  }
+  const currency = currencyOf(row.currency, currencies);
+  const amount = currency ? formatAmount(row.amount, currency) : String(row.amount);
+  return (
+    <div role="row" aria-rowindex={index + 1} className={`ledger__row ledger__row--${row.status}`} style={style}>
+      <div role="cell" className="muted">
+        {row.n}
+      </div>
+      <div role="cell">{timeText(row.at)}</div>
+      <div role="cell">{row.kind}</div>
+      <div role="cell" title={row.byName}>
+        {row.byName}
+      </div>
+      <div role="cell" title={counterpart(row)}>
+        {counterpart(row)}
+      </div>
+      <div role="cell" className="num">
+        {amount}
+      </div>
+      <div role="cell">{row.currency}</div>
+      <div role="cell" title={row.memo}>
+        {row.memo}
+      </div>
+      <div role="cell" className="mono" title={row.proposal}>
+        {row.proposal ? row.proposal.slice(0, 8) : ""}
+      </div>
+      <div role="cell" title={row.reason}>
+        <EntryStatusBadge status={row.status} reason={row.reason} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { useState } from "react";
+import { useView } from "../../link/hooks";
+import { ErrorText, Notice, Panel } from "../../ui";
+import { PurseBalances } from "../home/PurseBalances";
+import { BalanceChart } from "./BalanceChart";
+import { ContributeForm, DisburseForm, TransferForm } from "./EntryForms";
+import { Ledger } from "./Ledger";
+import { LedgerFilterBar } from "./LedgerFilterBar";
+import { NO_FILTERS, dateRangeProblem, ledgerQuery, type LedgerFilters } from "./ledger-query";
+import { SnapshotPanel } from "./SnapshotPanel";
+
+/** The common purse: balances, the three ways to write to it, its history, the full ledger, and export. */
+export function PurseScreen({ communeId }: { communeId: string }) {
+  const { value: view, error } = useView("commune.show", { commune: communeId });
+  const history = useView("purse.history", { commune: communeId, points: 200 });
+  const [filters, setFilters] = useState<LedgerFilters>(NO_FILTERS);
+
+  if (!view) return error ? <ErrorText error={error} /> : <p className="muted">Loading the purse…</p>;
+  const currencies = view.balances.currencies;
+  const query = ledgerQuery(communeId, filters);
+
+  return (
+    <div className="stack">
+      <div className="page-title">
+        <h1>Purse</h1>
+        {view.provisional ? (
+          <span className="badge badge--info" role="status">
+            loading…
+          </span>
+        ) : null}
+      </div>
+      <ErrorText error={error} />
+
+      <Panel title="Balances">
+        <PurseBalances view={view} />
+      </Panel>
+
+      {view.myStatus === "active" ? (
+        <div className="entry-forms">
+          <Panel title="Contribute" level={3}>
+            <ContributeForm view={view} />
+          </Panel>
+          <Panel title="Transfer" level={3}>
+            <TransferForm view={view} />
+          </Panel>
+          <Panel title="Disburse" level={3}>
+            <DisburseForm view={view} />
+          </Panel>
+        </div>
+      ) : (
+        <Notice>Only active members write to the purse.</Notice>
+      )}
+
+      <Panel title="Balance over time">
+        {history.value ? (
+          history.value.every((line) => line.points.length === 0) ? (
+            <p className="muted">Nothing in the purse yet: the chart starts with the first entry.</p>
+          ) : (
+            <div className="charts">
+              {history.value.map((line) => (
+                <BalanceChart key={line.currency} history={line} currencies={currencies} />
+              ))}
+            </div>
+          )
+        ) : history.error ? (
+          <ErrorText error={history.error} />
+        ) : (
+          <p className="muted">Loading the history…</p>
+        )}
+      </Panel>
+
+      <Panel title="Ledger">
+        <LedgerFilterBar view={view} filters={filters} onChange={setFilters} />
+        {dateRangeProblem(filters) ? null : <Ledger key={JSON.stringify(query)} query={query} currencies={currencies} />}
+      </Panel>
+
+      <SnapshotPanel communeId={communeId} communeName={view.name} />
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { EmbeddedRelayPanel } from "./EmbeddedRelayPanel";
+import { HostPanel } from "./HostPanel";
+import { IdentityPanel } from "./IdentityPanel";
+import { RelaysPanel } from "./RelaysPanel";
+import { SnapshotPanel } from "./SnapshotPanel";
+import "./settings.css";
+
+/** Settings of this host (identity, data, an embedded relay) and, with a commune open, of that commune (relays, snapshots). */
+export function SettingsScreen({ communeId }: { communeId: string | undefined }) {
+  return (
+    <div className="stack settings-screen">
+      <h1>Settings</h1>
+      <div className="grid-2">
+        <IdentityPanel />
+        <HostPanel />
+        {communeId ? <RelaysPanel communeId={communeId} /> : null}
+        <EmbeddedRelayPanel communeId={communeId} />
+        {communeId ? <SnapshotPanel communeId={communeId} /> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import type { SyncStatusView } from "../../shared/commands/views";
+import { useView } from "../link/hooks";
+import { relativeText } from "./Time";
+import { useNow } from "./useNow";
+
+/** One line a member can read at a glance: Online/Offline, peers, last sync, changes waiting. */
+export function syncSummary(status: SyncStatusView, now: number): string {
+  const connected = status.relays.filter((relay) => relay.state === "connected").length;
+  const parts = [connected > 0 ? "Online" : "Offline"];
+  if (status.relays.length === 0) parts.push("no relay");
+  else parts.push(`${connected} of ${status.relays.length} ${status.relays.length === 1 ? "relay" : "relays"}`);
+  parts.push(`${status.peers} ${status.peers === 1 ? "peer" : "peers"}`);
+  parts.push(status.lastSynced === undefined ? "not synced yet" : `last synced ${relativeText(status.lastSynced, now)}`);
+  if (status.waiting > 0) parts.push(`${status.waiting} waiting`);
+  return parts.join(" · ");
+}
+
+/**
+ * The commune's sync state, always on screen. Offline is a normal state for
+ * a local-first app, so it is shown plainly, never as an error.
+ */
+export function SyncStatus({ communeId }: { communeId: string }) {
+  const { value, error } = useView("sync.status", { commune: communeId });
+  const now = useNow();
+  const online = value ? value.relays.some((relay) => relay.state === "connected") : false;
+  return (
+    <div role="status" aria-label="Sync status" aria-live="polite" className={`sync-status ${online ? "sync-status--online" : ""}`}>
+      <span className="sync-status__dot" aria-hidden="true" />
+      {value ? syncSummary(value, now) : error ? `Sync status unavailable: ${error.message}` : "Checking sync…"}
+    </div>
+  );
+}
+
+const relayStateText = { connecting: "connecting", connected: "connected", offline: "offline", refused: "refused" } as const;
+
+/** Every relay with its state and the reason it refused or dropped, for the home screen. */
+export function SyncDetail({ status }: { status: SyncStatusView }) {
+  const now = useNow();
+  if (status.relays.length === 0) return <p className="muted">This commune has no relay, so it syncs with nobody. Add one in Settings.</p>;
+  return (
+    <ul className="plain-list" aria-label="Relays">
+      {status.relays.map((relay) => (
+        <li key={relay.url}>
+          <span className="mono">{relay.url}</span> — {relayStateText[relay.state]} {relativeText(relay.since, now)}
+          {relay.reason ? <span className="muted"> ({relay.reason})</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,14 @@
+export { Button, type ButtonProps } from "./Button";
+export { TextField, NumberField, TextArea, Select, Checkbox, RadioGroup, type Option } from "./fields";
+export { Dialog } from "./Dialog";
+export { Money, moneyText, currencyOf } from "./money";
+export { Time, timeText, relativeText } from "./Time";
+export { Badge, EntryStatusBadge, OutcomeBadge, MemberStatusBadge, type Tone } from "./Badge";
+export { ErrorText, SuccessText, EmptyState, Notice } from "./messages";
+export { ProgressBar } from "./ProgressBar";
+export { Panel } from "./Panel";
+export { Form } from "./Form";
+export { AmountField, amountProblem } from "./AmountField";
+export { SyncStatus, SyncDetail, syncSummary } from "./SyncStatus";
+export { useNow } from "./useNow";
+export { SCREENS, SCREEN_TITLES, parseRoute, hrefFor, screenHref, navigate, useRoute, type Route, type Screen } from "./route";

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+/**
+ * End-to-end plumbing for browser mode: members' hosts run as real
+ * `npm run serve` processes (electron/serve/main.ts) on 127.0.0.1, and
+ * Debian's Chromium drives their pages through Playwright. Chromium is
+ * never downloaded: .ci/run installs the Debian package.
+ */
+const root = resolve(import.meta.dirname, "../..");
+export const CHROMIUM = process.env.COMMUNE_CHROMIUM ?? "/usr/bin/chromium";
+export const SCREENSHOTS = join(root, "e2e/screenshots");
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+  "--disable-quic",
+];
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not at ${CHROMIUM}: install Debian's package (apt-get install -y chromium), as .ci/run does.`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+const running = new Set<ChildProcess>();
+
+const exited = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((done) => child.once("exit", () => done()));
+
+export interface BrowserModeHost {
+  url: string;
+  dataDir: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `npm run serve` on a data directory (the renderer must be built: npm test builds it first) and waits for its address. */
+export async function startBrowserMode(dataDir: string): Promise<BrowserModeHost> {
+  if (!existsSync(join(root, "dist/renderer/index.html"))) throw new Error("dist/renderer is missing: run npm run build (npm test does).");
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/serve/main.ts"), "--port", "0", "--data", dataDir], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  const log: string[] = [];
+  child.stderr!.on("data", (chunk: Buffer) => log.push(chunk.toString()));
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start: ${log.join("")}`)), 60_000);
+    lines.on("line", (line) => {
+      const match = /running for your browser at (\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`browser mode exited with ${code}: ${log.join("")}`));
+    });
+  });
+  return {
+    url,
+    dataDir,
+    child,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited(child);
+    },
+  };
+}
+
+export async function stopBrowserModes(): Promise<void> {
+  for (const child of running) child.kill("SIGTERM");
+  await Promise.all([...running].map(exited));
+}
+
+/** Saves a full-page screenshot as e2e/screenshots/<name>.png (gitignored; the README shows current ones). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
