@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 
 /**
  * End-to-end plumbing for browser mode: members' hosts run as real
@@ -91,4 +91,24 @@ export async function stopBrowserModes(): Promise<void> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** How long a change may take to show on another member's screen: through a relay, on a shared, noisy machine. */
+export const LIVE_MS = 90_000;
+
+/** Waits until the element is on screen (Playwright's own wait, not a timed assertion). */
+export async function shows(locator: Locator, timeout = LIVE_MS): Promise<void> {
+  await locator.first().waitFor({ state: "visible", timeout });
+}
+
+/** Waits until the element's text contains `text`, failing with what it showed last. */
+export async function showsText(locator: Locator, text: string, timeout = LIVE_MS): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = (await locator.first().textContent({ timeout }).catch(() => null)) ?? "";
+    if (last.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Expected ${String(locator)} to show "${text}", but it showed "${last}"`);
 }

@@ -1,0 +1,162 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRelayProcess, stopAll, tempDir, type RelayProcess } from "../integration/processes";
+import { launchChromium, LIVE_MS, screenshot, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
+
+/**
+ * The desktop app's main journey in browser mode, with real processes: a
+ * relay and two members' hosts (`npm run serve`), each driven in its own
+ * Chromium context through what a person sees and clicks. Nothing reloads:
+ * every change reaches the other screen through the host's live views.
+ */
+let browser: Browser;
+let relay: RelayProcess;
+let relayDir: string;
+const hosts: BrowserModeHost[] = [];
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  relayDir = await tempDir("e2e-relay");
+  dirs.push(relayDir);
+  relay = await startRelayProcess(relayDir);
+  for (const name of ["ada", "bo"]) {
+    const dir = await tempDir(`e2e-${name}`);
+    dirs.push(dir);
+    hosts.push(await startBrowserMode(dir));
+  }
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopBrowserModes();
+  await stopAll(dirs);
+});
+
+async function openApp(host: BrowserModeHost): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  await page.goto(host.url);
+  return page;
+}
+
+async function chooseName(page: Page, name: string) {
+  const form = page.getByRole("form", { name: "Choose a name" });
+  await form.getByLabel("Your name").fill(name);
+  await form.getByRole("button", { name: "Save" }).click();
+}
+
+const nav = (page: Page, screen: string) => page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: screen, exact: true }).click();
+const balances = (page: Page) => page.getByLabel("Purse balances").first();
+const syncStatus = (page: Page) => page.getByRole("status", { name: "Sync status" });
+
+describe("two members run a commune in their browsers", () => {
+  it(
+    "create, invite, join, contribute, propose, vote, execute; offline and back",
+    async () => {
+      const [adaHost, boHost] = hosts as [BrowserModeHost, BrowserModeHost];
+      const ada = await openApp(adaHost);
+      await chooseName(ada, "Ada");
+
+      // Ada founds the commune with the relay.
+      const create = ada.getByRole("form", { name: "Create a commune" });
+      await create.getByLabel("Commune name").fill("Riverside");
+      await create.getByLabel("Relay URL").fill(relay.url);
+      await screenshot(ada, "first-run-create");
+      await create.getByRole("button", { name: "Create commune" }).click();
+      await showsText(syncStatus(ada), "Online");
+      await screenshot(ada, "home");
+
+      // Ada invites Bo.
+      await nav(ada, "Members");
+      const inviteForm = ada.getByRole("form", { name: "Create invite" });
+      await inviteForm.getByRole("button", { name: "Create invite" }).click();
+      const inviteBox = ada.getByRole("textbox", { name: "Invite", exact: true });
+      await expect.poll(() => inviteBox.inputValue(), { timeout: LIVE_MS }).toMatch(/^commune-invite:/);
+      const invite = await inviteBox.inputValue();
+      await screenshot(ada, "members-invite");
+
+      // Bo joins in a second browser.
+      const bo = await openApp(boHost);
+      await chooseName(bo, "Bo");
+      await bo.getByRole("main").getByRole("button", { name: "Join a commune" }).click();
+      const join = bo.getByRole("form", { name: "Join a commune" });
+      await join.getByLabel("Invite").fill(invite);
+      await join.getByRole("button", { name: "Join" }).click();
+      await shows(bo.getByRole("navigation", { name: "Commune" }));
+      await nav(bo, "Members");
+      await shows(bo.getByRole("table", { name: "Members" }).getByText("Ada"));
+      await nav(ada, "Members");
+      await shows(ada.getByRole("table", { name: "Members" }).getByText("Bo"));
+
+      // Ada contributes 100 EUR.
+      await nav(ada, "Purse");
+      const contribute = ada.getByRole("form", { name: "Contribute" });
+      await contribute.getByLabel("Amount").fill("100");
+      await contribute.getByLabel("Currency").selectOption("EUR");
+      await contribute.getByLabel("Memo").fill("Spring dues");
+      await contribute.getByRole("button", { name: "Contribute" }).click();
+      await showsText(balances(ada), "100.00 EUR");
+
+      // Bo proposes spending 60 EUR: above the 50 EUR limit, so it needs the group.
+      await nav(bo, "Purse");
+      await showsText(balances(bo), "100.00 EUR");
+      await nav(bo, "Proposals");
+      const propose = bo.getByRole("form", { name: "New proposal" });
+      await propose.getByLabel("Kind").selectOption("spend");
+      await propose.getByLabel("Title").fill("New tools");
+      await propose.getByLabel("Amount").fill("60");
+      await propose.getByLabel("Currency").selectOption("EUR");
+      await propose.getByRole("radio", { name: "Someone outside the commune" }).check();
+      await propose.getByLabel("Payee name").fill("Hardware shop");
+      await propose.getByLabel("Deadline (days)").fill("7");
+      await propose.getByRole("button", { name: "Create proposal" }).click();
+      const boProposal = bo.getByRole("article", { name: "New tools" });
+      await shows(boProposal);
+
+      // Both vote yes; with the whole electorate voted, it passes at once.
+      await nav(ada, "Proposals");
+      const adaProposal = ada.getByRole("article", { name: "New tools" });
+      await shows(adaProposal);
+      await adaProposal.getByRole("button", { name: "Vote yes" }).click();
+      await boProposal.getByRole("button", { name: "Vote yes" }).click();
+      await shows(adaProposal.getByText("passed"));
+      await screenshot(bo, "proposals");
+
+      // Ada executes it: the disbursement is recorded and both purses show 40 EUR.
+      await adaProposal.getByRole("button", { name: "Execute" }).click();
+      await nav(ada, "Home");
+      await nav(bo, "Home");
+      await showsText(balances(ada), "40.00 EUR");
+      await showsText(balances(bo), "40.00 EUR");
+      await screenshot(bo, "home-after-spend");
+
+      // The relay stops: offline is shown plainly on both screens, not as an error.
+      await relay.stop();
+      for (const page of [ada, bo]) {
+        await showsText(syncStatus(page), "Offline");
+        expect(await page.getByRole("alert").count()).toBe(0);
+      }
+      await screenshot(ada, "offline");
+
+      // Bo contributes while offline; the relay comes back on the same port; Ada sees it without reloading.
+      await nav(bo, "Purse");
+      const boContribute = bo.getByRole("form", { name: "Contribute" });
+      await boContribute.getByLabel("Amount").fill("5");
+      await boContribute.getByLabel("Currency").selectOption("EUR");
+      await boContribute.getByRole("button", { name: "Contribute" }).click();
+      await showsText(balances(bo), "45.00 EUR");
+      relay = await startRelayProcess(relayDir, relay.port);
+      await showsText(balances(ada), "45.00 EUR");
+      await showsText(syncStatus(ada), "Online");
+      await nav(ada, "Purse");
+      await screenshot(ada, "purse");
+      await nav(ada, "Knowledge");
+      await screenshot(ada, "knowledge");
+      await nav(ada, "Settings");
+      await screenshot(ada, "settings");
+    },
+    600_000,
+  );
+});
