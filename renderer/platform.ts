@@ -1,3 +1,4 @@
+import { MAX_LINK_MESSAGE_BYTES } from "../shared/link/protocol";
 import type { CommandInput, CommandResults } from "../shared/commands/commands";
 import type { DesktopApi } from "../shared/link/desktop-api";
 
@@ -87,8 +88,14 @@ export function chooseSnapshotPath(api: DesktopApi, purpose: "verify" | "import"
     : api.chooseOpenPath({ title: "Import a backup", extensions: ["automerge"] });
 }
 
-/** The largest file the host takes (a 256 MiB backup), checked here first so a huge upload is refused at once. */
-export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+/**
+ * The largest file an upload can carry: one link message (MAX_LINK_MESSAGE_BYTES)
+ * holds the file as base64 (4 characters per 3 bytes) plus the command around
+ * it. Larger files (the host takes backups up to 256 MiB) go through the
+ * desktop app's file dialog or `commune verify FILE` / `commune import FILE`,
+ * where the host reads the file itself.
+ */
+export const MAX_UPLOAD_BYTES = Math.floor(((MAX_LINK_MESSAGE_BYTES - 64 * 1024) * 3) / 4);
 
 export type UploadedFile = { content: string; encoding: "utf8" | "base64" };
 
@@ -98,7 +105,13 @@ export type UploadedFile = { content: string; encoding: "utf8" | "base64" };
  * (an Automerge backup) as base64. The host judges what it is.
  */
 export async function readUpload(file: File): Promise<{ ok: true; file: UploadedFile } | { ok: false; error: string }> {
-  if (file.size > MAX_UPLOAD_BYTES) return { ok: false, error: `${file.name} is ${Math.round(file.size / 1048576)} MB; the largest file Commune reads is 256 MB.` };
+  if (file.size > MAX_UPLOAD_BYTES) {
+    const limit = Math.floor(MAX_UPLOAD_BYTES / 1048576);
+    return {
+      ok: false,
+      error: `${file.name} is ${Math.round(file.size / 1048576)} MB; in the browser Commune reads files up to ${limit} MB. Use the desktop app, or "commune verify FILE" / "commune import FILE", for larger ones.`,
+    };
+  }
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await file.arrayBuffer());
