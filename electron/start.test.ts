@@ -75,16 +75,41 @@ describe("npm start", () => {
         calls.push(`browser ${argv.join(" ")}`);
         return 0;
       },
+      downloadElectron: async () => {
+        calls.push("download");
+        return false;
+      },
     };
     return { startDeps, calls, out: () => stdout, err: () => stderr };
   }
 
-  it("without a binary prints one line and starts browser mode with the same arguments", async () => {
+  it("without a binary tries to fetch it once, then prints one line and starts browser mode with the same arguments", async () => {
     const run = deps(files({}));
     expect(await start(["--port", "0"], run.startDeps)).toBe(0);
     expect(run.out()).toBe(notInstalledLine(join(root, "node_modules/electron/dist/electron")));
     expect(run.out()).toMatch(/^Electron is not installed on this machine \(no binary at .+\): starting browser mode instead\.\n$/);
-    expect(run.calls).toEqual(["browser --port 0"]);
+    expect(run.calls).toEqual(["download", "browser --port 0"]);
+  });
+
+  it("launches the app when fetching the binary works", async () => {
+    const probe: Record<string, string> = { [join(root, "node_modules/electron/path.txt")]: "electron" };
+    const run = deps(files(probe));
+    run.startDeps.downloadElectron = async () => {
+      probe[join(root, "node_modules/electron/dist/electron")] = "";
+      return true;
+    };
+    run.startDeps.fs = files(probe);
+    expect(await start([], run.startDeps)).toBe(7);
+    expect(run.calls).toEqual(["build", `electron ${join(root, "node_modules/electron/dist/electron")} ${join(root, "dist/electron/main.js")}`]);
+  });
+
+  it("does not fetch when told not to, or when an override names the binary", async () => {
+    const off = deps(files({}), { COMMUNE_NO_ELECTRON_DOWNLOAD: "1" });
+    await start([], off.startDeps);
+    expect(off.calls).toEqual(["browser "]);
+    const override = deps(files({}), { ELECTRON_OVERRIDE_DIST_PATH: "/nowhere" });
+    await start([], override.startDeps);
+    expect(override.calls).toEqual(["browser "]);
   });
 
   it("with a binary builds what is stale and runs Electron on the built main, passing its exit code on", async () => {

@@ -87,10 +87,22 @@ export interface StartDeps {
   buildIfStale(): number;
   runElectron(binary: string, args: string[]): Promise<number>;
   browserMode(argv: string[]): Promise<number>;
+  /**
+   * Fetches Electron's binary the way its package does on first use (its
+   * install.js, from GitHub); true when it arrived. The electron package
+   * downloads nothing at `npm ci`, so a first `npm start` on a machine with
+   * internet access does it here, once.
+   */
+  downloadElectron(): Promise<boolean>;
 }
 
 export async function start(argv: string[], deps: StartDeps): Promise<number> {
-  const electron = findElectron(deps.root, deps.env, deps.fs);
+  let electron = findElectron(deps.root, deps.env, deps.fs);
+  // An override names a binary someone put there on purpose: never download over it.
+  if (!electron.found && !deps.env.ELECTRON_OVERRIDE_DIST_PATH && deps.env.COMMUNE_NO_ELECTRON_DOWNLOAD === undefined) {
+    deps.stderr.write("Fetching Electron's binary (first start only)...\n");
+    if (await deps.downloadElectron()) electron = findElectron(deps.root, deps.env, deps.fs);
+  }
   if (!electron.found) {
     deps.stdout.write(notInstalledLine(electron.looked));
     return deps.browserMode(argv);
@@ -101,6 +113,19 @@ export async function start(argv: string[], deps: StartDeps): Promise<number> {
     return built;
   }
   return deps.runElectron(electron.path, [join(deps.root, "dist", "electron", "main.js"), ...argv]);
+}
+
+/** Runs the electron package's own installer, quietly: its output would only repeat why it failed. */
+function downloadElectron(root: string): Promise<boolean> {
+  return new Promise((resolveDone) => {
+    const child = spawn(process.execPath, [join(root, "node_modules", "electron", "install.js")], { cwd: root, stdio: "ignore" });
+    const timer = setTimeout(() => child.kill("SIGTERM"), 10 * 60_000);
+    child.on("error", () => resolveDone(false));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolveDone(code === 0);
+    });
+  });
 }
 
 function buildIfStale(root: string): number {
@@ -160,5 +185,6 @@ if (isEntry()) {
     buildIfStale: () => buildIfStale(root),
     runElectron: (binary, args) => runElectron(binary, args, process.env),
     browserMode: async (argv) => (await import("./serve/main")).main(argv),
+    downloadElectron: () => downloadElectron(root),
   });
 }
