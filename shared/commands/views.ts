@@ -1,5 +1,5 @@
 import type { MemberStatus } from "../commune/state";
-import type { Rules } from "../commune/rules";
+import type { RuleChange, Rules } from "../commune/rules";
 import type { PublicKey } from "../identity/keys";
 import type { Currency } from "../money/currency";
 import type { Choice, Outcome, ProposalKind } from "../proposals/proposal";
@@ -115,11 +115,19 @@ export interface ProposalView {
   block: number;
   quorumPercent: number;
   thresholdPercent: number;
+  /**
+   * Whether this proposal takes block votes (a single block vetoes it). The
+   * rules in force when it was made decide, as for the vote itself, not
+   * today's: a later rule change cannot open or close blocking on a vote
+   * already under way.
+   */
+  allowBlock: boolean;
   myVote?: Choice;
   /** Spend proposals: what they allow and how much of it is already paid out. */
   spend?: { amount: number; currency: string; payee: string; used: number };
   member?: { key: PublicKey; name: string };
-  change?: Partial<Rules>;
+  /** Rule proposals: the rules they change and the currencies they add. */
+  change?: RuleChange;
 }
 
 export interface ItemView {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -111,4 +112,28 @@ export async function showsText(locator: Locator, text: string, timeout = LIVE_M
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`Expected ${String(locator)} to show "${text}", but it showed "${last}"`);
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * What axe-core (the accessibility rules engine browsers' own audits use)
+ * finds wrong on the page as it is now: missing accessible names, broken
+ * ARIA structure, contrast too low. One line per problem, for an assertion
+ * that the list is empty.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const page = globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> }; document: unknown };
+    return (await page.axe.run(page.document, { resultTypes: ["violations"] })).violations;
+  });
+  return violations.map((v) => `${v.impact ?? "?"} ${v.id}: ${v.help} (${v.nodes.map((node) => node.target.join(" ")).slice(0, 3).join(", ")})`);
 }

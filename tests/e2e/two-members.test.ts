@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRelayProcess, stopAll, tempDir, type RelayProcess } from "../integration/processes";
-import { launchChromium, LIVE_MS, screenshot, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
+import { accessibilityProblems, launchChromium, LIVE_MS, screenshot, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
 
 /**
  * The desktop app's main journey in browser mode, with real processes: a
@@ -150,12 +150,16 @@ describe("two members run a commune in their browsers", () => {
       relay = await startRelayProcess(relayDir, relay.port);
       await showsText(balances(ada), "45.00 EUR");
       await showsText(syncStatus(ada), "Online");
-      await nav(ada, "Purse");
-      await screenshot(ada, "purse");
-      await nav(ada, "Knowledge");
-      await screenshot(ada, "knowledge");
-      await nav(ada, "Settings");
-      await screenshot(ada, "settings");
+      // Every screen, in the light and the dark theme, with a commune's worth of data on it.
+      for (const scheme of ["light", "dark"] as const) {
+        await ada.emulateMedia({ colorScheme: scheme });
+        for (const screen of ["Home", "Purse", "Members", "Proposals", "Knowledge", "Settings"]) {
+          await nav(ada, screen);
+          await shows(ada.getByRole("heading", { name: screen === "Home" ? "Riverside" : screen, level: 1 }));
+          if (scheme === "light") await screenshot(ada, screen.toLowerCase());
+          expect(await accessibilityProblems(ada), `${screen} (${scheme})`).toEqual([]);
+        }
+      }
     },
     600_000,
   );

@@ -1,5 +1,5 @@
 import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, MemberView, ProposalView, SyncStatusView } from "../../../shared/commands/views";
-import type { Rules } from "../../../shared/commune/rules";
+import type { RuleChange, Rules } from "../../../shared/commune/rules";
 import { formatAmount } from "../../../shared/money/amount";
 import type { Currency } from "../../../shared/money/currency";
 import { clean, cleanBlock, formatTime, money, plural, shortId, shortKey, table } from "./text";
@@ -70,13 +70,17 @@ function proposalDetails(proposal: ProposalView, currencies: Currency[]): string
   return "";
 }
 
-function ruleChangeText(change: Partial<Rules>, currencies: Currency[]): string {
+function ruleChangeText(change: RuleChange, currencies: Currency[]): string {
+  const added = change.addCurrencies ?? [];
+  // A limit may name a currency the same change adds.
+  const known = [...currencies, ...added];
   const parts: string[] = [];
   if (change.quorumPercent !== undefined) parts.push(`quorum ${change.quorumPercent}%`);
   if (change.thresholdPercent !== undefined) parts.push(`approval ${change.thresholdPercent}%`);
   if (change.allowBlock !== undefined) parts.push(change.allowBlock ? "blocks veto" : "blocks count as no");
   if (change.admission !== undefined) parts.push(`admission ${change.admission}`);
-  for (const [code, limit] of Object.entries(change.spendLimit ?? {})) parts.push(`spend limit ${money(limit, code, currencies)}`);
+  for (const [code, limit] of Object.entries(change.spendLimit ?? {})) parts.push(`spend limit ${money(limit, code, known)}`);
+  for (const currency of added) parts.push(`adds ${currency.code} (${currency.name}, ${plural(currency.decimals, "decimal")})`);
   return parts.join(", ");
 }
 

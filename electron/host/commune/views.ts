@@ -1,3 +1,4 @@
+import type { RuleChange } from "../../../shared/commune/rules";
 import { currentStatus, rulesAt, type CommuneState } from "../../../shared/commune/state";
 import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, MemberView, ProposalView } from "../../../shared/commands/views";
 import type { ParsedInput } from "../../../shared/commands/commands";
@@ -37,6 +38,19 @@ export function balancesView(model: CommuneModel, now: number): BalancesView {
   return { commune: model.id, currencies: rulesAt(model.state, now).currencies, purse: model.purse.purse, members: membersView(model), entries: counts };
 }
 
+// Signed records keep fields this version does not know (the signature covers
+// them); a view carries only the fields a front end is written to show.
+function ruleChangeView(change: RuleChange): RuleChange {
+  const view: RuleChange = {};
+  if (change.quorumPercent !== undefined) view.quorumPercent = change.quorumPercent;
+  if (change.thresholdPercent !== undefined) view.thresholdPercent = change.thresholdPercent;
+  if (change.allowBlock !== undefined) view.allowBlock = change.allowBlock;
+  if (change.admission !== undefined) view.admission = change.admission;
+  if (change.spendLimit) view.spendLimit = { ...change.spendLimit };
+  if (change.addCurrencies) view.addCurrencies = change.addCurrencies.map(({ code, name, decimals }) => ({ code, name, decimals }));
+  return view;
+}
+
 export function proposalViews(model: CommuneModel, me: PublicKey): ProposalView[] {
   const { state } = model;
   const used = proposalSpending(model.purse.entries, state);
@@ -70,6 +84,7 @@ export function proposalViews(model: CommuneModel, me: PublicKey): ProposalView[
         block: tally.block,
         quorumPercent: rules.quorumPercent,
         thresholdPercent: rules.thresholdPercent,
+        allowBlock: rules.allowBlock,
       };
       const mine = myVotes.get(proposal.id);
       if (mine?.choice) view.myVote = mine.choice;
@@ -80,10 +95,7 @@ export function proposalViews(model: CommuneModel, me: PublicKey): ProposalView[
       }
       if (proposal.kind === "admit") view.member = { key: proposal.member, name: proposal.name };
       if (proposal.kind === "remove") view.member = { key: proposal.member, name: nameOf(state, proposal.member) };
-      if (proposal.kind === "rule") {
-        const { addCurrencies: _added, ...change } = proposal.change;
-        view.change = change;
-      }
+      if (proposal.kind === "rule") view.change = ruleChangeView(proposal.change);
       return view;
     })
     .sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));

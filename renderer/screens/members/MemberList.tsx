@@ -56,12 +56,12 @@ export function MemberList({ members, currencies, me, onPropose }: MemberListPro
             {onPropose ? (
               <td>
                 {member.status === "applicant" ? (
-                  <Button variant="secondary" aria-label={`Propose admitting ${member.name}`} onClick={() => onPropose("admit", member)}>
+                  <Button variant="secondary" aria-label={`Propose admission of ${member.name}`} onClick={() => onPropose("admit", member)}>
                     Propose admission
                   </Button>
                 ) : null}
                 {(member.status === "active" || member.status === "applicant") && member.key !== me ? (
-                  <Button variant="quiet" aria-label={`Propose removing ${member.name}`} onClick={() => onPropose("remove", member)}>
+                  <Button variant="quiet" aria-label={`Propose removal of ${member.name}`} onClick={() => onPropose("remove", member)}>
                     Propose removal
                   </Button>
                 ) : null}

@@ -28,20 +28,20 @@ export interface ProposalCardProps {
   communeId: string;
   proposal: ProposalView;
   currencies: readonly Currency[];
-  allowBlock: boolean;
   /** Only an active member votes or executes. */
   canAct: boolean;
 }
 
 /** One proposal: what it decides, where the vote stands, my vote, and what I can do about it. */
-export function ProposalCard({ communeId, proposal, currencies, allowBlock, canAct }: ProposalCardProps) {
+export function ProposalCard({ communeId, proposal, currencies, canAct }: ProposalCardProps) {
   const titleId = useId();
   const [vote, voting] = useCommand("proposal.vote");
   const [execute, executing] = useCommand("proposal.execute");
   const open = proposal.outcome === "open";
   const spend = proposal.spend;
   const remaining = spend ? spend.amount - spend.used : 0;
-  const choices = CHOICES.filter(({ choice }) => choice !== "block" || allowBlock);
+  // The rules in force when the proposal was made judge its votes, so they decide whether Block is offered.
+  const choices = CHOICES.filter(({ choice }) => choice !== "block" || proposal.allowBlock);
 
   return (
     <article className="proposal" aria-labelledby={titleId}>

@@ -20,7 +20,7 @@ export function ProposalsScreen({ communeId }: { communeId: string }) {
   const card = (proposal: ProposalView) =>
     view ? (
       <li key={proposal.id}>
-        <ProposalCard communeId={communeId} proposal={proposal} currencies={view.rules.currencies} allowBlock={view.rules.allowBlock} canAct={canAct} />
+        <ProposalCard communeId={communeId} proposal={proposal} currencies={view.rules.currencies} canAct={canAct} />
       </li>
     ) : null;
 

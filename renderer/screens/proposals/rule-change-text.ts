@@ -1,17 +1,21 @@
-import type { Rules } from "../../../shared/commune/rules";
+import type { RuleChange } from "../../../shared/commune/rules";
 import type { Currency } from "../../../shared/money/currency";
 import { moneyText } from "../../ui";
 
-/** A rule change in one sentence: "Quorum 60%; a single block vetoes; spend limit 50.00 EUR". */
-export function ruleChangeText(change: Partial<Rules>, currencies: readonly Currency[]): string {
+/** A rule change in one sentence: "Changes: quorum 60%; a single block vetoes; spend limit 50.00 EUR; new currency SEED (Seed swaps, 0 decimals)." */
+export function ruleChangeText(change: RuleChange, currencies: readonly Currency[]): string {
+  const added = change.addCurrencies ?? [];
   const parts: string[] = [];
   if (change.quorumPercent !== undefined) parts.push(`quorum ${change.quorumPercent}%`);
   if (change.thresholdPercent !== undefined) parts.push(`approval threshold ${change.thresholdPercent}%`);
   if (change.allowBlock !== undefined) parts.push(change.allowBlock ? "a single block vetoes" : "no blocking");
   if (change.admission !== undefined) parts.push(change.admission === "direct" ? "an invite admits" : "admission by proposal");
-  const known = [...currencies, ...(change.currencies ?? [])];
+  // A limit may name a currency the same change adds: format it with that currency's decimals.
+  const known = [...currencies, ...added];
   for (const [code, limit] of Object.entries(change.spendLimit ?? {})) parts.push(`spend limit ${moneyText(limit, code, known)}`);
-  for (const currency of change.currencies ?? []) parts.push(`new currency ${currency.code} (${currency.name}, ${currency.decimals} decimals)`);
-  // The host's view leaves out added currencies; a rule proposal always changes something, so nothing else listed means that.
-  return parts.length === 0 ? "Adds a new currency." : `Changes: ${parts.join("; ")}.`;
+  for (const currency of added) parts.push(`new currency ${currency.code} (${currency.name}, ${plural(currency.decimals, "decimal")})`);
+  // The record schema lets an empty spend limit through as "a change".
+  return parts.length === 0 ? "Changes no rule." : `Changes: ${parts.join("; ")}.`;
 }
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;

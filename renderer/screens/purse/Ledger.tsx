@@ -40,9 +40,10 @@ export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: 
   return (
     <div className="ledger">
       <ErrorText error={ledger.error} />
-      <div role="table" aria-label="Ledger" aria-rowcount={total} className="ledger__table">
+      {/* aria-rowcount counts the header row too, as ARIA defines it; data rows start at index 2. */}
+      <div role="table" aria-label="Ledger" aria-rowcount={total + 1} className="ledger__table">
         <div role="rowgroup" className="ledger__head">
-          <div role="row" className="ledger__row">
+          <div role="row" aria-rowindex={1} className="ledger__row">
             {COLUMNS.map((column) => (
               <div role="columnheader" key={column} className={column === "Amount" ? "num" : undefined}>
                 {column}
@@ -50,13 +51,15 @@ export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: 
             ))}
           </div>
         </div>
-        <div ref={scroller} className="ledger__scroll" tabIndex={0} aria-label="Ledger rows, scrollable">
-          {ledger.total === undefined ? (
-            <p className="muted ledger__note">Loading the ledger…</p>
-          ) : total === 0 ? (
-            <p className="muted ledger__note">No entries match.</p>
+        <div ref={scroller} role="rowgroup" className="ledger__scroll" tabIndex={0} aria-label="Ledger rows, scrollable">
+          {ledger.total === undefined || total === 0 ? (
+            <div role="row" className="ledger__note-row">
+              <div role="cell" className="muted ledger__note">
+                {ledger.total === undefined ? "Loading the ledger…" : "No entries match."}
+              </div>
+            </div>
           ) : (
-            <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+            <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
               {virtualizer.getVirtualItems().map((item) => (
                 <Row key={item.key} index={item.index} row={ledger.rowAt(item.index)} top={item.start} currencies={currencies} />
               ))}
@@ -82,7 +85,7 @@ function Row({ index, row, top, currencies }: { index: number; row: LedgerRow | 
   const style = { position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${top}px)` } as const;
   if (!row) {
     return (
-      <div role="row" aria-rowindex={index + 1} className="ledger__row ledger__row--loading" style={style}>
+      <div role="row" aria-rowindex={index + 2} className="ledger__row ledger__row--loading" style={style}>
         <div role="cell" className="muted">
           Loading…
         </div>
@@ -92,7 +95,7 @@ function Row({ index, row, top, currencies }: { index: number; row: LedgerRow | 
   const currency = currencyOf(row.currency, currencies);
   const amount = currency ? formatAmount(row.amount, currency) : String(row.amount);
   return (
-    <div role="row" aria-rowindex={index + 1} className={`ledger__row ledger__row--${row.status}`} style={style}>
+    <div role="row" aria-rowindex={index + 2} className={`ledger__row ledger__row--${row.status}`} style={style}>
       <div role="cell" className="muted">
         {row.n}
       </div>

@@ -52,7 +52,7 @@ export function EmbeddedRelayPanel({ communeId }: { communeId: string | undefine
               <li key={url} className="relay-list__item">
                 <span className="mono">{url}</span>
                 {communeId && addresses.includes(url) && !isKnown(url) ? (
-                  <Button variant="secondary" busy={using.running} aria-label={`Use ${url} for this commune`} onClick={() => void useRelay({ commune: communeId, add: [url] })}>
+                  <Button variant="secondary" busy={using.running} aria-label={`Use for this commune: ${url}`} onClick={() => void useRelay({ commune: communeId, add: [url] })}>
                     Use for this commune
                   </Button>
                 ) : null}
