@@ -160,6 +160,24 @@ describe("two members run a commune in their browsers", () => {
           expect(await accessibilityProblems(ada), `${screen} (${scheme})`).toEqual([]);
         }
       }
+
+      // Keyboard only: Tab from the top of the page reaches the navigation, Enter opens a screen,
+      // and a form is filled and sent without the mouse.
+      await ada.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }).document.activeElement?.blur?.());
+      const focused = () => ada.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? "");
+      let presses = 0;
+      while ((await focused()) !== "Knowledge" && presses++ < 40) await ada.keyboard.press("Tab");
+      expect(await focused()).toBe("Knowledge");
+      await ada.keyboard.press("Enter");
+      await shows(ada.getByRole("heading", { name: "Knowledge", level: 1 }));
+      const addItem = ada.getByRole("form", { name: "Add item" });
+      await addItem.getByLabel("Title").focus();
+      await ada.keyboard.type("Sourdough starter");
+      await ada.keyboard.press("Tab");
+      await ada.keyboard.type("Feed it daily.");
+      await addItem.getByLabel("Title").focus();
+      await ada.keyboard.press("Enter");
+      await shows(ada.getByRole("article", { name: "Sourdough starter" }));
     },
     600_000,
   );
