@@ -46,7 +46,7 @@ export interface BrowserModeHost {
 }
 
 /** Starts `npm run serve` on a data directory (the renderer must be built: npm test builds it first) and waits for its address. */
-export async function startBrowserMode(dataDir: string): Promise<BrowserModeHost> {
+export async function startBrowserMode(dataDir: string, startMs = 180_000): Promise<BrowserModeHost> {
   if (!existsSync(join(root, "dist/renderer/index.html"))) throw new Error("dist/renderer is missing: run npm run build (npm test does).");
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/serve/main.ts"), "--port", "0", "--data", dataDir], {
     cwd: root,
@@ -59,7 +59,7 @@ export async function startBrowserMode(dataDir: string): Promise<BrowserModeHost
   child.stderr!.on("data", (chunk: Buffer) => log.push(chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`browser mode did not start: ${log.join("")}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start within ${startMs / 1000} s: ${log.join("") || "(nothing on stderr)"}`)), startMs);
     lines.on("line", (line) => {
       const match = /running for your browser at (\S+)/.exec(line);
       if (match) {

@@ -27,7 +27,7 @@ beforeAll(async () => {
   dirs.push(dir);
   await copyDataDir(commune.template, dir);
   await becomeMember(dir, commune, 0, []);
-  host = await startBrowserMode(dir);
+  host = await startBrowserMode(dir, OPEN_MS);
   browser = await launchChromium();
 }, OPEN_MS);
 
@@ -35,7 +35,7 @@ afterAll(async () => {
   await browser?.close();
   await stopBrowserModes();
   await stopAll(dirs);
-});
+}, 120_000);
 
 describe("a purse of 100,000 entries", () => {
   it(

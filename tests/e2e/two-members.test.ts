@@ -25,13 +25,13 @@ beforeAll(async () => {
     hosts.push(await startBrowserMode(dir));
   }
   browser = await launchChromium();
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   await stopBrowserModes();
   await stopAll(dirs);
-});
+}, 120_000);
 
 async function openApp(host: BrowserModeHost): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
