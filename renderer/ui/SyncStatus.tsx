@@ -1,6 +1,6 @@
 import type { SyncStatusView } from "../../shared/commands/views";
 import { useView } from "../link/hooks";
-import { relativeText } from "./Time";
+import { sinceText } from "./Time";
 import { useNow } from "./useNow";
 
 /** One line a member can read at a glance: Online/Offline, peers, last sync, changes waiting. */
@@ -10,8 +10,8 @@ export function syncSummary(status: SyncStatusView, now: number): string {
   if (status.relays.length === 0) parts.push("no relay");
   else parts.push(`${connected} of ${status.relays.length} ${status.relays.length === 1 ? "relay" : "relays"}`);
   parts.push(`${status.peers} ${status.peers === 1 ? "peer" : "peers"}`);
-  parts.push(status.lastSynced === undefined ? "not synced yet" : `last synced ${relativeText(status.lastSynced, now)}`);
-  if (status.waiting > 0) parts.push(`${status.waiting} waiting`);
+  parts.push(status.lastSynced === undefined ? "not synced yet" : `last synced ${sinceText(status.lastSynced, now)}`);
+  if (status.waiting > 0) parts.push(`${status.waiting} ${status.waiting === 1 ? "document" : "documents"} to send`);
   return parts.join(" · ");
 }
 
@@ -41,7 +41,7 @@ export function SyncDetail({ status }: { status: SyncStatusView }) {
     <ul className="plain-list" aria-label="Relays">
       {status.relays.map((relay) => (
         <li key={relay.url}>
-          <span className="mono">{relay.url}</span> — {relayStateText[relay.state]} {relativeText(relay.since, now)}
+          <span className="mono">{relay.url}</span> — {relayStateText[relay.state]} {sinceText(relay.since, now)}
           {relay.reason ? <span className="muted"> ({relay.reason})</span> : null}
         </li>
       ))}

@@ -11,6 +11,15 @@ export function Time({ at, withTime = true }: { at: number; withTime?: boolean }
 }
 
 /** "3 minutes ago", "in 2 days": for deadlines and last sync. */
+/**
+ * A moment that has passed ("5 seconds ago", "now"). The page's clock ticks
+ * only now and then, so a moment the host just stamped may look a few
+ * seconds ahead of it: never show the past as "in 8 seconds".
+ */
+export function sinceText(at: number, now: number): string {
+  return relativeText(Math.min(at, now), now);
+}
+
 export function relativeText(at: number, now: number): string {
   const seconds = Math.round((at - now) / 1000);
   const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });

@@ -147,6 +147,7 @@ describe("two members run a commune in their browsers", () => {
       await boContribute.getByLabel("Currency").selectOption("EUR");
       await boContribute.getByRole("button", { name: "Contribute" }).click();
       await showsText(balances(bo), "45.00 EUR");
+      await showsText(syncStatus(bo), "to send");
       relay = await startRelayProcess(relayDir, relay.port);
       await showsText(balances(ada), "45.00 EUR");
       await showsText(syncStatus(ada), "Online");

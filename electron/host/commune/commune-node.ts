@@ -40,6 +40,8 @@ export class CommuneNode {
   #queue: Promise<unknown> = Promise.resolve();
   #listeners = new Set<() => void>();
   #lastSynced: number | undefined;
+  /** Storage ids of every relay seen this run: a relay that went away still holds what it confirmed. */
+  readonly #relayStorage = new Set<StorageId>();
   #loaded: Promise<void>;
   #isLoaded = false;
   #views: ViewCache;
@@ -200,14 +202,18 @@ export class CommuneNode {
   /** Relays, peers, when everything last matched a relay, and how many documents still have changes to send. */
   syncStatus(): SyncStatusView {
     const repo = this.docs.repo;
-    const relayStorage = repo.peers.map((peer) => repo.getStorageIdOfPeer(peer)).filter((id): id is StorageId => id !== undefined);
+    const connected = repo.peers.map((peer) => repo.getStorageIdOfPeer(peer)).filter((id): id is StorageId => id !== undefined);
+    for (const id of connected) this.#relayStorage.add(id);
+    // Waiting means "not yet on any relay": a document a relay confirmed before
+    // it went offline is not waiting, so going offline alone changes nothing.
+    const relayStorage = [...this.#relayStorage];
     // A shard the commune document lists but this machine has not loaded is
     // waiting too: until it arrives, balances here are missing its entries.
     let waiting = this.docs.unloadedShards();
     for (const handle of this.docs.allHandles()) {
       if (!confirmedByRelay(handle, relayStorage)) waiting++;
     }
-    if (waiting === 0 && relayStorage.length > 0) this.#lastSynced = this.now();
+    if (waiting === 0 && connected.length > 0) this.#lastSynced = this.now();
     const view: SyncStatusView = { commune: this.id, relays: this.links.map((link) => link.status()), peers: repo.peers.length, waiting };
     if (this.#lastSynced !== undefined) view.lastSynced = this.#lastSynced;
     return view;

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { parseRelayUrl } from "../../../shared/docs/link";
 import { useCommand, useView } from "../../link/hooks";
-import { Button, EmptyState, ErrorText, Form, Panel, TextField, relativeText, useNow } from "../../ui";
+import { Button, EmptyState, ErrorText, Form, Panel, TextField, sinceText, useNow } from "../../ui";
 
 const STATE_TEXT = { connecting: "Connecting", connected: "Connected", offline: "Offline", refused: "Refused" } as const;
 
@@ -44,7 +44,7 @@ export function RelaysPanel({ communeId }: { communeId: string }) {
               <div>
                 <span className="mono">{relay.url}</span>
                 <div className={relay.state === "refused" ? "field__error" : "muted"}>
-                  {STATE_TEXT[relay.state]} {relativeText(relay.since, now)}
+                  {STATE_TEXT[relay.state]} {sinceText(relay.since, now)}
                   {relay.reason ? `: ${relay.reason}` : ""}
                 </div>
               </div>
