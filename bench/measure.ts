@@ -1,5 +1,5 @@
 /** Small helpers every benchmark figure uses: timing statistics, progress, sizes on disk. */
-import { readdir, stat } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 export interface Stats {
@@ -48,4 +48,9 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
     if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** Removes a directory a closed host or relay may still be writing into for a moment (automerge-repo saves sync states on a timer). */
+export function removeDir(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }

@@ -5,6 +5,7 @@ import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { sameMac, type Hello } from "../shared/sync/relay-handshake";
 import { registrationProblem } from "../shared/sync/relay-registration";
 import { CommuneServerAdapter } from "./commune-adapter";
+import { installSyncRate } from "./sync-rate";
 import { NOT_SERVED, type CommuneDirectory, type Lookup, type Opened } from "./handshake";
 import type { RelayLog } from "./log";
 import type { Registry } from "./registry";
@@ -98,6 +99,8 @@ export class CommuneRepos implements CommuneDirectory {
     const existing = this.#open.get(commune);
     if (existing) return existing;
     const adapter = new CommuneServerAdapter();
+    // A member's change passes through here on its way to the others: forward it without the library's 100 ms wait.
+    installSyncRate();
     const repo = new Repo({
       peerId: this.#peerIdOf(commune),
       network: [adapter],

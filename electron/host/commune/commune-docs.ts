@@ -7,6 +7,7 @@ import { automergeUrl } from "../../../shared/docs/fields";
 import { isShardKey, readCommuneDoc, shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../../../shared/docs/documents";
 import type { Signed } from "../../../shared/identity/signed";
 import type { PublicKey } from "../../../shared/identity/keys";
+import { installSyncRate } from "../../../relay/sync-rate";
 
 /**
  * The Automerge side of one commune on a member's machine: its own Repo
@@ -39,6 +40,8 @@ export class CommuneDocs {
   }
 
   static repoFor(dataDir: string, communeId: string, network: NetworkAdapterInterface[]): Repo {
+    // A command's change leaves for the relays within a few milliseconds, not after the library's 100 ms window.
+    installSyncRate();
     return new Repo({
       storage: new NodeFSStorageAdapter(join(dataDir, "communes", communeId, "repo")),
       network,

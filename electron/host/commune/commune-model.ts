@@ -48,12 +48,27 @@ interface Parsed<T> {
   read: Result<ReadDoc<T>>;
 }
 
-/** One shard as last read: its heads, owner, entries (and how many raw entries they came from). */
+/**
+ * One shard as last read: its heads, owner, entries (each paired with the
+ * shard's owner once, not on every model), and how many raw entries they
+ * came from.
+ */
 interface ShardRead {
   heads: string[];
   key: string;
-  read: Result<{ owner: PublicKey; entries: SignedEntry[]; malformed: Malformed[] }>;
+  read: Result<{ owner: PublicKey; entries: ShardEntry[]; malformed: Malformed[] }>;
   length: number;
+}
+
+const withOwner = (owner: PublicKey, entries: readonly SignedEntry[]): ShardEntry[] => entries.map((entry) => ({ entry, shardOwner: owner }));
+
+/** What the purse's ledger says counts for nothing, one problem per untrusted entry. */
+function untrustedProblems(views: PurseView["entries"]): Problem[] {
+  const problems: Problem[] = [];
+  for (const view of views) {
+    if (view.status === "untrusted") problems.push({ subject: "entry", id: view.entry.id, by: view.entry.by, reason: view.reason ?? "untrusted" });
+  }
+  return problems;
 }
 
 export class CommuneModelCache {
@@ -61,6 +76,8 @@ export class CommuneModelCache {
   #shards = new Map<string, ShardRead>();
   #model: CommuneModel | undefined;
   #stateKey: string | undefined;
+  /** The untrusted entries of #model's ledger, extended with the ledger so an append does not rescan the purse. */
+  #untrusted: Problem[] = [];
 
   /**
    * Reads a shard, and says what was appended since the last read: the new
@@ -68,7 +85,7 @@ export class CommuneModelCache {
    * entries list (what a member's host writes), undefined when anything else
    * changed and the whole shard was read again.
    */
-  #readShard(handle: DocHandle<unknown>): { shard: ShardRead; appended: SignedEntry[] | undefined } {
+  #readShard(handle: DocHandle<unknown>): { shard: ShardRead; appended: ShardEntry[] | undefined } {
     const heads = handle.heads() as string[];
     const key = heads.join(",");
     const previous = this.#shards.get(handle.url);
@@ -81,18 +98,20 @@ export class CommuneModelCache {
       if (onlyAppends) {
         const tail = readPurseShardDoc(doc, previous.length);
         if (tail.ok) {
+          const { owner } = previous.read.value;
+          const appended = withOwner(owner, tail.value.doc.entries);
           const shard: ShardRead = {
             heads,
             key,
             length,
             read: ok({
-              owner: previous.read.value.owner,
-              entries: previous.read.value.entries.concat(tail.value.doc.entries),
+              owner,
+              entries: previous.read.value.entries.concat(appended),
               malformed: previous.read.value.malformed.concat(tail.value.malformed),
             }),
           };
           this.#shards.set(handle.url, shard);
-          return { shard, appended: tail.value.doc.entries };
+          return { shard, appended };
         }
       }
     }
@@ -101,10 +120,10 @@ export class CommuneModelCache {
       heads,
       key,
       length,
-      read: full.ok ? ok({ owner: full.value.doc.owner, entries: full.value.doc.entries, malformed: full.value.malformed }) : fail(full.error),
+      read: full.ok ? ok({ owner: full.value.doc.owner, entries: withOwner(full.value.doc.owner, full.value.doc.entries), malformed: full.value.malformed }) : fail(full.error),
     };
     this.#shards.set(handle.url, shard);
-    return { shard, appended: previous ? undefined : full.ok ? full.value.doc.entries : undefined };
+    return { shard, appended: previous ? undefined : shard.read.ok ? shard.read.value.entries : undefined };
   }
 
   #read<T>(handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>): { heads: string; read: Result<ReadDoc<T>> } {
@@ -164,7 +183,6 @@ export class CommuneModelCache {
     };
     malformed([commune.read, proposals.read, items.read]);
 
-    const entries: ShardEntry[] = [];
     const appended: ShardEntry[] = [];
     let onlyAppends = reuseState;
     for (const { shard, appended: added } of shardReads) {
@@ -172,23 +190,30 @@ export class CommuneModelCache {
         problems.push({ subject: "entry", id: "", by: undefined, reason: shard.read.error });
         continue;
       }
-      const { owner } = shard.read.value;
       for (const m of shard.read.value.malformed) problems.push({ subject: "entry", id: m.id ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
-      for (const entry of shard.read.value.entries) entries.push({ entry, shardOwner: owner });
       if (added === undefined) onlyAppends = false;
-      else for (const entry of added) appended.push({ entry, shardOwner: owner });
+      // A loop, not push(...added): a whole shard can hold more entries than a call takes arguments.
+      else for (const item of added) appended.push(item);
     }
-    // New entries after everything judged so far extend the ledger; anything
-    // else (an older entry arriving late, a rule or membership change) replays.
+    // New entries after everything judged so far extend the ledger, and the
+    // entry list and untrusted problems grow by them alone: an append costs
+    // the new entries, not the purse. Anything else (an older entry arriving
+    // late, a rule or membership change) replays.
     let ledger = previous?.ledger;
-    if (!ledger || !onlyAppends || !ledger.tryAppend(appended)) {
+    let entries: ShardEntry[];
+    let purseView: PurseView;
+    if (previous && ledger && onlyAppends && ledger.tryAppend(appended)) {
+      entries = appended.length === 0 ? previous.entries : previous.entries.concat(appended);
+      purseView = ledger.view();
+      this.#untrusted = this.#untrusted.concat(untrustedProblems(purseView.entries.slice(previous.purse.entries.length)));
+    } else {
+      entries = shardReads.flatMap(({ shard }) => (shard.read.ok ? shard.read.value.entries : []));
       ledger = new PurseLedger(state);
       ledger.judgeInOrder(canonicalOrder(entries));
+      purseView = ledger.view();
+      this.#untrusted = untrustedProblems(purseView.entries);
     }
-    const purseView: PurseView = ledger.view();
-    for (const view of purseView.entries) {
-      if (view.status === "untrusted") problems.push({ subject: "entry", id: view.entry.id, by: view.entry.by, reason: view.reason ?? "untrusted" });
-    }
+    for (const problem of this.#untrusted) problems.push(problem);
     const inventoryView = inventory(items.read.value.doc.items, state);
     problems.push(...inventoryView.problems);
 
