@@ -9,7 +9,8 @@
 import * as A from "@automerge/automerge";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { build } from "esbuild";
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { cpus, freemem, platform, release, tmpdir, totalmem, arch } from "node:os";
@@ -22,7 +23,9 @@ import type { Host } from "../electron/host/host";
 import { fromStored } from "../shared/docs/automerge-form";
 import { canonicalJson } from "../shared/identity/canonical";
 import { bytesUnder, progress, removeDir, stats, until, type Stats } from "./measure";
+import { exportFormatFigures } from "./export-formats";
 import { openHost, shownPurse, untilBalances } from "./host-probe";
+import { rendererFigures } from "./renderer";
 import { becomeMember, copyDataDir, fixture, fixtureName, type Fixture } from "./synthetic";
 
 const run = promisify(execFile);
@@ -337,8 +340,17 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
   return bytesUnder(join(relayDir, "communes"));
 }
 
+/** The renderer figures drive the built app: build it first when this checkout has not. */
+function ensureRendererBuilt(): void {
+  if (existsSync(join(import.meta.dirname, "..", "dist", "renderer", "index.html"))) return;
+  progress("building the renderer first (npx vite build)");
+  const built = spawnSync("npx", ["vite", "build"], { cwd: join(import.meta.dirname, ".."), stdio: ["ignore", "ignore", "inherit"] });
+  if (built.status !== 0) throw new Error("The renderer did not build (npx vite build); the renderer figures need it.");
+}
+
 async function main(): Promise<void> {
   await mkdir(FIXTURES, { recursive: true });
+  ensureRendererBuilt();
   progress(`commune bench: sizes ${SIZES.join(", ")}; ${RUNS} runs per figure; scratch ${scratch}`);
   const builds: Record<number, unknown> = {};
   for (const n of SIZES) {
@@ -351,10 +363,11 @@ async function main(): Promise<void> {
     await openFigures(f, raw.dir);
     verifyBaseline(n, raw.entries);
     await newEntryFigures(f);
+    for (const row of await exportFormatFigures(f, { runs: RUNS, scratch })) add(row);
+    for (const row of await rendererFigures(f, { runs: RUNS, scratch, restarts: !quick })) add(row);
     const relayBytes = await relayFigures(f, raw.entries);
     storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, raw.entries);
   }
-  rows.push({ n: 0, figure: "renderer first render", unit: "", commune: "not measured yet", baseline: "-" });
   rows.push({ n: 0, figure: "relay under load (50 communes x 10 members)", unit: "", commune: "not measured: not built yet", baseline: "-" });
 
   const table = printTable();
