@@ -25,6 +25,7 @@ import { canonicalJson } from "../shared/identity/canonical";
 import { bytesUnder, progress, removeDir, stats, until, type Stats } from "./measure";
 import { exportFormatFigures } from "./export-formats";
 import { openHost, shownPurse, untilBalances } from "./host-probe";
+import { relayLoadFigures } from "./relay-load";
 import { rendererFigures } from "./renderer";
 import { becomeMember, copyDataDir, fixture, fixtureName, type Fixture } from "./synthetic";
 
@@ -368,7 +369,9 @@ async function main(): Promise<void> {
     const relayBytes = await relayFigures(f, raw.entries);
     storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, raw.entries);
   }
-  rows.push({ n: 0, figure: "relay under load (50 communes x 10 members)", unit: "", commune: "not measured: not built yet", baseline: "-" });
+  // Minutes of load on its own: the full run measures it, --quick says so instead.
+  if (quick) rows.push({ n: 0, figure: "relay under load (50 communes x 10 members)", unit: "", commune: "full run only (npm run bench)", baseline: "-" });
+  else rows.push(...(await relayLoadFigures({ quick, runs: RUNS, scratch })));
 
   const table = printTable();
   const date = new Date().toISOString();

@@ -61,8 +61,11 @@ export const membersResultSchema = z.strictObject({
   type: z.literal("result"),
   /** One per delivery of a load-window entry to a member other than its writer, in ms. */
   latencies: z.array(z.number()),
+  /** Entries the writers were due to write during the load window, and those they did write (fewer when the process could not keep up). */
+  scheduledLoad: count,
   writtenLoad: count,
   writtenAll: count,
+  /** Deliveries due (load-window entries written x other members), and those that arrived before the grace period after the window ran out. */
   expected: count,
   delivered: count,
   cpuMs: ms,

@@ -14,7 +14,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { setPriority } from "node:os";
+import { cpus, loadavg, setPriority } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { createGenesis } from "../shared/commune/genesis";
@@ -46,8 +46,15 @@ export interface LoadPlan {
   memberProcesses: number;
 }
 
-export const FULL_PLAN: LoadPlan = { communes: 50, members: 10, rate: 10, warmupMs: 5_000, loadMs: 30_000, graceMs: 15_000, memberProcesses: 2 };
-export const QUICK_PLAN: LoadPlan = { ...FULL_PLAN, warmupMs: 3_000, loadMs: 10_000 };
+/** The load of issue 6. */
+export const TARGET_PLAN: LoadPlan = { communes: 50, members: 10, rate: 10, warmupMs: 5_000, loadMs: 30_000, graceMs: 15_000, memberProcesses: 2 };
+/**
+ * The same 500 members at one entry a second per commune: on a 2-core
+ * machine the simulated members alone cannot apply 4,500 deliveries a
+ * second, so this is the load the machine can drive and still time.
+ */
+export const LIGHT_PLAN: LoadPlan = { ...TARGET_PLAN, rate: 1 };
+const quickly = (plan: LoadPlan): LoadPlan => ({ ...plan, warmupMs: 3_000, loadMs: 10_000, graceMs: 10_000 });
 const NICE = 10;
 
 export interface LoadRun {
@@ -55,30 +62,39 @@ export interface LoadRun {
   server: ServerReport;
   members: MembersResult[];
   setupMs: number;
-  latency: Stats;
+  /** Undefined when not one entry of the load window arrived in time. */
+  latency: Stats | undefined;
   written: number;
+  scheduled: number;
+  graceMs: number;
   expected: number;
   delivered: number;
+  /** The machine's 1-minute load average at the end of the window: these processes run at nice 10 and yield to everyone else. */
+  loadAverage: number;
 }
 
 /** The rows of the relay-under-load figure: a run against the relay, then the same against the bare ws baseline. */
 export async function relayLoadFigures(options: { quick: boolean; runs: number; scratch: string }): Promise<Row[]> {
-  const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
   const script = await childScript();
-  const communes = makeCommunes(plan.communes);
-  const relayRun = await loadRun("relay", plan, communes, script, options.scratch);
-  const baseRun = await loadRun("broadcast", plan, communes, script, options.scratch);
-  return rowsOf(plan, relayRun, baseRun);
+  const rows: Row[] = [];
+  for (const full of [TARGET_PLAN, LIGHT_PLAN]) {
+    const plan = options.quick ? quickly(full) : full;
+    const communes = makeCommunes(plan.communes);
+    const relayRun = await loadRun("relay", plan, communes, script, options.scratch);
+    const baseRun = await loadRun("broadcast", plan, communes, script, options.scratch);
+    rows.push(...rowsOf(plan, relayRun, baseRun));
+  }
+  return rows;
 }
 
 /** relay-load-child.ts bundled into plain JavaScript (as bench/main.ts does for open-child.ts), under bench/results/ so its packages resolve. */
-async function childScript(): Promise<string> {
+export async function childScript(): Promise<string> {
   const outfile = join(import.meta.dirname, "results", "relay-load-child.mjs");
   await build({ entryPoints: [join(import.meta.dirname, "relay-load-child.ts")], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "warning" });
   return outfile;
 }
 
-function makeCommunes(count: number): LoadCommune[] {
+export function makeCommunes(count: number): LoadCommune[] {
   return Array.from({ length: count }, (_, index) => {
     const founderSecret = randomBytes(32).toString("hex");
     const genesis = createGenesis(
@@ -180,17 +196,20 @@ export async function loadRun(mode: LoadMode, plan: LoadPlan, communes: LoadComm
     server.send({ type: "mark" });
     await sleep(startAt + plan.warmupMs + plan.loadMs - Date.now());
     server.send({ type: "report" });
+    const loadAverage = loadavg()[0]!;
     const report = await server.next("server-report", 60_000);
     const results = await Promise.all(memberChildren.map((child) => child.next("result", plan.graceMs + 120_000)));
     const latencies = results.flatMap((result) => result.latencies);
-    if (latencies.length === 0) throw new Error(`relay under load (${mode}): no entry reached any member`);
     const run: LoadRun = {
       mode,
       server: report,
       members: results,
       setupMs,
-      latency: stats(latencies),
+      latency: latencies.length > 0 ? stats(latencies) : undefined,
       written: sum(results.map((r) => r.writtenLoad)),
+      scheduled: sum(results.map((r) => r.scheduledLoad)),
+      graceMs: plan.graceMs,
+      loadAverage,
       expected: sum(results.map((r) => r.expected)),
       delivered: sum(results.map((r) => r.delivered)),
     };
@@ -215,7 +234,7 @@ function rowsOf(plan: LoadPlan, relay: LoadRun, base: LoadRun): Row[] {
       commune: describeLatency(relay),
       baseline: "bare ws broadcast, same fan-out and rate",
       baselineValue: describeLatency(base),
-      note: `${deliveries(relay)}; relay CPU ${cpu(relay)} of a core, member processes ${membersCpu(relay)}, their loop delay p99 ${lag(relay)} ms (baseline: ${deliveries(base)})`,
+      note: `${deliveries(relay)}; relay CPU ${cpu(relay)} of a core, member processes ${membersCpu(relay)}, their loop delay p99 ${lag(relay)} ms; load average ${relay.loadAverage.toFixed(1)} on ${cpus().length} cores (baseline: ${deliveries(base)})`,
     },
     {
       n: plan.communes,
@@ -233,8 +252,15 @@ const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const sleep = (delayMs: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, delayMs)));
-const describeLatency = (run: LoadRun) => `p95 ${ms(run.latency.p95)}, median ${ms(run.latency.median)}, max ${ms(run.latency.max)}`;
-const deliveries = (run: LoadRun) => `${run.delivered.toLocaleString("en")}/${run.expected.toLocaleString("en")} deliveries of ${run.written.toLocaleString("en")} entries`;
+/** Deliveries still missing after the grace period took longer than it: when they are over 5% of those due, the p95 is only known to exceed it. */
+function describeLatency(run: LoadRun): string {
+  const missing = run.expected - run.delivered;
+  if (!run.latency) return `p95 > ${ms(run.graceMs)}: none delivered in time`;
+  if (missing > 0.05 * run.expected) return `p95 > ${ms(run.graceMs)} (${((missing / run.expected) * 100).toFixed(0)}% not delivered in time); of those delivered: median ${ms(run.latency.median)}, max ${ms(run.latency.max)}`;
+  return `p95 ${ms(run.latency.p95)}, median ${ms(run.latency.median)}, max ${ms(run.latency.max)}`;
+}
+const deliveries = (run: LoadRun) =>
+  `${run.delivered.toLocaleString("en")}/${run.expected.toLocaleString("en")} deliveries of ${run.written.toLocaleString("en")} entries written (${run.scheduled.toLocaleString("en")} due)`;
 
 /** `npx tsx bench/relay-load.ts [--quick]`: this figure alone, its rows printed as JSON. */
 if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
