@@ -15,6 +15,7 @@ import { CommuneDocs } from "./commune/commune-docs";
 import { CommuneNode, type NodeContext } from "./commune/commune-node";
 import type { RelayLinkFactory } from "./commune/relay-link";
 import { EmbeddedRelay, type RelayPlace, type StartRelay } from "./embedded-relay";
+import { installNodeSigner } from "./signing";
 import { installNodeVerifier, persistentVerdictCache } from "./verification";
 import { loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./identity-store";
 
@@ -86,6 +87,7 @@ export class Host implements HostContext {
 
   static async open(options: HostOptions): Promise<Host> {
     installNodeVerifier();
+    installNodeSigner();
     const verdicts = await persistentVerdictCache(options.dataDir);
     const { identity } = await loadOrCreateIdentity(options.dataDir);
     const index = await loadCommuneIndex(options.dataDir);

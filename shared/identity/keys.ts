@@ -27,8 +27,24 @@ export function keyPairFromSecret(secretKey: Uint8Array): KeyPair {
   return { secretKey, publicKey: bytesToHex(ed25519.getPublicKey(secretKey)) };
 }
 
+/** Signs raw bytes with a 32-byte Ed25519 secret key (seed); 64 signature bytes. */
+export type Ed25519Signer = (message: Uint8Array, secretKey: Uint8Array) => Uint8Array;
+
+const nobleSigner: Ed25519Signer = (message, secretKey) => ed25519.sign(message, secretKey);
+let signer: Ed25519Signer = nobleSigner;
+
+/**
+ * Lets a platform supply a faster signer (the host uses Node's OpenSSL with
+ * the key object kept, where noble derives the key again on every call).
+ * Ed25519 signatures are deterministic, so every implementation makes the
+ * same bytes; shared/identity/keys.test.ts pins that for the host's.
+ */
+export function useEd25519Signer(replacement: Ed25519Signer | undefined): void {
+  signer = replacement ?? nobleSigner;
+}
+
 export function signBytes(message: Uint8Array, secretKey: Uint8Array): string {
-  return bytesToHex(ed25519.sign(message, secretKey));
+  return bytesToHex(signer(message, secretKey));
 }
 
 /** Checks one Ed25519 signature over raw bytes. */
