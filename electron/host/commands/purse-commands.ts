@@ -60,6 +60,10 @@ export const purseCommands: Handlers<PurseCommand> = {
   },
 
   async "purse.history"(input, host) {
+    // While a large purse is still loading, the history saved with the last view answers at once.
+    const saved = host.nodes.get(input.commune)?.historyNow(input.currency, input.points);
+    const history = saved ? await saved : undefined;
+    if (history) return { ok: true, value: history };
     const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const { model } = found.value;

@@ -8,6 +8,7 @@ import { isShardKey, readCommuneDoc, shardKey, type CommuneDoc, type InventoryDo
 import type { Signed } from "../../../shared/identity/signed";
 import type { PublicKey } from "../../../shared/identity/keys";
 import { installSyncRate } from "../../../relay/sync-rate";
+import { loadWithoutPatches } from "./patchless-load";
 
 /**
  * The Automerge side of one commune on a member's machine: its own Repo
@@ -42,13 +43,15 @@ export class CommuneDocs {
   static repoFor(dataDir: string, communeId: string, network: NetworkAdapterInterface[]): Repo {
     // A command's change leaves for the relays within a few milliseconds, not after the library's 100 ms window.
     installSyncRate();
-    return new Repo({
+    const repo = new Repo({
       storage: new NodeFSStorageAdapter(join(dataDir, "communes", communeId, "repo")),
       network,
       // Everything in this Repo belongs to one commune, and its only peers are
       // that commune's relays, so sharing every document with them is right.
       sharePolicy: async () => true,
     });
+    loadWithoutPatches(repo);
+    return repo;
   }
 
   /** Creates the documents of a new commune. */

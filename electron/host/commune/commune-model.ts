@@ -15,10 +15,12 @@ import {
 import { inventory, type ItemView } from "../../../shared/inventory/inventory";
 import { canonicalOrder, PurseLedger, type PurseView, type ShardEntry } from "../../../shared/purse/balances";
 import type { SignedEntry } from "../../../shared/purse/entry";
+import { checkEntrySignature, type SignatureCheck } from "../../../shared/purse/entry-checks";
 import type { Malformed } from "../../../shared/docs/malformed";
 import type { PublicKey } from "../../../shared/identity/keys";
 import { fail, ok, type Result } from "../../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
+import { verifiedVersions } from "../verification";
 
 /**
  * What a commune's documents mean right now, computed from the documents
@@ -58,7 +60,13 @@ interface ShardRead {
   key: string;
   read: Result<{ owner: PublicKey; entries: ShardEntry[]; malformed: Malformed[] }>;
   length: number;
+  /** Read ahead by prepare() and not yet part of any model: the next compute takes all of it as new. */
+  pending?: boolean;
 }
+
+/** How long prepare() works before letting the event loop run. */
+const SLICE_MS = 8;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const withOwner = (owner: PublicKey, entries: readonly SignedEntry[]): ShardEntry[] => entries.map((entry) => ({ entry, shardOwner: owner }));
 
@@ -78,6 +86,8 @@ export class CommuneModelCache {
   #stateKey: string | undefined;
   /** The untrusted entries of #model's ledger, extended with the ledger so an append does not rescan the purse. */
   #untrusted: Problem[] = [];
+  /** Entries whose signature this cache has found valid; weak, so entries of an older read go with it. */
+  #signed = new WeakSet<SignedEntry>();
 
   /**
    * Reads a shard, and says what was appended since the last read: the new
@@ -88,7 +98,13 @@ export class CommuneModelCache {
   #readShard(handle: DocHandle<unknown>): { shard: ShardRead; appended: ShardEntry[] | undefined } {
     const heads = handle.heads() as string[];
     const key = heads.join(",");
-    const previous = this.#shards.get(handle.url);
+    let previous: ShardRead | undefined = this.#shards.get(handle.url);
+    if (previous?.pending) {
+      previous.pending = false;
+      if (previous.key === key) return { shard: previous, appended: previous.read.ok ? previous.read.value.entries : undefined };
+      // Changed since it was read ahead: no model holds any of it, so it is read as new.
+      previous = undefined;
+    }
     if (previous && previous.key === key) return { shard: previous, appended: [] };
     const doc = handle.doc() as { entries?: unknown[] } | undefined;
     const length = Array.isArray(doc?.entries) ? doc.entries.length : 0;
@@ -125,6 +141,48 @@ export class CommuneModelCache {
     this.#shards.set(handle.url, shard);
     return { shard, appended: previous ? undefined : shard.read.ok ? shard.read.value.entries : undefined };
   }
+
+  /**
+   * Reads the shards no model has seen yet and checks their entries'
+   * signatures, a few milliseconds at a time with the event loop free in
+   * between: the first model of a large purse then costs the judging alone,
+   * and the host keeps answering (saved views, other communes, a browser
+   * waiting for its page) while 100,000 signatures are checked. Signatures
+   * are the same checks compute() makes; it finds them done.
+   */
+  async prepare(docs: CommuneDocs): Promise<void> {
+    for (const handle of [...docs.shards.values()]) {
+      if (this.#shards.has(handle.url)) continue;
+      const { shard } = this.#readShard(handle);
+      shard.pending = true;
+      await turn();
+      if (!shard.read.ok) continue;
+      const entries = shard.read.value.entries;
+      const version = `${handle.url}@${[...shard.heads].sort().join(",")}`;
+      if (verifiedVersions.has(version)) {
+        for (const { entry } of entries) this.#signed.add(entry);
+        continue;
+      }
+      let allValid = true;
+      let started = performance.now();
+      for (const { entry } of entries) {
+        if (this.#checkSignature(entry) !== undefined) allValid = false;
+        if (performance.now() - started >= SLICE_MS) {
+          await turn();
+          started = performance.now();
+        }
+      }
+      if (allValid) verifiedVersions.add(version);
+    }
+  }
+
+  /** The signature check of every ledger made here: an entry object checked once is not checked (or looked up) again. */
+  readonly #checkSignature: SignatureCheck = (entry) => {
+    if (this.#signed.has(entry)) return undefined;
+    const problem = checkEntrySignature(entry);
+    if (problem === undefined) this.#signed.add(entry);
+    return problem;
+  };
 
   #read<T>(handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>): { heads: string; read: Result<ReadDoc<T>> } {
     const heads = handle.heads().join(",");
@@ -208,7 +266,7 @@ export class CommuneModelCache {
       this.#untrusted = this.#untrusted.concat(untrustedProblems(purseView.entries.slice(previous.purse.entries.length)));
     } else {
       entries = shardReads.flatMap(({ shard }) => (shard.read.ok ? shard.read.value.entries : []));
-      ledger = new PurseLedger(state);
+      ledger = new PurseLedger(state, { checkSignature: this.#checkSignature });
       ledger.judgeInOrder(canonicalOrder(entries));
       purseView = ledger.view();
       this.#untrusted = untrustedProblems(purseView.entries);

@@ -1,6 +1,6 @@
 import type { DocHandle, StorageId } from "@automerge/automerge-repo";
-import type { CommuneView, SyncStatusView } from "../../../shared/commands/views";
-import { ViewCache } from "./view-cache";
+import type { CommuneView, PurseHistoryView, SyncStatusView } from "../../../shared/commands/views";
+import { SAVED_HISTORY_POINTS, ViewCache } from "./view-cache";
 import { communeView } from "./views";
 import { toStored } from "../../../shared/docs/automerge-form";
 import { periodOf } from "../../../shared/docs/documents";
@@ -9,6 +9,7 @@ import { sign, type Signed } from "../../../shared/identity/signed";
 import type { Genesis } from "../../../shared/commune/genesis";
 import type { Entry, SignedEntry } from "../../../shared/purse/entry";
 import { purse } from "../../../shared/purse/balances";
+import { purseHistory } from "../../../shared/purse/history";
 import { fail, ok, type Result } from "../../../shared/result";
 import { relayKeyOf } from "../../../shared/sync/relay-handshake";
 import type { StoredIdentity } from "../identity-store";
@@ -57,10 +58,16 @@ export class CommuneNode {
     this.links = links;
     this.#context = context;
     this.#views = new ViewCache(context.dataDir, record.id);
-    this.#loaded = loading.catch(() => undefined).then(() => {
-      this.#isLoaded = true;
-      this.#changed();
-    });
+    void this.#views.read();
+    this.#loaded = loading
+      .catch(() => undefined)
+      // Signatures are checked while the saved view still answers, without holding the event loop.
+      .then(() => this.#cache.prepare(docs))
+      .catch(() => undefined)
+      .then(() => {
+        this.#isLoaded = true;
+        this.#changed();
+      });
     docs.watch(() => this.#changed());
     for (const link of links) this.#follow(link);
   }
@@ -94,9 +101,24 @@ export class CommuneNode {
     return [this.docs.commune, this.docs.proposals, this.docs.inventory].map((handle) => handle.heads().join(",")).join("|");
   }
 
+  /**
+   * The purse's balance over time from the history saved with the view, while
+   * the purse is still loading and the documents it was computed from are
+   * unchanged; else undefined (the caller waits for whenLoaded).
+   */
+  async historyNow(currency: string | undefined, points: number): Promise<PurseHistoryView[] | undefined> {
+    if (this.#isLoaded || points !== SAVED_HISTORY_POINTS) return undefined;
+    const cached = await this.#views.read();
+    if (!cached?.history || cached.base !== this.#baseVersion()) return undefined;
+    if (currency === undefined) return cached.history;
+    const line = cached.history.find((saved) => saved.currency === currency);
+    return line ? [line] : undefined;
+  }
+
   #saveView(model: CommuneModel): CommuneView {
     const view = communeView(model, this.me, this.now());
-    this.#views.write({ base: this.#baseVersion(), view });
+    const history = () => Object.keys(model.purse.purse).map((currency) => ({ currency, points: purseHistory(model.purse.entries, currency, SAVED_HISTORY_POINTS) }));
+    this.#views.write({ base: this.#baseVersion(), view, history });
     return view;
   }
 

@@ -1,0 +1,93 @@
+import * as A from "@automerge/automerge";
+import type { Repo } from "@automerge/automerge-repo";
+
+/**
+ * Loads a Repo's documents from disk without building a patch per value.
+ *
+ * automerge-repo 2.5 loads a stored document with
+ * `A.loadIncremental(A.init(), bytes)`, which makes one patch for every value
+ * in the document and applies them to an empty JS object, and the handle
+ * then asks `A.diff` from no heads to the loaded heads for its "change"
+ * event, building every patch again. For the 30 shards of a 100,000-entry
+ * purse that is ~10x `A.load` of the same bytes in time, and the patches
+ * grow Automerge's WebAssembly memory (which never shrinks) by hundreds of
+ * megabytes (measured: 51 s / 925 MB RSS against 5.1 s / 347 MB for A.load;
+ * A.load followed by that diff, 28 s / 616 MB).
+ *
+ * So a Repo given to `loadWithoutPatches` reads the same chunks and builds
+ * the document with `A.load`, and marks it as loaded from nothing, so the
+ * handle's diff from no heads answers "no patches" from Automerge's own
+ * last-patch record instead of computing them. Nothing listens to that first
+ * "change": the Repo wires a handle to storage and sync only after it is
+ * loaded, and the commune's own listeners are attached once `find` resolves.
+ *
+ * The library's loader also remembers the heads it loaded, in a private
+ * field: the save that follows skips a document that did not change, and
+ * writes only the new changes of one that did. This loader keeps its own
+ * record for the first half (an unchanged document is not saved again); a
+ * document that did change is stored whole once (one `A.save`, which also
+ * compacts it), and incrementally from then on.
+ *
+ * Bytes `A.load` refuses (a chunk missing its dependencies) go to the
+ * library's loader, which accepts partial content. Says whether the loader
+ * was installed: false when the Repo has no storage or its storage no longer
+ * looks like this, and the library's loader stays.
+ */
+export function loadWithoutPatches(repo: Repo): boolean {
+  const storage = repo.storageSubsystem;
+  if (!storage || typeof storage.loadDoc !== "function" || typeof storage.loadDocData !== "function" || typeof storage.saveDoc !== "function") return false;
+  const libraryLoad = storage.loadDoc.bind(storage);
+  const librarySave = storage.saveDoc.bind(storage);
+  type DocumentId = Parameters<typeof libraryLoad>[0];
+  /** Heads of documents loaded here and not saved since: the record the library's loader would have kept. */
+  const loadedHeads = new Map<DocumentId, string>();
+  let lastTurn: Promise<void> = Promise.resolve();
+  storage.loadDoc = async <T>(documentId: DocumentId): Promise<A.Doc<T> | null> => {
+    const bytes = await storage.loadDocData(documentId);
+    if (!bytes) return null;
+    // One document per turn of the event loop: the files of all shards are
+    // read at once and their loads would otherwise run back to back (seconds
+    // at 100,000 entries) before a timer or a socket is served.
+    const myTurn = lastTurn.then(nextTurn);
+    lastTurn = myTurn;
+    await myTurn;
+    let doc: A.Doc<T>;
+    try {
+      doc = A.load<T>(bytes);
+    } catch {
+      return libraryLoad<T>(documentId);
+    }
+    markLoadedFromNothing(doc);
+    loadedHeads.set(documentId, headsKey(doc));
+    return doc;
+  };
+  // A document unchanged since it was loaded has nothing to save: without
+  // this, every flush would store every loaded document whole again.
+  storage.saveDoc = async (documentId: DocumentId, doc: A.Doc<unknown>): Promise<void> => {
+    const loaded = loadedHeads.get(documentId);
+    if (loaded !== undefined) {
+      if (loaded === headsKey(doc)) return;
+      loadedHeads.delete(documentId);
+    }
+    await librarySave(documentId, doc);
+  };
+  return true;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const headsKey = (doc: A.Doc<unknown>): string => [...A.getHeads(doc)].sort().join(",");
+
+/** Automerge's record of a document's last patches, which `A.diff` answers from when the heads match. */
+interface LastPatch {
+  before: A.Heads;
+  after: A.Heads;
+  patches: A.Patch[];
+}
+
+const AUTOMERGE_STATE = Symbol.for("_am_meta");
+
+function markLoadedFromNothing(doc: A.Doc<unknown>): void {
+  const state = Reflect.get(doc, AUTOMERGE_STATE) as { mostRecentPatch?: LastPatch } | undefined;
+  if (state && typeof state === "object") state.mostRecentPatch = { before: [], after: A.getHeads(doc), patches: [] };
+}
