@@ -146,7 +146,8 @@ function verifyBaseline(n: number, entries: unknown[]): void {
     return key;
   };
   const opensslSample = messages.slice(0, Math.min(messages.length, 2_000));
-  const nobleSample = messages.slice(0, Math.min(messages.length, 300));
+  // noble is the slow baseline (about 1 ms a verify): --quick samples fewer, the full run more.
+  const nobleSample = messages.slice(0, Math.min(messages.length, quick ? 100 : 300));
   const openssl: number[] = [];
   const noble: number[] = [];
   for (let r = 0; r < RUNS; r++) {
@@ -364,8 +365,10 @@ async function main(): Promise<void> {
     await openFigures(f, raw.dir);
     verifyBaseline(n, raw.entries);
     await newEntryFigures(f);
-    for (const row of await exportFormatFigures(f, { runs: RUNS, scratch })) add(row);
-    for (const row of await rendererFigures(f, { runs: RUNS, scratch, restarts: !quick })) add(row);
+    // --quick keeps to two minutes by measuring export at its smallest size
+    // and the renderer at its largest only; the full run measures both at every size.
+    if (!quick || n === SIZES[0]) for (const row of await exportFormatFigures(f, { runs: RUNS, scratch })) add(row);
+    if (!quick || n === SIZES[SIZES.length - 1]) for (const row of await rendererFigures(f, { runs: RUNS, scratch, restarts: !quick })) add(row);
     const relayBytes = await relayFigures(f, raw.entries);
     storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, raw.entries);
   }
