@@ -72,6 +72,19 @@ async function riverside() {
   return { ada, commune, oldCopy };
 }
 
+describe("exporting a purse as text", () => {
+  it("reports each step of a json, csv or journal export, so the app can show how far it has got", async () => {
+    const { ada, commune } = await riverside();
+    for (const format of ["json", "csv", "journal"] as const) {
+      const seen: { done: number; total?: number; label: string }[] = [];
+      const exported = await ada.run("snapshot.export", { commune, format }, { onProgress: (p) => seen.push(p) });
+      expect(exported.ok).toBe(true);
+      expect(seen.map((p) => p.done)).toEqual([0, 1, 2]);
+      expect(seen.every((p) => p.total === 3 && p.label.length > 0)).toBe(true);
+    }
+  });
+});
+
 describe("Automerge backups from the host", () => {
   it("exports a backup that verifies, and restores it into an older copy of the commune with identical balances", async () => {
     const { ada, commune, oldCopy } = await riverside();

@@ -109,6 +109,12 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
       return deliver(input.format, created.value.bytes, created.value.entries, now, input.out);
     }
     const upTo = (entries: readonly ShardEntry[]) => entries.filter(({ entry }) => entry.at <= asOf);
+    // Three steps a person can follow on a large purse: gathering, building (signing the whole for JSON), writing.
+    const step = async (done: number, label: string) => {
+      progress({ done, total: 3, label });
+      await pause();
+    };
+    await step(0, "Gathering entries");
     if (input.format === "json") {
       const shards = new Map<string, { owner: string; period: string; entries: ShardEntry["entry"][] }>();
       for (const { entry, shardOwner } of model.entries) {
@@ -118,6 +124,7 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
         shards.set(key, shard);
       }
       // Automerge's own hex change hashes, which any Automerge program can check, not the repo's URL form.
+      await step(1, "Signing the snapshot");
       const heads = Object.fromEntries(node.docs.allHandles().map((handle) => [handle.url, A.getHeads(handle.doc() as A.Doc<unknown>)]));
       const snapshot = createSnapshot(
         {
@@ -131,10 +138,14 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
         host.keys,
         { asOf, now },
       );
+      await step(2, "Writing the file");
       return deliver(input.format, `${JSON.stringify(snapshot, null, 1)}\n`, snapshot.entries.length, asOf, input.out);
     }
     const view = { entries: purse(upTo(model.entries), model.state).entries, state: model.state };
-    return deliver(input.format, input.format === "csv" ? purseCsv(view) : purseJournal(view), view.entries.length, asOf, input.out);
+    await step(1, input.format === "csv" ? "Writing the rows" : "Writing the journal");
+    const content = input.format === "csv" ? purseCsv(view) : purseJournal(view);
+    await step(2, "Writing the file");
+    return deliver(input.format, content, view.entries.length, asOf, input.out);
   },
 
   async "snapshot.verify"(input, host, progress) {
