@@ -336,9 +336,15 @@ describe("the host's side of the front-end link", () => {
     const channel = connect(host);
     channel.deliver({ type: "command", id: 3, name: "snapshot.export", input: { commune, format: "csv" } });
     expect(await channel.result(3)).toMatchObject({ ok: true });
-    const progress = channel.received.filter((message) => message.type === "progress");
-    expect(progress).toHaveLength(1);
+    const progress = channel.received.filter((message) => message.type === "progress") as { id: number; done: number; total?: number; label: string }[];
+    // The injected report (label cut to 200), then the export's own three steps; the malformed one never leaves.
     expect(progress[0]).toMatchObject({ id: 3, done: 1, total: 2 });
-    expect((progress[0] as { label: string }).label.length).toBe(200);
+    expect(progress[0]!.label.length).toBe(200);
+    expect(progress.slice(1).map((p) => [p.id, p.done, p.total])).toEqual([
+      [3, 0, 3],
+      [3, 1, 3],
+      [3, 2, 3],
+    ]);
+    expect(progress.some((p) => p.label === "nonsense")).toBe(false);
   });
 });
