@@ -113,6 +113,9 @@ export interface ProposalView {
   no: number;
   abstain: number;
   block: number;
+  /** Whether enough of the electorate voted, and enough of yes-or-no was yes: shared/proposals/tally.ts decides, screens only show it. */
+  quorumMet: boolean;
+  thresholdMet: boolean;
   quorumPercent: number;
   thresholdPercent: number;
   /**

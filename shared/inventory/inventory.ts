@@ -56,6 +56,11 @@ function itemProblem(version: SignedItem, id: string, state: CommuneState): stri
 }
 
 /** Case-insensitive search over title, body and tags: every word must appear somewhere. */
+/** Tags as an item stores them: trimmed, lower-case, each once, none empty. The host signs these; forms preview them. */
+export function cleanTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+}
+
 export function searchItems(items: readonly ItemView[], query: string): ItemView[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...items];

@@ -22,6 +22,8 @@ const ruleProposal = (change: ProposalView["change"]): ProposalView => ({
   no: 0,
   abstain: 0,
   block: 0,
+  quorumMet: false,
+  thresholdMet: false,
   quorumPercent: 50,
   thresholdPercent: 50,
   allowBlock: false,

@@ -7,11 +7,10 @@ import type { Item } from "../../../shared/inventory/item";
 import { fail, ok, type Result } from "../../../shared/result";
 import type { CommuneNode } from "../commune/commune-node";
 import { itemViews } from "../commune/views";
+import { cleanTags } from "../../../shared/inventory/inventory";
 import { communeModel, type Handlers, type HostContext } from "./context";
 
 type InventoryCommand = "inventory.add" | "inventory.edit" | "inventory.list";
-
-const cleanTags = (tags: string[]) => [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
 
 /** Signs a version of an item and files it under the item's id. */
 async function saveVersion(node: CommuneNode, host: HostContext, fields: Omit<Item, "commune" | "at">): Promise<Result<{ id: string }>> {

@@ -82,6 +82,8 @@ export function proposalViews(model: CommuneModel, me: PublicKey): ProposalView[
         no: tally.no,
         abstain: tally.abstain,
         block: tally.block,
+        quorumMet: tally.quorumMet,
+        thresholdMet: tally.thresholdMet,
         quorumPercent: rules.quorumPercent,
         thresholdPercent: rules.thresholdPercent,
         allowBlock: rules.allowBlock,

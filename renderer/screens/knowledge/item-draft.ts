@@ -1,3 +1,4 @@
+import { cleanTags } from "../../../shared/inventory/inventory";
 import { parseWebLink } from "../../../shared/docs/link";
 
 /**
@@ -18,9 +19,9 @@ export const MAX_TAG_LENGTH = 40;
 
 export const emptyItemDraft: ItemDraft = { title: "", body: "", link: "", tags: "" };
 
-/** The host lower-cases, trims and de-duplicates tags; the form shows the same list it will get. */
+/** Comma-separated tags, cleaned by the host's own rule, so the form shows the list the item will get. */
 export function tagsOf(text: string): string[] {
-  return [...new Set(text.split(",").map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+  return cleanTags(text.split(","));
 }
 
 export type ItemProblems = Partial<Record<keyof ItemDraft, string>>;

@@ -19,15 +19,13 @@ function Bar({ percent, mark, met, label }: { percent: number; mark: number; met
 /**
  * Where a proposal stands against its rules: turnout against the quorum
  * (share of the electorate that voted at all) and yes against the approval
- * threshold (share of yes among yes and no), the same arithmetic as
- * shared/proposals/tally.ts.
+ * threshold (share of yes among yes and no). Whether each is met comes
+ * from the host's tally (shared/proposals/tally.ts); the bars only draw it.
  */
 export function TallyBars({ proposal }: { proposal: ProposalView }) {
-  const { voted, electorate, yes, no, abstain, block, quorumPercent, thresholdPercent } = proposal;
+  const { voted, electorate, yes, no, abstain, block, quorumPercent, thresholdPercent, quorumMet, thresholdMet } = proposal;
   const turnout = percentOf(voted, electorate);
-  const quorumMet = voted > 0 && voted * 100 >= quorumPercent * electorate;
   const approval = percentOf(yes, yes + no);
-  const thresholdMet = yes + no > 0 && yes * 100 >= thresholdPercent * (yes + no);
   const turnoutText = `${voted} of ${electorate} voted (${turnout}%); quorum ${quorumPercent}% ${quorumMet ? "reached" : "not reached"}`;
   const approvalText =
     yes + no === 0
