@@ -232,8 +232,11 @@ export class CommuneNode {
     // A shard the commune document lists but this machine has not loaded is
     // waiting too: until it arrives, balances here are missing its entries.
     let waiting = this.docs.unloadedShards();
-    for (const handle of this.docs.allHandles()) {
-      if (!confirmedByRelay(handle, relayStorage)) waiting++;
+    // With no relay there is nowhere to send anything: nothing is waiting to go out.
+    if (this.links.length > 0) {
+      for (const handle of this.docs.allHandles()) {
+        if (!confirmedByRelay(handle, relayStorage)) waiting++;
+      }
     }
     if (waiting === 0 && connected.length > 0) this.#lastSynced = this.now();
     const view: SyncStatusView = { commune: this.id, relays: this.links.map((link) => link.status()), peers: repo.peers.length, waiting };
