@@ -1,6 +1,7 @@
 import * as Automerge from "@automerge/automerge";
 import { cbor, NetworkAdapter, type Message, type PeerId, type PeerMetadata } from "@automerge/automerge-repo";
-import { PROTOCOL_V1, readJoin, readRepoMessage, type ErrorMessage, type PeerMessage } from "../shared/sync/repo-wire";
+import type { DocumentId } from "@automerge/automerge-repo";
+import { PROTOCOL_V1, readJoin, readRepoMessage, readSnapshotRequest, type ErrorMessage, type PeerMessage, type SnapshotMessage, type SnapshotRequest } from "../shared/sync/repo-wire";
 
 /**
  * One socket that has passed the handshake, as the adapter sees it. The
@@ -18,6 +19,9 @@ export interface PeerLink {
 
 /** What became of one inbound frame. A frame that is not ok must cost the sender its socket. */
 export type FrameVerdict = { ok: true; joined?: true } | { ok: false; reason: string };
+
+/** The whole of one of this commune's documents as Automerge bytes, or undefined when the relay has none. */
+export type SnapshotSource = (documentId: DocumentId) => Promise<Uint8Array | undefined>;
 
 /**
  * The network adapter of one commune's Repo on the relay: the relay side of
@@ -39,6 +43,13 @@ export class CommuneServerAdapter extends NetworkAdapter {
   readonly #readyPromise = new Promise<void>((resolve) => (this.#resolveReady = resolve));
   #resolveConnected!: (peerId: PeerId) => void;
   readonly #connected = new Promise<PeerId>((resolve) => (this.#resolveConnected = resolve));
+  readonly #snapshots: SnapshotSource | undefined;
+
+  /** With `snapshots`, members may ask for whole documents (see repo-wire.ts) and the "peer" answer says so. */
+  constructor(options: { snapshots?: SnapshotSource } = {}) {
+    super();
+    this.#snapshots = options.snapshots;
+  }
 
   /** Ready once the first member is admitted, like the stock server adapter at its first connection. */
   isReady(): boolean {
@@ -124,6 +135,7 @@ export class CommuneServerAdapter extends NetworkAdapter {
       targetId: peerId,
       peerMetadata: this.peerMetadata ?? {},
       selectedProtocolVersion: PROTOCOL_V1,
+      ...(this.#snapshots ? { snapshots: true as const } : {}),
     };
     entry.link.send(cbor.encode(reply));
     if (!this.#ready) {
@@ -135,6 +147,12 @@ export class CommuneServerAdapter extends NetworkAdapter {
   }
 
   #receiveMessage(link: PeerLink, value: unknown): FrameVerdict {
+    const request = this.#snapshots ? readSnapshotRequest(value) : undefined;
+    if (request) {
+      if (request.targetId !== this.peerId || request.senderId !== link.peerId) return { ok: false, reason: "snapshot request with wrong peer ids" };
+      this.#answerSnapshot(link, request);
+      return { ok: true };
+    }
     const message = readRepoMessage(value);
     if (!message) return { ok: false, reason: "not a repo message" };
     if (message.targetId !== this.peerId) return { ok: false, reason: "message addressed to another peer" };
@@ -154,6 +172,17 @@ export class CommuneServerAdapter extends NetworkAdapter {
     // because this Repo only ever has peers of this one commune.
     this.emit("message", message);
     return { ok: true };
+  }
+
+  #answerSnapshot(link: PeerLink, request: SnapshotRequest): void {
+    const answer = (data: Uint8Array | undefined) => {
+      if (!link.isOpen) return;
+      const message: SnapshotMessage = { type: "snapshot", senderId: this.peerId!, targetId: link.peerId, documentId: request.documentId, ...(data ? { data } : {}) };
+      link.send(cbor.encode(message));
+    };
+    // The document may be unknown, unreadable or too large: then there is no
+    // snapshot, and the member syncs the document the usual way.
+    this.#snapshots!(request.documentId).then(answer, () => answer(undefined));
   }
 
   send(message: Message): void {

@@ -55,7 +55,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const dataDir = options.dataDir;
   await mkdir(join(dataDir, "communes"), { recursive: true, mode: 0o700 });
   const registry = await Registry.open(join(dataDir, "registry.json"));
-  const communes = new CommuneRepos({ dataDir, registry, log });
+  const communes = new CommuneRepos({ dataDir, registry, log, maxSnapshotBytes: limits.maxMessageBytes });
   const gateway = new RelayGateway({ directory: communes, limits, log });
   const started = performance.now();
 

@@ -37,6 +37,8 @@ export const peerMessageSchema = z.object({
   targetId: peerId,
   peerMetadata: peerMetadata,
   selectedProtocolVersion: z.literal(PROTOCOL_V1),
+  /** Set by a relay that answers snapshot requests (see below); a relay without it would close a socket that sends one. */
+  snapshots: z.literal(true).optional(),
 });
 export const errorMessageSchema = z.object({ type: z.literal("error"), senderId: peerId, targetId: peerId, message: z.string().max(1_000) });
 
@@ -67,6 +69,43 @@ const repoMessageSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+/**
+ * Compacted documents, outside automerge-repo's sync: a member that has
+ * nothing of a document asks the relay for the whole of it in one message
+ * (`Automerge.save`, or the chunks the relay stored), loads it with
+ * `Automerge.load`, and lets the normal sync fill in anything newer. Receiving
+ * the same document through sync replays it change by change and builds a
+ * patch for every value, several times the cost at 100,000 entries.
+ *
+ *   member -> relay   { type: "snapshot-request", senderId, targetId, documentId }
+ *   relay  -> member  { type: "snapshot", senderId, targetId, documentId, data? }
+ *
+ * No `data` means the relay has no such document in this commune (or it is
+ * too large for one message): the member falls back to sync. A snapshot is
+ * no more trusted than a sync message: whatever it holds is read through the
+ * same document readers and signature checks.
+ */
+export const snapshotRequestSchema = z.object({ type: z.literal("snapshot-request"), ...routed, documentId });
+export const snapshotMessageSchema = z.object({ type: z.literal("snapshot"), ...routed, documentId, data: nonEmptyBytes.optional() });
+export type SnapshotRequest = z.infer<typeof snapshotRequestSchema>;
+export interface SnapshotMessage {
+  type: "snapshot";
+  senderId: PeerId;
+  targetId: PeerId;
+  documentId: DocumentId;
+  data?: Uint8Array;
+}
+
+export function readSnapshotRequest(value: unknown): SnapshotRequest | undefined {
+  const parsed = snapshotRequestSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function readSnapshot(value: unknown): SnapshotMessage | undefined {
+  const parsed = snapshotMessageSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export type RepoMessageType = RepoMessage["type"];
 export const REPO_MESSAGE_TYPES: readonly RepoMessageType[] = [
   "sync",
@@ -89,6 +128,7 @@ export interface PeerMessage {
   targetId: PeerId;
   peerMetadata: PeerMetadata;
   selectedProtocolVersion: typeof PROTOCOL_V1;
+  snapshots?: true;
 }
 export interface ErrorMessage {
   type: "error";

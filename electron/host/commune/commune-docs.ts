@@ -1,4 +1,4 @@
-import { Repo, type AutomergeUrl, type DocHandle, type NetworkAdapterInterface } from "@automerge/automerge-repo";
+import { Repo, type AutomergeUrl, type DocHandle, type DocumentId, type NetworkAdapterInterface } from "@automerge/automerge-repo";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { join } from "node:path";
 import type { Genesis } from "../../../shared/commune/genesis";
@@ -8,7 +8,7 @@ import { isShardKey, readCommuneDoc, shardKey, type CommuneDoc, type InventoryDo
 import type { Signed } from "../../../shared/identity/signed";
 import type { PublicKey } from "../../../shared/identity/keys";
 import { installSyncRate } from "../../../relay/sync-rate";
-import { loadWithoutPatches } from "./patchless-load";
+import { loadWithoutPatches, type RemoteSnapshots } from "../../../relay/patchless-load";
 
 /**
  * The Automerge side of one commune on a member's machine: its own Repo
@@ -22,6 +22,19 @@ export type StoredCommune = Stored<CommuneDoc>;
 export type StoredProposals = Stored<ProposalsDoc>;
 export type StoredInventory = Stored<InventoryDoc>;
 export type StoredShard = Stored<PurseShardDoc>;
+
+/** A relay link that can send a document whole (electron/host/sync/relay-client.ts). */
+interface SnapshotPeer {
+  readonly servesSnapshots: boolean;
+  requestSnapshot(documentId: DocumentId, timeoutMs: number): Promise<Uint8Array | undefined>;
+}
+
+function servesSnapshots(adapter: NetworkAdapterInterface): adapter is NetworkAdapterInterface & SnapshotPeer {
+  return (adapter as Partial<SnapshotPeer>).servesSnapshots === true && typeof (adapter as Partial<SnapshotPeer>).requestSnapshot === "function";
+}
+
+/** How long a relay may take to send one whole document before it is synced the usual way instead. */
+const SNAPSHOT_TIMEOUT_MS = 30_000;
 
 export class CommuneDocs {
   readonly repo: Repo;
@@ -43,14 +56,27 @@ export class CommuneDocs {
   static repoFor(dataDir: string, communeId: string, network: NetworkAdapterInterface[]): Repo {
     // A command's change leaves for the relays within a few milliseconds, not after the library's 100 ms window.
     installSyncRate();
+    const storage = new NodeFSStorageAdapter(join(dataDir, "communes", communeId, "repo"));
     const repo = new Repo({
-      storage: new NodeFSStorageAdapter(join(dataDir, "communes", communeId, "repo")),
+      storage,
       network,
       // Everything in this Repo belongs to one commune, and its only peers are
       // that commune's relays, so sharing every document with them is right.
       sharePolicy: async () => true,
     });
-    loadWithoutPatches(repo);
+    const fromRelays: RemoteSnapshots = {
+      async fetch(documentId) {
+        // The relays connected now, in turn: a document none of them has is synced the usual way.
+        for (const adapter of repo.networkSubsystem.adapters) {
+          if (!servesSnapshots(adapter)) continue;
+          const bytes = await adapter.requestSnapshot(documentId, SNAPSHOT_TIMEOUT_MS);
+          if (bytes) return bytes;
+        }
+        return undefined;
+      },
+      keep: (documentId, name, bytes) => storage.save([documentId, "snapshot", name], bytes),
+    };
+    loadWithoutPatches(repo, fromRelays);
     return repo;
   }
 

@@ -1,10 +1,10 @@
-import { cbor, NetworkAdapter, type Message, type PeerId, type PeerMetadata } from "@automerge/automerge-repo";
+import { cbor, NetworkAdapter, type DocumentId, type Message, type PeerId, type PeerMetadata } from "@automerge/automerge-repo";
 import WebSocket from "ws";
 import type { Genesis } from "../../../shared/commune/genesis";
 import { parseRelayUrl } from "../../../shared/docs/link";
 import type { Signed } from "../../../shared/identity/signed";
 import { peerIdSchema } from "../../../shared/sync/relay-handshake";
-import { PROTOCOL_V1, readError, readPeer, readRepoMessage, type JoinMessage } from "../../../shared/sync/repo-wire";
+import { PROTOCOL_V1, readError, readPeer, readRepoMessage, readSnapshot, type JoinMessage, type SnapshotRequest } from "../../../shared/sync/repo-wire";
 import { DEFAULT_BACKOFF, retryDelay, type Backoff } from "./backoff";
 import { MemberHandshake } from "./member-handshake";
 
@@ -50,6 +50,10 @@ interface Attempt {
   readonly handshake: MemberHandshake;
   phase: "handshake" | "peer" | "joined";
   relayPeerId?: PeerId;
+  /** The relay said it answers snapshot requests. */
+  snapshots?: boolean;
+  /** Snapshot requests sent on this socket and not answered yet. */
+  readonly waiting: Map<DocumentId, Array<(data: Uint8Array | undefined) => void>>;
   refused?: string;
   reason?: string;
   alive: boolean;
@@ -154,6 +158,36 @@ export class RelayClientAdapter extends NetworkAdapter {
     attempt.ws.send(cbor.encode(message));
   }
 
+  /** Connected to a relay that answers snapshot requests. */
+  get servesSnapshots(): boolean {
+    const attempt = this.#attempt;
+    return attempt?.phase === "joined" && attempt.snapshots === true && attempt.ws.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * Asks the relay for the whole of a document in one message (see
+   * shared/sync/repo-wire.ts). Undefined when the relay has none, does not
+   * answer such requests, is not connected, the connection drops, or no
+   * answer comes within `timeoutMs`: the caller then syncs the document the
+   * usual way. The bytes are untrusted; the caller loads and checks them.
+   */
+  requestSnapshot(documentId: DocumentId, timeoutMs = 60_000): Promise<Uint8Array | undefined> {
+    const attempt = this.#attempt;
+    if (!attempt || !this.servesSnapshots) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      const done = (data: Uint8Array | undefined) => {
+        clearTimeout(timer);
+        resolve(data);
+      };
+      const waiters = attempt.waiting.get(documentId);
+      if (waiters) return void waiters.push(done);
+      attempt.waiting.set(documentId, [done]);
+      const request: SnapshotRequest = { type: "snapshot-request", senderId: this.peerId!, targetId: attempt.relayPeerId!, documentId };
+      attempt.ws.send(cbor.encode(request));
+    });
+  }
+
   #open(): void {
     const peerId = this.peerId!;
     if (!peerIdSchema.safeParse(peerId).success) {
@@ -171,7 +205,7 @@ export class RelayClientAdapter extends NetworkAdapter {
     });
     const { commune, relayKey, register } = this.#options;
     const handshake = new MemberHandshake({ commune, relayKey, peerId, ...(this.peerMetadata ? { peerMetadata: this.peerMetadata } : {}), ...(register ? { register } : {}) });
-    const attempt: Attempt = { ws, handshake, phase: "handshake", alive: true };
+    const attempt: Attempt = { ws, handshake, phase: "handshake", alive: true, waiting: new Map() };
     this.#attempt = attempt;
     attempt.handshakeTimer = setTimeout(() => this.#fail(attempt, "The relay did not finish the handshake in time"), handshakeTimeout);
     ws.on("open", () => this.#guard(attempt, () => ws.send(handshake.hello())));
@@ -204,6 +238,15 @@ export class RelayClientAdapter extends NetworkAdapter {
       return this.#fail(attempt, "The relay sent an undecodable message");
     }
     if (attempt.phase === "peer") return this.#onPeer(attempt, value);
+    const snapshot = attempt.snapshots ? readSnapshot(value) : undefined;
+    if (snapshot) {
+      if (snapshot.senderId !== attempt.relayPeerId || snapshot.targetId !== this.peerId) return this.#fail(attempt, "The relay sent a misaddressed message");
+      // One we did not ask for (or asked for and gave up on) is dropped.
+      const waiters = attempt.waiting.get(snapshot.documentId) ?? [];
+      attempt.waiting.delete(snapshot.documentId);
+      for (const resolve of waiters) resolve(snapshot.data);
+      return;
+    }
     const message = readRepoMessage(value);
     if (!message) {
       const error = readError(value);
@@ -223,6 +266,7 @@ export class RelayClientAdapter extends NetworkAdapter {
     }
     if (peer.senderId !== attempt.relayPeerId || peer.targetId !== this.peerId) return this.#fail(attempt, "The relay answered with another peer id");
     attempt.phase = "joined";
+    attempt.snapshots = peer.snapshots === true;
     clearTimeout(attempt.handshakeTimer);
     this.#failures = 0;
     attempt.keepaliveTimer = setInterval(() => this.#keepalive(attempt), this.#options.keepaliveMs ?? 30_000);
@@ -260,6 +304,7 @@ export class RelayClientAdapter extends NetworkAdapter {
   #onClosed(attempt: Attempt): void {
     clearTimeout(attempt.handshakeTimer);
     clearInterval(attempt.keepaliveTimer);
+    settleWaiting(attempt);
     if (attempt !== this.#attempt) return; // abandoned by connect() or disconnect()
     this.#attempt = undefined;
     if (attempt.phase === "joined") this.emit("peer-disconnected", { peerId: attempt.relayPeerId! });
@@ -281,6 +326,7 @@ export class RelayClientAdapter extends NetworkAdapter {
     this.#attempt = undefined;
     clearTimeout(attempt.handshakeTimer);
     clearInterval(attempt.keepaliveTimer);
+    settleWaiting(attempt);
     attempt.ws.terminate();
     if (attempt.phase === "joined") this.emit("peer-disconnected", { peerId: attempt.relayPeerId! });
   }
@@ -309,6 +355,13 @@ export class RelayClientAdapter extends NetworkAdapter {
       }
     }
   }
+}
+
+/** A socket that ends leaves no one waiting for an answer it will never carry. */
+function settleWaiting(attempt: Attempt): void {
+  const waiting = [...attempt.waiting.values()];
+  attempt.waiting.clear();
+  for (const waiters of waiting) for (const resolve of waiters) resolve(undefined);
 }
 
 function toBuffer(data: WebSocket.RawData): Buffer {

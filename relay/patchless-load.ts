@@ -1,5 +1,15 @@
 import * as A from "@automerge/automerge";
-import type { Repo } from "@automerge/automerge-repo";
+import type { DocumentId, Repo } from "@automerge/automerge-repo";
+import { createHash } from "node:crypto";
+
+/**
+ * Where a document this machine has none of can come from whole: a relay's
+ * compacted copy (see shared/sync/repo-wire.ts), kept on disk once it loads.
+ */
+export interface RemoteSnapshots {
+  fetch(documentId: DocumentId): Promise<Uint8Array | undefined>;
+  keep(documentId: DocumentId, name: string, bytes: Uint8Array): Promise<void>;
+}
 
 /**
  * Loads a Repo's documents from disk without building a patch per value.
@@ -32,18 +42,25 @@ import type { Repo } from "@automerge/automerge-repo";
  * library's loader, which accepts partial content. Says whether the loader
  * was installed: false when the Repo has no storage or its storage no longer
  * looks like this, and the library's loader stays.
+ *
+ * With `remote`, a document that is not on disk is first asked for whole
+ * (a new member's commune, a shard never seen here): receiving it through
+ * sync instead replays every change and patches every value, the same cost
+ * as the library's load. What `A.load` refuses from a relay is dropped and
+ * the document syncs the usual way.
  */
-export function loadWithoutPatches(repo: Repo): boolean {
+export function loadWithoutPatches(repo: Repo, remote?: RemoteSnapshots): boolean {
   const storage = repo.storageSubsystem;
   if (!storage || typeof storage.loadDoc !== "function" || typeof storage.loadDocData !== "function" || typeof storage.saveDoc !== "function") return false;
   const libraryLoad = storage.loadDoc.bind(storage);
   const librarySave = storage.saveDoc.bind(storage);
-  type DocumentId = Parameters<typeof libraryLoad>[0];
   /** Heads of documents loaded here and not saved since: the record the library's loader would have kept. */
   const loadedHeads = new Map<DocumentId, string>();
   let lastTurn: Promise<void> = Promise.resolve();
   storage.loadDoc = async <T>(documentId: DocumentId): Promise<A.Doc<T> | null> => {
-    const bytes = await storage.loadDocData(documentId);
+    let bytes = await storage.loadDocData(documentId);
+    const fromRelay = !bytes && remote !== undefined;
+    if (fromRelay) bytes = (await remote.fetch(documentId)) ?? null;
     if (!bytes) return null;
     // One document per turn of the event loop: the files of all shards are
     // read at once and their loads would otherwise run back to back (seconds
@@ -55,7 +72,12 @@ export function loadWithoutPatches(repo: Repo): boolean {
     try {
       doc = A.load<T>(bytes);
     } catch {
-      return libraryLoad<T>(documentId);
+      return fromRelay ? null : libraryLoad<T>(documentId);
+    }
+    if (fromRelay) {
+      await remote!.keep(documentId, createHash("sha256").update(headsKey(doc)).digest("hex"), bytes);
+      // Read back through the library, so it knows the chunk and compacts it with this document's next changes.
+      await storage.loadDocData(documentId);
     }
     markLoadedFromNothing(doc);
     loadedHeads.set(documentId, headsKey(doc));

@@ -1,24 +1,40 @@
-import { Repo, type AutomergeUrl } from "@automerge/automerge-repo";
+import * as A from "@automerge/automerge";
+import { generateAutomergeUrl, parseAutomergeUrl, Repo, type AutomergeUrl, type DocumentId } from "@automerge/automerge-repo";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { loadWithoutPatches } from "./patchless-load";
+import { loadWithoutPatches, type RemoteSnapshots } from "./patchless-load";
 
 const dirs: string[] = [];
 afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-interface Shard {
+type Shard = {
   entries: { id: string; amount: number }[];
+};
+
+function repoAt(dir: string, remote?: RemoteSnapshots): Repo {
+  const storage = new NodeFSStorageAdapter(dir);
+  const repo = new Repo({ storage, network: [] });
+  expect(loadWithoutPatches(repo, remote)).toBe(true);
+  return repo;
 }
 
-function repoAt(dir: string): Repo {
-  const repo = new Repo({ storage: new NodeFSStorageAdapter(dir), network: [] });
-  expect(loadWithoutPatches(repo)).toBe(true);
-  return repo;
+/** A relay's snapshots as the loader sees them: `bytes` for one document, kept in `dir` when asked to. */
+function remoteWith(dir: string, documentId: DocumentId, bytes: Uint8Array): RemoteSnapshots & { asked: DocumentId[] } {
+  const storage = new NodeFSStorageAdapter(dir);
+  const asked: DocumentId[] = [];
+  return {
+    asked,
+    fetch: async (id) => {
+      asked.push(id);
+      return id === documentId ? bytes : undefined;
+    },
+    keep: (id, name, data) => storage.save([id, "snapshot", name], data),
+  };
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -96,4 +112,47 @@ it("writes nothing for a loaded document that did not change, and keeps every la
   const last = repoAt(dir);
   expect((await last.find<Shard>(handle.url as AutomergeUrl)).doc().entries.map((entry) => entry.id)).toEqual(["first", "second", "third", "fourth"]);
   await last.shutdown();
+});
+
+it("takes a document it has none of whole from a relay's snapshot, keeps it on disk, and compacts later changes with it", async () => {
+  const dir = await scratch();
+  const source = A.change(A.from<Shard>({ entries: [] }), (doc) => {
+    for (let i = 0; i < 30; i++) doc.entries.push({ id: `e${i}`, amount: i });
+  });
+  const url = generateAutomergeUrl();
+  const { documentId } = parseAutomergeUrl(url);
+  const remote = remoteWith(dir, documentId, A.save(source));
+
+  const joiner = repoAt(dir, remote);
+  const handle = await joiner.find<Shard>(url);
+  expect(remote.asked).toEqual([documentId]);
+  expect(handle.doc().entries).toHaveLength(30);
+  expect(handle.heads()).toHaveLength(1);
+  handle.change((doc) => {
+    doc.entries.push({ id: "mine", amount: 99 });
+  });
+  await joiner.flush();
+  await joiner.shutdown();
+
+  // Offline now, and nothing to ask: everything comes from disk, once, compacted.
+  const offline = repoAt(dir);
+  const reopened = await offline.find<Shard>(url);
+  expect(reopened.doc().entries.map((entry) => entry.id).slice(-2)).toEqual(["e29", "mine"]);
+  expect((await filesUnder(dir)).filter((file) => file.includes("snapshot") && !file.endsWith("snapshot"))).toHaveLength(1);
+  await offline.shutdown();
+});
+
+it("drops a snapshot that does not load, writes nothing, and leaves the document to sync", async () => {
+  const dir = await scratch();
+  const url = generateAutomergeUrl();
+  const { documentId } = parseAutomergeUrl(url);
+  const remote = remoteWith(dir, documentId, new Uint8Array([0x85, 0x6f, 0x4a, 0x83, 1, 2, 3, 4, 5]));
+  const joiner = repoAt(dir, remote);
+  // No network in this Repo: a document that is not loaded is unavailable.
+  await expect(joiner.find<Shard>(url)).rejects.toThrow(/unavailable/);
+  expect(remote.asked).toEqual([documentId]);
+  // The library's shutdown flush trips over the unavailable handle; there is nothing of it to flush.
+  await joiner.shutdown().catch(() => {});
+  // Only the Repo's own storage id; no chunk of the document.
+  expect((await filesUnder(dir)).filter((file) => file.includes(documentId.slice(2)))).toEqual([]);
 });
