@@ -24,7 +24,7 @@ import { fromStored } from "../shared/docs/automerge-form";
 import { canonicalJson } from "../shared/identity/canonical";
 import { bytesUnder, progress, removeDir, stats, until, type Stats } from "./measure";
 import { exportFormatFigures } from "./export-formats";
-import { openHost, shownPurse, untilBalances } from "./host-probe";
+import { openHost, samePurse, shownPurse, untilBalances } from "./host-probe";
 import { relayLoadFigures } from "./relay-load";
 import { rendererFigures } from "./renderer";
 import { becomeMember, copyDataDir, fixture, fixtureName, type Fixture } from "./synthetic";
@@ -308,6 +308,7 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
 
     // A fresh member joining through the relay, until their balances match A's.
     const target = (await shownPurse(a, f.communeId))!.purse;
+    const shownAt: number[] = [];
     const joins: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       progress(`N=${n}: fresh join ${r + 1}/${RUNS}`);
@@ -319,6 +320,17 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
       const start = performance.now();
       const joined = await c.run("commune.join", { invite: (invite.value as { invite: string }).invite, name: `Newcomer ${r}` });
       if (!joined.ok) throw new Error(`join: ${joined.error.message}`);
+      // First the inviter's signed count (provisional), then the newcomer's own count of the full history.
+      await until(
+        async () => {
+          const shown = await shownPurse(c, f.communeId);
+          return shown !== undefined && samePurse(shown.purse, target);
+        },
+        600_000,
+        "the newcomer's first balances",
+        5,
+      );
+      shownAt.push(performance.now() - start);
       await untilBalances(c, f.communeId, target, 600_000);
       joins.push(performance.now() - start);
       await c.close();
@@ -332,7 +344,8 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
       for (const handle of aHandles) A.load(A.save(handle.doc() as A.Doc<unknown>));
       saveLoad.push(performance.now() - start);
     }
-    add({ n, figure: "fresh member joins through the relay (to balances)", unit: "ms", commune: stats(joins), baseline: "A.save + A.load of the same docs", baselineValue: stats(saveLoad) });
+    add({ n, figure: "fresh member joins: balances shown (inviter's signed count)", unit: "ms", commune: stats(shownAt), baseline: "A.save + A.load of the same docs", baselineValue: stats(saveLoad) });
+    add({ n, figure: "fresh member joins: full history received and counted", unit: "ms", commune: stats(joins), baseline: "A.save + A.load of the same docs", baselineValue: stats(saveLoad) });
     await a.close();
     hosts.splice(hosts.indexOf(a), 1);
   } finally {

@@ -17,7 +17,8 @@ afterEach(async () => {
 
 async function dataDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "commune-join-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  // A closed Repo may still write a sync state for a moment (a 100 ms timer in automerge-repo): retry the removal.
+  cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
   return dir;
 }
 
@@ -81,5 +82,47 @@ describe("joining a commune through a relay", () => {
     const shown = await must(boOffline, "commune.show", { commune });
     expect(shown.balances.purse).toEqual({ EUR: 1500 });
     expect(shown.balances.members.map((member) => member.name).sort()).toEqual(["Ada", "Bo"]);
+  });
+
+  it("shows the inviter's signed count of the purse at once, then its own count once the history is in and checked", async () => {
+    const { url } = await relay();
+    const ada = await openHost(await dataDir());
+    await must(ada, "identity.rename", { name: "Ada" });
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [url] });
+    for (let i = 1; i <= 3; i++) await must(ada, "purse.contribute", { commune, amount: `${i}0.00`, currency: "EUR", memo: `gift ${i}` });
+    const { invite } = await must(ada, "commune.invite", { commune, days: 1 });
+    await until("Ada's documents to reach the relay", async () => ada.nodes.get(commune)!.syncStatus().waiting === 0);
+
+    // Hold the purse shards back at the relay link until the test lets them through.
+    const shardIds = new Set([...ada.nodes.get(commune)!.docs.shards.values()].map((handle) => handle.documentId as string));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const original = RelayClientAdapter.prototype.requestSnapshot;
+    vi.spyOn(RelayClientAdapter.prototype, "requestSnapshot").mockImplementation(async function (this: RelayClientAdapter, documentId, timeoutMs) {
+      if (shardIds.has(documentId)) await released;
+      return original.call(this, documentId, timeoutMs);
+    });
+
+    const bo = await openHost(await dataDir());
+    const joined = await must(bo, "commune.join", { invite, name: "Bo" });
+    expect(joined.status).toBe("active");
+    const early = await must(bo, "commune.show", { commune });
+    expect(early.provisional).toBe(true);
+    expect(early.countedBy).toMatchObject({ member: ada.keys.publicKey, name: "Ada" });
+    expect(early.balances.purse).toEqual({ EUR: 6000 });
+    expect(early.balances.entries).toEqual({ counted: 3, overdrawn: 0, untrusted: 0 });
+    expect(early.balances.members.map((member) => [member.name, member.balances.EUR ?? 0])).toEqual([
+      ["Ada", 6000],
+      ["Bo", 0],
+    ]);
+
+    release();
+    await until("Bo's own count", async () => {
+      const shown = await bo.run("commune.show", { commune });
+      return shown.ok && (shown.value as CommandResults["commune.show"]).provisional !== true;
+    });
+    const own = await must(bo, "commune.show", { commune });
+    expect(own.countedBy).toBeUndefined();
+    expect(own.balances.purse).toEqual({ EUR: 6000 });
   });
 });

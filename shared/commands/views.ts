@@ -178,6 +178,8 @@ export interface CommuneView {
   balances: BalancesView;
   proposals: ProposalView[];
   problems: ProblemView[];
-  /** True while the purse is still loading and this is the view saved last time. */
+  /** True while the purse is still loading: this is the view saved last time, or another member's count (countedBy). */
   provisional?: boolean;
+  /** While this machine has not counted the purse itself: whose signed count the balances are, and when it was made. */
+  countedBy?: { member: PublicKey; name: string; at: number };
 }

@@ -6,6 +6,7 @@ import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import type { SignedEntry } from "../purse/entry";
+import type { SignedCheckpoint } from "../purse/checkpoint";
 import { fail, ok, type Result } from "../result";
 import { DocReader } from "./doc-reader";
 import { automergeUrl, communeId, isId, publicKey, year } from "./fields";
@@ -56,6 +57,12 @@ export interface CommuneDoc {
   shards: Record<string, string>;
   /** Partner commune id → its name and inventory URL. */
   partners: Record<string, Partner>;
+  /**
+   * Each member's latest signed count of the purse, filed under their key.
+   * Not part of what readCommuneDoc returns: only a newcomer reads it, with
+   * `trustedCheckpoint` (shared/purse/checkpoint.ts), and nothing is judged by it.
+   */
+  checkpoints?: Record<PublicKey, SignedCheckpoint>;
 }
 
 /** One member's purse entries for one calendar year (UTC), written only by that member, append-only. */

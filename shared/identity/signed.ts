@@ -22,7 +22,8 @@ export type SignaturePurpose =
   | "item"
   | "invite"
   | "invite-link"
-  | "snapshot";
+  | "snapshot"
+  | "checkpoint";
 
 function signedMessage(purpose: SignaturePurpose, fields: object): Uint8Array {
   return utf8ToBytes(`commune/${purpose}/v1\n${canonicalJson(fields)}`);

@@ -99,6 +99,13 @@ export function proposalsText(proposals: ProposalView[], currencies: Currency[])
   );
 }
 
+/** Why the balances are not (yet) this machine's own count. */
+function provisionalText(view: CommuneView): string[] {
+  if (!view.provisional) return [];
+  if (view.countedBy) return [`(${clean(view.countedBy.name)}'s signed count of ${formatTime(view.countedBy.at)}; this machine is still receiving and checking the full history.)`];
+  return ["(saved when this commune was last open; the purse is still loading.)"];
+}
+
 export function communeText(view: CommuneView): string {
   const { currencies } = view.balances;
   const open = view.proposals.filter((proposal) => proposal.outcome === "open");
@@ -114,6 +121,7 @@ export function communeText(view: CommuneView): string {
       currencies.map((currency) => [currency.code, currency.name, formatAmount(view.balances.purse[currency.code] ?? 0, currency)]),
       [2],
     ),
+    ...provisionalText(view),
     "",
     "Members (standing = what each put in minus what they drew):",
     membersText(view.balances.members, currencies, view.me),

@@ -102,19 +102,22 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
     await docs.value.close();
     return fail("The relay sent a document that is not the commune this invite is for. Ask the inviter for a new invite.");
   }
-  await docs.value.discoverShards();
-  const node = new CommuneNode(record, docs.value, links, host.nodeContext());
-  const written = await appendMembershipEvent(node, host, { type: "join", commune, at: host.now(), name, invite: invite.value.grant });
+  // Membership needs only the small documents: join first, so loading the
+  // purse (one shard per turn of the event loop) does not hold the join up.
+  const written = await appendMembershipEvent({ docs: docs.value, id: commune }, host, { type: "join", commune, at: host.now(), name, invite: invite.value.grant });
   if (!written.ok) {
-    await node.close();
+    await docs.value.close();
     return written;
   }
   await host.remember(record);
+  // The purse arrives in the background, each shard whole from a relay, and
+  // starts only now, so the command answers without waiting on it. Until it
+  // is counted here, views show the newest member's signed count.
+  const loading = docs.value.discoverShards();
+  const node = new CommuneNode(record, docs.value, links, host.nodeContext(), loading);
   host.nodes.set(commune, node);
-  const model = node.model();
-  if (!model.ok) return model;
   // The join was judged to count before it was written, so it made us a member or an applicant.
-  const status = currentStatus(model.value.state, host.keys.publicKey);
+  const status = currentStatus(written.value.state, host.keys.publicKey);
   if (status === undefined) throw new Error("a join that counted left no membership status");
   return ok({ commune, name: communeName, status });
 }
@@ -182,6 +185,8 @@ export const communeCommands: Handlers<CommuneCommand> = {
       { commune: node.id, name: model.state.name, doc: node.record.doc, relays: node.record.relays, secret: node.record.secret, at, expiresAt },
       host.keys,
     );
+    // The newcomer sees this count of the purse while their own copy receives and checks the history.
+    await node.writeCheckpoint(model);
     return ok({ invite, expiresAt });
   },
 

@@ -192,9 +192,19 @@ export class CommuneDocs {
     return [this.commune, this.proposals, this.inventory, ...this.shards.values()] as DocHandle<unknown>[];
   }
 
+  /**
+   * Writes every document that has changed to disk. Only loaded documents:
+   * the library's flush asks every handle for its document and throws on
+   * one still arriving (a newcomer's shards), which has nothing to write.
+   */
+  async flush(): Promise<void> {
+    const ready = Object.values(this.repo.handles).filter((handle) => handle.isReady());
+    await this.repo.flush(ready.map((handle) => handle.documentId));
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
-    await this.repo.flush().catch(() => {});
+    await this.flush().catch(() => {});
     // Handles still looking for an unreachable shard make shutdown's own
     // flush complain; everything that exists is already flushed above.
     await this.repo.shutdown().catch(() => {});

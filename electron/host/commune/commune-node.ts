@@ -1,7 +1,10 @@
 import type { DocHandle, StorageId } from "@automerge/automerge-repo";
 import type { CommuneView, PurseHistoryView, SyncStatusView } from "../../../shared/commands/views";
 import { SAVED_HISTORY_POINTS, ViewCache } from "./view-cache";
-import { communeView } from "./views";
+import { checkpointView, communeView, type ViewModel } from "./views";
+import { communeState } from "../../../shared/commune/commune-state";
+import { readCommuneDoc, readProposalsDoc } from "../../../shared/docs/documents";
+import { checkpointOf, trustedCheckpoint } from "../../../shared/purse/checkpoint";
 import { toStored } from "../../../shared/docs/automerge-form";
 import { periodOf } from "../../../shared/docs/documents";
 import { randomId, type PublicKey } from "../../../shared/identity/keys";
@@ -46,6 +49,8 @@ export class CommuneNode {
   #loaded: Promise<void>;
   #isLoaded = false;
   #views: ViewCache;
+  /** The commune without its purse, for the view shown while the purse loads; keyed by the small documents' heads. */
+  #withoutPurse: { base: string; model: Omit<ViewModel, "purse"> | undefined } | undefined;
 
   /**
    * `loading` settles when the shards on this disk have loaded: until then
@@ -84,7 +89,10 @@ export class CommuneNode {
   /**
    * The commune's view at once: computed when everything is loaded, else the
    * view saved last time if the documents it was computed from are unchanged
-   * (marked provisional), else undefined (the caller waits for whenLoaded).
+   * (marked provisional), else, on a machine that has never counted this
+   * purse (a newcomer), the newest signed checkpoint of an active member
+   * (provisional, and saying whose count it is), else undefined (the caller
+   * waits for whenLoaded).
    */
   async viewNow(): Promise<CommuneView | undefined> {
     if (this.#isLoaded) {
@@ -92,8 +100,47 @@ export class CommuneNode {
       return model.ok ? this.#saveView(model.value) : undefined;
     }
     const cached = await this.#views.read();
-    if (!cached || cached.base !== this.#baseVersion()) return undefined;
-    return { ...cached.view, provisional: true };
+    if (cached && cached.base === this.#baseVersion()) return { ...cached.view, provisional: true };
+    if (cached) return undefined;
+    const model = this.#modelWithoutPurse();
+    const checkpoint = model && trustedCheckpoint(this.docs.commune.doc()?.checkpoints, this.id, model.state);
+    return checkpoint ? checkpointView(model, checkpoint, this.me, this.now()) : undefined;
+  }
+
+  #modelWithoutPurse(): Omit<ViewModel, "purse"> | undefined {
+    const base = this.#baseVersion();
+    if (this.#withoutPurse?.base === base) return this.#withoutPurse.model;
+    let model: Omit<ViewModel, "purse"> | undefined;
+    const commune = readCommuneDoc(this.docs.commune.doc());
+    const proposals = readProposalsDoc(this.docs.proposals.doc());
+    if (commune.ok && proposals.ok) {
+      const { doc } = proposals.value;
+      const state = communeState(
+        { genesis: commune.value.doc.genesis, events: commune.value.doc.events, proposals: Object.values(doc.proposals), votes: Object.values(doc.votes).flat() },
+        this.now(),
+        this.id,
+      );
+      if (state.ok) model = { id: this.id, state: state.value, proposals: doc, problems: state.value.problems };
+    }
+    this.#withoutPurse = { base, model };
+    return model;
+  }
+
+  /**
+   * Signs this machine's count of the purse into the commune document, for
+   * newcomers to show until their own count is ready (shared/purse/checkpoint.ts).
+   * Only from a complete model: a count of a purse still loading would be wrong.
+   */
+  async writeCheckpoint(model: CommuneModel): Promise<void> {
+    if (!this.#isLoaded || this.docs.unloadedShards() > 0) return;
+    const shards: Record<string, string[]> = {};
+    for (const [key, handle] of this.docs.shards) shards[key] = [...handle.heads()];
+    const checkpoint = sign("checkpoint", checkpointOf(this.id, this.now(), shards, model.purse, model.state), this.#context.identity.keys);
+    this.docs.commune.change((doc) => {
+      doc.checkpoints ??= {};
+      doc.checkpoints[this.me] = toStored(checkpoint) as NonNullable<typeof doc.checkpoints>[string];
+    });
+    await this.persist();
   }
 
   /** Heads of the documents that are always loaded before the node exists; shards are covered by the saved view. */
@@ -192,7 +239,7 @@ export class CommuneNode {
 
   /** Waits until every change is on disk: a command reports success only after this. */
   async persist(): Promise<void> {
-    await this.docs.repo.flush();
+    await this.docs.flush();
   }
 
   /**

@@ -6,7 +6,12 @@ import { fingerprint, type PublicKey } from "../../../shared/identity/keys";
 import { searchItems } from "../../../shared/inventory/inventory";
 import { later } from "../../../shared/proposals/tally";
 import { proposalSpending, type SpendProposal } from "../../../shared/purse/spend-authority";
+import type { PurseView } from "../../../shared/purse/balances";
+import type { SignedCheckpoint } from "../../../shared/purse/checkpoint";
 import type { CommuneModel } from "./commune-model";
+
+/** What the views read of a model: a commune still loading its purse can stand in another count. */
+export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> & { purse: Pick<PurseView, "purse" | "members" | "entries"> };
 
 /**
  * The views the CLI prints and the renderer shows, built from a computed
@@ -14,7 +19,7 @@ import type { CommuneModel } from "./commune-model";
  */
 const nameOf = (state: CommuneState, key: PublicKey) => state.members[key]?.name ?? key.slice(0, 8);
 
-export function membersView(model: CommuneModel): MemberView[] {
+export function membersView(model: ViewModel): MemberView[] {
   const { state } = model;
   return Object.values(state.members)
     .map((member) => {
@@ -32,7 +37,7 @@ export function membersView(model: CommuneModel): MemberView[] {
     .sort((a, b) => a.name.localeCompare(b.name) || (a.key < b.key ? -1 : 1));
 }
 
-export function balancesView(model: CommuneModel, now: number): BalancesView {
+export function balancesView(model: ViewModel, now: number): BalancesView {
   const counts = { counted: 0, overdrawn: 0, untrusted: 0 };
   for (const entry of model.purse.entries) counts[entry.status]++;
   return { commune: model.id, currencies: rulesAt(model.state, now).currencies, purse: model.purse.purse, members: membersView(model), entries: counts };
@@ -51,7 +56,7 @@ function ruleChangeView(change: RuleChange): RuleChange {
   return view;
 }
 
-export function proposalViews(model: CommuneModel, me: PublicKey): ProposalView[] {
+export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
   const { state } = model;
   const used = proposalSpending(model.purse.entries, state);
   const myVotes = new Map<string, { at: number; choice: ProposalView["myVote"]; sig: string }>();
@@ -103,7 +108,7 @@ export function proposalViews(model: CommuneModel, me: PublicKey): ProposalView[
     .sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
 }
 
-export function communeView(model: CommuneModel, me: PublicKey, now: number): CommuneView {
+export function communeView(model: ViewModel, me: PublicKey, now: number): CommuneView {
   return {
     id: model.id,
     name: model.state.name,
@@ -114,6 +119,19 @@ export function communeView(model: CommuneModel, me: PublicKey, now: number): Co
     proposals: proposalViews(model, me),
     problems: model.problems.map(({ subject, id, by, reason }) => (by ? { subject, id, by, reason } : { subject, id, reason })),
   };
+}
+
+/**
+ * The commune while its purse is still arriving: everything this machine
+ * has counted itself (members, rules, proposals from the small documents),
+ * with the balances, entry counts and amounts paid out under proposals of
+ * a member's signed checkpoint, marked provisional and as that member's.
+ */
+export function checkpointView(model: Omit<ViewModel, "purse">, checkpoint: SignedCheckpoint, me: PublicKey, now: number): CommuneView {
+  const view = communeView({ ...model, purse: { purse: checkpoint.purse, members: checkpoint.members, entries: [] } }, me, now);
+  view.balances.entries = { ...checkpoint.entries };
+  for (const proposal of view.proposals) if (proposal.spend) proposal.spend.used = checkpoint.used[proposal.id] ?? 0;
+  return { ...view, provisional: true, countedBy: { member: checkpoint.by, name: nameOf(model.state, checkpoint.by), at: checkpoint.at } };
 }
 
 export function ledgerPage(model: CommuneModel, query: ParsedInput<"purse.ledger">): LedgerPage {

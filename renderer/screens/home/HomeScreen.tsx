@@ -1,6 +1,7 @@
 import type { CommuneView } from "../../../shared/commands/views";
 import { useView } from "../../link/hooks";
 import { EmptyState, ErrorText, MemberStatusBadge, Money, Notice, OutcomeBadge, Panel, SyncDetail, Time, relativeText, screenHref, useNow } from "../../ui";
+import { ProvisionalNote } from "./ProvisionalNote";
 import { PurseBalances } from "./PurseBalances";
 
 /** The commune at a glance: what the purse holds, who is in it, what waits for my vote, and how sync stands. */
@@ -30,7 +31,7 @@ export function HomeScreen({ communeId }: { communeId: string }) {
 
       <Panel title="Purse" actions={<a href={screenHref(communeId, "purse")}>Open the purse</a>}>
         <PurseBalances view={view} />
-        {view.provisional ? <p className="muted">loading… these balances were saved last time; the purse is still loading.</p> : null}
+        <ProvisionalNote view={view} />
       </Panel>
 
       <div className="grid-2">

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useView } from "../../link/hooks";
 import { ErrorText, Notice, Panel } from "../../ui";
+import { ProvisionalNote } from "../home/ProvisionalNote";
 import { PurseBalances } from "../home/PurseBalances";
 import { BalanceChart } from "./BalanceChart";
 import { ContributeForm, DisburseForm, TransferForm } from "./EntryForms";
@@ -33,6 +34,7 @@ export function PurseScreen({ communeId }: { communeId: string }) {
 
       <Panel title="Balances">
         <PurseBalances view={view} />
+        <ProvisionalNote view={view} />
       </Panel>
 
       {view.myStatus === "active" ? (
