@@ -1,6 +1,6 @@
-import { createPrivateKey, sign, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { useEd25519Signer } from "../../shared/identity/keys";
+import { useEd25519Signer, usePublicKeyDerivation } from "../../shared/identity/keys";
 
 /** PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows. */
 const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
@@ -21,5 +21,10 @@ export function installNodeSigner(): void {
       keys.set(id, key);
     }
     return new Uint8Array(sign(null, message, key));
+  });
+  // The identity's public key at start, without noble's table building.
+  usePublicKeyDerivation((secretKey) => {
+    const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]), format: "der", type: "pkcs8" });
+    return new Uint8Array(createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(-32));
   });
 }

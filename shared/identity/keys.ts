@@ -24,7 +24,22 @@ export function generateKeyPair(): KeyPair {
 
 export function keyPairFromSecret(secretKey: Uint8Array): KeyPair {
   if (secretKey.length !== 32) throw new RangeError("An Ed25519 secret key is 32 bytes");
-  return { secretKey, publicKey: bytesToHex(ed25519.getPublicKey(secretKey)) };
+  return { secretKey, publicKey: bytesToHex(publicKeyOf(secretKey)) };
+}
+
+/** The 32-byte public key of a 32-byte Ed25519 seed. */
+export type PublicKeyDerivation = (secretKey: Uint8Array) => Uint8Array;
+
+const noblePublicKey: PublicKeyDerivation = (secretKey) => ed25519.getPublicKey(secretKey);
+let publicKeyOf: PublicKeyDerivation = noblePublicKey;
+
+/**
+ * Lets a platform derive public keys its own way: noble's first derivation
+ * in a process builds its tables (~60-80 ms here), which a host would spend
+ * on every start before showing anything. The result is the same bytes.
+ */
+export function usePublicKeyDerivation(replacement: PublicKeyDerivation | undefined): void {
+  publicKeyOf = replacement ?? noblePublicKey;
 }
 
 /** Signs raw bytes with a 32-byte Ed25519 secret key (seed); 64 signature bytes. */
