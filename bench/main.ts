@@ -74,7 +74,10 @@ function add(row: Row): void {
  */
 const childScript = (async () => {
   const outfile = join(RESULTS, "open-child.mjs");
-  await build({ entryPoints: [join(import.meta.dirname, "open-child.ts")], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "warning" });
+  const options = { bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning" } as const;
+  await build({ ...options, entryPoints: [join(import.meta.dirname, "open-child.ts")], outfile });
+  // The host's signature workers look for their code next to the bundle that runs them.
+  await build({ ...options, entryPoints: [join(import.meta.dirname, "..", "electron", "host", "signature-worker.ts")], outfile: join(RESULTS, "signature-worker.js") });
   return outfile;
 })();
 

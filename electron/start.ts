@@ -43,7 +43,7 @@ export function findElectron(root: string, env: NodeJS.ProcessEnv, fs: FsProbe):
 export const notInstalledLine = (looked: string) => `Electron is not installed on this machine (no binary at ${looked}): starting browser mode instead.\n`;
 
 /** What the build writes; npm start rebuilds when any is missing. */
-export const BUILD_OUTPUTS = ["dist/electron/main.js", "dist/electron/preload.cjs", "dist/electron/host-process.js", "dist/renderer/index.html"];
+export const BUILD_OUTPUTS = ["dist/electron/main.js", "dist/electron/preload.cjs", "dist/electron/host-process.js", "dist/electron/signature-worker.js", "dist/renderer/index.html"];
 
 /** What the build reads; npm start rebuilds when any is newer than the oldest output. */
 export const BUILD_SOURCES = ["electron", "shared", "renderer", "relay", "scripts/build-electron.ts", "vite.config.ts", "package.json"];

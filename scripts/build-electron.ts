@@ -7,6 +7,9 @@
  *   anything but 'electron' and a few built-ins, so everything else is
  *   bundled in): dist/electron/preload.cjs
  * - the host's utility process (ESM, Node): dist/electron/host-process.js
+ * - the host's signature worker thread (ESM, Node):
+ *   dist/electron/signature-worker.js, next to host-process.js, where the
+ *   host's signature-workers.ts looks for it (relative to its own bundle)
  *
  * Packages stay external for main and the host (they load from
  * node_modules at run time, as under tsx). dist/electron/ is two folders
@@ -35,6 +38,7 @@ const node: BuildOptions = { ...common, platform: "node", format: "esm", target:
 export const ELECTRON_BUNDLES: { entry: string; out: string; options: BuildOptions }[] = [
   { entry: "electron/main/main.ts", out: "main.js", options: node },
   { entry: "electron/utility/host-process.ts", out: "host-process.js", options: node },
+  { entry: "electron/host/signature-worker.ts", out: "signature-worker.js", options: node },
   { entry: "electron/preload/preload.ts", out: "preload.cjs", options: { ...common, platform: "browser", format: "cjs", target: "es2023", external: ["electron"] } },
 ];
 

@@ -44,6 +44,25 @@ export type SignatureProblem = "unsigned" | "bad signature";
  * one but it does not match (altered after signing, or signed by another key).
  */
 export function checkSignature(purpose: SignaturePurpose, record: { by?: unknown; sig?: unknown }): SignatureProblem | undefined {
+  const claim = signatureClaim(purpose, record);
+  if (typeof claim === "string") return claim;
+  let valid = verdicts.get(claim.key);
+  if (valid === undefined) {
+    valid = verifyBytes(record.sig, claim.message, record.by);
+    recordVerification(claim.key, valid);
+  }
+  return valid ? undefined : "bad signature";
+}
+
+/**
+ * What checking a record's signature takes: the signed message and the key
+ * its verdict is remembered under; or the problem, when there is nothing to
+ * verify. Split from checkSignature so a host can verify on other threads
+ * and still answer exactly as checkSignature would.
+ */
+export type SignatureClaim = { message: Uint8Array; key: string } | SignatureProblem;
+
+export function signatureClaim(purpose: SignaturePurpose, record: { by?: unknown; sig?: unknown }): SignatureClaim {
   if (record.sig === undefined || record.sig === null || record.sig === "") return "unsigned";
   const { sig, ...fields } = record;
   let message: Uint8Array;
@@ -52,7 +71,7 @@ export function checkSignature(purpose: SignaturePurpose, record: { by?: unknown
   } catch {
     return "bad signature";
   }
-  return verifiedBefore(sig, message, record.by) ? undefined : "bad signature";
+  return { message, key: verdictKey(sig, message, record.by) };
 }
 
 /**
@@ -88,14 +107,16 @@ export function useVerdictCache(cache: VerdictCache | undefined): void {
   verdicts = cache ?? boundedVerdictCache();
 }
 
-function verifiedBefore(sig: unknown, message: Uint8Array, by: unknown): boolean {
-  const key = bytesToHex(sha256(utf8ToBytes(`${String(by)}:${String(sig)}:${bytesToHex(sha256(message))}`)).subarray(0, 16));
-  const known = verdicts.get(key);
-  if (known !== undefined) return known;
+const verdictKey = (sig: unknown, message: Uint8Array, by: unknown): string =>
+  bytesToHex(sha256(utf8ToBytes(`${String(by)}:${String(sig)}:${bytesToHex(sha256(message))}`)).subarray(0, 16));
+
+/** The verdict remembered under a claim's key, if any. */
+export const knownVerdict = (key: string): boolean | undefined => verdicts.get(key);
+
+/** A verification that really ran (here or on a host's worker thread): counted, and its verdict remembered. */
+export function recordVerification(key: string, valid: boolean): void {
   verificationCount++;
-  const valid = verifyBytes(sig, message, by);
   verdicts.set(key, valid);
-  return valid;
 }
 
 /** How many Ed25519 verifications have really run: benchmarks and scaling tests count them. */

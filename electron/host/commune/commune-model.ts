@@ -20,6 +20,8 @@ import type { Malformed } from "../../../shared/docs/malformed";
 import type { PublicKey } from "../../../shared/identity/keys";
 import { fail, ok, type Result } from "../../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
+import { headsOf } from "./heads";
+import { signatureWorkers } from "../signature-workers";
 import { verifiedVersions } from "../verification";
 
 /**
@@ -64,8 +66,6 @@ interface ShardRead {
   pending?: boolean;
 }
 
-/** How long prepare() works before letting the event loop run. */
-const SLICE_MS = 8;
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const withOwner = (owner: PublicKey, entries: readonly SignedEntry[]): ShardEntry[] => entries.map((entry) => ({ entry, shardOwner: owner }));
@@ -96,7 +96,7 @@ export class CommuneModelCache {
    * changed and the whole shard was read again.
    */
   #readShard(handle: DocHandle<unknown>): { shard: ShardRead; appended: ShardEntry[] | undefined } {
-    const heads = handle.heads() as string[];
+    const heads = headsOf(handle) as string[];
     const key = heads.join(",");
     let previous: ShardRead | undefined = this.#shards.get(handle.url);
     if (previous?.pending) {
@@ -144,13 +144,18 @@ export class CommuneModelCache {
 
   /**
    * Reads the shards no model has seen yet and checks their entries'
-   * signatures, a few milliseconds at a time with the event loop free in
-   * between: the first model of a large purse then costs the judging alone,
+   * signatures on every core (./signature-workers): worker threads take
+   * chunks of entries while this thread reads the next shards and takes
+   * chunks too, a few milliseconds at a time with the event loop free in
+   * between. The first model of a large purse then costs the judging alone,
    * and the host keeps answering (saved views, other communes, a browser
-   * waiting for its page) while 100,000 signatures are checked. Signatures
-   * are the same checks compute() makes; it finds them done.
+   * waiting for its page) while 100,000 signatures are checked. Entries
+   * found valid are what compute()'s checks find done; the others are left
+   * to the ledger, which checks them again (their verdicts are remembered)
+   * and says what is wrong.
    */
   async prepare(docs: CommuneDocs): Promise<void> {
+    const checks: Promise<void>[] = [];
     for (const handle of [...docs.shards.values()]) {
       if (this.#shards.has(handle.url)) continue;
       const { shard } = this.#readShard(handle);
@@ -163,17 +168,20 @@ export class CommuneModelCache {
         for (const { entry } of entries) this.#signed.add(entry);
         continue;
       }
-      let allValid = true;
-      let started = performance.now();
-      for (const { entry } of entries) {
-        if (this.#checkSignature(entry) !== undefined) allValid = false;
-        if (performance.now() - started >= SLICE_MS) {
-          await turn();
-          started = performance.now();
-        }
-      }
-      if (allValid) verifiedVersions.add(version);
+      checks.push(this.#checkShard(entries, version));
     }
+    await Promise.all(checks);
+  }
+
+  async #checkShard(entries: readonly ShardEntry[], version: string): Promise<void> {
+    const unchecked = entries.map(({ entry }) => entry).filter((entry) => !this.#signed.has(entry));
+    const problems = await signatureWorkers.check(unchecked);
+    let allValid = true;
+    problems.forEach((problem, index) => {
+      if (problem === undefined) this.#signed.add(unchecked[index]!);
+      else allValid = false;
+    });
+    if (allValid) verifiedVersions.add(version);
   }
 
   /** The signature check of every ledger made here: an entry object checked once is not checked (or looked up) again. */
@@ -185,7 +193,7 @@ export class CommuneModelCache {
   };
 
   #read<T>(handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>): { heads: string; read: Result<ReadDoc<T>> } {
-    const heads = handle.heads().join(",");
+    const heads = headsOf(handle).join(",");
     const cached = this.#parsed.get(handle.url) as Parsed<T> | undefined;
     if (cached && cached.heads === heads) return cached;
     const parsed = { heads, read: reader(handle.doc()) };

@@ -18,6 +18,7 @@ import { relayKeyOf } from "../../../shared/sync/relay-handshake";
 import type { StoredIdentity } from "../identity-store";
 import type { CommuneRecord } from "../commune-index";
 import { CommuneDocs } from "./commune-docs";
+import { headsOf } from "./heads";
 import { CommuneModelCache, type CommuneModel } from "./commune-model";
 import type { RelayLink, RelayLinkFactory } from "./relay-link";
 
@@ -134,7 +135,7 @@ export class CommuneNode {
   async writeCheckpoint(model: CommuneModel): Promise<void> {
     if (!this.#isLoaded || this.docs.unloadedShards() > 0) return;
     const shards: Record<string, string[]> = {};
-    for (const [key, handle] of this.docs.shards) shards[key] = [...handle.heads()];
+    for (const [key, handle] of this.docs.shards) shards[key] = [...headsOf(handle)];
     const checkpoint = sign("checkpoint", checkpointOf(this.id, this.now(), shards, model.purse, model.state), this.#context.identity.keys);
     this.docs.commune.change((doc) => {
       doc.checkpoints ??= {};
@@ -145,7 +146,7 @@ export class CommuneNode {
 
   /** Heads of the documents that are always loaded before the node exists; shards are covered by the saved view. */
   #baseVersion(): string {
-    return [this.docs.commune, this.docs.proposals, this.docs.inventory].map((handle) => handle.heads().join(",")).join("|");
+    return [this.docs.commune, this.docs.proposals, this.docs.inventory].map((handle) => headsOf(handle).join(",")).join("|");
   }
 
   /**
@@ -304,7 +305,7 @@ export class CommuneNode {
 }
 
 function confirmedByRelay(handle: DocHandle<unknown>, relayStorage: StorageId[]): boolean {
-  const local = [...handle.heads()].sort().join(",");
+  const local = [...headsOf(handle)].sort().join(",");
   return relayStorage.some((storageId) => {
     const remote = handle.getSyncInfo(storageId)?.lastHeads;
     return remote !== undefined && [...remote].sort().join(",") === local;
