@@ -13,6 +13,7 @@ import { snapshotCommands } from "./commands/snapshot-commands";
 import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./commune-index";
 import { CommuneDocs } from "./commune/commune-docs";
 import { CommuneNode, type NodeContext } from "./commune/commune-node";
+import { ViewCache } from "./commune/view-cache";
 import type { RelayLinkFactory } from "./commune/relay-link";
 import { EmbeddedRelay, type RelayPlace, type StartRelay } from "./embedded-relay";
 import { installNodeSigner } from "./signing";
@@ -139,16 +140,22 @@ export class Host implements HostContext {
     const repo = CommuneDocs.repoFor(this.dataDir, record.id, []);
     try {
       const docs = await CommuneDocs.open(repo, record.doc, signal);
+      // The saved view is read before any shard starts loading: each shard
+      // load holds the event loop for a while, and the first commune.show
+      // should not wait behind one.
+      const views = new ViewCache(this.dataDir, record.id);
+      await views.read();
       // Shards on this disk start loading before any network exists, so they
       // never wait on a relay; until they are in, the saved view stands in.
       // Shards not on this disk are found once relays connect.
-      const loading = docs.discoverShards();
+      // On the next turn, for the same reason (see CommuneDocs.watch).
+      const loading = new Promise<void>((resolve) => setImmediate(resolve)).then(() => docs.discoverShards());
       const links = CommuneNode.linksFor(record, docs.genesis(), this.options.links);
       const connect = () => {
         for (const link of links) repo.networkSubsystem.addNetworkAdapter(link.adapter);
       };
       void loading.then(connect, connect);
-      const node = new CommuneNode(record, docs, links, this.nodeContext(), loading);
+      const node = new CommuneNode(record, docs, links, this.nodeContext(), loading, views);
       this.nodes.set(record.id, node);
       this.#changed();
       return node;

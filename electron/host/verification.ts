@@ -34,25 +34,40 @@ export function installNodeVerifier(): void {
 
 const KEY_BYTES = 16;
 
+/** Keys added to the set per turn of the event loop while the file is read in. */
+const KEYS_PER_TURN = 20_000;
+
 /**
  * Verdicts that passed, as 16-byte digests appended to one file per data
  * directory. Only "valid" is stored: a forged record is rare and cheap to
  * reject again, and storing it could let a flood of junk grow the file.
+ *
+ * The file is read in the background, a slice per turn of the event loop
+ * (100,000 keys take ~80 ms): a host shows its saved views first. Until it
+ * is in, a verdict not yet read is simply not known (the record is checked
+ * again, with the same answer); `ready` says when everything is read, and
+ * the first count of a purse waits for it (`whenVerdictsRead`).
  */
-export async function persistentVerdictCache(dataDir: string): Promise<VerdictCache & { flush(): Promise<void> }> {
+export async function persistentVerdictCache(dataDir: string): Promise<VerdictCache & { flush(): Promise<void>; ready: Promise<void> }> {
   const path = join(dataDir, "verified-signatures.bin");
   const known = new Set<string>();
-  try {
-    const bytes = await readFile(path);
-    // One hex string cut into keys: a tenth of the time of a Buffer and a hex encoding per key, at 100,000 keys.
-    const hex = bytes.subarray(0, bytes.length - (bytes.length % KEY_BYTES)).toString("hex");
-    for (let offset = 0; offset < hex.length; offset += 2 * KEY_BYTES) known.add(hex.slice(offset, offset + 2 * KEY_BYTES));
-  } catch {
-    // No file yet, or unreadable: start empty; verdicts are only a shortcut.
-  }
+  const ready = (async () => {
+    try {
+      const bytes = await readFile(path);
+      // One hex string cut into keys: a tenth of the time of a Buffer and a hex encoding per key, at 100,000 keys.
+      const hex = bytes.subarray(0, bytes.length - (bytes.length % KEY_BYTES)).toString("hex");
+      for (let offset = 0, added = 0; offset < hex.length; offset += 2 * KEY_BYTES) {
+        known.add(hex.slice(offset, offset + 2 * KEY_BYTES));
+        if (++added % KEYS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } catch {
+      // No file yet, or unreadable: start empty; verdicts are only a shortcut.
+    }
+  })();
   const recent = boundedVerdictCache();
   let pending: string[] = [];
   const cache = {
+    ready,
     get: (key: string) => (known.has(key) ? true : recent.get(key)),
     set(key: string, valid: boolean) {
       if (valid && !known.has(key)) {
@@ -74,7 +89,12 @@ export async function persistentVerdictCache(dataDir: string): Promise<VerdictCa
   return cache;
 }
 
-let hostVerdicts: VerdictCache | undefined;
+let hostVerdicts: (VerdictCache & { ready: Promise<void> }) | undefined;
+
+/** Resolves once the host's verdict file is read in (at once when there is none). */
+export function whenVerdictsRead(): Promise<void> {
+  return hostVerdicts?.ready ?? Promise.resolve();
+}
 
 /**
  * Verdicts for whole document versions: "every signed record read from this

@@ -117,7 +117,9 @@ export class CommuneDocs {
   watch(onChange: () => void): void {
     this.#onChange = onChange;
     for (const handle of [this.commune, this.proposals, this.inventory]) handle.on("change", () => this.#changed());
-    void this.discoverShards();
+    // On the next turn: making a handle per shard takes a few milliseconds
+    // each (30 shards: ~100 ms), which the host's first answer need not wait for.
+    setImmediate(() => void this.discoverShards());
   }
 
   #changed(): void {
@@ -132,6 +134,7 @@ export class CommuneDocs {
    * for without blocking and retried whenever a relay connects.
    */
   discoverShards(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     const index = shardIndexOf(this.commune.doc());
     const finding: Promise<void>[] = [];
     for (const [key, url] of Object.entries(index)) {

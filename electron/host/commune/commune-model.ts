@@ -22,7 +22,7 @@ import { fail, ok, type Result } from "../../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
 import { headsOf } from "./heads";
 import { signatureWorkers } from "../signature-workers";
-import { verifiedVersions } from "../verification";
+import { verifiedVersions, whenVerdictsRead } from "../verification";
 
 /**
  * What a commune's documents mean right now, computed from the documents
@@ -155,6 +155,8 @@ export class CommuneModelCache {
    * and says what is wrong.
    */
   async prepare(docs: CommuneDocs): Promise<void> {
+    // Shard versions found sound before are in the verdict file: wait until it is read.
+    await whenVerdictsRead();
     const checks: Promise<void>[] = [];
     for (const handle of [...docs.shards.values()]) {
       if (this.#shards.has(handle.url)) continue;

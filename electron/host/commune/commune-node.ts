@@ -58,12 +58,19 @@ export class CommuneNode {
    * commands wait, and the commune's last views (cached on disk, keyed by the
    * documents' heads) stand in for what is still loading.
    */
-  constructor(record: CommuneRecord, docs: CommuneDocs, links: RelayLink[], context: NodeContext, loading: Promise<void> = Promise.resolve()) {
+  constructor(
+    record: CommuneRecord,
+    docs: CommuneDocs,
+    links: RelayLink[],
+    context: NodeContext,
+    loading: Promise<void> = Promise.resolve(),
+    views: ViewCache = new ViewCache(context.dataDir, record.id),
+  ) {
     this.record = record;
     this.docs = docs;
     this.links = links;
     this.#context = context;
-    this.#views = new ViewCache(context.dataDir, record.id);
+    this.#views = views;
     void this.#views.read();
     this.#loaded = loading
       .catch(() => undefined)
