@@ -76,13 +76,15 @@ const childScript = (async () => {
   const outfile = join(RESULTS, "open-child.mjs");
   const options = { bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning" } as const;
   await build({ ...options, entryPoints: [join(import.meta.dirname, "open-child.ts")], outfile });
+  await build({ ...options, entryPoints: [join(import.meta.dirname, "raw-child.ts")], outfile: join(RESULTS, "raw-child.mjs") });
   // The host's signature workers look for their code next to the bundle that runs them.
   await build({ ...options, entryPoints: [join(import.meta.dirname, "..", "electron", "host", "signature-worker.ts")], outfile: join(RESULTS, "signature-worker.js") });
   return outfile;
 })();
 
 async function child(mode: string, dir: string, f: Fixture): Promise<Record<string, number | boolean>> {
-  const { stdout } = await run(process.execPath, [await childScript, mode, dir, f.communeId, JSON.stringify(f.purse)], { maxBuffer: 1 << 24 });
+  const script = await childScript;
+  const { stdout } = await run(process.execPath, [mode === "raw" ? join(RESULTS, "raw-child.mjs") : script, mode, dir, f.communeId, JSON.stringify(f.purse)], { maxBuffer: 1 << 24 });
   return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, number | boolean>;
 }
 

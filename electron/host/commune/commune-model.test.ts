@@ -68,3 +68,32 @@ it("checks a large purse's signatures on worker threads too, and counts nothing 
   expect(again.balances).toEqual(view.balances);
   expect(signatureVerifications() - warmBefore).toBe(1);
 });
+
+it("judges the purse again for a membership change, but not for a checkpoint or a relay written into the commune document", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "commune-model-"));
+  dirs.push(dataDir);
+  const host = await open(dataDir);
+  await host.run("identity.rename", { name: "Ada" });
+  const created = await host.run("commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] });
+  if (!created.ok) throw new Error(created.error.message);
+  const commune = (created.value as { commune: string }).commune;
+  await host.run("purse.contribute", { commune, amount: "5", currency: "EUR" });
+  const node = host.nodes.get(commune)!;
+  const ledgerNow = () => {
+    const model = node.model();
+    if (!model.ok) throw new Error(model.error);
+    return model.value.ledger;
+  };
+
+  const before = ledgerNow();
+  const model = node.model();
+  if (!model.ok) throw new Error(model.error);
+  await node.writeCheckpoint(model.value);
+  node.docs.commune.change((doc) => {
+    doc.relays.push("ws://127.0.0.1:9/" as never);
+  });
+  expect(ledgerNow()).toBe(before);
+
+  await host.run("commune.admit", { commune, member: "ab".repeat(32), name: "Bo" });
+  expect(ledgerNow()).not.toBe(before);
+});

@@ -84,6 +84,8 @@ export class CommuneModelCache {
   #shards = new Map<string, ShardRead>();
   #model: CommuneModel | undefined;
   #stateKey: string | undefined;
+  /** The membership records of the commune document at the heads it was last read at. */
+  #membership: { heads: string; key: string } | undefined;
   /** The untrusted entries of #model's ledger, extended with the ledger so an append does not rescan the purse. */
   #untrusted: Problem[] = [];
   /** Entries whose signature this cache has found valid; weak, so entries of an older read go with it. */
@@ -203,6 +205,20 @@ export class CommuneModelCache {
     return parsed;
   }
 
+  /**
+   * What the membership replay reads of the commune document (the genesis
+   * and the events, by signature), worked out once per version of it. Other
+   * changes to that document (a checkpoint written on an invite, the relay
+   * list, a new shard in the index) leave it as it was, and so the purse
+   * is not judged again for them.
+   */
+  #membershipKey(heads: string, doc: CommuneDoc): string {
+    if (this.#membership?.heads !== heads) {
+      this.#membership = { heads, key: [doc.genesis.sig, ...doc.events.map((event) => event.sig)].join(",") };
+    }
+    return this.#membership.key;
+  }
+
   /** The model for the documents as they are; recomputed only when some document changed or time moved past a decision. */
   compute(docs: CommuneDocs, id: string, now: number): Result<CommuneModel> {
     const commune = this.#read<CommuneDoc>(docs.commune, readCommuneDoc);
@@ -220,7 +236,7 @@ export class CommuneModelCache {
 
     // The membership and proposals replay depends only on the commune and
     // proposals documents (and the clock, when a decision falls due).
-    const stateKey = `${commune.heads}|${proposals.heads}`;
+    const stateKey = `${this.#membershipKey(commune.heads, commune.read.value.doc)}|${proposals.heads}`;
     const reuseState = previous !== undefined && this.#stateKey === stateKey && !timeMoved;
     const proposalsDoc = proposals.read.value.doc;
     let state: CommuneState;
