@@ -156,8 +156,8 @@ export const communeCommands: Handlers<CommuneCommand> = {
   async "commune.list"(_input, host) {
     return ok(
       [...host.index.values()].map((record) => {
-        const model = host.nodes.get(record.id)?.model();
-        return { id: record.id, name: model?.ok ? model.value.state.name : record.name, status: model?.ok ? currentStatus(model.value.state, host.keys.publicKey) : undefined };
+        const state = host.nodes.get(record.id)?.membershipState();
+        return { id: record.id, name: state ? state.name : record.name, status: state ? currentStatus(state, host.keys.publicKey) : undefined };
       }),
     );
   },

@@ -3,6 +3,7 @@ import type { CommuneView, PurseHistoryView, SyncStatusView } from "../../../sha
 import { SAVED_HISTORY_POINTS, ViewCache } from "./view-cache";
 import { checkpointView, communeView, type ViewModel } from "./views";
 import { communeState } from "../../../shared/commune/commune-state";
+import type { CommuneState } from "../../../shared/commune/state";
 import { readCommuneDoc, readProposalsDoc } from "../../../shared/docs/documents";
 import { checkpointOf, trustedCheckpoint } from "../../../shared/purse/checkpoint";
 import { toStored } from "../../../shared/docs/automerge-form";
@@ -113,6 +114,17 @@ export class CommuneNode {
     const model = this.#modelWithoutPurse();
     const checkpoint = model && trustedCheckpoint(this.docs.commune.doc()?.checkpoints, this.id, model.state);
     return checkpoint ? checkpointView(model, checkpoint, this.me, this.now()) : undefined;
+  }
+
+  /**
+   * The commune's membership state: from the model once the purse is
+   * loaded, else from the small documents alone, so listing communes does no
+   * purse work (a model computed while shards load judges whatever is in).
+   */
+  membershipState(): CommuneState | undefined {
+    if (!this.#isLoaded) return this.#modelWithoutPurse()?.state;
+    const model = this.model();
+    return model.ok ? model.value.state : undefined;
   }
 
   #modelWithoutPurse(): Omit<ViewModel, "purse"> | undefined {
