@@ -27,6 +27,7 @@ import { exportFormatFigures } from "./export-formats";
 import { openHost, samePurse, shownPurse, untilBalances } from "./host-probe";
 import { relayLoadFigures } from "./relay-load";
 import { rendererFigures } from "./renderer";
+import { CHROMIUM } from "../tests/e2e/browser";
 import { becomeMember, copyDataDir, fixture, fixtureName, type Fixture } from "./synthetic";
 
 const run = promisify(execFile);
@@ -386,7 +387,11 @@ async function main(): Promise<void> {
     // --quick keeps to two minutes by measuring export at its smallest size
     // and the renderer at its largest only; the full run measures both at every size.
     if (!quick || n === SIZES[0]) for (const row of await exportFormatFigures(f, { runs: RUNS, scratch })) add(row);
-    if (!quick || n === SIZES[SIZES.length - 1]) for (const row of await rendererFigures(f, { runs: RUNS, scratch, restarts: !quick })) add(row);
+    if (!quick || n === SIZES[SIZES.length - 1]) {
+      // Without a browser the other figures still mean something: say what is missing instead of stopping.
+      if (existsSync(CHROMIUM)) for (const row of await rendererFigures(f, { runs: RUNS, scratch, restarts: !quick })) add(row);
+      else rows.push({ n, figure: "renderer figures", unit: "", commune: `not measured: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`, baseline: "-" });
+    }
     const relayBytes = await relayFigures(f, raw.entries);
     storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, raw.entries);
   }
