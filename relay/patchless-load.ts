@@ -57,6 +57,7 @@ export function loadWithoutPatches(repo: Repo, remote?: RemoteSnapshots): boolea
   /** Heads of documents loaded here and not saved since: the record the library's loader would have kept. */
   const loadedHeads = new Map<DocumentId, string>();
   let lastTurn: Promise<void> = Promise.resolve();
+  let lastLoadMs = 0;
   storage.loadDoc = async <T>(documentId: DocumentId): Promise<A.Doc<T> | null> => {
     let bytes = await storage.loadDocData(documentId);
     const fromRelay = !bytes && remote !== undefined;
@@ -65,14 +66,17 @@ export function loadWithoutPatches(repo: Repo, remote?: RemoteSnapshots): boolea
     // One document per turn of the event loop: the files of all shards are
     // read at once and their loads would otherwise run back to back (seconds
     // at 100,000 entries) before a timer or a socket is served.
-    const myTurn = lastTurn.then(nextTurn);
+    const myTurn = lastTurn.then(() => pauseAfter(lastLoadMs));
     lastTurn = myTurn;
     await myTurn;
     let doc: A.Doc<T>;
+    const started = performance.now();
     try {
       doc = A.load<T>(bytes);
     } catch {
       return fromRelay ? null : libraryLoad<T>(documentId);
+    } finally {
+      lastLoadMs = performance.now() - started;
     }
     if (fromRelay) {
       await remote!.keep(documentId, createHash("sha256").update(headsKey(doc)).digest("hex"), bytes);
@@ -97,14 +101,16 @@ export function loadWithoutPatches(repo: Repo, remote?: RemoteSnapshots): boolea
 }
 
 /**
- * The pause before each load. One turn of the event loop is not enough for
- * a page being served meanwhile: each of its requests, file reads and
- * WebSocket round trips needs a turn of its own, and waited behind a whole
- * shard's load (~150 ms at 100,000 entries) at every one. A few
- * milliseconds let such a chain run several steps; 30 shards pay ~0.2 s.
+ * The pause before each load. After a long load one turn of the event loop
+ * is not enough for a page being served meanwhile: each of its requests,
+ * file reads and WebSocket round trips needs a turn of its own, and waited
+ * behind a whole shard's load (~150 ms at 100,000 entries) at every one. A
+ * few milliseconds let such a chain run several steps; 30 shards pay
+ * ~0.2 s. After a short load (a commune's small documents) one turn will do.
  */
 const LOAD_PAUSE_MS = 6;
-const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, LOAD_PAUSE_MS));
+const LONG_LOAD_MS = 20;
+const pauseAfter = (lastLoadMs: number) => new Promise<void>((resolve) => (lastLoadMs >= LONG_LOAD_MS ? setTimeout(resolve, LOAD_PAUSE_MS) : setImmediate(resolve)));
 
 const headsKey = (doc: A.Doc<unknown>): string => [...A.getHeads(doc)].sort().join(",");
 
