@@ -25,6 +25,14 @@ export interface CommuneRecords {
   votes: readonly SignedVote[];
 }
 
+/** What communeState reads, from a commune's commune and proposals documents as their readers return them. */
+export function communeRecords(
+  commune: { genesis: Signed<Genesis>; events: readonly SignedMembershipEvent[] },
+  proposals: { proposals: Record<string, SignedProposal>; votes: Record<string, SignedVote[]> },
+): CommuneRecords {
+  return { genesis: commune.genesis, events: commune.events, proposals: Object.values(proposals.proposals), votes: Object.values(proposals.votes).flat() };
+}
+
 interface Pending {
   proposal: SignedProposal;
   electorate: PublicKey[];

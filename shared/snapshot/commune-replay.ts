@@ -1,4 +1,4 @@
-import { communeState, type CommuneRecords } from "../commune/commune-state";
+import { communeRecords, communeState, type CommuneRecords } from "../commune/commune-state";
 import { communeIdOf } from "../commune/genesis";
 import type { CommuneState } from "../commune/state";
 import {
@@ -82,12 +82,7 @@ export function replayCommune(docs: CommuneDocuments, at: number, options: { pro
     for (const entry of entries) shardEntries.push({ entry, shardOwner: owner });
   }
 
-  const records: CommuneRecords = {
-    genesis,
-    events,
-    proposals: Object.values(proposals.value.doc.proposals),
-    votes: Object.values(proposals.value.doc.votes).flat(),
-  };
+  const records = communeRecords({ genesis, events }, proposals.value.doc);
   const computed = communeState(records, at, id);
   if (!computed.ok) return fail(computed.error);
   const state = computed.value;

@@ -1,5 +1,5 @@
 import type { MembershipEvent } from "../../../shared/commune/events";
-import { communeState } from "../../../shared/commune/commune-state";
+import { communeRecords, communeState } from "../../../shared/commune/commune-state";
 import type { CommuneState } from "../../../shared/commune/state";
 import { readCommuneDoc, readProposalsDoc } from "../../../shared/docs/documents";
 import { toStored } from "../../../shared/docs/automerge-form";
@@ -32,7 +32,7 @@ export async function appendMembershipEvent(
   const { doc } = commune.value;
   const proposals = read.value.doc;
   const replay = communeState(
-    { genesis: doc.genesis, events: [...doc.events, signed], proposals: Object.values(proposals.proposals), votes: Object.values(proposals.votes).flat() },
+    { ...communeRecords(doc, proposals), events: [...doc.events, signed] },
     host.now(),
     target.id,
   );

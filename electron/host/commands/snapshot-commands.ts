@@ -1,3 +1,4 @@
+import { communeRecords } from "../../../shared/commune/commune-state";
 import * as A from "@automerge/automerge";
 import { isAbsolute } from "node:path";
 import { writeFileAtomic } from "../atomic-file";
@@ -128,10 +129,7 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
       const heads = Object.fromEntries(node.docs.allHandles().map((handle) => [handle.url, A.getHeads(handle.doc() as A.Doc<unknown>)]));
       const snapshot = createSnapshot(
         {
-          genesis: model.doc.genesis,
-          events: model.doc.events,
-          proposals: Object.values(model.proposals.proposals),
-          votes: Object.values(model.proposals.votes).flat(),
+          ...communeRecords(model.doc, model.proposals),
           shards: [...shards.values()],
           heads,
         },

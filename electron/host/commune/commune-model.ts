@@ -1,5 +1,5 @@
 import type { DocHandle } from "@automerge/automerge-repo";
-import { communeState } from "../../../shared/commune/commune-state";
+import { communeRecords, communeState } from "../../../shared/commune/commune-state";
 import type { CommuneState, Problem } from "../../../shared/commune/state";
 import {
   readCommuneDoc,
@@ -243,16 +243,7 @@ export class CommuneModelCache {
     if (reuseState) {
       state = previous.state;
     } else {
-      const computed = communeState(
-        {
-          genesis: commune.read.value.doc.genesis,
-          events: commune.read.value.doc.events,
-          proposals: Object.values(proposalsDoc.proposals),
-          votes: Object.values(proposalsDoc.votes).flat(),
-        },
-        now,
-        id,
-      );
+      const computed = communeState(communeRecords(commune.read.value.doc, proposalsDoc), now, id);
       if (!computed.ok) return fail(computed.error);
       state = computed.value;
     }

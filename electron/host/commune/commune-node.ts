@@ -2,7 +2,7 @@ import type { DocHandle, StorageId } from "@automerge/automerge-repo";
 import type { CommuneView, PurseHistoryView, SyncStatusView } from "../../../shared/commands/views";
 import { SAVED_HISTORY_POINTS, ViewCache } from "./view-cache";
 import { checkpointView, communeView, type ViewModel } from "./views";
-import { communeState } from "../../../shared/commune/commune-state";
+import { communeRecords, communeState } from "../../../shared/commune/commune-state";
 import type { CommuneState } from "../../../shared/commune/state";
 import { readCommuneDoc, readProposalsDoc } from "../../../shared/docs/documents";
 import { checkpointOf, trustedCheckpoint } from "../../../shared/purse/checkpoint";
@@ -135,11 +135,7 @@ export class CommuneNode {
     const proposals = readProposalsDoc(this.docs.proposals.doc());
     if (commune.ok && proposals.ok) {
       const { doc } = proposals.value;
-      const state = communeState(
-        { genesis: commune.value.doc.genesis, events: commune.value.doc.events, proposals: Object.values(doc.proposals), votes: Object.values(doc.votes).flat() },
-        this.now(),
-        this.id,
-      );
+      const state = communeState(communeRecords(commune.value.doc, doc), this.now(), this.id);
       if (state.ok) model = { id: this.id, state: state.value, proposals: doc, problems: state.value.problems };
     }
     this.#withoutPurse = { base, model };
