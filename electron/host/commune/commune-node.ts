@@ -5,7 +5,7 @@ import { checkpointView, communeView, type ViewModel } from "./views";
 import { communeRecords, communeState } from "../../../shared/commune/commune-state";
 import type { CommuneState } from "../../../shared/commune/state";
 import { readCommuneDoc, readProposalsDoc } from "../../../shared/docs/documents";
-import { checkpointOf, trustedCheckpoint } from "../../../shared/purse/checkpoint";
+import { checkpointOf, trustedCheckpoint, type SignedCheckpoint } from "../../../shared/purse/checkpoint";
 import { toStored } from "../../../shared/docs/automerge-form";
 import { periodOf } from "../../../shared/docs/documents";
 import { randomId, type PublicKey } from "../../../shared/identity/keys";
@@ -52,7 +52,7 @@ export class CommuneNode {
   #isLoaded = false;
   #views: ViewCache;
   /** The commune without its purse, for the view shown while the purse loads; keyed by the small documents' heads. */
-  #withoutPurse: { base: string; model: Omit<ViewModel, "purse"> | undefined } | undefined;
+  #withoutPurse: { base: string; model: Omit<ViewModel, "purse"> | undefined; checkpoint: SignedCheckpoint | undefined } | undefined;
 
   /**
    * `loading` settles when the shards on this disk have loaded: until then
@@ -111,9 +111,9 @@ export class CommuneNode {
     const cached = await this.#views.read();
     if (cached && cached.base === this.#baseVersion()) return { ...cached.view, provisional: true };
     if (cached) return undefined;
-    const model = this.#modelWithoutPurse();
-    const checkpoint = model && trustedCheckpoint(this.docs.commune.doc()?.checkpoints, this.id, model.state);
-    return checkpoint ? checkpointView(model, checkpoint, this.me, this.now()) : undefined;
+    this.#modelWithoutPurse();
+    const { model, checkpoint } = this.#withoutPurse!;
+    return model && checkpoint ? checkpointView(model, checkpoint, this.me, this.now()) : undefined;
   }
 
   /**
@@ -138,7 +138,9 @@ export class CommuneNode {
       const state = communeState(communeRecords(commune.value.doc, doc), this.now(), this.id);
       if (state.ok) model = { id: this.id, state: state.value, proposals: doc, problems: state.value.problems };
     }
-    this.#withoutPurse = { base, model };
+    // Read once per version of the small documents, not on every view while the purse loads.
+    const checkpoint = model && trustedCheckpoint(this.docs.commune.doc()?.checkpoints, this.id, model.state);
+    this.#withoutPurse = { base, model, checkpoint };
     return model;
   }
 
