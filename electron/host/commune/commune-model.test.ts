@@ -35,14 +35,19 @@ async function shown(host: Host, commune: string): Promise<CommuneView> {
   return view.value as CommuneView;
 }
 
-it("checks a large purse's signatures on worker threads too, and counts nothing altered after signing", async () => {
+/** A fresh data directory whose member, Ada, founds Riverside (EUR). */
+async function adaFoundsRiverside(): Promise<{ dataDir: string; host: Host; commune: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), "commune-model-"));
   dirs.push(dataDir);
-  const first = await open(dataDir);
-  await first.run("identity.rename", { name: "Ada" });
-  const created = await first.run("commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] });
+  const host = await open(dataDir);
+  await host.run("identity.rename", { name: "Ada" });
+  const created = await host.run("commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] });
   if (!created.ok) throw new Error(created.error.message);
-  const commune = (created.value as { commune: string }).commune;
+  return { dataDir, host, commune: (created.value as { commune: string }).commune };
+}
+
+it("checks a large purse's signatures on worker threads too, and counts nothing altered after signing", async () => {
+  const { dataDir, host: first, commune } = await adaFoundsRiverside();
   for (let i = 0; i < 300; i++) await first.run("purse.contribute", { commune, amount: "1", currency: "EUR" });
   const shard = [...first.nodes.get(commune)!.docs.shards.values()][0]!;
   shard.change((doc) => {
@@ -70,13 +75,7 @@ it("checks a large purse's signatures on worker threads too, and counts nothing 
 });
 
 it("judges the purse again for a membership change, but not for a checkpoint or a relay written into the commune document", async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), "commune-model-"));
-  dirs.push(dataDir);
-  const host = await open(dataDir);
-  await host.run("identity.rename", { name: "Ada" });
-  const created = await host.run("commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] });
-  if (!created.ok) throw new Error(created.error.message);
-  const commune = (created.value as { commune: string }).commune;
+  const { dataDir, host: host, commune } = await adaFoundsRiverside();
   await host.run("purse.contribute", { commune, amount: "5", currency: "EUR" });
   const node = host.nodes.get(commune)!;
   const ledgerNow = () => {
