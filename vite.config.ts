@@ -20,7 +20,7 @@ export default defineConfig(({ mode }) => ({
     assetsInlineLimit: 0,
   },
   test: {
-    include: ["shared/**/*.test.ts", "tests/**/*.test.ts", "relay/**/*.test.ts", "electron/**/*.test.ts"],
+    include: ["{shared,repo-adaptations,relay,host,cli,serve,electron,tests}/**/*.test.ts"],
     environment: "node",
     reporters: ["default", "./scripts/summary-reporter.ts"],
     // Property tests sign and verify thousands of records; a shared, noisy

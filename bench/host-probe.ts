@@ -1,7 +1,7 @@
 /** Opening a member's host and waiting until its balances are complete, shared by the benchmark and its child processes. */
-import { Host } from "../electron/host/host";
-import type { RelayLinkFactory } from "../electron/host/commune/relay-link";
-import { relayLinks } from "../electron/host/sync/relay-links";
+import { Host } from "../host/host";
+import type { RelayLinkFactory } from "../host/commune/relay-link";
+import { relayLinks } from "../host/sync/relay-links";
 import { until } from "./measure";
 
 export const samePurse = (a: Record<string, number>, b: Record<string, number>): boolean =>

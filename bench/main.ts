@@ -19,7 +19,7 @@ import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { WebSocket, WebSocketServer } from "ws";
 import { startRelay } from "../relay/relay";
-import type { Host } from "../electron/host/host";
+import type { Host } from "../host/host";
 import { fromStored } from "../shared/docs/automerge-form";
 import { canonicalJson } from "../shared/identity/canonical";
 import { bytesUnder, progress, removeDir, stats, until, type Stats } from "./measure";
@@ -79,7 +79,7 @@ const childScript = (async () => {
   await build({ ...options, entryPoints: [join(import.meta.dirname, "open-child.ts")], outfile });
   await build({ ...options, entryPoints: [join(import.meta.dirname, "raw-child.ts")], outfile: join(RESULTS, "raw-child.mjs") });
   // The host's signature workers look for their code next to the bundle that runs them.
-  await build({ ...options, entryPoints: [join(import.meta.dirname, "..", "electron", "host", "signature-worker.ts")], outfile: join(RESULTS, "signature-worker.js") });
+  await build({ ...options, entryPoints: [join(import.meta.dirname, "..", "host", "signatures", "signature-worker.ts")], outfile: join(RESULTS, "signature-worker.js") });
   return outfile;
 })();
 

@@ -25,9 +25,9 @@ import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from "@automerge
 import { createPrivateKey, randomBytes, sign as cryptoSign, type KeyObject } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import WebSocket, { WebSocketServer } from "ws";
-import { RelayClientAdapter } from "../electron/host/sync/relay-client";
+import { RelayClientAdapter } from "../host/sync/relay-client";
 import { startRelay } from "../relay/relay";
-import { installSyncRate } from "../relay/sync-rate";
+import { installSyncRate } from "../repo-adaptations/sync-rate";
 import { communeIdOf as communeIdFromGenesis } from "../shared/commune/genesis";
 import { toStored } from "../shared/docs/automerge-form";
 import type { PurseShardDoc } from "../shared/docs/documents";

@@ -32,8 +32,8 @@ import { keyPairFromSecret, type KeyPair } from "../shared/identity/keys";
 import type { Signed, SignaturePurpose } from "../shared/identity/signed";
 import { EUR, HOUR } from "../shared/money/currency";
 import type { Entry, SignedEntry } from "../shared/purse/entry";
-import { saveCommuneIndex, type CommuneRecord } from "../electron/host/commune-index";
-import { saveIdentity } from "../electron/host/identity-store";
+import { saveCommuneIndex, type CommuneRecord } from "../host/store/commune-index";
+import { saveIdentity } from "../host/store/identity-store";
 
 export interface CommuneSpec {
   entries: number;

@@ -184,7 +184,7 @@ if (isEntry()) {
     stderr: process.stderr,
     buildIfStale: () => buildIfStale(root),
     runElectron: (binary, args) => runElectron(binary, args, process.env),
-    browserMode: async (argv) => (await import("./serve/main")).main(argv),
+    browserMode: async (argv) => (await import("../serve/main")).main(argv),
     downloadElectron: () => downloadElectron(root),
   });
 }

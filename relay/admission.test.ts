@@ -9,7 +9,7 @@ import { PEER_ID_IN_USE } from "./gateway";
 import { NOT_SERVED, WRONG_PROOF } from "./handshake";
 import type { RelayLogEvent } from "./log";
 import { startRelay, type RunningRelay } from "./relay";
-import { makeCommune, randomPeerId, RawClient, startMember, tempDir, waitFor, type Member } from "./test-helpers";
+import { makeCommune, randomPeerId, RawClient, startMember, tempDir, waitFor, type Member } from "./testing/relay-harness";
 
 interface Ledger {
   entries: string[];

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RelayLogEvent } from "./log";
 import { startRelay, type RunningRelay } from "./relay";
-import { makeCommune, randomPeerId, RawClient, startMember, tempDir, waitFor, type Member } from "./test-helpers";
+import { makeCommune, randomPeerId, RawClient, startMember, tempDir, waitFor, type Member } from "./testing/relay-harness";
 
 /**
  * A thousand hostile sockets against one relay while two members use it.

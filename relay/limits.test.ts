@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { DEFAULT_LIMITS, resolveLimits, TokenBucket, type RelayLimits } from "./limits";
 import type { RelayLogEvent } from "./log";
 import { startRelay, type RunningRelay } from "./relay";
-import { makeCommune, randomPeerId, RawClient, startMember, tempDir, waitFor } from "./test-helpers";
+import { makeCommune, randomPeerId, RawClient, startMember, tempDir, waitFor } from "./testing/relay-harness";
 
 describe("token bucket", () => {
   it("allows the burst at once, then the rate", () => {

@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultDataDir, readCli } from "./cli-options";
-import { tempDir } from "./test-helpers";
+import { tempDir } from "./testing/relay-harness";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 

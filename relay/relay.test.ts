@@ -1,7 +1,7 @@
 import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo";
 import { afterEach, describe, expect, it } from "vitest";
 import { startRelay, type RunningRelay } from "./relay";
-import { makeCommune, startMember, tempDir, waitFor, type Member } from "./test-helpers";
+import { makeCommune, startMember, tempDir, waitFor, type Member } from "./testing/relay-harness";
 
 interface Ledger {
   entries: string[];

@@ -2,7 +2,7 @@ import * as A from "@automerge/automerge";
 import { cbor, generateAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { afterEach, describe, expect, it } from "vitest";
 import { startRelay, type RunningRelay } from "./relay";
-import { makeCommune, randomPeerId, RawClient, startMember, tempDir, waitFor, type Member } from "./test-helpers";
+import { makeCommune, randomPeerId, RawClient, startMember, tempDir, waitFor, type Member } from "./testing/relay-harness";
 
 interface Ledger {
   entries: string[];

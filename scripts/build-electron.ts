@@ -12,10 +12,8 @@
  *   host's signature-workers.ts looks for it (relative to its own bundle)
  *
  * Packages stay external for main and the host (they load from
- * node_modules at run time, as under tsx). dist/electron/ is two folders
- * below the repo root, like electron/host/, so the host's
- * `../../package.json` (app-version.ts, resolved from import.meta.url) still
- * finds the repo's package.json from the bundle.
+ * node_modules at run time, as under tsx); package.json's version is
+ * inlined where host/app-version.ts imports it.
  */
 import { statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -38,7 +36,7 @@ const node: BuildOptions = { ...common, platform: "node", format: "esm", target:
 export const ELECTRON_BUNDLES: { entry: string; out: string; options: BuildOptions }[] = [
   { entry: "electron/main/main.ts", out: "main.js", options: node },
   { entry: "electron/utility/host-process.ts", out: "host-process.js", options: node },
-  { entry: "electron/host/signature-worker.ts", out: "signature-worker.js", options: node },
+  { entry: "host/signatures/signature-worker.ts", out: "signature-worker.js", options: node },
   { entry: "electron/preload/preload.ts", out: "preload.cjs", options: { ...common, platform: "browser", format: "cjs", target: "es2023", external: ["electron"] } },
 ];
 

@@ -20,9 +20,14 @@ describe("folder boundaries", () => {
       "shared/purse/promises.ts": `// reads the purse\nimport { readFile } from "fs/promises";\nexport { readFile };\n`,
       "shared/dynamic.ts": `export async function load() {\n  return await import("node:path");\n}\n`,
       "shared/ui.ts": `import React from "react";\nexport const r = React;\n`,
-      "shared/climb.ts": `import "../electron/host/x";\n`,
+      "shared/climb.ts": `import "../host/x";\n`,
       "renderer/app.ts": `import { ipcRenderer } from "electron";\nimport * as A from "@automerge/automerge";\nimport "../electron/preload";\nimport { EUR } from "../shared/money/currency";\nexport { ipcRenderer, A, EUR };\n`,
-      "electron/host/node.ts": `\nimport { app } from "electron";\nexport { app };\n`,
+      "host/node.ts": `\nimport { app } from "electron";\nexport { app };\n`,
+      "relay/reach.ts": `import { startDaemon } from "../host/daemon";\nexport { startDaemon };\n`,
+      "cli/fixture-in-production.ts": `import { purseFixture } from "../shared/testing/purse-fixtures";\nexport { purseFixture };\n`,
+      "cli/uses-fixture.test.ts": `import { purseFixture } from "../shared/testing/purse-fixtures";\nexport { purseFixture };\n`,
+      "serve/view.ts": `import { App } from "../renderer/App";\nimport React from "react";\nexport { App, React };\n`,
+      "gadgets/thing.ts": `export const thing = 1;\n`,
       "shared/clean.ts": [
         `import { ed25519 } from "@noble/curves/ed25519.js";`,
         `import { money } from "./money";`,
@@ -57,11 +62,16 @@ describe("folder boundaries", () => {
       ["shared/purse/promises.ts", "fs/promises", 2, /Node built-ins/],
       ["shared/dynamic.ts", "node:path", 2, /Node built-ins/],
       ["shared/ui.ts", "react", 1, /React/],
-      ["shared/climb.ts", "../electron/host/x", 1, /electron\/host\/x, outside shared\//],
+      ["shared/climb.ts", "../host/x", 1, /host\/x, outside shared\//],
       ["renderer/app.ts", "electron", 1, /Electron/],
       ["renderer/app.ts", "@automerge/automerge", 2, /no Automerge documents/],
       ["renderer/app.ts", "../electron/preload", 3, /into electron\//],
-      ["electron/host/node.ts", "electron", 2, /headless/],
+      ["host/node.ts", "electron", 2, /headless/],
+      ["relay/reach.ts", "../host/daemon", 1, /relay\/ may not reach into host\//],
+      ["cli/fixture-in-production.ts", "../shared/testing/purse-fixtures", 1, /testing\/ folder holds fixtures/],
+      ["serve/view.ts", "../renderer/App", 1, /serve\/ may not reach into renderer\//],
+      ["serve/view.ts", "react", 2, /no UI/],
+      ["gadgets/", "", 0, /not in FOLDER_RULES/],
     ] as const)("reports %s importing %s on line %i", (file, specifier, line, reason) => {
       const found = reported(file, specifier);
       expect(found).toHaveLength(1);
@@ -75,10 +85,11 @@ describe("folder boundaries", () => {
       ]);
     });
 
-    it("accepts npm packages, paths inside shared/ and renderer imports of shared/", () => {
+    it("accepts npm packages, paths inside shared/, renderer imports of shared/ and fixtures in tests", () => {
       expect(violations.filter((v) => v.file === "shared/clean.ts")).toEqual([]);
       expect(reported("renderer/app.ts", "../shared/money/currency")).toEqual([]);
-      expect(violations).toHaveLength(9);
+      expect(violations.filter((v) => v.file === "cli/uses-fixture.test.ts")).toEqual([]);
+      expect(violations).toHaveLength(14);
     });
   });
 });

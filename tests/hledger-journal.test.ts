@@ -8,7 +8,7 @@ import { createSnapshot, parseSnapshotText } from "../shared/snapshot/json-snaps
 import { purseJournal } from "../shared/snapshot/journal";
 import { partyNames } from "../shared/snapshot/party-names";
 import { accountSegment } from "../shared/snapshot/journal";
-import { ada, purseStory } from "../shared/snapshot/snapshot-fixtures";
+import { ada, purseStory } from "../shared/testing/snapshot-fixtures";
 
 /**
  * Runs the real hledger (Debian package `hledger`) on an exported journal and

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createSnapshot, parseSnapshotText } from "../shared/snapshot/json-snapshot";
 import { accountSegment, purseJournal } from "../shared/snapshot/journal";
 import { partyNames } from "../shared/snapshot/party-names";
-import { ada, purseStory } from "../shared/snapshot/snapshot-fixtures";
+import { ada, purseStory } from "../shared/testing/snapshot-fixtures";
 
 /**
  * Runs the real ledger-cli (Debian package `ledger`, installed by .ci/run) on

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { readFileIfExists, writeFileAtomic } from "../host/atomic-file";
+import { readFileIfExists, writeFileAtomic } from "../../host/store/atomic-file";
 import type { WindowBounds } from "./window-options";
 
 /**

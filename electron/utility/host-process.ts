@@ -6,10 +6,10 @@
  * platform's app-data folder, as for the CLI.
  */
 import type { MessagePortMain } from "electron";
-import { startDaemon } from "../host/daemon";
-import { resolveDataDir } from "../host/data-dir";
-import { serveLink } from "../host/link/serve-link";
-import { relayLinks } from "../host/sync/relay-links";
+import { startDaemon } from "../../host/daemon";
+import { resolveDataDir } from "../../host/store/data-dir";
+import { serveLink } from "../../host/link/serve-link";
+import { relayLinks } from "../../host/sync/relay-links";
 import { runHostService } from "./host-service";
 import { portChannel } from "./port-channel";
 

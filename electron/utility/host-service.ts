@@ -1,6 +1,6 @@
 import type { Result } from "../../shared/result";
-import type { Host } from "../host/host";
-import type { HostChannel } from "../host/link/serve-link";
+import type { Host } from "../../host/host";
+import type { HostChannel } from "../../host/link/serve-link";
 import { toHostProcess, type FromHostProcess } from "./parent-messages";
 
 /**

@@ -1,5 +1,5 @@
 import type { MessagePortMain } from "electron";
-import type { HostChannel } from "../host/link/serve-link";
+import type { HostChannel } from "../../host/link/serve-link";
 
 /**
  * A MessagePortMain seen as serveLink's text channel. Only strings pass:

@@ -2,7 +2,7 @@ import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import { fromStored, MAX_DEPTH, toStored, TooDeep } from "./automerge-form";
 import { readPurseShardDoc } from "./documents";
-import { entry, purseShardDoc } from "./sample-docs";
+import { entry, purseShardDoc } from "../testing/sample-docs";
 
 type Doc = { entries: unknown[]; meta?: unknown };
 

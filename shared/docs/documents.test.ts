@@ -13,7 +13,7 @@ import {
   readPurseShardDoc,
   type PurseShardDoc,
 } from "./documents";
-import { ada, bo, commune, communeDoc, entry, inventoryDoc, proposal, proposalsDoc, purseShardDoc, T0, vote } from "./sample-docs";
+import { ada, bo, commune, communeDoc, entry, inventoryDoc, proposal, proposalsDoc, purseShardDoc, T0, vote } from "../testing/sample-docs";
 
 const READERS = { readCommuneDoc, readPurseShardDoc, readProposalsDoc, readInventoryDoc };
 

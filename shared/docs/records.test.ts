@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkSignature, sign } from "../identity/signed";
 import { parseWith } from "./reasons";
 import { entrySchema, genesisSchema, itemSchema, membershipEventSchema, proposalSchema, voteSchema } from "./records";
-import { ada, bo, commune, entry, genesis, inviteForBo, item, joinOfBo, proposal, T0, vote } from "./sample-docs";
+import { ada, bo, commune, entry, genesis, inviteForBo, item, joinOfBo, proposal, T0, vote } from "../testing/sample-docs";
 
 const reasonFor = (schema: Parameters<typeof parseWith>[0], value: unknown): string => {
   const parsed = parseWith(schema, value);

@@ -19,7 +19,7 @@ import {
   spendProposal,
   zed,
   type Decision,
-} from "./purse-fixtures";
+} from "../testing/purse-fixtures";
 
 /*
  * Signing and verifying cost ~1.5 ms each, so every entry here is signed once

@@ -21,7 +21,7 @@ import {
   spendProposal,
   zed,
   type Decision,
-} from "./purse-fixtures";
+} from "../testing/purse-fixtures";
 import { disbursementFor, type SpendProposal } from "./spend-authority";
 
 const state = communeState();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sign } from "../identity/signed";
 import { purse } from "./balances";
 import { checkpointOf, trustedCheckpoint, type Checkpoint } from "./checkpoint";
-import { ada, bo, communeState, COMMUNE, di, entry, inShards, on, OTHER_COMMUNE, zed } from "./purse-fixtures";
+import { ada, bo, communeState, COMMUNE, di, entry, inShards, on, OTHER_COMMUNE, zed } from "../testing/purse-fixtures";
 
 const state = communeState();
 const counted = purse(

@@ -2,9 +2,9 @@ import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openContainer, writeContainer } from "./automerge-container";
-import { storyDocuments } from "./automerge-fixtures";
+import { storyDocuments } from "../testing/automerge-fixtures";
 import { createAutomergeBackup, verifyAutomergeBackup } from "./automerge-snapshot";
-import { ada, purseStory } from "./snapshot-fixtures";
+import { ada, purseStory } from "../testing/snapshot-fixtures";
 
 /**
  * Hostile backup files: each mutation of a valid Automerge backup is

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { sign } from "../identity/signed";
 import { purse } from "../purse/balances";
 import { CONTAINER_MAGIC, openContainer, writeContainer } from "./automerge-container";
-import { storyDocuments } from "./automerge-fixtures";
+import { storyDocuments } from "../testing/automerge-fixtures";
 import { createAutomergeBackup, verifyAutomergeBackup, type BackupDocument } from "./automerge-snapshot";
-import { ada, purseStory, zed } from "./snapshot-fixtures";
+import { ada, purseStory, zed } from "../testing/snapshot-fixtures";
 
 const story = purseStory();
 const now = story.end;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatAmount } from "../money/amount";
 import { createSnapshot, parseSnapshotText, type VerifiedSnapshot } from "./json-snapshot";
 import { CSV_HEADER, purseCsv } from "./csv";
-import { ada, AWKWARD_MEMOS, purseStory } from "./snapshot-fixtures";
+import { ada, AWKWARD_MEMOS, purseStory } from "../testing/snapshot-fixtures";
 
 /**
  * A strict RFC 4180 reader, for this test only: CRLF record ends, quoted

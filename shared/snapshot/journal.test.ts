@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createSnapshot, parseSnapshotText } from "./json-snapshot";
 import { accountSegment, purseJournal } from "./journal";
-import { ada, ada2, purseStory } from "./snapshot-fixtures";
+import { ada, ada2, purseStory } from "../testing/snapshot-fixtures";
 
 const story = purseStory();
 const read = parseSnapshotText(JSON.stringify(createSnapshot(story.input, ada, { now: story.end })), story.end);

@@ -4,7 +4,7 @@ import { purse } from "../purse/balances";
 import { DAY, T0 } from "../testing/commune-builder";
 import { createSnapshot, parseSnapshotText, verifySnapshot } from "./json-snapshot";
 import { scanJson } from "./json-text";
-import { ada, ada2, bo, HEADS, purseStory, zed } from "./snapshot-fixtures";
+import { ada, ada2, bo, HEADS, purseStory, zed } from "../testing/snapshot-fixtures";
 import type { Snapshot } from "./snapshot-schema";
 
 const story = purseStory();

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createSnapshot, parseSnapshotText } from "./json-snapshot";
-import { ada, purseStory } from "./snapshot-fixtures";
+import { ada, purseStory } from "../testing/snapshot-fixtures";
 
 /**
  * Hostile snapshot files: each mutation of a valid snapshot is rejected with

@@ -8,7 +8,7 @@ import { chromium, type Browser, type Locator, type Page } from "playwright-core
 
 /**
  * End-to-end plumbing for browser mode: members' hosts run as real
- * `npm run serve` processes (electron/serve/main.ts) on 127.0.0.1, and
+ * `npm run serve` processes (serve/main.ts) on 127.0.0.1, and
  * Debian's Chromium drives their pages through Playwright. Chromium is
  * never downloaded: .ci/run installs the Debian package.
  */
@@ -48,7 +48,7 @@ export interface BrowserModeHost {
 /** Starts `npm run serve` on a data directory (the renderer must be built: npm test builds it first) and waits for its address. */
 export async function startBrowserMode(dataDir: string, startMs = 180_000): Promise<BrowserModeHost> {
   if (!existsSync(join(root, "dist/renderer/index.html"))) throw new Error("dist/renderer is missing: run npm run build (npm test does).");
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "electron/serve/main.ts"), "--port", "0", "--data", dataDir], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "serve/main.ts"), "--port", "0", "--data", dataDir], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0" },

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { CommandName, CommandOutcome, CommandResults } from "../../shared/commands/commands";
-import { sendCommand } from "../../electron/host/control/control-server";
+import { sendCommand } from "../../host/control/control-server";
 
 /**
  * Real processes for integration tests: a relay and members' hosts, each a
@@ -92,7 +92,7 @@ export interface MemberProcess {
 
 /** Starts `commune host` on a data directory and waits until its control server answers. */
 export async function startMemberProcess(dataDir: string): Promise<MemberProcess> {
-  const child = start("electron/host/cli/main.ts", ["--data", dataDir, "host"]);
+  const child = start("cli/main.ts", ["--data", dataDir, "host"]);
   const control = await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`host exited with ${child.exitCode}: ${(child as ChildProcess & { log: string[] }).log.join("")}`);
     try {

@@ -1,0 +1,37 @@
+/**
+ * `npm run commune -- <verb> ...`: the CLI process. Everything it does is in
+ * runCli; this wires it to the real process: argv, streams, the real relay
+ * links, and Ctrl-C (the first one stops cleanly, closing the documents and
+ * releasing the data directory; a second one exits at once, which the lock
+ * survives, because a lock whose process is gone is taken over).
+ */
+import { relayLinks } from "../host/sync/relay-links";
+import { EXIT, runCli } from "./run-cli";
+
+const controller = new AbortController();
+let signals = 0;
+const stop = () => {
+  signals++;
+  if (signals > 1) {
+    process.stderr.write("Stopping without waiting.\n");
+    process.exit(EXIT.interrupted);
+  }
+  controller.abort();
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+// `commune ledger | head` closes the pipe early: that is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
+let code: number;
+try {
+  code = await runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr, links: relayLinks, signal: controller.signal });
+} catch (error) {
+  process.stderr.write(`commune: something went wrong: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  code = EXIT.refused;
+}
+process.exitCode = code;
+// Everything is closed by now; should a library keep a handle open, do not hang on it.
+setTimeout(() => process.exit(code), 2_000).unref();

@@ -1,0 +1,165 @@
+import type { CommandError, CommandName, CommandResults } from "../shared/commands/commands";
+import type { CommuneListItem, CommuneView, ItemView, ProposalView } from "../shared/commands/views";
+import type { Currency } from "../shared/money/currency";
+import type { Result } from "../shared/result";
+import { dataDirOf, EXIT, type CliDeps } from "./deps";
+import { runHost } from "./host-verb";
+import { parseArgv, type Parsed } from "./parse";
+import { resolveCommune, resolveItem, resolveMember, resolveProposal } from "./references";
+import { openSession, type Session } from "./session";
+import { catchUp, OFFLINE_AFTER_MS, reportSync } from "./sync-wait";
+import { clean } from "./text";
+import type { Answer, Reference } from "./verb";
+
+/**
+ * The CLI as a function: argv and its surroundings in, an exit code out.
+ * main.ts is a thin wrapper; tests call this in-process.
+ */
+export { EXIT, type CliDeps } from "./deps";
+
+class Stop {
+  constructor(
+    readonly code: number,
+    readonly message?: string,
+  ) {}
+}
+
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const parsed = parseArgv(argv);
+  switch (parsed.kind) {
+    case "help":
+      deps.stdout.write(`${parsed.text}\n`);
+      return EXIT.ok;
+    case "usage":
+      deps.stderr.write(`commune: ${parsed.message}\n${parsed.hint}\n`);
+      return EXIT.usage;
+    case "host":
+      return runHost(parsed, deps);
+    case "command":
+      return runCommand(parsed, deps);
+  }
+}
+
+async function runCommand(parsed: Extract<Parsed, { kind: "command" }>, deps: CliDeps): Promise<number> {
+  const dataDir = dataDirOf(parsed.globals, deps);
+  const opened = await openSession({
+    dataDir,
+    links: deps.links,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    lockWaitMs: deps.lockWaitMs ?? 5_000,
+    pollMs: deps.pollMs ?? 100,
+    onBusy: (pid) => deps.stderr.write(`Waiting for another Commune command (pid ${pid}) to finish with ${dataDir}…\n`),
+  });
+  if (!opened.ok) {
+    if (deps.signal?.aborted) {
+      deps.stderr.write("Interrupted.\n");
+      return EXIT.interrupted;
+    }
+    deps.stderr.write(`${opened.error}\n`);
+    return EXIT.unavailable;
+  }
+  const session = opened.value;
+  try {
+    return await carryOut(session, parsed, deps);
+  } catch (error) {
+    if (error instanceof Stop) {
+      if (error.message) deps.stderr.write(`${error.message}\n`);
+      return error.code;
+    }
+    throw error;
+  } finally {
+    await session.close();
+  }
+}
+
+async function carryOut(session: Session, { verb, plan, globals }: Extract<Parsed, { kind: "command" }>, deps: CliDeps): Promise<number> {
+  const ask = async <K extends CommandName>(name: K, input: unknown): Promise<CommandResults[K]> => {
+    const answer = await interruptible(session.run(name, input), deps.signal);
+    if (!answer.ok) throw new Stop(exitFor(answer.error), answer.error.message);
+    return answer.value as CommandResults[K];
+  };
+  const settle = <T>(result: Result<T>): T => {
+    if (!result.ok) throw new Stop(EXIT.refused, result.error);
+    return result.value;
+  };
+
+  let commune: CommuneListItem | undefined;
+  const input: Record<string, unknown> = structuredClone(plan.input) as Record<string, unknown>;
+  if (verb.scoped) {
+    commune = settle(resolveCommune(globals.commune, await ask("commune.list", {})));
+    input.commune = commune.id;
+  }
+  // Opened here just now: first catch up with the relays, so what is read and
+  // checked is what the commune knows (a proposal made an hour ago by someone else).
+  const say = (line: string) => deps.stderr.write(`${clean(line)}\n`);
+  const waiting = { pollMs: deps.pollMs ?? 100, ...(deps.signal ? { signal: deps.signal } : {}), say };
+  let offline = false;
+  if (session.kind === "local" && commune && globals.syncTimeoutMs > 0) {
+    offline = (await catchUp(session, commune.id, { ...waiting, timeoutMs: globals.syncTimeoutMs, quiet: verb.writes(input) })) === "offline";
+  }
+  let shown: CommuneView | undefined;
+  const communeView = async () => (shown ??= await ask("commune.show", { commune: commune!.id }));
+  await resolveReferences(plan.refs, input, {
+    members: async () => (await communeView()).balances.members,
+    proposals: () => ask("proposal.list", { commune: commune!.id }),
+    items: () => ask("inventory.list", { commune: commune!.id, query: "" }),
+    settle,
+  });
+
+  const value = await ask(plan.name, input);
+  const answer = { name: plan.name, value } as Answer;
+  const currencies: Currency[] = verb.needsCurrencies && commune ? (await communeView()).balances.currencies : [];
+  deps.stdout.write(`${globals.json ? JSON.stringify(verb.json ? verb.json(answer) : value, null, 2) : verb.print(answer, { currencies, input, ...(commune ? { commune } : {}) })}\n`);
+
+  // A running host keeps syncing after we leave; a one-shot CLI waits for a relay before it closes the documents.
+  if (session.kind === "local" && verb.writes(input)) {
+    const target = verb.wroteTo?.(answer) ?? commune?.id;
+    // Relays found unreachable a moment ago are not waited for again.
+    if (target) await reportSync(session, target, { ...waiting, timeoutMs: globals.syncTimeoutMs, offlineAfterMs: offline ? 0 : OFFLINE_AFTER_MS });
+  }
+  return EXIT.ok;
+}
+
+interface Lookups {
+  members(): Promise<CommuneView["balances"]["members"]>;
+  proposals(): Promise<ProposalView[]>;
+  items(): Promise<ItemView[]>;
+  settle<T>(result: Result<T>): T;
+}
+
+async function resolveReferences(refs: Reference[], input: Record<string, unknown>, lookups: Lookups): Promise<void> {
+  for (const ref of refs) {
+    const id =
+      ref.kind === "member"
+        ? lookups.settle(resolveMember(ref.text, await lookups.members()))
+        : ref.kind === "proposal"
+          ? lookups.settle(resolveProposal(ref.text, await lookups.proposals()))
+          : lookups.settle(resolveItem(ref.text, await lookups.items()));
+    setPath(input, ref.path, id);
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let at = target;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string, unknown>;
+  at[path.at(-1)!] = value;
+}
+
+const exitFor = (error: CommandError) => (error.code === "unavailable" ? EXIT.unavailable : EXIT.refused);
+
+/** The promise, unless Ctrl-C comes first. */
+async function interruptible<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) throw new Stop(EXIT.interrupted, "Interrupted.");
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Stop(EXIT.interrupted, "Interrupted; closing the data directory…"));
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}

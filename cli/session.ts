@@ -1,0 +1,116 @@
+import { mkdir } from "node:fs/promises";
+import type { CommandName, CommandOutcome } from "../shared/commands/commands";
+import { fail, ok, type Result } from "../shared/result";
+import type { RelayLinkFactory } from "../host/commune/relay-link";
+import { sendCommand } from "../host/control/control-server";
+import { acquireLock } from "../host/store/data-lock";
+import { Host } from "../host/host";
+
+/**
+ * How a one-shot CLI reaches the member's documents. One process owns a data
+ * directory at a time: when a host runs (its lock names a control server),
+ * commands go to it; otherwise the CLI takes the lock and opens the
+ * directory itself. A lock held by another one-shot CLI is waited for
+ * briefly; a lock left by a dead process is taken over (data-lock.ts).
+ */
+export interface Runner {
+  run(name: CommandName, input: unknown): Promise<CommandOutcome<CommandName>>;
+}
+
+export type Session = Runner & { close(): Promise<void> } & ({ kind: "remote"; pid: number } | { kind: "local"; host: Host });
+
+export interface SessionOptions {
+  dataDir: string;
+  links: RelayLinkFactory;
+  now?: () => number;
+  signal?: AbortSignal;
+  /** How long to wait for another one-shot command to finish with the data directory. */
+  lockWaitMs: number;
+  pollMs: number;
+  /** Told once when the CLI starts waiting for another process. */
+  onBusy(pid: number): void;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The running host's door, answering in the one command shape; an unreachable host is an "unavailable" error. */
+function remote(control: { url: string; token: string }, pid: number, dataDir: string): Session {
+  return {
+    kind: "remote",
+    pid,
+    async run(name, input) {
+      try {
+        return await sendCommand(control, name, input);
+      } catch (error) {
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : reason(error);
+        return {
+          ok: false,
+          error: { code: "unavailable", message: `Your Commune host (pid ${pid}) holds ${dataDir} but does not answer at ${control.url} (${cause}). If it is stuck, stop it and try again.` },
+        };
+      }
+    },
+    close: async () => {},
+  };
+}
+
+export async function openSession(options: SessionOptions): Promise<Result<Session>> {
+  const { dataDir } = options;
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    return fail(`Cannot use the data directory ${dataDir}: ${reason(error)}`);
+  }
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    let lock: Awaited<ReturnType<typeof acquireLock>>;
+    try {
+      lock = await acquireLock(dataDir);
+    } catch (error) {
+      return fail(`Cannot lock the data directory ${dataDir}: ${reason(error)}`);
+    }
+    if ("held" in lock) {
+      const held = lock.held;
+      try {
+        const host = await Host.open({ dataDir, links: options.links, ...(options.now ? { now: options.now } : {}) });
+        return ok({
+          kind: "local",
+          host,
+          run: (name, input) => host.run(name, input),
+          async close() {
+            try {
+              await host.close();
+            } finally {
+              await held.release();
+            }
+          },
+        });
+      } catch (error) {
+        await held.release();
+        return fail(`Cannot open the data directory ${dataDir}: ${reason(error)}`);
+      }
+    }
+    const { pid, control } = lock.heldBy;
+    if (control) return ok(remote(control, pid, dataDir));
+    // Another one-shot command (or a host still starting) has it: wait a little.
+    if (Date.now() - started >= options.lockWaitMs || options.signal?.aborted) {
+      return fail(`Another Commune command (pid ${pid}) is using ${dataDir}. Try again when it has finished.`);
+    }
+    if (!told) options.onBusy(pid);
+    told = true;
+    await sleep(options.pollMs, options.signal);
+  }
+}

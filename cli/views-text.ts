@@ -1,0 +1,195 @@
+import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, MemberView, ProposalView, SyncStatusView } from "../shared/commands/views";
+import type { RuleChange, Rules } from "../shared/commune/rules";
+import { formatAmount } from "../shared/money/amount";
+import type { Currency } from "../shared/money/currency";
+import { clean, cleanBlock, formatTime, money, plural, shortId, shortKey, table } from "./text";
+
+/**
+ * The host's views as text for a person at a terminal. Every function is
+ * pure (view in, text out); --json prints the views themselves.
+ */
+
+export function rulesText(rules: Rules): string {
+  const limits = rules.currencies.map((currency) => money(rules.spendLimit[currency.code] ?? 0, currency.code, rules.currencies)).join(", ");
+  return [
+    `Rules: quorum ${rules.quorumPercent}%, approval ${rules.thresholdPercent}% of yes and no votes, ` +
+      `a block ${rules.allowBlock ? "vetoes" : "counts as no"}, new members ${rules.admission === "direct" ? "join by invite" : "are admitted by proposal"}`,
+    `Spend limit without a proposal: ${limits}`,
+  ].join("\n");
+}
+
+const standing = (member: MemberView, currency: Currency) => formatAmount(member.balances[currency.code] ?? 0, currency);
+
+export function membersText(members: MemberView[], currencies: Currency[], me?: string): string {
+  if (members.length === 0) return "No members yet (the commune has not synced).";
+  const rows = members.map((member) => [
+    member.key === me ? `${member.name} (you)` : member.name,
+    member.status,
+    formatTime(member.since, false),
+    member.fingerprint,
+    shortKey(member.key),
+    ...currencies.map((currency) => standing(member, currency)),
+  ]);
+  const firstAmount = 5;
+  return table(
+    ["name", "status", "since (utc)", "fingerprint", "key", ...currencies.map((c) => c.code)].map((h) => h.toUpperCase()),
+    rows,
+    currencies.map((_, i) => firstAmount + i),
+  );
+}
+
+export function balancesText(balances: BalancesView, me?: string): string {
+  const { currencies } = balances;
+  const purse = table(
+    ["CURRENCY", "NAME", "PURSE"],
+    currencies.map((currency) => [currency.code, currency.name, formatAmount(balances.purse[currency.code] ?? 0, currency)]),
+    [2],
+  );
+  const members = balances.members.filter((member) => member.status === "active" || Object.values(member.balances).some((value) => value !== 0));
+  const standings = table(
+    ["MEMBER", ...currencies.map((c) => c.code)],
+    members.map((member) => [member.key === me ? `${member.name} (you)` : member.name, ...currencies.map((currency) => standing(member, currency))]),
+    currencies.map((_, i) => 1 + i),
+  );
+  const lines = [purse, "", "Standing of each member (what they put in minus what they drew):", standings];
+  const { overdrawn, untrusted } = balances.entries;
+  if (overdrawn + untrusted > 0) {
+    lines.push("", `${plural(overdrawn + untrusted, "entry", "entries")} count for nothing (${overdrawn} overdrawn, ${untrusted} untrusted): see "commune ledger --status overdrawn" or "--status untrusted".`);
+  }
+  return lines.join("\n");
+}
+
+function proposalDetails(proposal: ProposalView, currencies: Currency[]): string {
+  if (proposal.spend) {
+    const { amount, currency, payee, used } = proposal.spend;
+    const paid = used > 0 ? ` (paid ${money(used, currency, currencies)})` : "";
+    return `${money(amount, currency, currencies)} to ${payee}${paid}`;
+  }
+  if (proposal.member) return `${proposal.kind} ${proposal.member.name} (${shortKey(proposal.member.key)})`;
+  if (proposal.change) return ruleChangeText(proposal.change, currencies);
+  return "";
+}
+
+function ruleChangeText(change: RuleChange, currencies: Currency[]): string {
+  const added = change.addCurrencies ?? [];
+  // A limit may name a currency the same change adds.
+  const known = [...currencies, ...added];
+  const parts: string[] = [];
+  if (change.quorumPercent !== undefined) parts.push(`quorum ${change.quorumPercent}%`);
+  if (change.thresholdPercent !== undefined) parts.push(`approval ${change.thresholdPercent}%`);
+  if (change.allowBlock !== undefined) parts.push(change.allowBlock ? "blocks veto" : "blocks count as no");
+  if (change.admission !== undefined) parts.push(`admission ${change.admission}`);
+  for (const [code, limit] of Object.entries(change.spendLimit ?? {})) parts.push(`spend limit ${money(limit, code, known)}`);
+  for (const currency of added) parts.push(`adds ${currency.code} (${currency.name}, ${plural(currency.decimals, "decimal")})`);
+  return parts.join(", ");
+}
+
+function votesText(proposal: ProposalView): string {
+  const counts = [`${proposal.yes} yes`, `${proposal.no} no`];
+  if (proposal.abstain) counts.push(`${proposal.abstain} abstain`);
+  if (proposal.block) counts.push(`${proposal.block} block`);
+  return `${counts.join(", ")} (${proposal.voted}/${proposal.electorate} voted)`;
+}
+
+export function proposalsText(proposals: ProposalView[], currencies: Currency[]): string {
+  if (proposals.length === 0) return 'No proposals yet. Make one with: commune propose general --title "…"';
+  return table(
+    ["ID", "KIND", "OUTCOME", "CLOSES (UTC)", "VOTES", "YOURS", "TITLE", "DETAILS"],
+    proposals.map((p) => [shortId(p.id), p.kind, p.outcome, formatTime(p.decidesAt, false), votesText(p), p.myVote ?? "-", p.title, proposalDetails(p, currencies)]),
+  );
+}
+
+/** Why the balances are not (yet) this machine's own count. */
+function provisionalText(view: CommuneView): string[] {
+  if (!view.provisional) return [];
+  if (view.countedBy) return [`(${clean(view.countedBy.name)}'s signed count of ${formatTime(view.countedBy.at)}; this machine is still receiving and checking the full history.)`];
+  return ["(saved when this commune was last open; the purse is still loading.)"];
+}
+
+export function communeText(view: CommuneView): string {
+  const { currencies } = view.balances;
+  const open = view.proposals.filter((proposal) => proposal.outcome === "open");
+  const lines = [
+    `${clean(view.name)}  (id ${view.id})`,
+    `You are ${view.myStatus ?? "not yet a member (the commune has not synced your join)"}.`,
+    "",
+    rulesText(view.rules),
+    "",
+    "Purse:",
+    table(
+      ["CURRENCY", "NAME", "BALANCE"],
+      currencies.map((currency) => [currency.code, currency.name, formatAmount(view.balances.purse[currency.code] ?? 0, currency)]),
+      [2],
+    ),
+    ...provisionalText(view),
+    "",
+    "Members (standing = what each put in minus what they drew):",
+    membersText(view.balances.members, currencies, view.me),
+    "",
+  ];
+  if (open.length === 0) lines.push("No open proposals.");
+  else lines.push("Open proposals:", proposalsText(open, currencies));
+  if (view.problems.length > 0) {
+    lines.push("", `${plural(view.problems.length, "record")} in this commune count for nothing:`);
+    for (const problem of view.problems.slice(0, 10)) lines.push(`  ${clean(problem.subject)} ${shortId(problem.id)}: ${clean(problem.reason)}`);
+    if (view.problems.length > 10) lines.push(`  … and ${view.problems.length - 10} more (commune show --json lists them all).`);
+  }
+  return lines.join("\n");
+}
+
+function ledgerDetails(row: LedgerRow): string {
+  const parts: string[] = [];
+  if (row.kind === "transfer" || (row.kind === "disbursement" && row.to)) parts.push(`to ${row.toName ?? row.to ?? "?"}`);
+  if (row.payee) parts.push(`to ${row.payee}`);
+  if (row.partner) parts.push(`${row.direction === "in" ? "from" : "to"} ${row.partner}`);
+  if (row.proposal) parts.push(`(proposal ${shortId(row.proposal)})`);
+  if (row.memo) parts.push(`"${row.memo}"`);
+  return parts.join(" ");
+}
+
+export function ledgerText(page: LedgerPage, currencies: Currency[], newestFirst: boolean): string {
+  if (page.total === 0) return "No entries.";
+  if (page.rows.length === 0) return `No entries from ${page.offset + 1}; there are ${page.total}.`;
+  const last = page.offset + page.rows.length;
+  const heading = `Entries ${page.offset + 1}–${last} of ${page.total}, ${newestFirst ? "newest" : "oldest"} first${last < page.total ? ` (more with --offset ${last})` : ""}:`;
+  const rows = page.rows.map((row) => [
+    String(row.n),
+    formatTime(row.at, false),
+    row.kind === "exchange" ? `exchange ${row.direction ?? ""}` : row.kind,
+    row.byName,
+    money(row.amount, row.currency, currencies),
+    ledgerDetails(row),
+    row.status === "counted" ? "counted" : `${row.status}: ${row.reason ?? ""}`,
+  ]);
+  return [heading, table(["#", "WHEN (UTC)", "KIND", "BY", "AMOUNT", "DETAILS", "STATUS"], rows, [0, 4])].join("\n");
+}
+
+export function itemsText(items: ItemView[], query: string): string {
+  if (items.length === 0) return query ? `Nothing in the inventory matches ${JSON.stringify(clean(query))}.` : 'The inventory is empty. Add to it with: commune knowledge add --title "…"';
+  const blocks = items.map((item) => {
+    const tags = item.tags.length ? `  [${item.tags.map(clean).join(", ")}]` : "";
+    const lines = [`${shortId(item.id)}  ${clean(item.title)}${tags}`, `          by ${clean(item.authorName)}, ${formatTime(item.at)}${item.version > 1 ? `, version ${item.version}` : ""}`];
+    if (item.link) lines.push(`          ${clean(item.link)}`);
+    if (item.body) lines.push(...cleanBlock(item.body).split("\n").map((line) => `          ${line}`));
+    return lines.join("\n");
+  });
+  return blocks.join("\n\n");
+}
+
+export function syncText(status: SyncStatusView, communeName: string): string {
+  const lines = [clean(communeName)];
+  if (status.relays.length === 0) {
+    lines.push("No relay: changes stay on this machine. Add one with: commune relays --add ws://HOST:PORT");
+  } else {
+    lines.push(
+      table(
+        ["RELAY", "STATE", "SINCE (UTC)", "REASON"],
+        status.relays.map((relay) => [relay.url, relay.state, formatTime(relay.since, false), relay.reason ?? ""]),
+      ),
+    );
+  }
+  lines.push(`Peers connected: ${status.peers}`);
+  lines.push(status.waiting === 0 ? "Nothing waiting to be sent." : `${plural(status.waiting, "document")} with changes a relay has not confirmed yet.`);
+  lines.push(`Last synced with a relay: ${status.lastSynced === undefined ? "never" : formatTime(status.lastSynced)}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,206 @@
+import { communeIdOf, createGenesis } from "../../shared/commune/genesis";
+import { FOUNDING_DEFAULTS, rulesProblem, type Rules } from "../../shared/commune/rules";
+import { currentStatus, isActiveAt } from "../../shared/commune/state";
+import type { ParsedInput } from "../../shared/commands/commands";
+import { readCommuneDoc } from "../../shared/docs/documents";
+import { parseRelayUrl } from "../../shared/docs/link";
+import { randomId } from "../../shared/identity/keys";
+import { createInvite, readInvite } from "../../shared/invite/invite";
+import { parseAmount } from "../../shared/money/amount";
+import { validateCurrency, type Currency } from "../../shared/money/currency";
+import { fail, ok, type Result } from "../../shared/result";
+import { CommuneDocs } from "../commune/commune-docs";
+import { CommuneNode } from "../commune/commune-node";
+import type { CommuneRecord } from "../store/commune-index";
+import type { RelayLink } from "../commune/relay-link";
+import type { Repo } from "@automerge/automerge-repo";
+import { communeView } from "../commune/views";
+import { appendMembershipEvent } from "./membership-commands";
+import { communeModel, type Handlers, type HostContext } from "./context";
+
+type CommuneCommand = "commune.create" | "commune.list" | "commune.show" | "commune.invite" | "commune.join" | "commune.relays";
+
+const DAY = 86_400_000;
+
+function relayList(urls: string[]): Result<string[]> {
+  const parsed: string[] = [];
+  for (const url of urls) {
+    const relay = parseRelayUrl(url);
+    if (!relay.ok) return relay;
+    if (!parsed.includes(relay.value)) parsed.push(relay.value);
+  }
+  return ok(parsed);
+}
+
+function foundingRules(input: ParsedInput<"commune.create">): Result<Rules> {
+  const currencies: Currency[] = [];
+  for (const currency of input.currencies) {
+    const valid = validateCurrency({ ...currency, name: currency.name.trim() });
+    if (!valid.ok) return valid;
+    currencies.push(valid.value);
+  }
+  const spendLimit: Record<string, number> = {};
+  for (const [code, text] of Object.entries(input.rules.spendLimit ?? {})) {
+    const currency = currencies.find((c) => c.code === code);
+    if (!currency) return fail(`The spend limit names ${code}, which is not one of the commune's currencies.`);
+    const amount = parseAmount(text, currency, { allowZero: true });
+    if (!amount.ok) return fail(`Spend limit for ${code}: ${amount.error}`);
+    spendLimit[code] = amount.value;
+  }
+  const rules: Rules = {
+    quorumPercent: input.rules.quorumPercent ?? FOUNDING_DEFAULTS.quorumPercent,
+    thresholdPercent: input.rules.thresholdPercent ?? FOUNDING_DEFAULTS.thresholdPercent,
+    allowBlock: input.rules.allowBlock ?? FOUNDING_DEFAULTS.allowBlock,
+    admission: input.rules.admission ?? FOUNDING_DEFAULTS.admission,
+    spendLimit,
+    currencies,
+  };
+  const problem = rulesProblem(rules);
+  return problem ? fail(`${problem}.`) : ok(rules);
+}
+
+async function createCommune(input: ParsedInput<"commune.create">, host: HostContext): Promise<Result<{ commune: string }>> {
+  const name = input.name.trim();
+  if (name === "") return fail("Give the commune a name.");
+  if (host.name() === "") return fail('Choose your own name first ("identity rename"): the other members will see it.');
+  const rules = foundingRules(input);
+  if (!rules.ok) return rules;
+  const relays = relayList(input.relays);
+  if (!relays.ok) return relays;
+  const genesis = createGenesis({ name, founderName: host.name(), at: host.now(), rules: rules.value }, host.keys);
+  const id = communeIdOf(genesis);
+  const record: CommuneRecord = { id, name, doc: "", secret: randomId(32), relays: relays.value };
+  const links = CommuneNode.linksFor(record, genesis, host.links);
+  const repo = CommuneDocs.repoFor(host.dataDir, id, links.map((link) => link.adapter));
+  const docs = await CommuneDocs.found(repo, genesis, id, relays.value);
+  record.doc = docs.commune.url;
+  await host.remember(record);
+  host.nodes.set(id, new CommuneNode(record, docs, links, host.nodeContext()));
+  return ok({ commune: id });
+}
+
+async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext) {
+  const invite = readInvite(input.invite, host.now());
+  if (!invite.ok) return invite;
+  const { commune, name: communeName } = invite.value;
+  if (host.index.has(commune)) return fail(`You already belong to ${communeName}.`);
+  const name = (input.name ?? host.name()).trim();
+  if (name === "") return fail("Say what name the other members will know you by.");
+  if (host.name() === "") await host.rename(name);
+
+  const record: CommuneRecord = { id: commune, name: communeName, doc: invite.value.doc, secret: invite.value.secret, relays: invite.value.relays };
+  const links = CommuneNode.linksFor(record, undefined, host.links);
+  const repo = CommuneDocs.repoFor(host.dataDir, commune, links.map((link) => link.adapter));
+  const docs = await fetchFromRelays(repo, record.doc, links, host.joinTimeoutMs);
+  if (!docs.ok) {
+    for (const link of links) link.adapter.disconnect();
+    await repo.shutdown().catch(() => {});
+    return fail(`Could not get ${communeName} from its relays (${record.relays.join(", ")}): ${docs.error} Check that a relay is running and reachable, then try again.`);
+  }
+  const read = readCommuneDoc(docs.value.commune.doc());
+  if (!read.ok || communeIdOf(read.value.doc.genesis) !== commune) {
+    await docs.value.close();
+    return fail("The relay sent a document that is not the commune this invite is for. Ask the inviter for a new invite.");
+  }
+  // Membership needs only the small documents: join first, so loading the
+  // purse (one shard per turn of the event loop) does not hold the join up.
+  const written = await appendMembershipEvent({ docs: docs.value, id: commune }, host, { type: "join", commune, at: host.now(), name, invite: invite.value.grant });
+  if (!written.ok) {
+    await docs.value.close();
+    return written;
+  }
+  await host.remember(record);
+  // The purse arrives in the background, each shard whole from a relay, and
+  // starts only now, so the command answers without waiting on it. Until it
+  // is counted here, views show the newest member's signed count.
+  const loading = docs.value.discoverShards();
+  const node = new CommuneNode(record, docs.value, links, host.nodeContext(), loading);
+  host.nodes.set(commune, node);
+  // The join was judged to count before it was written, so it made us a member or an applicant.
+  const status = currentStatus(written.value.state, host.keys.publicKey);
+  if (status === undefined) throw new Error("a join that counted left no membership status");
+  return ok({ commune, name: communeName, status });
+}
+
+/**
+ * A new member has nothing on disk: wait for a relay to admit us, then ask
+ * for the commune's documents, asking again while the relay is still
+ * catching up, until the deadline.
+ */
+async function fetchFromRelays(repo: Repo, url: string, links: RelayLink[], timeoutMs: number): Promise<Result<CommuneDocs>> {
+  const deadline = Date.now() + timeoutMs;
+  let reason = "no relay admitted us in time.";
+  while (Date.now() < deadline) {
+    const refused = links.map((link) => link.status()).find((status) => status.state === "refused");
+    if (refused && links.every((link) => link.status().state === "refused")) {
+      return fail(`${refused.reason ?? "the relay refused us"} (if the invite is brand new, the inviter's host may not have reached the relay yet: try again in a minute).`);
+    }
+    if (!links.some((link) => link.status().state === "connected")) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    try {
+      return ok(await CommuneDocs.open(repo, url, AbortSignal.timeout(Math.max(1, deadline - Date.now()))));
+    } catch {
+      reason = "the relay does not have the commune's documents (yet).";
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  return fail(reason);
+}
+
+export const communeCommands: Handlers<CommuneCommand> = {
+  "commune.create": createCommune,
+  "commune.join": joinCommune,
+
+  async "commune.list"(_input, host) {
+    return ok(
+      [...host.index.values()].map((record) => {
+        const state = host.nodes.get(record.id)?.membershipState();
+        return { id: record.id, name: state ? state.name : record.name, status: state ? currentStatus(state, host.keys.publicKey) : undefined };
+      }),
+    );
+  },
+
+  async "commune.show"(input, host) {
+    const node = host.node(input.commune);
+    if (!node.ok) return node;
+    // While a large purse is still loading, the view saved last time answers at once.
+    const view = await node.value.viewNow();
+    if (view) return ok(view);
+    const found = await communeModel(host, input.commune);
+    if (!found.ok) return found;
+    return ok(communeView(found.value.model, host.keys.publicKey, host.now()));
+  },
+
+  async "commune.invite"(input, host) {
+    const found = await communeModel(host, input.commune);
+    if (!found.ok) return found;
+    const { node, model } = found.value;
+    const at = host.now();
+    if (!isActiveAt(model.state, host.keys.publicKey, at)) return fail("Only an active member can invite.");
+    if (node.record.relays.length === 0) return fail("Add a relay to this commune first: a new member reaches the commune through one.");
+    const expiresAt = at + Math.round(input.days * DAY);
+    const invite = createInvite(
+      { commune: node.id, name: model.state.name, doc: node.record.doc, relays: node.record.relays, secret: node.record.secret, at, expiresAt },
+      host.keys,
+    );
+    // The newcomer sees this count of the purse while their own copy receives and checks the history.
+    await node.writeCheckpoint(model);
+    return ok({ invite, expiresAt });
+  },
+
+  async "commune.relays"(input, host) {
+    const node = host.node(input.commune);
+    if (!node.ok) return node;
+    const added = relayList(input.add);
+    if (!added.ok) return added;
+    const removed = relayList(input.remove);
+    if (!removed.ok) return removed;
+    const relays = [...node.value.record.relays.filter((url) => !removed.value.includes(url)), ...added.value.filter((url) => !node.value.record.relays.includes(url))];
+    const record = { ...node.value.record, relays };
+    await host.remember(record);
+    await node.value.setRelays(record, host.links);
+    return ok({ relays });
+  },
+};

@@ -1,0 +1,72 @@
+import type { CommandName, CommandResults, ParsedInput } from "../../shared/commands/commands";
+import { currencyAt } from "../../shared/commune/state";
+import type { KeyPair } from "../../shared/identity/keys";
+import { parseAmount } from "../../shared/money/amount";
+import { fail, ok, type Result } from "../../shared/result";
+import type { CommuneModel } from "../commune/commune-model";
+import type { CommuneNode, NodeContext } from "../commune/commune-node";
+import type { RelayLinkFactory } from "../commune/relay-link";
+import type { CommuneRecord } from "../store/commune-index";
+
+/** What a command handler may use of the host. */
+export interface HostContext {
+  readonly dataDir: string;
+  readonly keys: KeyPair;
+  readonly index: ReadonlyMap<string, CommuneRecord>;
+  readonly nodes: Map<string, CommuneNode>;
+  readonly links: RelayLinkFactory;
+  readonly joinTimeoutMs: number;
+  name(): string;
+  rename(name: string): Promise<Result<unknown>>;
+  now(): number;
+  node(commune: string): Result<CommuneNode>;
+  nodeContext(): NodeContext;
+  /** Saves a commune in this machine's index of communes. */
+  remember(record: CommuneRecord): Promise<void>;
+}
+
+/** How far a long command (export, import, join) has got; front ends show it as a progress bar. */
+export type ProgressReporter = (progress: { done: number; total?: number; label: string }) => void;
+
+export type Handler<K extends CommandName> = (input: ParsedInput<K>, host: HostContext, progress: ProgressReporter) => Promise<Result<CommandResults[K]>>;
+export type Handlers<K extends CommandName> = { [N in K]: Handler<N> };
+
+/** The node and its current model, or why the commune cannot be used. */
+export async function communeModel(host: HostContext, commune: string): Promise<Result<{ node: CommuneNode; model: CommuneModel }>> {
+  const node = host.node(commune);
+  if (!node.ok) return node;
+  await node.value.whenLoaded();
+  const model = node.value.model();
+  if (!model.ok) return model;
+  return ok({ node: node.value, model: model.value });
+}
+
+/** An amount a person typed, in minor units of a currency the commune has now. */
+export function amountIn(model: CommuneModel, text: string, code: string, now: number): Result<number> {
+  const currency = currencyAt(model.state, code, now);
+  if (!currency) return fail(`${code} is not one of this commune's currencies.`);
+  return parseAmount(text, currency);
+}
+
+/** A deadline given as days from now or as a time. */
+export function deadlineOf(deadline: { days: number } | { at: number }, now: number): number {
+  return "days" in deadline ? now + Math.round(deadline.days * 86_400_000) : deadline.at;
+}
+
+/**
+ * Runs a write in the commune's write queue, against the model as the
+ * previous write left it, at one moment `at`: every write command's frame.
+ */
+export async function communeWrite<T>(
+  host: HostContext,
+  commune: string,
+  write: (node: CommuneNode, model: CommuneModel, at: number) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  const node = host.node(commune);
+  if (!node.ok) return node;
+  return node.value.exclusive(async () => {
+    const model = node.value.model();
+    if (!model.ok) return model;
+    return write(node.value, model.value, host.now());
+  });
+}

@@ -1,0 +1,237 @@
+import { Repo, type AutomergeUrl, type DocHandle, type DocumentId, type NetworkAdapterInterface } from "@automerge/automerge-repo";
+import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
+import { join } from "node:path";
+import type { Genesis } from "../../shared/commune/genesis";
+import { toStored, type Stored } from "../../shared/docs/automerge-form";
+import { automergeUrl } from "../../shared/docs/fields";
+import { isShardKey, readCommuneDoc, shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../../shared/docs/documents";
+import type { Signed } from "../../shared/identity/signed";
+import type { PublicKey } from "../../shared/identity/keys";
+import { installSyncRate } from "../../repo-adaptations/sync-rate";
+import { loadWithoutPatches, type RemoteSnapshots } from "../../repo-adaptations/patchless-load";
+
+/**
+ * The Automerge side of one commune on a member's machine: its own Repo
+ * (storage under the member's data directory, network links to the
+ * commune's relays), the handles of its documents, and discovery of purse
+ * shards as other members open them. One Repo per commune keeps communes
+ * apart by construction: a relay link for commune X can only ever carry X's
+ * documents.
+ */
+export type StoredCommune = Stored<CommuneDoc>;
+export type StoredProposals = Stored<ProposalsDoc>;
+export type StoredInventory = Stored<InventoryDoc>;
+export type StoredShard = Stored<PurseShardDoc>;
+
+/** A relay link that can send a document whole (host/sync/relay-client.ts). */
+interface SnapshotPeer {
+  readonly servesSnapshots: boolean;
+  requestSnapshot(documentId: DocumentId, timeoutMs: number): Promise<Uint8Array | undefined>;
+}
+
+function servesSnapshots(adapter: NetworkAdapterInterface): adapter is NetworkAdapterInterface & SnapshotPeer {
+  return (adapter as Partial<SnapshotPeer>).servesSnapshots === true && typeof (adapter as Partial<SnapshotPeer>).requestSnapshot === "function";
+}
+
+/** How long a relay may take to send one whole document before it is synced the usual way instead. */
+const SNAPSHOT_TIMEOUT_MS = 30_000;
+
+export class CommuneDocs {
+  readonly repo: Repo;
+  readonly commune: DocHandle<StoredCommune>;
+  readonly proposals: DocHandle<StoredProposals>;
+  readonly inventory: DocHandle<StoredInventory>;
+  readonly shards = new Map<string, DocHandle<StoredShard>>();
+  #pendingShards = new Set<string>();
+  #onChange: () => void = () => {};
+  #closed = false;
+
+  private constructor(repo: Repo, commune: DocHandle<StoredCommune>, proposals: DocHandle<StoredProposals>, inventory: DocHandle<StoredInventory>) {
+    this.repo = repo;
+    this.commune = commune;
+    this.proposals = proposals;
+    this.inventory = inventory;
+  }
+
+  static repoFor(dataDir: string, communeId: string, network: NetworkAdapterInterface[]): Repo {
+    // A command's change leaves for the relays within a few milliseconds, not after the library's 100 ms window.
+    installSyncRate();
+    const storage = new NodeFSStorageAdapter(join(dataDir, "communes", communeId, "repo"));
+    const repo = new Repo({
+      storage,
+      network,
+      // Everything in this Repo belongs to one commune, and its only peers are
+      // that commune's relays, so sharing every document with them is right.
+      sharePolicy: async () => true,
+    });
+    const fromRelays: RemoteSnapshots = {
+      async fetch(documentId) {
+        // The relays connected now, in turn: a document none of them has is synced the usual way.
+        for (const adapter of repo.networkSubsystem.adapters) {
+          if (!servesSnapshots(adapter)) continue;
+          const bytes = await adapter.requestSnapshot(documentId, SNAPSHOT_TIMEOUT_MS);
+          if (bytes) return bytes;
+        }
+        return undefined;
+      },
+      keep: (documentId, name, bytes) => storage.save([documentId, "snapshot", name], bytes),
+    };
+    loadWithoutPatches(repo, fromRelays);
+    return repo;
+  }
+
+  /** Creates the documents of a new commune. */
+  static async found(repo: Repo, genesis: Signed<Genesis>, communeId: string, relays: string[]): Promise<CommuneDocs> {
+    const proposals = repo.create<StoredProposals>(toStored<ProposalsDoc>(({ schema: 1, type: "proposals", commune: communeId, proposals: {}, votes: {} }) satisfies ProposalsDoc));
+    const inventory = repo.create<StoredInventory>(toStored<InventoryDoc>({ schema: 1, type: "inventory", commune: communeId, items: {} }));
+    const commune = repo.create<StoredCommune>(
+      toStored<CommuneDoc>({
+        schema: 1,
+        type: "commune",
+        genesis,
+        events: [],
+        relays,
+        docs: { proposals: proposals.url, inventory: inventory.url },
+        shards: {},
+        partners: {},
+      }),
+    );
+    const docs = new CommuneDocs(repo, commune, proposals, inventory);
+    await repo.flush();
+    return docs;
+  }
+
+  /** Opens a commune's documents: from disk, or from its relays when this machine has never had them. */
+  static async open(repo: Repo, url: string, signal?: AbortSignal): Promise<CommuneDocs> {
+    const commune = await repo.find<StoredCommune>(url as AutomergeUrl, signal ? { signal } : {});
+    const links = linksOf(commune.doc());
+    if (!links) throw new Error("This is not a Commune document: it has no links to the commune's proposals and inventory.");
+    const [proposals, inventory] = await Promise.all([
+      repo.find<StoredProposals>(links.proposals as AutomergeUrl, signal ? { signal } : {}),
+      repo.find<StoredInventory>(links.inventory as AutomergeUrl, signal ? { signal } : {}),
+    ]);
+    return new CommuneDocs(repo, commune, proposals, inventory);
+  }
+
+  /** Starts following changes: calls `onChange` whenever any document changes or a shard arrives. */
+  watch(onChange: () => void): void {
+    this.#onChange = onChange;
+    for (const handle of [this.commune, this.proposals, this.inventory]) handle.on("change", () => this.#changed());
+    // On the next turn: making a handle per shard takes a few milliseconds
+    // each (30 shards: ~100 ms), which the host's first answer need not wait for.
+    setImmediate(() => void this.discoverShards());
+  }
+
+  #changed(): void {
+    if (this.#closed) return;
+    void this.discoverShards();
+    this.#onChange();
+  }
+
+  /**
+   * Finds every shard the commune document lists and that is not open yet.
+   * Shards of other members may not be on this machine yet; they are looked
+   * for without blocking and retried whenever a relay connects.
+   */
+  discoverShards(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const index = shardIndexOf(this.commune.doc());
+    const finding: Promise<void>[] = [];
+    for (const [key, url] of Object.entries(index)) {
+      if (this.shards.has(key) || this.#pendingShards.has(key)) continue;
+      this.#pendingShards.add(key);
+      const found = this.repo
+        .find<StoredShard>(url as AutomergeUrl)
+        .then((handle) => {
+          if (this.#closed) return;
+          this.shards.set(key, handle);
+          handle.on("change", () => this.#onChange());
+          this.#onChange();
+        })
+        .catch(() => {
+          // Not reachable now (offline, or no relay has it yet): retried on the next discovery.
+        })
+        .finally(() => this.#pendingShards.delete(key));
+      finding.push(found);
+    }
+    return Promise.all(finding).then(() => undefined);
+  }
+
+  /** The member's own shard for a year, created and indexed on first use. */
+  async ownShard(owner: PublicKey, period: string, communeId: string): Promise<DocHandle<StoredShard>> {
+    const key = shardKey(owner, period);
+    const existing = this.shards.get(key);
+    if (existing) return existing;
+    const indexed = shardIndexOf(this.commune.doc())[key];
+    if (indexed) {
+      const handle = await this.repo.find<StoredShard>(indexed as AutomergeUrl);
+      this.shards.set(key, handle);
+      handle.on("change", () => this.#onChange());
+      return handle;
+    }
+    const handle = this.repo.create<StoredShard>(
+      toStored<PurseShardDoc>({ schema: 1, type: "purse-shard", commune: communeId, owner, period, entries: [] }),
+    );
+    this.shards.set(key, handle);
+    handle.on("change", () => this.#onChange());
+    this.commune.change((doc) => {
+      doc.shards[key] = toStored(handle.url as string);
+    });
+    return handle;
+  }
+
+  /** How many shards the commune document lists that are not loaded here yet. */
+  unloadedShards(): number {
+    return Object.keys(shardIndexOf(this.commune.doc())).filter((key) => !this.shards.has(key)).length;
+  }
+
+  /** The commune's signed genesis as plain data, when the document is readable. */
+  genesis(): Signed<Genesis> | undefined {
+    const read = readCommuneDoc(this.commune.doc());
+    return read.ok ? read.value.doc.genesis : undefined;
+  }
+
+  allHandles(): DocHandle<unknown>[] {
+    return [this.commune, this.proposals, this.inventory, ...this.shards.values()] as DocHandle<unknown>[];
+  }
+
+  /**
+   * Writes every document that has changed to disk. Only loaded documents:
+   * the library's flush asks every handle for its document and throws on
+   * one still arriving (a newcomer's shards), which has nothing to write.
+   */
+  async flush(): Promise<void> {
+    const ready = Object.values(this.repo.handles).filter((handle) => handle.isReady());
+    await this.repo.flush(ready.map((handle) => handle.documentId));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush().catch(() => {});
+    // Handles still looking for an unreachable shard make shutdown's own
+    // flush complain; everything that exists is already flushed above.
+    await this.repo.shutdown().catch(() => {});
+  }
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === "string" ? value : value && typeof (value as { val?: unknown }).val === "string" ? (value as { val: string }).val : undefined;
+
+function linksOf(doc: unknown): { proposals: string; inventory: string } | undefined {
+  const docs = (doc as { docs?: { proposals?: unknown; inventory?: unknown } } | undefined)?.docs;
+  const proposals = text(docs?.proposals);
+  const inventory = text(docs?.inventory);
+  return proposals && inventory ? { proposals, inventory } : undefined;
+}
+
+/** The shard index as plain strings; anything malformed in it is skipped (the reader reports it). */
+function shardIndexOf(doc: unknown): Record<string, string> {
+  const shards = (doc as { shards?: Record<string, unknown> } | undefined)?.shards;
+  const index: Record<string, string> = {};
+  if (!shards || typeof shards !== "object") return index;
+  for (const [key, value] of Object.entries(shards)) {
+    const url = text(value);
+    if (url && isShardKey(key) && automergeUrl.safeParse(url).success) index[key] = url;
+  }
+  return index;
+}

@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import type { CommuneView } from "../../shared/commands/views";
+import { signatureVerifications } from "../../shared/identity/signed";
+import { Host } from "../host";
+import { signatureWorkers } from "../signatures/signature-workers";
+
+const dirs: string[] = [];
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.close();
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+const noRelays = () => {
+  throw new Error("no relays here");
+};
+
+async function open(dataDir: string) {
+  const host = await Host.open({ dataDir, links: noRelays });
+  hosts.push(host);
+  return host;
+}
+
+async function closeAll() {
+  for (const host of hosts.splice(0)) await host.close();
+}
+
+async function shown(host: Host, commune: string): Promise<CommuneView> {
+  await host.nodes.get(commune)!.whenLoaded();
+  const view = await host.run("commune.show", { commune });
+  if (!view.ok) throw new Error(view.error.message);
+  return view.value as CommuneView;
+}
+
+/** A fresh data directory whose member, Ada, founds Riverside (EUR). */
+async function adaFoundsRiverside(): Promise<{ dataDir: string; host: Host; commune: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), "commune-model-"));
+  dirs.push(dataDir);
+  const host = await open(dataDir);
+  await host.run("identity.rename", { name: "Ada" });
+  const created = await host.run("commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] });
+  if (!created.ok) throw new Error(created.error.message);
+  return { dataDir, host, commune: (created.value as { commune: string }).commune };
+}
+
+it("checks a large purse's signatures on worker threads too, and counts nothing altered after signing", async () => {
+  const { dataDir, host: first, commune } = await adaFoundsRiverside();
+  for (let i = 0; i < 300; i++) await first.run("purse.contribute", { commune, amount: "1", currency: "EUR" });
+  const shard = [...first.nodes.get(commune)!.docs.shards.values()][0]!;
+  shard.change((doc) => {
+    (doc as unknown as { entries: { amount: number }[] }).entries[150]!.amount = 100_000;
+  });
+  await closeAll();
+  // Forget every verdict: this open checks each signature again, as a first open does.
+  await rm(join(dataDir, "verified-signatures.bin"));
+
+  const verifiedBefore = signatureVerifications();
+  const inWorkersBefore = signatureWorkers.verifiedInWorkers;
+  const view = await shown(await open(dataDir), commune);
+  expect(view.balances.purse).toEqual({ EUR: 299 * 100 });
+  expect(view.balances.entries).toEqual({ counted: 299, overdrawn: 0, untrusted: 1 });
+  expect(view.problems).toEqual([expect.objectContaining({ subject: "entry", reason: "altered after signing or badly signed" })]);
+  expect(signatureWorkers.verifiedInWorkers - inWorkersBefore).toBeGreaterThan(0);
+  expect(signatureVerifications() - verifiedBefore).toBeGreaterThanOrEqual(300);
+  await closeAll();
+
+  // Valid verdicts were kept on disk: the next open verifies only the altered entry again.
+  const warmBefore = signatureVerifications();
+  const again = await shown(await open(dataDir), commune);
+  expect(again.balances).toEqual(view.balances);
+  expect(signatureVerifications() - warmBefore).toBe(1);
+});
+
+it("judges the purse again for a membership change, but not for a checkpoint or a relay written into the commune document", async () => {
+  const { dataDir, host: host, commune } = await adaFoundsRiverside();
+  await host.run("purse.contribute", { commune, amount: "5", currency: "EUR" });
+  const node = host.nodes.get(commune)!;
+  const ledgerNow = () => {
+    const model = node.model();
+    if (!model.ok) throw new Error(model.error);
+    return model.value.ledger;
+  };
+
+  const before = ledgerNow();
+  const model = node.model();
+  if (!model.ok) throw new Error(model.error);
+  await node.writeCheckpoint(model.value);
+  node.docs.commune.change((doc) => {
+    doc.relays.push("ws://127.0.0.1:9/" as never);
+  });
+  expect(ledgerNow()).toBe(before);
+
+  await host.run("commune.admit", { commune, member: "ab".repeat(32), name: "Bo" });
+  expect(ledgerNow()).not.toBe(before);
+});

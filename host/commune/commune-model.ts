@@ -1,0 +1,330 @@
+import type { DocHandle } from "@automerge/automerge-repo";
+import { communeRecords, communeState } from "../../shared/commune/commune-state";
+import type { CommuneState, Problem } from "../../shared/commune/state";
+import {
+  readCommuneDoc,
+  readInventoryDoc,
+  readProposalsDoc,
+  readPurseShardDoc,
+  describeMalformed,
+  type CommuneDoc,
+  type InventoryDoc,
+  type ProposalsDoc,
+  type ReadDoc,
+} from "../../shared/docs/documents";
+import { inventory, type ItemView } from "../../shared/inventory/inventory";
+import { canonicalOrder, PurseLedger, type PurseView, type ShardEntry } from "../../shared/purse/balances";
+import type { SignedEntry } from "../../shared/purse/entry";
+import { checkEntrySignature, type SignatureCheck } from "../../shared/purse/entry-checks";
+import type { Malformed } from "../../shared/docs/malformed";
+import type { PublicKey } from "../../shared/identity/keys";
+import { fail, ok, type Result } from "../../shared/result";
+import type { CommuneDocs } from "./commune-docs";
+import { headsOf } from "./heads";
+import { signatureWorkers } from "../signatures/signature-workers";
+import { verifiedVersions, whenVerdictsRead } from "../signatures/verification";
+
+/**
+ * What a commune's documents mean right now, computed from the documents
+ * alone with the shared/ rules. Each document is read (and its records
+ * checked for shape) once per version: the parse is kept keyed by the
+ * document's heads, so a change to one shard does not re-read the others.
+ */
+export interface CommuneModel {
+  id: string;
+  state: CommuneState;
+  purse: PurseView;
+  /** Every entry with the shard it was read from, as purse() judged them. */
+  entries: ShardEntry[];
+  /** The running purse ledger the view came from: extended in place when entries are appended. */
+  ledger: PurseLedger;
+  items: ItemView[];
+  /** Everything that counts for nothing, with the reason: forged, late, malformed. */
+  problems: Problem[];
+  doc: CommuneDoc;
+  proposals: ProposalsDoc;
+  /** Fingerprint of the document versions this model was computed from. */
+  version: string;
+}
+
+interface Parsed<T> {
+  heads: string;
+  read: Result<ReadDoc<T>>;
+}
+
+/**
+ * One shard as last read: its heads, owner, entries (each paired with the
+ * shard's owner once, not on every model), and how many raw entries they
+ * came from.
+ */
+interface ShardRead {
+  heads: string[];
+  key: string;
+  read: Result<{ owner: PublicKey; entries: ShardEntry[]; malformed: Malformed[] }>;
+  length: number;
+  /** Read ahead by prepare() and not yet part of any model: the next compute takes all of it as new. */
+  pending?: boolean;
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const withOwner = (owner: PublicKey, entries: readonly SignedEntry[]): ShardEntry[] => entries.map((entry) => ({ entry, shardOwner: owner }));
+
+/** What the purse's ledger says counts for nothing, one problem per untrusted entry. */
+function untrustedProblems(views: PurseView["entries"]): Problem[] {
+  const problems: Problem[] = [];
+  for (const view of views) {
+    if (view.status === "untrusted") problems.push({ subject: "entry", id: view.entry.id, by: view.entry.by, reason: view.reason ?? "untrusted" });
+  }
+  return problems;
+}
+
+export class CommuneModelCache {
+  #parsed = new Map<string, Parsed<unknown>>();
+  #shards = new Map<string, ShardRead>();
+  #model: CommuneModel | undefined;
+  #stateKey: string | undefined;
+  /** The membership records of the commune document at the heads it was last read at. */
+  #membership: { heads: string; key: string } | undefined;
+  /** The untrusted entries of #model's ledger, extended with the ledger so an append does not rescan the purse. */
+  #untrusted: Problem[] = [];
+  /** Entries whose signature this cache has found valid; weak, so entries of an older read go with it. */
+  #signed = new WeakSet<SignedEntry>();
+
+  /**
+   * Reads a shard, and says what was appended since the last read: the new
+   * entries when the only changes since are insertions at the end of its
+   * entries list (what a member's host writes), undefined when anything else
+   * changed and the whole shard was read again.
+   */
+  #readShard(handle: DocHandle<unknown>): { shard: ShardRead; appended: ShardEntry[] | undefined } {
+    const heads = headsOf(handle) as string[];
+    const key = heads.join(",");
+    let previous: ShardRead | undefined = this.#shards.get(handle.url);
+    if (previous?.pending) {
+      previous.pending = false;
+      if (previous.key === key) return { shard: previous, appended: previous.read.ok ? previous.read.value.entries : undefined };
+      // Changed since it was read ahead: no model holds any of it, so it is read as new.
+      previous = undefined;
+    }
+    if (previous && previous.key === key) return { shard: previous, appended: [] };
+    const doc = handle.doc() as { entries?: unknown[] } | undefined;
+    const length = Array.isArray(doc?.entries) ? doc.entries.length : 0;
+    if (previous?.read.ok) {
+      const patches = handle.diff(previous.heads as never, heads as never);
+      const onlyAppends = patches.every((patch) => patch.path[0] === "entries" && typeof patch.path[1] === "number" && patch.path[1] >= previous.length);
+      if (onlyAppends) {
+        const tail = readPurseShardDoc(doc, previous.length);
+        if (tail.ok) {
+          const { owner } = previous.read.value;
+          const appended = withOwner(owner, tail.value.doc.entries);
+          const shard: ShardRead = {
+            heads,
+            key,
+            length,
+            read: ok({
+              owner,
+              entries: previous.read.value.entries.concat(appended),
+              malformed: previous.read.value.malformed.concat(tail.value.malformed),
+            }),
+          };
+          this.#shards.set(handle.url, shard);
+          return { shard, appended };
+        }
+      }
+    }
+    const full = readPurseShardDoc(doc);
+    const shard: ShardRead = {
+      heads,
+      key,
+      length,
+      read: full.ok ? ok({ owner: full.value.doc.owner, entries: withOwner(full.value.doc.owner, full.value.doc.entries), malformed: full.value.malformed }) : fail(full.error),
+    };
+    this.#shards.set(handle.url, shard);
+    return { shard, appended: previous ? undefined : shard.read.ok ? shard.read.value.entries : undefined };
+  }
+
+  /**
+   * Reads the shards no model has seen yet and checks their entries'
+   * signatures on every core (./signature-workers): worker threads take
+   * chunks of entries while this thread reads the next shards and takes
+   * chunks too, a few milliseconds at a time with the event loop free in
+   * between. The first model of a large purse then costs the judging alone,
+   * and the host keeps answering (saved views, other communes, a browser
+   * waiting for its page) while 100,000 signatures are checked. Entries
+   * found valid are what compute()'s checks find done; the others are left
+   * to the ledger, which checks them again (their verdicts are remembered)
+   * and says what is wrong.
+   */
+  async prepare(docs: CommuneDocs): Promise<void> {
+    // Shard versions found sound before are in the verdict file: wait until it is read.
+    await whenVerdictsRead();
+    const checks: Promise<void>[] = [];
+    for (const handle of [...docs.shards.values()]) {
+      if (this.#shards.has(handle.url)) continue;
+      const { shard } = this.#readShard(handle);
+      shard.pending = true;
+      await turn();
+      if (!shard.read.ok) continue;
+      const entries = shard.read.value.entries;
+      const version = `${handle.url}@${[...shard.heads].sort().join(",")}`;
+      if (verifiedVersions.has(version)) {
+        for (const { entry } of entries) this.#signed.add(entry);
+        continue;
+      }
+      checks.push(this.#checkShard(entries, version));
+    }
+    await Promise.all(checks);
+  }
+
+  async #checkShard(entries: readonly ShardEntry[], version: string): Promise<void> {
+    const unchecked = entries.map(({ entry }) => entry).filter((entry) => !this.#signed.has(entry));
+    const problems = await signatureWorkers.check(unchecked);
+    let allValid = true;
+    problems.forEach((problem, index) => {
+      if (problem === undefined) this.#signed.add(unchecked[index]!);
+      else allValid = false;
+    });
+    if (allValid) verifiedVersions.add(version);
+  }
+
+  /** The signature check of every ledger made here: an entry object checked once is not checked (or looked up) again. */
+  readonly #checkSignature: SignatureCheck = (entry) => {
+    if (this.#signed.has(entry)) return undefined;
+    const problem = checkEntrySignature(entry);
+    if (problem === undefined) this.#signed.add(entry);
+    return problem;
+  };
+
+  #read<T>(handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>): { heads: string; read: Result<ReadDoc<T>> } {
+    const heads = headsOf(handle).join(",");
+    const cached = this.#parsed.get(handle.url) as Parsed<T> | undefined;
+    if (cached && cached.heads === heads) return cached;
+    const parsed = { heads, read: reader(handle.doc()) };
+    this.#parsed.set(handle.url, parsed);
+    return parsed;
+  }
+
+  /**
+   * What the membership replay reads of the commune document (the genesis
+   * and the events, by signature), worked out once per version of it. Other
+   * changes to that document (a checkpoint written on an invite, the relay
+   * list, a new shard in the index) leave it as it was, and so the purse
+   * is not judged again for them.
+   */
+  #membershipKey(heads: string, doc: CommuneDoc): string {
+    if (this.#membership?.heads !== heads) {
+      this.#membership = { heads, key: [doc.genesis.sig, ...doc.events.map((event) => event.sig)].join(",") };
+    }
+    return this.#membership.key;
+  }
+
+  /** The model for the documents as they are; recomputed only when some document changed or time moved past a decision. */
+  compute(docs: CommuneDocs, id: string, now: number): Result<CommuneModel> {
+    const commune = this.#read<CommuneDoc>(docs.commune, readCommuneDoc);
+    if (!commune.read.ok) return fail(commune.read.error);
+    const proposals = this.#read<ProposalsDoc>(docs.proposals, readProposalsDoc);
+    if (!proposals.read.ok) return fail(proposals.read.error);
+    const items = this.#read<InventoryDoc>(docs.inventory, readInventoryDoc);
+    if (!items.read.ok) return fail(items.read.error);
+    const shardReads = [...docs.shards.values()].map((handle) => this.#readShard(handle));
+
+    const version = [commune.heads, proposals.heads, items.heads, ...shardReads.map(({ shard }) => shard.key)].join("|");
+    const previous = this.#model;
+    const timeMoved = previous !== undefined && decisionPassed(previous.state, now);
+    if (previous && previous.version === version && !timeMoved) return ok(previous);
+
+    // The membership and proposals replay depends only on the commune and
+    // proposals documents (and the clock, when a decision falls due).
+    const stateKey = `${this.#membershipKey(commune.heads, commune.read.value.doc)}|${proposals.heads}`;
+    const reuseState = previous !== undefined && this.#stateKey === stateKey && !timeMoved;
+    const proposalsDoc = proposals.read.value.doc;
+    let state: CommuneState;
+    if (reuseState) {
+      state = previous.state;
+    } else {
+      const computed = communeState(communeRecords(commune.read.value.doc, proposalsDoc), now, id);
+      if (!computed.ok) return fail(computed.error);
+      state = computed.value;
+    }
+    this.#stateKey = stateKey;
+
+    const problems: Problem[] = [...state.problems];
+    const malformed = (reads: Result<ReadDoc<unknown>>[]) => {
+      for (const read of reads) {
+        if (!read.ok) continue;
+        for (const m of read.value.malformed) problems.push({ subject: subjectOf(m.list), id: m.id ?? m.key ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
+      }
+    };
+    malformed([commune.read, proposals.read, items.read]);
+
+    const appended: ShardEntry[] = [];
+    let onlyAppends = reuseState;
+    for (const { shard, appended: added } of shardReads) {
+      if (!shard.read.ok) {
+        problems.push({ subject: "entry", id: "", by: undefined, reason: shard.read.error });
+        continue;
+      }
+      for (const m of shard.read.value.malformed) problems.push({ subject: "entry", id: m.id ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
+      if (added === undefined) onlyAppends = false;
+      // A loop, not push(...added): a whole shard can hold more entries than a call takes arguments.
+      else for (const item of added) appended.push(item);
+    }
+    // New entries after everything judged so far extend the ledger, and the
+    // entry list and untrusted problems grow by them alone: an append costs
+    // the new entries, not the purse. Anything else (an older entry arriving
+    // late, a rule or membership change) replays.
+    let ledger = previous?.ledger;
+    let entries: ShardEntry[];
+    let purseView: PurseView;
+    if (previous && ledger && onlyAppends && ledger.tryAppend(appended)) {
+      entries = appended.length === 0 ? previous.entries : previous.entries.concat(appended);
+      purseView = ledger.view();
+      this.#untrusted = this.#untrusted.concat(untrustedProblems(purseView.entries.slice(previous.purse.entries.length)));
+    } else {
+      entries = shardReads.flatMap(({ shard }) => (shard.read.ok ? shard.read.value.entries : []));
+      ledger = new PurseLedger(state, { checkSignature: this.#checkSignature });
+      ledger.judgeInOrder(canonicalOrder(entries));
+      purseView = ledger.view();
+      this.#untrusted = untrustedProblems(purseView.entries);
+    }
+    for (const problem of this.#untrusted) problems.push(problem);
+    const inventoryView = inventory(items.read.value.doc.items, state);
+    problems.push(...inventoryView.problems);
+
+    const model: CommuneModel = {
+      id,
+      state,
+      purse: purseView,
+      entries,
+      ledger,
+      items: inventoryView.items,
+      problems,
+      doc: commune.read.value.doc,
+      proposals: proposalsDoc,
+      version,
+    };
+    this.#model = model;
+    return ok(model);
+  }
+}
+
+/** An open proposal whose decision time has come changes the model even when no document changed. */
+function decisionPassed(state: CommuneState, now: number): boolean {
+  return Object.values(state.proposals).some((p) => p.tally.outcome === "open" && p.tally.decidesAt <= now);
+}
+
+function subjectOf(list: string): Problem["subject"] {
+  switch (list) {
+    case "entries":
+      return "entry";
+    case "proposals":
+      return "proposal";
+    case "votes":
+      return "vote";
+    case "items":
+      return "item";
+    default:
+      return "membership";
+  }
+}

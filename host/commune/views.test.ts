@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CommandName, CommandResults } from "../../shared/commands/commands";
+import type { ProposalView } from "../../shared/commands/views";
+import { Host } from "../host";
+import type { RelayLinkFactory } from "./relay-link";
+
+const noRelays: RelayLinkFactory = () => {
+  throw new Error("no relays in these tests");
+};
+
+const dirs: string[] = [];
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.close();
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** A host whose clock moves a second on every reading, so each record has its own time and rule versions fall between proposals. */
+async function openHost() {
+  const dataDir = await mkdtemp(join(tmpdir(), "commune-views-"));
+  dirs.push(dataDir);
+  let time = Date.UTC(2026, 2, 1);
+  const host = await Host.open({ dataDir, links: noRelays, now: () => (time += 1000) });
+  hosts.push(host);
+  return host;
+}
+
+async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
+  const outcome = await host.run(name, input);
+  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
+  return outcome.value as CommandResults[K];
+}
+
+const EUR = { code: "EUR", name: "Euro", decimals: 2 };
+const SEED = { code: "SEED", name: "Seed swaps", decimals: 0 };
+
+async function founded() {
+  const host = await openHost();
+  await must(host, "identity.rename", { name: "Ada" });
+  const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+  return { host, commune };
+}
+
+const titled = (views: ProposalView[], title: string) => views.find((view) => view.title === title)!;
+
+describe("proposal views", () => {
+  it("show the currencies a rule change adds, with its other changes", async () => {
+    const { host, commune } = await founded();
+    await must(host, "proposal.create", {
+      commune,
+      kind: "rule",
+      title: "Swap seeds",
+      change: { quorumPercent: 60, addCurrencies: [SEED], spendLimit: { SEED: "5" } },
+      deadline: { days: 7 },
+    });
+    const [view] = await must(host, "proposal.list", { commune });
+    expect(view!.change).toEqual({ quorumPercent: 60, addCurrencies: [SEED], spendLimit: { SEED: 5 } });
+  });
+
+  it("offer blocking by the rules in force when each proposal was made, as the vote itself is judged", async () => {
+    const { host, commune } = await founded();
+    await must(host, "proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 7 } });
+    const { id: consent } = await must(host, "proposal.create", { commune, kind: "rule", title: "Consent", change: { allowBlock: true }, deadline: { days: 7 } });
+    await must(host, "proposal.vote", { commune, proposal: consent, choice: "yes" });
+    await must(host, "proposal.create", { commune, kind: "general", title: "Orchard", deadline: { days: 7 } });
+
+    const views = await must(host, "proposal.list", { commune });
+    expect((await must(host, "commune.show", { commune })).rules.allowBlock).toBe(true);
+    expect(titled(views, "Consent")).toMatchObject({ outcome: "passed", allowBlock: false });
+    expect(titled(views, "Picnic")).toMatchObject({ outcome: "open", allowBlock: false });
+    expect(titled(views, "Orchard")).toMatchObject({ outcome: "open", allowBlock: true });
+
+    const picnicBlock = await host.run("proposal.vote", { commune, proposal: titled(views, "Picnic").id, choice: "block" });
+    expect(picnicBlock).toMatchObject({ ok: false, error: { message: "This commune's rules do not allow blocking." } });
+    const orchardBlock = await host.run("proposal.vote", { commune, proposal: titled(views, "Orchard").id, choice: "block" });
+    expect(orchardBlock.ok).toBe(true);
+    expect(titled(await must(host, "proposal.list", { commune }), "Orchard")).toMatchObject({ outcome: "rejected", block: 1 });
+  });
+});

@@ -1,0 +1,187 @@
+import type { RuleChange } from "../../shared/commune/rules";
+import { currentStatus, rulesAt, type CommuneState } from "../../shared/commune/state";
+import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, MemberView, ProposalView } from "../../shared/commands/views";
+import type { ParsedInput } from "../../shared/commands/commands";
+import { fingerprint, type PublicKey } from "../../shared/identity/keys";
+import { searchItems } from "../../shared/inventory/inventory";
+import { later } from "../../shared/proposals/tally";
+import { proposalSpending, type SpendProposal } from "../../shared/purse/spend-authority";
+import type { PurseView } from "../../shared/purse/balances";
+import type { SignedCheckpoint } from "../../shared/purse/checkpoint";
+import type { CommuneModel } from "./commune-model";
+
+/** What the views read of a model: a commune still loading its purse can stand in another count. */
+export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> & { purse: Pick<PurseView, "purse" | "members" | "entries"> };
+
+/**
+ * The views the CLI prints and the renderer shows, built from a computed
+ * model. Plain JSON: no documents, no keys.
+ */
+const nameOf = (state: CommuneState, key: PublicKey) => state.members[key]?.name ?? key.slice(0, 8);
+
+export function membersView(model: ViewModel): MemberView[] {
+  const { state } = model;
+  return Object.values(state.members)
+    .map((member) => {
+      const last = member.history.at(-1)!;
+      return {
+        key: member.key,
+        name: member.name,
+        fingerprint: fingerprint(member.key),
+        status: last.status,
+        since: last.at,
+        why: last.why,
+        balances: model.purse.members[member.key] ?? {},
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name) || (a.key < b.key ? -1 : 1));
+}
+
+export function balancesView(model: ViewModel, now: number): BalancesView {
+  const counts = { counted: 0, overdrawn: 0, untrusted: 0 };
+  for (const entry of model.purse.entries) counts[entry.status]++;
+  return { commune: model.id, currencies: rulesAt(model.state, now).currencies, purse: model.purse.purse, members: membersView(model), entries: counts };
+}
+
+// Signed records keep fields this version does not know (the signature covers
+// them); a view carries only the fields a front end is written to show.
+function ruleChangeView(change: RuleChange): RuleChange {
+  const view: RuleChange = {};
+  if (change.quorumPercent !== undefined) view.quorumPercent = change.quorumPercent;
+  if (change.thresholdPercent !== undefined) view.thresholdPercent = change.thresholdPercent;
+  if (change.allowBlock !== undefined) view.allowBlock = change.allowBlock;
+  if (change.admission !== undefined) view.admission = change.admission;
+  if (change.spendLimit) view.spendLimit = { ...change.spendLimit };
+  if (change.addCurrencies) view.addCurrencies = change.addCurrencies.map(({ code, name, decimals }) => ({ code, name, decimals }));
+  return view;
+}
+
+export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
+  const { state } = model;
+  const used = proposalSpending(model.purse.entries, state);
+  const myVotes = new Map<string, { at: number; choice: ProposalView["myVote"]; sig: string }>();
+  for (const votes of Object.values(model.proposals.votes)) {
+    for (const vote of votes) {
+      if (vote.by !== me) continue;
+      const seen = myVotes.get(vote.proposal);
+      if (!seen || later(vote, seen)) myVotes.set(vote.proposal, vote);
+    }
+  }
+  return Object.values(state.proposals)
+    .map(({ proposal, tally }) => {
+      const rules = rulesAt(state, proposal.at);
+      const view: ProposalView = {
+        id: proposal.id,
+        kind: proposal.kind,
+        title: proposal.title,
+        body: proposal.body,
+        by: proposal.by,
+        byName: nameOf(state, proposal.by),
+        at: proposal.at,
+        deadline: proposal.deadline,
+        outcome: tally.outcome,
+        decidesAt: tally.decidesAt,
+        electorate: tally.electorate,
+        voted: tally.voted,
+        yes: tally.yes,
+        no: tally.no,
+        abstain: tally.abstain,
+        block: tally.block,
+        quorumMet: tally.quorumMet,
+        thresholdMet: tally.thresholdMet,
+        quorumPercent: rules.quorumPercent,
+        thresholdPercent: rules.thresholdPercent,
+        allowBlock: rules.allowBlock,
+      };
+      const mine = myVotes.get(proposal.id);
+      if (mine?.choice) view.myVote = mine.choice;
+      if (proposal.kind === "spend") {
+        const spend = proposal as SpendProposal;
+        const payee = "member" in spend.payee ? nameOf(state, spend.payee.member) : spend.payee.outside;
+        view.spend = { amount: spend.amount, currency: spend.currency, payee, used: used.get(proposal.id) ?? 0 };
+      }
+      if (proposal.kind === "admit") view.member = { key: proposal.member, name: proposal.name };
+      if (proposal.kind === "remove") view.member = { key: proposal.member, name: nameOf(state, proposal.member) };
+      if (proposal.kind === "rule") view.change = ruleChangeView(proposal.change);
+      return view;
+    })
+    .sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
+}
+
+export function communeView(model: ViewModel, me: PublicKey, now: number): CommuneView {
+  return {
+    id: model.id,
+    name: model.state.name,
+    me,
+    myStatus: currentStatus(model.state, me),
+    rules: rulesAt(model.state, now),
+    balances: balancesView(model, now),
+    proposals: proposalViews(model, me),
+    problems: model.problems.map(({ subject, id, by, reason }) => (by ? { subject, id, by, reason } : { subject, id, reason })),
+  };
+}
+
+/**
+ * The commune while its purse is still arriving: everything this machine
+ * has counted itself (members, rules, proposals from the small documents),
+ * with the balances, entry counts and amounts paid out under proposals of
+ * a member's signed checkpoint, marked provisional and as that member's.
+ */
+export function checkpointView(model: Omit<ViewModel, "purse">, checkpoint: SignedCheckpoint, me: PublicKey, now: number): CommuneView {
+  const view = communeView({ ...model, purse: { purse: checkpoint.purse, members: checkpoint.members, entries: [] } }, me, now);
+  view.balances.entries = { ...checkpoint.entries };
+  for (const proposal of view.proposals) if (proposal.spend) proposal.spend.used = checkpoint.used[proposal.id] ?? 0;
+  return { ...view, provisional: true, countedBy: { member: checkpoint.by, name: nameOf(model.state, checkpoint.by), at: checkpoint.at } };
+}
+
+export function ledgerPage(model: CommuneModel, query: ParsedInput<"purse.ledger">): LedgerPage {
+  const { state } = model;
+  const rows: LedgerRow[] = [];
+  model.purse.entries.forEach((view, index) => {
+    const { entry } = view;
+    if (query.member && entry.by !== query.member && entry.to !== query.member) return;
+    if (query.kind && entry.kind !== query.kind) return;
+    if (query.currency && entry.currency !== query.currency) return;
+    if (query.status && view.status !== query.status) return;
+    if (query.from !== undefined && entry.at < query.from) return;
+    if (query.until !== undefined && entry.at > query.until) return;
+    const row: LedgerRow = {
+      n: index + 1,
+      id: entry.id,
+      kind: entry.kind,
+      at: entry.at,
+      by: entry.by,
+      byName: nameOf(state, entry.by),
+      amount: entry.amount,
+      currency: entry.currency,
+      memo: entry.memo,
+      status: view.status,
+    };
+    if (entry.to) Object.assign(row, { to: entry.to, toName: nameOf(state, entry.to) });
+    if (entry.payee) row.payee = entry.payee;
+    if (entry.partner) row.partner = entry.partner;
+    if (entry.direction) row.direction = entry.direction;
+    if (entry.proposal) row.proposal = entry.proposal;
+    if (view.reason) row.reason = view.reason;
+    rows.push(row);
+  });
+  if (query.newestFirst) rows.reverse();
+  return { total: rows.length, offset: query.offset, rows: rows.slice(query.offset, query.offset + query.limit) };
+}
+
+export function itemViews(model: CommuneModel, query: string): ItemView[] {
+  return searchItems(model.items, query).map(({ item, author }) => {
+    const view: ItemView = {
+      id: item.id,
+      version: item.version,
+      title: item.title,
+      body: item.body,
+      tags: item.tags,
+      author,
+      authorName: nameOf(model.state, author),
+      at: item.at,
+    };
+    if (item.link) view.link = item.link;
+    return view;
+  });
+}

@@ -1,0 +1,205 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CommandName, CommandResults } from "../shared/commands/commands";
+import { purse } from "../shared/purse/balances";
+import { Host } from "./host";
+import type { RelayLinkFactory } from "./commune/relay-link";
+
+const noRelays: RelayLinkFactory = () => {
+  throw new Error("no relays in these tests");
+};
+
+const dirs: string[] = [];
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.close();
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function openHost(dir?: string, now?: () => number) {
+  const dataDir = dir ?? (await mkdtemp(join(tmpdir(), "commune-host-")));
+  if (!dir) dirs.push(dataDir);
+  const host = await Host.open({ dataDir, links: noRelays, ...(now ? { now } : {}) });
+  hosts.push(host);
+  return host;
+}
+
+async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
+  const outcome = await host.run(name, input);
+  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
+  return outcome.value as CommandResults[K];
+}
+
+const EUR = { code: "EUR", name: "Euro", decimals: 2 };
+
+describe("a member's host on its own", () => {
+  it("creates an identity on first run, stored with mode 0600", async () => {
+    const host = await openHost();
+    const me = await must(host, "identity.show", {});
+    expect(me.publicKey).toMatch(/^[0-9a-f]{64}$/);
+    expect((await stat(join(host.dataDir, "identity.json"))).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses to found a commune before the member has a name", async () => {
+    const host = await openHost();
+    const outcome = await host.run("commune.create", { name: "Riverside", currencies: [EUR] });
+    expect(outcome).toMatchObject({ ok: false, error: { code: "rejected", message: expect.stringContaining("Choose your own name first") } });
+  });
+
+  it("runs a small commune: contribute, propose, vote, execute, with the same balances after a restart", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR], rules: { spendLimit: { EUR: "10.00" } } });
+    await must(host, "purse.contribute", { commune, amount: "100.00", currency: "EUR", memo: "first" });
+    const tooBig = await host.run("purse.disburse", { commune, amount: "60", currency: "EUR", payee: { outside: "Roofers" } });
+    expect(tooBig).toMatchObject({ ok: false, error: { message: expect.stringContaining("above the spend limit") } });
+
+    const { id: proposal } = await must(host, "proposal.create", {
+      commune,
+      kind: "spend",
+      title: "New roof",
+      amount: "60",
+      currency: "EUR",
+      payee: { outside: "Roofers" },
+      deadline: { days: 7 },
+    });
+    await must(host, "proposal.vote", { commune, proposal, choice: "yes" });
+    const [view] = await must(host, "proposal.list", { commune });
+    expect(view).toMatchObject({ outcome: "passed", yes: 1, spend: { amount: 6000, used: 0 } });
+    await must(host, "proposal.execute", { commune, proposal });
+    const again = await host.run("proposal.execute", { commune, proposal });
+    expect(again).toMatchObject({ ok: false, error: { message: expect.stringContaining("already been paid out") } });
+
+    const shown = await must(host, "commune.show", { commune });
+    expect(shown.balances.purse).toEqual({ EUR: 4000 });
+    const dataDir = host.dataDir;
+    await host.close();
+    hosts.splice(hosts.indexOf(host), 1);
+
+    const reopened = await openHost(dataDir);
+    expect((await must(reopened, "commune.show", { commune })).balances.purse).toEqual({ EUR: 4000 });
+    const ledger = await must(reopened, "purse.ledger", { commune });
+    expect(ledger.rows.map((row) => [row.kind, row.amount, row.status])).toEqual([
+      ["disbursement", 6000, "counted"],
+      ["contribution", 10000, "counted"],
+    ]);
+  });
+
+  it.each([
+    ["1e309", "plain digits without an exponent"],
+    ["-0", "greater than zero"],
+    ["0.001", "at most 2 decimals"],
+    ["abc", "must be a number"],
+  ])("rejects the amount %s with a clear message and changes nothing", async (amount, message) => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    const outcome = await host.run("purse.contribute", { commune, amount, currency: "EUR" });
+    expect(outcome).toMatchObject({ ok: false, error: { code: "rejected", message: expect.stringContaining(message) } });
+    expect((await must(host, "purse.ledger", { commune })).total).toBe(0);
+  });
+
+  it("answers malformed commands with an invalid-input error, never a crash", async () => {
+    const host = await openHost();
+    expect(await host.run("no.such.command", {})).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await host.run("purse.contribute", { commune: "x" })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await host.run("purse.contribute", null)).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await host.run("__proto__", {})).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+  });
+
+  it("keeps the knowledge inventory with edits and search", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    const { id } = await must(host, "inventory.add", { commune, title: "Bread", body: "Feed the starter daily", tags: ["Kitchen"] });
+    const bad = await host.run("inventory.add", { commune, title: "Evil", link: "javascript:alert(1)" });
+    expect(bad.ok).toBe(false);
+    await must(host, "inventory.edit", { commune, id, title: "Sourdough", link: "https://example.org/bread" });
+    const items = await must(host, "inventory.list", { commune, query: "kitchen" });
+    expect(items).toMatchObject([{ id, version: 2, title: "Sourdough", tags: ["kitchen"], link: "https://example.org/bread" }]);
+  });
+});
+
+describe("keeping the purse up to date", () => {
+  it("extends the running ledger when entries are appended, and the result equals a full replay", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    await must(host, "purse.contribute", { commune, amount: "10", currency: "EUR" });
+    const node = host.nodes.get(commune)!;
+    const first = node.model();
+    if (!first.ok) throw new Error(first.error);
+    for (const amount of ["1", "2", "3"]) await must(host, "purse.contribute", { commune, amount, currency: "EUR" });
+    const after = node.model();
+    if (!after.ok) throw new Error(after.error);
+    expect(after.value.ledger).toBe(first.value.ledger);
+    expect(after.value.purse).toEqual(purse(after.value.entries, after.value.state));
+    expect(after.value.purse.purse).toEqual({ EUR: 1600 });
+
+    // A proposal changes what the purse rules depend on: the ledger is rebuilt.
+    await must(host, "proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 1 } });
+    const rebuilt = node.model();
+    if (!rebuilt.ok) throw new Error(rebuilt.error);
+    expect(rebuilt.value.ledger).not.toBe(first.value.ledger);
+    expect(rebuilt.value.purse).toEqual(after.value.purse);
+  });
+});
+
+describe("purse snapshots from the host", () => {
+  it("exports a signed JSON snapshot that verifies, and names the entry when one amount is changed", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    await must(host, "purse.contribute", { commune, amount: "100", currency: "EUR", memo: "=1+1" });
+    await must(host, "purse.contribute", { commune, amount: "5", currency: "EUR" });
+    const out = join(host.dataDir, "snap.json");
+    expect(await must(host, "snapshot.export", { commune, format: "json", out })).toMatchObject({ entries: 2, content: "", out });
+    expect(await must(host, "snapshot.verify", { path: out })).toMatchObject({ name: "Riverside", exporter: "Ada", entries: 2, purse: { EUR: 10500 } });
+
+    const text = await readFile(out, "utf8");
+    await writeFile(out, text.replace('"amount": 500', '"amount": 600'));
+    const altered = await host.run("snapshot.verify", { path: out });
+    expect(altered).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Entry #2 \(by Ada, \d{4}-\d{2}-\d{2}\) was altered after it was signed\.$/) } });
+    expect(await host.run("snapshot.verify", { path: "relative.json" })).toMatchObject({ ok: false });
+  });
+
+  it("exports CSV and a journal as text", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    await must(host, "purse.contribute", { commune, amount: "100", currency: "EUR", memo: "=1+1" });
+    const csv = await must(host, "snapshot.export", { commune, format: "csv" });
+    expect(csv.content).toContain("'=1+1");
+    const journal = await must(host, "snapshot.export", { commune, format: "journal" });
+    expect(journal.content).toContain("assets:purse");
+    const before = await must(host, "snapshot.export", { commune, format: "csv", asOf: Date.UTC(2000, 0, 1) });
+    expect(before.entries).toBe(0);
+  });
+});
+
+describe("membership commands", () => {
+  it("refuses an admission the commune's rules do not allow, and writes nothing", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR], rules: { admission: "proposal" } });
+    const node = host.nodes.get(commune)!;
+    const before = node.docs.commune.heads();
+    const refused = await host.run("commune.admit", { commune, member: "b".repeat(64), name: "Bo" });
+    expect(refused).toMatchObject({ ok: false, error: { message: "Ada could not admit Bo: the rules require an admit proposal." } });
+    expect(node.docs.commune.heads()).toEqual(before);
+  });
+});
+
+describe("purse commands", () => {
+  it("refuses a transfer to oneself with the purse rule's own reason, and records nothing", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    const me = (await must(host, "identity.show", {})).publicKey;
+    const refused = await host.run("purse.transfer", { commune, amount: "5", currency: "EUR", to: me });
+    expect(refused).toMatchObject({ ok: false, error: { message: "Not recorded: the transfer would not count (is a transfer from its author to themselves)." } });
+    expect((await must(host, "purse.ledger", { commune })).total).toBe(0);
+  });
+});

@@ -1,0 +1,237 @@
+import { parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../shared/commands/commands";
+import type { EmbeddedRelayView } from "../shared/commands/views";
+import { fingerprint } from "../shared/identity/keys";
+import { COMMUNE_VERSION } from "./app-version";
+import { fail, ok, type Result } from "../shared/result";
+import { communeCommands } from "./commands/commune-commands";
+import type { Handler, HostContext, ProgressReporter } from "./commands/context";
+import { inventoryCommands } from "./commands/inventory-commands";
+import { membershipCommands } from "./commands/membership-commands";
+import { proposalCommands } from "./commands/proposal-commands";
+import { purseCommands } from "./commands/purse-commands";
+import { snapshotCommands } from "./commands/snapshot-commands";
+import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./store/commune-index";
+import { CommuneDocs } from "./commune/commune-docs";
+import { CommuneNode, type NodeContext } from "./commune/commune-node";
+import { ViewCache } from "./commune/view-cache";
+import type { RelayLinkFactory } from "./commune/relay-link";
+import { EmbeddedRelay, type RelayPlace, type StartRelay } from "./embedded-relay";
+import { installNodeSigner } from "./signatures/signing";
+import { installNodeVerifier, persistentVerdictCache } from "./signatures/verification";
+import { loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./store/identity-store";
+
+export interface HostOptions {
+  dataDir: string;
+  links: RelayLinkFactory;
+  now?: () => number;
+  /** How long joining waits for the commune to arrive from its relays. */
+  joinTimeoutMs?: number;
+  /** How the embedded relay starts; defaults to relay/'s startRelay, loaded only when a relay is asked for. */
+  startRelay?: StartRelay;
+}
+
+/** Commands that change what views outside a single commune show: the list of communes, the identity, relays, the embedded relay. */
+const HOST_CHANGES: ReadonlySet<CommandName> = new Set<CommandName>([
+  "identity.rename",
+  "commune.create",
+  "commune.join",
+  "commune.leave",
+  "commune.relays",
+  "relay.host",
+  "relay.stop",
+]);
+
+/**
+ * A member's node: their identity, the communes they belong to, and the one
+ * command set every front end (CLI, desktop app, browser mode) goes through.
+ * Commands are validated at the edge (parseCommand), then handled by one
+ * module per area over the shared/ rules.
+ */
+export class Host implements HostContext {
+  readonly dataDir: string;
+  readonly options: HostOptions;
+  identity: StoredIdentity;
+  readonly index: Map<string, CommuneRecord>;
+  readonly nodes = new Map<string, CommuneNode>();
+  #handlers: { [K in CommandName]: Handler<K> };
+  #verdicts: { flush(): Promise<void> } | undefined;
+  readonly relay: EmbeddedRelay;
+  #changeListeners = new Set<() => void>();
+
+  private constructor(options: HostOptions, identity: StoredIdentity, index: Map<string, CommuneRecord>) {
+    this.dataDir = options.dataDir;
+    this.options = options;
+    this.identity = identity;
+    this.index = index;
+    this.relay = new EmbeddedRelay(options.dataDir, options.startRelay);
+    this.#handlers = {
+      "identity.show": async () => ok(this.identityView()),
+      "identity.rename": async (input) => this.rename(input.name),
+      "host.info": async () => {
+        const embeddedRelay = this.relay.view();
+        return ok({ dataDir: this.dataDir, version: COMMUNE_VERSION, ...(embeddedRelay ? { embeddedRelay } : {}) });
+      },
+      "relay.host": async (input) => this.hostRelay({ port: input.port, host: input.lan ? "0.0.0.0" : "127.0.0.1" }),
+      "relay.stop": async () => ok({ stopped: await this.relay.stop() }),
+      "sync.status": async (input) => {
+        const node = this.node(input.commune);
+        return node.ok ? ok(node.value.syncStatus()) : node;
+      },
+      ...communeCommands,
+      ...membershipCommands,
+      ...purseCommands,
+      ...proposalCommands,
+      ...inventoryCommands,
+      ...snapshotCommands,
+    };
+  }
+
+  static async open(options: HostOptions): Promise<Host> {
+    installNodeVerifier();
+    installNodeSigner();
+    const verdicts = await persistentVerdictCache(options.dataDir);
+    const { identity } = await loadOrCreateIdentity(options.dataDir);
+    const index = await loadCommuneIndex(options.dataDir);
+    const host = new Host(options, identity, index);
+    host.#verdicts = verdicts;
+    try {
+      for (const record of index.values()) await host.openNode(record);
+    } catch (error) {
+      await host.close();
+      throw error;
+    }
+    await verdicts.flush();
+    return host;
+  }
+
+  get keys() {
+    return this.identity.keys;
+  }
+
+  get links(): RelayLinkFactory {
+    return this.options.links;
+  }
+
+  get joinTimeoutMs(): number {
+    return this.options.joinTimeoutMs ?? 30_000;
+  }
+
+  name(): string {
+    return this.identity.name;
+  }
+
+  now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  nodeContext(): NodeContext {
+    return { dataDir: this.dataDir, identity: this.identity, links: this.options.links, now: () => this.now() };
+  }
+
+  node(commune: string): Result<CommuneNode> {
+    const node = this.nodes.get(commune);
+    return node ? ok(node) : fail(`You do not belong to a commune with id ${commune}. "commune list" shows yours.`);
+  }
+
+  /** Opens a commune this machine already holds; its relays connect in the background. */
+  async openNode(record: CommuneRecord, signal?: AbortSignal): Promise<CommuneNode> {
+    // Open from disk first, then connect: the genesis read from disk lets any
+    // of the commune's relays be registered, and offline opens at once.
+    const repo = CommuneDocs.repoFor(this.dataDir, record.id, []);
+    try {
+      const docs = await CommuneDocs.open(repo, record.doc, signal);
+      // The saved view is read before any shard starts loading: each shard
+      // load holds the event loop for a while, and the first commune.show
+      // should not wait behind one.
+      const views = new ViewCache(this.dataDir, record.id);
+      await views.read();
+      // Shards on this disk start loading before any network exists, so they
+      // never wait on a relay; until they are in, the saved view stands in.
+      // Shards not on this disk are found once relays connect.
+      // On the next turn, for the same reason (see CommuneDocs.watch).
+      const loading = new Promise<void>((resolve) => setImmediate(resolve)).then(() => docs.discoverShards());
+      const links = CommuneNode.linksFor(record, docs.genesis(), this.options.links);
+      const connect = () => {
+        for (const link of links) repo.networkSubsystem.addNetworkAdapter(link.adapter);
+      };
+      void loading.then(connect, connect);
+      const node = new CommuneNode(record, docs, links, this.nodeContext(), loading, views);
+      this.nodes.set(record.id, node);
+      this.#changed();
+      return node;
+    } catch (error) {
+      await repo.shutdown().catch(() => {});
+      throw error;
+    }
+  }
+
+  async remember(record: CommuneRecord): Promise<void> {
+    this.index.set(record.id, record);
+    await saveCommuneIndex(this.dataDir, this.index);
+  }
+
+  identityView() {
+    return { publicKey: this.keys.publicKey, name: this.identity.name, fingerprint: fingerprint(this.keys.publicKey) };
+  }
+
+  async rename(name: string) {
+    const trimmed = name.trim();
+    if (trimmed === "") return fail<ReturnType<Host["identityView"]>>("Your name cannot be empty.");
+    this.identity = { ...this.identity, name: trimmed };
+    await saveIdentity(this.dataDir, this.identity);
+    return ok(this.identityView());
+  }
+
+  /** Starts the embedded relay (the relay.host command, or the daemon's --relay-port). */
+  async hostRelay(place: RelayPlace): Promise<Result<EmbeddedRelayView>> {
+    const started = await this.relay.start(place);
+    if (started.ok) this.#changed();
+    return started;
+  }
+
+  /**
+   * Listens for changes outside any one commune's documents (communes
+   * joined, created or left, the identity renamed, relays changed, the
+   * embedded relay started or stopped): views such as commune.list and
+   * host.info may show something new. Each commune's own changes come from
+   * its CommuneNode's subscribe().
+   */
+  onChange(listener: () => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of [...this.#changeListeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure is its own; the command that changed things has succeeded.
+      }
+    }
+  }
+
+  /** Runs one command from any front end: validated, handled, and answered in one error shape. */
+  async run(name: unknown, input: unknown, options: { onProgress?: ProgressReporter } = {}): Promise<CommandOutcome<CommandName>> {
+    const parsed = parseCommand(name, input);
+    if (!parsed.ok) return parsed;
+    const handler = this.#handlers[parsed.name] as Handler<CommandName>;
+    try {
+      const result = await handler(parsed.input as never, this, options.onProgress ?? (() => {}));
+      await this.#verdicts?.flush();
+      if (result.ok && HOST_CHANGES.has(parsed.name)) this.#changed();
+      return result.ok ? { ok: true, value: result.value } : { ok: false, error: { code: "rejected", message: result.error } };
+    } catch (error) {
+      const failure: CommandError = { code: "internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` };
+      return { ok: false, error: failure };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#changeListeners.clear();
+    await this.relay.stop();
+    for (const node of this.nodes.values()) await node.close();
+    this.nodes.clear();
+    await this.#verdicts?.flush();
+  }
+}
