@@ -3,6 +3,10 @@ import { sign } from "../identity/signed";
 import { CommuneBuilder, DAY, T0, testKeys } from "../testing/commune-builder";
 import { communeState } from "./commune-state";
 import { currentStatus, isActiveAt, rulesAt } from "./state";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 const ada = testKeys(1);
 const bo = testKeys(2);
@@ -24,14 +28,14 @@ describe("founding", () => {
 
   it("refuses a founding record that was altered after signing", () => {
     const commune = new CommuneBuilder();
-    const result = communeState({ ...commune, genesis: { ...commune.genesis, name: "Hijacked" }, events: [], proposals: [], votes: [] }, T0);
+    const result = communeState(crypto, { ...commune, genesis: { ...commune.genesis, name: "Hijacked" }, events: [], proposals: [], votes: [] }, T0);
     expect(result).toEqual({ ok: false, error: "The commune's founding record is not validly signed by its founder." });
   });
 
   it("refuses a document whose founding record is not the commune the invite names", () => {
     const commune = new CommuneBuilder();
     const other = new CommuneBuilder({ name: "Other" });
-    const result = communeState({ genesis: other.genesis, events: [], proposals: [], votes: [] }, T0, commune.id);
+    const result = communeState(crypto, { genesis: other.genesis, events: [], proposals: [], votes: [] }, T0, commune.id);
     expect(result.ok).toBe(false);
   });
 });
@@ -101,7 +105,7 @@ describe("admission", () => {
   it("lets nobody else sign a member's leaving", () => {
     const commune = new CommuneBuilder();
     commune.join(bo, "Bo", T0 + DAY);
-    const forged = sign("membership", { type: "leave" as const, at: T0 + 2 * DAY, commune: commune.id }, ada);
+    const forged = sign(crypto, "membership", { type: "leave" as const, at: T0 + 2 * DAY, commune: commune.id }, ada);
     commune.events.push({ ...forged, by: bo.publicKey });
     const state = commune.state(T0 + 3 * DAY);
     expect(currentStatus(state, bo.publicKey)).toBe("active");

@@ -1,4 +1,5 @@
 import type { PublicKey } from "../identity/keys";
+import type { Verifier } from "../identity/crypto";
 import { checkSignature, type Signed } from "../identity/signed";
 import { tally, type Ballot } from "../proposals/tally";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
@@ -60,9 +61,9 @@ const day = (at: number) => new Date(at).toISOString().slice(0, 10);
  * could change a voter's standing happens before it, which the "earliest
  * decision first" order guarantees.
  */
-export function communeState(records: CommuneRecords, now: number, expectedId?: CommuneId): Result<CommuneState> {
+export function communeState(verifier: Verifier, records: CommuneRecords, now: number, expectedId?: CommuneId): Result<CommuneState> {
   const { genesis } = records;
-  if (checkSignature("genesis", genesis)) return fail("The commune's founding record is not validly signed by its founder.");
+  if (checkSignature(verifier, "genesis", genesis)) return fail("The commune's founding record is not validly signed by its founder.");
   const foundingProblem = rulesProblem(genesis.rules);
   if (foundingProblem) return fail(`The commune's founding rules are invalid: ${foundingProblem}.`);
   const id = communeIdOf(genesis);
@@ -93,9 +94,9 @@ export function communeState(records: CommuneRecords, now: number, expectedId?: 
 
   setStatus(genesis.by, genesis.founderName, genesis.at, "active", "founded the commune");
 
-  const events = genuine("membership", records.events, id, problems, (event) => event.sig).sort(bySignedOrder);
-  const proposalList = uniqueProposals(genuine("proposal", records.proposals, id, problems, (p) => p.id), problems);
-  const votes = genuine("vote", records.votes, id, problems, (vote) => vote.sig);
+  const events = genuine(verifier, "membership", records.events, id, problems, (event) => event.sig).sort(bySignedOrder);
+  const proposalList = uniqueProposals(genuine(verifier, "proposal", records.proposals, id, problems, (p) => p.id), problems);
+  const votes = genuine(verifier, "vote", records.votes, id, problems, (vote) => vote.sig);
   const votesByProposal = new Map<string, SignedVote[]>();
   for (const vote of votes) {
     if (!proposalList.some((p) => p.id === vote.proposal)) {
@@ -116,7 +117,7 @@ export function communeState(records: CommuneRecords, now: number, expectedId?: 
       case "join": {
         const grant = event.invite;
         const refuse = (reason: string) => problem("membership", event, event.sig, `${event.name} could not join: ${reason}`);
-        if (checkSignature("invite", grant)) return refuse("the invite is not validly signed");
+        if (checkSignature(verifier, "invite", grant)) return refuse("the invite is not validly signed");
         if (grant.commune !== id) return refuse("the invite is for another commune");
         if (statusAt(state, grant.by, grant.at) !== "active") return refuse("whoever signed the invite was not an active member then");
         if (event.at < grant.at) return refuse("the join is dated before the invite was made");
@@ -263,6 +264,7 @@ export function communeState(records: CommuneRecords, now: number, expectedId?: 
 
 /** Keeps the records whose signature holds and that belong to this commune; reports the rest. */
 function genuine<T extends { by: PublicKey; sig: string; commune: string }>(
+  verifier: Verifier,
   purpose: "membership" | "proposal" | "vote",
   records: readonly T[],
   id: CommuneId,
@@ -271,7 +273,7 @@ function genuine<T extends { by: PublicKey; sig: string; commune: string }>(
 ): T[] {
   const subject = purpose === "membership" ? "membership" : purpose;
   return records.filter((record) => {
-    const signature = checkSignature(purpose, record);
+    const signature = checkSignature(verifier, purpose, record);
     const reason = signature === "unsigned" ? "is not signed" : signature ? "was altered after signing or is badly signed" : record.commune !== id ? "belongs to another commune" : undefined;
     if (reason) problems.push({ subject, id: idOf(record), by: record.by, reason: `This ${purpose === "membership" ? "membership record" : purpose} ${reason}` });
     return !reason;

@@ -1,5 +1,6 @@
 import { canonicalJson } from "../identity/canonical";
 import { randomId, sha256Hex, type KeyPair } from "../identity/keys";
+import type { Signer } from "../identity/crypto";
 import { sign, type Signed } from "../identity/signed";
 import type { Rules } from "./rules";
 
@@ -30,6 +31,6 @@ export function communeIdOf(genesis: Signed<Genesis>): CommuneId {
   return sha256Hex(canonicalJson(genesis)).slice(0, 32);
 }
 
-export function createGenesis(fields: Omit<Genesis, "nonce">, keys: KeyPair): Signed<Genesis> {
-  return sign("genesis", { ...fields, nonce: randomId() }, keys);
+export function createGenesis(signer: Signer, fields: Omit<Genesis, "nonce">, keys: KeyPair): Signed<Genesis> {
+  return sign(signer, "genesis", { ...fields, nonce: randomId() }, keys);
 }

@@ -3,6 +3,10 @@ import { checkSignature, sign } from "../identity/signed";
 import { parseWith } from "./reasons";
 import { entrySchema, genesisSchema, itemSchema, membershipEventSchema, proposalSchema, voteSchema } from "./records";
 import { ada, bo, commune, entry, genesis, inviteForBo, item, joinOfBo, proposal, T0, vote } from "../testing/sample-docs";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 const reasonFor = (schema: Parameters<typeof parseWith>[0], value: unknown): string => {
   const parsed = parseWith(schema, value);
@@ -14,8 +18,8 @@ describe("signed records from other members' documents", () => {
     const records: [Parameters<typeof parseWith>[0], unknown][] = [
       [genesisSchema, genesis],
       [membershipEventSchema, joinOfBo],
-      [membershipEventSchema, sign("membership", { type: "admit", commune, at: T0, member: bo.publicKey, name: "Bo" }, ada)],
-      [membershipEventSchema, sign("membership", { type: "leave", commune, at: T0 }, bo)],
+      [membershipEventSchema, sign(crypto, "membership", { type: "admit", commune, at: T0, member: bo.publicKey, name: "Bo" }, ada)],
+      [membershipEventSchema, sign(crypto, "membership", { type: "leave", commune, at: T0 }, bo)],
       [entrySchema, entry()],
       [entrySchema, entry({ kind: "disbursement", payee: "Garden Supply Co.", proposal: "p1" })],
       [entrySchema, entry({ kind: "disbursement", to: bo.publicKey })],
@@ -40,11 +44,11 @@ describe("signed records from other members' documents", () => {
     const tampered = { ...entry(), note: "added after signing" };
     const parsed = parseWith(entrySchema, tampered);
     expect(parsed).toEqual({ ok: true, value: tampered });
-    expect(parsed.ok && checkSignature("entry", parsed.value)).toBe("bad signature");
+    expect(parsed.ok && checkSignature(crypto, "entry", parsed.value)).toBe("bad signature");
 
-    const fromNewerCommune = sign("entry", { ...entry(), sig: undefined, note: "signed by a newer version" }, ada);
+    const fromNewerCommune = sign(crypto, "entry", { ...entry(), sig: undefined, note: "signed by a newer version" }, ada);
     const newer = parseWith(entrySchema, fromNewerCommune);
-    expect(newer.ok && checkSignature("entry", newer.value)).toBeUndefined();
+    expect(newer.ok && checkSignature(crypto, "entry", newer.value)).toBeUndefined();
   });
 
   it.each([

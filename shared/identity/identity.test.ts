@@ -7,10 +7,12 @@ import {
   generateKeyPair,
   isPublicKey,
   keyPairFromSecret,
-  signBytes,
-  verifyBytes,
 } from "./keys";
 import { checkSignature, sign } from "./signed";
+import { nobleCrypto } from "./crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 // RFC 8032, section 7.1, TEST 1: a published secret, its public key and its signature of the empty message.
 const RFC_SECRET = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
@@ -119,8 +121,8 @@ describe("keys", () => {
   it("derives the RFC 8032 public key and signature from its published secret", () => {
     const keys = keyPairFromSecret(hexToBytes(RFC_SECRET));
     expect(keys.publicKey).toBe(RFC_PUBLIC);
-    expect(signBytes(new Uint8Array(), keys.secretKey)).toBe(RFC_SIGNATURE);
-    expect(verifyBytes(RFC_SIGNATURE, new Uint8Array(), RFC_PUBLIC)).toBe(true);
+    expect(crypto.signBytes(new Uint8Array(), keys.secretKey)).toBe(RFC_SIGNATURE);
+    expect(crypto.verifyBytes(RFC_SIGNATURE, new Uint8Array(), RFC_PUBLIC)).toBe(true);
   });
 
   it("refuses a secret that is not 32 bytes", () => {
@@ -133,7 +135,7 @@ describe("keys", () => {
     expect(isPublicKey(keys.publicKey)).toBe(true);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (message) => {
-        expect(verifyBytes(signBytes(message, keys.secretKey), message, keys.publicKey)).toBe(true);
+        expect(crypto.verifyBytes(crypto.signBytes(message, keys.secretKey), message, keys.publicKey)).toBe(true);
       }),
       { numRuns: 50 },
     );
@@ -143,24 +145,24 @@ describe("keys", () => {
     const alice = generateKeyPair();
     const bob = generateKeyPair();
     const message = utf8ToBytes("pay 12.50 EUR to the bakery");
-    expect(verifyBytes(signBytes(message, alice.secretKey), message, bob.publicKey)).toBe(false);
+    expect(crypto.verifyBytes(crypto.signBytes(message, alice.secretKey), message, bob.publicKey)).toBe(false);
   });
 
   it("rejects a message altered after signing", () => {
     const keys = generateKeyPair();
-    const signature = signBytes(utf8ToBytes("pay 12.50 EUR"), keys.secretKey);
-    expect(verifyBytes(signature, utf8ToBytes("pay 92.50 EUR"), keys.publicKey)).toBe(false);
-    expect(verifyBytes(signature, utf8ToBytes("pay 12.50 EUR "), keys.publicKey)).toBe(false);
+    const signature = crypto.signBytes(utf8ToBytes("pay 12.50 EUR"), keys.secretKey);
+    expect(crypto.verifyBytes(signature, utf8ToBytes("pay 92.50 EUR"), keys.publicKey)).toBe(false);
+    expect(crypto.verifyBytes(signature, utf8ToBytes("pay 12.50 EUR "), keys.publicKey)).toBe(false);
   });
 
   it("rejects a signature with one hex digit changed", () => {
     const keys = generateKeyPair();
     const message = utf8ToBytes("vote yes");
-    const signature = signBytes(message, keys.secretKey);
+    const signature = crypto.signBytes(message, keys.secretKey);
     for (const at of [0, 63, 64, 127]) {
       const digit = signature[at] === "0" ? "1" : "0";
       const altered = signature.slice(0, at) + digit + signature.slice(at + 1);
-      expect(verifyBytes(altered, message, keys.publicKey)).toBe(false);
+      expect(crypto.verifyBytes(altered, message, keys.publicKey)).toBe(false);
     }
   });
 
@@ -178,7 +180,7 @@ describe("keys", () => {
     ["undefined", undefined],
     ["bytes rather than hex", hexToBytes(RFC_SIGNATURE)],
   ])("answers false, without throwing, for a signature that is %s", (_name, signature) => {
-    expect(verifyBytes(signature, message, RFC_PUBLIC)).toBe(false);
+    expect(crypto.verifyBytes(signature, message, RFC_PUBLIC)).toBe(false);
   });
 
   it.each<[string, unknown]>([
@@ -192,7 +194,7 @@ describe("keys", () => {
     ["undefined", undefined],
     ["bytes rather than hex", hexToBytes(RFC_PUBLIC)],
   ])("answers false, without throwing, for a public key that is %s", (_name, publicKey) => {
-    expect(verifyBytes(RFC_SIGNATURE, message, publicKey)).toBe(false);
+    expect(crypto.verifyBytes(RFC_SIGNATURE, message, publicKey)).toBe(false);
   });
 });
 
@@ -229,74 +231,74 @@ describe("signed records", () => {
   };
 
   it("verifies a record as signed, with its author's key in `by`", () => {
-    const record = sign("entry", fields, alice);
+    const record = sign(crypto, "entry", fields, alice);
     expect(record.by).toBe(alice.publicKey);
-    expect(checkSignature("entry", record)).toBeUndefined();
+    expect(checkSignature(crypto, "entry", record)).toBeUndefined();
   });
 
   it("puts the signer's key in `by` even when the fields name someone else", () => {
-    const record = sign("entry", { ...fields, by: bob.publicKey }, alice);
+    const record = sign(crypto, "entry", { ...fields, by: bob.publicKey }, alice);
     expect(record.by).toBe(alice.publicKey);
-    expect(checkSignature("entry", record)).toBeUndefined();
+    expect(checkSignature(crypto, "entry", record)).toBeUndefined();
   });
 
   it("verifies a record signed again by another member", () => {
-    const resigned = sign("entry", sign("entry", fields, alice), bob);
+    const resigned = sign(crypto, "entry", sign(crypto, "entry", fields, alice), bob);
     expect(resigned.by).toBe(bob.publicKey);
-    expect(checkSignature("entry", resigned)).toBeUndefined();
+    expect(checkSignature(crypto, "entry", resigned)).toBeUndefined();
   });
 
   it.each(Object.keys(fields))("reports a bad signature when %s is changed after signing", (key) => {
-    const record: Record<string, unknown> = sign("entry", fields, alice);
+    const record: Record<string, unknown> = sign(crypto, "entry", fields, alice);
     const before = record[key];
     record[key] = typeof before === "number" ? before + 1 : typeof before === "boolean" ? !before : `${String(before)}x`;
-    expect(checkSignature("entry", record)).toBe("bad signature");
+    expect(checkSignature(crypto, "entry", record)).toBe("bad signature");
   });
 
   it("reports a bad signature when `by` is swapped for another member", () => {
-    expect(checkSignature("entry", { ...sign("entry", fields, alice), by: bob.publicKey })).toBe("bad signature");
+    expect(checkSignature(crypto, "entry", { ...sign(crypto, "entry", fields, alice), by: bob.publicKey })).toBe("bad signature");
   });
 
   it("reports a bad signature when a field is added or removed", () => {
-    const record = sign("entry", fields, alice);
+    const record = sign(crypto, "entry", fields, alice);
     const withTo = { ...record, to: bob.publicKey };
-    expect(checkSignature("entry", withTo)).toBe("bad signature");
+    expect(checkSignature(crypto, "entry", withTo)).toBe("bad signature");
     const { memo: _memo, ...withoutMemo } = record;
-    expect(checkSignature("entry", withoutMemo)).toBe("bad signature");
+    expect(checkSignature(crypto, "entry", withoutMemo)).toBe("bad signature");
   });
 
   it("reports a bad signature, without throwing, for a field canonicalJson refuses", () => {
-    const withFloat = { ...sign("entry", fields, alice), amount: 12.5 };
-    expect(checkSignature("entry", withFloat)).toBe("bad signature");
+    const withFloat = { ...sign(crypto, "entry", fields, alice), amount: 12.5 };
+    expect(checkSignature(crypto, "entry", withFloat)).toBe("bad signature");
   });
 
   it.each<[string, unknown]>([
     ["garbage", "not a signature"],
     ["a number", 7],
-    ["another record's signature", sign("entry", { ...fields, id: "e2" }, alice).sig],
+    ["another record's signature", sign(crypto, "entry", { ...fields, id: "e2" }, alice).sig],
   ])("reports a bad signature when sig is %s", (_name, sig) => {
-    expect(checkSignature("entry", { ...sign("entry", fields, alice), sig })).toBe("bad signature");
+    expect(checkSignature(crypto, "entry", { ...sign(crypto, "entry", fields, alice), sig })).toBe("bad signature");
   });
 
   it("reports a record without a signature as unsigned", () => {
-    const { sig: _sig, ...unsigned } = sign("entry", fields, alice);
-    expect(checkSignature("entry", unsigned)).toBe("unsigned");
-    expect(checkSignature("entry", { ...unsigned, sig: "" })).toBe("unsigned");
-    expect(checkSignature("entry", { ...unsigned, sig: null })).toBe("unsigned");
-    expect(checkSignature("entry", {})).toBe("unsigned");
+    const { sig: _sig, ...unsigned } = sign(crypto, "entry", fields, alice);
+    expect(checkSignature(crypto, "entry", unsigned)).toBe("unsigned");
+    expect(checkSignature(crypto, "entry", { ...unsigned, sig: "" })).toBe("unsigned");
+    expect(checkSignature(crypto, "entry", { ...unsigned, sig: null })).toBe("unsigned");
+    expect(checkSignature(crypto, "entry", {})).toBe("unsigned");
   });
 
   it("does not accept a signature made for one purpose as another", () => {
-    const entry = sign("entry", fields, alice);
-    expect(checkSignature("vote", entry)).toBe("bad signature");
-    expect(checkSignature("proposal", entry)).toBe("bad signature");
-    expect(checkSignature("vote", sign("vote", fields, alice))).toBeUndefined();
+    const entry = sign(crypto, "entry", fields, alice);
+    expect(checkSignature(crypto, "vote", entry)).toBe("bad signature");
+    expect(checkSignature(crypto, "proposal", entry)).toBe("bad signature");
+    expect(checkSignature(crypto, "vote", sign(crypto, "vote", fields, alice))).toBeUndefined();
   });
 
   it("signs nested plain data, such as a genesis with rules", () => {
-    const record = sign("genesis", { name: "Oak", rules: { quorum: 2, currencies: [{ code: "EUR", decimals: 2 }] } }, alice);
-    expect(checkSignature("genesis", record)).toBeUndefined();
+    const record = sign(crypto, "genesis", { name: "Oak", rules: { quorum: 2, currencies: [{ code: "EUR", decimals: 2 }] } }, alice);
+    expect(checkSignature(crypto, "genesis", record)).toBeUndefined();
     const altered = { ...record, rules: { quorum: 1, currencies: record.rules.currencies } };
-    expect(checkSignature("genesis", altered)).toBe("bad signature");
+    expect(checkSignature(crypto, "genesis", altered)).toBe("bad signature");
   });
 });

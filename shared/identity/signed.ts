@@ -1,7 +1,8 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { canonicalJson } from "./canonical";
-import { signBytes, verifyBytes, type KeyPair, type PublicKey } from "./keys";
+import type { Signer, Verifier } from "./crypto";
+import type { KeyPair, PublicKey } from "./keys";
 
 /**
  * Everything a member writes (purse entry, vote, proposal, membership event,
@@ -29,11 +30,11 @@ function signedMessage(purpose: SignaturePurpose, fields: object): Uint8Array {
   return utf8ToBytes(`commune/${purpose}/v1\n${canonicalJson(fields)}`);
 }
 
-export function sign<T extends object>(purpose: SignaturePurpose, fields: T, keys: KeyPair): Signed<T> {
+export function sign<T extends object>(signer: Signer, purpose: SignaturePurpose, fields: T, keys: KeyPair): Signed<T> {
   // A record signed again carries its old sig; checkSignature leaves sig out, so signing must too.
   const { sig: _previous, ...unsigned } = fields as T & { sig?: unknown };
   const withAuthor = { ...unsigned, by: keys.publicKey };
-  return { ...withAuthor, sig: signBytes(signedMessage(purpose, withAuthor), keys.secretKey) } as Signed<T>;
+  return { ...withAuthor, sig: signer.signBytes(signedMessage(purpose, withAuthor), keys.secretKey) } as Signed<T>;
 }
 
 export type SignatureProblem = "unsigned" | "bad signature";
@@ -43,13 +44,13 @@ export type SignatureProblem = "unsigned" | "bad signature";
  * "unsigned" when there is no signature at all; "bad signature" when there is
  * one but it does not match (altered after signing, or signed by another key).
  */
-export function checkSignature(purpose: SignaturePurpose, record: { by?: unknown; sig?: unknown }): SignatureProblem | undefined {
+export function checkSignature(verifier: Verifier, purpose: SignaturePurpose, record: { by?: unknown; sig?: unknown }): SignatureProblem | undefined {
   const claim = signatureClaim(purpose, record);
   if (typeof claim === "string") return claim;
-  let valid = verdicts.get(claim.key);
+  let valid = verifier.knownVerdict(claim.key);
   if (valid === undefined) {
-    valid = verifyBytes(record.sig, claim.message, record.by);
-    recordVerification(claim.key, valid);
+    valid = verifier.verifyBytes(record.sig, claim.message, record.by);
+    verifier.recordVerification(claim.key, valid);
   }
   return valid ? undefined : "bad signature";
 }
@@ -75,49 +76,9 @@ export function signatureClaim(purpose: SignaturePurpose, record: { by?: unknown
 }
 
 /**
- * Every member replays the whole history whenever a document changes, and
- * an Ed25519 verification costs far more than a SHA-256 of the same message.
- * So verdicts are remembered by a digest of (key, signature, message): a
- * changed field changes the digest, so nothing forged can hit the cache.
- * The default cache lives in memory (bounded, oldest first out); a host can
- * supply one that persists across runs (useVerdictCache).
+ * Verdicts are remembered (by the verifier's cache) under a digest of (key,
+ * signature, message): a changed field changes the digest, so nothing forged
+ * can hit the cache.
  */
-export interface VerdictCache {
-  get(key: string): boolean | undefined;
-  set(key: string, valid: boolean): void;
-}
-
-const VERIFICATION_CACHE_SIZE = 250_000;
-
-export function boundedVerdictCache(size = VERIFICATION_CACHE_SIZE): VerdictCache {
-  const verdicts = new Map<string, boolean>();
-  return {
-    get: (key) => verdicts.get(key),
-    set(key, valid) {
-      if (verdicts.size >= size) verdicts.delete(verdicts.keys().next().value!);
-      verdicts.set(key, valid);
-    },
-  };
-}
-
-let verdicts: VerdictCache = boundedVerdictCache();
-let verificationCount = 0;
-
-export function useVerdictCache(cache: VerdictCache | undefined): void {
-  verdicts = cache ?? boundedVerdictCache();
-}
-
 const verdictKey = (sig: unknown, message: Uint8Array, by: unknown): string =>
   bytesToHex(sha256(utf8ToBytes(`${String(by)}:${String(sig)}:${bytesToHex(sha256(message))}`)).subarray(0, 16));
-
-/** The verdict remembered under a claim's key, if any. */
-export const knownVerdict = (key: string): boolean | undefined => verdicts.get(key);
-
-/** A verification that really ran (here or on a host's worker thread): counted, and its verdict remembered. */
-export function recordVerification(key: string, valid: boolean): void {
-  verificationCount++;
-  verdicts.set(key, valid);
-}
-
-/** How many Ed25519 verifications have really run: benchmarks and scaling tests count them. */
-export const signatureVerifications = (): number => verificationCount;

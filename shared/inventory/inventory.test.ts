@@ -3,6 +3,10 @@ import { sign } from "../identity/signed";
 import { CommuneBuilder, DAY, T0, testKeys } from "../testing/commune-builder";
 import type { Item } from "./item";
 import { inventory, searchItems } from "./inventory";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 const ada = testKeys(1);
 const bo = testKeys(2);
@@ -12,7 +16,7 @@ function setUp() {
   const commune = new CommuneBuilder();
   commune.join(bo, "Bo", T0 + DAY);
   const item = (keys = ada, fields: Partial<Item> = {}) =>
-    sign("item", { commune: commune.id, id: "i1", version: 1, at: T0 + 2 * DAY, title: "Bread", body: "Sourdough starter care", tags: ["kitchen"], ...fields }, keys);
+    sign(crypto, "item", { commune: commune.id, id: "i1", version: 1, at: T0 + 2 * DAY, title: "Bread", body: "Sourdough starter care", tags: ["kitchen"], ...fields }, keys);
   return { commune, state: commune.state(T0 + 10 * DAY), item };
 }
 
@@ -21,7 +25,7 @@ type Maker = ReturnType<typeof setUp>["item"];
 describe("knowledge inventory", () => {
   it("shows the newest genuine version of each item", () => {
     const { state, item } = setUp();
-    const { items, problems } = inventory({ i1: [item(ada), item(bo, { version: 2, title: "Bread, revised", at: T0 + 3 * DAY })] }, state);
+    const { items, problems } = inventory(crypto, { i1: [item(ada), item(bo, { version: 2, title: "Bread, revised", at: T0 + 3 * DAY })] }, state);
     expect(problems).toEqual([]);
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ author: ada.publicKey, versions: 2, item: { title: "Bread, revised" } });
@@ -33,14 +37,14 @@ describe("knowledge inventory", () => {
     ["a version filed under another id", (item: Maker) => item(ada, { version: 2, id: "i2" }), "filed under another item's id"],
   ])("counts %s for nothing and reports it", (_, version, reason) => {
     const { state, item } = setUp();
-    const { items, problems } = inventory({ i1: [item(ada), version(item)] }, state);
+    const { items, problems } = inventory(crypto, { i1: [item(ada), version(item)] }, state);
     expect(items[0]!.item.version).toBe(1);
     expect(problems[0]!.reason).toContain(reason);
   });
 
   it("finds items by every word of a query across title, body and tags", () => {
     const { state, item } = setUp();
-    const { items } = inventory({ i1: [item(ada)], i2: [item(ada, { id: "i2", title: "Bees", body: "Hive inspection", tags: ["garden"] })] }, state);
+    const { items } = inventory(crypto, { i1: [item(ada)], i2: [item(ada, { id: "i2", title: "Bees", body: "Hive inspection", tags: ["garden"] })] }, state);
     expect(searchItems(items, "KITCHEN sourdough").map((v) => v.item.id)).toEqual(["i1"]);
     expect(searchItems(items, "hive garden").map((v) => v.item.id)).toEqual(["i2"]);
     expect(searchItems(items, "  ")).toHaveLength(2);

@@ -1,4 +1,5 @@
 import { isActiveAt, type CommuneState, type Problem } from "../commune/state";
+import type { Verifier } from "../identity/crypto";
 import { checkSignature } from "../identity/signed";
 import type { SignedItem } from "./item";
 
@@ -19,7 +20,7 @@ const newer = (a: SignedItem, b: SignedItem) =>
  * another commune, filed under another item's id, or signed by someone who
  * was not an active member at its time counts for nothing and is reported.
  */
-export function inventory(versionsById: Readonly<Record<string, readonly SignedItem[]>>, state: CommuneState): { items: ItemView[]; problems: Problem[] } {
+export function inventory(verifier: Verifier, versionsById: Readonly<Record<string, readonly SignedItem[]>>, state: CommuneState): { items: ItemView[]; problems: Problem[] } {
   const items: ItemView[] = [];
   const problems: Problem[] = [];
   for (const [id, versions] of Object.entries(versionsById)) {
@@ -27,7 +28,7 @@ export function inventory(versionsById: Readonly<Record<string, readonly SignedI
     let first: SignedItem | undefined;
     let count = 0;
     for (const version of versions) {
-      const reason = itemProblem(version, id, state);
+      const reason = itemProblem(verifier, version, id, state);
       if (reason) {
         problems.push({ subject: "item", id, by: version.by, reason });
         continue;
@@ -42,8 +43,8 @@ export function inventory(versionsById: Readonly<Record<string, readonly SignedI
   return { items, problems };
 }
 
-function itemProblem(version: SignedItem, id: string, state: CommuneState): string | undefined {
-  const signature = checkSignature("item", version);
+function itemProblem(verifier: Verifier, version: SignedItem, id: string, state: CommuneState): string | undefined {
+  const signature = checkSignature(verifier, "item", version);
   if (signature === "unsigned") return "This knowledge item is not signed";
   if (signature) return "This knowledge item was altered after signing or is badly signed";
   if (version.commune !== state.id) return "This knowledge item belongs to another commune";

@@ -2,6 +2,10 @@ import { base64urlnopad } from "@scure/base";
 import { describe, expect, it } from "vitest";
 import { DAY, T0, testKeys } from "../testing/commune-builder";
 import { createInvite, INVITE_PREFIX, readInvite } from "./invite";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 const ada = testKeys(1);
 const fields = {
@@ -19,12 +23,12 @@ const encode = (value: unknown) => INVITE_PREFIX + base64urlnopad.encode(new Tex
 
 describe("invites", () => {
   it("reads back what the inviter put in, signed by them", () => {
-    const result = readInvite(createInvite(fields, ada), T0 + DAY);
+    const result = readInvite(crypto, createInvite(crypto, fields, ada), T0 + DAY);
     expect(result.ok && result.value).toMatchObject({ commune: fields.commune, name: "Riverside", by: ada.publicKey, grant: { expiresAt: T0 + 7 * DAY } });
   });
 
   it("tolerates the whitespace a paste brings along", () => {
-    expect(readInvite(`  ${createInvite(fields, ada)}\n`, T0).ok).toBe(true);
+    expect(readInvite(crypto, `  ${createInvite(crypto, fields, ada)}\n`, T0).ok).toBe(true);
   });
 
   it.each([
@@ -35,12 +39,12 @@ describe("invites", () => {
     [encode({ v: 2 }), "This invite is incomplete or damaged: copy the whole invite again."],
     [encode([1, 2, 3]), "This invite is incomplete or damaged: copy the whole invite again."],
   ])("rejects %j with a clear message", (text, message) => {
-    expect(readInvite(text, T0)).toEqual({ ok: false, error: message });
+    expect(readInvite(crypto, text, T0)).toEqual({ ok: false, error: message });
   });
 
   it("rejects a truncated invite", () => {
-    const invite = createInvite(fields, ada);
-    expect(readInvite(invite.slice(0, invite.length - 10), T0)).toEqual({ ok: false, error: "This invite is incomplete or damaged: copy the whole invite again." });
+    const invite = createInvite(crypto, fields, ada);
+    expect(readInvite(crypto, invite.slice(0, invite.length - 10), T0)).toEqual({ ok: false, error: "This invite is incomplete or damaged: copy the whole invite again." });
   });
 
   it.each([
@@ -49,17 +53,17 @@ describe("invites", () => {
     ["secret", "cd".repeat(32)],
     ["name", "Elsewhere"],
   ])("rejects an invite whose %s was changed after signing", (field, value) => {
-    const tampered = { ...decode(createInvite(fields, ada)), [field]: value };
-    expect(readInvite(encode(tampered), T0)).toEqual({ ok: false, error: "This invite has been altered: ask for a new one." });
+    const tampered = { ...decode(createInvite(crypto, fields, ada)), [field]: value };
+    expect(readInvite(crypto, encode(tampered), T0)).toEqual({ ok: false, error: "This invite has been altered: ask for a new one." });
   });
 
   it("rejects an invite whose grant was extended after signing", () => {
-    const invite = decode(createInvite(fields, ada));
+    const invite = decode(createInvite(crypto, fields, ada));
     invite.grant.expiresAt += 100 * DAY;
-    expect(readInvite(encode(invite), T0)).toEqual({ ok: false, error: "This invite has been altered: ask for a new one." });
+    expect(readInvite(crypto, encode(invite), T0)).toEqual({ ok: false, error: "This invite has been altered: ask for a new one." });
   });
 
   it("rejects an expired invite and says when it expired", () => {
-    expect(readInvite(createInvite(fields, ada), T0 + 8 * DAY)).toEqual({ ok: false, error: "This invite expired on 2026-01-08: ask for a new one." });
+    expect(readInvite(crypto, createInvite(crypto, fields, ada), T0 + 8 * DAY)).toEqual({ ok: false, error: "This invite expired on 2026-01-08: ask for a new one." });
   });
 });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { InviteGrant } from "../commune/events";
 import type { CommuneId } from "../commune/genesis";
 import { isPublicKey, randomId, type KeyPair, type PublicKey } from "../identity/keys";
+import type { Signer, Verifier } from "../identity/crypto";
 import { checkSignature, sign, type Signed } from "../identity/signed";
 import { fail, ok, type Result } from "../result";
 import { parseRelayUrl } from "../docs/link";
@@ -48,11 +49,13 @@ const inviteSchema = z.strictObject({
 });
 
 export function createInvite(
+  signer: Signer,
   fields: { commune: CommuneId; name: string; doc: string; relays: string[]; secret: string; at: number; expiresAt: number },
   inviter: KeyPair,
 ): string {
-  const grant = sign("invite", { commune: fields.commune, id: randomId(), at: fields.at, expiresAt: fields.expiresAt }, inviter);
+  const grant = sign(signer, "invite", { commune: fields.commune, id: randomId(), at: fields.at, expiresAt: fields.expiresAt }, inviter);
   const invite = sign(
+    signer,
     "invite-link",
     { v: 1 as const, commune: fields.commune, name: fields.name, doc: fields.doc, relays: fields.relays, secret: fields.secret, grant },
     inviter,
@@ -67,7 +70,7 @@ const day = (at: number) => new Date(at).toISOString().slice(0, 10);
  * connecting: its form, the inviter's signatures, and its expiry. Whether the
  * inviter is really a member is known only once the commune has synced.
  */
-export function readInvite(text: string, now: number): Result<SignedInvite> {
+export function readInvite(verifier: Verifier, text: string, now: number): Result<SignedInvite> {
   const trimmed = text.trim();
   if (trimmed === "") return fail("Paste the invite you were sent.");
   if (!trimmed.startsWith(INVITE_PREFIX)) return fail(`This is not a Commune invite: an invite starts with "${INVITE_PREFIX}".`);
@@ -84,7 +87,7 @@ export function readInvite(text: string, now: number): Result<SignedInvite> {
   if (!isPublicKey(invite.by) || invite.grant.by !== invite.by || invite.grant.commune !== invite.commune) {
     return fail("This invite has been altered: ask for a new one.");
   }
-  if (checkSignature("invite-link", invite) || checkSignature("invite", invite.grant)) return fail("This invite has been altered: ask for a new one.");
+  if (checkSignature(verifier, "invite-link", invite) || checkSignature(verifier, "invite", invite.grant)) return fail("This invite has been altered: ask for a new one.");
   for (const relay of invite.relays) {
     const url = parseRelayUrl(relay);
     if (!url.ok) return fail(`This invite names a relay that cannot be used: ${url.error}`);

@@ -4,6 +4,10 @@ import { communeState } from "../commune/commune-state";
 import { CommuneBuilder, DAY, T0, testKeys } from "../testing/commune-builder";
 import type { Choice } from "./proposal";
 import { tally, type Ballot } from "./tally";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 const choices: Choice[] = ["yes", "no", "abstain", "block"];
 const voters = ["a", "b", "c", "d", "e"];
@@ -57,7 +61,7 @@ describe("tallies do not depend on the order votes arrive in", () => {
     }
     const pool = commune.votes;
     const outcomes = (votes: typeof pool, events = commune.events) => {
-      const result = communeState({ genesis: commune.genesis, proposals: commune.proposals, events, votes }, T0 + 10 * DAY);
+      const result = communeState(crypto, { genesis: commune.genesis, proposals: commune.proposals, events, votes }, T0 + 10 * DAY);
       if (!result.ok) throw new Error(result.error);
       const state = result.value;
       return Object.fromEntries(Object.entries(state.proposals).map(([id, p]) => [id, p.tally]));

@@ -20,6 +20,10 @@ import {
   zed,
   type Decision,
 } from "../testing/purse-fixtures";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 /*
  * Signing and verifying cost ~1.5 ms each, so every entry here is signed once
@@ -40,7 +44,7 @@ const state: CommuneState = communeState({
 });
 
 const check = rememberingSignatureCheck();
-const judge = (entries: readonly ShardEntry[]): PurseView => purse(entries, state, { checkSignature: check });
+const judge = (entries: readonly ShardEntry[]): PurseView => purse(crypto, entries, state, { checkSignature: check });
 
 /** Hour `h` of 21 January: few distinct times, so many entries tie on time. */
 const h = (hour: number) => on("2026-01-21", hour);
@@ -129,8 +133,8 @@ const takesMoneyOut = (signed: SignedEntry) =>
 
 /** The balances replayed from the counted entries alone, by this test's own reading of what each kind does. */
 function replay(view: PurseView) {
-  const pursed: Record<string, number> = { ...purse([], state).purse };
-  const members: Record<PublicKey, Record<string, number>> = structuredClone(purse([], state).members);
+  const pursed: Record<string, number> = { ...purse(crypto, [], state).purse };
+  const members: Record<PublicKey, Record<string, number>> = structuredClone(purse(crypto, [], state).members);
   const add = (key: PublicKey, code: string, delta: number) => (members[key]![code] = members[key]![code]! + delta);
   for (const { entry: signed, status, balanceAfter } of view.entries) {
     const { amount, currency: code, by } = signed;
@@ -162,8 +166,8 @@ function replay(view: PurseView) {
 
 describe("every member computes the same purse", () => {
   it("remembers signature verdicts exactly as verifying afresh would", () => {
-    expect(judge(mixedPool)).toEqual(purse(mixedPool, state));
-    expect(judge(contestedPool)).toEqual(purse(contestedPool, state));
+    expect(judge(mixedPool)).toEqual(purse(crypto, mixedPool, state));
+    expect(judge(contestedPool)).toEqual(purse(crypto, contestedPool, state));
     const statuses = new Set([...judge(mixedPool).entries, ...judge(contestedPool).entries].map((view) => view.status));
     expect(statuses).toEqual(new Set(["counted", "overdrawn", "untrusted"]));
   });
@@ -200,7 +204,7 @@ describe("the running ledger gives what a full replay gives", () => {
       fc.property(fc.shuffledSubarray(mixedPool), fc.nat(), (subset, cut) => {
         const ordered = canonicalOrder(subset);
         const k = ordered.length === 0 ? 0 : cut % (ordered.length + 1);
-        const ledger = new PurseLedger(state, { checkSignature: check });
+        const ledger = new PurseLedger(crypto, state, { checkSignature: check });
         ledger.judgeInOrder(ordered.slice(0, k));
         const later = ordered.slice(k);
         // Entries tied with the last one judged cannot be appended; everything else can.
@@ -217,7 +221,7 @@ describe("the running ledger gives what a full replay gives", () => {
       fc.property(fc.shuffledSubarray(mixedPool, { minLength: 1 }), (subset) => {
         const ordered = canonicalOrder(subset);
         const next = ordered.at(-1)!;
-        const ledger = new PurseLedger(state, { checkSignature: check });
+        const ledger = new PurseLedger(crypto, state, { checkSignature: check });
         ledger.judgeInOrder(ordered.slice(0, -1));
         const before = ledger.view();
         const preview = ledger.preview(next);

@@ -23,6 +23,10 @@ import {
   type Decision,
 } from "../testing/purse-fixtures";
 import { disbursementFor, type SpendProposal } from "./spend-authority";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 const state = communeState();
 
@@ -37,8 +41,8 @@ const viewOf = (view: PurseView, signed: SignedEntry): EntryView => {
 
 /** The bad entry is untrusted for `reason`, and the balances are those without it. */
 function expectIgnored(bad: ShardEntry, reason: string, within: CommuneState = state, others: ShardEntry[] = inShards(seed)) {
-  const without = purse(others, within);
-  const withIt = purse([...others, bad], within);
+  const without = purse(crypto, others, within);
+  const withIt = purse(crypto, [...others, bad], within);
   expect(viewOf(withIt, bad.entry)).toEqual({ entry: bad.entry, status: "untrusted", reason });
   expect(withIt.purse).toEqual(without.purse);
   expect(withIt.members).toEqual(without.members);
@@ -65,7 +69,7 @@ describe("canonical order", () => {
     const key = (signed: SignedEntry) => [String(signed.at).padStart(16, "0"), signed.by, signed.id, signed.sig].join("|");
     const expected = [...arrived].sort((a, b) => (key(a) < key(b) ? -1 : 1));
     for (const order of [arrived, [...arrived].reverse(), [...arrived.slice(3), ...arrived.slice(0, 3)]]) {
-      expect(purse(inShards(...order), state).entries.map((view) => view.entry)).toEqual(expected);
+      expect(purse(crypto, inShards(...order), state).entries.map((view) => view.entry)).toEqual(expected);
     }
   });
 
@@ -73,21 +77,21 @@ describe("canonical order", () => {
     const lower = entry(bo, { kind: "contribution", at: on("2026-01-06"), amount: 100, id: "a" });
     const upper = entry(bo, { kind: "contribution", at: on("2026-01-06"), amount: 100, id: "B" });
     expect("a".localeCompare("B")).toBeLessThan(0);
-    expect(purse(inShards(lower, upper), state).entries.map((view) => view.entry.id)).toEqual(["B", "a"]);
+    expect(purse(crypto, inShards(lower, upper), state).entries.map((view) => view.entry.id)).toEqual(["B", "a"]);
   });
 
   it("places a copy of an entry in another member's shard identically for every arrival order", () => {
     const gift = entry(bo, { kind: "contribution", at: on("2026-01-06"), amount: 100 });
     const copies = [inShard(gift), inShard(gift, cy.publicKey)];
-    const view = purse(copies, state);
-    expect(purse([...copies].reverse(), state)).toEqual(view);
+    const view = purse(crypto, copies, state);
+    expect(purse(crypto, [...copies].reverse(), state)).toEqual(view);
     expect(view.entries.map((item) => item.status).sort()).toEqual(["counted", "untrusted"]);
   });
 });
 
 describe("what counted entries do", () => {
   it("adds a contribution to the purse and to its author's standing", () => {
-    const view = purse(inShards(seed), state);
+    const view = purse(crypto, inShards(seed), state);
     expect(view.purse.EUR).toBe(1000_00);
     expect(view.members[ada.publicKey]!.EUR).toBe(1000_00);
     expect(viewOf(view, seed)).toEqual({ entry: seed, status: "counted", balanceAfter: 1000_00 });
@@ -95,7 +99,7 @@ describe("what counted entries do", () => {
 
   it("pays a disbursement to a member out of the purse and lowers that member's standing", () => {
     const pay = entry(ada, { kind: "disbursement", at: on("2026-01-06"), amount: 40_00, to: bo.publicKey });
-    const view = purse(inShards(seed, pay), state);
+    const view = purse(crypto, inShards(seed, pay), state);
     expect(view.purse.EUR).toBe(960_00);
     expect(view.members[bo.publicKey]!.EUR).toBe(-40_00);
     expect(view.members[ada.publicKey]!.EUR).toBe(1000_00);
@@ -104,7 +108,7 @@ describe("what counted entries do", () => {
 
   it("pays an outside payee out of the purse without changing any member's standing", () => {
     const pay = entry(bo, { kind: "disbursement", at: on("2026-01-06"), amount: 25_00, payee: "Bakery" });
-    const view = purse(inShards(seed, pay), state);
+    const view = purse(crypto, inShards(seed, pay), state);
     expect(view.purse.EUR).toBe(975_00);
     expect(view.members[bo.publicKey]!.EUR).toBe(0);
     expect(view.members[ada.publicKey]!.EUR).toBe(1000_00);
@@ -112,7 +116,7 @@ describe("what counted entries do", () => {
 
   it("moves standing from the author to the recipient of a transfer and leaves the purse alone", () => {
     const give = entry(ada, { kind: "transfer", at: on("2026-01-06"), amount: 300_00, to: cy.publicKey });
-    const view = purse(inShards(seed, give), state);
+    const view = purse(crypto, inShards(seed, give), state);
     expect(view.purse.EUR).toBe(1000_00);
     expect(view.members[ada.publicKey]!.EUR).toBe(700_00);
     expect(view.members[cy.publicKey]!.EUR).toBe(300_00);
@@ -122,7 +126,7 @@ describe("what counted entries do", () => {
   it("lets a member's standing go below zero, since drawing on the common purse is the point", () => {
     const give = entry(bo, { kind: "transfer", at: on("2026-01-06"), amount: 70_00, to: cy.publicKey });
     const draw = entry(ada, { kind: "disbursement", at: on("2026-01-07"), amount: 50_00, to: bo.publicKey });
-    const view = purse(inShards(seed, give, draw), state);
+    const view = purse(crypto, inShards(seed, give, draw), state);
     expect(view.members[bo.publicKey]!.EUR).toBe(-120_00);
     expect(view.entries.every((item) => item.status === "counted")).toBe(true);
   });
@@ -130,7 +134,7 @@ describe("what counted entries do", () => {
   it("adds an incoming exchange to the purse and takes an outgoing one out, without changing standings", () => {
     const incoming = entry(bo, { kind: "exchange", at: on("2026-01-06"), amount: 80_00, partner: "Hillside", direction: "in" });
     const outgoing = entry(cy, { kind: "exchange", at: on("2026-01-07"), amount: 30_00, partner: "Hillside", direction: "out" });
-    const view = purse(inShards(seed, incoming, outgoing), state);
+    const view = purse(crypto, inShards(seed, incoming, outgoing), state);
     expect(view.purse.EUR).toBe(1050_00);
     expect(viewOf(view, incoming).balanceAfter).toBe(1080_00);
     expect(view.members[bo.publicKey]!.EUR).toBe(0);
@@ -139,14 +143,14 @@ describe("what counted entries do", () => {
 
   it("keeps each currency's balances apart", () => {
     const hours = entry(bo, { kind: "contribution", at: on("2026-01-06"), amount: 3_50, currency: "HOUR" });
-    const view = purse(inShards(seed, hours), state);
+    const view = purse(crypto, inShards(seed, hours), state);
     expect(view.purse).toEqual({ EUR: 1000_00, HOUR: 3_50 });
     expect(view.members[bo.publicKey]).toEqual({ EUR: 0, HOUR: 3_50 });
     expect(viewOf(view, hours).balanceAfter).toBe(3_50);
   });
 
   it("lists every member and every currency, at zero when nothing touched them", () => {
-    const view = purse([], state);
+    const view = purse(crypto, [], state);
     expect(view.entries).toEqual([]);
     expect(view.purse).toEqual({ EUR: 0, HOUR: 0 });
     expect(Object.keys(view.members).sort()).toEqual(Object.keys(state.members).sort());
@@ -156,7 +160,7 @@ describe("what counted entries do", () => {
   it("verifies each entry's signature exactly once", () => {
     const check = rememberingSignatureCheck();
     const entries = inShards(seed, entry(bo, { kind: "contribution", at: on("2026-01-06"), amount: 100 }), seed);
-    purse(entries, state, { checkSignature: check });
+    purse(crypto, entries, state, { checkSignature: check });
     expect(check.calls()).toBe(3);
   });
 });
@@ -193,14 +197,14 @@ describe("entries that count for nothing", () => {
     const before = entry(di, { kind: "contribution", at: on("2026-01-15"), amount: 20_00 });
     const after = entry(di, { kind: "disbursement", at: on("2026-02-10"), amount: 20_00, to: di.publicKey });
     expectIgnored(inShard(after), "Di was not an active member on 2026-02-10", state, inShards(seed, before));
-    expect(purse(inShards(seed, before, after), state).members[di.publicKey]!.EUR).toBe(20_00);
+    expect(purse(crypto, inShards(seed, before, after), state).members[di.publicKey]!.EUR).toBe(20_00);
   });
 
   it("excludes an entry written before its author was admitted, and counts one written after", () => {
     const early = entry(ed, { kind: "contribution", at: on("2026-02-15"), amount: 10_00 });
     const admitted = entry(ed, { kind: "contribution", at: on("2026-03-02"), amount: 10_00 });
     expectIgnored(inShard(early), "Ed was not an active member on 2026-02-15");
-    expect(viewOf(purse(inShards(seed, admitted), state), admitted).status).toBe("counted");
+    expect(viewOf(purse(crypto, inShards(seed, admitted), state), admitted).status).toBe("counted");
   });
 
   it("excludes an entry found in another member's purse shard", () => {
@@ -225,7 +229,7 @@ describe("entries that count for nothing", () => {
   it("does not let a forged copy dated earlier displace the genuine entry with that id", () => {
     const genuine = gift({ id: "target" });
     const forged = { ...genuine, at: on("2026-01-06"), amount: 1 };
-    const view = purse(inShards(seed, forged, genuine), state);
+    const view = purse(crypto, inShards(seed, forged, genuine), state);
     expect(viewOf(view, forged).reason).toBe("altered after signing or badly signed");
     expect(viewOf(view, genuine).status).toBe("counted");
   });
@@ -249,7 +253,7 @@ describe("entries that count for nothing", () => {
       later,
     );
     const counted = gift({ currency: "MEAL", at: on("2026-06-01"), amount: 3 });
-    expect(purse(inShards(counted), later).purse.MEAL).toBe(3);
+    expect(purse(crypto, inShards(counted), later).purse.MEAL).toBe(3);
   });
 
   it("excludes transfers to no one, to their own author, or to someone who was not a member then", () => {
@@ -281,10 +285,11 @@ describe("entries that count for nothing", () => {
   });
 
   it("explains, without failing, signed entries whose fields hold the wrong types", () => {
-    const badDate = sign("entry", { commune: COMMUNE, id: "x1", kind: "contribution", at: "yesterday", amount: 5, currency: "EUR", memo: "" }, bo);
-    const badId = sign("entry", { commune: COMMUNE, id: 7, kind: "contribution", at: on("2026-01-10"), amount: 5, currency: "EUR", memo: "" }, bo);
-    const badTo = sign("entry", { commune: COMMUNE, id: "x3", kind: "transfer", at: on("2026-01-10"), amount: 5, currency: "EUR", memo: "", to: 42 }, bo);
+    const badDate = sign(crypto, "entry", { commune: COMMUNE, id: "x1", kind: "contribution", at: "yesterday", amount: 5, currency: "EUR", memo: "" }, bo);
+    const badId = sign(crypto, "entry", { commune: COMMUNE, id: 7, kind: "contribution", at: on("2026-01-10"), amount: 5, currency: "EUR", memo: "" }, bo);
+    const badTo = sign(crypto, "entry", { commune: COMMUNE, id: "x3", kind: "transfer", at: on("2026-01-10"), amount: 5, currency: "EUR", memo: "", to: 42 }, bo);
     const badProposal = sign(
+      crypto,
       "entry",
       { commune: COMMUNE, id: "x4", kind: "disbursement", at: on("2026-01-10"), amount: 90_00, currency: "EUR", memo: "", payee: "Shop", proposal: ["roof"] },
       bo,
@@ -306,7 +311,7 @@ describe("spend authority", () => {
 
   it("counts a disbursement up to the spend limit without a proposal", () => {
     const pay = entry(bo, { kind: "disbursement", at: on("2026-01-06"), amount: 50_00, payee: "Hardware" });
-    expect(viewOf(purse(inShards(seed, pay), state), pay).status).toBe("counted");
+    expect(viewOf(purse(crypto, inShards(seed, pay), state), pay).status).toBe("counted");
   });
 
   it("excludes a disbursement above the spend limit that cites no proposal", () => {
@@ -316,7 +321,7 @@ describe("spend authority", () => {
 
   it("counts a disbursement above the limit that a passed spend proposal allows", () => {
     const pay = payRoofers(600_00);
-    const view = purse(inShards(seed, pay), withRoof());
+    const view = purse(crypto, inShards(seed, pay), withRoof());
     expect(viewOf(view, pay)).toEqual({ entry: pay, status: "counted", balanceAfter: 400_00 });
   });
 
@@ -333,7 +338,7 @@ describe("spend authority", () => {
     const early = payRoofers(300_00, { at: on("2026-01-19") });
     expectIgnored(inShard(early), `${OVER} and cites proposal 'New roof', which passed only on 2026-01-20, after this entry`, withRoof());
     const onTime = payRoofers(300_00, { at: on("2026-01-20") });
-    expect(viewOf(purse(inShards(seed, onTime), withRoof()), onTime).status).toBe("counted");
+    expect(viewOf(purse(crypto, inShards(seed, onTime), withRoof()), onTime).status).toBe("counted");
   });
 
   it("excludes a disbursement citing a proposal the commune does not have, or one that is not a spend", () => {
@@ -356,7 +361,7 @@ describe("spend authority", () => {
     const toCy = entry(ada, { kind: "disbursement", at: on("2026-01-21"), amount: 200_00, to: cy.publicKey, proposal: "bike" });
     expectIgnored(inShard(toCy), "proposal 'Bo's bike' pays Bo, not Cy", communeState({ proposals: [bike] }));
     const toBo = entry(ada, { kind: "disbursement", at: on("2026-01-21"), amount: 200_00, to: bo.publicKey, proposal: "bike" });
-    expect(purse(inShards(seed, toBo), communeState({ proposals: [bike] })).members[bo.publicKey]!.EUR).toBe(-200_00);
+    expect(purse(crypto, inShards(seed, toBo), communeState({ proposals: [bike] })).members[bo.publicKey]!.EUR).toBe(-200_00);
   });
 
   it("lets every counted entry citing a proposal use it up, and no further than its amount", () => {
@@ -364,7 +369,7 @@ describe("spend authority", () => {
     const tooMuch = payRoofers(100_00, { at: on("2026-01-22") });
     const rest = payRoofers(50_00, { at: on("2026-01-23") });
     const beyond = payRoofers(50_01, { at: on("2026-01-24") });
-    const view = purse(inShards(seed, first, tooMuch, rest, beyond), withRoof());
+    const view = purse(crypto, inShards(seed, first, tooMuch, rest, beyond), withRoof());
     expect(viewOf(view, tooMuch).reason).toBe("proposal 'New roof' allows 600.00 EUR and 550.00 EUR of it is already spent");
     expect(viewOf(view, rest).status).toBe("counted");
     expect(viewOf(view, beyond).reason).toBe("proposal 'New roof' allows 600.00 EUR and 600.00 EUR of it is already spent");
@@ -376,7 +381,7 @@ describe("spend authority", () => {
     const overdrawn = payRoofers(500_00);
     const topUp = entry(ada, { kind: "contribution", at: on("2026-01-22"), amount: 1000_00 });
     const whole = payRoofers(600_00, { at: on("2026-01-23") });
-    const view = purse(inShards(small, overdrawn, topUp, whole), withRoof());
+    const view = purse(crypto, inShards(small, overdrawn, topUp, whole), withRoof());
     expect(viewOf(view, overdrawn).status).toBe("overdrawn");
     expect(viewOf(view, whole).status).toBe("counted");
   });
@@ -387,7 +392,7 @@ describe("spend authority", () => {
     expectIgnored(inShard(out({})), `${OVER} and cites no passed spend proposal`);
     const cited = out({ proposal: "roof" });
     const incoming = entry(cy, { kind: "exchange", at: on("2026-01-21"), amount: 5000_00, partner: "Hillside", direction: "in" });
-    const view = purse(inShards(seed, cited, incoming), withRoof());
+    const view = purse(crypto, inShards(seed, cited, incoming), withRoof());
     expect(viewOf(view, cited).status).toBe("counted");
     expect(viewOf(view, incoming).status).toBe("counted");
     expect(view.purse.EUR).toBe(5700_00);
@@ -405,7 +410,7 @@ describe("spend authority", () => {
     const before = entry(bo, { kind: "disbursement", at: on("2026-02-28"), amount: 150_00, payee: "Hardware" });
     const after = entry(bo, { kind: "disbursement", at: on("2026-03-01"), amount: 150_00, payee: "Hardware" });
     expectIgnored(inShard(before), `${OVER} and cites no passed spend proposal`, raised);
-    expect(viewOf(purse(inShards(seed, after), raised), after).status).toBe("counted");
+    expect(viewOf(purse(crypto, inShards(seed, after), raised), after).status).toBe("counted");
   });
 
   it("drafts the disbursement a passed spend proposal allows, which then counts above the limit", () => {
@@ -420,8 +425,8 @@ describe("spend authority", () => {
     const bike = spendProposal({ id: "bike", title: "Bo's bike", amount: 200_00, payee: { member: bo.publicKey } }, passed("2026-01-20"));
     const draft = disbursementFor(bike.proposal as SpendProposal);
     expect(draft).toEqual({ kind: "disbursement", amount: 200_00, currency: "EUR", to: bo.publicKey, proposal: "bike", memo: "Bo's bike" });
-    const signed = sign("entry", { ...draft, commune: COMMUNE, id: "pay-bike", at: on("2026-01-21") }, cy);
-    const view = purse(inShards(seed, signed), communeState({ proposals: [bike] }));
+    const signed = sign(crypto, "entry", { ...draft, commune: COMMUNE, id: "pay-bike", at: on("2026-01-21") }, cy);
+    const view = purse(crypto, inShards(seed, signed), communeState({ proposals: [bike] }));
     expect(viewOf(view, signed).status).toBe("counted");
     expect(view.members[bo.publicKey]!.EUR).toBe(-200_00);
   });
@@ -432,7 +437,7 @@ describe("overdrawing the purse", () => {
     const small = entry(ada, { kind: "contribution", at: on("2026-01-05"), amount: 40_00 });
     const pay = entry(bo, { kind: "disbursement", at: on("2026-01-06"), amount: 45_00, to: bo.publicKey });
     const out = entry(bo, { kind: "exchange", at: on("2026-01-06"), amount: 40_01, partner: "Hillside", direction: "out" });
-    const view = purse(inShards(small, pay, out), state);
+    const view = purse(crypto, inShards(small, pay, out), state);
     expect(viewOf(view, pay)).toEqual({ entry: pay, status: "overdrawn", reason: "would take the purse below zero (balance 40.00 EUR)" });
     expect(viewOf(view, out).status).toBe("overdrawn");
     expect(view.purse.EUR).toBe(40_00);
@@ -459,7 +464,7 @@ describe("overdrawing the purse", () => {
       [spends[0]!, spends[1]!, last],
       [spends[1]!, spends[0]!, last],
     ];
-    const views = orders.map((order) => purse(inShards(...order), within));
+    const views = orders.map((order) => purse(crypto, inShards(...order), within));
     for (const view of views) {
       expect(view).toEqual(views[0]);
       expect(spends.map((spend) => viewOf(view, spend).status).sort()).toEqual(["counted", "overdrawn"]);
@@ -484,7 +489,7 @@ describe("scale", () => {
       entries.push({ entry: { commune: COMMUNE, id: `e${i}`, at, currency: "EUR", memo: "", by, sig: `s${i}`, ...fields }, shardOwner: by });
     }
     const started = performance.now();
-    const view = purse(entries, state, { checkSignature: () => undefined });
+    const view = purse(crypto, entries, state, { checkSignature: () => undefined });
     const elapsed = performance.now() - started;
     console.info(`purse() of 100,000 entries (signatures assumed verified): ${elapsed.toFixed(0)} ms`);
     expect(view.entries).toHaveLength(100_000);

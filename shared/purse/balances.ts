@@ -2,7 +2,8 @@ import type { CommuneState } from "../commune/state";
 import type { PublicKey } from "../identity/keys";
 import type { Currency } from "../money/currency";
 import type { EntryStatus, SignedEntry } from "./entry";
-import { checkEntrySignature, contentCheck, provenanceProblem, type SignatureCheck } from "./entry-checks";
+import type { Verifier } from "../identity/crypto";
+import { contentCheck, entrySignatureCheck, provenanceProblem, type SignatureCheck } from "./entry-checks";
 import { recordProposalUse, spendAuthorityProblem, takesMoneyOut, type ProposalUse } from "./spend-authority";
 import { money } from "./wording";
 
@@ -45,12 +46,12 @@ export interface PurseView {
 }
 
 export interface PurseOptions {
-  /** Defaults to verifying every entry; a host may pass a check backed by its cache of verdicts. */
+  /** Defaults to verifying every entry with the verifier; a host may pass a check that knows entries it checked before. */
   checkSignature?: SignatureCheck;
 }
 
-export function purse(entries: readonly ShardEntry[], state: CommuneState, options: PurseOptions = {}): PurseView {
-  const ledger = new PurseLedger(state, options);
+export function purse(verifier: Verifier, entries: readonly ShardEntry[], state: CommuneState, options: PurseOptions = {}): PurseView {
+  const ledger = new PurseLedger(verifier, state, options);
   ledger.judgeInOrder(canonicalOrder(entries));
   return ledger.view();
 }
@@ -72,9 +73,9 @@ export class PurseLedger {
   readonly #entries: EntryView[] = [];
   #last: Keyed | undefined;
 
-  constructor(state: CommuneState, options: PurseOptions = {}) {
+  constructor(verifier: Verifier, state: CommuneState, options: PurseOptions = {}) {
     this.#state = state;
-    this.#verify = options.checkSignature ?? checkEntrySignature;
+    this.#verify = options.checkSignature ?? entrySignatureCheck(verifier);
     this.#book = new Book(state);
   }
 

@@ -3,9 +3,14 @@ import { sign } from "../identity/signed";
 import { purse } from "./balances";
 import { checkpointOf, trustedCheckpoint, type Checkpoint } from "./checkpoint";
 import { ada, bo, communeState, COMMUNE, di, entry, inShards, on, OTHER_COMMUNE, zed } from "../testing/purse-fixtures";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 const state = communeState();
 const counted = purse(
+  crypto,
   inShards(
     entry(ada, { kind: "contribution", at: on("2026-01-05"), amount: 10_00 }),
     entry(bo, { kind: "contribution", at: on("2026-01-06"), amount: 5_00 }),
@@ -28,31 +33,31 @@ describe("a purse checkpoint", () => {
   });
 
   it("is trusted when an active member signed it, for this commune, filed under their own key; the newest wins", () => {
-    const older = sign("checkpoint", fields(on("2026-06-01")), ada);
-    const newer = sign("checkpoint", fields(on("2026-07-01")), bo);
-    expect(trustedCheckpoint({ [ada.publicKey]: older, [bo.publicKey]: newer }, COMMUNE, state)).toEqual(newer);
-    expect(trustedCheckpoint({ [ada.publicKey]: older }, COMMUNE, state)).toEqual(older);
+    const older = sign(crypto, "checkpoint", fields(on("2026-06-01")), ada);
+    const newer = sign(crypto, "checkpoint", fields(on("2026-07-01")), bo);
+    expect(trustedCheckpoint(crypto, { [ada.publicKey]: older, [bo.publicKey]: newer }, COMMUNE, state)).toEqual(newer);
+    expect(trustedCheckpoint(crypto, { [ada.publicKey]: older }, COMMUNE, state)).toEqual(older);
   });
 
   it("is skipped when altered after signing, filed under another key, for another commune, or signed by someone not active then", () => {
-    const good = sign("checkpoint", fields(on("2026-06-01")), ada);
-    const altered = { ...sign("checkpoint", fields(on("2026-08-01")), bo), purse: { EUR: 1_000_000_00, HOUR: 0 } };
-    expect(trustedCheckpoint({ [ada.publicKey]: good, [bo.publicKey]: altered }, COMMUNE, state)).toEqual(good);
+    const good = sign(crypto, "checkpoint", fields(on("2026-06-01")), ada);
+    const altered = { ...sign(crypto, "checkpoint", fields(on("2026-08-01")), bo), purse: { EUR: 1_000_000_00, HOUR: 0 } };
+    expect(trustedCheckpoint(crypto, { [ada.publicKey]: good, [bo.publicKey]: altered }, COMMUNE, state)).toEqual(good);
 
-    const misfiled = sign("checkpoint", fields(on("2026-08-01")), bo);
-    expect(trustedCheckpoint({ [ada.publicKey]: misfiled }, COMMUNE, state)).toBeUndefined();
+    const misfiled = sign(crypto, "checkpoint", fields(on("2026-08-01")), bo);
+    expect(trustedCheckpoint(crypto, { [ada.publicKey]: misfiled }, COMMUNE, state)).toBeUndefined();
 
-    const elsewhere = sign("checkpoint", fields(on("2026-08-01"), OTHER_COMMUNE), ada);
-    expect(trustedCheckpoint({ [ada.publicKey]: elsewhere }, COMMUNE, state)).toBeUndefined();
+    const elsewhere = sign(crypto, "checkpoint", fields(on("2026-08-01"), OTHER_COMMUNE), ada);
+    expect(trustedCheckpoint(crypto, { [ada.publicKey]: elsewhere }, COMMUNE, state)).toBeUndefined();
 
     // Di was removed on 2026-02-01; Zed was never a member.
-    const removed = sign("checkpoint", fields(on("2026-03-01")), di);
-    const stranger = sign("checkpoint", fields(on("2026-03-01")), zed);
-    expect(trustedCheckpoint({ [di.publicKey]: removed, [zed.publicKey]: stranger }, COMMUNE, state)).toBeUndefined();
+    const removed = sign(crypto, "checkpoint", fields(on("2026-03-01")), di);
+    const stranger = sign(crypto, "checkpoint", fields(on("2026-03-01")), zed);
+    expect(trustedCheckpoint(crypto, { [di.publicKey]: removed, [zed.publicKey]: stranger }, COMMUNE, state)).toBeUndefined();
   });
 
   it("is skipped when malformed, and nothing at all is no checkpoint", () => {
-    const good = sign("checkpoint", fields(on("2026-06-01")), ada);
+    const good = sign(crypto, "checkpoint", fields(on("2026-06-01")), ada);
     for (const broken of [
       { ...good, purse: { EUR: 1.5 } },
       { ...good, purse: { EUR: 1e309 } },
@@ -60,8 +65,8 @@ describe("a purse checkpoint", () => {
       { ...good, members: "everyone" },
       { ...good, sig: "00" },
     ]) {
-      expect(trustedCheckpoint({ [ada.publicKey]: broken }, COMMUNE, state)).toBeUndefined();
+      expect(trustedCheckpoint(crypto, { [ada.publicKey]: broken }, COMMUNE, state)).toBeUndefined();
     }
-    for (const nothing of [undefined, null, "checkpoints", [good], 42]) expect(trustedCheckpoint(nothing, COMMUNE, state)).toBeUndefined();
+    for (const nothing of [undefined, null, "checkpoints", [good], 42]) expect(trustedCheckpoint(crypto, nothing, COMMUNE, state)).toBeUndefined();
   });
 });

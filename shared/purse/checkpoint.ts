@@ -3,6 +3,7 @@ import { isActiveAt, type CommuneState } from "../commune/state";
 import { fromStored } from "../docs/automerge-form";
 import { communeId, count, currencyCode, publicKey, signature, time } from "../docs/fields";
 import type { PublicKey } from "../identity/keys";
+import type { Verifier } from "../identity/crypto";
 import { checkSignature, type Signed } from "../identity/signed";
 import type { PurseView } from "./balances";
 import { proposalSpending } from "./spend-authority";
@@ -64,7 +65,7 @@ export function checkpointOf(commune: string, at: number, shards: Record<string,
  * well formed, for this commune, validly signed by the member it is filed
  * under, and written while that member was active. Anything else is skipped.
  */
-export function trustedCheckpoint(raw: unknown, commune: string, state: CommuneState): SignedCheckpoint | undefined {
+export function trustedCheckpoint(verifier: Verifier, raw: unknown, commune: string, state: CommuneState): SignedCheckpoint | undefined {
   const stored = fromStored(raw);
   if (!stored || typeof stored !== "object" || Array.isArray(stored)) return undefined;
   let newest: SignedCheckpoint | undefined;
@@ -75,7 +76,7 @@ export function trustedCheckpoint(raw: unknown, commune: string, state: CommuneS
     if (checkpoint.by !== key || checkpoint.commune !== commune) continue;
     if (!isActiveAt(state, checkpoint.by, checkpoint.at)) continue;
     if (newest && newest.at >= checkpoint.at) continue;
-    if (checkSignature("checkpoint", checkpoint) !== undefined) continue;
+    if (checkSignature(verifier, "checkpoint", checkpoint) !== undefined) continue;
     newest = checkpoint;
   }
   return newest;

@@ -1,5 +1,6 @@
 import { currencyAt, isActiveAt, type CommuneState } from "../commune/state";
 import type { PublicKey } from "../identity/keys";
+import type { Verifier } from "../identity/crypto";
 import { checkSignature, type SignatureProblem } from "../identity/signed";
 import type { Currency } from "../money/currency";
 import { fail, ok, type Result } from "../result";
@@ -16,11 +17,14 @@ import { isoDay, memberName } from "./wording";
 /**
  * Verifies an entry's signature with purpose "entry". A parameter so a host
  * can hand in verdicts it has already cached (verification is about 1.5 ms
- * per entry); it must answer exactly as `checkEntrySignature` would.
+ * per entry); it must answer exactly as `entrySignatureCheck` would.
  */
 export type SignatureCheck = (entry: SignedEntry) => SignatureProblem | undefined;
 
-export const checkEntrySignature: SignatureCheck = (entry) => checkSignature("entry", entry);
+export const entrySignatureCheck =
+  (verifier: Verifier): SignatureCheck =>
+  (entry) =>
+    checkSignature(verifier, "entry", entry);
 
 export const notActiveMember = (state: CommuneState, key: unknown, at: number): string =>
   `${memberName(state, key)} was not an active member on ${isoDay(at)}`;

@@ -1,10 +1,14 @@
 import * as A from "@automerge/automerge";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openContainer, writeContainer } from "./automerge-container";
 import { storyDocuments } from "../testing/automerge-fixtures";
 import { createAutomergeBackup, verifyAutomergeBackup } from "./automerge-snapshot";
 import { ada, purseStory } from "../testing/snapshot-fixtures";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 /**
  * Hostile backup files: each mutation of a valid Automerge backup is
@@ -14,19 +18,13 @@ import { ada, purseStory } from "../testing/snapshot-fixtures";
  */
 const story = purseStory();
 const now = story.end;
-let file: Uint8Array;
-let manifestText: string;
-let body: Uint8Array;
-
-beforeAll(async () => {
-  const created = await createAutomergeBackup(storyDocuments(story), ada, now);
+const { file, manifestText, body } = await (async () => {
+  const created = await createAutomergeBackup(crypto, storyDocuments(story), ada, now);
   if (!created.ok) throw new Error(created.error);
-  file = created.value.bytes;
-  const opened = openContainer(file);
+  const opened = openContainer(created.value.bytes);
   if (!opened.ok) throw new Error("not a container");
-  manifestText = opened.value.manifestText;
-  body = opened.value.body;
-});
+  return { file: created.value.bytes, manifestText: opened.value.manifestText, body: opened.value.body };
+})();
 
 type Path = (string | number)[];
 function paths(value: unknown, at: Path = [], into: Path[] = []): Path[] {
@@ -91,14 +89,14 @@ describe("hostile Automerge backups", () => {
     await fc.assert(
       fc.asyncProperty(mutations(), async (mutated) => {
         fc.pre(mutated.length !== file.length || mutated.some((byte, i) => byte !== file[i]));
-        const result = await verifyAutomergeBackup(mutated, now);
+        const result = await verifyAutomergeBackup(crypto, mutated, now);
         expect(result.ok).toBe(false);
         if (!result.ok) expect(result.error.length).toBeGreaterThan(10);
       }),
       { numRuns: 1000 },
     );
     // And the reader still works after all of that.
-    expect((await verifyAutomergeBackup(file, now)).ok).toBe(true);
+    expect((await verifyAutomergeBackup(crypto, file, now)).ok).toBe(true);
   }, 300_000);
 
   it("rejects a 50 MB string in the table of contents, and 50 MB of noise where a document belongs", async () => {
@@ -109,7 +107,7 @@ describe("hostile Automerge backups", () => {
     new DataView(framed.buffer).setUint32(12, manifestBytes.length);
     framed.set(manifestBytes, 16);
     framed.set(body, 16 + manifestBytes.length);
-    expect(await verifyAutomergeBackup(framed, now)).toEqual({
+    expect(await verifyAutomergeBackup(crypto, framed, now)).toEqual({
       ok: false,
       error: "Not a Commune Automerge backup: its table of contents claims to be over 16 MB.",
     });
@@ -118,7 +116,7 @@ describe("hostile Automerge backups", () => {
     const lengths = manifest.documents.map((document) => document.bytes);
     const shards = body.subarray(lengths[0]!);
     manifest.documents[0]!.bytes = noise.length;
-    const result = await verifyAutomergeBackup(writeContainer(JSON.stringify(manifest), [noise, shards]), now);
+    const result = await verifyAutomergeBackup(crypto, writeContainer(JSON.stringify(manifest), [noise, shards]), now);
     expect(result).toEqual({ ok: false, error: "Document #1 (the commune) is damaged: Automerge cannot load it." });
   }, 60_000);
 
@@ -128,9 +126,9 @@ describe("hostile Automerge backups", () => {
     shard.doc = A.change(shard.doc as A.Doc<{ entries: { memo: unknown }[] }>, (doc) => {
       doc.entries[0]!.memo = new A.ImmutableString("x".repeat(50 * 1024 * 1024));
     });
-    const created = await createAutomergeBackup(documents, ada, now);
+    const created = await createAutomergeBackup(crypto, documents, ada, now);
     if (!created.ok) throw new Error(created.error);
-    const result = await verifyAutomergeBackup(created.value.bytes, now);
+    const result = await verifyAutomergeBackup(crypto, created.value.bytes, now);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/^In the 2026 purse shard of \w{8}: Entry #1 is malformed: memo must be at most 1000 characters\.$/);
   }, 60_000);

@@ -6,12 +6,16 @@ import { CONTAINER_MAGIC, openContainer, writeContainer } from "./automerge-cont
 import { storyDocuments } from "../testing/automerge-fixtures";
 import { createAutomergeBackup, verifyAutomergeBackup, type BackupDocument } from "./automerge-snapshot";
 import { ada, purseStory, zed } from "../testing/snapshot-fixtures";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 const story = purseStory();
 const now = story.end;
 
 async function backup(documents: BackupDocument[] = storyDocuments(story)): Promise<Uint8Array> {
-  const created = await createAutomergeBackup(documents, ada, now);
+  const created = await createAutomergeBackup(crypto, documents, ada, now);
   if (!created.ok) throw new Error(created.error);
   return created.value.bytes;
 }
@@ -23,7 +27,7 @@ function withManifest(bytes: Uint8Array, edit: (manifest: Record<string, unknown
   const { sig: _sig, ...body } = JSON.parse(opened.value.manifestText) as Record<string, unknown>;
   edit(body);
   const { by: _by, ...fields } = body;
-  const manifest = sign("snapshot", fields, signer);
+  const manifest = sign(crypto, "snapshot", fields, signer);
   const documents: Uint8Array[] = [];
   let at = 0;
   for (const { bytes: length } of body.documents as { bytes: number }[]) {
@@ -34,16 +38,16 @@ function withManifest(bytes: Uint8Array, edit: (manifest: Record<string, unknown
 }
 
 async function refusal(bytes: Uint8Array): Promise<string> {
-  const result = await verifyAutomergeBackup(bytes, now);
+  const result = await verifyAutomergeBackup(crypto, bytes, now);
   if (result.ok) throw new Error("the backup was accepted");
   return result.error;
 }
 
 describe("Automerge backups", () => {
   it("verifies a fresh backup and recomputes the same balances as the app", async () => {
-    const result = await verifyAutomergeBackup(await backup(), now);
+    const result = await verifyAutomergeBackup(crypto, await backup(), now);
     if (!result.ok) throw new Error(result.error);
-    const expected = purse(story.input.shards.flatMap((shard) => shard.entries.map((entry) => ({ entry, shardOwner: shard.owner }))), result.value.replayed.state);
+    const expected = purse(crypto, story.input.shards.flatMap((shard) => shard.entries.map((entry) => ({ entry, shardOwner: shard.owner }))), result.value.replayed.state);
     expect(result.value.exporter).toBe("Ada");
     expect(result.value.manifest.entries).toBe(story.entries.length);
     expect(result.value.replayed.view.purse).toEqual(expected.purse);
@@ -105,7 +109,7 @@ describe("Automerge backups", () => {
   it("refuses a shard that the commune document does not list", async () => {
     const documents = storyDocuments(story);
     documents[3] = { ...documents[3]!, url: "automerge:4VoPqbqHjdLZ8cTGqNcMs7hW1rNs" };
-    const created = await createAutomergeBackup(documents, ada, now);
+    const created = await createAutomergeBackup(crypto, documents, ada, now);
     expect(created).toEqual({ ok: false, error: "Purse shard #1 is not one the commune document lists." });
   });
 });

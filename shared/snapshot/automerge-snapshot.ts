@@ -2,6 +2,7 @@ import * as A from "@automerge/automerge";
 import { explain } from "../docs/reasons";
 import type { DocType } from "../docs/version";
 import type { KeyPair } from "../identity/keys";
+import type { Crypto, Verifier } from "../identity/crypto";
 import { checkSignature, sign } from "../identity/signed";
 import { isoDay, memberName } from "../purse/wording";
 import { fail, ok, type Result } from "../result";
@@ -49,10 +50,10 @@ export interface CreatedBackup {
   entries: number;
 }
 
-export async function createAutomergeBackup(documents: readonly BackupDocument[], exporter: KeyPair, now: number, progress: Progress = {}): Promise<Result<CreatedBackup>> {
+export async function createAutomergeBackup(crypto: Crypto, documents: readonly BackupDocument[], exporter: KeyPair, now: number, progress: Progress = {}): Promise<Result<CreatedBackup>> {
   const order = inFileOrder(documents);
   if (!order.ok) return order;
-  const replayed = replayCommune(order.value.docs, now, { problems: false });
+  const replayed = replayCommune(crypto, order.value.docs, now, { problems: false });
   if (!replayed.ok) return replayed;
   const saved: Uint8Array[] = [];
   const total = order.value.ordered.length;
@@ -71,7 +72,7 @@ export async function createAutomergeBackup(documents: readonly BackupDocument[]
     balances: { purse: replayed.value.view.purse, members: replayed.value.view.members },
     by: exporter.publicKey,
   };
-  const manifest = sign("snapshot", body, exporter);
+  const manifest = sign(crypto, "snapshot", body, exporter);
   const bytes = writeContainer(JSON.stringify(manifest), saved);
   if (bytes.length > AUTOMERGE_LIMITS.fileBytes) {
     return fail(`The backup would be ${Math.ceil(bytes.length / 1048576)} MB, over the ${AUTOMERGE_LIMITS.fileBytes / 1048576} MB a backup may be.`);
@@ -114,15 +115,15 @@ const ROLE_NAMES: Record<DocType, string> = { commune: "commune", proposals: "pr
  * Checks a backup file, read-only, and reports the first problem in words.
  * Never throws: the file may be hostile.
  */
-export async function verifyAutomergeBackup(bytes: Uint8Array, now: number, progress: Progress = {}): Promise<Result<VerifiedBackup>> {
+export async function verifyAutomergeBackup(verifier: Verifier, bytes: Uint8Array, now: number, progress: Progress = {}): Promise<Result<VerifiedBackup>> {
   try {
-    return await verify(bytes, now, progress);
+    return await verify(verifier, bytes, now, progress);
   } catch {
     return fail("This backup could not be checked: it is damaged in a way Commune does not recognise.");
   }
 }
 
-async function verify(bytes: Uint8Array, now: number, progress: Progress): Promise<Result<VerifiedBackup>> {
+async function verify(verifier: Verifier, bytes: Uint8Array, now: number, progress: Progress): Promise<Result<VerifiedBackup>> {
   const opened = openContainer(bytes);
   if (!opened.ok) return fail(containerMessage(opened.error));
   const parsed = parseJsonText(opened.value.manifestText, { maxLength: AUTOMERGE_LIMITS.manifestBytes, maxDepth: AUTOMERGE_LIMITS.manifestDepth });
@@ -168,7 +169,7 @@ async function verify(bytes: Uint8Array, now: number, progress: Progress): Promi
 
   progress.onProgress?.({ done: 0, label: "Checking signatures and balances" });
   await progress.pause?.();
-  const replayed = replayCommune(order.value.docs, manifest.createdAt);
+  const replayed = replayCommune(verifier, order.value.docs, manifest.createdAt);
   if (!replayed.ok) return replayed;
   const { state, view, entries } = replayed.value;
   if (replayed.value.id !== manifest.commune.id) return fail("The backup's documents belong to another commune than the one it names.");
@@ -185,7 +186,7 @@ async function verify(bytes: Uint8Array, now: number, progress: Progress): Promi
       return fail(`The ${ROLE_NAMES[document.role]} document (#${index + 1}) was changed after ${exporter} exported the backup.`);
     }
   }
-  if (checkSignature("snapshot", manifest)) return fail(`The backup was altered after ${exporter} exported it.`);
+  if (checkSignature(verifier, "snapshot", manifest)) return fail(`The backup was altered after ${exporter} exported it.`);
   if (!Object.hasOwn(state.members, manifest.by)) return fail(`The backup was signed by ${exporter}, who was never a member of ${state.name}.`);
   progress.onProgress?.({ done: 1, total: 1, label: "Checking signatures and balances" });
   return ok({ manifest, documents, replayed: replayed.value, exporter });

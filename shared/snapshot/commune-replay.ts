@@ -10,6 +10,7 @@ import {
   shardKey,
   type Malformed,
 } from "../docs/documents";
+import type { Verifier } from "../identity/crypto";
 import { checkSignature, type SignaturePurpose } from "../identity/signed";
 import { canonicalOrder, purse, type PurseView, type ShardEntry } from "../purse/balances";
 import { isoDay, memberName } from "../purse/wording";
@@ -49,7 +50,7 @@ export interface Replayed {
 }
 
 /** `problems: false` skips looking for the first problem (a writer that only needs the balances). */
-export function replayCommune(docs: CommuneDocuments, at: number, options: { problems?: boolean } = {}): Result<Replayed> {
+export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: number, options: { problems?: boolean } = {}): Result<Replayed> {
   const commune = readCommuneDoc(docs.commune.doc);
   if (!commune.ok) return fail(`The commune document cannot be read: ${commune.error}`);
   const { genesis, events } = commune.value.doc;
@@ -83,35 +84,36 @@ export function replayCommune(docs: CommuneDocuments, at: number, options: { pro
   }
 
   const records = communeRecords({ genesis, events }, proposals.value.doc);
-  const computed = communeState(records, at, id);
+  const computed = communeState(verifier, records, at, id);
   if (!computed.ok) return fail(computed.error);
   const state = computed.value;
   const entries = canonicalOrder(shardEntries);
-  const view = purse(entries, state);
+  const view = purse(verifier, entries, state);
 
   const signatures = new Set<string>();
   for (const record of [...records.events, ...records.proposals, ...records.votes]) signatures.add(record.sig);
   for (const { entry } of entries) signatures.add(entry.sig);
 
-  const problem = options.problems === false ? undefined : firstProblem(malformed, state, records, entries, inventory.value.doc.items);
+  const problem = options.problems === false ? undefined : firstProblem(verifier, malformed, state, records, entries, inventory.value.doc.items);
   return ok({ id, state, records, entries, view, signatures, problem });
 }
 
 function firstProblem(
+  verifier: Verifier,
   malformed: readonly { where: string; what: Malformed }[],
   state: CommuneState,
   records: CommuneRecords,
   entries: readonly ShardEntry[],
-  items: Parameters<typeof badItem>[1],
+  items: Parameters<typeof badItem>[2],
 ): string | undefined {
   const first = malformed[0];
   if (first) return `In ${first.where}: ${describeMalformed(first.what)}.`;
-  return badSignature(state, records, entries) ?? badItem(state, items);
+  return badSignature(verifier, state, records, entries) ?? badItem(verifier, state, items);
 }
 
 const broken = (problem: string) => (problem === "unsigned" ? "is not signed" : "was altered after it was signed");
 
-function badSignature(state: CommuneState, records: CommuneRecords, entries: readonly ShardEntry[]): string | undefined {
+function badSignature(verifier: Verifier, state: CommuneState, records: CommuneRecords, entries: readonly ShardEntry[]): string | undefined {
   const lists: [SignaturePurpose, string, readonly { by: string; sig: string; at: number }[]][] = [
     ["membership", "Membership record", records.events],
     ["proposal", "Proposal", records.proposals],
@@ -119,21 +121,21 @@ function badSignature(state: CommuneState, records: CommuneRecords, entries: rea
   ];
   for (const [purpose, label, list] of lists) {
     for (const [index, record] of list.entries()) {
-      const problem = checkSignature(purpose, record);
+      const problem = checkSignature(verifier, purpose, record);
       if (problem) return `${label} #${index + 1} (by ${memberName(state, record.by)}, ${isoDay(record.at)}) ${broken(problem)}.`;
     }
   }
   for (const [index, { entry }] of entries.entries()) {
-    const problem = checkSignature("entry", entry);
+    const problem = checkSignature(verifier, "entry", entry);
     if (problem) return `Entry #${index + 1} (by ${memberName(state, entry.by)}, ${isoDay(entry.at)}) ${broken(problem)}.`;
   }
   return undefined;
 }
 
-function badItem(state: CommuneState, items: Readonly<Record<string, readonly { by: string; sig: string; at: number; title: string }[]>>): string | undefined {
+function badItem(verifier: Verifier, state: CommuneState, items: Readonly<Record<string, readonly { by: string; sig: string; at: number; title: string }[]>>): string | undefined {
   for (const versions of Object.values(items)) {
     for (const [index, item] of versions.entries()) {
-      const problem = checkSignature("item", item);
+      const problem = checkSignature(verifier, "item", item);
       if (problem) return `Version #${index + 1} of knowledge item "${item.title.slice(0, 60)}" (by ${memberName(state, item.by)}) ${broken(problem)}.`;
     }
   }

@@ -3,6 +3,10 @@ import { formatAmount } from "../money/amount";
 import { createSnapshot, parseSnapshotText, type VerifiedSnapshot } from "./json-snapshot";
 import { CSV_HEADER, purseCsv } from "./csv";
 import { ada, AWKWARD_MEMOS, purseStory } from "../testing/snapshot-fixtures";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 /**
  * A strict RFC 4180 reader, for this test only: CRLF record ends, quoted
@@ -55,7 +59,7 @@ function parseCsv(text: string): string[][] {
 }
 
 const story = purseStory();
-const read = parseSnapshotText(JSON.stringify(createSnapshot(story.input, ada, { now: story.end })), story.end);
+const read = parseSnapshotText(crypto, JSON.stringify(createSnapshot(crypto, story.input, ada, { now: story.end })), story.end);
 if (!read.ok) throw new Error(read.error);
 const verified: VerifiedSnapshot = read.value;
 const csv = purseCsv({ entries: verified.view.entries, state: verified.state });

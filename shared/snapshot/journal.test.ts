@@ -2,9 +2,13 @@ import { describe, expect, it } from "vitest";
 import { createSnapshot, parseSnapshotText } from "./json-snapshot";
 import { accountSegment, purseJournal } from "./journal";
 import { ada, ada2, purseStory } from "../testing/snapshot-fixtures";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 const story = purseStory();
-const read = parseSnapshotText(JSON.stringify(createSnapshot(story.input, ada, { now: story.end })), story.end);
+const read = parseSnapshotText(crypto, JSON.stringify(createSnapshot(crypto, story.input, ada, { now: story.end })), story.end);
 if (!read.ok) throw new Error(read.error);
 const { view, state } = read.value;
 const journal = purseJournal({ entries: view.entries, state });

@@ -6,10 +6,14 @@ import { createSnapshot, parseSnapshotText, verifySnapshot } from "./json-snapsh
 import { scanJson } from "./json-text";
 import { ada, ada2, bo, HEADS, purseStory, zed } from "../testing/snapshot-fixtures";
 import type { Snapshot } from "./snapshot-schema";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 const story = purseStory();
 const now = story.end;
-const snapshot = createSnapshot(story.input, ada, { now });
+const snapshot = createSnapshot(crypto, story.input, ada, { now });
 const text = JSON.stringify(snapshot);
 
 /** The snapshot's JSON, changed by `edit` on a parsed copy. */
@@ -20,17 +24,18 @@ function edited(edit: (copy: Snapshot) => void): string {
 }
 
 function rejection(input: string): string {
-  const result = parseSnapshotText(input, now);
+  const result = parseSnapshotText(crypto, input, now);
   if (result.ok) throw new Error("the snapshot was accepted");
   return result.error;
 }
 
 describe("a snapshot written and read back", () => {
   it("verifies, with the balances the app computes", () => {
-    const result = parseSnapshotText(text, now);
+    const result = parseSnapshotText(crypto, text, now);
     if (!result.ok) throw new Error(result.error);
     const state = story.builder.state(now);
     const expected = purse(
+      crypto,
       story.input.shards.flatMap((shard) => shard.entries.map((entry) => ({ entry, shardOwner: shard.owner }))),
       state,
     );
@@ -56,23 +61,23 @@ describe("a snapshot written and read back", () => {
   it("leaves out general proposals, which decide nothing the purse depends on", () => {
     const builder = story.builder;
     const general = builder.propose(bo, { kind: "general", at: T0 + 14 * DAY, deadline: T0 + 15 * DAY, title: "Paint the barn?" });
-    const withGeneral = createSnapshot({ ...story.input, proposals: builder.proposals }, ada, { now });
+    const withGeneral = createSnapshot(crypto, { ...story.input, proposals: builder.proposals }, ada, { now });
     builder.proposals.pop();
     expect(withGeneral.proposals.map((proposal) => proposal.id)).not.toContain(general.id);
-    expect(parseSnapshotText(JSON.stringify(withGeneral), now).ok).toBe(true);
+    expect(parseSnapshotText(crypto, JSON.stringify(withGeneral), now).ok).toBe(true);
   });
 
   it("as of a date, holds only what was written by then and the balances at that time", () => {
     const asOf = T0 + 10 * DAY;
-    const earlier = createSnapshot(story.input, bo, { now, asOf });
+    const earlier = createSnapshot(crypto, story.input, bo, { now, asOf });
     expect(earlier.entries.every(({ entry }) => entry.at <= asOf)).toBe(true);
     expect(earlier.entries.length).toBeLessThan(story.entries.length);
-    const state = communeState(story.input, asOf);
+    const state = communeState(crypto, story.input, asOf);
     if (!state.ok) throw new Error(state.error);
-    const expected = purse(story.entries.filter((entry) => entry.at <= asOf).map((entry) => ({ entry, shardOwner: entry.by })), state.value);
+    const expected = purse(crypto, story.entries.filter((entry) => entry.at <= asOf).map((entry) => ({ entry, shardOwner: entry.by })), state.value);
     expect(earlier.balances.purse).toEqual(expected.purse);
     expect(earlier.balances.purse.EUR).toBe(1000_00 - 300_00 - 20_00 + 10_00);
-    const read = parseSnapshotText(JSON.stringify(earlier), now);
+    const read = parseSnapshotText(crypto, JSON.stringify(earlier), now);
     expect(read.ok && read.value.exporter).toBe("Bo");
   });
 });
@@ -122,12 +127,12 @@ describe("a snapshot changed after it was exported", () => {
   });
 
   it("refuses a snapshot signed by someone who was never a member", () => {
-    const forged = createSnapshot(story.input, zed, { now });
+    const forged = createSnapshot(crypto, story.input, zed, { now });
     expect(rejection(JSON.stringify(forged))).toBe(`The snapshot was signed by ${zed.publicKey.slice(0, 8)}, who was never a member of Riverside.`);
   });
 
   it("refuses entries dated after the time the snapshot shows", () => {
-    const earlier = createSnapshot(story.input, ada, { now, asOf: T0 + 10 * DAY });
+    const earlier = createSnapshot(crypto, story.input, ada, { now, asOf: T0 + 10 * DAY });
     const late = snapshot.entries.at(-1)!;
     const changed = JSON.parse(JSON.stringify(earlier)) as Snapshot;
     changed.entries.push(late);
@@ -194,18 +199,18 @@ describe("files that are not snapshots Commune can read", () => {
   });
 
   it("reads a file that starts with a byte-order mark", () => {
-    expect(parseSnapshotText(`\uFEFF${text}`, now).ok).toBe(true);
+    expect(parseSnapshotText(crypto, `\uFEFF${text}`, now).ok).toBe(true);
   });
 
   it("never throws on values of the wrong type", () => {
     for (const raw of [undefined, 0, "x", true, [], {}, { format: "commune-snapshot" }, { format: "commune-snapshot", version: 1 }, { format: "commune-snapshot", version: "1" }]) {
-      const result = verifySnapshot(raw, now);
+      const result = verifySnapshot(crypto, raw, now);
       expect(result.ok).toBe(false);
     }
   });
 
   it("reads its other members' names when a member shares a name", () => {
-    const result = parseSnapshotText(text, now);
+    const result = parseSnapshotText(crypto, text, now);
     expect(result.ok && result.value.state.members[ada2.publicKey]?.name).toBe("Ada");
   });
 });

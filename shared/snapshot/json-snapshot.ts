@@ -4,13 +4,13 @@ import { communeIdOf, type Genesis } from "../commune/genesis";
 import type { CommuneState } from "../commune/state";
 import { explain } from "../docs/reasons";
 import type { KeyPair, PublicKey } from "../identity/keys";
+import type { Crypto, Verifier } from "../identity/crypto";
 import { checkSignature, sign, type Signed } from "../identity/signed";
 import { formatAmount } from "../money/amount";
 import type { Currency } from "../money/currency";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import { canonicalOrder, purse, type PurseView, type ShardEntry } from "../purse/balances";
 import type { SignedEntry } from "../purse/entry";
-import { checkEntrySignature } from "../purse/entry-checks";
 import { isoDay, memberName } from "../purse/wording";
 import { fail, ok, type Result } from "../result";
 import { parseJsonText } from "./json-text";
@@ -59,14 +59,14 @@ export interface VerifiedSnapshot {
   exporter: string;
 }
 
-export function createSnapshot(input: SnapshotInput, exporter: KeyPair, options: SnapshotOptions): Snapshot {
+export function createSnapshot(crypto: Crypto, input: SnapshotInput, exporter: KeyPair, options: SnapshotOptions): Snapshot {
   const asOf = options.asOf ?? options.now;
   const upTo = <T extends { at: number }>(records: readonly T[]) => records.filter((record) => record.at <= asOf);
   const shardEntries: ShardEntry[] = input.shards.flatMap((shard) =>
     // An entry whose own signature fails is nobody's statement: it counts for nothing, and a
     // verifier would take it for tampering with the file. It is left out.
     upTo(shard.entries)
-      .filter((entry) => checkEntrySignature(entry) === undefined)
+      .filter((entry) => checkSignature(crypto, "entry", entry) === undefined)
       .map((entry) => ({ entry, shardOwner: shard.owner })),
   );
   const proposals = relevantProposals(upTo(input.proposals), shardEntries);
@@ -77,11 +77,11 @@ export function createSnapshot(input: SnapshotInput, exporter: KeyPair, options:
     proposals,
     votes: upTo(input.votes).filter((vote) => kept.has(vote.proposal)),
   };
-  const state = communeState(records, asOf);
+  const state = communeState(crypto, records, asOf);
   // The host only exports a commune it has opened, whose genesis it has already checked.
   if (!state.ok) throw new Error(`createSnapshot: ${state.error}`);
   const entries = canonicalOrder(shardEntries);
-  const view = purse(entries, state.value);
+  const view = purse(crypto, entries, state.value);
   const body: SnapshotBody = {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
@@ -96,7 +96,7 @@ export function createSnapshot(input: SnapshotInput, exporter: KeyPair, options:
     balances: { purse: view.purse, members: view.members },
     heads: Object.fromEntries(Object.entries(input.heads).map(([url, heads]) => [url, [...heads]])),
   };
-  return sign("snapshot", body, exporter);
+  return sign(crypto, "snapshot", body, exporter);
 }
 
 /**
@@ -121,9 +121,9 @@ export const CLOCK_SKEW = 86_400_000;
  * its balances follow from its entries. Answers the first problem in words a
  * member understands. Never throws: the file may be hostile.
  */
-export function verifySnapshot(raw: unknown, now: number): Result<VerifiedSnapshot> {
+export function verifySnapshot(verifier: Verifier, raw: unknown, now: number): Result<VerifiedSnapshot> {
   try {
-    return verify(raw, now);
+    return verify(verifier, raw, now);
   } catch {
     // Every check above is meant not to throw; this is the last guard at the edge (a bug must not crash the host).
     return fail("This snapshot could not be checked: it is malformed in a way Commune does not recognise.");
@@ -132,7 +132,7 @@ export function verifySnapshot(raw: unknown, now: number): Result<VerifiedSnapsh
 
 export const NOT_A_SNAPSHOT = "Not a Commune snapshot";
 
-function verify(raw: unknown, now: number): Result<VerifiedSnapshot> {
+function verify(verifier: Verifier, raw: unknown, now: number): Result<VerifiedSnapshot> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw) || (raw as { format?: unknown }).format !== SNAPSHOT_FORMAT) {
     return fail(`${NOT_A_SNAPSHOT}: the file does not say it is one.`);
   }
@@ -155,24 +155,24 @@ function verify(raw: unknown, now: number): Result<VerifiedSnapshot> {
   const late = lateRecord(snapshot);
   if (late) return fail(`The snapshot holds ${late}, dated after the time it shows (${isoDay(snapshot.asOf)}).`);
 
-  const computed = communeState(snapshot, snapshot.asOf, snapshot.commune.id);
+  const computed = communeState(verifier, snapshot, snapshot.asOf, snapshot.commune.id);
   if (!computed.ok) return fail(computed.error);
   const state = computed.value;
 
   const entries = canonicalOrder(snapshot.entries);
   for (const [index, { entry }] of entries.entries()) {
-    const problem = checkSignature("entry", entry);
+    const problem = checkSignature(verifier, "entry", entry);
     if (problem) {
       const what = problem === "unsigned" ? "is not signed" : "was altered after it was signed";
       return fail(`Entry #${index + 1} (by ${memberName(state, entry.by)}, ${isoDay(entry.at)}) ${what}.`);
     }
   }
-  const view = purse(entries, state);
+  const view = purse(verifier, entries, state);
   const mismatch = balanceMismatch(snapshot.balances, view, state);
   if (mismatch) return fail(`The balances in the file do not match its entries: ${mismatch}.`);
 
   const exporter = memberName(state, snapshot.by);
-  if (checkSignature("snapshot", snapshot)) return fail(`The snapshot was altered after ${exporter} exported it.`);
+  if (checkSignature(verifier, "snapshot", snapshot)) return fail(`The snapshot was altered after ${exporter} exported it.`);
   if (!Object.hasOwn(state.members, snapshot.by)) {
     return fail(`The snapshot was signed by ${exporter}, who was never a member of ${state.name}.`);
   }
@@ -224,10 +224,10 @@ const sortedUnion = (a: object, b: object): string[] => [...new Set([...Object.k
  * Reads a snapshot file's text: at most SNAPSHOT_LIMITS.textLength characters
  * (200 MiB), nested at most SNAPSHOT_LIMITS.depth deep, then verifySnapshot.
  */
-export function parseSnapshotText(text: string, now: number): Result<VerifiedSnapshot> {
+export function parseSnapshotText(verifier: Verifier, text: string, now: number): Result<VerifiedSnapshot> {
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const parsed = parseJsonText(body, { maxLength: SNAPSHOT_LIMITS.textLength, maxDepth: SNAPSHOT_LIMITS.depth });
-  if (parsed.ok) return verifySnapshot(parsed.value, now);
+  if (parsed.ok) return verifySnapshot(verifier, parsed.value, now);
   switch (parsed.error) {
     case "too large":
       return fail(`The file is too large to be a Commune snapshot (the limit is ${SNAPSHOT_LIMITS.textLength / 1024 / 1024} MB).`);

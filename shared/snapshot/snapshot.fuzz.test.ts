@@ -2,6 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createSnapshot, parseSnapshotText } from "./json-snapshot";
 import { ada, purseStory } from "../testing/snapshot-fixtures";
+import { nobleCrypto } from "../identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 /**
  * Hostile snapshot files: each mutation of a valid snapshot is rejected with
@@ -10,7 +14,7 @@ import { ada, purseStory } from "../testing/snapshot-fixtures";
  */
 const story = purseStory();
 const now = story.end;
-const text = JSON.stringify(createSnapshot(story.input, ada, { now }));
+const text = JSON.stringify(createSnapshot(crypto, story.input, ada, { now }));
 const tree = JSON.parse(text) as unknown;
 
 type Path = (string | number)[];
@@ -72,7 +76,7 @@ describe("hostile snapshot files", () => {
     fc.assert(
       fc.property(mutation, (mutated) => {
         fc.pre(mutated !== text);
-        const result = parseSnapshotText(mutated, now);
+        const result = parseSnapshotText(crypto, mutated, now);
         expect(result.ok).toBe(false);
         if (!result.ok) expect(result.error.length).toBeGreaterThan(10);
       }),
@@ -83,9 +87,9 @@ describe("hostile snapshot files", () => {
   it("rejects a 50 MB string where a memo belongs, and in a field the signatures cover", () => {
     const huge = "x".repeat(50 * 1024 * 1024);
     const inMemo = replaced(["entries", 0, "entry", "memo"], huge);
-    expect(parseSnapshotText(inMemo, now)).toEqual({ ok: false, error: "The snapshot is malformed: entries[0].entry.memo must be at most 1000 characters." });
+    expect(parseSnapshotText(crypto, inMemo, now)).toEqual({ ok: false, error: "The snapshot is malformed: entries[0].entry.memo must be at most 1000 characters." });
     const inExtraField = replaced(["entries", 0, "entry", "note"], huge);
-    const result = parseSnapshotText(inExtraField, now);
+    const result = parseSnapshotText(crypto, inExtraField, now);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/^Entry #1 \(by \w+, 2026-01-06\) was altered after it was signed\.$/);
   }, 60_000);

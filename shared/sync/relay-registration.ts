@@ -1,4 +1,5 @@
 import { communeIdOf, type CommuneId, type Genesis } from "../commune/genesis";
+import type { Verifier } from "../identity/crypto";
 import { checkSignature, type Signed } from "../identity/signed";
 
 /**
@@ -8,7 +9,7 @@ import { checkSignature, type Signed } from "../identity/signed";
  * CommuneDoc) can ask a relay to serve it. Undefined when it may; otherwise
  * the reason, for the refusal a member's host shows.
  */
-export function registrationProblem(commune: CommuneId, genesis: { by?: unknown; sig?: unknown }): string | undefined {
+export function registrationProblem(verifier: Verifier, commune: CommuneId, genesis: { by?: unknown; sig?: unknown }): string | undefined {
   // The id first: a hash is cheap, a signature check is not, and anyone may send a hello.
   let id: CommuneId;
   try {
@@ -17,6 +18,6 @@ export function registrationProblem(commune: CommuneId, genesis: { by?: unknown;
     return "The commune's founding record cannot be read";
   }
   if (id !== commune) return "The founding record belongs to another commune";
-  if (checkSignature("genesis", genesis) !== undefined) return "The commune's founding record is not validly signed";
+  if (checkSignature(verifier, "genesis", genesis) !== undefined) return "The commune's founding record is not validly signed";
   return undefined;
 }

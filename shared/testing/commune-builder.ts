@@ -8,6 +8,7 @@ import { communeIdOf, createGenesis } from "../commune/genesis";
 import type { Rules } from "../commune/rules";
 import type { CommuneState } from "../commune/state";
 import { keyPairFromSecret, type KeyPair } from "../identity/keys";
+import { nobleCrypto, nobleSigner, type Verifier } from "../identity/crypto";
 import { sign } from "../identity/signed";
 import { EUR, HOUR } from "../money/currency";
 import type { Choice, Proposal, SignedProposal, SignedVote } from "../proposals/proposal";
@@ -37,10 +38,14 @@ export class CommuneBuilder {
   proposals: SignedProposal[] = [];
   votes: SignedVote[] = [];
   #inviteCount = 0;
+  readonly #verifier: Verifier;
 
-  constructor(options: { rules?: Partial<Rules>; founder?: KeyPair; name?: string; at?: number } = {}) {
+  /** `verifier` checks the history in state(); a fresh pure-JS one unless given (a test that counts verifications passes its own). */
+  constructor(options: { rules?: Partial<Rules>; founder?: KeyPair; name?: string; at?: number; verifier?: Verifier } = {}) {
+    this.#verifier = options.verifier ?? nobleCrypto();
     this.founder = options.founder ?? testKeys(1);
     this.genesis = createGenesis(
+      nobleSigner,
       { name: options.name ?? "Riverside", founderName: "Ada", at: options.at ?? T0, rules: { ...defaultRules, ...options.rules } },
       this.founder,
     );
@@ -48,13 +53,13 @@ export class CommuneBuilder {
   }
 
   event(keys: KeyPair, event: DistributiveOmit<MembershipEvent, "commune">): SignedMembershipEvent {
-    const signed = sign("membership", { ...event, commune: this.id } as MembershipEvent, keys);
+    const signed = sign(nobleSigner, "membership", { ...event, commune: this.id } as MembershipEvent, keys);
     this.events.push(signed);
     return signed;
   }
 
   invite(inviter: KeyPair, at: number, expiresAt = at + 7 * DAY) {
-    return sign("invite", { commune: this.id, id: `invite-${++this.#inviteCount}`, at, expiresAt }, inviter);
+    return sign(nobleSigner, "invite", { commune: this.id, id: `invite-${++this.#inviteCount}`, at, expiresAt }, inviter);
   }
 
   /** The member joins with a fresh invite from `inviter` (the founder unless told). */
@@ -64,6 +69,7 @@ export class CommuneBuilder {
 
   propose(keys: KeyPair, fields: DistributiveOmit<Proposal, "commune" | "title" | "body" | "id"> & { id?: string; title?: string }): SignedProposal {
     const proposal = sign(
+      nobleSigner,
       "proposal",
       { title: "A proposal", body: "", id: `p${this.proposals.length + 1}`, ...fields, commune: this.id } as Proposal,
       keys,
@@ -73,13 +79,13 @@ export class CommuneBuilder {
   }
 
   vote(keys: KeyPair, proposal: string, choice: Choice, at: number): SignedVote {
-    const vote = sign("vote", { commune: this.id, proposal, choice, at }, keys);
+    const vote = sign(nobleSigner, "vote", { commune: this.id, proposal, choice, at }, keys);
     this.votes.push(vote);
     return vote;
   }
 
   state(now: number): CommuneState {
-    const result = communeState({ genesis: this.genesis, events: this.events, proposals: this.proposals, votes: this.votes }, now);
+    const result = communeState(this.#verifier, { genesis: this.genesis, events: this.events, proposals: this.proposals, votes: this.votes }, now);
     if (!result.ok) throw new Error(result.error);
     return result.value;
   }

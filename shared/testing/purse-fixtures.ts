@@ -5,13 +5,14 @@
  */
 import type { Rules } from "../commune/rules";
 import type { CommuneState, Member, MemberStatus, ProposalState, RulesVersion } from "../commune/state";
-import { keyPairFromSecret, type KeyPair, type PublicKey } from "../identity/keys";
+import { canonicalJson } from "../identity/canonical";
+import { keyPairFromSecret, sha256Hex, type KeyPair, type PublicKey } from "../identity/keys";
+import { nobleCrypto, nobleSigner } from "../identity/crypto";
 import { sign } from "../identity/signed";
 import type { Outcome, Payee, Proposal } from "../proposals/proposal";
 import type { ShardEntry } from "../purse/balances";
 import type { Entry, SignedEntry } from "../purse/entry";
-import type { SignatureCheck } from "../purse/entry-checks";
-import { checkEntrySignature } from "../purse/entry-checks";
+import { entrySignatureCheck, type SignatureCheck } from "../purse/entry-checks";
 import { defaultRules } from "./commune-builder";
 
 export const DAY = 86_400_000;
@@ -89,7 +90,7 @@ type ProposalFields = DistributiveOmit<Proposal, "commune" | "at" | "deadline" |
 /** A proposal signed by Ada with its tally, as `communeState` would report it. */
 export function proposal(fields: ProposalFields, decision: Decision): ProposalState {
   const at = fields.at ?? on("2026-01-10");
-  const signed = sign("proposal", { body: "", ...fields, at, deadline: at + 7 * DAY, commune: COMMUNE } as Proposal, ada);
+  const signed = sign(nobleSigner, "proposal", { body: "", ...fields, at, deadline: at + 7 * DAY, commune: COMMUNE } as Proposal, ada);
   const passed = decision.outcome === "passed";
   return {
     proposal: signed,
@@ -118,12 +119,15 @@ export const spendProposal = (
 export type EntryFields = Omit<Entry, "commune" | "id" | "currency" | "memo"> &
   Partial<Pick<Entry, "commune" | "id" | "currency" | "memo">>;
 
-let entriesMade = 0;
-
-/** An entry signed by `author` with purpose "entry"; commune, id, currency (EUR) and memo filled in unless given. */
+/**
+ * An entry signed by `author` with purpose "entry"; commune, id, currency
+ * (EUR) and memo filled in unless given. The id is a digest of the author
+ * and fields (no counter kept between calls), so the same call makes the
+ * same entry: a test that wants two alike entries gives them ids.
+ */
 export function entry(author: KeyPair, fields: EntryFields): SignedEntry {
-  const full: Entry = { commune: COMMUNE, id: `entry-${++entriesMade}`, currency: "EUR", memo: "", ...fields };
-  return sign("entry", full, author);
+  const full: Entry = { commune: COMMUNE, id: `entry-${sha256Hex(canonicalJson({ by: author.publicKey, ...fields })).slice(0, 16)}`, currency: "EUR", memo: "", ...fields };
+  return sign(nobleSigner, "entry", full, author);
 }
 
 /** The entry as read from a shard: its author's own unless told. */
@@ -137,6 +141,7 @@ export const inShards = (...entries: SignedEntry[]): ShardEntry[] => entries.map
  * verification (~1.5 ms) would otherwise dominate.
  */
 export function rememberingSignatureCheck(): SignatureCheck & { calls: () => number } {
+  const checkEntrySignature = entrySignatureCheck(nobleCrypto());
   const verdicts = new WeakMap<SignedEntry, ReturnType<SignatureCheck>>();
   let calls = 0;
   const check = (signed: SignedEntry) => {

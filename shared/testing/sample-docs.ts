@@ -7,6 +7,7 @@ import type { SignedMembershipEvent } from "../commune/events";
 import { communeIdOf, createGenesis } from "../commune/genesis";
 import type { Rules } from "../commune/rules";
 import { keyPairFromSecret, type KeyPair } from "../identity/keys";
+import { nobleSigner } from "../identity/crypto";
 import { sign } from "../identity/signed";
 import type { Item, SignedItem } from "../inventory/item";
 import type { Proposal, SignedProposal, SignedVote, Vote } from "../proposals/proposal";
@@ -22,7 +23,7 @@ export const bo: KeyPair = keyPairFromSecret(new Uint8Array(32).fill(22));
 
 export const rules: Rules = defaultRules;
 
-export const genesis = createGenesis({ name: "Riverside", founderName: "Ada", at: T0, rules }, ada);
+export const genesis = createGenesis(nobleSigner, { name: "Riverside", founderName: "Ada", at: T0, rules }, ada);
 export const commune = communeIdOf(genesis);
 
 /** Syntactically valid Automerge URLs (base58 document ids). */
@@ -35,6 +36,7 @@ export const URLS = {
 
 export function entry(fields: Partial<Entry> = {}, keys: KeyPair = ada): SignedEntry {
   return sign(
+    nobleSigner,
     "entry",
     {
       commune,
@@ -50,9 +52,10 @@ export function entry(fields: Partial<Entry> = {}, keys: KeyPair = ada): SignedE
   );
 }
 
-export const inviteForBo = sign("invite", { commune, id: "invite-1", at: T0 + DAY, expiresAt: T0 + 8 * DAY }, ada);
+export const inviteForBo = sign(nobleSigner, "invite", { commune, id: "invite-1", at: T0 + DAY, expiresAt: T0 + 8 * DAY }, ada);
 
 export const joinOfBo: SignedMembershipEvent = sign(
+  nobleSigner,
   "membership",
   { type: "join", commune, at: T0 + 2 * DAY, name: "Bo", invite: inviteForBo },
   bo,
@@ -60,6 +63,7 @@ export const joinOfBo: SignedMembershipEvent = sign(
 
 export function proposal(fields: Partial<Proposal> = {}, keys: KeyPair = ada): SignedProposal {
   return sign(
+    nobleSigner,
     "proposal",
     {
       commune,
@@ -79,11 +83,12 @@ export function proposal(fields: Partial<Proposal> = {}, keys: KeyPair = ada): S
 }
 
 export function vote(fields: Partial<Vote> = {}, keys: KeyPair = bo): SignedVote {
-  return sign("vote", { commune, proposal: "p1", at: T0 + 4 * DAY, choice: "yes", ...fields }, keys);
+  return sign(nobleSigner, "vote", { commune, proposal: "p1", at: T0 + 4 * DAY, choice: "yes", ...fields }, keys);
 }
 
 export function item(fields: Partial<Item> = {}, keys: KeyPair = ada): SignedItem {
   return sign(
+    nobleSigner,
     "item",
     {
       commune,

@@ -5,6 +5,7 @@
  * non-member, two members called Ada, and memos a spreadsheet would trip on.
  */
 import type { KeyPair } from "../identity/keys";
+import { nobleSigner } from "../identity/crypto";
 import { sign } from "../identity/signed";
 import { HOUR } from "../money/currency";
 import type { Entry, SignedEntry } from "../purse/entry";
@@ -51,7 +52,7 @@ export function purseStory(): PurseStory {
   let n = 0;
   const entries: SignedEntry[] = [];
   const write = (author: KeyPair, day: number, fields: Omit<Entry, "commune" | "id" | "at" | "currency" | "memo"> & Partial<Pick<Entry, "currency" | "memo">>) => {
-    const signed = sign("entry", { commune: builder.id, id: `e${++n}`, at: T0 + day * DAY, currency: "EUR", memo: "", ...fields } as Entry, author);
+    const signed = sign(nobleSigner, "entry", { commune: builder.id, id: `e${++n}`, at: T0 + day * DAY, currency: "EUR", memo: "", ...fields } as Entry, author);
     entries.push(signed);
     return signed;
   };
