@@ -4,7 +4,6 @@
  * commune.show answers with complete balances. Prints one JSON line. Its
  * baseline is raw-child.ts.
  */
-import { signatureVerifications } from "../shared/identity/signed";
 import { openHost, shownPurse, untilBalances } from "./host-probe";
 
 const [mode, dir, commune, expectedJson] = process.argv.slice(2);
@@ -19,7 +18,7 @@ if (mode === "host") {
   await untilBalances(host, commune!, expected, 600_000);
   const complete = performance.now();
   const rss = process.memoryUsage().rss;
-  const verifications = signatureVerifications();
+  const verifications = host.crypto.verifications();
   await host.close();
   console.log(
     JSON.stringify({

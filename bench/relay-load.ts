@@ -18,6 +18,7 @@ import { cpus, loadavg, setPriority } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { createGenesis } from "../shared/commune/genesis";
+import { nobleSigner } from "../shared/identity/crypto";
 import { keyPairFromSecret } from "../shared/identity/keys";
 import { EUR, HOUR } from "../shared/money/currency";
 import { progress, removeDir, stats, type Stats } from "./measure";
@@ -98,6 +99,7 @@ export function makeCommunes(count: number): LoadCommune[] {
   return Array.from({ length: count }, (_, index) => {
     const founderSecret = randomBytes(32).toString("hex");
     const genesis = createGenesis(
+      nobleSigner,
       { name: `Load ${index + 1}`, founderName: "Writer", at: Date.now(), rules: { quorumPercent: 50, thresholdPercent: 50, allowBlock: true, spendLimit: { EUR: 5000 }, admission: "direct", currencies: [EUR, HOUR] } },
       keyPairFromSecret(new Uint8Array(Buffer.from(founderSecret, "hex"))),
     );

@@ -135,7 +135,7 @@ describe("keeping the purse up to date", () => {
     const after = node.model();
     if (!after.ok) throw new Error(after.error);
     expect(after.value.ledger).toBe(first.value.ledger);
-    expect(after.value.purse).toEqual(purse(after.value.entries, after.value.state));
+    expect(after.value.purse).toEqual(purse(host.crypto, after.value.entries, after.value.state));
     expect(after.value.purse.purse).toEqual({ EUR: 1600 });
 
     // A proposal changes what the purse rules depend on: the ledger is rebuilt.

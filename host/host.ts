@@ -16,8 +16,7 @@ import { CommuneNode, type NodeContext } from "./commune/commune-node";
 import { ViewCache } from "./commune/view-cache";
 import type { RelayLinkFactory } from "./commune/relay-link";
 import { EmbeddedRelay, type RelayPlace, type StartRelay } from "./embedded-relay";
-import { installNodeSigner } from "./signatures/signing";
-import { installNodeVerifier, persistentVerdictCache } from "./signatures/verification";
+import { openHostCrypto, type HostCrypto } from "./signatures/host-crypto";
 import { loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./store/identity-store";
 
 export interface HostOptions {
@@ -54,11 +53,13 @@ export class Host implements HostContext {
   readonly index: Map<string, CommuneRecord>;
   readonly nodes = new Map<string, CommuneNode>();
   #handlers: { [K in CommandName]: Handler<K> };
-  #verdicts: { flush(): Promise<void> } | undefined;
+  /** Built once at open and passed down: every signature this host makes or checks goes through it. */
+  readonly crypto: HostCrypto;
   readonly relay: EmbeddedRelay;
   #changeListeners = new Set<() => void>();
 
-  private constructor(options: HostOptions, identity: StoredIdentity, index: Map<string, CommuneRecord>) {
+  private constructor(options: HostOptions, crypto: HostCrypto, identity: StoredIdentity, index: Map<string, CommuneRecord>) {
+    this.crypto = crypto;
     this.dataDir = options.dataDir;
     this.options = options;
     this.identity = identity;
@@ -87,20 +88,17 @@ export class Host implements HostContext {
   }
 
   static async open(options: HostOptions): Promise<Host> {
-    installNodeVerifier();
-    installNodeSigner();
-    const verdicts = await persistentVerdictCache(options.dataDir);
-    const { identity } = await loadOrCreateIdentity(options.dataDir);
+    const crypto = openHostCrypto(options.dataDir);
+    const { identity } = await loadOrCreateIdentity(options.dataDir, crypto);
     const index = await loadCommuneIndex(options.dataDir);
-    const host = new Host(options, identity, index);
-    host.#verdicts = verdicts;
+    const host = new Host(options, crypto, identity, index);
     try {
       for (const record of index.values()) await host.openNode(record);
     } catch (error) {
       await host.close();
       throw error;
     }
-    await verdicts.flush();
+    await crypto.flush();
     return host;
   }
 
@@ -125,7 +123,7 @@ export class Host implements HostContext {
   }
 
   nodeContext(): NodeContext {
-    return { dataDir: this.dataDir, identity: this.identity, links: this.options.links, now: () => this.now() };
+    return { dataDir: this.dataDir, crypto: this.crypto, identity: this.identity, links: this.options.links, now: () => this.now() };
   }
 
   node(commune: string): Result<CommuneNode> {
@@ -218,7 +216,7 @@ export class Host implements HostContext {
     const handler = this.#handlers[parsed.name] as Handler<CommandName>;
     try {
       const result = await handler(parsed.input as never, this, options.onProgress ?? (() => {}));
-      await this.#verdicts?.flush();
+      await this.crypto.flush();
       if (result.ok && HOST_CHANGES.has(parsed.name)) this.#changed();
       return result.ok ? { ok: true, value: result.value } : { ok: false, error: { code: "rejected", message: result.error } };
     } catch (error) {
@@ -232,6 +230,7 @@ export class Host implements HostContext {
     await this.relay.stop();
     for (const node of this.nodes.values()) await node.close();
     this.nodes.clear();
-    await this.#verdicts?.flush();
+    await this.crypto.flush();
+    await this.crypto.close();
   }
 }

@@ -4,6 +4,7 @@ import * as A from "@automerge/automerge";
 import { Repo, type DocumentId, type PeerId } from "@automerge/automerge-repo";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { sameMac, type Hello } from "../shared/sync/relay-handshake";
+import { nobleCrypto, type Verifier } from "../shared/identity/crypto";
 import { registrationProblem } from "../shared/sync/relay-registration";
 import { CommuneServerAdapter } from "./commune-adapter";
 import { installSyncRate } from "../repo-adaptations/sync-rate";
@@ -29,6 +30,8 @@ export class CommuneRepos implements CommuneDirectory {
   readonly #registry: Registry;
   readonly #log: RelayLog;
   readonly #maxSnapshotBytes: number;
+  /** Checks the founder's signature on a registration: once per commune, so pure JS is quick enough. */
+  readonly #verifier: Verifier = nobleCrypto();
   readonly #open = new Map<string, OpenCommune>();
   /** The relay's peer id in each commune, fixed for this run so challenges and the Repo agree. */
   readonly #peerIds = new Map<string, PeerId>();
@@ -47,7 +50,7 @@ export class CommuneRepos implements CommuneDirectory {
     // A registered commune ignores `register`: its key is never overwritten.
     if (known) return { ok: true, relayKey: known.relayKey, relayPeerId: this.#peerIdOf(hello.commune), registers: false };
     if (!hello.register) return { ok: false, reason: NOT_SERVED };
-    const problem = registrationProblem(hello.commune, hello.register.genesis);
+    const problem = registrationProblem(this.#verifier, hello.commune, hello.register.genesis);
     if (problem) return { ok: false, reason: problem };
     return { ok: true, relayKey: hello.register.relayKey, relayPeerId: this.#peerIdOf(hello.commune), registers: true };
   }

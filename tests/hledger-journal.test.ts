@@ -9,6 +9,10 @@ import { purseJournal } from "../shared/snapshot/journal";
 import { partyNames } from "../shared/snapshot/party-names";
 import { accountSegment } from "../shared/snapshot/journal";
 import { ada, purseStory } from "../shared/testing/snapshot-fixtures";
+import { nobleCrypto } from "../shared/identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 /**
  * Runs the real hledger (Debian package `hledger`) on an exported journal and
@@ -24,7 +28,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 describe.skipIf(!available)("hledger reading an exported journal (skipped: hledger is not on PATH; apt-get install hledger)", () => {
   it("shows the purse balance per currency and every member's standing as the app computes them", () => {
     const story = purseStory();
-    const read = parseSnapshotText(JSON.stringify(createSnapshot(story.input, ada, { now: story.end })), story.end);
+    const read = parseSnapshotText(crypto, JSON.stringify(createSnapshot(crypto, story.input, ada, { now: story.end })), story.end);
     if (!read.ok) throw new Error(read.error);
     const { view, state } = read.value;
     expect(view.entries.map((entry) => entry.status)).toEqual(expect.arrayContaining(["overdrawn", "untrusted"]));

@@ -7,6 +7,10 @@ import { createSnapshot, parseSnapshotText } from "../shared/snapshot/json-snaps
 import { accountSegment, purseJournal } from "../shared/snapshot/journal";
 import { partyNames } from "../shared/snapshot/party-names";
 import { ada, purseStory } from "../shared/testing/snapshot-fixtures";
+import { nobleCrypto } from "../shared/identity/crypto";
+
+/** Pure-JS crypto for this file, its verdicts cached across its tests. */
+const crypto = nobleCrypto();
 
 /**
  * Runs the real ledger-cli (Debian package `ledger`, installed by .ci/run) on
@@ -23,7 +27,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 describe.skipIf(!available)("ledger-cli reading an exported journal (skipped: ledger is not on PATH; apt-get install ledger)", () => {
   it("shows the purse balance per currency and every member's standing as the app computes them", () => {
     const story = purseStory();
-    const read = parseSnapshotText(JSON.stringify(createSnapshot(story.input, ada, { now: story.end })), story.end);
+    const read = parseSnapshotText(crypto, JSON.stringify(createSnapshot(crypto, story.input, ada, { now: story.end })), story.end);
     if (!read.ok) throw new Error(read.error);
     const { view, state } = read.value;
     const file = join(directory, "purse.journal");

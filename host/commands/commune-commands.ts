@@ -67,7 +67,7 @@ async function createCommune(input: ParsedInput<"commune.create">, host: HostCon
   if (!rules.ok) return rules;
   const relays = relayList(input.relays);
   if (!relays.ok) return relays;
-  const genesis = createGenesis({ name, founderName: host.name(), at: host.now(), rules: rules.value }, host.keys);
+  const genesis = createGenesis(host.crypto, { name, founderName: host.name(), at: host.now(), rules: rules.value }, host.keys);
   const id = communeIdOf(genesis);
   const record: CommuneRecord = { id, name, doc: "", secret: randomId(32), relays: relays.value };
   const links = CommuneNode.linksFor(record, genesis, host.links);
@@ -80,7 +80,7 @@ async function createCommune(input: ParsedInput<"commune.create">, host: HostCon
 }
 
 async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext) {
-  const invite = readInvite(input.invite, host.now());
+  const invite = readInvite(host.crypto, input.invite, host.now());
   if (!invite.ok) return invite;
   const { commune, name: communeName } = invite.value;
   if (host.index.has(commune)) return fail(`You already belong to ${communeName}.`);
@@ -182,6 +182,7 @@ export const communeCommands: Handlers<CommuneCommand> = {
     if (node.record.relays.length === 0) return fail("Add a relay to this commune first: a new member reaches the commune through one.");
     const expiresAt = at + Math.round(input.days * DAY);
     const invite = createInvite(
+      host.crypto,
       { commune: node.id, name: model.state.name, doc: node.record.doc, relays: node.record.relays, secret: node.record.secret, at, expiresAt },
       host.keys,
     );

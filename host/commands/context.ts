@@ -1,6 +1,7 @@
 import type { CommandName, CommandResults, ParsedInput } from "../../shared/commands/commands";
 import { currencyAt } from "../../shared/commune/state";
 import type { KeyPair } from "../../shared/identity/keys";
+import type { HostCrypto } from "../signatures/host-crypto";
 import { parseAmount } from "../../shared/money/amount";
 import { fail, ok, type Result } from "../../shared/result";
 import type { CommuneModel } from "../commune/commune-model";
@@ -12,6 +13,8 @@ import type { CommuneRecord } from "../store/commune-index";
 export interface HostContext {
   readonly dataDir: string;
   readonly keys: KeyPair;
+  /** Signs and checks every record the host writes or reads. */
+  readonly crypto: HostCrypto;
   readonly index: ReadonlyMap<string, CommuneRecord>;
   readonly nodes: Map<string, CommuneNode>;
   readonly links: RelayLinkFactory;

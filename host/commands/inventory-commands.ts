@@ -25,7 +25,7 @@ async function saveVersion(node: CommuneNode, host: HostContext, fields: Omit<It
   if (!model.ok) return model;
   const at = host.now();
   if (!isActiveAt(model.value.state, host.keys.publicKey, at)) return fail("Only an active member can add to the inventory.");
-  const item = sign("item", { ...fields, title: fields.title.trim(), link, tags: cleanTags(fields.tags), commune: node.id, at }, host.keys);
+  const item = sign(host.crypto, "item", { ...fields, title: fields.title.trim(), link, tags: cleanTags(fields.tags), commune: node.id, at }, host.keys);
   node.docs.inventory.change((doc) => {
     const versions = doc.items[item.id];
     if (versions) versions.push(toStored(item) as (typeof versions)[number]);

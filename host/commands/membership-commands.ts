@@ -28,10 +28,11 @@ export async function appendMembershipEvent(
   if (!commune.ok) return commune;
   const read = readProposalsDoc(docs.proposals.doc());
   if (!read.ok) return read;
-  const signed = sign("membership", event, host.keys);
+  const signed = sign(host.crypto, "membership", event, host.keys);
   const { doc } = commune.value;
   const proposals = read.value.doc;
   const replay = communeState(
+    host.crypto,
     { ...communeRecords(doc, proposals), events: [...doc.events, signed] },
     host.now(),
     target.id,

@@ -62,7 +62,7 @@ export const proposalCommands: Handlers<ProposalCommand> = {
       if (!isActiveAt(model.state, host.keys.publicKey, at)) return fail("Only an active member can make a proposal.");
       const fields = proposalFrom(input, model, at);
       if (!fields.ok) return fields;
-      const proposal = sign("proposal", { ...fields.value, commune: node.id } as Proposal, host.keys);
+      const proposal = sign(host.crypto, "proposal", { ...fields.value, commune: node.id } as Proposal, host.keys);
       const problem = proposalProblem(proposal, model.state);
       if (problem) return fail(`${problem}.`);
       node.docs.proposals.change((doc) => {
@@ -85,7 +85,7 @@ export const proposalCommands: Handlers<ProposalCommand> = {
       if (!target.electorate.includes(host.keys.publicKey)) return fail("Only members who were active when the proposal was made vote on it.");
       if (!isActiveAt(model.state, host.keys.publicKey, at)) return fail("Only an active member can vote.");
       if (input.choice === "block" && !rulesAt(model.state, target.proposal.at).allowBlock) return fail("This commune's rules do not allow blocking.");
-      const vote: SignedVote = sign("vote", { commune: node.id, proposal: input.proposal, at, choice: input.choice }, host.keys);
+      const vote: SignedVote = sign(host.crypto, "vote", { commune: node.id, proposal: input.proposal, at, choice: input.choice }, host.keys);
       node.docs.proposals.change((doc) => {
         const list = doc.votes[input.proposal];
         if (list) list.push(toStored(vote) as (typeof list)[number]);

@@ -4,6 +4,7 @@ import { isAbsolute } from "node:path";
 import { writeFileAtomic } from "../store/atomic-file";
 import type { SnapshotSummary } from "../../shared/commands/commands";
 import { rulesAt } from "../../shared/commune/state";
+import type { Verifier } from "../../shared/identity/crypto";
 import { purse, type ShardEntry } from "../../shared/purse/balances";
 import { fail, ok, type Result } from "../../shared/result";
 import { createAutomergeBackup, verifyAutomergeBackup, type BackupDocument, type Progress } from "../../shared/snapshot/automerge-snapshot";
@@ -48,9 +49,9 @@ function backupDocuments(node: CommuneNode): BackupDocument[] {
   ];
 }
 
-async function verifiedSummary(file: SnapshotFile, now: number, progress: ProgressReporter): Promise<Result<SnapshotSummary>> {
+async function verifiedSummary(verifier: Verifier, file: SnapshotFile, now: number, progress: ProgressReporter): Promise<Result<SnapshotSummary>> {
   if (file.kind === "automerge") {
-    const verified = await verifyAutomergeBackup(file.bytes, now, steps(progress));
+    const verified = await verifyAutomergeBackup(verifier, file.bytes, now, steps(progress));
     if (!verified.ok) return verified;
     const { manifest, replayed, exporter } = verified.value;
     return ok({
@@ -67,7 +68,7 @@ async function verifiedSummary(file: SnapshotFile, now: number, progress: Progre
   }
   progress({ done: 0, label: "Checking signatures and balances" });
   await pause();
-  const verified = parseSnapshotText(file.text, now);
+  const verified = parseSnapshotText(verifier, file.text, now);
   if (!verified.ok) return verified;
   const { snapshot, state, view, exporter } = verified.value;
   progress({ done: 1, total: 1, label: "Checking signatures and balances" });
@@ -105,7 +106,7 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
     if (asOf > now) return fail("A snapshot cannot be dated in the future.");
     if (input.format === "automerge") {
       if (input.asOf !== undefined) return fail("An Automerge backup holds the whole history: --as-of applies to json, csv and journal only.");
-      const created = await createAutomergeBackup(backupDocuments(node), host.keys, now, steps(progress));
+      const created = await createAutomergeBackup(host.crypto, backupDocuments(node), host.keys, now, steps(progress));
       if (!created.ok) return created;
       return deliver(input.format, created.value.bytes, created.value.entries, now, input.out);
     }
@@ -128,6 +129,7 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
       await step(1, "Signing the snapshot");
       const heads = Object.fromEntries(node.docs.allHandles().map((handle) => [handle.url, A.getHeads(handle.doc() as A.Doc<unknown>)]));
       const snapshot = createSnapshot(
+        host.crypto,
         {
           ...communeRecords(model.doc, model.proposals),
           shards: [...shards.values()],
@@ -139,7 +141,7 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
       await step(2, "Writing the file");
       return deliver(input.format, `${JSON.stringify(snapshot, null, 1)}\n`, snapshot.entries.length, asOf, input.out);
     }
-    const view = { entries: purse(upTo(model.entries), model.state).entries, state: model.state };
+    const view = { entries: purse(host.crypto, upTo(model.entries), model.state).entries, state: model.state };
     await step(1, input.format === "csv" ? "Writing the rows" : "Writing the journal");
     const content = input.format === "csv" ? purseCsv(view) : purseJournal(view);
     await step(2, "Writing the file");
@@ -149,14 +151,14 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
   async "snapshot.verify"(input, host, progress) {
     const file = await readSnapshotSource(input);
     if (!file.ok) return file;
-    return verifiedSummary(file.value, host.now(), progress);
+    return verifiedSummary(host.crypto, file.value, host.now(), progress);
   },
 
   async "snapshot.import"(input, host, progress) {
     const file = await readSnapshotSource(input);
     if (!file.ok) return fail(`${file.error} Nothing was imported.`);
     if (file.value.kind !== "automerge") return fail(notABackup(file.value));
-    const verified = await verifyAutomergeBackup(file.value.bytes, host.now(), steps(progress));
+    const verified = await verifyAutomergeBackup(host.crypto, file.value.bytes, host.now(), steps(progress));
     if (!verified.ok) return fail(`${verified.error} Nothing was imported.`);
     progress({ done: 0, label: "Merging into your copy" });
     return mergeBackup(host, verified.value);

@@ -1,6 +1,7 @@
 import * as A from "@automerge/automerge";
 import { parseAutomergeUrl, type AutomergeUrl, type DocHandle } from "@automerge/automerge-repo";
 import type { ImportSummary } from "../../shared/commands/commands";
+import type { Verifier } from "../../shared/identity/crypto";
 import { fail, ok, type Result } from "../../shared/result";
 import type { VerifiedBackup } from "../../shared/snapshot/automerge-snapshot";
 import { replayCommune } from "../../shared/snapshot/commune-replay";
@@ -27,10 +28,10 @@ export async function mergeBackup(host: HostContext, backup: VerifiedBackup): Pr
   if (!found.ok) return found;
   const node = found.value;
   await node.whenLoaded();
-  return node.exclusive(() => merge(node, backup, host.now()));
+  return node.exclusive(() => merge(host.crypto, node, backup, host.now()));
 }
 
-async function merge(node: CommuneNode, backup: VerifiedBackup, now: number): Promise<Result<ImportSummary>> {
+async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBackup, now: number): Promise<Result<ImportSummary>> {
   const { manifest, documents } = backup;
   const docs = node.docs;
   const fixed = [docs.commune, docs.proposals, docs.inventory];
@@ -49,7 +50,7 @@ async function merge(node: CommuneNode, backup: VerifiedBackup, now: number): Pr
   });
   const inFile = new Set(documents.map((document) => document.url));
   const shards = [...merged.slice(3), ...[...docs.shards.values()].filter((handle) => !inFile.has(handle.url)).map((handle) => ({ url: handle.url, doc: handle.doc() }))];
-  const replayed = replayCommune({ commune: merged[0]!, proposals: merged[1]!, inventory: merged[2]!, shards }, now, { problems: false });
+  const replayed = replayCommune(verifier, { commune: merged[0]!, proposals: merged[1]!, inventory: merged[2]!, shards }, now, { problems: false });
   if (!replayed.ok) return fail(`Merging this backup would leave ${manifest.commune.name} unreadable (${replayed.error}). Nothing was imported.`);
   const mine = [
     ...before.value.entries.map(({ entry }) => entry.sig),

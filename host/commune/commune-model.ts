@@ -15,14 +15,13 @@ import {
 import { inventory, type ItemView } from "../../shared/inventory/inventory";
 import { canonicalOrder, PurseLedger, type PurseView, type ShardEntry } from "../../shared/purse/balances";
 import type { SignedEntry } from "../../shared/purse/entry";
-import { checkEntrySignature, type SignatureCheck } from "../../shared/purse/entry-checks";
+import { entrySignatureCheck, type SignatureCheck } from "../../shared/purse/entry-checks";
 import type { Malformed } from "../../shared/docs/malformed";
 import type { PublicKey } from "../../shared/identity/keys";
 import { fail, ok, type Result } from "../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
 import { headsOf } from "./heads";
-import { signatureWorkers } from "../signatures/signature-workers";
-import { verifiedVersions, whenVerdictsRead } from "../signatures/verification";
+import type { HostCrypto } from "../signatures/host-crypto";
 
 /**
  * What a commune's documents mean right now, computed from the documents
@@ -80,6 +79,8 @@ function untrustedProblems(views: PurseView["entries"]): Problem[] {
 }
 
 export class CommuneModelCache {
+  readonly #crypto: HostCrypto;
+  readonly #checkEntry: SignatureCheck;
   #parsed = new Map<string, Parsed<unknown>>();
   #shards = new Map<string, ShardRead>();
   #model: CommuneModel | undefined;
@@ -90,6 +91,11 @@ export class CommuneModelCache {
   #untrusted: Problem[] = [];
   /** Entries whose signature this cache has found valid; weak, so entries of an older read go with it. */
   #signed = new WeakSet<SignedEntry>();
+
+  constructor(crypto: HostCrypto) {
+    this.#crypto = crypto;
+    this.#checkEntry = entrySignatureCheck(crypto);
+  }
 
   /**
    * Reads a shard, and says what was appended since the last read: the new
@@ -158,7 +164,7 @@ export class CommuneModelCache {
    */
   async prepare(docs: CommuneDocs): Promise<void> {
     // Shard versions found sound before are in the verdict file: wait until it is read.
-    await whenVerdictsRead();
+    await this.#crypto.verdictsRead;
     const checks: Promise<void>[] = [];
     for (const handle of [...docs.shards.values()]) {
       if (this.#shards.has(handle.url)) continue;
@@ -168,7 +174,7 @@ export class CommuneModelCache {
       if (!shard.read.ok) continue;
       const entries = shard.read.value.entries;
       const version = `${handle.url}@${[...shard.heads].sort().join(",")}`;
-      if (verifiedVersions.has(version)) {
+      if (this.#crypto.verifiedVersions.has(version)) {
         for (const { entry } of entries) this.#signed.add(entry);
         continue;
       }
@@ -179,19 +185,19 @@ export class CommuneModelCache {
 
   async #checkShard(entries: readonly ShardEntry[], version: string): Promise<void> {
     const unchecked = entries.map(({ entry }) => entry).filter((entry) => !this.#signed.has(entry));
-    const problems = await signatureWorkers.check(unchecked);
+    const problems = await this.#crypto.workers.check(unchecked);
     let allValid = true;
     problems.forEach((problem, index) => {
       if (problem === undefined) this.#signed.add(unchecked[index]!);
       else allValid = false;
     });
-    if (allValid) verifiedVersions.add(version);
+    if (allValid) this.#crypto.verifiedVersions.add(version);
   }
 
   /** The signature check of every ledger made here: an entry object checked once is not checked (or looked up) again. */
   readonly #checkSignature: SignatureCheck = (entry) => {
     if (this.#signed.has(entry)) return undefined;
-    const problem = checkEntrySignature(entry);
+    const problem = this.#checkEntry(entry);
     if (problem === undefined) this.#signed.add(entry);
     return problem;
   };
@@ -243,7 +249,7 @@ export class CommuneModelCache {
     if (reuseState) {
       state = previous.state;
     } else {
-      const computed = communeState(communeRecords(commune.read.value.doc, proposalsDoc), now, id);
+      const computed = communeState(this.#crypto, communeRecords(commune.read.value.doc, proposalsDoc), now, id);
       if (!computed.ok) return fail(computed.error);
       state = computed.value;
     }
@@ -283,13 +289,13 @@ export class CommuneModelCache {
       this.#untrusted = this.#untrusted.concat(untrustedProblems(purseView.entries.slice(previous.purse.entries.length)));
     } else {
       entries = shardReads.flatMap(({ shard }) => (shard.read.ok ? shard.read.value.entries : []));
-      ledger = new PurseLedger(state, { checkSignature: this.#checkSignature });
+      ledger = new PurseLedger(this.#crypto, state, { checkSignature: this.#checkSignature });
       ledger.judgeInOrder(canonicalOrder(entries));
       purseView = ledger.view();
       this.#untrusted = untrustedProblems(purseView.entries);
     }
     for (const problem of this.#untrusted) problems.push(problem);
-    const inventoryView = inventory(items.read.value.doc.items, state);
+    const inventoryView = inventory(this.#crypto, items.read.value.doc.items, state);
     problems.push(...inventoryView.problems);
 
     const model: CommuneModel = {

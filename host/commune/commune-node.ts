@@ -22,9 +22,12 @@ import { CommuneDocs } from "./commune-docs";
 import { headsOf } from "./heads";
 import { CommuneModelCache, type CommuneModel } from "./commune-model";
 import type { RelayLink, RelayLinkFactory } from "./relay-link";
+import type { HostCrypto } from "../signatures/host-crypto";
 
 export interface NodeContext {
   dataDir: string;
+  /** The host's one crypto value: every signature made or checked for this commune goes through it. */
+  crypto: HostCrypto;
   identity: StoredIdentity;
   links: RelayLinkFactory;
   now: () => number;
@@ -42,7 +45,7 @@ export class CommuneNode {
   readonly docs: CommuneDocs;
   links: RelayLink[];
   #context: NodeContext;
-  #cache = new CommuneModelCache();
+  #cache: CommuneModelCache;
   #queue: Promise<unknown> = Promise.resolve();
   #listeners = new Set<() => void>();
   #lastSynced: number | undefined;
@@ -71,6 +74,7 @@ export class CommuneNode {
     this.docs = docs;
     this.links = links;
     this.#context = context;
+    this.#cache = new CommuneModelCache(context.crypto);
     this.#views = views;
     void this.#views.read();
     this.#loaded = loading
@@ -135,11 +139,11 @@ export class CommuneNode {
     const proposals = readProposalsDoc(this.docs.proposals.doc());
     if (commune.ok && proposals.ok) {
       const { doc } = proposals.value;
-      const state = communeState(communeRecords(commune.value.doc, doc), this.now(), this.id);
+      const state = communeState(this.#context.crypto, communeRecords(commune.value.doc, doc), this.now(), this.id);
       if (state.ok) model = { id: this.id, state: state.value, proposals: doc, problems: state.value.problems };
     }
     // Read once per version of the small documents, not on every view while the purse loads.
-    const checkpoint = model && trustedCheckpoint(this.docs.commune.doc()?.checkpoints, this.id, model.state);
+    const checkpoint = model && trustedCheckpoint(this.#context.crypto, this.docs.commune.doc()?.checkpoints, this.id, model.state);
     this.#withoutPurse = { base, model, checkpoint };
     return model;
   }
@@ -153,7 +157,7 @@ export class CommuneNode {
     if (!this.#isLoaded || this.docs.unloadedShards() > 0) return;
     const shards: Record<string, string[]> = {};
     for (const [key, handle] of this.docs.shards) shards[key] = [...headsOf(handle)];
-    const checkpoint = sign("checkpoint", checkpointOf(this.id, this.now(), shards, model.purse, model.state), this.#context.identity.keys);
+    const checkpoint = sign(this.#context.crypto, "checkpoint", checkpointOf(this.id, this.now(), shards, model.purse, model.state), this.#context.identity.keys);
     this.docs.commune.change((doc) => {
       doc.checkpoints ??= {};
       doc.checkpoints[this.me] = toStored(checkpoint) as NonNullable<typeof doc.checkpoints>[string];
@@ -270,12 +274,12 @@ export class CommuneNode {
       const model = this.model();
       if (!model.ok) return fail(model.error);
       const at = this.now();
-      const entry: SignedEntry = sign("entry", { ...fields, commune: this.id, id: randomId(), at } as Entry, this.#context.identity.keys);
+      const entry: SignedEntry = sign(this.#context.crypto, "entry", { ...fields, commune: this.id, id: randomId(), at } as Entry, this.#context.identity.keys);
       const next = { entry, shardOwner: this.me };
       // The new entry is almost always the newest: judge it against the
       // running ledger; only an entry that would land earlier replays all.
       const judged =
-        model.value.ledger.preview(next) ?? purse([...model.value.entries, next], model.value.state).entries.find((view) => view.entry === entry);
+        model.value.ledger.preview(next) ?? purse(this.#context.crypto, [...model.value.entries, next], model.value.state).entries.find((view) => view.entry === entry);
       if (!judged || judged.status !== "counted") return fail(`Not recorded: the ${fields.kind} would not count (${judged?.reason ?? "the commune's rules refuse it"}).`);
       const shard = await this.docs.ownShard(this.me, periodOf(at), this.id);
       shard.change((doc) => {

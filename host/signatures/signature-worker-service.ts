@@ -1,8 +1,8 @@
 import type { MessagePort } from "node:worker_threads";
-import { verifyBytes } from "../../shared/identity/keys";
+import { cryptoOf } from "../../shared/identity/crypto";
 import { signatureClaim } from "../../shared/identity/signed";
 import { toSignatureWorker, type FromSignatureWorker } from "./signature-worker-protocol";
-import { installNodeVerifier } from "./verification";
+import { nodeVerifier } from "./verification";
 
 interface Claimed {
   entries: Record<string, unknown>[];
@@ -17,7 +17,8 @@ interface Claimed {
  * and the pool checks that batch on the main thread.
  */
 export function serveSignatureChecks(port: MessagePort): void {
-  installNodeVerifier();
+  // Only verifyBytes is used here: the main thread keeps the verdicts and the count.
+  const crypto = cryptoOf({ verify: nodeVerifier() });
   const batches = new Map<number, Claimed>();
   const answer = (message: FromSignatureWorker) => port.postMessage(message);
   port.on("message", (raw: unknown) => {
@@ -44,7 +45,7 @@ export function serveSignatureChecks(port: MessagePort): void {
       const entry = claimed.entries[position];
       const signed = claimed.messages[position];
       if (entry === undefined || signed === undefined) throw new Error(`signature worker: batch ${message.batch} has nothing to verify at ${position}`);
-      return verifyBytes(entry.sig, signed, entry.by);
+      return crypto.verifyBytes(entry.sig, signed, entry.by);
     });
     answer({ type: "verdicts", batch: message.batch, valid });
   });

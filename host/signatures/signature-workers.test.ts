@@ -1,17 +1,20 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { bo, entry } from "../../shared/testing/sample-docs";
-import { boundedVerdictCache, signatureVerifications, useVerdictCache } from "../../shared/identity/signed";
+import { cryptoOf, type Crypto } from "../../shared/identity/crypto";
 import type { SignedEntry } from "../../shared/purse/entry";
-import { checkEntrySignature } from "../../shared/purse/entry-checks";
+import { entrySignatureCheck, type SignatureCheck } from "../../shared/purse/entry-checks";
 import { SignatureWorkers, type SignatureWorkerOptions } from "./signature-workers";
-import { installNodeVerifier } from "./verification";
+import { nodeVerifier } from "./verification";
 
-beforeAll(() => installNodeVerifier());
+/** The host's verifier with verdicts of its own: each pool and each main-thread reference run starts from none. */
+const nodeCrypto = (): Crypto => cryptoOf({ verify: nodeVerifier() });
+
+type PoolOptions = Omit<SignatureWorkerOptions, "verifier">;
 
 /** Small chunks, and nothing taken by the main thread while a worker can take it: the workers' answers are what is tested. */
-const inWorkers: SignatureWorkerOptions = { workers: 1, minBatch: 1, chunk: 8, mainThreadHelps: false };
+const inWorkers: PoolOptions = { workers: 1, minBatch: 1, chunk: 8, mainThreadHelps: false };
 
 let made = 0;
 /** A fresh, validly signed entry: no verdict for it is held yet. */
@@ -71,25 +74,24 @@ function withOwnProto(signed: SignedEntry): SignedEntry {
 }
 
 /**
- * What the main thread answers, and how many verifications it makes, from a
- * verdict cache of its own (so nothing a pool remembered answers for it);
- * the pool then starts from an empty cache too.
+ * What the main thread answers, and how many verifications it makes, with a
+ * verifier of its own (so nothing a pool remembered answers for it).
  */
-function onMainThread(entries: readonly SignedEntry[]): { answers: ReturnType<typeof checkEntrySignature>[]; verifications: number } {
-  useVerdictCache(boundedVerdictCache());
-  const before = signatureVerifications();
-  const answers = entries.map((one) => checkEntrySignature(one));
-  const verifications = signatureVerifications() - before;
-  useVerdictCache(boundedVerdictCache());
-  return { answers, verifications };
+function onMainThread(entries: readonly SignedEntry[]): { answers: ReturnType<SignatureCheck>[]; verifications: number } {
+  const crypto = nodeCrypto();
+  const check = entrySignatureCheck(crypto);
+  const answers = entries.map((one) => check(one));
+  return { answers, verifications: crypto.verifications() };
 }
 
 describe("signature workers", () => {
   const pools: SignatureWorkers[] = [];
-  const pool = (options: SignatureWorkerOptions) => {
-    const made = new SignatureWorkers(options);
-    pools.push(made);
-    return made;
+  /** A pool with a fresh verifier, which counts and remembers what the pool verifies. */
+  const pool = (options: PoolOptions) => {
+    const verifier = nodeCrypto();
+    const workers = new SignatureWorkers({ ...options, verifier });
+    pools.push(workers);
+    return { workers, verifier };
   };
   afterAll(async () => {
     for (const each of pools) await each.close();
@@ -98,8 +100,8 @@ describe("signature workers", () => {
   it("answers every entry exactly as the main thread's check does", async () => {
     const cases = hostileBatch();
     const expected = onMainThread(cases.map((c) => c.entry));
-    const workers = pool(inWorkers);
-    const before = signatureVerifications();
+    const { workers, verifier } = pool(inWorkers);
+    const before = verifier.verifications();
     const answers = await workers.check(cases.map((c) => c.entry));
     const byName = (list: readonly unknown[]) => Object.fromEntries(cases.map((c, i) => [c.name, list[i]]));
     expect(byName(answers)).toEqual(byName(expected.answers));
@@ -107,40 +109,39 @@ describe("signature workers", () => {
     expect(answers[2]).toBe("bad signature");
     expect(answers[10]).toBe("unsigned");
     // Counted as the main thread counts: once per entry really verified.
-    expect(signatureVerifications() - before).toBe(expected.verifications);
+    expect(verifier.verifications() - before).toBe(expected.verifications);
     expect(workers.verifiedInWorkers).toBeGreaterThan(0);
   });
 
   it("counts each verification made in a worker once, and verifies nothing it already has a verdict for", async () => {
     const entries = Array.from({ length: 40 }, () => fresh());
     entries.push({ ...entries[0]! }, { ...fresh(), amount: 1 });
-    useVerdictCache(boundedVerdictCache());
-    const workers = pool(inWorkers);
-    const before = signatureVerifications();
+    const { workers, verifier } = pool(inWorkers);
+    const before = verifier.verifications();
     const first = await workers.check(entries);
-    expect(signatureVerifications() - before).toBe(41);
+    expect(verifier.verifications() - before).toBe(41);
     expect(workers.verifiedInWorkers).toBe(41);
     expect(first.filter((answer) => answer === undefined)).toHaveLength(41);
 
     const again = await workers.check(entries.map((one) => ({ ...one })));
     expect(again).toEqual(first);
-    expect(signatureVerifications() - before).toBe(41);
+    expect(verifier.verifications() - before).toBe(41);
     expect(workers.verifiedInWorkers).toBe(41);
   });
 
   it("shares a large batch between the workers and the main thread, with the same answers", async () => {
     const entries = Array.from({ length: 600 }, (_, i) => (i % 50 === 7 ? { ...fresh(), amount: 1 } : fresh()));
-    const workers = pool({ workers: 1, chunk: 32 });
+    const { workers, verifier } = pool({ workers: 1, chunk: 32 });
     const expected = onMainThread(entries);
-    const before = signatureVerifications();
+    const before = verifier.verifications();
     const answers = await workers.check(entries);
     expect(answers).toEqual(expected.answers);
     expect(answers.filter((answer) => answer === "bad signature")).toHaveLength(12);
-    expect(signatureVerifications() - before).toBe(600);
+    expect(verifier.verifications() - before).toBe(600);
   });
 
   it("checks a small batch on the main thread without starting a worker", async () => {
-    const workers = pool({ workers: 1, minBatch: 256 });
+    const { workers } = pool({ workers: 1, minBatch: 256 });
     const entries = [fresh(), { ...fresh(), amount: 3 }];
     expect(await workers.check(entries)).toEqual([undefined, "bad signature"]);
     expect(workers.running).toBe(0);
@@ -157,17 +158,17 @@ describe("signature workers", () => {
     ] as const) {
       it(`a worker that ${how}`, async () => {
         const lost: Error[] = [];
-        const workers = pool({ ...inWorkers, entry: faulty(fault), onWorkerLost: (error) => lost.push(error) });
+        const { workers, verifier } = pool({ ...inWorkers, entry: faulty(fault), onWorkerLost: (error) => lost.push(error) });
         const cases = hostileBatch();
         const expected = onMainThread(cases.map((c) => c.entry));
-        const before = signatureVerifications();
+        const before = verifier.verifications();
         const answers = await workers.check(cases.map((c) => c.entry));
         expect(answers).toEqual(expected.answers);
         expect(lost).toHaveLength(1);
         expect(workers.running).toBe(0);
         expect(workers.verifiedInWorkers).toBe(0);
         // Counted once each, on the main thread: the worker's half-done batch counts nothing.
-        expect(signatureVerifications() - before).toBe(expected.verifications);
+        expect(verifier.verifications() - before).toBe(expected.verifications);
 
         // No worker is started again: the next batch is checked on the main thread too.
         const next = [fresh(), { ...fresh(), amount: 2 }];
@@ -179,7 +180,7 @@ describe("signature workers", () => {
 
     it("a worker whose entry module is missing", async () => {
       const lost: Error[] = [];
-      const workers = pool({ ...inWorkers, entry: new URL("./no-such-signature-worker.js", import.meta.url), onWorkerLost: (error) => lost.push(error) });
+      const { workers } = pool({ ...inWorkers, entry: new URL("./no-such-signature-worker.js", import.meta.url), onWorkerLost: (error) => lost.push(error) });
       const entries = [fresh(), { ...fresh(), by: bo.publicKey }, fresh()];
       expect(await workers.check(entries)).toEqual([undefined, "bad signature", undefined]);
       expect(lost).toHaveLength(1);
@@ -187,7 +188,7 @@ describe("signature workers", () => {
   });
 
   it("close() stops the workers; a later batch starts them again", async () => {
-    const workers = pool(inWorkers);
+    const { workers } = pool(inWorkers);
     await workers.check([fresh(), fresh()]);
     expect(workers.running).toBe(1);
     await workers.close();

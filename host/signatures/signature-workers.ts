@@ -1,8 +1,9 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import { knownVerdict, recordVerification, type SignatureProblem } from "../../shared/identity/signed";
+import type { Verifier } from "../../shared/identity/crypto";
+import type { SignatureProblem } from "../../shared/identity/signed";
 import type { SignedEntry } from "../../shared/purse/entry";
-import { checkEntrySignature } from "../../shared/purse/entry-checks";
+import { entrySignatureCheck, type SignatureCheck } from "../../shared/purse/entry-checks";
 import { fromSignatureWorker, travelsIntact, type FromSignatureWorker, type ToSignatureWorker } from "./signature-worker-protocol";
 import { defaultWorkerEntry, startSignatureWorker } from "./signature-worker-start";
 
@@ -12,11 +13,11 @@ import { defaultWorkerEntry, startSignatureWorker } from "./signature-worker-sta
  * next chunk of entries. A first open of 100,000 entries is mostly Ed25519
  * verification; one thread did it all before.
  *
- * The answers are exactly checkEntrySignature's, entry by entry: workers
- * run the same shared/ code with the same OpenSSL verifier, verdicts already
- * held are looked up before anything is verified, and every verification
- * made in a worker is counted and remembered on the main thread as if made
- * there. A worker that fails hands its chunks back to the main thread, and
+ * The answers are exactly what the pool's verifier answers, entry by entry:
+ * workers run the same shared/ code with the same OpenSSL verifier, verdicts
+ * already held are looked up before anything is verified, and every
+ * verification made in a worker is counted and remembered by the verifier
+ * on the main thread as if made there. A worker that fails hands its chunks back to the main thread, and
  * no worker is started again (until close()): a verdict is never guessed.
  *
  * Workers start with the first large batch, hold the process open only while
@@ -35,6 +36,8 @@ const SLICE_MS = 8;
 const IDLE_MS = 10_000;
 
 export interface SignatureWorkerOptions {
+  /** Whose verdicts are looked up and recorded, and what the main thread checks with. */
+  verifier: Verifier;
   /** Worker threads to run; 0 checks everything on the main thread. */
   workers?: number;
   chunk?: number;
@@ -84,6 +87,8 @@ export class SignatureWorkers {
   readonly #mainThreadHelps: boolean;
   readonly #entry: URL;
   readonly #onWorkerLost: (error: Error) => void;
+  readonly #verifier: Verifier;
+  readonly #checkEntry: SignatureCheck;
   /** Chunks any thread may take. */
   #queue: Chunk[] = [];
   /** Chunks only the main thread takes: small batches, entries that would not travel intact, work left at close(). */
@@ -97,7 +102,9 @@ export class SignatureWorkers {
   #idleTimer: NodeJS.Timeout | undefined;
   #verifiedInWorkers = 0;
 
-  constructor(options: SignatureWorkerOptions = {}) {
+  constructor(options: SignatureWorkerOptions) {
+    this.#verifier = options.verifier;
+    this.#checkEntry = entrySignatureCheck(options.verifier);
     this.#size = options.workers ?? Math.max(1, availableParallelism() - 1);
     this.#chunk = Math.max(1, options.chunk ?? CHUNK);
     this.#minBatch = options.minBatch ?? MIN_BATCH;
@@ -118,12 +125,12 @@ export class SignatureWorkers {
     return this.#slots.length;
   }
 
-  /** Verifications made in worker threads so far (each also counted by signatureVerifications()). */
+  /** Verifications made in worker threads so far (each also counted by the verifier). */
   get verifiedInWorkers(): number {
     return this.#verifiedInWorkers;
   }
 
-  /** What checkEntrySignature answers for each entry, in order. Never rejects. */
+  /** What the verifier's entry check answers for each entry, in order. Never rejects. */
   check(entries: readonly SignedEntry[]): Promise<Answer[]> {
     if (entries.length === 0) return Promise.resolve([]);
     return new Promise((resolve) => {
@@ -225,7 +232,7 @@ export class SignatureWorkers {
     const first = new Map<string, number>();
     message.claims.forEach((claim, index) => {
       if (claim === "unsigned" || claim === "bad signature") return settle(chunk, index, claim);
-      const known = knownVerdict(claim);
+      const known = this.#verifier.knownVerdict(claim);
       if (known !== undefined) return settle(chunk, index, known ? undefined : "bad signature");
       // The same entry twice in a batch is verified once, as on the main thread.
       const earlier = first.get(claim);
@@ -246,7 +253,7 @@ export class SignatureWorkers {
     if (message.valid.length !== asked.at.length) return `the worker sent ${message.valid.length} verdicts for ${asked.at.length} entries`;
     const { chunk } = flight;
     message.valid.forEach((valid, i) => {
-      recordVerification(asked.keys[i]!, valid);
+      this.#verifier.recordVerification(asked.keys[i]!, valid);
       settle(chunk, asked.at[i]!, valid ? undefined : "bad signature");
     });
     this.#verifiedInWorkers += message.valid.length;
@@ -312,7 +319,7 @@ export class SignatureWorkers {
         this.#onMainThread = { chunk, next: 0 };
       }
       const current = this.#onMainThread;
-      settle(current.chunk, current.next, checkEntrySignature(current.chunk.entries[current.next]!));
+      settle(current.chunk, current.next, this.#checkEntry(current.chunk.entries[current.next]!));
       current.next++;
       if (current.next === current.chunk.entries.length) {
         this.#onMainThread = undefined;
@@ -333,6 +340,3 @@ export class SignatureWorkers {
     this.#idleTimer.unref();
   }
 }
-
-/** The host's pool: one per process, like the verifier and the verdict cache it serves. */
-export const signatureWorkers = new SignatureWorkers();

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { useEd25519Signer, usePublicKeyDerivation } from "../../shared/identity/keys";
+import type { Ed25519Signer, PublicKeyDerivation } from "../../shared/identity/crypto";
 
 /** PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows. */
 const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
@@ -10,9 +10,9 @@ const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "he
  * one key all day, and noble would derive it again for every record (about
  * a millisecond per command). Same deterministic RFC 8032 signatures.
  */
-export function installNodeSigner(): void {
+export function nodeSigner(): Ed25519Signer {
   const keys = new Map<string, KeyObject>();
-  useEd25519Signer((message, secretKey) => {
+  return (message, secretKey) => {
     const id = bytesToHex(secretKey);
     let key = keys.get(id);
     if (!key) {
@@ -21,10 +21,11 @@ export function installNodeSigner(): void {
       keys.set(id, key);
     }
     return new Uint8Array(sign(null, message, key));
-  });
-  // The identity's public key at start, without noble's table building.
-  usePublicKeyDerivation((secretKey) => {
-    const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]), format: "der", type: "pkcs8" });
-    return new Uint8Array(createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(-32));
-  });
+  };
 }
+
+/** The identity's public key at start, without noble's table building (~60-80 ms on a first derivation). */
+export const nodePublicKeyOf: PublicKeyDerivation = (secretKey) => {
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]), format: "der", type: "pkcs8" });
+  return new Uint8Array(createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(-32));
+};

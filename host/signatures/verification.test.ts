@@ -1,13 +1,12 @@
 import fc from "fast-check";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { afterAll, describe, expect, it } from "vitest";
-import { useEd25519Verifier, verifyBytes } from "../../shared/identity/keys";
+import { describe, expect, it } from "vitest";
+import { cryptoOf } from "../../shared/identity/crypto";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { useVerdictCache } from "../../shared/identity/signed";
-import { installNodeVerifier, persistentVerdictCache, verifiedVersions } from "./verification";
+import { nodeVerifier, persistentVerdictCache, verifiedVersionsIn } from "./verification";
 
 const strictNoble = (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => {
   try {
@@ -17,13 +16,11 @@ const strictNoble = (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => {
   }
 };
 
-afterAll(() => useEd25519Verifier(undefined));
-
 describe("the host's Node verifier", () => {
   const { secretKey, publicKey } = ed25519.keygen();
+  const { verifyBytes } = cryptoOf({ verify: nodeVerifier() });
 
   it("agrees with the strict pure-JS check on genuine, altered and random signatures", () => {
-    installNodeVerifier();
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 0, max: 63 }), fc.integer({ min: 1, max: 255 }), (message, index, flip) => {
         const signature = ed25519.sign(message, secretKey);
@@ -38,7 +35,6 @@ describe("the host's Node verifier", () => {
   });
 
   it("rejects a signature whose S is not reduced (S + L), as RFC 8032 requires", () => {
-    installNodeVerifier();
     const message = new TextEncoder().encode("commune");
     const signature = ed25519.sign(message, secretKey);
     let s = 0n;
@@ -58,19 +54,20 @@ describe("verdicts for whole document versions", () => {
   it("are remembered across opens of the same data directory, and only for the version found sound", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "commune-verdicts-"));
     try {
-      const first = await persistentVerdictCache(dataDir);
-      expect(verifiedVersions.has("automerge:shard@a,b")).toBe(false);
-      verifiedVersions.add("automerge:shard@a,b");
+      const first = persistentVerdictCache(dataDir);
+      await first.ready;
+      expect(verifiedVersionsIn(first).has("automerge:shard@a,b")).toBe(false);
+      verifiedVersionsIn(first).add("automerge:shard@a,b");
       await first.flush();
 
-      const second = await persistentVerdictCache(dataDir);
+      const second = persistentVerdictCache(dataDir);
+      const verifiedVersions = verifiedVersionsIn(second);
       // Read in the background, so the host shows its saved views first.
       await second.ready;
       expect(verifiedVersions.has("automerge:shard@a,b")).toBe(true);
       expect(verifiedVersions.has("automerge:shard@a,b,c")).toBe(false);
       expect(verifiedVersions.has("automerge:other@a,b")).toBe(false);
     } finally {
-      useVerdictCache(undefined);
       await rm(dataDir, { recursive: true, force: true });
     }
   });

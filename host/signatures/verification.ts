@@ -2,8 +2,7 @@ import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { useEd25519Verifier } from "../../shared/identity/keys";
-import { boundedVerdictCache, useVerdictCache, type VerdictCache } from "../../shared/identity/signed";
+import { boundedVerdictCache, type Ed25519Verifier, type VerdictCache } from "../../shared/identity/crypto";
 
 /**
  * Signature checking for a member's host: Node's OpenSSL Ed25519 (~10,000
@@ -13,9 +12,10 @@ import { boundedVerdictCache, useVerdictCache, type VerdictCache } from "../../s
 const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 const L = (1n << 252n) + 27742317777372353535851937790883648493n;
 
-export function installNodeVerifier(): void {
+/** Node's OpenSSL, with the same strict checks as noble with zip215: false; public key objects kept. */
+export function nodeVerifier(): Ed25519Verifier {
   const keys = new Map<string, KeyObject>();
-  useEd25519Verifier((signature, message, publicKey) => {
+  return (signature, message, publicKey) => {
     if (signature.length !== 64 || publicKey.length !== 32) return false;
     // RFC 8032 requires S < L; checked here rather than trusting every OpenSSL build to.
     let s = 0n;
@@ -29,7 +29,7 @@ export function installNodeVerifier(): void {
       keys.set(hex, key);
     }
     return verify(null, message, key, signature);
-  });
+  };
 }
 
 const KEY_BYTES = 16;
@@ -46,9 +46,11 @@ const KEYS_PER_TURN = 20_000;
  * (100,000 keys take ~80 ms): a host shows its saved views first. Until it
  * is in, a verdict not yet read is simply not known (the record is checked
  * again, with the same answer); `ready` says when everything is read, and
- * the first count of a purse waits for it (`whenVerdictsRead`).
+ * the first count of a purse waits for it.
  */
-export async function persistentVerdictCache(dataDir: string): Promise<VerdictCache & { flush(): Promise<void>; ready: Promise<void> }> {
+export type PersistentVerdictCache = VerdictCache & { flush(): Promise<void>; ready: Promise<void> };
+
+export function persistentVerdictCache(dataDir: string): PersistentVerdictCache {
   const path = join(dataDir, "verified-signatures.bin");
   const known = new Set<string>();
   const ready = (async () => {
@@ -84,16 +86,7 @@ export async function persistentVerdictCache(dataDir: string): Promise<VerdictCa
       await appendFile(path, Buffer.from(batch.join(""), "hex"), { mode: 0o600 });
     },
   };
-  useVerdictCache(cache);
-  hostVerdicts = cache;
   return cache;
-}
-
-let hostVerdicts: (VerdictCache & { ready: Promise<void> }) | undefined;
-
-/** Resolves once the host's verdict file is read in (at once when there is none). */
-export function whenVerdictsRead(): Promise<void> {
-  return hostVerdicts?.ready ?? Promise.resolve();
 }
 
 /**
@@ -102,15 +95,17 @@ export function whenVerdictsRead(): Promise<void> {
  * content exactly (they hash its changes), so a version found sound once is
  * sound on every later open, and its records need not be looked up one by
  * one. Kept in the host's persistent verdict cache, under a digest that no
- * record's verdict can share (a different preimage); without one (no host
- * opened in this process) nothing is remembered.
+ * record's verdict can share (a different preimage).
  */
-export const verifiedVersions = {
-  has: (version: string): boolean => hostVerdicts?.get(versionKey(version)) === true,
-  add(version: string): void {
-    hostVerdicts?.set(versionKey(version), true);
-  },
-};
+export interface VerifiedVersions {
+  has(version: string): boolean;
+  add(version: string): void;
+}
+
+export const verifiedVersionsIn = (verdicts: VerdictCache): VerifiedVersions => ({
+  has: (version) => verdicts.get(versionKey(version)) === true,
+  add: (version) => verdicts.set(versionKey(version), true),
+});
 
 const versionKey = (version: string): string =>
   createHash("sha256").update(`commune/verified-version/v1\n${version}`).digest().subarray(0, KEY_BYTES).toString("hex");

@@ -1,6 +1,7 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { join } from "node:path";
 import { z } from "zod";
+import type { Signer } from "../../shared/identity/crypto";
 import { generateKeyPair, keyPairFromSecret, type KeyPair } from "../../shared/identity/keys";
 import { readFileIfExists, writeFileAtomic } from "./atomic-file";
 
@@ -19,7 +20,8 @@ const identityFile = z.strictObject({
 
 export const identityPath = (dataDir: string) => join(dataDir, "identity.json");
 
-export async function loadIdentity(dataDir: string): Promise<StoredIdentity | undefined> {
+/** `signer` derives the public key, to check it against the file's. */
+export async function loadIdentity(dataDir: string, signer: Pick<Signer, "publicKeyOf">): Promise<StoredIdentity | undefined> {
   const text = await readFileIfExists(identityPath(dataDir));
   if (text === undefined) return undefined;
   let parsed: z.infer<typeof identityFile>;
@@ -28,14 +30,14 @@ export async function loadIdentity(dataDir: string): Promise<StoredIdentity | un
   } catch {
     throw new Error(`${identityPath(dataDir)} is damaged: it does not hold a Commune identity. Restore it from a backup; a new identity would be a different member.`);
   }
-  const keys = keyPairFromSecret(hexToBytes(parsed.secretKey));
+  const keys = keyPairFromSecret(hexToBytes(parsed.secretKey), signer.publicKeyOf);
   if (keys.publicKey !== parsed.publicKey) throw new Error(`${identityPath(dataDir)} is damaged: its public key does not match its secret key.`);
   return { keys, name: parsed.name };
 }
 
 /** Loads the member's identity, creating a key pair on first run. */
-export async function loadOrCreateIdentity(dataDir: string, name = ""): Promise<{ identity: StoredIdentity; created: boolean }> {
-  const existing = await loadIdentity(dataDir);
+export async function loadOrCreateIdentity(dataDir: string, signer: Pick<Signer, "publicKeyOf">, name = ""): Promise<{ identity: StoredIdentity; created: boolean }> {
+  const existing = await loadIdentity(dataDir, signer);
   if (existing) return { identity: existing, created: false };
   const identity = { keys: generateKeyPair(), name };
   await saveIdentity(dataDir, identity);

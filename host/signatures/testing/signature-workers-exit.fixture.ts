@@ -4,9 +4,11 @@
  * what still keeps the process alive.
  */
 import { entry } from "../../../shared/testing/sample-docs";
+import { cryptoOf } from "../../../shared/identity/crypto";
 import { SignatureWorkers } from "../signature-workers";
+import { nodeVerifier } from "../verification";
 
-const pool = new SignatureWorkers({ workers: 1, minBatch: 1, chunk: 16, mainThreadHelps: false });
+const pool = new SignatureWorkers({ verifier: cryptoOf({ verify: nodeVerifier() }), workers: 1, minBatch: 1, chunk: 16, mainThreadHelps: false });
 const answers = await pool.check(Array.from({ length: 64 }, (_, i) => entry({ id: `exit-${i}`, amount: i + 1 })));
 if (process.argv.includes("--close")) await pool.close();
 setImmediate(() => {
