@@ -11,7 +11,8 @@ import type { HostMessage } from "../shared/link/protocol";
 import type { RelayLinkFactory } from "../host/commune/relay-link";
 import { lockPath, readLock } from "../host/store/data-lock";
 import { Host } from "../host/host";
-import { contentSecurityPolicy, startBrowserServer, type BrowserServer } from "./server";
+import { contentSecurityPolicy } from "../shared/link/content-security-policy";
+import { startBrowserServer, type BrowserServer } from "./server";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const noRelays: RelayLinkFactory = () => {
@@ -157,7 +158,7 @@ describe("browser mode's server", () => {
     const index = await get(server.port, "/");
     expect(index).toMatchObject({ status: 200, headers: { "content-type": "text/html; charset=utf-8", "x-content-type-options": "nosniff" } });
     expect(index.body).toContain("<title>Commune</title>");
-    expect(index.headers["content-security-policy"]).toBe(contentSecurityPolicy(server.port));
+    expect(index.headers["content-security-policy"]).toBe(contentSecurityPolicy({ linkSocket: `ws://127.0.0.1:${server.port}` }));
     expect(index.headers["content-security-policy"]).toContain(`connect-src 'self' ws://127.0.0.1:${server.port}`);
     expect(index.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
     expect(await get(server.port, "/index.html")).toMatchObject({ status: 200 });
@@ -165,6 +166,8 @@ describe("browser mode's server", () => {
     expect(await get(server.port, "/style.css?v=1")).toMatchObject({ status: 200, headers: { "content-type": "text/css; charset=utf-8" } });
     expect(await get(server.port, "/missing.js")).toMatchObject({ status: 404, headers: { "x-content-type-options": "nosniff" } });
     expect(await get(server.port, "/assets")).toMatchObject({ status: 404 });
+    // Every hostile path is in static-files.test.ts; these show the server answers by those rules.
+    expect(await get(server.port, "/proposals")).toMatchObject({ status: 404 });
   });
 
   it("never serves anything outside the renderer's folder", async () => {

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import { contentSecurityPolicy } from "../shared/link/content-security-policy";
 import { MAX_LINK_MESSAGE_BYTES } from "../shared/link/protocol";
 import type { Host } from "../host/host";
 import { serveLink } from "../host/link/serve-link";
@@ -43,21 +44,6 @@ export interface BrowserServer {
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{16,128}$/;
 const LINK_PATH = "/link";
 
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    `connect-src 'self' ws://127.0.0.1:${port}`,
-    "img-src 'self' data:",
-    // React's style props go through the CSSOM, which CSP does not restrict: no inline styles needed.
-    "style-src 'self'",
-    "script-src 'self'",
-    "object-src 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join("; ");
-}
-
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
@@ -71,7 +57,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   let port = 0;
   const origin = () => `http://127.0.0.1:${port}`;
   const headers = () => ({
-    "content-security-policy": contentSecurityPolicy(port),
+    "content-security-policy": contentSecurityPolicy({ linkSocket: `ws://127.0.0.1:${port}` }),
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
     "referrer-policy": "no-referrer",

@@ -1,11 +1,14 @@
-import { extname, resolve, sep } from "node:path";
+import { readFile } from "node:fs/promises";
+import { contentSecurityPolicy } from "../../shared/link/content-security-policy";
+import { resolveStatic } from "../../serve/static-files";
 import { isAppUrl } from "./url-policy";
-import { CONTENT_SECURITY_POLICY } from "./window-options";
 
 /**
  * What the app:// protocol answers: files of the built renderer
- * (dist/renderer), and nothing outside it. Pure apart from the injected file
- * reader, so the path checks are tested with hostile URLs.
+ * (dist/renderer), and nothing outside it. Which file a path names, and
+ * which paths name none, is decided by serve/static-files.ts, the same rules
+ * browser mode serves by; here only the origin is checked and the answer
+ * dressed with the page's headers.
  */
 export interface AppResponse {
   status: number;
@@ -13,68 +16,32 @@ export interface AppResponse {
   body: Uint8Array | string;
 }
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".woff2": "font/woff2",
-  ".woff": "font/woff",
-  ".txt": "text/plain; charset=utf-8",
-  ".webmanifest": "application/manifest+json",
-};
-
-/**
- * The file under `root` that `requestUrl` names, or undefined when it names
- * none: another origin, an undecodable or NUL-carrying path, a backslash, or
- * anything that resolves outside `root`. A path without an extension is a
- * route of the page and gets index.html.
- */
-export function appFilePath(root: string, requestUrl: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(requestUrl);
-  } catch {
-    return undefined;
-  }
-  if (!isAppUrl(requestUrl)) return undefined;
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(url.pathname);
-  } catch {
-    return undefined;
-  }
-  if (pathname.includes("\0") || pathname.includes("\\")) return undefined;
-  const relativePath = pathname === "/" || extname(pathname) === "" ? "index.html" : pathname.replace(/^\/+/, "");
-  const base = resolve(root);
-  const file = resolve(base, relativePath);
-  return file.startsWith(base + sep) ? file : undefined;
-}
-
 const securityHeaders = {
-  "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+  "Content-Security-Policy": contentSecurityPolicy(),
   "X-Content-Type-Options": "nosniff",
   "Cache-Control": "no-store",
 };
 
-const notFound = (): AppResponse => ({
-  status: 404,
+const refused = (status: 400 | 404): AppResponse => ({
+  status,
   headers: { ...securityHeaders, "Content-Type": "text/plain; charset=utf-8" },
-  body: "Not found",
+  body: status === 400 ? "Bad path" : "Not found",
 });
 
-export async function appResponse(root: string, requestUrl: string, readFile: (path: string) => Promise<Uint8Array>): Promise<AppResponse> {
-  const file = appFilePath(root, requestUrl);
-  const type = file ? CONTENT_TYPES[extname(file).toLowerCase()] : undefined;
-  if (!file || !type) return notFound();
+/** The path of an app:// URL as sent, still percent-encoded, or undefined for any other origin. */
+function appPath(requestUrl: string): string | undefined {
+  if (!isAppUrl(requestUrl)) return undefined;
+  return new URL(requestUrl).pathname;
+}
+
+export async function appResponse(root: string, requestUrl: string, read: (path: string) => Promise<Uint8Array> = readFile): Promise<AppResponse> {
+  const path = appPath(requestUrl);
+  if (path === undefined) return refused(404);
+  const target = await resolveStatic(root, path);
+  if (!target.ok) return refused(target.status);
   try {
-    return { status: 200, headers: { ...securityHeaders, "Content-Type": type }, body: await readFile(file) };
+    return { status: 200, headers: { ...securityHeaders, "Content-Type": target.type }, body: await read(target.file) };
   } catch {
-    return notFound();
+    return refused(404);
   }
 }

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { app, protocol, session, shell, type Session } from "electron";
 import { appResponse } from "./app-files";
 import { APP_SCHEME, navigationDecision } from "./url-policy";
@@ -20,7 +19,7 @@ export function registerAppScheme(): void {
 export function serveRenderer(target: Session, rendererDir: string): void {
   target.protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== "GET") return new Response("Method not allowed", { status: 405 });
-    const answer = await appResponse(rendererDir, request.url, (path) => readFile(path));
+    const answer = await appResponse(rendererDir, request.url);
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   });
 }

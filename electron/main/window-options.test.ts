@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { APP_ENTRY_URL, externalUrl, isAppUrl, navigationDecision } from "./url-policy";
-import { CONTENT_SECURITY_POLICY, CSP_DIRECTIVES, secureWebPreferences, windowOptions } from "./window-options";
+import { contentSecurityPolicy, CSP_DIRECTIVES } from "../../shared/link/content-security-policy";
+import { secureWebPreferences, windowOptions } from "./window-options";
 
 const directives = (policy: string) =>
   new Map(
@@ -39,6 +40,7 @@ describe("the window's web preferences", () => {
 });
 
 describe("the content security policy", () => {
+  const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
   const policy = directives(CONTENT_SECURITY_POLICY);
 
   it("allows scripts, styles and connections only from the app itself", () => {

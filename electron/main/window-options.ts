@@ -46,25 +46,3 @@ export function windowOptions(bounds: WindowBounds, preload: string): BrowserWin
     webPreferences: secureWebPreferences(preload),
   };
 }
-
-/**
- * The page's Content Security Policy: only the app's own scripts, styles and
- * connections; images also as data: URLs (QR codes). No eval, no inline
- * script, no plugins, no <base> rewriting, no framing, no form posts.
- */
-export const CSP_DIRECTIVES: Readonly<Record<string, string>> = {
-  "default-src": "'self'",
-  "script-src": "'self'",
-  "style-src": "'self'",
-  "connect-src": "'self'",
-  "img-src": "'self' data:",
-  "font-src": "'self'",
-  "object-src": "'none'",
-  "base-uri": "'none'",
-  "frame-ancestors": "'none'",
-  "form-action": "'none'",
-};
-
-export const CONTENT_SECURITY_POLICY = Object.entries(CSP_DIRECTIVES)
-  .map(([directive, value]) => `${directive} ${value}`)
-  .join("; ");
