@@ -1,6 +1,7 @@
 import { MAX_LINK_MESSAGE_BYTES } from "../shared/link/protocol";
 import type { CommandInput, CommandResults } from "../shared/commands/commands";
 import type { DesktopApi } from "../shared/link/desktop-api";
+import { EXPORT_FORMAT_INFO, type ExportFormat } from "../shared/snapshot/export-formats";
 
 /**
  * What differs between the desktop app and browser mode, in one place: the
@@ -19,11 +20,6 @@ export function desktopApi(): DesktopApi | undefined {
   return window.commune;
 }
 
-export type ExportFormat = "json" | "csv" | "journal" | "automerge";
-
-const EXTENSIONS: Record<ExportFormat, string> = { json: "json", csv: "csv", journal: "journal", automerge: "automerge" };
-const MEDIA_TYPES: Record<ExportFormat, string> = { json: "application/json", csv: "text/csv;charset=utf-8", journal: "text/plain;charset=utf-8", automerge: "application/octet-stream" };
-
 /** "vine-street-purse-2025-03-01.csv": a file name a person recognises later, with nothing a file system dislikes. */
 export function exportFileName(communeName: string, format: ExportFormat, at: number): string {
   const slug =
@@ -33,7 +29,7 @@ export function exportFileName(communeName: string, format: ExportFormat, at: nu
       .replace(/^-+|-+$/g, "")
       .toLowerCase()
       .slice(0, 40) || "commune";
-  return `${slug}-${format === "automerge" ? "backup" : "purse"}-${new Date(at).toISOString().slice(0, 10)}.${EXTENSIONS[format]}`;
+  return `${slug}-${format === "automerge" ? "backup" : "purse"}-${new Date(at).toISOString().slice(0, 10)}.${EXPORT_FORMAT_INFO[format].extension}`;
 }
 
 type RunExport = (input: CommandInput<"snapshot.export">) => Promise<CommandResults["snapshot.export"] | undefined>;
@@ -49,7 +45,7 @@ export async function exportSnapshot(run: RunExport, { communeId, communeName, f
   const fileName = exportFileName(communeName, format, Date.now());
   const api = desktopApi();
   if (api) {
-    const path = await api.chooseSavePath({ title: format === "automerge" ? "Save a backup" : "Export the purse", defaultName: fileName, extensions: [EXTENSIONS[format]] });
+    const path = await api.chooseSavePath({ title: format === "automerge" ? "Save a backup" : "Export the purse", defaultName: fileName, extensions: [EXPORT_FORMAT_INFO[format].extension] });
     if (path === undefined) return { done: "cancelled" };
     const result = await run({ commune: communeId, format, out: path });
     return result ? { done: "saved", path: result.out ?? path, entries: result.entries } : { done: "failed" };
@@ -57,7 +53,7 @@ export async function exportSnapshot(run: RunExport, { communeId, communeName, f
   const result = await run({ commune: communeId, format });
   if (!result) return { done: "failed" };
   const body = result.encoding === "base64" ? base64Bytes(result.content) : result.content;
-  download(new Blob([body], { type: MEDIA_TYPES[format] }), fileName);
+  download(new Blob([body], { type: EXPORT_FORMAT_INFO[format].mediaType }), fileName);
   return { done: "downloaded", fileName, entries: result.entries };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EXPORT_FORMATS, type ExportFormat } from "../snapshot/export-formats";
 import type { EmbeddedRelayView, HostInfoView, ItemView, LedgerPage, PurseHistoryView, CommuneListItem, CommuneView, IdentityView, MemberView, ProposalView, SyncStatusView, ProblemView } from "./views";
 
 /**
@@ -125,7 +126,7 @@ export const commandInputs = {
    */
   "snapshot.export": z.strictObject({
     commune,
-    format: z.enum(["json", "csv", "journal", "automerge"]),
+    format: z.enum(EXPORT_FORMATS),
     asOf: z.int().nonnegative().optional(),
     /** An absolute path on the host's machine: the host writes the file and returns no content. */
     out: text(4096).optional(),
@@ -174,7 +175,7 @@ export interface CommandResults {
   "relay.host": EmbeddedRelayView;
   "relay.stop": { stopped: boolean };
   /** `content` is the file (empty when the host wrote it to `out`): UTF-8 text, or base64 for the Automerge backup, as `encoding` says. */
-  "snapshot.export": { format: "json" | "csv" | "journal" | "automerge"; content: string; encoding: "utf8" | "base64"; entries: number; asOf: number; out?: string };
+  "snapshot.export": { format: ExportFormat; content: string; encoding: "utf8" | "base64"; entries: number; asOf: number; out?: string };
   "snapshot.verify": SnapshotSummary;
   "snapshot.import": ImportSummary;
 }

@@ -1,17 +1,17 @@
 import { useState } from "react";
 import type { ImportSummary, SnapshotSummary } from "../../../shared/commands/commands";
 import { useCommand } from "../../link/hooks";
-import { chooseSnapshotPath, desktopApi, exportSnapshot, readUpload, type ExportFormat, type UploadedFile } from "../../platform";
+import { EXPORT_FORMAT_INFO, EXPORT_FORMATS, isExportFormat, type ExportFormat } from "../../../shared/snapshot/export-formats";
+import { chooseSnapshotPath, desktopApi, exportSnapshot, readUpload, type UploadedFile } from "../../platform";
 import { Button, Form, Money, Panel, ProgressBar, Select, timeText } from "../../ui";
 
-const FORMATS: { value: ExportFormat; label: string }[] = [
-  { value: "json", label: "Signed JSON (verifiable)" },
-  { value: "csv", label: "CSV (spreadsheets)" },
-  { value: "journal", label: "Journal (hledger, ledger)" },
-  { value: "automerge", label: "Backup (every document, full history)" },
-];
+const FORMAT_OPTIONS = EXPORT_FORMATS.map((value) => ({ value, label: EXPORT_FORMAT_INFO[value].label }));
 
-/** Take the purse away as a file, check a snapshot someone gave you, and recover from a backup. */
+/**
+ * Take the purse away as a file, check a snapshot someone gave you, and
+ * recover from a backup. The purse screen and the settings screen show this
+ * same panel.
+ */
 export function SnapshotPanel({ communeId, communeName }: { communeId: string; communeName: string }) {
   return (
     <Panel title="Export, verify and import">
@@ -39,7 +39,7 @@ function ExportForm({ communeId, communeName }: { communeId: string; communeName
   return (
     <Form label="Export the purse" onSubmit={submit} error={error} success={done}>
       <h3>Export</h3>
-      <Select label="Format" value={format} onChange={(value) => setFormat(value as ExportFormat)} options={FORMATS} />
+      <Select label="Format" hint={EXPORT_FORMAT_INFO[format].description} value={format} onChange={(value) => isExportFormat(value) && setFormat(value)} options={FORMAT_OPTIONS} />
       {running ? <ProgressBar label="Exporting" progress={progress} /> : null}
       <div className="button-row">
         <Button type="submit" busy={running}>

@@ -2,7 +2,8 @@ import { EmbeddedRelayPanel } from "./EmbeddedRelayPanel";
 import { HostPanel } from "./HostPanel";
 import { IdentityPanel } from "./IdentityPanel";
 import { RelaysPanel } from "./RelaysPanel";
-import { SnapshotPanel } from "./SnapshotPanel";
+import { useView } from "../../link/hooks";
+import { SnapshotPanel } from "../purse/SnapshotPanel";
 import "./settings.css";
 
 /** Settings of this host (identity, data, an embedded relay) and, with a commune open, of that commune (relays, snapshots). */
@@ -15,8 +16,13 @@ export function SettingsScreen({ communeId }: { communeId: string | undefined })
         <HostPanel />
         {communeId ? <RelaysPanel communeId={communeId} /> : null}
         <EmbeddedRelayPanel communeId={communeId} />
-        {communeId ? <SnapshotPanel communeId={communeId} /> : null}
+        {communeId ? <CommuneSnapshots communeId={communeId} /> : null}
       </div>
     </div>
   );
+}
+
+function CommuneSnapshots({ communeId }: { communeId: string }) {
+  const commune = useView("commune.show", { commune: communeId });
+  return <SnapshotPanel communeId={communeId} communeName={commune.value?.name ?? "commune"} />;
 }
