@@ -7,8 +7,7 @@ import { sameMac, type Hello } from "../shared/sync/relay-handshake";
 import { nobleCrypto, type Verifier } from "../shared/identity/crypto";
 import { registrationProblem } from "../shared/sync/relay-registration";
 import { CommuneServerAdapter } from "./commune-adapter";
-import { installSyncRate } from "../repo-adaptations/sync-rate";
-import { loadWithoutPatches } from "../repo-adaptations/patchless-load";
+import { adaptRepo } from "../repo-adaptations/adapt-repo";
 import { NOT_SERVED, type CommuneDirectory, type Lookup, type Opened } from "./handshake";
 import type { RelayLog } from "./log";
 import type { Registry } from "./registry";
@@ -108,8 +107,6 @@ export class CommuneRepos implements CommuneDirectory {
     if (existing) return existing;
     let repo: Repo | undefined;
     const adapter = new CommuneServerAdapter({ snapshots: (documentId) => this.#snapshotOf(repo, documentId) });
-    // A member's change passes through here on its way to the others: forward it without the library's 100 ms wait.
-    installSyncRate();
     repo = new Repo({
       peerId: this.#peerIdOf(commune),
       network: [adapter],
@@ -126,8 +123,9 @@ export class CommuneRepos implements CommuneDirectory {
       // boundary, and this Repo holds no other commune's documents.
       shareConfig: { announce: async () => false, access: async () => true },
     });
+    // A member's change passes through here on its way to the others: forward it without the library's 100 ms wait.
     // After a restart the relay reads a large commune from disk; without patches that is ~10x cheaper (see patchless-load.ts).
-    loadWithoutPatches(repo);
+    adaptRepo(repo);
     const entry = { repo, adapter };
     this.#open.set(commune, entry);
     return entry;

@@ -48,6 +48,13 @@ export interface RemoteSnapshots {
  * sync instead replays every change and patches every value, the same cost
  * as the library's load. What `A.load` refuses from a relay is dropped and
  * the document syncs the usual way.
+ *
+ * Per Repo: it replaces `loadDoc` and `saveDoc` on this Repo's own
+ * StorageSubsystem instance, which the Repo looks up at every load and save;
+ * other Repos in the process keep the library's. What it relies on (those
+ * methods, `loadDocData`, the library's loader building patches, Automerge's
+ * private last-patch record) is pinned by patchless-load.test.ts and
+ * automerge-repo-internals.test.ts.
  */
 export function loadWithoutPatches(repo: Repo, remote?: RemoteSnapshots): boolean {
   const storage = repo.storageSubsystem;

@@ -27,9 +27,25 @@ let installed = false;
  * and its base class returns a proxy of the new object that rewrites that one
  * definition and passes everything else through. Idempotent. Says whether
  * the rate is in place: a Repo whose synchronizers no longer look like this
- * keeps syncing, only at the library's own pace. Pinned by
- * repo-adaptations/sync-rate.test.ts, so an automerge-repo upgrade that renames the
- * field or stops reading it there fails loudly.
+ * keeps syncing, only at the library's own pace.
+ *
+ * Why process-wide and not per Repo: a Repo's CollectionSynchronizer makes
+ * its DocSynchronizers in a private method, with `new DocSynchronizer(...)`
+ * bound inside the package's module (no option, no factory, nothing on the
+ * Repo to swap); the constructor hands its base class no argument, so the
+ * inserted constructor cannot tell which Repo (or even which document) it
+ * serves; and the rate is read once, in that constructor, before the new
+ * synchronizer is stored anywhere a Repo could be asked about it. Telling
+ * Repos apart would take guesses from more internals, each another way to
+ * break on an upgrade. In practice the scope is the same: the only Repos our
+ * processes create are the host's (host/commune/commune-docs.ts) and the
+ * relay's (relay/communes.ts), and both want the rate; adaptRepo
+ * (adapt-repo.ts) installs it with the per-Repo adaptations.
+ *
+ * Pinned by sync-rate.test.ts (the rate takes effect) and
+ * automerge-repo-internals.test.ts (the class, field and constructor read
+ * are still where this expects them), so an automerge-repo upgrade that
+ * renames the field or stops reading it there fails loudly.
  */
 export function installSyncRate(): boolean {
   if (installed) return true;

@@ -7,8 +7,8 @@ import { automergeUrl } from "../../shared/docs/fields";
 import { isShardKey, readCommuneDoc, shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../../shared/docs/documents";
 import type { Signed } from "../../shared/identity/signed";
 import type { PublicKey } from "../../shared/identity/keys";
-import { installSyncRate } from "../../repo-adaptations/sync-rate";
-import { loadWithoutPatches, type RemoteSnapshots } from "../../repo-adaptations/patchless-load";
+import { adaptRepo } from "../../repo-adaptations/adapt-repo";
+import type { RemoteSnapshots } from "../../repo-adaptations/patchless-load";
 
 /**
  * The Automerge side of one commune on a member's machine: its own Repo
@@ -54,8 +54,6 @@ export class CommuneDocs {
   }
 
   static repoFor(dataDir: string, communeId: string, network: NetworkAdapterInterface[]): Repo {
-    // A command's change leaves for the relays within a few milliseconds, not after the library's 100 ms window.
-    installSyncRate();
     const storage = new NodeFSStorageAdapter(join(dataDir, "communes", communeId, "repo"));
     const repo = new Repo({
       storage,
@@ -76,7 +74,9 @@ export class CommuneDocs {
       },
       keep: (documentId, name, bytes) => storage.save([documentId, "snapshot", name], bytes),
     };
-    loadWithoutPatches(repo, fromRelays);
+    // A command's change leaves for the relays within a few milliseconds, not after the library's 100 ms window,
+    // and a large purse opens from disk without a patch per value (repo-adaptations/).
+    adaptRepo(repo, fromRelays);
     return repo;
   }
 
