@@ -46,7 +46,7 @@ describe("automerge-repo as repo-adaptations/ knows it", () => {
     }
   });
 
-  it("still makes DocSynchronizers the way sync-rate.ts rewrites: a class field syncDebounceRate read once by the constructor", () => {
+  it("still makes DocSynchronizers the way sync-rate.ts rewrites: a class field syncDebounceRate read once by the constructor", async () => {
     const recheck = "sync-rate.ts rewrites the syncDebounceRate field's definition; re-check how DocSynchronizer throttles its sync";
     const doc = repoSource("synchronizer/DocSynchronizer.js");
     expect(doc, recheck).toMatch(/export class DocSynchronizer extends Synchronizer \{/);
@@ -59,7 +59,7 @@ describe("automerge-repo as repo-adaptations/ knows it", () => {
     const repo = new Repo({ network: [] });
     const handle = repo.create();
     const synchronizer = repo.synchronizer.docSynchronizers[handle.documentId];
-    void repo.shutdown();
+    await repo.shutdown();
     expect(typeof synchronizer?.syncDebounceRate, recheck).toBe("number");
     const base = Object.getPrototypeOf(synchronizer?.constructor) as { name?: string } | null;
     expect(["Synchronizer", "WithSyncRate"], `sync-rate.ts inserts a constructor above DocSynchronizer; found ${base?.name}: ${recheck}`).toContain(base?.name);
