@@ -18,7 +18,8 @@ export interface CliDeps {
   env?: NodeJS.ProcessEnv;
   stdout: Output;
   stderr: Output;
-  links: RelayLinkFactory;
+  /** How the host reaches relays; the real relay links unless given (loaded with the host, only when a command opens it). */
+  links?: RelayLinkFactory;
   /** Aborted on Ctrl-C: a one-shot command stops waiting and cleans up; `host` shuts down. */
   signal?: AbortSignal;
   now?: () => number;
@@ -33,3 +34,6 @@ export interface CliDeps {
 
 
 export const dataDirOf = (globals: Globals, deps: CliDeps) => resolveDataDir(globals.data, deps.env ?? process.env);
+
+/** The relay links a host opened by this process uses; importing the real ones loads automerge-repo. */
+export const linksOf = async (deps: CliDeps): Promise<RelayLinkFactory> => deps.links ?? (await import("../host/sync/relay-links")).relayLinks;

@@ -1,6 +1,5 @@
-import { startDaemon } from "../host/daemon";
 import type { Parsed } from "./parse";
-import { dataDirOf, EXIT, type CliDeps } from "./deps";
+import { dataDirOf, EXIT, linksOf, type CliDeps } from "./deps";
 import { clean } from "./text";
 
 /**
@@ -9,9 +8,11 @@ import { clean } from "./text";
  */
 export async function runHost(parsed: Extract<Parsed, { kind: "host" }>, deps: CliDeps): Promise<number> {
   const dataDir = dataDirOf(parsed.globals, deps);
+  // Loaded here, not at the top: the daemon brings Automerge, which lighter verbs do without.
+  const { startDaemon } = await import("../host/daemon");
   const started = await startDaemon({
     dataDir,
-    links: deps.links,
+    links: await linksOf(deps),
     ...(parsed.relay ? { relay: parsed.relay } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.startRelay ? { startRelay: deps.startRelay } : {}),

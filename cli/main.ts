@@ -1,11 +1,12 @@
 /**
  * `npm run commune -- <verb> ...`: the CLI process. Everything it does is in
- * runCli; this wires it to the real process: argv, streams, the real relay
- * links, and Ctrl-C (the first one stops cleanly, closing the documents and
+ * runCli; this wires it to the real process: argv, streams, and Ctrl-C (the first one stops cleanly, closing the documents and
  * releasing the data directory; a second one exits at once, which the lock
  * survives, because a lock whose process is gone is taken over).
+ * The real relay links are loaded with the host (deps.ts), so commands that
+ * open no documents never load automerge-repo. `commune` runs this bundled
+ * (scripts/build-cli.ts).
  */
-import { relayLinks } from "../host/sync/relay-links";
 import { EXIT, runCli } from "./run-cli";
 
 const controller = new AbortController();
@@ -27,7 +28,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 let code: number;
 try {
-  code = await runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr, links: relayLinks, signal: controller.signal });
+  code = await runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
 } catch (error) {
   process.stderr.write(`commune: something went wrong: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   code = EXIT.refused;

@@ -2,18 +2,19 @@ import type { CommandError, CommandName, CommandResults } from "../shared/comman
 import type { CommuneListItem, CommuneView, ItemView, ProposalView } from "../shared/commands/views";
 import type { Currency } from "../shared/money/currency";
 import type { Result } from "../shared/result";
-import { dataDirOf, EXIT, type CliDeps } from "./deps";
+import { dataDirOf, EXIT, linksOf, type CliDeps } from "./deps";
 import { runHost } from "./host-verb";
 import { parseArgv, type Parsed } from "./parse";
 import { resolveCommune, resolveItem, resolveMember, resolveProposal } from "./references";
-import { openSession, type Session } from "./session";
-import { catchUp, OFFLINE_AFTER_MS, reportSync } from "./sync-wait";
+import type { Session } from "./session";
 import { clean } from "./text";
 import type { Answer, Reference } from "./verb";
 
 /**
  * The CLI as a function: argv and its surroundings in, an exit code out.
- * main.ts is a thin wrapper; tests call this in-process.
+ * main.ts is a thin wrapper; tests call this in-process. What opens the
+ * data directory is imported when a command needs it, so `commune help` and
+ * usage errors load none of it.
  */
 export { EXIT, type CliDeps } from "./deps";
 
@@ -42,9 +43,11 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
 
 async function runCommand(parsed: Extract<Parsed, { kind: "command" }>, deps: CliDeps): Promise<number> {
   const dataDir = dataDirOf(parsed.globals, deps);
+  const { openSession } = await import("./session");
   const opened = await openSession({
     dataDir,
-    links: deps.links,
+    links: () => linksOf(deps),
+    only: parsed.plan.name,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     lockWaitMs: deps.lockWaitMs ?? 5_000,
@@ -92,6 +95,7 @@ async function carryOut(session: Session, { verb, plan, globals }: Extract<Parse
   }
   // Opened here just now: first catch up with the relays, so what is read and
   // checked is what the commune knows (a proposal made an hour ago by someone else).
+  const { catchUp, OFFLINE_AFTER_MS, reportSync } = await import("./sync-wait");
   const say = (line: string) => deps.stderr.write(`${clean(line)}\n`);
   const waiting = { pollMs: deps.pollMs ?? 100, ...(deps.signal ? { signal: deps.signal } : {}), say };
   let offline = false;

@@ -3,8 +3,10 @@ import type { CommandName, CommandOutcome } from "../shared/commands/commands";
 import { fail, ok, type Result } from "../shared/result";
 import type { RelayLinkFactory } from "../host/commune/relay-link";
 import { sendCommand } from "../host/control/control-server";
-import { acquireLock } from "../host/store/data-lock";
-import { Host } from "../host/host";
+import type { Host } from "../host/host";
+import { acquireLock, type HeldLock } from "../host/store/data-lock";
+import { installNodeSigner } from "../host/signatures/signing";
+import { identityView, loadOrCreateIdentity } from "../host/store/identity-store";
 
 /**
  * How a one-shot CLI reaches the member's documents. One process owns a data
@@ -12,16 +14,24 @@ import { Host } from "../host/host";
  * commands go to it; otherwise the CLI takes the lock and opens the
  * directory itself. A lock held by another one-shot CLI is waited for
  * briefly; a lock left by a dead process is taken over (data-lock.ts).
+ * A command that needs only the member's identity (whoami) reads it from the
+ * directory without opening the communes: no Automerge is loaded for it.
  */
 export interface Runner {
   run(name: CommandName, input: unknown): Promise<CommandOutcome<CommandName>>;
 }
 
-export type Session = Runner & { close(): Promise<void> } & ({ kind: "remote"; pid: number } | { kind: "local"; host: Host });
+export type Session = Runner & { close(): Promise<void> } & ({ kind: "remote"; pid: number } | { kind: "local"; host: Host } | { kind: "identity" });
+
+/** Commands a one-shot CLI answers from the identity file alone. */
+const IDENTITY_ONLY: ReadonlySet<CommandName> = new Set<CommandName>(["identity.show"]);
 
 export interface SessionOptions {
   dataDir: string;
-  links: RelayLinkFactory;
+  /** The relay links of a host opened here; loaded only when the documents are opened. */
+  links(): Promise<RelayLinkFactory>;
+  /** The one command this session is for, when it needs no more than the identity. */
+  only?: CommandName;
   now?: () => number;
   signal?: AbortSignal;
   /** How long to wait for another one-shot command to finish with the data directory. */
@@ -84,8 +94,10 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
     }
     if ("held" in lock) {
       const held = lock.held;
+      if (options.only && IDENTITY_ONLY.has(options.only)) return identitySession(dataDir, held);
       try {
-        const host = await Host.open({ dataDir, links: options.links, ...(options.now ? { now: options.now } : {}) });
+        const { Host } = await import("../host/host");
+        const host = await Host.open({ dataDir, links: await options.links(), ...(options.now ? { now: options.now } : {}) });
         return ok({
           kind: "local",
           host,
@@ -112,5 +124,25 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
     if (!told) options.onBusy(pid);
     told = true;
     await sleep(options.pollMs, options.signal);
+  }
+}
+
+/** A session that reads the identity file only (created on first use, as the host does), holding the lock while it does. */
+async function identitySession(dataDir: string, held: HeldLock): Promise<Result<Session>> {
+  try {
+    // OpenSSL derives the public key to check the file with: noble's first derivation builds tables, longer than the rest of whoami.
+    installNodeSigner();
+    const { identity } = await loadOrCreateIdentity(dataDir);
+    return ok({
+      kind: "identity",
+      run: async (name) =>
+        name === "identity.show"
+          ? { ok: true, value: identityView(identity) }
+          : { ok: false, error: { code: "internal", message: `${name} needs the documents, which this session did not open.` } },
+      close: () => held.release(),
+    });
+  } catch (error) {
+    await held.release();
+    return fail(`Cannot open the data directory ${dataDir}: ${reason(error)}`);
   }
 }

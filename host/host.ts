@@ -1,6 +1,5 @@
 import { parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../shared/commands/commands";
 import type { EmbeddedRelayView } from "../shared/commands/views";
-import { fingerprint } from "../shared/identity/keys";
 import { COMMUNE_VERSION } from "./app-version";
 import { fail, ok, type Result } from "../shared/result";
 import { communeCommands } from "./commands/commune-commands";
@@ -17,7 +16,7 @@ import { ViewCache } from "./commune/view-cache";
 import type { RelayLinkFactory } from "./commune/relay-link";
 import { EmbeddedRelay, type RelayPlace, type StartRelay } from "./embedded-relay";
 import { openHostCrypto, type HostCrypto } from "./signatures/host-crypto";
-import { loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./store/identity-store";
+import { identityView, loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./store/identity-store";
 
 export interface HostOptions {
   dataDir: string;
@@ -169,7 +168,7 @@ export class Host implements HostContext {
   }
 
   identityView() {
-    return { publicKey: this.keys.publicKey, name: this.identity.name, fingerprint: fingerprint(this.keys.publicKey) };
+    return identityView(this.identity);
   }
 
   async rename(name: string) {

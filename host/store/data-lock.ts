@@ -1,6 +1,7 @@
 import { open, readFile, rm } from "node:fs/promises";
 import { resolve } from "node:path";
-import { z } from "zod";
+// zod's small build: `commune whoami` reads this file, and loading full zod would cost more than the rest of the command.
+import { int, optional, positive, strictObject, string } from "zod/mini";
 import { writeFileAtomic } from "./atomic-file";
 
 /**
@@ -15,9 +16,9 @@ export interface LockInfo {
   control?: { url: string; token: string };
 }
 
-const lockSchema = z.strictObject({
-  pid: z.int().positive(),
-  control: z.strictObject({ url: z.string(), token: z.string() }).optional(),
+const lockSchema = strictObject({
+  pid: int().check(positive()),
+  control: optional(strictObject({ url: string(), token: string() })),
 });
 
 export const lockPath = (dataDir: string) => resolve(dataDir, "host.lock");

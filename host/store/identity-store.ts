@@ -1,8 +1,10 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { join } from "node:path";
-import { z } from "zod";
+// zod's small build: `commune whoami` reads this file, and loading full zod would cost more than the rest of the command.
+import { literal, maxLength, regex, strictObject, string, type infer as Infer } from "zod/mini";
+import type { IdentityView } from "../../shared/commands/views";
 import type { Signer } from "../../shared/identity/crypto";
-import { generateKeyPair, keyPairFromSecret, type KeyPair } from "../../shared/identity/keys";
+import { fingerprint, generateKeyPair, keyPairFromSecret, type KeyPair } from "../../shared/identity/keys";
 import { readFileIfExists, writeFileAtomic } from "./atomic-file";
 
 /** The member's key pair and display name, in the data directory with mode 0600. */
@@ -11,12 +13,15 @@ export interface StoredIdentity {
   name: string;
 }
 
-const identityFile = z.strictObject({
-  v: z.literal(1),
-  publicKey: z.string().regex(/^[0-9a-f]{64}$/),
-  secretKey: z.string().regex(/^[0-9a-f]{64}$/),
-  name: z.string().max(100),
+const identityFile = strictObject({
+  v: literal(1),
+  publicKey: string().check(regex(/^[0-9a-f]{64}$/)),
+  secretKey: string().check(regex(/^[0-9a-f]{64}$/)),
+  name: string().check(maxLength(100)),
 });
+
+/** What `identity.show` answers: the public half and the name. */
+export const identityView = (identity: StoredIdentity): IdentityView => ({ publicKey: identity.keys.publicKey, name: identity.name, fingerprint: fingerprint(identity.keys.publicKey) });
 
 export const identityPath = (dataDir: string) => join(dataDir, "identity.json");
 
@@ -24,7 +29,7 @@ export const identityPath = (dataDir: string) => join(dataDir, "identity.json");
 export async function loadIdentity(dataDir: string, signer: Pick<Signer, "publicKeyOf">): Promise<StoredIdentity | undefined> {
   const text = await readFileIfExists(identityPath(dataDir));
   if (text === undefined) return undefined;
-  let parsed: z.infer<typeof identityFile>;
+  let parsed: Infer<typeof identityFile>;
   try {
     parsed = identityFile.parse(JSON.parse(text));
   } catch {
