@@ -8,7 +8,8 @@ import { parseArgv, type Parsed } from "./parse";
 import { resolveCommune, resolveItem, resolveMember, resolveProposal } from "./references";
 import type { Session } from "./session";
 import { clean } from "./text";
-import type { Answer, Reference } from "./verb";
+import { hintFor } from "./usage";
+import type { Answer, Reference, Verb } from "./verb";
 
 /**
  * The CLI as a function: argv and its surroundings in, an exit code out.
@@ -42,6 +43,15 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
 }
 
 async function runCommand(parsed: Extract<Parsed, { kind: "command" }>, deps: CliDeps): Promise<number> {
+  // Input the command cannot read is refused before anything is opened. An input with no fields has nothing to check (whoami), and skips loading zod.
+  if (Object.keys(parsed.plan.input).length > 0) {
+    const { amountProblem, inputProblem } = await import("./input-check");
+    const problem = inputProblem(parsed.verb, parsed.plan) ?? amountProblem(parsed.plan, []);
+    if (problem) {
+      deps.stderr.write(`${usageError(parsed.verb, problem)}\n`);
+      return EXIT.usage;
+    }
+  }
   const dataDir = dataDirOf(parsed.globals, deps);
   const { openSession } = await import("./session");
   const opened = await openSession({
@@ -111,6 +121,11 @@ async function carryOut(session: Session, { verb, plan, globals }: Extract<Parse
     settle,
   });
 
+  if (commune) {
+    const { amountProblem, carriesAmounts } = await import("./input-check");
+    const problem = carriesAmounts(plan) ? amountProblem(plan, (await communeView()).balances.currencies) : undefined;
+    if (problem) throw new Stop(EXIT.usage, usageError(verb, problem));
+  }
   const value = await ask(plan.name, input);
   const answer = { name: plan.name, value } as Answer;
   const currencies: Currency[] = verb.needsCurrencies && commune ? (await communeView()).balances.currencies : [];
@@ -150,7 +165,10 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   at[path.at(-1)!] = value;
 }
 
-const exitFor = (error: CommandError) => (error.code === "unavailable" ? EXIT.unavailable : EXIT.refused);
+const usageError = (verb: Verb, problem: string) => `commune: ${verb.verb}: ${problem}\n${hintFor(verb)}`;
+
+/** A command the host could not read is wrong usage; one the commune's rules refuse is a refusal. */
+const exitFor = (error: CommandError) => (error.code === "unavailable" ? EXIT.unavailable : error.code === "invalid-input" ? EXIT.usage : EXIT.refused);
 
 /** The promise, unless Ctrl-C comes first. */
 async function interruptible<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
