@@ -183,7 +183,7 @@ describe("commune host", () => {
     expect(lock.pid).toBe(child.pid);
     expect(await sendCommand(lock.control!, "identity.show", {})).toMatchObject({ ok: true, value: { name: "Ada Lovelace" } });
     expect(JSON.parse(await ok(dir, "balances", "--json"))).toMatchObject({ purse: { EUR: 1250 } });
-    expect(await cli(dir, ["contribute", "1e309", "EUR"])).toMatchObject({ code: 1, stderr: "Write the amount as plain digits without an exponent, such as 1000 rather than 1e3\n" });
+    expect(await cli(dir, ["contribute", "1e309", "EUR"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^commune: contribute: Write the amount as plain digits without an exponent, such as 1000 rather than 1e3\n/) });
 
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
@@ -191,30 +191,5 @@ describe("commune host", () => {
     expect(await exists(lockPath(dir))).toBe(false);
     // And the documents it wrote are there for the next one-shot command.
     expect(JSON.parse(await ok(dir, "balances", "--json"))).toMatchObject({ purse: { EUR: 1250 } });
-  });
-});
-
-describe("the real CLI process", () => {
-  it("runs through npx tsx and prints JSON", async () => {
-    const dir = await dirs.make();
-    const child = spawn("npx", ["tsx", "cli/main.ts", "--data", dir, "whoami", "--json"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
-    children.push(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.once("close", (exit) => resolve(exit)));
-    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
-    expect(JSON.parse(stdout)).toMatchObject({ publicKey: expect.stringMatching(/^[0-9a-f]{64}$/), name: "", fingerprint: expect.any(String) });
-  });
-
-  it("exits 2 on a usage error", async () => {
-    const child = spawn("npx", ["tsx", "cli/main.ts", "frobnicate"], { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
-    children.push(child);
-    let stderr = "";
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.once("close", (exit) => resolve(exit)));
-    expect(code).toBe(2);
-    expect(stderr).toBe('commune: unknown verb "frobnicate"\nRun "commune help" to see every verb.\n');
   });
 });
