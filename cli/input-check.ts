@@ -66,7 +66,8 @@ const kebab = (field: string) => field.replace(/[A-Z]/g, (letter) => `-${letter.
 
 /** How the person typed the value at `path`: "--quorum", "the amount", "--currency (decimals)". */
 export function labelFor(path: readonly PropertyKey[], verb: Verb): string {
-  const fields = path.filter((key): key is string => typeof key === "string" && !/^[A-Z][A-Z0-9]{1,9}$/.test(key));
+  // Field names start in lower case; record keys (currency codes) and list positions are not fields.
+  const fields = path.filter((key): key is string => typeof key === "string" && /^[a-z]/.test(key));
   const flags = new Set(verb.flags.map((flag) => flag.name));
   for (let i = 0; i < fields.length; i++) {
     const pair = FLAG_OF_FIELD[fields.slice(i, i + 2).join(".")];

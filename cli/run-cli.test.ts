@@ -138,22 +138,57 @@ describe("choosing the commune", () => {
 });
 
 describe("errors and exit codes", () => {
+  const contributeUsage = "Usage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT]  (more: commune contribute --help)";
+
   it.each([
     ["1e309", "Write the amount as plain digits without an exponent, such as 1000 rather than 1e3"],
     ["-5", "Amount must be greater than zero"],
+    ["-0", "Amount must be greater than zero"],
+    ["abc", "Amount must be a number, such as 12.50"],
     ["0.001", "EUR allows at most 2 decimals"],
     ["Infinity", "Amount must be a number, such as 12.50"],
-  ])("passes the amount %s to the host and prints its answer verbatim (exit 1)", async (amount, message) => {
+  ])("refuses the amount %s as wrong usage, with the shared amount rule's words (exit 2), recording nothing", async (amount, message) => {
     const { dir } = await founded();
     const run = await cli(dir, ["contribute", "--", amount, "EUR"]);
-    expect(run).toEqual({ code: 1, stdout: "", stderr: `${message}\n` });
+    expect(run).toEqual({ code: 2, stdout: "", stderr: `commune: contribute: ${message}\n${contributeUsage}\n` });
     expect(JSON.parse(await ok(dir, "ledger", "--json"))).toMatchObject({ total: 0 });
   });
 
-  it("prints the host's message for input its schema refuses (exit 1)", async () => {
+  it.each([
+    [["invite", "--days", "1000"], "invite: --days must be at most 90"],
+    [["invite", "--days", "0"], "invite: --days must be more than 0"],
+    [["propose", "general", "--title", "T", "--days", "400"], "propose: --days must be at most 366"],
+    [["propose", "rule", "--title", "T", "--quorum", "101"], "propose: --quorum must be at most 100"],
+    [["propose", "rule", "--title", "T", "--threshold", "0"], "propose: --threshold must be at least 1"],
+    [["propose", "spend", "--title", "T", "--amount", "5", "--currency", "E", "--payee", "X"], "propose: --currency must be a currency code such as EUR"],
+    [["ledger", "--limit", "0"], "ledger: --limit must be at least 1"],
+    [["ledger", "--limit", "5000"], "ledger: --limit must be at most 1000"],
+    [["knowledge", "add", "--title", "x".repeat(201)], "knowledge add: --title must be at most 200 characters"],
+    [["contribute", "5", "EUR", "--memo", "m".repeat(1001)], "contribute: --memo must be at most 1000 characters"],
+  ])("refuses %j before the host sees it, naming the flag as typed (exit 2)", async (argv, message) => {
     const { dir } = await founded();
-    const run = await cli(dir, ["invite", "--days", "1000"]);
-    expect(run).toMatchObject({ code: 1, stderr: "days: Too big: expected number to be <=90\n" });
+    const run = await cli(dir, argv);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n")[0]).toBe(`commune: ${message}`);
+    expect(run.stderr).not.toMatch(/Too (big|small)|expected|Invalid|quorumPercent|deadline/);
+  });
+
+  it("refuses an out-of-range flag without opening the data directory", async () => {
+    const dir = join(await dirs.make(), "never-made");
+    expect(await cli(dir, ["create", "Riverside", "--quorum", "101"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^commune: create: --quorum must be at most 100\n/) });
+    expect(await exists(dir)).toBe(false);
+  });
+
+  it.each([
+    [["disburse", "60", "EUR", "--payee", "Roofers"], "Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR and cites no passed spend proposal)."],
+    [["contribute", "5", "XYZ"], "XYZ is not one of this commune's currencies."],
+    [["transfer", "5", "EUR", "--to", "Nobody"], expect.stringMatching(/^No member is called or has a key starting with "Nobody"/)],
+  ])("exits 1 when the commune or its rules refuse %j", async (argv, message) => {
+    const { dir } = await founded(["--spend-limit", "EUR=10"]);
+    await ok(dir, "contribute", "100", "EUR");
+    const run = await cli(dir, argv);
+    expect(run).toMatchObject({ code: 1, stdout: "" });
+    expect(run.stderr.trimEnd()).toEqual(message);
   });
 
   it("answers a usage error with one line and a hint (exit 2), before touching the data directory", async () => {
