@@ -361,6 +361,33 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
   return bytesUnder(join(relayDir, "communes"));
 }
 
+/**
+ * How soon a `commune` command is done: `whoami` on an idle data folder (the
+ * identity exists, no host runs), as a person starts it (bin/commune.js and
+ * its bundle), against starting Node with nothing to do, alternately in the
+ * same run. The first call makes the identity, and the bundle if stale.
+ */
+async function cliStartFigures(): Promise<void> {
+  const bin = join(import.meta.dirname, "..", "bin", "commune.js");
+  const dir = await mkdtemp(join(scratch, "whoami-"));
+  await run(process.execPath, [bin, "--data", dir, "whoami"]);
+  const timed = async (args: string[]) => {
+    const start = performance.now();
+    await run(process.execPath, args);
+    return performance.now() - start;
+  };
+  const whoami: number[] = [];
+  const bare: number[] = [];
+  for (let r = 0; r < 2 * RUNS + 1; r++) {
+    progress(`commune whoami ${r + 1}/${2 * RUNS + 1}`);
+    bare.push(await timed(["-e", ""]));
+    whoami.push(await timed([bin, "--data", dir, "whoami"]));
+  }
+  const cli = stats(whoami);
+  const node = stats(bare);
+  add({ n: 0, figure: "commune whoami, idle data folder (wall time)", unit: "ms", commune: cli, baseline: 'node -e ""', baselineValue: node, note: `${(cli.median / node.median).toFixed(2)}x node's start (medians)` });
+}
+
 /** The renderer figures drive the built app: build it first when this checkout has not. */
 function ensureRendererBuilt(): void {
   if (existsSync(join(import.meta.dirname, "..", "dist", "renderer", "index.html"))) return;
@@ -373,6 +400,7 @@ async function main(): Promise<void> {
   await mkdir(FIXTURES, { recursive: true });
   ensureRendererBuilt();
   progress(`commune bench: sizes ${SIZES.join(", ")}; ${RUNS} runs per figure; scratch ${scratch}`);
+  await cliStartFigures();
   const builds: Record<number, unknown> = {};
   for (const n of SIZES) {
     progress(`N=${n}: building or reusing the synthetic commune`);

@@ -2,7 +2,6 @@ import { mkdir } from "node:fs/promises";
 import type { CommandName, CommandOutcome } from "../shared/commands/commands";
 import { fail, ok, type Result } from "../shared/result";
 import type { RelayLinkFactory } from "../host/commune/relay-link";
-import { sendCommand } from "../host/control/control-server";
 import type { Host } from "../host/host";
 import { acquireLock, type HeldLock } from "../host/store/data-lock";
 import { installNodeSigner } from "../host/signatures/signing";
@@ -63,6 +62,8 @@ function remote(control: { url: string; token: string }, pid: number, dataDir: s
     pid,
     async run(name, input) {
       try {
+        // node:http is loaded only to talk to a running host.
+        const { sendCommand } = await import("../host/control/control-server");
         return await sendCommand(control, name, input);
       } catch (error) {
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : reason(error);
