@@ -4,7 +4,7 @@ import { fail, ok, type Result } from "../shared/result";
 import type { RelayLinkFactory } from "../host/commune/relay-link";
 import type { Host } from "../host/host";
 import { acquireLock, type HeldLock } from "../host/store/data-lock";
-import { installNodeSigner } from "../host/signatures/signing";
+import { nodePublicKeyOf } from "../host/signatures/signing";
 import { identityView, loadOrCreateIdentity } from "../host/store/identity-store";
 
 /**
@@ -131,9 +131,8 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
 /** A session that reads the identity file only (created on first use, as the host does), holding the lock while it does. */
 async function identitySession(dataDir: string, held: HeldLock): Promise<Result<Session>> {
   try {
-    // OpenSSL derives the public key to check the file with: noble's first derivation builds tables, longer than the rest of whoami.
-    installNodeSigner();
-    const { identity } = await loadOrCreateIdentity(dataDir);
+    // OpenSSL derives the public key to check the file with, as the host does: noble's first derivation builds tables, longer than the rest of whoami.
+    const { identity } = await loadOrCreateIdentity(dataDir, { publicKeyOf: nodePublicKeyOf });
     return ok({
       kind: "identity",
       run: async (name) =>
