@@ -6,7 +6,10 @@ import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import { fail, ok, type Result } from "../result";
 import type { SignedMembershipEvent } from "./events";
 import { communeIdOf, type CommuneId, type Genesis } from "./genesis";
-import { proposalProblem } from "./proposal-validity";
+import { judgeMembershipEvent } from "../judges/membership";
+import { judgeProposal } from "../judges/proposal";
+import type { Refusal } from "../judges/verdict";
+import { judgeVote, type VoteSetting } from "../judges/vote";
 import { applyRuleChange, rulesProblem } from "./rules";
 import {
   rulesAt,
@@ -47,7 +50,6 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 /**
  * Replays a commune's signed history in time order and says what it means:
@@ -89,8 +91,8 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
     member.history.push({ at, status, why });
   };
   const nameOf = (key: PublicKey) => members.get(key)?.name ?? key.slice(0, 8);
-  const problem = (subject: Problem["subject"], record: { by?: PublicKey; sig: string }, id: string, reason: string) =>
-    problems.push({ subject, id, by: record.by, reason });
+  const problem = (subject: Problem["subject"], record: { by?: PublicKey; sig: string }, id: string, reason: string, code?: string) =>
+    problems.push({ subject, id, by: record.by, reason, ...(code ? { code } : {}) });
 
   setStatus(genesis.by, genesis.founderName, genesis.at, "active", "founded the commune");
 
@@ -100,7 +102,8 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   const votesByProposal = new Map<string, SignedVote[]>();
   for (const vote of votes) {
     if (!proposalList.some((p) => p.id === vote.proposal)) {
-      problem("vote", vote, vote.sig, "votes on a proposal that does not exist");
+      const verdict = judgeVote(undefined, vote) as Refusal;
+      problem("vote", vote, vote.sig, verdict.reason, verdict.code);
       continue;
     }
     const list = votesByProposal.get(vote.proposal) ?? [];
@@ -112,19 +115,14 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   const pending = new Map<string, Pending>();
 
   const applyEvent = (event: SignedMembershipEvent) => {
-    const status = statusAt(state, event.by, event.at);
+    const verdict = judgeMembershipEvent({ verifier, state, id, usedInvites }, event);
+    if (verdict !== "counted") {
+      problem("membership", event, event.sig, verdict.reason, verdict.code);
+      return;
+    }
     switch (event.type) {
       case "join": {
         const grant = event.invite;
-        const refuse = (reason: string) => problem("membership", event, event.sig, `${event.name} could not join: ${reason}`);
-        if (checkSignature(verifier, "invite", grant)) return refuse("the invite is not validly signed");
-        if (grant.commune !== id) return refuse("the invite is for another commune");
-        if (statusAt(state, grant.by, grant.at) !== "active") return refuse("whoever signed the invite was not an active member then");
-        if (event.at < grant.at) return refuse("the join is dated before the invite was made");
-        if (event.at > grant.expiresAt) return refuse(`the invite expired on ${day(grant.expiresAt)}`);
-        if (usedInvites.has(grant.id)) return refuse("the invite was already used");
-        if (status === "active" || status === "applicant") return refuse("they are already a member");
-        if (status === "removed") return refuse("they were removed; only an admit proposal can bring them back");
         usedInvites.add(grant.id);
         const direct = rulesAt(state, event.at).admission === "direct";
         setStatus(
@@ -136,35 +134,19 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
         );
         return;
       }
-      case "admit": {
-        const refuse = (reason: string) => problem("membership", event, event.sig, `${nameOf(event.by)} could not admit ${event.name}: ${reason}`);
-        if (status !== "active") return refuse("they were not an active member then");
-        if (rulesAt(state, event.at).admission !== "direct") return refuse("the rules require an admit proposal");
-        const target = statusAt(state, event.member, event.at);
-        if (target === "active") return refuse("they are already a member");
-        if (target === "removed") return refuse("they were removed; only an admit proposal can bring them back");
+      case "admit":
         setStatus(event.member, event.name, event.at, "active", `admitted by ${nameOf(event.by)}`);
         return;
-      }
-      case "leave": {
-        if (status !== "active" && status !== "applicant") {
-          problem("membership", event, event.sig, `${nameOf(event.by)} could not leave: they were not a member then`);
-          return;
-        }
+      case "leave":
         setStatus(event.by, undefined, event.at, "left", "left the commune");
         return;
-      }
     }
   };
 
   const openProposal = (proposal: SignedProposal) => {
-    if (statusAt(state, proposal.by, proposal.at) !== "active") {
-      problem("proposal", proposal, proposal.id, `${nameOf(proposal.by)} was not an active member on ${day(proposal.at)}`);
-      return;
-    }
-    const invalid = proposalProblem(proposal, state);
-    if (invalid) {
-      problem("proposal", proposal, proposal.id, invalid);
+    const verdict = judgeProposal(state, proposal);
+    if (verdict !== "counted") {
+      problem("proposal", proposal, proposal.id, verdict.reason, verdict.code);
       return;
     }
     const electorate = [...members.values()]
@@ -174,12 +156,13 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
     pending.set(proposal.id, { proposal, electorate, ballots: votesByProposal.get(proposal.id) ?? [] });
   };
 
-  const ballotsOf = ({ proposal, electorate, ballots }: Pending): Ballot[] => {
-    const voters = new Set(electorate);
-    return ballots
-      .filter((vote) => voters.has(vote.by) && statusAt(state, vote.by, vote.at) === "active" && vote.at >= proposal.at)
+  const settingOf = ({ proposal, electorate }: Pending, decidesAt: number | undefined): VoteSetting => ({ state, proposal, electorate, decidesAt });
+
+  // Before the decision is known (it depends on the ballots), every vote the judge would count up to it is a ballot.
+  const ballotsOf = (entry: Pending): Ballot[] =>
+    entry.ballots
+      .filter((vote) => judgeVote(settingOf(entry, undefined), vote) === "counted")
       .map((vote) => ({ voter: vote.by, at: vote.at, choice: vote.choice, sig: vote.sig }));
-  };
 
   const decide = (entry: Pending, at: number) => {
     const { proposal, electorate } = entry;
@@ -187,7 +170,7 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
     const ballots = ballotsOf(entry);
     const result = tally(proposal, ballots, electorate, rulesAt(state, proposal.at), now);
     proposals[proposal.id] = { proposal, electorate, tally: result };
-    reportUncountedVotes(entry, ballots, result.decidesAt);
+    reportUncountedVotes(entry, result.decidesAt);
     if (result.outcome !== "passed") return;
     const why = `by proposal "${proposal.title}"`;
     switch (proposal.kind) {
@@ -210,15 +193,10 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
     }
   };
 
-  const reportUncountedVotes = (entry: Pending, counted: Ballot[], decidesAt: number) => {
-    const countedSigs = new Set(counted.map((ballot) => ballot.sig));
-    const voters = new Set(entry.electorate);
+  const reportUncountedVotes = (entry: Pending, decidesAt: number) => {
     for (const vote of entry.ballots) {
-      const title = entry.proposal.title;
-      if (!voters.has(vote.by)) problem("vote", vote, vote.sig, `${nameOf(vote.by)} was not a member when "${title}" was proposed`);
-      else if (vote.at < entry.proposal.at) problem("vote", vote, vote.sig, `${nameOf(vote.by)}'s vote is dated before "${title}" was proposed`);
-      else if (!countedSigs.has(vote.sig)) problem("vote", vote, vote.sig, `${nameOf(vote.by)} was not an active member on ${day(vote.at)}`);
-      else if (vote.at > decidesAt) problem("vote", vote, vote.sig, `${nameOf(vote.by)} voted after "${title}" was decided`);
+      const verdict = judgeVote(settingOf(entry, decidesAt), vote);
+      if (verdict !== "counted") problem("vote", vote, vote.sig, verdict.reason, verdict.code);
     }
   };
 

@@ -51,6 +51,8 @@ export interface Problem {
   id: string;
   by: PublicKey | undefined;
   reason: string;
+  /** The judge's machine code for the refusal (shared/judges/), where a judge made it. */
+  code?: string;
 }
 
 export interface CommuneState {

@@ -1,6 +1,6 @@
-import { isActiveAt, type CommuneState, type Problem } from "../commune/state";
+import type { CommuneState, Problem } from "../commune/state";
 import type { Verifier } from "../identity/crypto";
-import { checkSignature } from "../identity/signed";
+import { judgeItem } from "../judges/item";
 import type { SignedItem } from "./item";
 
 export interface ItemView {
@@ -28,9 +28,9 @@ export function inventory(verifier: Verifier, versionsById: Readonly<Record<stri
     let first: SignedItem | undefined;
     let count = 0;
     for (const version of versions) {
-      const reason = itemProblem(verifier, version, id, state);
-      if (reason) {
-        problems.push({ subject: "item", id, by: version.by, reason });
+      const verdict = judgeItem(verifier, state, version, id);
+      if (verdict !== "counted") {
+        problems.push({ subject: "item", id, by: version.by, reason: verdict.reason, code: verdict.code });
         continue;
       }
       count++;
@@ -41,19 +41,6 @@ export function inventory(verifier: Verifier, versionsById: Readonly<Record<stri
   }
   items.sort((a, b) => b.item.at - a.item.at || (a.item.id < b.item.id ? -1 : 1));
   return { items, problems };
-}
-
-function itemProblem(verifier: Verifier, version: SignedItem, id: string, state: CommuneState): string | undefined {
-  const signature = checkSignature(verifier, "item", version);
-  if (signature === "unsigned") return "This knowledge item is not signed";
-  if (signature) return "This knowledge item was altered after signing or is badly signed";
-  if (version.commune !== state.id) return "This knowledge item belongs to another commune";
-  if (version.id !== id) return "This knowledge item is filed under another item's id";
-  if (!isActiveAt(state, version.by, version.at)) {
-    const name = state.members[version.by]?.name ?? version.by.slice(0, 8);
-    return `${name} was not an active member on ${new Date(version.at).toISOString().slice(0, 10)}`;
-  }
-  return undefined;
 }
 
 /** Case-insensitive search over title, body and tags: every word must appear somewhere. */

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { isActiveAt, type CommuneState } from "../commune/state";
+import type { CommuneState } from "../commune/state";
 import { fromStored } from "../docs/automerge-form";
 import { communeId, count, currencyCode, publicKey, signature, time } from "../docs/fields";
 import type { PublicKey } from "../identity/keys";
 import type { Verifier } from "../identity/crypto";
-import { checkSignature, type Signed } from "../identity/signed";
+import type { Signed } from "../identity/signed";
+import { judgeCheckpoint } from "../judges/checkpoint";
 import type { PurseView } from "./balances";
 import { proposalSpending } from "./spend-authority";
 
@@ -73,10 +74,9 @@ export function trustedCheckpoint(verifier: Verifier, raw: unknown, commune: str
     const parsed = checkpointSchema.safeParse(fromStored(value));
     if (!parsed.success) continue;
     const checkpoint = parsed.data as SignedCheckpoint;
-    if (checkpoint.by !== key || checkpoint.commune !== commune) continue;
-    if (!isActiveAt(state, checkpoint.by, checkpoint.at)) continue;
+    if (checkpoint.commune !== commune) continue;
     if (newest && newest.at >= checkpoint.at) continue;
-    if (checkSignature(verifier, "checkpoint", checkpoint) !== undefined) continue;
+    if (judgeCheckpoint(verifier, state, checkpoint, key) !== "counted") continue;
     newest = checkpoint;
   }
   return newest;

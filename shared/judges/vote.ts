@@ -1,0 +1,32 @@
+import type { PublicKey } from "../identity/keys";
+import type { SignedProposal, SignedVote } from "../proposals/proposal";
+import { statusAt, type CommuneState } from "../commune/state";
+import { refuse, type Verdict } from "./verdict";
+
+/** What a vote is judged against: its proposal, who may vote on it, and when it was decided (undefined while not known). */
+export interface VoteSetting {
+  state: CommuneState;
+  proposal: SignedProposal;
+  electorate: readonly PublicKey[];
+  decidesAt: number | undefined;
+}
+
+const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+const nameOf = (state: CommuneState, key: PublicKey) => state.members[key]?.name ?? key.slice(0, 8);
+
+/**
+ * Whether a vote counts: cast on a proposal that exists, by a member of its
+ * electorate, not dated before the proposal, while active, and not after the
+ * decision. Any choice is a valid vote: where the rules in force when the
+ * proposal was made do not allow blocking, the tally counts a block as a no.
+ */
+export function judgeVote(setting: VoteSetting | undefined, vote: SignedVote): Verdict {
+  if (!setting) return refuse("vote.no-proposal", "votes on a proposal that does not exist");
+  const { state, proposal, electorate, decidesAt } = setting;
+  const name = () => nameOf(state, vote.by);
+  if (!electorate.includes(vote.by)) return refuse("vote.not-in-electorate", `${name()} was not a member when "${proposal.title}" was proposed`);
+  if (vote.at < proposal.at) return refuse("vote.before-proposal", `${name()}'s vote is dated before "${proposal.title}" was proposed`);
+  if (statusAt(state, vote.by, vote.at) !== "active") return refuse("vote.voter-not-active", `${name()} was not an active member on ${day(vote.at)}`);
+  if (decidesAt !== undefined && vote.at > decidesAt) return refuse("vote.after-decision", `${name()} voted after "${proposal.title}" was decided`);
+  return "counted";
+}
