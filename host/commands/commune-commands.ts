@@ -15,7 +15,8 @@ import type { CommuneRecord } from "../store/commune-index";
 import type { RelayLink } from "../commune/relay-link";
 import type { Repo } from "@automerge/automerge-repo";
 import { communeView } from "../commune/views";
-import { appendMembershipEvent } from "./membership-commands";
+import { checkpointFields, checkpointRecord, membershipRecord, membershipState } from "../commune/record-kinds";
+import { writeRecord, writeRelayList } from "../commune/writer";
 import { communeModel, type Handlers, type HostContext } from "./context";
 
 type CommuneCommand = "commune.create" | "commune.list" | "commune.show" | "commune.invite" | "commune.join" | "commune.relays";
@@ -104,10 +105,13 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   }
   // Membership needs only the small documents: join first, so loading the
   // purse (one shard per turn of the event loop) does not hold the join up.
-  const written = await appendMembershipEvent({ docs: docs.value, id: commune }, host, { type: "join", commune, at: host.now(), name, invite: invite.value.grant });
-  if (!written.ok) {
+  // No node holds these documents yet, so nothing else writes to them: the join needs no queue of its own.
+  const newcomer = { id: commune, docs: docs.value, exclusive: <T>(work: () => Promise<T>) => work() };
+  const written = await writeRecord(newcomer, host, membershipRecord, () => ok({ type: "join" as const, name, invite: invite.value.grant }));
+  const state = written.ok ? membershipState(host.crypto, newcomer, host.now()) : written;
+  if (!state.ok) {
     await docs.value.close();
-    return written;
+    return state;
   }
   await host.remember(record);
   // The purse arrives in the background, each shard whole from a relay, and
@@ -117,7 +121,7 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   const node = new CommuneNode(record, docs.value, links, host.nodeContext(), loading);
   host.nodes.set(commune, node);
   // The join was judged to count before it was written, so it made us a member or an applicant.
-  const status = currentStatus(written.value.state, host.keys.publicKey);
+  const status = currentStatus(state.value, host.keys.publicKey);
   if (status === undefined) throw new Error("a join that counted left no membership status");
   return ok({ commune, name: communeName, status });
 }
@@ -186,8 +190,10 @@ export const communeCommands: Handlers<CommuneCommand> = {
       { commune: node.id, name: model.state.name, doc: node.record.doc, relays: node.record.relays, secret: node.record.secret, at, expiresAt },
       host.keys,
     );
-    // The newcomer sees this count of the purse while their own copy receives and checks the history.
-    await node.writeCheckpoint(model);
+    // The newcomer sees this count of the purse while their own copy receives
+    // and checks the history. A purse still loading here is not counted: the
+    // invite goes out without a checkpoint.
+    await writeRecord(node, host, checkpointRecord, (current, at) => ok(checkpointFields(node, current, at)));
     return ok({ invite, expiresAt });
   },
 
@@ -201,7 +207,8 @@ export const communeCommands: Handlers<CommuneCommand> = {
     const relays = [...node.value.record.relays.filter((url) => !removed.value.includes(url)), ...added.value.filter((url) => !node.value.record.relays.includes(url))];
     const record = { ...node.value.record, relays };
     await host.remember(record);
-    await node.value.setRelays(record, host.links);
-    return ok({ relays });
+    node.value.setRelays(record, host.links);
+    const written = await writeRelayList(node.value, relays);
+    return written.ok ? ok({ relays }) : written;
   },
 };

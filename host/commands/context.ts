@@ -55,21 +55,3 @@ export function amountIn(model: CommuneModel, text: string, code: string, now: n
 export function deadlineOf(deadline: { days: number } | { at: number }, now: number): number {
   return "days" in deadline ? now + Math.round(deadline.days * 86_400_000) : deadline.at;
 }
-
-/**
- * Runs a write in the commune's write queue, against the model as the
- * previous write left it, at one moment `at`: every write command's frame.
- */
-export async function communeWrite<T>(
-  host: HostContext,
-  commune: string,
-  write: (node: CommuneNode, model: CommuneModel, at: number) => Promise<Result<T>>,
-): Promise<Result<T>> {
-  const node = host.node(commune);
-  if (!node.ok) return node;
-  return node.value.exclusive(async () => {
-    const model = node.value.model();
-    if (!model.ok) return model;
-    return write(node.value, model.value, host.now());
-  });
-}

@@ -1,19 +1,17 @@
-import { isActiveAt } from "../../shared/commune/state";
-import { toStored } from "../../shared/docs/automerge-form";
 import { parseWebLink } from "../../shared/docs/link";
 import { randomId } from "../../shared/identity/keys";
-import { sign } from "../../shared/identity/signed";
 import type { Item } from "../../shared/inventory/item";
-import { fail, ok, type Result } from "../../shared/result";
-import type { CommuneNode } from "../commune/commune-node";
-import { itemViews } from "../commune/views";
 import { cleanTags } from "../../shared/inventory/inventory";
+import { fail, ok, type Result } from "../../shared/result";
+import { itemRecord } from "../commune/record-kinds";
+import { itemViews } from "../commune/views";
+import { writeRecord, type Fields } from "../commune/writer";
 import { communeModel, type Handlers, type HostContext } from "./context";
 
 type InventoryCommand = "inventory.add" | "inventory.edit" | "inventory.list";
 
-/** Signs a version of an item and files it under the item's id. */
-async function saveVersion(node: CommuneNode, host: HostContext, fields: Omit<Item, "commune" | "at">): Promise<Result<{ id: string }>> {
+/** A version of an item as the host signs it: title trimmed, link checked, tags cleaned. */
+function versionOf(fields: Fields<Item>): Result<Fields<Item>> {
   if (fields.title.trim() === "") return fail("A knowledge item needs a title.");
   let link: string | undefined;
   if (fields.link !== undefined && fields.link.trim() !== "") {
@@ -21,39 +19,33 @@ async function saveVersion(node: CommuneNode, host: HostContext, fields: Omit<It
     if (!parsed.ok) return fail(parsed.error);
     link = parsed.value;
   }
-  const model = node.model();
-  if (!model.ok) return model;
-  const at = host.now();
-  if (!isActiveAt(model.value.state, host.keys.publicKey, at)) return fail("Only an active member can add to the inventory.");
-  const item = sign(host.crypto, "item", { ...fields, title: fields.title.trim(), link, tags: cleanTags(fields.tags), commune: node.id, at }, host.keys);
-  node.docs.inventory.change((doc) => {
-    const versions = doc.items[item.id];
-    if (versions) versions.push(toStored(item) as (typeof versions)[number]);
-    else doc.items[item.id] = [toStored(item)] as (typeof doc.items)[string];
+  return ok({ ...fields, title: fields.title.trim(), link, tags: cleanTags(fields.tags) });
+}
+
+/** Files a new version under the item's id; the writer judges it against the inventory as it stands in the queue. */
+async function saveVersion(host: HostContext, commune: string, build: (items: ReadonlyArray<{ item: Item }>) => Result<Fields<Item>>): Promise<Result<{ id: string }>> {
+  const node = host.node(commune);
+  if (!node.ok) return node;
+  const written = await writeRecord(node.value, host, itemRecord, (model) => {
+    const fields = build(model.items);
+    return fields.ok ? versionOf(fields.value) : fields;
   });
-  await node.persist();
-  return ok({ id: item.id });
+  return written.ok ? ok({ id: written.value.id }) : written;
 }
 
 export const inventoryCommands: Handlers<InventoryCommand> = {
   async "inventory.add"(input, host) {
-    const node = host.node(input.commune);
-    if (!node.ok) return node;
-    return node.value.exclusive(() =>
-      saveVersion(node.value, host, { id: randomId(), version: 1, title: input.title, body: input.body, tags: input.tags, ...(input.link ? { link: input.link } : {}) }),
+    return saveVersion(host, input.commune, () =>
+      ok({ id: randomId(), version: 1, title: input.title, body: input.body, tags: input.tags, ...(input.link ? { link: input.link } : {}) }),
     );
   },
 
   async "inventory.edit"(input, host) {
-    const node = host.node(input.commune);
-    if (!node.ok) return node;
-    return node.value.exclusive(async () => {
-      const model = node.value.model();
-      if (!model.ok) return model;
-      const current = model.value.items.find((view) => view.item.id === input.id)?.item;
+    return saveVersion(host, input.commune, (items) => {
+      const current = items.find((view) => view.item.id === input.id)?.item;
       if (!current) return fail("There is no such item in this commune's inventory.");
       const link = input.link === null ? undefined : (input.link ?? current.link);
-      return saveVersion(node.value, host, {
+      return ok({
         id: current.id,
         version: current.version + 1,
         title: input.title ?? current.title,

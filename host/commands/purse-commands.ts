@@ -1,56 +1,51 @@
+import { randomId } from "../../shared/identity/keys";
+import type { Entry } from "../../shared/purse/entry";
+import { ok, type Result } from "../../shared/result";
+import type { CommuneModel } from "../commune/commune-model";
+import { entryRecord } from "../commune/record-kinds";
+import { writeRecord, type Fields } from "../commune/writer";
 import { purseHistory } from "../../shared/purse/history";
 import { ledgerPage } from "../commune/views";
-import { amountIn, communeModel, type Handlers } from "./context";
+import { amountIn, communeModel, type Handlers, type HostContext } from "./context";
 
 type PurseCommand = "purse.contribute" | "purse.disburse" | "purse.transfer" | "purse.exchange" | "purse.ledger" | "purse.history";
 
+/** Writes the purse entry a person's input describes, judged in the commune's queue against the purse as it stands. */
+export function writeEntry(host: HostContext, commune: string, build: (model: CommuneModel, at: number) => Result<Fields<Entry>>): Promise<Result<{ id: string }>> {
+  const node = host.node(commune);
+  if (!node.ok) return Promise.resolve(node);
+  return writeRecord(node.value, host, entryRecord, build).then((written) => (written.ok ? ok({ id: written.value.id }) : written));
+}
+
+/** The amount is read inside the queue, in a currency the commune has at the entry's time. */
+function entryOf(input: { amount: string; currency: string; memo: string }, fields: Omit<Fields<Entry>, "id" | "amount" | "currency" | "memo">) {
+  return (model: CommuneModel, at: number): Result<Fields<Entry>> => {
+    const amount = amountIn(model, input.amount, input.currency, at);
+    if (!amount.ok) return amount;
+    return ok({ id: randomId(), amount: amount.value, currency: input.currency, memo: input.memo.trim(), ...fields });
+  };
+}
+
 export const purseCommands: Handlers<PurseCommand> = {
   async "purse.contribute"(input, host) {
-    const found = await communeModel(host, input.commune);
-    if (!found.ok) return found;
-    const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
-    if (!amount.ok) return amount;
-    return found.value.node.appendEntry({ kind: "contribution", amount: amount.value, currency: input.currency, memo: input.memo.trim() });
+    return writeEntry(host, input.commune, entryOf(input, { kind: "contribution" }));
   },
 
   async "purse.disburse"(input, host) {
-    const found = await communeModel(host, input.commune);
-    if (!found.ok) return found;
-    const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
-    if (!amount.ok) return amount;
     const payee = "member" in input.payee ? { to: input.payee.member } : { payee: input.payee.outside.trim() };
-    return found.value.node.appendEntry({
-      kind: "disbursement",
-      amount: amount.value,
-      currency: input.currency,
-      memo: input.memo.trim(),
-      ...payee,
-      ...(input.proposal ? { proposal: input.proposal } : {}),
-    });
+    return writeEntry(host, input.commune, entryOf(input, { kind: "disbursement", ...payee, ...(input.proposal ? { proposal: input.proposal } : {}) }));
   },
 
   async "purse.transfer"(input, host) {
-    const found = await communeModel(host, input.commune);
-    if (!found.ok) return found;
-    const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
-    if (!amount.ok) return amount;
-    return found.value.node.appendEntry({ kind: "transfer", amount: amount.value, currency: input.currency, memo: input.memo.trim(), to: input.to });
+    return writeEntry(host, input.commune, entryOf(input, { kind: "transfer", to: input.to }));
   },
 
   async "purse.exchange"(input, host) {
-    const found = await communeModel(host, input.commune);
-    if (!found.ok) return found;
-    const amount = amountIn(found.value.model, input.amount, input.currency, host.now());
-    if (!amount.ok) return amount;
-    return found.value.node.appendEntry({
-      kind: "exchange",
-      amount: amount.value,
-      currency: input.currency,
-      memo: input.memo.trim(),
-      partner: input.partner.trim(),
-      direction: input.direction,
-      ...(input.proposal ? { proposal: input.proposal } : {}),
-    });
+    return writeEntry(
+      host,
+      input.commune,
+      entryOf(input, { kind: "exchange", partner: input.partner.trim(), direction: input.direction, ...(input.proposal ? { proposal: input.proposal } : {}) }),
+    );
   },
 
   async "purse.ledger"(input, host) {

@@ -1,11 +1,12 @@
 import * as A from "@automerge/automerge";
-import { parseAutomergeUrl, type AutomergeUrl, type DocHandle } from "@automerge/automerge-repo";
+import type { DocHandle } from "@automerge/automerge-repo";
 import type { ImportSummary } from "../../shared/commands/commands";
 import type { Verifier } from "../../shared/identity/crypto";
 import { fail, ok, type Result } from "../../shared/result";
 import type { VerifiedBackup } from "../../shared/snapshot/automerge-snapshot";
 import { replayCommune } from "../../shared/snapshot/commune-replay";
 import type { CommuneNode } from "../commune/commune-node";
+import { importDocuments, inQueue } from "../commune/writer";
 import type { HostContext } from "./context";
 
 /**
@@ -28,7 +29,7 @@ export async function mergeBackup(host: HostContext, backup: VerifiedBackup): Pr
   if (!found.ok) return found;
   const node = found.value;
   await node.whenLoaded();
-  return node.exclusive(() => merge(host.crypto, node, backup, host.now()));
+  return inQueue(node, () => merge(host.crypto, node, backup, host.now()));
 }
 
 async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBackup, now: number): Promise<Result<ImportSummary>> {
@@ -63,21 +64,7 @@ async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBack
     return fail(`This backup conflicts with your copy of ${manifest.commune.name}: merging it would hide ${hidden} of your records. Nothing was imported.`);
   }
 
-  let updated = 0;
-  let added = 0;
-  const newShards: string[] = [];
-  for (const document of documents) {
-    const handle = local.get(document.url);
-    const headsBefore = handle?.heads().join(",");
-    const imported = docs.repo.import<unknown>(document.bytes, { docId: parseAutomergeUrl(document.url as AutomergeUrl).documentId });
-    if (!handle) {
-      added++;
-      newShards.push(document.url);
-    } else if (imported.heads().join(",") !== headsBefore) updated++;
-  }
-  await docs.discoverShards();
-  await waitForShards(node, newShards);
-  await node.persist();
+  const { updated, added } = await importDocuments(node, documents);
   const after = node.model();
   return ok({
     commune: manifest.commune.id,
@@ -86,17 +73,8 @@ async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBack
     createdAt: manifest.createdAt,
     documents: documents.length,
     updated,
-    added,
+    added: added.length,
     entriesBefore: before.value.entries.length,
     entriesAfter: after.ok ? after.value.entries.length : replayed.value.entries.length,
   });
-}
-
-/** Shards new to this machine are ready at once; their discovery by the commune's documents finishes a few turns later. */
-async function waitForShards(node: CommuneNode, urls: readonly string[]): Promise<void> {
-  const open = () => new Set<string>([...node.docs.shards.values()].map((handle) => handle.url));
-  for (let turn = 0; turn < 100 && !urls.every((url) => open().has(url)); turn++) {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (turn % 10 === 9) await node.docs.discoverShards();
-  }
 }

@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import type { CommuneView } from "../../shared/commands/views";
+import { ok } from "../../shared/result";
 import { Host } from "../host";
+import { checkpointFields, checkpointRecord } from "./record-kinds";
+import { writeRecord } from "./writer";
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -83,9 +86,8 @@ it("judges the purse again for a membership change, but not for a checkpoint or 
   };
 
   const before = ledgerNow();
-  const model = node.model();
-  if (!model.ok) throw new Error(model.error);
-  await node.writeCheckpoint(model.value);
+  const checkpoint = await writeRecord(node, host, checkpointRecord, (current, at) => ok(checkpointFields(node, current, at)));
+  expect(checkpoint.ok).toBe(true);
   node.docs.commune.change((doc) => {
     doc.relays.push("ws://127.0.0.1:9/" as never);
   });

@@ -167,6 +167,8 @@ export interface SyncStatusView {
   lastSynced?: number;
   /** Documents with changes a relay has not confirmed yet, plus listed shards not loaded here yet. */
   waiting: number;
+  /** Why this commune's documents failed to load or be checked here; absent when they loaded. */
+  loadProblem?: string;
 }
 
 export interface CommuneView {

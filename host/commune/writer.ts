@@ -1,0 +1,125 @@
+import { parseAutomergeUrl, type AutomergeUrl, type DocHandle } from "@automerge/automerge-repo";
+import { toStored } from "../../shared/docs/automerge-form";
+import type { Signer, Verifier } from "../../shared/identity/crypto";
+import type { KeyPair } from "../../shared/identity/keys";
+import { sign, type Signed, type SignaturePurpose } from "../../shared/identity/signed";
+import type { Refusal, Verdict } from "../../shared/judges/verdict";
+import { fail, ok, type Result } from "../../shared/result";
+import type { CommuneDocs } from "./commune-docs";
+
+/**
+ * The one way a command changes a commune's documents. Every write runs in
+ * the commune's queue, so it is judged against the documents as the
+ * previous write left it, and is on disk before the command answers (a
+ * success survives a SIGKILL right after it). A record goes:
+ * queue -> current model -> build -> sign -> judge -> change -> flush,
+ * and a refused record changes nothing. Command handlers only turn a
+ * person's input into record fields; tests/one-writer.test.ts fails on a
+ * handler that changes a document any other way.
+ */
+
+/** What the writer needs of a commune: its documents and its write queue. */
+export interface WriteTarget {
+  readonly id: string;
+  readonly docs: CommuneDocs;
+  /** Runs the work after every earlier write has finished, whatever their outcome. */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** Who writes: the member's keys, the host's crypto (signs the record, checks what the judge checks) and the clock the record is dated by. */
+export interface Author {
+  readonly keys: KeyPair;
+  readonly crypto: Signer & Verifier;
+  now(): number;
+}
+
+/** Every record carries its commune and its time; the writer fills both. */
+type Dated = { commune: string; at: number };
+/** A record's own fields, what a handler builds (distributed over unions, so a proposal keeps its kind). */
+export type Fields<R> = R extends unknown ? Omit<R, keyof Dated> : never;
+
+/** How one kind of record is read, judged and saved. */
+export interface RecordKind<T extends WriteTarget, M, R extends Dated> {
+  purpose: SignaturePurpose;
+  /** The model the record is judged against, as the previous write left it. */
+  read(target: T, now: number): Result<M>;
+  /** The shared/ judge every member applies to this kind of record when they replay it. */
+  judge(model: M, record: Signed<R>, target: T, verifier: Verifier): Verdict;
+  /** Puts the judged record into its document: the one place a record becomes a change. */
+  save(target: T, record: Signed<R>, model: M): Promise<void>;
+  /** The refusal in words for the member who asked. */
+  refusal(refusal: Refusal, record: Signed<R>): string;
+}
+
+/** The frame of every write: in the commune's queue, flushed to disk before it answers. */
+export function inQueue<T>(target: WriteTarget, work: () => Promise<Result<T>>): Promise<Result<T>> {
+  return target.exclusive(async () => {
+    const result = await work();
+    if (result.ok) await target.docs.flush();
+    return result;
+  });
+}
+
+/** Builds, signs, judges and writes one record; answers with the signed record, or why nothing was written. */
+export function writeRecord<T extends WriteTarget, M, R extends Dated>(
+  target: T,
+  author: Author,
+  kind: RecordKind<T, M, R>,
+  build: (model: M, at: number) => Result<Fields<R>>,
+): Promise<Result<Signed<R>>> {
+  return inQueue(target, async () => {
+    const model = kind.read(target, author.now());
+    if (!model.ok) return model;
+    const at = author.now();
+    const fields = build(model.value, at);
+    if (!fields.ok) return fields;
+    // A record's own fields with the two the writer fills are the whole record.
+    const record = sign(author.crypto, kind.purpose, { ...fields.value, commune: target.id, at } as unknown as R, author.keys);
+    const verdict = kind.judge(model.value, record, target, author.crypto);
+    if (verdict !== "counted") return fail(kind.refusal(verdict, record));
+    await kind.save(target, record, model.value);
+    return ok(record);
+  });
+}
+
+/** The commune's shared list of relays: not a signed record, but a change like the others, queued and flushed. */
+export function writeRelayList(target: WriteTarget, relays: readonly string[]): Promise<Result<void>> {
+  return inQueue(target, async () => {
+    target.docs.commune.change((doc) => {
+      doc.relays.splice(0, doc.relays.length, ...relays.map((url) => toStored(url)));
+    });
+    return ok(undefined);
+  });
+}
+
+/**
+ * Loads whole documents (a verified backup) into the commune's handles,
+ * which store them and sync them out like any change from a peer. Not a
+ * record: the caller judges the merge as a whole (snapshot-import.ts) and
+ * runs this inside `inQueue`.
+ */
+export async function importDocuments(target: WriteTarget, documents: ReadonlyArray<{ url: string; bytes: Uint8Array }>): Promise<{ updated: number; added: string[] }> {
+  const local = new Map<string, DocHandle<unknown>>(target.docs.allHandles().map((handle) => [handle.url, handle]));
+  let updated = 0;
+  const added: string[] = [];
+  for (const document of documents) {
+    const handle = local.get(document.url);
+    const headsBefore = handle?.heads().join(",");
+    const imported = target.docs.repo.import<unknown>(document.bytes, { docId: parseAutomergeUrl(document.url as AutomergeUrl).documentId });
+    if (!handle) added.push(document.url);
+    else if (imported.heads().join(",") !== headsBefore) updated++;
+  }
+  await target.docs.discoverShards();
+  await waitForShards(target, added);
+  await target.docs.flush();
+  return { updated, added };
+}
+
+/** Shards new to this machine are ready at once; their discovery by the commune's documents finishes a few turns later. */
+async function waitForShards(target: WriteTarget, urls: readonly string[]): Promise<void> {
+  const open = () => new Set<string>([...target.docs.shards.values()].map((handle) => handle.url));
+  for (let turn = 0; turn < 100 && !urls.every((url) => open().has(url)); turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (turn % 10 === 9) await target.docs.discoverShards();
+  }
+}
