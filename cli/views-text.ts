@@ -178,6 +178,7 @@ export function itemsText(items: ItemView[], query: string): string {
 
 export function syncText(status: SyncStatusView, communeName: string): string {
   const lines = [clean(communeName)];
+  if (status.loadProblem !== undefined) lines.push(`Not fully loaded on this machine: ${clean(status.loadProblem)}`);
   if (status.relays.length === 0) {
     lines.push("No relay: changes stay on this machine. Add one with: commune relays --add ws://HOST:PORT");
   } else {

@@ -14,7 +14,7 @@ import type { CommuneDocs } from "./commune-docs";
  * success survives a SIGKILL right after it). A record goes:
  * queue -> current model -> build -> sign -> judge -> change -> flush,
  * and a refused record changes nothing. Command handlers only turn a
- * person's input into record fields; tests/one-writer.test.ts fails on a
+ * person's input into record fields; host/commands/one-writer.test.ts fails on a
  * handler that changes a document any other way.
  */
 

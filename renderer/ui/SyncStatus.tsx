@@ -7,6 +7,8 @@ import { useNow } from "./useNow";
 export function syncSummary(status: SyncStatusView, now: number): string {
   const connected = status.relays.filter((relay) => relay.state === "connected").length;
   const parts = [connected > 0 ? "Online" : "Offline"];
+  // A commune that did not load fully shows less than is there: say so first, not as a detail.
+  if (status.loadProblem !== undefined) parts.unshift("Not fully loaded");
   if (status.relays.length === 0) parts.push("no relay");
   else parts.push(`${connected} of ${status.relays.length} ${status.relays.length === 1 ? "relay" : "relays"}`);
   parts.push(`${status.peers} ${status.peers === 1 ? "peer" : "peers"}`);
@@ -36,15 +38,26 @@ const relayStateText = { connecting: "connecting", connected: "connected", offli
 /** Every relay with its state and the reason it refused or dropped, for the home screen. */
 export function SyncDetail({ status }: { status: SyncStatusView }) {
   const now = useNow();
-  if (status.relays.length === 0) return <p className="muted">This commune has no relay, so it syncs with nobody. Add one in Settings.</p>;
+  const loadProblem = status.loadProblem === undefined ? null : <p role="alert">This machine could not load everything: {status.loadProblem}</p>;
+  if (status.relays.length === 0) {
+    return (
+      <>
+        {loadProblem}
+        <p className="muted">This commune has no relay, so it syncs with nobody. Add one in Settings.</p>
+      </>
+    );
+  }
   return (
-    <ul className="plain-list" aria-label="Relays">
-      {status.relays.map((relay) => (
-        <li key={relay.url}>
-          <span className="mono">{relay.url}</span> — {relayStateText[relay.state]} {sinceText(relay.since, now)}
-          {relay.reason ? <span className="muted"> ({relay.reason})</span> : null}
-        </li>
-      ))}
-    </ul>
+    <>
+      {loadProblem}
+      <ul className="plain-list" aria-label="Relays">
+        {status.relays.map((relay) => (
+          <li key={relay.url}>
+            <span className="mono">{relay.url}</span> — {relayStateText[relay.state]} {sinceText(relay.since, now)}
+            {relay.reason ? <span className="muted"> ({relay.reason})</span> : null}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

@@ -1,0 +1,130 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CommandName, CommandResults } from "../../shared/commands/commands";
+import { ok } from "../../shared/result";
+import { Host } from "../host";
+import type { CommuneNode } from "./commune-node";
+import { checkpointFields, checkpointRecord } from "./record-kinds";
+import type { RelayLinkFactory } from "./relay-link";
+import { writeRecord } from "./writer";
+
+const noRelays: RelayLinkFactory = () => {
+  throw new Error("no relays in these tests");
+};
+
+const dirs: string[] = [];
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.close();
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
+  const outcome = await host.run(name, input);
+  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
+  return outcome.value as CommandResults[K];
+}
+
+/** Ada founds Riverside (EUR, spend limit 100.00, admission by proposal) on a clock that moves a second on every reading. */
+async function riverside(): Promise<{ host: Host; commune: string; node: CommuneNode }> {
+  const dataDir = await mkdtemp(join(tmpdir(), "commune-writer-"));
+  dirs.push(dataDir);
+  let time = Date.UTC(2026, 2, 1);
+  const host = await Host.open({ dataDir, links: noRelays, now: () => (time += 1000) });
+  hosts.push(host);
+  await must(host, "identity.rename", { name: "Ada" });
+  const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }],
+    rules: { admission: "proposal", spendLimit: { EUR: "100.00" } },
+  });
+  const node = host.nodes.get(commune)!;
+  await node.whenLoaded();
+  return { host, commune, node };
+}
+
+/** Every document's heads: a refused write must leave all of them as they were. */
+const heads = (node: CommuneNode) => Object.fromEntries(node.docs.allHandles().map((handle) => [handle.url, handle.heads().join(",")]));
+
+async function expectRefusedUnchanged(host: Host, node: CommuneNode, name: CommandName, input: unknown, message: string) {
+  const before = heads(node);
+  const outcome = await host.run(name, input);
+  expect(outcome).toMatchObject({ ok: false, error: { message } });
+  expect(heads(node)).toEqual(before);
+}
+
+describe("a write the commune's rules refuse changes nothing", () => {
+  it("a purse entry that would overdraw the purse", async () => {
+    const { host, commune, node } = await riverside();
+    await expectRefusedUnchanged(host, node, "purse.disburse", { commune, amount: "5", currency: "EUR", payee: { outside: "Roofers" } },
+      "Not recorded: the disbursement would not count (would take the purse below zero (balance 0.00 EUR)).");
+  });
+
+  it("a vote after the proposal was decided", async () => {
+    const { host, commune, node } = await riverside();
+    const { id } = await must(host, "proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 7 } });
+    await must(host, "proposal.vote", { commune, proposal: id, choice: "yes" });
+    await expectRefusedUnchanged(host, node, "proposal.vote", { commune, proposal: id, choice: "no" },
+      'Not recorded: the vote would not count (Ada voted after "Picnic" was decided).');
+  });
+
+  it("a vote on a proposal that does not exist", async () => {
+    const { host, commune, node } = await riverside();
+    await expectRefusedUnchanged(host, node, "proposal.vote", { commune, proposal: "no-such-proposal", choice: "yes" },
+      "Not recorded: the vote would not count (votes on a proposal that does not exist).");
+  });
+
+  it("a proposal to admit someone who is already a member", async () => {
+    const { host, commune, node } = await riverside();
+    await expectRefusedUnchanged(host, node, "proposal.create", { commune, kind: "admit", title: "Ada again", member: host.keys.publicKey, name: "Ada", deadline: { days: 7 } },
+      "They are already a member.");
+  });
+
+  it("a rule change that cannot apply (a rule change is a proposal of kind rule)", async () => {
+    const { host, commune, node } = await riverside();
+    await expectRefusedUnchanged(host, node, "proposal.create", { commune, kind: "rule", title: "Euros twice", change: { addCurrencies: [{ code: "EUR", name: "Euro", decimals: 2 }] }, deadline: { days: 7 } },
+      expect.stringContaining("EUR") as unknown as string);
+  });
+
+  it("a membership event the rules do not allow", async () => {
+    const { host, commune, node } = await riverside();
+    await expectRefusedUnchanged(host, node, "commune.admit", { commune, member: "ab".repeat(32), name: "Bo" }, "Ada could not admit Bo: the rules require an admit proposal.");
+  });
+
+  it("a knowledge item from someone who has left", async () => {
+    const { host, commune, node } = await riverside();
+    await must(host, "commune.leave", { commune });
+    await expectRefusedUnchanged(host, node, "inventory.add", { commune, title: "Seed saving", body: "", tags: [] },
+      expect.stringMatching(/^Not recorded: the knowledge item would not count \(Ada was not an active member on 2026-03-01\)\.$/) as unknown as string);
+  });
+
+  it("a checkpoint signed by someone who has left", async () => {
+    const { host, commune, node } = await riverside();
+    await must(host, "commune.leave", { commune });
+    const before = heads(node);
+    const written = await writeRecord(node, host, checkpointRecord, (model, at) => ok(checkpointFields(node, model, at)));
+    expect(written).toEqual({ ok: false, error: "Whoever signed this checkpoint was not an active member then." });
+    expect(heads(node)).toEqual(before);
+  });
+
+  it("and a write that counts changes the document it belongs to", async () => {
+    const { host, commune, node } = await riverside();
+    const before = heads(node);
+    await must(host, "purse.contribute", { commune, amount: "5", currency: "EUR", memo: "" });
+    expect(heads(node)).not.toEqual(before);
+  });
+});
+
+describe("the amount of a purse entry", () => {
+  it("is read in the queue, in the currencies the commune has when the entry is judged", async () => {
+    const { host, commune, node } = await riverside();
+    // Both commands are queued before either runs: the second is judged against the purse the first left.
+    const [first, second] = await Promise.all([
+      host.run("purse.contribute", { commune, amount: "5", currency: "EUR", memo: "" }),
+      host.run("purse.disburse", { commune, amount: "5", currency: "EUR", payee: { outside: "Roofers" } }),
+    ]);
+    expect(first.ok && second.ok).toBe(true);
+    const model = node.model();
+    expect(model.ok && model.value.purse.purse).toEqual({ EUR: 0 });
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { sign } from "../identity/signed";
+import { CommuneBuilder, DAY, T0, testKeys } from "../testing/commune-builder";
+import { judgeItem } from "./item";
+import { judgeMembershipEvent } from "./membership";
+import { judgeProposal } from "./proposal";
+import { judgeVote } from "./vote";
+
+const ada = testKeys(1);
+const bo = testKeys(2);
+const cy = testKeys(3);
+
+/** Ada and Bo; one open general proposal by Ada, under rules that do not allow blocking. */
+function picnic() {
+  const commune = new CommuneBuilder({ rules: { allowBlock: false } });
+  commune.join(bo, "Bo", T0 + DAY);
+  const proposal = commune.propose(ada, { kind: "general", at: T0 + 2 * DAY, deadline: T0 + 9 * DAY });
+  return { commune, proposal };
+}
+
+describe("the vote judge", () => {
+  it("counts a block under rules without blocking, and the tally counts it as a no", () => {
+    const { commune, proposal } = picnic();
+    const state = commune.state(T0 + 3 * DAY);
+    const target = state.proposals[proposal.id]!;
+    const block = sign("vote", { commune: commune.id, proposal: proposal.id, at: T0 + 3 * DAY, choice: "block" as const }, bo);
+    expect(judgeVote({ state, proposal: target.proposal, electorate: target.electorate, decidesAt: target.tally.decidesAt }, block)).toBe("counted");
+
+    commune.vote(ada, proposal.id, "yes", T0 + 3 * DAY);
+    commune.vote(bo, proposal.id, "block", T0 + 3 * DAY);
+    const decided = commune.state(T0 + 4 * DAY);
+    expect(decided.proposals[proposal.id]!.tally).toMatchObject({ outcome: "passed", yes: 1, no: 1, block: 0, blocked: false });
+    expect(decided.problems).toEqual([]);
+  });
+
+  it("refuses, with a code, a vote the replay does not count, and the replay reports it with the same code", () => {
+    const { commune, proposal } = picnic();
+    commune.join(cy, "Cy", T0 + 3 * DAY);
+    const late = commune.vote(cy, proposal.id, "yes", T0 + 4 * DAY);
+    const state = commune.state(T0 + 10 * DAY);
+    const target = state.proposals[proposal.id]!;
+    expect(judgeVote({ state, proposal: target.proposal, electorate: target.electorate, decidesAt: target.tally.decidesAt }, late)).toEqual({
+      code: "vote.not-in-electorate",
+      reason: 'Cy was not a member when "A proposal" was proposed',
+    });
+    expect(state.problems).toContainEqual(expect.objectContaining({ subject: "vote", id: late.sig, code: "vote.not-in-electorate" }));
+    expect(judgeVote(undefined, late)).toMatchObject({ code: "vote.no-proposal" });
+  });
+});
+
+describe("the proposal judge", () => {
+  it("refuses a proposal by someone who was not an active member then", () => {
+    const commune = new CommuneBuilder();
+    const state = commune.state(T0 + DAY);
+    const proposal = sign("proposal", { commune: commune.id, kind: "general" as const, id: "p9", at: T0 + DAY, deadline: T0 + 2 * DAY, title: "Hi", body: "" }, cy);
+    expect(judgeProposal(state, proposal)).toEqual({ code: "proposal.author-not-active", reason: `${cy.publicKey.slice(0, 8)} was not an active member on 2026-01-02` });
+  });
+});
+
+describe("the membership judge", () => {
+  it("refuses an admit when the rules require an admit proposal", () => {
+    const commune = new CommuneBuilder({ rules: { admission: "proposal" } });
+    const state = commune.state(T0 + DAY);
+    const admit = commune.event(ada, { type: "admit", at: T0 + DAY, member: bo.publicKey, name: "Bo" });
+    expect(judgeMembershipEvent({ state, id: commune.id, usedInvites: new Set() }, admit)).toEqual({
+      code: "admit.needs-proposal",
+      reason: "Ada could not admit Bo: the rules require an admit proposal",
+    });
+  });
+});
+
+describe("the item judge", () => {
+  it("refuses a version filed under another item's id", () => {
+    const commune = new CommuneBuilder();
+    const state = commune.state(T0 + DAY);
+    const item = sign("item", { commune: commune.id, id: "i1", version: 1, at: T0 + DAY, title: "Seeds", body: "", tags: [] }, ada);
+    expect(judgeItem(state, item, "i1")).toBe("counted");
+    expect(judgeItem(state, item, "i2")).toMatchObject({ code: "item.misfiled" });
+  });
+});
