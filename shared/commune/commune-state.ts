@@ -8,7 +8,6 @@ import type { SignedMembershipEvent } from "./events";
 import { communeIdOf, type CommuneId, type Genesis } from "./genesis";
 import { judgeMembershipEvent } from "../judges/membership";
 import { judgeProposal } from "../judges/proposal";
-import type { Refusal } from "../judges/verdict";
 import { judgeVote, type VoteSetting } from "../judges/vote";
 import { applyRuleChange, rulesProblem } from "./rules";
 import {
@@ -49,7 +48,6 @@ const bySignedOrder = (a: { at: number; by: string; sig: string }, b: { at: numb
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
 
 /**
  * Replays a commune's signed history in time order and says what it means:
@@ -102,8 +100,8 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   const votesByProposal = new Map<string, SignedVote[]>();
   for (const vote of votes) {
     if (!proposalList.some((p) => p.id === vote.proposal)) {
-      const verdict = judgeVote(undefined, vote) as Refusal;
-      problem("vote", vote, vote.sig, verdict.reason, verdict.code);
+      const verdict = judgeVote(undefined, vote);
+      if (verdict !== "counted") problem("vote", vote, vote.sig, verdict.reason, verdict.code);
       continue;
     }
     const list = votesByProposal.get(vote.proposal) ?? [];
