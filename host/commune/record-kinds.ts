@@ -51,7 +51,7 @@ export const voteRecord: RecordKind<ModelTarget, CommuneModel, Vote> = {
   read: fromModel,
   judge(model, vote) {
     const target = model.state.proposals[vote.proposal];
-    const setting = target && { state: model.state, proposal: target.proposal, electorate: target.electorate, decidesAt: target.tally.decidesAt };
+    const setting = target && { state: model.state, proposal: target.proposal, electorate: new Set(target.electorate), decidesAt: target.tally.decidesAt };
     return judgeVote(setting, vote);
   },
   async save(target, vote) {

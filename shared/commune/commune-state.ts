@@ -40,6 +40,8 @@ interface Pending {
   proposal: SignedProposal;
   electorate: PublicKey[];
   ballots: SignedVote[];
+  /** What its votes are judged against before the decision is known; made once, the replay asks often. */
+  undecided: VoteSetting;
 }
 
 const bySignedOrder = (a: { at: number; by: string; sig: string }, b: { at: number; by: string; sig: string }) =>
@@ -151,15 +153,14 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
       .filter((member) => statusAt(state, member.key, proposal.at) === "active")
       .map((member) => member.key)
       .sort(compare);
-    pending.set(proposal.id, { proposal, electorate, ballots: votesByProposal.get(proposal.id) ?? [] });
+    const undecided: VoteSetting = { state, proposal, electorate: new Set(electorate), decidesAt: undefined };
+    pending.set(proposal.id, { proposal, electorate, ballots: votesByProposal.get(proposal.id) ?? [], undecided });
   };
-
-  const settingOf = ({ proposal, electorate }: Pending, decidesAt: number | undefined): VoteSetting => ({ state, proposal, electorate, decidesAt });
 
   // Before the decision is known (it depends on the ballots), every vote the judge would count up to it is a ballot.
   const ballotsOf = (entry: Pending): Ballot[] =>
     entry.ballots
-      .filter((vote) => judgeVote(settingOf(entry, undefined), vote) === "counted")
+      .filter((vote) => judgeVote(entry.undecided, vote) === "counted")
       .map((vote) => ({ voter: vote.by, at: vote.at, choice: vote.choice, sig: vote.sig }));
 
   const decide = (entry: Pending, at: number) => {
@@ -192,8 +193,9 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   };
 
   const reportUncountedVotes = (entry: Pending, decidesAt: number) => {
+    const decided = { ...entry.undecided, decidesAt };
     for (const vote of entry.ballots) {
-      const verdict = judgeVote(settingOf(entry, decidesAt), vote);
+      const verdict = judgeVote(decided, vote);
       if (verdict !== "counted") problem("vote", vote, vote.sig, verdict.reason, verdict.code);
     }
   };

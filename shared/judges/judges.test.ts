@@ -24,7 +24,7 @@ describe("the vote judge", () => {
     const state = commune.state(T0 + 3 * DAY);
     const target = state.proposals[proposal.id]!;
     const block = sign("vote", { commune: commune.id, proposal: proposal.id, at: T0 + 3 * DAY, choice: "block" as const }, bo);
-    expect(judgeVote({ state, proposal: target.proposal, electorate: target.electorate, decidesAt: target.tally.decidesAt }, block)).toBe("counted");
+    expect(judgeVote({ state, proposal: target.proposal, electorate: new Set(target.electorate), decidesAt: target.tally.decidesAt }, block)).toBe("counted");
 
     commune.vote(ada, proposal.id, "yes", T0 + 3 * DAY);
     commune.vote(bo, proposal.id, "block", T0 + 3 * DAY);
@@ -39,7 +39,7 @@ describe("the vote judge", () => {
     const late = commune.vote(cy, proposal.id, "yes", T0 + 4 * DAY);
     const state = commune.state(T0 + 10 * DAY);
     const target = state.proposals[proposal.id]!;
-    expect(judgeVote({ state, proposal: target.proposal, electorate: target.electorate, decidesAt: target.tally.decidesAt }, late)).toEqual({
+    expect(judgeVote({ state, proposal: target.proposal, electorate: new Set(target.electorate), decidesAt: target.tally.decidesAt }, late)).toEqual({
       code: "vote.not-in-electorate",
       reason: 'Cy was not a member when "A proposal" was proposed',
     });

@@ -7,7 +7,8 @@ import { refuse, type Verdict } from "./verdict";
 export interface VoteSetting {
   state: CommuneState;
   proposal: SignedProposal;
-  electorate: readonly PublicKey[];
+  /** The members active when the proposal was made: they, and only they, vote on it. */
+  electorate: ReadonlySet<PublicKey>;
   decidesAt: number | undefined;
 }
 
@@ -22,11 +23,11 @@ const nameOf = (state: CommuneState, key: PublicKey) => state.members[key]?.name
  */
 export function judgeVote(setting: VoteSetting | undefined, vote: SignedVote): Verdict {
   if (!setting) return refuse("vote.no-proposal", "votes on a proposal that does not exist");
+  // No closures here: the replay judges every vote many times over.
   const { state, proposal, electorate, decidesAt } = setting;
-  const name = () => nameOf(state, vote.by);
-  if (!electorate.includes(vote.by)) return refuse("vote.not-in-electorate", `${name()} was not a member when "${proposal.title}" was proposed`);
-  if (vote.at < proposal.at) return refuse("vote.before-proposal", `${name()}'s vote is dated before "${proposal.title}" was proposed`);
-  if (statusAt(state, vote.by, vote.at) !== "active") return refuse("vote.voter-not-active", `${name()} was not an active member on ${day(vote.at)}`);
-  if (decidesAt !== undefined && vote.at > decidesAt) return refuse("vote.after-decision", `${name()} voted after "${proposal.title}" was decided`);
+  if (!electorate.has(vote.by)) return refuse("vote.not-in-electorate", `${nameOf(state, vote.by)} was not a member when "${proposal.title}" was proposed`);
+  if (vote.at < proposal.at) return refuse("vote.before-proposal", `${nameOf(state, vote.by)}'s vote is dated before "${proposal.title}" was proposed`);
+  if (statusAt(state, vote.by, vote.at) !== "active") return refuse("vote.voter-not-active", `${nameOf(state, vote.by)} was not an active member on ${day(vote.at)}`);
+  if (decidesAt !== undefined && vote.at > decidesAt) return refuse("vote.after-decision", `${nameOf(state, vote.by)} voted after "${proposal.title}" was decided`);
   return "counted";
 }
