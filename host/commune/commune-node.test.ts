@@ -5,6 +5,7 @@ import { afterEach, expect, it } from "vitest";
 import { communeIdOf, createGenesis } from "../../shared/commune/genesis";
 import { FOUNDING_DEFAULTS } from "../../shared/commune/rules";
 import { generateKeyPair } from "../../shared/identity/keys";
+import { openHostCrypto } from "../signatures/host-crypto";
 import { CommuneDocs } from "./commune-docs";
 import { CommuneNode } from "./commune-node";
 import type { RelayLinkFactory } from "./relay-link";
@@ -23,12 +24,14 @@ async function nodeLoading(loading: () => Promise<void>) {
   const dataDir = await mkdtemp(join(tmpdir(), "commune-node-"));
   cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
   const keys = generateKeyPair();
-  const genesis = createGenesis({ name: "Riverside", founderName: "Ada", at: Date.UTC(2026, 2, 1), rules: { ...FOUNDING_DEFAULTS, currencies: [], spendLimit: {} } }, keys);
+  const crypto = openHostCrypto(dataDir);
+  cleanup.push(() => crypto.close());
+  const genesis = createGenesis(crypto, { name: "Riverside", founderName: "Ada", at: Date.UTC(2026, 2, 1), rules: { ...FOUNDING_DEFAULTS, currencies: [], spendLimit: {} } }, keys);
   const id = communeIdOf(genesis);
   const docs = await CommuneDocs.found(CommuneDocs.repoFor(dataDir, id, []), genesis, id, []);
   const logged: string[] = [];
   const record = { id, name: "Riverside", doc: docs.commune.url, secret: "s".repeat(32), relays: [] };
-  const node = new CommuneNode(record, docs, [], { dataDir, identity: { keys, name: "Ada" }, links: noRelays, now: () => Date.now(), log: (line) => logged.push(line) }, loading());
+  const node = new CommuneNode(record, docs, [], { dataDir, crypto, identity: { keys, name: "Ada" }, links: noRelays, now: () => Date.now(), log: (line) => logged.push(line) }, loading());
   cleanup.push(() => node.close());
   return { node, logged, id };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { nobleCrypto } from "../identity/crypto";
 import { sign } from "../identity/signed";
 import { CommuneBuilder, DAY, T0, testKeys } from "../testing/commune-builder";
 import { judgeItem } from "./item";
@@ -6,6 +7,7 @@ import { judgeMembershipEvent } from "./membership";
 import { judgeProposal } from "./proposal";
 import { judgeVote } from "./vote";
 
+const crypto = nobleCrypto();
 const ada = testKeys(1);
 const bo = testKeys(2);
 const cy = testKeys(3);
@@ -23,7 +25,7 @@ describe("the vote judge", () => {
     const { commune, proposal } = picnic();
     const state = commune.state(T0 + 3 * DAY);
     const target = state.proposals[proposal.id]!;
-    const block = sign("vote", { commune: commune.id, proposal: proposal.id, at: T0 + 3 * DAY, choice: "block" as const }, bo);
+    const block = sign(crypto, "vote", { commune: commune.id, proposal: proposal.id, at: T0 + 3 * DAY, choice: "block" as const }, bo);
     expect(judgeVote({ state, proposal: target.proposal, electorate: new Set(target.electorate), decidesAt: target.tally.decidesAt }, block)).toBe("counted");
 
     commune.vote(ada, proposal.id, "yes", T0 + 3 * DAY);
@@ -52,7 +54,7 @@ describe("the proposal judge", () => {
   it("refuses a proposal by someone who was not an active member then", () => {
     const commune = new CommuneBuilder();
     const state = commune.state(T0 + DAY);
-    const proposal = sign("proposal", { commune: commune.id, kind: "general" as const, id: "p9", at: T0 + DAY, deadline: T0 + 2 * DAY, title: "Hi", body: "" }, cy);
+    const proposal = sign(crypto, "proposal", { commune: commune.id, kind: "general" as const, id: "p9", at: T0 + DAY, deadline: T0 + 2 * DAY, title: "Hi", body: "" }, cy);
     expect(judgeProposal(state, proposal)).toEqual({ code: "proposal.author-not-active", reason: `${cy.publicKey.slice(0, 8)} was not an active member on 2026-01-02` });
   });
 });
@@ -62,7 +64,7 @@ describe("the membership judge", () => {
     const commune = new CommuneBuilder({ rules: { admission: "proposal" } });
     const state = commune.state(T0 + DAY);
     const admit = commune.event(ada, { type: "admit", at: T0 + DAY, member: bo.publicKey, name: "Bo" });
-    expect(judgeMembershipEvent({ state, id: commune.id, usedInvites: new Set() }, admit)).toEqual({
+    expect(judgeMembershipEvent({ verifier: crypto, state, id: commune.id, usedInvites: new Set() }, admit)).toEqual({
       code: "admit.needs-proposal",
       reason: "Ada could not admit Bo: the rules require an admit proposal",
     });
@@ -73,8 +75,8 @@ describe("the item judge", () => {
   it("refuses a version filed under another item's id", () => {
     const commune = new CommuneBuilder();
     const state = commune.state(T0 + DAY);
-    const item = sign("item", { commune: commune.id, id: "i1", version: 1, at: T0 + DAY, title: "Seeds", body: "", tags: [] }, ada);
-    expect(judgeItem(state, item, "i1")).toBe("counted");
-    expect(judgeItem(state, item, "i2")).toMatchObject({ code: "item.misfiled" });
+    const item = sign(crypto, "item", { commune: commune.id, id: "i1", version: 1, at: T0 + DAY, title: "Seeds", body: "", tags: [] }, ada);
+    expect(judgeItem(crypto, state, item, "i1")).toBe("counted");
+    expect(judgeItem(crypto, state, item, "i2")).toMatchObject({ code: "item.misfiled" });
   });
 });
