@@ -244,7 +244,7 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
     await becomeMember(bDir, f, 1, [relay.url]);
 
     progress(`N=${n}: A uploads the commune to an empty relay`);
-    let t = performance.now();
+    const t = performance.now();
     const a = await openHost(aDir);
     hosts.push(a);
     const aNode = a.nodes.get(f.communeId)!;

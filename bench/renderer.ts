@@ -64,7 +64,7 @@ export async function rendererFigures(f: Fixture, options: { runs: number; scrat
   const balances: number[] = [];
   const ledger: number[] = [];
   const load: number[] = [];
-  let cold = Number.NaN;
+  let cold: number;
   try {
     // The first start has no saved views: the cold case, reported in the notes.
     const startedAt = performance.now();

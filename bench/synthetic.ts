@@ -15,7 +15,7 @@
  * fewer Automerge changes than a real purse of the same size; see
  * docs/performance.md for what that flatters.
  */
-import * as A from "@automerge/automerge";
+import type * as A from "@automerge/automerge";
 import { Repo } from "@automerge/automerge-repo";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { bytesToHex } from "@noble/hashes/utils.js";

@@ -32,7 +32,7 @@ async function relayOn(port: number, dataDir: string): Promise<RunningRelay> {
 describe("two members through a relay, one command at a time", () => {
   it("founds, invites, joins, contributes and votes; a change made offline goes out with the next command", async () => {
     const relayData = await dirs.make("commune-relay-");
-    let relay = await relayOn(0, relayData);
+    const relay = await relayOn(0, relayData);
     const ada = await dirs.make();
     const bo = await dirs.make();
 
@@ -62,7 +62,7 @@ describe("two members through a relay, one command at a time", () => {
     expect(JSON.parse(stale.stdout)).toMatchObject({ purse: { EUR: 1000 } });
 
     // Back up on the same address: Ada's next command sends it, and Bo then sees it.
-    relay = await relayOn(port, relayData);
+    await relayOn(port, relayData);
     expect((await ok(ada, "status")).stdout).toContain("Nothing waiting to be sent.");
     expect(JSON.parse((await ok(bo, "balances", "--json")).stdout)).toMatchObject({ purse: { EUR: 1500 } });
     const proposals = JSON.parse((await ok(bo, "proposals", "--json")).stdout) as { id: string; yes: number }[];

@@ -62,7 +62,7 @@ export function installSyncRate(): boolean {
       },
     });
   }
-  WithSyncRate.prototype = base.prototype;
+  WithSyncRate.prototype = base.prototype as object;
   Object.setPrototypeOf(WithSyncRate, base);
   Object.setPrototypeOf(synchronizer, WithSyncRate);
   return true;

@@ -19,7 +19,7 @@ const noRelays: RelayLinkFactory = () => {
   throw new Error("no relays in these tests");
 };
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
+const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });

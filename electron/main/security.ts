@@ -1,4 +1,4 @@
-import { app, protocol, session, shell, type Session } from "electron";
+import { app, protocol, shell, type Session } from "electron";
 import { appResponse } from "./app-files";
 import { APP_SCHEME, navigationDecision } from "./url-policy";
 

@@ -76,7 +76,7 @@ it("checks a large purse's signatures on worker threads too, and counts nothing 
 });
 
 it("judges the purse again for a membership change, but not for a checkpoint or a relay written into the commune document", async () => {
-  const { dataDir, host: host, commune } = await adaFoundsRiverside();
+  const { host, commune } = await adaFoundsRiverside();
   await host.run("purse.contribute", { commune, amount: "5", currency: "EUR" });
   const node = host.nodes.get(commune)!;
   const ledgerNow = () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { generateAutomergeUrl, NetworkAdapter, Repo, type Message, type PeerId, type PeerMetadata } from "@automerge/automerge-repo";
 import { runNetworkAdapterTests } from "@automerge/automerge-repo/helpers/tests/network-adapter-tests.js";
 import { afterEach, describe, expect, it } from "vitest";
-import WebSocket, { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { CommuneServerAdapter } from "../../relay/commune-adapter";
 import { RelayGateway } from "../../relay/gateway";
 import { NOT_SERVED, WRONG_PROOF, type CommuneDirectory } from "../../relay/handshake";

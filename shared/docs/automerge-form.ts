@@ -50,7 +50,7 @@ function storeValue(value: unknown): unknown {
       if (value === null) return value;
       if (Array.isArray(value)) return value.map(storeValue);
       if (isImmutableString(value)) return value;
-      const proto = Object.getPrototypeOf(value);
+      const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
         throw new TypeError("toStored: only plain objects, arrays, strings, numbers, booleans and null can be stored");
       }
@@ -104,7 +104,7 @@ function plain(value: unknown, depth: number): unknown {
     return copy;
   }
   if (isImmutableString(value)) return value.val;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value; // Counter, Date, Uint8Array, ...
   const copy: Record<string, unknown> = {};
   const source = value as Record<string, unknown>;

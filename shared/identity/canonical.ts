@@ -30,7 +30,7 @@ export function canonicalJson(value: unknown): string {
       return String(value);
     case "object": {
       if (Array.isArray(value)) return `[${Array.from(value, canonicalJson).join(",")}]`;
-      const proto = Object.getPrototypeOf(value);
+      const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
         throw new TypeError("canonicalJson: only plain objects can be encoded");
       }

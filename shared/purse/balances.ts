@@ -172,7 +172,7 @@ class Book {
 
   #standingsOf(key: PublicKey): Map<string, number> {
     let standings = this.#standings.get(key);
-    if (!standings) this.#standings.set(key, (standings = new Map()));
+    if (!standings) this.#standings.set(key, (standings = new Map<string, number>()));
     return standings;
   }
 

@@ -60,7 +60,7 @@ describe("a purse checkpoint", () => {
     const good = sign(crypto, "checkpoint", fields(on("2026-06-01")), ada);
     for (const broken of [
       { ...good, purse: { EUR: 1.5 } },
-      { ...good, purse: { EUR: 1e309 } },
+      { ...good, purse: { EUR: Number.POSITIVE_INFINITY } },
       { ...good, at: -1 },
       { ...good, members: "everyone" },
       { ...good, sig: "00" },
