@@ -2,7 +2,8 @@
  * The folder boundaries of docs/ARCHITECTURE.md, checked on the imports the
  * TypeScript compiler sees (ts.preProcessFile: a real scan, so specifiers in
  * comments and strings are not imports, and dynamic import() and require()
- * are). tests/boundaries.test.ts runs it over the repo.
+ * are). tests/boundaries.test.ts runs it over the repo, and the linter
+ * reports the same violations file by file (scripts/eslint-boundaries.js).
  *
  * - Every top-level folder names the folders it may reach by path
  *   (FOLDER_RULES); production code never imports tests/, bench/, scripts/
