@@ -4,11 +4,10 @@
 // `violationsIn` finds, so the linter and tests/boundaries.test.ts cannot
 // disagree. (A top-level folder missing from FOLDER_RULES is a fact about the
 // tree, not a file, so only tests/boundaries.test.ts reports it.)
-import { relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, relative, sep } from "node:path";
 import { tsImport } from "tsx/esm/api";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROOT = dirname(import.meta.dirname);
 
 const { violationsIn } = await tsImport("./import-boundaries.ts", import.meta.url);
 
