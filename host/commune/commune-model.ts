@@ -13,7 +13,7 @@ import {
   type ReadDoc,
 } from "../../shared/docs/documents";
 import { inventory, type ItemView } from "../../shared/inventory/inventory";
-import { canonicalOrder, PurseLedger, type PurseView, type ShardEntry } from "../../shared/purse/balances";
+import { canonicalOrder, PurseLedger, type EntryView, type PurseView, type ShardEntry } from "../../shared/purse/balances";
 import type { SignedEntry } from "../../shared/purse/entry";
 import { entrySignatureCheck, type SignatureCheck } from "../../shared/purse/entry-checks";
 import type { Malformed } from "../../shared/docs/malformed";
@@ -33,8 +33,12 @@ export interface CommuneModel {
   id: string;
   state: CommuneState;
   purse: PurseView;
-  /** Every entry with the shard it was read from, as purse() judged them. */
-  entries: ShardEntry[];
+  /**
+   * Every entry with the shard it was read from, as purse() judged them.
+   * Copied from the cache's growing list when first read (see #entries), so
+   * computing a model after a new entry does not copy the purse.
+   */
+  readonly entries: ShardEntry[];
   /** The running purse ledger the view came from: extended in place when entries are appended. */
   ledger: PurseLedger;
   items: ItemView[];
@@ -70,7 +74,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const withOwner = (owner: PublicKey, entries: readonly SignedEntry[]): ShardEntry[] => entries.map((entry) => ({ entry, shardOwner: owner }));
 
 /** What the purse's ledger says counts for nothing, one problem per untrusted entry. */
-function untrustedProblems(views: PurseView["entries"]): Problem[] {
+function untrustedProblems(views: readonly EntryView[]): Problem[] {
   const problems: Problem[] = [];
   for (const view of views) {
     if (view.status === "untrusted") problems.push({ subject: "entry", id: view.entry.id, by: view.entry.by, reason: view.reason ?? "untrusted" });
@@ -89,6 +93,13 @@ export class CommuneModelCache {
   #membership: { heads: string; key: string } | undefined;
   /** The untrusted entries of #model's ledger, extended with the ledger so an append does not rescan the purse. */
   #untrusted: Problem[] = [];
+  /**
+   * Every entry #model's ledger judged, in the order they were read. Only
+   * ever pushed to (a replay starts a new list): a model records the length
+   * it was computed at and copies that many when its entries are read, so
+   * an append never shows in a model computed before it.
+   */
+  #entries: ShardEntry[] = [];
   /** Entries whose signature this cache has found valid; weak, so entries of an older read go with it. */
   #signed = new WeakSet<SignedEntry>();
 
@@ -124,16 +135,11 @@ export class CommuneModelCache {
         if (tail.ok) {
           const { owner } = previous.read.value;
           const appended = withOwner(owner, tail.value.doc.entries);
-          const shard: ShardRead = {
-            heads,
-            key,
-            length,
-            read: ok({
-              owner,
-              entries: previous.read.value.entries.concat(appended),
-              malformed: previous.read.value.malformed.concat(tail.value.malformed),
-            }),
-          };
+          // The lists grow in place, not by copy: this read replaces the previous one, which no one else holds.
+          const { entries, malformed } = previous.read.value;
+          for (const item of appended) entries.push(item);
+          for (const item of tail.value.malformed) malformed.push(item);
+          const shard: ShardRead = { heads, key, length, read: ok({ owner, entries, malformed }) };
           this.#shards.set(handle.url, shard);
           return { shard, appended };
         }
@@ -281,28 +287,33 @@ export class CommuneModelCache {
     // the new entries, not the purse. Anything else (an older entry arriving
     // late, a rule or membership change) replays.
     let ledger = previous?.ledger;
-    let entries: ShardEntry[];
+    const judgedBefore = ledger?.size ?? 0;
     let purseView: PurseView;
     if (previous && ledger && onlyAppends && ledger.tryAppend(appended)) {
-      entries = appended.length === 0 ? previous.entries : previous.entries.concat(appended);
+      for (const item of appended) this.#entries.push(item);
       purseView = ledger.view();
-      this.#untrusted = this.#untrusted.concat(untrustedProblems(purseView.entries.slice(previous.purse.entries.length)));
+      for (const problem of untrustedProblems(ledger.judgedSince(judgedBefore))) this.#untrusted.push(problem);
     } else {
-      entries = shardReads.flatMap(({ shard }) => (shard.read.ok ? shard.read.value.entries : []));
+      this.#entries = shardReads.flatMap(({ shard }) => (shard.read.ok ? shard.read.value.entries : []));
       ledger = new PurseLedger(this.#crypto, state, { checkSignature: this.#checkSignature });
-      ledger.judgeInOrder(canonicalOrder(entries));
+      ledger.judgeInOrder(canonicalOrder(this.#entries));
       purseView = ledger.view();
-      this.#untrusted = untrustedProblems(purseView.entries);
+      this.#untrusted = untrustedProblems(ledger.judgedSince(0));
     }
     for (const problem of this.#untrusted) problems.push(problem);
     const inventoryView = inventory(this.#crypto, items.read.value.doc.items, state);
     problems.push(...inventoryView.problems);
 
+    const all = this.#entries;
+    const length = all.length;
+    let entries: ShardEntry[] | undefined;
     const model: CommuneModel = {
       id,
       state,
       purse: purseView,
-      entries,
+      get entries() {
+        return (entries ??= all.slice(0, length));
+      },
       ledger,
       items: inventoryView.items,
       problems,

@@ -5,13 +5,13 @@ import type { ParsedInput } from "../../shared/commands/commands";
 import { fingerprint, type PublicKey } from "../../shared/identity/keys";
 import { searchItems } from "../../shared/inventory/inventory";
 import { later } from "../../shared/proposals/tally";
-import { proposalSpending, type SpendProposal } from "../../shared/purse/spend-authority";
+import type { SpendProposal } from "../../shared/purse/spend-authority";
 import type { PurseView } from "../../shared/purse/balances";
 import type { SignedCheckpoint } from "../../shared/purse/checkpoint";
 import type { CommuneModel } from "./commune-model";
 
 /** What the views read of a model: a commune still loading its purse can stand in another count. */
-export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> & { purse: Pick<PurseView, "purse" | "members" | "entries"> };
+export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> & { purse: Pick<PurseView, "purse" | "members" | "counts" | "used"> };
 
 /**
  * The views the CLI prints and the renderer shows, built from a computed
@@ -38,9 +38,9 @@ export function membersView(model: ViewModel): MemberView[] {
 }
 
 export function balancesView(model: ViewModel, now: number): BalancesView {
-  const counts = { counted: 0, overdrawn: 0, untrusted: 0 };
-  for (const entry of model.purse.entries) counts[entry.status]++;
-  return { commune: model.id, currencies: rulesAt(model.state, now).currencies, purse: model.purse.purse, members: membersView(model), entries: counts };
+  // The ledger's counts, not a pass over the entries: a view after each new entry costs the same at any purse size.
+  const entries = { ...model.purse.counts };
+  return { commune: model.id, currencies: rulesAt(model.state, now).currencies, purse: model.purse.purse, members: membersView(model), entries };
 }
 
 // Signed records keep fields this version does not know (the signature covers
@@ -58,7 +58,7 @@ function ruleChangeView(change: RuleChange): RuleChange {
 
 export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
   const { state } = model;
-  const used = proposalSpending(model.purse.entries, state);
+  const used = model.purse.used;
   const myVotes = new Map<string, { at: number; choice: ProposalView["myVote"]; sig: string }>();
   for (const votes of Object.values(model.proposals.votes)) {
     for (const vote of votes) {
@@ -128,9 +128,8 @@ export function communeView(model: ViewModel, me: PublicKey, now: number): Commu
  * a member's signed checkpoint, marked provisional and as that member's.
  */
 export function checkpointView(model: Omit<ViewModel, "purse">, checkpoint: SignedCheckpoint, me: PublicKey, now: number): CommuneView {
-  const view = communeView({ ...model, purse: { purse: checkpoint.purse, members: checkpoint.members, entries: [] } }, me, now);
-  view.balances.entries = { ...checkpoint.entries };
-  for (const proposal of view.proposals) if (proposal.spend) proposal.spend.used = checkpoint.used[proposal.id] ?? 0;
+  const counted = { purse: checkpoint.purse, members: checkpoint.members, counts: checkpoint.entries, used: new Map(Object.entries(checkpoint.used)) };
+  const view = communeView({ ...model, purse: counted }, me, now);
   return { ...view, provisional: true, countedBy: { member: checkpoint.by, name: nameOf(model.state, checkpoint.by), at: checkpoint.at } };
 }
 

@@ -37,12 +37,21 @@ export interface EntryView {
 }
 
 export interface PurseView {
-  /** Every input entry, in the canonical order. */
-  entries: EntryView[];
+  /**
+   * Every input entry, in the canonical order. From a ledger the list is
+   * copied when first read, not when the view is taken: views on the path
+   * of a new entry read the counts below instead, so taking one costs the
+   * same at any purse size.
+   */
+  readonly entries: EntryView[];
   /** Currency code -> minor units, from counted entries. Every currency the commune ever had is listed. */
   purse: Record<string, number>;
   /** Each member's standing per currency; every member and currency is listed. */
   members: Record<PublicKey, Record<string, number>>;
+  /** How many entries have each status. */
+  counts: Record<EntryStatus, number>;
+  /** How much of each spend proposal counted entries have used (what proposalSpending() finds in the entries). */
+  used: ProposalUse;
 }
 
 export interface PurseOptions {
@@ -70,7 +79,9 @@ export class PurseLedger {
   readonly #book: Book;
   readonly #claimedIds = new Set<string>();
   readonly #proposalUse: ProposalUse = new Map();
+  /** Only ever pushed to: a view records its length and copies that many when it is read, so later entries never show in it. */
   readonly #entries: EntryView[] = [];
+  readonly #counts: Record<EntryStatus, number> = { counted: 0, overdrawn: 0, untrusted: 0 };
   #last: Keyed | undefined;
 
   constructor(verifier: Verifier, state: CommuneState, options: PurseOptions = {}) {
@@ -86,7 +97,9 @@ export class PurseLedger {
   /** Judges entries already in canonical order, all after the ones judged so far. */
   judgeInOrder(ordered: readonly ShardEntry[]): void {
     for (const item of ordered) {
-      this.#entries.push(this.#judge(item, true));
+      const judged = this.#judge(item, true);
+      this.#entries.push(judged);
+      this.#counts[judged.status]++;
       this.#last = keyedOf(item);
     }
   }
@@ -110,8 +123,33 @@ export class PurseLedger {
     return this.#judge(item, false);
   }
 
+  /** How many entries have been judged. */
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** The entries judged after the first `count`, in order: what an append added, without copying the rest. */
+  judgedSince(count: number): EntryView[] {
+    return this.#entries.slice(count);
+  }
+
+  /**
+   * The purse as judged so far, unchanged by what is judged later. Costs
+   * the members and currencies, not the entries: the entry list is copied
+   * (once per view) only when something reads it.
+   */
   view(): PurseView {
-    return { entries: [...this.#entries], ...this.#book.balances() };
+    const all = this.#entries;
+    const length = all.length;
+    let entries: EntryView[] | undefined;
+    return {
+      get entries() {
+        return (entries ??= all.slice(0, length));
+      },
+      ...this.#book.balances(),
+      counts: { ...this.#counts },
+      used: new Map(this.#proposalUse),
+    };
   }
 
   #judge({ entry, shardOwner }: ShardEntry, commit: boolean): EntryView {
