@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import type { CommuneView } from "../../shared/commands/views";
+import { purse } from "../../shared/purse/balances";
 import { ok } from "../../shared/result";
 import { Host } from "../host";
 import { checkpointFields, checkpointRecord } from "./record-kinds";
@@ -95,4 +96,32 @@ it("judges the purse again for a membership change, but not for a checkpoint or 
 
   await host.run("commune.admit", { commune, member: "ab".repeat(32), name: "Bo" });
   expect(ledgerNow()).not.toBe(before);
+});
+
+it("keeps a model computed before a new entry as it was, while the next model adds the entry without judging the purse again", async () => {
+  const { host, commune } = await adaFoundsRiverside();
+  for (const amount of ["1", "2"]) await host.run("purse.contribute", { commune, amount, currency: "EUR" });
+  const node = host.nodes.get(commune)!;
+  const modelNow = () => {
+    const model = node.model();
+    if (!model.ok) throw new Error(model.error);
+    return model.value;
+  };
+
+  const before = modelNow();
+  const entriesReadEarly = before.entries;
+  await host.run("purse.contribute", { commune, amount: "4", currency: "EUR" });
+  const after = modelNow();
+
+  expect(after.ledger).toBe(before.ledger);
+  expect(entriesReadEarly).toHaveLength(2);
+  expect(before.entries).toBe(entriesReadEarly);
+  expect(before.purse.entries).toHaveLength(2);
+  expect(before.purse.purse).toEqual({ EUR: 300 });
+  expect(before.purse.counts).toEqual({ counted: 2, overdrawn: 0, untrusted: 0 });
+  expect(before.purse).toEqual(purse(host.crypto, before.entries, before.state));
+
+  expect(after.entries).toHaveLength(3);
+  expect(after.purse.purse).toEqual({ EUR: 700 });
+  expect(after.purse).toEqual(purse(host.crypto, after.entries, after.state));
 });

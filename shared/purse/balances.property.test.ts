@@ -4,6 +4,7 @@ import type { CommuneState } from "../commune/state";
 import type { PublicKey } from "../identity/keys";
 import { canonicalOrder, purse, PurseLedger, type PurseView, type ShardEntry } from "./balances";
 import type { SignedEntry } from "./entry";
+import { proposalSpending } from "./spend-authority";
 import {
   OTHER_COMMUNE,
   ada,
@@ -211,6 +212,40 @@ describe("the running ledger gives what a full replay gives", () => {
         const appended = ledger.tryAppend([...later].reverse());
         if (appended) expect(ledger.view()).toEqual(judge(subset));
         else expect(ledger.view()).toEqual(judge(ordered.slice(0, k)));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("keeps a view taken before an append as it was, whether its entries were read before the append or after", () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(mixedPool), fc.nat(), fc.boolean(), (subset, cut, readEarly) => {
+        const ordered = canonicalOrder(subset);
+        const k = ordered.length === 0 ? 0 : cut % (ordered.length + 1);
+        const ledger = new PurseLedger(crypto, state, { checkSignature: check });
+        ledger.judgeInOrder(ordered.slice(0, k));
+        const before = ledger.view();
+        if (readEarly) expect(before.entries).toHaveLength(k);
+        ledger.tryAppend(ordered.slice(k));
+        expect(before).toEqual(judge(ordered.slice(0, k)));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("counts statuses and proposal use as a pass over its entries would", () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(mixedPool), fc.nat(), (subset, cut) => {
+        const ordered = canonicalOrder(subset);
+        const k = ordered.length === 0 ? 0 : cut % (ordered.length + 1);
+        const ledger = new PurseLedger(crypto, state, { checkSignature: check });
+        ledger.judgeInOrder(ordered.slice(0, k));
+        ledger.tryAppend(ordered.slice(k));
+        const view = ledger.view();
+        const counts = { counted: 0, overdrawn: 0, untrusted: 0 };
+        for (const { status } of view.entries) counts[status]++;
+        expect(view.counts).toEqual(counts);
+        expect(view.used).toEqual(proposalSpending(view.entries, state));
       }),
       { numRuns: 1_000 },
     );
