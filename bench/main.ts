@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (add `-- --quick` for 1,000 and 10,000 entries only,
  * `-- --sizes 100000` for chosen sizes, `-- --runs 7` for more runs per
- * figure). Builds (or reuses) synthetic communes, measures each figure
+ * figure, `-- --only new-entry` for that figure alone). Builds (or reuses) synthetic communes, measures each figure
  * against its baseline from the same run, prints a table on stdout and
  * writes bench/results/<date>.json.
  * Progress goes to stderr. What each figure means: docs/performance.md.
@@ -38,6 +38,10 @@ const RUNS = runsArg >= 0 ? Math.max(5, Number(args[runsArg + 1])) : 5;
 const sizesArg = args.indexOf("--sizes");
 const SIZES = sizesArg >= 0 ? (args[sizesArg + 1] ?? "").split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0) : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
 if (SIZES.length === 0) throw new Error("--sizes takes a comma-separated list of entry counts, e.g. --sizes 100000");
+// `--only new-entry`: that figure alone, in a minute instead of the half hour a full 100,000-entry run takes.
+const onlyArg = args.indexOf("--only");
+const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
+if (ONLY !== undefined && ONLY !== "new-entry") throw new Error("--only takes new-entry (the one figure that can be measured alone)");
 const MEMBERS = 10;
 const SEED = 1;
 const RESULTS = join(import.meta.dirname, "results");
@@ -402,7 +406,7 @@ function ensureRendererBuilt(): void {
 
 async function main(): Promise<void> {
   await mkdir(FIXTURES, { recursive: true });
-  ensureRendererBuilt();
+  if (ONLY === undefined) ensureRendererBuilt();
   progress(`commune bench: sizes ${SIZES.join(", ")}; ${RUNS} runs per figure; scratch ${scratch}`);
   await cliStartFigures();
   const builds: Record<number, unknown> = {};
@@ -412,6 +416,10 @@ async function main(): Promise<void> {
     const f = await fixture({ entries: n, members: MEMBERS, seed: SEED }, FIXTURES);
     builds[n] = { reused: !f.built, signMs: f.signMs, writeMs: f.writeMs, wallMs: performance.now() - start, shards: f.shards };
     add({ n, figure: "build synthetic commune (sign + write docs)", unit: "ms", commune: `${ms(f.signMs)} + ${ms(f.writeMs)}${f.built ? "" : " (cached; built earlier)"}`, baseline: "-" });
+    if (ONLY === "new-entry") {
+      await newEntryFigures(f);
+      continue;
+    }
     const raw = await rawDocs(f);
     await openFigures(f, raw.dir);
     verifyBaseline(n, raw.entries);
@@ -428,7 +436,8 @@ async function main(): Promise<void> {
     storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, raw.entries);
   }
   // Minutes of load on its own: the full run measures it, --quick says so instead.
-  if (quick) rows.push({ n: 0, figure: "relay under load (50 communes x 10 members)", unit: "", commune: "full run only (npm run bench)", baseline: "-" });
+  if (ONLY !== undefined) rows.push({ n: 0, figure: "every other figure", unit: "", commune: `not measured (--only ${ONLY})`, baseline: "-" });
+  else if (quick) rows.push({ n: 0, figure: "relay under load (50 communes x 10 members)", unit: "", commune: "full run only (npm run bench)", baseline: "-" });
   else rows.push(...(await relayLoadFigures({ quick, runs: RUNS, scratch })));
 
   const table = printTable();
