@@ -3,7 +3,7 @@ import type { RuleChange } from "../../shared/commune/rules";
 import { randomId } from "../../shared/identity/keys";
 import { parseAmount } from "../../shared/money/amount";
 import type { Proposal } from "../../shared/proposals/proposal";
-import { disbursementFor, proposalSpending, type SpendProposal } from "../../shared/purse/spend-authority";
+import { disbursementFor, type SpendProposal } from "../../shared/purse/spend-authority";
 import { fail, ok, type Result } from "../../shared/result";
 import type { ParsedInput } from "../../shared/commands/commands";
 import type { CommuneModel } from "../commune/commune-model";
@@ -79,7 +79,7 @@ export const proposalCommands: Handlers<ProposalCommand> = {
       if (target.proposal.kind !== "spend") return fail("Only a spend proposal is executed: other proposals take effect when they pass.");
       if (target.tally.outcome !== "passed") return fail(`"${target.proposal.title}" has not passed (it is ${target.tally.outcome}).`);
       const spend = target.proposal as SpendProposal;
-      const used = proposalSpending(model.purse.entries, model.state).get(spend.id) ?? 0;
+      const used = model.purse.used.get(spend.id) ?? 0;
       if (used >= spend.amount) return fail(`"${spend.title}" has already been paid out in full.`);
       return ok({ ...disbursementFor(spend), id: randomId(), amount: spend.amount - used });
     });

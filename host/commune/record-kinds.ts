@@ -36,7 +36,7 @@ const wouldNotCount = (noun: string) => (refusal: { reason: string }) => `Not re
 export const entryRecord: RecordKind<ModelTarget, CommuneModel, Entry> = {
   purpose: "entry",
   read: fromModel,
-  judge: (model, entry, _target, verifier) => judgeEntry(verifier, model.ledger, model.entries, { entry, shardOwner: entry.by }),
+  judge: (model, entry, _target, verifier) => judgeEntry(verifier, model.ledger, () => model.entries, { entry, shardOwner: entry.by }),
   async save(target, entry) {
     const shard = await target.docs.ownShard(entry.by, periodOf(entry.at), target.id);
     shard.change((doc) => {
