@@ -52,14 +52,14 @@ export class Args {
 
   set(spec: FlagSpec, value: string | undefined): Result<void> {
     if (spec.kind === "boolean") {
-      if (value !== undefined) return fail(`--${spec.name} takes no value`);
+      if (value !== undefined) return fail("usage.flagTakesNoValue", `--${spec.name} takes no value`);
       this.#flags.add(spec.name);
     } else if (value === undefined) {
-      return fail(`--${spec.name} needs a value${spec.value ? ` (${spec.value})` : ""}`);
+      return fail("usage.flagNeedsValue", `--${spec.name} needs a value${spec.value ? ` (${spec.value})` : ""}`);
     } else if (spec.kind === "list") {
       this.#lists.set(spec.name, [...this.list(spec.name), value]);
     } else {
-      if (this.#values.has(spec.name)) return fail(`--${spec.name} is given twice`);
+      if (this.#values.has(spec.name)) return fail("usage.flagTwice", `--${spec.name} is given twice`);
       this.#values.set(spec.name, value);
     }
     return ok(undefined);
@@ -94,7 +94,7 @@ export function readTokens(tokens: readonly string[], specs: readonly FlagSpec[]
     const name = token === "-h" ? "help" : equals >= 0 ? body.slice(0, equals) : body;
     const inline = equals >= 0 ? body.slice(equals + 1) : undefined;
     const spec = token.startsWith("--") || token === "-h" ? specs.find((s) => s.name === name) : undefined;
-    if (!spec) return fail(`unknown flag ${token.startsWith("--") ? `--${name}` : token}`);
+    if (!spec) return fail("usage.unknownFlag", `unknown flag ${token.startsWith("--") ? `--${name}` : token}`);
     let value = inline;
     if (spec.kind !== "boolean" && value === undefined) {
       const next = tokens[index + 1];

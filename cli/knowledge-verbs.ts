@@ -45,14 +45,14 @@ export const knowledgeEdit = defineVerb<"inventory.edit">({
   writes: always,
   build(args) {
     const id = args.positionals[0]!;
-    if (args.value("link") !== undefined && args.flag("no-link")) return fail("give only one of --link and --no-link");
-    if (args.list("tag").length > 0 && args.flag("no-tags")) return fail("give only one of --tag and --no-tags");
+    if (args.value("link") !== undefined && args.flag("no-link")) return fail("usage.conflictingFlags", "give only one of --link and --no-link", { field: "link" });
+    if (args.list("tag").length > 0 && args.flag("no-tags")) return fail("usage.conflictingFlags", "give only one of --tag and --no-tags", { field: "tags" });
     const title = args.value("title");
     const body = args.value("body");
     const link = args.flag("no-link") ? null : args.value("link");
     const tags = args.flag("no-tags") ? [] : args.list("tag");
     if (title === undefined && body === undefined && link === undefined && tags.length === 0 && !args.flag("no-tags")) {
-      return fail("say what changes: --title, --body, --link, --no-link, --tag or --no-tags");
+      return fail("usage.nothingToChange", "say what changes: --title, --body, --link, --no-link, --tag or --no-tags");
     }
     return planned(
       "inventory.edit",

@@ -42,7 +42,7 @@ const PROPOSE_FLAGS: FlagSpec[] = [
 type ProposalInput = Extract<Planned<"proposal.create">["input"], { kind: string }>;
 
 function ruleChange(args: Args): Result<Extract<CommandInput<"proposal.create">, { kind: "rule" }>["change"]> {
-  if (args.flag("block") && args.flag("no-block")) return fail("give only one of --block and --no-block");
+  if (args.flag("block") && args.flag("no-block")) return fail("usage.conflictingFlags", "give only one of --block and --no-block", { field: "allowBlock" });
   const parts = all(wholeNumber(args, "quorum", true), wholeNumber(args, "threshold", true), spendLimits(args), oneOf(args.value("admission"), ["direct", "proposal"] as const, "--admission"));
   if (!parts.ok) return parts;
   const [quorumPercent, thresholdPercent, spendLimit, admission] = parts.value;
@@ -86,7 +86,7 @@ export const propose = defineVerb<"proposal.create">({
     if (!kind.ok) return kind;
     const k = kind.value!;
     const stray = args.given().find((flag) => PROPOSE_FLAGS.some((spec) => spec.name === flag) && !["title", "body", "days", ...KIND_FLAGS[k]].includes(flag));
-    if (stray) return fail(`--${stray} does not apply to a ${k} proposal`);
+    if (stray) return fail("usage.strayFlag", `--${stray} does not apply to a ${k} proposal`);
     const parts = all(required(args, "title"), days(args));
     if (!parts.ok) return parts;
     const [title, period] = parts.value;

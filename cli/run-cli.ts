@@ -93,7 +93,7 @@ async function carryOut(session: Session, { verb, plan, globals }: Extract<Parse
     return answer.value as CommandResults[K];
   };
   const settle = <T>(result: Result<T>): T => {
-    if (!result.ok) throw new Stop(EXIT.refused, result.error);
+    if (!result.ok) throw new Stop(EXIT.refused, result.error.message);
     return result.value;
   };
 
@@ -168,7 +168,7 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 const usageError = (verb: Verb, problem: string) => `commune: ${verb.verb}: ${problem}\n${hintFor(verb)}`;
 
 /** A command the host could not read is wrong usage; one the commune's rules refuse is a refusal. */
-const exitFor = (error: CommandError) => (error.code === "unavailable" ? EXIT.unavailable : error.code === "invalid-input" ? EXIT.usage : EXIT.refused);
+const exitFor = (error: CommandError) => (error.kind === "unavailable" ? EXIT.unavailable : error.kind === "invalid-input" ? EXIT.usage : EXIT.refused);
 
 /** The promise, unless Ctrl-C comes first. */
 async function interruptible<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -69,7 +69,7 @@ function remote(control: { url: string; token: string }, pid: number, dataDir: s
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : reason(error);
         return {
           ok: false,
-          error: { code: "unavailable", message: `Your Commune host (pid ${pid}) holds ${dataDir} but does not answer at ${control.url} (${cause}). If it is stuck, stop it and try again.` },
+          error: { kind: "unavailable", code: "host.unreachable", message: `Your Commune host (pid ${pid}) holds ${dataDir} but does not answer at ${control.url} (${cause}). If it is stuck, stop it and try again.` },
         };
       }
     },
@@ -82,7 +82,7 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
   try {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    return fail(`Cannot use the data directory ${dataDir}: ${reason(error)}`);
+    return fail("data.unusable", `Cannot use the data directory ${dataDir}: ${reason(error)}`);
   }
   const started = Date.now();
   let told = false;
@@ -91,7 +91,7 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
     try {
       lock = await acquireLock(dataDir);
     } catch (error) {
-      return fail(`Cannot lock the data directory ${dataDir}: ${reason(error)}`);
+      return fail("data.cannotLock", `Cannot lock the data directory ${dataDir}: ${reason(error)}`);
     }
     if ("held" in lock) {
       const held = lock.held;
@@ -113,14 +113,14 @@ export async function openSession(options: SessionOptions): Promise<Result<Sessi
         });
       } catch (error) {
         await held.release();
-        return fail(`Cannot open the data directory ${dataDir}: ${reason(error)}`);
+        return fail("data.cannotOpen", `Cannot open the data directory ${dataDir}: ${reason(error)}`);
       }
     }
     const { pid, control } = lock.heldBy;
     if (control) return ok(remote(control, pid, dataDir));
     // Another one-shot command (or a host still starting) has it: wait a little.
     if (Date.now() - started >= options.lockWaitMs || options.signal?.aborted) {
-      return fail(`Another Commune command (pid ${pid}) is using ${dataDir}. Try again when it has finished.`);
+      return fail("data.busy", `Another Commune command (pid ${pid}) is using ${dataDir}. Try again when it has finished.`);
     }
     if (!told) options.onBusy(pid);
     told = true;

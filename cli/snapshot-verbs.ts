@@ -12,7 +12,7 @@ const fromWhereTyped = (path: string) => resolve(process.env.INIT_CWD ?? process
 function endOfDay(text: string | undefined) {
   if (text === undefined) return { ok: true as const, value: undefined };
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
-    return fail(`--as-of expects a date such as 2026-03-31, not ${JSON.stringify(text)}`);
+    return fail("usage.badDate", `--as-of expects a date such as 2026-03-31, not ${JSON.stringify(text)}`, { field: "asOf" });
   }
   return { ok: true as const, value: Date.parse(`${text}T23:59:59.999Z`) };
 }
@@ -36,12 +36,12 @@ export const exportVerb = defineVerb<"snapshot.export">({
   build(args) {
     const format = oneOf(args.value("format"), ["json", "csv", "journal", "automerge"] as const, "--format");
     if (!format.ok) return format;
-    if (format.value === undefined) return fail("say which --format: json, csv, journal or automerge");
+    if (format.value === undefined) return fail("usage.missingFlag", "say which --format: json, csv, journal or automerge", { field: "format" });
     const asOf = endOfDay(args.value("as-of"));
     if (!asOf.ok) return asOf;
     const out = args.value("out");
-    if (format.value === "automerge" && out === undefined) return fail("an Automerge backup is binary: say where to write it with --out FILE");
-    if (format.value === "automerge" && asOf.value !== undefined) return fail("--as-of applies to json, csv and journal: an Automerge backup holds the whole history");
+    if (format.value === "automerge" && out === undefined) return fail("usage.missingFlag", "an Automerge backup is binary: say where to write it with --out FILE", { field: "out" });
+    if (format.value === "automerge" && asOf.value !== undefined) return fail("usage.conflictingFlags", "--as-of applies to json, csv and journal: an Automerge backup holds the whole history", { field: "asOf" });
     return planned("snapshot.export", {
       format: format.value,
       ...(asOf.value !== undefined ? { asOf: asOf.value } : {}),

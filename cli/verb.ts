@@ -78,7 +78,7 @@ export function wholeNumber(args: Args, name: string, percent = false): Result<n
   const text = args.value(name);
   if (text === undefined) return ok(undefined);
   const digits = percent ? text.replace(/%$/, "") : text;
-  if (!/^[0-9]{1,15}$/.test(digits)) return fail(`--${name} expects a whole number${percent ? " (a percentage)" : ""}, not ${JSON.stringify(text)}`);
+  if (!/^[0-9]{1,15}$/.test(digits)) return fail("usage.notANumber", `--${name} expects a whole number${percent ? " (a percentage)" : ""}, not ${JSON.stringify(text)}`);
   return ok(Number(digits));
 }
 
@@ -86,7 +86,7 @@ export function wholeNumber(args: Args, name: string, percent = false): Result<n
 export function days(args: Args, name = "days"): Result<number | undefined> {
   const text = args.value(name);
   if (text === undefined) return ok(undefined);
-  if (!/^[0-9]{1,6}(\.[0-9]{1,6})?$/.test(text)) return fail(`--${name} expects a number of days such as 7, not ${JSON.stringify(text)}`);
+  if (!/^[0-9]{1,6}(\.[0-9]{1,6})?$/.test(text)) return fail("usage.notADuration", `--${name} expects a number of days such as 7, not ${JSON.stringify(text)}`);
   return ok(Number(text));
 }
 
@@ -94,7 +94,7 @@ export function oneOf<T extends string>(text: string | undefined, choices: reado
   if (text === undefined) return ok(undefined);
   const lower = text.toLowerCase();
   const found = choices.find((choice) => choice === lower);
-  return found ? ok(found) : fail(`${what} must be one of ${choices.join(", ")}, not ${JSON.stringify(text)}`);
+  return found ? ok(found) : fail("usage.notAChoice", `${what} must be one of ${choices.join(", ")}, not ${JSON.stringify(text)}`);
 }
 
 /** Currency codes are capitals; "eur" is taken as EUR. */
@@ -108,10 +108,10 @@ export function currencySpec(text: string): Result<Currency> {
   const code = currencyCode(parts[0] ?? "");
   if (parts.length === 1) {
     const known = KNOWN[code];
-    return known ? ok(known) : fail(`--currency ${JSON.stringify(text)} needs a name and decimals, such as ${code || "SEED"}:Seed packets:0`);
+    return known ? ok(known) : fail("usage.badCurrency", `--currency ${JSON.stringify(text)} needs a name and decimals, such as ${code || "SEED"}:Seed packets:0`, { field: "currencies" });
   }
   const decimals = parts.at(-1) ?? "";
-  if (parts.length < 3 || !/^[0-9]$/.test(decimals)) return fail(`write a currency as CODE:Name:DECIMALS, such as HOUR:Labour hours:2, not ${JSON.stringify(text)}`);
+  if (parts.length < 3 || !/^[0-9]$/.test(decimals)) return fail("usage.badCurrency", `write a currency as CODE:Name:DECIMALS, such as HOUR:Labour hours:2, not ${JSON.stringify(text)}`, { field: "currencies" });
   return ok({ code, name: parts.slice(1, -1).join(":").trim(), decimals: Number(decimals) });
 }
 
@@ -123,8 +123,8 @@ export function spendLimits(args: Args, name = "spend-limit"): Result<Record<str
   for (const text of texts) {
     const equals = text.indexOf("=");
     const code = currencyCode(text.slice(0, Math.max(equals, 0)));
-    if (equals <= 0 || code === "") return fail(`--${name} expects CURRENCY=AMOUNT, such as EUR=50.00, not ${JSON.stringify(text)}`);
-    if (Object.hasOwn(limits, code)) return fail(`--${name} names ${code} twice`);
+    if (equals <= 0 || code === "") return fail("usage.badLimit", `--${name} expects CURRENCY=AMOUNT, such as EUR=50.00, not ${JSON.stringify(text)}`);
+    if (Object.hasOwn(limits, code)) return fail("usage.limitTwice", `--${name} names ${code} twice`);
     limits[code] = text.slice(equals + 1);
   }
   return ok(limits);
@@ -135,12 +135,12 @@ export function exactlyOne(args: Args, names: string[]): Result<string> {
   const given = names.filter((name) => args.value(name) !== undefined || args.flag(name));
   if (given.length === 1) return ok(given[0]!);
   const list = names.map((name) => `--${name}`).join(" or ");
-  return fail(given.length === 0 ? `say who is paid: ${list}` : `give only one of ${list}`);
+  return fail("usage.payee", given.length === 0 ? `say who is paid: ${list}` : `give only one of ${list}`, { field: "payee" });
 }
 
 export function required(args: Args, name: string): Result<string> {
   const value = args.value(name);
-  return value === undefined ? fail(`--${name} is required`) : ok(value);
+  return value === undefined ? fail("usage.missingFlag", `--${name} is required`) : ok(value);
 }
 
 /** Runs Result-returning steps, stopping at the first failure. */

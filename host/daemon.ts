@@ -41,7 +41,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Result<Runnin
     const lock = await acquireLock(dataDir);
     if ("heldBy" in lock) {
       const { pid, control } = lock.heldBy;
-      return fail(
+      return fail("data.locked",
         control
           ? `A Commune host (pid ${pid}) is already running for ${dataDir}.`
           : `Another Commune command (pid ${pid}) is using ${dataDir}. Start the host when it has finished.`,
@@ -49,7 +49,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Result<Runnin
     }
     held = lock.held;
   } catch (error) {
-    return fail(`Cannot lock the data directory ${dataDir}: ${reason(error)}`);
+    return fail("data.cannotLock", `Cannot lock the data directory ${dataDir}: ${reason(error)}`);
   }
 
   // Everything started so far, stopped in reverse on failure or at the end.
@@ -68,7 +68,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Result<Runnin
     });
   } catch (error) {
     await unwind();
-    return fail(`Cannot open the data directory ${dataDir}: ${reason(error)}`);
+    return fail("data.cannotOpen", `Cannot open the data directory ${dataDir}: ${reason(error)}`);
   }
   undo.push(() => host.close());
 
@@ -92,7 +92,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Result<Runnin
     undo.push(() => held.update(undefined));
   } catch (error) {
     await unwind();
-    return fail(`Could not start the host's control server: ${reason(error)}`);
+    return fail("host.controlServer", `Could not start the host's control server: ${reason(error)}`);
   }
 
   let stopping: Promise<void> | undefined;

@@ -62,7 +62,7 @@ describe("the relay a member's host runs for its commune", () => {
     const started = await must(host, "relay.host", { port: 0 });
     expect(await must(host, "relay.host", { port: started.port })).toEqual(started);
     const other = await host.run("relay.host", { port: started.port === 65_535 ? 65_534 : started.port + 1 });
-    expect(other).toMatchObject({ ok: false, error: { code: "rejected", message: expect.stringContaining("Stop it first") } });
+    expect(other).toMatchObject({ ok: false, error: { kind: "rejected", message: expect.stringContaining("Stop it first") } });
 
     expect(await must(host, "relay.stop", {})).toEqual({ stopped: true });
     await expect(health(started.url)).rejects.toThrow();
@@ -76,7 +76,7 @@ describe("the relay a member's host runs for its commune", () => {
     const outcome = await host.run("relay.host", { port });
     expect(outcome).toEqual({
       ok: false,
-      error: { code: "rejected", message: `Could not start the relay: port ${port} is already in use on this machine. Choose another port, or 0 for any free one.` },
+      error: { kind: "rejected", message: `Could not start the relay: port ${port} is already in use on this machine. Choose another port, or 0 for any free one.` },
     });
     expect(await must(host, "host.info", {})).not.toHaveProperty("embeddedRelay");
   });
@@ -84,7 +84,7 @@ describe("the relay a member's host runs for its commune", () => {
   it("refuses ports outside 0-65535 and unknown options", async () => {
     const host = await openHost();
     for (const input of [{ port: 70_000 }, { port: -1 }, { port: 1.5 }, { port: "3030" }, { lan: "yes" }, { host: "0.0.0.0" }]) {
-      expect(await host.run("relay.host", input)).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+      expect(await host.run("relay.host", input)).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
     }
   });
 

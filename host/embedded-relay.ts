@@ -20,7 +20,7 @@ async function loadRelay(): Promise<Result<StartRelay>> {
     const relay = await import("../relay/relay");
     return ok(relay.startRelay);
   } catch (error) {
-    return fail(`This copy of Commune cannot run a relay (${reason(error)}).`);
+    return fail("relay.unavailable", `This copy of Commune cannot run a relay (${reason(error)}).`);
   }
 }
 
@@ -66,7 +66,7 @@ export class EmbeddedRelay {
       if (current) {
         const same = (place.port === 0 || place.port === current.view.port) && ANY_ADDRESS.has(place.host) === current.view.lan;
         if (same) return ok(current.view);
-        return fail(`A relay already runs here at ${current.view.url}. Stop it first to run it on another port or network.`);
+        return fail("relay.alreadyRunning", `A relay already runs here at ${current.view.url}. Stop it first to run it on another port or network.`);
       }
       const start = this.#start ? ok(this.#start) : await loadRelay();
       if (!start.ok) return start;
@@ -75,9 +75,9 @@ export class EmbeddedRelay {
         relay = await start.value({ port: place.port, host: place.host, dataDir: join(this.#dataDir, "relay") });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-          return fail(`Could not start the relay: port ${place.port} is already in use on this machine. Choose another port, or 0 for any free one.`);
+          return fail("relay.portInUse", `Could not start the relay: port ${place.port} is already in use on this machine. Choose another port, or 0 for any free one.`, { field: "port" });
         }
-        return fail(`Could not start the relay on ${place.host}:${place.port}: ${reason(error)}`);
+        return fail("relay.cannotStart", `Could not start the relay on ${place.host}:${place.port}: ${reason(error)}`);
       }
       const lan = ANY_ADDRESS.has(place.host);
       const view: EmbeddedRelayView = { url: lan ? `ws://127.0.0.1:${relay.port}` : relay.url, port: relay.port, lan, lanUrls: lan ? lanUrls(relay.port) : [] };

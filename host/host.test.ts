@@ -45,7 +45,7 @@ describe("a member's host on its own", () => {
   it("refuses to found a commune before the member has a name", async () => {
     const host = await openHost();
     const outcome = await host.run("commune.create", { name: "Riverside", currencies: [EUR] });
-    expect(outcome).toMatchObject({ ok: false, error: { code: "rejected", message: expect.stringContaining("Choose your own name first") } });
+    expect(outcome).toMatchObject({ ok: false, error: { kind: "rejected", message: expect.stringContaining("Choose your own name first") } });
   });
 
   it("runs a small commune: contribute, propose, vote, execute, with the same balances after a restart", async () => {
@@ -97,16 +97,16 @@ describe("a member's host on its own", () => {
     await must(host, "identity.rename", { name: "Ada" });
     const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
     const outcome = await host.run("purse.contribute", { commune, amount, currency: "EUR" });
-    expect(outcome).toMatchObject({ ok: false, error: { code: "rejected", message: expect.stringContaining(message) } });
+    expect(outcome).toMatchObject({ ok: false, error: { kind: "rejected", message: expect.stringContaining(message) } });
     expect((await must(host, "purse.ledger", { commune })).total).toBe(0);
   });
 
   it("answers malformed commands with an invalid-input error, never a crash", async () => {
     const host = await openHost();
-    expect(await host.run("no.such.command", {})).toMatchObject({ ok: false, error: { code: "invalid-input" } });
-    expect(await host.run("purse.contribute", { commune: "x" })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
-    expect(await host.run("purse.contribute", null)).toMatchObject({ ok: false, error: { code: "invalid-input" } });
-    expect(await host.run("__proto__", {})).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await host.run("no.such.command", {})).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
+    expect(await host.run("purse.contribute", { commune: "x" })).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
+    expect(await host.run("purse.contribute", null)).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
+    expect(await host.run("__proto__", {})).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
   });
 
   it("keeps the knowledge inventory with edits and search", async () => {
@@ -130,10 +130,10 @@ describe("keeping the purse up to date", () => {
     await must(host, "purse.contribute", { commune, amount: "10", currency: "EUR" });
     const node = host.nodes.get(commune)!;
     const first = node.model();
-    if (!first.ok) throw new Error(first.error);
+    if (!first.ok) throw new Error(first.error.message);
     for (const amount of ["1", "2", "3"]) await must(host, "purse.contribute", { commune, amount, currency: "EUR" });
     const after = node.model();
-    if (!after.ok) throw new Error(after.error);
+    if (!after.ok) throw new Error(after.error.message);
     expect(after.value.ledger).toBe(first.value.ledger);
     expect(after.value.purse).toEqual(purse(host.crypto, after.value.entries, after.value.state));
     expect(after.value.purse.purse).toEqual({ EUR: 1600 });
@@ -141,7 +141,7 @@ describe("keeping the purse up to date", () => {
     // A proposal changes what the purse rules depend on: the ledger is rebuilt.
     await must(host, "proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 1 } });
     const rebuilt = node.model();
-    if (!rebuilt.ok) throw new Error(rebuilt.error);
+    if (!rebuilt.ok) throw new Error(rebuilt.error.message);
     expect(rebuilt.value.ledger).not.toBe(first.value.ledger);
     expect(rebuilt.value.purse).toEqual(after.value.purse);
   });

@@ -127,7 +127,7 @@ export class Host implements HostContext {
 
   node(commune: string): Result<CommuneNode> {
     const node = this.nodes.get(commune);
-    return node ? ok(node) : fail(`You do not belong to a commune with id ${commune}. "commune list" shows yours.`);
+    return node ? ok(node) : fail("commune.notAMember", `You do not belong to a commune with id ${commune}. "commune list" shows yours.`, { field: "commune" });
   }
 
   /** Opens a commune this machine already holds; its relays connect in the background. */
@@ -173,7 +173,7 @@ export class Host implements HostContext {
 
   async rename(name: string) {
     const trimmed = name.trim();
-    if (trimmed === "") return fail<ReturnType<Host["identityView"]>>("Your name cannot be empty.");
+    if (trimmed === "") return fail<ReturnType<Host["identityView"]>>("identity.noName", "Your name cannot be empty.", { field: "name" });
     this.identity = { ...this.identity, name: trimmed };
     await saveIdentity(this.dataDir, this.identity);
     return ok(this.identityView());
@@ -217,9 +217,9 @@ export class Host implements HostContext {
       const result = await handler(parsed.input as never, this, options.onProgress ?? (() => {}));
       await this.crypto.flush();
       if (result.ok && HOST_CHANGES.has(parsed.name)) this.#changed();
-      return result.ok ? { ok: true, value: result.value } : { ok: false, error: { code: "rejected", message: result.error } };
+      return result.ok ? { ok: true, value: result.value } : { ok: false, error: { kind: "rejected", ...result.error } };
     } catch (error) {
-      const failure: CommandError = { code: "internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` };
+      const failure: CommandError = { kind: "internal", code: "host.internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` };
       return { ok: false, error: failure };
     }
   }

@@ -29,7 +29,7 @@ describe.skipIf(!available)("hledger reading an exported journal (skipped: hledg
   it("shows the purse balance per currency and every member's standing as the app computes them", () => {
     const story = purseStory();
     const read = parseSnapshotText(crypto, JSON.stringify(createSnapshot(crypto, story.input, ada, { now: story.end })), story.end);
-    if (!read.ok) throw new Error(read.error);
+    if (!read.ok) throw new Error(read.error.message);
     const { view, state } = read.value;
     expect(view.entries.map((entry) => entry.status)).toEqual(expect.arrayContaining(["overdrawn", "untrusted"]));
     const file = join(directory, "purse.journal");

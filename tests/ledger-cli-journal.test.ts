@@ -28,7 +28,7 @@ describe.skipIf(!available)("ledger-cli reading an exported journal (skipped: le
   it("shows the purse balance per currency and every member's standing as the app computes them", () => {
     const story = purseStory();
     const read = parseSnapshotText(crypto, JSON.stringify(createSnapshot(crypto, story.input, ada, { now: story.end })), story.end);
-    if (!read.ok) throw new Error(read.error);
+    if (!read.ok) throw new Error(read.error.message);
     const { view, state } = read.value;
     const file = join(directory, "purse.journal");
     writeFileSync(file, purseJournal({ entries: view.entries, state }));

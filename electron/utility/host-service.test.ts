@@ -121,7 +121,7 @@ describe("the host's utility process", () => {
 
   it("says why when the host cannot start, and serves nothing", async () => {
     const held = await startDaemon({ dataDir, links: noRelays });
-    if (!held.ok) throw new Error(held.error);
+    if (!held.ok) throw new Error(held.error.message);
     try {
       const parent = new FakeParent();
       const { service, exit } = run(parent);

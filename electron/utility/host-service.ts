@@ -1,4 +1,4 @@
-import type { Result } from "../../shared/result";
+import { problem, type Result } from "../../shared/result";
 import type { Host } from "../../host/host";
 import type { HostChannel } from "../../host/link/serve-link";
 import { toHostProcess, type FromHostProcess } from "./parent-messages";
@@ -53,11 +53,11 @@ export function runHostService(parent: ParentLink, deps: HostServiceDeps): { sto
 
   const started: Promise<Result<RunningHost>> = deps.start().then(
     (result) => result,
-    (error: unknown): Result<RunningHost> => ({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown): Result<RunningHost> => ({ ok: false, error: problem("host.startFailed", error instanceof Error ? error.message : String(error)) }),
   );
   void started.then((result) => {
     if (!result.ok) {
-      parent.post({ type: "failed", message: result.error.slice(0, 2000) });
+      parent.post({ type: "failed", message: result.error.message.slice(0, 2000) });
       return;
     }
     running = result.value;

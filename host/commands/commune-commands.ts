@@ -8,7 +8,7 @@ import { randomId } from "../../shared/identity/keys";
 import { createInvite, readInvite } from "../../shared/invite/invite";
 import { parseAmount } from "../../shared/money/amount";
 import { validateCurrency, type Currency } from "../../shared/money/currency";
-import { fail, ok, type Result } from "../../shared/result";
+import { fail, ok, reworded, type Result } from "../../shared/result";
 import { CommuneDocs } from "../commune/commune-docs";
 import { CommuneNode } from "../commune/commune-node";
 import type { CommuneRecord } from "../store/commune-index";
@@ -43,9 +43,9 @@ function foundingRules(input: ParsedInput<"commune.create">): Result<Rules> {
   const spendLimit: Record<string, number> = {};
   for (const [code, text] of Object.entries(input.rules.spendLimit ?? {})) {
     const currency = currencies.find((c) => c.code === code);
-    if (!currency) return fail(`The spend limit names ${code}, which is not one of the commune's currencies.`);
+    if (!currency) return fail("currency.notInCommune", `The spend limit names ${code}, which is not one of the commune's currencies.`, { field: "rules.spendLimit" });
     const amount = parseAmount(text, currency, { allowZero: true });
-    if (!amount.ok) return fail(`Spend limit for ${code}: ${amount.error}`);
+    if (!amount.ok) return reworded(amount.error, (message) => `Spend limit for ${code}: ${message}`, { field: "rules.spendLimit", params: { currency: code } });
     spendLimit[code] = amount.value;
   }
   const rules: Rules = {
@@ -57,13 +57,13 @@ function foundingRules(input: ParsedInput<"commune.create">): Result<Rules> {
     currencies,
   };
   const problem = rulesProblem(rules);
-  return problem ? fail(`${problem}.`) : ok(rules);
+  return problem ? fail("rules.invalid", `${problem}.`, { field: "rules" }) : ok(rules);
 }
 
 async function createCommune(input: ParsedInput<"commune.create">, host: HostContext): Promise<Result<{ commune: string }>> {
   const name = input.name.trim();
-  if (name === "") return fail("Give the commune a name.");
-  if (host.name() === "") return fail('Choose your own name first ("identity rename"): the other members will see it.');
+  if (name === "") return fail("commune.noName", "Give the commune a name.", { field: "name" });
+  if (host.name() === "") return fail("identity.noName", 'Choose your own name first ("identity rename"): the other members will see it.');
   const rules = foundingRules(input);
   if (!rules.ok) return rules;
   const relays = relayList(input.relays);
@@ -84,9 +84,9 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   const invite = readInvite(host.crypto, input.invite, host.now());
   if (!invite.ok) return invite;
   const { commune, name: communeName } = invite.value;
-  if (host.index.has(commune)) return fail(`You already belong to ${communeName}.`);
+  if (host.index.has(commune)) return fail("commune.alreadyMember", `You already belong to ${communeName}.`, { field: "invite" });
   const name = (input.name ?? host.name()).trim();
-  if (name === "") return fail("Say what name the other members will know you by.");
+  if (name === "") return fail("member.noName", "Say what name the other members will know you by.", { field: "name" });
   if (host.name() === "") await host.rename(name);
 
   const record: CommuneRecord = { id: commune, name: communeName, doc: invite.value.doc, secret: invite.value.secret, relays: invite.value.relays };
@@ -96,12 +96,12 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   if (!docs.ok) {
     for (const link of links) link.adapter.disconnect();
     await repo.shutdown().catch(() => {});
-    return fail(`Could not get ${communeName} from its relays (${record.relays.join(", ")}): ${docs.error} Check that a relay is running and reachable, then try again.`);
+    return fail("join.unreachable", `Could not get ${communeName} from its relays (${record.relays.join(", ")}): ${docs.error.message} Check that a relay is running and reachable, then try again.`);
   }
   const read = readCommuneDoc(docs.value.commune.doc());
   if (!read.ok || communeIdOf(read.value.doc.genesis) !== commune) {
     await docs.value.close();
-    return fail("The relay sent a document that is not the commune this invite is for. Ask the inviter for a new invite.");
+    return fail("join.wrongDocument", "The relay sent a document that is not the commune this invite is for. Ask the inviter for a new invite.");
   }
   // Membership needs only the small documents: join first, so loading the
   // purse (one shard per turn of the event loop) does not hold the join up.
@@ -137,7 +137,7 @@ async function fetchFromRelays(repo: Repo, url: string, links: RelayLink[], time
   while (Date.now() < deadline) {
     const refused = links.map((link) => link.status()).find((status) => status.state === "refused");
     if (refused && links.every((link) => link.status().state === "refused")) {
-      return fail(`${refused.reason ?? "the relay refused us"} (if the invite is brand new, the inviter's host may not have reached the relay yet: try again in a minute).`);
+      return fail("join.refused", `${refused.reason ?? "the relay refused us"} (if the invite is brand new, the inviter's host may not have reached the relay yet: try again in a minute).`);
     }
     if (!links.some((link) => link.status().state === "connected")) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -150,7 +150,7 @@ async function fetchFromRelays(repo: Repo, url: string, links: RelayLink[], time
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
-  return fail(reason);
+  return fail("join.failed", reason);
 }
 
 export const communeCommands: Handlers<CommuneCommand> = {
@@ -182,8 +182,8 @@ export const communeCommands: Handlers<CommuneCommand> = {
     if (!found.ok) return found;
     const { node, model } = found.value;
     const at = host.now();
-    if (!isActiveAt(model.state, host.keys.publicKey, at)) return fail("Only an active member can invite.");
-    if (node.record.relays.length === 0) return fail("Add a relay to this commune first: a new member reaches the commune through one.");
+    if (!isActiveAt(model.state, host.keys.publicKey, at)) return fail("member.notActive", "Only an active member can invite.");
+    if (node.record.relays.length === 0) return fail("invite.noRelay", "Add a relay to this commune first: a new member reaches the commune through one.");
     const expiresAt = at + Math.round(input.days * DAY);
     const invite = createInvite(
       host.crypto,

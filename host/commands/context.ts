@@ -47,7 +47,7 @@ export async function communeModel(host: HostContext, commune: string): Promise<
 /** An amount a person typed, in minor units of a currency the commune has now. */
 export function amountIn(model: CommuneModel, text: string, code: string, now: number): Result<number> {
   const currency = currencyAt(model.state, code, now);
-  if (!currency) return fail(`${code} is not one of this commune's currencies.`);
+  if (!currency) return fail("currency.notInCommune", `${code} is not one of this commune's currencies.`, { field: "currency" });
   return parseAmount(text, currency);
 }
 

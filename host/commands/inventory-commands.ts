@@ -2,7 +2,7 @@ import { parseWebLink } from "../../shared/docs/link";
 import { randomId } from "../../shared/identity/keys";
 import type { Item } from "../../shared/inventory/item";
 import { cleanTags } from "../../shared/inventory/inventory";
-import { fail, ok, type Result } from "../../shared/result";
+import { fail, failWith, ok, type Result } from "../../shared/result";
 import { itemRecord } from "../commune/record-kinds";
 import { itemViews } from "../commune/views";
 import { writeRecord, type Fields } from "../commune/writer";
@@ -12,11 +12,11 @@ type InventoryCommand = "inventory.add" | "inventory.edit" | "inventory.list";
 
 /** A version of an item as the host signs it: title trimmed, link checked, tags cleaned. */
 function versionOf(fields: Fields<Item>): Result<Fields<Item>> {
-  if (fields.title.trim() === "") return fail("A knowledge item needs a title.");
+  if (fields.title.trim() === "") return fail("item.noTitle", "A knowledge item needs a title.", { field: "title" });
   let link: string | undefined;
   if (fields.link !== undefined && fields.link.trim() !== "") {
     const parsed = parseWebLink(fields.link.trim());
-    if (!parsed.ok) return fail(parsed.error);
+    if (!parsed.ok) return failWith({ ...parsed.error, field: "link" });
     link = parsed.value;
   }
   return ok({ ...fields, title: fields.title.trim(), link, tags: cleanTags(fields.tags) });
@@ -43,7 +43,7 @@ export const inventoryCommands: Handlers<InventoryCommand> = {
   async "inventory.edit"(input, host) {
     return saveVersion(host, input.commune, (items) => {
       const current = items.find((view) => view.item.id === input.id)?.item;
-      if (!current) return fail("There is no such item in this commune's inventory.");
+      if (!current) return fail("item.notFound", "There is no such item in this commune's inventory.", { field: "id" });
       const link = input.link === null ? undefined : (input.link ?? current.link);
       return ok({
         id: current.id,

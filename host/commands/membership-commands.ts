@@ -20,7 +20,7 @@ export const membershipCommands: Handlers<MembershipCommand> = {
 
   async "commune.admit"(input, host) {
     const name = input.name.trim();
-    if (name === "") return fail("Give the new member's name.");
+    if (name === "") return fail("member.noName", "Give the new member's name.", { field: "name" });
     const node = host.node(input.commune);
     if (!node.ok) return node;
     const written = await writeRecord(node.value, host, membershipRecord, () => ok({ type: "admit" as const, member: input.member, name }));

@@ -4,7 +4,7 @@ import { randomId } from "../../shared/identity/keys";
 import { parseAmount } from "../../shared/money/amount";
 import type { Proposal } from "../../shared/proposals/proposal";
 import { disbursementFor, type SpendProposal } from "../../shared/purse/spend-authority";
-import { fail, ok, type Result } from "../../shared/result";
+import { fail, ok, reworded, type Result } from "../../shared/result";
 import type { ParsedInput } from "../../shared/commands/commands";
 import type { CommuneModel } from "../commune/commune-model";
 import { proposalRecord, voteRecord } from "../commune/record-kinds";
@@ -45,14 +45,14 @@ function ruleChangeFrom(input: Extract<ParsedInput<"proposal.create">, { kind: "
     const limits: Record<string, number> = {};
     for (const [code, text] of Object.entries(spendLimit)) {
       const currency = currencyAt(model.state, code, at) ?? input.addCurrencies?.find((added) => added.code === code);
-      if (!currency) return fail(`${code} is not one of this commune's currencies.`);
+      if (!currency) return fail("currency.notInCommune", `${code} is not one of this commune's currencies.`, { field: "change.spendLimit" });
       const amount = parseAmount(text, currency, { allowZero: true });
-      if (!amount.ok) return fail(`Spend limit for ${code}: ${amount.error}`);
+      if (!amount.ok) return reworded(amount.error, (message) => `Spend limit for ${code}: ${message}`, { field: "change.spendLimit", params: { currency: code } });
       limits[code] = amount.value;
     }
     change.spendLimit = limits;
   }
-  if (Object.keys(change).length === 0) return fail("A rule proposal must change at least one rule.");
+  if (Object.keys(change).length === 0) return fail("proposal.changesNothing", "A rule proposal must change at least one rule.", { field: "change" });
   return ok(change);
 }
 
@@ -75,12 +75,12 @@ export const proposalCommands: Handlers<ProposalCommand> = {
     // What is left to pay is read in the queue: two executions at once cannot both pay it.
     return writeEntry(host, input.commune, (model) => {
       const target = model.state.proposals[input.proposal];
-      if (!target) return fail("There is no such proposal in this commune.");
-      if (target.proposal.kind !== "spend") return fail("Only a spend proposal is executed: other proposals take effect when they pass.");
-      if (target.tally.outcome !== "passed") return fail(`"${target.proposal.title}" has not passed (it is ${target.tally.outcome}).`);
+      if (!target) return fail("proposal.notFound", "There is no such proposal in this commune.", { field: "proposal" });
+      if (target.proposal.kind !== "spend") return fail("proposal.notASpend", "Only a spend proposal is executed: other proposals take effect when they pass.", { field: "proposal" });
+      if (target.tally.outcome !== "passed") return fail("proposal.notPassed", `"${target.proposal.title}" has not passed (it is ${target.tally.outcome}).`, { field: "proposal" });
       const spend = target.proposal as SpendProposal;
       const used = model.purse.used.get(spend.id) ?? 0;
-      if (used >= spend.amount) return fail(`"${spend.title}" has already been paid out in full.`);
+      if (used >= spend.amount) return fail("proposal.paidOut", `"${spend.title}" has already been paid out in full.`, { field: "proposal" });
       return ok({ ...disbursementFor(spend), id: randomId(), amount: spend.amount - used });
     });
   },

@@ -6,7 +6,7 @@ import type { SnapshotSummary } from "../../shared/commands/commands";
 import { rulesAt } from "../../shared/commune/state";
 import type { Verifier } from "../../shared/identity/crypto";
 import { purse, type ShardEntry } from "../../shared/purse/balances";
-import { fail, ok, type Result } from "../../shared/result";
+import { fail, ok, reworded, type Result } from "../../shared/result";
 import { createAutomergeBackup, verifyAutomergeBackup, type BackupDocument, type Progress } from "../../shared/snapshot/automerge-snapshot";
 import { purseCsv } from "../../shared/snapshot/csv";
 import { purseJournal } from "../../shared/snapshot/journal";
@@ -24,11 +24,11 @@ type Format = "json" | "csv" | "journal" | "automerge";
 async function deliver(format: Format, content: string | Uint8Array, entries: number, asOf: number, out: string | undefined) {
   const encoding = typeof content === "string" ? ("utf8" as const) : ("base64" as const);
   if (out === undefined) return ok({ format, content: typeof content === "string" ? content : Buffer.from(content).toString("base64"), encoding, entries, asOf });
-  if (!isAbsolute(out)) return fail("Give the file to write as an absolute path.");
+  if (!isAbsolute(out)) return fail("file.notAbsolute", "Give the file to write as an absolute path.", { field: "out" });
   try {
     await writeFileAtomic(out, content, 0o600);
   } catch (error) {
-    return fail(`Could not write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+    return fail("file.unwritable", `Could not write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { field: "out" });
   }
   return ok({ format, content: "", encoding, entries, asOf, out });
 }
@@ -103,9 +103,9 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
     const { node, model } = found.value;
     const now = host.now();
     const asOf = input.asOf ?? now;
-    if (asOf > now) return fail("A snapshot cannot be dated in the future.");
+    if (asOf > now) return fail("snapshot.asOfInFuture", "A snapshot cannot be dated in the future.", { field: "asOf" });
     if (input.format === "automerge") {
-      if (input.asOf !== undefined) return fail("An Automerge backup holds the whole history: --as-of applies to json, csv and journal only.");
+      if (input.asOf !== undefined) return fail("snapshot.asOfOnBackup", "An Automerge backup holds the whole history: --as-of applies to json, csv and journal only.", { field: "asOf" });
       const created = await createAutomergeBackup(host.crypto, backupDocuments(node), host.keys, now, steps(progress));
       if (!created.ok) return created;
       return deliver(input.format, created.value.bytes, created.value.entries, now, input.out);
@@ -156,10 +156,10 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
 
   async "snapshot.import"(input, host, progress) {
     const file = await readSnapshotSource(input);
-    if (!file.ok) return fail(`${file.error} Nothing was imported.`);
-    if (file.value.kind !== "automerge") return fail(notABackup(file.value));
+    if (!file.ok) return reworded(file.error, (message) => `${message} Nothing was imported.`);
+    if (file.value.kind !== "automerge") return fail("import.notABackup", notABackup(file.value), { field: "file" });
     const verified = await verifyAutomergeBackup(host.crypto, file.value.bytes, host.now(), steps(progress));
-    if (!verified.ok) return fail(`${verified.error} Nothing was imported.`);
+    if (!verified.ok) return reworded(verified.error, (message) => `${message} Nothing was imported.`);
     progress({ done: 0, label: "Merging into your copy" });
     return mergeBackup(host, verified.value);
   },

@@ -24,28 +24,28 @@ export async function readSnapshotSource(source: SnapshotSource): Promise<Result
 }
 
 async function readPath(path: string): Promise<Result<SnapshotFile>> {
-  if (!isAbsolute(path)) return fail("Give the snapshot file as an absolute path.");
+  if (!isAbsolute(path)) return fail("file.notAbsolute", "Give the snapshot file as an absolute path.", { field: "file" });
   let file;
   try {
     file = await open(path, "r");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return fail(code === "ENOENT" ? `Cannot read ${path}: there is no such file.` : `Cannot read ${path}: ${code ?? String(error)}.`);
+    return fail("file.unreadable", code === "ENOENT" ? `Cannot read ${path}: there is no such file.` : `Cannot read ${path}: ${code ?? String(error)}.`, { field: "file" });
   }
   try {
     const stats = await file.stat();
-    if (!stats.isFile()) return fail(`${path} is not a file.`);
-    if (stats.size > AUTOMERGE_LIMITS.fileBytes) return fail(`${path} is ${Math.round(stats.size / MB)} MB; ${LIMITS_TEXT}.`);
+    if (!stats.isFile()) return fail("file.notAFile", `${path} is not a file.`, { field: "file" });
+    if (stats.size > AUTOMERGE_LIMITS.fileBytes) return fail("file.tooLarge", `${path} is ${Math.round(stats.size / MB)} MB; ${LIMITS_TEXT}.`, { field: "file" });
     const head = new Uint8Array(CONTAINER_MAGIC.length);
     await file.read(head, 0, head.length, 0);
     const automerge = stats.size >= head.length && isAutomergeContainer(head);
-    if (!automerge && stats.size > SNAPSHOT_LIMITS.textLength) return fail(`${path} is ${Math.round(stats.size / MB)} MB; ${LIMITS_TEXT}.`);
+    if (!automerge && stats.size > SNAPSHOT_LIMITS.textLength) return fail("file.tooLarge", `${path} is ${Math.round(stats.size / MB)} MB; ${LIMITS_TEXT}.`, { field: "file" });
     const bytes = new Uint8Array(await file.readFile());
     // The file may have grown between stat and read; the limit holds for what was read.
-    if (bytes.length > (automerge ? AUTOMERGE_LIMITS.fileBytes : SNAPSHOT_LIMITS.textLength)) return fail(`${path} grew while it was read; ${LIMITS_TEXT}.`);
+    if (bytes.length > (automerge ? AUTOMERGE_LIMITS.fileBytes : SNAPSHOT_LIMITS.textLength)) return fail("file.tooLarge", `${path} grew while it was read; ${LIMITS_TEXT}.`, { field: "file" });
     return classify(bytes, path);
   } catch (error) {
-    return fail(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+    return fail("file.unreadable", `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { field: "file" });
   } finally {
     await file.close();
   }
@@ -54,14 +54,14 @@ async function readPath(path: string): Promise<Result<SnapshotFile>> {
 function readContent(content: string, encoding: "utf8" | "base64"): Result<SnapshotFile> {
   const name = "The uploaded file";
   if (encoding === "utf8") {
-    if (content.length > SNAPSHOT_LIMITS.textLength) return fail(`${name} is too large; ${LIMITS_TEXT}.`);
+    if (content.length > SNAPSHOT_LIMITS.textLength) return fail("file.tooLarge", `${name} is too large; ${LIMITS_TEXT}.`, { field: "file" });
     return ok({ kind: "text", text: content, name });
   }
   // The decoded size follows from the length, so the limit is checked before anything is decoded.
-  if (Math.floor((content.length * 3) / 4) > AUTOMERGE_LIMITS.fileBytes + 2) return fail(`${name} is too large; ${LIMITS_TEXT}.`);
-  if (content.length % 4 !== 0 || !BASE64.test(content)) return fail(`${name} did not arrive intact: its content is not valid base64.`);
+  if (Math.floor((content.length * 3) / 4) > AUTOMERGE_LIMITS.fileBytes + 2) return fail("file.tooLarge", `${name} is too large; ${LIMITS_TEXT}.`, { field: "file" });
+  if (content.length % 4 !== 0 || !BASE64.test(content)) return fail("file.badBase64", `${name} did not arrive intact: its content is not valid base64.`, { field: "file" });
   const bytes = new Uint8Array(Buffer.from(content, "base64"));
-  if (!isAutomergeContainer(bytes) && bytes.length > SNAPSHOT_LIMITS.textLength) return fail(`${name} is too large; ${LIMITS_TEXT}.`);
+  if (!isAutomergeContainer(bytes) && bytes.length > SNAPSHOT_LIMITS.textLength) return fail("file.tooLarge", `${name} is too large; ${LIMITS_TEXT}.`, { field: "file" });
   return classify(bytes, name);
 }
 
@@ -70,6 +70,6 @@ function classify(bytes: Uint8Array, name: string): Result<SnapshotFile> {
   try {
     return ok({ kind: "text", text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), name });
   } catch {
-    return fail(`${name} is neither a Commune backup nor a text file: it is not a Commune snapshot.`);
+    return fail("file.notASnapshot", `${name} is neither a Commune backup nor a text file: it is not a Commune snapshot.`, { field: "file" });
   }
 }

@@ -2,7 +2,7 @@ import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import type { ImportSummary } from "../../shared/commands/commands";
 import type { Verifier } from "../../shared/identity/crypto";
-import { fail, ok, type Result } from "../../shared/result";
+import { fail, ok, reworded, type Result } from "../../shared/result";
 import type { VerifiedBackup } from "../../shared/snapshot/automerge-snapshot";
 import { replayCommune } from "../../shared/snapshot/commune-replay";
 import type { CommuneNode } from "../commune/commune-node";
@@ -21,7 +21,7 @@ import type { HostContext } from "./context";
 export async function mergeBackup(host: HostContext, backup: VerifiedBackup): Promise<Result<ImportSummary>> {
   const { id, name } = backup.manifest.commune;
   if (!host.index.has(id)) {
-    return fail(
+    return fail("import.otherCommune",
       `This backup is of ${name} (id ${id}), a commune you do not belong to on this machine. Import merges a backup only into your own copy of the same commune. Nothing was imported.`,
     );
   }
@@ -38,11 +38,11 @@ async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBack
   const fixed = [docs.commune, docs.proposals, docs.inventory];
   for (const [index, handle] of fixed.entries()) {
     if (documents[index]!.url !== handle.url) {
-      return fail(`This backup holds another copy of ${manifest.commune.name} than yours (its ${documents[index]!.role} document differs), so it cannot be merged. Nothing was imported.`);
+      return fail("import.otherCopy", `This backup holds another copy of ${manifest.commune.name} than yours (its ${documents[index]!.role} document differs), so it cannot be merged. Nothing was imported.`);
     }
   }
   const before = node.model();
-  if (!before.ok) return fail(`Your copy of ${manifest.commune.name} cannot be read (${before.error}). Nothing was imported.`);
+  if (!before.ok) return reworded(before.error, (message) => `Your copy of ${manifest.commune.name} cannot be read (${message}). Nothing was imported.`);
 
   const local = new Map<string, DocHandle<unknown>>(docs.allHandles().map((handle) => [handle.url, handle]));
   const merged = documents.map((document) => {
@@ -52,7 +52,7 @@ async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBack
   const inFile = new Set(documents.map((document) => document.url));
   const shards = [...merged.slice(3), ...[...docs.shards.values()].filter((handle) => !inFile.has(handle.url)).map((handle) => ({ url: handle.url, doc: handle.doc() }))];
   const replayed = replayCommune(verifier, { commune: merged[0]!, proposals: merged[1]!, inventory: merged[2]!, shards }, now, { problems: false });
-  if (!replayed.ok) return fail(`Merging this backup would leave ${manifest.commune.name} unreadable (${replayed.error}). Nothing was imported.`);
+  if (!replayed.ok) return fail("import.wouldBreak", `Merging this backup would leave ${manifest.commune.name} unreadable (${replayed.error.message}). Nothing was imported.`);
   const mine = [
     ...before.value.entries.map(({ entry }) => entry.sig),
     ...before.value.doc.events.map((event) => event.sig),
@@ -61,7 +61,7 @@ async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBack
   ];
   const hidden = mine.filter((sig) => !replayed.value.signatures.has(sig)).length;
   if (hidden > 0) {
-    return fail(`This backup conflicts with your copy of ${manifest.commune.name}: merging it would hide ${hidden} of your records. Nothing was imported.`);
+    return fail("import.wouldHideRecords", `This backup conflicts with your copy of ${manifest.commune.name}: merging it would hide ${hidden} of your records. Nothing was imported.`);
   }
 
   const { updated, added } = await importDocuments(node, documents);

@@ -82,7 +82,7 @@ it("judges the purse again for a membership change, but not for a checkpoint or 
   const node = host.nodes.get(commune)!;
   const ledgerNow = () => {
     const model = node.model();
-    if (!model.ok) throw new Error(model.error);
+    if (!model.ok) throw new Error(model.error.message);
     return model.value.ledger;
   };
 

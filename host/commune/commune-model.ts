@@ -18,7 +18,7 @@ import type { SignedEntry } from "../../shared/purse/entry";
 import { entrySignatureCheck, type SignatureCheck } from "../../shared/purse/entry-checks";
 import type { Malformed } from "../../shared/docs/malformed";
 import type { PublicKey } from "../../shared/identity/keys";
-import { fail, ok, type Result } from "../../shared/result";
+import { fail, failWith, ok, type Result } from "../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
 import { headsOf } from "./heads";
 import type { HostCrypto } from "../signatures/host-crypto";
@@ -150,7 +150,7 @@ export class CommuneModelCache {
       heads,
       key,
       length,
-      read: full.ok ? ok({ owner: full.value.doc.owner, entries: withOwner(full.value.doc.owner, full.value.doc.entries), malformed: full.value.malformed }) : fail(full.error),
+      read: full.ok ? ok({ owner: full.value.doc.owner, entries: withOwner(full.value.doc.owner, full.value.doc.entries), malformed: full.value.malformed }) : failWith(full.error),
     };
     this.#shards.set(handle.url, shard);
     return { shard, appended: previous ? undefined : shard.read.ok ? shard.read.value.entries : undefined };
@@ -234,11 +234,11 @@ export class CommuneModelCache {
   /** The model for the documents as they are; recomputed only when some document changed or time moved past a decision. */
   compute(docs: CommuneDocs, id: string, now: number): Result<CommuneModel> {
     const commune = this.#read<CommuneDoc>(docs.commune, readCommuneDoc);
-    if (!commune.read.ok) return fail(commune.read.error);
+    if (!commune.read.ok) return failWith(commune.read.error);
     const proposals = this.#read<ProposalsDoc>(docs.proposals, readProposalsDoc);
-    if (!proposals.read.ok) return fail(proposals.read.error);
+    if (!proposals.read.ok) return failWith(proposals.read.error);
     const items = this.#read<InventoryDoc>(docs.inventory, readInventoryDoc);
-    if (!items.read.ok) return fail(items.read.error);
+    if (!items.read.ok) return failWith(items.read.error);
     const shardReads = [...docs.shards.values()].map((handle) => this.#readShard(handle));
 
     const version = [commune.heads, proposals.heads, items.heads, ...shardReads.map(({ shard }) => shard.key)].join("|");
@@ -256,7 +256,7 @@ export class CommuneModelCache {
       state = previous.state;
     } else {
       const computed = communeState(this.#crypto, communeRecords(commune.read.value.doc, proposalsDoc), now, id);
-      if (!computed.ok) return fail(computed.error);
+      if (!computed.ok) return failWith(computed.error);
       state = computed.value;
     }
     this.#stateKey = stateKey;
@@ -274,7 +274,7 @@ export class CommuneModelCache {
     let onlyAppends = reuseState;
     for (const { shard, appended: added } of shardReads) {
       if (!shard.read.ok) {
-        problems.push({ subject: "entry", id: "", by: undefined, reason: shard.read.error });
+        problems.push({ subject: "entry", id: "", by: undefined, reason: shard.read.error.message });
         continue;
       }
       for (const m of shard.read.value.malformed) problems.push({ subject: "entry", id: m.id ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });

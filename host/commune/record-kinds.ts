@@ -110,7 +110,7 @@ export const membershipRecord: RecordKind<WriteTarget, { records: CommuneRecords
   },
   judge({ records, now }, event, target, verifier) {
     const replay = communeState(verifier, { ...records, events: [...records.events, event] }, now, target.id);
-    if (!replay.ok) return refuse("membership.unreadable", replay.error);
+    if (!replay.ok) return refuse("membership.unreadable", replay.error.message);
     const refused = replay.value.problems.find((problem) => problem.subject === "membership" && problem.id === event.sig);
     return refused ? refuse(refused.code ?? "membership.refused", refused.reason) : "counted";
   },
@@ -143,7 +143,7 @@ export function checkpointFields(target: WriteTarget, model: CommuneModel, at: n
 
 export const checkpointRecord: RecordKind<CheckpointTarget, CommuneModel, Checkpoint> = {
   purpose: "checkpoint",
-  read: (target) => (target.loaded && target.docs.unloadedShards() === 0 ? target.model() : fail("The purse is still loading here: its count would be incomplete.")),
+  read: (target) => (target.loaded && target.docs.unloadedShards() === 0 ? target.model() : fail("checkpoint.purseLoading", "The purse is still loading here: its count would be incomplete.")),
   judge: (model, checkpoint, _target, verifier) => judgeCheckpoint(verifier, model.state, checkpoint, checkpoint.by),
   async save(target, checkpoint) {
     target.docs.commune.change((doc) => {

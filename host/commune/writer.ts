@@ -76,7 +76,7 @@ export function writeRecord<T extends WriteTarget, M, R extends Dated>(
     // A record's own fields with the two the writer fills are the whole record.
     const record = sign(author.crypto, kind.purpose, { ...fields.value, commune: target.id, at } as unknown as R, author.keys);
     const verdict = kind.judge(model.value, record, target, author.crypto);
-    if (verdict !== "counted") return fail(kind.refusal(verdict, record));
+    if (verdict !== "counted") return fail(verdict.code, kind.refusal(verdict, record));
     await kind.save(target, record, model.value);
     return ok(record);
   });

@@ -219,16 +219,16 @@ describe("the host's side of the front-end link", () => {
     await vi.waitFor(() => expect(channel.received.filter((m) => m.type === "refused")).toHaveLength(8), WAIT);
 
     channel.deliver({ type: "command", id: 10, name: "purse.steal", input: {} });
-    expect(await channel.result(10)).toMatchObject({ ok: false, error: { code: "invalid-input", message: expect.stringContaining("Unknown command") } });
+    expect(await channel.result(10)).toMatchObject({ ok: false, error: { kind: "invalid-input", message: expect.stringContaining("Unknown command") } });
     channel.deliver({ type: "command", id: 11, name: "purse.contribute", input: { commune, amount: "1", currency: "EUR", memo: 5 } });
-    expect(await channel.result(11)).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await channel.result(11)).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
 
     channel.deliver({ type: "subscribe", id: 12, name: "purse.contribute", input: { commune, amount: "1", currency: "EUR" } });
     channel.deliver({ type: "subscribe", id: 13, name: "commune.show", input: { commune: "nope" } });
     const [notAView] = await channel.viewCount(12, 1);
     const [badInput] = await channel.viewCount(13, 1);
-    expect(notAView!.outcome).toMatchObject({ ok: false, error: { code: "invalid-input", message: expect.stringContaining("not a view") } });
-    expect(badInput!.outcome).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(notAView!.outcome).toMatchObject({ ok: false, error: { kind: "invalid-input", message: expect.stringContaining("not a view") } });
+    expect(badInput!.outcome).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
 
     const ledger = (await must(host, "purse.ledger", { commune })) as LedgerPage;
     expect(ledger.total).toBe(0);
@@ -241,7 +241,7 @@ describe("the host's side of the front-end link", () => {
     const channel = connect(host, { maxSubscriptions: 2 });
     for (const id of [1, 2, 3]) channel.deliver({ type: "subscribe", id, name: "identity.show", input: {} });
     const [third] = await channel.viewCount(3, 1);
-    expect(third!.outcome).toMatchObject({ ok: false, error: { code: "unavailable", message: expect.stringContaining("Too many views") } });
+    expect(third!.outcome).toMatchObject({ ok: false, error: { kind: "unavailable", message: expect.stringContaining("Too many views") } });
     await channel.viewCount(1, 1);
     await channel.viewCount(2, 1);
     expect(channel.views(1)[0]!.outcome).toMatchObject({ ok: true });

@@ -1,4 +1,4 @@
-import { parseCommand, type CommandName, type CommandOutcome } from "../../shared/commands/commands";
+import { parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../../shared/commands/commands";
 import { isViewName, parseClientMessage, type HostMessage } from "../../shared/link/protocol";
 import type { Host } from "../host";
 import { ViewSubscription } from "./view-subscription";
@@ -51,7 +51,7 @@ export function serveLink(host: Host, channel: HostChannel, limits: Partial<Link
 
   const runCommand = async (id: number, name: string, input: unknown) => {
     if (pendingCommands >= maxPendingCommands) {
-      send({ type: "result", id, outcome: { ok: false, error: { code: "unavailable", message: `Too many commands at once (${maxPendingCommands}); wait for some to finish.` } } });
+      send({ type: "result", id, outcome: { ok: false, error: { kind: "unavailable", code: "host.busy", message: `Too many commands at once (${maxPendingCommands}); wait for some to finish.` } } });
       return;
     }
     pendingCommands++;
@@ -64,14 +64,13 @@ export function serveLink(host: Host, channel: HostChannel, limits: Partial<Link
       });
       send({ type: "result", id, outcome });
     } catch (error) {
-      send({ type: "result", id, outcome: { ok: false, error: { code: "internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` } } });
+      send({ type: "result", id, outcome: { ok: false, error: { kind: "internal", code: "host.internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` } } });
     } finally {
       pendingCommands--;
     }
   };
 
-  const viewError = (id: number, code: "invalid-input" | "unavailable", message: string) =>
-    send({ type: "view", id, outcome: { ok: false, error: { code, message } } });
+  const viewError = (id: number, error: CommandError) => send({ type: "view", id, outcome: { ok: false, error } });
 
   const unsubscribe = (id: number) => {
     subscriptions.get(id)?.stop();
@@ -80,11 +79,11 @@ export function serveLink(host: Host, channel: HostChannel, limits: Partial<Link
 
   const subscribe = (id: number, name: string, input: unknown) => {
     unsubscribe(id);
-    if (!isViewName(name)) return viewError(id, "invalid-input", `${JSON.stringify(name).slice(0, 60)} is not a view a front end can watch.`);
+    if (!isViewName(name)) return viewError(id, { kind: "invalid-input", code: "view.unknown", message: `${JSON.stringify(name).slice(0, 60)} is not a view a front end can watch.` });
     const parsed = parseCommand(name, input);
     if (!parsed.ok) return send({ type: "view", id, outcome: parsed });
     if (subscriptions.size >= maxSubscriptions) {
-      return viewError(id, "unavailable", `Too many views open at once (${maxSubscriptions}); close some screens and try again.`);
+      return viewError(id, { kind: "unavailable", code: "view.tooMany", message: `Too many views open at once (${maxSubscriptions}); close some screens and try again.` });
     }
     const subscription = new ViewSubscription({
       name,

@@ -98,7 +98,7 @@ export class RelayClientAdapter extends NetworkAdapter {
   constructor(options: RelayClientOptions) {
     super();
     const url = parseRelayUrl(options.url);
-    if (!url.ok) throw new TypeError(url.error);
+    if (!url.ok) throw new TypeError(url.error.message);
     if (!hex(16).test(options.commune)) throw new TypeError("The commune id must be 32 hex digits");
     if (!hex(32).test(options.relayKey)) throw new TypeError("The relay key must be 64 hex digits");
     this.url = options.url;

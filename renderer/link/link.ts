@@ -34,7 +34,7 @@ interface Subscription {
   listener(outcome: CommandOutcome<CommandName>): void;
 }
 
-const lost: CommandOutcome<CommandName> = { ok: false, error: { code: "unavailable", message: "The connection to your Commune host was lost. Try again when it is back." } };
+const lost: CommandOutcome<CommandName> = { ok: false, error: { kind: "unavailable", code: "connection.lost", message: "The connection to your Commune host was lost. Try again when it is back." } };
 
 export class Link {
   #nextId = 1;

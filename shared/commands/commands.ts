@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EXPORT_FORMATS, type ExportFormat } from "../snapshot/export-formats";
+import type { Problem } from "../result";
 import type { EmbeddedRelayView, HostInfoView, ItemView, LedgerPage, PurseHistoryView, CommuneListItem, CommuneView, IdentityView, MemberView, ProposalView, SyncStatusView, ProblemView } from "./views";
 
 /**
@@ -211,10 +212,17 @@ export interface ImportSummary {
 
 export type { MemberView, ProblemView };
 
-/** The one error shape every transport carries: a code for programs, a message for people. */
-export interface CommandError {
-  code: "invalid-input" | "rejected" | "not-found" | "unavailable" | "internal";
-  message: string;
+export const COMMAND_ERROR_KINDS = ["invalid-input", "rejected", "not-found", "unavailable", "internal"] as const;
+
+/**
+ * The one error shape every transport carries: the Problem (its code for
+ * programs, the input field it concerns, a message for people) and the kind
+ * of failure, which says whether the command could not be read
+ * ("invalid-input"), a rule refused it ("rejected"), or the host could not
+ * answer.
+ */
+export interface CommandError extends Problem {
+  kind: (typeof COMMAND_ERROR_KINDS)[number];
 }
 
 export type CommandOutcome<K extends CommandName> = { ok: true; value: CommandResults[K] } | { ok: false; error: CommandError };
@@ -222,14 +230,15 @@ export type CommandOutcome<K extends CommandName> = { ok: true; value: CommandRe
 /** Validates an untrusted {name, input} pair from a transport. */
 export function parseCommand(name: unknown, input: unknown): { ok: true; name: CommandName; input: unknown } | { ok: false; error: CommandError } {
   if (typeof name !== "string" || !Object.hasOwn(commandInputs, name)) {
-    return { ok: false, error: { code: "invalid-input", message: `Unknown command ${JSON.stringify(String(name)).slice(0, 60)}` } };
+    return { ok: false, error: { kind: "invalid-input", code: "command.unknown", message: `Unknown command ${JSON.stringify(String(name)).slice(0, 60)}` } };
   }
   const schema = commandInputs[name as CommandName];
   const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    return { ok: false, error: { code: "invalid-input", message: `${where}${issue?.message ?? "invalid input"}` } };
+    const field = issue?.path.length ? issue.path.join(".") : undefined;
+    const where = field === undefined ? "" : `${field}: `;
+    return { ok: false, error: { kind: "invalid-input", code: "input.invalid", ...(field === undefined ? {} : { field }), message: `${where}${issue?.message ?? "invalid input"}` } };
   }
   return { ok: true, name: name as CommandName, input: parsed.data };
 }

@@ -3,7 +3,7 @@ import type { Verifier } from "../identity/crypto";
 import { checkSignature, type Signed } from "../identity/signed";
 import { tally, type Ballot } from "../proposals/tally";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
-import { fail, ok, type Result } from "../result";
+import { fail, ok, type ProblemCode, type Result } from "../result";
 import type { SignedMembershipEvent } from "./events";
 import { communeIdOf, type CommuneId, type Genesis } from "./genesis";
 import { judgeMembershipEvent } from "../judges/membership";
@@ -65,12 +65,12 @@ function compare(a: string, b: string): number {
  */
 export function communeState(verifier: Verifier, records: CommuneRecords, now: number, expectedId?: CommuneId): Result<CommuneState> {
   const { genesis } = records;
-  if (checkSignature(verifier, "genesis", genesis)) return fail("The commune's founding record is not validly signed by its founder.");
+  if (checkSignature(verifier, "genesis", genesis)) return fail("commune.badGenesisSignature", "The commune's founding record is not validly signed by its founder.");
   const foundingProblem = rulesProblem(genesis.rules);
-  if (foundingProblem) return fail(`The commune's founding rules are invalid: ${foundingProblem}.`);
+  if (foundingProblem) return fail("commune.badFoundingRules", `The commune's founding rules are invalid: ${foundingProblem}.`);
   const id = communeIdOf(genesis);
   if (expectedId !== undefined && id !== expectedId) {
-    return fail("This document is not the commune the invite or link names: its founding record does not match.");
+    return fail("commune.notTheNamedCommune", "This document is not the commune the invite or link names: its founding record does not match.");
   }
 
   const members = new Map<PublicKey, Member>();
@@ -91,7 +91,7 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
     member.history.push({ at, status, why });
   };
   const nameOf = (key: PublicKey) => members.get(key)?.name ?? key.slice(0, 8);
-  const problem = (subject: Problem["subject"], record: { by?: PublicKey; sig: string }, id: string, reason: string, code?: string) =>
+  const problem = (subject: Problem["subject"], record: { by?: PublicKey; sig: string }, id: string, reason: string, code?: ProblemCode) =>
     problems.push({ subject, id, by: record.by, reason, ...(code ? { code } : {}) });
 
   setStatus(genesis.by, genesis.founderName, genesis.at, "active", "founded the commune");

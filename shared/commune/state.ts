@@ -4,6 +4,7 @@ import type { SignedProposal } from "../proposals/proposal";
 import type { Currency } from "../money/currency";
 import type { CommuneId } from "./genesis";
 import type { Rules } from "./rules";
+import type { ProblemCode } from "../result";
 
 /**
  * What a commune's documents mean at a moment: who was a member when, which
@@ -52,7 +53,7 @@ export interface Problem {
   by: PublicKey | undefined;
   reason: string;
   /** The judge's machine code for the refusal (shared/judges/), where a judge made it. */
-  code?: string;
+  code?: ProblemCode;
 }
 
 export interface CommuneState {

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { PublicKey } from "../identity/keys";
-import { fail, ok, type Result } from "../result";
+import { fail, failWith, ok, type Result } from "../result";
 import { fromStored } from "./automerge-form";
 import { isId, publicKey } from "./fields";
 import type { Malformed, RecordList } from "./malformed";
@@ -37,7 +37,7 @@ export class DocReader {
   /** The schema version check, before any other look at the document. */
   static open(raw: unknown, type: DocType): Result<DocReader> {
     const version = checkVersion(raw, type);
-    return version.ok ? ok(new DocReader(raw as Source, type)) : fail(version.error);
+    return version.ok ? ok(new DocReader(raw as Source, type)) : failWith(version.error);
   }
 
   /** A text field of the envelope, e.g. the shard's owner. */
@@ -53,7 +53,7 @@ export class DocReader {
     const value = fromStored(this.#own(key));
     if (value === undefined) return this.#damaged(`${key} is missing`);
     const parsed = parseWith(schema, value, key);
-    return parsed.ok ? parsed : this.#damaged(parsed.error);
+    return parsed.ok ? parsed : this.#damaged(parsed.error.message);
   }
 
   list<T>(list: RecordList, read: (value: unknown) => Result<T>, from = 0): Result<T[]> {
@@ -64,7 +64,7 @@ export class DocReader {
       const value = fromStored(stored[index]);
       const record = read(value);
       if (record.ok) records.push(record.value);
-      else this.malformed.push({ list, index, ...identify(value), reason: record.error });
+      else this.malformed.push({ list, index, ...identify(value), reason: record.error.message });
     }
     return ok(records);
   }
@@ -76,9 +76,9 @@ export class DocReader {
     const records: Record<string, T> = {};
     for (const key of Object.keys(map.value)) {
       const value = fromStored(map.value[key]);
-      const record = key === "__proto__" ? fail<T>("is filed under a forbidden key") : read(key, value);
+      const record = key === "__proto__" ? fail<T>("record.forbiddenKey", "is filed under a forbidden key") : read(key, value);
       if (record.ok) records[key] = record.value;
-      else this.malformed.push({ list, key, ...identify(value), reason: record.error });
+      else this.malformed.push({ list, key, ...identify(value), reason: record.error.message });
     }
     return ok(records);
   }
@@ -103,7 +103,7 @@ export class DocReader {
         const value = fromStored(stored[index]);
         const record = read(key, value);
         if (record.ok) records.push(record.value);
-        else this.malformed.push({ list, key, index, ...identify(value), reason: record.error });
+        else this.malformed.push({ list, key, index, ...identify(value), reason: record.error.message });
       }
       lists[key] = records;
     }
@@ -121,7 +121,7 @@ export class DocReader {
   }
 
   #damaged<T>(problem: string): Result<T> {
-    return fail(`${DAMAGED[this.#type]}: ${problem}.`);
+    return fail("document.damaged", `${DAMAGED[this.#type]}: ${problem}.`);
   }
 }
 

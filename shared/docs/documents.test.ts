@@ -125,8 +125,11 @@ describe("schema versions", () => {
   it("tells the member to update Commune when the commune was saved by a newer version", () => {
     expect(readCommuneDoc({ ...communeDoc(), schema: 2 })).toEqual({
       ok: false,
-      error:
-        "This commune was saved by a newer version of Commune (document schema 2; this version reads up to 1). Update Commune to open it.",
+      error: {
+        code: "document.newerSchema",
+        message:
+          "This commune was saved by a newer version of Commune (document schema 2; this version reads up to 1). Update Commune to open it.",
+      },
     });
   });
 
@@ -134,15 +137,18 @@ describe("schema versions", () => {
     const read = readPurseShardDoc(toStored({ schema: 7, type: "purse-shard", ledger: { v7: true } }));
     expect(read).toEqual({
       ok: false,
-      error:
-        "This part of the purse was saved by a newer version of Commune (document schema 7; this version reads up to 1). Update Commune to open it.",
+      error: {
+        code: "document.newerSchema",
+        message:
+          "This part of the purse was saved by a newer version of Commune (document schema 7; this version reads up to 1). Update Commune to open it.",
+      },
     });
   });
 
   it("refuses a document of the wrong type, naming what it is", () => {
     expect(readInventoryDoc(proposalsDoc())).toEqual({
       ok: false,
-      error: "This is not a Commune inventory document (it is a Commune proposals document).",
+      error: expect.objectContaining({ message: "This is not a Commune inventory document (it is a Commune proposals document)." }),
     });
   });
 
@@ -175,7 +181,7 @@ describe("a shard with malformed entries", () => {
 
   it("reports each malformed entry with its index, its id when readable, and a reason", () => {
     const read = readPurseShardDoc(shard);
-    if (!read.ok) throw new Error(read.error);
+    if (!read.ok) throw new Error(read.error.message);
     expect(read.value.malformed.map((m) => m.index)).toEqual(malformedEntries.map((_, i) => i + 1));
     read.value.malformed.forEach((m, i) => {
       expect(m.list).toBe("entries");
@@ -208,7 +214,7 @@ describe("other documents with malformed records", () => {
     const doc = proposalsDoc();
     doc.votes["p1"]!.push(vote({ proposal: "p2" }));
     const read = readProposalsDoc(doc);
-    if (!read.ok) throw new Error(read.error);
+    if (!read.ok) throw new Error(read.error.message);
     expect(read.value.doc.votes["p1"]).toHaveLength(2);
     expect(read.value.malformed).toEqual([
       { list: "votes", key: "p1", index: 2, by: bo.publicKey, reason: 'is filed under proposal "p1" but is a vote on "p2"' },
@@ -239,7 +245,7 @@ describe("other documents with malformed records", () => {
     doc.relays.push("file:///etc/passwd");
     doc.shards["not-a-key"] = doc.shards[`${ada.publicKey}/2026`]!;
     const read = readCommuneDoc(doc);
-    if (!read.ok) throw new Error(read.error);
+    if (!read.ok) throw new Error(read.error.message);
     expect(read.value.doc.relays).toEqual(["wss://relay.example.org"]);
     expect(Object.keys(read.value.doc.shards)).toEqual([`${ada.publicKey}/2026`]);
     expect(read.value.malformed.map(describeMalformed)).toEqual([
@@ -251,7 +257,7 @@ describe("other documents with malformed records", () => {
   it("cannot read a commune whose founding record is malformed", () => {
     const read = readCommuneDoc({ ...communeDoc(), genesis: { ...communeDoc().genesis, rules: { quorumPercent: 50 } } });
     expect(read.ok).toBe(false);
-    expect(!read.ok && read.error).toMatch(/^This commune's document is damaged: genesis\.rules\.thresholdPercent is missing/);
+    expect(!read.ok && read.error.message).toMatch(/^This commune's document is damaged: genesis\.rules\.thresholdPercent is missing/);
   });
 });
 
@@ -281,7 +287,7 @@ describe("garbage in place of a document", () => {
       for (const read of Object.values(READERS)) {
         const result = read(raw);
         expect(result.ok).toBe(false);
-        expect(!result.ok && result.error).toMatch(/^(This is not a Commune|This .* is damaged|This commune's .* is damaged)/);
+        expect(!result.ok && result.error.message).toMatch(/^(This is not a Commune|This .* is damaged|This commune's .* is damaged)/);
       }
     }
   });
@@ -289,7 +295,7 @@ describe("garbage in place of a document", () => {
   it("says what is wrong with a shard whose entries are not a list", () => {
     expect(readPurseShardDoc(garbage[12])).toEqual({
       ok: false,
-      error: "This part of the purse is damaged: entries is text, not a list.",
+      error: expect.objectContaining({ message: "This part of the purse is damaged: entries is text, not a list." }),
     });
   });
 

@@ -7,7 +7,7 @@ import type { SignedItem } from "../inventory/item";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import type { SignedEntry } from "../purse/entry";
 import type { SignedCheckpoint } from "../purse/checkpoint";
-import { fail, ok, type Result } from "../result";
+import { fail, ok, reworded, type Result } from "../result";
 import { DocReader } from "./doc-reader";
 import { automergeUrl, communeId, isId, publicKey, year } from "./fields";
 import { parseRelayUrl } from "./link";
@@ -123,16 +123,16 @@ export function readCommuneDoc(raw: unknown): Result<ReadDoc<CommuneDoc>> {
   if (!events.ok) return events;
   const relays = reader.list("relays", (value) => {
     const relay = parseRelayUrl(value);
-    if (!relay.ok) return fail(relay.error.replace(/^The relay address /, ""));
+    if (!relay.ok) return reworded(relay.error, (message) => message.replace(/^The relay address /, ""));
     return ok(value as string);
   });
   if (!relays.ok) return relays;
   const shards = reader.map("shards", (key, value) =>
-    SHARD_KEY.test(key) ? parseText(automergeUrl, value) : fail('is filed under a key that is not "<owner public key>/<year>"'),
+    SHARD_KEY.test(key) ? parseText(automergeUrl, value) : fail("record.misfiled", 'is filed under a key that is not "<owner public key>/<year>"'),
   );
   if (!shards.ok) return shards;
   const partners = reader.map("partners", (key, value) =>
-    isId(key) ? parseWith(partnerSchema, value) : fail("is filed under a key that is not a commune id"),
+    isId(key) ? parseWith(partnerSchema, value) : fail("record.misfiled", "is filed under a key that is not a commune id"),
   );
   if (!partners.ok) return partners;
 
@@ -186,14 +186,14 @@ export function readProposalsDoc(raw: unknown): Result<ReadDoc<ProposalsDoc>> {
   const proposals = reader.map("proposals", (key, value) => {
     const proposal = parseWith(proposalSchema, value);
     if (!proposal.ok) return proposal;
-    if (proposal.value.id !== key) return fail(`is filed under "${shortened(key)}" but its id is "${proposal.value.id}"`);
+    if (proposal.value.id !== key) return fail("record.misfiled", `is filed under "${shortened(key)}" but its id is "${proposal.value.id}"`);
     return proposal;
   });
   if (!proposals.ok) return proposals;
   const votes = reader.mapOfLists("votes", (key, value) => {
     const vote = parseWith(voteSchema, value);
     if (!vote.ok) return vote;
-    if (vote.value.proposal !== key) return fail(`is filed under proposal "${shortened(key)}" but is a vote on "${vote.value.proposal}"`);
+    if (vote.value.proposal !== key) return fail("record.misfiled", `is filed under proposal "${shortened(key)}" but is a vote on "${vote.value.proposal}"`);
     return vote;
   });
   if (!votes.ok) return votes;
@@ -213,7 +213,7 @@ export function readInventoryDoc(raw: unknown): Result<ReadDoc<InventoryDoc>> {
   const items = reader.mapOfLists("items", (key, value) => {
     const item = parseWith(itemSchema, value);
     if (!item.ok) return item;
-    if (item.value.id !== key) return fail(`is filed under item "${shortened(key)}" but its id is "${item.value.id}"`);
+    if (item.value.id !== key) return fail("record.misfiled", `is filed under item "${shortened(key)}" but its id is "${item.value.id}"`);
     return item;
   });
   if (!items.ok) return items;
@@ -223,7 +223,7 @@ export function readInventoryDoc(raw: unknown): Result<ReadDoc<InventoryDoc>> {
 
 function parseText(schema: z.ZodType<string>, value: unknown): Result<string> {
   const parsed = schema.safeParse(value);
-  return parsed.success ? ok(parsed.data) : fail(parsed.error.issues[0]?.message ?? "is malformed");
+  return parsed.success ? ok(parsed.data) : fail("record.malformed", parsed.error.issues[0]?.message ?? "is malformed");
 }
 
 export { describeMalformed, type Malformed } from "./malformed";

@@ -112,7 +112,7 @@ export const name = line(LIMITS.name);
 export const webLink = z.string({ error: "must be an http:// or https:// link" }).refine(isWebLink, {
   error: (issue) => {
     const parsed = parseWebLink(issue.input);
-    return parsed.ok ? "must be an http:// or https:// link" : parsed.error.replace(/^The link /, "");
+    return parsed.ok ? "must be an http:// or https:// link" : parsed.error.message.replace(/^The link /, "");
   },
 });
 

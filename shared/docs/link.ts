@@ -29,21 +29,21 @@ export const MAX_LINK_LENGTH = 2048;
 const UNSAFE_IN_URL = /[\s\u0000-\u001f\u007f-\u009f\\]/;
 
 function parseWith(text: unknown, protocols: readonly string[], what: string): Result<string> {
-  if (typeof text !== "string") return fail(`${what} must be text`);
-  if (text.length === 0) return fail(`${what} is empty`);
-  if (text.length > MAX_LINK_LENGTH) return fail(`${what} is longer than ${MAX_LINK_LENGTH} characters`);
-  if (UNSAFE_IN_URL.test(text)) return fail(`${what} contains spaces, control characters or backslashes`);
+  if (typeof text !== "string") return fail("link.notText", `${what} must be text`);
+  if (text.length === 0) return fail("link.empty", `${what} is empty`);
+  if (text.length > MAX_LINK_LENGTH) return fail("link.tooLong", `${what} is longer than ${MAX_LINK_LENGTH} characters`);
+  if (UNSAFE_IN_URL.test(text)) return fail("link.unsafeCharacters", `${what} contains spaces, control characters or backslashes`);
   let url: ParsedUrl;
   try {
     url = new Url(text);
   } catch {
-    return fail(`${what} is not a valid address`);
+    return fail("link.invalid", `${what} is not a valid address`);
   }
   if (!protocols.includes(url.protocol)) {
-    return fail(`${what} must start with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+    return fail("link.wrongProtocol", `${what} must start with ${protocols.map((p) => `${p}//`).join(" or ")}`);
   }
-  if (url.hostname === "") return fail(`${what} has no host`);
-  if (url.username !== "" || url.password !== "") return fail(`${what} must not contain a user name or password`);
+  if (url.hostname === "") return fail("link.noHost", `${what} has no host`);
+  if (url.username !== "" || url.password !== "") return fail("link.credentials", `${what} must not contain a user name or password`);
   return ok(url.href);
 }
 

@@ -16,10 +16,10 @@ const MAX_REASONS = 3;
  */
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, at?: string): Result<T> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return fail(`${at === undefined ? "" : `${at} `}is not a record (it is ${describeValue(value)})`);
+    return fail("record.notARecord", `${at === undefined ? "" : `${at} `}is not a record (it is ${describeValue(value)})`);
   }
   const parsed = schema.safeParse(value);
-  return parsed.success ? ok(parsed.data) : fail(explain(parsed.error.issues, value, at));
+  return parsed.success ? ok(parsed.data) : fail("record.malformed", explain(parsed.error.issues, value, at));
 }
 
 export function explain(issues: readonly z.core.$ZodIssue[], value: unknown, at?: string): string {

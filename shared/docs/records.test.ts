@@ -10,7 +10,7 @@ const crypto = nobleCrypto();
 
 const reasonFor = (schema: Parameters<typeof parseWith>[0], value: unknown): string => {
   const parsed = parseWith(schema, value);
-  return parsed.ok ? "ok" : parsed.error;
+  return parsed.ok ? "ok" : parsed.error.message;
 };
 
 describe("signed records from other members' documents", () => {

@@ -42,7 +42,7 @@ const field = (doc: object, key: string): unknown =>
  */
 export function checkVersion(raw: unknown, type: DocType): Result<number> {
   const { subject, noun } = WORDS[type];
-  const notA = (why: string) => fail<number>(`This is not a Commune ${noun} document (${why}).`);
+  const notA = (why: string) => fail<number>("document.notADocument", `This is not a Commune ${noun} document (${why}).`);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return notA("it is not a document at all");
 
   const actualType = field(raw, "type");
@@ -57,7 +57,7 @@ export function checkVersion(raw: unknown, type: DocType): Result<number> {
   }
   const supported = SUPPORTED_SCHEMA[type];
   if (schema > supported) {
-    return fail(
+    return fail("document.newerSchema",
       `${subject} was saved by a newer version of Commune (document schema ${schema}; this version reads up to ${supported}). Update Commune to open it.`,
     );
   }

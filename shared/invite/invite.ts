@@ -72,27 +72,27 @@ const day = (at: number) => new Date(at).toISOString().slice(0, 10);
  */
 export function readInvite(verifier: Verifier, text: string, now: number): Result<SignedInvite> {
   const trimmed = text.trim();
-  if (trimmed === "") return fail("Paste the invite you were sent.");
-  if (!trimmed.startsWith(INVITE_PREFIX)) return fail(`This is not a Commune invite: an invite starts with "${INVITE_PREFIX}".`);
-  if (trimmed.length > MAX_INVITE_LENGTH) return fail("This invite is far too long to be genuine.");
+  if (trimmed === "") return fail("invite.empty", "Paste the invite you were sent.", { field: "invite" });
+  if (!trimmed.startsWith(INVITE_PREFIX)) return fail("invite.notAnInvite", `This is not a Commune invite: an invite starts with "${INVITE_PREFIX}".`, { field: "invite" });
+  if (trimmed.length > MAX_INVITE_LENGTH) return fail("invite.tooLong", "This invite is far too long to be genuine.", { field: "invite" });
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64urlnopad.decode(trimmed.slice(INVITE_PREFIX.length))));
   } catch {
-    return fail("This invite is incomplete or damaged: copy the whole invite again.");
+    return fail("invite.damaged", "This invite is incomplete or damaged: copy the whole invite again.", { field: "invite" });
   }
   const shape = inviteSchema.safeParse(parsed);
-  if (!shape.success) return fail("This invite is incomplete or damaged: copy the whole invite again.");
+  if (!shape.success) return fail("invite.damaged", "This invite is incomplete or damaged: copy the whole invite again.", { field: "invite" });
   const invite = shape.data as SignedInvite;
   if (!isPublicKey(invite.by) || invite.grant.by !== invite.by || invite.grant.commune !== invite.commune) {
-    return fail("This invite has been altered: ask for a new one.");
+    return fail("invite.altered", "This invite has been altered: ask for a new one.", { field: "invite" });
   }
-  if (checkSignature(verifier, "invite-link", invite) || checkSignature(verifier, "invite", invite.grant)) return fail("This invite has been altered: ask for a new one.");
+  if (checkSignature(verifier, "invite-link", invite) || checkSignature(verifier, "invite", invite.grant)) return fail("invite.altered", "This invite has been altered: ask for a new one.", { field: "invite" });
   for (const relay of invite.relays) {
     const url = parseRelayUrl(relay);
-    if (!url.ok) return fail(`This invite names a relay that cannot be used: ${url.error}`);
+    if (!url.ok) return fail("invite.badRelay", `This invite names a relay that cannot be used: ${url.error.message}`, { field: "invite" });
   }
-  if (invite.grant.expiresAt <= now) return fail(`This invite expired on ${day(invite.grant.expiresAt)}: ask for a new one.`);
+  if (invite.grant.expiresAt <= now) return fail("invite.expired", `This invite expired on ${day(invite.grant.expiresAt)}: ask for a new one.`, { field: "invite" });
   return ok(invite);
 }
 

@@ -1,3 +1,5 @@
+import type { ProblemCode } from "../result";
+
 /**
  * What every judge answers about one record: it counts, or it is refused
  * with a stable machine `code` (front ends and tests match on it) and a
@@ -6,12 +8,13 @@
  * written by others, so a write the host allows is one every member counts.
  */
 export interface Refusal {
-  code: string;
+  /** A Problem's code: a refused write reaches the front end as a Problem with this code. */
+  code: ProblemCode;
   reason: string;
 }
 
 export type Verdict = "counted" | Refusal;
 
-export const refuse = (code: string, reason: string): Refusal => ({ code, reason });
+export const refuse = (code: ProblemCode, reason: string): Refusal => ({ code, reason });
 
 export const isCounted = (verdict: Verdict): verdict is "counted" => verdict === "counted";

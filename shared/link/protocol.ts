@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CommandName, CommandOutcome } from "../commands/commands";
+import { COMMAND_ERROR_KINDS, type CommandName, type CommandOutcome } from "../commands/commands";
 
 /**
  * The link between a front end (the renderer, in Electron or a browser) and a
@@ -49,7 +49,13 @@ const outcome = z.union([
   z.strictObject({ ok: z.literal(true), value: z.unknown() }),
   z.strictObject({
     ok: z.literal(false),
-    error: z.strictObject({ code: z.enum(["invalid-input", "rejected", "not-found", "unavailable", "internal"]), message: z.string() }),
+    error: z.strictObject({
+      kind: z.enum(COMMAND_ERROR_KINDS),
+      code: z.templateLiteral([z.string().min(1), ".", z.string().min(1)]),
+      field: z.string().max(200).optional(),
+      message: z.string(),
+      params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    }),
   }),
 ]);
 

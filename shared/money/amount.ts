@@ -35,27 +35,27 @@ export function parseAmount(text: string, currency: Currency, options: ParseAmou
   const input = text.trim();
 
   const match = plain(separator).exec(input);
-  if (!match) return fail(diagnose(input, currency, separator));
+  if (!match) return fail("amount.unreadable", diagnose(input, currency, separator));
 
   const [, sign = "", whole = "", fraction = ""] = match;
-  if (fraction.length > decimals) return fail(tooManyDecimals(currency));
+  if (fraction.length > decimals) return fail("amount.tooManyDecimals", tooManyDecimals(currency));
 
   // Without leading zeros the length check below measures the value, so no huge string reaches BigInt.
   const digits = `${whole}${fraction.padEnd(decimals, "0")}`.replace(/^0+(?=\d)/, "");
   const negative = sign === "-";
   if (digits === "0") {
-    if (negative && options.allowZero) return fail("Write zero as 0, without a minus sign");
+    if (negative && options.allowZero) return fail("amount.negativeZero", "Write zero as 0, without a minus sign");
     if (negative || !options.allowZero) {
-      return fail(options.allowNegative ? "Amount must not be zero" : "Amount must be greater than zero");
+      return fail("amount.zero", options.allowNegative ? "Amount must not be zero" : "Amount must be greater than zero");
     }
     return ok(0);
   }
   if (negative && !options.allowNegative) {
-    return fail(options.allowZero ? "Amount cannot be negative" : "Amount must be greater than zero");
+    return fail("amount.negative", options.allowZero ? "Amount cannot be negative" : "Amount must be greater than zero");
   }
   if (digits.length > MAX_SAFE_DIGITS || BigInt(digits) > MAX_SAFE) {
     const limit = formatAmount(Number.MAX_SAFE_INTEGER, currency).replace(".", separator);
-    return fail(`Amount is too large: the limit is ${limit} ${code}`);
+    return fail("amount.tooLarge", `Amount is too large: the limit is ${limit} ${code}`);
   }
   const magnitude = Number(BigInt(digits));
   return ok(negative ? -magnitude : magnitude);

@@ -28,14 +28,14 @@ export const MAX_CURRENCY_NAME = 60;
  */
 export function validateCurrency(value: Currency): Result<Currency> {
   if (typeof value.code !== "string" || !CURRENCY_CODE.test(value.code)) {
-    return fail("A currency code is 2 to 10 capital letters or digits, starting with a letter, such as EUR or HOUR");
+    return fail("currency.badCode", "A currency code is 2 to 10 capital letters or digits, starting with a letter, such as EUR or HOUR", { field: "code" });
   }
-  if (typeof value.name !== "string" || value.name.trim() === "") return fail(`Give ${value.code} a name`);
+  if (typeof value.name !== "string" || value.name.trim() === "") return fail("currency.noName", `Give ${value.code} a name`, { field: "name" });
   if ([...value.name].length > MAX_CURRENCY_NAME) {
-    return fail(`The name of ${value.code} can be at most ${MAX_CURRENCY_NAME} characters`);
+    return fail("currency.nameTooLong", `The name of ${value.code} can be at most ${MAX_CURRENCY_NAME} characters`, { field: "name" });
   }
   if (!Number.isInteger(value.decimals) || value.decimals < 0 || value.decimals > MAX_DECIMALS) {
-    return fail(`${value.code} can have 0 to ${MAX_DECIMALS} decimals, as a whole number`);
+    return fail("currency.badDecimals", `${value.code} can have 0 to ${MAX_DECIMALS} decimals, as a whole number`, { field: "decimals" });
   }
   return ok(value);
 }

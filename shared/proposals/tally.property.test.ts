@@ -62,7 +62,7 @@ describe("tallies do not depend on the order votes arrive in", () => {
     const pool = commune.votes;
     const outcomes = (votes: typeof pool, events = commune.events) => {
       const result = communeState(crypto, { genesis: commune.genesis, proposals: commune.proposals, events, votes }, T0 + 10 * DAY);
-      if (!result.ok) throw new Error(result.error);
+      if (!result.ok) throw new Error(result.error.message);
       const state = result.value;
       return Object.fromEntries(Object.entries(state.proposals).map(([id, p]) => [id, p.tally]));
     };

@@ -165,7 +165,7 @@ export class PurseLedger {
     if (commit) this.#claimedIds.add(claim);
 
     const content = contentCheck(entry, state);
-    if (!content.ok) return untrusted(content.error);
+    if (!content.ok) return untrusted(content.error.message);
     const currency = content.value;
 
     if (takesMoneyOut(entry)) {

@@ -62,16 +62,16 @@ const isNonEmptyText = (value: unknown): value is string => typeof value === "st
  * `provenanceProblem` passed (the date is valid).
  */
 export function contentCheck(entry: SignedEntry, state: CommuneState): Result<Currency> {
-  if (!KINDS.has(entry.kind)) return fail("is of a kind the purse does not know");
+  if (!KINDS.has(entry.kind)) return fail("entry.unknownKind", "is of a kind the purse does not know");
   if (!Number.isSafeInteger(entry.amount) || entry.amount <= 0) {
-    return fail("its amount is not a positive whole number of the currency's smallest unit");
+    return fail("entry.badAmount", "its amount is not a positive whole number of the currency's smallest unit");
   }
   const currency = typeof entry.currency === "string" ? currencyAt(state, entry.currency, entry.at) : undefined;
   if (!currency) {
-    return fail(`is in ${String(entry.currency)}, which was not one of the commune's currencies on ${isoDay(entry.at)}`);
+    return fail("entry.unknownCurrency", `is in ${String(entry.currency)}, which was not one of the commune's currencies on ${isoDay(entry.at)}`);
   }
   const problem = kindProblem(entry, state);
-  return problem === undefined ? ok(currency) : fail(problem);
+  return problem === undefined ? ok(currency) : fail("entry.kindProblem", problem);
 }
 
 function kindProblem(entry: SignedEntry, state: CommuneState): string | undefined {

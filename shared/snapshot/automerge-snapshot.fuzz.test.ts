@@ -20,7 +20,7 @@ const story = purseStory();
 const now = story.end;
 const { file, manifestText, body } = await (async () => {
   const created = await createAutomergeBackup(crypto, storyDocuments(story), ada, now);
-  if (!created.ok) throw new Error(created.error);
+  if (!created.ok) throw new Error(created.error.message);
   const opened = openContainer(created.value.bytes);
   if (!opened.ok) throw new Error("not a container");
   return { file: created.value.bytes, manifestText: opened.value.manifestText, body: opened.value.body };
@@ -91,7 +91,7 @@ describe("hostile Automerge backups", () => {
         fc.pre(mutated.length !== file.length || mutated.some((byte, i) => byte !== file[i]));
         const result = await verifyAutomergeBackup(crypto, mutated, now);
         expect(result.ok).toBe(false);
-        if (!result.ok) expect(result.error.length).toBeGreaterThan(10);
+        if (!result.ok) expect(result.error.message.length).toBeGreaterThan(10);
       }),
       { numRuns: 1000 },
     );
@@ -109,7 +109,7 @@ describe("hostile Automerge backups", () => {
     framed.set(body, 16 + manifestBytes.length);
     expect(await verifyAutomergeBackup(crypto, framed, now)).toEqual({
       ok: false,
-      error: "Not a Commune Automerge backup: its table of contents claims to be over 16 MB.",
+      error: expect.objectContaining({ message: "Not a Commune Automerge backup: its table of contents claims to be over 16 MB." }),
     });
     const noise = new Uint8Array(50 * 1024 * 1024).fill(0x85);
     const manifest = JSON.parse(manifestText) as { documents: { bytes: number }[] };
@@ -117,7 +117,7 @@ describe("hostile Automerge backups", () => {
     const shards = body.subarray(lengths[0]!);
     manifest.documents[0]!.bytes = noise.length;
     const result = await verifyAutomergeBackup(crypto, writeContainer(JSON.stringify(manifest), [noise, shards]), now);
-    expect(result).toEqual({ ok: false, error: "Document #1 (the commune) is damaged: Automerge cannot load it." });
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ message: "Document #1 (the commune) is damaged: Automerge cannot load it." }) });
   }, 60_000);
 
   it("rejects a 50 MB memo inside a purse shard, naming the entry", async () => {
@@ -127,9 +127,9 @@ describe("hostile Automerge backups", () => {
       doc.entries[0]!.memo = new A.ImmutableString("x".repeat(50 * 1024 * 1024));
     });
     const created = await createAutomergeBackup(crypto, documents, ada, now);
-    if (!created.ok) throw new Error(created.error);
+    if (!created.ok) throw new Error(created.error.message);
     const result = await verifyAutomergeBackup(crypto, created.value.bytes, now);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/^In the 2026 purse shard of \w{8}: Entry #1 is malformed: memo must be at most 1000 characters\.$/);
+    expect(!result.ok && result.error.message).toMatch(/^In the 2026 purse shard of \w{8}: Entry #1 is malformed: memo must be at most 1000 characters\.$/);
   }, 60_000);
 });

@@ -37,10 +37,10 @@ function inFileOrder(documents: readonly BackupDocument[]): Result<{ docs: Commu
   const one = (role: DocType) => documents.filter((document) => document.role === role);
   const [commune, proposals, inventory] = [one("commune"), one("proposals"), one("inventory")];
   if (commune.length !== 1 || proposals.length !== 1 || inventory.length !== 1) {
-    return fail("A backup holds exactly one commune, one proposals and one knowledge inventory document.");
+    return fail("backup.wrongDocuments", "A backup holds exactly one commune, one proposals and one knowledge inventory document.");
   }
   const shards = one("purse-shard");
-  if (3 + shards.length !== documents.length) return fail("A backup holds only commune, proposals, inventory and purse shard documents.");
+  if (3 + shards.length !== documents.length) return fail("backup.wrongDocuments", "A backup holds only commune, proposals, inventory and purse shard documents.");
   const ordered = [commune[0]!, proposals[0]!, inventory[0]!, ...shards];
   return ok({ docs: { commune: commune[0]!, proposals: proposals[0]!, inventory: inventory[0]!, shards }, ordered });
 }
@@ -75,7 +75,7 @@ export async function createAutomergeBackup(crypto: Crypto, documents: readonly 
   const manifest = sign(crypto, "snapshot", body, exporter);
   const bytes = writeContainer(JSON.stringify(manifest), saved);
   if (bytes.length > AUTOMERGE_LIMITS.fileBytes) {
-    return fail(`The backup would be ${Math.ceil(bytes.length / 1048576)} MB, over the ${AUTOMERGE_LIMITS.fileBytes / 1048576} MB a backup may be.`);
+    return fail("backup.tooLarge", `The backup would be ${Math.ceil(bytes.length / 1048576)} MB, over the ${AUTOMERGE_LIMITS.fileBytes / 1048576} MB a backup may be.`);
   }
   return ok({ bytes, entries: replayed.value.entries.length });
 }
@@ -119,32 +119,32 @@ export async function verifyAutomergeBackup(verifier: Verifier, bytes: Uint8Arra
   try {
     return await verify(verifier, bytes, now, progress);
   } catch {
-    return fail("This backup could not be checked: it is damaged in a way Commune does not recognise.");
+    return fail("backup.uncheckable", "This backup could not be checked: it is damaged in a way Commune does not recognise.");
   }
 }
 
 async function verify(verifier: Verifier, bytes: Uint8Array, now: number, progress: Progress): Promise<Result<VerifiedBackup>> {
   const opened = openContainer(bytes);
-  if (!opened.ok) return fail(containerMessage(opened.error));
+  if (!opened.ok) return fail("backup.container", containerMessage(opened.error));
   const parsed = parseJsonText(opened.value.manifestText, { maxLength: AUTOMERGE_LIMITS.manifestBytes, maxDepth: AUTOMERGE_LIMITS.manifestDepth });
-  if (!parsed.ok) return fail("The backup file is damaged: its table of contents is not readable JSON.");
+  if (!parsed.ok) return fail("backup.manifestUnreadable", "The backup file is damaged: its table of contents is not readable JSON.");
   const raw = parsed.value as { format?: unknown; version?: unknown } | null;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw) || raw.format !== AUTOMERGE_FORMAT) {
-    return fail(`${NOT_A_BACKUP}: its table of contents does not say it is one.`);
+    return fail("backup.notABackup", `${NOT_A_BACKUP}: its table of contents does not say it is one.`);
   }
   if (typeof raw.version === "number" && Number.isSafeInteger(raw.version) && raw.version > AUTOMERGE_VERSION) {
-    return fail(`This backup was written by a newer version of Commune (manifest version ${raw.version}; this version reads up to ${AUTOMERGE_VERSION}). Update Commune to open it.`);
+    return fail("backup.newerVersion", `This backup was written by a newer version of Commune (manifest version ${raw.version}; this version reads up to ${AUTOMERGE_VERSION}). Update Commune to open it.`);
   }
   const checked = manifestSchema.safeParse(raw);
-  if (!checked.success) return fail(`The backup's table of contents is malformed: ${explain(checked.error.issues, raw)}.`);
+  if (!checked.success) return fail("backup.manifestMalformed", `The backup's table of contents is malformed: ${explain(checked.error.issues, raw)}.`);
   const manifest: Manifest = checked.data;
 
   const declared = manifest.documents.reduce((sum, document) => sum + document.bytes, 0);
   const body = opened.value.body;
-  if (declared > body.length) return fail("The backup file is incomplete: it ends before its last document, perhaps cut off while saving or copying.");
-  if (declared < body.length) return fail(`The backup file has ${body.length - declared} bytes after its last document: it was changed after it was written.`);
+  if (declared > body.length) return fail("backup.truncated", "The backup file is incomplete: it ends before its last document, perhaps cut off while saving or copying.");
+  if (declared < body.length) return fail("backup.trailingBytes", `The backup file has ${body.length - declared} bytes after its last document: it was changed after it was written.`);
   const urls = new Set(manifest.documents.map((document) => document.url));
-  if (urls.size !== manifest.documents.length) return fail("The backup lists one document twice.");
+  if (urls.size !== manifest.documents.length) return fail("backup.documentTwice", "The backup lists one document twice.");
 
   const documents: VerifiedBackup["documents"] = [];
   let at = 0;
@@ -155,7 +155,7 @@ async function verify(verifier: Verifier, bytes: Uint8Array, now: number, progre
     try {
       doc = A.load(slice);
     } catch {
-      return fail(`Document #${index + 1} (the ${ROLE_NAMES[entry.role]}) is damaged: Automerge cannot load it.`);
+      return fail("backup.documentDamaged", `Document #${index + 1} (the ${ROLE_NAMES[entry.role]}) is damaged: Automerge cannot load it.`);
     }
     documents.push({ role: entry.role, url: entry.url, doc, bytes: slice });
     progress.onProgress?.({ done: index + 1, total: manifest.documents.length, label: "Loading documents" });
@@ -164,7 +164,7 @@ async function verify(verifier: Verifier, bytes: Uint8Array, now: number, progre
   const order = inFileOrder(documents);
   if (!order.ok) return order;
   if (order.value.ordered.some((document, index) => document !== documents[index])) {
-    return fail("The backup's documents are out of order: the commune, proposals and inventory documents come first.");
+    return fail("backup.outOfOrder", "The backup's documents are out of order: the commune, proposals and inventory documents come first.");
   }
 
   progress.onProgress?.({ done: 0, label: "Checking signatures and balances" });
@@ -172,22 +172,22 @@ async function verify(verifier: Verifier, bytes: Uint8Array, now: number, progre
   const replayed = replayCommune(verifier, order.value.docs, manifest.createdAt);
   if (!replayed.ok) return replayed;
   const { state, view, entries } = replayed.value;
-  if (replayed.value.id !== manifest.commune.id) return fail("The backup's documents belong to another commune than the one it names.");
-  if (manifest.createdAt > now + CLOCK_SKEW) return fail(`The backup is dated ${isoDay(manifest.createdAt)}, in the future.`);
-  if (replayed.value.problem) return fail(replayed.value.problem);
-  if (manifest.entries !== entries.length) return fail(`The backup says it holds ${manifest.entries} entries; its documents hold ${entries.length}.`);
+  if (replayed.value.id !== manifest.commune.id) return fail("backup.foreignDocuments", "The backup's documents belong to another commune than the one it names.");
+  if (manifest.createdAt > now + CLOCK_SKEW) return fail("backup.fromTheFuture", `The backup is dated ${isoDay(manifest.createdAt)}, in the future.`);
+  if (replayed.value.problem) return fail("backup.replayProblem", replayed.value.problem);
+  if (manifest.entries !== entries.length) return fail("backup.entryCountMismatch", `The backup says it holds ${manifest.entries} entries; its documents hold ${entries.length}.`);
   const mismatch = balanceMismatch(manifest.balances, view, state);
-  if (mismatch) return fail(`The balances in the file do not match its entries: ${mismatch}.`);
+  if (mismatch) return fail("backup.balancesMismatch", `The balances in the file do not match its entries: ${mismatch}.`);
 
   const exporter = memberName(state, manifest.by);
   for (const [index, document] of documents.entries()) {
     const heads = [...A.getHeads(document.doc)].sort().join(",");
     if (heads !== [...manifest.documents[index]!.heads].sort().join(",")) {
-      return fail(`The ${ROLE_NAMES[document.role]} document (#${index + 1}) was changed after ${exporter} exported the backup.`);
+      return fail("backup.documentAltered", `The ${ROLE_NAMES[document.role]} document (#${index + 1}) was changed after ${exporter} exported the backup.`);
     }
   }
-  if (checkSignature(verifier, "snapshot", manifest)) return fail(`The backup was altered after ${exporter} exported it.`);
-  if (!Object.hasOwn(state.members, manifest.by)) return fail(`The backup was signed by ${exporter}, who was never a member of ${state.name}.`);
+  if (checkSignature(verifier, "snapshot", manifest)) return fail("backup.altered", `The backup was altered after ${exporter} exported it.`);
+  if (!Object.hasOwn(state.members, manifest.by)) return fail("backup.signedByStranger", `The backup was signed by ${exporter}, who was never a member of ${state.name}.`);
   progress.onProgress?.({ done: 1, total: 1, label: "Checking signatures and balances" });
   return ok({ manifest, documents, replayed: replayed.value, exporter });
 }

@@ -14,7 +14,7 @@ import type { Verifier } from "../identity/crypto";
 import { checkSignature, type SignaturePurpose } from "../identity/signed";
 import { canonicalOrder, purse, type PurseView, type ShardEntry } from "../purse/balances";
 import { isoDay, memberName } from "../purse/wording";
-import { fail, ok, type Result } from "../result";
+import { fail, failWith, ok, type Result } from "../result";
 
 /**
  * A commune recomputed from its documents alone, with the shared/ rules: the
@@ -52,17 +52,17 @@ export interface Replayed {
 /** `problems: false` skips looking for the first problem (a writer that only needs the balances). */
 export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: number, options: { problems?: boolean } = {}): Result<Replayed> {
   const commune = readCommuneDoc(docs.commune.doc);
-  if (!commune.ok) return fail(`The commune document cannot be read: ${commune.error}`);
+  if (!commune.ok) return fail("replay.communeUnreadable", `The commune document cannot be read: ${commune.error.message}`);
   const { genesis, events } = commune.value.doc;
   const id = communeIdOf(genesis);
   const links = commune.value.doc.docs;
 
   const proposals = readProposalsDoc(docs.proposals.doc);
-  if (!proposals.ok) return fail(`The proposals document cannot be read: ${proposals.error}`);
-  if (proposals.value.doc.commune !== id || links.proposals !== docs.proposals.url) return fail("The proposals document belongs to another commune.");
+  if (!proposals.ok) return fail("replay.proposalsUnreadable", `The proposals document cannot be read: ${proposals.error.message}`);
+  if (proposals.value.doc.commune !== id || links.proposals !== docs.proposals.url) return fail("replay.proposalsElsewhere", "The proposals document belongs to another commune.");
   const inventory = readInventoryDoc(docs.inventory.doc);
-  if (!inventory.ok) return fail(`The knowledge inventory document cannot be read: ${inventory.error}`);
-  if (inventory.value.doc.commune !== id || links.inventory !== docs.inventory.url) return fail("The knowledge inventory document belongs to another commune.");
+  if (!inventory.ok) return fail("replay.inventoryUnreadable", `The knowledge inventory document cannot be read: ${inventory.error.message}`);
+  if (inventory.value.doc.commune !== id || links.inventory !== docs.inventory.url) return fail("replay.inventoryElsewhere", "The knowledge inventory document belongs to another commune.");
 
   const malformed: { where: string; what: Malformed }[] = [
     ...commune.value.malformed.map((what) => ({ where: "the commune document", what })),
@@ -73,11 +73,11 @@ export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: nu
   const seen = new Set<string>();
   for (const [index, shard] of docs.shards.entries()) {
     const read = readPurseShardDoc(shard.doc);
-    if (!read.ok) return fail(`Purse shard #${index + 1} cannot be read: ${read.error}`);
+    if (!read.ok) return fail("replay.shardUnreadable", `Purse shard #${index + 1} cannot be read: ${read.error.message}`);
     const { owner, period, commune: of, entries } = read.value.doc;
     const key = shardKey(owner, period);
-    if (of !== id || commune.value.doc.shards[key] !== shard.url) return fail(`Purse shard #${index + 1} is not one the commune document lists.`);
-    if (seen.has(key)) return fail(`The purse shard of ${owner.slice(0, 8)} for ${period} is there twice.`);
+    if (of !== id || commune.value.doc.shards[key] !== shard.url) return fail("replay.shardUnlisted", `Purse shard #${index + 1} is not one the commune document lists.`);
+    if (seen.has(key)) return fail("replay.shardTwice", `The purse shard of ${owner.slice(0, 8)} for ${period} is there twice.`);
     seen.add(key);
     malformed.push(...read.value.malformed.map((what) => ({ where: `the ${period} purse shard of ${owner.slice(0, 8)}`, what })));
     for (const entry of entries) shardEntries.push({ entry, shardOwner: owner });
@@ -85,7 +85,7 @@ export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: nu
 
   const records = communeRecords({ genesis, events }, proposals.value.doc);
   const computed = communeState(verifier, records, at, id);
-  if (!computed.ok) return fail(computed.error);
+  if (!computed.ok) return failWith(computed.error);
   const state = computed.value;
   const entries = canonicalOrder(shardEntries);
   const view = purse(verifier, entries, state);

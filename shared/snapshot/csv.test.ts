@@ -60,7 +60,7 @@ function parseCsv(text: string): string[][] {
 
 const story = purseStory();
 const read = parseSnapshotText(crypto, JSON.stringify(createSnapshot(crypto, story.input, ada, { now: story.end })), story.end);
-if (!read.ok) throw new Error(read.error);
+if (!read.ok) throw new Error(read.error.message);
 const verified: VerifiedSnapshot = read.value;
 const csv = purseCsv({ entries: verified.view.entries, state: verified.state });
 const rows = parseCsv(csv);

@@ -9,7 +9,7 @@ const crypto = nobleCrypto();
 
 const story = purseStory();
 const read = parseSnapshotText(crypto, JSON.stringify(createSnapshot(crypto, story.input, ada, { now: story.end })), story.end);
-if (!read.ok) throw new Error(read.error);
+if (!read.ok) throw new Error(read.error.message);
 const { view, state } = read.value;
 const journal = purseJournal({ entries: view.entries, state });
 const lines = journal.split("\n");

@@ -26,13 +26,13 @@ function edited(edit: (copy: Snapshot) => void): string {
 function rejection(input: string): string {
   const result = parseSnapshotText(crypto, input, now);
   if (result.ok) throw new Error("the snapshot was accepted");
-  return result.error;
+  return result.error.message;
 }
 
 describe("a snapshot written and read back", () => {
   it("verifies, with the balances the app computes", () => {
     const result = parseSnapshotText(crypto, text, now);
-    if (!result.ok) throw new Error(result.error);
+    if (!result.ok) throw new Error(result.error.message);
     const state = story.builder.state(now);
     const expected = purse(
       crypto,
@@ -73,7 +73,7 @@ describe("a snapshot written and read back", () => {
     expect(earlier.entries.every(({ entry }) => entry.at <= asOf)).toBe(true);
     expect(earlier.entries.length).toBeLessThan(story.entries.length);
     const state = communeState(crypto, story.input, asOf);
-    if (!state.ok) throw new Error(state.error);
+    if (!state.ok) throw new Error(state.error.message);
     const expected = purse(crypto, story.entries.filter((entry) => entry.at <= asOf).map((entry) => ({ entry, shardOwner: entry.by })), state.value);
     expect(earlier.balances.purse).toEqual(expected.purse);
     expect(earlier.balances.purse.EUR).toBe(1000_00 - 300_00 - 20_00 + 10_00);

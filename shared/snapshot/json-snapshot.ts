@@ -12,7 +12,7 @@ import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import { canonicalOrder, purse, type PurseView, type ShardEntry } from "../purse/balances";
 import type { SignedEntry } from "../purse/entry";
 import { isoDay, memberName } from "../purse/wording";
-import { fail, ok, type Result } from "../result";
+import { fail, failWith, ok, type Result } from "../result";
 import { parseJsonText } from "./json-text";
 import {
   SNAPSHOT_FORMAT,
@@ -79,7 +79,7 @@ export function createSnapshot(crypto: Crypto, input: SnapshotInput, exporter: K
   };
   const state = communeState(crypto, records, asOf);
   // The host only exports a commune it has opened, whose genesis it has already checked.
-  if (!state.ok) throw new Error(`createSnapshot: ${state.error}`);
+  if (!state.ok) throw new Error(`createSnapshot: ${state.error.message}`);
   const entries = canonicalOrder(shardEntries);
   const view = purse(crypto, entries, state.value);
   const body: SnapshotBody = {
@@ -126,7 +126,7 @@ export function verifySnapshot(verifier: Verifier, raw: unknown, now: number): R
     return verify(verifier, raw, now);
   } catch {
     // Every check above is meant not to throw; this is the last guard at the edge (a bug must not crash the host).
-    return fail("This snapshot could not be checked: it is malformed in a way Commune does not recognise.");
+    return fail("snapshot.uncheckable", "This snapshot could not be checked: it is malformed in a way Commune does not recognise.");
   }
 }
 
@@ -134,29 +134,29 @@ export const NOT_A_SNAPSHOT = "Not a Commune snapshot";
 
 function verify(verifier: Verifier, raw: unknown, now: number): Result<VerifiedSnapshot> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw) || (raw as { format?: unknown }).format !== SNAPSHOT_FORMAT) {
-    return fail(`${NOT_A_SNAPSHOT}: the file does not say it is one.`);
+    return fail("snapshot.notASnapshot", `${NOT_A_SNAPSHOT}: the file does not say it is one.`);
   }
   const version = (raw as { version?: unknown }).version;
   if (typeof version === "number" && Number.isSafeInteger(version) && version > SNAPSHOT_VERSION) {
-    return fail(
+    return fail("snapshot.newerVersion",
       `This snapshot was written by a newer version of Commune (snapshot version ${version}; this version reads up to ${SNAPSHOT_VERSION}). Update Commune to open it.`,
     );
   }
-  if (version !== SNAPSHOT_VERSION) return fail(`${NOT_A_SNAPSHOT}: its version is not one Commune has ever written.`);
+  if (version !== SNAPSHOT_VERSION) return fail("snapshot.notASnapshot", `${NOT_A_SNAPSHOT}: its version is not one Commune has ever written.`);
   const parsed = snapshotSchema.safeParse(raw);
-  if (!parsed.success) return fail(`The snapshot is malformed: ${explain(parsed.error.issues, raw)}.`);
+  if (!parsed.success) return fail("snapshot.malformed", `The snapshot is malformed: ${explain(parsed.error.issues, raw)}.`);
   const snapshot: Snapshot = parsed.data;
 
   if (communeIdOf(snapshot.genesis) !== snapshot.commune.id) {
-    return fail("The snapshot's founding record does not belong to the commune it names.");
+    return fail("snapshot.foreignGenesis", "The snapshot's founding record does not belong to the commune it names.");
   }
-  if (snapshot.asOf > snapshot.createdAt) return fail("The snapshot claims to show the purse at a time after it was made.");
-  if (snapshot.createdAt > now + CLOCK_SKEW) return fail(`The snapshot is dated ${isoDay(snapshot.createdAt)}, in the future.`);
+  if (snapshot.asOf > snapshot.createdAt) return fail("snapshot.asOfAfterCreated", "The snapshot claims to show the purse at a time after it was made.");
+  if (snapshot.createdAt > now + CLOCK_SKEW) return fail("snapshot.fromTheFuture", `The snapshot is dated ${isoDay(snapshot.createdAt)}, in the future.`);
   const late = lateRecord(snapshot);
-  if (late) return fail(`The snapshot holds ${late}, dated after the time it shows (${isoDay(snapshot.asOf)}).`);
+  if (late) return fail("snapshot.lateEntry", `The snapshot holds ${late}, dated after the time it shows (${isoDay(snapshot.asOf)}).`);
 
   const computed = communeState(verifier, snapshot, snapshot.asOf, snapshot.commune.id);
-  if (!computed.ok) return fail(computed.error);
+  if (!computed.ok) return failWith(computed.error);
   const state = computed.value;
 
   const entries = canonicalOrder(snapshot.entries);
@@ -164,17 +164,17 @@ function verify(verifier: Verifier, raw: unknown, now: number): Result<VerifiedS
     const problem = checkSignature(verifier, "entry", entry);
     if (problem) {
       const what = problem === "unsigned" ? "is not signed" : "was altered after it was signed";
-      return fail(`Entry #${index + 1} (by ${memberName(state, entry.by)}, ${isoDay(entry.at)}) ${what}.`);
+      return fail("snapshot.entryRefused", `Entry #${index + 1} (by ${memberName(state, entry.by)}, ${isoDay(entry.at)}) ${what}.`);
     }
   }
   const view = purse(verifier, entries, state);
   const mismatch = balanceMismatch(snapshot.balances, view, state);
-  if (mismatch) return fail(`The balances in the file do not match its entries: ${mismatch}.`);
+  if (mismatch) return fail("snapshot.balancesMismatch", `The balances in the file do not match its entries: ${mismatch}.`);
 
   const exporter = memberName(state, snapshot.by);
-  if (checkSignature(verifier, "snapshot", snapshot)) return fail(`The snapshot was altered after ${exporter} exported it.`);
+  if (checkSignature(verifier, "snapshot", snapshot)) return fail("snapshot.altered", `The snapshot was altered after ${exporter} exported it.`);
   if (!Object.hasOwn(state.members, snapshot.by)) {
-    return fail(`The snapshot was signed by ${exporter}, who was never a member of ${state.name}.`);
+    return fail("snapshot.signedByStranger", `The snapshot was signed by ${exporter}, who was never a member of ${state.name}.`);
   }
   return ok({ snapshot, state, view, exporter });
 }
@@ -230,12 +230,12 @@ export function parseSnapshotText(verifier: Verifier, text: string, now: number)
   if (parsed.ok) return verifySnapshot(verifier, parsed.value, now);
   switch (parsed.error) {
     case "too large":
-      return fail(`The file is too large to be a Commune snapshot (the limit is ${SNAPSHOT_LIMITS.textLength / 1024 / 1024} MB).`);
+      return fail("snapshot.tooLarge", `The file is too large to be a Commune snapshot (the limit is ${SNAPSHOT_LIMITS.textLength / 1024 / 1024} MB).`);
     case "too deep":
-      return fail(`${NOT_A_SNAPSHOT}: it nests lists or objects more than ${SNAPSHOT_LIMITS.depth} deep.`);
+      return fail("snapshot.tooDeep", `${NOT_A_SNAPSHOT}: it nests lists or objects more than ${SNAPSHOT_LIMITS.depth} deep.`);
     case "truncated":
-      return fail("The snapshot file is incomplete: it ends in the middle, perhaps cut off while saving or copying.");
+      return fail("snapshot.truncated", "The snapshot file is incomplete: it ends in the middle, perhaps cut off while saving or copying.");
     case "not json":
-      return fail(`${NOT_A_SNAPSHOT}: the file is not JSON.`);
+      return fail("snapshot.notJson", `${NOT_A_SNAPSHOT}: the file is not JSON.`);
   }
 }

@@ -86,7 +86,7 @@ export class CommuneBuilder {
 
   state(now: number): CommuneState {
     const result = communeState(this.#verifier, { genesis: this.genesis, events: this.events, proposals: this.proposals, votes: this.votes }, now);
-    if (!result.ok) throw new Error(result.error);
+    if (!result.ok) throw new Error(result.error.message);
     return result.value;
   }
 }
