@@ -6,7 +6,7 @@ import { TextField } from "./fields";
 export function amountProblem(text: string, currency: Currency | undefined, options: { allowZero?: boolean } = {}): string | undefined {
   if (!currency) return "Choose a currency";
   const parsed = parseAmount(text, currency, options);
-  return parsed.ok ? undefined : parsed.error;
+  return parsed.ok ? undefined : parsed.error.message;
 }
 
 /**

@@ -1,5 +1,11 @@
 import { z } from "zod";
 import { EXPORT_FORMATS, type ExportFormat } from "../snapshot/export-formats";
+import { MAX_VOTING_DAYS } from "../commune/proposal-validity";
+import { PERCENT_RANGES } from "../commune/rules";
+import { LIMITS } from "../docs/fields";
+import { MAX_DECIMALS } from "../money/currency";
+import { MAX_LINK_LENGTH } from "../docs/link";
+import { MAX_INVITE_DAYS } from "../commune/events";
 import type { Problem } from "../result";
 import type { EmbeddedRelayView, HostInfoView, ItemView, LedgerPage, PurseHistoryView, CommuneListItem, CommuneView, IdentityView, MemberView, ProposalView, SyncStatusView, ProblemView } from "./views";
 
@@ -18,11 +24,11 @@ const commune = z.string().regex(/^[0-9a-f]{32}$/, { error: "must be a commune i
 const recordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be an id" });
 const currencyCode = z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, { error: "must be a currency code such as EUR" });
 const amountText = z.string().max(40);
-const currency = z.strictObject({ code: currencyCode, name: text(60), decimals: z.int().min(0).max(6) });
+const currency = z.strictObject({ code: currencyCode, name: text(LIMITS.currencyName), decimals: z.int().min(0).max(MAX_DECIMALS) });
 
 const rulesInput = z.strictObject({
-  quorumPercent: z.int().min(0).max(100).optional(),
-  thresholdPercent: z.int().min(1).max(100).optional(),
+  quorumPercent: z.int().min(PERCENT_RANGES.quorumPercent.min).max(PERCENT_RANGES.quorumPercent.max).optional(),
+  thresholdPercent: z.int().min(PERCENT_RANGES.thresholdPercent.min).max(PERCENT_RANGES.thresholdPercent.max).optional(),
   allowBlock: z.boolean().optional(),
   /** Currency code -> amount as text ("50.00"). */
   spendLimit: z.record(currencyCode, amountText).optional(),
@@ -40,40 +46,40 @@ const snapshotFile = z.union([
   z.strictObject({ content: z.string().max(Math.ceil((256 * 1024 * 1024) / 3) * 4), encoding: z.enum(["utf8", "base64"]).default("utf8") }),
 ]);
 
-const payee = z.union([z.strictObject({ member: key }), z.strictObject({ outside: text(100) })]);
-const deadline = z.strictObject({ days: z.number().positive().max(366) }).or(z.strictObject({ at: z.int().nonnegative() }));
-const proposalBase = { commune, title: text(200), body: text(20_000).default(""), deadline };
+const payee = z.union([z.strictObject({ member: key }), z.strictObject({ outside: text(LIMITS.name) })]);
+const deadline = z.strictObject({ days: z.number().positive().max(MAX_VOTING_DAYS) }).or(z.strictObject({ at: z.int().nonnegative() }));
+const proposalBase = { commune, title: text(LIMITS.title), body: text(LIMITS.body).default(""), deadline };
 
 export const commandInputs = {
   "identity.show": z.strictObject({}),
-  "identity.rename": z.strictObject({ name: text(100) }),
+  "identity.rename": z.strictObject({ name: text(LIMITS.name) }),
   /** Where this host keeps its data and what it runs: the settings screen shows it. */
   "host.info": z.strictObject({}),
 
   "commune.list": z.strictObject({}),
   "commune.create": z.strictObject({
-    name: text(100),
-    currencies: z.array(currency).min(1).max(50),
+    name: text(LIMITS.name),
+    currencies: z.array(currency).min(1).max(LIMITS.currencies),
     rules: rulesInput.default({}),
     relays: z.array(text(300)).max(10).default([]),
   }),
   "commune.show": z.strictObject({ commune }),
-  "commune.invite": z.strictObject({ commune, days: z.number().positive().max(90).default(7) }),
-  "commune.join": z.strictObject({ invite: text(8_000), name: text(100).optional() }),
+  "commune.invite": z.strictObject({ commune, days: z.number().positive().max(MAX_INVITE_DAYS).default(7) }),
+  "commune.join": z.strictObject({ invite: text(8_000), name: text(LIMITS.name).optional() }),
   "commune.leave": z.strictObject({ commune }),
-  "commune.admit": z.strictObject({ commune, member: key, name: text(100) }),
+  "commune.admit": z.strictObject({ commune, member: key, name: text(LIMITS.name) }),
   "commune.relays": z.strictObject({ commune, add: z.array(text(300)).max(10).default([]), remove: z.array(text(300)).max(10).default([]) }),
 
-  "purse.contribute": z.strictObject({ commune, amount: amountText, currency: currencyCode, memo: text(1000).default("") }),
-  "purse.disburse": z.strictObject({ commune, amount: amountText, currency: currencyCode, payee, memo: text(1000).default(""), proposal: recordId.optional() }),
-  "purse.transfer": z.strictObject({ commune, amount: amountText, currency: currencyCode, to: key, memo: text(1000).default("") }),
+  "purse.contribute": z.strictObject({ commune, amount: amountText, currency: currencyCode, memo: text(LIMITS.memo).default("") }),
+  "purse.disburse": z.strictObject({ commune, amount: amountText, currency: currencyCode, payee, memo: text(LIMITS.memo).default(""), proposal: recordId.optional() }),
+  "purse.transfer": z.strictObject({ commune, amount: amountText, currency: currencyCode, to: key, memo: text(LIMITS.memo).default("") }),
   "purse.exchange": z.strictObject({
     commune,
     amount: amountText,
     currency: currencyCode,
-    partner: text(100),
+    partner: text(LIMITS.name),
     direction: z.enum(["in", "out"]),
-    memo: text(1000).default(""),
+    memo: text(LIMITS.memo).default(""),
     proposal: recordId.optional(),
   }),
   "purse.ledger": z.strictObject({
@@ -94,7 +100,7 @@ export const commandInputs = {
 
   "proposal.create": z.discriminatedUnion("kind", [
     z.strictObject({ ...proposalBase, kind: z.literal("spend"), amount: amountText, currency: currencyCode, payee }),
-    z.strictObject({ ...proposalBase, kind: z.literal("admit"), member: key, name: text(100) }),
+    z.strictObject({ ...proposalBase, kind: z.literal("admit"), member: key, name: text(LIMITS.name) }),
     z.strictObject({ ...proposalBase, kind: z.literal("remove"), member: key }),
     z.strictObject({ ...proposalBase, kind: z.literal("rule"), change: rulesInput.extend({ addCurrencies: z.array(currency).max(10).optional() }) }),
     z.strictObject({ ...proposalBase, kind: z.literal("general") }),
@@ -103,14 +109,20 @@ export const commandInputs = {
   "proposal.execute": z.strictObject({ commune, proposal: recordId }),
   "proposal.list": z.strictObject({ commune }),
 
-  "inventory.add": z.strictObject({ commune, title: text(200), body: text(20_000).default(""), link: text(2048).optional(), tags: z.array(text(40)).max(20).default([]) }),
+  "inventory.add": z.strictObject({
+    commune,
+    title: text(LIMITS.title),
+    body: text(LIMITS.body).default(""),
+    link: text(MAX_LINK_LENGTH).optional(),
+    tags: z.array(text(LIMITS.tag)).max(LIMITS.tags).default([]),
+  }),
   "inventory.edit": z.strictObject({
     commune,
     id: recordId,
-    title: text(200).optional(),
-    body: text(20_000).optional(),
-    link: text(2048).nullable().optional(),
-    tags: z.array(text(40)).max(20).optional(),
+    title: text(LIMITS.title).optional(),
+    body: text(LIMITS.body).optional(),
+    link: text(MAX_LINK_LENGTH).nullable().optional(),
+    tags: z.array(text(LIMITS.tag)).max(LIMITS.tags).optional(),
   }),
   "inventory.list": z.strictObject({ commune, query: text(200).default("") }),
 

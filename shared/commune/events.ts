@@ -8,6 +8,9 @@ import type { CommuneId } from "./genesis";
  * Each grant admits one member (the first join that uses it, in the
  * deterministic order).
  */
+/** The longest an invite may stay valid: a leaked one should not admit someone months later. */
+export const MAX_INVITE_DAYS = 90;
+
 export interface InviteGrant {
   commune: CommuneId;
   id: string;

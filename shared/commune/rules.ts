@@ -1,4 +1,5 @@
 import type { Currency } from "../money/currency";
+import { fail, ok, problem, type Problem, type Result } from "../result";
 
 /**
  * How a commune decides. Shares are whole percentages so every member
@@ -37,12 +38,33 @@ export const FOUNDING_DEFAULTS: Omit<Rules, "currencies" | "spendLimit"> = {
   admission: "direct",
 };
 
-const isPercent = (value: number, min: number) => Number.isInteger(value) && value >= min && value <= 100;
+/** The shares a commune decides by: whole percentages in these ranges (a threshold of 0 would pass a proposal nobody supports). */
+export const PERCENT_RANGES = {
+  quorumPercent: { min: 0, max: 100, label: "Quorum" },
+  thresholdPercent: { min: 1, max: 100, label: "Approval threshold" },
+} as const;
+
+export type PercentField = keyof typeof PERCENT_RANGES;
+
+/** Why `value` cannot be this share of the rules, or undefined when it can. */
+export function percentProblem(field: PercentField, value: number): Problem | undefined {
+  const { min, max, label } = PERCENT_RANGES[field];
+  if (Number.isInteger(value) && value >= min && value <= max) return undefined;
+  return problem("rules.badPercent", `${label} must be a whole percentage from ${min} to ${max}`, { field: `rules.${field}`, params: { min, max } });
+}
+
+/** A share as a person types it ("50", " 100 "): digits only, then the range of `percentProblem`. */
+export function parsePercent(field: PercentField, text: string): Result<number> {
+  const trimmed = text.trim();
+  const value = /^[0-9]{1,3}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  const refused = percentProblem(field, value);
+  return refused ? fail(refused.code, refused.message, { field: refused.field, params: refused.params }) : ok(value);
+}
 
 /** The first reason these rules cannot govern a commune, or undefined when they can. */
 export function rulesProblem(rules: Rules): string | undefined {
-  if (!isPercent(rules.quorumPercent, 0)) return "Quorum must be a whole percentage from 0 to 100";
-  if (!isPercent(rules.thresholdPercent, 1)) return "Approval threshold must be a whole percentage from 1 to 100";
+  const percent = percentProblem("quorumPercent", rules.quorumPercent) ?? percentProblem("thresholdPercent", rules.thresholdPercent);
+  if (percent) return percent.message;
   if (rules.currencies.length === 0) return "A commune needs at least one currency";
   const codes = new Set<string>();
   for (const currency of rules.currencies) {

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useCommand } from "../../link/hooks";
 import { Button, Checkbox, Form, RadioGroup, TextField } from "../../ui";
 import { checkDraft, initialDraft, type CommuneDraft, type CurrencyDraft } from "./commune-draft";
+import { LIMITS } from "../../../shared/docs/fields";
 
 /** Found a commune: its name, currencies, how it decides, and the relays it syncs through. */
 export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string): void }) {
@@ -25,7 +26,7 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
 
   return (
     <Form label="Create a commune" onSubmit={submit} error={error ?? (attempted && problems ? "Some fields need attention: see the messages beside them." : undefined)}>
-      <TextField label="Commune name" value={draft.name} onChange={(name) => update({ name })} error={attempted ? problems?.name : undefined} maxLength={100} autoComplete="off" />
+      <TextField label="Commune name" value={draft.name} onChange={(name) => update({ name })} error={attempted ? problems?.name : undefined} maxLength={LIMITS.name} autoComplete="off" />
 
       <fieldset className="fieldset">
         <legend>Currencies</legend>
@@ -35,7 +36,7 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
           return (
             <div className="currency-row" key={row.key} role="group" aria-label={`Currency ${index + 1}`}>
               <TextField label="Code" value={row.code} onChange={(code) => updateCurrency(row.key, { code: code.toUpperCase() })} error={rowProblems?.code} maxLength={10} autoComplete="off" />
-              <TextField label="Currency name" value={row.name} onChange={(name) => updateCurrency(row.key, { name })} error={rowProblems?.name} maxLength={60} autoComplete="off" />
+              <TextField label="Currency name" value={row.name} onChange={(name) => updateCurrency(row.key, { name })} error={rowProblems?.name} maxLength={LIMITS.currencyName} autoComplete="off" />
               <TextField label="Decimals" value={row.decimals} onChange={(decimals) => updateCurrency(row.key, { decimals })} error={rowProblems?.decimals} inputMode="numeric" maxLength={1} autoComplete="off" />
               <TextField
                 label={`Spend limit${row.code ? ` (${row.code})` : ""}`}

@@ -1,6 +1,9 @@
 import type { CommandInput } from "../../../shared/commands/commands";
+import { parsePercent } from "../../../shared/commune/rules";
+import { LIMITS } from "../../../shared/docs/fields";
+import { parseRelayUrl } from "../../../shared/docs/link";
 import { parseAmount } from "../../../shared/money/amount";
-import { validateCurrency, type Currency } from "../../../shared/money/currency";
+import { MAX_DECIMALS, validateCurrency, type Currency } from "../../../shared/money/currency";
 
 /**
  * The "create a commune" form as the member typed it, and the one function
@@ -59,37 +62,26 @@ export interface DraftProblems {
   form?: string;
 }
 
-function percent(text: string, min: number, what: string): { value: number } | { problem: string } {
-  const trimmed = text.trim();
-  if (!/^[0-9]{1,3}$/.test(trimmed)) return { problem: `${what} must be a whole percentage from ${min} to 100` };
-  const value = Number(trimmed);
-  return value < min || value > 100 ? { problem: `${what} must be a whole percentage from ${min} to 100` } : { value };
+/** A relay address the host can dial, by the host's own rule (parseRelayUrl), in its words. */
+export function relayProblem(url: string): string | undefined {
+  const parsed = parseRelayUrl(url.trim());
+  return parsed.ok ? undefined : parsed.error.message;
 }
 
-/** A relay address the host can dial: ws:// or wss:// with a host name. */
-export function relayProblem(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return "Write a relay address such as ws://127.0.0.1:3030";
-  }
-  if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") return "A relay address starts with ws:// or wss://";
-  if (parsed.hostname === "") return "A relay address needs a host name";
-  return undefined;
-}
+/** Which box of a currency row a problem of validateCurrency belongs in, by the field it names. */
+const CURRENCY_FIELDS: Record<string, "code" | "name" | "decimals"> = { code: "code", name: "name", decimals: "decimals" };
 
 export function checkDraft(draft: CommuneDraft): { input: CommandInput<"commune.create">; problems: undefined } | { input: undefined; problems: DraftProblems } {
   const problems: DraftProblems = { currencies: {}, relays: {} };
 
   const name = draft.name.trim();
   if (name === "") problems.name = "Give the commune a name";
-  else if ([...name].length > 100) problems.name = "A commune name can be at most 100 characters";
+  else if (name.length > LIMITS.name) problems.name = `A commune name can be at most ${LIMITS.name} characters`;
 
-  const quorum = percent(draft.quorum, 0, "Quorum");
-  if ("problem" in quorum) problems.quorum = quorum.problem;
-  const threshold = percent(draft.threshold, 1, "Approval threshold");
-  if ("problem" in threshold) problems.threshold = threshold.problem;
+  const quorum = parsePercent("quorumPercent", draft.quorum);
+  if (!quorum.ok) problems.quorum = quorum.error.message;
+  const threshold = parsePercent("thresholdPercent", draft.threshold);
+  if (!threshold.ok) problems.threshold = threshold.error.message;
 
   const currencies: Currency[] = [];
   const spendLimit: Record<string, string> = {};
@@ -101,18 +93,17 @@ export function checkDraft(draft: CommuneDraft): { input: CommandInput<"commune.
     const decimalsText = row.decimals.trim();
     const decimals = /^[0-9]$/.test(decimalsText) ? Number(decimalsText) : Number.NaN;
     const currency: Currency = { code, name: row.name.trim(), decimals };
-    if (!/^[0-9]$/.test(decimalsText) || decimals > 6) rowProblems.decimals = "0 to 6 decimals, as a whole number";
+    if (!/^[0-9]$/.test(decimalsText) || decimals > MAX_DECIMALS) rowProblems.decimals = `0 to ${MAX_DECIMALS} decimals, as a whole number`;
     const valid = validateCurrency({ ...currency, decimals: Number.isNaN(decimals) ? 0 : decimals });
     if (!valid.ok) {
-      if (valid.error.includes("code")) rowProblems.code = valid.error;
-      else if (valid.error.includes("name") || valid.error.startsWith("Give")) rowProblems.name = valid.error;
-      else rowProblems.decimals ??= valid.error;
+      const field = CURRENCY_FIELDS[valid.error.field ?? ""] ?? "decimals";
+      rowProblems[field] ??= valid.error.message;
     }
     if (!rowProblems.code && seen.has(code)) rowProblems.code = `${code} is already listed`;
     seen.add(code);
     if (row.spendLimit.trim() !== "" && !rowProblems.decimals && !rowProblems.code) {
       const limit = parseAmount(row.spendLimit, currency, { allowZero: true });
-      if (!limit.ok) rowProblems.spendLimit = limit.error;
+      if (!limit.ok) rowProblems.spendLimit = limit.error.message;
       else spendLimit[code] = row.spendLimit.trim();
     }
     if (Object.keys(rowProblems).length > 0) problems.currencies[row.key] = rowProblems;
@@ -128,7 +119,7 @@ export function checkDraft(draft: CommuneDraft): { input: CommandInput<"commune.
   }
 
   const bad = problems.name ?? problems.form ?? Object.keys(problems.currencies)[0] ?? Object.keys(problems.relays)[0];
-  if (bad !== undefined || "problem" in quorum || "problem" in threshold) return { input: undefined, problems };
+  if (bad !== undefined || !quorum.ok || !threshold.ok) return { input: undefined, problems };
   return {
     input: {
       name,

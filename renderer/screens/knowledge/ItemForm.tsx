@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { CommandError } from "../../../shared/commands/commands";
 import { Button, Form, TextArea, TextField } from "../../ui";
 import { itemProblems, tagsOf, type ItemDraft } from "./item-draft";
+import { LIMITS } from "../../../shared/docs/fields";
 
 export interface ItemFormProps {
   label: string;
@@ -42,7 +43,7 @@ export function ItemForm({ label, initial, submitLabel, running, error, success,
   const tags = tagsOf(draft.tags);
   return (
     <Form label={label} onSubmit={() => void submit()} error={error} success={success}>
-      <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={200} />
+      <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={LIMITS.title} />
       <TextArea label="Description" value={draft.body} onChange={set("body")} error={problem("body")} hint="What it is, how to use it, whom to ask." />
       <TextField label="Link" value={draft.link} onChange={set("link")} error={problem("link")} type="url" inputMode="url" autoComplete="off" placeholder="https://…" hint="Optional; http or https only." />
       <TextField

@@ -1,5 +1,6 @@
 import { cleanTags } from "../../../shared/inventory/inventory";
 import { parseWebLink } from "../../../shared/docs/link";
+import { LIMITS } from "../../../shared/docs/fields";
 
 /**
  * A knowledge item as the form holds it, and the checks the host applies
@@ -14,8 +15,8 @@ export interface ItemDraft {
   tags: string;
 }
 
-export const MAX_TAGS = 20;
-export const MAX_TAG_LENGTH = 40;
+export const MAX_TAGS = LIMITS.tags;
+export const MAX_TAG_LENGTH = LIMITS.tag;
 
 export const emptyItemDraft: ItemDraft = { title: "", body: "", link: "", tags: "" };
 
@@ -29,11 +30,11 @@ export type ItemProblems = Partial<Record<keyof ItemDraft, string>>;
 export function itemProblems(draft: ItemDraft): ItemProblems {
   const problems: ItemProblems = {};
   if (draft.title.trim() === "") problems.title = "A knowledge item needs a title";
-  else if (draft.title.length > 200) problems.title = "A title can be at most 200 characters";
-  if (draft.body.length > 20_000) problems.body = "The description can be at most 20,000 characters";
+  else if (draft.title.length > LIMITS.title) problems.title = `A title can be at most ${LIMITS.title} characters`;
+  if (draft.body.length > LIMITS.body) problems.body = `The description can be at most ${LIMITS.body.toLocaleString("en")} characters`;
   if (draft.link.trim() !== "") {
     const link = parseWebLink(draft.link.trim());
-    if (!link.ok) problems.link = link.error;
+    if (!link.ok) problems.link = link.error.message;
   }
   const tags = tagsOf(draft.tags);
   if (tags.length > MAX_TAGS) problems.tags = `At most ${MAX_TAGS} tags`;

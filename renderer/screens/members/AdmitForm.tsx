@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useCommand } from "../../link/hooks";
 import { Button, Form, TextField } from "../../ui";
 import { KEY_PROBLEM } from "../proposals/proposal-draft";
+import { LIMITS } from "../../../shared/docs/fields";
 
 const PUBLIC_KEY = /^[0-9a-f]{64}$/;
 
@@ -45,7 +46,7 @@ export function AdmitForm({ communeId }: { communeId: string }) {
         autoComplete="off"
         spellCheck={false}
       />
-      <TextField label="Name" value={name} onChange={edit(setName)} error={name !== "" || submitted ? nameProblem : undefined} maxLength={100} />
+      <TextField label="Name" value={name} onChange={edit(setName)} error={name !== "" || submitted ? nameProblem : undefined} maxLength={LIMITS.name} />
       <div className="button-row">
         <Button type="submit" busy={state.running}>
           Admit member

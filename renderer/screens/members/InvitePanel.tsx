@@ -3,8 +3,7 @@ import { useCommand } from "../../link/hooks";
 import { Button, Form, Panel, TextField, Time } from "../../ui";
 import { InviteQrCode } from "./InviteQrCode";
 import { CopyButton } from "./CopyButton";
-
-const MAX_INVITE_DAYS = 90;
+import { MAX_INVITE_DAYS } from "../../../shared/commune/events";
 
 /** The host's limit (commune.invite), in the words a person needs. */
 export function inviteDaysProblem(text: string): string | undefined {

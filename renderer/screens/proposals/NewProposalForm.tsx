@@ -4,6 +4,8 @@ import type { ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
 import { Button, Form, RadioGroup, Select, TextArea, TextField, type Option } from "../../ui";
 import { draftInput, draftProblems, emptyDraft, type DraftField, type ProposalDraft } from "./proposal-draft";
+import { LIMITS } from "../../../shared/docs/fields";
+import { MAX_DECIMALS } from "../../../shared/money/currency";
 
 const KIND_OPTIONS: readonly Option[] = [
   { value: "general", label: "General decision" },
@@ -71,7 +73,7 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
   return (
     <Form label={label} onSubmit={() => void submit()} error={state.error} success={created ? `Proposal "${created}" is open for votes.` : undefined}>
       {kindOptions.length > 1 ? <Select label="Kind" value={draft.kind} onChange={(kind) => set("kind")(kind as ProposalKind)} options={kindOptions} /> : null}
-      <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={200} required />
+      <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={LIMITS.title} required />
       <TextArea label="Description" value={draft.body} onChange={set("body")} maxLength={20_000} hint="Optional: why, and what exactly is decided." />
       {draft.kind === "spend" ? (
         <>
@@ -92,14 +94,14 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
           {draft.payeeKind === "member" ? (
             <Select label="Payee member" value={draft.payeeMember} onChange={set("payeeMember")} options={memberOptions(active, "Choose a member")} error={problem("payeeMember")} />
           ) : (
-            <TextField label="Payee name" value={draft.payeeOutside} onChange={set("payeeOutside")} error={problem("payeeOutside")} maxLength={100} />
+            <TextField label="Payee name" value={draft.payeeOutside} onChange={set("payeeOutside")} error={problem("payeeOutside")} maxLength={LIMITS.name} />
           )}
         </>
       ) : null}
       {draft.kind === "admit" ? (
         <div className="form-grid">
           <TextField label="Public key" value={draft.memberKey} onChange={set("memberKey")} error={problem("memberKey")} className="field--key" autoComplete="off" spellCheck={false} />
-          <TextField label="Name" value={draft.memberName} onChange={set("memberName")} error={problem("memberName")} maxLength={100} />
+          <TextField label="Name" value={draft.memberName} onChange={set("memberName")} error={problem("memberName")} maxLength={LIMITS.name} />
         </div>
       ) : null}
       {draft.kind === "remove" ? (
@@ -168,12 +170,12 @@ function RuleFields({ draft, set, problem, commune }: RuleFieldsProps) {
       </div>
       <div className="form-grid">
         <TextField label="New currency code" value={draft.addCode} onChange={(value) => set("addCode")(value.toUpperCase())} error={problem("addCode")} autoComplete="off" hint="Optional, such as HOUR" />
-        <TextField label="New currency name" value={draft.addName} onChange={set("addName")} error={problem("addName")} maxLength={60} />
+        <TextField label="New currency name" value={draft.addName} onChange={set("addName")} error={problem("addName")} maxLength={LIMITS.currencyName} />
         <Select
           label="New currency decimals"
           value={draft.addDecimals}
           onChange={set("addDecimals")}
-          options={["0", "1", "2", "3", "4", "5", "6"].map((value) => ({ value, label: value }))}
+          options={Array.from({ length: MAX_DECIMALS + 1 }, (_, decimals) => ({ value: String(decimals), label: String(decimals) }))}
         />
       </div>
       {problem("rule") ? <p className="field__error">{problem("rule")}</p> : null}

@@ -1,7 +1,8 @@
 import type { CommandInput } from "../../../shared/commands/commands";
 import { MAX_VOTING_DAYS } from "../../../shared/commune/proposal-validity";
+import { parsePercent, type PercentField } from "../../../shared/commune/rules";
 import { parseAmount } from "../../../shared/money/amount";
-import { CURRENCY_CODE, validateCurrency, type Currency } from "../../../shared/money/currency";
+import { validateCurrency, type Currency } from "../../../shared/money/currency";
 import type { ProposalKind } from "../../../shared/proposals/proposal";
 
 /**
@@ -77,13 +78,15 @@ export function daysProblem(text: string, max: number = MAX_VOTING_DAYS): string
   return undefined;
 }
 
-/** A whole percentage from `min` to 100, or empty (no change). */
-function percentProblem(text: string, min: number, what: string): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === "") return undefined;
-  if (!/^[0-9]{1,3}$/.test(trimmed) || Number(trimmed) < min || Number(trimmed) > 100) return `${what} must be a whole percentage from ${min} to 100`;
-  return undefined;
+/** A share of the rules by the host's own rule (parsePercent), or empty (no change). */
+function percentProblem(text: string, field: PercentField): string | undefined {
+  if (text.trim() === "") return undefined;
+  const parsed = parsePercent(field, text);
+  return parsed.ok ? undefined : parsed.error.message;
 }
+
+/** Which box of the added currency a problem of validateCurrency belongs in, by the field it names. */
+const ADDED_CURRENCY_FIELDS: Record<string, DraftField> = { code: "addCode", name: "addName", decimals: "addDecimals" };
 
 function currencyNamed(code: string, currencies: readonly Currency[]): Currency | undefined {
   return currencies.find((currency) => currency.code === code);
@@ -106,7 +109,7 @@ export function draftProblems(draft: ProposalDraft, currencies: readonly Currenc
       if (!currency) problems.currency = "Choose one of the commune's currencies";
       else {
         const amount = parseAmount(draft.amount, currency);
-        if (!amount.ok) problems.amount = amount.error;
+        if (!amount.ok) problems.amount = amount.error.message;
       }
       if (draft.payeeKind === "member" && !PUBLIC_KEY.test(draft.payeeMember)) problems.payeeMember = "Choose the member who receives it";
       if (draft.payeeKind === "outside" && draft.payeeOutside.trim() === "") problems.payeeOutside = "A spend proposal needs a payee";
@@ -130,22 +133,22 @@ export function draftProblems(draft: ProposalDraft, currencies: readonly Currenc
 
 function ruleProblems(draft: ProposalDraft, currencies: readonly Currency[]): DraftProblems {
   const problems: DraftProblems = {};
-  const quorum = percentProblem(draft.quorum, 0, "Quorum");
+  const quorum = percentProblem(draft.quorum, "quorumPercent");
   if (quorum) problems.quorum = quorum;
-  const threshold = percentProblem(draft.threshold, 1, "Approval threshold");
+  const threshold = percentProblem(draft.threshold, "thresholdPercent");
   if (threshold) problems.threshold = threshold;
   const added = addedCurrency(draft);
   if (added) {
     const valid = validateCurrency(added);
     if (currencies.some((currency) => currency.code === added.code)) problems.addCode = `Currency ${added.code} already exists and cannot be redefined`;
-    else if (!valid.ok) problems[CURRENCY_CODE.test(added.code) ? "addName" : "addCode"] = valid.error;
+    else if (!valid.ok) problems[ADDED_CURRENCY_FIELDS[valid.error.field ?? ""] ?? "addCode"] = valid.error.message;
   }
   if (draft.limitAmount.trim() !== "") {
     const currency = currencyNamed(draft.limitCurrency, currencies) ?? (added?.code === draft.limitCurrency ? added : undefined);
     if (!currency) problems.limitCurrency = "Choose one of the commune's currencies";
     else {
       const amount = parseAmount(draft.limitAmount, currency, { allowZero: true });
-      if (!amount.ok) problems.limitAmount = `Spend limit for ${currency.code}: ${amount.error}`;
+      if (!amount.ok) problems.limitAmount = `Spend limit for ${currency.code}: ${amount.error.message}`;
     }
   }
   const changesSomething =

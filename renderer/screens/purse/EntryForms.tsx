@@ -4,6 +4,7 @@ import { formatMoney, parseAmount } from "../../../shared/money/amount";
 import type { Currency } from "../../../shared/money/currency";
 import { useCommand } from "../../link/hooks";
 import { AmountField, Button, Form, RadioGroup, Select, TextField, amountProblem, currencyOf } from "../../ui";
+import { LIMITS } from "../../../shared/docs/fields";
 
 /**
  * The three ways a member writes to the purse. Amounts are checked as they
@@ -56,7 +57,7 @@ function MoneyFields({ form, currencies }: { form: ReturnType<typeof useMoneyDra
         <AmountField value={form.draft.amount} onChange={(amount) => form.update({ amount })} currency={form.currency} showEmptyError={form.attempted} />
         <Select label="Currency" value={form.draft.currency} onChange={(currency) => form.update({ currency })} options={currencies.map((currency) => ({ value: currency.code, label: currency.code }))} />
       </div>
-      <TextField label="Memo" value={form.draft.memo} onChange={(memo) => form.update({ memo })} maxLength={1000} autoComplete="off" />
+      <TextField label="Memo" value={form.draft.memo} onChange={(memo) => form.update({ memo })} maxLength={LIMITS.memo} autoComplete="off" />
     </>
   );
 }
@@ -163,7 +164,7 @@ export function DisburseForm({ view }: { view: CommuneView }) {
           error={form.attempted ? payeeProblem : undefined}
         />
       ) : (
-        <TextField label="Payee" value={outside} onChange={setOutside} maxLength={100} autoComplete="off" error={form.attempted ? payeeProblem : undefined} />
+        <TextField label="Payee" value={outside} onChange={setOutside} maxLength={LIMITS.name} autoComplete="off" error={form.attempted ? payeeProblem : undefined} />
       )}
       <MoneyFields form={form} currencies={currencies} />
       <Select

@@ -2,8 +2,9 @@ import { useEffect, useState } from "react";
 import { useCommand, useView } from "../../link/hooks";
 import { Button, ErrorText, Form, Panel, TextField } from "../../ui";
 import { CopyButton } from "../members/CopyButton";
+import { LIMITS } from "../../../shared/docs/fields";
 
-const MAX_NAME = 100;
+const MAX_NAME = LIMITS.name;
 
 function nameProblem(name: string): string | undefined {
   if (name.trim() === "") return "Your name cannot be empty";
