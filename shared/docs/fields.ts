@@ -24,6 +24,9 @@ export const LIMITS = {
   currencies: 50,
 } as const;
 
+/** The length LIMITS are measured in: characters (code points), as the command schemas' zod counts them, so "😀" is one. */
+export const characters = (text: string): number => [...text].length;
+
 const HEX_KEY = /^[0-9a-f]{64}$/;
 const HEX_SIGNATURE = /^[0-9a-f]{128}$/;
 const HEX_COMMUNE_ID = /^[0-9a-f]{32}$/;

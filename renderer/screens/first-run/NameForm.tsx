@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useCommand } from "../../link/hooks";
 import { Button, Form, TextField } from "../../ui";
-import { LIMITS } from "../../../shared/docs/fields";
+import { characters, LIMITS } from "../../../shared/docs/fields";
 
 /** The name the other members will see beside everything this member signs. */
 export function NameForm({ initial = "", onSaved }: { initial?: string; onSaved?: () => void }) {
@@ -9,7 +9,7 @@ export function NameForm({ initial = "", onSaved }: { initial?: string; onSaved?
   const [attempted, setAttempted] = useState(false);
   const [rename, { running, error }] = useCommand("identity.rename");
   const trimmed = name.trim();
-  const problem = trimmed === "" ? "Choose a name the other members will know you by" : trimmed.length > LIMITS.name ? `A name can be at most ${LIMITS.name} characters` : undefined;
+  const problem = trimmed === "" ? "Choose a name the other members will know you by" : characters(trimmed) > LIMITS.name ? `A name can be at most ${LIMITS.name} characters` : undefined;
 
   const submit = async () => {
     setAttempted(true);

@@ -1,6 +1,6 @@
 import type { CommandInput } from "../../../shared/commands/commands";
 import { parsePercent } from "../../../shared/commune/rules";
-import { LIMITS } from "../../../shared/docs/fields";
+import { characters, LIMITS } from "../../../shared/docs/fields";
 import { parseRelayUrl } from "../../../shared/docs/link";
 import { parseAmount } from "../../../shared/money/amount";
 import { MAX_DECIMALS, validateCurrency, type Currency } from "../../../shared/money/currency";
@@ -76,7 +76,7 @@ export function checkDraft(draft: CommuneDraft): { input: CommandInput<"commune.
 
   const name = draft.name.trim();
   if (name === "") problems.name = "Give the commune a name";
-  else if (name.length > LIMITS.name) problems.name = `A commune name can be at most ${LIMITS.name} characters`;
+  else if (characters(name) > LIMITS.name) problems.name = `A commune name can be at most ${LIMITS.name} characters`;
 
   const quorum = parsePercent("quorumPercent", draft.quorum);
   if (!quorum.ok) problems.quorum = quorum.error.message;

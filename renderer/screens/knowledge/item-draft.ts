@@ -1,6 +1,6 @@
 import { cleanTags } from "../../../shared/inventory/inventory";
 import { parseWebLink } from "../../../shared/docs/link";
-import { LIMITS } from "../../../shared/docs/fields";
+import { characters, LIMITS } from "../../../shared/docs/fields";
 
 /**
  * A knowledge item as the form holds it, and the checks the host applies
@@ -30,14 +30,14 @@ export type ItemProblems = Partial<Record<keyof ItemDraft, string>>;
 export function itemProblems(draft: ItemDraft): ItemProblems {
   const problems: ItemProblems = {};
   if (draft.title.trim() === "") problems.title = "A knowledge item needs a title";
-  else if (draft.title.length > LIMITS.title) problems.title = `A title can be at most ${LIMITS.title} characters`;
-  if (draft.body.length > LIMITS.body) problems.body = `The description can be at most ${LIMITS.body.toLocaleString("en")} characters`;
+  else if (characters(draft.title) > LIMITS.title) problems.title = `A title can be at most ${LIMITS.title} characters`;
+  if (characters(draft.body) > LIMITS.body) problems.body = `The description can be at most ${LIMITS.body.toLocaleString("en")} characters`;
   if (draft.link.trim() !== "") {
     const link = parseWebLink(draft.link.trim());
     if (!link.ok) problems.link = link.error.message;
   }
   const tags = tagsOf(draft.tags);
   if (tags.length > MAX_TAGS) problems.tags = `At most ${MAX_TAGS} tags`;
-  else if (tags.some((tag) => tag.length > MAX_TAG_LENGTH)) problems.tags = `A tag can be at most ${MAX_TAG_LENGTH} characters`;
+  else if (tags.some((tag) => characters(tag) > MAX_TAG_LENGTH)) problems.tags = `A tag can be at most ${MAX_TAG_LENGTH} characters`;
   return problems;
 }

@@ -2,13 +2,13 @@ import { useEffect, useState } from "react";
 import { useCommand, useView } from "../../link/hooks";
 import { Button, ErrorText, Form, Panel, TextField } from "../../ui";
 import { CopyButton } from "../members/CopyButton";
-import { LIMITS } from "../../../shared/docs/fields";
+import { characters, LIMITS } from "../../../shared/docs/fields";
 
 const MAX_NAME = LIMITS.name;
 
 function nameProblem(name: string): string | undefined {
   if (name.trim() === "") return "Your name cannot be empty";
-  if (name.length > MAX_NAME) return `Your name can be at most ${MAX_NAME} characters`;
+  if (characters(name) > MAX_NAME) return `Your name can be at most ${MAX_NAME} characters`;
   return undefined;
 }
 
