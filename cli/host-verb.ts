@@ -18,7 +18,7 @@ export async function runHost(parsed: Extract<Parsed, { kind: "host" }>, deps: C
     ...(deps.startRelay ? { startRelay: deps.startRelay } : {}),
   });
   if (!started.ok) {
-    deps.stderr.write(`${started.error}\n`);
+    deps.stderr.write(`${started.error.message}\n`);
     return EXIT.unavailable;
   }
   const daemon = started.value;

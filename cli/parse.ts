@@ -29,7 +29,7 @@ const usage = (message: string, verb?: VerbUsage): Parsed => ({ kind: "usage", m
 export function parseArgv(argv: readonly string[]): Parsed {
   const args = new Args();
   const before = readTokens(argv, GLOBAL_FLAGS, args, true);
-  if (!before.ok) return usage(`${before.error} (verb flags come after the verb)`);
+  if (!before.ok) return usage(`${before.error.message} (verb flags come after the verb)`);
   let at = before.value;
   const first = argv[at];
   if (first === undefined) return args.flag("help") ? { kind: "help", text: generalHelp() } : usage("say what to do, such as: commune show");
@@ -50,7 +50,7 @@ export function parseArgv(argv: readonly string[]): Parsed {
 
   const rest = argv.slice(at + 1);
   const read = readTokens(rest, [...verb.flags, ...GLOBAL_FLAGS], args);
-  if (!read.ok) return usage(`${verb.verb}: ${read.error}`, verb);
+  if (!read.ok) return usage(`${verb.verb}: ${read.error.message}`, verb);
   if (args.flag("help")) return { kind: "help", text: verbHelp(verb) };
 
   const arity = checkArity(verb, args.positionals);
@@ -68,7 +68,7 @@ export function parseArgv(argv: readonly string[]): Parsed {
   const command = verb as Verb;
   if (globals.value.commune !== undefined && !command.scoped) return usage(`${verb.verb} does not run in a commune, so --commune does not apply`, verb);
   const plan = command.build(args);
-  if (!plan.ok) return usage(`${verb.verb}: ${plan.error}`, verb);
+  if (!plan.ok) return usage(`${verb.verb}: ${plan.error.message}`, verb);
   return { kind: "command", verb: command, plan: plan.value, globals: globals.value };
 }
 

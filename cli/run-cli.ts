@@ -69,7 +69,7 @@ async function runCommand(parsed: Extract<Parsed, { kind: "command" }>, deps: Cl
       deps.stderr.write("Interrupted.\n");
       return EXIT.interrupted;
     }
-    deps.stderr.write(`${opened.error}\n`);
+    deps.stderr.write(`${opened.error.message}\n`);
     return EXIT.unavailable;
   }
   const session = opened.value;

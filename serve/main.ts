@@ -150,7 +150,7 @@ export async function main(argv: string[], io: ServeIo = { stdout: process.stdou
     const dataDir = resolveDataDir(options.data, io.env);
     const started = await startDaemon({ dataDir, links: io.links });
     if (!started.ok) {
-      io.stderr.write(`${started.error}\n`);
+      io.stderr.write(`${started.error.message}\n`);
       return EXIT.unavailable;
     }
     const daemon = started.value;
