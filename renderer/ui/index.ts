@@ -8,6 +8,7 @@ export { ErrorText, SuccessText, EmptyState, Notice } from "./messages";
 export { ProgressBar } from "./ProgressBar";
 export { Panel } from "./Panel";
 export { Form } from "./Form";
+export { fieldProblem, unplaced } from "./problems";
 export { AmountField, amountProblem } from "./AmountField";
 export { SyncStatus, SyncDetail, syncSummary } from "./SyncStatus";
 export { useNow } from "./useNow";

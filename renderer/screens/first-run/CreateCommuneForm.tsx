@@ -1,8 +1,11 @@
 import { useState } from "react";
 import { useCommand } from "../../link/hooks";
-import { Button, Checkbox, Form, RadioGroup, TextField } from "../../ui";
+import { Button, Checkbox, fieldProblem, Form, RadioGroup, TextField, unplaced } from "../../ui";
 import { checkDraft, initialDraft, type CommuneDraft, type CurrencyDraft } from "./commune-draft";
 import { LIMITS } from "../../../shared/docs/fields";
+
+/** The host's problems this form shows beside a box rather than at the bottom. */
+const PLACED = ["name", "rules.quorumPercent", "rules.thresholdPercent"];
 
 /** Found a commune: its name, currencies, how it decides, and the relays it syncs through. */
 export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string): void }) {
@@ -25,8 +28,15 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
   };
 
   return (
-    <Form label="Create a commune" onSubmit={submit} error={error ?? (attempted && problems ? "Some fields need attention: see the messages beside them." : undefined)}>
-      <TextField label="Commune name" value={draft.name} onChange={(name) => update({ name })} error={attempted ? problems?.name : undefined} maxLength={LIMITS.name} autoComplete="off" />
+    <Form label="Create a commune" onSubmit={submit} error={unplaced(error, PLACED) ?? (attempted && problems ? "Some fields need attention: see the messages beside them." : undefined)}>
+      <TextField
+        label="Commune name"
+        value={draft.name}
+        onChange={(name) => update({ name })}
+        error={(attempted ? problems?.name : undefined) ?? fieldProblem(error, "name")}
+        maxLength={LIMITS.name}
+        autoComplete="off"
+      />
 
       <fieldset className="fieldset">
         <legend>Currencies</legend>
@@ -67,8 +77,8 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
       <fieldset className="fieldset">
         <legend>How the commune decides</legend>
         <div className="form-grid">
-          <TextField label="Quorum (%)" hint="Share of members who must vote" value={draft.quorum} onChange={(quorum) => update({ quorum })} error={problems?.quorum} inputMode="numeric" maxLength={3} />
-          <TextField label="Approval threshold (%)" hint="Share of yes among yes and no" value={draft.threshold} onChange={(threshold) => update({ threshold })} error={problems?.threshold} inputMode="numeric" maxLength={3} />
+          <TextField label="Quorum (%)" hint="Share of members who must vote" value={draft.quorum} onChange={(quorum) => update({ quorum })} error={problems?.quorum ?? fieldProblem(error, "rules.quorumPercent")} inputMode="numeric" maxLength={3} />
+          <TextField label="Approval threshold (%)" hint="Share of yes among yes and no" value={draft.threshold} onChange={(threshold) => update({ threshold })} error={problems?.threshold ?? fieldProblem(error, "rules.thresholdPercent")} inputMode="numeric" maxLength={3} />
         </div>
         <Checkbox label="A single block vote vetoes a proposal" checked={draft.allowBlock} onChange={(allowBlock) => update({ allowBlock })} />
         <RadioGroup

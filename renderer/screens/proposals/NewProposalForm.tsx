@@ -74,7 +74,7 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
     <Form label={label} onSubmit={() => void submit()} error={state.error} success={created ? `Proposal "${created}" is open for votes.` : undefined}>
       {kindOptions.length > 1 ? <Select label="Kind" value={draft.kind} onChange={(kind) => set("kind")(kind as ProposalKind)} options={kindOptions} /> : null}
       <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={LIMITS.title} required />
-      <TextArea label="Description" value={draft.body} onChange={set("body")} maxLength={20_000} hint="Optional: why, and what exactly is decided." />
+      <TextArea label="Description" value={draft.body} onChange={set("body")} maxLength={LIMITS.body} hint="Optional: why, and what exactly is decided." />
       {draft.kind === "spend" ? (
         <>
           <div className="form-grid">
