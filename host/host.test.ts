@@ -45,7 +45,7 @@ describe("a member's host on its own", () => {
   it("refuses to found a commune before the member has a name", async () => {
     const host = await openHost();
     const outcome = await host.run("commune.create", { name: "Riverside", currencies: [EUR] });
-    expect(outcome).toMatchObject({ ok: false, error: { kind: "rejected", message: expect.stringContaining("Choose your own name first") } });
+    expect(outcome).toMatchObject({ ok: false, error: { kind: "rejected", code: "identity.noName", message: expect.stringContaining("Choose your own name first") } });
   });
 
   it("runs a small commune: contribute, propose, vote, execute, with the same balances after a restart", async () => {
@@ -97,7 +97,7 @@ describe("a member's host on its own", () => {
     await must(host, "identity.rename", { name: "Ada" });
     const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
     const outcome = await host.run("purse.contribute", { commune, amount, currency: "EUR" });
-    expect(outcome).toMatchObject({ ok: false, error: { kind: "rejected", message: expect.stringContaining(message) } });
+    expect(outcome).toMatchObject({ ok: false, error: { kind: "rejected", code: expect.stringMatching(/^amount\./), field: "amount", message: expect.stringContaining(message) } });
     expect((await must(host, "purse.ledger", { commune })).total).toBe(0);
   });
 
@@ -107,6 +107,15 @@ describe("a member's host on its own", () => {
     expect(await host.run("purse.contribute", { commune: "x" })).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
     expect(await host.run("purse.contribute", null)).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
     expect(await host.run("__proto__", {})).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
+  });
+
+  it("names the input field a refusal concerns, so a form can show it beside that box", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const tooHigh = await host.run("commune.create", { name: "Riverside", currencies: [EUR], rules: { quorumPercent: 101 } });
+    expect(tooHigh).toMatchObject({ ok: false, error: { kind: "invalid-input", code: "input.invalid", field: "rules.quorumPercent" } });
+    const noName = await host.run("commune.create", { name: "  ", currencies: [EUR] });
+    expect(noName).toEqual({ ok: false, error: { kind: "rejected", code: "commune.noName", field: "name", message: "Give the commune a name." } });
   });
 
   it("keeps the knowledge inventory with edits and search", async () => {

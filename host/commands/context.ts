@@ -3,7 +3,7 @@ import { currencyAt } from "../../shared/commune/state";
 import type { KeyPair } from "../../shared/identity/keys";
 import type { HostCrypto } from "../signatures/host-crypto";
 import { parseAmount } from "../../shared/money/amount";
-import { fail, ok, type Result } from "../../shared/result";
+import { fail, failWith, ok, type Result } from "../../shared/result";
 import type { CommuneModel } from "../commune/commune-model";
 import type { CommuneNode, NodeContext } from "../commune/commune-node";
 import type { RelayLinkFactory } from "../commune/relay-link";
@@ -48,7 +48,8 @@ export async function communeModel(host: HostContext, commune: string): Promise<
 export function amountIn(model: CommuneModel, text: string, code: string, now: number): Result<number> {
   const currency = currencyAt(model.state, code, now);
   if (!currency) return fail("currency.notInCommune", `${code} is not one of this commune's currencies.`, { field: "currency" });
-  return parseAmount(text, currency);
+  const amount = parseAmount(text, currency);
+  return amount.ok ? amount : failWith({ ...amount.error, field: "amount" });
 }
 
 /** A deadline given as days from now or as a time. */
