@@ -1,10 +1,8 @@
 import { useState } from "react";
 import { useCommand } from "../../link/hooks";
 import { Button, Form, TextField } from "../../ui";
-import { KEY_PROBLEM } from "../proposals/proposal-draft";
+import { isMemberKey, KEY_PROBLEM } from "../proposals/proposal-draft";
 import { LIMITS } from "../../../shared/docs/fields";
-
-const PUBLIC_KEY = /^[0-9a-f]{64}$/;
 
 /** Admits someone by their public key at once: only while the rules say an invite or a member admits directly. */
 export function AdmitForm({ communeId }: { communeId: string }) {
@@ -13,7 +11,7 @@ export function AdmitForm({ communeId }: { communeId: string }) {
   const [submitted, setSubmitted] = useState(false);
   const [admitted, setAdmitted] = useState<string | undefined>();
   const [admit, state, clear] = useCommand("commune.admit");
-  const keyProblem = PUBLIC_KEY.test(key.trim()) ? undefined : KEY_PROBLEM;
+  const keyProblem = isMemberKey(key.trim()) ? undefined : KEY_PROBLEM;
   const nameProblem = name.trim() === "" ? "Give the new member's name" : undefined;
 
   const edit = (set: (value: string) => void) => (value: string) => {

@@ -1,6 +1,7 @@
 import type { CommandInput } from "../../../shared/commands/commands";
 import { MAX_VOTING_DAYS } from "../../../shared/commune/proposal-validity";
 import { parsePercent, type PercentField } from "../../../shared/commune/rules";
+import { publicKey } from "../../../shared/docs/fields";
 import { parseAmount } from "../../../shared/money/amount";
 import { validateCurrency, type Currency } from "../../../shared/money/currency";
 import type { ProposalKind } from "../../../shared/proposals/proposal";
@@ -64,7 +65,8 @@ export function emptyDraft(kind: ProposalKind, currency: string): ProposalDraft 
   };
 }
 
-const PUBLIC_KEY = /^[0-9a-f]{64}$/;
+/** A member's public key, by the same schema the host reads records with. */
+export const isMemberKey = (text: string): boolean => publicKey.safeParse(text).success;
 export const KEY_PROBLEM = "Must be a member's public key (64 hex digits)";
 
 /** "7" or "0.5" days; the host allows up to a year. */
@@ -111,16 +113,16 @@ export function draftProblems(draft: ProposalDraft, currencies: readonly Currenc
         const amount = parseAmount(draft.amount, currency);
         if (!amount.ok) problems.amount = amount.error.message;
       }
-      if (draft.payeeKind === "member" && !PUBLIC_KEY.test(draft.payeeMember)) problems.payeeMember = "Choose the member who receives it";
+      if (draft.payeeKind === "member" && !isMemberKey(draft.payeeMember)) problems.payeeMember = "Choose the member who receives it";
       if (draft.payeeKind === "outside" && draft.payeeOutside.trim() === "") problems.payeeOutside = "A spend proposal needs a payee";
       break;
     }
     case "admit":
-      if (!PUBLIC_KEY.test(draft.memberKey.trim())) problems.memberKey = KEY_PROBLEM;
+      if (!isMemberKey(draft.memberKey.trim())) problems.memberKey = KEY_PROBLEM;
       if (draft.memberName.trim() === "") problems.memberName = "An admit proposal needs the new member's name";
       break;
     case "remove":
-      if (!PUBLIC_KEY.test(draft.removeMember)) problems.removeMember = "Choose the member to remove";
+      if (!isMemberKey(draft.removeMember)) problems.removeMember = "Choose the member to remove";
       break;
     case "rule":
       Object.assign(problems, ruleProblems(draft, currencies));
