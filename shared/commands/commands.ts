@@ -19,6 +19,9 @@ import type { EmbeddedRelayView, HostInfoView, ItemView, LedgerPage, PurseHistor
  * back as a CommandError with a message for them.
  */
 const text = (max: number) => z.string().max(max);
+
+/** The largest TCP port; 0 asks the computer for any free one. */
+export const MAX_PORT = 65_535;
 const key = z.string().regex(/^[0-9a-f]{64}$/, { error: "must be a member's public key (64 hex digits)" });
 const commune = z.string().regex(/^[0-9a-f]{32}$/, { error: "must be a commune id (32 hex digits)" });
 const recordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be an id" });
@@ -129,7 +132,7 @@ export const commandInputs = {
   "sync.status": z.strictObject({ commune }),
 
   /** Runs a relay inside this host (Settings: "host a relay for my commune"): for this machine only, or on the LAN too. Port 0 picks any free one. */
-  "relay.host": z.strictObject({ port: z.int().min(0).max(65_535).default(3030), lan: z.boolean().default(false) }),
+  "relay.host": z.strictObject({ port: z.int().min(0).max(MAX_PORT).default(3030), lan: z.boolean().default(false) }),
   /** Stops the relay this host runs, if any. */
   "relay.stop": z.strictObject({}),
 

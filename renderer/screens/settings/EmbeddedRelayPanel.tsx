@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { MAX_PORT } from "../../../shared/commands/commands";
 import { parseRelayUrl } from "../../../shared/docs/link";
 import { useCommand, useView } from "../../link/hooks";
 import { Button, Checkbox, Form, Panel, TextField } from "../../ui";
@@ -7,7 +8,7 @@ import { Button, Checkbox, Form, Panel, TextField } from "../../ui";
 export function portProblem(text: string): string | undefined {
   const trimmed = text.trim();
   if (trimmed === "") return "Enter a port number, such as 3030";
-  if (!/^[0-9]{1,5}$/.test(trimmed) || Number(trimmed) > 65_535) return "A port is a whole number from 0 to 65535 (0 picks a free one)";
+  if (!/^[0-9]{1,5}$/.test(trimmed) || Number(trimmed) > MAX_PORT) return `A port is a whole number from 0 to ${MAX_PORT} (0 picks a free one)`;
   return undefined;
 }
 
