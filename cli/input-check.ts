@@ -195,7 +195,7 @@ export function amountProblem(plan: Planned, currencies: readonly Currency[]): s
   for (const { text, currency, allowZero, label } of typed) {
     if (typeof text !== "string" || !currency) continue;
     const parsed = parseAmount(text, currency, { allowZero });
-    if (!parsed.ok) return `${label}${parsed.error}`;
+    if (!parsed.ok) return `${label}${parsed.error.message}`;
   }
   return undefined;
 }

@@ -138,11 +138,11 @@ async function identitySession(dataDir: string, held: HeldLock): Promise<Result<
       run: async (name) =>
         name === "identity.show"
           ? { ok: true, value: identityView(identity) }
-          : { ok: false, error: { code: "internal", message: `${name} needs the documents, which this session did not open.` } },
+          : { ok: false, error: { kind: "internal", code: "session.identityOnly", message: `${name} needs the documents, which this session did not open.` } },
       close: () => held.release(),
     });
   } catch (error) {
     await held.release();
-    return fail(`Cannot open the data directory ${dataDir}: ${reason(error)}`);
+    return fail("data.cannotOpen", `Cannot open the data directory ${dataDir}: ${reason(error)}`);
   }
 }
