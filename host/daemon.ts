@@ -41,7 +41,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Result<Runnin
     const lock = await acquireLock(dataDir);
     if ("heldBy" in lock) {
       const { pid, control } = lock.heldBy;
-      return fail("data.locked",
+      return fail(
+        "data.locked",
         control
           ? `A Commune host (pid ${pid}) is already running for ${dataDir}.`
           : `Another Commune command (pid ${pid}) is using ${dataDir}. Start the host when it has finished.`,

@@ -75,7 +75,11 @@ export class EmbeddedRelay {
         relay = await start.value({ port: place.port, host: place.host, dataDir: join(this.#dataDir, "relay") });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-          return fail("relay.portInUse", `Could not start the relay: port ${place.port} is already in use on this machine. Choose another port, or 0 for any free one.`, { field: "port" });
+          return fail(
+            "relay.portInUse",
+            `Could not start the relay: port ${place.port} is already in use on this machine. Choose another port, or 0 for any free one.`,
+            { field: "port" },
+          );
         }
         return fail("relay.cannotStart", `Could not start the relay on ${place.host}:${place.port}: ${reason(error)}`);
       }

@@ -27,7 +27,10 @@ type Details = Pick<Problem, "field" | "params">;
 export const problem = (code: ProblemCode, message: string, details: Details = {}): Problem => ({ code, message, ...details });
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = <T = never>(code: ProblemCode, message: string, details: Details = {}): Result<T> => ({ ok: false, error: problem(code, message, details) });
+export const fail = <T = never>(code: ProblemCode, message: string, details: Details = {}): Result<T> => ({
+  ok: false,
+  error: problem(code, message, details),
+});
 
 /** Passes on a problem found further down, unchanged, as a failure of another type. */
 export const failWith = <T = never>(error: Problem): Result<T> => ({ ok: false, error });

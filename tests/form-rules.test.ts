@@ -61,10 +61,13 @@ describe("the create-a-commune form and the host agree", () => {
   });
 
   it("puts each currency problem in the box its field names, not by its wording", () => {
-    const rows = (row: Partial<CommuneDraft["currencies"][number]>) => communeDraft({ currencies: [{ key: 7, code: "EUR", name: "Euro", decimals: "2", spendLimit: "", ...row }] });
+    const rows = (row: Partial<CommuneDraft["currencies"][number]>) =>
+      communeDraft({ currencies: [{ key: 7, code: "EUR", name: "Euro", decimals: "2", spendLimit: "", ...row }] });
     expect(checkDraft(rows({ code: "eur" })).problems?.currencies[7]).toEqual({ code: expect.stringContaining("currency code") });
     expect(checkDraft(rows({ name: "" })).problems?.currencies[7]).toEqual({ name: "Give EUR a name" });
-    expect(checkDraft(rows({ name: "x".repeat(LIMITS.currencyName + 1) })).problems?.currencies[7]).toEqual({ name: `The name of EUR can be at most ${LIMITS.currencyName} characters` });
+    expect(checkDraft(rows({ name: "x".repeat(LIMITS.currencyName + 1) })).problems?.currencies[7]).toEqual({
+      name: `The name of EUR can be at most ${LIMITS.currencyName} characters`,
+    });
     expect(validateCurrency({ code: "EUR", name: "", decimals: 2 })).toMatchObject({ ok: false, error: { field: "name" } });
   });
 
@@ -90,7 +93,9 @@ describe("the new-proposal form and the host agree", () => {
   it("puts a problem with a new currency in the box its field names", () => {
     const rule = draftProblems({ ...emptyDraft("rule", "EUR"), title: "Rules", addCode: "HOUR", addName: "" }, [EUR]);
     expect(rule).toEqual({ addName: "Give HOUR a name" });
-    expect(draftProblems({ ...emptyDraft("rule", "EUR"), title: "Rules", addCode: "h", addName: "Hours" }, [EUR])).toEqual({ addCode: expect.stringContaining("currency code") });
+    expect(draftProblems({ ...emptyDraft("rule", "EUR"), title: "Rules", addCode: "h", addName: "Hours" }, [EUR])).toEqual({
+      addCode: expect.stringContaining("currency code"),
+    });
   });
 });
 

@@ -47,7 +47,8 @@ function ruleChangeFrom(input: Extract<ParsedInput<"proposal.create">, { kind: "
       const currency = currencyAt(model.state, code, at) ?? input.addCurrencies?.find((added) => added.code === code);
       if (!currency) return fail("currency.notInCommune", `${code} is not one of this commune's currencies.`, { field: "change.spendLimit" });
       const amount = parseAmount(text, currency, { allowZero: true });
-      if (!amount.ok) return reworded(amount.error, (message) => `Spend limit for ${code}: ${message}`, { field: "change.spendLimit", params: { currency: code } });
+      if (!amount.ok)
+        return reworded(amount.error, (message) => `Spend limit for ${code}: ${message}`, { field: "change.spendLimit", params: { currency: code } });
       limits[code] = amount.value;
     }
     change.spendLimit = limits;
@@ -76,8 +77,10 @@ export const proposalCommands: Handlers<ProposalCommand> = {
     return writeEntry(host, input.commune, (model) => {
       const target = model.state.proposals[input.proposal];
       if (!target) return fail("proposal.notFound", "There is no such proposal in this commune.", { field: "proposal" });
-      if (target.proposal.kind !== "spend") return fail("proposal.notASpend", "Only a spend proposal is executed: other proposals take effect when they pass.", { field: "proposal" });
-      if (target.tally.outcome !== "passed") return fail("proposal.notPassed", `"${target.proposal.title}" has not passed (it is ${target.tally.outcome}).`, { field: "proposal" });
+      if (target.proposal.kind !== "spend")
+        return fail("proposal.notASpend", "Only a spend proposal is executed: other proposals take effect when they pass.", { field: "proposal" });
+      if (target.tally.outcome !== "passed")
+        return fail("proposal.notPassed", `"${target.proposal.title}" has not passed (it is ${target.tally.outcome}).`, { field: "proposal" });
       const spend = target.proposal as SpendProposal;
       const used = model.purse.used.get(spend.id) ?? 0;
       if (used >= spend.amount) return fail("proposal.paidOut", `"${spend.title}" has already been paid out in full.`, { field: "proposal" });

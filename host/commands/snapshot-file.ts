@@ -30,19 +30,24 @@ async function readPath(path: string): Promise<Result<SnapshotFile>> {
     file = await open(path, "r");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return fail("file.unreadable", code === "ENOENT" ? `Cannot read ${path}: there is no such file.` : `Cannot read ${path}: ${code ?? String(error)}.`, { field: "file" });
+    return fail("file.unreadable", code === "ENOENT" ? `Cannot read ${path}: there is no such file.` : `Cannot read ${path}: ${code ?? String(error)}.`, {
+      field: "file",
+    });
   }
   try {
     const stats = await file.stat();
     if (!stats.isFile()) return fail("file.notAFile", `${path} is not a file.`, { field: "file" });
-    if (stats.size > AUTOMERGE_LIMITS.fileBytes) return fail("file.tooLarge", `${path} is ${Math.round(stats.size / MB)} MB; ${LIMITS_TEXT}.`, { field: "file" });
+    if (stats.size > AUTOMERGE_LIMITS.fileBytes)
+      return fail("file.tooLarge", `${path} is ${Math.round(stats.size / MB)} MB; ${LIMITS_TEXT}.`, { field: "file" });
     const head = new Uint8Array(CONTAINER_MAGIC.length);
     await file.read(head, 0, head.length, 0);
     const automerge = stats.size >= head.length && isAutomergeContainer(head);
-    if (!automerge && stats.size > SNAPSHOT_LIMITS.textLength) return fail("file.tooLarge", `${path} is ${Math.round(stats.size / MB)} MB; ${LIMITS_TEXT}.`, { field: "file" });
+    if (!automerge && stats.size > SNAPSHOT_LIMITS.textLength)
+      return fail("file.tooLarge", `${path} is ${Math.round(stats.size / MB)} MB; ${LIMITS_TEXT}.`, { field: "file" });
     const bytes = new Uint8Array(await file.readFile());
     // The file may have grown between stat and read; the limit holds for what was read.
-    if (bytes.length > (automerge ? AUTOMERGE_LIMITS.fileBytes : SNAPSHOT_LIMITS.textLength)) return fail("file.tooLarge", `${path} grew while it was read; ${LIMITS_TEXT}.`, { field: "file" });
+    if (bytes.length > (automerge ? AUTOMERGE_LIMITS.fileBytes : SNAPSHOT_LIMITS.textLength))
+      return fail("file.tooLarge", `${path} grew while it was read; ${LIMITS_TEXT}.`, { field: "file" });
     return classify(bytes, path);
   } catch (error) {
     return fail("file.unreadable", `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { field: "file" });
@@ -58,10 +63,13 @@ function readContent(content: string, encoding: "utf8" | "base64"): Result<Snaps
     return ok({ kind: "text", text: content, name });
   }
   // The decoded size follows from the length, so the limit is checked before anything is decoded.
-  if (Math.floor((content.length * 3) / 4) > AUTOMERGE_LIMITS.fileBytes + 2) return fail("file.tooLarge", `${name} is too large; ${LIMITS_TEXT}.`, { field: "file" });
-  if (content.length % 4 !== 0 || !BASE64.test(content)) return fail("file.badBase64", `${name} did not arrive intact: its content is not valid base64.`, { field: "file" });
+  if (Math.floor((content.length * 3) / 4) > AUTOMERGE_LIMITS.fileBytes + 2)
+    return fail("file.tooLarge", `${name} is too large; ${LIMITS_TEXT}.`, { field: "file" });
+  if (content.length % 4 !== 0 || !BASE64.test(content))
+    return fail("file.badBase64", `${name} did not arrive intact: its content is not valid base64.`, { field: "file" });
   const bytes = new Uint8Array(Buffer.from(content, "base64"));
-  if (!isAutomergeContainer(bytes) && bytes.length > SNAPSHOT_LIMITS.textLength) return fail("file.tooLarge", `${name} is too large; ${LIMITS_TEXT}.`, { field: "file" });
+  if (!isAutomergeContainer(bytes) && bytes.length > SNAPSHOT_LIMITS.textLength)
+    return fail("file.tooLarge", `${name} is too large; ${LIMITS_TEXT}.`, { field: "file" });
   return classify(bytes, name);
 }
 

@@ -18,7 +18,7 @@ import type { SignedEntry } from "../../shared/purse/entry";
 import { entrySignatureCheck, type SignatureCheck } from "../../shared/purse/entry-checks";
 import type { Malformed } from "../../shared/docs/malformed";
 import type { PublicKey } from "../../shared/identity/keys";
-import { fail, failWith, ok, type Result } from "../../shared/result";
+import { failWith, ok, type Result } from "../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
 import { headsOf } from "./heads";
 import type { HostCrypto } from "../signatures/host-crypto";

@@ -24,7 +24,9 @@ describe("document schema versions", () => {
   ] as const)("asks the member to update Commune for a newer %s document", (type, subject) => {
     expect(checkVersion({ schema: 2, type }, type)).toEqual({
       ok: false,
-      error: expect.objectContaining({ message: `${subject} was saved by a newer version of Commune (document schema 2; this version reads up to 1). Update Commune to open it.` }),
+      error: expect.objectContaining({
+        message: `${subject} was saved by a newer version of Commune (document schema 2; this version reads up to 1). Update Commune to open it.`,
+      }),
     });
   });
 
@@ -48,6 +50,9 @@ describe("document schema versions", () => {
     [{ type: "commune", schema: 0 }, "its schema number is not a whole number from 1 up"],
     [{ type: "commune", schema: Number.POSITIVE_INFINITY }, "its schema number is not a whole number from 1 up"],
   ])("says %j is not a Commune commune document", (raw, why) => {
-    expect(checkVersion(raw, "commune")).toEqual({ ok: false, error: expect.objectContaining({ message: `This is not a Commune commune document (${why}).` }) });
+    expect(checkVersion(raw, "commune")).toEqual({
+      ok: false,
+      error: expect.objectContaining({ message: `This is not a Commune commune document (${why}).` }),
+    });
   });
 });

@@ -5,7 +5,13 @@ const result = (error: object) => JSON.stringify({ type: "result", id: 1, outcom
 
 describe("the link's failures", () => {
   it("carry the whole problem to the front end: kind, code, field, message and params", () => {
-    const error = { kind: "rejected", code: "amount.tooLarge", field: "amount", message: "Amount is too large: the limit is 9 EUR", params: { limit: 9, currency: "EUR" } };
+    const error = {
+      kind: "rejected",
+      code: "amount.tooLarge",
+      field: "amount",
+      message: "Amount is too large: the limit is 9 EUR",
+      params: { limit: 9, currency: "EUR" },
+    };
     expect(parseHostMessage(result(error))).toEqual({ ok: true, message: { type: "result", id: 1, outcome: { ok: false, error } } });
   });
 

@@ -14,7 +14,8 @@ export function RelaysPanel({ communeId }: { communeId: string }) {
   const [change, state, clear] = useCommand("commune.relays");
   const [removing, setRemoving] = useState<string | undefined>();
   const parsed = parseRelayUrl(url.trim());
-  const problem = url.trim() === "" ? (submitted ? "Enter a relay address, such as ws://192.168.1.20:3030" : undefined) : parsed.ok ? undefined : parsed.error.message;
+  const problem =
+    url.trim() === "" ? (submitted ? "Enter a relay address, such as ws://192.168.1.20:3030" : undefined) : parsed.ok ? undefined : parsed.error.message;
   const relays = sync.value?.relays ?? [];
 
   const add = async () => {
