@@ -104,7 +104,7 @@ describe("a write the commune's rules refuse changes nothing", () => {
     await must(host, "commune.leave", { commune });
     const before = heads(node);
     const written = await writeRecord(node, host, checkpointRecord, (model, at) => ok(checkpointFields(node, model, at)));
-    expect(written).toEqual({ ok: false, error: "Whoever signed this checkpoint was not an active member then." });
+    expect(written).toEqual({ ok: false, error: { code: "checkpoint.signer-not-active", message: "Whoever signed this checkpoint was not an active member then." } });
     expect(heads(node)).toEqual(before);
   });
 
