@@ -104,7 +104,7 @@ it("keeps a model computed before a new entry as it was, while the next model ad
   const node = host.nodes.get(commune)!;
   const modelNow = () => {
     const model = node.model();
-    if (!model.ok) throw new Error(model.error);
+    if (!model.ok) throw new Error(model.error.message);
     return model.value;
   };
 
