@@ -46,7 +46,10 @@ export async function exportFormatFigures(f: Fixture, options: { runs: number; s
   const rows: ExportFormatRow[] = [];
   try {
     await untilBalances(host, f.communeId, f.purse, 600_000);
-    const docs = host.nodes.get(f.communeId)!.docs.allHandles().map((handle) => handle.doc() as A.Doc<{ entries?: unknown[] }>);
+    const docs = host.nodes
+      .get(f.communeId)!
+      .docs.allHandles()
+      .map((handle) => handle.doc() as A.Doc<{ entries?: unknown[] }>);
     const entries = docs.flatMap((doc) => (doc.entries ?? []).map((entry) => fromStored(entry)));
     const stringify = time(runs, () => JSON.stringify(entries));
     const save = time(runs, () => docs.forEach((doc) => A.save(doc)));

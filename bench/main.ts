@@ -36,7 +36,15 @@ const quick = args.includes("--quick");
 const runsArg = args.indexOf("--runs");
 const RUNS = runsArg >= 0 ? Math.max(5, Number(args[runsArg + 1])) : 5;
 const sizesArg = args.indexOf("--sizes");
-const SIZES = sizesArg >= 0 ? (args[sizesArg + 1] ?? "").split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0) : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+const SIZES =
+  sizesArg >= 0
+    ? (args[sizesArg + 1] ?? "")
+        .split(",")
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0)
+    : quick
+      ? [1_000, 10_000]
+      : [1_000, 10_000, 100_000];
 if (SIZES.length === 0) throw new Error("--sizes takes a comma-separated list of entry counts, e.g. --sizes 100000");
 // `--only new-entry`: that figure alone, in about a minute (a full run takes ~16 minutes, most of it at 100,000 entries).
 const onlyArg = args.indexOf("--only");
@@ -63,7 +71,13 @@ const scratch = await mkdtemp(join(tmpdir(), "commune-bench-"));
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : value >= 10 ? `${value.toFixed(0)} ms` : `${value.toFixed(2)} ms`);
 const mb = (value: number) => `${(value / 1e6).toFixed(0)} MB`;
 const fmt = (s: Stats | string, unit: string) =>
-  typeof s === "string" ? s : unit === "ms" ? `${ms(s.median)} [${ms(s.min)}–${ms(s.max)}]` : unit === "MB" ? `${mb(s.median)} [${mb(s.min)}–${mb(s.max)}]` : `${s.median.toFixed(0)} [${s.min.toFixed(0)}–${s.max.toFixed(0)}]`;
+  typeof s === "string"
+    ? s
+    : unit === "ms"
+      ? `${ms(s.median)} [${ms(s.min)}–${ms(s.max)}]`
+      : unit === "MB"
+        ? `${mb(s.median)} [${mb(s.min)}–${mb(s.max)}]`
+        : `${s.median.toFixed(0)} [${s.min.toFixed(0)}–${s.max.toFixed(0)}]`;
 
 function add(row: Row): void {
   rows.push(row);
@@ -83,13 +97,19 @@ const childScript = (async () => {
   await build({ ...options, entryPoints: [join(import.meta.dirname, "open-child.ts")], outfile });
   await build({ ...options, entryPoints: [join(import.meta.dirname, "raw-child.ts")], outfile: join(RESULTS, "raw-child.mjs") });
   // The host's signature workers look for their code next to the bundle that runs them.
-  await build({ ...options, entryPoints: [join(import.meta.dirname, "..", "host", "signatures", "signature-worker.ts")], outfile: join(RESULTS, "signature-worker.js") });
+  await build({
+    ...options,
+    entryPoints: [join(import.meta.dirname, "..", "host", "signatures", "signature-worker.ts")],
+    outfile: join(RESULTS, "signature-worker.js"),
+  });
   return outfile;
 })();
 
 async function child(mode: string, dir: string, f: Fixture): Promise<Record<string, number | boolean>> {
   const script = await childScript;
-  const { stdout } = await run(process.execPath, [mode === "raw" ? join(RESULTS, "raw-child.mjs") : script, mode, dir, f.communeId, JSON.stringify(f.purse)], { maxBuffer: 1 << 24 });
+  const { stdout } = await run(process.execPath, [mode === "raw" ? join(RESULTS, "raw-child.mjs") : script, mode, dir, f.communeId, JSON.stringify(f.purse)], {
+    maxBuffer: 1 << 24,
+  });
   return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, number | boolean>;
 }
 
@@ -135,12 +155,48 @@ async function openFigures(f: Fixture, raw: string): Promise<void> {
   }
   const pick = (list: Record<string, number | boolean>[], key: string) => stats(list.map((x) => Number(x[key])));
   const rawLoad = pick(rawRuns, "loadMs");
-  add({ n, figure: "open to balances (verdicts cached)", unit: "ms", commune: pick(warm, "completeMs"), baseline: "A.load + sum loop", baselineValue: rawLoad });
-  add({ n, figure: "open to first view shown (warm)", unit: "ms", commune: pick(warm, "firstViewMs"), baseline: "A.load + sum loop", baselineValue: rawLoad, note: `first view provisional in ${warm.filter((x) => x.firstProvisional).length}/${warm.length} runs` });
-  add({ n, figure: "open to balances (first open, verifies all)", unit: "ms", commune: pick(cold, "completeMs"), baseline: "A.load + sum loop", baselineValue: rawLoad });
+  add({
+    n,
+    figure: "open to balances (verdicts cached)",
+    unit: "ms",
+    commune: pick(warm, "completeMs"),
+    baseline: "A.load + sum loop",
+    baselineValue: rawLoad,
+  });
+  add({
+    n,
+    figure: "open to first view shown (warm)",
+    unit: "ms",
+    commune: pick(warm, "firstViewMs"),
+    baseline: "A.load + sum loop",
+    baselineValue: rawLoad,
+    note: `first view provisional in ${warm.filter((x) => x.firstProvisional).length}/${warm.length} runs`,
+  });
+  add({
+    n,
+    figure: "open to balances (first open, verifies all)",
+    unit: "ms",
+    commune: pick(cold, "completeMs"),
+    baseline: "A.load + sum loop",
+    baselineValue: rawLoad,
+  });
   add({ n, figure: "RSS after open (warm)", unit: "MB", commune: pick(warm, "rss"), baseline: "RSS after A.load", baselineValue: pick(rawRuns, "rss") });
-  add({ n, figure: "signature verifications, first open", unit: "count", commune: pick(cold, "verifications"), baseline: "signed records (entries, genesis, joins, invites)", baselineValue: String(n + 1 + 2 * (f.members.length - 1)) });
-  add({ n, figure: "signature verifications, second open", unit: "count", commune: pick(warm, "verifications"), baseline: "cached: want 0", baselineValue: "0" });
+  add({
+    n,
+    figure: "signature verifications, first open",
+    unit: "count",
+    commune: pick(cold, "verifications"),
+    baseline: "signed records (entries, genesis, joins, invites)",
+    baselineValue: String(n + 1 + 2 * (f.members.length - 1)),
+  });
+  add({
+    n,
+    figure: "signature verifications, second open",
+    unit: "count",
+    commune: pick(warm, "verifications"),
+    baseline: "cached: want 0",
+    baselineValue: "0",
+  });
 }
 
 /** The same number of bare Ed25519 verifies, with OpenSSL (node:crypto) and noble. Large N is extrapolated from a sample. */
@@ -152,7 +208,11 @@ function verifyBaseline(n: number, entries: unknown[]): void {
   const keys = new Map<string, KeyObject>();
   const keyOf = (hex: string) => {
     let key = keys.get(hex);
-    if (!key) keys.set(hex, (key = createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(hex, "hex")]), format: "der", type: "spki" })));
+    if (!key)
+      keys.set(
+        hex,
+        (key = createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(hex, "hex")]), format: "der", type: "spki" })),
+      );
     return key;
   };
   const opensslSample = messages.slice(0, Math.min(messages.length, 2_000));
@@ -169,15 +229,40 @@ function verifyBaseline(n: number, entries: unknown[]): void {
     noble.push(((performance.now() - t) / nobleSample.length) * n);
   }
   const from = (k: number) => (k < n ? ` (extrapolated from ${k})` : "");
-  add({ n, figure: "bare Ed25519 verify x N, node:crypto", unit: "ms", commune: stats(openssl), baseline: "noble x N" + from(nobleSample.length), baselineValue: stats(noble), note: from(opensslSample.length).trim() });
+  add({
+    n,
+    figure: "bare Ed25519 verify x N, node:crypto",
+    unit: "ms",
+    commune: stats(openssl),
+    baseline: "noble x N" + from(nobleSample.length),
+    baselineValue: stats(noble),
+    note: from(opensslSample.length).trim(),
+  });
 }
 
 function storageFigures(n: number, hostBytes: number, relayBytes: number | undefined, entries: unknown[]): void {
   const json = Buffer.from(JSON.stringify(entries));
   const gz = gzipSync(json).length;
   const per = (bytes: number) => `${(bytes / n).toFixed(0)} B/entry`;
-  add({ n, figure: "bytes on disk per entry, host", unit: "B", commune: per(hostBytes), baseline: "JSON / gzipped JSON", baselineValue: `${per(json.length)} / ${per(gz)}`, note: `${(hostBytes / gz).toFixed(2)}x gzipped JSON` });
-  if (relayBytes !== undefined) add({ n, figure: "bytes on disk per entry, relay", unit: "B", commune: per(relayBytes), baseline: "JSON / gzipped JSON", baselineValue: `${per(json.length)} / ${per(gz)}`, note: `${(relayBytes / gz).toFixed(2)}x gzipped JSON` });
+  add({
+    n,
+    figure: "bytes on disk per entry, host",
+    unit: "B",
+    commune: per(hostBytes),
+    baseline: "JSON / gzipped JSON",
+    baselineValue: `${per(json.length)} / ${per(gz)}`,
+    note: `${(hostBytes / gz).toFixed(2)}x gzipped JSON`,
+  });
+  if (relayBytes !== undefined)
+    add({
+      n,
+      figure: "bytes on disk per entry, relay",
+      unit: "B",
+      commune: per(relayBytes),
+      baseline: "JSON / gzipped JSON",
+      baselineValue: `${per(json.length)} / ${per(gz)}`,
+      note: `${(relayBytes / gz).toFixed(2)}x gzipped JSON`,
+    });
 }
 
 /** Whether a list holds a matching item, looked for from the end: a new entry is almost always last, and a scan from the start would cost the bench O(N) per check. */
@@ -236,8 +321,22 @@ async function newEntryFigures(f: Fixture): Promise<void> {
   await host.close();
   await removeDir(dir);
   const floor = stats(raw);
-  add({ n, figure: "new entry: balances updated (signed, judged, model recomputed)", unit: "ms", commune: stats(balanced), baseline: "A.change + saveSince + write", baselineValue: floor });
-  add({ n, figure: "new entry: command answered (and on disk)", unit: "ms", commune: stats(answered), baseline: "A.change + saveSince + write", baselineValue: floor });
+  add({
+    n,
+    figure: "new entry: balances updated (signed, judged, model recomputed)",
+    unit: "ms",
+    commune: stats(balanced),
+    baseline: "A.change + saveSince + write",
+    baselineValue: floor,
+  });
+  add({
+    n,
+    figure: "new entry: command answered (and on disk)",
+    unit: "ms",
+    commune: stats(answered),
+    baseline: "A.change + saveSince + write",
+    baselineValue: floor,
+  });
 }
 
 async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
@@ -256,10 +355,15 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
     const a = await openHost(aDir);
     hosts.push(a);
     const aNode = a.nodes.get(f.communeId)!;
-    await until(() => {
-      const status = aNode.syncStatus();
-      return status.waiting === 0 && status.relays.every((relayStatus) => relayStatus.state === "connected");
-    }, 900_000, "A to upload to the relay", 20);
+    await until(
+      () => {
+        const status = aNode.syncStatus();
+        return status.waiting === 0 && status.relays.every((relayStatus) => relayStatus.state === "connected");
+      },
+      900_000,
+      "A to upload to the relay",
+      20,
+    );
     const upload = performance.now() - t;
     add({ n, figure: "first upload of the commune to an empty relay", unit: "ms", commune: `${ms(upload)} (1 run)`, baseline: "-" });
 
@@ -315,8 +419,22 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
     }
     const s = stats(fromReturn);
     const e2e = stats(fromStart);
-    add({ n, figure: `A → relay → B, from A's return (${count} entries)`, unit: "ms", commune: `median ${ms(s.median)}, p95 ${ms(s.p95)} [${ms(s.min)}–${ms(s.max)}]`, baseline: "bare ws round trip", baselineValue: `median ${ms(stats(rtt).median)}, p95 ${ms(stats(rtt).p95)}` });
-    add({ n, figure: `A → relay → B, from A's command start`, unit: "ms", commune: `median ${ms(e2e.median)}, p95 ${ms(e2e.p95)} [${ms(e2e.min)}–${ms(e2e.max)}]`, baseline: "bare ws round trip", baselineValue: `median ${ms(stats(rtt).median)}, p95 ${ms(stats(rtt).p95)}` });
+    add({
+      n,
+      figure: `A → relay → B, from A's return (${count} entries)`,
+      unit: "ms",
+      commune: `median ${ms(s.median)}, p95 ${ms(s.p95)} [${ms(s.min)}–${ms(s.max)}]`,
+      baseline: "bare ws round trip",
+      baselineValue: `median ${ms(stats(rtt).median)}, p95 ${ms(stats(rtt).p95)}`,
+    });
+    add({
+      n,
+      figure: `A → relay → B, from A's command start`,
+      unit: "ms",
+      commune: `median ${ms(e2e.median)}, p95 ${ms(e2e.p95)} [${ms(e2e.min)}–${ms(e2e.max)}]`,
+      baseline: "bare ws round trip",
+      baselineValue: `median ${ms(stats(rtt).median)}, p95 ${ms(stats(rtt).p95)}`,
+    });
     await b.close();
     hosts.splice(hosts.indexOf(b), 1);
 
@@ -358,8 +476,22 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
       for (const handle of aHandles) A.load(A.save(handle.doc() as A.Doc<unknown>));
       saveLoad.push(performance.now() - start);
     }
-    add({ n, figure: "fresh member joins: balances shown (inviter's signed count)", unit: "ms", commune: stats(shownAt), baseline: "A.save + A.load of the same docs", baselineValue: stats(saveLoad) });
-    add({ n, figure: "fresh member joins: full history received and counted", unit: "ms", commune: stats(joins), baseline: "A.save + A.load of the same docs", baselineValue: stats(saveLoad) });
+    add({
+      n,
+      figure: "fresh member joins: balances shown (inviter's signed count)",
+      unit: "ms",
+      commune: stats(shownAt),
+      baseline: "A.save + A.load of the same docs",
+      baselineValue: stats(saveLoad),
+    });
+    add({
+      n,
+      figure: "fresh member joins: full history received and counted",
+      unit: "ms",
+      commune: stats(joins),
+      baseline: "A.save + A.load of the same docs",
+      baselineValue: stats(saveLoad),
+    });
     await a.close();
     hosts.splice(hosts.indexOf(a), 1);
   } finally {
@@ -393,7 +525,15 @@ async function cliStartFigures(): Promise<void> {
   }
   const cli = stats(whoami);
   const node = stats(bare);
-  add({ n: 0, figure: "commune whoami, idle data folder (wall time)", unit: "ms", commune: cli, baseline: 'node -e ""', baselineValue: node, note: `${(cli.median / node.median).toFixed(2)}x node's start (medians)` });
+  add({
+    n: 0,
+    figure: "commune whoami, idle data folder (wall time)",
+    unit: "ms",
+    commune: cli,
+    baseline: 'node -e ""',
+    baselineValue: node,
+    note: `${(cli.median / node.median).toFixed(2)}x node's start (medians)`,
+  });
 }
 
 /** The renderer figures drive the built app: build it first when this checkout has not. */
@@ -415,7 +555,13 @@ async function main(): Promise<void> {
     const start = performance.now();
     const f = await fixture({ entries: n, members: MEMBERS, seed: SEED }, FIXTURES);
     builds[n] = { reused: !f.built, signMs: f.signMs, writeMs: f.writeMs, wallMs: performance.now() - start, shards: f.shards };
-    add({ n, figure: "build synthetic commune (sign + write docs)", unit: "ms", commune: `${ms(f.signMs)} + ${ms(f.writeMs)}${f.built ? "" : " (cached; built earlier)"}`, baseline: "-" });
+    add({
+      n,
+      figure: "build synthetic commune (sign + write docs)",
+      unit: "ms",
+      commune: `${ms(f.signMs)} + ${ms(f.writeMs)}${f.built ? "" : " (cached; built earlier)"}`,
+      baseline: "-",
+    });
     if (ONLY === "new-entry") {
       await newEntryFigures(f);
       continue;
@@ -430,7 +576,14 @@ async function main(): Promise<void> {
     if (!quick || n === SIZES[SIZES.length - 1]) {
       // Without a browser the other figures still mean something: say what is missing instead of stopping.
       if (existsSync(CHROMIUM)) for (const row of await rendererFigures(f, { runs: RUNS, scratch, restarts: !quick })) add(row);
-      else rows.push({ n, figure: "renderer figures", unit: "", commune: `not measured: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`, baseline: "-" });
+      else
+        rows.push({
+          n,
+          figure: "renderer figures",
+          unit: "",
+          commune: `not measured: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`,
+          baseline: "-",
+        });
     }
     const relayBytes = await relayFigures(f, raw.entries);
     storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, raw.entries);
@@ -442,16 +595,32 @@ async function main(): Promise<void> {
 
   const table = printTable();
   const date = new Date().toISOString();
-  const machine = { os: `${platform()} ${release()} ${arch()}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), freeMemoryBytes: freemem() };
+  const machine = {
+    os: `${platform()} ${release()} ${arch()}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryBytes: totalmem(),
+    freeMemoryBytes: freemem(),
+  };
   const file = join(RESULTS, `${date.replace(/[:.]/g, "-")}.json`);
-  await writeFile(file, `${JSON.stringify({ date, node: process.version, machine, quick, runs: RUNS, members: MEMBERS, seed: SEED, builds, rows }, null, 2)}\n`);
+  await writeFile(
+    file,
+    `${JSON.stringify({ date, node: process.version, machine, quick, runs: RUNS, members: MEMBERS, seed: SEED, builds, rows }, null, 2)}\n`,
+  );
   process.stdout.write(table);
   progress(`wrote ${file}`);
 }
 
 function printTable(): string {
   const header = ["N", "figure", "Commune: median [min–max]", "baseline", "baseline value", "note"];
-  const lines = rows.map((row) => [row.n ? row.n.toLocaleString("en") : "", row.figure, fmt(row.commune, row.unit), row.baseline, row.baselineValue === undefined ? "" : fmt(row.baselineValue, row.unit), row.note ?? ""]);
+  const lines = rows.map((row) => [
+    row.n ? row.n.toLocaleString("en") : "",
+    row.figure,
+    fmt(row.commune, row.unit),
+    row.baseline,
+    row.baselineValue === undefined ? "" : fmt(row.baselineValue, row.unit),
+    row.note ?? "",
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i]!.length)));
   const format = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
   return [format(header), format(widths.map((w) => "-".repeat(w))), ...lines.map(format)].join("\n") + "\n";

@@ -79,7 +79,15 @@ function serveMeasurements(rssStart: number, counters: () => { closed: number; e
       markedAt = performance.now();
     } else if (message.type === "report") {
       const cpu = process.cpuUsage(cpuAtMark);
-      send({ type: "server-report", rssStart, rssConnected, rssLoadPeak: Math.max(peak, process.memoryUsage.rss()), cpuMs: (cpu.user + cpu.system) / 1000, windowMs: performance.now() - markedAt, ...counters() });
+      send({
+        type: "server-report",
+        rssStart,
+        rssConnected,
+        rssLoadPeak: Math.max(peak, process.memoryUsage.rss()),
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        windowMs: performance.now() - markedAt,
+        ...counters(),
+      });
     } else if (message.type === "stop") {
       clearInterval(sampler);
       void close().then(() => process.exit(0), fail);
@@ -100,7 +108,11 @@ async function relayServer(dataDir: string): Promise<void> {
       else if (event.event === "error") errors++;
     },
   });
-  serveMeasurements(process.memoryUsage.rss(), () => ({ closed, errors }), () => relay.close());
+  serveMeasurements(
+    process.memoryUsage.rss(),
+    () => ({ closed, errors }),
+    () => relay.close(),
+  );
   send({ type: "listening", url: relay.url });
 }
 
@@ -126,7 +138,11 @@ async function broadcastServer(): Promise<void> {
     });
   });
   const port = (wss.address() as { port: number }).port;
-  serveMeasurements(process.memoryUsage.rss(), () => ({ closed: 0, errors: 0 }), () => new Promise((resolve) => wss.close(() => resolve())));
+  serveMeasurements(
+    process.memoryUsage.rss(),
+    () => ({ closed: 0, errors: 0 }),
+    () => new Promise((resolve) => wss.close(() => resolve())),
+  );
   send({ type: "listening", url: `ws://127.0.0.1:${port}` });
 }
 
@@ -283,7 +299,9 @@ async function members(): Promise<void> {
   const loads: CommuneLoad[] = [];
   for (let from = 0; from < setup.communes.length; from += SETUP_BATCH) {
     const batch = setup.communes.slice(from, from + SETUP_BATCH);
-    loads.push(...(await Promise.all(batch.map((commune) => (setup.mode === "relay" ? relayCommune : broadcastCommune)(setup.url, commune, setup.members, tally)))));
+    loads.push(
+      ...(await Promise.all(batch.map((commune) => (setup.mode === "relay" ? relayCommune : broadcastCommune)(setup.url, commune, setup.members, tally)))),
+    );
   }
   const go = await new Promise<Extract<ToChild, { type: "go" }>>((resolve) => {
     onMessage((message) => message.type === "go" && resolve(message));
@@ -301,11 +319,14 @@ async function runLoad(setup: Extract<ToChild, { type: "members" }>, go: Extract
   const delay = monitorEventLoopDelay({ resolution: 10 });
   let cpuAtLoad = process.cpuUsage();
   let loadStartedAt = performance.now();
-  setTimeout(() => {
-    cpuAtLoad = process.cpuUsage();
-    loadStartedAt = performance.now();
-    delay.enable();
-  }, Math.max(0, loadFrom - Date.now()));
+  setTimeout(
+    () => {
+      cpuAtLoad = process.cpuUsage();
+      loadStartedAt = performance.now();
+      delay.enable();
+    },
+    Math.max(0, loadFrom - Date.now()),
+  );
 
   // An open-loop schedule per writer (tick k at startAt + offset + k * interval), spread over the interval so 50 writers do not fire together.
   await Promise.all(
@@ -317,16 +338,19 @@ async function runLoad(setup: Extract<ToChild, { type: "members" }>, go: Extract
           const next = () => {
             const due = go.startAt + offset + tick * interval;
             if (due >= end) return resolve();
-            setTimeout(() => {
-              // A saturated process runs its ticks late; it never writes past the window, so the run ends on time and the backlog shows as lateness.
-              if (Date.now() >= end) return resolve();
-              const inLoad = due >= loadFrom;
-              load.write(inLoad ? LOAD_MEMO : WARMUP_MEMO);
-              writtenAll++;
-              if (inLoad) writtenLoad++;
-              tick++;
-              next();
-            }, Math.max(0, due - Date.now()));
+            setTimeout(
+              () => {
+                // A saturated process runs its ticks late; it never writes past the window, so the run ends on time and the backlog shows as lateness.
+                if (Date.now() >= end) return resolve();
+                const inLoad = due >= loadFrom;
+                load.write(inLoad ? LOAD_MEMO : WARMUP_MEMO);
+                writtenAll++;
+                if (inLoad) writtenLoad++;
+                tick++;
+                next();
+              },
+              Math.max(0, due - Date.now()),
+            );
           };
           next();
         }),
@@ -355,5 +379,12 @@ async function runLoad(setup: Extract<ToChild, { type: "members" }>, go: Extract
 }
 
 const role = process.argv[2];
-const run = role === "relay" && process.argv[3] ? relayServer(process.argv[3]) : role === "broadcast" ? broadcastServer() : role === "members" ? members() : Promise.reject(new Error(`unknown role ${String(role)}`));
+const run =
+  role === "relay" && process.argv[3]
+    ? relayServer(process.argv[3])
+    : role === "broadcast"
+      ? broadcastServer()
+      : role === "members"
+        ? members()
+        : Promise.reject(new Error(`unknown role ${String(role)}`));
 run.catch(fail);

@@ -30,7 +30,14 @@ export const loadCommuneSchema = z.strictObject({
 export type LoadCommune = z.infer<typeof loadCommuneSchema>;
 
 export const toChildSchema = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("members"), mode: loadModeSchema, url: z.string().min(1), members: z.number().int().min(2), totalCommunes: z.number().int().positive(), communes: z.array(loadCommuneSchema) }),
+  z.strictObject({
+    type: z.literal("members"),
+    mode: loadModeSchema,
+    url: z.string().min(1),
+    members: z.number().int().min(2),
+    totalCommunes: z.number().int().positive(),
+    communes: z.array(loadCommuneSchema),
+  }),
   /** Write from `startAt` (ms since the epoch) for warm-up then load; entries written during the load window are the ones timed. */
   z.strictObject({ type: z.literal("go"), startAt: ms, warmupMs: ms, loadMs: ms, graceMs: ms, rate: z.number().positive() }),
   /** Servers: the load window begins (peak RSS and CPU are measured from here). */

@@ -91,7 +91,15 @@ export async function relayLoadFigures(options: { quick: boolean; runs: number; 
 /** relay-load-child.ts bundled into plain JavaScript (as bench/main.ts does for open-child.ts), under bench/results/ so its packages resolve. */
 export async function childScript(): Promise<string> {
   const outfile = join(import.meta.dirname, "results", "relay-load-child.mjs");
-  await build({ entryPoints: [join(import.meta.dirname, "relay-load-child.ts")], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "warning" });
+  await build({
+    entryPoints: [join(import.meta.dirname, "relay-load-child.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    outfile,
+    logLevel: "warning",
+  });
   return outfile;
 }
 
@@ -100,7 +108,12 @@ export function makeCommunes(count: number): LoadCommune[] {
     const founderSecret = randomBytes(32).toString("hex");
     const genesis = createGenesis(
       nobleSigner,
-      { name: `Load ${index + 1}`, founderName: "Writer", at: Date.now(), rules: { quorumPercent: 50, thresholdPercent: 50, allowBlock: true, spendLimit: { EUR: 5000 }, admission: "direct", currencies: [EUR, HOUR] } },
+      {
+        name: `Load ${index + 1}`,
+        founderName: "Writer",
+        at: Date.now(),
+        rules: { quorumPercent: 50, thresholdPercent: 50, allowBlock: true, spendLimit: { EUR: 5000 }, admission: "direct", currencies: [EUR, HOUR] },
+      },
       keyPairFromSecret(new Uint8Array(Buffer.from(founderSecret, "hex"))),
     );
     return { index, genesis, founderSecret, secret: randomBytes(32).toString("hex") };
@@ -187,13 +200,23 @@ export async function loadRun(mode: LoadMode, plan: LoadPlan, communes: LoadComm
     for (let p = 0; p < plan.memberProcesses; p++) {
       const child = new Child(script, ["members"]);
       memberChildren.push(child);
-      child.send({ type: "members", mode, url, members: plan.members, totalCommunes: communes.length, communes: communes.filter((_, i) => i % plan.memberProcesses === p) });
+      child.send({
+        type: "members",
+        mode,
+        url,
+        members: plan.members,
+        totalCommunes: communes.length,
+        communes: communes.filter((_, i) => i % plan.memberProcesses === p),
+      });
     }
     const ready = await Promise.all(memberChildren.map((child) => child.next("ready", 300_000)));
     const setupMs = Math.max(...ready.map((r) => r.setupMs));
-    progress(`relay under load (${mode}): set up in ${(setupMs / 1000).toFixed(1)} s; ${plan.warmupMs / 1000} s warm-up, then ${plan.loadMs / 1000} s at ${plan.rate} entries/s per commune`);
+    progress(
+      `relay under load (${mode}): set up in ${(setupMs / 1000).toFixed(1)} s; ${plan.warmupMs / 1000} s warm-up, then ${plan.loadMs / 1000} s at ${plan.rate} entries/s per commune`,
+    );
     const startAt = Date.now() + 500;
-    for (const child of memberChildren) child.send({ type: "go", startAt, warmupMs: plan.warmupMs, loadMs: plan.loadMs, graceMs: plan.graceMs, rate: plan.rate });
+    for (const child of memberChildren)
+      child.send({ type: "go", startAt, warmupMs: plan.warmupMs, loadMs: plan.loadMs, graceMs: plan.graceMs, rate: plan.rate });
     await sleep(startAt + plan.warmupMs - Date.now());
     server.send({ type: "mark" });
     await sleep(startAt + plan.warmupMs + plan.loadMs - Date.now());
@@ -258,7 +281,8 @@ const sleep = (delayMs: number) => new Promise((resolve) => setTimeout(resolve, 
 function describeLatency(run: LoadRun): string {
   const missing = run.expected - run.delivered;
   if (!run.latency) return `p95 > ${ms(run.graceMs)}: none delivered in time`;
-  if (missing > 0.05 * run.expected) return `p95 > ${ms(run.graceMs)} (${((missing / run.expected) * 100).toFixed(0)}% not delivered in time); of those delivered: median ${ms(run.latency.median)}, max ${ms(run.latency.max)}`;
+  if (missing > 0.05 * run.expected)
+    return `p95 > ${ms(run.graceMs)} (${((missing / run.expected) * 100).toFixed(0)}% not delivered in time); of those delivered: median ${ms(run.latency.median)}, max ${ms(run.latency.max)}`;
   return `p95 ${ms(run.latency.p95)}, median ${ms(run.latency.median)}, max ${ms(run.latency.max)}`;
 }
 const deliveries = (run: LoadRun) =>

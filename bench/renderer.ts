@@ -113,13 +113,37 @@ export async function rendererFigures(f: Fixture, options: { runs: number; scrat
   const baseline = "page load of the built renderer (load event)";
   const baselineValue = stats(load);
   const rows: RendererRow[] = [
-    { n, figure: "renderer: first render of balances (browser mode)", unit: "ms", commune: stats(balances), baseline, baselineValue, note: "host running; navigate to balances on screen" },
+    {
+      n,
+      figure: "renderer: first render of balances (browser mode)",
+      unit: "ms",
+      commune: stats(balances),
+      baseline,
+      baselineValue,
+      note: "host running; navigate to balances on screen",
+    },
     { n, figure: "renderer: ledger first rows", unit: "ms", commune: stats(ledger), baseline, baselineValue, note: "click Purse to the first ledger row" },
   ];
   rows.push(
     starts.length > 0
-      ? { n, figure: "renderer: start host to balances on screen", unit: "ms", commune: stats(starts), baseline, baselineValue, note: `with saved views; the first, cold start took ${Math.round(cold)} ms` }
-      : { n, figure: "renderer: start host to balances on screen (cold, once)", unit: "ms", commune: stats([cold]), baseline, baselineValue, note: "first start, no saved views; restarts are measured in the full run" },
+      ? {
+          n,
+          figure: "renderer: start host to balances on screen",
+          unit: "ms",
+          commune: stats(starts),
+          baseline,
+          baselineValue,
+          note: `with saved views; the first, cold start took ${Math.round(cold)} ms`,
+        }
+      : {
+          n,
+          figure: "renderer: start host to balances on screen (cold, once)",
+          unit: "ms",
+          commune: stats([cold]),
+          baseline,
+          baselineValue,
+          note: "first start, no saved views; restarts are measured in the full run",
+        },
   );
   return rows;
 }

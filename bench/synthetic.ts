@@ -116,7 +116,10 @@ export function prng(seed: number): () => number {
 
 function hexFrom(random: () => number, bytes: number): string {
   let hex = "";
-  for (let i = 0; i < bytes; i++) hex += Math.floor(random() * 256).toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes; i++)
+    hex += Math.floor(random() * 256)
+      .toString(16)
+      .padStart(2, "0");
   return hex;
 }
 
@@ -162,7 +165,13 @@ export function generateHistory(spec: CommuneSpec, members: Member[]): History {
   const random = prng(spec.seed);
   const signers = members.map((member) => new FastSigner(keysOf(member)));
   const founder = signers[0]!;
-  const genesis = founder.sign("genesis", { name: `Synthetic ${spec.entries}`, founderName: members[0]!.name, at: FOUNDED, nonce: hexFrom(random, 16), rules: benchRules });
+  const genesis = founder.sign("genesis", {
+    name: `Synthetic ${spec.entries}`,
+    founderName: members[0]!.name,
+    at: FOUNDED,
+    nonce: hexFrom(random, 16),
+    rules: benchRules,
+  });
   const communeId = communeIdOf(genesis);
   const events: SignedMembershipEvent[] = [];
   for (let i = 1; i < members.length; i++) {
@@ -172,7 +181,10 @@ export function generateHistory(spec: CommuneSpec, members: Member[]): History {
   }
 
   const shards: History["shards"] = new Map();
-  const purse = new Map<string, number>([["EUR", 0], ["HOUR", 0]]);
+  const purse = new Map<string, number>([
+    ["EUR", 0],
+    ["HOUR", 0],
+  ]);
   const step = (LAST_ENTRY - FIRST_ENTRY) / Math.max(1, spec.entries);
   for (let n = 0; n < spec.entries; n++) {
     const author = Math.floor(random() * members.length);
@@ -221,7 +233,9 @@ async function writeDataDir(dir: string, spec: CommuneSpec, members: Member[], h
   const index: Record<string, string> = {};
   for (const [key, shard] of history.shards) {
     const first = shard.entries.slice(0, ENTRIES_PER_CHANGE);
-    const handle = repo.create(toStored<PurseShardDoc>({ schema: 1, type: "purse-shard", commune: communeId, owner: shard.owner, period: shard.period, entries: first }));
+    const handle = repo.create(
+      toStored<PurseShardDoc>({ schema: 1, type: "purse-shard", commune: communeId, owner: shard.owner, period: shard.period, entries: first }),
+    );
     for (let from = ENTRIES_PER_CHANGE; from < shard.entries.length; from += ENTRIES_PER_CHANGE) {
       const chunk = toStored(shard.entries.slice(from, from + ENTRIES_PER_CHANGE));
       handle.change((doc) => {

@@ -23,7 +23,12 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
   { name: "data", kind: "value", value: "DIR", help: "data directory (default: $COMMUNE_DATA, else the platform's app-data folder)" },
   { name: "commune", kind: "value", value: "ID", help: "which commune: id, id prefix or name (needed when you belong to several)" },
   { name: "json", kind: "boolean", help: "print the result as JSON" },
-  { name: "sync-timeout", kind: "value", value: "SECONDS", help: "how long a one-shot command waits for a relay to confirm a change (default 15; 0: never wait for a relay)" },
+  {
+    name: "sync-timeout",
+    kind: "value",
+    value: "SECONDS",
+    help: "how long a one-shot command waits for a relay to confirm a change (default 15; 0: never wait for a relay)",
+  },
   { name: "help", kind: "boolean", help: "show usage" },
 ];
 

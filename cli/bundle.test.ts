@@ -101,9 +101,16 @@ describe("the commune command", () => {
     await Promise.race([host.out.until(/Commune host running/), host.exited]);
     expect(host.out.text).toContain(`(data ${dir}, pid ${host.child.pid})`);
 
-    expect(await run("--data", dir, "contribute", "12.50", "EUR")).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Recorded: contribution of 12\.50 EUR/), stderr: "" });
+    expect(await run("--data", dir, "contribute", "12.50", "EUR")).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^Recorded: contribution of 12\.50 EUR/),
+      stderr: "",
+    });
     // Refused by the schema before the host is asked: wrong usage.
-    expect(await run("--data", dir, "invite", "--days", "0")).toMatchObject({ code: 2, stderr: expect.stringMatching(/^commune: invite: --days must be more than 0\n/) });
+    expect(await run("--data", dir, "invite", "--days", "0")).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^commune: invite: --days must be more than 0\n/),
+    });
     expect(JSON.parse((await run("--data", dir, "balances", "--json")).stdout)).toMatchObject({ purse: { EUR: 1250 } });
 
     host.child.kill("SIGTERM");

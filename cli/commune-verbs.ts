@@ -38,7 +38,12 @@ export const create = defineVerb<"commune.create">({
   verb: "create",
   args: ["<NAME>"],
   flags: [
-    { name: "currency", kind: "list", value: "CODE:Name:DECIMALS", help: "a currency (repeatable; EUR and HOUR may be given by code alone); default EUR:Euro:2 and HOUR:Labour hours:2" },
+    {
+      name: "currency",
+      kind: "list",
+      value: "CODE:Name:DECIMALS",
+      help: "a currency (repeatable; EUR and HOUR may be given by code alone); default EUR:Euro:2 and HOUR:Labour hours:2",
+    },
     { name: "relay", kind: "list", value: "URL", help: "a relay to sync through, such as ws://relay.example:3030 (repeatable)" },
     { name: "quorum", kind: "value", value: "PERCENT", help: "share of members who must vote for a decision (default 50)" },
     { name: "threshold", kind: "value", value: "PERCENT", help: "share of yes among yes and no needed to pass (default 50)" },
@@ -58,7 +63,12 @@ export const create = defineVerb<"commune.create">({
       if (!currency.ok) return currency;
       currencies.push(currency.value);
     }
-    const parts = all(wholeNumber(args, "quorum", true), wholeNumber(args, "threshold", true), spendLimits(args), oneOf(args.value("admission"), ["direct", "proposal"] as const, "--admission"));
+    const parts = all(
+      wholeNumber(args, "quorum", true),
+      wholeNumber(args, "threshold", true),
+      spendLimits(args),
+      oneOf(args.value("admission"), ["direct", "proposal"] as const, "--admission"),
+    );
     if (!parts.ok) return parts;
     const [quorumPercent, thresholdPercent, spendLimit, admission] = parts.value;
     const rules = {
@@ -68,13 +78,18 @@ export const create = defineVerb<"commune.create">({
       ...(spendLimit ? { spendLimit } : {}),
       ...(admission ? { admission } : {}),
     };
-    return planned("commune.create", { name: args.positionals[0]!, currencies: currencies.length ? currencies : DEFAULT_CURRENCIES, rules, relays: args.list("relay") });
+    return planned("commune.create", {
+      name: args.positionals[0]!,
+      currencies: currencies.length ? currencies : DEFAULT_CURRENCIES,
+      rules,
+      relays: args.list("relay"),
+    });
   },
   print: ({ value }, { input }) => {
     const relays = input.relays as string[];
     const lines = [`Founded ${clean(String(input.name))} (id ${value.commune}).`];
     if (relays.length === 0) lines.push("It has no relay yet: add one (commune relays --add ws://HOST:PORT) before you invite anyone.");
-    else lines.push('Invite members with: commune invite');
+    else lines.push("Invite members with: commune invite");
     return lines.join("\n");
   },
 });
@@ -90,7 +105,10 @@ export const list = defineVerb<"commune.list">({
   print: ({ value }) =>
     value.length === 0
       ? "You belong to no commune yet. Found one (commune create NAME) or join one (commune join INVITE)."
-      : table(["NAME", "ID", "YOU"], value.map((c) => [c.name, c.id, c.status ?? "joining (not synced yet)"])),
+      : table(
+          ["NAME", "ID", "YOU"],
+          value.map((c) => [c.name, c.id, c.status ?? "joining (not synced yet)"]),
+        ),
 });
 
 export const show = defineVerb<"commune.show">({
@@ -166,7 +184,8 @@ export const admit = defineVerb<"commune.admit">({
   details: ["MEMBER is a public key, a unique key prefix (8+ hex digits) or the name of someone who has applied."],
   scoped: true,
   writes: always,
-  build: (args) => planned("commune.admit", { member: args.positionals[0]!, name: args.positionals[1]! }, [{ kind: "member", path: ["member"], text: args.positionals[0]! }]),
+  build: (args) =>
+    planned("commune.admit", { member: args.positionals[0]!, name: args.positionals[1]! }, [{ kind: "member", path: ["member"], text: args.positionals[0]! }]),
   print: (_answer, { input }) => `Admitted ${clean(String(input.name))}.`,
 });
 

@@ -34,7 +34,6 @@ export interface CliDeps {
   onHostRunning?(daemon: RunningDaemon): void;
 }
 
-
 export const dataDirOf = (globals: Globals, deps: CliDeps) => resolveDataDir(globals.data, deps.env ?? process.env);
 
 /** The relay links a host opened by this process uses; importing the real ones loads automerge-repo. */

@@ -31,7 +31,11 @@ afterEach(async () => {
   await dirs.cleanup();
 });
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** A pid that belonged to a process which has exited. */
 function deadPid(): number {
@@ -95,7 +99,15 @@ describe("the data directory's lock", () => {
     await writeFile(lockPath(dir), JSON.stringify({ pid: process.ppid }));
     const controller = new AbortController();
     const stderr = new Captured();
-    const run = runCli(["--data", dir, "whoami"], { env: {}, stdout: new Captured(), stderr, links: noRelays, pollMs: 10, lockWaitMs: 60_000, signal: controller.signal });
+    const run = runCli(["--data", dir, "whoami"], {
+      env: {},
+      stdout: new Captured(),
+      stderr,
+      links: noRelays,
+      pollMs: 10,
+      lockWaitMs: 60_000,
+      signal: controller.signal,
+    });
     await stderr.until(/Waiting for another Commune command/);
     controller.abort();
     expect(await run).toBe(130);
@@ -111,7 +123,11 @@ describe("the data directory's lock", () => {
     await writeFile(lockPath(dir), JSON.stringify({ pid: process.ppid, control: { url: `http://127.0.0.1:${port}`, token: "t" } }));
     const run = await cli(dir, ["whoami"]);
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(new RegExp(`^Your Commune host \\(pid ${process.ppid}\\) holds ${dir} but does not answer at http://127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\)\\. If it is stuck, stop it and try again\\.\\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^Your Commune host \\(pid ${process.ppid}\\) holds ${dir} but does not answer at http://127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\)\\. If it is stuck, stop it and try again\\.\\n$`,
+      ),
+    );
   });
 });
 
@@ -177,13 +193,20 @@ describe("commune host", () => {
     expect(out.text).toContain(`Commune host running for Ada (data ${dir}, pid ${child.pid})`);
 
     // These go to the host in the other process: its documents and its identity in memory change.
-    expect(await cli(dir, ["contribute", "12.50", "EUR"])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Recorded: contribution of 12\.50 EUR/), stderr: "" });
+    expect(await cli(dir, ["contribute", "12.50", "EUR"])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^Recorded: contribution of 12\.50 EUR/),
+      stderr: "",
+    });
     expect(await ok(dir, "name", "Ada Lovelace")).toBe("You are now called Ada Lovelace.\n");
     const lock = await readLockFile(dir);
     expect(lock.pid).toBe(child.pid);
     expect(await sendCommand(lock.control!, "identity.show", {})).toMatchObject({ ok: true, value: { name: "Ada Lovelace" } });
     expect(JSON.parse(await ok(dir, "balances", "--json"))).toMatchObject({ purse: { EUR: 1250 } });
-    expect(await cli(dir, ["contribute", "1e309", "EUR"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^commune: contribute: Write the amount as plain digits without an exponent, such as 1000 rather than 1e3\n/) });
+    expect(await cli(dir, ["contribute", "1e309", "EUR"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^commune: contribute: Write the amount as plain digits without an exponent, such as 1000 rather than 1e3\n/),
+    });
 
     child.kill("SIGTERM");
     expect(await exited).toBe(0);

@@ -46,5 +46,3 @@ const untilAborted = (signal: AbortSignal | undefined) =>
     if (signal.aborted) return resolve();
     signal.addEventListener("abort", () => resolve(), { once: true });
   });
-
-

@@ -27,11 +27,15 @@ describe("input the command's schema refuses, in words about what was typed", ()
 
   it("names text and list limits, and the schema's own sentences, by flag or argument", () => {
     expect(problem("name", "x".repeat(101))).toBe("the name must be at most 100 characters");
-    expect(problem("knowledge", "add", "--title", "T", ...Array.from({ length: 21 }, (_, i) => ["--tag", `t${i}`]).flat())).toBe("--tag can be given at most 20 times");
+    expect(problem("knowledge", "add", "--title", "T", ...Array.from({ length: 21 }, (_, i) => ["--tag", `t${i}`]).flat())).toBe(
+      "--tag can be given at most 20 times",
+    );
     expect(problem("contribute", "5", "E")).toBe("the currency must be a currency code such as EUR");
     expect(problem("create", "Riverside", "--spend-limit", "e=5")).toBe("--spend-limit must be a currency code such as EUR");
     expect(problem("create", "Riverside", "--currency", `SEED:${"n".repeat(61)}:0`)).toBe("--currency (name) must be at most 60 characters");
-    expect(problem("propose", "spend", "--title", "T", "--amount", "5", "--currency", "EUR", "--payee", "p".repeat(101))).toBe("--payee must be at most 100 characters");
+    expect(problem("propose", "spend", "--title", "T", "--amount", "5", "--currency", "EUR", "--payee", "p".repeat(101))).toBe(
+      "--payee must be at most 100 characters",
+    );
   });
 
   it("passes what the schema accepts, references and commune still to be looked up", () => {
@@ -43,7 +47,8 @@ describe("input the command's schema refuses, in words about what was typed", ()
 
   it("words every kind of issue zod reports without zod's words or paths", () => {
     const create = verb("create");
-    const issue = (fields: Record<string, unknown>) => ({ path: ["rules", "quorumPercent"], message: "zod's own words", input: 5, ...fields }) as unknown as z.core.$ZodIssue;
+    const issue = (fields: Record<string, unknown>) =>
+      ({ path: ["rules", "quorumPercent"], message: "zod's own words", input: 5, ...fields }) as unknown as z.core.$ZodIssue;
     const said = [
       describeIssue(issue({ code: "invalid_type", expected: "number", input: "x" }), create),
       describeIssue(issue({ code: "invalid_type", expected: "number", input: undefined }), create),
@@ -89,7 +94,9 @@ describe("amounts, read with the currency they are in", () => {
   it("says what is wrong with an amount the command cannot read", () => {
     expect(amountProblem(plan("contribute", "1e309", "EUR"), [EUR])).toBe("Write the amount as plain digits without an exponent, such as 1000 rather than 1e3");
     expect(amountProblem(plan("contribute", "--", "-0", "EUR"), [EUR])).toBe("Amount must be greater than zero");
-    expect(amountProblem(plan("propose", "spend", "--title", "T", "--amount", "1.001", "--currency", "EUR", "--payee", "X"), [EUR])).toBe("--amount: EUR allows at most 2 decimals");
+    expect(amountProblem(plan("propose", "spend", "--title", "T", "--amount", "1.001", "--currency", "EUR", "--payee", "X"), [EUR])).toBe(
+      "--amount: EUR allows at most 2 decimals",
+    );
     expect(amountProblem(plan("create", "Riverside", "--spend-limit", "EUR=abc"), [])).toBe("--spend-limit EUR: Amount must be a number, such as 12.50");
   });
 

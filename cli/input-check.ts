@@ -158,7 +158,9 @@ function bigness(issue: Extract<Issue, { code: "too_big" }>): string {
  * is left for the host to refuse.
  */
 export const carriesAmounts = (plan: Planned): boolean =>
-  plan.name.startsWith("purse.") || plan.name === "commune.create" || (plan.name === "proposal.create" && ["spend", "rule"].includes(String((plan.input as { kind?: unknown }).kind)));
+  plan.name.startsWith("purse.") ||
+  plan.name === "commune.create" ||
+  (plan.name === "proposal.create" && ["spend", "rule"].includes(String((plan.input as { kind?: unknown }).kind)));
 
 export function amountProblem(plan: Planned, currencies: readonly Currency[]): string | undefined {
   const input = plan.input as Record<string, unknown>;

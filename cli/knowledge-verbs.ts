@@ -27,7 +27,12 @@ export const knowledgeAdd = defineVerb<"inventory.add">({
     if (!title.ok) return title;
     const body = args.value("body");
     const link = args.value("link");
-    return planned("inventory.add", { title: title.value, tags: args.list("tag"), ...(body !== undefined ? { body } : {}), ...(link !== undefined ? { link } : {}) });
+    return planned("inventory.add", {
+      title: title.value,
+      tags: args.list("tag"),
+      ...(body !== undefined ? { body } : {}),
+      ...(link !== undefined ? { link } : {}),
+    });
   },
   print: ({ value }, { input }) => `Added ${JSON.stringify(clean(String(input.title)))} (item ${shortId(value.id)}).`,
 });
@@ -45,7 +50,8 @@ export const knowledgeEdit = defineVerb<"inventory.edit">({
   writes: always,
   build(args) {
     const id = args.positionals[0]!;
-    if (args.value("link") !== undefined && args.flag("no-link")) return fail("usage.conflictingFlags", "give only one of --link and --no-link", { field: "link" });
+    if (args.value("link") !== undefined && args.flag("no-link"))
+      return fail("usage.conflictingFlags", "give only one of --link and --no-link", { field: "link" });
     if (args.list("tag").length > 0 && args.flag("no-tags")) return fail("usage.conflictingFlags", "give only one of --tag and --no-tags", { field: "tags" });
     const title = args.value("title");
     const body = args.value("body");

@@ -34,8 +34,14 @@ describe("reading the command line into a command", () => {
     [["admit", "bob", "Bob"], { name: "commune.admit", input: { member: "bob", name: "Bob" }, refs: [{ kind: "member", path: ["member"], text: "bob" }] }],
     [["contribute", "12.50", "eur"], { name: "purse.contribute", input: { amount: "12.50", currency: "EUR" } }],
     [["contribute", "3", "HOUR", "--memo", "garden"], { name: "purse.contribute", input: { amount: "3", currency: "HOUR", memo: "garden" } }],
-    [["transfer", "5", "EUR", "--to", "bob"], { name: "purse.transfer", input: { amount: "5", currency: "EUR", to: "bob" }, refs: [{ kind: "member", path: ["to"], text: "bob" }] }],
-    [["disburse", "5", "EUR", "--payee", "Roofers"], { name: "purse.disburse", input: { amount: "5", currency: "EUR", payee: { outside: "Roofers" } }, refs: [] }],
+    [
+      ["transfer", "5", "EUR", "--to", "bob"],
+      { name: "purse.transfer", input: { amount: "5", currency: "EUR", to: "bob" }, refs: [{ kind: "member", path: ["to"], text: "bob" }] },
+    ],
+    [
+      ["disburse", "5", "EUR", "--payee", "Roofers"],
+      { name: "purse.disburse", input: { amount: "5", currency: "EUR", payee: { outside: "Roofers" } }, refs: [] },
+    ],
     [
       ["disburse", "5", "EUR", "--to", "bob", "--proposal", "d156", "--memo", "tools"],
       {
@@ -61,16 +67,28 @@ describe("reading the command line into a command", () => {
       },
     ],
     [["proposals"], { name: "proposal.list", input: {} }],
-    [["vote", "d156", "YES"], { name: "proposal.vote", input: { proposal: "d156", choice: "yes" }, refs: [{ kind: "proposal", path: ["proposal"], text: "d156" }] }],
+    [
+      ["vote", "d156", "YES"],
+      { name: "proposal.vote", input: { proposal: "d156", choice: "yes" }, refs: [{ kind: "proposal", path: ["proposal"], text: "d156" }] },
+    ],
     [["execute", "d156"], { name: "proposal.execute", input: { proposal: "d156" }, refs: [{ kind: "proposal", path: ["proposal"], text: "d156" }] }],
-    [["knowledge", "add", "--title", "Bread", "--tag", "kitchen", "--tag", "daily"], { name: "inventory.add", input: { title: "Bread", tags: ["kitchen", "daily"] } }],
-    [["knowledge", "edit", "abcd", "--no-link", "--title", "Sourdough"], { name: "inventory.edit", input: { id: "abcd", link: null, title: "Sourdough" }, refs: [{ kind: "item", path: ["id"], text: "abcd" }] }],
+    [
+      ["knowledge", "add", "--title", "Bread", "--tag", "kitchen", "--tag", "daily"],
+      { name: "inventory.add", input: { title: "Bread", tags: ["kitchen", "daily"] } },
+    ],
+    [
+      ["knowledge", "edit", "abcd", "--no-link", "--title", "Sourdough"],
+      { name: "inventory.edit", input: { id: "abcd", link: null, title: "Sourdough" }, refs: [{ kind: "item", path: ["id"], text: "abcd" }] },
+    ],
     [["knowledge", "edit", "abcd", "--no-tags"], { name: "inventory.edit", input: { id: "abcd", tags: [] } }],
     [["knowledge", "list"], { name: "inventory.list", input: { query: "" } }],
     [["knowledge", "list", "sour", "dough"], { name: "inventory.list", input: { query: "sour dough" } }],
     [["status"], { name: "sync.status", input: {} }],
     [["relays"], { name: "sync.status", input: {} }],
-    [["relays", "--add", "ws://a:1", "--add", "ws://b:2", "--remove", "ws://c:3"], { name: "commune.relays", input: { add: ["ws://a:1", "ws://b:2"], remove: ["ws://c:3"] } }],
+    [
+      ["relays", "--add", "ws://a:1", "--add", "ws://b:2", "--remove", "ws://c:3"],
+      { name: "commune.relays", input: { add: ["ws://a:1", "ws://b:2"], remove: ["ws://c:3"] } },
+    ],
   ])("%j", (argv, expected) => {
     expect(plan(...argv)).toMatchObject(expected);
   });
@@ -78,12 +96,37 @@ describe("reading the command line into a command", () => {
   it("founds a commune with EUR and HOUR unless currencies are given", () => {
     expect(plan("create", "Riverside")).toEqual({
       name: "commune.create",
-      input: { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }, { code: "HOUR", name: "Labour hours", decimals: 2 }], rules: {}, relays: [] },
+      input: {
+        name: "Riverside",
+        currencies: [
+          { code: "EUR", name: "Euro", decimals: 2 },
+          { code: "HOUR", name: "Labour hours", decimals: 2 },
+        ],
+        rules: {},
+        relays: [],
+      },
       refs: [],
     });
     expect(
-      plan("create", "Hilltop", "--currency", "EUR", "--currency", "seed:Seed packets:0", "--relay", "ws://r:1", "--quorum", "60%", "--threshold", "75", "--block", "--spend-limit", "EUR=50.00", "--admission", "Proposal")
-        .input,
+      plan(
+        "create",
+        "Hilltop",
+        "--currency",
+        "EUR",
+        "--currency",
+        "seed:Seed packets:0",
+        "--relay",
+        "ws://r:1",
+        "--quorum",
+        "60%",
+        "--threshold",
+        "75",
+        "--block",
+        "--spend-limit",
+        "EUR=50.00",
+        "--admission",
+        "Proposal",
+      ).input,
     ).toEqual({
       name: "Hilltop",
       currencies: [
@@ -101,7 +144,9 @@ describe("reading the command line into a command", () => {
       input: { kind: "spend", title: "Roof", deadline: { days: 7 }, amount: "60", currency: "EUR", payee: { outside: "Roofers" } },
       refs: [],
     });
-    expect(plan("propose", "spend", "--title", "Tools", "--amount", "6", "--currency", "EUR", "--to", "bob", "--days", "3", "--body", "We need tools")).toMatchObject({
+    expect(
+      plan("propose", "spend", "--title", "Tools", "--amount", "6", "--currency", "EUR", "--to", "bob", "--days", "3", "--body", "We need tools"),
+    ).toMatchObject({
       input: { payee: { member: "bob" }, deadline: { days: 3 }, body: "We need tools" },
       refs: [{ kind: "member", path: ["payee", "member"], text: "bob" }],
     });
@@ -112,10 +157,30 @@ describe("reading the command line into a command", () => {
     expect(plan("propose", "remove", "--title", "Remove Bo", "--member", "bo")).toMatchObject({ input: { kind: "remove", member: "bo" } });
     expect(plan("propose", "general", "--title", "Picnic")).toMatchObject({ input: { kind: "general", title: "Picnic" } });
     expect(
-      plan("propose", "rule", "--title", "New rules", "--quorum", "40", "--no-block", "--spend-limit", "HOUR=2", "--admission", "direct", "--add-currency", "SEED:Seeds:0").input,
+      plan(
+        "propose",
+        "rule",
+        "--title",
+        "New rules",
+        "--quorum",
+        "40",
+        "--no-block",
+        "--spend-limit",
+        "HOUR=2",
+        "--admission",
+        "direct",
+        "--add-currency",
+        "SEED:Seeds:0",
+      ).input,
     ).toMatchObject({
       kind: "rule",
-      change: { quorumPercent: 40, allowBlock: false, spendLimit: { HOUR: "2" }, admission: "direct", addCurrencies: [{ code: "SEED", name: "Seeds", decimals: 0 }] },
+      change: {
+        quorumPercent: 40,
+        allowBlock: false,
+        spendLimit: { HOUR: "2" },
+        admission: "direct",
+        addCurrencies: [{ code: "SEED", name: "Seeds", decimals: 0 }],
+      },
     });
   });
 
@@ -213,10 +278,13 @@ describe("help", () => {
     expect(parseArgv(["--help"])).toEqual(parsed);
   });
 
-  it.each([[["contribute", "--help"]], [["help", "contribute"]], [["contribute", "-h"]], [["contribute", "5", "--help"]]])("%j shows the verb's usage", (argv) => {
-    const parsed = parseArgv(argv);
-    expect(parsed).toMatchObject({ kind: "help", text: expect.stringContaining("commune contribute <AMOUNT> <CURRENCY>") });
-  });
+  it.each([[["contribute", "--help"]], [["help", "contribute"]], [["contribute", "-h"]], [["contribute", "5", "--help"]]])(
+    "%j shows the verb's usage",
+    (argv) => {
+      const parsed = parseArgv(argv);
+      expect(parsed).toMatchObject({ kind: "help", text: expect.stringContaining("commune contribute <AMOUNT> <CURRENCY>") });
+    },
+  );
 
   it("shows a group's and the host's usage", () => {
     expect(parseArgv(["help", "knowledge"])).toMatchObject({ text: expect.stringContaining("commune knowledge edit <ITEM>") });

@@ -79,7 +79,13 @@ function helpFor(topic: string[]): Parsed {
   if (words === helpVerb.verb) return { kind: "help", text: verbHelp(helpVerb) };
   const verb = findVerb(words);
   if (verb) return { kind: "help", text: verbHelp(verb) };
-  if (VERB_GROUPS.includes(words)) return { kind: "help", text: VERBS.filter((v) => v.verb.startsWith(`${words} `)).map(verbHelp).join("\n\n") };
+  if (VERB_GROUPS.includes(words))
+    return {
+      kind: "help",
+      text: VERBS.filter((v) => v.verb.startsWith(`${words} `))
+        .map(verbHelp)
+        .join("\n\n"),
+    };
   return usage(unknownVerb(words));
 }
 
@@ -114,7 +120,10 @@ function readGlobals(args: Args): { ok: true; value: Globals } | { ok: false; er
   const data = args.value("data");
   const commune = args.value("commune");
   if (data === "") return { ok: false, error: "--data needs a directory" };
-  return { ok: true, value: { json: args.flag("json"), syncTimeoutMs, ...(data !== undefined ? { data } : {}), ...(commune !== undefined ? { commune } : {}) } };
+  return {
+    ok: true,
+    value: { json: args.flag("json"), syncTimeoutMs, ...(data !== undefined ? { data } : {}), ...(commune !== undefined ? { commune } : {}) },
+  };
 }
 
 /** The embedded relay's address, when --relay-port is given. */

@@ -3,7 +3,22 @@ import type { Currency } from "../shared/money/currency";
 import { fail, type Result } from "../shared/result";
 import type { Args, FlagSpec } from "./args";
 import { clean, shortId } from "./text";
-import { all, always, currencyCode, currencySpec, days, defineVerb, exactlyOne, never, oneOf, planned, required, spendLimits, wholeNumber, type Planned } from "./verb";
+import {
+  all,
+  always,
+  currencyCode,
+  currencySpec,
+  days,
+  defineVerb,
+  exactlyOne,
+  never,
+  oneOf,
+  planned,
+  required,
+  spendLimits,
+  wholeNumber,
+  type Planned,
+} from "./verb";
 import { proposalsText } from "./views-text";
 
 /** Verbs about proposals and votes. */
@@ -43,7 +58,12 @@ type ProposalInput = Extract<Planned<"proposal.create">["input"], { kind: string
 
 function ruleChange(args: Args): Result<Extract<CommandInput<"proposal.create">, { kind: "rule" }>["change"]> {
   if (args.flag("block") && args.flag("no-block")) return fail("usage.conflictingFlags", "give only one of --block and --no-block", { field: "allowBlock" });
-  const parts = all(wholeNumber(args, "quorum", true), wholeNumber(args, "threshold", true), spendLimits(args), oneOf(args.value("admission"), ["direct", "proposal"] as const, "--admission"));
+  const parts = all(
+    wholeNumber(args, "quorum", true),
+    wholeNumber(args, "threshold", true),
+    spendLimits(args),
+    oneOf(args.value("admission"), ["direct", "proposal"] as const, "--admission"),
+  );
   if (!parts.ok) return parts;
   const [quorumPercent, thresholdPercent, spendLimit, admission] = parts.value;
   const added: Currency[] = [];
@@ -98,7 +118,13 @@ export const propose = defineVerb<"proposal.create">({
         if (!fields.ok) return fields;
         const [amount, currency, who] = fields.value;
         const text = args.value(who)!;
-        const input: ProposalInput = { ...base, kind: "spend", amount, currency: currencyCode(currency), payee: who === "to" ? { member: text } : { outside: text } };
+        const input: ProposalInput = {
+          ...base,
+          kind: "spend",
+          amount,
+          currency: currencyCode(currency),
+          payee: who === "to" ? { member: text } : { outside: text },
+        };
         return planned("proposal.create", input, who === "to" ? [{ kind: "member", path: ["payee", "member"], text }] : []);
       }
       case "admit": {
@@ -121,7 +147,8 @@ export const propose = defineVerb<"proposal.create">({
         return planned("proposal.create", { ...base, kind: "general" });
     }
   },
-  print: ({ value }, { input }) => `Proposed ${JSON.stringify(clean(String(input.title)))} (proposal ${shortId(value.id)}). Vote with: commune vote ${shortId(value.id)} yes`,
+  print: ({ value }, { input }) =>
+    `Proposed ${JSON.stringify(clean(String(input.title)))} (proposal ${shortId(value.id)}). Vote with: commune vote ${shortId(value.id)} yes`,
 });
 
 export const proposals = defineVerb<"proposal.list">({

@@ -8,7 +8,8 @@ import { balancesText, ledgerText } from "./views-text";
 const memo: FlagSpec = { name: "memo", kind: "value", value: "TEXT", help: "a note for the ledger" };
 const proposal: FlagSpec = { name: "proposal", kind: "value", value: "PROPOSAL", help: "the passed spend proposal that allows it (id or prefix)" };
 const AMOUNT_ARGS = ["<AMOUNT>", "<CURRENCY>"];
-const recorded = (what: string, input: Record<string, unknown>, id: string) => `Recorded: ${what} of ${clean(String(input.amount))} ${clean(String(input.currency))} (entry ${shortId(id)}).`;
+const recorded = (what: string, input: Record<string, unknown>, id: string) =>
+  `Recorded: ${what} of ${clean(String(input.amount))} ${clean(String(input.currency))} (entry ${shortId(id)}).`;
 
 const memoOf = (value: string | undefined) => (value === undefined ? {} : { memo: value });
 const proposalRef = (text: string | undefined): Reference[] => (text === undefined ? [] : [{ kind: "proposal", path: ["proposal"], text }]);
@@ -18,7 +19,7 @@ export const contribute = defineVerb<"purse.contribute">({
   args: AMOUNT_ARGS,
   flags: [memo],
   summary: "put money or hours into the common purse",
-  details: ["Example: commune contribute 12.50 EUR --memo \"market stall\""],
+  details: ['Example: commune contribute 12.50 EUR --memo "market stall"'],
   scoped: true,
   writes: always,
   build: (args) => planned("purse.contribute", { amount: args.positionals[0]!, currency: currencyCode(args.positionals[1]!), ...memoOf(args.value("memo")) }),
@@ -71,9 +72,11 @@ export const transfer = defineVerb<"purse.transfer">({
   build(args) {
     const to = required(args, "to");
     if (!to.ok) return to;
-    return planned("purse.transfer", { amount: args.positionals[0]!, currency: currencyCode(args.positionals[1]!), to: to.value, ...memoOf(args.value("memo")) }, [
-      { kind: "member", path: ["to"], text: to.value },
-    ]);
+    return planned(
+      "purse.transfer",
+      { amount: args.positionals[0]!, currency: currencyCode(args.positionals[1]!), to: to.value, ...memoOf(args.value("memo")) },
+      [{ kind: "member", path: ["to"], text: to.value }],
+    );
   },
   print: ({ value }, { input }) => recorded("transfer", input, value.id),
 });

@@ -39,13 +39,18 @@ describe("naming a member", () => {
   it("lists the candidates when a name or prefix is ambiguous", () => {
     const byName = resolveMember("Sam", MEMBERS);
     expect(byName.ok).toBe(false);
-    expect(!byName.ok && byName.error.message).toMatch(/"Sam" could be several members: Sam \(key cccc33331111\S*, active\), sam \(key cccc33332222\S*, left\)/);
+    expect(!byName.ok && byName.error.message).toMatch(
+      /"Sam" could be several members: Sam \(key cccc33331111\S*, active\), sam \(key cccc33332222\S*, left\)/,
+    );
     const byKey = resolveMember("cccc3333", MEMBERS);
     expect(!byKey.ok && byKey.error.message).toContain("could be several members");
   });
 
   it("refuses a key prefix shorter than 8 digits and names nobody it does not know", () => {
-    expect(resolveMember("aaaa", MEMBERS)).toEqual({ ok: false, error: expect.objectContaining({ message: 'Give at least 8 hex digits of a member\'s key, not "aaaa".' }) });
+    expect(resolveMember("aaaa", MEMBERS)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ message: 'Give at least 8 hex digits of a member\'s key, not "aaaa".' }),
+    });
     const unknown = resolveMember("Zoe", MEMBERS);
     expect(!unknown.ok && unknown.error.message).toMatch(/^No member is called or has a key starting with "Zoe"\. Members: Ada \(key aaaa1111/);
   });
@@ -65,17 +70,31 @@ describe("naming a proposal or an item", () => {
   });
 
   it("refuses a short, ambiguous or unknown prefix, listing what matches", () => {
-    expect(resolveProposal("d15", PROPOSALS)).toEqual({ ok: false, error: expect.objectContaining({ message: 'Give at least 4 characters of the proposal id, not "d15".' }) });
+    expect(resolveProposal("d15", PROPOSALS)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ message: 'Give at least 4 characters of the proposal id, not "d15".' }),
+    });
     const ambiguous = resolveProposal("d156", PROPOSALS);
-    expect(!ambiguous.ok && ambiguous.error.message).toBe('"d156" could be several proposals: d1563021 "New roof" (open), d1569999 "New door" (open). Give more of the id.');
-    expect(resolveProposal("ffff", PROPOSALS)).toEqual({ ok: false, error: expect.objectContaining({ message: 'No proposal id starts with "ffff". "commune proposals" lists them.' }) });
+    expect(!ambiguous.ok && ambiguous.error.message).toBe(
+      '"d156" could be several proposals: d1563021 "New roof" (open), d1569999 "New door" (open). Give more of the id.',
+    );
+    expect(resolveProposal("ffff", PROPOSALS)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ message: 'No proposal id starts with "ffff". "commune proposals" lists them.' }),
+    });
   });
 
   it("finds items the same way", () => {
-    const items = [{ id: "abcd1234", title: "Bread" }, { id: "abce5678", title: "Beer" }] as ItemView[];
+    const items = [
+      { id: "abcd1234", title: "Bread" },
+      { id: "abce5678", title: "Beer" },
+    ] as ItemView[];
     expect(resolveItem("abcd", items)).toEqual({ ok: true, value: "abcd1234" });
     expect(resolveItem("abc", items).ok).toBe(false);
-    expect(resolveItem("ffff", items)).toEqual({ ok: false, error: expect.objectContaining({ message: 'No item id starts with "ffff". "commune knowledge list" lists them.' }) });
+    expect(resolveItem("ffff", items)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ message: 'No item id starts with "ffff". "commune knowledge list" lists them.' }),
+    });
   });
 });
 
@@ -91,7 +110,10 @@ describe("choosing the commune", () => {
   it("asks which one when there are several, listing them by name and id", () => {
     expect(resolveCommune(undefined, [river, hill])).toEqual({
       ok: false,
-      error: expect.objectContaining({ message: "You belong to several communes; say which with --commune: Riverside (0123456789abcdef0123456789abcdef), Hilltop (fedcba9876543210fedcba9876543210)." }),
+      error: expect.objectContaining({
+        message:
+          "You belong to several communes; say which with --commune: Riverside (0123456789abcdef0123456789abcdef), Hilltop (fedcba9876543210fedcba9876543210).",
+      }),
     });
   });
 
@@ -99,11 +121,20 @@ describe("choosing the commune", () => {
     expect(resolveCommune("fedcba9876543210fedcba9876543210", [river, hill])).toEqual({ ok: true, value: hill });
     expect(resolveCommune("0123", [river, hill])).toEqual({ ok: true, value: river });
     expect(resolveCommune("hilltop", [river, hill])).toEqual({ ok: true, value: hill });
-    expect(resolveCommune("nowhere", [river, hill])).toMatchObject({ ok: false, error: expect.objectContaining({ message: expect.stringContaining('You belong to no commune "nowhere". Yours: Riverside') }) });
-    expect(resolveCommune("Riverside", [river, commune("Riverside", "01".repeat(16))])).toMatchObject({ ok: false, error: expect.objectContaining({ message: expect.stringContaining("could be several communes") }) });
+    expect(resolveCommune("nowhere", [river, hill])).toMatchObject({
+      ok: false,
+      error: expect.objectContaining({ message: expect.stringContaining('You belong to no commune "nowhere". Yours: Riverside') }),
+    });
+    expect(resolveCommune("Riverside", [river, commune("Riverside", "01".repeat(16))])).toMatchObject({
+      ok: false,
+      error: expect.objectContaining({ message: expect.stringContaining("could be several communes") }),
+    });
   });
 
   it("says how to start when there is none", () => {
-    expect(resolveCommune(undefined, [])).toMatchObject({ ok: false, error: expect.objectContaining({ message: expect.stringContaining("commune create NAME") }) });
+    expect(resolveCommune(undefined, [])).toMatchObject({
+      ok: false,
+      error: expect.objectContaining({ message: expect.stringContaining("commune create NAME") }),
+    });
   });
 });

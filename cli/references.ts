@@ -19,20 +19,32 @@ const communeLabel = (commune: CommuneListItem) => `${clean(commune.name)} (${co
 
 /** The commune a command runs in: the one named, or the only one this member belongs to. */
 export function resolveCommune(text: string | undefined, communes: CommuneListItem[]): Result<CommuneListItem> {
-  if (communes.length === 0) return fail("reference.noCommune", "You belong to no commune yet. Found one (commune create NAME) or join one (commune join INVITE).", { field: "commune" });
+  if (communes.length === 0)
+    return fail("reference.noCommune", "You belong to no commune yet. Found one (commune create NAME) or join one (commune join INVITE).", {
+      field: "commune",
+    });
   if (text === undefined) {
     if (communes.length === 1) return ok(communes[0]!);
     // A commune you have left still answers "show", but it is not the one you mean by default.
     const current = communes.filter((commune) => commune.status !== "left" && commune.status !== "removed");
     if (current.length === 1) return ok(current[0]!);
-    return fail("reference.ambiguous", `You belong to several communes; say which with --commune: ${listOf(communes.map(communeLabel))}.`, { field: "commune" });
+    return fail("reference.ambiguous", `You belong to several communes; say which with --commune: ${listOf(communes.map(communeLabel))}.`, {
+      field: "commune",
+    });
   }
   const wanted = text.trim().toLowerCase();
   const exact = communes.filter((commune) => commune.id === wanted || commune.name.toLowerCase() === wanted);
   const candidates = exact.length > 0 ? exact : communes.filter((commune) => wanted.length >= MIN_ID_PREFIX && commune.id.startsWith(wanted));
   if (candidates.length === 1) return ok(candidates[0]!);
-  if (candidates.length > 1) return fail("reference.ambiguous", `--commune ${JSON.stringify(clean(text))} could be several communes: ${listOf(candidates.map(communeLabel))}. Give the id.`, { field: "commune" });
-  return fail("reference.notFound", `You belong to no commune ${JSON.stringify(clean(text))}. Yours: ${listOf(communes.map(communeLabel))}.`, { field: "commune" });
+  if (candidates.length > 1)
+    return fail(
+      "reference.ambiguous",
+      `--commune ${JSON.stringify(clean(text))} could be several communes: ${listOf(candidates.map(communeLabel))}. Give the id.`,
+      { field: "commune" },
+    );
+  return fail("reference.notFound", `You belong to no commune ${JSON.stringify(clean(text))}. Yours: ${listOf(communes.map(communeLabel))}.`, {
+    field: "commune",
+  });
 }
 
 const memberLabel = (member: MemberView) => `${clean(member.name)} (key ${shortKey(member.key)}, ${member.status})`;
@@ -45,7 +57,11 @@ export function resolveMember(text: string, members: MemberView[]): Result<strin
   const byKey = /^[0-9a-f]+$/.test(wanted) && wanted.length >= MIN_KEY_PREFIX ? members.filter((member) => member.key.startsWith(wanted)) : [];
   const candidates = [...new Set([...byName, ...byKey])];
   if (candidates.length === 1) return ok(candidates[0]!.key);
-  if (candidates.length > 1) return fail("reference.ambiguous", `${JSON.stringify(clean(text))} could be several members: ${listOf(candidates.map(memberLabel))}. Give more of the key.`);
+  if (candidates.length > 1)
+    return fail(
+      "reference.ambiguous",
+      `${JSON.stringify(clean(text))} could be several members: ${listOf(candidates.map(memberLabel))}. Give more of the key.`,
+    );
   if (/^[0-9a-f]+$/.test(wanted) && wanted.length < MIN_KEY_PREFIX && members.some((member) => member.key.startsWith(wanted))) {
     return fail("reference.tooShort", `Give at least ${MIN_KEY_PREFIX} hex digits of a member's key, not ${JSON.stringify(clean(text))}.`);
   }
@@ -58,14 +74,17 @@ function resolveId<T extends { id: string }>(text: string, records: T[], what: s
   const wanted = text.trim().toLowerCase();
   const exact = records.find((record) => record.id === wanted);
   if (exact) return ok(exact.id);
-  if (wanted.length < MIN_ID_PREFIX) return fail("reference.tooShort", `Give at least ${MIN_ID_PREFIX} characters of the ${what} id, not ${JSON.stringify(clean(text))}.`);
+  if (wanted.length < MIN_ID_PREFIX)
+    return fail("reference.tooShort", `Give at least ${MIN_ID_PREFIX} characters of the ${what} id, not ${JSON.stringify(clean(text))}.`);
   const candidates = records.filter((record) => record.id.startsWith(wanted));
   if (candidates.length === 1) return ok(candidates[0]!.id);
-  if (candidates.length > 1) return fail("reference.ambiguous", `${JSON.stringify(clean(text))} could be several ${what}s: ${listOf(candidates.map(label))}. Give more of the id.`);
+  if (candidates.length > 1)
+    return fail("reference.ambiguous", `${JSON.stringify(clean(text))} could be several ${what}s: ${listOf(candidates.map(label))}. Give more of the id.`);
   return fail("reference.notFound", `No ${what} id starts with ${JSON.stringify(clean(text))}. "${listCommand}" lists them.`);
 }
 
 export const resolveProposal = (text: string, proposals: ProposalView[]) =>
   resolveId(text, proposals, "proposal", (p) => `${shortId(p.id)} ${JSON.stringify(clean(p.title))} (${p.outcome})`, "commune proposals");
 
-export const resolveItem = (text: string, items: ItemView[]) => resolveId(text, items, "item", (item) => `${shortId(item.id)} ${JSON.stringify(clean(item.title))}`, "commune knowledge list");
+export const resolveItem = (text: string, items: ItemView[]) =>
+  resolveId(text, items, "item", (item) => `${shortId(item.id)} ${JSON.stringify(clean(item.title))}`, "commune knowledge list");

@@ -7,7 +7,11 @@ import { cli, ok, TempDirs } from "./testing/cli-harness";
 const dirs = new TempDirs();
 afterEach(() => dirs.cleanup());
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** A data directory with a named member and one commune without relays. */
 async function founded(rules: string[] = []): Promise<{ dir: string; commune: string }> {
@@ -33,9 +37,13 @@ describe("a member runs a commune from the command line", () => {
     expect(tooMuch.code).toBe(1);
     expect(tooMuch.stderr).toBe("Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR and cites no passed spend proposal).\n");
 
-    const { id } = JSON.parse(await ok(dir, "propose", "spend", "--title", "New roof", "--amount", "60", "--currency", "EUR", "--payee", "Roofers", "--json")) as { id: string };
+    const { id } = JSON.parse(
+      await ok(dir, "propose", "spend", "--title", "New roof", "--amount", "60", "--currency", "EUR", "--payee", "Roofers", "--json"),
+    ) as { id: string };
     expect(await ok(dir, "vote", id.slice(0, 6), "yes")).toBe(`Voted yes on proposal ${id.slice(0, 8)}.\n`);
-    expect(await ok(dir, "proposals")).toMatch(new RegExp(`${id.slice(0, 8)}\\s+spend\\s+passed\\s+.*1 yes, 0 no \\(1/1 voted\\)\\s+yes\\s+New roof\\s+60\\.00 EUR to Roofers`));
+    expect(await ok(dir, "proposals")).toMatch(
+      new RegExp(`${id.slice(0, 8)}\\s+spend\\s+passed\\s+.*1 yes, 0 no \\(1/1 voted\\)\\s+yes\\s+New roof\\s+60\\.00 EUR to Roofers`),
+    );
     expect(await ok(dir, "execute", id.slice(0, 4))).toMatch(/^Paid out proposal/);
 
     const balances = await ok(dir, "balances");
@@ -79,17 +87,27 @@ describe("a member runs a commune from the command line", () => {
     expect(members).toMatch(/^Ada \(you\)\s+active\s+.*\s+-5\.00\s+-1\.00$/m);
     const unknown = await cli(dir, ["transfer", "5", "EUR", "--to", "Cleo"]);
     expect(unknown).toMatchObject({ code: 1, stdout: "" });
-    expect(unknown.stderr).toMatch(/^No member is called or has a key starting with "Cleo"\. Members: Ada \(key [0-9a-f]{16}, active\), Bo \(key b0b0b0b0b0b0b0b0, active\)\.\n$/);
+    expect(unknown.stderr).toMatch(
+      /^No member is called or has a key starting with "Cleo"\. Members: Ada \(key [0-9a-f]{16}, active\), Bo \(key b0b0b0b0b0b0b0b0, active\)\.\n$/,
+    );
     const ledger = JSON.parse(await ok(dir, "ledger", "--member", "bo", "--json")) as { total: number };
     expect(ledger.total).toBe(2);
   });
 
   it("keeps the knowledge inventory, finding items by id prefix", async () => {
     const { dir } = await founded();
-    const { id } = JSON.parse(await ok(dir, "knowledge", "add", "--title", "Bread", "--body", "Feed the starter\ndaily", "--tag", "Kitchen", "--json")) as { id: string };
-    expect(await ok(dir, "knowledge", "edit", id.slice(0, 5), "--title", "Sourdough", "--link", "https://example.org/bread")).toBe(`Saved a new version of item ${id.slice(0, 8)}.\n`);
+    const { id } = JSON.parse(await ok(dir, "knowledge", "add", "--title", "Bread", "--body", "Feed the starter\ndaily", "--tag", "Kitchen", "--json")) as {
+      id: string;
+    };
+    expect(await ok(dir, "knowledge", "edit", id.slice(0, 5), "--title", "Sourdough", "--link", "https://example.org/bread")).toBe(
+      `Saved a new version of item ${id.slice(0, 8)}.\n`,
+    );
     const listed = await ok(dir, "knowledge", "list", "kitchen");
-    expect(listed).toMatch(new RegExp(`^${id.slice(0, 8)}  Sourdough  \\[kitchen\\]\\n {10}by Ada, .* UTC, version 2\\n {10}https://example.org/bread\\n {10}Feed the starter\\n {10}daily\\n$`));
+    expect(listed).toMatch(
+      new RegExp(
+        `^${id.slice(0, 8)}  Sourdough  \\[kitchen\\]\\n {10}by Ada, .* UTC, version 2\\n {10}https://example.org/bread\\n {10}Feed the starter\\n {10}daily\\n$`,
+      ),
+    );
     expect(await ok(dir, "knowledge", "list", "nothing-like-it")).toBe('Nothing in the inventory matches "nothing-like-it".\n');
     const bad = await cli(dir, ["knowledge", "add", "--title", "Evil", "--link", "javascript:alert(1)"]);
     expect(bad.code).toBe(1);
@@ -175,12 +193,18 @@ describe("errors and exit codes", () => {
 
   it("refuses an out-of-range flag without opening the data directory", async () => {
     const dir = join(await dirs.make(), "never-made");
-    expect(await cli(dir, ["create", "Riverside", "--quorum", "101"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^commune: create: --quorum must be at most 100\n/) });
+    expect(await cli(dir, ["create", "Riverside", "--quorum", "101"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^commune: create: --quorum must be at most 100\n/),
+    });
     expect(await exists(dir)).toBe(false);
   });
 
   it.each([
-    [["disburse", "60", "EUR", "--payee", "Roofers"], "Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR and cites no passed spend proposal)."],
+    [
+      ["disburse", "60", "EUR", "--payee", "Roofers"],
+      "Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR and cites no passed spend proposal).",
+    ],
     [["contribute", "5", "XYZ"], "XYZ is not one of this commune's currencies."],
     [["transfer", "5", "EUR", "--to", "Nobody"], expect.stringMatching(/^No member is called or has a key starting with "Nobody"/)],
   ])("exits 1 when the commune or its rules refuse %j", async (argv, message) => {

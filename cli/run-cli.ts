@@ -129,7 +129,9 @@ async function carryOut(session: Session, { verb, plan, globals }: Extract<Parse
   const value = await ask(plan.name, input);
   const answer = { name: plan.name, value } as Answer;
   const currencies: Currency[] = verb.needsCurrencies && commune ? (await communeView()).balances.currencies : [];
-  deps.stdout.write(`${globals.json ? JSON.stringify(verb.json ? verb.json(answer) : value, null, 2) : verb.print(answer, { currencies, input, ...(commune ? { commune } : {}) })}\n`);
+  deps.stdout.write(
+    `${globals.json ? JSON.stringify(verb.json ? verb.json(answer) : value, null, 2) : verb.print(answer, { currencies, input, ...(commune ? { commune } : {}) })}\n`,
+  );
 
   // A running host keeps syncing after we leave; a one-shot CLI waits for a relay before it closes the documents.
   if (session.kind === "local" && verb.writes(input)) {

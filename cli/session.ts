@@ -69,7 +69,11 @@ function remote(control: { url: string; token: string }, pid: number, dataDir: s
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : reason(error);
         return {
           ok: false,
-          error: { kind: "unavailable", code: "host.unreachable", message: `Your Commune host (pid ${pid}) holds ${dataDir} but does not answer at ${control.url} (${cause}). If it is stuck, stop it and try again.` },
+          error: {
+            kind: "unavailable",
+            code: "host.unreachable",
+            message: `Your Commune host (pid ${pid}) holds ${dataDir} but does not answer at ${control.url} (${cause}). If it is stuck, stop it and try again.`,
+          },
         };
       }
     },

@@ -19,9 +19,13 @@ describe("commune export --format automerge, verify and import", () => {
 
     const file = join(await dirs.make(), "riverside.commune");
     expect(await ok(ada, "export", "--format", "automerge", "--out", file)).toBe(`Wrote a backup of every document, with 2 entries, to ${file} (automerge).\n`);
-    expect(await ok(ada, "verify", file)).toMatch(/^Verified: an Automerge backup of Riverside exported by Ada on .+, with 2 entries\.\nCURRENCY +PURSE\nEUR +12\.50 EUR\n/);
+    expect(await ok(ada, "verify", file)).toMatch(
+      /^Verified: an Automerge backup of Riverside exported by Ada on .+, with 2 entries\.\nCURRENCY +PURSE\nEUR +12\.50 EUR\n/,
+    );
 
-    expect(await ok(older, "import", file)).toMatch(/^Imported the backup of Riverside that Ada exported on .+: 1 document updated, 1 added; the purse now has 2 entries \(was 0\)\.\n$/);
+    expect(await ok(older, "import", file)).toMatch(
+      /^Imported the backup of Riverside that Ada exported on .+: 1 document updated, 1 added; the purse now has 2 entries \(was 0\)\.\n$/,
+    );
     expect(JSON.parse(await ok(older, "balances", "--json"))).toEqual(JSON.parse(await ok(ada, "balances", "--json")));
     expect(await ok(older, "import", file)).toMatch(/^Nothing new: your copy of Riverside already had everything/);
   });

@@ -21,8 +21,18 @@ export const exportVerb = defineVerb<"snapshot.export">({
   verb: "export",
   args: [],
   flags: [
-    { name: "format", kind: "value", value: "json|csv|journal|automerge", help: "signed JSON snapshot, CSV for spreadsheets, a journal hledger and ledger read, or an Automerge backup of every document" },
-    { name: "as-of", kind: "value", value: "DATE", help: "only entries up to the end of this day (UTC), e.g. 2026-03-31 (not for automerge: a backup holds everything)" },
+    {
+      name: "format",
+      kind: "value",
+      value: "json|csv|journal|automerge",
+      help: "signed JSON snapshot, CSV for spreadsheets, a journal hledger and ledger read, or an Automerge backup of every document",
+    },
+    {
+      name: "as-of",
+      kind: "value",
+      value: "DATE",
+      help: "only entries up to the end of this day (UTC), e.g. 2026-03-31 (not for automerge: a backup holds everything)",
+    },
     { name: "out", kind: "value", value: "FILE", help: "write to this file (else to standard output; automerge needs a file)" },
   ],
   summary: "take the purse away as a file: signed JSON, CSV, an accounting journal, or a full Automerge backup",
@@ -40,8 +50,10 @@ export const exportVerb = defineVerb<"snapshot.export">({
     const asOf = endOfDay(args.value("as-of"));
     if (!asOf.ok) return asOf;
     const out = args.value("out");
-    if (format.value === "automerge" && out === undefined) return fail("usage.missingFlag", "an Automerge backup is binary: say where to write it with --out FILE", { field: "out" });
-    if (format.value === "automerge" && asOf.value !== undefined) return fail("usage.conflictingFlags", "--as-of applies to json, csv and journal: an Automerge backup holds the whole history", { field: "asOf" });
+    if (format.value === "automerge" && out === undefined)
+      return fail("usage.missingFlag", "an Automerge backup is binary: say where to write it with --out FILE", { field: "out" });
+    if (format.value === "automerge" && asOf.value !== undefined)
+      return fail("usage.conflictingFlags", "--as-of applies to json, csv and journal: an Automerge backup holds the whole history", { field: "asOf" });
     return planned("snapshot.export", {
       format: format.value,
       ...(asOf.value !== undefined ? { asOf: asOf.value } : {}),

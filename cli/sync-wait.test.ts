@@ -16,8 +16,18 @@ function scripted(...statuses: SyncStatusView[]): Runner & { asked: number } {
   return runner;
 }
 
-const relay = (state: RelayStatus["state"], reason?: string): RelayStatus => ({ url: "ws://relay.example:3030/", state, since: 0, ...(reason ? { reason } : {}) });
-const status = (waiting: number, ...relays: RelayStatus[]): SyncStatusView => ({ commune: "c".repeat(32), relays, peers: relays.filter((r) => r.state === "connected").length, waiting });
+const relay = (state: RelayStatus["state"], reason?: string): RelayStatus => ({
+  url: "ws://relay.example:3030/",
+  state,
+  since: 0,
+  ...(reason ? { reason } : {}),
+});
+const status = (waiting: number, ...relays: RelayStatus[]): SyncStatusView => ({
+  commune: "c".repeat(32),
+  relays,
+  peers: relays.filter((r) => r.state === "connected").length,
+  waiting,
+});
 
 const options = (overrides: Partial<WaitOptions> = {}): WaitOptions => ({
   timeoutMs: 60_000,
@@ -55,7 +65,11 @@ describe("waiting for a relay after a change", () => {
     const seen: number[] = [];
     await waitForRelay(scripted(status(2, relay("connected")), status(0, relay("connected"))), "c", options({ progress: (s) => seen.push(s.waiting) }));
     expect(seen).toEqual([]);
-    await waitForRelay(scripted(status(2, relay("connected")), status(0, relay("connected"))), "c", options({ quietMs: 0, progress: (s) => seen.push(s.waiting) }));
+    await waitForRelay(
+      scripted(status(2, relay("connected")), status(0, relay("connected"))),
+      "c",
+      options({ quietMs: 0, progress: (s) => seen.push(s.waiting) }),
+    );
     expect(seen).toEqual([2]);
   });
 

@@ -40,7 +40,8 @@ export async function waitForRelay(runner: Runner, commune: string, options: Wai
     if (confirmed(status)) return { kind: "sent", status };
     if (status.relays.every((relay) => relay.state === "refused")) return { kind: "refused", status };
     const elapsed = Date.now() - started;
-    if (elapsed >= options.offlineAfterMs && status.relays.every((relay) => relay.state === "offline" || relay.state === "refused")) return { kind: "offline", status };
+    if (elapsed >= options.offlineAfterMs && status.relays.every((relay) => relay.state === "offline" || relay.state === "refused"))
+      return { kind: "offline", status };
     if (options.signal?.aborted) return { kind: "stopped" };
     if (elapsed >= options.timeoutMs) return { kind: "timeout", status };
     if (elapsed >= options.quietMs) options.progress(status);
@@ -48,7 +49,8 @@ export async function waitForRelay(runner: Runner, commune: string, options: Wai
   }
 }
 
-export const relayStates = (status: SyncStatusView) => status.relays.map((relay) => `${relay.url}: ${relay.state}${relay.reason ? ` (${relay.reason})` : ""}`).join("; ");
+export const relayStates = (status: SyncStatusView) =>
+  status.relays.map((relay) => `${relay.url}: ${relay.state}${relay.reason ? ` (${relay.reason})` : ""}`).join("; ");
 
 export function progressLine(status: SyncStatusView): string {
   const connected = status.relays.some((relay) => relay.state === "connected");
@@ -62,7 +64,12 @@ const later = "it will go out the next time your host or the CLI is online with 
 export function outcomeMessage(outcome: SyncOutcome, timeoutMs: number, waitedVisibly: boolean): string | undefined {
   switch (outcome.kind) {
     case "sent":
-      return waitedVisibly ? `Sent to ${outcome.status.relays.filter((r) => r.state === "connected").map((r) => r.url).join(", ")}.` : undefined;
+      return waitedVisibly
+        ? `Sent to ${outcome.status.relays
+            .filter((r) => r.state === "connected")
+            .map((r) => r.url)
+            .join(", ")}.`
+        : undefined;
     case "no-relays":
       return "Saved on this machine only: this commune has no relay, so nothing was sent. Add one with: commune relays --add ws://HOST:PORT";
     case "refused":

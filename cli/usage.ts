@@ -7,7 +7,11 @@ const flagText = (flag: FlagSpec) => `--${flag.name}${flag.value ? ` ${flag.valu
 
 /** "commune contribute <AMOUNT> <CURRENCY> [--memo TEXT]". */
 export function usageLine(verb: VerbUsage): string {
-  const flags = verb.synopsis ? [verb.synopsis] : verb.flags.length > 5 ? ["[options]"] : verb.flags.map((flag) => `[${flagText(flag)}]${flag.kind === "list" ? "..." : ""}`);
+  const flags = verb.synopsis
+    ? [verb.synopsis]
+    : verb.flags.length > 5
+      ? ["[options]"]
+      : verb.flags.map((flag) => `[${flagText(flag)}]${flag.kind === "list" ? "..." : ""}`);
   return ["commune", verb.verb, ...verb.args, ...flags].join(" ");
 }
 
@@ -16,7 +20,9 @@ export const hintFor = (verb: VerbUsage | undefined) =>
 
 function flagLines(flags: FlagSpec[]): string[] {
   const width = Math.max(...flags.map((flag) => flagText(flag).length));
-  return flags.map((flag) => `  ${flagText(flag).padEnd(width)}  ${flag.help}${flag.kind === "list" && !flag.help.includes("repeatable") ? " (repeatable)" : ""}`);
+  return flags.map(
+    (flag) => `  ${flagText(flag).padEnd(width)}  ${flag.help}${flag.kind === "list" && !flag.help.includes("repeatable") ? " (repeatable)" : ""}`,
+  );
 }
 
 const GLOBALS = GLOBAL_FLAGS.filter((flag) => flag.name !== "help");
@@ -48,7 +54,7 @@ export function generalHelp(): string {
     "",
     "MEMBER is a name, a public key or a unique key prefix (8+ hex digits); PROPOSAL and ITEM are an id or a unique prefix (4+ characters).",
     "Exit codes: 0 done; 1 the commune or its rules refused; 2 wrong usage; 3 data directory unusable or host unreachable.",
-    'More on one verb: commune help VERB, or commune VERB --help.',
+    "More on one verb: commune help VERB, or commune VERB --help.",
   );
   return lines.join("\n");
 }

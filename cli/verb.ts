@@ -78,7 +78,8 @@ export function wholeNumber(args: Args, name: string, percent = false): Result<n
   const text = args.value(name);
   if (text === undefined) return ok(undefined);
   const digits = percent ? text.replace(/%$/, "") : text;
-  if (!/^[0-9]{1,15}$/.test(digits)) return fail("usage.notANumber", `--${name} expects a whole number${percent ? " (a percentage)" : ""}, not ${JSON.stringify(text)}`);
+  if (!/^[0-9]{1,15}$/.test(digits))
+    return fail("usage.notANumber", `--${name} expects a whole number${percent ? " (a percentage)" : ""}, not ${JSON.stringify(text)}`);
   return ok(Number(digits));
 }
 
@@ -108,10 +109,17 @@ export function currencySpec(text: string): Result<Currency> {
   const code = currencyCode(parts[0] ?? "");
   if (parts.length === 1) {
     const known = KNOWN[code];
-    return known ? ok(known) : fail("usage.badCurrency", `--currency ${JSON.stringify(text)} needs a name and decimals, such as ${code || "SEED"}:Seed packets:0`, { field: "currencies" });
+    return known
+      ? ok(known)
+      : fail("usage.badCurrency", `--currency ${JSON.stringify(text)} needs a name and decimals, such as ${code || "SEED"}:Seed packets:0`, {
+          field: "currencies",
+        });
   }
   const decimals = parts.at(-1) ?? "";
-  if (parts.length < 3 || !/^[0-9]$/.test(decimals)) return fail("usage.badCurrency", `write a currency as CODE:Name:DECIMALS, such as HOUR:Labour hours:2, not ${JSON.stringify(text)}`, { field: "currencies" });
+  if (parts.length < 3 || !/^[0-9]$/.test(decimals))
+    return fail("usage.badCurrency", `write a currency as CODE:Name:DECIMALS, such as HOUR:Labour hours:2, not ${JSON.stringify(text)}`, {
+      field: "currencies",
+    });
   return ok({ code, name: parts.slice(1, -1).join(":").trim(), decimals: Number(decimals) });
 }
 

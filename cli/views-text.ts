@@ -54,7 +54,10 @@ export function balancesText(balances: BalancesView, me?: string): string {
   const lines = [purse, "", "Standing of each member (what they put in minus what they drew):", standings];
   const { overdrawn, untrusted } = balances.entries;
   if (overdrawn + untrusted > 0) {
-    lines.push("", `${plural(overdrawn + untrusted, "entry", "entries")} count for nothing (${overdrawn} overdrawn, ${untrusted} untrusted): see "commune ledger --status overdrawn" or "--status untrusted".`);
+    lines.push(
+      "",
+      `${plural(overdrawn + untrusted, "entry", "entries")} count for nothing (${overdrawn} overdrawn, ${untrusted} untrusted): see "commune ledger --status overdrawn" or "--status untrusted".`,
+    );
   }
   return lines.join("\n");
 }
@@ -95,14 +98,26 @@ export function proposalsText(proposals: ProposalView[], currencies: Currency[])
   if (proposals.length === 0) return 'No proposals yet. Make one with: commune propose general --title "…"';
   return table(
     ["ID", "KIND", "OUTCOME", "CLOSES (UTC)", "VOTES", "YOURS", "TITLE", "DETAILS"],
-    proposals.map((p) => [shortId(p.id), p.kind, p.outcome, formatTime(p.decidesAt, false), votesText(p), p.myVote ?? "-", p.title, proposalDetails(p, currencies)]),
+    proposals.map((p) => [
+      shortId(p.id),
+      p.kind,
+      p.outcome,
+      formatTime(p.decidesAt, false),
+      votesText(p),
+      p.myVote ?? "-",
+      p.title,
+      proposalDetails(p, currencies),
+    ]),
   );
 }
 
 /** Why the balances are not (yet) this machine's own count. */
 function provisionalText(view: CommuneView): string[] {
   if (!view.provisional) return [];
-  if (view.countedBy) return [`(${clean(view.countedBy.name)}'s signed count of ${formatTime(view.countedBy.at)}; this machine is still receiving and checking the full history.)`];
+  if (view.countedBy)
+    return [
+      `(${clean(view.countedBy.name)}'s signed count of ${formatTime(view.countedBy.at)}; this machine is still receiving and checking the full history.)`,
+    ];
   return ["(saved when this commune was last open; the purse is still loading.)"];
 }
 
@@ -165,12 +180,23 @@ export function ledgerText(page: LedgerPage, currencies: Currency[], newestFirst
 }
 
 export function itemsText(items: ItemView[], query: string): string {
-  if (items.length === 0) return query ? `Nothing in the inventory matches ${JSON.stringify(clean(query))}.` : 'The inventory is empty. Add to it with: commune knowledge add --title "…"';
+  if (items.length === 0)
+    return query
+      ? `Nothing in the inventory matches ${JSON.stringify(clean(query))}.`
+      : 'The inventory is empty. Add to it with: commune knowledge add --title "…"';
   const blocks = items.map((item) => {
     const tags = item.tags.length ? `  [${item.tags.map(clean).join(", ")}]` : "";
-    const lines = [`${shortId(item.id)}  ${clean(item.title)}${tags}`, `          by ${clean(item.authorName)}, ${formatTime(item.at)}${item.version > 1 ? `, version ${item.version}` : ""}`];
+    const lines = [
+      `${shortId(item.id)}  ${clean(item.title)}${tags}`,
+      `          by ${clean(item.authorName)}, ${formatTime(item.at)}${item.version > 1 ? `, version ${item.version}` : ""}`,
+    ];
     if (item.link) lines.push(`          ${clean(item.link)}`);
-    if (item.body) lines.push(...cleanBlock(item.body).split("\n").map((line) => `          ${line}`));
+    if (item.body)
+      lines.push(
+        ...cleanBlock(item.body)
+          .split("\n")
+          .map((line) => `          ${line}`),
+      );
     return lines.join("\n");
   });
   return blocks.join("\n\n");

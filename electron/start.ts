@@ -43,7 +43,13 @@ export function findElectron(root: string, env: NodeJS.ProcessEnv, fs: FsProbe):
 export const notInstalledLine = (looked: string) => `Electron is not installed on this machine (no binary at ${looked}): starting browser mode instead.\n`;
 
 /** What the build writes; npm start rebuilds when any is missing. */
-export const BUILD_OUTPUTS = ["dist/electron/main.js", "dist/electron/preload.cjs", "dist/electron/host-process.js", "dist/electron/signature-worker.js", "dist/renderer/index.html"];
+export const BUILD_OUTPUTS = [
+  "dist/electron/main.js",
+  "dist/electron/preload.cjs",
+  "dist/electron/host-process.js",
+  "dist/electron/signature-worker.js",
+  "dist/renderer/index.html",
+];
 
 /** What the build reads; npm start rebuilds when any is newer than the oldest output. */
 export const BUILD_SOURCES = ["electron", "shared", "renderer", "relay", "scripts/build-electron.ts", "vite.config.ts", "package.json"];
@@ -130,7 +136,13 @@ function downloadElectron(root: string): Promise<boolean> {
 
 function buildIfStale(root: string): number {
   const newest = Math.max(...BUILD_SOURCES.map((source) => newestMtime(join(root, source))));
-  if (!isBuildStale(BUILD_OUTPUTS.map((output) => outputTime(join(root, output))), newest)) return 0;
+  if (
+    !isBuildStale(
+      BUILD_OUTPUTS.map((output) => outputTime(join(root, output))),
+      newest,
+    )
+  )
+    return 0;
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const result = spawnSync(npm, ["run", "build"], { cwd: root, stdio: "inherit", shell: process.platform === "win32" });
   return result.status ?? 1;

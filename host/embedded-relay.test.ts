@@ -76,7 +76,12 @@ describe("the relay a member's host runs for its commune", () => {
     const outcome = await host.run("relay.host", { port });
     expect(outcome).toEqual({
       ok: false,
-      error: { kind: "rejected", code: "relay.portInUse", field: "port", message: `Could not start the relay: port ${port} is already in use on this machine. Choose another port, or 0 for any free one.` },
+      error: {
+        kind: "rejected",
+        code: "relay.portInUse",
+        field: "port",
+        message: `Could not start the relay: port ${port} is already in use on this machine. Choose another port, or 0 for any free one.`,
+      },
     });
     expect(await must(host, "host.info", {})).not.toHaveProperty("embeddedRelay");
   });

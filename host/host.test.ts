@@ -45,7 +45,10 @@ describe("a member's host on its own", () => {
   it("refuses to found a commune before the member has a name", async () => {
     const host = await openHost();
     const outcome = await host.run("commune.create", { name: "Riverside", currencies: [EUR] });
-    expect(outcome).toMatchObject({ ok: false, error: { kind: "rejected", code: "identity.noName", message: expect.stringContaining("Choose your own name first") } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { kind: "rejected", code: "identity.noName", message: expect.stringContaining("Choose your own name first") },
+    });
   });
 
   it("runs a small commune: contribute, propose, vote, execute, with the same balances after a restart", async () => {
@@ -97,7 +100,10 @@ describe("a member's host on its own", () => {
     await must(host, "identity.rename", { name: "Ada" });
     const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
     const outcome = await host.run("purse.contribute", { commune, amount, currency: "EUR" });
-    expect(outcome).toMatchObject({ ok: false, error: { kind: "rejected", code: expect.stringMatching(/^amount\./), field: "amount", message: expect.stringContaining(message) } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { kind: "rejected", code: expect.stringMatching(/^amount\./), field: "amount", message: expect.stringContaining(message) },
+    });
     expect((await must(host, "purse.ledger", { commune })).total).toBe(0);
   });
 
@@ -170,7 +176,10 @@ describe("purse snapshots from the host", () => {
     const text = await readFile(out, "utf8");
     await writeFile(out, text.replace('"amount": 500', '"amount": 600'));
     const altered = await host.run("snapshot.verify", { path: out });
-    expect(altered).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Entry #2 \(by Ada, \d{4}-\d{2}-\d{2}\) was altered after it was signed\.$/) } });
+    expect(altered).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^Entry #2 \(by Ada, \d{4}-\d{2}-\d{2}\) was altered after it was signed\.$/) },
+    });
     expect(await host.run("snapshot.verify", { path: "relative.json" })).toMatchObject({ ok: false });
   });
 
@@ -208,7 +217,10 @@ describe("purse commands", () => {
     const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
     const me = (await must(host, "identity.show", {})).publicKey;
     const refused = await host.run("purse.transfer", { commune, amount: "5", currency: "EUR", to: me });
-    expect(refused).toMatchObject({ ok: false, error: { message: "Not recorded: the transfer would not count (is a transfer from its author to themselves)." } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { message: "Not recorded: the transfer would not count (is a transfer from its author to themselves)." },
+    });
     expect((await must(host, "purse.ledger", { commune })).total).toBe(0);
   });
 });

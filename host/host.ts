@@ -219,7 +219,11 @@ export class Host implements HostContext {
       if (result.ok && HOST_CHANGES.has(parsed.name)) this.#changed();
       return result.ok ? { ok: true, value: result.value } : { ok: false, error: { kind: "rejected", ...result.error } };
     } catch (error) {
-      const failure: CommandError = { kind: "internal", code: "host.internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` };
+      const failure: CommandError = {
+        kind: "internal",
+        code: "host.internal",
+        message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}`,
+      };
       return { ok: false, error: failure };
     }
   }

@@ -107,8 +107,7 @@ describe("relay admission", () => {
       if (reply.type === "sync") {
         const [received] = Automerge.receiveSyncMessage(Automerge.init(), Automerge.initSyncState(), reply.data as Uint8Array);
         expect(Automerge.getHeads(received)).toEqual([]);
-      }
-      else expect(reply.type).toBe("doc-unavailable");
+      } else expect(reply.type).toBe("doc-unavailable");
     }
     expect(memberOfY.frames).toHaveLength(3 + replies.length);
 
@@ -155,7 +154,9 @@ describe("relay admission", () => {
       const { answer } = await back.handshake({ commune: x.id, peerId, macKey: x.relayKey });
       expect(answer).toEqual({ type: "refused", reason: PEER_ID_IN_USE });
       await asleep.closed;
-      await waitFor("the relay to drop the dead socket", () => probeLog.some((event) => event.event === "closed" && event.reason === "did not answer a liveness probe"));
+      await waitFor("the relay to drop the dead socket", () =>
+        probeLog.some((event) => event.event === "closed" && event.reason === "did not answer a liveness probe"),
+      );
       const again = new RawClient(probeRelay.url);
       await again.admit(x, peerId);
       await again.close();
@@ -185,11 +186,22 @@ describe("relay admission", () => {
 
   it("closes an admitted socket that sends a message under another sender, to another target, or of an unknown type", async () => {
     const cases = [
-      (me: string, relayPeer: string) => ({ type: "doc-unavailable", senderId: bo.peerId, targetId: relayPeer, documentId: parseAutomergeUrl(adaLedger.url).documentId }),
+      (me: string, relayPeer: string) => ({
+        type: "doc-unavailable",
+        senderId: bo.peerId,
+        targetId: relayPeer,
+        documentId: parseAutomergeUrl(adaLedger.url).documentId,
+      }),
       (me: string) => ({ type: "doc-unavailable", senderId: me, targetId: bo.peerId, documentId: parseAutomergeUrl(adaLedger.url).documentId }),
       (me: string, relayPeer: string) => ({ type: "join", senderId: me, targetId: relayPeer }),
       (me: string, relayPeer: string) => ({ type: "sync", senderId: me, targetId: relayPeer, documentId: "not-a-document", data: new Uint8Array([1]) }),
-      (me: string, relayPeer: string) => ({ type: "sync", senderId: me, targetId: relayPeer, documentId: parseAutomergeUrl(adaLedger.url).documentId, data: new Uint8Array([1, 2, 3]) }),
+      (me: string, relayPeer: string) => ({
+        type: "sync",
+        senderId: me,
+        targetId: relayPeer,
+        documentId: parseAutomergeUrl(adaLedger.url).documentId,
+        data: new Uint8Array([1, 2, 3]),
+      }),
     ];
     for (const make of cases) {
       const client = raw();
@@ -239,7 +251,10 @@ describe("relay admission", () => {
       return answer;
     };
     expect(await refusal(z.id, x.genesis)).toEqual({ type: "refused", reason: "The founding record belongs to another commune" });
-    expect(await refusal(z.id, { ...z.genesis, name: "Not the founder's name" })).toEqual({ type: "refused", reason: "The founding record belongs to another commune" });
+    expect(await refusal(z.id, { ...z.genesis, name: "Not the founder's name" })).toEqual({
+      type: "refused",
+      reason: "The founding record belongs to another commune",
+    });
     // A made-up record hashes to its own commune id; only its signature can give it away.
     const forged = { ...z.genesis, sig: x.genesis.sig };
     expect(await refusal(communeIdOf(forged), forged)).toEqual({ type: "refused", reason: "The commune's founding record is not validly signed" });
@@ -251,12 +266,22 @@ describe("relay admission", () => {
   it("registers a commune only when the proof with the offered key completes", async () => {
     const z = makeCommune(16);
     const half = raw();
-    const { answer } = await half.handshake({ commune: z.id, peerId: randomPeerId(), register: { genesis: z.genesis, relayKey: z.relayKey }, mac: "f".repeat(64) });
+    const { answer } = await half.handshake({
+      commune: z.id,
+      peerId: randomPeerId(),
+      register: { genesis: z.genesis, relayKey: z.relayKey },
+      mac: "f".repeat(64),
+    });
     expect(answer).toEqual({ type: "refused", reason: WRONG_PROOF });
     expect(await registeredIds()).not.toContain(z.id);
 
     const whole = raw();
-    const { answer: welcome } = await whole.handshake({ commune: z.id, peerId: randomPeerId(), register: { genesis: z.genesis, relayKey: z.relayKey }, macKey: z.relayKey });
+    const { answer: welcome } = await whole.handshake({
+      commune: z.id,
+      peerId: randomPeerId(),
+      register: { genesis: z.genesis, relayKey: z.relayKey },
+      macKey: z.relayKey,
+    });
     expect(welcome?.type).toBe("welcome");
     expect(await registeredIds()).toContain(z.id);
     expect(log).toContainEqual(expect.objectContaining({ event: "registered", commune: z.id }));
@@ -266,7 +291,12 @@ describe("relay admission", () => {
   it("never overwrites a registered commune's key", async () => {
     const squatterKey = makeCommune(17).relayKey;
     const squatter = raw();
-    const { answer } = await squatter.handshake({ commune: x.id, peerId: randomPeerId(), register: { genesis: x.genesis, relayKey: squatterKey }, macKey: squatterKey });
+    const { answer } = await squatter.handshake({
+      commune: x.id,
+      peerId: randomPeerId(),
+      register: { genesis: x.genesis, relayKey: squatterKey },
+      macKey: squatterKey,
+    });
     expect(answer).toEqual({ type: "refused", reason: WRONG_PROOF });
     const registry = JSON.parse(await readFile(join(data.path, "registry.json"), "utf8")) as { communes: Record<string, { relayKey: string }> };
     expect(registry.communes[x.id]?.relayKey).toBe(x.relayKey);
@@ -276,7 +306,10 @@ describe("relay admission", () => {
   it("writes the registry atomically, leaving no temporary files", async () => {
     const files = await readdir(data.path);
     expect(files.filter((file) => file.endsWith(".tmp"))).toEqual([]);
-    const registry = JSON.parse(await readFile(join(data.path, "registry.json"), "utf8")) as { version: number; communes: Record<string, { registeredAt: number }> };
+    const registry = JSON.parse(await readFile(join(data.path, "registry.json"), "utf8")) as {
+      version: number;
+      communes: Record<string, { registeredAt: number }>;
+    };
     expect(registry.version).toBe(1);
     expect(Object.keys(registry.communes)).toEqual(expect.arrayContaining([x.id, y.id]));
   });

@@ -1,7 +1,16 @@
 import * as Automerge from "@automerge/automerge";
 import { cbor, NetworkAdapter, type Message, type PeerId, type PeerMetadata } from "@automerge/automerge-repo";
 import type { DocumentId } from "@automerge/automerge-repo";
-import { PROTOCOL_V1, readJoin, readRepoMessage, readSnapshotRequest, type ErrorMessage, type PeerMessage, type SnapshotMessage, type SnapshotRequest } from "../shared/sync/repo-wire";
+import {
+  PROTOCOL_V1,
+  readJoin,
+  readRepoMessage,
+  readSnapshotRequest,
+  type ErrorMessage,
+  type PeerMessage,
+  type SnapshotMessage,
+  type SnapshotRequest,
+} from "../shared/sync/repo-wire";
 
 /**
  * One socket that has passed the handshake, as the adapter sees it. The
@@ -177,7 +186,13 @@ export class CommuneServerAdapter extends NetworkAdapter {
   #answerSnapshot(link: PeerLink, request: SnapshotRequest): void {
     const answer = (data: Uint8Array | undefined) => {
       if (!link.isOpen) return;
-      const message: SnapshotMessage = { type: "snapshot", senderId: this.peerId!, targetId: link.peerId, documentId: request.documentId, ...(data ? { data } : {}) };
+      const message: SnapshotMessage = {
+        type: "snapshot",
+        senderId: this.peerId!,
+        targetId: link.peerId,
+        documentId: request.documentId,
+        ...(data ? { data } : {}),
+      };
       link.send(cbor.encode(message));
     };
     // The document may be unknown, unreadable or too large: then there is no

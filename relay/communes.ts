@@ -87,9 +87,7 @@ export class CommuneRepos implements CommuneDirectory {
     const open = [...this.#open.values()];
     this.#open.clear();
     await Promise.all(
-      open.map(({ repo }) =>
-        repo.shutdown().catch((error: unknown) => this.#log({ event: "error", message: `could not flush a commune: ${String(error)}` })),
-      ),
+      open.map(({ repo }) => repo.shutdown().catch((error: unknown) => this.#log({ event: "error", message: `could not flush a commune: ${String(error)}` }))),
     );
   }
 

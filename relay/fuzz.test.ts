@@ -51,7 +51,19 @@ const recipe: fc.Arbitrary<Recipe> = fc.oneof(
   }),
   fc.record({
     kind: fc.constant("message" as const),
-    type: fc.constantFrom("sync", "request", "doc-unavailable", "ephemeral", "remote-subscription-change", "remote-heads-changed", "join", "peer", "error", "leave", ""),
+    type: fc.constantFrom(
+      "sync",
+      "request",
+      "doc-unavailable",
+      "ephemeral",
+      "remote-subscription-change",
+      "remote-heads-changed",
+      "join",
+      "peer",
+      "error",
+      "leave",
+      "",
+    ),
     sender: who,
     target: who,
     document: fc.constantFrom("real" as const, "random" as const, "junk" as const),
@@ -148,7 +160,14 @@ describe("relay under fuzz", () => {
     };
     try {
       await client.opened;
-      const target = recipe.kind === "hello-mutant" ? "before" : recipe.kind === "proof-mutant" ? "after-hello" : recipe.kind === "message" || recipe.kind === "flood" ? "after-join" : recipe.stage;
+      const target =
+        recipe.kind === "hello-mutant"
+          ? "before"
+          : recipe.kind === "proof-mutant"
+            ? "after-hello"
+            : recipe.kind === "message" || recipe.kind === "flood"
+              ? "after-join"
+              : recipe.stage;
       const me = randomPeerId("fuzz");
       let relayPeerId = "relay-unknown-peer";
       if (target === "after-hello") {
@@ -199,7 +218,15 @@ describe("relay under fuzz", () => {
           recipe.message === "join"
             ? { type: "join", senderId: ids.me, peerMetadata: {}, supportedProtocolVersions: ["1"] }
             : recipe.message === "ephemeral"
-              ? { type: "ephemeral", senderId: ids.me, targetId: ids.relayPeerId, documentId: realDocument, count: 1, sessionId: "s", data: cbor.encode({ hi: 1 }) }
+              ? {
+                  type: "ephemeral",
+                  senderId: ids.me,
+                  targetId: ids.relayPeerId,
+                  documentId: realDocument,
+                  count: 1,
+                  sessionId: "s",
+                  data: cbor.encode({ hi: 1 }),
+                }
               : { type: recipe.message, senderId: ids.me, targetId: ids.relayPeerId, documentId: realDocument, data: syncData() };
         const bytes = cbor.encode(message);
         return [bytes.subarray(0, Math.floor(bytes.byteLength * recipe.cut))];
@@ -234,7 +261,7 @@ function safeJson(value: unknown): string {
   try {
     return JSON.stringify(value, bigintSafe) ?? "null";
   } catch {
-    return "{\"type\":\"hello\",\"v\":1}";
+    return '{"type":"hello","v":1}';
   }
 }
 

@@ -124,7 +124,9 @@ describe("relay limits", () => {
     cleanups.push(() => silent.close());
     await silent.opened;
     await silent.closed;
-    await waitFor("the relay to log why it closed the socket", () => log.some((event) => event.event === "closed" && event.reason === "missed a keepalive ping"));
+    await waitFor("the relay to log why it closed the socket", () =>
+      log.some((event) => event.event === "closed" && event.reason === "missed a keepalive ping"),
+    );
     expect(lively.isClosed).toBe(false);
   });
 

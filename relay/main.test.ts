@@ -82,7 +82,10 @@ describe("relay command line", () => {
       kind: "run",
       options: { port: 4000, host: "0.0.0.0", dataDir: "/srv/relay" },
     });
-    expect(readCli([], { COMMUNE_RELAY_DATA: "/var/lib/relay" })).toEqual({ kind: "run", options: { port: 3030, host: "127.0.0.1", dataDir: "/var/lib/relay" } });
+    expect(readCli([], { COMMUNE_RELAY_DATA: "/var/lib/relay" })).toEqual({
+      kind: "run",
+      options: { port: 3030, host: "127.0.0.1", dataDir: "/var/lib/relay" },
+    });
     expect(readCli(["--help"], {})).toEqual({ kind: "help" });
   });
 

@@ -88,7 +88,13 @@ export function App() {
       <>
         {banner}
         <main className="loading-page" aria-busy="true">
-          {identity.error ? <ErrorText error={identity.error} /> : communes.error ? <ErrorText error={communes.error} /> : <p className="muted">Connecting to your Commune host…</p>}
+          {identity.error ? (
+            <ErrorText error={identity.error} />
+          ) : communes.error ? (
+            <ErrorText error={communes.error} />
+          ) : (
+            <p className="muted">Connecting to your Commune host…</p>
+          )}
         </main>
       </>
     );
@@ -130,7 +136,10 @@ export function App() {
           <ul>
             {SCREENS.map((screen) => (
               <li key={screen}>
-                <a href={hrefFor({ kind: "commune", communeId, screen })} aria-current={route.kind === "commune" && route.screen === screen ? "page" : undefined}>
+                <a
+                  href={hrefFor({ kind: "commune", communeId, screen })}
+                  aria-current={route.kind === "commune" && route.screen === screen ? "page" : undefined}
+                >
                   {SCREEN_TITLES[screen]}
                 </a>
               </li>

@@ -34,18 +34,26 @@ export function exportFileName(communeName: string, format: ExportFormat, at: nu
 
 type RunExport = (input: CommandInput<"snapshot.export">) => Promise<CommandResults["snapshot.export"] | undefined>;
 
-export type ExportOutcome = { done: "saved"; path: string; entries: number } | { done: "downloaded"; fileName: string; entries: number } | { done: "cancelled" } | { done: "failed" };
+export type ExportOutcome =
+  { done: "saved"; path: string; entries: number } | { done: "downloaded"; fileName: string; entries: number } | { done: "cancelled" } | { done: "failed" };
 
 /**
  * Exports the purse: in the desktop app to a path the member picks (the host
  * writes it), in browser mode as a download of what the host returns.
  * A failed command leaves its error in the caller's command state.
  */
-export async function exportSnapshot(run: RunExport, { communeId, communeName, format }: { communeId: string; communeName: string; format: ExportFormat }): Promise<ExportOutcome> {
+export async function exportSnapshot(
+  run: RunExport,
+  { communeId, communeName, format }: { communeId: string; communeName: string; format: ExportFormat },
+): Promise<ExportOutcome> {
   const fileName = exportFileName(communeName, format, Date.now());
   const api = desktopApi();
   if (api) {
-    const path = await api.chooseSavePath({ title: format === "automerge" ? "Save a backup" : "Export the purse", defaultName: fileName, extensions: [EXPORT_FORMAT_INFO[format].extension] });
+    const path = await api.chooseSavePath({
+      title: format === "automerge" ? "Save a backup" : "Export the purse",
+      defaultName: fileName,
+      extensions: [EXPORT_FORMAT_INFO[format].extension],
+    });
     if (path === undefined) return { done: "cancelled" };
     const result = await run({ commune: communeId, format, out: path });
     return result ? { done: "saved", path: result.out ?? path, entries: result.entries } : { done: "failed" };

@@ -72,7 +72,9 @@ describe("automerge-repo as repo-adaptations/ knows it", () => {
     expect(storage, recheck).toMatch(/^\s+async loadDocData\(documentId\) \{$/m);
     expect(storage, recheck).toMatch(/^\s+async saveDoc\(documentId, doc\) \{$/m);
     // The reason the loader exists: the library's load builds a patch per value. If it stops, the adaptation may go.
-    expect(storage, "the library's loader no longer uses A.loadIncremental(A.init(), ...): measure whether patchless-load.ts is still needed").toContain("A.loadIncremental(A.init(), binary)");
+    expect(storage, "the library's loader no longer uses A.loadIncremental(A.init(), ...): measure whether patchless-load.ts is still needed").toContain(
+      "A.loadIncremental(A.init(), binary)",
+    );
     // The library skips saving an unchanged document by the heads it loaded; the replacement keeps its own record.
     expect(storage, recheck).toContain("#storedHeads");
     const repo = repoSource("Repo.js");
@@ -81,7 +83,8 @@ describe("automerge-repo as repo-adaptations/ knows it", () => {
   });
 
   it("still asks Automerge for the loaded document's patches with A.diff, which answers from the private last-patch record patchless-load.ts writes", () => {
-    const recheck = "patchless-load.ts marks a loaded document in Automerge's private Symbol.for(\"_am_meta\").mostRecentPatch; re-check DocHandle's change event and Automerge's diff";
+    const recheck =
+      "patchless-load.ts marks a loaded document in Automerge's private Symbol.for(\"_am_meta\").mostRecentPatch; re-check DocHandle's change event and Automerge's diff";
     expect(repoSource("DocHandle.js"), recheck).toContain("A.diff(after, beforeHeads, afterHeads)");
     expect(versionAt(automergeRoot), `${recheck}, then update CHECKED_AUTOMERGE_VERSION`).toBe(CHECKED_AUTOMERGE_VERSION);
     expect(read(join(automergeRoot, "dist/mjs/constants.js")), recheck).toContain('export const STATE = Symbol.for("_am_meta")');

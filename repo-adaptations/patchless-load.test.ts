@@ -137,7 +137,12 @@ it("takes a document it has none of whole from a relay's snapshot, keeps it on d
   // Offline now, and nothing to ask: everything comes from disk, once, compacted.
   const offline = repoAt(dir);
   const reopened = await offline.find<Shard>(url);
-  expect(reopened.doc().entries.map((entry) => entry.id).slice(-2)).toEqual(["e29", "mine"]);
+  expect(
+    reopened
+      .doc()
+      .entries.map((entry) => entry.id)
+      .slice(-2),
+  ).toEqual(["e29", "mine"]);
   expect((await filesUnder(dir)).filter((file) => file.includes("snapshot") && !file.endsWith("snapshot"))).toHaveLength(1);
   await offline.shutdown();
 });

@@ -117,7 +117,8 @@ export function loadWithoutPatches(repo: Repo, remote?: RemoteSnapshots): boolea
  */
 const LOAD_PAUSE_MS = 6;
 const LONG_LOAD_MS = 20;
-const pauseAfter = (lastLoadMs: number) => new Promise<void>((resolve) => (lastLoadMs >= LONG_LOAD_MS ? setTimeout(resolve, LOAD_PAUSE_MS) : setImmediate(resolve)));
+const pauseAfter = (lastLoadMs: number) =>
+  new Promise<void>((resolve) => (lastLoadMs >= LONG_LOAD_MS ? setTimeout(resolve, LOAD_PAUSE_MS) : setImmediate(resolve)));
 
 const headsKey = (doc: A.Doc<unknown>): string => [...A.getHeads(doc)].sort().join(",");
 

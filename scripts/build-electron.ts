@@ -37,7 +37,11 @@ export const ELECTRON_BUNDLES: { entry: string; out: string; options: BuildOptio
   { entry: "electron/main/main.ts", out: "main.js", options: node },
   { entry: "electron/utility/host-process.ts", out: "host-process.js", options: node },
   { entry: "host/signatures/signature-worker.ts", out: "signature-worker.js", options: node },
-  { entry: "electron/preload/preload.ts", out: "preload.cjs", options: { ...common, platform: "browser", format: "cjs", target: "es2023", external: ["electron"] } },
+  {
+    entry: "electron/preload/preload.ts",
+    out: "preload.cjs",
+    options: { ...common, platform: "browser", format: "cjs", target: "es2023", external: ["electron"] },
+  },
 ];
 
 const size = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / 1024 / 1024).toFixed(2)} MB`);

@@ -39,8 +39,6 @@ export interface Violation {
 
 export const formatViolation = (v: Violation): string => `${v.file}:${v.line}: imports "${v.specifier}" — ${v.reason}`;
 
-
-
 const SOURCE_FILE = /\.(ts|tsx|mts|cts)$/;
 
 /** Every .ts/.tsx/.mts/.cts file under `dir`, sorted; none when `dir` does not exist. Skips node_modules and symlinks. */
@@ -90,13 +88,11 @@ export function isNodeBuiltin(specifier: string): boolean {
 }
 
 /** True for `name` itself and its subpaths ("react", "react/jsx-runtime"), not for "react-dom" when asked about "react". */
-const isPackage = (specifier: string, name: string): boolean =>
-  specifier === name || specifier.startsWith(`${name}/`);
+const isPackage = (specifier: string, name: string): boolean => specifier === name || specifier.startsWith(`${name}/`);
 
 const isAbsolute = (specifier: string): boolean => /^([\\/]|[a-zA-Z]:[\\/]|file:)/.test(specifier);
 
-const isPath = (specifier: string): boolean =>
-  specifier === "." || specifier === ".." || /^\.{1,2}[\\/]/.test(specifier) || isAbsolute(specifier);
+const isPath = (specifier: string): boolean => specifier === "." || specifier === ".." || /^\.{1,2}[\\/]/.test(specifier) || isAbsolute(specifier);
 
 /**
  * Where a path specifier in `file` points, relative to the root, with forward
@@ -112,7 +108,6 @@ function resolvePath(file: string, specifier: string, kind: ImportRef["kind"]): 
   const relativeSpec = kind === "path" || /^\.{1,2}(\/|$)/.test(spec) ? spec : `./${spec}`;
   return posix.normalize(posix.join(posix.dirname(file), relativeSpec));
 }
-
 
 type Rule = (ref: ImportRef, file: string) => string | undefined;
 
@@ -228,9 +223,10 @@ function unnamedFolders(root: string): Violation[] {
 
 /** Checks every source file under `root`, folder by folder. Missing folders have no files. */
 export function checkBoundaries(root: string): Violation[] {
-  return [...unnamedFolders(root), ...TOP_FOLDERS.flatMap((folder) =>
-    listSourceFiles(join(root, folder)).flatMap((path) =>
-      violationsIn(relative(root, path).split(sep).join("/"), readFileSync(path, "utf8")),
+  return [
+    ...unnamedFolders(root),
+    ...TOP_FOLDERS.flatMap((folder) =>
+      listSourceFiles(join(root, folder)).flatMap((path) => violationsIn(relative(root, path).split(sep).join("/"), readFileSync(path, "utf8"))),
     ),
-  )];
+  ];
 }

@@ -59,10 +59,11 @@ function parseOptions(argv: string[]): Options {
   return { port: Number(port), data: values.data, open: values.open ?? false };
 }
 
-const exists = (path: string) => access(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** The renderer to serve, built with vite when this checkout has none yet. */
 async function rendererReady(io: ServeIo): Promise<{ ok: true; dir: string } | { ok: false; message: string }> {
@@ -129,7 +130,10 @@ function untilStopped(signal: AbortSignal | undefined): { stopped: Promise<void>
   };
 }
 
-export async function main(argv: string[], io: ServeIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, links: relayLinks }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: ServeIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, links: relayLinks },
+): Promise<number> {
   const options = parseOptions(argv);
   if ("help" in options) {
     io.stdout.write(USAGE);
@@ -160,12 +164,18 @@ export async function main(argv: string[], io: ServeIo = { stdout: process.stdou
         server = await startBrowserServer({ host: daemon.host, rendererDir: renderer.dir, port: options.port });
       } catch (error) {
         const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
-        io.stderr.write(inUse ? `Port ${options.port} is already in use; choose another with --port, or 0 for any free one.\n` : `Could not serve the app: ${error instanceof Error ? error.message : String(error)}\n`);
+        io.stderr.write(
+          inUse
+            ? `Port ${options.port} is already in use; choose another with --port, or 0 for any free one.\n`
+            : `Could not serve the app: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         return EXIT.unavailable;
       }
       try {
         io.stdout.write(`Commune is running for your browser at ${server.url}\n`);
-        io.stdout.write(`(data ${dataDir}, pid ${process.pid}). The address holds a secret token: whoever has it acts as you, so do not share it. Stop with Ctrl-C.\n`);
+        io.stdout.write(
+          `(data ${dataDir}, pid ${process.pid}). The address holds a secret token: whoever has it acts as you, so do not share it. Stop with Ctrl-C.\n`,
+        );
         if (options.open) openBrowser(server.url, io);
         await stop.stopped;
       } finally {

@@ -133,7 +133,11 @@ describe("browser mode's server", () => {
     attempt.open.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await refusedBinary).toEqual({ type: "refused", message: "The link carries text messages only." });
     expect(await ask(attempt.open, { type: "command", id: "x" })).toMatchObject({ type: "refused" });
-    expect(await ask(attempt.open, { type: "command", id: 2, name: "identity.show", input: {} })).toMatchObject({ type: "result", id: 2, outcome: { ok: true } });
+    expect(await ask(attempt.open, { type: "command", id: 2, name: "identity.show", input: {} })).toMatchObject({
+      type: "result",
+      id: 2,
+      outcome: { ok: true },
+    });
   });
 
   it("refuses sockets without the token, with a wrong one, from another origin or host name, and runs nothing for them", async () => {
@@ -173,7 +177,18 @@ describe("browser mode's server", () => {
   it("never serves anything outside the renderer's folder", async () => {
     const { server } = await serve();
     // The renderer's folder sits next to secret.txt: each of these names it from inside.
-    const attempts = ["/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/assets/..%2f..%2fsecret.txt", "/..%5csecret.txt", "/.%2e/secret.txt", "/%00", "/%zz", "/C:%5cWindows"];
+    const attempts = [
+      "/../secret.txt",
+      "/assets/../../secret.txt",
+      "/%2e%2e/secret.txt",
+      "/%2E%2E%2Fsecret.txt",
+      "/assets/..%2f..%2fsecret.txt",
+      "/..%5csecret.txt",
+      "/.%2e/secret.txt",
+      "/%00",
+      "/%zz",
+      "/C:%5cWindows",
+    ];
     for (const path of attempts) {
       const response = await get(server.port, path);
       expect([400, 404], `${path} answered ${response.status}`).toContain(response.status);
@@ -194,7 +209,15 @@ describe("browser mode's server", () => {
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-quic",
+      ],
     });
     cleanups.push(() => browser.close());
     const page = await browser.newPage();
@@ -237,7 +260,11 @@ describe("npm run serve", () => {
     const token = new URLSearchParams(url.hash.slice(1)).get("token")!;
     const attempt = await connect(`ws://${url.host}/link?token=${token}`, { origin: url.origin });
     if (!("open" in attempt)) throw new Error(`refused with ${attempt.status}`);
-    expect(await ask(attempt.open, { type: "command", id: 1, name: "identity.rename", input: { name: "Bea" } })).toMatchObject({ type: "result", id: 1, outcome: { ok: true, value: { name: "Bea" } } });
+    expect(await ask(attempt.open, { type: "command", id: 1, name: "identity.rename", input: { name: "Bea" } })).toMatchObject({
+      type: "result",
+      id: 1,
+      outcome: { ok: true, value: { name: "Bea" } },
+    });
     expect(await ask(attempt.open, { type: "command", id: 2, name: "host.info", input: {} })).toMatchObject({ outcome: { ok: true, value: { dataDir } } });
 
     child.kill("SIGTERM");

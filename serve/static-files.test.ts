@@ -37,7 +37,11 @@ describe("the renderer's files, as both modes serve them", () => {
   it("serves the page at / and its assets by their path, decoded", async () => {
     expect(await resolveStatic(root, "/")).toMatchObject({ ok: true, file: join(root, "index.html"), type: "text/html; charset=utf-8" });
     expect(await resolveStatic(root, "/index.html")).toMatchObject({ ok: true, file: join(root, "index.html") });
-    expect(await resolveStatic(root, "/assets/index-abc.js")).toMatchObject({ ok: true, file: join(root, "assets", "index-abc.js"), type: "text/javascript; charset=utf-8" });
+    expect(await resolveStatic(root, "/assets/index-abc.js")).toMatchObject({
+      ok: true,
+      file: join(root, "assets", "index-abc.js"),
+      type: "text/javascript; charset=utf-8",
+    });
     expect(await resolveStatic(root, "/assets/my%20font.woff2")).toMatchObject({ ok: true, file: join(root, "assets", "my font.woff2"), type: "font/woff2" });
     expect(await resolveStatic(root, "//assets//index-abc.js")).toMatchObject({ ok: true, file: join(root, "assets", "index-abc.js") });
   });

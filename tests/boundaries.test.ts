@@ -54,8 +54,7 @@ describe("folder boundaries", () => {
       rmSync(root, { recursive: true, force: true });
     });
 
-    const reported = (file: string, specifier: string) =>
-      violations.filter((v) => v.file === file && v.specifier === specifier);
+    const reported = (file: string, specifier: string) => violations.filter((v) => v.file === file && v.specifier === specifier);
 
     it.each([
       ["shared/fs.ts", "node:fs", 1, /Node built-ins/],
@@ -79,7 +78,7 @@ describe("folder boundaries", () => {
       expect(found[0]!.reason).toMatch(reason);
     });
 
-    it("formats a violation as file:line: imports \"x\" — reason", () => {
+    it('formats a violation as file:line: imports "x" — reason', () => {
       expect(reported("shared/fs.ts", "node:fs").map(formatViolation)).toEqual([
         `shared/fs.ts:1: imports "node:fs" — shared/ is pure TypeScript and may not use Node built-ins`,
       ]);

@@ -36,7 +36,10 @@ describe("the built Electron bundles", () => {
   it("has a host process whose imports all resolve from dist/electron, including ../../package.json, and that refuses to run outside Electron", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "commune-bundle-"));
     try {
-      const run = spawnSync(process.execPath, [mustExist(built("host-process.js"))], { encoding: "utf8", env: { PATH: process.env.PATH, COMMUNE_DATA: dataDir } });
+      const run = spawnSync(process.execPath, [mustExist(built("host-process.js"))], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, COMMUNE_DATA: dataDir },
+      });
       expect(run.stderr).toBe("host-process: this file runs only as an Electron utility process (utilityProcess.fork).\n");
       expect(run.status).toBe(2);
     } finally {

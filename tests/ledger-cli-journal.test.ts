@@ -38,7 +38,17 @@ describe.skipIf(!available)("ledger-cli reading an exported journal (skipped: le
     for (const [code, currency] of currencies) {
       const out = execFileSync(
         "ledger",
-        ["-f", file, "balance", "--flat", "--no-total", "--limit", `commodity =~ /^"?${code}"?$/`, "--format", "%(account)\t%(quantity(scrub(display_total)))\n"],
+        [
+          "-f",
+          file,
+          "balance",
+          "--flat",
+          "--no-total",
+          "--limit",
+          `commodity =~ /^"?${code}"?$/`,
+          "--format",
+          "%(account)\t%(quantity(scrub(display_total)))\n",
+        ],
         { encoding: "utf8" },
       );
       for (const line of out.trim().split("\n").filter(Boolean)) {

@@ -41,7 +41,13 @@ function nodeReferences(code: string): string[] {
   for (const specifier of specifiers(code)) {
     if (isOwnFile(specifier)) continue;
     const base = specifier.replace(/^node:/, "").split("/")[0]!;
-    problems.push(builtins.has(base) ? `imports the Node built-in "${specifier}"` : specifier === "electron" ? `imports "electron"` : `imports the bare module "${specifier}"`);
+    problems.push(
+      builtins.has(base)
+        ? `imports the Node built-in "${specifier}"`
+        : specifier === "electron"
+          ? `imports "electron"`
+          : `imports the bare module "${specifier}"`,
+    );
   }
   if (/\bprocess\.(binding|dlopen)\b/.test(code)) problems.push("uses process.binding/dlopen");
   return problems;
@@ -55,7 +61,9 @@ describe("the built renderer bundle", () => {
 
   it("imports nothing from Node or Electron, and nothing outside itself", () => {
     if (!existsSync(rendererDir)) throw new Error(`${rendererDir} is missing: run "npm run build" before this test.`);
-    const problems = scripts(rendererDir).flatMap((file) => nodeReferences(readFileSync(file, "utf8")).map((problem) => `${relative(repoRoot, file)}: ${problem}`));
+    const problems = scripts(rendererDir).flatMap((file) =>
+      nodeReferences(readFileSync(file, "utf8")).map((problem) => `${relative(repoRoot, file)}: ${problem}`),
+    );
     expect(problems).toEqual([]);
   });
 

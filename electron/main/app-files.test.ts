@@ -39,14 +39,17 @@ describe("the app:// protocol", () => {
     expect((await appResponse(root, url)).status).toBe(404);
   });
 
-  it.each(["app://commune/../secret.txt", "app://commune/%2e%2e/secret.txt", "app://commune/assets/..%2f..%2fsecret.txt", "app://commune/assets/..%5c..%5csecret.txt", "app://commune/a%00.js"])(
-    "serves nothing outside the renderer folder for %s",
-    async (url) => {
-      const answer = await appResponse(root, url);
-      expect([400, 404]).toContain(answer.status);
-      expect(text(answer.body)).not.toContain("not for the page");
-    },
-  );
+  it.each([
+    "app://commune/../secret.txt",
+    "app://commune/%2e%2e/secret.txt",
+    "app://commune/assets/..%2f..%2fsecret.txt",
+    "app://commune/assets/..%5c..%5csecret.txt",
+    "app://commune/a%00.js",
+  ])("serves nothing outside the renderer folder for %s", async (url) => {
+    const answer = await appResponse(root, url);
+    expect([400, 404]).toContain(answer.status);
+    expect(text(answer.body)).not.toContain("not for the page");
+  });
 
   it("sends the page's CSP, the one browser mode sends less its link socket, and nosniff with every answer, found or not", async () => {
     const page = await appResponse(root, "app://commune/index.html");

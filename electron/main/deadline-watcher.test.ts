@@ -33,7 +33,9 @@ describe("which proposals get a reminder", () => {
   it("names the commune and the time left, and skips what was already shown", () => {
     const communes = new Map([["c1", { name: "Oak Street", proposals: [proposal(), proposal({ id: "p2", title: "Paint the barn" })] }]]);
     const due = dueReminders(communes, NOW, new Set(["c1/p2"]));
-    expect(due).toEqual([{ key: "c1/p1", commune: "c1", title: "Vote closes in 30 minutes", body: 'Oak Street: "Buy a tractor" closes soon and you have not voted.' }]);
+    expect(due).toEqual([
+      { key: "c1/p1", commune: "c1", title: "Vote closes in 30 minutes", body: 'Oak Street: "Buy a tractor" closes soon and you have not voted.' },
+    ]);
   });
 });
 

@@ -120,6 +120,8 @@ export class HostSupervisor<Port> {
       return;
     }
     this.#state = "failed";
-    this.#events.onFatal(`The Commune host stopped unexpectedly (exit code ${code}), and again after a restart. Your data is safe on disk; the window cannot show or change it until the host runs.`);
+    this.#events.onFatal(
+      `The Commune host stopped unexpectedly (exit code ${code}), and again after a restart. Your data is safe on disk; the window cannot show or change it until the host runs.`,
+    );
   }
 }

@@ -28,12 +28,25 @@ describe("what the page may ask of the file dialogs", () => {
     expect(isSafeFileName(name)).toBe(true);
   });
 
-  it.each(["", ".", "..", "../../.bashrc", "a/b.json", "C:\\x.json", "x:stream", "CON", "nul.txt", "a\u0000b", "tab\there", "trailing.", "trailing ", " leading", "a".repeat(201)])(
-    "refuses %j as a suggested file name",
-    (name) => {
-      expect(isSafeFileName(name)).toBe(false);
-    },
-  );
+  it.each([
+    "",
+    ".",
+    "..",
+    "../../.bashrc",
+    "a/b.json",
+    "C:\\x.json",
+    "x:stream",
+    "CON",
+    "nul.txt",
+    "a\u0000b",
+    "tab\there",
+    "trailing.",
+    "trailing ",
+    " leading",
+    "a".repeat(201),
+  ])("refuses %j as a suggested file name", (name) => {
+    expect(isSafeFileName(name)).toBe(false);
+  });
 
   it("parses requests and refuses extra fields or bad extensions", () => {
     expect(saveDialogRequest.safeParse({ title: "Export", defaultName: "purse.json", extensions: ["json"] }).success).toBe(true);
@@ -50,7 +63,8 @@ describe("what the page may ask of the file dialogs", () => {
 });
 
 describe("the application menu", () => {
-  const labelsAndRoles = (platform: NodeJS.Platform) => menuTemplate(platform, { menuCommand: () => {}, openDataFolder: () => {} }).map((item) => item.role ?? item.label);
+  const labelsAndRoles = (platform: NodeJS.Platform) =>
+    menuTemplate(platform, { menuCommand: () => {}, openDataFolder: () => {} }).map((item) => item.role ?? item.label);
 
   it("has the usual menus on each platform", () => {
     expect(labelsAndRoles("linux")).toEqual(["File", "editMenu", "View", "windowMenu", "help"]);

@@ -63,7 +63,15 @@ function forkHost(): HostProcessHandle<MessagePortMain> {
 
 async function hostIsGone(message: string): Promise<void> {
   stopWatching();
-  const options = { type: "error" as const, title: "Commune", message: "Commune's host is not running", detail: message, buttons: ["Try again", "Quit"], defaultId: 0, cancelId: 1 };
+  const options = {
+    type: "error" as const,
+    title: "Commune",
+    message: "Commune's host is not running",
+    detail: message,
+    buttons: ["Try again", "Quit"],
+    defaultId: 0,
+    cancelId: 1,
+  };
   const { response } = window && !window.isDestroyed() ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
   if (response === 0) supervisor.retry();
   else app.quit();
@@ -113,7 +121,15 @@ function sendMenuCommand(command: MenuCommand): void {
 
 async function pageFailed(target: BrowserWindow, message: string): Promise<void> {
   if (target.isDestroyed()) return;
-  const { response } = await dialog.showMessageBox(target, { type: "error", title: "Commune", message: "The Commune window stopped working", detail: message, buttons: ["Reload", "Quit"], defaultId: 0, cancelId: 1 });
+  const { response } = await dialog.showMessageBox(target, {
+    type: "error",
+    title: "Commune",
+    message: "The Commune window stopped working",
+    detail: message,
+    buttons: ["Reload", "Quit"],
+    defaultId: 0,
+    cancelId: 1,
+  });
   if (response === 0 && !target.isDestroyed()) target.webContents.reload();
   else if (response !== 0) app.quit();
 }
@@ -126,7 +142,10 @@ function rememberPlace(target: BrowserWindow): void {
 
 async function openWindow(): Promise<void> {
   const statePath = windowStatePath(app.getPath("userData"));
-  const place = placeWindow(await loadWindowState(statePath), screen.getAllDisplays().map((display) => display.workArea));
+  const place = placeWindow(
+    await loadWindowState(statePath),
+    screen.getAllDisplays().map((display) => display.workArea),
+  );
   const { maximized, ...bounds } = place;
   const opened = new BrowserWindow(windowOptions(bounds, paths.preload));
   window = opened;

@@ -12,7 +12,13 @@ describe("where the window opens", () => {
   });
 
   it("reopens where it was", () => {
-    expect(placeWindow({ x: 100, y: 80, width: 1000, height: 700, maximized: true }, [screen])).toEqual({ x: 100, y: 80, width: 1000, height: 700, maximized: true });
+    expect(placeWindow({ x: 100, y: 80, width: 1000, height: 700, maximized: true }, [screen])).toEqual({
+      x: 100,
+      y: 80,
+      width: 1000,
+      height: 700,
+      maximized: true,
+    });
   });
 
   it("keeps the size but lets the OS place it when its old place is on no screen", () => {

@@ -43,9 +43,11 @@ function foundingRules(input: ParsedInput<"commune.create">): Result<Rules> {
   const spendLimit: Record<string, number> = {};
   for (const [code, text] of Object.entries(input.rules.spendLimit ?? {})) {
     const currency = currencies.find((c) => c.code === code);
-    if (!currency) return fail("currency.notInCommune", `The spend limit names ${code}, which is not one of the commune's currencies.`, { field: "rules.spendLimit" });
+    if (!currency)
+      return fail("currency.notInCommune", `The spend limit names ${code}, which is not one of the commune's currencies.`, { field: "rules.spendLimit" });
     const amount = parseAmount(text, currency, { allowZero: true });
-    if (!amount.ok) return reworded(amount.error, (message) => `Spend limit for ${code}: ${message}`, { field: "rules.spendLimit", params: { currency: code } });
+    if (!amount.ok)
+      return reworded(amount.error, (message) => `Spend limit for ${code}: ${message}`, { field: "rules.spendLimit", params: { currency: code } });
     spendLimit[code] = amount.value;
   }
   const rules: Rules = {
@@ -72,7 +74,11 @@ async function createCommune(input: ParsedInput<"commune.create">, host: HostCon
   const id = communeIdOf(genesis);
   const record: CommuneRecord = { id, name, doc: "", secret: randomId(32), relays: relays.value };
   const links = CommuneNode.linksFor(record, genesis, host.links);
-  const repo = CommuneDocs.repoFor(host.dataDir, id, links.map((link) => link.adapter));
+  const repo = CommuneDocs.repoFor(
+    host.dataDir,
+    id,
+    links.map((link) => link.adapter),
+  );
   const docs = await CommuneDocs.found(repo, genesis, id, relays.value);
   record.doc = docs.commune.url;
   await host.remember(record);
@@ -91,12 +97,19 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
 
   const record: CommuneRecord = { id: commune, name: communeName, doc: invite.value.doc, secret: invite.value.secret, relays: invite.value.relays };
   const links = CommuneNode.linksFor(record, undefined, host.links);
-  const repo = CommuneDocs.repoFor(host.dataDir, commune, links.map((link) => link.adapter));
+  const repo = CommuneDocs.repoFor(
+    host.dataDir,
+    commune,
+    links.map((link) => link.adapter),
+  );
   const docs = await fetchFromRelays(repo, record.doc, links, host.joinTimeoutMs);
   if (!docs.ok) {
     for (const link of links) link.adapter.disconnect();
     await repo.shutdown().catch(() => {});
-    return fail("join.unreachable", `Could not get ${communeName} from its relays (${record.relays.join(", ")}): ${docs.error.message} Check that a relay is running and reachable, then try again.`);
+    return fail(
+      "join.unreachable",
+      `Could not get ${communeName} from its relays (${record.relays.join(", ")}): ${docs.error.message} Check that a relay is running and reachable, then try again.`,
+    );
   }
   const read = readCommuneDoc(docs.value.commune.doc());
   if (!read.ok || communeIdOf(read.value.doc.genesis) !== commune) {
@@ -137,7 +150,10 @@ async function fetchFromRelays(repo: Repo, url: string, links: RelayLink[], time
   while (Date.now() < deadline) {
     const refused = links.map((link) => link.status()).find((status) => status.state === "refused");
     if (refused && links.every((link) => link.status().state === "refused")) {
-      return fail("join.refused", `${refused.reason ?? "the relay refused us"} (if the invite is brand new, the inviter's host may not have reached the relay yet: try again in a minute).`);
+      return fail(
+        "join.refused",
+        `${refused.reason ?? "the relay refused us"} (if the invite is brand new, the inviter's host may not have reached the relay yet: try again in a minute).`,
+      );
     }
     if (!links.some((link) => link.status().state === "connected")) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -204,7 +220,10 @@ export const communeCommands: Handlers<CommuneCommand> = {
     if (!added.ok) return added;
     const removed = relayList(input.remove);
     if (!removed.ok) return removed;
-    const relays = [...node.value.record.relays.filter((url) => !removed.value.includes(url)), ...added.value.filter((url) => !node.value.record.relays.includes(url))];
+    const relays = [
+      ...node.value.record.relays.filter((url) => !removed.value.includes(url)),
+      ...added.value.filter((url) => !node.value.record.relays.includes(url)),
+    ];
     const record = { ...node.value.record, relays };
     await host.remember(record);
     node.value.setRelays(record, host.links);

@@ -23,7 +23,11 @@ function versionOf(fields: Fields<Item>): Result<Fields<Item>> {
 }
 
 /** Files a new version under the item's id; the writer judges it against the inventory as it stands in the queue. */
-async function saveVersion(host: HostContext, commune: string, build: (items: ReadonlyArray<{ item: Item }>) => Result<Fields<Item>>): Promise<Result<{ id: string }>> {
+async function saveVersion(
+  host: HostContext,
+  commune: string,
+  build: (items: ReadonlyArray<{ item: Item }>) => Result<Fields<Item>>,
+): Promise<Result<{ id: string }>> {
   const node = host.node(commune);
   if (!node.ok) return node;
   const written = await writeRecord(node.value, host, itemRecord, (model) => {

@@ -32,7 +32,12 @@ function directWrites(source: string): string[] {
 }
 
 /** Every file that defines command handlers: the command modules, and the host's own few. */
-const handlerFiles = [...readdirSync(here).filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts")).map((name) => join(here, name)), join(here, "..", "host.ts")];
+const handlerFiles = [
+  ...readdirSync(here)
+    .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
+    .map((name) => join(here, name)),
+  join(here, "..", "host.ts"),
+];
 
 describe("command handlers write only through the writer", () => {
   it.each(handlerFiles.map((file) => [file.slice(file.lastIndexOf("host/")), file]))("%s changes no document itself", (_name, file) => {
@@ -42,7 +47,15 @@ describe("command handlers write only through the writer", () => {
   it("covers every command module", () => {
     const modules = handlerFiles.filter((file) => readFileSync(file, "utf8").includes("Handlers<"));
     expect(modules.map((file) => file.slice(file.lastIndexOf("/") + 1)).sort()).toEqual(
-      ["commune-commands.ts", "inventory-commands.ts", "membership-commands.ts", "proposal-commands.ts", "purse-commands.ts", "snapshot-commands.ts", "context.ts"].sort(),
+      [
+        "commune-commands.ts",
+        "inventory-commands.ts",
+        "membership-commands.ts",
+        "proposal-commands.ts",
+        "purse-commands.ts",
+        "snapshot-commands.ts",
+        "context.ts",
+      ].sort(),
     );
   });
 
@@ -111,11 +124,23 @@ describe("at run time, every write command changes documents only from the write
   it("for a commune's whole life: found, contribute, spend, propose, vote, execute, write knowledge, admit, leave", async () => {
     const host = await riverside();
     const outside = await changesOutsideTheWriter(async () => {
-      const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }], rules: { spendLimit: { EUR: "10.00" } } });
+      const { commune } = await must(host, "commune.create", {
+        name: "Riverside",
+        currencies: [{ code: "EUR", name: "Euro", decimals: 2 }],
+        rules: { spendLimit: { EUR: "10.00" } },
+      });
       await must(host, "purse.contribute", { commune, amount: "100", currency: "EUR", memo: "" });
       await must(host, "purse.disburse", { commune, amount: "5", currency: "EUR", payee: { outside: "Baker" } });
       await must(host, "purse.exchange", { commune, amount: "5", currency: "EUR", partner: "Hillside", direction: "in" });
-      const { id } = await must(host, "proposal.create", { commune, kind: "spend", title: "Roof", amount: "50", currency: "EUR", payee: { outside: "Roofers" }, deadline: { days: 7 } });
+      const { id } = await must(host, "proposal.create", {
+        commune,
+        kind: "spend",
+        title: "Roof",
+        amount: "50",
+        currency: "EUR",
+        payee: { outside: "Roofers" },
+        deadline: { days: 7 },
+      });
       await must(host, "proposal.vote", { commune, proposal: id, choice: "yes" });
       await must(host, "proposal.execute", { commune, proposal: id });
       const item = await must(host, "inventory.add", { commune, title: "Seed saving", body: "", tags: [] });

@@ -11,7 +11,11 @@ import { amountIn, communeModel, type Handlers, type HostContext } from "./conte
 type PurseCommand = "purse.contribute" | "purse.disburse" | "purse.transfer" | "purse.exchange" | "purse.ledger" | "purse.history";
 
 /** Writes the purse entry a person's input describes, judged in the commune's queue against the purse as it stands. */
-export function writeEntry(host: HostContext, commune: string, build: (model: CommuneModel, at: number) => Result<Fields<Entry>>): Promise<Result<{ id: string }>> {
+export function writeEntry(
+  host: HostContext,
+  commune: string,
+  build: (model: CommuneModel, at: number) => Result<Fields<Entry>>,
+): Promise<Result<{ id: string }>> {
   const node = host.node(commune);
   if (!node.ok) return Promise.resolve(node);
   return writeRecord(node.value, host, entryRecord, build).then((written) => (written.ok ? ok({ id: written.value.id }) : written));

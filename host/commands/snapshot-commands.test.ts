@@ -109,7 +109,12 @@ describe("Automerge backups from the host", () => {
     const reopened = await openHost(oldCopy);
     await reopened.nodes.get(commune)!.whenLoaded();
     expect((await observed(reopened, commune)).balances).toEqual((await observed(ada, commune)).balances);
-    expect(await must(reopened, "snapshot.import", { content: backup.content, encoding: "base64" })).toMatchObject({ updated: 0, added: 0, entriesBefore: 3, entriesAfter: 3 });
+    expect(await must(reopened, "snapshot.import", { content: backup.content, encoding: "base64" })).toMatchObject({
+      updated: 0,
+      added: 0,
+      entriesBefore: 3,
+      entriesAfter: 3,
+    });
   });
 
   it("writes the backup to a file, verifies and imports it from the path", async () => {
@@ -144,9 +149,13 @@ describe("Automerge backups from the host", () => {
       'The uploaded file is a JSON snapshot: it can be verified (commune verify) but not imported. Import takes a backup made with "commune export --format automerge". Nothing was imported.',
     );
     const csv = await must(ada, "snapshot.export", { commune, format: "csv" });
-    expect(await refused(ada, "snapshot.import", { content: csv.content })).toMatch(/^The uploaded file is text \(CSV or a journal, perhaps\), not an Automerge backup\./);
+    expect(await refused(ada, "snapshot.import", { content: csv.content })).toMatch(
+      /^The uploaded file is text \(CSV or a journal, perhaps\), not an Automerge backup\./,
+    );
     expect(await refused(ada, "snapshot.export", { commune, format: "automerge", asOf: 0 })).toMatch(/^An Automerge backup holds the whole history/);
-    expect(await refused(ada, "snapshot.verify", { content: "!!!", encoding: "base64" })).toBe("The uploaded file did not arrive intact: its content is not valid base64.");
+    expect(await refused(ada, "snapshot.verify", { content: "!!!", encoding: "base64" })).toBe(
+      "The uploaded file did not arrive intact: its content is not valid base64.",
+    );
   });
 
   it("refuses files over the size limits before reading them", async () => {
@@ -163,7 +172,9 @@ describe("Automerge backups from the host", () => {
     const huge = await sparse("huge.commune", 300 * 1024 * 1024, new Uint8Array([0x89, 0x43, 0x4f, 0x4d, 0x4d, 0x55, 0x4e, 0x45]));
     expect(await refused(ada, "snapshot.verify", { path: huge })).toBe(`${huge} is 300 MB; an Automerge backup can be at most 256 MB, a JSON snapshot 200 MB.`);
     const bigText = await sparse("big.json", 210 * 1024 * 1024, new TextEncoder().encode("{"));
-    expect(await refused(ada, "snapshot.import", { path: bigText })).toBe(`${bigText} is 210 MB; an Automerge backup can be at most 256 MB, a JSON snapshot 200 MB. Nothing was imported.`);
+    expect(await refused(ada, "snapshot.import", { path: bigText })).toBe(
+      `${bigText} is 210 MB; an Automerge backup can be at most 256 MB, a JSON snapshot 200 MB. Nothing was imported.`,
+    );
     expect(await refused(ada, "snapshot.verify", { path: dir })).toBe(`${dir} is not a file.`);
   });
 
@@ -205,6 +216,8 @@ describe("Automerge backups from the host", () => {
     await must(ada, "snapshot.export", { commune, format: "automerge", out });
     await writeFile(out, Buffer.concat([await readFile(out), Buffer.from("extra")]));
     const member = await openHost(oldCopy);
-    expect(await refused(member, "snapshot.import", { path: out })).toBe("The backup file has 5 bytes after its last document: it was changed after it was written. Nothing was imported.");
+    expect(await refused(member, "snapshot.import", { path: out })).toBe(
+      "The backup file has 5 bytes after its last document: it was changed after it was written. Nothing was imported.",
+    );
   });
 });

@@ -23,7 +23,8 @@ type Format = "json" | "csv" | "journal" | "automerge";
 /** Returns the content (base64 for the binary backup), or writes it (whole or not at all) to `out` and says where. */
 async function deliver(format: Format, content: string | Uint8Array, entries: number, asOf: number, out: string | undefined) {
   const encoding = typeof content === "string" ? ("utf8" as const) : ("base64" as const);
-  if (out === undefined) return ok({ format, content: typeof content === "string" ? content : Buffer.from(content).toString("base64"), encoding, entries, asOf });
+  if (out === undefined)
+    return ok({ format, content: typeof content === "string" ? content : Buffer.from(content).toString("base64"), encoding, entries, asOf });
   if (!isAbsolute(out)) return fail("file.notAbsolute", "Give the file to write as an absolute path.", { field: "out" });
   try {
     await writeFileAtomic(out, content, 0o600);
@@ -88,7 +89,8 @@ async function verifiedSummary(verifier: Verifier, file: SnapshotFile, now: numb
 /** What a file that is not an Automerge backup seems to be. */
 function whatItIs(text: string): string {
   if (text.trim() === "") return "empty";
-  if (/^\uFEFF?\s*\{[\s\S]*"format"\s*:\s*"commune-snapshot"/.test(text.slice(0, 4096))) return "a JSON snapshot: it can be verified (commune verify) but not imported";
+  if (/^\uFEFF?\s*\{[\s\S]*"format"\s*:\s*"commune-snapshot"/.test(text.slice(0, 4096)))
+    return "a JSON snapshot: it can be verified (commune verify) but not imported";
   if (/^\uFEFF?\s*[{[]/.test(text)) return "JSON, not an Automerge backup";
   return "text (CSV or a journal, perhaps), not an Automerge backup";
 }
@@ -105,7 +107,8 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
     const asOf = input.asOf ?? now;
     if (asOf > now) return fail("snapshot.asOfInFuture", "A snapshot cannot be dated in the future.", { field: "asOf" });
     if (input.format === "automerge") {
-      if (input.asOf !== undefined) return fail("snapshot.asOfOnBackup", "An Automerge backup holds the whole history: --as-of applies to json, csv and journal only.", { field: "asOf" });
+      if (input.asOf !== undefined)
+        return fail("snapshot.asOfOnBackup", "An Automerge backup holds the whole history: --as-of applies to json, csv and journal only.", { field: "asOf" });
       const created = await createAutomergeBackup(host.crypto, backupDocuments(node), host.keys, now, steps(progress));
       if (!created.ok) return created;
       return deliver(input.format, created.value.bytes, created.value.entries, now, input.out);

@@ -21,7 +21,8 @@ import type { HostContext } from "./context";
 export async function mergeBackup(host: HostContext, backup: VerifiedBackup): Promise<Result<ImportSummary>> {
   const { id, name } = backup.manifest.commune;
   if (!host.index.has(id)) {
-    return fail("import.otherCommune",
+    return fail(
+      "import.otherCommune",
       `This backup is of ${name} (id ${id}), a commune you do not belong to on this machine. Import merges a backup only into your own copy of the same commune. Nothing was imported.`,
     );
   }
@@ -38,7 +39,10 @@ async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBack
   const fixed = [docs.commune, docs.proposals, docs.inventory];
   for (const [index, handle] of fixed.entries()) {
     if (documents[index]!.url !== handle.url) {
-      return fail("import.otherCopy", `This backup holds another copy of ${manifest.commune.name} than yours (its ${documents[index]!.role} document differs), so it cannot be merged. Nothing was imported.`);
+      return fail(
+        "import.otherCopy",
+        `This backup holds another copy of ${manifest.commune.name} than yours (its ${documents[index]!.role} document differs), so it cannot be merged. Nothing was imported.`,
+      );
     }
   }
   const before = node.model();
@@ -50,9 +54,13 @@ async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBack
     return { url: document.url, doc: handle ? A.merge(A.clone(handle.doc() as A.Doc<unknown>), document.doc) : document.doc };
   });
   const inFile = new Set(documents.map((document) => document.url));
-  const shards = [...merged.slice(3), ...[...docs.shards.values()].filter((handle) => !inFile.has(handle.url)).map((handle) => ({ url: handle.url, doc: handle.doc() }))];
+  const shards = [
+    ...merged.slice(3),
+    ...[...docs.shards.values()].filter((handle) => !inFile.has(handle.url)).map((handle) => ({ url: handle.url, doc: handle.doc() })),
+  ];
   const replayed = replayCommune(verifier, { commune: merged[0]!, proposals: merged[1]!, inventory: merged[2]!, shards }, now, { problems: false });
-  if (!replayed.ok) return fail("import.wouldBreak", `Merging this backup would leave ${manifest.commune.name} unreadable (${replayed.error.message}). Nothing was imported.`);
+  if (!replayed.ok)
+    return fail("import.wouldBreak", `Merging this backup would leave ${manifest.commune.name} unreadable (${replayed.error.message}). Nothing was imported.`);
   const mine = [
     ...before.value.entries.map(({ entry }) => entry.sig),
     ...before.value.doc.events.map((event) => event.sig),
@@ -61,7 +69,10 @@ async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBack
   ];
   const hidden = mine.filter((sig) => !replayed.value.signatures.has(sig)).length;
   if (hidden > 0) {
-    return fail("import.wouldHideRecords", `This backup conflicts with your copy of ${manifest.commune.name}: merging it would hide ${hidden} of your records. Nothing was imported.`);
+    return fail(
+      "import.wouldHideRecords",
+      `This backup conflicts with your copy of ${manifest.commune.name}: merging it would hide ${hidden} of your records. Nothing was imported.`,
+    );
   }
 
   const { updated, added } = await importDocuments(node, documents);

@@ -82,7 +82,9 @@ export class CommuneDocs {
 
   /** Creates the documents of a new commune. */
   static async found(repo: Repo, genesis: Signed<Genesis>, communeId: string, relays: string[]): Promise<CommuneDocs> {
-    const proposals = repo.create<StoredProposals>(toStored<ProposalsDoc>(({ schema: 1, type: "proposals", commune: communeId, proposals: {}, votes: {} }) satisfies ProposalsDoc));
+    const proposals = repo.create<StoredProposals>(
+      toStored<ProposalsDoc>({ schema: 1, type: "proposals", commune: communeId, proposals: {}, votes: {} } satisfies ProposalsDoc),
+    );
     const inventory = repo.create<StoredInventory>(toStored<InventoryDoc>({ schema: 1, type: "inventory", commune: communeId, items: {} }));
     const commune = repo.create<StoredCommune>(
       toStored<CommuneDoc>({
@@ -169,9 +171,7 @@ export class CommuneDocs {
       handle.on("change", () => this.#onChange());
       return handle;
     }
-    const handle = this.repo.create<StoredShard>(
-      toStored<PurseShardDoc>({ schema: 1, type: "purse-shard", commune: communeId, owner, period, entries: [] }),
-    );
+    const handle = this.repo.create<StoredShard>(toStored<PurseShardDoc>({ schema: 1, type: "purse-shard", commune: communeId, owner, period, entries: [] }));
     this.shards.set(key, handle);
     handle.on("change", () => this.#onChange());
     this.commune.change((doc) => {

@@ -150,7 +150,9 @@ export class CommuneModelCache {
       heads,
       key,
       length,
-      read: full.ok ? ok({ owner: full.value.doc.owner, entries: withOwner(full.value.doc.owner, full.value.doc.entries), malformed: full.value.malformed }) : failWith(full.error),
+      read: full.ok
+        ? ok({ owner: full.value.doc.owner, entries: withOwner(full.value.doc.owner, full.value.doc.entries), malformed: full.value.malformed })
+        : failWith(full.error),
     };
     this.#shards.set(handle.url, shard);
     return { shard, appended: previous ? undefined : shard.read.ok ? shard.read.value.entries : undefined };
@@ -265,7 +267,8 @@ export class CommuneModelCache {
     const malformed = (reads: Result<ReadDoc<unknown>>[]) => {
       for (const read of reads) {
         if (!read.ok) continue;
-        for (const m of read.value.malformed) problems.push({ subject: subjectOf(m.list), id: m.id ?? m.key ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
+        for (const m of read.value.malformed)
+          problems.push({ subject: subjectOf(m.list), id: m.id ?? m.key ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
       }
     };
     malformed([commune.read, proposals.read, items.read]);
@@ -277,7 +280,8 @@ export class CommuneModelCache {
         problems.push({ subject: "entry", id: "", by: undefined, reason: shard.read.error.message });
         continue;
       }
-      for (const m of shard.read.value.malformed) problems.push({ subject: "entry", id: m.id ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
+      for (const m of shard.read.value.malformed)
+        problems.push({ subject: "entry", id: m.id ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
       if (added === undefined) onlyAppends = false;
       // A loop, not push(...added): a whole shard can hold more entries than a call takes arguments.
       else for (const item of added) appended.push(item);

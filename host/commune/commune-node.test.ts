@@ -26,12 +26,22 @@ async function nodeLoading(loading: () => Promise<void>) {
   const keys = generateKeyPair();
   const crypto = openHostCrypto(dataDir);
   cleanup.push(() => crypto.close());
-  const genesis = createGenesis(crypto, { name: "Riverside", founderName: "Ada", at: Date.UTC(2026, 2, 1), rules: { ...FOUNDING_DEFAULTS, currencies: [], spendLimit: {} } }, keys);
+  const genesis = createGenesis(
+    crypto,
+    { name: "Riverside", founderName: "Ada", at: Date.UTC(2026, 2, 1), rules: { ...FOUNDING_DEFAULTS, currencies: [], spendLimit: {} } },
+    keys,
+  );
   const id = communeIdOf(genesis);
   const docs = await CommuneDocs.found(CommuneDocs.repoFor(dataDir, id, []), genesis, id, []);
   const logged: string[] = [];
   const record = { id, name: "Riverside", doc: docs.commune.url, secret: "s".repeat(32), relays: [] };
-  const node = new CommuneNode(record, docs, [], { dataDir, crypto, identity: { keys, name: "Ada" }, links: noRelays, now: () => Date.now(), log: (line) => logged.push(line) }, loading());
+  const node = new CommuneNode(
+    record,
+    docs,
+    [],
+    { dataDir, crypto, identity: { keys, name: "Ada" }, links: noRelays, now: () => Date.now(), log: (line) => logged.push(line) },
+    loading(),
+  );
   cleanup.push(() => node.close());
   return { node, logged, id };
 }

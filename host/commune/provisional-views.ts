@@ -94,7 +94,8 @@ export class ProvisionalViews {
   save(model: CommuneModel): CommuneView {
     const source = this.#source;
     const view = communeView(model, source.me, source.now());
-    const history = () => Object.keys(model.purse.purse).map((currency) => ({ currency, points: purseHistory(model.purse.entries, currency, SAVED_HISTORY_POINTS) }));
+    const history = () =>
+      Object.keys(model.purse.purse).map((currency) => ({ currency, points: purseHistory(model.purse.entries, currency, SAVED_HISTORY_POINTS) }));
     this.#views.write({ base: this.#baseVersion(), view, history });
     return view;
   }

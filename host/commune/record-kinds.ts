@@ -67,7 +67,8 @@ export const voteRecord: RecordKind<ModelTarget, CommuneModel, Vote> = {
 export const proposalRecord: RecordKind<ModelTarget, CommuneModel, Proposal> = {
   purpose: "proposal",
   read: fromModel,
-  judge: (model, proposal) => (model.state.proposals[proposal.id] ? refuse("proposal.duplicate-id", "reuses the id of an earlier proposal") : judgeProposal(model.state, proposal)),
+  judge: (model, proposal) =>
+    model.state.proposals[proposal.id] ? refuse("proposal.duplicate-id", "reuses the id of an earlier proposal") : judgeProposal(model.state, proposal),
   async save(target, proposal) {
     target.docs.proposals.change((doc) => {
       doc.proposals[proposal.id] = toStored(proposal) as (typeof doc.proposals)[string];
@@ -143,7 +144,10 @@ export function checkpointFields(target: WriteTarget, model: CommuneModel, at: n
 
 export const checkpointRecord: RecordKind<CheckpointTarget, CommuneModel, Checkpoint> = {
   purpose: "checkpoint",
-  read: (target) => (target.loaded && target.docs.unloadedShards() === 0 ? target.model() : fail("checkpoint.purseLoading", "The purse is still loading here: its count would be incomplete.")),
+  read: (target) =>
+    target.loaded && target.docs.unloadedShards() === 0
+      ? target.model()
+      : fail("checkpoint.purseLoading", "The purse is still loading here: its count would be incomplete."),
   judge: (model, checkpoint, _target, verifier) => judgeCheckpoint(verifier, model.state, checkpoint, checkpoint.by),
   async save(target, checkpoint) {
     target.docs.commune.change((doc) => {

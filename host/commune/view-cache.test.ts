@@ -61,7 +61,9 @@ it("answers the purse chart from the history saved with the view while the purse
   const node = host.nodes.get(commune)!;
   const stillLoading = new CommuneNode(node.record, node.docs, [], host.nodeContext(), new Promise(() => {}));
   expect(live.ok && live.value).toEqual(await stillLoading.historyNow(undefined, 200));
-  expect(await stillLoading.historyNow("EUR", 200)).toEqual([{ currency: "EUR", points: [expect.objectContaining({ balance: 10000 }), expect.objectContaining({ balance: 12500 })] }]);
+  expect(await stillLoading.historyNow("EUR", 200)).toEqual([
+    { currency: "EUR", points: [expect.objectContaining({ balance: 10000 }), expect.objectContaining({ balance: 12500 })] },
+  ]);
   expect(await stillLoading.historyNow("EUR", 50)).toBeUndefined();
   expect(await stillLoading.historyNow("USD", 200)).toBeUndefined();
 });

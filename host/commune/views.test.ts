@@ -63,7 +63,13 @@ describe("proposal views", () => {
   it("offer blocking by the rules in force when each proposal was made, and count a block as a no where those rules do not allow it", async () => {
     const { host, commune } = await founded();
     await must(host, "proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 7 } });
-    const { id: consent } = await must(host, "proposal.create", { commune, kind: "rule", title: "Consent", change: { allowBlock: true }, deadline: { days: 7 } });
+    const { id: consent } = await must(host, "proposal.create", {
+      commune,
+      kind: "rule",
+      title: "Consent",
+      change: { allowBlock: true },
+      deadline: { days: 7 },
+    });
     await must(host, "proposal.vote", { commune, proposal: consent, choice: "yes" });
     await must(host, "proposal.create", { commune, kind: "general", title: "Orchard", deadline: { days: 7 } });
 

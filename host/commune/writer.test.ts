@@ -35,7 +35,9 @@ async function riverside(): Promise<{ host: Host; commune: string; node: Commune
   const host = await Host.open({ dataDir, links: noRelays, now: () => (time += 1000) });
   hosts.push(host);
   await must(host, "identity.rename", { name: "Ada" });
-  const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }],
+  const { commune } = await must(host, "commune.create", {
+    name: "Riverside",
+    currencies: [{ code: "EUR", name: "Euro", decimals: 2 }],
     rules: { admission: "proposal", spendLimit: { EUR: "100.00" } },
   });
   const node = host.nodes.get(commune)!;
@@ -57,46 +59,82 @@ async function expectRefusedUnchanged(host: Host, node: CommuneNode, name: Comma
 describe("a write the commune's rules refuse changes nothing", () => {
   it("a purse entry that would overdraw the purse", async () => {
     const { host, commune, node } = await riverside();
-    await expectRefusedUnchanged(host, node, "purse.disburse", { commune, amount: "5", currency: "EUR", payee: { outside: "Roofers" } },
-      "Not recorded: the disbursement would not count (would take the purse below zero (balance 0.00 EUR)).");
+    await expectRefusedUnchanged(
+      host,
+      node,
+      "purse.disburse",
+      { commune, amount: "5", currency: "EUR", payee: { outside: "Roofers" } },
+      "Not recorded: the disbursement would not count (would take the purse below zero (balance 0.00 EUR)).",
+    );
   });
 
   it("a vote after the proposal was decided", async () => {
     const { host, commune, node } = await riverside();
     const { id } = await must(host, "proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 7 } });
     await must(host, "proposal.vote", { commune, proposal: id, choice: "yes" });
-    await expectRefusedUnchanged(host, node, "proposal.vote", { commune, proposal: id, choice: "no" },
-      'Not recorded: the vote would not count (Ada voted after "Picnic" was decided).');
+    await expectRefusedUnchanged(
+      host,
+      node,
+      "proposal.vote",
+      { commune, proposal: id, choice: "no" },
+      'Not recorded: the vote would not count (Ada voted after "Picnic" was decided).',
+    );
   });
 
   it("a vote on a proposal that does not exist", async () => {
     const { host, commune, node } = await riverside();
-    await expectRefusedUnchanged(host, node, "proposal.vote", { commune, proposal: "no-such-proposal", choice: "yes" },
-      "Not recorded: the vote would not count (votes on a proposal that does not exist).");
+    await expectRefusedUnchanged(
+      host,
+      node,
+      "proposal.vote",
+      { commune, proposal: "no-such-proposal", choice: "yes" },
+      "Not recorded: the vote would not count (votes on a proposal that does not exist).",
+    );
   });
 
   it("a proposal to admit someone who is already a member", async () => {
     const { host, commune, node } = await riverside();
-    await expectRefusedUnchanged(host, node, "proposal.create", { commune, kind: "admit", title: "Ada again", member: host.keys.publicKey, name: "Ada", deadline: { days: 7 } },
-      "They are already a member.");
+    await expectRefusedUnchanged(
+      host,
+      node,
+      "proposal.create",
+      { commune, kind: "admit", title: "Ada again", member: host.keys.publicKey, name: "Ada", deadline: { days: 7 } },
+      "They are already a member.",
+    );
   });
 
   it("a rule change that cannot apply (a rule change is a proposal of kind rule)", async () => {
     const { host, commune, node } = await riverside();
-    await expectRefusedUnchanged(host, node, "proposal.create", { commune, kind: "rule", title: "Euros twice", change: { addCurrencies: [{ code: "EUR", name: "Euro", decimals: 2 }] }, deadline: { days: 7 } },
-      expect.stringContaining("EUR"));
+    await expectRefusedUnchanged(
+      host,
+      node,
+      "proposal.create",
+      { commune, kind: "rule", title: "Euros twice", change: { addCurrencies: [{ code: "EUR", name: "Euro", decimals: 2 }] }, deadline: { days: 7 } },
+      expect.stringContaining("EUR"),
+    );
   });
 
   it("a membership event the rules do not allow", async () => {
     const { host, commune, node } = await riverside();
-    await expectRefusedUnchanged(host, node, "commune.admit", { commune, member: "ab".repeat(32), name: "Bo" }, "Ada could not admit Bo: the rules require an admit proposal.");
+    await expectRefusedUnchanged(
+      host,
+      node,
+      "commune.admit",
+      { commune, member: "ab".repeat(32), name: "Bo" },
+      "Ada could not admit Bo: the rules require an admit proposal.",
+    );
   });
 
   it("a knowledge item from someone who has left", async () => {
     const { host, commune, node } = await riverside();
     await must(host, "commune.leave", { commune });
-    await expectRefusedUnchanged(host, node, "inventory.add", { commune, title: "Seed saving", body: "", tags: [] },
-      expect.stringMatching(/^Not recorded: the knowledge item would not count \(Ada was not an active member on 2026-03-01\)\.$/));
+    await expectRefusedUnchanged(
+      host,
+      node,
+      "inventory.add",
+      { commune, title: "Seed saving", body: "", tags: [] },
+      expect.stringMatching(/^Not recorded: the knowledge item would not count \(Ada was not an active member on 2026-03-01\)\.$/),
+    );
   });
 
   it("a checkpoint signed by someone who has left", async () => {
@@ -104,7 +142,10 @@ describe("a write the commune's rules refuse changes nothing", () => {
     await must(host, "commune.leave", { commune });
     const before = heads(node);
     const written = await writeRecord(node, host, checkpointRecord, (model, at) => ok(checkpointFields(node, model, at)));
-    expect(written).toEqual({ ok: false, error: { code: "checkpoint.signer-not-active", message: "Whoever signed this checkpoint was not an active member then." } });
+    expect(written).toEqual({
+      ok: false,
+      error: { code: "checkpoint.signer-not-active", message: "Whoever signed this checkpoint was not an active member then." },
+    });
     expect(heads(node)).toEqual(before);
   });
 

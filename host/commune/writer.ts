@@ -98,7 +98,10 @@ export function writeRelayList(target: WriteTarget, relays: readonly string[]): 
  * record: the caller judges the merge as a whole (snapshot-import.ts) and
  * runs this inside `inQueue`.
  */
-export async function importDocuments(target: WriteTarget, documents: ReadonlyArray<{ url: string; bytes: Uint8Array }>): Promise<{ updated: number; added: string[] }> {
+export async function importDocuments(
+  target: WriteTarget,
+  documents: ReadonlyArray<{ url: string; bytes: Uint8Array }>,
+): Promise<{ updated: number; added: string[] }> {
   const local = new Map<string, DocHandle<unknown>>(target.docs.allHandles().map((handle) => [handle.url, handle]));
   let updated = 0;
   const added: string[] = [];

@@ -26,7 +26,9 @@ export async function startControlServer(runner: CommandRunner, options: { port?
   const token = options.token ?? randomBytes(24).toString("hex");
   const expected = Buffer.from(`Bearer ${token}`);
   const server = createServer((request, response) => {
-    handle(request, response).catch(() => send(response, 500, { ok: false, error: { kind: "internal", code: "host.internal", message: "The host could not answer." } }));
+    handle(request, response).catch(() =>
+      send(response, 500, { ok: false, error: { kind: "internal", code: "host.internal", message: "The host could not answer." } }),
+    );
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
@@ -38,14 +40,16 @@ export async function startControlServer(runner: CommandRunner, options: { port?
       return send(response, 404, { ok: false, error: { kind: "not-found", code: "control.notFound", message: "Only POST /command is served here." } });
     }
     const body = await readBody(request);
-    if (body === undefined) return send(response, 413, { ok: false, error: { kind: "invalid-input", code: "control.tooLarge", message: "The command is too large." } });
+    if (body === undefined)
+      return send(response, 413, { ok: false, error: { kind: "invalid-input", code: "control.tooLarge", message: "The command is too large." } });
     let parsed: { name?: unknown; input?: unknown };
     try {
       parsed = JSON.parse(body) as { name?: unknown; input?: unknown };
     } catch {
       return send(response, 400, { ok: false, error: { kind: "invalid-input", code: "control.notJson", message: "The command is not JSON." } });
     }
-    if (!parsed || typeof parsed !== "object") return send(response, 400, { ok: false, error: { kind: "invalid-input", code: "control.notAnObject", message: "The command is not an object." } });
+    if (!parsed || typeof parsed !== "object")
+      return send(response, 400, { ok: false, error: { kind: "invalid-input", code: "control.notAnObject", message: "The command is not an object." } });
     send(response, 200, await runner.run(parsed.name, parsed.input));
   }
 

@@ -143,7 +143,7 @@ function watchRuns(host: Host) {
   };
 }
 
-const balanceOf = (message: { outcome: unknown }) => ((message.outcome as { value: CommuneView }).value.balances.purse.EUR ?? 0);
+const balanceOf = (message: { outcome: unknown }) => (message.outcome as { value: CommuneView }).value.balances.purse.EUR ?? 0;
 
 describe("the host's side of the front-end link", () => {
   it("answers a command once, with the id it was sent with", async () => {

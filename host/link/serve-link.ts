@@ -51,7 +51,14 @@ export function serveLink(host: Host, channel: HostChannel, limits: Partial<Link
 
   const runCommand = async (id: number, name: string, input: unknown) => {
     if (pendingCommands >= maxPendingCommands) {
-      send({ type: "result", id, outcome: { ok: false, error: { kind: "unavailable", code: "host.busy", message: `Too many commands at once (${maxPendingCommands}); wait for some to finish.` } } });
+      send({
+        type: "result",
+        id,
+        outcome: {
+          ok: false,
+          error: { kind: "unavailable", code: "host.busy", message: `Too many commands at once (${maxPendingCommands}); wait for some to finish.` },
+        },
+      });
       return;
     }
     pendingCommands++;
@@ -59,12 +66,29 @@ export function serveLink(host: Host, channel: HostChannel, limits: Partial<Link
       const outcome = await host.run(name, input, {
         onProgress: ({ done, total, label }) => {
           if (!Number.isFinite(done) || done < 0) return;
-          send({ type: "progress", id, done, ...(total !== undefined && Number.isFinite(total) && total >= 0 ? { total } : {}), label: label.slice(0, MAX_PROGRESS_LABEL) });
+          send({
+            type: "progress",
+            id,
+            done,
+            ...(total !== undefined && Number.isFinite(total) && total >= 0 ? { total } : {}),
+            label: label.slice(0, MAX_PROGRESS_LABEL),
+          });
         },
       });
       send({ type: "result", id, outcome });
     } catch (error) {
-      send({ type: "result", id, outcome: { ok: false, error: { kind: "internal", code: "host.internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` } } });
+      send({
+        type: "result",
+        id,
+        outcome: {
+          ok: false,
+          error: {
+            kind: "internal",
+            code: "host.internal",
+            message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}`,
+          },
+        },
+      });
     } finally {
       pendingCommands--;
     }
@@ -79,11 +103,20 @@ export function serveLink(host: Host, channel: HostChannel, limits: Partial<Link
 
   const subscribe = (id: number, name: string, input: unknown) => {
     unsubscribe(id);
-    if (!isViewName(name)) return viewError(id, { kind: "invalid-input", code: "view.unknown", message: `${JSON.stringify(name).slice(0, 60)} is not a view a front end can watch.` });
+    if (!isViewName(name))
+      return viewError(id, {
+        kind: "invalid-input",
+        code: "view.unknown",
+        message: `${JSON.stringify(name).slice(0, 60)} is not a view a front end can watch.`,
+      });
     const parsed = parseCommand(name, input);
     if (!parsed.ok) return send({ type: "view", id, outcome: parsed });
     if (subscriptions.size >= maxSubscriptions) {
-      return viewError(id, { kind: "unavailable", code: "view.tooMany", message: `Too many views open at once (${maxSubscriptions}); close some screens and try again.` });
+      return viewError(id, {
+        kind: "unavailable",
+        code: "view.tooMany",
+        message: `Too many views open at once (${maxSubscriptions}); close some screens and try again.`,
+      });
     }
     const subscription = new ViewSubscription({
       name,
@@ -104,7 +137,11 @@ export function serveLink(host: Host, channel: HostChannel, limits: Partial<Link
 
   const followNodes = () => {
     for (const [commune, node] of host.nodes) {
-      if (!followedNodes.has(commune)) followedNodes.set(commune, node.subscribe(() => nodeChanged(commune)));
+      if (!followedNodes.has(commune))
+        followedNodes.set(
+          commune,
+          node.subscribe(() => nodeChanged(commune)),
+        );
     }
   };
 

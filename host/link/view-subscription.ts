@@ -61,7 +61,14 @@ export class ViewSubscription {
     try {
       outcome = await this.#options.compute();
     } catch (error) {
-      outcome = { ok: false, error: { kind: "internal", code: "host.internal", message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}` } };
+      outcome = {
+        ok: false,
+        error: {
+          kind: "internal",
+          code: "host.internal",
+          message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      };
     } finally {
       this.#running = false;
     }

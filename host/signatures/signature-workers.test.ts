@@ -207,7 +207,12 @@ describe("signature workers", () => {
       expect(run.status).toBe(0);
       const report = JSON.parse(run.stdout) as { valid: number; inWorkers: number; running: number; holding: string[] };
       // The child's stdout and stderr are pipes to this process; nothing else may be left.
-      expect({ ...report, holding: report.holding.filter((resource) => resource !== "PipeWrap") }).toEqual({ valid: 64, inWorkers: 64, running: close ? 0 : 1, holding: [] });
+      expect({ ...report, holding: report.holding.filter((resource) => resource !== "PipeWrap") }).toEqual({
+        valid: 64,
+        inWorkers: 64,
+        running: close ? 0 : 1,
+        holding: [],
+      });
     });
   }
 });

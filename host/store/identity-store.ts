@@ -21,7 +21,11 @@ const identityFile = strictObject({
 });
 
 /** What `identity.show` answers: the public half and the name. */
-export const identityView = (identity: StoredIdentity): IdentityView => ({ publicKey: identity.keys.publicKey, name: identity.name, fingerprint: fingerprint(identity.keys.publicKey) });
+export const identityView = (identity: StoredIdentity): IdentityView => ({
+  publicKey: identity.keys.publicKey,
+  name: identity.name,
+  fingerprint: fingerprint(identity.keys.publicKey),
+});
 
 export const identityPath = (dataDir: string) => join(dataDir, "identity.json");
 
@@ -33,7 +37,9 @@ export async function loadIdentity(dataDir: string, signer: Pick<Signer, "public
   try {
     parsed = identityFile.parse(JSON.parse(text));
   } catch {
-    throw new Error(`${identityPath(dataDir)} is damaged: it does not hold a Commune identity. Restore it from a backup; a new identity would be a different member.`);
+    throw new Error(
+      `${identityPath(dataDir)} is damaged: it does not hold a Commune identity. Restore it from a backup; a new identity would be a different member.`,
+    );
   }
   const keys = keyPairFromSecret(hexToBytes(parsed.secretKey), signer.publicKeyOf);
   if (keys.publicKey !== parsed.publicKey) throw new Error(`${identityPath(dataDir)} is damaged: its public key does not match its secret key.`);
@@ -41,7 +47,11 @@ export async function loadIdentity(dataDir: string, signer: Pick<Signer, "public
 }
 
 /** Loads the member's identity, creating a key pair on first run. */
-export async function loadOrCreateIdentity(dataDir: string, signer: Pick<Signer, "publicKeyOf">, name = ""): Promise<{ identity: StoredIdentity; created: boolean }> {
+export async function loadOrCreateIdentity(
+  dataDir: string,
+  signer: Pick<Signer, "publicKeyOf">,
+  name = "",
+): Promise<{ identity: StoredIdentity; created: boolean }> {
   const existing = await loadIdentity(dataDir, signer);
   if (existing) return { identity: existing, created: false };
   const identity = { keys: generateKeyPair(), name };

@@ -40,7 +40,14 @@ export class MemberHandshake {
   #transcript?: Transcript;
   #state: "challenge" | "welcome" | "done" = "challenge";
 
-  constructor(options: { commune: string; relayKey: string; peerId: PeerId; peerMetadata?: PeerMetadata; register?: { genesis: Signed<Genesis> }; nonce?: string }) {
+  constructor(options: {
+    commune: string;
+    relayKey: string;
+    peerId: PeerId;
+    peerMetadata?: PeerMetadata;
+    register?: { genesis: Signed<Genesis> };
+    nonce?: string;
+  }) {
     this.#commune = options.commune;
     this.#relayKey = options.relayKey;
     this.#peerId = options.peerId;

@@ -76,7 +76,12 @@ describe("RelayClientAdapter with the relay's gateway and server adapter", { ret
     server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
     const port = await listen(server);
     const client = () =>
-      new RelayClientAdapter({ url: `ws://127.0.0.1:${port}`, commune: commune.id, relayKey: commune.relayKey, reconnect: { initialDelayMs: 20, maxDelayMs: 200 } });
+      new RelayClientAdapter({
+        url: `ws://127.0.0.1:${port}`,
+        commune: commune.id,
+        relayKey: commune.relayKey,
+        reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+      });
     const [alice, bob] = [client(), client()];
     const teardown = () => {
       alice.disconnect();
@@ -124,7 +129,13 @@ describe("RelayClientAdapter", () => {
 
   function adapterFor(url: string, options: Partial<ConstructorParameters<typeof RelayClientAdapter>[0]> = {}) {
     const commune = makeCommune(42);
-    const adapter = new RelayClientAdapter({ url, commune: commune.id, relayKey: commune.relayKey, reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, ...options });
+    const adapter = new RelayClientAdapter({
+      url,
+      commune: commune.id,
+      relayKey: commune.relayKey,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+      ...options,
+    });
     cleanups.push(() => adapter.disconnect());
     return adapter;
   }

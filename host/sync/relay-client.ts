@@ -204,7 +204,13 @@ export class RelayClientAdapter extends NetworkAdapter {
       handshakeTimeout,
     });
     const { commune, relayKey, register } = this.#options;
-    const handshake = new MemberHandshake({ commune, relayKey, peerId, ...(this.peerMetadata ? { peerMetadata: this.peerMetadata } : {}), ...(register ? { register } : {}) });
+    const handshake = new MemberHandshake({
+      commune,
+      relayKey,
+      peerId,
+      ...(this.peerMetadata ? { peerMetadata: this.peerMetadata } : {}),
+      ...(register ? { register } : {}),
+    });
     const attempt: Attempt = { ws, handshake, phase: "handshake", alive: true, waiting: new Map() };
     this.#attempt = attempt;
     attempt.handshakeTimer = setTimeout(() => this.#fail(attempt, "The relay did not finish the handshake in time"), handshakeTimeout);

@@ -54,7 +54,11 @@ export interface Member {
 }
 
 /** A member's Repo (in memory) connected to a relay through a RelayClientAdapter. */
-export function startMember(url: string, commune: TestCommune, options: Partial<Omit<RelayClientOptions, "register">> & { register?: boolean; peerId?: PeerId } = {}): Member {
+export function startMember(
+  url: string,
+  commune: TestCommune,
+  options: Partial<Omit<RelayClientOptions, "register">> & { register?: boolean; peerId?: PeerId } = {},
+): Member {
   const { register, peerId: chosenPeerId, ...adapterOptions } = options;
   const statuses: RelayStatus[] = [];
   const adapter = new RelayClientAdapter({
@@ -176,7 +180,16 @@ export class RawClient {
   async handshake(options: { commune: string; peerId: string; macKey?: string; mac?: string; register?: { genesis: object; relayKey: string } }) {
     await this.opened;
     const nonce = randomBytes(16).toString("hex");
-    this.send(JSON.stringify({ type: "hello", v: 1, commune: options.commune, peerId: options.peerId, nonce, ...(options.register ? { register: options.register } : {}) }));
+    this.send(
+      JSON.stringify({
+        type: "hello",
+        v: 1,
+        commune: options.commune,
+        peerId: options.peerId,
+        nonce,
+        ...(options.register ? { register: options.register } : {}),
+      }),
+    );
     const challenge = await this.json(0);
     if (challenge.type !== "challenge") return { challenge, answer: challenge };
     const transcript: Transcript = {

@@ -34,7 +34,10 @@ interface Subscription {
   listener(outcome: CommandOutcome<CommandName>): void;
 }
 
-const lost: CommandOutcome<CommandName> = { ok: false, error: { kind: "unavailable", code: "connection.lost", message: "The connection to your Commune host was lost. Try again when it is back." } };
+const lost: CommandOutcome<CommandName> = {
+  ok: false,
+  error: { kind: "unavailable", code: "connection.lost", message: "The connection to your Commune host was lost. Try again when it is back." },
+};
 
 export class Link {
   #nextId = 1;
@@ -115,7 +118,9 @@ export class Link {
         this.#subscriptions.get(message.id)?.listener(message.outcome);
         return;
       case "progress":
-        this.#pending.get(message.id)?.onProgress?.({ done: message.done, label: message.label, ...(message.total !== undefined ? { total: message.total } : {}) });
+        this.#pending
+          .get(message.id)
+          ?.onProgress?.({ done: message.done, label: message.label, ...(message.total !== undefined ? { total: message.total } : {}) });
         return;
       case "refused":
         console.warn(`Commune: the host refused a message: ${message.message}`);

@@ -38,7 +38,13 @@ export function AmountField({
       inputMode="decimal"
       autoComplete="off"
       error={problem}
-      hint={currency ? (currency.decimals === 0 ? `Whole ${currency.code}` : `Up to ${currency.decimals} decimals, such as 12.${"5".padEnd(currency.decimals, "0")}`) : undefined}
+      hint={
+        currency
+          ? currency.decimals === 0
+            ? `Whole ${currency.code}`
+            : `Up to ${currency.decimals} decimals, such as 12.${"5".padEnd(currency.decimals, "0")}`
+          : undefined
+      }
     />
   );
 }

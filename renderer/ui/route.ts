@@ -17,12 +17,7 @@ export const SCREEN_TITLES: Record<Screen, string> = {
   settings: "Settings",
 };
 
-export type Route =
-  | { kind: "commune"; communeId: string; screen: Screen }
-  | { kind: "new" }
-  | { kind: "join" }
-  | { kind: "settings" }
-  | { kind: "none" };
+export type Route = { kind: "commune"; communeId: string; screen: Screen } | { kind: "new" } | { kind: "join" } | { kind: "settings" } | { kind: "none" };
 
 const COMMUNE_ID = /^[0-9a-f]{32}$/;
 

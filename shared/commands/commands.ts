@@ -7,7 +7,20 @@ import { MAX_DECIMALS } from "../money/currency";
 import { MAX_LINK_LENGTH } from "../docs/link";
 import { MAX_INVITE_DAYS } from "../commune/events";
 import type { Problem } from "../result";
-import type { EmbeddedRelayView, HostInfoView, ItemView, LedgerPage, PurseHistoryView, CommuneListItem, CommuneView, IdentityView, MemberView, ProposalView, SyncStatusView, ProblemView } from "./views";
+import type {
+  EmbeddedRelayView,
+  HostInfoView,
+  ItemView,
+  LedgerPage,
+  PurseHistoryView,
+  CommuneListItem,
+  CommuneView,
+  IdentityView,
+  MemberView,
+  ProposalView,
+  SyncStatusView,
+  ProblemView,
+} from "./views";
 
 /**
  * The one command set of a member's host, used by the CLI now and by the
@@ -74,7 +87,14 @@ export const commandInputs = {
   "commune.relays": z.strictObject({ commune, add: z.array(text(300)).max(10).default([]), remove: z.array(text(300)).max(10).default([]) }),
 
   "purse.contribute": z.strictObject({ commune, amount: amountText, currency: currencyCode, memo: text(LIMITS.memo).default("") }),
-  "purse.disburse": z.strictObject({ commune, amount: amountText, currency: currencyCode, payee, memo: text(LIMITS.memo).default(""), proposal: recordId.optional() }),
+  "purse.disburse": z.strictObject({
+    commune,
+    amount: amountText,
+    currency: currencyCode,
+    payee,
+    memo: text(LIMITS.memo).default(""),
+    proposal: recordId.optional(),
+  }),
   "purse.transfer": z.strictObject({ commune, amount: amountText, currency: currencyCode, to: key, memo: text(LIMITS.memo).default("") }),
   "purse.exchange": z.strictObject({
     commune,
@@ -253,7 +273,15 @@ export function parseCommand(name: unknown, input: unknown): { ok: true; name: C
     const issue = parsed.error.issues[0];
     const field = issue?.path.length ? issue.path.join(".") : undefined;
     const where = field === undefined ? "" : `${field}: `;
-    return { ok: false, error: { kind: "invalid-input", code: "input.invalid", ...(field === undefined ? {} : { field }), message: `${where}${issue?.message ?? "invalid input"}` } };
+    return {
+      ok: false,
+      error: {
+        kind: "invalid-input",
+        code: "input.invalid",
+        ...(field === undefined ? {} : { field }),
+        message: `${where}${issue?.message ?? "invalid input"}`,
+      },
+    };
   }
   return { ok: true, name: name as CommandName, input: parsed.data };
 }

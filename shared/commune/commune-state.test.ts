@@ -63,9 +63,17 @@ describe("admission", () => {
   });
 
   it.each([
-    ["an expired invite", (c: CommuneBuilder) => c.event(bo, { type: "join", at: T0 + 9 * DAY, name: "Bo", invite: c.invite(ada, T0, T0 + DAY) }), "the invite expired on 2026-01-02"],
+    [
+      "an expired invite",
+      (c: CommuneBuilder) => c.event(bo, { type: "join", at: T0 + 9 * DAY, name: "Bo", invite: c.invite(ada, T0, T0 + DAY) }),
+      "the invite expired on 2026-01-02",
+    ],
     ["an invite from a non-member", (c: CommuneBuilder) => c.join(bo, "Bo", T0 + DAY, mallory), "whoever signed the invite was not an active member then"],
-    ["an invite altered after signing", (c: CommuneBuilder) => c.event(bo, { type: "join", at: T0 + DAY, name: "Bo", invite: { ...c.invite(ada, T0), expiresAt: T0 + 999 * DAY } }), "the invite is not validly signed"],
+    [
+      "an invite altered after signing",
+      (c: CommuneBuilder) => c.event(bo, { type: "join", at: T0 + DAY, name: "Bo", invite: { ...c.invite(ada, T0), expiresAt: T0 + 999 * DAY } }),
+      "the invite is not validly signed",
+    ],
     [
       "an invite used twice",
       (c: CommuneBuilder) => {

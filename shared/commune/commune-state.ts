@@ -10,16 +10,7 @@ import { judgeMembershipEvent } from "../judges/membership";
 import { judgeProposal } from "../judges/proposal";
 import { judgeVote, type VoteSetting } from "../judges/vote";
 import { applyRuleChange, rulesProblem } from "./rules";
-import {
-  rulesAt,
-  statusAt,
-  type CommuneState,
-  type Member,
-  type MemberStatus,
-  type Problem,
-  type ProposalState,
-  type RulesVersion,
-} from "./state";
+import { rulesAt, statusAt, type CommuneState, type Member, type MemberStatus, type Problem, type ProposalState, type RulesVersion } from "./state";
 
 export interface CommuneRecords {
   genesis: Signed<Genesis>;
@@ -65,7 +56,8 @@ function compare(a: string, b: string): number {
  */
 export function communeState(verifier: Verifier, records: CommuneRecords, now: number, expectedId?: CommuneId): Result<CommuneState> {
   const { genesis } = records;
-  if (checkSignature(verifier, "genesis", genesis)) return fail("commune.badGenesisSignature", "The commune's founding record is not validly signed by its founder.");
+  if (checkSignature(verifier, "genesis", genesis))
+    return fail("commune.badGenesisSignature", "The commune's founding record is not validly signed by its founder.");
   const foundingProblem = rulesProblem(genesis.rules);
   if (foundingProblem) return fail("commune.badFoundingRules", `The commune's founding rules are invalid: ${foundingProblem}.`);
   const id = communeIdOf(genesis);
@@ -97,7 +89,10 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   setStatus(genesis.by, genesis.founderName, genesis.at, "active", "founded the commune");
 
   const events = genuine(verifier, "membership", records.events, id, problems, (event) => event.sig).sort(bySignedOrder);
-  const proposalList = uniqueProposals(genuine(verifier, "proposal", records.proposals, id, problems, (p) => p.id), problems);
+  const proposalList = uniqueProposals(
+    genuine(verifier, "proposal", records.proposals, id, problems, (p) => p.id),
+    problems,
+  );
   const votes = genuine(verifier, "vote", records.votes, id, problems, (vote) => vote.sig);
   const votesByProposal = new Map<string, SignedVote[]>();
   for (const vote of votes) {
@@ -252,8 +247,16 @@ function genuine<T extends { by: PublicKey; sig: string; commune: string }>(
   const subject = purpose === "membership" ? "membership" : purpose;
   return records.filter((record) => {
     const signature = checkSignature(verifier, purpose, record);
-    const reason = signature === "unsigned" ? "is not signed" : signature ? "was altered after signing or is badly signed" : record.commune !== id ? "belongs to another commune" : undefined;
-    if (reason) problems.push({ subject, id: idOf(record), by: record.by, reason: `This ${purpose === "membership" ? "membership record" : purpose} ${reason}` });
+    const reason =
+      signature === "unsigned"
+        ? "is not signed"
+        : signature
+          ? "was altered after signing or is badly signed"
+          : record.commune !== id
+            ? "belongs to another commune"
+            : undefined;
+    if (reason)
+      problems.push({ subject, id: idOf(record), by: record.by, reason: `This ${purpose === "membership" ? "membership record" : purpose} ${reason}` });
     return !reason;
   });
 }

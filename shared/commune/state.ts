@@ -80,8 +80,7 @@ export function statusAt(state: CommuneState, key: PublicKey, at: number): Membe
   return status;
 }
 
-export const isActiveAt = (state: CommuneState, key: PublicKey, at: number): boolean =>
-  statusAt(state, key, at) === "active";
+export const isActiveAt = (state: CommuneState, key: PublicKey, at: number): boolean => statusAt(state, key, at) === "active";
 
 export function rulesAt(state: CommuneState, at: number): Rules {
   let current = state.rules[0]!.rules;
@@ -96,5 +95,4 @@ export function currencyAt(state: CommuneState, code: string, at: number): Curre
   return rulesAt(state, at).currencies.find((currency) => currency.code === code);
 }
 
-export const currentStatus = (state: CommuneState, key: PublicKey): MemberStatus | undefined =>
-  statusAt(state, key, Number.MAX_SAFE_INTEGER);
+export const currentStatus = (state: CommuneState, key: PublicKey): MemberStatus | undefined => statusAt(state, key, Number.MAX_SAFE_INTEGER);

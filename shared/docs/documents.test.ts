@@ -5,14 +5,7 @@ import { generateKeyPair, randomId } from "../identity/keys";
 import { checkSignature, sign } from "../identity/signed";
 import type { SignedEntry } from "../purse/entry";
 import { fromStored, toStored, type Stored } from "./automerge-form";
-import {
-  describeMalformed,
-  readCommuneDoc,
-  readInventoryDoc,
-  readProposalsDoc,
-  readPurseShardDoc,
-  type PurseShardDoc,
-} from "./documents";
+import { describeMalformed, readCommuneDoc, readInventoryDoc, readProposalsDoc, readPurseShardDoc, type PurseShardDoc } from "./documents";
 import { ada, bo, commune, communeDoc, entry, inventoryDoc, proposal, proposalsDoc, purseShardDoc, T0, vote } from "../testing/sample-docs";
 import { nobleCrypto } from "../identity/crypto";
 
@@ -127,8 +120,7 @@ describe("schema versions", () => {
       ok: false,
       error: {
         code: "document.newerSchema",
-        message:
-          "This commune was saved by a newer version of Commune (document schema 2; this version reads up to 1). Update Commune to open it.",
+        message: "This commune was saved by a newer version of Commune (document schema 2; this version reads up to 1). Update Commune to open it.",
       },
     });
   });
@@ -139,8 +131,7 @@ describe("schema versions", () => {
       ok: false,
       error: {
         code: "document.newerSchema",
-        message:
-          "This part of the purse was saved by a newer version of Commune (document schema 7; this version reads up to 1). Update Commune to open it.",
+        message: "This part of the purse was saved by a newer version of Commune (document schema 7; this version reads up to 1). Update Commune to open it.",
       },
     });
   });
@@ -203,9 +194,7 @@ describe("a shard with malformed entries", () => {
 
   it("describes a malformed entry for people, counting from 1", () => {
     const read = readPurseShardDoc(purseShardDoc([good, { ...good, amount: "12" } as unknown as SignedEntry]));
-    expect(read.ok && read.value.malformed.map(describeMalformed)).toEqual([
-      "Entry #2 is malformed: amount must be a positive whole number of minor units",
-    ]);
+    expect(read.ok && read.value.malformed.map(describeMalformed)).toEqual(["Entry #2 is malformed: amount must be a positive whole number of minor units"]);
   });
 });
 
@@ -235,9 +224,7 @@ describe("other documents with malformed records", () => {
     const doc = inventoryDoc();
     doc.items["compost"]!.push({ ...doc.items["compost"]![0]!, version: 3, link: "JaVaScRiPt:alert(1)" });
     const read = readInventoryDoc(doc);
-    expect(read.ok && read.value.malformed.map((m) => [m.key, m.index, m.reason])).toEqual([
-      ["compost", 2, "link must start with http:// or https://"],
-    ]);
+    expect(read.ok && read.value.malformed.map((m) => [m.key, m.index, m.reason])).toEqual([["compost", 2, "link must start with http:// or https://"]]);
   });
 
   it("leaves out a bad relay address and a shard link under a malformed key", () => {

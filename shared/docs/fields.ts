@@ -122,5 +122,4 @@ export const webLink = z.string({ error: "must be an http:// or https:// link" }
 export const boolean = z.boolean({ error: "must be true or false" });
 
 /** A literal choice among a few words, with a message that lists them. */
-export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: `must be one of ${values.join(", ")}` });
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(", ")}` });

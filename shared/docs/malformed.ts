@@ -39,9 +39,7 @@ export function describeMalformed(malformed: Malformed): string {
     case "proposals":
       return `Proposal ${key} is malformed: ${reason}`;
     case "votes":
-      return index === undefined
-        ? `The votes on proposal ${key} are malformed: ${reason}`
-        : `Vote${nth} on proposal ${key} is malformed: ${reason}`;
+      return index === undefined ? `The votes on proposal ${key} are malformed: ${reason}` : `Vote${nth} on proposal ${key} is malformed: ${reason}`;
     case "items":
       return index === undefined
         ? `The versions of knowledge item ${key} are malformed: ${reason}`

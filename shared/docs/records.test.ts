@@ -94,9 +94,7 @@ describe("signed records from other members' documents", () => {
     expect(reasonFor(genesisSchema, { ...genesis, rules: { ...genesis.rules, quorumPercent: 101 } })).toBe(
       "rules.quorumPercent must be a whole percentage from 0 to 100",
     );
-    expect(reasonFor(genesisSchema, { ...genesis, rules: { ...genesis.rules, currencies: [] } })).toBe(
-      "rules.currencies must list at least one currency",
-    );
+    expect(reasonFor(genesisSchema, { ...genesis, rules: { ...genesis.rules, currencies: [] } })).toBe("rules.currencies must list at least one currency");
     expect(reasonFor(genesisSchema, { ...genesis, rules: { ...genesis.rules, spendLimit: { EUR: -1 } } })).toBe(
       "rules.spendLimit.EUR must be a whole number, 0 or more",
     );

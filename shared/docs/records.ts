@@ -59,8 +59,7 @@ const currencies = z
 
 const spendLimit = z.record(currencyCode, count, { error: "must map currency codes to amounts" });
 
-const uniqueCodes = (list: readonly Currency[]): boolean =>
-  new Set(list.map((currency) => currency.code)).size === list.length;
+const uniqueCodes = (list: readonly Currency[]): boolean => new Set(list.map((currency) => currency.code)).size === list.length;
 
 export const rulesSchema = z.looseObject(
   {
@@ -69,9 +68,7 @@ export const rulesSchema = z.looseObject(
     allowBlock: boolean,
     spendLimit,
     admission: oneOf(["direct", "proposal"]),
-    currencies: currencies
-      .min(1, { error: "must list at least one currency" })
-      .refine(uniqueCodes, { error: "must not list a currency code twice" }),
+    currencies: currencies.min(1, { error: "must list at least one currency" }).refine(uniqueCodes, { error: "must not list a currency code twice" }),
   },
   { error: "must be a set of rules" },
 ) satisfies z.ZodType<Rules>;
@@ -111,10 +108,7 @@ export const genesisSchema = z.looseObject({
   ...signedBy,
 }) satisfies z.ZodType<Signed<Genesis>>;
 
-export const inviteGrantSchema = z.looseObject(
-  { commune: communeId, id, at: time, expiresAt: time, ...signedBy },
-  { error: "must be a signed invite" },
-);
+export const inviteGrantSchema = z.looseObject({ commune: communeId, id, at: time, expiresAt: time, ...signedBy }, { error: "must be a signed invite" });
 
 export const membershipEventSchema = z.discriminatedUnion(
   "type",
@@ -215,9 +209,7 @@ export const itemSchema = z.looseObject({
   title: line(LIMITS.title),
   body: text(LIMITS.body),
   link: webLink.optional(),
-  tags: z
-    .array(line(LIMITS.tag), { error: "must be a list of tags" })
-    .max(LIMITS.tags, { error: `must be at most ${LIMITS.tags} tags` }),
+  tags: z.array(line(LIMITS.tag), { error: "must be a list of tags" }).max(LIMITS.tags, { error: `must be at most ${LIMITS.tags} tags` }),
   ...signedBy,
 }) satisfies z.ZodType<SignedItem>;
 

@@ -32,8 +32,7 @@ const WORDS: Record<DocType, { subject: string; noun: string }> = {
 const isDocType = (value: unknown): value is DocType => typeof value === "string" && Object.hasOwn(SUPPORTED_SCHEMA, value);
 
 /** Reads a field that may still be in its stored (Automerge) form. */
-const field = (doc: object, key: string): unknown =>
-  Object.hasOwn(doc, key) ? fromStored((doc as Record<string, unknown>)[key]) : undefined;
+const field = (doc: object, key: string): unknown => (Object.hasOwn(doc, key) ? fromStored((doc as Record<string, unknown>)[key]) : undefined);
 
 /**
  * Checks that `raw` is a document of `type` with a schema this version
@@ -57,7 +56,8 @@ export function checkVersion(raw: unknown, type: DocType): Result<number> {
   }
   const supported = SUPPORTED_SCHEMA[type];
   if (schema > supported) {
-    return fail("document.newerSchema",
+    return fail(
+      "document.newerSchema",
       `${subject} was saved by a newer version of Commune (document schema ${schema}; this version reads up to ${supported}). Update Commune to open it.`,
     );
   }

@@ -8,13 +8,7 @@
  * fields, and JSON.stringify's number formatting or dropped keys would let a
  * signed value mean two things.
  */
-export type Canonical =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly Canonical[]
-  | { readonly [key: string]: Canonical };
+export type Canonical = string | number | boolean | null | readonly Canonical[] | { readonly [key: string]: Canonical };
 
 export function canonicalJson(value: unknown): string {
   if (value === null) return "null";

@@ -2,12 +2,7 @@ import { hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, type Canonical } from "./canonical";
-import {
-  fingerprint,
-  generateKeyPair,
-  isPublicKey,
-  keyPairFromSecret,
-} from "./keys";
+import { fingerprint, generateKeyPair, isPublicKey, keyPairFromSecret } from "./keys";
 import { checkSignature, sign } from "./signed";
 import { nobleCrypto } from "./crypto";
 
@@ -17,8 +12,7 @@ const crypto = nobleCrypto();
 // RFC 8032, section 7.1, TEST 1: a published secret, its public key and its signature of the empty message.
 const RFC_SECRET = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
 const RFC_PUBLIC = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
-const RFC_SIGNATURE =
-  "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b";
+const RFC_SIGNATURE = "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b";
 
 /** Values canonicalJson promises to encode: strings, safe integers, booleans, null, arrays, plain objects. */
 const canonicalValue: fc.Arbitrary<Canonical> = fc.letrec<{ value: Canonical }>((tie) => ({
@@ -47,9 +41,7 @@ function reversedKeys(value: Canonical): Canonical {
 
 describe("canonicalJson", () => {
   it("sorts object keys at every depth and leaves array order alone", () => {
-    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { z: true, y: null }] } })).toBe(
-      '{"a":{"c":[3,{"y":null,"z":true}],"d":2},"b":1}',
-    );
+    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { z: true, y: null }] } })).toBe('{"a":{"c":[3,{"y":null,"z":true}],"d":2},"b":1}');
   });
 
   it("sorts keys by UTF-16 code unit, not by locale", () => {
@@ -79,7 +71,12 @@ describe("canonicalJson", () => {
     ["a Date", new Date(0)],
     ["a Map", new Map([["a", 1]])],
     ["a Set", new Set([1])],
-    ["a class instance", new (class Point { x = 1 })()],
+    [
+      "a class instance",
+      new (class Point {
+        x = 1;
+      })(),
+    ],
     ["a Uint8Array", new Uint8Array(2)],
     ["a bigint", 1n],
     ["a function", () => 1],
@@ -88,7 +85,7 @@ describe("canonicalJson", () => {
     expect(() => canonicalJson(value)).toThrow(TypeError);
   });
 
-  it.each(['plain', 'quote " and backslash \\', "line\nbreak\ttab", "\u0000\u001f\u007f", "é 日本 🙂", "\ud800 lone surrogate", "\u2028\u2029"])(
+  it.each(["plain", 'quote " and backslash \\', "line\nbreak\ttab", "\u0000\u001f\u007f", "é 日本 🙂", "\ud800 lone surrogate", "\u2028\u2029"])(
     "escapes the string %j exactly as JSON.stringify does",
     (text) => {
       expect(canonicalJson(text)).toBe(JSON.stringify(text));

@@ -14,8 +14,7 @@ export interface KeyPair {
 
 const HEX_KEY = /^[0-9a-f]{64}$/;
 
-export const isPublicKey = (value: unknown): value is PublicKey =>
-  typeof value === "string" && HEX_KEY.test(value);
+export const isPublicKey = (value: unknown): value is PublicKey => typeof value === "string" && HEX_KEY.test(value);
 
 export function generateKeyPair(): KeyPair {
   const { secretKey, publicKey } = ed25519.keygen();

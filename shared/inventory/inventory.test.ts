@@ -16,7 +16,12 @@ function setUp() {
   const commune = new CommuneBuilder();
   commune.join(bo, "Bo", T0 + DAY);
   const item = (keys = ada, fields: Partial<Item> = {}) =>
-    sign(crypto, "item", { commune: commune.id, id: "i1", version: 1, at: T0 + 2 * DAY, title: "Bread", body: "Sourdough starter care", tags: ["kitchen"], ...fields }, keys);
+    sign(
+      crypto,
+      "item",
+      { commune: commune.id, id: "i1", version: 1, at: T0 + 2 * DAY, title: "Bread", body: "Sourdough starter care", tags: ["kitchen"], ...fields },
+      keys,
+    );
   return { commune, state: commune.state(T0 + 10 * DAY), item };
 }
 

@@ -10,8 +10,7 @@ export interface ItemView {
   versions: number;
 }
 
-const newer = (a: SignedItem, b: SignedItem) =>
-  a.version > b.version || (a.version === b.version && (a.at > b.at || (a.at === b.at && a.sig > b.sig)));
+const newer = (a: SignedItem, b: SignedItem) => a.version > b.version || (a.version === b.version && (a.at > b.at || (a.at === b.at && a.sig > b.sig)));
 
 /**
  * The commune's knowledge as it stands: for each item the newest genuine
@@ -20,7 +19,11 @@ const newer = (a: SignedItem, b: SignedItem) =>
  * another commune, filed under another item's id, or signed by someone who
  * was not an active member at its time counts for nothing and is reported.
  */
-export function inventory(verifier: Verifier, versionsById: Readonly<Record<string, readonly SignedItem[]>>, state: CommuneState): { items: ItemView[]; problems: Problem[] } {
+export function inventory(
+  verifier: Verifier,
+  versionsById: Readonly<Record<string, readonly SignedItem[]>>,
+  state: CommuneState,
+): { items: ItemView[]; problems: Problem[] } {
   const items: ItemView[] = [];
   const problems: Problem[] = [];
   for (const [id, versions] of Object.entries(versionsById)) {

@@ -44,7 +44,10 @@ describe("invites", () => {
 
   it("rejects a truncated invite", () => {
     const invite = createInvite(crypto, fields, ada);
-    expect(readInvite(crypto, invite.slice(0, invite.length - 10), T0)).toEqual({ ok: false, error: expect.objectContaining({ message: "This invite is incomplete or damaged: copy the whole invite again." }) });
+    expect(readInvite(crypto, invite.slice(0, invite.length - 10), T0)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ message: "This invite is incomplete or damaged: copy the whole invite again." }),
+    });
   });
 
   it.each([
@@ -54,16 +57,25 @@ describe("invites", () => {
     ["name", "Elsewhere"],
   ])("rejects an invite whose %s was changed after signing", (field, value) => {
     const tampered = { ...decode(createInvite(crypto, fields, ada)), [field]: value };
-    expect(readInvite(crypto, encode(tampered), T0)).toEqual({ ok: false, error: expect.objectContaining({ message: "This invite has been altered: ask for a new one." }) });
+    expect(readInvite(crypto, encode(tampered), T0)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ message: "This invite has been altered: ask for a new one." }),
+    });
   });
 
   it("rejects an invite whose grant was extended after signing", () => {
     const invite = decode(createInvite(crypto, fields, ada));
     invite.grant.expiresAt += 100 * DAY;
-    expect(readInvite(crypto, encode(invite), T0)).toEqual({ ok: false, error: expect.objectContaining({ message: "This invite has been altered: ask for a new one." }) });
+    expect(readInvite(crypto, encode(invite), T0)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ message: "This invite has been altered: ask for a new one." }),
+    });
   });
 
   it("rejects an expired invite and says when it expired", () => {
-    expect(readInvite(crypto, createInvite(crypto, fields, ada), T0 + 8 * DAY)).toEqual({ ok: false, error: expect.objectContaining({ message: "This invite expired on 2026-01-08: ask for a new one." }) });
+    expect(readInvite(crypto, createInvite(crypto, fields, ada), T0 + 8 * DAY)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ message: "This invite expired on 2026-01-08: ask for a new one." }),
+    });
   });
 });

@@ -73,7 +73,8 @@ const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 export function readInvite(verifier: Verifier, text: string, now: number): Result<SignedInvite> {
   const trimmed = text.trim();
   if (trimmed === "") return fail("invite.empty", "Paste the invite you were sent.", { field: "invite" });
-  if (!trimmed.startsWith(INVITE_PREFIX)) return fail("invite.notAnInvite", `This is not a Commune invite: an invite starts with "${INVITE_PREFIX}".`, { field: "invite" });
+  if (!trimmed.startsWith(INVITE_PREFIX))
+    return fail("invite.notAnInvite", `This is not a Commune invite: an invite starts with "${INVITE_PREFIX}".`, { field: "invite" });
   if (trimmed.length > MAX_INVITE_LENGTH) return fail("invite.tooLong", "This invite is far too long to be genuine.", { field: "invite" });
   let parsed: unknown;
   try {
@@ -87,12 +88,14 @@ export function readInvite(verifier: Verifier, text: string, now: number): Resul
   if (!isPublicKey(invite.by) || invite.grant.by !== invite.by || invite.grant.commune !== invite.commune) {
     return fail("invite.altered", "This invite has been altered: ask for a new one.", { field: "invite" });
   }
-  if (checkSignature(verifier, "invite-link", invite) || checkSignature(verifier, "invite", invite.grant)) return fail("invite.altered", "This invite has been altered: ask for a new one.", { field: "invite" });
+  if (checkSignature(verifier, "invite-link", invite) || checkSignature(verifier, "invite", invite.grant))
+    return fail("invite.altered", "This invite has been altered: ask for a new one.", { field: "invite" });
   for (const relay of invite.relays) {
     const url = parseRelayUrl(relay);
     if (!url.ok) return fail("invite.badRelay", `This invite names a relay that cannot be used: ${url.error.message}`, { field: "invite" });
   }
-  if (invite.grant.expiresAt <= now) return fail("invite.expired", `This invite expired on ${day(invite.grant.expiresAt)}: ask for a new one.`, { field: "invite" });
+  if (invite.grant.expiresAt <= now)
+    return fail("invite.expired", `This invite expired on ${day(invite.grant.expiresAt)}: ask for a new one.`, { field: "invite" });
   return ok(invite);
 }
 

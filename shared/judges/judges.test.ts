@@ -54,8 +54,16 @@ describe("the proposal judge", () => {
   it("refuses a proposal by someone who was not an active member then", () => {
     const commune = new CommuneBuilder();
     const state = commune.state(T0 + DAY);
-    const proposal = sign(crypto, "proposal", { commune: commune.id, kind: "general" as const, id: "p9", at: T0 + DAY, deadline: T0 + 2 * DAY, title: "Hi", body: "" }, cy);
-    expect(judgeProposal(state, proposal)).toEqual({ code: "proposal.author-not-active", reason: `${cy.publicKey.slice(0, 8)} was not an active member on 2026-01-02` });
+    const proposal = sign(
+      crypto,
+      "proposal",
+      { commune: commune.id, kind: "general" as const, id: "p9", at: T0 + DAY, deadline: T0 + 2 * DAY, title: "Hi", body: "" },
+      cy,
+    );
+    expect(judgeProposal(state, proposal)).toEqual({
+      code: "proposal.author-not-active",
+      reason: `${cy.publicKey.slice(0, 8)} was not an active member on 2026-01-02`,
+    });
   });
 });
 

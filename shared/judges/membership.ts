@@ -47,7 +47,8 @@ export function judgeMembershipEvent({ verifier, state, id, usedInvites }: Membe
       return "counted";
     }
     case "leave":
-      if (status !== "active" && status !== "applicant") return refuse("leave.not-member", `${nameOf(state, event.by)} could not leave: they were not a member then`);
+      if (status !== "active" && status !== "applicant")
+        return refuse("leave.not-member", `${nameOf(state, event.by)} could not leave: they were not a member then`);
       return "counted";
   }
 }

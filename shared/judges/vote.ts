@@ -27,7 +27,9 @@ export function judgeVote(setting: VoteSetting | undefined, vote: SignedVote): V
   const { state, proposal, electorate, decidesAt } = setting;
   if (!electorate.has(vote.by)) return refuse("vote.not-in-electorate", `${nameOf(state, vote.by)} was not a member when "${proposal.title}" was proposed`);
   if (vote.at < proposal.at) return refuse("vote.before-proposal", `${nameOf(state, vote.by)}'s vote is dated before "${proposal.title}" was proposed`);
-  if (statusAt(state, vote.by, vote.at) !== "active") return refuse("vote.voter-not-active", `${nameOf(state, vote.by)} was not an active member on ${day(vote.at)}`);
-  if (decidesAt !== undefined && vote.at > decidesAt) return refuse("vote.after-decision", `${nameOf(state, vote.by)} voted after "${proposal.title}" was decided`);
+  if (statusAt(state, vote.by, vote.at) !== "active")
+    return refuse("vote.voter-not-active", `${nameOf(state, vote.by)} was not an active member on ${day(vote.at)}`);
+  if (decidesAt !== undefined && vote.at > decidesAt)
+    return refuse("vote.after-decision", `${nameOf(state, vote.by)} voted after "${proposal.title}" was decided`);
   return "counted";
 }

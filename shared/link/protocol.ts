@@ -63,7 +63,13 @@ export const hostMessage = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("result"), id: requestId, outcome }),
   z.strictObject({ type: z.literal("view"), id: requestId, outcome }),
   /** Long work (export, import, join) reports how far it has got; `total` is undefined when unknown. */
-  z.strictObject({ type: z.literal("progress"), id: requestId, done: z.number().nonnegative(), total: z.number().nonnegative().optional(), label: z.string().max(200) }),
+  z.strictObject({
+    type: z.literal("progress"),
+    id: requestId,
+    done: z.number().nonnegative(),
+    total: z.number().nonnegative().optional(),
+    label: z.string().max(200),
+  }),
   /** The host could not read a message: sent instead of crashing or staying silent. */
   z.strictObject({ type: z.literal("refused"), message: z.string() }),
 ]);

@@ -207,12 +207,9 @@ describe("parseAmount on hostile input", () => {
 });
 
 describe("validateCurrency", () => {
-  it.each<[Currency]>([[EUR], [HOUR], [MEAL], [{ code: "T1", name: "x".repeat(60), decimals: 6 }]])(
-    "accepts %j unchanged",
-    (currency) => {
-      expect(validateCurrency(currency)).toEqual({ ok: true, value: currency });
-    },
-  );
+  it.each<[Currency]>([[EUR], [HOUR], [MEAL], [{ code: "T1", name: "x".repeat(60), decimals: 6 }]])("accepts %j unchanged", (currency) => {
+    expect(validateCurrency(currency)).toEqual({ ok: true, value: currency });
+  });
 
   const CODE = "A currency code is 2 to 10 capital letters or digits, starting with a letter, such as EUR or HOUR";
   it.each<[Currency, string]>([

@@ -101,7 +101,6 @@ export function tally(
   const quorumMet = voted * 100 >= rules.quorumPercent * electorate.length && voted > 0;
   const thresholdMet = yes + no > 0 && yes * 100 >= rules.thresholdPercent * (yes + no);
   const blocked = block > 0;
-  const outcome: Outcome =
-    now < decidesAt ? "open" : !quorumMet ? "expired" : blocked || !thresholdMet ? "rejected" : "passed";
+  const outcome: Outcome = now < decidesAt ? "open" : !quorumMet ? "expired" : blocked || !thresholdMet ? "rejected" : "passed";
   return { outcome, decidesAt, electorate: electorate.length, voted, yes, no, abstain, block, quorumMet, thresholdMet, blocked };
 }

@@ -129,8 +129,7 @@ const arrivals = (pool: readonly ShardEntry[]) =>
     inPoolOrder: [...order].sort((a, b) => a - b).map((index) => pool[index]!),
   }));
 
-const takesMoneyOut = (signed: SignedEntry) =>
-  signed.kind === "disbursement" || (signed.kind === "exchange" && signed.direction === "out");
+const takesMoneyOut = (signed: SignedEntry) => signed.kind === "disbursement" || (signed.kind === "exchange" && signed.direction === "out");
 
 /** The balances replayed from the counted entries alone, by this test's own reading of what each kind does. */
 function replay(view: PurseView) {

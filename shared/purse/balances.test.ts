@@ -166,8 +166,7 @@ describe("what counted entries do", () => {
 });
 
 describe("entries that count for nothing", () => {
-  const gift = (fields: Partial<Parameters<typeof entry>[1]> = {}) =>
-    entry(bo, { kind: "contribution", at: on("2026-01-10"), amount: 5_00, ...fields });
+  const gift = (fields: Partial<Parameters<typeof entry>[1]> = {}) => entry(bo, { kind: "contribution", at: on("2026-01-10"), amount: 5_00, ...fields });
 
   it("excludes an unsigned entry from every balance", () => {
     expectIgnored(inShard(unsigned(gift())), "unsigned");
@@ -247,11 +246,7 @@ describe("entries that count for nothing", () => {
     const rules = state.rules[0]!.rules;
     const withMeals = { ...rules, currencies: [...rules.currencies, meal] };
     const later = communeState({ laterRules: [{ from: on("2026-06-01"), rules: withMeals, proposal: "meals" }] });
-    expectIgnored(
-      inShard(gift({ currency: "MEAL", at: on("2026-05-31") })),
-      "is in MEAL, which was not one of the commune's currencies on 2026-05-31",
-      later,
-    );
+    expectIgnored(inShard(gift({ currency: "MEAL", at: on("2026-05-31") })), "is in MEAL, which was not one of the commune's currencies on 2026-05-31", later);
     const counted = gift({ currency: "MEAL", at: on("2026-06-01"), amount: 3 });
     expect(purse(crypto, inShards(counted), later).purse.MEAL).toBe(3);
   });
@@ -287,7 +282,12 @@ describe("entries that count for nothing", () => {
   it("explains, without failing, signed entries whose fields hold the wrong types", () => {
     const badDate = sign(crypto, "entry", { commune: COMMUNE, id: "x1", kind: "contribution", at: "yesterday", amount: 5, currency: "EUR", memo: "" }, bo);
     const badId = sign(crypto, "entry", { commune: COMMUNE, id: 7, kind: "contribution", at: on("2026-01-10"), amount: 5, currency: "EUR", memo: "" }, bo);
-    const badTo = sign(crypto, "entry", { commune: COMMUNE, id: "x3", kind: "transfer", at: on("2026-01-10"), amount: 5, currency: "EUR", memo: "", to: 42 }, bo);
+    const badTo = sign(
+      crypto,
+      "entry",
+      { commune: COMMUNE, id: "x3", kind: "transfer", at: on("2026-01-10"), amount: 5, currency: "EUR", memo: "", to: 42 },
+      bo,
+    );
     const badProposal = sign(
       crypto,
       "entry",
@@ -303,8 +303,7 @@ describe("entries that count for nothing", () => {
 
 describe("spend authority", () => {
   const roof = spendProposal({ id: "roof", title: "New roof", amount: 600_00, payee: { outside: "Roofers Ltd" } }, passed("2026-01-20"));
-  const withRoof = (decision: Decision = passed("2026-01-20")) =>
-    communeState({ proposals: [{ ...roof, tally: { ...roof.tally, ...decision } }] });
+  const withRoof = (decision: Decision = passed("2026-01-20")) => communeState({ proposals: [{ ...roof, tally: { ...roof.tally, ...decision } }] });
   const OVER = "above the spend limit of 50.00 EUR";
   const payRoofers = (amount: number, fields: object = {}) =>
     entry(bo, { kind: "disbursement", at: on("2026-01-21"), amount, payee: "Roofers Ltd", proposal: "roof", ...fields });
@@ -387,8 +386,7 @@ describe("spend authority", () => {
   });
 
   it("holds outgoing exchanges to the spend limit without matching payees, and lets incoming ones in freely", () => {
-    const out = (fields: object) =>
-      entry(cy, { kind: "exchange", at: on("2026-01-21"), amount: 300_00, partner: "Hillside", direction: "out", ...fields });
+    const out = (fields: object) => entry(cy, { kind: "exchange", at: on("2026-01-21"), amount: 300_00, partner: "Hillside", direction: "out", ...fields });
     expectIgnored(inShard(out({})), `${OVER} and cites no passed spend proposal`);
     const cited = out({ proposal: "roof" });
     const incoming = entry(cy, { kind: "exchange", at: on("2026-01-21"), amount: 5000_00, partner: "Hillside", direction: "in" });
@@ -482,9 +480,8 @@ describe("scale", () => {
     const entries: ShardEntry[] = [];
     for (let i = 0; i < 100_000; i++) {
       const by = people[i % 3]!;
-      const fields = i % 4 === 3
-        ? { kind: "disbursement" as const, to: people[(i + 1) % 3]!, amount: 40_00 }
-        : { kind: "contribution" as const, amount: 10_00 + (i % 7) };
+      const fields =
+        i % 4 === 3 ? { kind: "disbursement" as const, to: people[(i + 1) % 3]!, amount: 40_00 } : { kind: "contribution" as const, amount: 10_00 + (i % 7) };
       const at = on("2026-01-10") + ((i * 7919) % 10_000_000);
       entries.push({ entry: { commune: COMMUNE, id: `e${i}`, at, currency: "EUR", memo: "", by, sig: `s${i}`, ...fields }, shardOwner: by });
     }

@@ -191,7 +191,13 @@ function effectOf(entry: SignedEntry): { purse: number; standings: [PublicKey, n
     case "disbursement":
       return { purse: -amount, standings: entry.to === undefined ? [] : [[entry.to, -amount]] };
     case "transfer":
-      return { purse: 0, standings: [[by, -amount], [entry.to!, amount]] };
+      return {
+        purse: 0,
+        standings: [
+          [by, -amount],
+          [entry.to!, amount],
+        ],
+      };
     case "exchange":
       return { purse: entry.direction === "in" ? amount : -amount, standings: [] };
   }

@@ -43,7 +43,9 @@ const checkpointSchema = z.looseObject({
   at: time,
   by: publicKey,
   sig: signature,
-  shards: z.record(z.string().max(200), z.array(z.string().max(100)).max(1_000)).refine((value) => Object.keys(value).length <= 100_000, "lists too many shards"),
+  shards: z
+    .record(z.string().max(200), z.array(z.string().max(100)).max(1_000))
+    .refine((value) => Object.keys(value).length <= 100_000, "lists too many shards"),
   purse: balances,
   members: z.record(publicKey, balances).refine((value) => Object.keys(value).length <= 100_000, "lists too many members"),
   entries: z.object({ counted: count, overdrawn: count, untrusted: count }),

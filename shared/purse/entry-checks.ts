@@ -26,20 +26,14 @@ export const entrySignatureCheck =
   (entry) =>
     checkSignature(verifier, "entry", entry);
 
-export const notActiveMember = (state: CommuneState, key: unknown, at: number): string =>
-  `${memberName(state, key)} was not an active member on ${isoDay(at)}`;
+export const notActiveMember = (state: CommuneState, key: unknown, at: number): string => `${memberName(state, key)} was not an active member on ${isoDay(at)}`;
 
 /**
  * Whether the entry is what its author signed, for this commune, in the
  * author's own shard, dated, with an id, and written while the author was an
  * active member. Only entries that pass may claim their id.
  */
-export function provenanceProblem(
-  entry: SignedEntry,
-  shardOwner: PublicKey,
-  state: CommuneState,
-  verify: SignatureCheck,
-): string | undefined {
+export function provenanceProblem(entry: SignedEntry, shardOwner: PublicKey, state: CommuneState, verify: SignatureCheck): string | undefined {
   const signature = verify(entry);
   if (signature === "unsigned") return "unsigned";
   if (signature !== undefined) return "altered after signing or badly signed";

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { EntryView } from "./balances";
 import { purseHistory } from "./history";
 
-const counted = (at: number, balanceAfter: number, currency = "EUR"): EntryView =>
-  ({ entry: { at, currency } as EntryView["entry"], status: "counted", balanceAfter });
+const counted = (at: number, balanceAfter: number, currency = "EUR"): EntryView => ({
+  entry: { at, currency } as EntryView["entry"],
+  status: "counted",
+  balanceAfter,
+});
 
 describe("purse history", () => {
   it("follows the balance after each counted entry of the currency, skipping others", () => {

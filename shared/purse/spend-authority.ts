@@ -35,8 +35,7 @@ function spendLimit(state: CommuneState, entry: SignedEntry): number {
   return Object.hasOwn(limits, entry.currency) ? (limits[entry.currency] ?? 0) : 0;
 }
 
-const payeeWords = (state: CommuneState, payee: Payee): string =>
-  "member" in payee ? memberName(state, payee.member) : `'${payee.outside}'`;
+const payeeWords = (state: CommuneState, payee: Payee): string => ("member" in payee ? memberName(state, payee.member) : `'${payee.outside}'`);
 
 function payeeMismatch(state: CommuneState, entry: SignedEntry, payee: Payee): string | undefined {
   const matches = "member" in payee ? entry.to === payee.member : entry.payee === payee.outside;
@@ -50,12 +49,7 @@ function payeeMismatch(state: CommuneState, entry: SignedEntry, payee: Payee): s
  * authority to do so; undefined when it has it. `used` holds what earlier
  * counted entries took from each proposal.
  */
-export function spendAuthorityProblem(
-  entry: SignedEntry,
-  currency: Currency,
-  state: CommuneState,
-  used: ReadonlyMap<string, number>,
-): string | undefined {
+export function spendAuthorityProblem(entry: SignedEntry, currency: Currency, state: CommuneState, used: ReadonlyMap<string, number>): string | undefined {
   const limit = spendLimit(state, entry);
   if (entry.amount <= limit) return undefined;
   const over = `above the spend limit of ${money(limit, currency)}`;

@@ -43,12 +43,17 @@ export interface ManifestBody {
 export type Manifest = Signed<ManifestBody>;
 
 const whole = (min: number, max: number, message: string) =>
-  z.int({ error: message }).min(min, { error: message }).max(max, { error: message }).refine((value) => !Object.is(value, -0), { error: message });
+  z
+    .int({ error: message })
+    .min(min, { error: message })
+    .max(max, { error: message })
+    .refine((value) => !Object.is(value, -0), { error: message });
 
 const head = z.string({ error: "must be a change hash" }).regex(/^[0-9a-f]{64}$/, { error: "must be a change hash (64 lowercase hex digits)" });
 
 const balances = (what: string) =>
-  z.record(currencyCode, whole(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, "must be a whole number of minor units"), { error: `must map ${what}` })
+  z
+    .record(currencyCode, whole(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, "must be a whole number of minor units"), { error: `must map ${what}` })
     .refine((record) => Object.keys(record).length <= LIMITS.currencies * 10, { error: "must hold fewer currencies" });
 
 export const manifestSchema = z.strictObject(

@@ -47,11 +47,20 @@ describe("Automerge backups", () => {
   it("verifies a fresh backup and recomputes the same balances as the app", async () => {
     const result = await verifyAutomergeBackup(crypto, await backup(), now);
     if (!result.ok) throw new Error(result.error.message);
-    const expected = purse(crypto, story.input.shards.flatMap((shard) => shard.entries.map((entry) => ({ entry, shardOwner: shard.owner }))), result.value.replayed.state);
+    const expected = purse(
+      crypto,
+      story.input.shards.flatMap((shard) => shard.entries.map((entry) => ({ entry, shardOwner: shard.owner }))),
+      result.value.replayed.state,
+    );
     expect(result.value.exporter).toBe("Ada");
     expect(result.value.manifest.entries).toBe(story.entries.length);
     expect(result.value.replayed.view.purse).toEqual(expected.purse);
-    expect(result.value.documents.map((document) => document.role)).toEqual(["commune", "proposals", "inventory", ...story.input.shards.map(() => "purse-shard")]);
+    expect(result.value.documents.map((document) => document.role)).toEqual([
+      "commune",
+      "proposals",
+      "inventory",
+      ...story.input.shards.map(() => "purse-shard"),
+    ]);
   });
 
   it("keeps each document loadable by plain Automerge, with its full history", async () => {
@@ -97,7 +106,9 @@ describe("Automerge backups", () => {
   });
 
   it("refuses a file that is not a backup, one from a newer Commune, and a cut-off one", async () => {
-    expect(await refusal(new TextEncoder().encode('{"format":"commune-snapshot"}'))).toBe("Not a Commune Automerge backup: it does not start the way one does.");
+    expect(await refusal(new TextEncoder().encode('{"format":"commune-snapshot"}'))).toBe(
+      "Not a Commune Automerge backup: it does not start the way one does.",
+    );
     const bytes = await backup();
     const newer = bytes.slice();
     new DataView(newer.buffer).setUint32(8, 2);

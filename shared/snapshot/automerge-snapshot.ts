@@ -40,7 +40,8 @@ function inFileOrder(documents: readonly BackupDocument[]): Result<{ docs: Commu
     return fail("backup.wrongDocuments", "A backup holds exactly one commune, one proposals and one knowledge inventory document.");
   }
   const shards = one("purse-shard");
-  if (3 + shards.length !== documents.length) return fail("backup.wrongDocuments", "A backup holds only commune, proposals, inventory and purse shard documents.");
+  if (3 + shards.length !== documents.length)
+    return fail("backup.wrongDocuments", "A backup holds only commune, proposals, inventory and purse shard documents.");
   const ordered = [commune[0]!, proposals[0]!, inventory[0]!, ...shards];
   return ok({ docs: { commune: commune[0]!, proposals: proposals[0]!, inventory: inventory[0]!, shards }, ordered });
 }
@@ -50,7 +51,13 @@ export interface CreatedBackup {
   entries: number;
 }
 
-export async function createAutomergeBackup(crypto: Crypto, documents: readonly BackupDocument[], exporter: KeyPair, now: number, progress: Progress = {}): Promise<Result<CreatedBackup>> {
+export async function createAutomergeBackup(
+  crypto: Crypto,
+  documents: readonly BackupDocument[],
+  exporter: KeyPair,
+  now: number,
+  progress: Progress = {},
+): Promise<Result<CreatedBackup>> {
   const order = inFileOrder(documents);
   if (!order.ok) return order;
   const replayed = replayCommune(crypto, order.value.docs, now, { problems: false });
@@ -75,7 +82,10 @@ export async function createAutomergeBackup(crypto: Crypto, documents: readonly 
   const manifest = sign(crypto, "snapshot", body, exporter);
   const bytes = writeContainer(JSON.stringify(manifest), saved);
   if (bytes.length > AUTOMERGE_LIMITS.fileBytes) {
-    return fail("backup.tooLarge", `The backup would be ${Math.ceil(bytes.length / 1048576)} MB, over the ${AUTOMERGE_LIMITS.fileBytes / 1048576} MB a backup may be.`);
+    return fail(
+      "backup.tooLarge",
+      `The backup would be ${Math.ceil(bytes.length / 1048576)} MB, over the ${AUTOMERGE_LIMITS.fileBytes / 1048576} MB a backup may be.`,
+    );
   }
   return ok({ bytes, entries: replayed.value.entries.length });
 }
@@ -133,7 +143,10 @@ async function verify(verifier: Verifier, bytes: Uint8Array, now: number, progre
     return fail("backup.notABackup", `${NOT_A_BACKUP}: its table of contents does not say it is one.`);
   }
   if (typeof raw.version === "number" && Number.isSafeInteger(raw.version) && raw.version > AUTOMERGE_VERSION) {
-    return fail("backup.newerVersion", `This backup was written by a newer version of Commune (manifest version ${raw.version}; this version reads up to ${AUTOMERGE_VERSION}). Update Commune to open it.`);
+    return fail(
+      "backup.newerVersion",
+      `This backup was written by a newer version of Commune (manifest version ${raw.version}; this version reads up to ${AUTOMERGE_VERSION}). Update Commune to open it.`,
+    );
   }
   const checked = manifestSchema.safeParse(raw);
   if (!checked.success) return fail("backup.manifestMalformed", `The backup's table of contents is malformed: ${explain(checked.error.issues, raw)}.`);
@@ -141,8 +154,10 @@ async function verify(verifier: Verifier, bytes: Uint8Array, now: number, progre
 
   const declared = manifest.documents.reduce((sum, document) => sum + document.bytes, 0);
   const body = opened.value.body;
-  if (declared > body.length) return fail("backup.truncated", "The backup file is incomplete: it ends before its last document, perhaps cut off while saving or copying.");
-  if (declared < body.length) return fail("backup.trailingBytes", `The backup file has ${body.length - declared} bytes after its last document: it was changed after it was written.`);
+  if (declared > body.length)
+    return fail("backup.truncated", "The backup file is incomplete: it ends before its last document, perhaps cut off while saving or copying.");
+  if (declared < body.length)
+    return fail("backup.trailingBytes", `The backup file has ${body.length - declared} bytes after its last document: it was changed after it was written.`);
   const urls = new Set(manifest.documents.map((document) => document.url));
   if (urls.size !== manifest.documents.length) return fail("backup.documentTwice", "The backup lists one document twice.");
 
@@ -172,10 +187,12 @@ async function verify(verifier: Verifier, bytes: Uint8Array, now: number, progre
   const replayed = replayCommune(verifier, order.value.docs, manifest.createdAt);
   if (!replayed.ok) return replayed;
   const { state, view, entries } = replayed.value;
-  if (replayed.value.id !== manifest.commune.id) return fail("backup.foreignDocuments", "The backup's documents belong to another commune than the one it names.");
+  if (replayed.value.id !== manifest.commune.id)
+    return fail("backup.foreignDocuments", "The backup's documents belong to another commune than the one it names.");
   if (manifest.createdAt > now + CLOCK_SKEW) return fail("backup.fromTheFuture", `The backup is dated ${isoDay(manifest.createdAt)}, in the future.`);
   if (replayed.value.problem) return fail("backup.replayProblem", replayed.value.problem);
-  if (manifest.entries !== entries.length) return fail("backup.entryCountMismatch", `The backup says it holds ${manifest.entries} entries; its documents hold ${entries.length}.`);
+  if (manifest.entries !== entries.length)
+    return fail("backup.entryCountMismatch", `The backup says it holds ${manifest.entries} entries; its documents hold ${entries.length}.`);
   const mismatch = balanceMismatch(manifest.balances, view, state);
   if (mismatch) return fail("backup.balancesMismatch", `The balances in the file do not match its entries: ${mismatch}.`);
 
@@ -187,7 +204,8 @@ async function verify(verifier: Verifier, bytes: Uint8Array, now: number, progre
     }
   }
   if (checkSignature(verifier, "snapshot", manifest)) return fail("backup.altered", `The backup was altered after ${exporter} exported it.`);
-  if (!Object.hasOwn(state.members, manifest.by)) return fail("backup.signedByStranger", `The backup was signed by ${exporter}, who was never a member of ${state.name}.`);
+  if (!Object.hasOwn(state.members, manifest.by))
+    return fail("backup.signedByStranger", `The backup was signed by ${exporter}, who was never a member of ${state.name}.`);
   progress.onProgress?.({ done: 1, total: 1, label: "Checking signatures and balances" });
   return ok({ manifest, documents, replayed: replayed.value, exporter });
 }

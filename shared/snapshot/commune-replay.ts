@@ -1,15 +1,7 @@
 import { communeRecords, communeState, type CommuneRecords } from "../commune/commune-state";
 import { communeIdOf } from "../commune/genesis";
 import type { CommuneState } from "../commune/state";
-import {
-  describeMalformed,
-  readCommuneDoc,
-  readInventoryDoc,
-  readProposalsDoc,
-  readPurseShardDoc,
-  shardKey,
-  type Malformed,
-} from "../docs/documents";
+import { describeMalformed, readCommuneDoc, readInventoryDoc, readProposalsDoc, readPurseShardDoc, shardKey, type Malformed } from "../docs/documents";
 import type { Verifier } from "../identity/crypto";
 import { checkSignature, type SignaturePurpose } from "../identity/signed";
 import { canonicalOrder, purse, type PurseView, type ShardEntry } from "../purse/balances";
@@ -59,10 +51,12 @@ export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: nu
 
   const proposals = readProposalsDoc(docs.proposals.doc);
   if (!proposals.ok) return fail("replay.proposalsUnreadable", `The proposals document cannot be read: ${proposals.error.message}`);
-  if (proposals.value.doc.commune !== id || links.proposals !== docs.proposals.url) return fail("replay.proposalsElsewhere", "The proposals document belongs to another commune.");
+  if (proposals.value.doc.commune !== id || links.proposals !== docs.proposals.url)
+    return fail("replay.proposalsElsewhere", "The proposals document belongs to another commune.");
   const inventory = readInventoryDoc(docs.inventory.doc);
   if (!inventory.ok) return fail("replay.inventoryUnreadable", `The knowledge inventory document cannot be read: ${inventory.error.message}`);
-  if (inventory.value.doc.commune !== id || links.inventory !== docs.inventory.url) return fail("replay.inventoryElsewhere", "The knowledge inventory document belongs to another commune.");
+  if (inventory.value.doc.commune !== id || links.inventory !== docs.inventory.url)
+    return fail("replay.inventoryElsewhere", "The knowledge inventory document belongs to another commune.");
 
   const malformed: { where: string; what: Malformed }[] = [
     ...commune.value.malformed.map((what) => ({ where: "the commune document", what })),
@@ -76,7 +70,8 @@ export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: nu
     if (!read.ok) return fail("replay.shardUnreadable", `Purse shard #${index + 1} cannot be read: ${read.error.message}`);
     const { owner, period, commune: of, entries } = read.value.doc;
     const key = shardKey(owner, period);
-    if (of !== id || commune.value.doc.shards[key] !== shard.url) return fail("replay.shardUnlisted", `Purse shard #${index + 1} is not one the commune document lists.`);
+    if (of !== id || commune.value.doc.shards[key] !== shard.url)
+      return fail("replay.shardUnlisted", `Purse shard #${index + 1} is not one the commune document lists.`);
     if (seen.has(key)) return fail("replay.shardTwice", `The purse shard of ${owner.slice(0, 8)} for ${period} is there twice.`);
     seen.add(key);
     malformed.push(...read.value.malformed.map((what) => ({ where: `the ${period} purse shard of ${owner.slice(0, 8)}`, what })));
@@ -132,7 +127,11 @@ function badSignature(verifier: Verifier, state: CommuneState, records: CommuneR
   return undefined;
 }
 
-function badItem(verifier: Verifier, state: CommuneState, items: Readonly<Record<string, readonly { by: string; sig: string; at: number; title: string }[]>>): string | undefined {
+function badItem(
+  verifier: Verifier,
+  state: CommuneState,
+  items: Readonly<Record<string, readonly { by: string; sig: string; at: number; title: string }[]>>,
+): string | undefined {
   for (const versions of Object.values(items)) {
     for (const [index, item] of versions.entries()) {
       const problem = checkSignature(verifier, "item", item);

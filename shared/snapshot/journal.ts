@@ -72,7 +72,10 @@ export function purseJournal(view: JournalView, options: JournalOptions = {}): s
     const parties = partiesOf(entry);
     if (status !== "counted" || !currency || !parties) {
       if (options.excludedAsComments ?? true) {
-        lines.push(`; ${status}: ${oneLine(String(entry.id))} ${isoDay(entry.at)} ${oneLine(description(entry, parties, members))} (${oneLine(reason ?? "")})`, "");
+        lines.push(
+          `; ${status}: ${oneLine(String(entry.id))} ${isoDay(entry.at)} ${oneLine(description(entry, parties, members))} (${oneLine(reason ?? "")})`,
+          "",
+        );
       }
       continue;
     }
@@ -94,19 +97,36 @@ function postings(entry: SignedEntry, parties: { from: Party; to: Party }, membe
   const member = (party: Party) => (party.kind === "member" ? members.member(party.key) : "");
   switch (entry.kind) {
     case "contribution":
-      return [[PURSE_ACCOUNT, amount], ["income:contributions", -amount], [`(members:${member(parties.from)})`, amount]];
+      return [
+        [PURSE_ACCOUNT, amount],
+        ["income:contributions", -amount],
+        [`(members:${member(parties.from)})`, amount],
+      ];
     case "transfer":
-      return [[`[members:${member(parties.from)}]`, -amount], [`[members:${member(parties.to)}]`, amount]];
+      return [
+        [`[members:${member(parties.from)}]`, -amount],
+        [`[members:${member(parties.to)}]`, amount],
+      ];
     case "disbursement":
       if (parties.to.kind === "member") {
         const name = member(parties.to);
-        return [[PURSE_ACCOUNT, -amount], [`expenses:members:${name}`, amount], [`(members:${name})`, -amount]];
+        return [
+          [PURSE_ACCOUNT, -amount],
+          [`expenses:members:${name}`, amount],
+          [`(members:${name})`, -amount],
+        ];
       }
-      return [[PURSE_ACCOUNT, -amount], [`payees:${payees.get(entry.payee ?? "") ?? "_"}`, amount]];
+      return [
+        [PURSE_ACCOUNT, -amount],
+        [`payees:${payees.get(entry.payee ?? "") ?? "_"}`, amount],
+      ];
     case "exchange": {
       const partner = `partners:${accountSegment(entry.partner ?? "")}`;
       const into = entry.direction === "in" ? amount : -amount;
-      return [[PURSE_ACCOUNT, into], [partner, -into]];
+      return [
+        [PURSE_ACCOUNT, into],
+        [partner, -into],
+      ];
     }
   }
 }
@@ -163,7 +183,11 @@ export function accountSegment(name: string): string {
 
 /** Text on one line with no `;` (which starts a comment in a description). */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replaceAll(";", ",").replace(/ {2,}/g, " ").trim();
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
+    .replaceAll(";", ",")
+    .replace(/ {2,}/g, " ")
+    .trim();
 }
 
 /** A commodity symbol: bare when letters only, quoted when it holds digits (hledger and ledger both require it). */

@@ -48,7 +48,14 @@ describe("a snapshot written and read back", () => {
   });
 
   it("names the commune, the format and version, and is signed by the exporter", () => {
-    expect(snapshot).toMatchObject({ format: "commune-snapshot", version: 1, commune: { id: story.builder.id, name: "Riverside" }, createdAt: now, asOf: now, by: ada.publicKey });
+    expect(snapshot).toMatchObject({
+      format: "commune-snapshot",
+      version: 1,
+      commune: { id: story.builder.id, name: "Riverside" },
+      createdAt: now,
+      asOf: now,
+      by: ada.publicKey,
+    });
   });
 
   it("holds every entry in the canonical order, each with its author's signature", () => {
@@ -74,7 +81,11 @@ describe("a snapshot written and read back", () => {
     expect(earlier.entries.length).toBeLessThan(story.entries.length);
     const state = communeState(crypto, story.input, asOf);
     if (!state.ok) throw new Error(state.error.message);
-    const expected = purse(crypto, story.entries.filter((entry) => entry.at <= asOf).map((entry) => ({ entry, shardOwner: entry.by })), state.value);
+    const expected = purse(
+      crypto,
+      story.entries.filter((entry) => entry.at <= asOf).map((entry) => ({ entry, shardOwner: entry.by })),
+      state.value,
+    );
     expect(earlier.balances.purse).toEqual(expected.purse);
     expect(earlier.balances.purse.EUR).toBe(1000_00 - 300_00 - 20_00 + 10_00);
     const read = parseSnapshotText(crypto, JSON.stringify(earlier), now);
@@ -203,7 +214,17 @@ describe("files that are not snapshots Commune can read", () => {
   });
 
   it("never throws on values of the wrong type", () => {
-    for (const raw of [undefined, 0, "x", true, [], {}, { format: "commune-snapshot" }, { format: "commune-snapshot", version: 1 }, { format: "commune-snapshot", version: "1" }]) {
+    for (const raw of [
+      undefined,
+      0,
+      "x",
+      true,
+      [],
+      {},
+      { format: "commune-snapshot" },
+      { format: "commune-snapshot", version: 1 },
+      { format: "commune-snapshot", version: "1" },
+    ]) {
       const result = verifySnapshot(crypto, raw, now);
       expect(result.ok).toBe(false);
     }

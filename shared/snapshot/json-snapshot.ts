@@ -14,15 +14,7 @@ import type { SignedEntry } from "../purse/entry";
 import { isoDay, memberName } from "../purse/wording";
 import { fail, failWith, ok, type Result } from "../result";
 import { parseJsonText } from "./json-text";
-import {
-  SNAPSHOT_FORMAT,
-  SNAPSHOT_LIMITS,
-  SNAPSHOT_VERSION,
-  snapshotSchema,
-  type Snapshot,
-  type SnapshotBalances,
-  type SnapshotBody,
-} from "./snapshot-schema";
+import { SNAPSHOT_FORMAT, SNAPSHOT_LIMITS, SNAPSHOT_VERSION, snapshotSchema, type Snapshot, type SnapshotBalances, type SnapshotBody } from "./snapshot-schema";
 
 /**
  * A Commune snapshot: the purse as of a moment, with everything needed to
@@ -138,7 +130,8 @@ function verify(verifier: Verifier, raw: unknown, now: number): Result<VerifiedS
   }
   const version = (raw as { version?: unknown }).version;
   if (typeof version === "number" && Number.isSafeInteger(version) && version > SNAPSHOT_VERSION) {
-    return fail("snapshot.newerVersion",
+    return fail(
+      "snapshot.newerVersion",
       `This snapshot was written by a newer version of Commune (snapshot version ${version}; this version reads up to ${SNAPSHOT_VERSION}). Update Commune to open it.`,
     );
   }

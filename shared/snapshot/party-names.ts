@@ -38,11 +38,7 @@ export function partyNames(state: CommuneState, options: NamingOptions = {}): Pa
 }
 
 /** The purse's side of an entry, or the other party's: who gives and who receives. */
-export type Party =
-  | { kind: "purse" }
-  | { kind: "member"; key: PublicKey }
-  | { kind: "payee"; name: string }
-  | { kind: "partner"; id: string };
+export type Party = { kind: "purse" } | { kind: "member"; key: PublicKey } | { kind: "payee"; name: string } | { kind: "partner"; id: string };
 
 export function partiesOf(entry: SignedEntry): { from: Party; to: Party } | undefined {
   const purse: Party = { kind: "purse" };

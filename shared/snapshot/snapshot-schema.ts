@@ -88,16 +88,19 @@ const bounded = <T extends z.ZodType>(item: T, max: number, what: string) =>
   z.array(item, { error: `must be a list of ${what}` }).max(max, { error: `must list at most ${max} ${what}` });
 
 const boundedRecord = <K extends z.core.$ZodRecordKey, V extends z.ZodType>(key: K, value: V, max: number, what: string) =>
-  z
-    .record(key, value, { error: `must map ${what}` })
-    .refine((record) => Object.keys(record).length <= max, { error: `must hold at most ${max} ${what}` });
+  z.record(key, value, { error: `must map ${what}` }).refine((record) => Object.keys(record).length <= max, { error: `must hold at most ${max} ${what}` });
 
 /** The message for a strict object: which unknown fields it has (at most three, each shortened), else `fallback`. */
-const strictError = (fallback: string) => (issue: z.core.$ZodRawIssue): string => {
-  if (issue.code !== "unrecognized_keys") return fallback;
-  const keys = issue.keys.slice(0, 3).map((key) => `"${shortened(key)}"`).join(", ");
-  return `has ${issue.keys.length === 1 ? "a field" : "fields"} the format does not have (${keys}${issue.keys.length > 3 ? ", ..." : ""})`;
-};
+const strictError =
+  (fallback: string) =>
+  (issue: z.core.$ZodRawIssue): string => {
+    if (issue.code !== "unrecognized_keys") return fallback;
+    const keys = issue.keys
+      .slice(0, 3)
+      .map((key) => `"${shortened(key)}"`)
+      .join(", ");
+    return `has ${issue.keys.length === 1 ? "a field" : "fields"} the format does not have (${keys}${issue.keys.length > 3 ? ", ..." : ""})`;
+  };
 
 /** An Automerge change hash: 64 lowercase hex digits. */
 const head = z.string({ error: "must be a change hash" }).regex(/^[0-9a-f]{64}$/, { error: "must be a change hash (64 lowercase hex digits)" });
@@ -121,12 +124,7 @@ export const snapshotSchema = z.strictObject(
     balances: z.strictObject(
       {
         purse: boundedRecord(currencyCode, holding, LIMITS.currencies * 10, "currencies"),
-        members: boundedRecord(
-          publicKey,
-          boundedRecord(currencyCode, standing, LIMITS.currencies * 10, "currencies"),
-          SNAPSHOT_LIMITS.members,
-          "members",
-        ),
+        members: boundedRecord(publicKey, boundedRecord(currencyCode, standing, LIMITS.currencies * 10, "currencies"), SNAPSHOT_LIMITS.members, "members"),
       },
       { error: strictError("must give the purse's and members' balances") },
     ),

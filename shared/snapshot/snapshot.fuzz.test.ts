@@ -87,7 +87,10 @@ describe("hostile snapshot files", () => {
   it("rejects a 50 MB string where a memo belongs, and in a field the signatures cover", () => {
     const huge = "x".repeat(50 * 1024 * 1024);
     const inMemo = replaced(["entries", 0, "entry", "memo"], huge);
-    expect(parseSnapshotText(crypto, inMemo, now)).toEqual({ ok: false, error: expect.objectContaining({ message: "The snapshot is malformed: entries[0].entry.memo must be at most 1000 characters." }) });
+    expect(parseSnapshotText(crypto, inMemo, now)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ message: "The snapshot is malformed: entries[0].entry.memo must be at most 1000 characters." }),
+    });
     const inExtraField = replaced(["entries", 0, "entry", "note"], huge);
     const result = parseSnapshotText(crypto, inExtraField, now);
     expect(result.ok).toBe(false);

@@ -58,7 +58,15 @@ export interface Transcript {
 }
 
 export function handshakeMac(relayKey: string, transcript: Transcript, role: "member" | "relay"): string {
-  const text = ["commune/relay-handshake/v1", role, transcript.commune, transcript.peerId, transcript.relayPeerId, transcript.memberNonce, transcript.relayNonce].join("\n");
+  const text = [
+    "commune/relay-handshake/v1",
+    role,
+    transcript.commune,
+    transcript.peerId,
+    transcript.relayPeerId,
+    transcript.memberNonce,
+    transcript.relayNonce,
+  ].join("\n");
   return bytesToHex(hmac(sha256, hexToBytes(relayKey), utf8ToBytes(text)));
 }
 

@@ -1,4 +1,12 @@
-import { isValidDocumentId, type DocumentId, type PeerId, type PeerMetadata, type RepoMessage, type SessionId, type StorageId } from "@automerge/automerge-repo/slim";
+import {
+  isValidDocumentId,
+  type DocumentId,
+  type PeerId,
+  type PeerMetadata,
+  type RepoMessage,
+  type SessionId,
+  type StorageId,
+} from "@automerge/automerge-repo/slim";
 import { z } from "zod";
 import { peerIdSchema } from "./relay-handshake";
 
@@ -18,7 +26,11 @@ export const PROTOCOL_V1 = "1";
 
 const peerId = peerIdSchema.transform((id) => id as PeerId);
 const documentId = z.custom<DocumentId>((value) => isValidDocumentId(value), "not a document id");
-const storageId = z.string().min(1).max(100).transform((id) => id as StorageId);
+const storageId = z
+  .string()
+  .min(1)
+  .max(100)
+  .transform((id) => id as StorageId);
 const bytes = z.instanceof(Uint8Array);
 const nonEmptyBytes = bytes.refine((data) => data.byteLength > 0, "empty data");
 const heads = z.array(z.string().max(100)).max(1_000);
@@ -53,7 +65,11 @@ const repoMessageSchema = z.discriminatedUnion("type", [
     documentId,
     data: bytes,
     count: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    sessionId: z.string().min(1).max(100).transform((id) => id as SessionId),
+    sessionId: z
+      .string()
+      .min(1)
+      .max(100)
+      .transform((id) => id as SessionId),
   }),
   z.object({
     type: z.literal("remote-subscription-change"),

@@ -29,7 +29,13 @@ export function storyDocuments(story: PurseStory): BackupDocument[] {
     shards: Object.fromEntries(shardUrls),
     partners: {},
   };
-  const proposalsDoc: ProposalsDoc = { schema: 1, type: "proposals", commune: builder.id, proposals: Object.fromEntries(input.proposals.map((p) => [p.id, p])), votes };
+  const proposalsDoc: ProposalsDoc = {
+    schema: 1,
+    type: "proposals",
+    commune: builder.id,
+    proposals: Object.fromEntries(input.proposals.map((p) => [p.id, p])),
+    votes,
+  };
   const inventoryDoc: InventoryDoc = { schema: 1, type: "inventory", commune: builder.id, items: {} };
   const from = (value: object) => A.from(toStored(value) as Record<string, unknown>) as A.Doc<unknown>;
   return [

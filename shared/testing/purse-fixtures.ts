@@ -45,8 +45,22 @@ const HISTORIES: [KeyPair, string, History][] = [
   [ada, "Ada", [["2026-01-01", "active"]]],
   [bo, "Bo", [["2026-01-02", "active"]]],
   [cy, "Cy", [["2026-01-03", "active"]]],
-  [di, "Di", [["2026-01-01", "active"], ["2026-02-01", "removed"]]],
-  [ed, "Ed", [["2026-02-01", "applicant"], ["2026-03-01", "active"]]],
+  [
+    di,
+    "Di",
+    [
+      ["2026-01-01", "active"],
+      ["2026-02-01", "removed"],
+    ],
+  ],
+  [
+    ed,
+    "Ed",
+    [
+      ["2026-02-01", "applicant"],
+      ["2026-03-01", "active"],
+    ],
+  ],
 ];
 
 export const foundingRules: Rules = defaultRules;
@@ -111,13 +125,10 @@ export function proposal(fields: ProposalFields, decision: Decision): ProposalSt
   };
 }
 
-export const spendProposal = (
-  fields: { id: string; title: string; amount: number; payee: Payee; currency?: string },
-  decision: Decision,
-): ProposalState => proposal({ kind: "spend", currency: "EUR", ...fields }, decision);
+export const spendProposal = (fields: { id: string; title: string; amount: number; payee: Payee; currency?: string }, decision: Decision): ProposalState =>
+  proposal({ kind: "spend", currency: "EUR", ...fields }, decision);
 
-export type EntryFields = Omit<Entry, "commune" | "id" | "currency" | "memo"> &
-  Partial<Pick<Entry, "commune" | "id" | "currency" | "memo">>;
+export type EntryFields = Omit<Entry, "commune" | "id" | "currency" | "memo"> & Partial<Pick<Entry, "commune" | "id" | "currency" | "memo">>;
 
 /**
  * An entry signed by `author` with purpose "entry"; commune, id, currency
@@ -126,7 +137,13 @@ export type EntryFields = Omit<Entry, "commune" | "id" | "currency" | "memo"> &
  * same entry: a test that wants two alike entries gives them ids.
  */
 export function entry(author: KeyPair, fields: EntryFields): SignedEntry {
-  const full: Entry = { commune: COMMUNE, id: `entry-${sha256Hex(canonicalJson({ by: author.publicKey, ...fields })).slice(0, 16)}`, currency: "EUR", memo: "", ...fields };
+  const full: Entry = {
+    commune: COMMUNE,
+    id: `entry-${sha256Hex(canonicalJson({ by: author.publicKey, ...fields })).slice(0, 16)}`,
+    currency: "EUR",
+    memo: "",
+    ...fields,
+  };
   return sign(nobleSigner, "entry", full, author);
 }
 

@@ -42,17 +42,39 @@ export interface PurseStory {
 }
 
 export function purseStory(): PurseStory {
-  const builder = new CommuneBuilder({ rules: { spendLimit: { EUR: 5000, HOUR: 10000 }, currencies: [{ code: "EUR", name: "Euro", decimals: 2 }, HOUR, { code: "CO2", name: "Carbon credits", decimals: 0 }] } });
+  const builder = new CommuneBuilder({
+    rules: {
+      spendLimit: { EUR: 5000, HOUR: 10000 },
+      currencies: [{ code: "EUR", name: "Euro", decimals: 2 }, HOUR, { code: "CO2", name: "Carbon credits", decimals: 0 }],
+    },
+  });
   builder.join(bo, "Bo", T0 + DAY);
   builder.join(cy, "Cy", T0 + DAY);
   builder.join(ada2, "Ada", T0 + 2 * DAY);
-  const roof = builder.propose(ada, { kind: "spend", amount: 300_00, currency: "EUR", payee: { outside: "Roofers, Inc." }, at: T0 + 3 * DAY, deadline: T0 + 10 * DAY, title: "New roof" });
+  const roof = builder.propose(ada, {
+    kind: "spend",
+    amount: 300_00,
+    currency: "EUR",
+    payee: { outside: "Roofers, Inc." },
+    at: T0 + 3 * DAY,
+    deadline: T0 + 10 * DAY,
+    title: "New roof",
+  });
   for (const voter of [ada, bo, cy, ada2]) builder.vote(voter, roof.id, "yes", T0 + 4 * DAY);
 
   let n = 0;
   const entries: SignedEntry[] = [];
-  const write = (author: KeyPair, day: number, fields: Omit<Entry, "commune" | "id" | "at" | "currency" | "memo"> & Partial<Pick<Entry, "currency" | "memo">>) => {
-    const signed = sign(nobleSigner, "entry", { commune: builder.id, id: `e${++n}`, at: T0 + day * DAY, currency: "EUR", memo: "", ...fields } as Entry, author);
+  const write = (
+    author: KeyPair,
+    day: number,
+    fields: Omit<Entry, "commune" | "id" | "at" | "currency" | "memo"> & Partial<Pick<Entry, "currency" | "memo">>,
+  ) => {
+    const signed = sign(
+      nobleSigner,
+      "entry",
+      { commune: builder.id, id: `e${++n}`, at: T0 + day * DAY, currency: "EUR", memo: "", ...fields } as Entry,
+      author,
+    );
     entries.push(signed);
     return signed;
   };

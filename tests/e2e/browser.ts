@@ -59,7 +59,10 @@ export async function startBrowserMode(dataDir: string, startMs = 180_000): Prom
   child.stderr!.on("data", (chunk: Buffer) => log.push(chunk.toString()));
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`browser mode did not start within ${startMs / 1000} s: ${log.join("") || "(nothing on stderr)"}`)), startMs);
+    const timer = setTimeout(
+      () => reject(new Error(`browser mode did not start within ${startMs / 1000} s: ${log.join("") || "(nothing on stderr)"}`)),
+      startMs,
+    );
     lines.on("line", (line) => {
       const match = /running for your browser at (\S+)/.exec(line);
       if (match) {
@@ -107,7 +110,11 @@ export async function showsText(locator: Locator, text: string, timeout = LIVE_M
   const deadline = Date.now() + timeout;
   let last = "";
   while (Date.now() < deadline) {
-    last = (await locator.first().textContent({ timeout }).catch(() => null)) ?? "";
+    last =
+      (await locator
+        .first()
+        .textContent({ timeout })
+        .catch(() => null)) ?? "";
     if (last.includes(text)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -135,5 +142,11 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     const page = globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> }; document: unknown };
     return (await page.axe.run(page.document, { resultTypes: ["violations"] })).violations;
   });
-  return violations.map((v) => `${v.impact ?? "?"} ${v.id}: ${v.help} (${v.nodes.map((node) => node.target.join(" ")).slice(0, 3).join(", ")})`);
+  return violations.map(
+    (v) =>
+      `${v.impact ?? "?"} ${v.id}: ${v.help} (${v.nodes
+        .map((node) => node.target.join(" "))
+        .slice(0, 3)
+        .join(", ")})`,
+  );
 }

@@ -1,7 +1,17 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRelayProcess, stopAll, tempDir, type RelayProcess } from "../integration/processes";
-import { accessibilityProblems, launchChromium, LIVE_MS, screenshot, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
+import {
+  accessibilityProblems,
+  launchChromium,
+  LIVE_MS,
+  screenshot,
+  shows,
+  showsText,
+  startBrowserMode,
+  stopBrowserModes,
+  type BrowserModeHost,
+} from "./browser";
 
 /**
  * The desktop app's main journey in browser mode, with real processes: a
@@ -52,134 +62,133 @@ const balances = (page: Page) => page.getByLabel("Purse balances").first();
 const syncStatus = (page: Page) => page.getByRole("status", { name: "Sync status" });
 
 describe("two members run a commune in their browsers", () => {
-  it(
-    "create, invite, join, contribute, propose, vote, execute; offline and back",
-    async () => {
-      const [adaHost, boHost] = hosts as [BrowserModeHost, BrowserModeHost];
-      const ada = await openApp(adaHost);
-      await chooseName(ada, "Ada");
+  it("create, invite, join, contribute, propose, vote, execute; offline and back", async () => {
+    const [adaHost, boHost] = hosts as [BrowserModeHost, BrowserModeHost];
+    const ada = await openApp(adaHost);
+    await chooseName(ada, "Ada");
 
-      // Ada founds the commune with the relay.
-      const create = ada.getByRole("form", { name: "Create a commune" });
-      await create.getByLabel("Commune name").fill("Riverside");
-      await create.getByLabel("Relay URL").fill(relay.url);
-      await screenshot(ada, "first-run-create");
-      await create.getByRole("button", { name: "Create commune" }).click();
-      await showsText(syncStatus(ada), "Online");
-      await screenshot(ada, "home");
+    // Ada founds the commune with the relay.
+    const create = ada.getByRole("form", { name: "Create a commune" });
+    await create.getByLabel("Commune name").fill("Riverside");
+    await create.getByLabel("Relay URL").fill(relay.url);
+    await screenshot(ada, "first-run-create");
+    await create.getByRole("button", { name: "Create commune" }).click();
+    await showsText(syncStatus(ada), "Online");
+    await screenshot(ada, "home");
 
-      // Ada invites Bo.
-      await nav(ada, "Members");
-      const inviteForm = ada.getByRole("form", { name: "Create invite" });
-      await inviteForm.getByRole("button", { name: "Create invite" }).click();
-      const inviteBox = ada.getByRole("textbox", { name: "Invite", exact: true });
-      await expect.poll(() => inviteBox.inputValue(), { timeout: LIVE_MS }).toMatch(/^commune-invite:/);
-      const invite = await inviteBox.inputValue();
-      await screenshot(ada, "members-invite");
+    // Ada invites Bo.
+    await nav(ada, "Members");
+    const inviteForm = ada.getByRole("form", { name: "Create invite" });
+    await inviteForm.getByRole("button", { name: "Create invite" }).click();
+    const inviteBox = ada.getByRole("textbox", { name: "Invite", exact: true });
+    await expect.poll(() => inviteBox.inputValue(), { timeout: LIVE_MS }).toMatch(/^commune-invite:/);
+    const invite = await inviteBox.inputValue();
+    await screenshot(ada, "members-invite");
 
-      // Bo joins in a second browser.
-      const bo = await openApp(boHost);
-      await chooseName(bo, "Bo");
-      await bo.getByRole("main").getByRole("button", { name: "Join a commune" }).click();
-      const join = bo.getByRole("form", { name: "Join a commune" });
-      await join.getByLabel("Invite").fill(invite);
-      await join.getByRole("button", { name: "Join" }).click();
-      await shows(bo.getByRole("navigation", { name: "Commune" }));
-      await nav(bo, "Members");
-      await shows(bo.getByRole("table", { name: "Members" }).getByText("Ada"));
-      await nav(ada, "Members");
-      await shows(ada.getByRole("table", { name: "Members" }).getByText("Bo"));
+    // Bo joins in a second browser.
+    const bo = await openApp(boHost);
+    await chooseName(bo, "Bo");
+    await bo.getByRole("main").getByRole("button", { name: "Join a commune" }).click();
+    const join = bo.getByRole("form", { name: "Join a commune" });
+    await join.getByLabel("Invite").fill(invite);
+    await join.getByRole("button", { name: "Join" }).click();
+    await shows(bo.getByRole("navigation", { name: "Commune" }));
+    await nav(bo, "Members");
+    await shows(bo.getByRole("table", { name: "Members" }).getByText("Ada"));
+    await nav(ada, "Members");
+    await shows(ada.getByRole("table", { name: "Members" }).getByText("Bo"));
 
-      // Ada contributes 100 EUR.
-      await nav(ada, "Purse");
-      const contribute = ada.getByRole("form", { name: "Contribute" });
-      await contribute.getByLabel("Amount").fill("100");
-      await contribute.getByLabel("Currency").selectOption("EUR");
-      await contribute.getByLabel("Memo").fill("Spring dues");
-      await contribute.getByRole("button", { name: "Contribute" }).click();
-      await showsText(balances(ada), "100.00 EUR");
+    // Ada contributes 100 EUR.
+    await nav(ada, "Purse");
+    const contribute = ada.getByRole("form", { name: "Contribute" });
+    await contribute.getByLabel("Amount").fill("100");
+    await contribute.getByLabel("Currency").selectOption("EUR");
+    await contribute.getByLabel("Memo").fill("Spring dues");
+    await contribute.getByRole("button", { name: "Contribute" }).click();
+    await showsText(balances(ada), "100.00 EUR");
 
-      // Bo proposes spending 60 EUR: above the 50 EUR limit, so it needs the group.
-      await nav(bo, "Purse");
-      await showsText(balances(bo), "100.00 EUR");
-      await nav(bo, "Proposals");
-      const propose = bo.getByRole("form", { name: "New proposal" });
-      await propose.getByLabel("Kind").selectOption("spend");
-      await propose.getByLabel("Title").fill("New tools");
-      await propose.getByLabel("Amount").fill("60");
-      await propose.getByLabel("Currency").selectOption("EUR");
-      await propose.getByRole("radio", { name: "Someone outside the commune" }).check();
-      await propose.getByLabel("Payee name").fill("Hardware shop");
-      await propose.getByLabel("Deadline (days)").fill("7");
-      await propose.getByRole("button", { name: "Create proposal" }).click();
-      const boProposal = bo.getByRole("article", { name: "New tools" });
-      await shows(boProposal);
+    // Bo proposes spending 60 EUR: above the 50 EUR limit, so it needs the group.
+    await nav(bo, "Purse");
+    await showsText(balances(bo), "100.00 EUR");
+    await nav(bo, "Proposals");
+    const propose = bo.getByRole("form", { name: "New proposal" });
+    await propose.getByLabel("Kind").selectOption("spend");
+    await propose.getByLabel("Title").fill("New tools");
+    await propose.getByLabel("Amount").fill("60");
+    await propose.getByLabel("Currency").selectOption("EUR");
+    await propose.getByRole("radio", { name: "Someone outside the commune" }).check();
+    await propose.getByLabel("Payee name").fill("Hardware shop");
+    await propose.getByLabel("Deadline (days)").fill("7");
+    await propose.getByRole("button", { name: "Create proposal" }).click();
+    const boProposal = bo.getByRole("article", { name: "New tools" });
+    await shows(boProposal);
 
-      // Both vote yes; with the whole electorate voted, it passes at once.
-      await nav(ada, "Proposals");
-      const adaProposal = ada.getByRole("article", { name: "New tools" });
-      await shows(adaProposal);
-      await adaProposal.getByRole("button", { name: "Vote yes" }).click();
-      await boProposal.getByRole("button", { name: "Vote yes" }).click();
-      await shows(adaProposal.getByText("passed"));
-      await screenshot(bo, "proposals");
+    // Both vote yes; with the whole electorate voted, it passes at once.
+    await nav(ada, "Proposals");
+    const adaProposal = ada.getByRole("article", { name: "New tools" });
+    await shows(adaProposal);
+    await adaProposal.getByRole("button", { name: "Vote yes" }).click();
+    await boProposal.getByRole("button", { name: "Vote yes" }).click();
+    await shows(adaProposal.getByText("passed"));
+    await screenshot(bo, "proposals");
 
-      // Ada executes it: the disbursement is recorded and both purses show 40 EUR.
-      await adaProposal.getByRole("button", { name: "Execute" }).click();
-      await nav(ada, "Home");
-      await nav(bo, "Home");
-      await showsText(balances(ada), "40.00 EUR");
-      await showsText(balances(bo), "40.00 EUR");
-      await screenshot(bo, "home-after-spend");
+    // Ada executes it: the disbursement is recorded and both purses show 40 EUR.
+    await adaProposal.getByRole("button", { name: "Execute" }).click();
+    await nav(ada, "Home");
+    await nav(bo, "Home");
+    await showsText(balances(ada), "40.00 EUR");
+    await showsText(balances(bo), "40.00 EUR");
+    await screenshot(bo, "home-after-spend");
 
-      // The relay stops: offline is shown plainly on both screens, not as an error.
-      await relay.stop();
-      for (const page of [ada, bo]) {
-        await showsText(syncStatus(page), "Offline");
-        expect(await page.getByRole("alert").count()).toBe(0);
+    // The relay stops: offline is shown plainly on both screens, not as an error.
+    await relay.stop();
+    for (const page of [ada, bo]) {
+      await showsText(syncStatus(page), "Offline");
+      expect(await page.getByRole("alert").count()).toBe(0);
+    }
+    await screenshot(ada, "offline");
+
+    // Bo contributes while offline; the relay comes back on the same port; Ada sees it without reloading.
+    await nav(bo, "Purse");
+    const boContribute = bo.getByRole("form", { name: "Contribute" });
+    await boContribute.getByLabel("Amount").fill("5");
+    await boContribute.getByLabel("Currency").selectOption("EUR");
+    await boContribute.getByRole("button", { name: "Contribute" }).click();
+    await showsText(balances(bo), "45.00 EUR");
+    await showsText(syncStatus(bo), "to send");
+    relay = await startRelayProcess(relayDir, relay.port);
+    await showsText(balances(ada), "45.00 EUR");
+    await showsText(syncStatus(ada), "Online");
+    // Every screen, in the light and the dark theme, with a commune's worth of data on it.
+    for (const scheme of ["light", "dark"] as const) {
+      await ada.emulateMedia({ colorScheme: scheme });
+      for (const screen of ["Home", "Purse", "Members", "Proposals", "Knowledge", "Settings"]) {
+        await nav(ada, screen);
+        await shows(ada.getByRole("heading", { name: screen === "Home" ? "Riverside" : screen, level: 1 }));
+        if (scheme === "light") await screenshot(ada, screen.toLowerCase());
+        expect(await accessibilityProblems(ada), `${screen} (${scheme})`).toEqual([]);
       }
-      await screenshot(ada, "offline");
+    }
 
-      // Bo contributes while offline; the relay comes back on the same port; Ada sees it without reloading.
-      await nav(bo, "Purse");
-      const boContribute = bo.getByRole("form", { name: "Contribute" });
-      await boContribute.getByLabel("Amount").fill("5");
-      await boContribute.getByLabel("Currency").selectOption("EUR");
-      await boContribute.getByRole("button", { name: "Contribute" }).click();
-      await showsText(balances(bo), "45.00 EUR");
-      await showsText(syncStatus(bo), "to send");
-      relay = await startRelayProcess(relayDir, relay.port);
-      await showsText(balances(ada), "45.00 EUR");
-      await showsText(syncStatus(ada), "Online");
-      // Every screen, in the light and the dark theme, with a commune's worth of data on it.
-      for (const scheme of ["light", "dark"] as const) {
-        await ada.emulateMedia({ colorScheme: scheme });
-        for (const screen of ["Home", "Purse", "Members", "Proposals", "Knowledge", "Settings"]) {
-          await nav(ada, screen);
-          await shows(ada.getByRole("heading", { name: screen === "Home" ? "Riverside" : screen, level: 1 }));
-          if (scheme === "light") await screenshot(ada, screen.toLowerCase());
-          expect(await accessibilityProblems(ada), `${screen} (${scheme})`).toEqual([]);
-        }
-      }
-
-      // Keyboard only: Tab from the top of the page reaches the navigation, Enter opens a screen,
-      // and a form is filled and sent without the mouse.
-      await ada.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }).document.activeElement?.blur?.());
-      const focused = () => ada.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? "");
-      let presses = 0;
-      while ((await focused()) !== "Knowledge" && presses++ < 40) await ada.keyboard.press("Tab");
-      expect(await focused()).toBe("Knowledge");
-      await ada.keyboard.press("Enter");
-      await shows(ada.getByRole("heading", { name: "Knowledge", level: 1 }));
-      const addItem = ada.getByRole("form", { name: "Add item" });
-      await addItem.getByLabel("Title").focus();
-      await ada.keyboard.type("Sourdough starter");
-      await ada.keyboard.press("Tab");
-      await ada.keyboard.type("Feed it daily.");
-      await addItem.getByLabel("Title").focus();
-      await ada.keyboard.press("Enter");
-      await shows(ada.getByRole("article", { name: "Sourdough starter" }));
-    },
-    600_000,
-  );
+    // Keyboard only: Tab from the top of the page reaches the navigation, Enter opens a screen,
+    // and a form is filled and sent without the mouse.
+    await ada.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }).document.activeElement?.blur?.());
+    const focused = () =>
+      ada.evaluate(
+        () => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? "",
+      );
+    let presses = 0;
+    while ((await focused()) !== "Knowledge" && presses++ < 40) await ada.keyboard.press("Tab");
+    expect(await focused()).toBe("Knowledge");
+    await ada.keyboard.press("Enter");
+    await shows(ada.getByRole("heading", { name: "Knowledge", level: 1 }));
+    const addItem = ada.getByRole("form", { name: "Add item" });
+    await addItem.getByLabel("Title").focus();
+    await ada.keyboard.type("Sourdough starter");
+    await ada.keyboard.press("Tab");
+    await ada.keyboard.type("Feed it daily.");
+    await addItem.getByLabel("Title").focus();
+    await ada.keyboard.press("Enter");
+    await shows(ada.getByRole("article", { name: "Sourdough starter" }));
+  }, 600_000);
 });

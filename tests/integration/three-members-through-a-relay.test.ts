@@ -21,13 +21,15 @@ async function dir(prefix: string) {
 }
 
 const purseOf = async (member: MemberProcess) => (await member.must("commune.show", { commune })).balances.purse;
-const outcomesOf = async (member: MemberProcess) =>
-  Object.fromEntries((await member.must("proposal.list", { commune })).map((p) => [p.id, p.outcome]));
+const outcomesOf = async (member: MemberProcess) => Object.fromEntries((await member.must("proposal.list", { commune })).map((p) => [p.id, p.outcome]));
 
 /** Waits until every member shows the same purse, and returns it. */
 async function converged(members: MemberProcess[], expected: Record<string, number>) {
   for (const member of members) {
-    await waitFor(async () => JSON.stringify(await purseOf(member)) === JSON.stringify(expected), `a purse of ${JSON.stringify(expected)} at ${member.dataDir}`);
+    await waitFor(
+      async () => JSON.stringify(await purseOf(member)) === JSON.stringify(expected),
+      `a purse of ${JSON.stringify(expected)} at ${member.dataDir}`,
+    );
   }
 }
 
@@ -41,7 +43,10 @@ beforeAll(async () => {
     const status = await ada.must("sync.status", { commune });
     return (status.waiting === 0 && status.relays.some((r) => r.state === "connected")) || undefined;
   }, "the relay to hold Ada's new commune");
-  for (const [member, name] of [[bo, "Bo"], [cy, "Cy"]] as const) {
+  for (const [member, name] of [
+    [bo, "Bo"],
+    [cy, "Cy"],
+  ] as const) {
     const { invite } = await ada.must("commune.invite", { commune });
     expect(await member.must("commune.join", { invite, name })).toMatchObject({ commune, status: "active" });
   }

@@ -28,7 +28,11 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
   };
 
   return (
-    <Form label="Create a commune" onSubmit={submit} error={unplaced(error, PLACED) ?? (attempted && problems ? "Some fields need attention: see the messages beside them." : undefined)}>
+    <Form
+      label="Create a commune"
+      onSubmit={submit}
+      error={unplaced(error, PLACED) ?? (attempted && problems ? "Some fields need attention: see the messages beside them." : undefined)}
+    >
       <TextField
         label="Commune name"
         value={draft.name}
@@ -40,14 +44,39 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
 
       <fieldset className="fieldset">
         <legend>Currencies</legend>
-        <p className="field__hint">Money, labour hours or any other currency the commune keeps. The spend limit is the largest payment a member may make without a proposal; empty means every payment needs one.</p>
+        <p className="field__hint">
+          Money, labour hours or any other currency the commune keeps. The spend limit is the largest payment a member may make without a proposal; empty means
+          every payment needs one.
+        </p>
         {draft.currencies.map((row, index) => {
           const rowProblems = problems?.currencies[row.key];
           return (
             <div className="currency-row" key={row.key} role="group" aria-label={`Currency ${index + 1}`}>
-              <TextField label="Code" value={row.code} onChange={(code) => updateCurrency(row.key, { code: code.toUpperCase() })} error={rowProblems?.code} maxLength={10} autoComplete="off" />
-              <TextField label="Currency name" value={row.name} onChange={(name) => updateCurrency(row.key, { name })} error={rowProblems?.name} maxLength={LIMITS.currencyName} autoComplete="off" />
-              <TextField label="Decimals" value={row.decimals} onChange={(decimals) => updateCurrency(row.key, { decimals })} error={rowProblems?.decimals} inputMode="numeric" maxLength={1} autoComplete="off" />
+              <TextField
+                label="Code"
+                value={row.code}
+                onChange={(code) => updateCurrency(row.key, { code: code.toUpperCase() })}
+                error={rowProblems?.code}
+                maxLength={10}
+                autoComplete="off"
+              />
+              <TextField
+                label="Currency name"
+                value={row.name}
+                onChange={(name) => updateCurrency(row.key, { name })}
+                error={rowProblems?.name}
+                maxLength={LIMITS.currencyName}
+                autoComplete="off"
+              />
+              <TextField
+                label="Decimals"
+                value={row.decimals}
+                onChange={(decimals) => updateCurrency(row.key, { decimals })}
+                error={rowProblems?.decimals}
+                inputMode="numeric"
+                maxLength={1}
+                autoComplete="off"
+              />
               <TextField
                 label={`Spend limit${row.code ? ` (${row.code})` : ""}`}
                 value={row.spendLimit}
@@ -68,7 +97,10 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
           );
         })}
         <div>
-          <Button variant="secondary" onClick={() => update({ currencies: [...draft.currencies, { key: nextKey(draft.currencies), code: "", name: "", decimals: "2", spendLimit: "" }] })}>
+          <Button
+            variant="secondary"
+            onClick={() => update({ currencies: [...draft.currencies, { key: nextKey(draft.currencies), code: "", name: "", decimals: "2", spendLimit: "" }] })}
+          >
             Add currency
           </Button>
         </div>
@@ -77,8 +109,24 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
       <fieldset className="fieldset">
         <legend>How the commune decides</legend>
         <div className="form-grid">
-          <TextField label="Quorum (%)" hint="Share of members who must vote" value={draft.quorum} onChange={(quorum) => update({ quorum })} error={problems?.quorum ?? fieldProblem(error, "rules.quorumPercent")} inputMode="numeric" maxLength={3} />
-          <TextField label="Approval threshold (%)" hint="Share of yes among yes and no" value={draft.threshold} onChange={(threshold) => update({ threshold })} error={problems?.threshold ?? fieldProblem(error, "rules.thresholdPercent")} inputMode="numeric" maxLength={3} />
+          <TextField
+            label="Quorum (%)"
+            hint="Share of members who must vote"
+            value={draft.quorum}
+            onChange={(quorum) => update({ quorum })}
+            error={problems?.quorum ?? fieldProblem(error, "rules.quorumPercent")}
+            inputMode="numeric"
+            maxLength={3}
+          />
+          <TextField
+            label="Approval threshold (%)"
+            hint="Share of yes among yes and no"
+            value={draft.threshold}
+            onChange={(threshold) => update({ threshold })}
+            error={problems?.threshold ?? fieldProblem(error, "rules.thresholdPercent")}
+            inputMode="numeric"
+            maxLength={3}
+          />
         </div>
         <Checkbox label="A single block vote vetoes a proposal" checked={draft.allowBlock} onChange={(allowBlock) => update({ allowBlock })} />
         <RadioGroup
@@ -95,7 +143,9 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
 
       <fieldset className="fieldset">
         <legend>Relays</legend>
-        <p className="field__hint">A relay passes the commune's changes between members' computers, so members need not be online at the same time; any member can run one.</p>
+        <p className="field__hint">
+          A relay passes the commune's changes between members' computers, so members need not be online at the same time; any member can run one.
+        </p>
         {draft.relays.map((row, index) => (
           <div className="relay-row" key={row.key}>
             <TextField
@@ -107,7 +157,11 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
               autoComplete="off"
               spellCheck={false}
             />
-            <Button variant="quiet" aria-label={`Remove relay ${index + 1}`} onClick={() => update({ relays: draft.relays.filter((other) => other.key !== row.key) })}>
+            <Button
+              variant="quiet"
+              aria-label={`Remove relay ${index + 1}`}
+              onClick={() => update({ relays: draft.relays.filter((other) => other.key !== row.key) })}
+            >
               Remove
             </Button>
           </div>

@@ -9,7 +9,12 @@ export function NameForm({ initial = "", onSaved }: { initial?: string; onSaved?
   const [attempted, setAttempted] = useState(false);
   const [rename, { running, error }] = useCommand("identity.rename");
   const trimmed = name.trim();
-  const problem = trimmed === "" ? "Choose a name the other members will know you by" : characters(trimmed) > LIMITS.name ? `A name can be at most ${LIMITS.name} characters` : undefined;
+  const problem =
+    trimmed === ""
+      ? "Choose a name the other members will know you by"
+      : characters(trimmed) > LIMITS.name
+        ? `A name can be at most ${LIMITS.name} characters`
+        : undefined;
 
   const submit = async () => {
     setAttempted(true);
@@ -19,7 +24,14 @@ export function NameForm({ initial = "", onSaved }: { initial?: string; onSaved?
 
   return (
     <Form label="Choose a name" onSubmit={submit} error={error}>
-      <TextField label="Your name" value={name} onChange={setName} error={attempted || trimmed !== "" ? problem : undefined} autoComplete="name" maxLength={LIMITS.name} />
+      <TextField
+        label="Your name"
+        value={name}
+        onChange={setName}
+        error={attempted || trimmed !== "" ? problem : undefined}
+        autoComplete="name"
+        maxLength={LIMITS.name}
+      />
       <div className="button-row">
         <Button type="submit" busy={running}>
           Save

@@ -71,7 +71,9 @@ export function relayProblem(url: string): string | undefined {
 /** Which box of a currency row a problem of validateCurrency belongs in, by the field it names. */
 const CURRENCY_FIELDS: Record<string, "code" | "name" | "decimals"> = { code: "code", name: "name", decimals: "decimals" };
 
-export function checkDraft(draft: CommuneDraft): { input: CommandInput<"commune.create">; problems: undefined } | { input: undefined; problems: DraftProblems } {
+export function checkDraft(
+  draft: CommuneDraft,
+): { input: CommandInput<"commune.create">; problems: undefined } | { input: undefined; problems: DraftProblems } {
   const problems: DraftProblems = { currencies: {}, relays: {} };
 
   const name = draft.name.trim();

@@ -57,8 +57,14 @@ export function HomeScreen({ communeId }: { communeId: string }) {
             <>
               <p>
                 {sync.value.peers} {sync.value.peers === 1 ? "peer" : "peers"} ·{" "}
-                {sync.value.lastSynced === undefined ? "not synced with a relay yet" : <>last synced <Time at={sync.value.lastSynced} /></>} ·{" "}
-                {sync.value.waiting === 0 ? "nothing to send" : `${sync.value.waiting} ${sync.value.waiting === 1 ? "document" : "documents"} to send`}
+                {sync.value.lastSynced === undefined ? (
+                  "not synced with a relay yet"
+                ) : (
+                  <>
+                    last synced <Time at={sync.value.lastSynced} />
+                  </>
+                )}{" "}
+                · {sync.value.waiting === 0 ? "nothing to send" : `${sync.value.waiting} ${sync.value.waiting === 1 ? "document" : "documents"} to send`}
               </p>
               <SyncDetail status={sync.value} />
             </>

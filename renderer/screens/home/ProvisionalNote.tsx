@@ -7,8 +7,8 @@ export function ProvisionalNote({ view }: { view: CommuneView }) {
   if (view.countedBy) {
     return (
       <p className="muted">
-        These balances are {view.countedBy.name}’s signed count of <Time at={view.countedBy.at} />. Your copy is still receiving and checking the full history; its own count
-        replaces this one when it is done.
+        These balances are {view.countedBy.name}’s signed count of <Time at={view.countedBy.at} />. Your copy is still receiving and checking the full history;
+        its own count replaces this one when it is done.
       </p>
     );
   }

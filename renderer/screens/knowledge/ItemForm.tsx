@@ -45,7 +45,17 @@ export function ItemForm({ label, initial, submitLabel, running, error, success,
     <Form label={label} onSubmit={() => void submit()} error={error} success={success}>
       <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={LIMITS.title} />
       <TextArea label="Description" value={draft.body} onChange={set("body")} error={problem("body")} hint="What it is, how to use it, whom to ask." />
-      <TextField label="Link" value={draft.link} onChange={set("link")} error={problem("link")} type="url" inputMode="url" autoComplete="off" placeholder="https://…" hint="Optional; http or https only." />
+      <TextField
+        label="Link"
+        value={draft.link}
+        onChange={set("link")}
+        error={problem("link")}
+        type="url"
+        inputMode="url"
+        autoComplete="off"
+        placeholder="https://…"
+        hint="Optional; http or https only."
+      />
       <TextField
         label="Tags"
         value={draft.tags}

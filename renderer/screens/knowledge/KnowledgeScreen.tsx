@@ -51,7 +51,13 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
       <div className="knowledge-layout">
         <Panel title="Inventory">
           <form role="search" className="knowledge-search" onSubmit={(event) => event.preventDefault()}>
-            <input type="search" aria-label="Search knowledge" placeholder="Search titles, descriptions and tags" value={search} onChange={(event) => setSearch(event.target.value)} />
+            <input
+              type="search"
+              aria-label="Search knowledge"
+              placeholder="Search titles, descriptions and tags"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+            />
           </form>
           {tags.length > 0 ? (
             <div className="tag-chips" role="group" aria-label="Filter by tag">
@@ -64,7 +70,11 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
           ) : null}
           <ErrorText error={found.error} />
           <p className="muted" role="status" aria-live="polite">
-            {found.value ? `${shown.length} ${shown.length === 1 ? "item" : "items"}${filtering ? " match" : ""}` : found.loading ? "Loading the inventory…" : ""}
+            {found.value
+              ? `${shown.length} ${shown.length === 1 ? "item" : "items"}${filtering ? " match" : ""}`
+              : found.loading
+                ? "Loading the inventory…"
+                : ""}
           </p>
           {found.value && shown.length === 0 ? (
             <EmptyState>

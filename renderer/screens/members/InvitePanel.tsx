@@ -53,7 +53,15 @@ export function InvitePanel({ communeId, communeName, admission }: { communeId: 
             <label className="field__label" htmlFor={textId}>
               Invite
             </label>
-            <textarea id={textId} className="mono invite-result__text" readOnly value={invite.text} rows={4} onFocus={(event) => event.currentTarget.select()} aria-describedby={`${textId}-expiry`} />
+            <textarea
+              id={textId}
+              className="mono invite-result__text"
+              readOnly
+              value={invite.text}
+              rows={4}
+              onFocus={(event) => event.currentTarget.select()}
+              aria-describedby={`${textId}-expiry`}
+            />
             <span className="field__hint" id={`${textId}-expiry`}>
               Valid until <Time at={invite.expiresAt} />. Send it privately: it lets one person into the commune.
             </span>

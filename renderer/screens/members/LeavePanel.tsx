@@ -28,7 +28,7 @@ export function LeavePanel({ communeId, communeName }: { communeId: string; comm
             <li>you can no longer vote, make proposals, invite or record anything in the purse;</li>
             <li>what you recorded so far stays in the commune's history, and your standing stays as it is;</li>
             <li>the other members see that you left;</li>
-            <li>to come back you need a new invite from a member{" "}(and, if the commune admits by proposal, a passed admit proposal).</li>
+            <li>to come back you need a new invite from a member (and, if the commune admits by proposal, a passed admit proposal).</li>
           </ul>
           <ErrorText error={state.error} />
           <div className="button-row">

@@ -21,9 +21,15 @@ export function MemberList({ members, currencies, me, onPropose }: MemberListPro
         <tr>
           <th scope="col">Name</th>
           <th scope="col">Status</th>
-          <th scope="col" className="num">Standing</th>
+          <th scope="col" className="num">
+            Standing
+          </th>
           <th scope="col">Fingerprint</th>
-          {onPropose ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+          {onPropose ? (
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          ) : null}
         </tr>
       </thead>
       <tbody>

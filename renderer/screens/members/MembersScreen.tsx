@@ -52,7 +52,12 @@ export function MembersScreen({ communeId }: { communeId: string }) {
         {commune.balances.members.length === 0 ? (
           <EmptyState>No members have synced yet. Check the sync status: the commune's members arrive from its relay.</EmptyState>
         ) : (
-          <MemberList members={commune.balances.members} currencies={commune.rules.currencies} me={commune.me} {...(active ? { onPropose: openProposal } : {})} />
+          <MemberList
+            members={commune.balances.members}
+            currencies={commune.rules.currencies}
+            me={commune.me}
+            {...(active ? { onPropose: openProposal } : {})}
+          />
         )}
         {proposed ? (
           <p role="status" className="success-text">
@@ -84,7 +89,11 @@ export function MembersScreen({ communeId }: { communeId: string }) {
       <Dialog
         open={proposing !== undefined}
         onClose={() => setProposing(undefined)}
-        title={proposing?.kind === "remove" ? `Propose removing ${proposing.member?.name ?? "a member"}` : `Propose admitting ${proposing?.member?.name ?? "someone"}`}
+        title={
+          proposing?.kind === "remove"
+            ? `Propose removing ${proposing.member?.name ?? "a member"}`
+            : `Propose admitting ${proposing?.member?.name ?? "someone"}`
+        }
       >
         {proposing ? (
           <NewProposalForm
@@ -94,7 +103,11 @@ export function MembersScreen({ communeId }: { communeId: string }) {
             initial={
               proposing.kind === "remove"
                 ? { removeMember: proposing.member?.key ?? "", title: proposing.member ? `Remove ${proposing.member.name}` : "" }
-                : { memberKey: proposing.member?.key ?? "", memberName: proposing.member?.name ?? "", title: proposing.member ? `Admit ${proposing.member.name}` : "" }
+                : {
+                    memberKey: proposing.member?.key ?? "",
+                    memberName: proposing.member?.name ?? "",
+                    title: proposing.member ? `Admit ${proposing.member.name}` : "",
+                  }
             }
             onCreated={() => {
               setProposing(undefined);

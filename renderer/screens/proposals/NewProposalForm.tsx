@@ -44,12 +44,14 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
 
   const problems = useMemo(() => draftProblems(draft, currencies), [draft, currencies]);
   const problem = (field: DraftField) => (submitted || touched.has(field) ? problems[field] : undefined);
-  const set = <F extends keyof ProposalDraft>(field: F) => (value: ProposalDraft[F]) => {
-    setDraft((previous) => ({ ...previous, [field]: value }));
-    setTouched((previous) => new Set(previous).add(field));
-    setCreated(undefined);
-    if (state.error) clear();
-  };
+  const set =
+    <F extends keyof ProposalDraft>(field: F) =>
+    (value: ProposalDraft[F]) => {
+      setDraft((previous) => ({ ...previous, [field]: value }));
+      setTouched((previous) => new Set(previous).add(field));
+      setCreated(undefined);
+      if (state.error) clear();
+    };
 
   const active = commune.balances.members.filter((member) => member.status === "active");
   const removable = commune.balances.members.filter((member) => member.status === "active" || member.status === "applicant");
@@ -92,7 +94,13 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
             ]}
           />
           {draft.payeeKind === "member" ? (
-            <Select label="Payee member" value={draft.payeeMember} onChange={set("payeeMember")} options={memberOptions(active, "Choose a member")} error={problem("payeeMember")} />
+            <Select
+              label="Payee member"
+              value={draft.payeeMember}
+              onChange={set("payeeMember")}
+              options={memberOptions(active, "Choose a member")}
+              error={problem("payeeMember")}
+            />
           ) : (
             <TextField label="Payee name" value={draft.payeeOutside} onChange={set("payeeOutside")} error={problem("payeeOutside")} maxLength={LIMITS.name} />
           )}
@@ -100,15 +108,37 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
       ) : null}
       {draft.kind === "admit" ? (
         <div className="form-grid">
-          <TextField label="Public key" value={draft.memberKey} onChange={set("memberKey")} error={problem("memberKey")} className="field--key" autoComplete="off" spellCheck={false} />
+          <TextField
+            label="Public key"
+            value={draft.memberKey}
+            onChange={set("memberKey")}
+            error={problem("memberKey")}
+            className="field--key"
+            autoComplete="off"
+            spellCheck={false}
+          />
           <TextField label="Name" value={draft.memberName} onChange={set("memberName")} error={problem("memberName")} maxLength={LIMITS.name} />
         </div>
       ) : null}
       {draft.kind === "remove" ? (
-        <Select label="Member" value={draft.removeMember} onChange={set("removeMember")} options={memberOptions(removable, "Choose a member")} error={problem("removeMember")} />
+        <Select
+          label="Member"
+          value={draft.removeMember}
+          onChange={set("removeMember")}
+          options={memberOptions(removable, "Choose a member")}
+          error={problem("removeMember")}
+        />
       ) : null}
       {draft.kind === "rule" ? <RuleFields draft={draft} set={set} problem={problem} commune={commune} /> : null}
-      <TextField label="Deadline (days)" value={draft.days} onChange={set("days")} error={problem("days")} inputMode="decimal" autoComplete="off" hint="Voting closes this many days from now, or earlier once everyone has voted." />
+      <TextField
+        label="Deadline (days)"
+        value={draft.days}
+        onChange={set("days")}
+        error={problem("days")}
+        inputMode="decimal"
+        autoComplete="off"
+        hint="Voting closes this many days from now, or earlier once everyone has voted."
+      />
       <div className="button-row">
         <Button type="submit" busy={state.running}>
           Create proposal
@@ -128,13 +158,32 @@ interface RuleFieldsProps {
 /** A rule proposal changes only what is filled in; the current rule is shown beside each field. */
 function RuleFields({ draft, set, problem, commune }: RuleFieldsProps) {
   const { rules } = commune;
-  const limitCodes = [...rules.currencies.map((currency) => currency.code), ...(draft.addCode.trim() !== "" && !rules.currencies.some((c) => c.code === draft.addCode.trim()) ? [draft.addCode.trim()] : [])];
+  const limitCodes = [
+    ...rules.currencies.map((currency) => currency.code),
+    ...(draft.addCode.trim() !== "" && !rules.currencies.some((c) => c.code === draft.addCode.trim()) ? [draft.addCode.trim()] : []),
+  ];
   return (
     <fieldset className="rule-fields">
       <legend>Rules to change (leave a field empty to keep the rule)</legend>
       <div className="form-grid">
-        <TextField label="Quorum (%)" value={draft.quorum} onChange={set("quorum")} error={problem("quorum")} inputMode="numeric" hint={`Now ${rules.quorumPercent}%`} autoComplete="off" />
-        <TextField label="Approval threshold (%)" value={draft.threshold} onChange={set("threshold")} error={problem("threshold")} inputMode="numeric" hint={`Now ${rules.thresholdPercent}%`} autoComplete="off" />
+        <TextField
+          label="Quorum (%)"
+          value={draft.quorum}
+          onChange={set("quorum")}
+          error={problem("quorum")}
+          inputMode="numeric"
+          hint={`Now ${rules.quorumPercent}%`}
+          autoComplete="off"
+        />
+        <TextField
+          label="Approval threshold (%)"
+          value={draft.threshold}
+          onChange={set("threshold")}
+          error={problem("threshold")}
+          inputMode="numeric"
+          hint={`Now ${rules.thresholdPercent}%`}
+          autoComplete="off"
+        />
         <Select
           label="Blocking"
           value={draft.allowBlock}
@@ -157,7 +206,13 @@ function RuleFields({ draft, set, problem, commune }: RuleFieldsProps) {
           ]}
           hint={`Now: ${rules.admission === "direct" ? "an invite admits" : "admission by proposal"}`}
         />
-        <Select label="Spend limit currency" value={draft.limitCurrency} onChange={set("limitCurrency")} options={limitCodes.map((code) => ({ value: code, label: code }))} error={problem("limitCurrency")} />
+        <Select
+          label="Spend limit currency"
+          value={draft.limitCurrency}
+          onChange={set("limitCurrency")}
+          options={limitCodes.map((code) => ({ value: code, label: code }))}
+          error={problem("limitCurrency")}
+        />
         <TextField
           label="Spend limit"
           value={draft.limitAmount}
@@ -169,7 +224,14 @@ function RuleFields({ draft, set, problem, commune }: RuleFieldsProps) {
         />
       </div>
       <div className="form-grid">
-        <TextField label="New currency code" value={draft.addCode} onChange={(value) => set("addCode")(value.toUpperCase())} error={problem("addCode")} autoComplete="off" hint="Optional, such as HOUR" />
+        <TextField
+          label="New currency code"
+          value={draft.addCode}
+          onChange={(value) => set("addCode")(value.toUpperCase())}
+          error={problem("addCode")}
+          autoComplete="off"
+          hint="Optional, such as HOUR"
+        />
         <TextField label="New currency name" value={draft.addName} onChange={set("addName")} error={problem("addName")} maxLength={LIMITS.currencyName} />
         <Select
           label="New currency decimals"

@@ -99,7 +99,9 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
           <Button busy={executing.running} onClick={() => void execute({ commune: communeId, proposal: proposal.id })}>
             Execute
           </Button>
-          <span className="muted">Records a disbursement of {moneyText(remaining, spend.currency, currencies)} to {spend.payee}.</span>
+          <span className="muted">
+            Records a disbursement of {moneyText(remaining, spend.currency, currencies)} to {spend.payee}.
+          </span>
         </div>
       ) : null}
       {spend && proposal.outcome === "passed" && remaining <= 0 ? <SuccessText>Paid out in full.</SuccessText> : null}

@@ -32,7 +32,9 @@ export function ProposalsScreen({ communeId }: { communeId: string }) {
         <div className="stack">
           <Panel title="Open proposals">
             {list.loading && !list.value ? <p className="muted">Loading proposals…</p> : null}
-            {list.value && open.length === 0 ? <EmptyState>Nothing is open for a vote. Use “New proposal” to put a spend, a member or a rule change to the commune.</EmptyState> : null}
+            {list.value && open.length === 0 ? (
+              <EmptyState>Nothing is open for a vote. Use “New proposal” to put a spend, a member or a rule change to the commune.</EmptyState>
+            ) : null}
             {open.length > 0 ? <ul className="plain-list proposal-list">{open.map(card)}</ul> : null}
           </Panel>
           <Panel
@@ -51,7 +53,9 @@ export function ProposalsScreen({ communeId }: { communeId: string }) {
         </div>
         <Panel title="New proposal">
           {view && canAct ? <NewProposalForm commune={view} /> : null}
-          {view && !canAct ? <EmptyState>Only active members make proposals. {view.myStatus === "applicant" ? "You can once the commune admits you." : ""}</EmptyState> : null}
+          {view && !canAct ? (
+            <EmptyState>Only active members make proposals. {view.myStatus === "applicant" ? "You can once the commune admits you." : ""}</EmptyState>
+          ) : null}
           {!view && commune.loading ? <p className="muted">Loading the commune…</p> : null}
         </Panel>
       </div>

@@ -154,7 +154,12 @@ function ruleProblems(draft: ProposalDraft, currencies: readonly Currency[]): Dr
     }
   }
   const changesSomething =
-    draft.quorum.trim() !== "" || draft.threshold.trim() !== "" || draft.allowBlock !== "" || draft.admission !== "" || draft.limitAmount.trim() !== "" || added !== undefined;
+    draft.quorum.trim() !== "" ||
+    draft.threshold.trim() !== "" ||
+    draft.allowBlock !== "" ||
+    draft.admission !== "" ||
+    draft.limitAmount.trim() !== "" ||
+    added !== undefined;
   if (!changesSomething) problems.rule = "A rule proposal must change at least one rule";
   return problems;
 }

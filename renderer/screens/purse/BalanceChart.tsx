@@ -34,7 +34,8 @@ export function BalanceChart({ history, currencies }: { history: PurseHistoryVie
   const low = Math.min(0, ...balances);
   const high = Math.max(0, ...balances);
   const x = (at: number) => PAD.left + (t1 === t0 ? (WIDTH - PAD.left - PAD.right) / 2 : ((at - t0) / (t1 - t0)) * (WIDTH - PAD.left - PAD.right));
-  const y = (balance: number) => PAD.top + (high === low ? (HEIGHT - PAD.top - PAD.bottom) / 2 : ((high - balance) / (high - low)) * (HEIGHT - PAD.top - PAD.bottom));
+  const y = (balance: number) =>
+    PAD.top + (high === low ? (HEIGHT - PAD.top - PAD.bottom) / 2 : ((high - balance) / (high - low)) * (HEIGHT - PAD.top - PAD.bottom));
   // A step line: the balance holds until the next entry changes it.
   const line = points.flatMap((point, index) => {
     const here = `${x(point.at).toFixed(1)},${y(point.balance).toFixed(1)}`;
@@ -45,7 +46,13 @@ export function BalanceChart({ history, currencies }: { history: PurseHistoryVie
 
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Purse balance of ${history.currency} over time`} aria-describedby={summaryId} preserveAspectRatio="xMidYMid meet">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-label={`Purse balance of ${history.currency} over time`}
+        aria-describedby={summaryId}
+        preserveAspectRatio="xMidYMid meet"
+      >
         <line className="chart__axis" x1={PAD.left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} />
         <line className="chart__axis" x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={HEIGHT - PAD.bottom} />
         <text className="chart__label" x={PAD.left - 6} y={y(high) + 4} textAnchor="end">

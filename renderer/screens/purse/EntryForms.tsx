@@ -55,7 +55,12 @@ function MoneyFields({ form, currencies }: { form: ReturnType<typeof useMoneyDra
     <>
       <div className="form-grid form-grid--money">
         <AmountField value={form.draft.amount} onChange={(amount) => form.update({ amount })} currency={form.currency} showEmptyError={form.attempted} />
-        <Select label="Currency" value={form.draft.currency} onChange={(currency) => form.update({ currency })} options={currencies.map((currency) => ({ value: currency.code, label: currency.code }))} />
+        <Select
+          label="Currency"
+          value={form.draft.currency}
+          onChange={(currency) => form.update({ currency })}
+          options={currencies.map((currency) => ({ value: currency.code, label: currency.code }))}
+        />
       </div>
       <TextField label="Memo" value={form.draft.memo} onChange={(memo) => form.update({ memo })} maxLength={LIMITS.memo} autoComplete="off" />
     </>
@@ -69,7 +74,8 @@ export function ContributeForm({ view }: { view: CommuneView }) {
   const submit = async () => {
     if (!form.ready()) return;
     const text = form.amountText();
-    if (await contribute({ commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, memo: form.draft.memo.trim() })) form.succeeded(`Contributed ${text}.`);
+    if (await contribute({ commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, memo: form.draft.memo.trim() }))
+      form.succeeded(`Contributed ${text}.`);
   };
   return (
     <Form label="Contribute" onSubmit={submit} error={error} success={form.done}>
@@ -95,7 +101,8 @@ export function TransferForm({ view }: { view: CommuneView }) {
     const amountOk = form.ready();
     if (!amountOk || !recipient) return;
     const text = form.amountText();
-    if (await transfer({ commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, to: recipient.key, memo: form.draft.memo.trim() })) form.succeeded(`Transferred ${text} to ${recipient.name}.`);
+    if (await transfer({ commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, to: recipient.key, memo: form.draft.memo.trim() }))
+      form.succeeded(`Transferred ${text} to ${recipient.name}.`);
   };
   return (
     <Form label="Transfer" onSubmit={submit} error={error} success={form.done}>
@@ -104,7 +111,10 @@ export function TransferForm({ view }: { view: CommuneView }) {
         label="To member"
         value={to}
         onChange={setTo}
-        options={[{ value: "", label: others.length === 0 ? "No other active member yet" : "Choose a member" }, ...others.map((member) => ({ value: member.key, label: member.name }))]}
+        options={[
+          { value: "", label: others.length === 0 ? "No other active member yet" : "Choose a member" },
+          ...others.map((member) => ({ value: member.key, label: member.name })),
+        ]}
         error={form.attempted && !recipient ? "Choose who receives it" : undefined}
       />
       <MoneyFields form={form} currencies={currencies} />
@@ -128,7 +138,8 @@ export function DisburseForm({ view }: { view: CommuneView }) {
   const [disburse, { running, error }] = useCommand("purse.disburse");
   const spendProposals = view.proposals.filter((candidate) => candidate.kind === "spend" && candidate.outcome === "passed");
   const payeeMember = members.find((candidate) => candidate.key === member);
-  const payeeProblem = payeeKind === "member" ? (payeeMember ? undefined : "Choose the member who is paid") : outside.trim() === "" ? "Say who is paid" : undefined;
+  const payeeProblem =
+    payeeKind === "member" ? (payeeMember ? undefined : "Choose the member who is paid") : outside.trim() === "" ? "Say who is paid" : undefined;
   const limit = form.currency ? (view.rules.spendLimit[form.currency.code] ?? 0) : 0;
 
   const submit = async () => {
@@ -136,14 +147,20 @@ export function DisburseForm({ view }: { view: CommuneView }) {
     if (!amountOk || payeeProblem) return;
     const text = form.amountText();
     const payee = payeeKind === "member" && payeeMember ? { member: payeeMember.key } : { outside: outside.trim() };
-    const written = await disburse({ commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, payee, memo: form.draft.memo.trim(), ...(proposal ? { proposal } : {}) });
+    const written = await disburse({
+      commune: view.id,
+      amount: form.draft.amount.trim(),
+      currency: form.draft.currency,
+      payee,
+      memo: form.draft.memo.trim(),
+      ...(proposal ? { proposal } : {}),
+    });
     if (written) form.succeeded(`Paid out ${text} to ${payeeMember && payeeKind === "member" ? payeeMember.name : outside.trim()}.`);
   };
   return (
     <Form label="Disburse" onSubmit={submit} error={error} success={form.done}>
       <p className="field__hint">
-        Pay out of the purse.{" "}
-        {form.currency ? `Up to ${formatMoney(limit, form.currency)} needs no proposal; above that, cite a passed spend proposal.` : ""}
+        Pay out of the purse. {form.currency ? `Up to ${formatMoney(limit, form.currency)} needs no proposal; above that, cite a passed spend proposal.` : ""}
       </p>
       <RadioGroup
         legend="Pay to"
@@ -164,7 +181,14 @@ export function DisburseForm({ view }: { view: CommuneView }) {
           error={form.attempted ? payeeProblem : undefined}
         />
       ) : (
-        <TextField label="Payee" value={outside} onChange={setOutside} maxLength={LIMITS.name} autoComplete="off" error={form.attempted ? payeeProblem : undefined} />
+        <TextField
+          label="Payee"
+          value={outside}
+          onChange={setOutside}
+          maxLength={LIMITS.name}
+          autoComplete="off"
+          error={form.attempted ? payeeProblem : undefined}
+        />
       )}
       <MoneyFields form={form} currencies={currencies} />
       <Select

@@ -39,7 +39,13 @@ function ExportForm({ communeId, communeName }: { communeId: string; communeName
   return (
     <Form label="Export the purse" onSubmit={submit} error={error} success={done}>
       <h3>Export</h3>
-      <Select label="Format" hint={EXPORT_FORMAT_INFO[format].description} value={format} onChange={(value) => isExportFormat(value) && setFormat(value)} options={FORMAT_OPTIONS} />
+      <Select
+        label="Format"
+        hint={EXPORT_FORMAT_INFO[format].description}
+        value={format}
+        onChange={(value) => isExportFormat(value) && setFormat(value)}
+        options={FORMAT_OPTIONS}
+      />
       {running ? <ProgressBar label="Exporting" progress={progress} /> : null}
       <div className="button-row">
         <Button type="submit" busy={running}>
@@ -84,7 +90,12 @@ function useSnapshotSource(purpose: "verify" | "import") {
       <label className="field__label" htmlFor={inputId}>
         {purpose === "verify" ? "Snapshot file" : "Backup file"}
       </label>
-      <input id={inputId} type="file" accept={purpose === "verify" ? ".json,.automerge,application/json" : ".automerge"} onChange={(event) => setFile(event.target.files?.[0])} />
+      <input
+        id={inputId}
+        type="file"
+        accept={purpose === "verify" ? ".json,.automerge,application/json" : ".automerge"}
+        onChange={(event) => setFile(event.target.files?.[0])}
+      />
     </div>
   );
   return { desktop: api !== undefined, source, picker, problem };
@@ -130,7 +141,9 @@ function ImportForm() {
   return (
     <Form label="Import a backup" onSubmit={submit} error={error ?? problem} success={summary ? <ImportedSummary summary={summary} /> : undefined}>
       <h3>Import a backup</h3>
-      <p className="field__hint">Merges a backup of one of your communes into your copy, to recover what this computer lost. It is verified first and applied whole or not at all.</p>
+      <p className="field__hint">
+        Merges a backup of one of your communes into your copy, to recover what this computer lost. It is verified first and applied whole or not at all.
+      </p>
       {picker}
       {running ? <ProgressBar label="Importing" progress={progress} /> : null}
       <div className="button-row">
@@ -145,8 +158,8 @@ function ImportForm() {
 function VerifiedSummary({ summary }: { summary: SnapshotSummary }) {
   return (
     <>
-      <strong>Verified:</strong> {summary.format === "automerge" ? "a backup" : "the purse"} of {summary.name}, exported by {summary.exporter} on {timeText(summary.createdAt)}, {summary.entries.toLocaleString()} entries up
-      to {timeText(summary.asOf)}.{" "}
+      <strong>Verified:</strong> {summary.format === "automerge" ? "a backup" : "the purse"} of {summary.name}, exported by {summary.exporter} on{" "}
+      {timeText(summary.createdAt)}, {summary.entries.toLocaleString()} entries up to {timeText(summary.asOf)}.{" "}
       {summary.currencies.map((currency, index) => (
         <span key={currency.code}>
           {index > 0 ? ", " : "Balances: "}
@@ -160,8 +173,8 @@ function VerifiedSummary({ summary }: { summary: SnapshotSummary }) {
 function ImportedSummary({ summary }: { summary: ImportSummary }) {
   return (
     <>
-      <strong>Imported</strong> the backup of {summary.name} that {summary.exporter} made on {timeText(summary.createdAt)}: {summary.documents} documents, {summary.updated} updated, {summary.added} added;{" "}
-      {summary.entriesBefore.toLocaleString()} entries before, {summary.entriesAfter.toLocaleString()} now.
+      <strong>Imported</strong> the backup of {summary.name} that {summary.exporter} made on {timeText(summary.createdAt)}: {summary.documents} documents,{" "}
+      {summary.updated} updated, {summary.added} added; {summary.entriesBefore.toLocaleString()} entries before, {summary.entriesAfter.toLocaleString()} now.
     </>
   );
 }

@@ -46,14 +46,20 @@ export function EmbeddedRelayPanel({ communeId }: { communeId: string | undefine
       {running ? (
         <>
           <p role="status">
-            A relay runs here on port {running.port}, {running.lan ? "open to other computers on your network" : "for this computer only"}. It relays only while Commune runs.
+            A relay runs here on port {running.port}, {running.lan ? "open to other computers on your network" : "for this computer only"}. It relays only while
+            Commune runs.
           </p>
           <ul className="plain-list relay-list" aria-label="Addresses of the relay on this computer">
             {[running.url, ...running.lanUrls].map((url) => (
               <li key={url} className="relay-list__item">
                 <span className="mono">{url}</span>
                 {communeId && addresses.includes(url) && !isKnown(url) ? (
-                  <Button variant="secondary" busy={using.running} aria-label={`Use for this commune: ${url}`} onClick={() => void useRelay({ commune: communeId, add: [url] })}>
+                  <Button
+                    variant="secondary"
+                    busy={using.running}
+                    aria-label={`Use for this commune: ${url}`}
+                    onClick={() => void useRelay({ commune: communeId, add: [url] })}
+                  >
                     Use for this commune
                   </Button>
                 ) : null}
@@ -61,18 +67,32 @@ export function EmbeddedRelayPanel({ communeId }: { communeId: string | undefine
               </li>
             ))}
           </ul>
-          {running.lan ? <p className="muted">Give other members an address starting with your network address (not 127.0.0.1); invites you make carry this commune's relays.</p> : null}
-          {using.error ? <p className="error-text" role="alert">{using.error.message}</p> : null}
+          {running.lan ? (
+            <p className="muted">
+              Give other members an address starting with your network address (not 127.0.0.1); invites you make carry this commune's relays.
+            </p>
+          ) : null}
+          {using.error ? (
+            <p className="error-text" role="alert">
+              {using.error.message}
+            </p>
+          ) : null}
           <div className="button-row">
             <Button variant="secondary" busy={stopping.running} onClick={() => void stop({})}>
               Stop relay
             </Button>
           </div>
-          {stopping.error ? <p className="error-text" role="alert">{stopping.error.message}</p> : null}
+          {stopping.error ? (
+            <p className="error-text" role="alert">
+              {stopping.error.message}
+            </p>
+          ) : null}
         </>
       ) : (
         <Form label="Host a relay" onSubmit={() => void submit()} error={starting.error}>
-          <p className="muted">Run a relay here so members can sync on your home or office network without a server. It relays only while Commune runs on this computer.</p>
+          <p className="muted">
+            Run a relay here so members can sync on your home or office network without a server. It relays only while Commune runs on this computer.
+          </p>
           <div className="form-grid">
             <TextField
               label="Relay port"

@@ -39,7 +39,12 @@ export function IdentityPanel() {
   return (
     <Panel title="You">
       <ErrorText error={identity.error} />
-      <Form label="Rename" onSubmit={() => void submit()} error={state.error} success={saved ? "Saved. The other members see the new name in what you sign from now on." : undefined}>
+      <Form
+        label="Rename"
+        onSubmit={() => void submit()}
+        error={state.error}
+        success={saved ? "Saved. The other members see the new name in what you sign from now on." : undefined}
+      >
         <TextField
           label="Your name"
           value={name}
