@@ -13,7 +13,9 @@ export interface Currency {
   decimals: number;
 }
 
-export const CURRENCY_CODE = /^[A-Z][A-Z0-9]{1,9}$/;
+/** A currency code is a capital letter and 1 to 9 more capitals or digits: "EUR", "HOUR", "KWH2". */
+export const MAX_CURRENCY_CODE_LENGTH = 10;
+export const CURRENCY_CODE = new RegExp(`^[A-Z][A-Z0-9]{1,${MAX_CURRENCY_CODE_LENGTH - 1}}$`);
 export const MAX_DECIMALS = 6;
 
 export const EUR: Currency = { code: "EUR", name: "Euro", decimals: 2 };

@@ -3,6 +3,8 @@ import { useCommand } from "../../link/hooks";
 import { Button, Checkbox, fieldProblem, Form, RadioGroup, TextField, unplaced } from "../../ui";
 import { checkDraft, initialDraft, type CommuneDraft, type CurrencyDraft } from "./commune-draft";
 import { LIMITS } from "../../../shared/docs/fields";
+import { PERCENT_RANGES } from "../../../shared/commune/rules";
+import { MAX_CURRENCY_CODE_LENGTH, MAX_DECIMALS } from "../../../shared/money/currency";
 
 /** The host's problems this form shows beside a box rather than at the bottom. */
 const PLACED = ["name", "rules.quorumPercent", "rules.thresholdPercent"];
@@ -57,7 +59,7 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
                 value={row.code}
                 onChange={(code) => updateCurrency(row.key, { code: code.toUpperCase() })}
                 error={rowProblems?.code}
-                maxLength={10}
+                maxLength={MAX_CURRENCY_CODE_LENGTH}
                 autoComplete="off"
               />
               <TextField
@@ -74,7 +76,7 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
                 onChange={(decimals) => updateCurrency(row.key, { decimals })}
                 error={rowProblems?.decimals}
                 inputMode="numeric"
-                maxLength={1}
+                maxLength={String(MAX_DECIMALS).length}
                 autoComplete="off"
               />
               <TextField
@@ -116,7 +118,7 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
             onChange={(quorum) => update({ quorum })}
             error={problems?.quorum ?? fieldProblem(error, "rules.quorumPercent")}
             inputMode="numeric"
-            maxLength={3}
+            maxLength={String(PERCENT_RANGES.quorumPercent.max).length}
           />
           <TextField
             label="Approval threshold (%)"
@@ -125,7 +127,7 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
             onChange={(threshold) => update({ threshold })}
             error={problems?.threshold ?? fieldProblem(error, "rules.thresholdPercent")}
             inputMode="numeric"
-            maxLength={3}
+            maxLength={String(PERCENT_RANGES.thresholdPercent.max).length}
           />
         </div>
         <Checkbox label="A single block vote vetoes a proposal" checked={draft.allowBlock} onChange={(allowBlock) => update({ allowBlock })} />
