@@ -3,14 +3,9 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CommandName, CommandResults } from "../shared/commands/commands";
-import type { RelayLinkFactory } from "./commune/relay-link";
 import { lanUrls } from "./embedded-relay";
 import { Host } from "./host";
-
-const noRelays: RelayLinkFactory = () => {
-  throw new Error("no relays in these tests");
-};
+import { must, noRelays } from "./testing/host-harness";
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -27,12 +22,6 @@ async function openHost() {
   const host = await Host.open({ dataDir, links: noRelays });
   hosts.push(host);
   return host;
-}
-
-async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
-  const outcome = await host.run(name, input);
-  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
-  return outcome.value as CommandResults[K];
 }
 
 const health = (wsUrl: string) => fetch(`${wsUrl.replace(/^ws/, "http")}/health`);

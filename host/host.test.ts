@@ -2,14 +2,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CommandName, CommandResults } from "../shared/commands/commands";
 import { purse } from "../shared/purse/balances";
 import { Host } from "./host";
-import type { RelayLinkFactory } from "./commune/relay-link";
-
-const noRelays: RelayLinkFactory = () => {
-  throw new Error("no relays in these tests");
-};
+import { must, noRelays } from "./testing/host-harness";
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -24,12 +19,6 @@ async function openHost(dir?: string, now?: () => number) {
   const host = await Host.open({ dataDir, links: noRelays, ...(now ? { now } : {}) });
   hosts.push(host);
   return host;
-}
-
-async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
-  const outcome = await host.run(name, input);
-  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
-  return outcome.value as CommandResults[K];
 }
 
 const EUR = { code: "EUR", name: "Euro", decimals: 2 };

@@ -2,12 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { CommandName, CommandResults } from "../shared/commands/commands";
+import type { CommandResults } from "../shared/commands/commands";
 import { startRelay, type RunningRelay } from "../relay/relay";
 import { Host } from "./host";
 import type { RelayLinkFactory } from "./commune/relay-link";
 import { RelayClientAdapter } from "./sync/relay-client";
 import { relayLinks } from "./sync/relay-links";
+import { must } from "./testing/host-harness";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -32,12 +33,6 @@ async function relay(): Promise<RunningRelay> {
   const running = await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} });
   cleanups.push(() => running.close().catch(() => {}));
   return running;
-}
-
-async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
-  const outcome = await host.run(name, input);
-  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
-  return outcome.value as CommandResults[K];
 }
 
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {

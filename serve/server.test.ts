@@ -8,17 +8,13 @@ import { chromium } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { HostMessage } from "../shared/link/protocol";
-import type { RelayLinkFactory } from "../host/commune/relay-link";
 import { lockPath, readLock } from "../host/store/data-lock";
 import { Host } from "../host/host";
 import { contentSecurityPolicy } from "../shared/link/content-security-policy";
 import { startBrowserServer, type BrowserServer } from "./server";
+import { noRelays } from "../host/testing/host-harness";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
-const noRelays: RelayLinkFactory = () => {
-  throw new Error("no relays in these tests");
-};
-
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

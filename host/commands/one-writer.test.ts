@@ -5,9 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DocHandle } from "@automerge/automerge-repo";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CommandName, CommandResults } from "../../shared/commands/commands";
 import { Host } from "../host";
-import type { RelayLinkFactory } from "../commune/relay-link";
+import { must, noRelays } from "../testing/host-harness";
 
 /**
  * Every write command goes through the one writer (host/commune/writer.ts):
@@ -74,10 +73,6 @@ describe("command handlers write only through the writer", () => {
   });
 });
 
-const noRelays: RelayLinkFactory = () => {
-  throw new Error("no relays in these tests");
-};
-
 /** Where a change to a document may start: the writer, its record kinds, and the documents' own lifecycle (founding, a new shard). */
 const WRITERS = ["host/commune/writer.ts", "host/commune/record-kinds.ts", "host/commune/commune-docs.ts"];
 
@@ -104,12 +99,6 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
-  const outcome = await host.run(name, input);
-  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
-  return outcome.value as CommandResults[K];
-}
 
 describe("at run time, every write command changes documents only from the writer", () => {
   async function riverside() {

@@ -5,11 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CommandName, CommandResults } from "../../shared/commands/commands";
 import { Host } from "../host";
-import type { RelayLinkFactory } from "../commune/relay-link";
-
-const noRelays: RelayLinkFactory = () => {
-  throw new Error("no relays in these tests");
-};
+import { must, noRelays } from "../testing/host-harness";
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -33,12 +29,6 @@ async function openHost(dataDir: string): Promise<Host> {
 async function closeHost(host: Host): Promise<void> {
   hosts.splice(hosts.indexOf(host), 1);
   await host.close();
-}
-
-async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
-  const outcome = await host.run(name, input);
-  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
-  return outcome.value as CommandResults[K];
 }
 
 async function refused(host: Host, name: CommandName, input: unknown): Promise<string> {

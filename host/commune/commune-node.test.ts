@@ -8,11 +8,7 @@ import { generateKeyPair } from "../../shared/identity/keys";
 import { openHostCrypto } from "../signatures/host-crypto";
 import { CommuneDocs } from "./commune-docs";
 import { CommuneNode } from "./commune-node";
-import type { RelayLinkFactory } from "./relay-link";
-
-const noRelays: RelayLinkFactory = () => {
-  throw new Error("no relays in these tests");
-};
+import { noRelays } from "../testing/host-harness";
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {

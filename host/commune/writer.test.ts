@@ -2,17 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CommandName, CommandResults } from "../../shared/commands/commands";
+import type { CommandName } from "../../shared/commands/commands";
 import { ok } from "../../shared/result";
 import { Host } from "../host";
 import type { CommuneNode } from "./commune-node";
 import { checkpointFields, checkpointRecord } from "./record-kinds";
-import type { RelayLinkFactory } from "./relay-link";
 import { writeRecord } from "./writer";
-
-const noRelays: RelayLinkFactory = () => {
-  throw new Error("no relays in these tests");
-};
+import { must, noRelays } from "../testing/host-harness";
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -20,12 +16,6 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
-  const outcome = await host.run(name, input);
-  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
-  return outcome.value as CommandResults[K];
-}
 
 /** Ada founds Riverside (EUR, spend limit 100.00, admission by proposal) on a clock that moves a second on every reading. */
 async function riverside(): Promise<{ host: Host; commune: string; node: CommuneNode }> {

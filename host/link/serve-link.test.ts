@@ -2,17 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { CommandName, CommandResults } from "../../shared/commands/commands";
 import type { CommuneView, LedgerPage } from "../../shared/commands/views";
 import { toStored } from "../../shared/docs/automerge-form";
 import type { HostMessage } from "../../shared/link/protocol";
-import type { RelayLinkFactory } from "../commune/relay-link";
 import { Host } from "../host";
 import { serveLink, type HostChannel, type LinkLimits } from "./serve-link";
-
-const noRelays: RelayLinkFactory = () => {
-  throw new Error("no relays in these tests");
-};
+import { must, noRelays } from "../testing/host-harness";
 
 const EUR = { code: "EUR", name: "Euro", decimals: 2 };
 const WAIT = { timeout: 20_000, interval: 5 };
@@ -83,12 +78,6 @@ async function openHost() {
   const host = await Host.open({ dataDir, links: noRelays });
   hosts.push(host);
   return host;
-}
-
-async function must<K extends CommandName>(host: Host, name: K, input: unknown): Promise<CommandResults[K]> {
-  const outcome = await host.run(name, input);
-  if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
-  return outcome.value as CommandResults[K];
 }
 
 async function hostWithCommune() {
