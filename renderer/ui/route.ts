@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { COMMUNE_ID } from "../../shared/docs/fields";
 
 /**
  * Where the window is, kept in the URL's hash (#/c/<commune>/<screen>) so
@@ -18,8 +19,6 @@ export const SCREEN_TITLES: Record<Screen, string> = {
 };
 
 export type Route = { kind: "commune"; communeId: string; screen: Screen } | { kind: "new" } | { kind: "join" } | { kind: "settings" } | { kind: "none" };
-
-const COMMUNE_ID = /^[0-9a-f]{32}$/;
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean);

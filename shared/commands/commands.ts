@@ -2,7 +2,7 @@ import { z } from "zod";
 import { EXPORT_FORMATS, type ExportFormat } from "../snapshot/export-formats";
 import { MAX_VOTING_DAYS } from "../commune/proposal-validity";
 import { PERCENT_RANGES } from "../commune/rules";
-import { LIMITS } from "../docs/fields";
+import { COMMUNE_ID, LIMITS } from "../docs/fields";
 import { CURRENCY_CODE, MAX_DECIMALS } from "../money/currency";
 import { MAX_LINK_LENGTH } from "../docs/link";
 import { MAX_INVITE_DAYS } from "../commune/events";
@@ -36,7 +36,7 @@ const text = (max: number) => z.string().max(max);
 /** The largest TCP port; 0 asks the computer for any free one. */
 export const MAX_PORT = 65_535;
 const key = z.string().regex(/^[0-9a-f]{64}$/, { error: "must be a member's public key (64 hex digits)" });
-const commune = z.string().regex(/^[0-9a-f]{32}$/, { error: "must be a commune id (32 hex digits)" });
+const commune = z.string().regex(COMMUNE_ID, { error: "must be a commune id (32 hex digits)" });
 const recordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be an id" });
 const currencyCode = z.string().regex(CURRENCY_CODE, { error: "must be a currency code such as EUR" });
 const amountText = z.string().max(40);

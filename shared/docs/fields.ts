@@ -29,7 +29,8 @@ export const characters = (text: string): number => [...text].length;
 
 const HEX_KEY = /^[0-9a-f]{64}$/;
 const HEX_SIGNATURE = /^[0-9a-f]{128}$/;
-const HEX_COMMUNE_ID = /^[0-9a-f]{32}$/;
+/** A commune id: the first 32 hex digits of its genesis hash. */
+export const COMMUNE_ID = /^[0-9a-f]{32}$/;
 /**
  * Record ids (entries, proposals, items, invites, nonces): randomId() makes
  * 32 hex digits; any short token of safe characters is accepted, except
@@ -61,7 +62,7 @@ const wholeNumber = (min: number, max: number, message: string) =>
 
 export const publicKey = matching(HEX_KEY, "must be a public key (64 lowercase hex digits)");
 export const signature = matching(HEX_SIGNATURE, "must be a signature (128 lowercase hex digits)");
-export const communeId = matching(HEX_COMMUNE_ID, "must be a commune id (32 lowercase hex digits)");
+export const communeId = matching(COMMUNE_ID, "must be a commune id (32 lowercase hex digits)");
 export const id = matching(ID, "must be an id (1-64 letters, digits, _ or -)");
 export const year = matching(YEAR, 'must be a year, e.g. "2026"');
 export const automergeUrl = matching(AUTOMERGE_URL, "must be a document address (automerge:...)");
