@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { CommandError } from "../../../shared/commands/commands";
-import { Button, Form, TextArea, TextField } from "../../ui";
+import { Button, fieldProblem, Form, TextArea, TextField, unplaced } from "../../ui";
 import { itemProblems, tagsOf, type ItemDraft } from "./item-draft";
 import { LIMITS } from "../../../shared/docs/fields";
 
@@ -18,12 +18,15 @@ export interface ItemFormProps {
 }
 
 /** Title, description, link and tags of a knowledge item, checked as the member types. */
+const ITEM_FIELDS: readonly (keyof ItemDraft)[] = ["title", "body", "link", "tags"];
+
 export function ItemForm({ label, initial, submitLabel, running, error, success, onSubmit, onEdit, onCancel }: ItemFormProps) {
   const [draft, setDraft] = useState<ItemDraft>(initial);
   const [touched, setTouched] = useState<ReadonlySet<keyof ItemDraft>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const problems = itemProblems(draft);
-  const problem = (field: keyof ItemDraft) => (submitted || touched.has(field) ? problems[field] : undefined);
+  // The draft's boxes are named as the command's input, so the host's answer lands beside the box its `field` names.
+  const problem = (field: keyof ItemDraft) => (submitted || touched.has(field) ? problems[field] : undefined) ?? fieldProblem(error, field);
   const set = (field: keyof ItemDraft) => (value: string) => {
     setDraft((previous) => ({ ...previous, [field]: value }));
     setTouched((previous) => new Set(previous).add(field));
@@ -42,7 +45,7 @@ export function ItemForm({ label, initial, submitLabel, running, error, success,
   };
   const tags = tagsOf(draft.tags);
   return (
-    <Form label={label} onSubmit={() => void submit()} error={error} success={success}>
+    <Form label={label} onSubmit={() => void submit()} error={unplaced(error, ITEM_FIELDS)} success={success}>
       <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={LIMITS.title} />
       <TextArea label="Description" value={draft.body} onChange={set("body")} error={problem("body")} hint="What it is, how to use it, whom to ask." />
       <TextField

@@ -2,7 +2,7 @@ import { useId, useMemo, useState } from "react";
 import type { CommuneView, MemberView } from "../../../shared/commands/views";
 import type { ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
-import { Button, Form, RadioGroup, Select, TextArea, TextField, type Option } from "../../ui";
+import { Button, fieldProblem, Form, RadioGroup, Select, TextArea, TextField, unplaced, type Option } from "../../ui";
 import { draftInput, draftProblems, emptyDraft, type DraftField, type ProposalDraft } from "./proposal-draft";
 import { LIMITS } from "../../../shared/docs/fields";
 import { MAX_DECIMALS } from "../../../shared/money/currency";
@@ -32,6 +32,25 @@ export interface NewProposalFormProps {
 }
 
 /** Every kind of proposal the host accepts, checked as the member types with the host's own wording. */
+/**
+ * Which boxes show the host's answer about which command input
+ * (shared/commands/commands.ts): a problem whose `field` is one of these
+ * lands beside its box, any other under the form.
+ */
+const HOST_FIELDS: Partial<Record<DraftField, readonly string[]>> = {
+  title: ["title"],
+  amount: ["amount"],
+  currency: ["currency"],
+  memberKey: ["member"],
+  removeMember: ["member"],
+  memberName: ["name"],
+  days: ["deadline"],
+  quorum: ["change.quorumPercent"],
+  threshold: ["change.thresholdPercent"],
+  limitAmount: ["change.spendLimit"],
+};
+const PLACED = [...new Set(Object.values(HOST_FIELDS).flat())];
+
 export function NewProposalForm({ commune, initial, kinds, onCreated, label = "New proposal" }: NewProposalFormProps) {
   const currencies = commune.rules.currencies;
   const start = (): ProposalDraft => ({ ...emptyDraft(kinds?.[0] ?? "general", currencies[0]?.code ?? ""), ...initial });
@@ -43,7 +62,8 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
   const payeeName = useId();
 
   const problems = useMemo(() => draftProblems(draft, currencies), [draft, currencies]);
-  const problem = (field: DraftField) => (submitted || touched.has(field) ? problems[field] : undefined);
+  const problem = (field: DraftField) =>
+    (submitted || touched.has(field) ? problems[field] : undefined) ?? fieldProblem(state.error, ...(HOST_FIELDS[field] ?? []));
   const set =
     <F extends keyof ProposalDraft>(field: F) =>
     (value: ProposalDraft[F]) => {
@@ -73,7 +93,12 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
   };
 
   return (
-    <Form label={label} onSubmit={() => void submit()} error={state.error} success={created ? `Proposal "${created}" is open for votes.` : undefined}>
+    <Form
+      label={label}
+      onSubmit={() => void submit()}
+      error={unplaced(state.error, PLACED)}
+      success={created ? `Proposal "${created}" is open for votes.` : undefined}
+    >
       {kindOptions.length > 1 ? <Select label="Kind" value={draft.kind} onChange={(kind) => set("kind")(kind as ProposalKind)} options={kindOptions} /> : null}
       <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={LIMITS.title} required />
       <TextArea label="Description" value={draft.body} onChange={set("body")} maxLength={LIMITS.body} hint="Optional: why, and what exactly is decided." />
