@@ -1,14 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RelayLinkFactory } from "../../host/commune/relay-link";
+import { noRelays } from "../../host/testing/host-harness";
 import { runCli, type CliDeps } from "../run-cli";
 
 /** For the CLI's tests: temporary data directories and runCli with its output captured. */
 
-export const noRelays: RelayLinkFactory = () => {
-  throw new Error("these tests use communes without relays");
-};
+export { noRelays };
 
 export class Captured {
   text = "";

@@ -3,17 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseHostMessage, type ClientMessage } from "../../shared/link/protocol";
-import type { RelayLinkFactory } from "../../host/commune/relay-link";
 import { startDaemon } from "../../host/daemon";
 import { readLock } from "../../host/store/data-lock";
 import type { HostChannel } from "../../host/link/serve-link";
 import { serveLink } from "../../host/link/serve-link";
 import { runHostService, type ParentLink } from "./host-service";
 import type { FromHostProcess } from "./parent-messages";
-
-const noRelays: RelayLinkFactory = () => {
-  throw new Error("these tests use communes without relays");
-};
+import { noRelays } from "../../host/testing/host-harness";
 
 /** One end of a page's link, as the host process sees it; like a MessagePort, it queues until someone listens. */
 class PageChannel implements HostChannel {

@@ -8,6 +8,7 @@ import { ok } from "../../shared/result";
 import { Host } from "../host";
 import { checkpointFields, checkpointRecord } from "./record-kinds";
 import { writeRecord } from "./writer";
+import { noRelays } from "../testing/host-harness";
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -15,10 +16,6 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-const noRelays = () => {
-  throw new Error("no relays here");
-};
 
 async function open(dataDir: string) {
   const host = await Host.open({ dataDir, links: noRelays });

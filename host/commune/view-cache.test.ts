@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { Host } from "../host";
 import { CommuneNode } from "./commune-node";
+import { noRelays } from "../testing/host-harness";
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -11,10 +12,6 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-const noRelays = () => {
-  throw new Error("no relays here");
-};
 
 async function open(dataDir: string) {
   const host = await Host.open({ dataDir, links: noRelays });
