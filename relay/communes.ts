@@ -123,7 +123,8 @@ export class CommuneRepos implements CommuneDirectory {
     });
     // A member's change passes through here on its way to the others: forward it without the library's 100 ms wait.
     // After a restart the relay reads a large commune from disk; without patches that is ~10x cheaper (see patchless-load.ts).
-    adaptRepo(repo);
+    // It announces nothing, so a member who reconnects gets a fresh sync state only through this (resync-rejoining-peers.ts).
+    adaptRepo(repo, { announces: false });
     const entry = { repo, adapter };
     this.#open.set(commune, entry);
     return entry;

@@ -7,11 +7,11 @@ import { expect, it } from "vitest";
 import { adaptRepo } from "./adapt-repo";
 import { SYNC_RATE_MS } from "./sync-rate";
 
-it("puts both adaptations in place on a Repo with storage, as the host and the relay create them", async () => {
+it("puts the sync rate and the patchless loader in place on a Repo with storage, as the host creates it", async () => {
   const dir = await mkdtemp(join(tmpdir(), "commune-adapt-"));
   const repo = new Repo({ storage: new NodeFSStorageAdapter(dir), network: [] });
   try {
-    expect(adaptRepo(repo)).toEqual({ syncRate: true, patchlessLoad: true });
+    expect(adaptRepo(repo)).toEqual({ syncRate: true, patchlessLoad: true, resyncRejoiningPeers: false });
     const handle = repo.create({ n: 1 });
     expect(repo.synchronizer.docSynchronizers[handle.documentId]?.syncDebounceRate).toBe(SYNC_RATE_MS);
   } finally {
@@ -22,6 +22,12 @@ it("puts both adaptations in place on a Repo with storage, as the host and the r
 
 it("leaves a Repo without storage with the library's loader, and says so", async () => {
   const repo = new Repo({ network: [] });
-  expect(adaptRepo(repo)).toEqual({ syncRate: true, patchlessLoad: false });
+  expect(adaptRepo(repo)).toEqual({ syncRate: true, patchlessLoad: false, resyncRejoiningPeers: false });
+  await repo.shutdown();
+});
+
+it("resyncs rejoining peers only on a Repo that announces nothing, as the relay creates it", async () => {
+  const repo = new Repo({ network: [], shareConfig: { announce: async () => false, access: async () => true } });
+  expect(adaptRepo(repo, { announces: false })).toMatchObject({ resyncRejoiningPeers: true });
   await repo.shutdown();
 });

@@ -8,8 +8,9 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
 /**
- * The upgrade guard of repo-adaptations/: what sync-rate.ts and
- * patchless-load.ts rely on inside automerge-repo and Automerge, read from
+ * The upgrade guard of repo-adaptations/: what sync-rate.ts,
+ * patchless-load.ts and resync-rejoining-peers.ts rely on inside
+ * automerge-repo and Automerge, read from
  * the installed packages. An upgrade that moves any of it fails here, with
  * what to re-check, before it quietly turns an adaptation off (each one falls
  * back to the library's own, slower behaviour) or, worse, half on.
@@ -63,6 +64,21 @@ describe("automerge-repo as repo-adaptations/ knows it", () => {
     expect(typeof synchronizer?.syncDebounceRate, recheck).toBe("number");
     const base = Object.getPrototypeOf(synchronizer?.constructor) as { name?: string } | null;
     expect(["Synchronizer", "WithSyncRate"], `sync-rate.ts inserts a constructor above DocSynchronizer; found ${base?.name}: ${recheck}`).toContain(base?.name);
+  });
+
+  it("still resets a peer's sync state only in beginSync, which a new peer gets only for announced documents, as resync-rejoining-peers.ts expects", () => {
+    const recheck =
+      "resync-rejoining-peers.ts calls beginSync on a rejoining peer for the round trip of its sync state; re-check DocSynchronizer and CollectionSynchronizer";
+    const doc = repoSource("synchronizer/DocSynchronizer.js");
+    expect(doc, recheck).toContain("const reparsedSyncState = A.decodeSyncState(A.encodeSyncState(syncState));");
+    // If endSync ever forgets the peer's sync state, a rejoining peer starts fresh by itself and the adaptation may go.
+    expect(
+      doc.slice(doc.indexOf("endSync(peerId) {"), doc.indexOf("receiveMessage(message) {")),
+      "endSync now forgets sync states: measure whether resync-rejoining-peers.ts is still needed",
+    ).not.toContain("#syncStates");
+    const collection = repoSource("synchronizer/CollectionSynchronizer.js");
+    expect(collection, recheck).toContain("if (okToShare)\n                    void docSynchronizer.beginSync([peerId]);");
+    expect(collection, recheck).toContain('docSynchronizer.on("sync-state", event => this.emit("sync-state", event));');
   });
 
   it("still loads and saves through the storage subsystem methods patchless-load.ts replaces, looked up on the instance", () => {

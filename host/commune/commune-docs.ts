@@ -76,7 +76,7 @@ export class CommuneDocs {
     };
     // A command's change leaves for the relays within a few milliseconds, not after the library's 100 ms window,
     // and a large purse opens from disk without a patch per value (repo-adaptations/).
-    adaptRepo(repo, fromRelays);
+    adaptRepo(repo, { remote: fromRelays });
     return repo;
   }
 
