@@ -3,6 +3,7 @@ import type { CommuneListItem } from "../shared/commands/views";
 import { EUR, HOUR, type Currency } from "../shared/money/currency";
 import { fail, ok, type Result } from "../shared/result";
 import type { Args, FlagSpec } from "./args";
+import { readsAsDays } from "../shared/commune/days";
 
 /**
  * One CLI verb: its usage, how its arguments become a typed command, and how
@@ -87,7 +88,8 @@ export function wholeNumber(args: Args, name: string, percent = false): Result<n
 export function days(args: Args, name = "days"): Result<number | undefined> {
   const text = args.value(name);
   if (text === undefined) return ok(undefined);
-  if (!/^[0-9]{1,6}(\.[0-9]{1,6})?$/.test(text)) return fail("usage.notADuration", `--${name} expects a number of days such as 7, not ${JSON.stringify(text)}`);
+  if (!readsAsDays(text) || text.trim() !== text)
+    return fail("usage.notADuration", `--${name} expects a number of days such as 7, not ${JSON.stringify(text)}`);
   return ok(Number(text));
 }
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { commandInputs } from "../shared/commands/commands";
 import { PERCENT_RANGES, parsePercent } from "../shared/commune/rules";
-import { LIMITS } from "../shared/docs/fields";
+import { LIMITS, publicKeyProblem } from "../shared/docs/fields";
 import { parseRelayUrl } from "../shared/docs/link";
 import { validateCurrency } from "../shared/money/currency";
 import { checkDraft, initialDraft, relayProblem, type CommuneDraft } from "../renderer/screens/first-run/commune-draft";
 import { itemProblems, emptyItemDraft } from "../renderer/screens/knowledge/item-draft";
 import { draftProblems, emptyDraft } from "../renderer/screens/proposals/proposal-draft";
+import { inviteDaysProblem } from "../renderer/screens/members/invite-days";
 
 /**
  * The renderer's forms answer while the member types, with the host's own
@@ -113,5 +114,37 @@ describe("the knowledge item form and the host agree", () => {
     expect(itemProblems({ ...emptyItemDraft, title: "Seeds", tags: tags.join(",") }).tags).toBeDefined();
     expect(hostAccepts({ title: "Seeds", tags })).toBe(false);
     expect(itemProblems({ ...emptyItemDraft, title: "Seeds", tags: tags.slice(1).join(",") })).toEqual({});
+  });
+});
+
+describe("the invite and proposal forms read days and keys as the host and the CLI do", () => {
+  const proposal = (change: Partial<ReturnType<typeof emptyDraft>>) => ({ ...emptyDraft("admit", "EUR"), title: "Admit Cy", memberName: "Cy", ...change });
+
+  it("on the edges of each use's number of days", () => {
+    for (const [text, accepted] of [
+      ["366", true],
+      ["367", false],
+      ["0", false],
+      ["1e3", false],
+    ] as const) {
+      expect(draftProblems(proposal({ days: text, memberKey: "a".repeat(64) }), [EUR]).days === undefined).toBe(accepted);
+      if (text !== "1e3")
+        expect(
+          commandInputs["proposal.create"].safeParse({ commune: "c".repeat(32), title: "T", kind: "general", deadline: { days: Number(text) } }).success,
+        ).toBe(accepted);
+    }
+    for (const [text, accepted] of [
+      ["90", true],
+      ["90.5", false],
+      ["0", false],
+    ] as const) {
+      expect(inviteDaysProblem(text) === undefined).toBe(accepted);
+      expect(commandInputs["commune.invite"].safeParse({ commune: "c".repeat(32), days: Number(text) }).success).toBe(accepted);
+    }
+  });
+
+  it("refuses a key that is not one in the host's own words", () => {
+    expect(draftProblems(proposal({ memberKey: "A".repeat(64) }), [EUR]).memberKey).toBe("Must be a public key (64 lowercase hex digits)");
+    expect(publicKeyProblem("a".repeat(64))).toBeUndefined();
   });
 });

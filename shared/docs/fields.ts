@@ -60,7 +60,11 @@ const wholeNumber = (min: number, max: number, message: string) =>
     .max(max, { error: message })
     .refine((value) => !Object.is(value, -0), { error: message });
 
-export const publicKey = matching(HEX_KEY, "must be a public key (64 lowercase hex digits)");
+const PUBLIC_KEY_RULE = "must be a public key (64 lowercase hex digits)";
+export const publicKey = matching(HEX_KEY, PUBLIC_KEY_RULE);
+/** Why a typed key is not a public key, as a sentence for a form, or undefined: the rule the host reads keys with. */
+export const publicKeyProblem = (text: string): string | undefined =>
+  publicKey.safeParse(text).success ? undefined : PUBLIC_KEY_RULE.charAt(0).toUpperCase() + PUBLIC_KEY_RULE.slice(1);
 export const signature = matching(HEX_SIGNATURE, "must be a signature (128 lowercase hex digits)");
 export const communeId = matching(COMMUNE_ID, "must be a commune id (32 lowercase hex digits)");
 export const id = matching(ID, "must be an id (1-64 letters, digits, _ or -)");

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useCommand } from "../../link/hooks";
 import { Button, Form, TextField } from "../../ui";
-import { isMemberKey, KEY_PROBLEM } from "../proposals/proposal-draft";
+import { publicKeyProblem } from "../../../shared/docs/fields";
 import { LIMITS } from "../../../shared/docs/fields";
 
 /** Admits someone by their public key at once: only while the rules say an invite or a member admits directly. */
@@ -11,7 +11,7 @@ export function AdmitForm({ communeId }: { communeId: string }) {
   const [submitted, setSubmitted] = useState(false);
   const [admitted, setAdmitted] = useState<string | undefined>();
   const [admit, state, clear] = useCommand("commune.admit");
-  const keyProblem = isMemberKey(key.trim()) ? undefined : KEY_PROBLEM;
+  const keyProblem = publicKeyProblem(key.trim());
   const nameProblem = name.trim() === "" ? "Give the new member's name" : undefined;
 
   const edit = (set: (value: string) => void) => (value: string) => {

@@ -3,18 +3,7 @@ import { useCommand } from "../../link/hooks";
 import { Button, Form, Panel, TextField, Time } from "../../ui";
 import { InviteQrCode } from "./InviteQrCode";
 import { CopyButton } from "./CopyButton";
-import { MAX_INVITE_DAYS } from "../../../shared/commune/events";
-
-/** The host's limit (commune.invite), in the words a person needs. */
-export function inviteDaysProblem(text: string): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === "") return "Enter a number of days";
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(trimmed)) return "Write the number of days in digits, such as 7";
-  const days = Number(trimmed);
-  if (days <= 0) return "An invite must be valid for some time";
-  if (days > MAX_INVITE_DAYS) return `An invite can be valid for at most ${MAX_INVITE_DAYS} days`;
-  return undefined;
-}
+import { inviteDaysProblem } from "./invite-days";
 
 /** Makes an invite a new member pastes or scans; it admits one person and expires. */
 export function InvitePanel({ communeId, communeName, admission }: { communeId: string; communeName: string; admission: "direct" | "proposal" }) {

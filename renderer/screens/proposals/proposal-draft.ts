@@ -1,7 +1,7 @@
 import type { CommandInput } from "../../../shared/commands/commands";
-import { MAX_VOTING_DAYS } from "../../../shared/commune/proposal-validity";
+import { parseDays, VOTING_DAYS } from "../../../shared/commune/days";
 import { parsePercent, type PercentField } from "../../../shared/commune/rules";
-import { publicKey } from "../../../shared/docs/fields";
+import { publicKeyProblem } from "../../../shared/docs/fields";
 import { parseAmount } from "../../../shared/money/amount";
 import { validateCurrency, type Currency } from "../../../shared/money/currency";
 import type { ProposalKind } from "../../../shared/proposals/proposal";
@@ -66,18 +66,12 @@ export function emptyDraft(kind: ProposalKind, currency: string): ProposalDraft 
 }
 
 /** A member's public key, by the same schema the host reads records with. */
-export const isMemberKey = (text: string): boolean => publicKey.safeParse(text).success;
-export const KEY_PROBLEM = "Must be a member's public key (64 hex digits)";
+export const isMemberKey = (text: string): boolean => publicKeyProblem(text) === undefined;
 
-/** "7" or "0.5" days; the host allows up to a year. */
-export function daysProblem(text: string, max: number = MAX_VOTING_DAYS): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === "") return "Enter a number of days";
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(trimmed)) return "Write the number of days in digits, such as 7";
-  const days = Number(trimmed);
-  if (days <= 0) return "The deadline must be after the proposal is made";
-  if (days > max) return `Voting can stay open for at most ${max} days`;
-  return undefined;
+/** "7" or "0.5" days, read as the CLI and the host read them. */
+export function daysProblem(text: string): string | undefined {
+  const days = parseDays(text, VOTING_DAYS);
+  return days.ok ? undefined : days.error.message;
 }
 
 /** A share of the rules by the host's own rule (parsePercent), or empty (no change). */
@@ -118,7 +112,10 @@ export function draftProblems(draft: ProposalDraft, currencies: readonly Currenc
       break;
     }
     case "admit":
-      if (!isMemberKey(draft.memberKey.trim())) problems.memberKey = KEY_PROBLEM;
+      {
+        const keyProblem = publicKeyProblem(draft.memberKey.trim());
+        if (keyProblem) problems.memberKey = keyProblem;
+      }
       if (draft.memberName.trim() === "") problems.memberName = "An admit proposal needs the new member's name";
       break;
     case "remove":
