@@ -68,6 +68,12 @@ describe("fromStored", () => {
     expect(seen).toEqual(plain);
   });
 
+  it("gives back the largest and smallest safe integers as the numbers written, which Automerge 3.5 loads as bigints", () => {
+    const doc = A.load<Doc>(A.save(A.from<Doc>({ entries: [{ max: Number.MAX_SAFE_INTEGER, min: -Number.MAX_SAFE_INTEGER }] })));
+    expect(typeof (doc.entries[0] as { max: unknown }).max).toBe("bigint");
+    expect(fromStored(doc)).toEqual({ entries: [{ max: Number.MAX_SAFE_INTEGER, min: -Number.MAX_SAFE_INTEGER }] });
+  });
+
   it("passes through what Automerge can hold but our records never do, for the schemas to refuse", () => {
     let doc = A.from<Doc>({ entries: [] });
     doc = A.change(doc, (d) => {

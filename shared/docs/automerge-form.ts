@@ -75,8 +75,12 @@ function storeValue(value: unknown): unknown {
  *
  * It never throws and never trusts: what it returns is still unvalidated.
  * Values Automerge can hold but our records never do (counters, dates,
- * bytes, integers past 2^53, which Automerge gives back as bigint) pass
- * through unchanged for the schemas to refuse. Nesting deeper than
+ * bytes, integers past 2^53 - 1, which Automerge gives back as bigint) pass
+ * through unchanged for the schemas to refuse. A bigint that is a safe
+ * integer becomes a number: Automerge 3.5 stores Number.MAX_SAFE_INTEGER
+ * (the largest amount, limit or time the host accepts) as an int but gives
+ * it back as a bigint, and without this a value the host wrote and judged
+ * sound would read back as damage. Nesting deeper than
  * MAX_DEPTH, which no Commune record comes near, is cut off and replaced by
  * a value no schema accepts, so a hostile document cannot exhaust the stack.
  *
@@ -89,12 +93,16 @@ export function fromStored(value: unknown): unknown {
 
 export const MAX_DEPTH = 32;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = -MAX_SAFE;
+
 /** Stands in for anything nested past MAX_DEPTH. A class instance, so no schema accepts it where it matters. */
 export class TooDeep {
   readonly reason = `nested more than ${MAX_DEPTH} levels deep`;
 }
 
 function plain(value: unknown, depth: number): unknown {
+  if (typeof value === "bigint") return value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value;
   if (typeof value !== "object" || value === null) return value;
   if (depth >= MAX_DEPTH) return new TooDeep();
   if (Array.isArray(value)) {
