@@ -1,4 +1,4 @@
-import { cp } from "node:fs/promises";
+import { cp, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cli, ok, TempDirs } from "./testing/cli-harness";
@@ -58,5 +58,36 @@ describe("commune export --format automerge, verify and import", () => {
     const noOut = await cli(ada, ["export", "--format", "automerge"]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toContain("an Automerge backup is binary: say where to write it with --out FILE");
+  });
+});
+
+describe("commune export --as-of", () => {
+  const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+  it("takes today as everything so far, and the snapshot verifies", async () => {
+    const ada = await dirs.make();
+    await ok(ada, "name", "Ada");
+    await ok(ada, "create", "Riverside");
+    await ok(ada, "contribute", "10", "EUR");
+    const file = join(await dirs.make(), "today.json");
+    expect(await ok(ada, "export", "--format", "json", "--as-of", day(Date.now()), "--out", file)).toMatch(/^Wrote 1 entry as of .+ UTC to /);
+    expect(await ok(ada, "verify", file)).toMatch(/^Verified: a snapshot of Riverside exported by Ada/);
+  });
+
+  it("refuses tomorrow as in the future, and a day before the exporter joined as a file no one could verify, writing nothing", async () => {
+    const ada = await dirs.make();
+    await ok(ada, "name", "Ada");
+    await ok(ada, "create", "Riverside");
+    const folder = await dirs.make();
+    const tomorrow = await cli(ada, ["export", "--format", "csv", "--as-of", day(Date.now() + 86_400_000), "--out", join(folder, "tomorrow.csv")]);
+    expect(tomorrow.code).toBe(1);
+    expect(tomorrow.stderr).toMatch(/^A snapshot cannot be dated in the future: today is \d{4}-\d{2}-\d{2} \(UTC\)\./);
+
+    const before = await cli(ada, ["export", "--format", "json", "--as-of", "2020-01-01", "--out", join(folder, "old.json")]);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toMatch(
+      /^You became a member of Riverside on \d{4}-\d{2}-\d{2}: a signed snapshot as of 2020-01-01, before that, could not be verified by anyone\. Choose \d{4}-\d{2}-\d{2} or later\./,
+    );
+    expect(await readdir(folder)).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { purseJournal } from "../../shared/snapshot/journal";
 import { createSnapshot, parseSnapshotText } from "../../shared/snapshot/json-snapshot";
 import { periodOf, shardKey } from "../../shared/docs/documents";
 import type { CommuneNode } from "../commune/commune-node";
+import { exportAsOf, exporterWasMember } from "../../shared/snapshot/as-of";
 import { communeModel, type Handlers, type ProgressReporter } from "./context";
 import { readSnapshotSource, type SnapshotFile } from "./snapshot-file";
 import { mergeBackup } from "./snapshot-import";
@@ -104,8 +105,9 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
     if (!found.ok) return found;
     const { node, model } = found.value;
     const now = host.now();
-    const asOf = input.asOf ?? now;
-    if (asOf > now) return fail("snapshot.asOfInFuture", "A snapshot cannot be dated in the future.", { field: "asOf" });
+    const resolved = exportAsOf(input.asOf, now);
+    if (!resolved.ok) return resolved;
+    const asOf = resolved.value;
     if (input.format === "automerge") {
       if (input.asOf !== undefined)
         return fail("snapshot.asOfOnBackup", "An Automerge backup holds the whole history: --as-of applies to json, csv and journal only.", { field: "asOf" });
@@ -121,6 +123,8 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
     };
     await step(0, "Gathering entries");
     if (input.format === "json") {
+      const member = exporterWasMember(model.state, host.keys.publicKey, asOf);
+      if (!member.ok) return member;
       const shards = new Map<string, { owner: string; period: string; entries: ShardEntry["entry"][] }>();
       for (const { entry, shardOwner } of model.entries) {
         const key = shardKey(shardOwner, periodOf(entry.at));
