@@ -79,3 +79,12 @@ describe("invites", () => {
     });
   });
 });
+
+describe("an invite with a key named twice", () => {
+  it("is refused as altered, though its signed values come last", () => {
+    const invite = createInvite(crypto, fields, ada);
+    const json = new TextDecoder().decode(base64urlnopad.decode(invite.slice(INVITE_PREFIX.length)));
+    const forged = INVITE_PREFIX + base64urlnopad.encode(new TextEncoder().encode(json.replace("{", '{"relays":["wss://evil.example"],')));
+    expect(readInvite(crypto, forged, T0 + DAY)).toMatchObject({ ok: false, error: { code: "invite.altered" } });
+  });
+});

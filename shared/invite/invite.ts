@@ -1,3 +1,4 @@
+import { duplicateKey } from "../snapshot/json-text";
 import { base64urlnopad } from "@scure/base";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
@@ -77,11 +78,15 @@ export function readInvite(verifier: Verifier, text: string, now: number): Resul
     return fail("invite.notAnInvite", `This is not a Commune invite: an invite starts with "${INVITE_PREFIX}".`, { field: "invite" });
   if (trimmed.length > MAX_INVITE_LENGTH) return fail("invite.tooLong", "This invite is far too long to be genuine.", { field: "invite" });
   let parsed: unknown;
+  let json: string;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64urlnopad.decode(trimmed.slice(INVITE_PREFIX.length))));
+    json = new TextDecoder("utf-8", { fatal: true }).decode(base64urlnopad.decode(trimmed.slice(INVITE_PREFIX.length)));
+    parsed = JSON.parse(json);
   } catch {
     return fail("invite.damaged", "This invite is incomplete or damaged: copy the whole invite again.", { field: "invite" });
   }
+  // Signed JSON with a key twice reads two ways (see ../snapshot/json-text).
+  if (duplicateKey(json) !== undefined) return fail("invite.altered", "This invite has been altered: ask for a new one.", { field: "invite" });
   const shape = inviteSchema.safeParse(parsed);
   if (!shape.success) return fail("invite.damaged", "This invite is incomplete or damaged: copy the whole invite again.", { field: "invite" });
   const invite = shape.data as SignedInvite;

@@ -137,6 +137,11 @@ async function verify(verifier: Verifier, bytes: Uint8Array, now: number, progre
   const opened = openContainer(bytes);
   if (!opened.ok) return fail("backup.container", containerMessage(opened.error));
   const parsed = parseJsonText(opened.value.manifestText, { maxLength: AUTOMERGE_LIMITS.manifestBytes, maxDepth: AUTOMERGE_LIMITS.manifestDepth });
+  if (!parsed.ok && parsed.error === "duplicate key")
+    return fail(
+      "backup.duplicateKey",
+      `The backup was altered: its table of contents names "${parsed.key ?? ""}" twice in one record, so two programs could read it two ways.`,
+    );
   if (!parsed.ok) return fail("backup.manifestUnreadable", "The backup file is damaged: its table of contents is not readable JSON.");
   const raw = parsed.value as { format?: unknown; version?: unknown } | null;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw) || raw.format !== AUTOMERGE_FORMAT) {

@@ -29,6 +29,16 @@ function rejection(input: string): string {
   return result.error.message;
 }
 
+describe("a snapshot with a key named twice", () => {
+  it("is refused, though the signed value comes last and JSON.parse alone would verify it", () => {
+    // The attacker puts a second amount in front of the signed one: a first-key-wins reader sees 999,999.99.
+    const at = text.indexOf('"amount":');
+    const forged = `${text.slice(0, at)}"amount":99999999,${text.slice(at)}`;
+    expect(parseSnapshotText(crypto, forged, now)).toMatchObject({ ok: false, error: { code: "snapshot.duplicateKey", params: { key: "amount" } } });
+    expect(rejection(forged)).toMatch(/^The snapshot was altered: it names "amount" twice in one record/);
+  });
+});
+
 describe("a snapshot written and read back", () => {
   it("verifies, with the balances the app computes", () => {
     const result = parseSnapshotText(crypto, text, now);

@@ -230,5 +230,11 @@ export function parseSnapshotText(verifier: Verifier, text: string, now: number)
       return fail("snapshot.truncated", "The snapshot file is incomplete: it ends in the middle, perhaps cut off while saving or copying.");
     case "not json":
       return fail("snapshot.notJson", `${NOT_A_SNAPSHOT}: the file is not JSON.`);
+    case "duplicate key":
+      return fail(
+        "snapshot.duplicateKey",
+        `The snapshot was altered: it names "${parsed.key ?? ""}" twice in one record, so two programs could read it two ways. A snapshot Commune writes never does.`,
+        { params: { key: parsed.key ?? "" } },
+      );
   }
 }
