@@ -254,9 +254,10 @@ describe("usage errors", () => {
     [["whoami", "--commune", "river"], "--commune does not apply"],
     [["show", "--sync-timeout", "soon"], "--sync-timeout expects a number of seconds"],
     [["show", "--data", ""], "--data needs a directory"],
-    [["host", "--relay-port", "99999"], "--relay-port expects a port number"],
+    [["host", "--relay-port", "99999"], '--relay-port "99999": A port is a whole number from 1024 to 65535, or 0 to pick a free one'],
+    [["host", "--relay-port", "80"], '--relay-port "80": Port 80 is reserved for the system\'s own services'],
     [["host", "--relay-host", "0.0.0.0"], "--relay-host needs --relay-port"],
-    [["host", "--relay-port", "1", "--relay-host", "a b"], "--relay-host expects a host name"],
+    [["host", "--relay-port", "1024", "--relay-host", "a b"], "--relay-host expects a host name"],
   ])("%j → %s", (argv, message) => {
     expect(usageError(...argv)).toContain(message);
   });

@@ -1,4 +1,5 @@
 import { Args, GLOBAL_FLAGS, readTokens } from "./args";
+import { parsePort } from "../shared/sync/port";
 import { generalHelp, hintFor, verbHelp } from "./usage";
 import type { Planned, Verb } from "./verb";
 import { FIRST_WORDS, findVerb, helpVerb, hostVerb, VERB_GROUPS, VERBS, type VerbUsage } from "./verbs";
@@ -131,9 +132,10 @@ function relayOptions(args: Args): { port: number; host: string } | undefined | 
   const port = args.value("relay-port");
   const host = args.value("relay-host");
   if (port === undefined) return host === undefined ? undefined : "--relay-host needs --relay-port";
-  if (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65_535) return `--relay-port expects a port number from 0 to 65535, not ${JSON.stringify(port)}`;
+  const parsed = parsePort(port);
+  if (!parsed.ok) return `--relay-port ${JSON.stringify(port)}: ${parsed.error.message}`;
   if (host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,253}$/.test(host)) return `--relay-host expects a host name or IP address, not ${JSON.stringify(host)}`;
-  return { port: Number(port), host: host ?? "127.0.0.1" };
+  return { port: parsed.value, host: host ?? "127.0.0.1" };
 }
 
 /** Edit distance, for "did you mean". */

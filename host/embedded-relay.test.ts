@@ -75,11 +75,21 @@ describe("the relay a member's host runs for its commune", () => {
     expect(await must(host, "host.info", {})).not.toHaveProperty("embeddedRelay");
   });
 
-  it("refuses ports outside 0-65535 and unknown options", async () => {
+  it("refuses ports outside 0 and 1024-65535 and unknown options", async () => {
     const host = await openHost();
     for (const input of [{ port: 70_000 }, { port: -1 }, { port: 1.5 }, { port: "3030" }, { lan: "yes" }, { host: "0.0.0.0" }]) {
       expect(await host.run("relay.host", input)).toMatchObject({ ok: false, error: { kind: "invalid-input" } });
     }
+  });
+
+  it("refuses the system's ports under 1024 with the reason, from the link and from `commune host --relay-port` alike", async () => {
+    const host = await openHost();
+    expect(await host.run("relay.host", { port: 80 })).toMatchObject({
+      ok: false,
+      error: { kind: "invalid-input", message: expect.stringContaining("Port 80 is reserved for the system's own services") },
+    });
+    expect(await host.hostRelay({ port: 1023, host: "127.0.0.1" })).toMatchObject({ ok: false, error: { code: "relay.badPort", field: "port" } });
+    expect(await must(host, "host.info", {})).not.toHaveProperty("embeddedRelay");
   });
 
   it("listens on every interface for the LAN and lists this machine's addresses", async () => {

@@ -1,4 +1,5 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";
+import { portProblem } from "../shared/sync/port";
 import { join } from "node:path";
 import type { RelayOptions, RunningRelay } from "../relay/relay";
 import type { EmbeddedRelayView } from "../shared/commands/views";
@@ -61,6 +62,8 @@ export class EmbeddedRelay {
 
   /** Starts the relay; asking again for what already runs answers with it, asking for something else first needs a stop. */
   start(place: RelayPlace): Promise<Result<EmbeddedRelayView>> {
+    const problem = portProblem(place.port);
+    if (problem) return Promise.resolve(fail("relay.badPort", problem, { field: "port", params: { port: place.port } }));
     return this.#exclusive(async () => {
       const current = this.#running;
       if (current) {

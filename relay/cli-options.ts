@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { parsePort } from "../shared/sync/port";
 
 export interface CliOptions {
   port: number;
@@ -15,7 +16,7 @@ export const USAGE = `Usage: npm run relay -- [--port 3030] [--host 127.0.0.1] [
 Runs a Commune relay: it stores and forwards the documents of the communes
 registered on it, for members who prove they hold the commune's secret.
 
-  --port N     TCP port to listen on (0 picks a free one). Default 3030.
+  --port N     TCP port to listen on, 1024-65535 (0 picks a free one). Default 3030.
   --host H     Address to bind. Default 127.0.0.1 (this machine only);
                0.0.0.0 serves the network (put TLS in front: see docs/relay.md).
   --data DIR   Where the registry and the communes' documents live.
@@ -38,12 +39,13 @@ export function readCli(args: string[], env: NodeJS.ProcessEnv = process.env, pl
   }
   if (values.help) return { kind: "help" };
   const portText = values.port ?? "3030";
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65_535) return { kind: "error", message: `--port must be a number from 0 to 65535, not "${portText}"` };
+  const port = parsePort(portText);
+  if (!port.ok) return { kind: "error", message: `--port "${portText}": ${port.error.message}` };
   const host = values.host ?? "127.0.0.1";
   if (host.trim() === "" || /\s/.test(host)) return { kind: "error", message: `--host must be an address, not "${host}"` };
   const dataDir = values.data ?? env.COMMUNE_RELAY_DATA ?? defaultDataDir(env, platform);
   if (dataDir.trim() === "") return { kind: "error", message: "--data must name a folder" };
-  return { kind: "run", options: { port: Number(portText), host, dataDir } };
+  return { kind: "run", options: { port: port.value, host, dataDir } };
 }
 
 /** The platform's folder for application data, + "commune-relay". */

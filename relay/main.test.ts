@@ -72,7 +72,9 @@ describe("relay/main.ts", () => {
     const relay = runRelay(["--port", "seventy"]);
     children.push(relay.child);
     expect(await relay.exited).toBe(2);
-    expect(relay.stderr().trim().split("\n")).toEqual(['relay: --port must be a number from 0 to 65535, not "seventy" (see --help)']);
+    expect(relay.stderr().trim().split("\n")).toEqual([
+      'relay: --port "seventy": A port is a whole number from 1024 to 65535, or 0 to pick a free one (see --help)',
+    ]);
   });
 });
 
@@ -93,6 +95,10 @@ describe("relay command line", () => {
     expect(readCli(["--port", "70000"], {})).toMatchObject({ kind: "error", message: expect.stringMatching(/--port/) });
     expect(readCli(["--port", "-1"], {})).toMatchObject({ kind: "error" });
     expect(readCli(["--port", "1e3"], {})).toMatchObject({ kind: "error" });
+    expect(readCli(["--port", "80"], {})).toEqual({
+      kind: "error",
+      message: expect.stringMatching(/^--port "80": Port 80 is reserved for the system's own services/),
+    });
     expect(readCli(["--colour"], {})).toMatchObject({ kind: "error", message: expect.stringMatching(/colour/) });
     expect(readCli(["serve"], {})).toMatchObject({ kind: "error" });
     expect(readCli(["--data", ""], {})).toMatchObject({ kind: "error" });

@@ -10,6 +10,7 @@ import { access } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { parsePort } from "../shared/sync/port";
 import type { RelayLinkFactory } from "../host/commune/relay-link";
 import { startDaemon } from "../host/daemon";
 import { resolveDataDir } from "../host/store/data-dir";
@@ -54,9 +55,10 @@ function parseOptions(argv: string[]): Options {
   }
   if (values.help) return { help: true };
   const port = values.port ?? "0";
-  if (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65_535) return { error: `--port expects a port number from 0 to 65535, not ${JSON.stringify(port)}` };
+  const parsed = parsePort(port);
+  if (!parsed.ok) return { error: `--port ${JSON.stringify(port)}: ${parsed.error.message}` };
   if (values.data === "") return { error: "--data needs a folder" };
-  return { port: Number(port), data: values.data, open: values.open ?? false };
+  return { port: parsed.value, data: values.data, open: values.open ?? false };
 }
 
 const exists = (path: string) =>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { portProblem } from "../sync/port";
 import { EXPORT_FORMATS, type ExportFormat } from "../snapshot/export-formats";
 import { MAX_VOTING_DAYS } from "../commune/proposal-validity";
 import { PERCENT_RANGES } from "../commune/rules";
@@ -34,12 +35,17 @@ import type {
 const text = (max: number) => z.string().max(max);
 
 /** The largest TCP port; 0 asks the computer for any free one. */
-export const MAX_PORT = 65_535;
+export { MAX_PORT } from "../sync/port";
 const key = z.string().regex(/^[0-9a-f]{64}$/, { error: "must be a member's public key (64 hex digits)" });
 const commune = z.string().regex(COMMUNE_ID, { error: "must be a commune id (32 hex digits)" });
 const recordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be an id" });
 const currencyCode = z.string().regex(CURRENCY_CODE, { error: "must be a currency code such as EUR" });
 const amountText = z.string().max(40);
+/** portProblem's rule: 0, or 1024 to 65535. */
+const listenPort = z.int().superRefine((port, context) => {
+  const problem = portProblem(port);
+  if (problem) context.addIssue({ code: "custom", message: problem });
+});
 const currency = z.strictObject({ code: currencyCode, name: text(LIMITS.currencyName), decimals: z.int().min(0).max(MAX_DECIMALS) });
 
 const rulesInput = z.strictObject({
@@ -152,7 +158,7 @@ export const commandInputs = {
   "sync.status": z.strictObject({ commune }),
 
   /** Runs a relay inside this host (Settings: "host a relay for my commune"): for this machine only, or on the LAN too. Port 0 picks any free one. */
-  "relay.host": z.strictObject({ port: z.int().min(0).max(MAX_PORT).default(3030), lan: z.boolean().default(false) }),
+  "relay.host": z.strictObject({ port: listenPort.default(3030), lan: z.boolean().default(false) }),
   /** Stops the relay this host runs, if any. */
   "relay.stop": z.strictObject({}),
 

@@ -1,16 +1,8 @@
 import { useState } from "react";
-import { MAX_PORT } from "../../../shared/commands/commands";
 import { parseRelayUrl } from "../../../shared/docs/link";
 import { useCommand, useView } from "../../link/hooks";
 import { Button, Checkbox, Form, Panel, TextField } from "../../ui";
-
-/** The host's rule (relay.host): a whole port number; 0 lets the computer pick a free one. */
-export function portProblem(text: string): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === "") return "Enter a port number, such as 3030";
-  if (!/^[0-9]{1,5}$/.test(trimmed) || Number(trimmed) > MAX_PORT) return `A port is a whole number from 0 to ${MAX_PORT} (0 picks a free one)`;
-  return undefined;
-}
+import { portProblem, RELAY_FORM_DEFAULTS } from "./relay-form";
 
 function normalRelayUrl(url: string): string {
   const parsed = parseRelayUrl(url);
@@ -24,8 +16,8 @@ function normalRelayUrl(url: string): string {
 export function EmbeddedRelayPanel({ communeId }: { communeId: string | undefined }) {
   const info = useView("host.info", {});
   const sync = useView("sync.status", communeId ? { commune: communeId } : undefined);
-  const [port, setPort] = useState("3030");
-  const [lan, setLan] = useState(true);
+  const [port, setPort] = useState<string>(RELAY_FORM_DEFAULTS.port);
+  const [lan, setLan] = useState<boolean>(RELAY_FORM_DEFAULTS.lan);
   const [start, starting, clearStart] = useCommand("relay.host");
   const [stop, stopping] = useCommand("relay.stop");
   const [useRelay, using] = useCommand("commune.relays");
