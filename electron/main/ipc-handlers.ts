@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, shell, type IpcMainEvent, type IpcMainInvokeEvent, type MessagePortMain } from "electron";
+import { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, type IpcMainEvent, type IpcMainInvokeEvent, type MessagePortMain } from "electron";
 import { IPC } from "../preload/ipc-channels";
 import { dialogFilters, openDialogRequest, saveDialogRequest } from "./dialog-requests";
 import { isTrustedSender } from "./ipc-senders";
-import { externalUrl } from "./url-policy";
+import type { ExternalLinks } from "./external-links";
 
 /**
  * The main process's IPC surface, all of it: a page asks for its link to the
@@ -14,6 +14,8 @@ import { externalUrl } from "./url-policy";
 export interface IpcDeps {
   /** Hands one end of a new link to the host; false when no host is running. */
   connectToHost(port: MessagePortMain): boolean;
+  /** Asks the member, showing the link's host, before the system browser opens it. */
+  links: ExternalLinks;
 }
 
 function senderWindow(event: IpcMainEvent | IpcMainInvokeEvent): BrowserWindow | undefined {
@@ -63,8 +65,6 @@ export function registerIpcHandlers(deps: IpcDeps): void {
 
   ipcMain.handle(IPC.openExternal, async (event, raw: unknown) => {
     trustedWindow(event);
-    const url = externalUrl(raw);
-    if (!url) throw new Error("Only http and https links open outside Commune.");
-    await shell.openExternal(url);
+    if ((await deps.links.request(raw)) === "refused") throw new Error("Only http and https links open outside Commune.");
   });
 }

@@ -13,6 +13,7 @@ import type { MenuCommand } from "../../shared/link/desktop-api";
 import { IPC } from "../preload/ipc-channels";
 import { menuTemplate } from "./app-menu";
 import { DeadlineWatcher } from "./deadline-watcher";
+import { ExternalLinks } from "./external-links";
 import { HostClient, type TextChannel } from "./host-client";
 import { HostSupervisor, type HostProcessHandle } from "./host-supervisor";
 import { registerIpcHandlers } from "./ipc-handlers";
@@ -31,7 +32,23 @@ const paths = {
 // These must happen before the app is ready: ESM evaluates this top level first.
 app.enableSandbox();
 registerAppScheme();
-hardenEveryWebContents();
+const externalLinks = new ExternalLinks({
+  async ask(question) {
+    const options = {
+      type: "question" as const,
+      message: question.message,
+      detail: question.detail,
+      buttons: ["Open in browser", "Cancel"],
+      defaultId: 1,
+      cancelId: 1,
+      noLink: true,
+    };
+    const answer = window && !window.isDestroyed() ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+    return answer.response === 0;
+  },
+  open: (url) => shell.openExternal(url),
+});
+hardenEveryWebContents(externalLinks);
 
 let window: BrowserWindow | undefined;
 let dataDir: string | undefined;
@@ -204,7 +221,7 @@ if (!app.requestSingleInstanceLock()) {
   } else {
     serveRenderer(session.defaultSession, paths.renderer);
     denyPermissions(session.defaultSession);
-    registerIpcHandlers({ connectToHost: (port) => supervisor.connect(port) });
+    registerIpcHandlers({ connectToHost: (port) => supervisor.connect(port), links: externalLinks });
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         menuTemplate(process.platform, {

@@ -1,6 +1,7 @@
-import { app, protocol, shell, type Session } from "electron";
+import { app, protocol, type Session } from "electron";
 import { appResponse } from "./app-files";
-import { APP_SCHEME, navigationDecision } from "./url-policy";
+import type { ExternalLinks } from "./external-links";
+import { APP_SCHEME } from "./url-policy";
 
 /**
  * Everything that keeps the page a page: the app:// origin it is served
@@ -30,20 +31,16 @@ export function denyPermissions(target: Session): void {
   target.setDevicePermissionHandler(() => false);
 }
 
-async function openOutside(target: string): Promise<void> {
-  const decision = navigationDecision(target);
-  if (decision.action === "open-external") await shell.openExternal(decision.url);
-}
-
-export function hardenEveryWebContents(): void {
+/** The window never leaves the app: a link or window.open goes to `links`, which asks the member before the system browser opens an http(s) link. */
+export function hardenEveryWebContents(links: ExternalLinks): void {
   app.on("web-contents-created", (_event, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
-      void openOutside(url).catch(() => {});
+      void links.request(url).catch(() => {});
       return { action: "deny" };
     });
     contents.on("will-navigate", (event, url) => {
       event.preventDefault();
-      void openOutside(url).catch(() => {});
+      void links.request(url).catch(() => {});
     });
     contents.on("will-attach-webview", (event) => event.preventDefault());
   });

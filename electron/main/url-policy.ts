@@ -41,15 +41,3 @@ export function externalUrl(candidate: unknown): string | undefined {
   if (url.hostname === "" || url.username !== "" || url.password !== "") return undefined;
   return url.href;
 }
-
-export type NavigationDecision = { action: "deny" } | { action: "open-external"; url: string };
-
-/**
- * What happens when the page tries to go somewhere (a link, window.open, a
- * script setting location): the window never leaves the app; an http(s)
- * link opens in the system browser instead, anything else is dropped.
- */
-export function navigationDecision(target: unknown): NavigationDecision {
-  const url = externalUrl(target);
-  return url ? { action: "open-external", url } : { action: "deny" };
-}
