@@ -11,7 +11,8 @@ export interface MenuActions {
   openDataFolder(): void;
 }
 
-export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions): MenuItemConstructorOptions[] {
+/** `devTools` adds View > Toggle Developer Tools (and its key): only in development (window-options.ts, devToolsAllowed). */
+export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions, devTools = false): MenuItemConstructorOptions[] {
   const mac = platform === "darwin";
   const appMenu: MenuItemConstructorOptions[] = mac ? [{ role: "appMenu" }] : [];
   return [
@@ -30,7 +31,7 @@ export function menuTemplate(platform: NodeJS.Platform, actions: MenuActions): M
       label: "View",
       submenu: [
         { role: "reload" },
-        { role: "toggleDevTools" },
+        ...(devTools ? [{ role: "toggleDevTools" } as const] : []),
         { type: "separator" },
         { role: "resetZoom" },
         { role: "zoomIn" },

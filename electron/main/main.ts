@@ -19,10 +19,11 @@ import { HostSupervisor, type HostProcessHandle } from "./host-supervisor";
 import { registerIpcHandlers } from "./ipc-handlers";
 import { denyPermissions, hardenEveryWebContents, registerAppScheme, serveRenderer } from "./security";
 import { APP_ENTRY_URL } from "./url-policy";
-import { windowOptions } from "./window-options";
+import { devToolsAllowed, windowOptions } from "./window-options";
 import { loadWindowState, placeWindow, saveWindowState, windowStatePath } from "./window-state";
 
 const here = dirname(fileURLToPath(import.meta.url));
+const devTools = devToolsAllowed(app.isPackaged, process.env);
 const paths = {
   preload: join(here, "preload.cjs"),
   hostProcess: join(here, "host-process.js"),
@@ -164,7 +165,7 @@ async function openWindow(): Promise<void> {
     screen.getAllDisplays().map((display) => display.workArea),
   );
   const { maximized, ...bounds } = place;
-  const opened = new BrowserWindow(windowOptions(bounds, paths.preload));
+  const opened = new BrowserWindow(windowOptions(bounds, paths.preload, devTools));
   window = opened;
   opened.once("ready-to-show", () => {
     if (maximized) opened.maximize();
@@ -224,10 +225,14 @@ if (!app.requestSingleInstanceLock()) {
     registerIpcHandlers({ connectToHost: (port) => supervisor.connect(port), links: externalLinks });
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
-        menuTemplate(process.platform, {
-          menuCommand: sendMenuCommand,
-          openDataFolder: () => void (dataDir ? shell.openPath(dataDir) : Promise.resolve()),
-        }),
+        menuTemplate(
+          process.platform,
+          {
+            menuCommand: sendMenuCommand,
+            openDataFolder: () => void (dataDir ? shell.openPath(dataDir) : Promise.resolve()),
+          },
+          devTools,
+        ),
       ),
     );
     supervisor.start();
