@@ -244,6 +244,14 @@ describe("errors and exit codes", () => {
     expect(await exists(lockPath(damaged))).toBe(false);
   });
 
+  it.runIf(process.platform === "linux")("refuses a data directory in /proc at once, instead of spinning for ever", async () => {
+    const run = await cli("/proc/commune", ["whoami"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe(
+      "Cannot use the data directory /proc/commune: /proc/commune is on procfs (/proc), the kernel's view of the system, not a folder for files.\n",
+    );
+  });
+
   it("releases the lock after every command", async () => {
     const { dir } = await founded();
     await ok(dir, "contribute", "1", "EUR");

@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { ensureDataFolder } from "../relay/data-folder";
 import type { CommandName, CommandOutcome } from "../shared/commands/commands";
 import { fail, ok, type Result } from "../shared/result";
 import type { RelayLinkFactory } from "../host/commune/relay-link";
@@ -83,11 +83,8 @@ function remote(control: { url: string; token: string }, pid: number, dataDir: s
 
 export async function openSession(options: SessionOptions): Promise<Result<Session>> {
   const { dataDir } = options;
-  try {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    return fail("data.unusable", `Cannot use the data directory ${dataDir}: ${reason(error)}`);
-  }
+  const folder = await ensureDataFolder(dataDir);
+  if (!folder.ok) return fail("data.unusable", `Cannot use the data directory ${dataDir}: ${folder.reason}.`, { field: "data" });
   const started = Date.now();
   let told = false;
   for (;;) {

@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { ensureDataFolder } from "../relay/data-folder";
 import type { RunningRelay } from "../relay/relay";
 import { fail, ok, type Result } from "../shared/result";
 import type { RelayLinkFactory } from "./commune/relay-link";
@@ -35,9 +35,10 @@ const reason = (error: unknown) => (error instanceof Error ? error.message : Str
 
 export async function startDaemon(options: DaemonOptions): Promise<Result<RunningDaemon>> {
   const { dataDir } = options;
+  const folder = await ensureDataFolder(dataDir);
+  if (!folder.ok) return fail("data.unusable", `Cannot use the data directory ${dataDir}: ${folder.reason}.`, { field: "data" });
   let held: HeldLock;
   try {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const lock = await acquireLock(dataDir);
     if ("heldBy" in lock) {
       const { pid, control } = lock.heldBy;

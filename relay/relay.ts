@@ -1,4 +1,5 @@
 import { mkdir } from "node:fs/promises";
+import { ensureDataFolder } from "./data-folder";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -53,6 +54,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const host = options.host ?? "127.0.0.1";
   const log = relayLogger(options.log);
   const dataDir = options.dataDir;
+  const folder = await ensureDataFolder(dataDir);
+  if (!folder.ok) throw new Error(`cannot use the data folder ${dataDir}: ${folder.reason}`);
   await mkdir(join(dataDir, "communes"), { recursive: true, mode: 0o700 });
   const registry = await Registry.open(join(dataDir, "registry.json"));
   const communes = new CommuneRepos({ dataDir, registry, log, maxSnapshotBytes: limits.maxMessageBytes });
