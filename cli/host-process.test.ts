@@ -169,12 +169,12 @@ describe("commune host", () => {
 
   it("gives up cleanly when its relay cannot start (exit 3, lock released)", async () => {
     const dir = await dirs.make();
-    const run = await cli(dir, ["host", "--relay-port", "1"], {
+    const run = await cli(dir, ["host", "--relay-port", "4001"], {
       startRelay: async () => {
         throw new Error("EACCES: permission denied");
       },
     });
-    expect(run).toEqual({ code: 3, stdout: "", stderr: "Could not start the relay on 127.0.0.1:1: EACCES: permission denied\n" });
+    expect(run).toEqual({ code: 3, stdout: "", stderr: "Could not start the relay on 127.0.0.1:4001: EACCES: permission denied\n" });
     expect(await exists(lockPath(dir))).toBe(false);
   });
 

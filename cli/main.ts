@@ -1,26 +1,19 @@
 /**
  * `npm run commune -- <verb> ...`: the CLI process. Everything it does is in
  * runCli; this wires it to the real process: argv, streams, and Ctrl-C (the first one stops cleanly, closing the documents and
- * releasing the data directory; a second one exits at once, which the lock
- * survives, because a lock whose process is gone is taken over).
+ * releasing the data directory; a second one, or a clean stop still not done
+ * after a few seconds, ends the process at once, which the lock survives,
+ * because a lock whose process is gone is taken over).
  * The real relay links are loaded with the host (deps.ts), so commands that
  * open no documents never load automerge-repo. `commune` runs this bundled
  * (scripts/build-cli.ts).
  */
+import { stopOnSignals } from "../relay/process-stop";
 import { EXIT, runCli } from "./run-cli";
 
 const controller = new AbortController();
-let signals = 0;
-const stop = () => {
-  signals++;
-  if (signals > 1) {
-    process.stderr.write("Stopping without waiting.\n");
-    process.exit(EXIT.interrupted);
-  }
-  controller.abort();
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+// A second Ctrl-C, or a clean stop that takes more than a few seconds, ends the process whatever it waits on (relay/process-stop.ts).
+stopOnSignals(() => controller.abort(), { onForce: () => process.stderr.write("Stopping without waiting.\n") });
 // `commune ledger | head` closes the pipe early: that is not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code !== "EPIPE") throw error;

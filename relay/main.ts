@@ -2,9 +2,11 @@
  * The standalone relay: `npm run relay -- --port 3030 --data DIR [--host H]`.
  * Logs one JSON line per event to stdout; the first line ("listening") holds
  * the effective settings and the ws URL. SIGINT or SIGTERM shut it down
- * gracefully (exit 0); bad arguments exit 2.
+ * gracefully (exit 0); a second signal, or a shutdown still not done after
+ * a few seconds, ends it at once (process-stop.ts); bad arguments exit 2.
  */
 import { readCli, USAGE } from "./cli-options";
+import { stopOnSignals } from "./process-stop";
 import { startRelay, type RelayLogEvent } from "./relay";
 
 const request = readCli(process.argv.slice(2));
@@ -25,13 +27,9 @@ process.on("unhandledRejection", (reason) => writeLine({ time: new Date().toISOS
 
 try {
   const relay = await startRelay({ ...request.options, log: writeLine });
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      writeLine({ time: new Date().toISOString(), event: "error", message: `${signal} again: exiting without waiting` });
-      process.exit(1);
-    }
-    stopping = true;
+  // A second signal, or a close still not done after a few seconds, ends the process whatever it waits on.
+  const onForce = (signal: NodeJS.Signals) => writeLine({ time: new Date().toISOString(), event: "error", message: `${signal}: exiting without waiting` });
+  const stop = () => {
     relay.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -40,8 +38,7 @@ try {
       },
     );
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  stopOnSignals(stop, { onForce });
 } catch (error) {
   console.error(`relay: could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -10,6 +10,7 @@ import { access } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { stopOnSignals } from "../host/process-stop";
 import { parsePort } from "../shared/sync/port";
 import type { RelayLinkFactory } from "../host/commune/relay-link";
 import { startDaemon } from "../host/daemon";
@@ -105,7 +106,7 @@ function openBrowser(url: string, io: ServeIo): void {
   }
 }
 
-/** Until `signal` aborts, or SIGINT/SIGTERM arrive when there is none (a second one exits at once). */
+/** Until `signal` aborts, or SIGINT/SIGTERM arrive when there is none (relay/process-stop.ts: a second one ends the process at once). */
 function untilStopped(signal: AbortSignal | undefined): { stopped: Promise<void>; dispose(): void } {
   if (signal) {
     return {
@@ -113,23 +114,11 @@ function untilStopped(signal: AbortSignal | undefined): { stopped: Promise<void>
       dispose: () => {},
     };
   }
-  let signals = 0;
   let done!: () => void;
   const stopped = new Promise<void>((resolve) => (done = resolve));
-  const onSignal = () => {
-    signals++;
-    if (signals > 1) process.exit(EXIT.interrupted);
-    done();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  return {
-    stopped,
-    dispose: () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
-  };
+  // A second signal, or a clean stop still not done after a few seconds, ends the process whatever it waits on.
+  const dispose = stopOnSignals(() => done(), { onForce: () => process.stderr.write("Stopping without waiting.\n") });
+  return { stopped, dispose };
 }
 
 export async function main(
