@@ -57,6 +57,12 @@ describe("the largest values the host accepts survive a reload", () => {
     expect(view.balances.purse).toEqual({ EUR: Number.MAX_SAFE_INTEGER });
     expect(view.balances.entries).toEqual({ counted: 1, overdrawn: 0, untrusted: 0 });
     expect(view.proposals).toEqual(before.proposals);
+    // A contribution past the largest purse is refused before it is acknowledged, and leaves the documents as they were.
+    const node = host.nodes.get(commune)!;
+    const heads = () => node.docs.allHandles().map((handle) => handle.heads().join(","));
+    const untouched = heads();
+    expect(await host.run("purse.contribute", { commune, amount: "0.01", currency: "EUR" })).toMatchObject({ ok: false });
+    expect(heads()).toEqual(untouched);
     // and the commune still takes writes
     await must(host, "purse.disburse", { commune, amount: "0.01", currency: "EUR", payee: { outside: "Roofers" } });
   });
