@@ -71,10 +71,17 @@ export function duplicateKey(text: string): string | undefined {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       const start = i;
-      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+      let escaped = false;
+      for (i++; text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        }
+      }
       const keys = open[open.length - 1];
       if (expectKey && keys) {
-        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        // Only a key with escapes needs decoding; a snapshot's keys have none.
+        const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
         if (keys.has(key)) return key;
         keys.add(key);
         expectKey = false;
