@@ -114,6 +114,8 @@ export function proposalsText(proposals: ProposalView[], currencies: Currency[])
 /** Why the balances are not (yet) this machine's own count. */
 function provisionalText(view: CommuneView): string[] {
   if (!view.provisional) return [];
+  if (view.readOnly)
+    return [`(read-only: ${clean(view.readOnly)} This is the commune as it was last read; nothing can be written until the document is repaired.)`];
   if (view.countedBy)
     return [
       `(${clean(view.countedBy.name)}'s signed count of ${formatTime(view.countedBy.at)}; this machine is still receiving and checking the full history.)`,

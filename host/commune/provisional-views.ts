@@ -6,7 +6,7 @@ import type { Verifier } from "../../shared/identity/crypto";
 import type { PublicKey } from "../../shared/identity/keys";
 import { trustedCheckpoint, type SignedCheckpoint } from "../../shared/purse/checkpoint";
 import { purseHistory } from "../../shared/purse/history";
-import type { Result } from "../../shared/result";
+import type { Problem, Result } from "../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
 import type { CommuneModel } from "./commune-model";
 import { headsOf } from "./heads";
@@ -55,7 +55,7 @@ export class ProvisionalViews {
     const source = this.#source;
     if (source.loaded) {
       const model = source.model();
-      return model.ok ? this.save(model.value) : undefined;
+      return model.ok ? this.save(model.value) : this.#damaged(model.error);
     }
     const cached = await this.#views.read();
     if (cached && cached.base === this.#baseVersion()) return { ...cached.view, provisional: true };
@@ -88,6 +88,25 @@ export class ProvisionalViews {
     if (currency === undefined) return cached.history;
     const line = cached.history.find((saved) => saved.currency === currency);
     return line ? [line] : undefined;
+  }
+
+  /**
+   * A document that fails its schema (a hostile or broken change) stops
+   * every command that needs the model, so nothing can be written on top of
+   * it. The commune is not shown as dead for that: the view saved last time
+   * answers, read-only (provisional), with the problem named first among
+   * its problems, until a sound change repairs the document.
+   */
+  async #damaged(problem: Problem): Promise<CommuneView | undefined> {
+    if (problem.code !== "document.damaged") return undefined;
+    const cached = await this.#views.read();
+    if (!cached) return undefined;
+    const named = {
+      subject: "document",
+      id: this.#source.id,
+      reason: `${problem.message} Showing the commune as it was last read; nothing can be written until the document is repaired.`,
+    };
+    return { ...cached.view, provisional: true, readOnly: problem.message, problems: [named, ...cached.view.problems] };
   }
 
   /** Computes the view of a complete model and saves it, with its history, for the next start. */

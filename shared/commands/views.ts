@@ -184,4 +184,6 @@ export interface CommuneView {
   provisional?: boolean;
   /** While this machine has not counted the purse itself: whose signed count the balances are, and when it was made. */
   countedBy?: { member: PublicKey; name: string; at: number };
+  /** A document fails its schema: why. This is the view saved last time, and every write is refused until the document is repaired. */
+  readOnly?: string;
 }

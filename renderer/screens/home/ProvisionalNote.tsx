@@ -4,6 +4,13 @@ import { Time } from "../../ui";
 /** Why the balances shown are not yet this machine's own count, while the purse is still loading. */
 export function ProvisionalNote({ view }: { view: CommuneView }) {
   if (!view.provisional) return null;
+  if (view.readOnly) {
+    return (
+      <p className="error-text" role="alert">
+        {view.readOnly} This is the commune as it was last read, and nothing can be written until the document is repaired.
+      </p>
+    );
+  }
   if (view.countedBy) {
     return (
       <p className="muted">
