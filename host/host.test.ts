@@ -79,6 +79,38 @@ describe("a member's host on its own", () => {
     ]);
   });
 
+  it("refuses, before writing it, a small disbursement citing a spend proposal already paid out in full", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR], rules: { spendLimit: { EUR: "50.00" } } });
+    await must(host, "purse.contribute", { commune, amount: "500.00", currency: "EUR" });
+    const { id: proposal } = await must(host, "proposal.create", {
+      commune,
+      kind: "spend",
+      title: "New roof",
+      amount: "100",
+      currency: "EUR",
+      payee: { outside: "Roofers" },
+      deadline: { days: 7 },
+    });
+    await must(host, "proposal.vote", { commune, proposal, choice: "yes" });
+    await must(host, "proposal.execute", { commune, proposal });
+
+    const half = { commune, amount: "50", currency: "EUR", payee: { outside: "Roofers" }, proposal };
+    const refused = await host.run("purse.disburse", half);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { kind: "rejected", message: expect.stringContaining("proposal 'New roof' allows 100.00 EUR and 100.00 EUR of it is already spent") },
+    });
+    expect(await host.run("purse.disburse", half)).toMatchObject({ ok: false });
+    const ledger = await must(host, "purse.ledger", { commune });
+    expect(ledger.rows.map((row) => [row.kind, row.amount, row.status])).toEqual([
+      ["disbursement", 100_00, "counted"],
+      ["contribution", 500_00, "counted"],
+    ]);
+    expect((await must(host, "commune.show", { commune })).balances.purse).toEqual({ EUR: 400_00 });
+  });
+
   it.each([
     ["1e309", "plain digits without an exponent"],
     ["-0", "greater than zero"],

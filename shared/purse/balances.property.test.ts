@@ -120,6 +120,23 @@ const contestedPool: ShardEntry[] = [
   entry(cy, { kind: "disbursement", at: h(3), amount: 10_00, payee: "Bakery" }),
 ].map((signed) => inShard(signed));
 
+/** Many entries, most at or under the spend limit, drawing on the same proposals: their budgets cannot cover them all. */
+const budgetPool: ShardEntry[] = [
+  entry(ada, { kind: "contribution", at: h(0), amount: 2000_00 }),
+  entry(ada, { kind: "disbursement", at: h(1), amount: 200_00, to: bo.publicKey, proposal: "bike" }),
+  entry(bo, { kind: "disbursement", at: h(1), amount: 50_00, to: bo.publicKey, proposal: "bike" }),
+  entry(cy, { kind: "disbursement", at: h(2), amount: 50_00, to: bo.publicKey, proposal: "bike" }),
+  entry(cy, { kind: "disbursement", at: h(2), amount: 1, to: bo.publicKey, proposal: "bike" }),
+  entry(ada, { kind: "disbursement", at: h(1), amount: 400_00, payee: "Roofers Ltd", proposal: "roof" }),
+  entry(bo, { kind: "disbursement", at: h(1), amount: 50_00, payee: "Roofers Ltd", proposal: "roof" }),
+  entry(cy, { kind: "disbursement", at: h(2), amount: 50_00, payee: "Roofers Ltd", proposal: "roof" }),
+  entry(bo, { kind: "exchange", at: h(2), amount: 50_00, partner: "Hillside", direction: "out", proposal: "roof" }),
+  entry(ada, { kind: "disbursement", at: h(3), amount: 49_99, payee: "Roofers Ltd", proposal: "roof" }),
+  entry(cy, { kind: "disbursement", at: h(3), amount: 10_00, payee: "Caterer", proposal: "party" }),
+  entry(bo, { kind: "disbursement", at: h(3), amount: 10_00, payee: "Garage", proposal: "car" }),
+  entry(bo, { kind: "disbursement", at: on("2026-01-19"), amount: 10_00, payee: "Roofers Ltd", proposal: "roof" }),
+].map((signed) => inShard(signed));
+
 const indices = (pool: readonly unknown[]) => pool.map((_, index) => index);
 
 /** A subset of the pool in a random arrival order, and the same subset in pool order. */
@@ -192,6 +209,28 @@ describe("every member computes the same purse", () => {
         const replayed = replay(view);
         expect(view.purse).toEqual(replayed.purse);
         expect(view.members).toEqual(replayed.members);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+  it("never lets the counted entries citing a proposal add up past its amount, nor count against one that did not pass, for every arrival order", () => {
+    const amounts = new Map(
+      Object.values(state.proposals).flatMap(({ proposal, tally }) =>
+        proposal.kind === "spend" && tally.outcome === "passed" ? [[proposal.id, proposal.amount]] : [],
+      ),
+    );
+    fc.assert(
+      fc.property(arrivals(budgetPool), ({ arrived, inPoolOrder }) => {
+        const view = judge(arrived);
+        expect(view).toEqual(judge(inPoolOrder));
+        const spent = new Map<string, number>();
+        for (const { entry: signed, status } of view.entries) {
+          if (status !== "counted" || signed.proposal === undefined) continue;
+          expect(amounts.has(signed.proposal)).toBe(true);
+          expect(signed.at).toBeGreaterThanOrEqual(passed.decidesAt);
+          spent.set(signed.proposal, (spent.get(signed.proposal) ?? 0) + signed.amount);
+        }
+        for (const [id, total] of spent) expect(total).toBeLessThanOrEqual(amounts.get(id)!);
       }),
       { numRuns: 1_000 },
     );

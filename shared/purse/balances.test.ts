@@ -297,7 +297,7 @@ describe("entries that count for nothing", () => {
     expectIgnored(inShard(badDate as unknown as SignedEntry), "has no valid date");
     expectIgnored(inShard(badId as unknown as SignedEntry), "has no id");
     expectIgnored(inShard(badTo as unknown as SignedEntry), "transfers to 42, who was not an active member on 2026-01-10");
-    expectIgnored(inShard(badProposal as unknown as SignedEntry), "above the spend limit of 50.00 EUR and cites a proposal the commune does not have");
+    expectIgnored(inShard(badProposal as unknown as SignedEntry), "cites a proposal the commune does not have");
   });
 });
 
@@ -328,14 +328,15 @@ describe("spend authority", () => {
     ["was rejected", "rejected"],
     ["is still open", "open"],
     ["expired without a decision", "expired"],
-  ])("excludes a disbursement above the limit citing a proposal that %s", (words, outcome) => {
+  ])("excludes a disbursement citing a proposal that %s, whether above the limit or not", (words, outcome) => {
     const decided = withRoof({ outcome, decidesAt: on("2026-01-20") });
-    expectIgnored(inShard(payRoofers(300_00)), `${OVER} and cites proposal 'New roof', which ${words}`, decided);
+    expectIgnored(inShard(payRoofers(300_00)), `cites proposal 'New roof', which ${words}`, decided);
+    expectIgnored(inShard(payRoofers(10_00)), `cites proposal 'New roof', which ${words}`, decided);
   });
 
   it("excludes a disbursement written before its proposal passed, and counts one written at that moment", () => {
     const early = payRoofers(300_00, { at: on("2026-01-19") });
-    expectIgnored(inShard(early), `${OVER} and cites proposal 'New roof', which passed only on 2026-01-20, after this entry`, withRoof());
+    expectIgnored(inShard(early), "cites proposal 'New roof', which passed only on 2026-01-20, after this entry", withRoof());
     const onTime = payRoofers(300_00, { at: on("2026-01-20") });
     expect(viewOf(purse(crypto, inShards(seed, onTime), withRoof()), onTime).status).toBe("counted");
   });
@@ -344,9 +345,9 @@ describe("spend authority", () => {
     const party = proposal({ kind: "general", id: "party", title: "Summer party" }, passed("2026-01-20"));
     const withParty = communeState({ proposals: [party] });
     const unknown = payRoofers(300_00, { proposal: "nope" });
-    expectIgnored(inShard(unknown), `${OVER} and cites a proposal the commune does not have`, withParty);
+    expectIgnored(inShard(unknown), "cites a proposal the commune does not have", withParty);
     const general = payRoofers(300_00, { proposal: "party" });
-    expectIgnored(inShard(general), `${OVER} and cites proposal 'Summer party', which is not a spend proposal`, withParty);
+    expectIgnored(inShard(general), "cites proposal 'Summer party', which is not a spend proposal", withParty);
   });
 
   it("excludes a disbursement in another currency than its proposal", () => {
@@ -383,6 +384,40 @@ describe("spend authority", () => {
     const view = purse(crypto, inShards(small, overdrawn, topUp, whole), withRoof());
     expect(viewOf(view, overdrawn).status).toBe("overdrawn");
     expect(viewOf(view, whole).status).toBe("counted");
+  });
+
+  it("refuses the small disbursements that would pay a 100 EUR proposal out twice", () => {
+    const shed = spendProposal({ id: "shed", title: "Shed", amount: 100_00, payee: { outside: "Roofers Ltd" } }, passed("2026-01-20"));
+    const withShed = communeState({ proposals: [shed] });
+    const executed = payRoofers(100_00, { proposal: "shed" });
+    const firstHalf = payRoofers(50_00, { proposal: "shed", at: on("2026-01-22") });
+    const secondHalf = payRoofers(50_00, { proposal: "shed", at: on("2026-01-23") });
+    const view = purse(crypto, inShards(seed, secondHalf, executed, firstHalf), withShed);
+    expect(viewOf(view, executed).status).toBe("counted");
+    for (const piece of [firstHalf, secondHalf]) {
+      expect(viewOf(view, piece).reason).toBe("proposal 'Shed' allows 100.00 EUR and 100.00 EUR of it is already spent");
+    }
+    expect(view.purse.EUR).toBe(900_00);
+  });
+
+  it("caps a proposal's executed and manual entries together, to the minor unit", () => {
+    const manual = payRoofers(30_00);
+    const executed = payRoofers(569_99, { at: on("2026-01-22") });
+    const lastCent = payRoofers(1, { at: on("2026-01-23") });
+    const overByOne = payRoofers(1, { at: on("2026-01-24") });
+    const view = purse(crypto, inShards(seed, manual, executed, lastCent, overByOne), withRoof());
+    expect([manual, executed, lastCent].map((signed) => viewOf(view, signed).status)).toEqual(["counted", "counted", "counted"]);
+    expect(viewOf(view, overByOne).reason).toBe("proposal 'New roof' allows 600.00 EUR and 600.00 EUR of it is already spent");
+  });
+
+  it("judges a small entry by the proposal it cites, not by the limit it would fit under", () => {
+    expectIgnored(inShard(payRoofers(10_00, { proposal: "nope" })), "cites a proposal the commune does not have", withRoof());
+    expectIgnored(
+      inShard(payRoofers(10_00, { at: on("2026-01-19") })),
+      "cites proposal 'New roof', which passed only on 2026-01-20, after this entry",
+      withRoof(),
+    );
+    expectIgnored(inShard(payRoofers(10_00, { payee: "Cheap Roofs" })), "proposal 'New roof' pays 'Roofers Ltd', not 'Cheap Roofs'", withRoof());
   });
 
   it("holds outgoing exchanges to the spend limit without matching payees, and lets incoming ones in freely", () => {

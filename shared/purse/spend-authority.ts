@@ -6,10 +6,12 @@ import { isoDay, memberName, money } from "./wording";
 
 /**
  * Who may take money out of the common purse, and how much: up to the spend
- * limit of the rules in force at the entry's time without asking anyone;
- * above it only with a passed spend proposal, decided before the entry, for
+ * limit of the rules in force at the entry's time without asking anyone.
+ * An entry that cites a proposal draws its authority from that proposal
+ * whatever its size: a passed spend proposal, decided before the entry, for
  * the same currency and payee, and only up to the proposal's amount across
- * every counted entry that cites it.
+ * every counted entry that cites it. Judging small citing entries by the
+ * limit alone let a 100 EUR proposal pay out 200 in 50 EUR pieces.
  */
 
 export type SpendProposal = Extract<SignedProposal, { kind: "spend" }>;
@@ -50,19 +52,20 @@ function payeeMismatch(state: CommuneState, entry: SignedEntry, payee: Payee): s
  * counted entries took from each proposal.
  */
 export function spendAuthorityProblem(entry: SignedEntry, currency: Currency, state: CommuneState, used: ReadonlyMap<string, number>): string | undefined {
+  if (entry.proposal !== undefined) return proposalProblem(entry, currency, state, used);
   const limit = spendLimit(state, entry);
   if (entry.amount <= limit) return undefined;
-  const over = `above the spend limit of ${money(limit, currency)}`;
-  if (entry.proposal === undefined) return `${over} and cites no passed spend proposal`;
+  return `above the spend limit of ${money(limit, currency)} and cites no passed spend proposal`;
+}
+
+function proposalProblem(entry: SignedEntry, currency: Currency, state: CommuneState, used: ReadonlyMap<string, number>): string | undefined {
   const cited = citedProposal(state, entry.proposal);
-  if (!cited) return `${over} and cites a proposal the commune does not have`;
+  if (!cited || typeof entry.proposal !== "string") return "cites a proposal the commune does not have";
   const { proposal, tally } = cited;
   const named = `proposal '${proposal.title}'`;
-  if (proposal.kind !== "spend") return `${over} and cites ${named}, which is not a spend proposal`;
-  if (tally.outcome !== "passed") return `${over} and cites ${named}, which ${NOT_PASSED[tally.outcome]}`;
-  if (tally.decidesAt > entry.at) {
-    return `${over} and cites ${named}, which passed only on ${isoDay(tally.decidesAt)}, after this entry`;
-  }
+  if (proposal.kind !== "spend") return `cites ${named}, which is not a spend proposal`;
+  if (tally.outcome !== "passed") return `cites ${named}, which ${NOT_PASSED[tally.outcome]}`;
+  if (tally.decidesAt > entry.at) return `cites ${named}, which passed only on ${isoDay(tally.decidesAt)}, after this entry`;
   if (proposal.currency !== entry.currency) return `${named} allows ${proposal.currency}, not ${currency.code}`;
   if (entry.kind === "disbursement") {
     const mismatch = payeeMismatch(state, entry, proposal.payee);
@@ -77,8 +80,8 @@ export function spendAuthorityProblem(entry: SignedEntry, currency: Currency, st
 
 /**
  * Books a counted entry against the spend proposal it cites. Every counted
- * outgoing entry in the proposal's currency uses it up, including ones small
- * enough to need no proposal: money spent "for the new roof" is roof money.
+ * outgoing entry that cites it uses it up, whatever its size: money spent
+ * "for the new roof" is roof money.
  */
 export function recordProposalUse(entry: SignedEntry, state: CommuneState, used: ProposalUse): void {
   if (!takesMoneyOut(entry)) return;
