@@ -45,6 +45,9 @@ describe("a member runs a commune from the command line", () => {
       new RegExp(`${id.slice(0, 8)}\\s+spend\\s+passed\\s+.*1 yes, 0 no \\(1/1 voted\\)\\s+yes\\s+New roof\\s+60\\.00 EUR to Roofers`),
     );
     expect(await ok(dir, "execute", id.slice(0, 4))).toMatch(/^Paid out proposal/);
+    const again = await cli(dir, ["disburse", "5", "EUR", "--payee", "Roofers", "--proposal", id.slice(0, 6)]);
+    expect(again).toMatchObject({ code: 1, stdout: "" });
+    expect(again.stderr).toBe("Not recorded: the disbursement would not count (proposal 'New roof' allows 60.00 EUR and 60.00 EUR of it is already spent).\n");
 
     const balances = await ok(dir, "balances");
     expect(balances).toMatch(/^EUR\s+Euro\s+40\.00$/m);
