@@ -1,3 +1,4 @@
+import * as A from "@automerge/automerge";
 import { Repo, type AutomergeUrl, type DocHandle, type DocumentId, type NetworkAdapterInterface } from "@automerge/automerge-repo";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { join } from "node:path";
@@ -6,6 +7,8 @@ import { toStored, type Stored } from "../../shared/docs/automerge-form";
 import { automergeUrl } from "../../shared/docs/fields";
 import { isShardKey, readCommuneDoc, shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../../shared/docs/documents";
 import type { Signed } from "../../shared/identity/signed";
+import { everyRecord, PLACES } from "../../shared/history/every-record";
+import { headsOf } from "./heads";
 import type { PublicKey } from "../../shared/identity/keys";
 import { adaptRepo } from "../../repo-adaptations/adapt-repo";
 import type { RemoteSnapshots } from "../../repo-adaptations/patchless-load";
@@ -137,7 +140,7 @@ export class CommuneDocs {
    */
   discoverShards(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    const index = shardIndexOf(this.commune.doc());
+    const index = this.#everIndexed();
     const finding: Promise<void>[] = [];
     for (const [key, url] of Object.entries(index)) {
       if (this.shards.has(key) || this.#pendingShards.has(key)) continue;
@@ -157,6 +160,29 @@ export class CommuneDocs {
       finding.push(found);
     }
     return Promise.all(finding).then(() => undefined);
+  }
+
+  #everIndexedAt: { heads: string; index: Record<string, string> } | undefined;
+
+  /**
+   * Every shard the commune document's index ever named: the current index,
+   * and, when its history holds more (a key re-pointed to another shard),
+   * each shard a key once named under "<key> <url>", so its entries still
+   * count (shared/history/). Worked out once per version of the document.
+   */
+  #everIndexed(): Record<string, string> {
+    const heads = headsOf(this.commune).join(",");
+    if (this.#everIndexedAt?.heads === heads) return this.#everIndexedAt.index;
+    const doc = this.commune.doc() as A.Doc<unknown>;
+    const index = shardIndexOf(doc);
+    const current = new Set(Object.values(index));
+    for (const [place, urls] of everyRecord(doc, PLACES.commune, () => A.getAllChanges(doc)).indexes) {
+      const key = place.slice("shards/".length);
+      if (!place.startsWith("shards/") || !isShardKey(key)) continue;
+      for (const url of urls) if (!current.has(url) && automergeUrl.safeParse(url).success) index[`${key} ${url}`] = url;
+    }
+    this.#everIndexedAt = { heads, index };
+    return index;
   }
 
   /** The member's own shard for a year, created and indexed on first use. */

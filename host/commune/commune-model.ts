@@ -1,4 +1,7 @@
+import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
+import { everyRecord, PLACES, tamperingProblem, type Tampering } from "../../shared/history/every-record";
+import type { Places } from "../../shared/history/scan";
 import { communeRecords, communeState } from "../../shared/commune/commune-state";
 import type { CommuneState, Problem } from "../../shared/commune/state";
 import {
@@ -53,6 +56,8 @@ export interface CommuneModel {
 interface Parsed<T> {
   heads: string;
   read: Result<ReadDoc<T>>;
+  /** Records the document's history holds and its current state no longer shows as written (shared/history/). */
+  tampered: Tampering[];
 }
 
 /**
@@ -65,6 +70,8 @@ interface ShardRead {
   key: string;
   read: Result<{ owner: PublicKey; entries: ShardEntry[]; malformed: Malformed[] }>;
   length: number;
+  /** What was done to entries this shard once held (shared/history/); the originals are among `entries`. */
+  tampered: Tampering[];
   /** Read ahead by prepare() and not yet part of any model: the next compute takes all of it as new. */
   pending?: boolean;
 }
@@ -139,17 +146,20 @@ export class CommuneModelCache {
           const { entries, malformed } = previous.read.value;
           for (const item of appended) entries.push(item);
           for (const item of tail.value.malformed) malformed.push(item);
-          const shard: ShardRead = { heads, key, length, read: ok({ owner, entries, malformed }) };
+          const shard: ShardRead = { heads, key, length, read: ok({ owner, entries, malformed }), tampered: previous.tampered };
           this.#shards.set(handle.url, shard);
           return { shard, appended };
         }
       }
     }
-    const full = readPurseShardDoc(doc);
+    // Only here, not for an append: an append that passed the check above hid nothing.
+    const seen = everyRecord(doc as A.Doc<unknown>, PLACES["purse-shard"], () => A.getAllChanges(doc as A.Doc<unknown>));
+    const full = readPurseShardDoc(seen.doc);
     const shard: ShardRead = {
       heads,
       key,
       length,
+      tampered: seen.tampered,
       read: full.ok
         ? ok({ owner: full.value.doc.owner, entries: withOwner(full.value.doc.owner, full.value.doc.entries), malformed: full.value.malformed })
         : failWith(full.error),
@@ -210,11 +220,13 @@ export class CommuneModelCache {
     return problem;
   };
 
-  #read<T>(handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>): { heads: string; read: Result<ReadDoc<T>> } {
+  #read<T>(handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>, places: Places): Parsed<T> {
     const heads = headsOf(handle).join(",");
     const cached = this.#parsed.get(handle.url) as Parsed<T> | undefined;
     if (cached && cached.heads === heads) return cached;
-    const parsed = { heads, read: reader(handle.doc()) };
+    const doc = handle.doc() as A.Doc<unknown>;
+    const seen = everyRecord(doc, places, () => A.getAllChanges(doc));
+    const parsed = { heads, read: reader(seen.doc), tampered: seen.tampered };
     this.#parsed.set(handle.url, parsed);
     return parsed;
   }
@@ -235,11 +247,11 @@ export class CommuneModelCache {
 
   /** The model for the documents as they are; recomputed only when some document changed or time moved past a decision. */
   compute(docs: CommuneDocs, id: string, now: number): Result<CommuneModel> {
-    const commune = this.#read<CommuneDoc>(docs.commune, readCommuneDoc);
+    const commune = this.#read<CommuneDoc>(docs.commune, readCommuneDoc, PLACES.commune);
     if (!commune.read.ok) return failWith(commune.read.error);
-    const proposals = this.#read<ProposalsDoc>(docs.proposals, readProposalsDoc);
+    const proposals = this.#read<ProposalsDoc>(docs.proposals, readProposalsDoc, PLACES.proposals);
     if (!proposals.read.ok) return failWith(proposals.read.error);
-    const items = this.#read<InventoryDoc>(docs.inventory, readInventoryDoc);
+    const items = this.#read<InventoryDoc>(docs.inventory, readInventoryDoc, PLACES.inventory);
     if (!items.read.ok) return failWith(items.read.error);
     const shardReads = [...docs.shards.values()].map((handle) => this.#readShard(handle));
 
@@ -272,6 +284,9 @@ export class CommuneModelCache {
       }
     };
     malformed([commune.read, proposals.read, items.read]);
+    const nameOf = (key: PublicKey | undefined) => (key !== undefined && state.members[key]?.name) || (key ? key.slice(0, 8) : "someone");
+    const tampered = [...commune.tampered, ...proposals.tampered, ...items.tampered, ...shardReads.flatMap(({ shard }) => shard.tampered)];
+    for (const tampering of tampered) problems.push(tamperingProblem(tampering, nameOf));
 
     const appended: ShardEntry[] = [];
     let onlyAppends = reuseState;

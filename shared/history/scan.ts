@@ -34,6 +34,8 @@ export interface Sighting {
   place: Place;
   /** Plain data: ImmutableStrings as strings, lists and maps as arrays and objects. */
   value: unknown;
+  /** Whether it sat in a list (`place` is the list's) rather than under a key of a map (`place` ends with the key). */
+  list: boolean;
   /** The position of the change that showed it, in the scan's causal order: earlier means seen earlier, on every member. */
   order: number;
   /** That change's hash. */
@@ -164,7 +166,7 @@ export function scanDecoded(decoded: readonly A.DecodedChange[], places: Places)
           target.fields.set(slot, { scalar: op.value });
           if (target.kind === "map") {
             const place = placeOf(op.obj);
-            if (place && places.index([...place, slot])) sightings.push({ place: [...place, slot], value: op.value, order, change: change.hash });
+            if (place && places.index([...place, slot])) sightings.push({ place: [...place, slot], value: op.value, list: false, order, change: change.hash });
           }
           break;
         default:
@@ -178,7 +180,13 @@ export function scanDecoded(decoded: readonly A.DecodedChange[], places: Places)
       const record = nearestRecord(id, objects, placeOf, places);
       if (record === undefined || seen.has(record)) continue;
       seen.add(record);
-      sightings.push({ place: placeOf(record)!, value: materialize(record, objects, 0), order, change: change.hash });
+      sightings.push({
+        place: placeOf(record)!,
+        value: materialize(record, objects, 0),
+        list: objects.get(record)?.key === undefined,
+        order,
+        change: change.hash,
+      });
     }
   });
   return sightings;

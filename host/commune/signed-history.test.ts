@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AutomergeUrl } from "@automerge/automerge-repo";
+import { afterEach, describe, expect, it } from "vitest";
+import { toStored } from "../../shared/docs/automerge-form";
+import { Host } from "../host";
+import { must, noRelays } from "../testing/host-harness";
+
+/**
+ * Issue 12, written as the attacker acts: someone who holds the commune's
+ * documents changes them with plain Automerge operations (here on the
+ * member's own handles, which is where a synced change lands), and the host
+ * must still count what was signed, and say what was done.
+ */
+
+const hosts: Host[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.close();
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function adaWithAPurse() {
+  const dataDir = await mkdtemp(join(tmpdir(), "commune-history-"));
+  dirs.push(dataDir);
+  const host = await Host.open({ dataDir, links: noRelays });
+  hosts.push(host);
+  await must(host, "identity.rename", { name: "Ada" });
+  const { commune } = await must(host, "commune.create", {
+    name: "Riverside",
+    currencies: [{ code: "EUR", name: "Euro", decimals: 2 }],
+    rules: { spendLimit: { EUR: "10.00" } },
+  });
+  await must(host, "purse.contribute", { commune, amount: "1000.00", currency: "EUR", memo: "savings" });
+  await must(host, "purse.contribute", { commune, amount: "30.00", currency: "EUR", memo: "groceries" });
+  const node = host.nodes.get(commune)!;
+  return { host, commune, node, dataDir };
+}
+
+type Entries = { entries: unknown[] };
+
+describe("a signed record, once in the documents, is a fact", () => {
+  it("still counts a contribution someone deleted from its shard, and says so", async () => {
+    const { host, commune, node } = await adaWithAPurse();
+    const shard = [...node.docs.shards.values()][0]!;
+    shard.change((doc) => void (doc as unknown as Entries).entries.splice(0, 1));
+    const view = await must(host, "commune.show", { commune });
+    expect(view.balances.purse).toEqual({ EUR: 103_000 });
+    expect(view.problems).toEqual([
+      expect.objectContaining({
+        subject: "entry",
+        reason: "Ada's signed purse entry was deleted from the document after it was written; the signed original still counts",
+      }),
+    ]);
+  });
+
+  it("still counts the entries of a shard whose index key was re-pointed to an empty shard, after a restart too", async () => {
+    const { host, commune, node, dataDir } = await adaWithAPurse();
+    const [[key, shard]] = [...node.docs.shards.entries()] as [[string, typeof node.docs.shards extends Map<string, infer H> ? H : never]];
+    const empty = node.docs.repo.create(
+      toStored({ schema: 1, type: "purse-shard", commune, owner: key.split("/")[0]!, period: key.split("/")[1]!, entries: [] }),
+    );
+    node.docs.commune.change((doc) => void ((doc.shards as Record<string, unknown>)[key] = toStored(empty.url as string)));
+    expect(shard.url).not.toBe(empty.url as AutomergeUrl);
+    await node.docs.discoverShards();
+    expect((await must(host, "commune.show", { commune })).balances.purse).toEqual({ EUR: 103_000 });
+
+    await host.close();
+    hosts.splice(hosts.indexOf(host), 1);
+    const again = await Host.open({ dataDir, links: noRelays });
+    hosts.push(again);
+    await again.nodes.get(commune)!.whenLoaded();
+    await again.nodes.get(commune)!.docs.discoverShards();
+    expect((await must(again, "commune.show", { commune })).balances.purse).toEqual({ EUR: 103_000 });
+  });
+
+  it("keeps a passed spend proposal passed, and its payment counted, after its yes vote is deleted", async () => {
+    const { host, commune, node } = await adaWithAPurse();
+    const { id: proposal } = await must(host, "proposal.create", {
+      commune,
+      kind: "spend",
+      title: "New roof",
+      amount: "100",
+      currency: "EUR",
+      payee: { outside: "Roofers" },
+      deadline: { days: 7 },
+    });
+    await must(host, "proposal.vote", { commune, proposal, choice: "yes" });
+    await must(host, "proposal.execute", { commune, proposal });
+    node.docs.proposals.change((doc) => void (doc.votes as unknown as Record<string, unknown[]>)[proposal]!.splice(0, 1));
+    const view = await must(host, "commune.show", { commune });
+    expect(view.balances.purse).toEqual({ EUR: 93_000 });
+    expect(view.balances.entries).toMatchObject({ untrusted: 0 });
+    expect(view.problems).toEqual([expect.objectContaining({ subject: "vote", reason: expect.stringContaining("Ada's signed vote was deleted") })]);
+  });
+});

@@ -1,0 +1,57 @@
+import * as A from "@automerge/automerge";
+import { describe, expect, it } from "vitest";
+import { everyRecord, PLACES } from "./every-record";
+
+const S = (text: string) => new A.ImmutableString(text);
+const entry = (n: number, amount: number) => ({ id: S(`e${n}`), by: S("a".repeat(64)), amount, sig: S(`sig${n}-${amount}`) });
+type Shard = { type: A.ImmutableString; entries: ReturnType<typeof entry>[] };
+
+function shard(...amounts: number[]): A.Doc<Shard> {
+  let doc = A.from<Shard>({ type: S("purse-shard"), entries: [] });
+  amounts.forEach((amount, n) => (doc = A.change(doc, (d) => void d.entries.push(entry(n, amount)))));
+  return doc;
+}
+
+const read = (doc: A.Doc<unknown>, kind: keyof typeof PLACES = "purse-shard") => everyRecord(doc, PLACES[kind], () => A.getAllChanges(doc));
+const entriesOf = (value: unknown) => (value as { entries: { sig: string }[] }).entries.map((e) => e.sig);
+
+describe("a document read by the signed-history rule", () => {
+  it("is the document itself when nothing was ever hidden", () => {
+    const doc = shard(1000, 30);
+    expect(read(doc)).toEqual({ doc, tampered: [], indexes: new Map() });
+  });
+
+  it("puts a deleted entry back and says it was deleted", () => {
+    const doc = A.change(shard(1000, 30), (d) => void d.entries.splice(0, 1));
+    const { doc: restored, tampered } = read(doc);
+    expect(entriesOf(restored)).toEqual(["sig0-1000", "sig1-30"]);
+    expect(tampered).toEqual([{ kind: "deleted", place: ["entries"], id: "e0", by: "a".repeat(64), changed: [] }]);
+  });
+
+  it("keeps the signed original of an entry altered in place, and names what changed", () => {
+    const doc = A.change(shard(1000, 30), (d) => void (d.entries[1]!.amount = 3));
+    const { doc: restored, tampered } = read(doc);
+    expect((restored as { entries: { amount: number }[] }).entries.map((e) => e.amount)).toEqual([1000, 30]);
+    expect(tampered).toEqual([{ kind: "overwritten", place: ["entries"], id: "e1", by: "a".repeat(64), changed: [{ field: "amount", signed: 30, now: 3 }] }]);
+  });
+
+  it("keeps a proposal's first version under its key and every value an index key was set to", () => {
+    let doc = A.from<Record<string, unknown>>({ proposals: {}, shards: {} });
+    doc = A.change(doc, (d) => {
+      (d.proposals as Record<string, unknown>).p1 = { id: S("p1"), by: S("b".repeat(64)), amount: 100, sig: S("first") };
+      (d.shards as Record<string, unknown>)["k/2026"] = S("automerge:full");
+    });
+    doc = A.change(doc, (d) => {
+      (d.proposals as Record<string, unknown>).p1 = { id: S("p1"), by: S("b".repeat(64)), amount: 900, sig: S("second") };
+      (d.shards as Record<string, unknown>)["k/2026"] = S("automerge:empty");
+    });
+    const proposals = read(doc, "proposals");
+    expect((proposals.doc as { proposals: Record<string, { amount: number }> }).proposals.p1?.amount).toBe(100);
+    expect(proposals.tampered[0]).toMatchObject({
+      kind: "overwritten",
+      id: "p1",
+      changed: expect.arrayContaining([{ field: "amount", signed: 100, now: 900 }]),
+    });
+    expect(read(doc, "commune").indexes.get("shards/k/2026")).toEqual(["automerge:full", "automerge:empty"]);
+  });
+});

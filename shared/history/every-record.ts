@@ -1,0 +1,191 @@
+import type * as A from "@automerge/automerge";
+import { fromStored } from "../docs/automerge-form";
+import type { ProblemSubject, Problem } from "../commune/state";
+import type { PublicKey } from "../identity/keys";
+import { scanHistory, type Place, type Places, type Sighting } from "./scan";
+import { isWholeHistory } from "./whole-history";
+
+/**
+ * A document as the signed-history rule reads it: every record it ever
+ * held, not only the ones its current state still shows, and what someone
+ * did to the ones it no longer shows as they were written.
+ */
+export interface EveryRecord {
+  /** What the document readers (shared/docs/documents.ts) read: the document itself, or plain data with every record ever present. */
+  doc: unknown;
+  tampered: Tampering[];
+  /** Every value each index key (e.g. "shards/<owner>/<year>") was ever set to, first seen first; empty when nothing was ever re-pointed. */
+  indexes: Map<string, string[]>;
+}
+
+export type TamperingKind = "deleted" | "overwritten";
+
+export interface Tampering {
+  kind: TamperingKind;
+  /** Where the record sat, e.g. ["entries"] or ["proposals", "<id>"]. */
+  place: Place;
+  /** The record's own id when it has one (entries, proposals, items), else its signature. */
+  id: string;
+  by: PublicKey | undefined;
+  /** For an overwritten record: the fields that differ, with the signed value and what the document shows now. */
+  changed: { field: string; signed: unknown; now: unknown }[];
+}
+
+/** Where each kind of Commune document keeps its records and index values. */
+export const PLACES: Record<"commune" | "purse-shard" | "proposals" | "inventory", Places> = {
+  commune: {
+    record: (place) => (place.length === 1 && (place[0] === "genesis" || place[0] === "events")) || false,
+    index: (place) => place.length === 2 && (place[0] === "shards" || place[0] === "docs"),
+  },
+  "purse-shard": { record: (place) => place.length === 1 && place[0] === "entries", index: () => false },
+  proposals: { record: (place) => place.length === 2 && (place[0] === "proposals" || place[0] === "votes"), index: () => false },
+  inventory: { record: (place) => place.length === 2 && place[0] === "items", index: () => false },
+};
+
+/**
+ * Reads `doc` by the signed-history rule. A document whose current state is
+ * its whole history (`isWholeHistory`: every honest document that was only
+ * ever appended to) is returned as it is, at no further cost. Otherwise its
+ * changes are scanned and every signed record ever seen is put back where it
+ * sat, in the order it was first seen, the current state's own records after
+ * them; a record filed under a key (a proposal, the genesis) is the version
+ * first seen there. What was deleted or changed is reported.
+ *
+ * Identity is the signature: Ed25519 signatures are deterministic, so one
+ * signed content has one signature, and a record whose fields were changed
+ * in place keeps a signature that no longer matches them (the judges say so).
+ */
+export function everyRecord(doc: A.Doc<unknown>, places: Places, changes: () => readonly Uint8Array[]): EveryRecord {
+  if (isWholeHistory(doc)) return { doc, tampered: [], indexes: new Map() };
+  const sightings = scanHistory(changes(), places);
+  const plain = fromStored(doc);
+  if (!isObject(plain)) return { doc, tampered: [], indexes: new Map() };
+  return { doc: plain, tampered: restore(plain, sightings, places), indexes: indexValues(sightings, places) };
+}
+
+function indexValues(sightings: readonly Sighting[], places: Places): Map<string, string[]> {
+  const indexes = new Map<string, string[]>();
+  for (const sighting of sightings) {
+    if (!places.index(sighting.place) || typeof sighting.value !== "string") continue;
+    const key = sighting.place.join("/");
+    const values = indexes.get(key) ?? [];
+    if (!values.includes(sighting.value)) values.push(sighting.value);
+    indexes.set(key, values);
+  }
+  return indexes;
+}
+
+/** Puts every sighted signed record back into `plain` (in place) and says what was done to it. */
+function restore(plain: Record<string, unknown>, sightings: readonly Sighting[], places: Places): Tampering[] {
+  const tampered: Tampering[] = [];
+  const byPlace = new Map<string, { place: Place; list: boolean; records: SignedRecord[] }>();
+  for (const sighting of sightings) {
+    const { value } = sighting;
+    if (!places.record(sighting.place) || !isSigned(value)) continue;
+    const key = sighting.place.join("\u0000");
+    const group = byPlace.get(key) ?? { place: sighting.place, list: sighting.list, records: [] };
+    if (!group.records.some((record) => record.sig === value.sig)) group.records.push(value);
+    byPlace.set(key, group);
+  }
+  for (const { place, list, records } of byPlace.values()) {
+    if (list) {
+      const container = ensure(plain, place, () => []);
+      if (!Array.isArray(container)) continue;
+      const current = container.filter(isSigned);
+      const shown = new Set(current.map((record) => record.sig));
+      const sighted = new Set(records.map((record) => record.sig));
+      for (const record of records) if (!shown.has(record.sig)) tampered.push(tamperingOf("deleted", place, record));
+      // A record changed in place keeps its signature: the signed original takes its place.
+      for (const now of current) {
+        const original = records.find((record) => record.sig === now.sig);
+        const changed = original ? changedFields(original, now) : [];
+        if (original && changed.length > 0) tampered.push({ ...tamperingOf("overwritten", place, original), changed });
+      }
+      const restored: unknown[] = [...records, ...(container as unknown[]).filter((value) => !isSigned(value) || !sighted.has(value.sig))];
+      // Element by element: a shard's list can hold more records than a call takes arguments.
+      container.length = 0;
+      for (const value of restored) container.push(value);
+    } else {
+      const parent = ensure(plain, place.slice(0, -1), () => ({}));
+      const slot = place[place.length - 1]!;
+      if (!isObject(parent) || Array.isArray(parent)) continue;
+      const first = records[0]!;
+      const now = Object.hasOwn(parent, slot) ? parent[slot] : undefined;
+      if (!isSigned(now)) tampered.push(tamperingOf("deleted", place, first));
+      else if (now.sig !== first.sig || changedFields(first, now).length > 0)
+        tampered.push({ ...tamperingOf("overwritten", place, first), changed: changedFields(first, now) });
+      Object.defineProperty(parent, slot, { value: first, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return tampered;
+}
+
+function tamperingOf(kind: TamperingKind, place: Place, record: SignedRecord): Tampering {
+  return { kind, place, id: typeof record.id === "string" ? record.id : record.sig, by: typeof record.by === "string" ? record.by : undefined, changed: [] };
+}
+
+function changedFields(signed: Record<string, unknown>, now: Record<string, unknown>): Tampering["changed"] {
+  const fields = new Set([...Object.keys(signed), ...Object.keys(now)]);
+  const changed: Tampering["changed"] = [];
+  for (const field of fields) {
+    const before = signed[field];
+    const after = now[field];
+    if (JSON.stringify(before) !== JSON.stringify(after)) changed.push({ field, signed: before, now: after });
+  }
+  return changed;
+}
+
+/** The value at `place` in `root`, made with `make` (and every missing map on the way) when absent. */
+function ensure(root: Record<string, unknown>, place: Place, make: () => unknown): unknown {
+  let current: unknown = root;
+  place.forEach((key, index) => {
+    if (!isObject(current) || Array.isArray(current)) return;
+    if (!Object.hasOwn(current, key))
+      Object.defineProperty(current, key, { value: index === place.length - 1 ? make() : {}, enumerable: true, writable: true, configurable: true });
+    current = current[key];
+  });
+  return current;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+type SignedRecord = Record<string, unknown> & { sig: string };
+const isSigned = (value: unknown): value is SignedRecord => isObject(value) && !Array.isArray(value) && typeof value.sig === "string";
+
+const SUBJECTS: Record<string, ProblemSubject> = {
+  entries: "entry",
+  events: "membership",
+  genesis: "genesis",
+  proposals: "proposal",
+  votes: "vote",
+  items: "item",
+};
+const NOUNS: Record<ProblemSubject, string> = {
+  genesis: "founding record",
+  entry: "purse entry",
+  membership: "membership record",
+  proposal: "proposal",
+  vote: "vote",
+  item: "knowledge item",
+};
+
+/**
+ * What a member is told about a tampered record, beside it: what was done,
+ * and that the signed original still counts. Names come from `nameOf`, so
+ * the reason reads "Ada's purse entry ..." rather than a key.
+ */
+export function tamperingProblem(tampering: Tampering, nameOf: (key: PublicKey | undefined) => string): Problem {
+  const subject = SUBJECTS[tampering.place[0] ?? ""] ?? "entry";
+  const whose = `${nameOf(tampering.by)}'s signed ${NOUNS[subject]}`;
+  const reason =
+    tampering.kind === "deleted"
+      ? `${whose} was deleted from the document after it was written; the signed original still counts`
+      : `${whose} was changed after it was signed (${tampering.changed.map((change) => `${change.field}: ${shown(change.signed)} → ${shown(change.now)}`).join(", ")}); the signed original still counts`;
+  return { subject, id: tampering.id, by: tampering.by, reason, code: tampering.kind === "deleted" ? "record.deleted" : "record.overwritten" };
+}
+
+const shown = (value: unknown): string =>
+  value === undefined
+    ? "nothing"
+    : typeof value === "string"
+      ? JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)
+      : (JSON.stringify(value) ?? String(value));
