@@ -68,7 +68,11 @@ export const proposalCommands: Handlers<ProposalCommand> = {
   async "proposal.vote"(input, host) {
     const node = host.node(input.commune);
     if (!node.ok) return node;
-    const written = await writeRecord(node.value, host, voteRecord, () => ok({ proposal: input.proposal, choice: input.choice }));
+    // The vote names the version it approves, so a version signed later under the same id does not inherit it.
+    const written = await writeRecord(node.value, host, voteRecord, (model) => {
+      const target = model.state.proposals[input.proposal];
+      return ok({ proposal: input.proposal, choice: input.choice, ...(target ? { version: target.version } : {}) });
+    });
     return written.ok ? ok({ id: written.value.sig.slice(0, 16) }) : written;
   },
 

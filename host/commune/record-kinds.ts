@@ -51,7 +51,13 @@ export const voteRecord: RecordKind<ModelTarget, CommuneModel, Vote> = {
   read: fromModel,
   judge(model, vote) {
     const target = model.state.proposals[vote.proposal];
-    const setting = target && { state: model.state, proposal: target.proposal, electorate: new Set(target.electorate), decidesAt: target.tally.decidesAt };
+    const setting = target && {
+      state: model.state,
+      proposal: target.proposal,
+      electorate: new Set(target.electorate),
+      decidesAt: target.tally.decidesAt,
+      version: { counting: target.version, firstSeen: target.version === target.versions[0]?.version },
+    };
     return judgeVote(setting, vote);
   },
   async save(target, vote) {

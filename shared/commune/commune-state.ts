@@ -2,6 +2,8 @@ import type { PublicKey } from "../identity/keys";
 import type { Verifier } from "../identity/crypto";
 import { checkSignature, type Signed } from "../identity/signed";
 import { tally, type Ballot } from "../proposals/tally";
+import { proposalVersion } from "../proposals/version";
+import { canonicalJson } from "../identity/canonical";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import { fail, ok, type ProblemCode, type Result } from "../result";
 import type { SignedMembershipEvent } from "./events";
@@ -29,6 +31,9 @@ export function communeRecords(
 
 interface Pending {
   proposal: SignedProposal;
+  slot: ProposalSlot;
+  /** The hash of the version that counts. */
+  version: string;
   electorate: PublicKey[];
   ballots: SignedVote[];
   /** What its votes are judged against before the decision is known; made once, the replay asks often. */
@@ -89,14 +94,15 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   setStatus(genesis.by, genesis.founderName, genesis.at, "active", "founded the commune");
 
   const events = genuine(verifier, "membership", records.events, id, problems, (event) => event.sig).sort(bySignedOrder);
-  const proposalList = uniqueProposals(
+  const slots = proposalSlots(
     genuine(verifier, "proposal", records.proposals, id, problems, (p) => p.id),
     problems,
   );
+  const slotIds = new Set(slots.map((slot) => slot.first.id));
   const votes = genuine(verifier, "vote", records.votes, id, problems, (vote) => vote.sig);
   const votesByProposal = new Map<string, SignedVote[]>();
   for (const vote of votes) {
-    if (!proposalList.some((p) => p.id === vote.proposal)) {
+    if (!slotIds.has(vote.proposal)) {
       const verdict = judgeVote(undefined, vote);
       if (verdict !== "counted") problem("vote", vote, vote.sig, verdict.reason, verdict.code);
       continue;
@@ -138,18 +144,31 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
     }
   };
 
-  const openProposal = (proposal: SignedProposal) => {
+  const electorateAt = (at: number) =>
+    [...members.values()]
+      .filter((member) => statusAt(state, member.key, at) === "active")
+      .map((member) => member.key)
+      .sort(compare);
+
+  const openProposal = (slot: ProposalSlot) => {
+    const ballots = votesByProposal.get(slot.first.id) ?? [];
+    const counting = countingVersion(slot, ballots, new Set(electorateAt(slot.first.at)));
+    const { proposal, version } = counting;
+    reportOtherVersions(slot, counting, nameOf, problems);
     const verdict = judgeProposal(state, proposal);
     if (verdict !== "counted") {
       problem("proposal", proposal, proposal.id, verdict.reason, verdict.code);
       return;
     }
-    const electorate = [...members.values()]
-      .filter((member) => statusAt(state, member.key, proposal.at) === "active")
-      .map((member) => member.key)
-      .sort(compare);
-    const undecided: VoteSetting = { state, proposal, electorate: new Set(electorate), decidesAt: undefined };
-    pending.set(proposal.id, { proposal, electorate, ballots: votesByProposal.get(proposal.id) ?? [], undecided });
+    const electorate = electorateAt(proposal.at);
+    const undecided: VoteSetting = {
+      state,
+      proposal,
+      electorate: new Set(electorate),
+      decidesAt: undefined,
+      version: { counting: version, firstSeen: version === slot.versions[0]!.version },
+    };
+    pending.set(proposal.id, { proposal, slot, version, electorate, ballots, undecided });
   };
 
   // Before the decision is known (it depends on the ballots), every vote the judge would count up to it is a ballot.
@@ -163,7 +182,7 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
     pending.delete(proposal.id);
     const ballots = ballotsOf(entry);
     const result = tally(proposal, ballots, electorate, rulesAt(state, proposal.at), now);
-    proposals[proposal.id] = { proposal, electorate, tally: result };
+    proposals[proposal.id] = { proposal, versions: entry.slot.versions, version: entry.version, electorate, tally: result };
     reportUncountedVotes(entry, result.decidesAt);
     if (result.outcome !== "passed") return;
     const why = `by proposal "${proposal.title}"`;
@@ -200,7 +219,7 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   type Step = { at: number; run: () => void };
   const steps: Step[] = [
     ...events.map((event) => ({ at: event.at, run: () => applyEvent(event) })),
-    ...proposalList.map((proposal) => ({ at: proposal.at, run: () => openProposal(proposal) })),
+    ...slots.map((slot) => ({ at: slot.first.at, run: () => openProposal(slot) })),
   ];
   steps.sort((a, b) => a.at - b.at);
   let next = 0;
@@ -224,6 +243,8 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
     const ballots = ballotsOf(entry);
     proposals[entry.proposal.id] = {
       proposal: entry.proposal,
+      versions: entry.slot.versions,
+      version: entry.version,
       electorate: entry.electorate,
       tally: tally(entry.proposal, ballots, entry.electorate, rulesAt(state, entry.proposal.at), now),
     };
@@ -261,15 +282,89 @@ function genuine<T extends { by: PublicKey; sig: string; commune: string }>(
   });
 }
 
-/** Two proposals with one id: the earlier in signed order stands, so every member keeps the same one. */
-function uniqueProposals(proposals: SignedProposal[], problems: Problem[]): SignedProposal[] {
-  const seen = new Set<string>();
-  return [...proposals].sort(bySignedOrder).filter((proposal) => {
-    if (seen.has(proposal.id)) {
+/**
+ * Every proposal signed under one id by the author who holds it, in
+ * first-seen order (the order the records arrive in: earlier in history
+ * first, the same on every member). `first` is the first-seen version.
+ */
+interface ProposalSlot {
+  first: SignedProposal;
+  versions: { proposal: SignedProposal; version: string }[];
+}
+
+/**
+ * Groups proposals by id. Another author's proposal under an id already
+ * used (the earliest in signed order holds it, as before versions) is
+ * refused; the holder's own further versions are kept as versions of one
+ * proposal, for countingVersion to choose among. Copies of one version
+ * (the same signed fields) are one version.
+ */
+function proposalSlots(proposals: readonly SignedProposal[], problems: Problem[]): ProposalSlot[] {
+  const holders = new Map<string, SignedProposal>();
+  for (const proposal of [...proposals].sort(bySignedOrder)) if (!holders.has(proposal.id)) holders.set(proposal.id, proposal);
+  const slots = new Map<string, ProposalSlot>();
+  for (const proposal of proposals) {
+    if (proposal.by !== holders.get(proposal.id)!.by) {
       problems.push({ subject: "proposal", id: proposal.id, by: proposal.by, reason: "reuses the id of an earlier proposal" });
-      return false;
+      continue;
     }
-    seen.add(proposal.id);
-    return true;
-  });
+    const version = proposalVersion(proposal);
+    const slot = slots.get(proposal.id);
+    if (!slot) slots.set(proposal.id, { first: proposal, versions: [{ proposal, version }] });
+    else if (!slot.versions.some((known) => known.version === version)) slot.versions.push({ proposal, version });
+  }
+  return [...slots.values()];
+}
+
+/**
+ * Which version of a proposal counts: the one named by the most members of
+ * the electorate (as of the first-seen version) among their votes, a vote
+ * without a version naming the first-seen one; a tie, or no votes, goes to
+ * the earlier seen. So a proposal re-signed after the votes keeps the
+ * version the votes signed, and the author alone cannot outvote them.
+ */
+function countingVersion(slot: ProposalSlot, votes: readonly SignedVote[], electorate: ReadonlySet<PublicKey>): ProposalSlot["versions"][number] {
+  if (slot.versions.length === 1) return slot.versions[0]!;
+  const voters = new Map<string, Set<PublicKey>>();
+  for (const vote of votes) {
+    if (!electorate.has(vote.by)) continue;
+    const named = vote.version ?? slot.versions[0]!.version;
+    let set = voters.get(named);
+    if (!set) voters.set(named, (set = new Set()));
+    set.add(vote.by);
+  }
+  let best = slot.versions[0]!;
+  for (const candidate of slot.versions) if ((voters.get(candidate.version)?.size ?? 0) > (voters.get(best.version)?.size ?? 0)) best = candidate;
+  return best;
+}
+
+/** Names the author of each version that does not count, and what differs from the one that does. */
+function reportOtherVersions(slot: ProposalSlot, counting: ProposalSlot["versions"][number], nameOf: (key: PublicKey) => string, problems: Problem[]): void {
+  for (const other of slot.versions) {
+    if (other === counting) continue;
+    const { proposal } = other;
+    const changes = differences(counting.proposal, proposal);
+    problems.push({
+      subject: "proposal",
+      id: proposal.id,
+      by: proposal.by,
+      code: "record.equivocation",
+      reason:
+        `${nameOf(proposal.by)} signed two versions of proposal "${counting.proposal.title}"` +
+        (changes ? ` (${changes})` : "") +
+        `; the ${counting === slot.versions[0] ? "first-seen version, which its votes approve," : "version its votes approve"} counts`,
+    });
+  }
+}
+
+/** The signed fields two versions differ in, in words: "amount: 10000 → 90000". */
+function differences(kept: object, other: object): string {
+  const a = kept as Record<string, unknown>;
+  const b = other as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => key !== "sig" && key !== "by").sort(compare);
+  const shown = (value: unknown) => (value === undefined ? "none" : typeof value === "string" ? `"${value.slice(0, 60)}"` : JSON.stringify(value).slice(0, 80));
+  return keys
+    .filter((key) => canonicalJson(a[key] ?? null) !== canonicalJson(b[key] ?? null))
+    .map((key) => `${key}: ${shown(a[key])} → ${shown(b[key])}`)
+    .join(", ");
 }

@@ -37,7 +37,16 @@ export interface RulesVersion {
 }
 
 export interface ProposalState {
+  /** The version that counts, when its author signed more than one under this id (see `versions`). */
   proposal: SignedProposal;
+  /**
+   * Every version its author signed under this id, in first-seen order, with
+   * its hash (shared/proposals/version.ts): more than one is an
+   * equivocation, shown with the version that counts.
+   */
+  versions: { proposal: SignedProposal; version: string }[];
+  /** The hash of the version that counts: the one its votes must name. */
+  version: string;
   /** Keys of the members active when the proposal was made: they, and only they, vote on it. */
   electorate: PublicKey[];
   tally: Tally;

@@ -66,6 +66,8 @@ export const publicKey = matching(HEX_KEY, PUBLIC_KEY_RULE);
 export const publicKeyProblem = (text: string): string | undefined =>
   publicKey.safeParse(text).success ? undefined : PUBLIC_KEY_RULE.charAt(0).toUpperCase() + PUBLIC_KEY_RULE.slice(1);
 export const signature = matching(HEX_SIGNATURE, "must be a signature (128 lowercase hex digits)");
+/** A proposal version a vote names (shared/proposals/version.ts): a SHA-256, in hex like a public key. */
+export const proposalVersion = matching(HEX_KEY, "must be a proposal version (64 lowercase hex digits)");
 export const communeId = matching(COMMUNE_ID, "must be a commune id (32 lowercase hex digits)");
 export const id = matching(ID, "must be an id (1-64 letters, digits, _ or -)");
 export const year = matching(YEAR, 'must be a year, e.g. "2026"');

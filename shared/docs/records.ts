@@ -21,6 +21,7 @@ import {
   name,
   oneOf,
   percent,
+  proposalVersion,
   publicKey,
   signature,
   text,
@@ -198,6 +199,8 @@ export const voteSchema = z.looseObject({
   proposal: id,
   at: time,
   choice: oneOf(["yes", "no", "abstain", "block"]),
+  // Optional: votes signed before versions existed have none and count for the first-seen version.
+  version: proposalVersion.optional(),
   ...signedBy,
 }) satisfies z.ZodType<SignedVote>;
 

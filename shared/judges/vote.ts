@@ -10,13 +10,20 @@ export interface VoteSetting {
   /** The members active when the proposal was made: they, and only they, vote on it. */
   electorate: ReadonlySet<PublicKey>;
   decidesAt: number | undefined;
+  /**
+   * The proposal version that counts (shared/proposals/version.ts) and
+   * whether it is the first-seen one, which votes signed before versions
+   * existed approve. Without it every vote on the proposal's id is judged.
+   */
+  version?: { counting: string; firstSeen: boolean };
 }
 
 const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 const nameOf = (state: CommuneState, key: PublicKey) => state.members[key]?.name ?? key.slice(0, 8);
 
 /**
- * Whether a vote counts: cast on a proposal that exists, by a member of its
+ * Whether a vote counts: cast on a proposal that exists (the version of it
+ * that counts), by a member of its
  * electorate, not dated before the proposal, while active, and not after the
  * decision. Any choice is a valid vote: where the rules in force when the
  * proposal was made do not allow blocking, the tally counts a block as a no.
@@ -24,7 +31,10 @@ const nameOf = (state: CommuneState, key: PublicKey) => state.members[key]?.name
 export function judgeVote(setting: VoteSetting | undefined, vote: SignedVote): Verdict {
   if (!setting) return refuse("vote.no-proposal", "votes on a proposal that does not exist");
   // No closures here: the replay judges every vote many times over.
-  const { state, proposal, electorate, decidesAt } = setting;
+  const { state, proposal, electorate, decidesAt, version } = setting;
+  // A vote approves the version its voter signed: a later version of the proposal does not inherit it.
+  if (version !== undefined && (vote.version === undefined ? !version.firstSeen : vote.version !== version.counting))
+    return refuse("vote.other-version", `${nameOf(state, vote.by)}'s vote approves another version of "${proposal.title}" than the one that counts`);
   if (!electorate.has(vote.by)) return refuse("vote.not-in-electorate", `${nameOf(state, vote.by)} was not a member when "${proposal.title}" was proposed`);
   if (vote.at < proposal.at) return refuse("vote.before-proposal", `${nameOf(state, vote.by)}'s vote is dated before "${proposal.title}" was proposed`);
   if (statusAt(state, vote.by, vote.at) !== "active")

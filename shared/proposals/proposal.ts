@@ -34,6 +34,12 @@ export interface Vote {
   proposal: string;
   at: number;
   choice: Choice;
+  /**
+   * The proposal version the vote approves (proposalVersion()). Absent on
+   * votes signed before versions existed: those count for the first-seen
+   * version of their proposal.
+   */
+  version?: string;
 }
 
 export type SignedVote = Signed<Vote>;

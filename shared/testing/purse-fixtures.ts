@@ -3,6 +3,7 @@
  * `communeState` would compute it) and signed purse entries, so purse tests
  * read as a story: "Ada contributes 100 EUR, Bo pays the roofers".
  */
+import { proposalVersion } from "../proposals/version";
 import type { Rules } from "../commune/rules";
 import type { CommuneState, Member, MemberStatus, ProposalState, RulesVersion } from "../commune/state";
 import { canonicalJson } from "../identity/canonical";
@@ -106,8 +107,11 @@ export function proposal(fields: ProposalFields, decision: Decision): ProposalSt
   const at = fields.at ?? on("2026-01-10");
   const signed = sign(nobleSigner, "proposal", { body: "", ...fields, at, deadline: at + 7 * DAY, commune: COMMUNE } as Proposal, ada);
   const passed = decision.outcome === "passed";
+  const version = proposalVersion(signed);
   return {
     proposal: signed,
+    versions: [{ proposal: signed, version }],
+    version,
     electorate: [ada.publicKey, bo.publicKey, cy.publicKey],
     tally: {
       outcome: decision.outcome,
