@@ -16,7 +16,7 @@ import {
   type ReadDoc,
 } from "../../shared/docs/documents";
 import { inventory, type ItemView } from "../../shared/inventory/inventory";
-import { canonicalOrder, PurseLedger, type EntryView, type PurseView, type ShardEntry } from "../../shared/purse/balances";
+import { PurseLedger, type EntryView, type PurseView, type ShardEntry } from "../../shared/purse/balances";
 import type { SignedEntry } from "../../shared/purse/entry";
 import { entrySignatureCheck, type SignatureCheck } from "../../shared/purse/entry-checks";
 import type { Malformed } from "../../shared/docs/malformed";
@@ -84,7 +84,8 @@ const withOwner = (owner: PublicKey, entries: readonly SignedEntry[]): ShardEntr
 function untrustedProblems(views: readonly EntryView[]): Problem[] {
   const problems: Problem[] = [];
   for (const view of views) {
-    if (view.status === "untrusted") problems.push({ subject: "entry", id: view.entry.id, by: view.entry.by, reason: view.reason ?? "untrusted" });
+    if (view.status === "untrusted")
+      problems.push({ subject: "entry", id: view.entry.id, by: view.entry.by, reason: view.reason ?? "untrusted", ...(view.code ? { code: view.code } : {}) });
   }
   return problems;
 }
@@ -315,7 +316,7 @@ export class CommuneModelCache {
     } else {
       this.#entries = shardReads.flatMap(({ shard }) => (shard.read.ok ? shard.read.value.entries : []));
       ledger = new PurseLedger(this.#crypto, state, { checkSignature: this.#checkSignature });
-      ledger.judgeInOrder(canonicalOrder(this.#entries));
+      ledger.judgeArrivals(this.#entries);
       purseView = ledger.view();
       this.#untrusted = untrustedProblems(ledger.judgedSince(0));
     }

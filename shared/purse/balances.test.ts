@@ -219,10 +219,17 @@ describe("entries that count for nothing", () => {
     expectIgnored(inShard({ ...once }), "duplicate of an earlier entry", state, inShards(seed, once));
   });
 
-  it("excludes a later entry that reuses an earlier entry's id", () => {
+  it("names the author of a second version of an entry under its id, and counts the first", () => {
     const first = gift({ id: "shared-id" });
     const reused = gift({ id: "shared-id", at: on("2026-01-11"), amount: 9_00 });
-    expectIgnored(inShard(reused), "duplicate of an earlier entry", state, inShards(seed, first));
+    const view = purse(crypto, inShards(seed, first, reused), state);
+    expect(viewOf(view, reused)).toEqual({
+      entry: reused,
+      status: "untrusted",
+      code: "record.equivocation",
+      reason: `Bo signed a second version of the contribution shared-id: 5.00 EUR → 9.00 EUR, date: 2026-01-10T00:00:00.000Z → 2026-01-11T00:00:00.000Z; the first counts`,
+    });
+    expect(view.purse).toEqual(purse(crypto, inShards(seed, first), state).purse);
   });
 
   it("does not let a forged copy dated earlier displace the genuine entry with that id", () => {

@@ -6,6 +6,8 @@ import type { Verifier } from "../identity/crypto";
 import { contentCheck, entrySignatureCheck, provenanceProblem, type SignatureCheck } from "./entry-checks";
 import { recordProposalUse, spendAuthorityProblem, takesMoneyOut, type ProposalUse } from "./spend-authority";
 import { money } from "./wording";
+import type { ProblemCode } from "../result";
+import { currencyAt } from "../commune/state";
 
 /**
  * The common purse from every member's shard: what each entry means, the
@@ -32,6 +34,8 @@ export interface EntryView {
   status: EntryStatus;
   /** Why the entry counts for nothing, for people; absent for counted entries. */
   reason?: string;
+  /** The machine code for the reason where there is one: "record.equivocation" for a second version of an entry. */
+  code?: ProblemCode;
   /** The purse balance in the entry's currency after it; counted entries only. */
   balanceAfter?: number;
 }
@@ -61,7 +65,7 @@ export interface PurseOptions {
 
 export function purse(verifier: Verifier, entries: readonly ShardEntry[], state: CommuneState, options: PurseOptions = {}): PurseView {
   const ledger = new PurseLedger(verifier, state, options);
-  ledger.judgeInOrder(canonicalOrder(entries));
+  ledger.judgeArrivals(entries);
   return ledger.view();
 }
 
@@ -78,6 +82,10 @@ export class PurseLedger {
   readonly #verify: SignatureCheck;
   readonly #book: Book;
   readonly #claimedIds = new Set<string>();
+  /** Per author and id, the first entry that arrived. */
+  readonly #firstArrival = new Map<string, ShardEntry>();
+  /** Per author and id signed in more than one version: every version, in arrival order. Rare, so only these are kept twice. */
+  readonly #versions = new Map<string, ShardEntry[]>();
   readonly #proposalUse: ProposalUse = new Map();
   /** Only ever pushed to: a view records its length and copies that many when it is read, so later entries never show in it. */
   readonly #entries: EntryView[] = [];
@@ -94,8 +102,53 @@ export class PurseLedger {
     return this.#state;
   }
 
+  /**
+   * Judges entries given in first-seen order (earlier in the documents'
+   * history first; the same on every member): the order decides which of
+   * two versions of one entry counts, the canonical order everything else.
+   */
+  judgeArrivals(entries: readonly ShardEntry[]): void {
+    this.#noteArrivals(entries);
+    this.judgeInOrder(canonicalOrder(entries));
+  }
+
+  /**
+   * Notes, per author and id, the versions in the order they arrived. The
+   * canonical order follows claimed times, which the author chooses; the
+   * arrival order does not depend on them, so a second version cannot
+   * displace the first by claiming an earlier time.
+   */
+  #noteArrivals(entries: readonly ShardEntry[]): void {
+    for (const item of entries) {
+      const claim = claimOf(item.entry);
+      const first = this.#firstArrival.get(claim);
+      if (first === undefined) {
+        this.#firstArrival.set(claim, item);
+        continue;
+      }
+      // A copy in another shard is kept too: the first to arrive may be one that does not count there.
+      const same = (known: ShardEntry) => known.entry.sig === item.entry.sig && known.shardOwner === item.shardOwner;
+      if (same(first) && !this.#versions.has(claim)) continue;
+      const versions = this.#versions.get(claim) ?? [first];
+      if (!versions.some(same)) versions.push(item);
+      this.#versions.set(claim, versions);
+    }
+  }
+
+  /** The first validly signed version of an entry to arrive, when its author signed more than one: the one that counts. */
+  #countingVersion(claim: string, next?: ShardEntry): SignedEntry | undefined {
+    const versions = this.#versions.get(claim) ?? (next && this.#firstArrival.has(claim) ? [this.#firstArrival.get(claim)!] : undefined);
+    if (versions === undefined) return undefined;
+    for (const { entry, shardOwner } of next ? [...versions, next] : versions) {
+      if (provenanceProblem(entry, shardOwner, this.#state, this.#verify) === undefined) return entry;
+    }
+    return undefined;
+  }
+
   /** Judges entries already in canonical order, all after the ones judged so far. */
   judgeInOrder(ordered: readonly ShardEntry[]): void {
+    // Entries not noted before arrive in this order.
+    this.#noteArrivals(ordered);
     for (const item of ordered) {
       const judged = this.#judge(item, true);
       this.#entries.push(judged);
@@ -109,6 +162,7 @@ export class PurseLedger {
     const ordered = canonicalOrder(items);
     const first = ordered[0];
     if (first && this.#last && compareKeyed(keyedOf(first), this.#last) <= 0) return false;
+    this.#noteArrivals(items);
     this.judgeInOrder(ordered);
     return true;
   }
@@ -120,7 +174,7 @@ export class PurseLedger {
    */
   preview(item: ShardEntry): EntryView | undefined {
     if (this.#last && compareKeyed(keyedOf(item), this.#last) <= 0) return undefined;
-    return this.#judge(item, false);
+    return this.#judge(item, false, item);
   }
 
   /** How many entries have been judged. */
@@ -152,7 +206,8 @@ export class PurseLedger {
     };
   }
 
-  #judge({ entry, shardOwner }: ShardEntry, commit: boolean): EntryView {
+  /** `next` is an entry not yet noted as arrived (a preview): it arrives after every other. */
+  #judge({ entry, shardOwner }: ShardEntry, commit: boolean, next?: ShardEntry): EntryView {
     const state = this.#state;
     const untrusted = (reason: string): EntryView => ({ entry, status: "untrusted", reason });
 
@@ -160,7 +215,10 @@ export class PurseLedger {
     if (provenance !== undefined) return untrusted(provenance);
     // Ids are unique per author: keyed by id alone, any member could cancel
     // someone else's entry by signing one of their own with its id, dated earlier.
-    const claim = `${entry.by}:${entry.id}`;
+    const claim = claimOf(entry);
+    const first = this.#countingVersion(claim, next);
+    if (first !== undefined && first.sig !== entry.sig)
+      return { entry, status: "untrusted", reason: equivocation(first, entry, state), code: "record.equivocation" };
     if (this.#claimedIds.has(claim)) return untrusted("duplicate of an earlier entry");
     if (commit) this.#claimedIds.add(claim);
 
@@ -179,6 +237,34 @@ export class PurseLedger {
     return { entry, status: "counted", balanceAfter: outcome.balanceAfter };
   }
 }
+
+/**
+ * An entry's author signed a second, different version under the id of one
+ * already seen: the first counts, and the reason names her and what changed
+ * ("10.00 EUR → 900.00 EUR").
+ */
+function equivocation(first: SignedEntry, second: SignedEntry, state: CommuneState): string {
+  const name = state.members[second.by]?.name ?? String(second.by).slice(0, 8);
+  const amountOf = (entry: SignedEntry) => {
+    const currency = typeof entry.currency === "string" ? currencyAt(state, entry.currency, entry.at) : undefined;
+    return currency && Number.isSafeInteger(entry.amount) ? money(entry.amount, currency) : `${String(entry.amount)} ${String(entry.currency)}`;
+  };
+  const shown = (value: unknown) =>
+    value === undefined ? "none" : typeof value === "number" && Number.isSafeInteger(value) ? new Date(value).toISOString() : String(value);
+  const changes: string[] = [];
+  if (first.kind !== second.kind) changes.push(`${String(first.kind)} → ${String(second.kind)}`);
+  if (first.amount !== second.amount || first.currency !== second.currency) changes.push(`${amountOf(first)} → ${amountOf(second)}`);
+  for (const key of ["to", "payee", "partner", "direction", "proposal", "memo", "at"] as const) {
+    const before: unknown = first[key];
+    const after: unknown = second[key];
+    if (before !== after && (typeof before !== "object" || typeof after !== "object"))
+      changes.push(`${key === "at" ? "date" : key}: ${shown(before)} → ${shown(after)}`);
+  }
+  const what = changes.length > 0 ? changes.join(", ") : "other fields";
+  return `${name} signed a second version of the ${String(first.kind)} ${String(first.id)}: ${what}; the first counts`;
+}
+
+const claimOf = (entry: SignedEntry): string => `${entry.by}:${entry.id}`;
 
 type Booking = { status: "counted"; balanceAfter: number } | { status: "overdrawn" | "untrusted"; reason: string };
 
