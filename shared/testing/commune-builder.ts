@@ -78,8 +78,9 @@ export class CommuneBuilder {
     return proposal;
   }
 
-  vote(keys: KeyPair, proposal: string, choice: Choice, at: number): SignedVote {
-    const vote = sign(nobleSigner, "vote", { commune: this.id, proposal, choice, at }, keys);
+  /** Without `version`, a vote as written before votes named the proposal version they approve. */
+  vote(keys: KeyPair, proposal: string, choice: Choice, at: number, version?: string): SignedVote {
+    const vote = sign(nobleSigner, "vote", { commune: this.id, proposal, choice, at, ...(version === undefined ? {} : { version }) }, keys);
     this.votes.push(vote);
     return vote;
   }
