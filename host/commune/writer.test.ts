@@ -9,6 +9,8 @@ import type { CommuneNode } from "./commune-node";
 import { checkpointFields, checkpointRecord } from "./record-kinds";
 import { writeRecord } from "./writer";
 import { must, noRelays } from "../testing/host-harness";
+import { readProposalsDoc } from "../../shared/docs/documents";
+import { proposalVersion } from "../../shared/proposals/version";
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -158,5 +160,21 @@ describe("the amount of a purse entry", () => {
     expect(first.ok && second.ok).toBe(true);
     const model = node.model();
     expect(model.ok && model.value.purse.purse).toEqual({ EUR: 0 });
+  });
+});
+
+describe("a vote names the proposal version it approves", () => {
+  it("records the hash of the proposal as signed, and counts for it", async () => {
+    const { host, commune, node } = await riverside();
+    const { id } = await must(host, "proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 7 } });
+    await must(host, "proposal.vote", { commune, proposal: id, choice: "yes" });
+
+    const read = readProposalsDoc(node.docs.proposals.doc());
+    if (!read.ok) throw new Error(read.error.message);
+    const proposal = read.value.doc.proposals[id]!;
+    expect(read.value.doc.votes[id]).toEqual([expect.objectContaining({ choice: "yes", version: proposalVersion(proposal) })]);
+    const model = node.model();
+    if (!model.ok) throw new Error(model.error.message);
+    expect(model.value.state.proposals[id]!.tally).toMatchObject({ outcome: "passed", yes: 1 });
   });
 });
