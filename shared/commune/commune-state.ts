@@ -318,16 +318,17 @@ function proposalSlots(proposals: readonly SignedProposal[], problems: Problem[]
 
 /**
  * Which version of a proposal counts: the one named by the most members of
- * the electorate (as of the first-seen version) among their votes, a vote
- * without a version naming the first-seen one; a tie, or no votes, goes to
- * the earlier seen. So a proposal re-signed after the votes keeps the
- * version the votes signed, and the author alone cannot outvote them.
+ * the electorate (as of the first-seen version), its author left out, among
+ * their votes, a vote without a version naming the first-seen one; a tie,
+ * or no such votes, goes to the earlier seen. So a proposal re-signed after
+ * the votes keeps the version the votes signed, and its author cannot pick
+ * a version by voting for it.
  */
 function countingVersion(slot: ProposalSlot, votes: readonly SignedVote[], electorate: ReadonlySet<PublicKey>): ProposalSlot["versions"][number] {
   if (slot.versions.length === 1) return slot.versions[0]!;
   const voters = new Map<string, Set<PublicKey>>();
   for (const vote of votes) {
-    if (!electorate.has(vote.by)) continue;
+    if (!electorate.has(vote.by) || vote.by === slot.first.by) continue;
     const named = vote.version ?? slot.versions[0]!.version;
     let set = voters.get(named);
     if (!set) voters.set(named, (set = new Set()));

@@ -323,3 +323,41 @@ describe("the running ledger gives what a full replay gives", () => {
     );
   });
 });
+
+describe("an author who signs a second version of her entry under its id changes nothing", () => {
+  const authors = { [ada.publicKey]: ada, [bo.publicKey]: bo, [cy.publicKey]: cy };
+  /** For each entry of the contested pool, a second version: ten times the amount, dated an hour earlier. */
+  const secondVersions: ShardEntry[] = contestedPool.map(({ entry: signed }) => {
+    const { sig: _sig, by: _by, ...fields } = signed;
+    return inShard(entry(authors[signed.by]!, { ...fields, amount: signed.amount * 10, at: signed.at - 3_600_000 }));
+  });
+
+  it("gives the honest balances and statuses for any arrival order in which the first version comes first", () => {
+    fc.assert(
+      fc.property(
+        arrivals(contestedPool),
+        fc.array(fc.boolean(), { minLength: contestedPool.length, maxLength: contestedPool.length }),
+        fc.infiniteStream(fc.nat()),
+        ({ arrived }, attacked, randomness) => {
+          const honestView = judge(arrived);
+          const random = randomness[Symbol.iterator]();
+          const withVersions = [...arrived];
+          contestedPool.forEach((original, index) => {
+            if (!attacked[index]) return;
+            const after = withVersions.indexOf(original) + 1;
+            if (after === 0) return;
+            withVersions.splice(after + ((random.next().value as number) % (withVersions.length - after + 1)), 0, secondVersions[index]!);
+          });
+          const view = judge(withVersions);
+          expect(view.purse).toEqual(honestView.purse);
+          expect(view.members).toEqual(honestView.members);
+          expect(view.used).toEqual(honestView.used);
+          for (const judged of honestView.entries) expect(view.entries.find((other) => other.entry === judged.entry)).toEqual(judged);
+          const added = view.entries.filter((judged) => !arrived.some((item) => item.entry === judged.entry));
+          expect(added.every((judged) => judged.status === "untrusted" && judged.code === "record.equivocation")).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
