@@ -47,6 +47,23 @@ describe("knowledge inventory", () => {
     expect(problems[0]!.reason).toContain(reason);
   });
 
+  it("counts the first-seen of two different versions one author signed under one version number, and names her", () => {
+    const { state, item } = setUp();
+    const first = item(bo, { version: 2, title: "Bread, revised", at: T0 + 3 * DAY });
+    const second = item(bo, { version: 2, title: "Buy my bread", at: T0 + 4 * DAY });
+    const { items, problems } = inventory(crypto, { i1: [item(ada), first, second] }, state);
+    expect(items[0]).toMatchObject({ versions: 2, item: first });
+    expect(problems).toEqual([
+      {
+        subject: "item",
+        id: "i1",
+        by: bo.publicKey,
+        code: "record.equivocation",
+        reason: 'Bo signed two different versions 2 of "Bread, revised" (the other titled "Buy my bread"); the first seen counts',
+      },
+    ]);
+  });
+
   it("finds items by every word of a query across title, body and tags", () => {
     const { state, item } = setUp();
     const { items } = inventory(crypto, { i1: [item(ada)], i2: [item(ada, { id: "i2", title: "Bees", body: "Hive inspection", tags: ["garden"] })] }, state);

@@ -18,6 +18,11 @@ const newer = (a: SignedItem, b: SignedItem) => a.version > b.version || (a.vers
  * every member picks the same one). A version that is forged, signed for
  * another commune, filed under another item's id, or signed by someone who
  * was not an active member at its time counts for nothing and is reported.
+ *
+ * Versions arrive in first-seen order. One author signing two different
+ * items under one id and version number is an equivocation: the first seen
+ * counts, the other is reported naming her. (Two authors editing the same
+ * version concurrently is ordinary editing: the tie-break above picks one.)
  */
 export function inventory(
   verifier: Verifier,
@@ -30,12 +35,29 @@ export function inventory(
     let current: SignedItem | undefined;
     let first: SignedItem | undefined;
     let count = 0;
+    const slots = new Map<string, SignedItem>();
     for (const version of versions) {
       const verdict = judgeItem(verifier, state, version, id);
       if (verdict !== "counted") {
         problems.push({ subject: "item", id, by: version.by, reason: verdict.reason, code: verdict.code });
         continue;
       }
+      const slot = `${version.by}:${version.version}`;
+      const earlier = slots.get(slot);
+      if (earlier !== undefined) {
+        if (earlier.sig !== version.sig) {
+          const name = state.members[version.by]?.name ?? version.by.slice(0, 8);
+          problems.push({
+            subject: "item",
+            id,
+            by: version.by,
+            code: "record.equivocation",
+            reason: `${name} signed two different versions ${version.version} of "${earlier.title}"${earlier.title === version.title ? "" : ` (the other titled "${version.title}")`}; the first seen counts`,
+          });
+        }
+        continue;
+      }
+      slots.set(slot, version);
       count++;
       if (!current || newer(version, current)) current = version;
       if (!first || newer(first, version)) first = version;
