@@ -11,6 +11,10 @@ import { writeRecord } from "./writer";
 import { must, noRelays } from "../testing/host-harness";
 import { readProposalsDoc } from "../../shared/docs/documents";
 import { proposalVersion } from "../../shared/proposals/version";
+import { sign } from "../../shared/identity/signed";
+import { nobleSigner } from "../../shared/identity/crypto";
+import { toStored } from "../../shared/docs/automerge-form";
+import type { Proposal } from "../../shared/proposals/proposal";
 
 const dirs: string[] = [];
 const hosts: Host[] = [];
@@ -176,5 +180,38 @@ describe("a vote names the proposal version it approves", () => {
     const model = node.model();
     if (!model.ok) throw new Error(model.error.message);
     expect(model.value.state.proposals[id]!.tally).toMatchObject({ outcome: "passed", yes: 1 });
+  });
+});
+
+describe("a spend proposal its author re-signs after the votes", () => {
+  it("loses the votes, which approved the version she replaced, and cannot be executed", async () => {
+    const { host, commune, node } = await riverside();
+    await must(host, "purse.contribute", { commune, amount: "1000", currency: "EUR" });
+    const { id } = await must(host, "proposal.create", {
+      commune,
+      kind: "spend",
+      title: "Roof",
+      amount: "100",
+      currency: "EUR",
+      payee: { outside: "Roofer" },
+      deadline: { days: 7 },
+    });
+    await must(host, "proposal.vote", { commune, proposal: id, choice: "yes" });
+
+    // As the attacker would: overwrite the proposal in her own copy with a re-signed 900.00 EUR to herself.
+    const read = readProposalsDoc(node.docs.proposals.doc());
+    if (!read.ok) throw new Error(read.error.message);
+    const { sig: _sig, by: _by, ...fields } = read.value.doc.proposals[id]!;
+    const greedy = sign(nobleSigner, "proposal", { ...fields, amount: 900_00, payee: { member: host.keys.publicKey } } as Proposal, host.keys);
+    node.docs.proposals.change((doc) => {
+      doc.proposals[id] = toStored(greedy) as (typeof doc.proposals)[string];
+    });
+
+    const model = node.model();
+    if (!model.ok) throw new Error(model.error.message);
+    expect(model.value.state.proposals[id]!.tally.yes).toBe(0);
+    expect(model.value.state.problems).toContainEqual(expect.objectContaining({ subject: "vote", code: "vote.other-version" }));
+    const executed = await host.run("proposal.execute", { commune, proposal: id });
+    expect(executed).toMatchObject({ ok: false, error: { code: "proposal.notPassed" } });
   });
 });

@@ -241,6 +241,11 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   }
   for (const entry of pending.values()) {
     const ballots = ballotsOf(entry);
+    // A vote for another version will not count however the proposal ends: say so while it is open.
+    for (const vote of entry.ballots) {
+      const verdict = judgeVote(entry.undecided, vote);
+      if (verdict !== "counted" && verdict.code === "vote.other-version") problem("vote", vote, vote.sig, verdict.reason, verdict.code);
+    }
     proposals[entry.proposal.id] = {
       proposal: entry.proposal,
       versions: entry.slot.versions,
