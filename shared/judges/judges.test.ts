@@ -35,6 +35,28 @@ describe("the vote judge", () => {
     expect(decided.problems).toEqual([]);
   });
 
+  it("counts a vote for the version that counts, and a vote without a version only when that version was seen first", () => {
+    const { commune, proposal } = picnic();
+    const state = commune.state(T0 + 3 * DAY);
+    const target = state.proposals[proposal.id]!;
+    const vote = (version?: string) =>
+      sign(crypto, "vote", { commune: commune.id, proposal: proposal.id, at: T0 + 3 * DAY, choice: "yes" as const, ...(version ? { version } : {}) }, bo);
+    const setting = (firstSeen: boolean) => ({
+      state,
+      proposal: target.proposal,
+      electorate: new Set(target.electorate),
+      decidesAt: undefined,
+      version: { counting: target.version, firstSeen },
+    });
+    expect(judgeVote(setting(false), vote(target.version))).toBe("counted");
+    expect(judgeVote(setting(true), vote())).toBe("counted");
+    expect(judgeVote(setting(false), vote())).toEqual({
+      code: "vote.other-version",
+      reason: 'Bo\'s vote approves another version of "A proposal" than the one that counts',
+    });
+    expect(judgeVote(setting(true), vote("f".repeat(64)))).toMatchObject({ code: "vote.other-version" });
+  });
+
   it("refuses, with a code, a vote the replay does not count, and the replay reports it with the same code", () => {
     const { commune, proposal } = picnic();
     commune.join(cy, "Cy", T0 + 3 * DAY);
