@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { EUR } from "../shared/money/currency";
-import { amountProblem, describeIssue, inputProblem, labelFor } from "./input-check";
+import { describeIssue, inputProblem, labelFor } from "./input-check";
 import { parseArgv } from "./parse";
 import type { Verb } from "./verb";
 import { findVerb } from "./verbs";
@@ -81,28 +80,5 @@ describe("input the command's schema refuses, in words about what was typed", ()
     expect(labelFor(["deadline", "days"], propose)).toBe("--days");
     expect(labelFor(["change", "spendLimit", "EUR"], propose)).toBe("--spend-limit");
     expect(labelFor(["amount"], verb("contribute"))).toBe("the amount");
-  });
-});
-
-describe("amounts, read with the currency they are in", () => {
-  const plan = (...argv: string[]) => {
-    const parsed = parseArgv(argv);
-    if (parsed.kind !== "command") throw new Error("not a command");
-    return parsed.plan;
-  };
-
-  it("says what is wrong with an amount the command cannot read", () => {
-    expect(amountProblem(plan("contribute", "1e309", "EUR"), [EUR])).toBe("Write the amount as plain digits without an exponent, such as 1000 rather than 1e3");
-    expect(amountProblem(plan("contribute", "--", "-0", "EUR"), [EUR])).toBe("Amount must be greater than zero");
-    expect(amountProblem(plan("propose", "spend", "--title", "T", "--amount", "1.001", "--currency", "EUR", "--payee", "X"), [EUR])).toBe(
-      "--amount: EUR allows at most 2 decimals",
-    );
-    expect(amountProblem(plan("create", "Riverside", "--spend-limit", "EUR=abc"), [])).toBe("--spend-limit EUR: Amount must be a number, such as 12.50");
-  });
-
-  it("leaves a currency the commune does not have to the commune, and passes readable amounts", () => {
-    expect(amountProblem(plan("contribute", "abc", "XYZ"), [EUR])).toBeUndefined();
-    expect(amountProblem(plan("contribute", "12.50", "EUR"), [EUR])).toBeUndefined();
-    expect(amountProblem(plan("create", "Riverside", "--spend-limit", "EUR=0"), [])).toBeUndefined();
   });
 });

@@ -1,7 +1,5 @@
 import type { z } from "zod";
 import { commandInputs } from "../shared/commands/commands";
-import { parseAmount } from "../shared/money/amount";
-import type { Currency } from "../shared/money/currency";
 import type { Planned, Verb } from "./verb";
 
 /**
@@ -149,55 +147,4 @@ function bigness(issue: Extract<Issue, { code: "too_big" }>): string {
     default:
       return issue.inclusive === false ? `must be less than ${max}` : `must be at most ${max}`;
   }
-}
-
-/**
- * Amounts are text until a currency reads them: one the commune has (its
- * decimals decide "1.234 EUR"), and the same parse the host applies. An
- * amount that cannot be read is wrong usage; a currency the commune lacks
- * is left for the host to refuse.
- */
-export const carriesAmounts = (plan: Planned): boolean =>
-  plan.name.startsWith("purse.") ||
-  plan.name === "commune.create" ||
-  (plan.name === "proposal.create" && ["spend", "rule"].includes(String((plan.input as { kind?: unknown }).kind)));
-
-export function amountProblem(plan: Planned, currencies: readonly Currency[]): string | undefined {
-  const input = plan.input as Record<string, unknown>;
-  const find = (code: unknown) => currencies.find((currency) => currency.code === code);
-  const typed: { text: unknown; currency: Currency | undefined; allowZero: boolean; label: string }[] = [];
-  const amount = { text: input.amount, currency: find(input.currency), allowZero: false, label: "" };
-  const limits = (record: unknown, extra: readonly Currency[] = []) => {
-    for (const [code, text] of Object.entries((record ?? {}) as Record<string, unknown>)) {
-      typed.push({ text, currency: find(code) ?? extra.find((currency) => currency.code === code), allowZero: true, label: `--spend-limit ${code}: ` });
-    }
-  };
-  switch (plan.name) {
-    case "purse.contribute":
-    case "purse.disburse":
-    case "purse.transfer":
-    case "purse.exchange":
-      typed.push(amount);
-      break;
-    case "proposal.create":
-      if (input.kind === "spend") typed.push({ ...amount, label: "--amount: " });
-      if (input.kind === "rule") {
-        const change = input.change as { spendLimit?: unknown; addCurrencies?: Currency[] };
-        limits(change.spendLimit, change.addCurrencies);
-      }
-      break;
-    case "commune.create": {
-      const created = input as { currencies?: Currency[]; rules?: { spendLimit?: unknown } };
-      limits(created.rules?.spendLimit, created.currencies);
-      break;
-    }
-    default:
-      break;
-  }
-  for (const { text, currency, allowZero, label } of typed) {
-    if (typeof text !== "string" || !currency) continue;
-    const parsed = parseAmount(text, currency, { allowZero });
-    if (!parsed.ok) return `${label}${parsed.error.message}`;
-  }
-  return undefined;
 }

@@ -176,6 +176,17 @@ describe("errors and exit codes", () => {
   });
 
   it.each([
+    [["propose", "spend", "--title", "T", "--amount", "1.001", "--currency", "EUR", "--payee", "Roofers"], "propose: --amount: EUR allows at most 2 decimals"],
+    [["propose", "rule", "--title", "T", "--spend-limit", "EUR=abc"], "propose: --spend-limit: Spend limit for EUR: Amount must be a number, such as 12.50"],
+  ])("refuses %j as wrong usage when the host cannot read the amount (exit 2), proposing nothing", async (argv, message) => {
+    const { dir } = await founded();
+    const run = await cli(dir, argv);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n")[0]).toBe(`commune: ${message}`);
+    expect(JSON.parse(await ok(dir, "proposals", "--json"))).toEqual([]);
+  });
+
+  it.each([
     [["invite", "--days", "1000"], "invite: --days must be at most 90"],
     [["invite", "--days", "0"], "invite: --days must be more than 0"],
     [["propose", "general", "--title", "T", "--days", "400"], "propose: --days must be at most 366"],

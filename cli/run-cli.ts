@@ -45,8 +45,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
 async function runCommand(parsed: Extract<Parsed, { kind: "command" }>, deps: CliDeps): Promise<number> {
   // Input the command cannot read is refused before anything is opened. An input with no fields has nothing to check (whoami), and skips loading zod.
   if (Object.keys(parsed.plan.input).length > 0) {
-    const { amountProblem, inputProblem } = await import("./input-check");
-    const problem = inputProblem(parsed.verb, parsed.plan) ?? amountProblem(parsed.plan, []);
+    const { inputProblem } = await import("./input-check");
+    const problem = inputProblem(parsed.verb, parsed.plan);
     if (problem) {
       deps.stderr.write(`${usageError(parsed.verb, problem)}\n`);
       return EXIT.usage;
@@ -89,7 +89,7 @@ async function runCommand(parsed: Extract<Parsed, { kind: "command" }>, deps: Cl
 async function carryOut(session: Session, { verb, plan, globals }: Extract<Parsed, { kind: "command" }>, deps: CliDeps): Promise<number> {
   const ask = async <K extends CommandName>(name: K, input: unknown): Promise<CommandResults[K]> => {
     const answer = await interruptible(session.run(name, input), deps.signal);
-    if (!answer.ok) throw new Stop(exitFor(answer.error), answer.error.message);
+    if (!answer.ok) throw await stopFor(answer.error, verb);
     return answer.value as CommandResults[K];
   };
   const settle = <T>(result: Result<T>): T => {
@@ -121,11 +121,6 @@ async function carryOut(session: Session, { verb, plan, globals }: Extract<Parse
     settle,
   });
 
-  if (commune) {
-    const { amountProblem, carriesAmounts } = await import("./input-check");
-    const problem = carriesAmounts(plan) ? amountProblem(plan, (await communeView()).balances.currencies) : undefined;
-    if (problem) throw new Stop(EXIT.usage, usageError(verb, problem));
-  }
   const value = await ask(plan.name, input);
   const answer = { name: plan.name, value } as Answer;
   const currencies: Currency[] = verb.needsCurrencies && commune ? (await communeView()).balances.currencies : [];
@@ -169,8 +164,19 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 
 const usageError = (verb: Verb, problem: string) => `commune: ${verb.verb}: ${problem}\n${hintFor(verb)}`;
 
-/** A command the host could not read is wrong usage; one the commune's rules refuse is a refusal. */
-const exitFor = (error: CommandError) => (error.kind === "unavailable" ? EXIT.unavailable : error.kind === "invalid-input" ? EXIT.usage : EXIT.refused);
+/**
+ * A command the host could not read is wrong usage (exit 2), worded as a
+ * usage error naming the flag as typed; one the commune's rules refuse is a
+ * refusal (exit 1). Decided by the error's kind alone: the host is the one
+ * that reads amounts, days and codes.
+ */
+async function stopFor(error: CommandError, verb: Verb): Promise<Stop> {
+  if (error.kind === "unavailable") return new Stop(EXIT.unavailable, error.message);
+  if (error.kind !== "invalid-input") return new Stop(EXIT.refused, error.message);
+  const { labelFor } = await import("./input-check");
+  const label = error.field === undefined ? "" : labelFor(error.field.split("."), verb);
+  return new Stop(EXIT.usage, usageError(verb, label.startsWith("--") ? `${label}: ${error.message}` : error.message));
+}
 
 /** The promise, unless Ctrl-C comes first. */
 async function interruptible<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -1,4 +1,4 @@
-import { parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../shared/commands/commands";
+import { commandErrorOf, parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../shared/commands/commands";
 import type { EmbeddedRelayView } from "../shared/commands/views";
 import { COMMUNE_VERSION } from "./app-version";
 import { fail, ok, type Result } from "../shared/result";
@@ -217,7 +217,7 @@ export class Host implements HostContext {
       const result = await handler(parsed.input as never, this, options.onProgress ?? (() => {}));
       await this.crypto.flush();
       if (result.ok && HOST_CHANGES.has(parsed.name)) this.#changed();
-      return result.ok ? { ok: true, value: result.value } : { ok: false, error: { kind: "rejected", ...result.error } };
+      return result.ok ? { ok: true, value: result.value } : { ok: false, error: commandErrorOf(result.error) };
     } catch (error) {
       const failure: CommandError = {
         kind: "internal",

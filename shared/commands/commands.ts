@@ -266,6 +266,31 @@ export interface CommandError extends Problem {
   kind: (typeof COMMAND_ERROR_KINDS)[number];
 }
 
+/**
+ * Problem codes that say the input could not be read (an amount, a number of
+ * days, a currency code, an invite's text), as opposed to a rule refusing
+ * what was read. An area ("amount") covers all its codes. A front end tells
+ * the two apart by the kind alone, never by re-reading the input itself.
+ */
+const UNREADABLE: ReadonlySet<string> = new Set([
+  "amount",
+  "days",
+  "currency.badCode",
+  "currency.badDecimals",
+  "currency.noName",
+  "currency.nameTooLong",
+  "invite.empty",
+  "invite.tooLong",
+  "invite.notAnInvite",
+  "invite.damaged",
+]);
+
+/** A handler's refusal as the transport carries it: unreadable input, or a rule's refusal of readable input. */
+export function commandErrorOf(problem: Problem): CommandError {
+  const unreadable = UNREADABLE.has(problem.code) || UNREADABLE.has(problem.code.slice(0, problem.code.indexOf(".")));
+  return { kind: unreadable ? "invalid-input" : "rejected", ...problem };
+}
+
 export type CommandOutcome<K extends CommandName> = { ok: true; value: CommandResults[K] } | { ok: false; error: CommandError };
 
 /** Validates an untrusted {name, input} pair from a transport. */
