@@ -116,14 +116,14 @@ describe("a member's host on its own", () => {
     ["-0", "greater than zero"],
     ["0.001", "at most 2 decimals"],
     ["abc", "must be a number"],
-  ])("rejects the amount %s with a clear message and changes nothing", async (amount, message) => {
+  ])("calls the amount %s invalid input with a clear message and changes nothing", async (amount, message) => {
     const host = await openHost();
     await must(host, "identity.rename", { name: "Ada" });
     const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
     const outcome = await host.run("purse.contribute", { commune, amount, currency: "EUR" });
     expect(outcome).toMatchObject({
       ok: false,
-      error: { kind: "rejected", code: expect.stringMatching(/^amount\./), field: "amount", message: expect.stringContaining(message) },
+      error: { kind: "invalid-input", code: expect.stringMatching(/^amount\./), field: "amount", message: expect.stringContaining(message) },
     });
     expect((await must(host, "purse.ledger", { commune })).total).toBe(0);
   });
