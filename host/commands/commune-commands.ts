@@ -8,7 +8,7 @@ import { randomId } from "../../shared/identity/keys";
 import { createInvite, readInvite } from "../../shared/invite/invite";
 import { parseAmount } from "../../shared/money/amount";
 import { validateCurrency, type Currency } from "../../shared/money/currency";
-import { fail, ok, reworded, type Result } from "../../shared/result";
+import { fail, failWith, ok, reworded, type Result } from "../../shared/result";
 import { CommuneDocs } from "../commune/commune-docs";
 import { CommuneNode } from "../commune/commune-node";
 import type { CommuneRecord } from "../store/commune-index";
@@ -88,7 +88,8 @@ async function createCommune(input: ParsedInput<"commune.create">, host: HostCon
 
 async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext) {
   const invite = readInvite(host.crypto, input.invite, host.now());
-  if (!invite.ok) return invite;
+  // Every reason an invite is refused concerns the text pasted as the invite.
+  if (!invite.ok) return failWith({ ...invite.error, field: "invite" });
   const { commune, name: communeName } = invite.value;
   if (host.index.has(commune)) return fail("commune.alreadyMember", `You already belong to ${communeName}.`, { field: "invite" });
   const name = (input.name ?? host.name()).trim();

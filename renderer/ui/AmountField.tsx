@@ -20,6 +20,7 @@ export function AmountField({
   label = "Amount",
   showEmptyError = false,
   allowZero = false,
+  error,
 }: {
   value: string;
   onChange(value: string): void;
@@ -28,6 +29,8 @@ export function AmountField({
   /** Set after a submit attempt, so an empty field then says what it needs. */
   showEmptyError?: boolean;
   allowZero?: boolean;
+  /** The host's problem with this amount, shown when the typed text passes the check here. */
+  error?: string | undefined;
 }) {
   const problem = value === "" && !showEmptyError ? undefined : amountProblem(value, currency, { allowZero });
   return (
@@ -37,7 +40,7 @@ export function AmountField({
       onChange={onChange}
       inputMode="decimal"
       autoComplete="off"
-      error={problem}
+      error={problem ?? error}
       hint={
         currency
           ? currency.decimals === 0

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import type { CommandResults } from "../../../shared/commands/commands";
 import { useCommand } from "../../link/hooks";
-import { Button, Form, Notice, ProgressBar, TextArea } from "../../ui";
+import { HOST_FIELDS } from "../host-fields";
+import { Button, fieldProblem, Form, Notice, ProgressBar, TextArea, unplaced } from "../../ui";
 
 function joinedText({ name, status }: CommandResults["commune.join"]): string {
   if (status === "active") return `You joined ${name} and its documents have arrived: you are an active member.`;
@@ -24,13 +25,13 @@ export function JoinCommuneForm({ onJoined }: { onJoined(communeId: string, mess
   };
 
   return (
-    <Form label="Join a commune" onSubmit={submit} error={error}>
+    <Form label="Join a commune" onSubmit={submit} error={unplaced(error, HOST_FIELDS.join)}>
       <TextArea
         label="Invite"
         hint="Paste the invite a member of the commune gave you."
         value={invite}
         onChange={setInvite}
-        error={attempted && trimmed === "" ? "Paste the invite first" : undefined}
+        error={(attempted && trimmed === "" ? "Paste the invite first" : undefined) ?? fieldProblem(error, "invite")}
         spellCheck={false}
         autoComplete="off"
         rows={4}

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useCommand } from "../../link/hooks";
-import { Button, Form, TextField } from "../../ui";
+import { HOST_FIELDS } from "../host-fields";
+import { Button, fieldProblem, Form, TextField, unplaced } from "../../ui";
 import { characters, LIMITS } from "../../../shared/docs/fields";
 
 /** The name the other members will see beside everything this member signs. */
@@ -23,12 +24,12 @@ export function NameForm({ initial = "", onSaved }: { initial?: string; onSaved?
   };
 
   return (
-    <Form label="Choose a name" onSubmit={submit} error={error}>
+    <Form label="Choose a name" onSubmit={submit} error={unplaced(error, HOST_FIELDS.rename)}>
       <TextField
         label="Your name"
         value={name}
         onChange={setName}
-        error={attempted || trimmed !== "" ? problem : undefined}
+        error={(attempted || trimmed !== "" ? problem : undefined) ?? fieldProblem(error, "name")}
         autoComplete="name"
         maxLength={LIMITS.name}
       />

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { useCommand } from "../../link/hooks";
-import { Button, Form, TextField } from "../../ui";
+import { Button, fieldProblem, Form, TextField, unplaced } from "../../ui";
 import { publicKeyProblem } from "../../../shared/docs/fields";
 import { LIMITS } from "../../../shared/docs/fields";
+import { HOST_FIELDS } from "../host-fields";
 
 /** Admits someone by their public key at once: only while the rules say an invite or a member admits directly. */
 export function AdmitForm({ communeId }: { communeId: string }) {
@@ -33,18 +34,29 @@ export function AdmitForm({ communeId }: { communeId: string }) {
   };
 
   return (
-    <Form label="Admit a member" onSubmit={() => void submit()} error={state.error} success={admitted ? `${admitted} is now a member.` : undefined}>
+    <Form
+      label="Admit a member"
+      onSubmit={() => void submit()}
+      error={unplaced(state.error, HOST_FIELDS.admit)}
+      success={admitted ? `${admitted} is now a member.` : undefined}
+    >
       <TextField
         label="Public key"
         value={key}
         onChange={edit(setKey)}
-        error={key !== "" || submitted ? keyProblem : undefined}
+        error={(key !== "" || submitted ? keyProblem : undefined) ?? fieldProblem(state.error, "member")}
         hint="The 64 hex digits they find under Settings, in their own Commune."
         className="field--key"
         autoComplete="off"
         spellCheck={false}
       />
-      <TextField label="Name" value={name} onChange={edit(setName)} error={name !== "" || submitted ? nameProblem : undefined} maxLength={LIMITS.name} />
+      <TextField
+        label="Name"
+        value={name}
+        onChange={edit(setName)}
+        error={(name !== "" || submitted ? nameProblem : undefined) ?? fieldProblem(state.error, "name")}
+        maxLength={LIMITS.name}
+      />
       <div className="button-row">
         <Button type="submit" busy={state.running}>
           Admit member

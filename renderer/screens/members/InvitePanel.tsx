@@ -1,9 +1,10 @@
 import { useId, useState } from "react";
 import { useCommand } from "../../link/hooks";
-import { Button, Form, Panel, TextField, Time } from "../../ui";
+import { Button, fieldProblem, Form, Panel, TextField, Time, unplaced } from "../../ui";
 import { InviteQrCode } from "./InviteQrCode";
 import { CopyButton } from "./CopyButton";
 import { inviteDaysProblem } from "./invite-days";
+import { HOST_FIELDS } from "../host-fields";
 
 /** Makes an invite a new member pastes or scans; it admits one person and expires. */
 export function InvitePanel({ communeId, communeName, admission }: { communeId: string; communeName: string; admission: "direct" | "proposal" }) {
@@ -26,9 +27,16 @@ export function InvitePanel({ communeId, communeName, admission }: { communeId: 
           ? `An invite admits one person to ${communeName} as soon as they join with it.`
           : `Whoever joins ${communeName} with an invite waits as an applicant until an admit proposal passes.`}
       </p>
-      <Form label="Create invite" onSubmit={() => void submit()} error={state.error}>
+      <Form label="Create invite" onSubmit={() => void submit()} error={unplaced(state.error, HOST_FIELDS.invite)}>
         <div className="form-grid">
-          <TextField label="Valid for (days)" value={days} onChange={setDays} error={problem} inputMode="decimal" autoComplete="off" />
+          <TextField
+            label="Valid for (days)"
+            value={days}
+            onChange={setDays}
+            error={problem ?? fieldProblem(state.error, "days")}
+            inputMode="decimal"
+            autoComplete="off"
+          />
         </div>
         <div className="button-row">
           <Button type="submit" busy={state.running}>

@@ -3,13 +3,17 @@ import type { CommuneView } from "../../../shared/commands/views";
 import { formatMoney, parseAmount } from "../../../shared/money/amount";
 import type { Currency } from "../../../shared/money/currency";
 import { useCommand } from "../../link/hooks";
-import { AmountField, Button, Form, RadioGroup, Select, TextField, amountProblem, currencyOf } from "../../ui";
+import { AmountField, Button, fieldProblem, Form, RadioGroup, Select, TextField, amountProblem, currencyOf, unplaced } from "../../ui";
+import type { CommandError } from "../../../shared/commands/commands";
+import { HOST_FIELDS } from "../host-fields";
 import { LIMITS } from "../../../shared/docs/fields";
 
 /**
  * The three ways a member writes to the purse. Amounts are checked as they
  * are typed with shared/money's rule, so the message is the host's own; the
- * host checks everything again and its answer is shown beside the form.
+ * host checks everything again and its answer is shown beside the box its
+ * `field` names (the command input's, as in shared/commands/commands.ts), or
+ * under the form when no box shows it.
  */
 interface MoneyDraft {
   amount: string;
@@ -50,19 +54,41 @@ function useMoneyDraft(currencies: readonly Currency[]) {
   };
 }
 
-function MoneyFields({ form, currencies }: { form: ReturnType<typeof useMoneyDraft>; currencies: readonly Currency[] }) {
+function MoneyFields({
+  form,
+  currencies,
+  error,
+}: {
+  form: ReturnType<typeof useMoneyDraft>;
+  currencies: readonly Currency[];
+  error: CommandError | undefined;
+}) {
   return (
     <>
       <div className="form-grid form-grid--money">
-        <AmountField value={form.draft.amount} onChange={(amount) => form.update({ amount })} currency={form.currency} showEmptyError={form.attempted} />
+        <AmountField
+          value={form.draft.amount}
+          onChange={(amount) => form.update({ amount })}
+          currency={form.currency}
+          showEmptyError={form.attempted}
+          error={fieldProblem(error, "amount")}
+        />
         <Select
           label="Currency"
           value={form.draft.currency}
           onChange={(currency) => form.update({ currency })}
           options={currencies.map((currency) => ({ value: currency.code, label: currency.code }))}
+          error={fieldProblem(error, "currency")}
         />
       </div>
-      <TextField label="Memo" value={form.draft.memo} onChange={(memo) => form.update({ memo })} maxLength={LIMITS.memo} autoComplete="off" />
+      <TextField
+        label="Memo"
+        value={form.draft.memo}
+        onChange={(memo) => form.update({ memo })}
+        maxLength={LIMITS.memo}
+        autoComplete="off"
+        error={fieldProblem(error, "memo")}
+      />
     </>
   );
 }
@@ -78,9 +104,9 @@ export function ContributeForm({ view }: { view: CommuneView }) {
       form.succeeded(`Contributed ${text}.`);
   };
   return (
-    <Form label="Contribute" onSubmit={submit} error={error} success={form.done}>
+    <Form label="Contribute" onSubmit={submit} error={unplaced(error, HOST_FIELDS.contribute)} success={form.done}>
       <p className="field__hint">Money or time you put into the common purse.</p>
-      <MoneyFields form={form} currencies={currencies} />
+      <MoneyFields form={form} currencies={currencies} error={error} />
       <div className="button-row">
         <Button type="submit" busy={running}>
           Contribute
@@ -105,7 +131,7 @@ export function TransferForm({ view }: { view: CommuneView }) {
       form.succeeded(`Transferred ${text} to ${recipient.name}.`);
   };
   return (
-    <Form label="Transfer" onSubmit={submit} error={error} success={form.done}>
+    <Form label="Transfer" onSubmit={submit} error={unplaced(error, HOST_FIELDS.transfer)} success={form.done}>
       <p className="field__hint">Move your own standing to another member; the purse stays the same.</p>
       <Select
         label="To member"
@@ -115,9 +141,9 @@ export function TransferForm({ view }: { view: CommuneView }) {
           { value: "", label: others.length === 0 ? "No other active member yet" : "Choose a member" },
           ...others.map((member) => ({ value: member.key, label: member.name })),
         ]}
-        error={form.attempted && !recipient ? "Choose who receives it" : undefined}
+        error={(form.attempted && !recipient ? "Choose who receives it" : undefined) ?? fieldProblem(error, "to")}
       />
-      <MoneyFields form={form} currencies={currencies} />
+      <MoneyFields form={form} currencies={currencies} error={error} />
       <div className="button-row">
         <Button type="submit" busy={running}>
           Transfer
@@ -158,7 +184,7 @@ export function DisburseForm({ view }: { view: CommuneView }) {
     if (written) form.succeeded(`Paid out ${text} to ${payeeMember && payeeKind === "member" ? payeeMember.name : outside.trim()}.`);
   };
   return (
-    <Form label="Disburse" onSubmit={submit} error={error} success={form.done}>
+    <Form label="Disburse" onSubmit={submit} error={unplaced(error, HOST_FIELDS.disburse)} success={form.done}>
       <p className="field__hint">
         Pay out of the purse. {form.currency ? `Up to ${formatMoney(limit, form.currency)} needs no proposal; above that, cite a passed spend proposal.` : ""}
       </p>
@@ -178,7 +204,7 @@ export function DisburseForm({ view }: { view: CommuneView }) {
           value={member}
           onChange={setMember}
           options={[{ value: "", label: "Choose a member" }, ...members.map((candidate) => ({ value: candidate.key, label: candidate.name }))]}
-          error={form.attempted ? payeeProblem : undefined}
+          error={(form.attempted ? payeeProblem : undefined) ?? fieldProblem(error, "payee")}
         />
       ) : (
         <TextField
@@ -187,15 +213,16 @@ export function DisburseForm({ view }: { view: CommuneView }) {
           onChange={setOutside}
           maxLength={LIMITS.name}
           autoComplete="off"
-          error={form.attempted ? payeeProblem : undefined}
+          error={(form.attempted ? payeeProblem : undefined) ?? fieldProblem(error, "payee")}
         />
       )}
-      <MoneyFields form={form} currencies={currencies} />
+      <MoneyFields form={form} currencies={currencies} error={error} />
       <Select
         label="Proposal (optional)"
         value={proposal}
         onChange={setProposal}
         options={[{ value: "", label: "None" }, ...spendProposals.map((candidate) => ({ value: candidate.id, label: candidate.title }))]}
+        error={fieldProblem(error, "proposal")}
       />
       <div className="button-row">
         <Button type="submit" busy={running}>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useCommand, useView } from "../../link/hooks";
-import { Button, ErrorText, Form, Panel, TextField } from "../../ui";
+import { HOST_FIELDS } from "../host-fields";
+import { Button, ErrorText, fieldProblem, Form, Panel, TextField, unplaced } from "../../ui";
 import { CopyButton } from "../members/CopyButton";
 import { characters, LIMITS } from "../../../shared/docs/fields";
 
@@ -42,7 +43,7 @@ export function IdentityPanel() {
       <Form
         label="Rename"
         onSubmit={() => void submit()}
-        error={state.error}
+        error={unplaced(state.error, HOST_FIELDS.rename)}
         success={saved ? "Saved. The other members see the new name in what you sign from now on." : undefined}
       >
         <TextField
@@ -54,7 +55,7 @@ export function IdentityPanel() {
             setSaved(false);
             if (state.error) clear();
           }}
-          error={problem}
+          error={problem ?? fieldProblem(state.error, "name")}
           maxLength={MAX_NAME}
           autoComplete="name"
         />

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { parseRelayUrl } from "../../../shared/docs/link";
 import { useCommand, useView } from "../../link/hooks";
-import { Button, EmptyState, ErrorText, Form, Panel, TextField, sinceText, useNow } from "../../ui";
+import { HOST_FIELDS } from "../host-fields";
+import { Button, EmptyState, ErrorText, fieldProblem, Form, Panel, TextField, sinceText, unplaced, useNow } from "../../ui";
 
 const STATE_TEXT = { connecting: "Connecting", connected: "Connected", offline: "Offline", refused: "Refused" } as const;
 
@@ -56,7 +57,7 @@ export function RelaysPanel({ communeId }: { communeId: string }) {
           ))}
         </ul>
       ) : null}
-      <Form label="Add relay" onSubmit={() => void add()} error={state.error}>
+      <Form label="Add relay" onSubmit={() => void add()} error={unplaced(state.error, HOST_FIELDS.addRelay)}>
         <TextField
           label="Relay address"
           value={url}
@@ -64,7 +65,7 @@ export function RelaysPanel({ communeId }: { communeId: string }) {
             setUrl(value);
             if (state.error) clear();
           }}
-          error={problem}
+          error={problem ?? fieldProblem(state.error, "add")}
           placeholder="ws://192.168.1.20:3030"
           autoComplete="off"
           spellCheck={false}
