@@ -7,7 +7,8 @@ import type { Globals } from "./parse";
  * What the CLI runs with, so tests run it in-process (runCli), and its exit codes: 0 done; 1 the commune or its rules refused the command (the host's
  * message is printed verbatim) or a name did not resolve; 2 wrong usage:
  * unknown verbs and flags, and input the command cannot read (outside its
- * schema, or an amount its currency cannot read); 3 the data directory is
+ * schema, or what the host answers as invalid-input: an amount its currency
+ * cannot read); 3 the data directory is
  * unusable or the host unreachable; 130 interrupted.
  */
 export const EXIT = { ok: 0, refused: 1, usage: 2, unavailable: 3, interrupted: 130 } as const;
