@@ -186,6 +186,14 @@ describe("errors and exit codes", () => {
     expect(JSON.parse(await ok(dir, "proposals", "--json"))).toEqual([]);
   });
 
+  it("calls a pasted text that is no invite wrong usage (exit 2), joining nothing", async () => {
+    const { dir } = await founded();
+    const run = await cli(dir, ["join", "this-is-not-an-invite"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^commune: join: \S/);
+    expect(JSON.parse(await ok(dir, "list", "--json"))).toHaveLength(1);
+  });
+
   it.each([
     [["invite", "--days", "1000"], "invite: --days must be at most 90"],
     [["invite", "--days", "0"], "invite: --days must be more than 0"],
