@@ -8,7 +8,7 @@ import { handshakeMac } from "../shared/sync/relay-handshake";
 import { PEER_ID_IN_USE } from "./gateway";
 import { NOT_SERVED, WRONG_PROOF } from "./handshake";
 import type { RelayLogEvent } from "./log";
-import { startRelay, type RunningRelay } from "./relay";
+import { DEFAULT_LIMITS, startRelay, type RunningRelay } from "./relay";
 import { makeCommune, randomPeerId, RawClient, startMember, tempDir, waitFor, type Member } from "./testing/relay-harness";
 
 interface Ledger {
@@ -231,6 +231,40 @@ describe("relay admission", () => {
     expect(gossip.isClosed).toBe(false);
     expect(heard).toEqual([{ text: "from the gossip itself" }]);
     await gossip.close();
+  });
+
+  it("closes, unrelayed, the socket of a member who sends an ephemeral message larger than presence needs", async () => {
+    const heard: unknown[] = [];
+    boLedger.on("ephemeral-message", ({ message }) => heard.push(message));
+    const flooder = raw();
+    const me = randomPeerId("flooder");
+    const { relayPeerId } = await flooder.admit(x, me);
+    const documentId = parseAutomergeUrl(adaLedger.url).documentId;
+    const huge = cbor.encode({ blob: new Uint8Array(DEFAULT_LIMITS.maxEphemeralBytes + 1) });
+    for (let count = 1; count <= 3; count++) {
+      flooder.send(cbor.encode({ type: "ephemeral", senderId: me, targetId: relayPeerId, documentId, count, sessionId: "s1", data: huge }));
+    }
+    const { code, reason } = await flooder.closed;
+    expect(code).toBe(1008);
+    expect(reason).toMatch(/^ephemeral message too large \(\d+ bytes; the limit is 16384\)$/);
+    // A presence-sized message from an honest member still goes through, and is the only one Bo hears.
+    const honest = raw();
+    const honestId = randomPeerId("honest");
+    const admitted = await honest.admit(x, honestId);
+    honest.send(
+      cbor.encode({
+        type: "ephemeral",
+        senderId: honestId,
+        targetId: admitted.relayPeerId,
+        documentId,
+        count: 1,
+        sessionId: "s2",
+        data: cbor.encode({ here: true }),
+      }),
+    );
+    await waitFor("Bo to hear the honest presence", () => heard.length > 0);
+    expect(heard).toEqual([{ here: true }]);
+    await honest.close();
   });
 
   it("refuses a commune it does not serve when the hello does not register it", async () => {

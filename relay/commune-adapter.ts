@@ -53,11 +53,16 @@ export class CommuneServerAdapter extends NetworkAdapter {
   #resolveConnected!: (peerId: PeerId) => void;
   readonly #connected = new Promise<PeerId>((resolve) => (this.#resolveConnected = resolve));
   readonly #snapshots: SnapshotSource | undefined;
+  readonly #maxEphemeralBytes: number;
 
-  /** With `snapshots`, members may ask for whole documents (see repo-wire.ts) and the "peer" answer says so. */
-  constructor(options: { snapshots?: SnapshotSource } = {}) {
+  /**
+   * With `snapshots`, members may ask for whole documents (see repo-wire.ts) and the "peer" answer says so.
+   * `maxEphemeralBytes`: the largest ephemeral payload passed on (see RelayLimits).
+   */
+  constructor(options: { snapshots?: SnapshotSource; maxEphemeralBytes?: number } = {}) {
     super();
     this.#snapshots = options.snapshots;
+    this.#maxEphemeralBytes = options.maxEphemeralBytes ?? Number.MAX_SAFE_INTEGER;
   }
 
   /** Ready once the first member is admitted, like the stock server adapter at its first connection. */
@@ -173,6 +178,10 @@ export class CommuneServerAdapter extends NetworkAdapter {
       // member speak under another member's id.
       if (message.type === "ephemeral") return { ok: true };
       return { ok: false, reason: "message sent under another peer id" };
+    }
+    // Checked before decoding: a 20 MiB "presence" is refused without being read, and reaches nobody.
+    if (message.type === "ephemeral" && message.data!.byteLength > this.#maxEphemeralBytes) {
+      return { ok: false, reason: `ephemeral message too large (${message.data!.byteLength} bytes; the limit is ${this.#maxEphemeralBytes})` };
     }
     const problem = payloadProblem(message);
     if (problem) return { ok: false, reason: problem };

@@ -29,6 +29,7 @@ export class CommuneRepos implements CommuneDirectory {
   readonly #registry: Registry;
   readonly #log: RelayLog;
   readonly #maxSnapshotBytes: number;
+  readonly #maxEphemeralBytes: number | undefined;
   /** Checks the founder's signature on a registration: once per commune, so pure JS is quick enough. */
   readonly #verifier: Verifier = nobleCrypto();
   readonly #open = new Map<string, OpenCommune>();
@@ -37,8 +38,9 @@ export class CommuneRepos implements CommuneDirectory {
   #closed = false;
 
   /** `maxSnapshotBytes`: the largest message the relay's sockets take, so a snapshot always fits in one. */
-  constructor(options: { dataDir: string; registry: Registry; log: RelayLog; maxSnapshotBytes?: number }) {
+  constructor(options: { dataDir: string; registry: Registry; log: RelayLog; maxSnapshotBytes?: number; maxEphemeralBytes?: number }) {
     this.#dataDir = options.dataDir;
+    this.#maxEphemeralBytes = options.maxEphemeralBytes;
     this.#maxSnapshotBytes = options.maxSnapshotBytes ?? 64 * 1024 * 1024;
     this.#registry = options.registry;
     this.#log = options.log;
@@ -104,7 +106,10 @@ export class CommuneRepos implements CommuneDirectory {
     const existing = this.#open.get(commune);
     if (existing) return existing;
     let repo: Repo | undefined;
-    const adapter = new CommuneServerAdapter({ snapshots: (documentId) => this.#snapshotOf(repo, documentId) });
+    const adapter = new CommuneServerAdapter({
+      snapshots: (documentId) => this.#snapshotOf(repo, documentId),
+      ...(this.#maxEphemeralBytes === undefined ? {} : { maxEphemeralBytes: this.#maxEphemeralBytes }),
+    });
     repo = new Repo({
       peerId: this.#peerIdOf(commune),
       network: [adapter],

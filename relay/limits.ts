@@ -22,6 +22,11 @@ export interface RelayLimits {
   keepaliveMs: number;
   /** Bytes queued towards a socket that does not read; above this the socket is dropped as too slow. */
   maxBufferedBytes: number;
+  /**
+   * Largest payload of one ephemeral message. Ephemeral messages carry presence (who is looking at what),
+   * never stored and passed on to every member of the document: a larger one closes its sender's socket unrelayed.
+   */
+  maxEphemeralBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -35,6 +40,7 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   handshakeTimeoutMs: 10_000,
   keepaliveMs: 30_000,
   maxBufferedBytes: 128 * MiB,
+  maxEphemeralBytes: 16 * 1024,
 });
 
 /** Handshake frames are small JSON; a registration's genesis is the largest part. */

@@ -58,7 +58,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   if (!folder.ok) throw new Error(`cannot use the data folder ${dataDir}: ${folder.reason}`);
   await mkdir(join(dataDir, "communes"), { recursive: true, mode: 0o700 });
   const registry = await Registry.open(join(dataDir, "registry.json"));
-  const communes = new CommuneRepos({ dataDir, registry, log, maxSnapshotBytes: limits.maxMessageBytes });
+  const communes = new CommuneRepos({ dataDir, registry, log, maxSnapshotBytes: limits.maxMessageBytes, maxEphemeralBytes: limits.maxEphemeralBytes });
   const gateway = new RelayGateway({ directory: communes, limits, log });
   const started = performance.now();
 
