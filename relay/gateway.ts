@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { PeerId } from "@automerge/automerge-repo";
 import WebSocket, { WebSocketServer } from "ws";
@@ -6,6 +7,7 @@ import type { CommuneServerAdapter, PeerLink } from "./commune-adapter";
 import { RelayHandshake, type CommuneDirectory, type HandshakeStep } from "./handshake";
 import { MAX_HANDSHAKE_FRAME_BYTES, TokenBucket, type RelayLimits } from "./limits";
 import type { RelayLog } from "./log";
+import type { SocketTable } from "./sockets";
 
 /** The WebSocket path the relay answers on: ws://host:port/ */
 export const RELAY_PATH = "/";
@@ -17,6 +19,8 @@ interface Connection {
   readonly id: number;
   readonly address: string;
   readonly ws: WebSocket;
+  /** The TCP socket under the WebSocket, as the relay's socket table counts it. */
+  readonly tcp: Socket;
   readonly bucket: TokenBucket;
   readonly handshake: RelayHandshake;
   readonly closed: Promise<void>;
@@ -47,6 +51,7 @@ export class RelayGateway {
   readonly #directory: CommuneDirectory;
   readonly #limits: RelayLimits;
   readonly #log: RelayLog;
+  readonly #sockets: SocketTable | undefined;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
@@ -54,8 +59,10 @@ export class RelayGateway {
   #nextId = 1;
   #closing = false;
 
-  constructor(options: { directory: CommuneDirectory; limits: RelayLimits; log: RelayLog }) {
+  /** `sockets`: the table counting every TCP socket from its accept; an admitted member's is never pushed out. */
+  constructor(options: { directory: CommuneDirectory; limits: RelayLimits; log: RelayLog; sockets?: SocketTable }) {
     this.#directory = options.directory;
+    this.#sockets = options.sockets;
     this.#limits = options.limits;
     this.#log = options.log;
     this.#wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: this.#limits.maxMessageBytes, perMessageDeflate: false });
@@ -91,7 +98,8 @@ export class RelayGateway {
         this.#log({ event: "refused", address, reason: refusal });
         return reject(socket, 503, "Service Unavailable");
       }
-      this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, address));
+      this.#sockets?.upgraded(request.socket);
+      this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, address, request.socket));
     } catch (error) {
       this.#log({ event: "error", message: `upgrade: ${String(error)}` });
       socket.destroy();
@@ -108,12 +116,13 @@ export class RelayGateway {
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 
-  #accept(ws: WebSocket, address: string): void {
+  #accept(ws: WebSocket, address: string, tcp: Socket): void {
     let resolveClosed!: () => void;
     const connection: Connection = {
       id: this.#nextId++,
       address,
       ws,
+      tcp,
       bucket: new TokenBucket(this.#limits.messagesPerSecond, this.#limits.messageBurst),
       handshake: new RelayHandshake(this.#directory),
       closed: new Promise<void>((resolve) => (resolveClosed = resolve)),
@@ -210,6 +219,7 @@ export class RelayGateway {
         // Checked and taken in one step: of two sockets proving one peer id, the second is refused.
         if (!adapter.attach(link)) return this.#refuse(connection, PEER_ID_IN_USE);
         connection.state = "admitted";
+        this.#sockets?.admitted(connection.tcp);
         connection.link = link;
         connection.adapter = adapter;
         ws.send(step.welcome);

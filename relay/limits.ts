@@ -7,15 +7,22 @@ export interface RelayLimits {
   maxMessageBytes: number;
   /** Open sockets from one IP address, handshaking or admitted. */
   maxConnectionsPerAddress: number;
-  /** Open sockets in all. */
+  /** Open WebSocket connections in all, handshaking or admitted. */
   maxConnections: number;
+  /**
+   * TCP sockets held in all, counted from the accept (idle, HTTP, WebSocket). The relay lowers it further
+   * to fit under the process's soft file limit (see sockets.ts); beyond it the oldest socket that is not an
+   * admitted member is closed to make room.
+   */
+  maxSockets: number;
   /** Sustained frames per second per socket (token bucket refill rate)... */
   messagesPerSecond: number;
   /** ...and the bucket's size: how many frames may arrive at once. */
   messageBurst: number;
   /**
    * From the upgrade to the member's "join": hello, proof and join must all arrive within this.
-   * Also how long a connected member has to answer a liveness probe, sent when a newcomer proves its peer id.
+   * Also how long a connected member has to answer a liveness probe, sent when a newcomer proves its peer id;
+   * how long a new TCP socket may stay silent before its upgrade; and how long HTTP headers may take to arrive.
    */
   handshakeTimeoutMs: number;
   /** The relay pings every socket this often; one that has not answered the previous ping is dropped. */
@@ -35,6 +42,7 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxMessageBytes: 64 * MiB,
   maxConnectionsPerAddress: 32,
   maxConnections: 2_000,
+  maxSockets: 10_000,
   messagesPerSecond: 500,
   messageBurst: 2_000,
   handshakeTimeoutMs: 10_000,

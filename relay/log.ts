@@ -4,7 +4,7 @@
  * of one socket can be followed from "connection" to "closed".
  */
 export type RelayLogEvent = { time: string } & (
-  | { event: "listening"; url: string; host: string; port: number; dataDir: string }
+  | { event: "listening"; url: string; host: string; port: number; dataDir: string; maxSockets: number; fileLimit?: number }
   | { event: "connection"; connection: number; address: string }
   | { event: "admitted"; connection: number; address: string; commune: string; peerId: string }
   | { event: "refused"; connection?: number; address: string; commune?: string; reason: string }

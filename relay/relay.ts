@@ -1,13 +1,14 @@
 import { mkdir } from "node:fs/promises";
 import { ensureDataFolder } from "./data-folder";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
 import { CommuneRepos } from "./communes";
 import { RelayGateway } from "./gateway";
 import { resolveLimits, type RelayLimits } from "./limits";
 import { relayLogger, type RelayLogEvent } from "./log";
 import { Registry } from "./registry";
+import { socketCapFor, SocketTable, softFileLimit } from "./sockets";
 
 export type { RelayLimits } from "./limits";
 export type { RelayLogEvent } from "./log";
@@ -29,8 +30,14 @@ export interface RelayStats {
   communes: number;
   /** Communes with a Repo open in this run (a member was admitted since start). */
   openCommunes: number;
-  /** Sockets open, in the handshake or admitted. */
+  /** WebSocket connections open, in the handshake or admitted. */
   connections: number;
+  /** TCP sockets held, counted from the accept: idle, HTTP and WebSocket. */
+  sockets: number;
+  /** The most TCP sockets the relay holds: maxSockets, lowered to fit under the process's file limit. */
+  maxSockets: number;
+  /** Sockets closed since the start to make room under maxSockets. */
+  socketsEvicted: number;
   admitted: number;
   uptimeSeconds: number;
 }
@@ -59,24 +66,39 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   await mkdir(join(dataDir, "communes"), { recursive: true, mode: 0o700 });
   const registry = await Registry.open(join(dataDir, "registry.json"));
   const communes = new CommuneRepos({ dataDir, registry, log, maxSnapshotBytes: limits.maxMessageBytes, maxEphemeralBytes: limits.maxEphemeralBytes });
-  const gateway = new RelayGateway({ directory: communes, limits, log });
+  const fileLimit = softFileLimit();
+  const sockets = new SocketTable({
+    cap: fileLimit === undefined ? limits.maxSockets : Math.min(limits.maxSockets, socketCapFor(fileLimit)),
+    idleMs: limits.handshakeTimeoutMs,
+  });
+  const gateway = new RelayGateway({ directory: communes, limits, log, sockets });
   const started = performance.now();
 
   const stats = (): RelayStats => ({
     communes: registry.size,
     openCommunes: communes.openCount,
     connections: gateway.connectionCount,
+    sockets: sockets.size,
+    maxSockets: sockets.cap,
+    socketsEvicted: sockets.evicted,
     admitted: gateway.admittedCount,
     uptimeSeconds: Math.floor((performance.now() - started) / 1000),
   });
 
-  const server = createServer((request, response) => {
-    try {
-      answerHttp(request, response, stats);
-    } catch {
-      response.destroy();
-    }
-  });
+  // A client that sends its headers a line every few seconds is cut once headersTimeout has passed;
+  // the check runs every connectionsCheckingInterval, which is otherwise 30 s.
+  const headerMs = limits.handshakeTimeoutMs;
+  const server = createServer(
+    { headersTimeout: headerMs, requestTimeout: headerMs, connectionsCheckingInterval: Math.min(1_000, headerMs) },
+    (request, response) => {
+      try {
+        answerHttp(request, response, stats);
+      } catch {
+        response.destroy();
+      }
+    },
+  );
+  server.on("connection", (socket: Socket) => sockets.accepted(socket));
   server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
   server.on("clientError", (_error, socket) => socket.destroy());
 
@@ -89,7 +111,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     throw error;
   }
   const url = `ws://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  log({ event: "listening", url, host, port, dataDir });
+  log({ event: "listening", url, host, port, dataDir, maxSockets: sockets.cap, ...(fileLimit === undefined ? {} : { fileLimit }) });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -111,8 +133,8 @@ function answerHttp(request: IncomingMessage, response: ServerResponse, stats: (
   const path = new URL(request.url ?? "/", "http://relay.invalid").pathname;
   if (path !== "/health") return reply(response, 404, { ok: false, error: "not found" });
   if (request.method !== "GET") return reply(response, 405, { ok: false, error: "method not allowed" });
-  const { communes, connections, uptimeSeconds } = stats();
-  reply(response, 200, { ok: true, communes, connections, uptimeSeconds });
+  const { communes, connections, sockets, maxSockets, uptimeSeconds } = stats();
+  reply(response, 200, { ok: true, communes, connections, sockets, maxSockets, uptimeSeconds });
 }
 
 function reply(response: ServerResponse, status: number, body: object): void {
