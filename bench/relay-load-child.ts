@@ -101,8 +101,8 @@ async function relayServer(dataDir: string): Promise<void> {
   const relay = await startRelay({
     port: 0,
     dataDir,
-    // Every simulated member connects from 127.0.0.1; the default of 32 per address is for the open internet.
-    limits: { maxConnectionsPerAddress: 2_000, maxConnections: 2_000 },
+    // Every simulated member connects, and every commune registers, from 127.0.0.1; the defaults per address are for the open internet.
+    limits: { maxConnectionsPerAddress: 2_000, maxConnections: 2_000, registrationsPerAddressPerHour: 1_000, registrationsPerHour: 1_000 },
     log: (event) => {
       if (event.event === "closed") closed++;
       else if (event.event === "error") errors++;

@@ -11,6 +11,10 @@ import { adaptRepo } from "../repo-adaptations/adapt-repo";
 import { NOT_SERVED, type CommuneDirectory, type Lookup, type Opened } from "./handshake";
 import type { RelayLog } from "./log";
 import type { Registry } from "./registry";
+import { DEFAULT_LIMITS, RegistrationWindow } from "./limits";
+
+export const TOO_MANY_FROM_ADDRESS = "Too many communes registered from this address in the last hour; try again later";
+export const TOO_MANY_REGISTRATIONS = "This relay takes no more new communes this hour; try again later";
 
 interface OpenCommune {
   repo: Repo;
@@ -30,6 +34,8 @@ export class CommuneRepos implements CommuneDirectory {
   readonly #log: RelayLog;
   readonly #maxSnapshotBytes: number;
   readonly #maxEphemeralBytes: number | undefined;
+  readonly #registrations: RegistrationWindow;
+  readonly #now: () => number;
   /** Checks the founder's signature on a registration: once per commune, so pure JS is quick enough. */
   readonly #verifier: Verifier = nobleCrypto();
   readonly #open = new Map<string, OpenCommune>();
@@ -38,8 +44,23 @@ export class CommuneRepos implements CommuneDirectory {
   #closed = false;
 
   /** `maxSnapshotBytes`: the largest message the relay's sockets take, so a snapshot always fits in one. */
-  constructor(options: { dataDir: string; registry: Registry; log: RelayLog; maxSnapshotBytes?: number; maxEphemeralBytes?: number }) {
+  /** `registrations`: how many new communes one address, and all of them, may register per hour. */
+  constructor(options: {
+    dataDir: string;
+    registry: Registry;
+    log: RelayLog;
+    maxSnapshotBytes?: number;
+    maxEphemeralBytes?: number;
+    registrations?: { perAddressPerHour: number; perHour: number };
+    now?: () => number;
+  }) {
     this.#dataDir = options.dataDir;
+    const registrations = options.registrations ?? {
+      perAddressPerHour: DEFAULT_LIMITS.registrationsPerAddressPerHour,
+      perHour: DEFAULT_LIMITS.registrationsPerHour,
+    };
+    this.#registrations = new RegistrationWindow(registrations.perAddressPerHour, registrations.perHour);
+    this.#now = options.now ?? Date.now;
     this.#maxEphemeralBytes = options.maxEphemeralBytes;
     this.#maxSnapshotBytes = options.maxSnapshotBytes ?? 64 * 1024 * 1024;
     this.#registry = options.registry;
@@ -56,7 +77,7 @@ export class CommuneRepos implements CommuneDirectory {
     return { ok: true, relayKey: hello.register.relayKey, relayPeerId: this.#peerIdOf(hello.commune), registers: true };
   }
 
-  async open(hello: Hello, lookup: Extract<Lookup, { ok: true }>): Promise<Opened> {
+  async open(hello: Hello, lookup: Extract<Lookup, { ok: true }>, address = "unknown"): Promise<Opened> {
     if (this.#closed) return { ok: false, reason: "The relay is shutting down" };
     let registered = false;
     if (lookup.registers) {
@@ -64,9 +85,18 @@ export class CommuneRepos implements CommuneDirectory {
       const known = this.#registry.get(hello.commune);
       if (known && !sameMac(known.relayKey, lookup.relayKey)) return { ok: false, reason: "The commune was registered with another key" };
       if (!known) {
+        // Anyone can found a commune and sign its genesis, so a registration proves little: it is rationed.
+        const now = this.#now();
+        const allowed = this.#registrations.take(address, now);
+        if (allowed !== "ok") {
+          this.#log({ event: "refused", address, commune: hello.commune, reason: `registration limit (${allowed})` });
+          return { ok: false, reason: allowed === "address" ? TOO_MANY_FROM_ADDRESS : TOO_MANY_REGISTRATIONS };
+        }
         try {
           registered = (await this.#registry.register(hello.commune, lookup.relayKey)) === "registered";
+          if (!registered) this.#registrations.giveBack(address, now);
         } catch (error) {
+          this.#registrations.giveBack(address, now);
           this.#log({ event: "error", commune: hello.commune, message: `could not save the registry: ${String(error)}` });
           return { ok: false, reason: "The relay could not record the commune; try again later" };
         }

@@ -124,7 +124,7 @@ export class RelayGateway {
       ws,
       tcp,
       bucket: new TokenBucket(this.#limits.messagesPerSecond, this.#limits.messageBurst),
-      handshake: new RelayHandshake(this.#directory),
+      handshake: new RelayHandshake(fromAddress(this.#directory, address)),
       closed: new Promise<void>((resolve) => (resolveClosed = resolve)),
       state: "handshake",
       busy: false,
@@ -312,6 +312,11 @@ export class RelayGateway {
       }
     }
   }
+}
+
+/** The directory as one socket's handshake sees it: what it opens is counted against its address. */
+function fromAddress(directory: CommuneDirectory, address: string): CommuneDirectory {
+  return { lookup: (hello) => directory.lookup(hello), open: (hello, lookup) => directory.open(hello, lookup, address) };
 }
 
 function pathOf(url: string | undefined): string | undefined {

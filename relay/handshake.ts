@@ -20,8 +20,11 @@ export type Opened = { ok: true; adapter: CommuneServerAdapter; registered: bool
 export interface CommuneDirectory {
   /** Looks a commune up for a hello. Creates nothing, registers nothing. */
   lookup(hello: Hello): Promise<Lookup>;
-  /** Once the proof checks out: registers the commune if the lookup said so, and opens its Repo. */
-  open(hello: Hello, lookup: Extract<Lookup, { ok: true }>): Promise<Opened>;
+  /**
+   * Once the proof checks out: registers the commune if the lookup said so, and opens its Repo.
+   * `address`: where the socket comes from, for the limit on registrations per address.
+   */
+  open(hello: Hello, lookup: Extract<Lookup, { ok: true }>, address?: string): Promise<Opened>;
 }
 
 /** The next thing the relay does on a socket. */

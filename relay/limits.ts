@@ -34,6 +34,10 @@ export interface RelayLimits {
    * never stored and passed on to every member of the document: a larger one closes its sender's socket unrelayed.
    */
   maxEphemeralBytes: number;
+  /** New communes registered from one address within an hour; more are refused with a reason. */
+  registrationsPerAddressPerHour: number;
+  /** New communes registered from all addresses within an hour. */
+  registrationsPerHour: number;
 }
 
 const MiB = 1024 * 1024;
@@ -49,6 +53,8 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   keepaliveMs: 30_000,
   maxBufferedBytes: 128 * MiB,
   maxEphemeralBytes: 16 * 1024,
+  registrationsPerAddressPerHour: 10,
+  registrationsPerHour: 200,
 });
 
 /** Handshake frames are small JSON; a registration's genesis is the largest part. */
@@ -61,6 +67,53 @@ export function resolveLimits(limits: Partial<RelayLimits> = {}): RelayLimits {
     if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`Relay limit ${name} must be a positive integer, not ${String(value)}`);
   }
   return resolved;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Registrations within the last hour, per address and in all. Only allowed
+ * registrations are remembered, so it holds at most `perHour` times.
+ */
+export class RegistrationWindow {
+  readonly #times = new Map<string, number[]>();
+  #total = 0;
+
+  constructor(
+    readonly perAddress: number,
+    readonly perHour: number,
+  ) {}
+
+  /** Takes one registration for `address` at `now` if the limits allow it; "address" or "relay" names the limit that refused. */
+  take(address: string, now: number): "ok" | "address" | "relay" {
+    this.#forgetBefore(now - HOUR_MS);
+    const times = this.#times.get(address) ?? [];
+    if (times.length >= this.perAddress) return "address";
+    if (this.#total >= this.perHour) return "relay";
+    times.push(now);
+    this.#times.set(address, times);
+    this.#total++;
+    return "ok";
+  }
+
+  /** Gives back a registration taken at `now` that did not happen (the registry could not be saved). */
+  giveBack(address: string, now: number): void {
+    const times = this.#times.get(address);
+    const index = times?.lastIndexOf(now) ?? -1;
+    if (!times || index < 0) return;
+    times.splice(index, 1);
+    this.#total--;
+    if (times.length === 0) this.#times.delete(address);
+  }
+
+  #forgetBefore(cutoff: number): void {
+    for (const [address, times] of this.#times) {
+      const kept = times.filter((time) => time > cutoff);
+      this.#total -= times.length - kept.length;
+      if (kept.length === 0) this.#times.delete(address);
+      else this.#times.set(address, kept);
+    }
+  }
 }
 
 /** A token bucket: `take()` is false once frames arrive faster than the rate allows beyond the burst. */

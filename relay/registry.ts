@@ -10,7 +10,9 @@ import { z } from "zod";
  *
  * Every change rewrites the whole file atomically (a temporary file, synced,
  * then renamed over the old one), one write at a time, so a crash leaves
- * either the old registry or the new one, never half of one.
+ * either the old registry or the new one, never half of one. Registrations
+ * that arrive while a write is under way share the next one: a burst of them
+ * costs two writes, not one each.
  */
 export interface RegisteredCommune {
   relayKey: string;
@@ -29,6 +31,9 @@ export class Registry {
   readonly #file: string;
   readonly #communes: Map<string, RegisteredCommune>;
   #writing: Promise<void> = Promise.resolve();
+  /** The write that will start once the current one ends, taking every change made until then. */
+  #next: Promise<void> | undefined;
+  #writes = 0;
 
   private constructor(file: string, communes: Map<string, RegisteredCommune>) {
     this.#file = file;
@@ -73,18 +78,32 @@ export class Registry {
     return "registered";
   }
 
+  /** Files written since the registry was opened. */
+  get writes(): number {
+    return this.#writes;
+  }
+
   /** Resolves when every write started so far has finished. */
   async flush(): Promise<void> {
     await this.#writing.catch(() => {});
   }
 
   #save(): Promise<void> {
-    const write = this.#writing.catch(() => {}).then(() => this.#writeFile());
+    if (this.#next) return this.#next;
+    const write = this.#writing
+      .catch(() => {})
+      .then(() => {
+        // From here on, a change waits for the write after this one: this one may have read the map already.
+        this.#next = undefined;
+        return this.#writeFile();
+      });
+    this.#next = write;
     this.#writing = write;
     return write;
   }
 
   async #writeFile(): Promise<void> {
+    this.#writes++;
     const content = JSON.stringify({ version: 1, communes: Object.fromEntries(this.#communes) }, null, 2) + "\n";
     const temporary = `${this.#file}.${randomBytes(6).toString("hex")}.tmp`;
     await mkdir(dirname(this.#file), { recursive: true, mode: 0o700 });

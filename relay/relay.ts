@@ -65,7 +65,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   if (!folder.ok) throw new Error(`cannot use the data folder ${dataDir}: ${folder.reason}`);
   await mkdir(join(dataDir, "communes"), { recursive: true, mode: 0o700 });
   const registry = await Registry.open(join(dataDir, "registry.json"));
-  const communes = new CommuneRepos({ dataDir, registry, log, maxSnapshotBytes: limits.maxMessageBytes, maxEphemeralBytes: limits.maxEphemeralBytes });
+  const communes = new CommuneRepos({
+    dataDir,
+    registry,
+    log,
+    maxSnapshotBytes: limits.maxMessageBytes,
+    maxEphemeralBytes: limits.maxEphemeralBytes,
+    registrations: { perAddressPerHour: limits.registrationsPerAddressPerHour, perHour: limits.registrationsPerHour },
+  });
   const fileLimit = softFileLimit();
   const sockets = new SocketTable({
     cap: fileLimit === undefined ? limits.maxSockets : Math.min(limits.maxSockets, socketCapFor(fileLimit)),
