@@ -211,7 +211,9 @@ describe("a spend proposal its author re-signs after the votes", () => {
     const model = node.model();
     if (!model.ok) throw new Error(model.error.message);
     expect(model.value.state.proposals[id]!.tally.yes).toBe(1);
-    expect(model.value.problems).toContainEqual(expect.objectContaining({ subject: "proposal", code: "record.overwritten", reason: expect.stringContaining("amount: 10000 → 90000") }));
+    expect(model.value.problems).toContainEqual(
+      expect.objectContaining({ subject: "proposal", code: "record.overwritten", reason: expect.stringContaining("amount: 10000 → 90000") }),
+    );
     await must(host, "proposal.execute", { commune, proposal: id });
     const view = await must(host, "commune.show", { commune });
     expect(view.balances.purse).toEqual({ EUR: 900_00 });
