@@ -7,7 +7,14 @@ import { rulesAt } from "../../shared/commune/state";
 import type { Verifier } from "../../shared/identity/crypto";
 import { purse, type ShardEntry } from "../../shared/purse/balances";
 import { fail, ok, reworded, type Result } from "../../shared/result";
-import { createAutomergeBackup, verifyAutomergeBackup, type BackupDocument, type Progress } from "../../shared/snapshot/automerge-snapshot";
+import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
+import {
+  backupInflationProblem,
+  createAutomergeBackup,
+  verifyAutomergeBackup,
+  type BackupDocument,
+  type Progress,
+} from "../../shared/snapshot/automerge-snapshot";
 import { purseCsv } from "../../shared/snapshot/csv";
 import { purseJournal } from "../../shared/snapshot/journal";
 import { createSnapshot, parseSnapshotText } from "../../shared/snapshot/json-snapshot";
@@ -53,6 +60,8 @@ function backupDocuments(node: CommuneNode): BackupDocument[] {
 
 async function verifiedSummary(verifier: Verifier, file: SnapshotFile, now: number, progress: ProgressReporter): Promise<Result<SnapshotSummary>> {
   if (file.kind === "automerge") {
+    const bomb = backupInflationProblem(file.bytes, boundedInflate);
+    if (!bomb.ok) return { ok: false, error: bomb.error };
     const verified = await verifyAutomergeBackup(verifier, file.bytes, now, steps(progress));
     if (!verified.ok) return verified;
     const { manifest, replayed, exporter } = verified.value;
@@ -165,6 +174,8 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
     const file = await readSnapshotSource(input);
     if (!file.ok) return reworded(file.error, (message) => `${message} Nothing was imported.`);
     if (file.value.kind !== "automerge") return fail("import.notABackup", notABackup(file.value), { field: "file" });
+    const bomb = backupInflationProblem(file.value.bytes, boundedInflate);
+    if (!bomb.ok) return reworded(bomb.error, (message) => `${message} Nothing was imported.`);
     const verified = await verifyAutomergeBackup(host.crypto, file.value.bytes, host.now(), steps(progress));
     if (!verified.ok) return reworded(verified.error, (message) => `${message} Nothing was imported.`);
     progress({ done: 0, label: "Merging into your copy" });

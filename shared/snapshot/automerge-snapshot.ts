@@ -11,6 +11,7 @@ import { AUTOMERGE_FORMAT, AUTOMERGE_VERSION, manifestSchema, type Manifest, typ
 import { replayCommune, type CommuneDocuments, type Replayed } from "./commune-replay";
 import { balanceMismatch, CLOCK_SKEW } from "./json-snapshot";
 import { parseJsonText } from "./json-text";
+import { measureAutomerge, type Inflater } from "../sync/automerge-chunks";
 
 /**
  * The Automerge backup of a commune: every document with its full history,
@@ -120,6 +121,21 @@ function containerMessage(problem: ContainerProblem): string {
 }
 
 const ROLE_NAMES: Record<DocType, string> = { commune: "commune", proposals: "proposals", inventory: "knowledge inventory", "purse-shard": "purse shard" };
+
+/**
+ * Refuses a backup whose documents would inflate past INFLATION_LIMITS before
+ * anything loads them: a 564 KiB file of compressed bombs made verify peak at
+ * 1.6 GiB and import at 4.6 GiB. A file that is not a container passes here
+ * and is refused by verifyAutomergeBackup in its own words.
+ */
+export function backupInflationProblem(bytes: Uint8Array, inflate: Inflater): Result<void> {
+  const opened = openContainer(bytes);
+  if (!opened.ok) return ok(undefined);
+  const measured = measureAutomerge(opened.value.body, inflate);
+  if (measured.ok) return ok(undefined);
+  const reason = measured.error.code === "automerge.inflatesTooLarge" ? measured.error.message : `its documents are damaged (${measured.error.message})`;
+  return fail("backup.bomb", `This backup was refused: ${reason}`, { params: measured.error.params });
+}
 
 /**
  * Checks a backup file, read-only, and reports the first problem in words.
