@@ -9,6 +9,7 @@ import { PEER_ID_IN_USE } from "./gateway";
 import { NOT_SERVED, WRONG_PROOF } from "./handshake";
 import type { RelayLogEvent } from "./log";
 import { DEFAULT_LIMITS, startRelay, type RunningRelay } from "./relay";
+import { compressedChangeBomb, syncMessageCarrying } from "../repo-adaptations/testing/automerge-bombs";
 import { makeCommune, randomPeerId, RawClient, startMember, tempDir, waitFor, type Member } from "./testing/relay-harness";
 
 interface Ledger {
@@ -213,6 +214,24 @@ describe("relay admission", () => {
       expect(client.frames.filter((frame) => frame.binary)).toHaveLength(1); // the "peer" answer, nothing else
     }
     await membersStillSync("after the bad messages");
+  });
+
+  it("closes, logging why, an admitted socket whose sync message carries a compressed change that inflates to 64 MiB, and stays small", async () => {
+    const bomb = syncMessageCarrying([compressedChangeBomb(64 * 1024 * 1024)]);
+    const attacker = raw();
+    const me = randomPeerId("bomber");
+    const { relayPeerId } = await attacker.admit(x, me);
+    const documentId = parseAutomergeUrl(adaLedger.url).documentId;
+    const before = process.memoryUsage();
+    for (let round = 0; round < 3; round++) {
+      attacker.send(cbor.encode({ type: "sync", senderId: me, targetId: relayPeerId, documentId, data: bomb }));
+    }
+    const { code } = await attacker.closed;
+    const after = process.memoryUsage();
+    expect(code).toBe(1008);
+    expect(after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers).toBeLessThan(64 * 1024 * 1024);
+    await waitFor("the relay to log why", () => log.some((event) => event.event === "closed" && event.reason?.includes("would inflate to more than") === true));
+    await membersStillSync("after the bomb");
   });
 
   it("drops, without closing the socket, an ephemeral message passed on under another member's id", async () => {

@@ -11,6 +11,8 @@ import {
   type SnapshotMessage,
   type SnapshotRequest,
 } from "../shared/sync/repo-wire";
+import { boundedInflate } from "../repo-adaptations/bounded-inflate";
+import { measureSyncMessage } from "../shared/sync/automerge-chunks";
 
 /**
  * One socket that has passed the handshake, as the adapter sees it. The
@@ -237,6 +239,11 @@ export class CommuneServerAdapter extends NetworkAdapter {
  * sync message that does not decode, ephemeral data that is not CBOR.
  */
 function payloadProblem(message: Message): string | undefined {
+  if (message.type === "sync" || message.type === "request") {
+    // Before decodeSyncMessage, which already inflates compressed changes.
+    const measured = measureSyncMessage(message.data!, boundedInflate);
+    if (!measured.ok) return `${message.type} message refused: ${measured.error.message}`;
+  }
   try {
     if (message.type === "sync" || message.type === "request") Automerge.decodeSyncMessage(message.data!);
     else if (message.type === "ephemeral") cbor.decode(message.data!);
