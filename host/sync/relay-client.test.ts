@@ -11,6 +11,7 @@ import { NOT_SERVED, WRONG_PROOF, type CommuneDirectory } from "../../relay/hand
 import { resolveLimits } from "../../relay/limits";
 import { startRelay } from "../../relay/relay";
 import { makeCommune, randomPeerId, startMember, tempDir, waitFor } from "../../relay/testing/relay-harness";
+import { compressedChangeBomb, syncMessageCarrying } from "../../repo-adaptations/testing/automerge-bombs";
 import { DEFAULT_BACKOFF, retryDelay } from "./backoff";
 import { RELAY_CANNOT_PROVE, RelayClientAdapter } from "./relay-client";
 
@@ -202,6 +203,50 @@ describe("RelayClientAdapter", () => {
     adapter.connect(randomPeerId());
     await waitFor("a second attempt", () => fake.connections() >= 2);
     expect(statuses).toContain("offline: The relay sent data before admitting us");
+  });
+
+  it("ends the connection, unapplied, when a relay sends a sync message carrying a compressed change that inflates to 64 MiB", async () => {
+    const commune = makeCommune(42);
+    const serverAdapter = new CommuneServerAdapter();
+    const relayPeerId = randomPeerId("relay");
+    serverAdapter.connect(relayPeerId);
+    const directory: CommuneDirectory = {
+      lookup: async () => ({ ok: true, relayKey: commune.relayKey, relayPeerId: await serverAdapter.whenConnected(), registers: false }),
+      open: async () => ({ ok: true, adapter: serverAdapter, registered: false }),
+    };
+    const gateway = new RelayGateway({ directory, limits: resolveLimits(), log: () => {} });
+    const server = createServer();
+    server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+    const port = await listen(server);
+    cleanups.push(async () => {
+      await gateway.close();
+      server.close();
+      server.closeAllConnections();
+    });
+    const statuses: string[] = [];
+    const received: Message[] = [];
+    const adapter = new RelayClientAdapter({
+      url: `ws://127.0.0.1:${port}`,
+      commune: commune.id,
+      relayKey: commune.relayKey,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+      onStatus: (status) => statuses.push(`${status.state}: ${status.reason ?? ""}`),
+    });
+    cleanups.push(() => adapter.disconnect());
+    adapter.on("message", (message) => received.push(message));
+    const me = randomPeerId();
+    const joined = new Promise<void>((resolve) => serverAdapter.once("peer-candidate", () => resolve()));
+    adapter.connect(me);
+    await joined;
+    const bomb = syncMessageCarrying([compressedChangeBomb(64 * 1024 * 1024)]);
+    const documentId = generateAutomergeUrl().slice("automerge:".length) as Message["documentId"];
+    const before = process.memoryUsage();
+    serverAdapter.send({ type: "sync", senderId: relayPeerId, targetId: me, documentId, data: bomb });
+    await waitFor("the member to refuse it", () => statuses.some((status) => status.includes("sync message Commune refused")));
+    const after = process.memoryUsage();
+    expect(received).toEqual([]);
+    expect(statuses.find((status) => status.includes("refused"))).toMatch(/would inflate to more than 4 MiB/);
+    expect(after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers).toBeLessThan(64 * 1024 * 1024);
   });
 
   it("stops trying once disconnected", async () => {

@@ -4,6 +4,8 @@ import type { Genesis } from "../../shared/commune/genesis";
 import { parseRelayUrl } from "../../shared/docs/link";
 import type { Signed } from "../../shared/identity/signed";
 import { peerIdSchema } from "../../shared/sync/relay-handshake";
+import { measureAutomerge, measureSyncMessage } from "../../shared/sync/automerge-chunks";
+import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
 import { PROTOCOL_V1, readError, readPeer, readRepoMessage, readSnapshot, type JoinMessage, type SnapshotRequest } from "../../shared/sync/repo-wire";
 import { DEFAULT_BACKOFF, retryDelay, type Backoff } from "./backoff";
 import { MemberHandshake } from "./member-handshake";
@@ -247,6 +249,8 @@ export class RelayClientAdapter extends NetworkAdapter {
     const snapshot = attempt.snapshots ? readSnapshot(value) : undefined;
     if (snapshot) {
       if (snapshot.senderId !== attempt.relayPeerId || snapshot.targetId !== this.peerId) return this.#fail(attempt, "The relay sent a misaddressed message");
+      const measured = snapshot.data ? measureAutomerge(snapshot.data, boundedInflate) : undefined;
+      if (measured && !measured.ok) return this.#fail(attempt, `The relay sent a snapshot Commune refused: ${measured.error.message}`);
       // One we did not ask for (or asked for and gave up on) is dropped.
       const waiters = attempt.waiting.get(snapshot.documentId) ?? [];
       attempt.waiting.delete(snapshot.documentId);
@@ -261,6 +265,11 @@ export class RelayClientAdapter extends NetworkAdapter {
     // Ephemeral messages keep their author's id; everything else comes from the relay itself.
     const fromRelay = message.senderId === attempt.relayPeerId || message.type === "ephemeral";
     if (message.targetId !== this.peerId || !fromRelay) return this.#fail(attempt, "The relay sent a misaddressed message");
+    if ((message.type === "sync" || message.type === "request") && message.data) {
+      // Before the Repo hands it to Automerge, which inflates compressed changes in full.
+      const measured = measureSyncMessage(message.data, boundedInflate);
+      if (!measured.ok) return this.#fail(attempt, `The relay sent a sync message Commune refused: ${measured.error.message}`);
+    }
     this.emit("message", message);
   }
 
