@@ -2,6 +2,8 @@ import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { INFLATION_LIMITS, measureAutomerge, measureSyncMessage } from "../shared/sync/automerge-chunks";
+import { writeContainer } from "../shared/snapshot/automerge-container";
+import { backupInflationProblem } from "../shared/snapshot/automerge-snapshot";
 import { boundedInflate } from "./bounded-inflate";
 import { compressedChangeBomb, syncMessageCarrying, uleb } from "./testing/automerge-bombs";
 
@@ -56,6 +58,24 @@ describe("an attacker's compressed change", () => {
     const verdict = measureAutomerge(saved, boundedInflate);
     expect(heapAndBuffers() - before).toBeLessThan(64 * 1024 * 1024);
     expect(verdict).toMatchObject({ ok: false, error: { code: "automerge.inflatesTooLarge", params: { limit: INFLATION_LIMITS.documentBytes } } });
+  });
+});
+
+describe("a backup file of bombs", () => {
+  it("is refused by verify and import before any document loads, with the reason", () => {
+    const doc = A.change(A.from<{ s?: A.ImmutableString }>({}), (d) => {
+      d.s = new A.ImmutableString("x".repeat(64 * 1024 * 1024));
+    });
+    const file = writeContainer(JSON.stringify({ format: "commune-automerge-backup" }), [A.save(A.from({ n: 1 })), A.save(doc)]);
+    expect(file.length).toBeLessThan(1024 * 1024);
+    const before = heapAndBuffers();
+    const verdict = backupInflationProblem(file, boundedInflate);
+    expect(heapAndBuffers() - before).toBeLessThan(64 * 1024 * 1024);
+    expect(verdict).toMatchObject({
+      ok: false,
+      error: { code: "backup.bomb", message: expect.stringMatching(/^This backup was refused: The document would inflate to more than 48 MiB/) },
+    });
+    expect(backupInflationProblem(writeContainer("{}", [A.save(A.from({ n: 1 }))]), boundedInflate)).toEqual({ ok: true, value: undefined });
   });
 });
 
