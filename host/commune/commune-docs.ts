@@ -7,7 +7,8 @@ import { toStored, type Stored } from "../../shared/docs/automerge-form";
 import { automergeUrl } from "../../shared/docs/fields";
 import { isShardKey, readCommuneDoc, shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../../shared/docs/documents";
 import type { Signed } from "../../shared/identity/signed";
-import { everyRecord, PLACES } from "../../shared/history/every-record";
+import { everyRecord, PLACES, type EveryRecord } from "../../shared/history/every-record";
+import type { Places } from "../../shared/history/scan";
 import { headsOf } from "./heads";
 import type { PublicKey } from "../../shared/identity/keys";
 import { adaptRepo } from "../../repo-adaptations/adapt-repo";
@@ -163,6 +164,22 @@ export class CommuneDocs {
   }
 
   #everIndexedAt: { heads: string; index: Record<string, string> } | undefined;
+  readonly #everyRecordAt = new Map<string, { heads: string; seen: EveryRecord }>();
+
+  /**
+   * A document as the signed-history rule reads it (shared/history/), worked
+   * out once per version: the model reads its records and the shard
+   * discovery its index from the same scan, not from one each.
+   */
+  everyRecordOf(handle: DocHandle<unknown>, places: Places): EveryRecord {
+    const heads = headsOf(handle).join(",");
+    const cached = this.#everyRecordAt.get(handle.url);
+    if (cached?.heads === heads) return cached.seen;
+    const doc = handle.doc() as A.Doc<unknown>;
+    const seen = everyRecord(doc, places, () => A.getAllChanges(doc));
+    this.#everyRecordAt.set(handle.url, { heads, seen });
+    return seen;
+  }
 
   /**
    * Every shard the commune document's index ever named: the current index,
@@ -173,10 +190,9 @@ export class CommuneDocs {
   #everIndexed(): Record<string, string> {
     const heads = headsOf(this.commune).join(",");
     if (this.#everIndexedAt?.heads === heads) return this.#everIndexedAt.index;
-    const doc = this.commune.doc() as A.Doc<unknown>;
-    const index = shardIndexOf(doc);
+    const index = shardIndexOf(this.commune.doc());
     const current = new Set(Object.values(index));
-    for (const [place, urls] of everyRecord(doc, PLACES.commune, () => A.getAllChanges(doc)).indexes) {
+    for (const [place, urls] of this.everyRecordOf(this.commune as DocHandle<unknown>, PLACES.commune).indexes) {
       const key = place.slice("shards/".length);
       if (!place.startsWith("shards/") || !isShardKey(key)) continue;
       for (const url of urls) if (!current.has(url) && automergeUrl.safeParse(url).success) index[`${key} ${url}`] = url;

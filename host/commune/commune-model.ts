@@ -1,6 +1,6 @@
 import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
-import { everyRecord, PLACES, tamperingProblem, type Tampering } from "../../shared/history/every-record";
+import { everyRecord, PLACES, problemSubjectOf, tamperingProblem, type Tampering } from "../../shared/history/every-record";
 import type { Places } from "../../shared/history/scan";
 import { communeRecords, communeState } from "../../shared/commune/commune-state";
 import type { CommuneState, Problem } from "../../shared/commune/state";
@@ -221,12 +221,11 @@ export class CommuneModelCache {
     return problem;
   };
 
-  #read<T>(handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>, places: Places): Parsed<T> {
+  #read<T>(docs: CommuneDocs, handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>, places: Places): Parsed<T> {
     const heads = headsOf(handle).join(",");
     const cached = this.#parsed.get(handle.url) as Parsed<T> | undefined;
     if (cached && cached.heads === heads) return cached;
-    const doc = handle.doc() as A.Doc<unknown>;
-    const seen = everyRecord(doc, places, () => A.getAllChanges(doc));
+    const seen = docs.everyRecordOf(handle, places);
     const parsed = { heads, read: reader(seen.doc), tampered: seen.tampered };
     this.#parsed.set(handle.url, parsed);
     return parsed;
@@ -248,11 +247,11 @@ export class CommuneModelCache {
 
   /** The model for the documents as they are; recomputed only when some document changed or time moved past a decision. */
   compute(docs: CommuneDocs, id: string, now: number): Result<CommuneModel> {
-    const commune = this.#read<CommuneDoc>(docs.commune, readCommuneDoc, PLACES.commune);
+    const commune = this.#read<CommuneDoc>(docs, docs.commune, readCommuneDoc, PLACES.commune);
     if (!commune.read.ok) return failWith(commune.read.error);
-    const proposals = this.#read<ProposalsDoc>(docs.proposals, readProposalsDoc, PLACES.proposals);
+    const proposals = this.#read<ProposalsDoc>(docs, docs.proposals, readProposalsDoc, PLACES.proposals);
     if (!proposals.read.ok) return failWith(proposals.read.error);
-    const items = this.#read<InventoryDoc>(docs.inventory, readInventoryDoc, PLACES.inventory);
+    const items = this.#read<InventoryDoc>(docs, docs.inventory, readInventoryDoc, PLACES.inventory);
     if (!items.read.ok) return failWith(items.read.error);
     const shardReads = [...docs.shards.values()].map((handle) => this.#readShard(handle));
 
@@ -281,7 +280,7 @@ export class CommuneModelCache {
       for (const read of reads) {
         if (!read.ok) continue;
         for (const m of read.value.malformed)
-          problems.push({ subject: subjectOf(m.list), id: m.id ?? m.key ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
+          problems.push({ subject: problemSubjectOf(m.list), id: m.id ?? m.key ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
       }
     };
     malformed([commune.read, proposals.read, items.read]);
@@ -349,19 +348,4 @@ export class CommuneModelCache {
 /** An open proposal whose decision time has come changes the model even when no document changed. */
 function decisionPassed(state: CommuneState, now: number): boolean {
   return Object.values(state.proposals).some((p) => p.tally.outcome === "open" && p.tally.decidesAt <= now);
-}
-
-function subjectOf(list: string): Problem["subject"] {
-  switch (list) {
-    case "entries":
-      return "entry";
-    case "proposals":
-      return "proposal";
-    case "votes":
-      return "vote";
-    case "items":
-      return "item";
-    default:
-      return "membership";
-  }
 }

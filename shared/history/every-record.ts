@@ -34,7 +34,7 @@ export interface Tampering {
 /** Where each kind of Commune document keeps its records and index values. */
 export const PLACES: Record<"commune" | "purse-shard" | "proposals" | "inventory", Places> = {
   commune: {
-    record: (place) => (place.length === 1 && (place[0] === "genesis" || place[0] === "events")) || false,
+    record: (place) => place.length === 1 && (place[0] === "genesis" || place[0] === "events"),
     index: (place) => place.length === 2 && (place[0] === "shards" || place[0] === "docs"),
   },
   "purse-shard": { record: (place) => place.length === 1 && place[0] === "entries", index: () => false },
@@ -151,14 +151,10 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 type SignedRecord = Record<string, unknown> & { sig: string };
 const isSigned = (value: unknown): value is SignedRecord => isObject(value) && !Array.isArray(value) && typeof value.sig === "string";
 
-const SUBJECTS: Record<string, ProblemSubject> = {
-  entries: "entry",
-  events: "membership",
-  genesis: "genesis",
-  proposals: "proposal",
-  votes: "vote",
-  items: "item",
-};
+const SUBJECTS: Record<string, ProblemSubject> = { entries: "entry", genesis: "genesis", proposals: "proposal", votes: "vote", items: "item" };
+
+/** What a record in a document's list or map is, for a problem: the one mapping the readers' malformed records and the tampering reports use. */
+export const problemSubjectOf = (list: string): ProblemSubject => (Object.hasOwn(SUBJECTS, list) ? SUBJECTS[list]! : "membership");
 const NOUNS: Record<ProblemSubject, string> = {
   genesis: "founding record",
   entry: "purse entry",
@@ -174,7 +170,7 @@ const NOUNS: Record<ProblemSubject, string> = {
  * the reason reads "Ada's purse entry ..." rather than a key.
  */
 export function tamperingProblem(tampering: Tampering, nameOf: (key: PublicKey | undefined) => string): Problem {
-  const subject = SUBJECTS[tampering.place[0] ?? ""] ?? "entry";
+  const subject = problemSubjectOf(tampering.place[0] ?? "");
   const whose = `${nameOf(tampering.by)}'s signed ${NOUNS[subject]}`;
   const reason =
     tampering.kind === "deleted"

@@ -1,4 +1,5 @@
 import * as A from "@automerge/automerge";
+import { fromStored } from "../docs/automerge-form";
 
 /**
  * Every record that was ever in a document, found in its Automerge history
@@ -211,7 +212,7 @@ const MAX_NESTING = 32;
 function materialize(id: string, objects: Map<string, Made>, depth: number): unknown {
   const made = objects.get(id);
   if (!made || depth > MAX_NESTING) return undefined;
-  const valueOf = (value: Value): unknown => ("scalar" in value ? plainScalar(value.scalar) : materialize(value.object, objects, depth + 1));
+  const valueOf = (value: Value): unknown => ("scalar" in value ? fromStored(value.scalar) : materialize(value.object, objects, depth + 1));
   if (made.kind === "list") {
     const list: unknown[] = [];
     for (const element of made.elements) {
@@ -224,13 +225,6 @@ function materialize(id: string, objects: Map<string, Made>, depth: number): unk
   for (const [key, value] of made.fields) map[key] = valueOf(value);
   return { ...map };
 }
-
-function plainScalar(value: unknown): unknown {
-  if (typeof value === "bigint") return value >= -MAX_SAFE && value <= MAX_SAFE ? Number(value) : value;
-  return value;
-}
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Places a newly inserted element in a list the way Automerge does (RGA):
