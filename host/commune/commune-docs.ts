@@ -110,7 +110,7 @@ export class CommuneDocs {
   /** Opens a commune's documents: from disk, or from its relays when this machine has never had them. */
   static async open(repo: Repo, url: string, signal?: AbortSignal): Promise<CommuneDocs> {
     const commune = await repo.find<StoredCommune>(url as AutomergeUrl, signal ? { signal } : {});
-    const links = linksOf(commune.doc());
+    const links = firstLinksOf(commune.doc() as A.Doc<unknown>);
     if (!links) throw new Error("This is not a Commune document: it has no links to the commune's proposals and inventory.");
     const [proposals, inventory] = await Promise.all([
       repo.find<StoredProposals>(links.proposals as AutomergeUrl, signal ? { signal } : {}),
@@ -258,6 +258,20 @@ export class CommuneDocs {
 
 const text = (value: unknown): string | undefined =>
   typeof value === "string" ? value : value && typeof (value as { val?: unknown }).val === "string" ? (value as { val: string }).val : undefined;
+
+/**
+ * The links the commune document was founded with: the first value its
+ * history shows for each (shared/history/), so re-pointing "docs.proposals"
+ * at an empty document later does not make the proposals vanish.
+ */
+function firstLinksOf(doc: A.Doc<unknown>): { proposals: string; inventory: string } | undefined {
+  const current = linksOf(doc);
+  const { indexes } = everyRecord(doc, PLACES.commune, () => A.getAllChanges(doc));
+  const first = (name: "proposals" | "inventory") => indexes.get(`docs/${name}`)?.find((url) => automergeUrl.safeParse(url).success) ?? current?.[name];
+  const proposals = first("proposals");
+  const inventory = first("inventory");
+  return proposals && inventory ? { proposals, inventory } : undefined;
+}
 
 function linksOf(doc: unknown): { proposals: string; inventory: string } | undefined {
   const docs = (doc as { docs?: { proposals?: unknown; inventory?: unknown } } | undefined)?.docs;

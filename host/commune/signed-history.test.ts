@@ -95,3 +95,19 @@ describe("a signed record, once in the documents, is a fact", () => {
     expect(view.problems).toEqual([expect.objectContaining({ subject: "vote", reason: expect.stringContaining("Ada's signed vote was deleted") })]);
   });
 });
+
+describe("the links the commune was founded with", () => {
+  it("still lead to its proposals after someone re-points the proposals link at an empty document, across a restart", async () => {
+    const { host, commune, node, dataDir } = await adaWithAPurse();
+    await must(host, "proposal.create", { commune, kind: "general", title: "Garden day", deadline: { days: 7 } });
+    const empty = node.docs.repo.create(toStored({ schema: 1, type: "proposals", commune, proposals: {}, votes: {} }));
+    node.docs.commune.change((doc) => void ((doc.docs as Record<string, unknown>).proposals = toStored(empty.url as string)));
+    await host.close();
+    hosts.splice(hosts.indexOf(host), 1);
+
+    const again = await Host.open({ dataDir, links: noRelays });
+    hosts.push(again);
+    await again.nodes.get(commune)!.whenLoaded();
+    expect((await must(again, "proposal.list", { commune })).map((proposal) => proposal.title)).toEqual(["Garden day"]);
+  });
+});
