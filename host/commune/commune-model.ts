@@ -257,7 +257,7 @@ export class CommuneModelCache {
 
     const version = [commune.heads, proposals.heads, items.heads, ...shardReads.map(({ shard }) => shard.key)].join("|");
     const previous = this.#model;
-    const timeMoved = previous !== undefined && decisionPassed(previous.state, now);
+    const timeMoved = previous !== undefined && (decisionPassed(previous.state, now) || (previous.ledger?.nextDue ?? Infinity) <= now);
     if (previous && previous.version === version && !timeMoved) return ok(previous);
 
     // The membership and proposals replay depends only on the commune and

@@ -8,6 +8,7 @@ import { recordProposalUse, spendAuthorityProblem, takesMoneyOut, type ProposalU
 import { money } from "./wording";
 import type { ProblemCode } from "../result";
 import { currencyAt } from "../commune/state";
+import { dueAt, futureDatedReason, isFutureDated } from "../history/claimed-time";
 
 /**
  * The common purse from every member's shard: what each entry means, the
@@ -89,6 +90,17 @@ export class PurseLedger {
   readonly #proposalUse: ProposalUse = new Map();
   /** Only ever pushed to: a view records its length and copies that many when it is read, so later entries never show in it. */
   readonly #entries: EntryView[] = [];
+  /**
+   * Entries dated ahead of the clock (`state.now`), held out of the order:
+   * they count for nothing until their time comes, and then the host judges
+   * the purse again (`nextDue`). Kept out of the order so that one entry
+   * dated 2099 neither decides a race nor makes every later entry land
+   * "before the last one" and force a full replay.
+   */
+  readonly #held: EntryView[] = [];
+  /** Every verdict in the order it was made, held entries included: what `judgedSince` reads. */
+  readonly #judged: EntryView[] = [];
+  #nextDue: number | undefined;
   readonly #counts: Record<EntryStatus, number> = { counted: 0, overdrawn: 0, untrusted: 0 };
   #last: Keyed | undefined;
 
@@ -150,17 +162,40 @@ export class PurseLedger {
     // Entries not noted before arrive in this order.
     this.#noteArrivals(ordered);
     for (const item of ordered) {
+      if (this.#futureDated(item)) {
+        this.#hold(item);
+        continue;
+      }
       const judged = this.#judge(item, true);
       this.#entries.push(judged);
+      this.#judged.push(judged);
       this.#counts[judged.status]++;
       this.#last = keyedOf(item);
     }
   }
 
+  #futureDated({ entry }: ShardEntry): boolean {
+    return typeof entry.at === "number" && isFutureDated(entry.at, this.#state.now);
+  }
+
+  #hold(item: ShardEntry): void {
+    const held = futureDatedView(item.entry);
+    this.#held.push(held);
+    this.#judged.push(held);
+    this.#counts.untrusted++;
+    const due = dueAt(item.entry.at);
+    if (this.#nextDue === undefined || due < this.#nextDue) this.#nextDue = due;
+  }
+
+  /** When the earliest entry held for being dated ahead of the clock comes due: the purse must then be judged again, with the clock of then. */
+  get nextDue(): number | undefined {
+    return this.#nextDue;
+  }
+
   /** Judges new entries if they all come after every entry so far; false (nothing changed) if any does not. */
   tryAppend(items: readonly ShardEntry[]): boolean {
     const ordered = canonicalOrder(items);
-    const first = ordered[0];
+    const first = ordered.find((item) => !this.#futureDated(item));
     if (first && this.#last && compareKeyed(keyedOf(first), this.#last) <= 0) return false;
     this.#noteArrivals(items);
     this.judgeInOrder(ordered);
@@ -173,18 +208,19 @@ export class PurseLedger {
    * Undefined when the entry would not come last (then replay in full).
    */
   preview(item: ShardEntry): EntryView | undefined {
+    if (this.#futureDated(item)) return futureDatedView(item.entry);
     if (this.#last && compareKeyed(keyedOf(item), this.#last) <= 0) return undefined;
     return this.#judge(item, false, item);
   }
 
-  /** How many entries have been judged. */
+  /** How many entries have been judged, held ones included. */
   get size(): number {
-    return this.#entries.length;
+    return this.#judged.length;
   }
 
-  /** The entries judged after the first `count`, in order: what an append added, without copying the rest. */
+  /** The verdicts made after the first `count`, in the order they were made: what an append added, without copying the rest. */
   judgedSince(count: number): EntryView[] {
-    return this.#entries.slice(count);
+    return this.#judged.slice(count);
   }
 
   /**
@@ -195,10 +231,12 @@ export class PurseLedger {
   view(): PurseView {
     const all = this.#entries;
     const length = all.length;
+    // Held entries are dated after every entry in the order, so the canonical order puts them last.
+    const held = this.#held.slice();
     let entries: EntryView[] | undefined;
     return {
       get entries() {
-        return (entries ??= all.slice(0, length));
+        return (entries ??= held.length === 0 ? all.slice(0, length) : all.slice(0, length).concat(held));
       },
       ...this.#book.balances(),
       counts: { ...this.#counts },
@@ -236,6 +274,10 @@ export class PurseLedger {
     if (commit) recordProposalUse(entry, state, this.#proposalUse);
     return { entry, status: "counted", balanceAfter: outcome.balanceAfter };
   }
+}
+
+function futureDatedView(entry: SignedEntry): EntryView {
+  return { entry, status: "untrusted", reason: futureDatedReason(entry.at), code: "record.future-dated" };
 }
 
 /**
