@@ -2,6 +2,7 @@ import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import { everyRecord, PLACES, problemSubjectOf, tamperingProblem, type Tampering } from "../../shared/history/every-record";
 import type { Places } from "../../shared/history/scan";
+import { ChangeGraph, recordsSaw } from "../../shared/history/change-graph";
 import { communeRecords, communeState } from "../../shared/commune/commune-state";
 import type { CommuneState, Problem } from "../../shared/commune/state";
 import {
@@ -58,6 +59,8 @@ interface Parsed<T> {
   read: Result<ReadDoc<T>>;
   /** Records the document's history holds and its current state no longer shows as written (shared/history/). */
   tampered: Tampering[];
+  /** When the history was scanned: the change that first carried each signed record, by signature. */
+  firstChange: ReadonlyMap<string, string>;
 }
 
 /**
@@ -94,6 +97,7 @@ export class CommuneModelCache {
   readonly #crypto: HostCrypto;
   readonly #checkEntry: SignatureCheck;
   #parsed = new Map<string, Parsed<unknown>>();
+  readonly #graphs = new Map<string, ChangeGraph>();
   #shards = new Map<string, ShardRead>();
   #model: CommuneModel | undefined;
   #stateKey: string | undefined;
@@ -221,12 +225,19 @@ export class CommuneModelCache {
     return problem;
   };
 
+  /** The change graph of a document, kept and grown across models: which vote's author had which in their copy (shared/history/change-graph.ts). */
+  #graphOf(url: string): ChangeGraph {
+    let graph = this.#graphs.get(url);
+    if (!graph) this.#graphs.set(url, (graph = new ChangeGraph()));
+    return graph;
+  }
+
   #read<T>(docs: CommuneDocs, handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>, places: Places): Parsed<T> {
     const heads = headsOf(handle).join(",");
     const cached = this.#parsed.get(handle.url) as Parsed<T> | undefined;
     if (cached && cached.heads === heads) return cached;
     const seen = docs.everyRecordOf(handle, places);
-    const parsed = { heads, read: reader(seen.doc), tampered: seen.tampered };
+    const parsed = { heads, read: reader(seen.doc), tampered: seen.tampered, firstChange: seen.firstChange };
     this.#parsed.set(handle.url, parsed);
     return parsed;
   }
@@ -269,7 +280,8 @@ export class CommuneModelCache {
     if (reuseState) {
       state = previous.state;
     } else {
-      const computed = communeState(this.#crypto, communeRecords(commune.read.value.doc, proposalsDoc), now, id);
+      const saw = recordsSaw(docs.proposals.doc() as A.Doc<unknown>, this.#graphOf(docs.proposals.url), proposals.firstChange, ["votes"]);
+      const computed = communeState(this.#crypto, communeRecords(commune.read.value.doc, proposalsDoc, saw), now, id);
       if (!computed.ok) return failWith(computed.error);
       state = computed.value;
     }

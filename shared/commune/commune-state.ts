@@ -1,7 +1,8 @@
 import type { PublicKey } from "../identity/keys";
 import type { Verifier } from "../identity/crypto";
 import { checkSignature, type Signed } from "../identity/signed";
-import { tally, type Ballot } from "../proposals/tally";
+import { tally, type Ballot, type SawVote, type Tally } from "../proposals/tally";
+import { longDay } from "../history/claimed-time";
 import { proposalVersion } from "../proposals/version";
 import { canonicalJson } from "../identity/canonical";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
@@ -19,14 +20,23 @@ export interface CommuneRecords {
   events: readonly SignedMembershipEvent[];
   proposals: readonly SignedProposal[];
   votes: readonly SignedVote[];
+  /** What the proposals document's change graph says about which vote's author had which in their copy; absent when the records come without their history. */
+  saw?: SawVote;
 }
 
 /** What communeState reads, from a commune's commune and proposals documents as their readers return them. */
 export function communeRecords(
   commune: { genesis: Signed<Genesis>; events: readonly SignedMembershipEvent[] },
   proposals: { proposals: Record<string, SignedProposal>; votes: Record<string, SignedVote[]> },
+  saw?: SawVote,
 ): CommuneRecords {
-  return { genesis: commune.genesis, events: commune.events, proposals: Object.values(proposals.proposals), votes: Object.values(proposals.votes).flat() };
+  return {
+    genesis: commune.genesis,
+    events: commune.events,
+    proposals: Object.values(proposals.proposals),
+    votes: Object.values(proposals.votes).flat(),
+    ...(saw ? { saw } : {}),
+  };
 }
 
 interface Pending {
@@ -181,9 +191,10 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
     const { proposal, electorate } = entry;
     pending.delete(proposal.id);
     const ballots = ballotsOf(entry);
-    const result = tally(proposal, ballots, electorate, rulesAt(state, proposal.at), now);
+    const result = tally(proposal, ballots, electorate, rulesAt(state, proposal.at), now, records.saw);
     proposals[proposal.id] = { proposal, versions: entry.slot.versions, version: entry.version, electorate, tally: result };
     reportUncountedVotes(entry, result.decidesAt);
+    reportLateVotes(entry, result);
     if (result.outcome !== "passed") return;
     const why = `by proposal "${proposal.title}"`;
     switch (proposal.kind) {
@@ -203,6 +214,20 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
       }
       default:
         return;
+    }
+  };
+
+  const reportLateVotes = (entry: Pending, result: Tally) => {
+    const { decidedBy } = result;
+    if (result.late.length === 0 || !decidedBy) return;
+    const late = new Set(result.late);
+    for (const vote of entry.ballots) {
+      if (!late.has(vote.sig)) continue;
+      late.delete(vote.sig);
+      const reason =
+        `${nameOf(vote.by)}'s "${vote.choice}" vote, dated ${longDay(vote.at)}, came too late: ` +
+        `${nameOf(decidedBy.voter)}'s vote of ${longDay(decidedBy.at)} completed the vote without it, so the earlier vote stands`;
+      problem("vote", vote, vote.sig, reason, "record.late");
     }
   };
 
@@ -251,13 +276,13 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
       versions: entry.slot.versions,
       version: entry.version,
       electorate: entry.electorate,
-      tally: tally(entry.proposal, ballots, entry.electorate, rulesAt(state, entry.proposal.at), now),
+      tally: tally(entry.proposal, ballots, entry.electorate, rulesAt(state, entry.proposal.at), now, records.saw),
     };
   }
   return ok(state);
 
   function decidesAtNow(entry: Pending): number {
-    return tally(entry.proposal, ballotsOf(entry), entry.electorate, rulesAt(state, entry.proposal.at), now).decidesAt;
+    return tally(entry.proposal, ballotsOf(entry), entry.electorate, rulesAt(state, entry.proposal.at), now, records.saw).decidesAt;
   }
 }
 

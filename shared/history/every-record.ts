@@ -15,7 +15,11 @@ export interface EveryRecord {
   doc: unknown;
   tampered: Tampering[];
   /** Every value each index key (e.g. "shards/<owner>/<year>") was ever set to, first seen first; empty when nothing was ever re-pointed. */
-  indexes: Map<string, string[]>;
+  indexes: Map<
+    string,
+    string[]
+  >; /** For a document whose history was scanned: the change that first carried each signed record, by signature (empty when the current state is the whole history). */
+  firstChange: Map<string, string>;
 }
 
 export type TamperingKind = "deleted" | "overwritten";
@@ -56,11 +60,18 @@ export const PLACES: Record<"commune" | "purse-shard" | "proposals" | "inventory
  * in place keeps a signature that no longer matches them (the judges say so).
  */
 export function everyRecord(doc: A.Doc<unknown>, places: Places, changes: () => readonly Uint8Array[]): EveryRecord {
-  if (isWholeHistory(doc)) return { doc, tampered: [], indexes: new Map() };
+  if (isWholeHistory(doc)) return { doc, tampered: [], indexes: new Map(), firstChange: new Map() };
   const sightings = scanHistory(changes(), places);
   const plain = fromStored(doc);
-  if (!isObject(plain)) return { doc, tampered: [], indexes: new Map() };
-  return { doc: plain, tampered: restore(plain, sightings, places), indexes: indexValues(sightings, places) };
+  if (!isObject(plain)) return { doc, tampered: [], indexes: new Map(), firstChange: new Map() };
+  return { doc: plain, tampered: restore(plain, sightings, places), indexes: indexValues(sightings, places), firstChange: firstChanges(sightings, places) };
+}
+
+function firstChanges(sightings: readonly Sighting[], places: Places): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const sighting of sightings)
+    if (places.record(sighting.place) && isSigned(sighting.value) && !first.has(sighting.value.sig)) first.set(sighting.value.sig, sighting.change);
+  return first;
 }
 
 function indexValues(sightings: readonly Sighting[], places: Places): Map<string, string[]> {

@@ -20,7 +20,24 @@ export interface Tally {
   quorumMet: boolean;
   thresholdMet: boolean;
   blocked: boolean;
+  /**
+   * Signatures of votes dated before the decision that came too late for
+   * it: changes of mind that the vote which completed the electorate was
+   * cast without (see `tally`). Empty when the proposal was not decided
+   * early, or the documents' history was not given.
+   */
+  late: string[];
+  /** The vote that completed the electorate, when the proposal was decided early. */
+  decidedBy?: Ballot;
 }
+
+/**
+ * What the documents' change graph says about two votes, by signature:
+ * whether the one's author had the other in their copy when casting it
+ * (shared/history/change-graph.ts). Undefined when the history does not
+ * say (a vote from a file with no history, say).
+ */
+export type SawVote = (later: string, earlier: string) => boolean | undefined;
 
 /** A vote already known to be genuine and cast by a member of the electorate while active. */
 export interface Ballot {
@@ -44,20 +61,67 @@ const inWindow = (ballot: Ballot, window: Window, until: number) => ballot.at >=
  * latest of the members' first votes, so it is the same for every arrival
  * order of the votes.
  */
-export function decisionTime(proposal: Window, ballots: readonly Ballot[], electorate: readonly PublicKey[]): number {
-  const firstVote = new Map<PublicKey, number>();
+export function decisionTime(proposal: Window, ballots: readonly Ballot[], electorate: readonly PublicKey[], saw?: SawVote): number {
+  return decision(proposal, ballots, electorate, saw).at;
+}
+
+/**
+ * A member's first vote: the earliest by claimed time among their votes
+ * cast without another of their votes in their copy. A vote whose author
+ * had already voted is a change of mind whatever time it claims, so a
+ * voter cannot slip a new first vote in before the decision by dating it
+ * early.
+ */
+function firstOf(votes: readonly Ballot[], saw: SawVote | undefined): Ballot {
+  let first: Ballot | undefined;
+  for (const vote of votes) {
+    if (saw && votes.some((other) => other.sig !== vote.sig && saw(vote.sig, other.sig) === true)) continue;
+    if (!first || later(first, vote)) first = vote;
+  }
+  // Every vote saw another only if the history has a cycle, which Automerge's cannot; fall back to claimed time all the same.
+  return first ?? votes.reduce((a, b) => (later(a, b) ? b : a));
+}
+
+/** A member's latest vote: the latest by claimed time among their votes that none of their other votes was cast after. */
+function latestOf(votes: readonly Ballot[], saw: SawVote | undefined): Ballot {
+  let last: Ballot | undefined;
+  for (const vote of votes) {
+    if (saw && votes.some((other) => other.sig !== vote.sig && saw(other.sig, vote.sig) === true)) continue;
+    if (!last || later(vote, last)) last = vote;
+  }
+  return last ?? votes.reduce((a, b) => (later(a, b) ? a : b));
+}
+
+function byVoter(ballots: readonly Ballot[], keep: (ballot: Ballot) => boolean): Map<PublicKey, Ballot[]> {
+  const grouped = new Map<PublicKey, Ballot[]>();
   for (const ballot of ballots) {
-    if (!inWindow(ballot, proposal, proposal.deadline)) continue;
-    const seen = firstVote.get(ballot.voter);
-    if (seen === undefined || ballot.at < seen) firstVote.set(ballot.voter, ballot.at);
+    if (!keep(ballot)) continue;
+    const list = grouped.get(ballot.voter);
+    if (list) list.push(ballot);
+    else grouped.set(ballot.voter, [ballot]);
   }
-  let last = proposal.at;
+  return grouped;
+}
+
+/** When the proposal is decided, and the members' first votes with the one that completed the electorate, when it was completed before the deadline. */
+function decision(
+  proposal: Window,
+  ballots: readonly Ballot[],
+  electorate: readonly PublicKey[],
+  saw: SawVote | undefined,
+): { at: number; first?: Map<PublicKey, Ballot>; decidedBy?: Ballot } {
+  const votes = byVoter(ballots, (ballot) => inWindow(ballot, proposal, proposal.deadline));
+  const firstVote = new Map<PublicKey, Ballot>();
+  let last: Ballot | undefined;
   for (const member of electorate) {
-    const first = firstVote.get(member);
-    if (first === undefined) return proposal.deadline;
-    if (first > last) last = first;
+    const mine = votes.get(member);
+    if (mine === undefined) return { at: proposal.deadline };
+    const first = firstOf(mine, saw);
+    firstVote.set(member, first);
+    if (!last || later(first, last)) last = first;
   }
-  return Math.min(last, proposal.deadline);
+  if (!last) return { at: proposal.deadline };
+  return { at: Math.max(last.at, proposal.at), first: firstVote, decidedBy: last };
 }
 
 /** Which of two votes by one member is the later: by time, then by signature, identically everywhere. */
@@ -65,7 +129,21 @@ export const later = (a: Pick<Ballot, "at" | "sig">, b: Pick<Ballot, "at" | "sig
 
 /**
  * The outcome of one proposal from its ballots, deterministically: each
- * member's latest vote up to the decision counts. Quorum is the share of the
+ * member's latest vote up to the decision counts.
+ *
+ * A claimed time is the voter's word, so when the whole electorate has
+ * voted before the deadline, a change of mind counts only if the vote that
+ * completed the electorate was cast with it in the voter's copy (`saw`):
+ * the decision is what that last voter's copy held, plus everyone's first
+ * vote. A "no" signed after a 2-1 decision and dated a millisecond before
+ * it is late, whatever it claims; an honest change of mind that reached the
+ * others before the last vote counts. Where the history orders one
+ * member's votes (one was cast on a copy holding the other), it decides
+ * which is first and which is latest, whatever times they claim. A member
+ * who writes on an old copy on purpose makes a vote look cast offline,
+ * concurrently: the history cannot tell that from the truth, and claimed
+ * times decide between such votes. Without a history (`saw` undefined)
+ * claimed times decide, as before. Quorum is the share of the
  * electorate that voted at all; the threshold is the share of yes among yes
  * and no; with `allowBlock` a single block vetoes, without it a block counts
  * as a no. Open until `decidesAt`, then passed, rejected (quorum met but not
@@ -77,16 +155,28 @@ export function tally(
   electorate: readonly PublicKey[],
   rules: Pick<Rules, "quorumPercent" | "thresholdPercent" | "allowBlock">,
   now: number,
+  saw?: SawVote,
 ): Tally {
-  const decidesAt = decisionTime(proposal, ballots, electorate);
+  const decided = decision(proposal, ballots, electorate, saw);
+  const decidesAt = decided.at;
   const counting = new Set(electorate);
   const cutoff = Math.min(decidesAt, now);
+  const late: string[] = [];
+  const { decidedBy, first } = decided;
+  const lateForTheDecision = (ballot: Ballot): boolean =>
+    saw !== undefined &&
+    decidedBy !== undefined &&
+    decidesAt <= now &&
+    first?.get(ballot.voter)?.sig !== ballot.sig &&
+    saw(decidedBy.sig, ballot.sig) === false;
+  const votes = byVoter(ballots, (ballot) => {
+    if (!counting.has(ballot.voter) || !inWindow(ballot, proposal, cutoff)) return false;
+    if (!lateForTheDecision(ballot)) return true;
+    late.push(ballot.sig);
+    return false;
+  });
   const latest = new Map<PublicKey, Ballot>();
-  for (const ballot of ballots) {
-    if (!counting.has(ballot.voter) || !inWindow(ballot, proposal, cutoff)) continue;
-    const seen = latest.get(ballot.voter);
-    if (!seen || later(ballot, seen)) latest.set(ballot.voter, ballot);
-  }
+  for (const [voter, mine] of votes) latest.set(voter, latestOf(mine, saw));
   let yes = 0;
   let no = 0;
   let abstain = 0;
@@ -102,5 +192,19 @@ export function tally(
   const thresholdMet = yes + no > 0 && yes * 100 >= rules.thresholdPercent * (yes + no);
   const blocked = block > 0;
   const outcome: Outcome = now < decidesAt ? "open" : !quorumMet ? "expired" : blocked || !thresholdMet ? "rejected" : "passed";
-  return { outcome, decidesAt, electorate: electorate.length, voted, yes, no, abstain, block, quorumMet, thresholdMet, blocked };
+  return {
+    outcome,
+    decidesAt,
+    electorate: electorate.length,
+    voted,
+    yes,
+    no,
+    abstain,
+    block,
+    quorumMet,
+    thresholdMet,
+    blocked,
+    late: late.sort(),
+    ...(decidedBy && decidesAt <= now ? { decidedBy } : {}),
+  };
 }

@@ -125,6 +125,7 @@ export function proposal(fields: ProposalFields, decision: Decision): ProposalSt
       quorumMet: decision.outcome === "passed" || decision.outcome === "rejected",
       thresholdMet: passed,
       blocked: false,
+      late: [],
     },
   };
 }

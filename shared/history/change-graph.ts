@@ -1,0 +1,144 @@
+import * as A from "@automerge/automerge";
+
+/**
+ * What a document's change graph proves about the order records were
+ * written in: a change that depends on another was made by someone whose
+ * copy held the other. That is all it proves. An author may build a change
+ * on an old copy on purpose, and then it reads as written offline,
+ * concurrently with everything after that copy; so the graph can show that
+ * a record came after another ("saw" it), never that it came before.
+ *
+ * Read from Automerge's change metadata (`getChangesMetaSince`: actor, op
+ * range, dependencies, hash), which costs a fraction of decoding the
+ * changes, and grown as new changes arrive.
+ */
+export class ChangeGraph {
+  readonly #nodes = new Map<string, ChangeNode>();
+  /** Per actor, its changes by ascending first op: Automerge numbers one actor's ops in the order it made them. */
+  readonly #byActor = new Map<string, ChangeNode[]>();
+  #heads: A.Heads = [];
+
+  /** Takes in the changes `doc` holds beyond those seen so far. */
+  update(doc: A.Doc<unknown>): void {
+    for (const meta of A.getChangesMetaSince(doc, this.#heads)) {
+      if (this.#nodes.has(meta.hash)) continue;
+      const node: ChangeNode = { hash: meta.hash, startOp: meta.startOp, maxOp: meta.maxOp, deps: meta.deps };
+      this.#nodes.set(meta.hash, node);
+      const list = this.#byActor.get(meta.actor) ?? [];
+      list.push(node);
+      this.#byActor.set(meta.actor, list);
+    }
+    for (const list of this.#byActor.values()) list.sort((a, b) => a.startOp - b.startOp);
+    this.#heads = A.getHeads(doc);
+  }
+
+  /** The change that made the operation `opId` ("counter@actor", as `A.getObjectId` gives a map or list), when the graph holds it. */
+  changeOfOp(opId: string): string | undefined {
+    const at = opId.indexOf("@");
+    const counter = Number(opId.slice(0, at));
+    const list = this.#byActor.get(opId.slice(at + 1));
+    if (at < 1 || !Number.isSafeInteger(counter) || !list) return undefined;
+    let low = 0;
+    let high = list.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const node = list[middle]!;
+      if (counter < node.startOp) high = middle - 1;
+      else if (counter > node.maxOp) low = middle + 1;
+      else return node.hash;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the author of change `later` had change `earlier` in their copy:
+   * `earlier` is `later` or among its dependencies, transitively. Undefined
+   * when the graph lacks either. Walks back from `later` only through
+   * changes whose ops could come after `earlier`'s (a change that depends on
+   * another numbers its ops after all of the other's), so the walk covers
+   * what was written between the two, not the whole history.
+   */
+  saw(later: string, earlier: string): boolean | undefined {
+    const target = this.#nodes.get(earlier);
+    const start = this.#nodes.get(later);
+    if (!target || !start) return undefined;
+    const seen = new Set<string>([later]);
+    const stack = [start];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.hash === earlier) return true;
+      for (const dep of node.deps) {
+        const next = this.#nodes.get(dep);
+        if (!next || seen.has(dep) || next.maxOp < target.startOp) continue;
+        seen.add(dep);
+        stack.push(next);
+      }
+    }
+    return false;
+  }
+}
+
+interface ChangeNode {
+  hash: string;
+  startOp: number;
+  maxOp: number;
+  deps: readonly string[];
+}
+
+/**
+ * Asks the change graph about signed records by signature: whether the
+ * author of the record signed `later` had the record signed `earlier` in
+ * their copy. A record is placed at the change that first carried it:
+ * `firstChange` (from the history scan, for a document whose records were
+ * deleted or moved) or else the change that made its map in `doc`. The
+ * records of `doc` under `lists` (each a map of lists of records, like the
+ * proposals document's votes) are located, and the graph brought up to
+ * `doc`, on the first question only: most replays ask none.
+ */
+export function recordsSaw(
+  doc: A.Doc<unknown>,
+  graph: ChangeGraph,
+  firstChange: ReadonlyMap<string, string>,
+  lists: readonly string[],
+): (later: string, earlier: string) => boolean | undefined {
+  let located: Map<string, string> | undefined;
+  const changeOf = (sig: string): string | undefined => {
+    if (located === undefined) {
+      graph.update(doc);
+      located = locate(doc, graph, lists);
+    }
+    return firstChange.get(sig) ?? located.get(sig);
+  };
+  return (later, earlier) => {
+    const from = changeOf(later);
+    const to = changeOf(earlier);
+    return from === undefined || to === undefined ? undefined : graph.saw(from, to);
+  };
+}
+
+function locate(doc: A.Doc<unknown>, graph: ChangeGraph, lists: readonly string[]): Map<string, string> {
+  const located = new Map<string, { change: string; counter: number }>();
+  const root = doc as Record<string, unknown>;
+  for (const name of lists) {
+    const groups = root[name];
+    if (!isRecord(groups)) continue;
+    for (const group of Object.values(groups)) {
+      if (!Array.isArray(group)) continue;
+      for (const record of group as unknown[]) {
+        if (!isRecord(record)) continue;
+        const sig = textOf(record.sig);
+        const opId = A.getObjectId(record);
+        const change = opId === null ? undefined : graph.changeOfOp(opId);
+        if (sig === undefined || change === undefined) continue;
+        // A copy of a record is made after the record, so its ops are numbered after the original's: the original is the lowest.
+        const counter = Number.parseInt(opId!, 10);
+        const known = located.get(sig);
+        if (!known || counter < known.counter) located.set(sig, { change, counter });
+      }
+    }
+  }
+  return new Map([...located].map(([sig, { change }]) => [sig, change]));
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const textOf = (value: unknown): string | undefined => (typeof value === "string" ? value : A.isImmutableString(value) ? value.val : undefined);
