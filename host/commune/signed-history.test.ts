@@ -4,6 +4,10 @@ import { join } from "node:path";
 import type { AutomergeUrl } from "@automerge/automerge-repo";
 import { afterEach, describe, expect, it } from "vitest";
 import { toStored } from "../../shared/docs/automerge-form";
+import { readProposalsDoc } from "../../shared/docs/documents";
+import { nobleSigner } from "../../shared/identity/crypto";
+import { sign } from "../../shared/identity/signed";
+import type { Vote } from "../../shared/proposals/proposal";
 import { Host } from "../host";
 import { must, noRelays } from "../testing/host-harness";
 
@@ -93,6 +97,34 @@ describe("a signed record, once in the documents, is a fact", () => {
     expect(view.balances.purse).toEqual({ EUR: 93_000 });
     expect(view.balances.entries).toMatchObject({ untrusted: 0 });
     expect(view.problems).toEqual([expect.objectContaining({ subject: "vote", reason: expect.stringContaining("Ada's signed vote was deleted") })]);
+  });
+});
+
+describe("a vote cast after the decision", () => {
+  it("does not change it when it claims a time before the vote that decided, and is reported as late", async () => {
+    const { host, commune, node } = await adaWithAPurse();
+    const { id: proposal } = await must(host, "proposal.create", { commune, kind: "general", title: "Garden day", deadline: { days: 7 } });
+    await must(host, "proposal.vote", { commune, proposal, choice: "yes" });
+    expect((await must(host, "proposal.list", { commune }))[0]).toMatchObject({ outcome: "passed", yes: 1, no: 0 });
+
+    // As the attacker would: on her own copy, which holds the decision, a "no" signed and dated 1 ms before it.
+    const read = readProposalsDoc(node.docs.proposals.doc());
+    if (!read.ok) throw new Error(read.error.message);
+    const decided = read.value.doc.votes[proposal]![0]!;
+    const { sig: _sig, by: _by, ...fields } = decided;
+    const backdated = sign(nobleSigner, "vote", { ...fields, choice: "no", at: decided.at - 1 } as Vote, host.keys);
+    node.docs.proposals.change((doc) => void (doc.votes as unknown as Record<string, unknown[]>)[proposal]!.push(toStored(backdated)));
+
+    const [shown] = await must(host, "proposal.list", { commune });
+    expect(shown).toMatchObject({ outcome: "passed", yes: 1, no: 0 });
+    const view = await must(host, "commune.show", { commune });
+    expect(view.problems).toContainEqual(
+      expect.objectContaining({
+        subject: "vote",
+        id: backdated.sig,
+        reason: expect.stringMatching(/^Ada's "no" vote, dated .* came too late: Ada's vote of .* completed the vote without it/),
+      }),
+    );
   });
 });
 
