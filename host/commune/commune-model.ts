@@ -279,6 +279,8 @@ export class CommuneModelCache {
     let state: CommuneState;
     if (reuseState) {
       state = previous.state;
+      // No decision fell due since it was worked out, so it is the same state at `now`: the purse's clock (for entries dated ahead of it) reads it.
+      if (now > state.now) state.now = now;
     } else {
       const saw = recordsSaw(docs.proposals.doc() as A.Doc<unknown>, this.#graphOf(docs.proposals.url), proposals.firstChange, ["votes"]);
       const computed = communeState(this.#crypto, communeRecords(commune.read.value.doc, proposalsDoc, saw), now, id);

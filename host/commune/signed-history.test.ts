@@ -100,6 +100,24 @@ describe("a signed record, once in the documents, is a fact", () => {
   });
 });
 
+describe("the clock an entry is judged by", () => {
+  it("is the host's clock now, not the one of the last change to the commune or proposals document", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "commune-history-"));
+    dirs.push(dataDir);
+    let time = Date.UTC(2026, 11, 1, 9);
+    const host = await Host.open({ dataDir, links: noRelays, now: () => time });
+    hosts.push(host);
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] });
+    await must(host, "purse.contribute", { commune, amount: "10.00", currency: "EUR" });
+    time += 60 * 60_000;
+    await must(host, "purse.contribute", { commune, amount: "5.00", currency: "EUR" });
+    time += 24 * 60 * 60_000;
+    await must(host, "purse.contribute", { commune, amount: "1.00", currency: "EUR" });
+    expect((await must(host, "commune.show", { commune })).balances.purse).toEqual({ EUR: 16_00 });
+  });
+});
+
 describe("a vote cast after the decision", () => {
   it("does not change it when it claims a time before the vote that decided, and is reported as late", async () => {
     const { host, commune, node } = await adaWithAPurse();
