@@ -1,5 +1,6 @@
 import type { Currency } from "../money/currency";
 import { fail, ok, problem, type Problem, type Result } from "../result";
+import { DEFAULT_SPEND_PERIOD, SPEND_PERIODS, type SpendPeriod } from "./spend-period";
 
 /**
  * How a commune decides. Shares are whole percentages so every member
@@ -12,8 +13,22 @@ export interface Rules {
   thresholdPercent: number;
   /** Consent: a single "block" vote vetoes the proposal. */
   allowBlock: boolean;
-  /** Largest disbursement (minor units, per currency) a member may record without a passed spend proposal. Missing means 0. */
+  /**
+   * The most (minor units, per currency) each member may take out of the
+   * purse without citing a passed spend proposal within one `spendPeriod`:
+   * every disbursement and outgoing exchange of theirs that cites none adds
+   * up. Missing means 0.
+   */
   spendLimit: Record<string, number>;
+  /**
+   * The calendar period in UTC (ISO weeks from Monday) the spend limit runs
+   * over. Rules signed before the field existed have none and read as
+   * "month" (`spendPeriodIn`): a per-entry limit of 50 EUR becomes 50 EUR a
+   * month per member, the cap such a commune most plausibly meant, since a
+   * limit per entry was got round by splitting a payment. A new commune
+   * always writes it.
+   */
+  spendPeriod?: SpendPeriod;
   /** "direct": a valid invite admits its holder; "proposal": the holder waits for a passed admit proposal. */
   admission: "direct" | "proposal";
   /** Currencies can be added by a rule change, never altered or removed: old amounts must keep their meaning. */
@@ -26,16 +41,18 @@ export interface RuleChange {
   thresholdPercent?: number;
   allowBlock?: boolean;
   spendLimit?: Record<string, number>;
+  spendPeriod?: SpendPeriod;
   admission?: "direct" | "proposal";
   addCurrencies?: Currency[];
 }
 
-/** What a new commune decides by unless its founder says otherwise: simple majority, half of the members voting, no vetoes, invites admit. */
-export const FOUNDING_DEFAULTS: Omit<Rules, "currencies" | "spendLimit"> = {
+/** What a new commune decides by unless its founder says otherwise: simple majority, half of the members voting, no vetoes, invites admit, spend limits per month. */
+export const FOUNDING_DEFAULTS: Omit<Required<Rules>, "currencies" | "spendLimit"> = {
   quorumPercent: 50,
   thresholdPercent: 50,
   allowBlock: false,
   admission: "direct",
+  spendPeriod: DEFAULT_SPEND_PERIOD,
 };
 
 /** The shares a commune decides by: whole percentages in these ranges (a threshold of 0 would pass a proposal nobody supports). */
@@ -71,6 +88,7 @@ export function rulesProblem(rules: Rules): string | undefined {
     if (codes.has(currency.code)) return `Currency ${currency.code} is defined twice`;
     codes.add(currency.code);
   }
+  if (rules.spendPeriod !== undefined && !SPEND_PERIODS.includes(rules.spendPeriod)) return `The spend period must be one of ${SPEND_PERIODS.join(", ")}`;
   for (const [code, limit] of Object.entries(rules.spendLimit)) {
     if (!codes.has(code)) return `The spend limit names ${code}, which is not one of the commune's currencies`;
     if (!Number.isSafeInteger(limit) || limit < 0) return `The spend limit for ${code} must be zero or a positive amount`;
@@ -91,6 +109,8 @@ export function applyRuleChange(rules: Rules, change: RuleChange): { rules: Rule
     spendLimit: { ...rules.spendLimit, ...change.spendLimit },
     currencies: [...rules.currencies, ...addCurrencies],
   };
+  const spendPeriod = change.spendPeriod ?? rules.spendPeriod;
+  if (spendPeriod !== undefined) next.spendPeriod = spendPeriod;
   const problem = rulesProblem(next);
   return problem ? { problem } : { rules: next };
 }

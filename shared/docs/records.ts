@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { SignedMembershipEvent } from "../commune/events";
 import type { Genesis } from "../commune/genesis";
 import type { RuleChange, Rules } from "../commune/rules";
+import { SPEND_PERIODS } from "../commune/spend-period";
 import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
 import type { Currency } from "../money/currency";
@@ -60,6 +61,9 @@ const currencies = z
 
 const spendLimit = z.record(currencyCode, count, { error: "must map currency codes to amounts" });
 
+/** Optional: rules signed before the period existed have none (they read as "month"). */
+const spendPeriod = oneOf(SPEND_PERIODS).optional();
+
 const uniqueCodes = (list: readonly Currency[]): boolean => new Set(list.map((currency) => currency.code)).size === list.length;
 
 export const rulesSchema = z.looseObject(
@@ -68,6 +72,7 @@ export const rulesSchema = z.looseObject(
     thresholdPercent: percent(1),
     allowBlock: boolean,
     spendLimit,
+    spendPeriod,
     admission: oneOf(["direct", "proposal"]),
     currencies: currencies.min(1, { error: "must list at least one currency" }).refine(uniqueCodes, { error: "must not list a currency code twice" }),
   },
@@ -81,6 +86,7 @@ export const ruleChangeSchema = z
       thresholdPercent: percent(1).optional(),
       allowBlock: boolean.optional(),
       spendLimit: spendLimit.optional(),
+      spendPeriod,
       admission: oneOf(["direct", "proposal"]).optional(),
       addCurrencies: currencies
         .min(1, { error: "must list at least one currency" })
@@ -95,6 +101,7 @@ export const ruleChangeSchema = z
       change.thresholdPercent !== undefined ||
       change.allowBlock !== undefined ||
       change.spendLimit !== undefined ||
+      change.spendPeriod !== undefined ||
       change.admission !== undefined ||
       change.addCurrencies !== undefined,
     { error: "must change at least one rule" },

@@ -311,7 +311,7 @@ describe("entries that count for nothing", () => {
 describe("spend authority", () => {
   const roof = spendProposal({ id: "roof", title: "New roof", amount: 600_00, payee: { outside: "Roofers Ltd" } }, passed("2026-01-20"));
   const withRoof = (decision: Decision = passed("2026-01-20")) => communeState({ proposals: [{ ...roof, tally: { ...roof.tally, ...decision } }] });
-  const OVER = "above the spend limit of 50.00 EUR";
+  const OVER = "above the spend limit of 50.00 EUR a month per member";
   const payRoofers = (amount: number, fields: object = {}) =>
     entry(bo, { kind: "disbursement", at: on("2026-01-21"), amount, payee: "Roofers Ltd", proposal: "roof", ...fields });
 
@@ -441,7 +441,7 @@ describe("spend authority", () => {
   it("needs a proposal for any spend in a currency without a spend limit", () => {
     const hours = entry(bo, { kind: "contribution", at: on("2026-01-06"), amount: 10_00, currency: "HOUR" });
     const pay = entry(bo, { kind: "disbursement", at: on("2026-01-07"), amount: 1, currency: "HOUR", to: cy.publicKey });
-    expectIgnored(inShard(pay), "above the spend limit of 0.00 HOUR and cites no passed spend proposal", state, inShards(hours));
+    expectIgnored(inShard(pay), "above the spend limit of 0.00 HOUR a month per member and cites no passed spend proposal", state, inShards(hours));
   });
 
   it("applies the spend limit of the rules in force when the entry was written", () => {

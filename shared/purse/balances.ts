@@ -4,7 +4,7 @@ import type { Currency } from "../money/currency";
 import type { EntryStatus, SignedEntry } from "./entry";
 import type { Verifier } from "../identity/crypto";
 import { contentCheck, entrySignatureCheck, provenanceProblem, type SignatureCheck } from "./entry-checks";
-import { recordProposalUse, spendAuthorityProblem, takesMoneyOut, type ProposalUse } from "./spend-authority";
+import { recordLimitUse, recordProposalUse, spendAuthorityProblem, takesMoneyOut, type LimitUse, type ProposalUse } from "./spend-authority";
 import { money } from "./wording";
 import type { ProblemCode } from "../result";
 import { currencyAt } from "../commune/state";
@@ -88,6 +88,7 @@ export class PurseLedger {
   /** Per author and id signed in more than one version: every version, in arrival order. Rare, so only these are kept twice. */
   readonly #versions = new Map<string, ShardEntry[]>();
   readonly #proposalUse: ProposalUse = new Map();
+  readonly #limitUse: LimitUse = new Map();
   /** Only ever pushed to: a view records its length and copies that many when it is read, so later entries never show in it. */
   readonly #entries: EntryView[] = [];
   /**
@@ -166,11 +167,12 @@ export class PurseLedger {
         this.#hold(item);
         continue;
       }
-      const judged = this.#judge(item, true);
+      const keyed = keyedOf(item);
+      const judged = this.#judge(item, keyed.at, true);
       this.#entries.push(judged);
       this.#judged.push(judged);
       this.#counts[judged.status]++;
-      this.#last = keyedOf(item);
+      this.#last = keyed;
     }
   }
 
@@ -209,8 +211,9 @@ export class PurseLedger {
    */
   preview(item: ShardEntry): EntryView | undefined {
     if (this.#futureDated(item)) return futureDatedView(item.entry);
-    if (this.#last && compareKeyed(keyedOf(item), this.#last) <= 0) return undefined;
-    return this.#judge(item, false, item);
+    const keyed = keyedOf(item);
+    if (this.#last && compareKeyed(keyed, this.#last) <= 0) return undefined;
+    return this.#judge(item, keyed.at, false, item);
   }
 
   /** How many entries have been judged, held ones included. */
@@ -244,8 +247,12 @@ export class PurseLedger {
     };
   }
 
-  /** `next` is an entry not yet noted as arrived (a preview): it arrives after every other. */
-  #judge({ entry, shardOwner }: ShardEntry, commit: boolean, next?: ShardEntry): EntryView {
+  /**
+   * `at` is the time the canonical order places the entry at (`keyedOf`),
+   * which also picks the spend limit's period. `next` is an entry not yet
+   * noted as arrived (a preview): it arrives after every other.
+   */
+  #judge({ entry, shardOwner }: ShardEntry, at: number, commit: boolean, next?: ShardEntry): EntryView {
     const state = this.#state;
     const untrusted = (reason: string): EntryView => ({ entry, status: "untrusted", reason });
 
@@ -265,13 +272,16 @@ export class PurseLedger {
     const currency = content.value;
 
     if (takesMoneyOut(entry)) {
-      const authority = spendAuthorityProblem(entry, currency, state, this.#proposalUse);
+      const authority = spendAuthorityProblem(entry, currency, state, this.#proposalUse, this.#limitUse, at);
       if (authority !== undefined) return untrusted(authority);
     }
 
     const outcome = this.#book.apply(entry, currency, commit);
     if (outcome.status !== "counted") return { entry, ...outcome };
-    if (commit) recordProposalUse(entry, state, this.#proposalUse);
+    if (commit) {
+      recordProposalUse(entry, state, this.#proposalUse);
+      recordLimitUse(entry, currency, this.#limitUse, at);
+    }
     return { entry, status: "counted", balanceAfter: outcome.balanceAfter };
   }
 }

@@ -1,3 +1,4 @@
+import { SPEND_PERIODS, perPeriod, spendPeriodIn, spendPeriodOf } from "../commune/spend-period";
 import { rulesAt, type CommuneState, type ProposalState } from "../commune/state";
 import type { Currency } from "../money/currency";
 import type { Outcome, Payee, SignedProposal } from "../proposals/proposal";
@@ -5,9 +6,11 @@ import type { Entry, SignedEntry } from "./entry";
 import { isoDay, memberName, money } from "./wording";
 
 /**
- * Who may take money out of the common purse, and how much: up to the spend
- * limit of the rules in force at the entry's time without asking anyone.
- * An entry that cites a proposal draws its authority from that proposal
+ * Who may take money out of the common purse, and how much: without asking
+ * anyone, each member up to the spend limit of the rules in force at the
+ * entry's time, in total over the calendar period those rules name (50 EUR
+ * a month): judging each entry alone let six 50 EUR payments through a
+ * 50 EUR limit. An entry that cites a proposal draws its authority from that proposal
  * whatever its size: a passed spend proposal, decided before the entry, for
  * the same currency and payee, and only up to the proposal's amount across
  * every counted entry that cites it. Judging small citing entries by the
@@ -23,6 +26,17 @@ export const takesMoneyOut = (entry: Pick<Entry, "kind" | "direction">): boolean
 /** How much of each spend proposal counted entries have used so far, by proposal id. */
 export type ProposalUse = Map<string, number>;
 
+/**
+ * What each member has taken out without citing a proposal, per currency
+ * and calendar period (`limitKey`). Every counted entry is booked in its
+ * period of every length, so when a rule change switches the period (a
+ * month to a week) the member's total in the new, current period already
+ * holds what they took in it before the change.
+ */
+export type LimitUse = Map<string, number>;
+
+const limitKey = (by: unknown, code: string, period: string): string => `${String(by)}\n${code}\n${period}`;
+
 const NOT_PASSED: Record<Exclude<Outcome, "passed">, string> = {
   open: "is still open",
   rejected: "was rejected",
@@ -32,10 +46,6 @@ const NOT_PASSED: Record<Exclude<Outcome, "passed">, string> = {
 const citedProposal = (state: CommuneState, id: unknown): ProposalState | undefined =>
   typeof id === "string" && Object.hasOwn(state.proposals, id) ? state.proposals[id] : undefined;
 
-function spendLimit(state: CommuneState, entry: SignedEntry): number {
-  const limits = rulesAt(state, entry.at).spendLimit;
-  return Object.hasOwn(limits, entry.currency) ? (limits[entry.currency] ?? 0) : 0;
-}
 
 const payeeWords = (state: CommuneState, payee: Payee): string => ("member" in payee ? memberName(state, payee.member) : `'${payee.outside}'`);
 
@@ -49,13 +59,41 @@ function payeeMismatch(state: CommuneState, entry: SignedEntry, payee: Payee): s
 /**
  * Why this entry, which takes money out of the purse in `currency`, lacks the
  * authority to do so; undefined when it has it. `used` holds what earlier
- * counted entries took from each proposal.
+ * counted entries took from each proposal, `taken` what they took without
+ * one. `at` is the time the ledger orders the entry by: it picks the rules
+ * in force and the period the entry falls in.
  */
-export function spendAuthorityProblem(entry: SignedEntry, currency: Currency, state: CommuneState, used: ReadonlyMap<string, number>): string | undefined {
+export function spendAuthorityProblem(
+  entry: SignedEntry,
+  currency: Currency,
+  state: CommuneState,
+  used: ReadonlyMap<string, number>,
+  taken: ReadonlyMap<string, number>,
+  at: number,
+): string | undefined {
   if (entry.proposal !== undefined) return proposalProblem(entry, currency, state, used);
-  const limit = spendLimit(state, entry);
-  if (entry.amount <= limit) return undefined;
-  return `above the spend limit of ${money(limit, currency)} and cites no passed spend proposal`;
+  return limitProblem(entry, currency, state, taken, at);
+}
+
+function limitProblem(entry: SignedEntry, currency: Currency, state: CommuneState, taken: ReadonlyMap<string, number>, at: number): string | undefined {
+  const rules = rulesAt(state, at);
+  const limit = Object.hasOwn(rules.spendLimit, currency.code) ? (rules.spendLimit[currency.code] ?? 0) : 0;
+  const period = spendPeriodIn(rules);
+  const { key, words } = spendPeriodOf(at, period);
+  const before = taken.get(limitKey(entry.by, currency.code, key)) ?? 0;
+  if (before + entry.amount <= limit) return undefined;
+  const cap = `${money(limit, currency)} ${perPeriod(period)} per member`;
+  if (before === 0) return `above the spend limit of ${cap} and cites no passed spend proposal`;
+  return `${memberName(state, entry.by)} has already taken ${money(before, currency)} without a proposal in ${words}; the limit is ${cap}`;
+}
+
+/** Books a counted entry that takes money out without citing a proposal against its author's allowance, in its period of every length. */
+export function recordLimitUse(entry: SignedEntry, currency: Currency, taken: LimitUse, at: number): void {
+  if (!takesMoneyOut(entry) || entry.proposal !== undefined) return;
+  for (const period of SPEND_PERIODS) {
+    const key = limitKey(entry.by, currency.code, spendPeriodOf(at, period).key);
+    taken.set(key, (taken.get(key) ?? 0) + entry.amount);
+  }
 }
 
 function proposalProblem(entry: SignedEntry, currency: Currency, state: CommuneState, used: ReadonlyMap<string, number>): string | undefined {
