@@ -25,6 +25,7 @@ import { join } from "node:path";
 import { communeIdOf, type Genesis } from "../shared/commune/genesis";
 import type { SignedMembershipEvent } from "../shared/commune/events";
 import type { Rules } from "../shared/commune/rules";
+import { spendPeriodOf } from "../shared/commune/spend-period";
 import { fromStored, toStored } from "../shared/docs/automerge-form";
 import { periodOf, shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../shared/docs/documents";
 import { canonicalJson } from "../shared/identity/canonical";
@@ -81,6 +82,8 @@ export const benchRules: Rules = {
   thresholdPercent: 50,
   allowBlock: true,
   spendLimit: { EUR: 5000, HOUR: 800 },
+  // Per member per day: a member of the 100,000-entry commune writes about ten entries a day, so a longer period would turn most of its disbursements into contributions.
+  spendPeriod: "day",
   admission: "direct",
   currencies: [EUR, HOUR],
 };
@@ -185,6 +188,8 @@ export function generateHistory(spec: CommuneSpec, members: Member[]): History {
     ["EUR", 0],
     ["HOUR", 0],
   ]);
+  /** What each member took out without a proposal, per currency and period: a disbursement that would pass the limit is written as a contribution. */
+  const taken = new Map<string, number>();
   const step = (LAST_ENTRY - FIRST_ENTRY) / Math.max(1, spec.entries);
   for (let n = 0; n < spec.entries; n++) {
     const author = Math.floor(random() * members.length);
@@ -199,7 +204,9 @@ export function generateHistory(spec: CommuneSpec, members: Member[]): History {
       fields = { kind: "transfer", amount: 100 + Math.floor(random() * 2000), currency, memo, to: members[other]!.publicKey };
     } else if (roll < 0.22) {
       const amount = 100 + Math.floor(random() * (limit - 100));
-      if ((purse.get(currency) ?? 0) >= amount) {
+      const allowance = `${author} ${currency} ${spendPeriodOf(at, benchRules.spendPeriod!).key}`;
+      if ((purse.get(currency) ?? 0) >= amount && (taken.get(allowance) ?? 0) + amount <= limit) {
+        taken.set(allowance, (taken.get(allowance) ?? 0) + amount);
         fields =
           random() < 0.5
             ? { kind: "disbursement", amount, currency, memo, payee: PAYEES[Math.floor(random() * PAYEES.length)]! }
@@ -266,7 +273,8 @@ async function writeDataDir(dir: string, spec: CommuneSpec, members: Member[], h
   return { spec, communeId, docUrl: commune.url, secret, members, shards: history.shards.size, purse: history.purse };
 }
 
-export const fixtureName = (spec: CommuneSpec) => `n${spec.entries}-m${spec.members}-s${spec.seed}`;
+/** "-p": built under the spend limit per member per period; a cache from before it holds disbursements that no longer all count. */
+export const fixtureName = (spec: CommuneSpec) => `n${spec.entries}-m${spec.members}-s${spec.seed}-p`;
 
 /**
  * The commune for `spec`, from the cache under `cacheDir` when it was built
