@@ -1,5 +1,6 @@
 import { EUR, HOUR, type Currency } from "../shared/money/currency";
 import { clean, table } from "./text";
+import { SPEND_PERIODS } from "../shared/commune/spend-period";
 import { all, always, currencySpec, days, defineVerb, never, oneOf, planned, spendLimits, wholeNumber } from "./verb";
 import { communeText, membersText, syncText } from "./views-text";
 
@@ -48,11 +49,17 @@ export const create = defineVerb<"commune.create">({
     { name: "quorum", kind: "value", value: "PERCENT", help: "share of members who must vote for a decision (default 50)" },
     { name: "threshold", kind: "value", value: "PERCENT", help: "share of yes among yes and no needed to pass (default 50)" },
     { name: "block", kind: "boolean", help: "a single block vote vetoes a proposal" },
-    { name: "spend-limit", kind: "list", value: "CODE=AMOUNT", help: "largest disbursement without a proposal (repeatable; default 0)" },
+    {
+      name: "spend-limit",
+      kind: "list",
+      value: "CODE=AMOUNT",
+      help: "most each member may take out without a proposal in a spend period (repeatable; default 0)",
+    },
+    { name: "spend-period", kind: "value", value: "day|week|month|year", help: "the calendar period (UTC) the spend limit runs over (default month)" },
     { name: "admission", kind: "value", value: "direct|proposal", help: "an invite admits directly (default), or admission needs a proposal" },
   ],
   summary: "found a commune",
-  details: ["Example: commune create Riverside --currency EUR --currency HOUR --relay ws://127.0.0.1:3030 --spend-limit EUR=50.00"],
+  details: ["Example: commune create Riverside --currency EUR --currency HOUR --relay ws://127.0.0.1:3030 --spend-limit EUR=50.00 --spend-period month"],
   scoped: false,
   writes: always,
   wroteTo: ({ value }) => value.commune,
@@ -68,14 +75,16 @@ export const create = defineVerb<"commune.create">({
       wholeNumber(args, "threshold", true),
       spendLimits(args),
       oneOf(args.value("admission"), ["direct", "proposal"] as const, "--admission"),
+      oneOf(args.value("spend-period"), SPEND_PERIODS, "--spend-period"),
     );
     if (!parts.ok) return parts;
-    const [quorumPercent, thresholdPercent, spendLimit, admission] = parts.value;
+    const [quorumPercent, thresholdPercent, spendLimit, admission, spendPeriod] = parts.value;
     const rules = {
       ...(quorumPercent !== undefined ? { quorumPercent } : {}),
       ...(thresholdPercent !== undefined ? { thresholdPercent } : {}),
       ...(args.flag("block") ? { allowBlock: true } : {}),
       ...(spendLimit ? { spendLimit } : {}),
+      ...(spendPeriod ? { spendPeriod } : {}),
       ...(admission ? { admission } : {}),
     };
     return planned("commune.create", {

@@ -37,6 +37,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   thresholdPercent: "threshold",
   allowBlock: "block",
   spendLimit: "spend-limit",
+  spendPeriod: "spend-period",
   addCurrencies: "add-currency",
   currencies: "currency",
   relays: "relay",

@@ -35,7 +35,7 @@ describe("a member runs a commune from the command line", () => {
 
     const tooMuch = await cli(dir, ["disburse", "60", "EUR", "--payee", "Roofers"]);
     expect(tooMuch.code).toBe(1);
-    expect(tooMuch.stderr).toBe("Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR and cites no passed spend proposal).\n");
+    expect(tooMuch.stderr).toBe("Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR a month per member and cites no passed spend proposal).\n");
 
     const { id } = JSON.parse(
       await ok(dir, "propose", "spend", "--title", "New roof", "--amount", "60", "--currency", "EUR", "--payee", "Roofers", "--json"),
@@ -74,7 +74,7 @@ describe("a member runs a commune from the command line", () => {
     const shown = await ok(dir, "show");
     expect(shown).toMatch(/^Riverside {2}\(id [0-9a-f]{32}\)\nYou are active\.\n/);
     expect(shown).toContain("Rules: quorum 60%, approval 50% of yes and no votes, a block vetoes, new members join by invite");
-    expect(shown).toContain("Spend limit without a proposal: 25.50 EUR, 0.00 HOUR");
+    expect(shown).toContain("Spend limit without a proposal, per member per month: 25.50 EUR, 0.00 HOUR");
     expect(shown).toMatch(/^Ada \(you\)\s+active\s+[\d-]+ [\d:]+\s+[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}\s+[0-9a-f]{16}\s+0\.00\s+0\.00$/m);
     expect(shown).toMatch(/Open proposals:\nID .*\n[0-9a-f]{8}\s+general\s+open\s+.*Picnic on Sunday/);
   });
@@ -213,6 +213,28 @@ describe("errors and exit codes", () => {
     expect(run.stderr).not.toMatch(/Too (big|small)|expected|Invalid|quorumPercent|deadline/);
   });
 
+  it("founds a commune whose spend limit runs over a week, and refuses a second payment that would pass it in the same week", async () => {
+    const { dir } = await founded(["--spend-limit", "EUR=10", "--spend-period", "week"]);
+    expect(await ok(dir, "show")).toContain("Spend limit without a proposal, per member per week: 10.00 EUR, 0.00 HOUR");
+    await ok(dir, "contribute", "100", "EUR");
+    await ok(dir, "disburse", "6", "EUR", "--payee", "Bakery");
+    const second = await cli(dir, ["disburse", "5", "EUR", "--payee", "Bakery"]);
+    expect(second).toMatchObject({ code: 1, stdout: "" });
+    expect(second.stderr).toMatch(
+      /^Not recorded: the disbursement would not count \(Ada has already taken 6\.00 EUR without a proposal in the week of \d{1,2} [A-Z][a-z]+ \d{4}; the limit is 10\.00 EUR a week per member\)\.\n$/,
+    );
+  });
+
+  it.each([
+    [["create", "Riverside", "--spend-period", "fortnight"], "create: --spend-period must be one of day, week, month, year, not \"fortnight\""],
+    [["propose", "rule", "--title", "T", "--spend-period", "decade"], "propose: --spend-period must be one of day, week, month, year, not \"decade\""],
+  ])("refuses %j: a spend period is a day, a week, a month or a year (exit 2)", async (argv, message) => {
+    const { dir } = await founded();
+    const run = await cli(dir, argv);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n")[0]).toBe(`commune: ${message}`);
+  });
+
   it("refuses an out-of-range flag without opening the data directory", async () => {
     const dir = join(await dirs.make(), "never-made");
     expect(await cli(dir, ["create", "Riverside", "--quorum", "101"])).toMatchObject({
@@ -225,7 +247,7 @@ describe("errors and exit codes", () => {
   it.each([
     [
       ["disburse", "60", "EUR", "--payee", "Roofers"],
-      "Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR and cites no passed spend proposal).",
+      "Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR a month per member and cites no passed spend proposal).",
     ],
     [["contribute", "5", "XYZ"], "XYZ is not one of this commune's currencies."],
     [["transfer", "5", "EUR", "--to", "Nobody"], expect.stringMatching(/^No member is called or has a key starting with "Nobody"/)],

@@ -36,6 +36,11 @@ describe("proposals as text", () => {
     expect(text).toContain("spend limit 5 SEED, adds SEED (Seed swaps, 0 decimals)");
   });
 
+  it("says over which period a rule change makes the spend limit run", () => {
+    const text = proposalsText([ruleProposal({ spendLimit: { EUR: 100_00 }, spendPeriod: "week" })], [EUR]);
+    expect(text).toContain("spend limit 100.00 EUR, spend limit per member per week");
+  });
+
   it("keeps a hostile currency name from reaching the terminal as control characters", () => {
     const text = proposalsText([ruleProposal({ addCurrencies: [{ code: "SEED", name: "Seed\u001b[2Jswaps", decimals: 1 }] })], [EUR]);
     expect(text).toContain("adds SEED (Seed?[2Jswaps, 1 decimal)");

@@ -1,5 +1,6 @@
 import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, MemberView, ProposalView, SyncStatusView } from "../shared/commands/views";
 import type { RuleChange, Rules } from "../shared/commune/rules";
+import { perMemberPer, spendPeriodIn } from "../shared/commune/spend-period";
 import { formatAmount } from "../shared/money/amount";
 import type { Currency } from "../shared/money/currency";
 import { clean, cleanBlock, formatTime, money, plural, shortId, shortKey, table } from "./text";
@@ -14,7 +15,7 @@ export function rulesText(rules: Rules): string {
   return [
     `Rules: quorum ${rules.quorumPercent}%, approval ${rules.thresholdPercent}% of yes and no votes, ` +
       `a block ${rules.allowBlock ? "vetoes" : "counts as no"}, new members ${rules.admission === "direct" ? "join by invite" : "are admitted by proposal"}`,
-    `Spend limit without a proposal: ${limits}`,
+    `Spend limit without a proposal, ${perMemberPer(spendPeriodIn(rules))}: ${limits}`,
   ].join("\n");
 }
 
@@ -83,6 +84,7 @@ function ruleChangeText(change: RuleChange, currencies: Currency[]): string {
   if (change.allowBlock !== undefined) parts.push(change.allowBlock ? "blocks veto" : "blocks count as no");
   if (change.admission !== undefined) parts.push(`admission ${change.admission}`);
   for (const [code, limit] of Object.entries(change.spendLimit ?? {})) parts.push(`spend limit ${money(limit, code, known)}`);
+  if (change.spendPeriod !== undefined) parts.push(`spend limit ${perMemberPer(change.spendPeriod)}`);
   for (const currency of added) parts.push(`adds ${currency.code} (${currency.name}, ${plural(currency.decimals, "decimal")})`);
   return parts.join(", ");
 }

@@ -56,6 +56,7 @@ function foundingRules(input: ParsedInput<"commune.create">): Result<Rules> {
     allowBlock: input.rules.allowBlock ?? FOUNDING_DEFAULTS.allowBlock,
     admission: input.rules.admission ?? FOUNDING_DEFAULTS.admission,
     spendLimit,
+    spendPeriod: input.rules.spendPeriod ?? FOUNDING_DEFAULTS.spendPeriod,
     currencies,
   };
   const problem = rulesProblem(rules);

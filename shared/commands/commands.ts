@@ -3,6 +3,7 @@ import { portProblem } from "../sync/port";
 import { EXPORT_FORMATS, type ExportFormat } from "../snapshot/export-formats";
 import { MAX_VOTING_DAYS } from "../commune/proposal-validity";
 import { PERCENT_RANGES } from "../commune/rules";
+import { SPEND_PERIODS } from "../commune/spend-period";
 import { COMMUNE_ID, LIMITS } from "../docs/fields";
 import { CURRENCY_CODE, MAX_DECIMALS } from "../money/currency";
 import { MAX_LINK_LENGTH } from "../docs/link";
@@ -54,6 +55,8 @@ const rulesInput = z.strictObject({
   allowBlock: z.boolean().optional(),
   /** Currency code -> amount as text ("50.00"). */
   spendLimit: z.record(currencyCode, amountText).optional(),
+  /** The calendar period the spend limit runs over; a new commune without one takes FOUNDING_DEFAULTS.spendPeriod. */
+  spendPeriod: z.enum(SPEND_PERIODS).optional(),
   admission: z.enum(["direct", "proposal"]).optional(),
 });
 

@@ -1,5 +1,3 @@
-import { fail, ok, type Result } from "../result";
-
 /**
  * The period a member's spending without a proposal is capped over: calendar
  * periods in UTC, so every member puts an instant in the same period
@@ -76,14 +74,3 @@ export const perPeriod = (period: SpendPeriod): string => `a ${period}`;
 
 /** "per member per month": the label of a spend limit in forms and displays. */
 export const perMemberPer = (period: SpendPeriod): string => `per member per ${period}`;
-
-/** A period as a person or a flag gives it ("month", " Week "); anything else is refused with the words it takes. */
-export function parseSpendPeriod(text: string): Result<SpendPeriod> {
-  const word = text.trim().toLowerCase();
-  const period = SPEND_PERIODS.find((candidate) => candidate === word);
-  if (period !== undefined) return ok(period);
-  return fail("rules.badSpendPeriod", `The spend period must be one of ${SPEND_PERIODS.join(", ")}, not '${text}'`, {
-    field: "rules.spendPeriod",
-    params: { periods: SPEND_PERIODS.join(",") },
-  });
-}
