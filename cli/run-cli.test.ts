@@ -35,7 +35,9 @@ describe("a member runs a commune from the command line", () => {
 
     const tooMuch = await cli(dir, ["disburse", "60", "EUR", "--payee", "Roofers"]);
     expect(tooMuch.code).toBe(1);
-    expect(tooMuch.stderr).toBe("Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR a month per member and cites no passed spend proposal).\n");
+    expect(tooMuch.stderr).toBe(
+      "Not recorded: the disbursement would not count (above the spend limit of 10.00 EUR a month per member and cites no passed spend proposal).\n",
+    );
 
     const { id } = JSON.parse(
       await ok(dir, "propose", "spend", "--title", "New roof", "--amount", "60", "--currency", "EUR", "--payee", "Roofers", "--json"),
@@ -226,8 +228,8 @@ describe("errors and exit codes", () => {
   });
 
   it.each([
-    [["create", "Riverside", "--spend-period", "fortnight"], "create: --spend-period must be one of day, week, month, year, not \"fortnight\""],
-    [["propose", "rule", "--title", "T", "--spend-period", "decade"], "propose: --spend-period must be one of day, week, month, year, not \"decade\""],
+    [["create", "Riverside", "--spend-period", "fortnight"], 'create: --spend-period must be one of day, week, month, year, not "fortnight"'],
+    [["propose", "rule", "--title", "T", "--spend-period", "decade"], 'propose: --spend-period must be one of day, week, month, year, not "decade"'],
   ])("refuses %j: a spend period is a day, a week, a month or a year (exit 2)", async (argv, message) => {
     const { dir } = await founded();
     const run = await cli(dir, argv);

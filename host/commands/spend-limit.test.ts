@@ -60,7 +60,10 @@ describe("the one writer holds each member to the spend limit per period", () =>
       });
     }
     const exchange = await host.run("purse.exchange", { commune, amount: "0.01", currency: "EUR", partner: "Hillside", direction: "out" });
-    expect(exchange).toMatchObject({ ok: false, error: { message: expect.stringContaining("Ada has already taken 50.00 EUR without a proposal in December 2026") } });
+    expect(exchange).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining("Ada has already taken 50.00 EUR without a proposal in December 2026") },
+    });
     expect(await ledgerRows(host, commune)).toEqual([
       ["disbursement", 50_00, "counted"],
       ["contribution", 1000_00, "counted"],
@@ -102,7 +105,11 @@ describe("the one writer holds each member to the spend limit per period", () =>
     const refused = await host.run("purse.disburse", pay(commune, "10.01"));
     expect(refused).toMatchObject({
       ok: false,
-      error: { message: expect.stringContaining("Ada has already taken 30.00 EUR without a proposal in the week of 30 November 2026; the limit is 40.00 EUR a week per member") },
+      error: {
+        message: expect.stringContaining(
+          "Ada has already taken 30.00 EUR without a proposal in the week of 30 November 2026; the limit is 40.00 EUR a week per member",
+        ),
+      },
     });
     await must(host, "purse.disburse", pay(commune, "10.00"));
 

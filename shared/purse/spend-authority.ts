@@ -46,7 +46,6 @@ const NOT_PASSED: Record<Exclude<Outcome, "passed">, string> = {
 const citedProposal = (state: CommuneState, id: unknown): ProposalState | undefined =>
   typeof id === "string" && Object.hasOwn(state.proposals, id) ? state.proposals[id] : undefined;
 
-
 const payeeWords = (state: CommuneState, payee: Payee): string => ("member" in payee ? memberName(state, payee.member) : `'${payee.outside}'`);
 
 function payeeMismatch(state: CommuneState, entry: SignedEntry, payee: Payee): string | undefined {

@@ -19,7 +19,9 @@ const crypto = nobleCrypto();
 const check = rememberingSignatureCheck();
 
 const state: CommuneState = communeState({
-  proposals: [spendProposal({ id: "roof", title: "New roof", amount: 500_00, payee: { outside: "Roofers Ltd" } }, { outcome: "passed", decidesAt: on("2026-01-20") })],
+  proposals: [
+    spendProposal({ id: "roof", title: "New roof", amount: 500_00, payee: { outside: "Roofers Ltd" } }, { outcome: "passed", decidesAt: on("2026-01-20") }),
+  ],
   laterRules: [
     // From Tuesday 10 February, 80.00 EUR a week; from Friday 20 February, 30.00 EUR a day.
     { from: on("2026-02-10", 12), rules: { ...foundingRules, spendLimit: { EUR: 80_00 }, spendPeriod: "week" }, proposal: "weekly" },
@@ -108,19 +110,15 @@ const verdicts = (view: PurseView) => view.entries.map(({ entry: signed, status,
 describe("the spend limit per member per period, for any history in any arrival order", () => {
   it("never lets a member's counted outflow without a proposal pass the limit in force in any period, whatever the order of arrival", () => {
     fc.assert(
-      fc.property(
-        fc.shuffledSubarray(pool),
-        fc.infiniteStream(fc.nat()),
-        (subset, seeds) => {
-          const view = judge(subset);
-          expectWithinLimits(view);
-          const reversed = judge([...subset].reverse());
-          const shuffled = judge([...subset].sort(() => (seeds.next().value % 2 === 0 ? -1 : 1)));
-          expect(verdicts(reversed)).toEqual(verdicts(view));
-          expect(verdicts(shuffled)).toEqual(verdicts(view));
-          expect(view.entries.map((item) => item.entry)).toEqual(canonicalOrder(subset).map((item) => item.entry));
-        },
-      ),
+      fc.property(fc.shuffledSubarray(pool), fc.infiniteStream(fc.nat()), (subset, seeds) => {
+        const view = judge(subset);
+        expectWithinLimits(view);
+        const reversed = judge([...subset].reverse());
+        const shuffled = judge([...subset].sort(() => (seeds.next().value % 2 === 0 ? -1 : 1)));
+        expect(verdicts(reversed)).toEqual(verdicts(view));
+        expect(verdicts(shuffled)).toEqual(verdicts(view));
+        expect(view.entries.map((item) => item.entry)).toEqual(canonicalOrder(subset).map((item) => item.entry));
+      }),
       { numRuns: 300 },
     );
   });

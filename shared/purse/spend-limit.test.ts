@@ -93,7 +93,10 @@ describe("the spend limit per member per period", () => {
   });
 
   it("does not use the allowance with entries that cite a proposal, which their proposal alone judges", () => {
-    const roof = spendProposal({ id: "roof", title: "New roof", amount: 600_00, payee: { outside: "Roofers Ltd" } }, { outcome: "passed", decidesAt: on("2026-01-09") });
+    const roof = spendProposal(
+      { id: "roof", title: "New roof", amount: 600_00, payee: { outside: "Roofers Ltd" } },
+      { outcome: "passed", decidesAt: on("2026-01-09") },
+    );
     const withRoof = communeState({ proposals: [roof] });
     const roofers = pays(bo, on("2026-01-10"), 600_00, { payee: "Roofers Ltd", proposal: "roof" });
     const smallCited = pays(bo, on("2026-01-11"), 10_00, { payee: "Roofers Ltd", proposal: "roof" });
