@@ -39,15 +39,16 @@ async function ledgerRows(host: Host, commune: string) {
 }
 
 describe("the one writer holds each member to the spend limit per period", () => {
+  // Minutes apart, not days: the model judges a new entry against the clock of its last replay of the commune and proposals documents (state.now), so a jump of more than CLOCK_SKEW_MS since then reads as future-dated.
   it("refuses the second of six 50 EUR payments in one month under a 50 EUR limit, before writing it, and lets the next month's through", async () => {
-    const { host, setClock } = await hostAt("2026-12-01T09:00:00Z");
+    const { host, setClock } = await hostAt("2026-12-31T23:50:00Z");
     const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR], rules: { spendLimit: { EUR: "50.00" } } });
     expect((await must(host, "commune.show", { commune })).rules).toMatchObject({ spendLimit: { EUR: 50_00 }, spendPeriod: "month" });
     await must(host, "purse.contribute", { commune, amount: "1000.00", currency: "EUR" });
     await must(host, "purse.disburse", pay(commune, "50.00"));
 
-    for (const day of ["04", "09", "15", "22", "31"]) {
-      setClock(`2026-12-${day}T12:00:00Z`);
+    for (const minute of ["51", "52", "53", "54", "59"]) {
+      setClock(`2026-12-31T23:${minute}:00Z`);
       const refused = await host.run("purse.disburse", pay(commune, "50.00"));
       expect(refused).toEqual({
         ok: false,
@@ -87,13 +88,13 @@ describe("the one writer holds each member to the spend limit per period", () =>
   });
 
   it("switches to a weekly limit when a rule proposal passes, counting what the member took earlier that week", async () => {
-    // Monday 30 November 2026.
-    const { host, setClock } = await hostAt("2026-11-30T09:00:00Z");
+    // Sunday 6 December 2026, late: the week began on Monday 30 November.
+    const { host, setClock } = await hostAt("2026-12-06T23:45:00Z");
     const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR], rules: { spendLimit: { EUR: "50.00" } } });
     await must(host, "purse.contribute", { commune, amount: "1000.00", currency: "EUR" });
     await must(host, "purse.disburse", pay(commune, "30.00"));
 
-    setClock("2026-12-02T09:00:00Z");
+    setClock("2026-12-06T23:46:00Z");
     const change = { kind: "rule", title: "Weekly, and more", change: { spendLimit: { EUR: "40.00" }, spendPeriod: "week" }, deadline: { days: 7 } };
     const { id: proposal } = await must(host, "proposal.create", { commune, ...change });
     await must(host, "proposal.vote", { commune, proposal, choice: "yes" });
@@ -101,7 +102,7 @@ describe("the one writer holds each member to the spend limit per period", () =>
     const [shown] = await must(host, "proposal.list", { commune });
     expect(shown).toMatchObject({ outcome: "passed", change: { spendLimit: { EUR: 40_00 }, spendPeriod: "week" } });
 
-    setClock("2026-12-03T09:00:00Z");
+    setClock("2026-12-06T23:50:00Z");
     const refused = await host.run("purse.disburse", pay(commune, "10.01"));
     expect(refused).toMatchObject({
       ok: false,
@@ -113,6 +114,7 @@ describe("the one writer holds each member to the spend limit per period", () =>
     });
     await must(host, "purse.disburse", pay(commune, "10.00"));
 
+    // Monday: a new week, although the month still holds the 40.00 EUR taken.
     setClock("2026-12-07T00:00:00Z");
     await must(host, "purse.disburse", pay(commune, "40.00"));
     expect((await must(host, "commune.show", { commune })).balances.purse).toEqual({ EUR: 920_00 });
