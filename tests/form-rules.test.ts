@@ -6,7 +6,7 @@ import { parseRelayUrl } from "../shared/docs/link";
 import { validateCurrency } from "../shared/money/currency";
 import { checkDraft, initialDraft, relayProblem, type CommuneDraft } from "../renderer/screens/first-run/commune-draft";
 import { itemProblems, emptyItemDraft } from "../renderer/screens/knowledge/item-draft";
-import { draftProblems, emptyDraft } from "../renderer/screens/proposals/proposal-draft";
+import { draftInput, draftProblems, emptyDraft } from "../renderer/screens/proposals/proposal-draft";
 import { inviteDaysProblem } from "../renderer/screens/members/invite-days";
 
 /**
@@ -80,6 +80,13 @@ describe("the create-a-commune form and the host agree", () => {
     expect(hostAccepts({ name: tooLong, currencies: [EUR] })).toBe(false);
     expect(checkDraft(communeDraft({ name: tooLong })).problems?.name).toBe(`A commune name can be at most ${LIMITS.name} characters`);
   });
+
+  it("founds with a spend limit per member per month unless the member picks another period, which the host takes", () => {
+    expect(checkDraft(communeDraft({})).input?.rules.spendPeriod).toBe("month");
+    const weekly = checkDraft(communeDraft({ spendPeriod: "week" })).input;
+    expect(weekly?.rules.spendPeriod).toBe("week");
+    expect(hostAccepts(weekly)).toBe(true);
+  });
 });
 
 describe("the new-proposal form and the host agree", () => {
@@ -89,6 +96,15 @@ describe("the new-proposal form and the host agree", () => {
     expect(rule({ quorum: "101" }).quorum).toBe("Quorum must be a whole percentage from 0 to 100");
     expect(rule({ threshold: "1" })).toEqual({});
     expect(rule({ threshold: "0" }).threshold).toBe("Approval threshold must be a whole percentage from 1 to 100");
+  });
+
+  it("takes a new spend period alone as a rule change, which the host reads", () => {
+    const draft = { ...emptyDraft("rule", "EUR"), title: "Weekly", spendPeriod: "week" as const };
+    expect(draftProblems(draft, [EUR])).toEqual({});
+    const input = draftInput(draft, "0123456789abcdef0123456789abcdef");
+    expect(input).toMatchObject({ kind: "rule", change: { spendPeriod: "week" } });
+    expect(commandInputs["proposal.create"].safeParse(input).success).toBe(true);
+    expect(draftProblems({ ...draft, spendPeriod: "" }, [EUR]).rule).toBe("A rule proposal must change at least one rule");
   });
 
   it("puts a problem with a new currency in the box its field names", () => {

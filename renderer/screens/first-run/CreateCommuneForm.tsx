@@ -1,13 +1,14 @@
 import { useState } from "react";
 import { useCommand } from "../../link/hooks";
-import { Button, Checkbox, fieldProblem, Form, RadioGroup, TextField, unplaced } from "../../ui";
+import { Button, Checkbox, fieldProblem, Form, RadioGroup, Select, TextField, unplaced } from "../../ui";
 import { checkDraft, initialDraft, type CommuneDraft, type CurrencyDraft } from "./commune-draft";
 import { LIMITS } from "../../../shared/docs/fields";
 import { PERCENT_RANGES } from "../../../shared/commune/rules";
+import { perMemberPer, SPEND_PERIODS } from "../../../shared/commune/spend-period";
 import { MAX_CURRENCY_CODE_LENGTH, MAX_DECIMALS } from "../../../shared/money/currency";
 
 /** The host's problems this form shows beside a box rather than at the bottom. */
-const PLACED = ["name", "rules.quorumPercent", "rules.thresholdPercent"];
+const PLACED = ["name", "rules.quorumPercent", "rules.thresholdPercent", "rules.spendPeriod"];
 
 /** Found a commune: its name, currencies, how it decides, and the relays it syncs through. */
 export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string): void }) {
@@ -47,9 +48,16 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
       <fieldset className="fieldset">
         <legend>Currencies</legend>
         <p className="field__hint">
-          Money, labour hours or any other currency the commune keeps. The spend limit is the largest payment a member may make without a proposal; empty means
-          every payment needs one.
+          Money, labour hours or any other currency the commune keeps. The spend limit is the most each member may pay out without a proposal in a day, week,
+          month or year (UTC), all their payments together; empty means every payment needs one.
         </p>
+        <Select
+          label="Spend limits run"
+          value={draft.spendPeriod}
+          onChange={(value) => update({ spendPeriod: SPEND_PERIODS.find((period) => period === value) ?? draft.spendPeriod })}
+          options={SPEND_PERIODS.map((period) => ({ value: period, label: perMemberPer(period) }))}
+          error={fieldProblem(error, "rules.spendPeriod")}
+        />
         {draft.currencies.map((row, index) => {
           const rowProblems = problems?.currencies[row.key];
           return (
@@ -80,7 +88,7 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
                 autoComplete="off"
               />
               <TextField
-                label={`Spend limit${row.code ? ` (${row.code})` : ""}`}
+                label={`Spend limit ${perMemberPer(draft.spendPeriod)}${row.code ? ` (${row.code})` : ""}`}
                 value={row.spendLimit}
                 onChange={(spendLimit) => updateCurrency(row.key, { spendLimit })}
                 error={rowProblems?.spendLimit}

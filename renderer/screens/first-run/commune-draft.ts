@@ -1,5 +1,6 @@
 import type { CommandInput } from "../../../shared/commands/commands";
-import { parsePercent } from "../../../shared/commune/rules";
+import { FOUNDING_DEFAULTS, parsePercent } from "../../../shared/commune/rules";
+import type { SpendPeriod } from "../../../shared/commune/spend-period";
 import { characters, LIMITS } from "../../../shared/docs/fields";
 import { parseRelayUrl } from "../../../shared/docs/link";
 import { parseAmount } from "../../../shared/money/amount";
@@ -16,7 +17,7 @@ export interface CurrencyDraft {
   code: string;
   name: string;
   decimals: string;
-  /** Largest disbursement without a proposal, as typed; empty means none. */
+  /** What each member may take out without a proposal in a spend period, as typed; empty means nothing. */
   spendLimit: string;
 }
 
@@ -32,6 +33,8 @@ export interface CommuneDraft {
   threshold: string;
   allowBlock: boolean;
   admission: "direct" | "proposal";
+  /** The calendar period every currency's spend limit runs over. */
+  spendPeriod: SpendPeriod;
   relays: RelayDraft[];
 }
 
@@ -47,6 +50,7 @@ export const initialDraft = (): CommuneDraft => ({
   threshold: "50",
   allowBlock: false,
   admission: "direct",
+  spendPeriod: FOUNDING_DEFAULTS.spendPeriod,
   relays: [{ key: 1, url: DEFAULT_RELAY }],
 });
 
@@ -126,7 +130,14 @@ export function checkDraft(
     input: {
       name,
       currencies,
-      rules: { quorumPercent: quorum.value, thresholdPercent: threshold.value, allowBlock: draft.allowBlock, admission: draft.admission, spendLimit },
+      rules: {
+        quorumPercent: quorum.value,
+        thresholdPercent: threshold.value,
+        allowBlock: draft.allowBlock,
+        admission: draft.admission,
+        spendLimit,
+        spendPeriod: draft.spendPeriod,
+      },
       relays,
     },
     problems: undefined,

@@ -6,6 +6,7 @@ import { Button, fieldProblem, Form, RadioGroup, Select, TextArea, TextField, un
 import { draftInput, draftProblems, emptyDraft, type DraftField, type ProposalDraft } from "./proposal-draft";
 import { LIMITS } from "../../../shared/docs/fields";
 import { MAX_DECIMALS } from "../../../shared/money/currency";
+import { perMemberPer, SPEND_PERIODS, spendPeriodIn } from "../../../shared/commune/spend-period";
 
 const KIND_OPTIONS: readonly Option[] = [
   { value: "general", label: "General decision" },
@@ -48,6 +49,7 @@ const HOST_FIELDS: Partial<Record<DraftField, readonly string[]>> = {
   quorum: ["change.quorumPercent"],
   threshold: ["change.thresholdPercent"],
   limitAmount: ["change.spendLimit"],
+  spendPeriod: ["change.spendPeriod"],
 };
 const PLACED = [...new Set(Object.values(HOST_FIELDS).flat())];
 
@@ -245,7 +247,15 @@ function RuleFields({ draft, set, problem, commune }: RuleFieldsProps) {
           error={problem("limitAmount")}
           inputMode="decimal"
           autoComplete="off"
-          hint="Largest disbursement without a proposal; 0 means every spend needs one."
+          hint={`The most each member may pay out without a proposal, ${perMemberPer(spendPeriodIn(rules))} unless the period below changes; 0 means every spend needs one.`}
+        />
+        <Select
+          label="Spend limits run"
+          value={draft.spendPeriod}
+          onChange={(value) => set("spendPeriod")(SPEND_PERIODS.find((period) => period === value) ?? "")}
+          options={[{ value: "", label: "No change" }, ...SPEND_PERIODS.map((period) => ({ value: period, label: perMemberPer(period) }))]}
+          error={problem("spendPeriod")}
+          hint={`Now: ${perMemberPer(spendPeriodIn(rules))}`}
         />
       </div>
       <div className="form-grid">

@@ -1,6 +1,7 @@
 import type { CommandInput } from "../../../shared/commands/commands";
 import { parseDays, VOTING_DAYS } from "../../../shared/commune/days";
 import { parsePercent, type PercentField } from "../../../shared/commune/rules";
+import type { SpendPeriod } from "../../../shared/commune/spend-period";
 import { publicKeyProblem } from "../../../shared/docs/fields";
 import { parseAmount } from "../../../shared/money/amount";
 import { validateCurrency, type Currency } from "../../../shared/money/currency";
@@ -31,6 +32,8 @@ export interface ProposalDraft {
   admission: "" | "direct" | "proposal";
   limitCurrency: string;
   limitAmount: string;
+  /** The period spend limits run over; empty: no change. */
+  spendPeriod: "" | SpendPeriod;
   addCode: string;
   addName: string;
   addDecimals: string;
@@ -59,6 +62,7 @@ export function emptyDraft(kind: ProposalKind, currency: string): ProposalDraft 
     admission: "",
     limitCurrency: currency,
     limitAmount: "",
+    spendPeriod: "",
     addCode: "",
     addName: "",
     addDecimals: "2",
@@ -156,6 +160,7 @@ function ruleProblems(draft: ProposalDraft, currencies: readonly Currency[]): Dr
     draft.allowBlock !== "" ||
     draft.admission !== "" ||
     draft.limitAmount.trim() !== "" ||
+    draft.spendPeriod !== "" ||
     added !== undefined;
   if (!changesSomething) problems.rule = "A rule proposal must change at least one rule";
   return problems;
@@ -190,6 +195,7 @@ export function draftInput(draft: ProposalDraft, commune: string): CommandInput<
           ...(draft.allowBlock !== "" ? { allowBlock: draft.allowBlock === "yes" } : {}),
           ...(draft.admission !== "" ? { admission: draft.admission } : {}),
           ...(draft.limitAmount.trim() !== "" ? { spendLimit: { [draft.limitCurrency]: draft.limitAmount.trim() } } : {}),
+          ...(draft.spendPeriod !== "" ? { spendPeriod: draft.spendPeriod } : {}),
           ...(added ? { addCurrencies: [added] } : {}),
         },
       };

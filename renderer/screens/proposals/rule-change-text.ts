@@ -1,4 +1,5 @@
 import type { RuleChange } from "../../../shared/commune/rules";
+import { perMemberPer } from "../../../shared/commune/spend-period";
 import type { Currency } from "../../../shared/money/currency";
 import { moneyText } from "../../ui";
 
@@ -13,6 +14,7 @@ export function ruleChangeText(change: RuleChange, currencies: readonly Currency
   // A limit may name a currency the same change adds: format it with that currency's decimals.
   const known = [...currencies, ...added];
   for (const [code, limit] of Object.entries(change.spendLimit ?? {})) parts.push(`spend limit ${moneyText(limit, code, known)}`);
+  if (change.spendPeriod !== undefined) parts.push(`spend limits ${perMemberPer(change.spendPeriod)}`);
   for (const currency of added) parts.push(`new currency ${currency.code} (${currency.name}, ${plural(currency.decimals, "decimal")})`);
   // The record schema lets an empty spend limit through as "a change".
   return parts.length === 0 ? "Changes no rule." : `Changes: ${parts.join("; ")}.`;

@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { CommuneView } from "../../../shared/commands/views";
 import { formatMoney, parseAmount } from "../../../shared/money/amount";
 import type { Currency } from "../../../shared/money/currency";
+import { perMemberPer, spendPeriodIn } from "../../../shared/commune/spend-period";
 import { useCommand } from "../../link/hooks";
 import { AmountField, Button, fieldProblem, Form, RadioGroup, Select, TextField, amountProblem, currencyOf, unplaced } from "../../ui";
 import type { CommandError } from "../../../shared/commands/commands";
@@ -186,7 +187,10 @@ export function DisburseForm({ view }: { view: CommuneView }) {
   return (
     <Form label="Disburse" onSubmit={submit} error={unplaced(error, HOST_FIELDS.disburse)} success={form.done}>
       <p className="field__hint">
-        Pay out of the purse. {form.currency ? `Up to ${formatMoney(limit, form.currency)} needs no proposal; above that, cite a passed spend proposal.` : ""}
+        Pay out of the purse.{" "}
+        {form.currency
+          ? `Each member may pay out up to ${formatMoney(limit, form.currency)} ${perMemberPer(spendPeriodIn(view.rules))} without a proposal, all their payments together; beyond that, cite a passed spend proposal.`
+          : ""}
       </p>
       <RadioGroup
         legend="Pay to"
