@@ -9,7 +9,8 @@ import type { Signed } from "../identity/signed";
  *
  * - contribution: the author puts `amount` into the purse.
  * - disbursement: the purse pays `to` (a member) or `payee` (someone outside);
- *   above the spend limit it must cite a passed spend `proposal`.
+ *   beyond the author's spend limit per period it must cite a passed spend
+ *   `proposal`.
  * - transfer: the author gives `amount` of their standing to member `to`.
  * - exchange: the purse trades with partner commune `partner`, `direction`
  *   "in" (purse receives) or "out" (purse gives; limited like a disbursement).
