@@ -64,14 +64,14 @@ const pool: ShardEntry[] = [
   entry(bo, { kind: "disbursement", at: on("2026-02-21", 1), amount: 1_00, currency: "HOUR", to: cy.publicKey, id: "hours-1" }),
   entry(bo, { kind: "disbursement", at: on("2026-02-21", 2), amount: 1_50, currency: "HOUR", to: cy.publicKey, id: "hours-2" }),
 ].map((signed) => inShard(signed));
-let n = 0;
-for (const author of [ada, bo, cy]) {
+for (const [a, author] of [ada, bo, cy].entries()) {
   for (const [i, at] of MOMENTS.entries()) {
-    const amount = AMOUNTS[(i + n) % AMOUNTS.length]!;
+    const k = a + i;
+    const amount = AMOUNTS[k % AMOUNTS.length]!;
     const signed =
-      (i + n) % 4 === 0
-        ? entry(author, { kind: "exchange", at, amount, partner: "Hillside", direction: "out", id: `x-${++n}` })
-        : entry(author, { kind: "disbursement", at, amount, payee: "Hardware", id: `p-${++n}` });
+      k % 4 === 0
+        ? entry(author, { kind: "exchange", at, amount, partner: "Hillside", direction: "out", id: `x-${a}-${i}` })
+        : entry(author, { kind: "disbursement", at, amount, payee: "Hardware", id: `p-${a}-${i}` });
     pool.push(inShard(signed));
   }
 }

@@ -22,10 +22,9 @@ const seed = [
   entry(ada, { kind: "contribution", at: on("2026-01-01"), amount: 1000_00, currency: "HOUR", id: "seed-hours" }),
 ];
 
-let counter = 0;
-/** A payment to the hardware shop, citing no proposal. */
+/** A payment to the hardware shop, citing no proposal; its id is a digest of its fields, so two alike payments are one. */
 const pays = (author: KeyPair, at: number, amount: number, fields: Partial<EntryFields> = {}): SignedEntry =>
-  entry(author, { kind: "disbursement", at, amount, payee: "Hardware", id: `pay-${++counter}`, ...fields });
+  entry(author, { kind: "disbursement", at, amount, payee: "Hardware", ...fields });
 
 /** The founding rules changed from the start (as if founded so), and later versions after them. */
 const under = (changes: Partial<Rules>, later: RulesVersion[] = []): CommuneState =>
