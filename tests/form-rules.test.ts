@@ -82,9 +82,9 @@ describe("the create-a-commune form and the host agree", () => {
   });
 
   it("founds with a spend limit per member per month unless the member picks another period, which the host takes", () => {
-    expect(checkDraft(communeDraft({})).input?.rules.spendPeriod).toBe("month");
+    expect(checkDraft(communeDraft({})).input?.rules?.spendPeriod).toBe("month");
     const weekly = checkDraft(communeDraft({ spendPeriod: "week" })).input;
-    expect(weekly?.rules.spendPeriod).toBe("week");
+    expect(weekly?.rules?.spendPeriod).toBe("week");
     expect(hostAccepts(weekly)).toBe(true);
   });
 });
