@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { genesisSchema, ruleChangeSchema } from "../docs/records";
+import { parseWith } from "../docs/reasons";
+import { genesis } from "../testing/sample-docs";
+import { applyRuleChange } from "./rules";
 import { DEFAULT_SPEND_PERIOD, perMemberPer, spendPeriodIn, spendPeriodOf } from "./spend-period";
 
 const at = (iso: string): number => Date.parse(iso);
@@ -61,5 +65,23 @@ describe("the spend period in the rules", () => {
 
   it("labels a limit per member and period", () => {
     expect(perMemberPer("month")).toBe("per member per month");
+  });
+
+  it("reads a signed genesis without a period, as communes founded before it wrote, and refuses a period that is no calendar period", () => {
+    expect(genesis.rules.spendPeriod).toBeUndefined();
+    expect(parseWith(genesisSchema, genesis).ok).toBe(true);
+    expect(parseWith(genesisSchema, { ...genesis, rules: { ...genesis.rules, spendPeriod: "week" } }).ok).toBe(true);
+    const fortnight = parseWith(genesisSchema, { ...genesis, rules: { ...genesis.rules, spendPeriod: "fortnight" } });
+    expect(fortnight.ok ? "ok" : fortnight.error.message).toBe("rules.spendPeriod must be one of day, week, month, year");
+  });
+
+  it("lets a rule change set the period alone, and keeps the period a change does not name", () => {
+    expect(parseWith(ruleChangeSchema, { spendPeriod: "day" }).ok).toBe(true);
+    const weekly = applyRuleChange(genesis.rules, { spendPeriod: "week" });
+    expect("rules" in weekly && weekly.rules.spendPeriod).toBe("week");
+    const raised = "rules" in weekly ? applyRuleChange(weekly.rules, { spendLimit: { EUR: 100_00 } }) : weekly;
+    expect("rules" in raised && [raised.rules.spendPeriod, raised.rules.spendLimit.EUR]).toEqual(["week", 100_00]);
+    const unnamed = applyRuleChange(genesis.rules, { quorumPercent: 60 });
+    expect("rules" in unnamed && spendPeriodIn(unnamed.rules)).toBe("month");
   });
 });
