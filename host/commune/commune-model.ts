@@ -25,6 +25,7 @@ import type { PublicKey } from "../../shared/identity/keys";
 import { failWith, ok, type Result } from "../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
 import { headsOf } from "./heads";
+import { recordNotes, type RecordNotes } from "./record-notes";
 import type { HostCrypto } from "../signatures/host-crypto";
 
 /**
@@ -48,6 +49,8 @@ export interface CommuneModel {
   items: ItemView[];
   /** Everything that counts for nothing, with the reason: forged, late, malformed. */
   problems: Problem[];
+  /** What was done to records that still count (tampered, equivocated), by record, for the views to show on each record's row. */
+  notes: RecordNotes;
   doc: CommuneDoc;
   proposals: ProposalsDoc;
   /** Fingerprint of the document versions this model was computed from. */
@@ -339,6 +342,15 @@ export class CommuneModelCache {
 
     const all = this.#entries;
     const length = all.length;
+    const notes = recordNotes({
+      state,
+      commune: commune.read.value.doc,
+      proposals: proposalsDoc,
+      tampered,
+      problems,
+      entries: all,
+      verifier: this.#crypto,
+    });
     let entries: ShardEntry[] | undefined;
     const model: CommuneModel = {
       id,
@@ -350,6 +362,7 @@ export class CommuneModelCache {
       ledger,
       items: inventoryView.items,
       problems,
+      notes,
       doc: commune.read.value.doc,
       proposals: proposalsDoc,
       version,

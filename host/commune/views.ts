@@ -11,7 +11,8 @@ import type { SignedCheckpoint } from "../../shared/purse/checkpoint";
 import type { CommuneModel } from "./commune-model";
 
 /** What the views read of a model: a commune still loading its purse can stand in another count. */
-export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> & { purse: Pick<PurseView, "purse" | "members" | "counts" | "used"> };
+export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> &
+  Partial<Pick<CommuneModel, "notes">> & { purse: Pick<PurseView, "purse" | "members" | "counts" | "used"> };
 
 /**
  * The views the CLI prints and the renderer shows, built from a computed
@@ -24,7 +25,7 @@ export function membersView(model: ViewModel): MemberView[] {
   return Object.values(state.members)
     .map((member) => {
       const last = member.history.at(-1)!;
-      return {
+      const view: MemberView = {
         key: member.key,
         name: member.name,
         fingerprint: fingerprint(member.key),
@@ -33,6 +34,9 @@ export function membersView(model: ViewModel): MemberView[] {
         why: last.why,
         balances: model.purse.members[member.key] ?? {},
       };
+      const notes = model.notes?.of("member", member.key, member.key);
+      if (notes) view.notes = notes;
+      return view;
     })
     .sort((a, b) => a.name.localeCompare(b.name) || (a.key < b.key ? -1 : 1));
 }
@@ -104,6 +108,8 @@ export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
       if (proposal.kind === "admit") view.member = { key: proposal.member, name: proposal.name };
       if (proposal.kind === "remove") view.member = { key: proposal.member, name: nameOf(state, proposal.member) };
       if (proposal.kind === "rule") view.change = ruleChangeView(proposal.change);
+      const notes = model.notes?.of("proposal", proposal.id, proposal.by);
+      if (notes) view.notes = notes;
       return view;
     })
     .sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
@@ -166,7 +172,14 @@ export function ledgerPage(model: CommuneModel, query: ParsedInput<"purse.ledger
     rows.push(row);
   });
   if (query.newestFirst) rows.reverse();
-  return { total: rows.length, offset: query.offset, rows: rows.slice(query.offset, query.offset + query.limit) };
+  const page = rows.slice(query.offset, query.offset + query.limit);
+  // Notes are looked up for the rows sent, not for the whole purse: in an honest commune there are none to look up.
+  if (model.notes.size > 0)
+    for (const row of page) {
+      const notes = model.notes.of("entry", row.id, row.by);
+      if (notes) row.notes = notes;
+    }
+  return { total: rows.length, offset: query.offset, rows: page };
 }
 
 export function itemViews(model: CommuneModel, query: string): ItemView[] {
@@ -182,6 +195,8 @@ export function itemViews(model: CommuneModel, query: string): ItemView[] {
       at: item.at,
     };
     if (item.link) view.link = item.link;
+    const notes = model.notes.of("item", item.id, author);
+    if (notes) view.notes = notes;
     return view;
   });
 }

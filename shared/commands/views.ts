@@ -49,6 +49,25 @@ export interface CommuneListItem {
   status: MemberStatus | undefined;
 }
 
+/**
+ * Something a member should know about one record, said on the record's own
+ * row (ledger row, proposal, member, knowledge item) in a sentence that
+ * needs no ids: what was done to it, and what counts. The problems list
+ * still lists the same records; this is where they are shown.
+ */
+export interface RecordNote {
+  code: RecordNoteCode;
+  message: string;
+}
+
+/**
+ * `record.tampered`: deleted or changed in the documents after it was
+ * signed (the signed original counts). `record.equivocation`: its author
+ * signed two versions of it (one counts). The order rules add `record.late`,
+ * `record.backdated` and `record.future-dated`.
+ */
+export type RecordNoteCode = "record.tampered" | "record.equivocation" | "record.late" | "record.backdated" | "record.future-dated";
+
 export interface MemberView {
   key: PublicKey;
   name: string;
@@ -58,6 +77,8 @@ export interface MemberView {
   why: string;
   /** Standing per currency code, in minor units. */
   balances: Record<string, number>;
+  /** What was done to this member's records or to the votes that decided their membership. */
+  notes?: RecordNote[];
 }
 
 export interface BalancesView {
@@ -88,6 +109,7 @@ export interface LedgerRow {
   proposal?: string;
   status: EntryStatus;
   reason?: string;
+  notes?: RecordNote[];
 }
 
 export interface LedgerPage {
@@ -131,6 +153,8 @@ export interface ProposalView {
   member?: { key: PublicKey; name: string };
   /** Rule proposals: the rules they change and the currencies they add. */
   change?: RuleChange;
+  /** What was done to this proposal or its votes, and which version counts. */
+  notes?: RecordNote[];
 }
 
 export interface ItemView {
@@ -143,6 +167,7 @@ export interface ItemView {
   author: PublicKey;
   authorName: string;
   at: number;
+  notes?: RecordNote[];
 }
 
 export interface ProblemView {
