@@ -48,22 +48,26 @@ const width = (text: string) => [...text].length;
 /**
  * Columns separated by two spaces, padded to the widest cell, headers in
  * capitals. Columns listed in `right` are right-aligned (amounts).
- * Cells are cleaned here, so callers pass raw values.
+ * Cells are cleaned here, so callers pass raw values. `under` gives lines
+ * printed beneath a row (indented, cleaned, not counted in the widths): what
+ * a row needs said in a sentence rather than a cell.
  */
-export function table(headers: string[], rows: string[][], right: number[] = []): string {
+export function table(headers: string[], rows: string[][], right: number[] = [], under?: (row: number) => readonly string[]): string {
   const cells = [headers, ...rows].map((row) => row.map(clean));
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => width(row[column] ?? ""))));
   return cells
-    .map((row) =>
-      widths
+    .map((row, index) => {
+      const line = widths
         .map((w, column) => {
           const cell = row[column] ?? "";
           const pad = " ".repeat(w - width(cell));
           return right.includes(column) ? pad + cell : cell + pad;
         })
         .join("  ")
-        .trimEnd(),
-    )
+        .trimEnd();
+      const beneath = index > 0 && under ? under(index - 1) : [];
+      return [line, ...beneath.map((text) => `    ${clean(text)}`)].join("\n");
+    })
     .join("\n");
 }
 

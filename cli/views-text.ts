@@ -1,4 +1,14 @@
-import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, MemberView, ProposalView, SyncStatusView } from "../shared/commands/views";
+import type {
+  BalancesView,
+  CommuneView,
+  ItemView,
+  LedgerPage,
+  LedgerRow,
+  MemberView,
+  ProposalView,
+  RecordNote,
+  SyncStatusView,
+} from "../shared/commands/views";
 import type { RuleChange, Rules } from "../shared/commune/rules";
 import { perMemberPer, spendPeriodIn } from "../shared/commune/spend-period";
 import { formatAmount } from "../shared/money/amount";
@@ -21,6 +31,12 @@ export function rulesText(rules: Rules): string {
 
 const standing = (member: MemberView, currency: Currency) => formatAmount(member.balances[currency.code] ?? 0, currency);
 
+/** A record's notes (tampered, signed twice, ...), each a line under its row: the words the app shows beside the record. */
+const notesUnder =
+  (records: readonly { notes?: RecordNote[] }[]) =>
+  (row: number): string[] =>
+    (records[row]?.notes ?? []).map((note) => `! ${note.message}`);
+
 export function membersText(members: MemberView[], currencies: Currency[], me?: string): string {
   if (members.length === 0) return "No members yet (the commune has not synced).";
   const rows = members.map((member) => [
@@ -36,6 +52,7 @@ export function membersText(members: MemberView[], currencies: Currency[], me?: 
     ["name", "status", "since (utc)", "fingerprint", "key", ...currencies.map((c) => c.code)].map((h) => h.toUpperCase()),
     rows,
     currencies.map((_, i) => firstAmount + i),
+    notesUnder(members),
   );
 }
 
@@ -110,6 +127,8 @@ export function proposalsText(proposals: ProposalView[], currencies: Currency[])
       p.title,
       proposalDetails(p, currencies),
     ]),
+    [],
+    notesUnder(proposals),
   );
 }
 
@@ -180,7 +199,7 @@ export function ledgerText(page: LedgerPage, currencies: Currency[], newestFirst
     ledgerDetails(row),
     row.status === "counted" ? "counted" : `${row.status}: ${row.reason ?? ""}`,
   ]);
-  return [heading, table(["#", "WHEN (UTC)", "KIND", "BY", "AMOUNT", "DETAILS", "STATUS"], rows, [0, 4])].join("\n");
+  return [heading, table(["#", "WHEN (UTC)", "KIND", "BY", "AMOUNT", "DETAILS", "STATUS"], rows, [0, 4], notesUnder(page.rows))].join("\n");
 }
 
 export function itemsText(items: ItemView[], query: string): string {
@@ -195,6 +214,7 @@ export function itemsText(items: ItemView[], query: string): string {
       `          by ${clean(item.authorName)}, ${formatTime(item.at)}${item.version > 1 ? `, version ${item.version}` : ""}`,
     ];
     if (item.link) lines.push(`          ${clean(item.link)}`);
+    for (const note of item.notes ?? []) lines.push(`          ! ${clean(note.message)}`);
     if (item.body)
       lines.push(
         ...cleanBlock(item.body)

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { Host } from "../host/host";
+import { testKeys } from "../shared/testing/commune-builder";
+import { cli, noRelays, ok, TempDirs } from "./testing/cli-harness";
+
+/**
+ * Issue 12 at the terminal: what someone did to a record is printed under
+ * the record's own row by `ledger`, `proposals` and `members`, in the words
+ * the app shows, and is in their --json output. The attacker acts on the
+ * member's own copy of the documents with plain Automerge operations (as a
+ * synced change would land); the CLI then opens the data directory.
+ */
+
+const dirs = new TempDirs();
+afterEach(() => dirs.cleanup());
+
+type Lists = { entries: unknown[]; events: unknown[] };
+
+async function tamperedRiverside(): Promise<string> {
+  const dir = await dirs.make();
+  await ok(dir, "name", "Ada");
+  await ok(dir, "create", "Riverside", "--spend-limit", "EUR=10");
+  await ok(dir, "contribute", "10.00", "EUR", "--memo", "dues");
+  const { id } = JSON.parse(await ok(dir, "propose", "general", "--title", "Garden day", "--json")) as { id: string };
+  await ok(dir, "vote", id.slice(0, 8), "yes");
+  await ok(dir, "admit", testKeys(2).publicKey, "Bo");
+
+  const host = await Host.open({ dataDir: dir, links: noRelays });
+  try {
+    const node = [...host.nodes.values()][0]!;
+    await node.whenLoaded();
+    [...node.docs.shards.values()][0]!.change((doc) => void ((doc as unknown as { entries: Record<string, unknown>[] }).entries[0]!.amount = 900_00));
+    node.docs.commune.change((doc) => void (doc as unknown as Lists).events.splice(0, 1));
+    node.docs.proposals.change((doc) => void (doc.votes as unknown as Record<string, unknown[]>)[id]!.splice(0, 1));
+    await node.persist();
+  } finally {
+    await host.close();
+  }
+  return dir;
+}
+
+describe("the CLI says what was done to a record under its row", () => {
+  it("in ledger, proposals and members, and in their --json output", async () => {
+    const dir = await tamperedRiverside();
+
+    const ledger = (await ok(dir, "ledger")).split("\n");
+    const row = ledger.findIndex((line) => line.includes('"dues"'));
+    expect(ledger[row]).toMatch(/10\.00 EUR.*counted$/);
+    expect(ledger[row + 1]).toBe("    ! Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the signed original still counts");
+    const page = JSON.parse(await ok(dir, "ledger", "--json")) as { rows: { memo: string; notes?: unknown }[] };
+    expect(page.rows.find((entry) => entry.memo === "dues")!.notes).toEqual([
+      {
+        code: "record.tampered",
+        message: "Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the signed original still counts",
+      },
+    ]);
+
+    const proposals = (await ok(dir, "proposals")).split("\n");
+    const garden = proposals.findIndex((line) => line.includes("Garden day"));
+    expect(proposals[garden]).toMatch(/passed/);
+    expect(proposals[garden + 1]).toBe("    ! Ada's signed yes vote was deleted after it was cast; it still counts");
+
+    const members = (await ok(dir, "members")).split("\n");
+    const bo = members.findIndex((line) => line.startsWith("Bo "));
+    expect(members[bo]).toMatch(/active/);
+    expect(members[bo + 1]).toBe("    ! Ada's signed admission was deleted from the documents after it was written; it still counts");
+    const json = JSON.parse(await ok(dir, "members", "--json")) as { name: string; notes?: { code: string }[] }[];
+    expect(json.find((member) => member.name === "Bo")!.notes).toEqual([expect.objectContaining({ code: "record.tampered" })]);
+    expect(json.find((member) => member.name === "Ada")!.notes).toBeUndefined();
+  });
+
+  it("keeps terminal control characters someone wrote into a record from reaching the terminal through its note", async () => {
+    const dir = await dirs.make();
+    await ok(dir, "name", "Ada");
+    await ok(dir, "create", "Riverside");
+    await ok(dir, "contribute", "5.00", "EUR", "--memo", "dues");
+    const host = await Host.open({ dataDir: dir, links: noRelays });
+    try {
+      const node = [...host.nodes.values()][0]!;
+      await node.whenLoaded();
+      [...node.docs.shards.values()][0]!.change(
+        (doc) => void ((doc as unknown as { entries: Record<string, unknown>[] }).entries[0]!.memo = "\u001b[2Jgift\u202Eevil"),
+      );
+      await node.persist();
+    } finally {
+      await host.close();
+    }
+    const run = await cli(dir, ["ledger"]);
+    expect(run.stdout).toContain(
+      `! Ada's contribution was changed after it was signed (memo: "dues" → "\\u001b[2Jgift?evil"); the signed original still counts`,
+    );
+    expect(run.stdout).not.toMatch(/[\u001b\u202E]/);
+  });
+});
