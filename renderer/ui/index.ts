@@ -5,6 +5,7 @@ export { Money, moneyText, currencyOf } from "./money";
 export { Time, timeText, relativeText, sinceText } from "./Time";
 export { Badge, EntryStatusBadge, OutcomeBadge, MemberStatusBadge, type Tone } from "./Badge";
 export { ErrorText, SuccessText, EmptyState, Notice } from "./messages";
+export { RecordNotes } from "./RecordNotes";
 export { ProgressBar } from "./ProgressBar";
 export { Panel } from "./Panel";
 export { Form } from "./Form";

@@ -1,7 +1,7 @@
 import { useId, useState } from "react";
 import type { ItemView } from "../../../shared/commands/views";
 import { useCommand } from "../../link/hooks";
-import { Button, Time } from "../../ui";
+import { Button, RecordNotes, Time } from "../../ui";
 import { ExternalLink } from "./ExternalLink";
 import { ItemForm } from "./ItemForm";
 import { tagsOf, type ItemDraft } from "./item-draft";
@@ -57,6 +57,7 @@ export function KnowledgeItem({ communeId, item, canEdit }: { communeId: string;
           </Button>
         ) : null}
       </div>
+      <RecordNotes notes={item.notes} />
       {item.body ? <p className="knowledge-item__body">{item.body}</p> : null}
       {item.link ? (
         <p>

@@ -1,6 +1,6 @@
 import type { MemberView } from "../../../shared/commands/views";
 import type { Currency } from "../../../shared/money/currency";
-import { Button, MemberStatusBadge, Time, moneyText } from "../../ui";
+import { Button, MemberStatusBadge, RecordNotes, Time, moneyText } from "../../ui";
 
 export interface MemberListProps {
   members: readonly MemberView[];
@@ -44,6 +44,7 @@ export function MemberList({ members, currencies, me, onPropose }: MemberListPro
               <div className="muted member-table__why">
                 {member.why}, <Time at={member.since} withTime={false} />
               </div>
+              <RecordNotes notes={member.notes} />
             </td>
             <td>
               {currencies.length === 0 ? null : (

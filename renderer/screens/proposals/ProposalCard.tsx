@@ -3,7 +3,7 @@ import type { ProposalView } from "../../../shared/commands/views";
 import type { Currency } from "../../../shared/money/currency";
 import type { Choice, ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
-import { Button, ErrorText, OutcomeBadge, SuccessText, Time, moneyText } from "../../ui";
+import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, Time, moneyText } from "../../ui";
 import { TallyBars } from "./TallyBars";
 import { ruleChangeText } from "./rule-change-text";
 
@@ -52,6 +52,7 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
       <p className="muted proposal__meta">
         {KIND_NAMES[proposal.kind]} · proposed by {proposal.byName} on <Time at={proposal.at} />
       </p>
+      <RecordNotes notes={proposal.notes} />
       {proposal.body ? <p className="proposal__body">{proposal.body}</p> : null}
       {spend ? (
         <p>

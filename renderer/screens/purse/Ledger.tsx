@@ -1,13 +1,16 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { LedgerRow } from "../../../shared/commands/views";
 import { formatAmount } from "../../../shared/money/amount";
 import type { Currency } from "../../../shared/money/currency";
-import { EntryStatusBadge, ErrorText, currencyOf, timeText } from "../../ui";
+import { EntryStatusBadge, ErrorText, RecordNotes, currencyOf, timeText } from "../../ui";
 import type { LedgerQuery } from "./ledger-query";
 import { useLedgerWindow } from "./useLedgerWindow";
 
 const ROW_HEIGHT = 44;
+/** Room for one note under a row (two lines at most; the whole sentence is its title). Only a row with notes is taller. */
+const NOTE_HEIGHT = 42;
+const heightOf = (row: LedgerRow | undefined) => ROW_HEIGHT + NOTE_HEIGHT * (row?.notes?.length ?? 0);
 const OVERSCAN = 12;
 const COLUMNS = ["#", "Date", "Kind", "From", "To", "Amount", "Currency", "Memo", "Proposal", "Status"] as const;
 
@@ -25,7 +28,7 @@ export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: 
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (index) => heightOf(ledger.rowAt(index)),
     overscan: OVERSCAN,
     // The range is what is visible; the rows drawn reach OVERSCAN further each way, and their pages must load too.
     onChange: useCallback((instance: { range: { startIndex: number; endIndex: number } | null }) => {
@@ -36,6 +39,9 @@ export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: 
       setRange((previous) => (previous.first === first && previous.last === last ? previous : { first, last }));
     }, []),
   });
+
+  // Sizes are worked out once per change of which loaded rows carry notes, not per row drawn: an honest ledger never re-measures.
+  useEffect(() => virtualizer.measure(), [ledger.notedRows, virtualizer]);
 
   return (
     <div className="ledger">
@@ -82,7 +88,7 @@ function counterpart(row: LedgerRow): string {
 }
 
 function Row({ index, row, top, currencies }: { index: number; row: LedgerRow | undefined; top: number; currencies: readonly Currency[] }) {
-  const style = { position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${top}px)` } as const;
+  const style = { position: "absolute", top: 0, left: 0, right: 0, height: heightOf(row), transform: `translateY(${top}px)` } as const;
   if (!row) {
     return (
       <div role="row" aria-rowindex={index + 2} className="ledger__row ledger__row--loading" style={style}>
@@ -95,7 +101,12 @@ function Row({ index, row, top, currencies }: { index: number; row: LedgerRow | 
   const currency = currencyOf(row.currency, currencies);
   const amount = currency ? formatAmount(row.amount, currency) : String(row.amount);
   return (
-    <div role="row" aria-rowindex={index + 2} className={`ledger__row ledger__row--${row.status}`} style={style}>
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      className={`ledger__row ledger__row--${row.status}`}
+      style={row.notes ? { ...style, gridTemplateRows: `${ROW_HEIGHT}px auto` } : style}
+    >
       <div role="cell" className="muted">
         {row.n}
       </div>
@@ -120,6 +131,11 @@ function Row({ index, row, top, currencies }: { index: number; row: LedgerRow | 
       <div role="cell" title={row.reason}>
         <EntryStatusBadge status={row.status} reason={row.reason} />
       </div>
+      {row.notes ? (
+        <div role="cell" aria-colspan={COLUMNS.length} className="ledger__notes">
+          <RecordNotes notes={row.notes} compact />
+        </div>
+      ) : null}
     </div>
   );
 }

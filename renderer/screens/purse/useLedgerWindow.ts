@@ -13,6 +13,8 @@ export interface LedgerWindow {
   total: number | undefined;
   rowAt(index: number): LedgerRow | undefined;
   error: string | undefined;
+  /** Which loaded rows carry notes, and how many: changes only when a page brings or drops a noted row, so the table re-measures then alone. */
+  notedRows: string;
 }
 
 /**
@@ -38,6 +40,8 @@ export function useLedgerWindow(query: LedgerQuery, firstVisible: number, lastVi
   while (pages.current.size > KEPT_PAGES) pages.current.delete(pages.current.keys().next().value!);
 
   const total = current.value?.total ?? next.value?.total;
+  const noted: string[] = [];
+  for (const [offset, rows] of pages.current) rows.forEach((row, index) => row.notes && noted.push(`${offset + index}:${row.notes.length}`));
   return {
     total,
     rowAt(index) {
@@ -45,5 +49,6 @@ export function useLedgerWindow(query: LedgerQuery, firstVisible: number, lastVi
       return pages.current.get(offset)?.[index - offset];
     },
     error: current.error?.message ?? next.error?.message,
+    notedRows: noted.sort().join(","),
   };
 }
