@@ -1,0 +1,131 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Host } from "../../host/host";
+import { must, noRelays } from "../../host/testing/host-harness";
+import { toStored } from "../../shared/docs/automerge-form";
+import { readProposalsDoc } from "../../shared/docs/documents";
+import { nobleSigner } from "../../shared/identity/crypto";
+import { sign } from "../../shared/identity/signed";
+import type { Proposal } from "../../shared/proposals/proposal";
+import { testKeys } from "../../shared/testing/commune-builder";
+import { stopAll, tempDir } from "../integration/processes";
+import { accessibilityProblems, launchChromium, screenshot, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
+
+/**
+ * Issue 12 on screen: someone who holds Ada's documents rewrites them with
+ * plain Automerge operations (a contribution's amount changed in place, a
+ * passed spend re-signed to pay her more, the vote that removed Bo deleted),
+ * and Ada opens the app. Each record still counts as signed, and its own
+ * row says in words what was done to it.
+ */
+const DAY = 86_400_000;
+
+let browser: Browser;
+let app: BrowserModeHost;
+const dirs: string[] = [];
+
+/** Ada's commune of ten days ago, written by her host, then rewritten by the attacker on the same copy. */
+async function tamperedCommune(dataDir: string): Promise<void> {
+  const tenDaysAgo = Date.now() - 10 * DAY;
+  const host = await Host.open({ dataDir, links: noRelays, now: () => tenDaysAgo });
+  try {
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", {
+      name: "Riverside",
+      currencies: [{ code: "EUR", name: "Euro", decimals: 2 }],
+      rules: { spendLimit: { EUR: "10.00" } },
+    });
+    await must(host, "purse.contribute", { commune, amount: "1000.00", currency: "EUR", memo: "savings" });
+    await must(host, "purse.contribute", { commune, amount: "10.00", currency: "EUR", memo: "dues" });
+    const roof = await must(host, "proposal.create", {
+      commune,
+      kind: "spend",
+      title: "New roof",
+      amount: "100",
+      currency: "EUR",
+      payee: { outside: "Roofer" },
+      deadline: { days: 7 },
+    });
+    await must(host, "proposal.vote", { commune, proposal: roof.id, choice: "yes" });
+    const bo = testKeys(2).publicKey;
+    await must(host, "commune.admit", { commune, member: bo, name: "Bo" });
+    const removal = await must(host, "proposal.create", { commune, kind: "remove", title: "Remove Bo", member: bo, deadline: { days: 7 } });
+    await must(host, "proposal.vote", { commune, proposal: removal.id, choice: "yes" });
+
+    // The attacker, on this copy: plain Automerge changes, no signatures broken on purpose.
+    const node = host.nodes.get(commune)!;
+    const shard = [...node.docs.shards.values()][0]!;
+    shard.change((doc) => {
+      const entries = (doc as unknown as { entries: Record<string, unknown>[] }).entries;
+      entries.find((entry) => String(entry.memo) === "dues")!.amount = 900_00;
+    });
+    const read = readProposalsDoc(node.docs.proposals.doc());
+    if (!read.ok) throw new Error(read.error.message);
+    const { sig: _sig, by: _by, ...fields } = read.value.doc.proposals[roof.id]!;
+    const greedy = sign(nobleSigner, "proposal", { ...fields, amount: 900_00, payee: { member: host.keys.publicKey } } as Proposal, host.keys);
+    node.docs.proposals.change((doc) => {
+      doc.proposals[roof.id] = toStored(greedy) as (typeof doc.proposals)[string];
+      (doc.votes as unknown as Record<string, unknown[]>)[removal.id]!.splice(0, 1);
+    });
+    await node.persist();
+  } finally {
+    await host.close();
+  }
+}
+
+beforeAll(async () => {
+  const dir = await tempDir("e2e-tampered");
+  dirs.push(dir);
+  await tamperedCommune(dir);
+  app = await startBrowserMode(dir);
+  browser = await launchChromium();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopBrowserModes();
+  await stopAll(dirs);
+}, 120_000);
+
+const nav = (page: Page, screen: string) => page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: screen, exact: true }).click();
+
+describe("a tampered record, on the screen where the record is", () => {
+  it("says on the ledger row, the proposal and the member row what was done, and that the signed original counts", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+    await page.goto(app.url);
+
+    await nav(page, "Purse");
+    const ledger = page.getByRole("table", { name: "Ledger" });
+    const dues = ledger.getByRole("row").filter({ hasText: "dues" });
+    await showsText(
+      dues,
+      "Altered in the documents: Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the signed original still counts",
+    );
+    await showsText(dues, "10.00");
+    // The balance is the signed history's: 1,000 + 10, not 1,000 + 900.
+    await showsText(page.getByLabel("Purse balances").first(), "1010.00 EUR");
+    await screenshot(page, "tampered-ledger");
+    expect(await accessibilityProblems(page), "Purse").toEqual([]);
+
+    await nav(page, "Proposals");
+    const roof = page.getByRole("article", { name: "New roof" });
+    await showsText(
+      roof,
+      'Signed twice: Ada signed a second version of this proposal after it was made (amount: 100.00 EUR → 900.00 EUR, payee: "Roofer" → Ada); the version the votes approved counts',
+    );
+    await showsText(roof, "100.00 EUR to Roofer");
+    const removal = page.getByRole("article", { name: "Remove Bo" });
+    await showsText(removal, "Altered in the documents: Ada's signed yes vote was deleted after it was cast; it still counts");
+    await shows(removal.getByText("passed"));
+    await screenshot(page, "tampered-proposals");
+    expect(await accessibilityProblems(page), "Proposals").toEqual([]);
+
+    await nav(page, "Members");
+    const bo = page.getByRole("table", { name: "Members" }).getByRole("row").filter({ hasText: "Bo" });
+    await showsText(bo, "removed");
+    await showsText(bo, "A signed vote on Bo's removal was deleted after it was cast; Bo's removal stands (the signed vote still counts)");
+    await screenshot(page, "tampered-members");
+    expect(await accessibilityProblems(page), "Members").toEqual([]);
+  }, 600_000);
+});
