@@ -11,6 +11,7 @@ import type { Entry } from "../../shared/purse/entry";
 import { testKeys } from "../../shared/testing/commune-builder";
 import { Host } from "../host";
 import { must, noRelays } from "../testing/host-harness";
+import { RecordNotes } from "./record-notes";
 
 /**
  * Issue 12: what was done to a record is said on the record's own row, in
@@ -187,6 +188,21 @@ describe("a member's row notes what was done to the votes that decided their mem
   });
 });
 
+describe("a knowledge item notes what was done to its versions", () => {
+  it("says a deleted version still counts, whichever version the item shows", async () => {
+    const { host, commune, node } = await riverside();
+    const { id } = await must(host, "inventory.add", { commune, title: "Sourdough", body: "Feed it daily." });
+    await must(host, "inventory.edit", { commune, id, title: "Sourdough starter", body: "Feed it daily." });
+    node.docs.inventory.change((doc) => void (doc.items as unknown as Record<string, unknown[]>)[id]!.splice(0, 1));
+
+    const [item] = await must(host, "inventory.list", { commune });
+    expect(item!.title).toBe("Sourdough starter");
+    expect(item!.notes).toEqual([
+      { code: "record.tampered", message: "Ada's signed knowledge item was deleted from the documents after it was written; it still counts" },
+    ]);
+  });
+});
+
 describe("an honest commune", () => {
   it("has no notes on any row", async () => {
     const { host, commune } = await riverside();
@@ -196,5 +212,26 @@ describe("an honest commune", () => {
     expect(view.proposals.every((proposal) => proposal.notes === undefined)).toBe(true);
     expect(view.balances.members.every((member) => member.notes === undefined)).toBe(true);
     expect((await ledger(host, commune)).every((row) => row.notes === undefined)).toBe(true);
+  });
+});
+
+describe("adding a note is one call by subject, id and author", () => {
+  const late = { code: "record.late", message: "Bo's no vote was cast after the decision; it does not change it" } as const;
+
+  it("keeps two authors' entries with the same id apart, and says the same thing once", () => {
+    const notes = new RecordNotes();
+    notes.add("entry", "c7", "a".repeat(64), late);
+    notes.add("entry", "c7", "a".repeat(64), late);
+    expect(notes.of("entry", "c7", "a".repeat(64))).toEqual([late]);
+    expect(notes.of("entry", "c7", "b".repeat(64))).toBeUndefined();
+    expect(notes.size).toBe(1);
+  });
+
+  it("notes a knowledge item whoever edited it, and a member by their key", () => {
+    const notes = new RecordNotes();
+    notes.add("item", "i1", "a".repeat(64), late);
+    notes.add("member", "b".repeat(64), "b".repeat(64), late);
+    expect(notes.of("item", "i1", "c".repeat(64))).toEqual([late]);
+    expect(notes.of("member", "b".repeat(64), undefined)).toEqual([late]);
   });
 });
