@@ -106,6 +106,28 @@ describe("an entry its author signed twice is noted on both rows", () => {
   });
 });
 
+describe("an entry dated ahead of the clock is noted on its row", () => {
+  it("says whose it is, the date it claims, and that it counts only from then", async () => {
+    const { host, commune, node } = await riverside();
+    await must(host, "purse.contribute", { commune, amount: "10.00", currency: "EUR", memo: "dues" });
+    const shard = [...node.docs.shards.values()][0]!;
+    const read = readPurseShardDoc(shard.doc());
+    if (!read.ok) throw new Error(read.error.message);
+    const { sig: _sig, by: _by, ...fields } = read.value.doc.entries[0]!;
+    const later = sign(nobleSigner, "entry", { ...fields, id: "f2099", at: Date.UTC(2099, 0, 1), memo: "from the future" } as Entry, host.keys);
+    shard.change((doc) => void (doc as unknown as Entries).entries.push(toStored(later) as Record<string, unknown>));
+
+    const row = (await ledger(host, commune)).find((entry) => entry.memo === "from the future")!;
+    expect(row.status).toBe("untrusted");
+    expect(row.notes).toEqual([
+      {
+        code: "record.future-dated",
+        message: "Ada's contribution is dated 1 January 2099, 00:00 UTC, ahead of this machine's clock: it counts only from then",
+      },
+    ]);
+  });
+});
+
 describe("a proposal notes what was done to it and to its votes", () => {
   async function roofProposal() {
     const setup = await riverside();

@@ -1,6 +1,7 @@
 import type { RecordNote } from "../../shared/commands/views";
 import { currencyAt, type CommuneState, type Problem } from "../../shared/commune/state";
 import type { CommuneDoc, ProposalsDoc } from "../../shared/docs/documents";
+import { futureDatedReason } from "../../shared/history/claimed-time";
 import type { Tampering } from "../../shared/history/every-record";
 import type { Verifier } from "../../shared/identity/crypto";
 import type { PublicKey } from "../../shared/identity/keys";
@@ -72,6 +73,11 @@ export function recordNotes(sources: NoteSources): RecordNotes {
   const entries = entriesNamed(sources);
   for (const tampering of sources.tampered) noteTampering(notes, tampering, sources, words, entries);
   for (const problem of sources.problems) {
+    if (problem.code === "record.future-dated" && problem.subject === "entry") {
+      const entry = entries.get(entryKey(problem.by, problem.id))?.[0];
+      if (entry) notes.add("entry", problem.id, problem.by, { code: "record.future-dated", message: words.futureDated(entry) });
+      continue;
+    }
     if (problem.code !== "record.equivocation") continue;
     if (problem.subject === "entry") {
       const versions = entries.get(entryKey(problem.by, problem.id)) ?? [];
@@ -100,7 +106,8 @@ function entriesNamed(sources: NoteSources): Map<string, SignedEntry[]> {
   const wanted = new Map<string, SignedEntry[]>();
   for (const tampering of sources.tampered) if (tampering.place[0] === "entries") wanted.set(entryKey(tampering.by, tampering.id), []);
   for (const problem of sources.problems)
-    if (problem.subject === "entry" && problem.code === "record.equivocation") wanted.set(entryKey(problem.by, problem.id), []);
+    if (problem.subject === "entry" && (problem.code === "record.equivocation" || problem.code === "record.future-dated"))
+      wanted.set(entryKey(problem.by, problem.id), []);
   if (wanted.size === 0) return wanted;
   for (const { entry } of sources.entries) {
     const versions = wanted.get(entryKey(entry.by, entry.id));
@@ -280,6 +287,11 @@ class Words {
     const noun = first ? ENTRY_NOUNS[first.kind] : "purse entry";
     const differences = others.map((other) => this.#differences(first!, other)).filter(Boolean);
     return `${this.name(by)} signed two versions of this ${noun}${differences.length ? ` (${differences.join("; ")})` : ""}; the first counts`;
+  }
+
+  /** "Ada's contribution is dated 1 January 2099, 00:00 UTC, ahead of this machine's clock: it counts only from then". */
+  futureDated(entry: SignedEntry): string {
+    return `${this.name(entry.by)}'s ${ENTRY_NOUNS[entry.kind] ?? "purse entry"} is ${futureDatedReason(entry.at)}`;
   }
 
   proposalEquivocation(counting: SignedProposal, other: SignedProposal, votes: number): string {
