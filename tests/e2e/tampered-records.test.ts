@@ -127,5 +127,13 @@ describe("a tampered record, on the screen where the record is", () => {
     await showsText(bo, "A signed vote on Bo's removal was deleted after it was cast; Bo's removal stands (the signed vote still counts)");
     await screenshot(page, "tampered-members");
     expect(await accessibilityProblems(page), "Members").toEqual([]);
+
+    // The notes' colours hold up in the dark theme too.
+    await page.emulateMedia({ colorScheme: "dark" });
+    for (const screen of ["Purse", "Proposals", "Members"]) {
+      await nav(page, screen);
+      await shows(page.getByText(/Altered in the documents/));
+      expect(await accessibilityProblems(page), `${screen} (dark)`).toEqual([]);
+    }
   }, 600_000);
 });
