@@ -1,16 +1,15 @@
 import type { RecordNote } from "../../shared/commands/views";
-import { currencyAt, type CommuneState, type Problem } from "../../shared/commune/state";
+import type { CommuneState, Problem } from "../../shared/commune/state";
 import type { CommuneDoc, ProposalsDoc } from "../../shared/docs/documents";
-import { futureDatedReason } from "../../shared/history/claimed-time";
 import type { Tampering } from "../../shared/history/every-record";
 import type { Verifier } from "../../shared/identity/crypto";
 import type { PublicKey } from "../../shared/identity/keys";
 import { checkSignature, type SignaturePurpose } from "../../shared/identity/signed";
-import { formatMoney } from "../../shared/money/amount";
 import { proposalVersion } from "../../shared/proposals/version";
 import type { SignedProposal } from "../../shared/proposals/proposal";
 import type { ShardEntry } from "../../shared/purse/balances";
 import type { SignedEntry } from "../../shared/purse/entry";
+import { ENTRY_NOUNS, Words } from "./record-words";
 
 /**
  * What a member is told on a record's own row (ledger row, proposal,
@@ -109,7 +108,10 @@ function entriesNamed(sources: NoteSources): Map<string, SignedEntry[]> {
     if (problem.subject === "entry" && (problem.code === "record.equivocation" || problem.code === "record.future-dated"))
       wanted.set(entryKey(problem.by, problem.id), []);
   if (wanted.size === 0) return wanted;
+  // Ids first: one set look-up per entry and no string made for it, so a single noted entry costs a 100,000-entry purse little at every new entry.
+  const ids = new Set([...wanted.keys()].map((key) => key.slice(key.indexOf("\u0000") + 1)));
   for (const { entry } of sources.entries) {
+    if (!ids.has(entry.id)) continue;
     const versions = wanted.get(entryKey(entry.by, entry.id));
     if (versions && !versions.some((known) => known.sig === entry.sig)) versions.push(entry);
   }
@@ -242,93 +244,8 @@ function resignedByAuthor(tampering: Tampering, original: object, purpose: Signa
   return checkSignature(verifier, purpose, now) === undefined;
 }
 
-const ENTRY_NOUNS: Record<SignedEntry["kind"], string> = {
-  contribution: "contribution",
-  disbursement: "disbursement",
-  transfer: "transfer",
-  exchange: "exchange",
-};
-
 const EVENT_NOUNS: Record<CommuneDoc["events"][number]["type"], string> = {
   join: "join",
   admit: "admission",
   leave: "leave",
 };
-
-/** A field's name in a note. Fields not listed keep their own name. */
-const FIELD_NAMES: Record<string, string> = { at: "date", to: "to", sig: "signature", by: "author" };
-
-/** Names, amounts, dates and field values in a member's words. */
-class Words {
-  readonly #state: CommuneState;
-  constructor(state: CommuneState) {
-    this.#state = state;
-  }
-
-  name(key: unknown): string {
-    return (typeof key === "string" && this.#state.members[key]?.name) || "Someone";
-  }
-
-  /** "amount: 10.00 EUR → 900.00 EUR, memo: "dues" → "gift"": the signature itself is not news to a member, the fields are. */
-  changes(tampering: Tampering, original: object | undefined): string {
-    const signedRecord = (original ?? {}) as Record<string, unknown>;
-    // The value shown now is read in the record as shown now: a changed currency changes how its amount reads.
-    const nowRecord: Record<string, unknown> = { ...signedRecord };
-    for (const change of tampering.changed) nowRecord[change.field] = change.now;
-    const shown = tampering.changed.filter((change) => change.field !== "sig");
-    if (shown.length === 0) return "its signature was replaced";
-    return shown
-      .map(({ field, signed, now }) => `${FIELD_NAMES[field] ?? field}: ${this.value(field, signed, signedRecord)} → ${this.value(field, now, nowRecord)}`)
-      .join(", ");
-  }
-
-  entryEquivocation(versions: readonly SignedEntry[], by: PublicKey | undefined): string {
-    const [first, ...others] = versions;
-    const noun = first ? ENTRY_NOUNS[first.kind] : "purse entry";
-    const differences = others.map((other) => this.#differences(first!, other)).filter(Boolean);
-    return `${this.name(by)} signed two versions of this ${noun}${differences.length ? ` (${differences.join("; ")})` : ""}; the first counts`;
-  }
-
-  /** "Ada's contribution is dated 1 January 2099, 00:00 UTC, ahead of this machine's clock: it counts only from then". */
-  futureDated(entry: SignedEntry): string {
-    return `${this.name(entry.by)}'s ${ENTRY_NOUNS[entry.kind] ?? "purse entry"} is ${futureDatedReason(entry.at)}`;
-  }
-
-  proposalEquivocation(counting: SignedProposal, other: SignedProposal, votes: number): string {
-    const differences = this.#differences(counting, other);
-    return `${this.name(counting.by)} signed two versions of this proposal${differences ? ` (${differences})` : ""}; ${votes > 0 ? "the version the votes approved" : "the first version"} counts`;
-  }
-
-  #differences(kept: object, other: object): string {
-    const a = kept as Record<string, unknown>;
-    const b = other as Record<string, unknown>;
-    const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((field) => field !== "sig" && field !== "by").sort();
-    return fields
-      .filter((field) => JSON.stringify(a[field]) !== JSON.stringify(b[field]))
-      .map((field) => `${FIELD_NAMES[field] ?? field}: ${this.value(field, a[field], a)} → ${this.value(field, b[field], b)}`)
-      .join(", ");
-  }
-
-  /** One field's value; amounts in the record's currency, keys as names, times as dates. */
-  value(field: string, value: unknown, record: Record<string, unknown>): string {
-    if (value === undefined || value === null) return "nothing";
-    if (field === "amount" && Number.isSafeInteger(value) && typeof record.currency === "string") {
-      const currency = currencyAt(this.#state, record.currency, typeof record.at === "number" ? record.at : this.#state.now);
-      if (currency) return formatMoney(value as number, currency);
-    }
-    if ((field === "at" || field === "deadline") && Number.isSafeInteger(value)) {
-      const date = new Date(value as number);
-      if (!Number.isNaN(date.getTime())) return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-    }
-    if ((field === "to" || field === "member" || field === "by") && typeof value === "string") return this.name(value);
-    if (field === "payee" && typeof value === "object") {
-      const payee = value as { member?: unknown; outside?: unknown };
-      if (typeof payee.member === "string") return this.name(payee.member);
-      if (typeof payee.outside === "string") return quoted(payee.outside);
-    }
-    if (typeof value === "string") return quoted(value);
-    return (JSON.stringify(value) ?? String(value)).slice(0, 60);
-  }
-}
-
-const quoted = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
