@@ -168,7 +168,8 @@ export function communeText(view: CommuneView): string {
   if (open.length === 0) lines.push("No open proposals.");
   else lines.push("Open proposals:", proposalsText(open, currencies));
   if (view.problems.length > 0) {
-    lines.push("", `${plural(view.problems.length, "record")} in this commune count for nothing:`);
+    // A tampered record still counts as signed: the reason, not this heading, says which way each one goes.
+    lines.push("", `${plural(view.problems.length, "record")} in this commune with a problem (each reason says whether it still counts):`);
     for (const problem of view.problems.slice(0, 10)) lines.push(`  ${clean(problem.subject)} ${shortId(problem.id)}: ${clean(problem.reason)}`);
     if (view.problems.length > 10) lines.push(`  … and ${view.problems.length - 10} more (commune show --json lists them all).`);
   }

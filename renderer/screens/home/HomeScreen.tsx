@@ -78,7 +78,10 @@ export function HomeScreen({ communeId }: { communeId: string }) {
 
       {view.problems.length > 0 ? (
         <Panel title="Problems">
-          <p className="muted">These records count for nothing: no balance, no vote.</p>
+          <p className="muted">
+            Each reason says what it means for the record: most of these count for nothing (no balance, no vote); one someone changed or deleted after it was
+            signed still counts as signed. A record&apos;s own row says the same.
+          </p>
           <ul className="plain-list" aria-label="Problems">
             {view.problems.map((problem) => (
               <li key={`${problem.subject}-${problem.id}`}>
