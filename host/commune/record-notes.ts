@@ -245,7 +245,7 @@ function resignedByAuthor(tampering: Tampering, original: object, purpose: Signa
 }
 
 const EVENT_NOUNS: Record<CommuneDoc["events"][number]["type"], string> = {
-  join: "join",
+  join: "request to join",
   admit: "admission",
-  leave: "leave",
+  leave: "notice of leaving",
 };
