@@ -245,7 +245,7 @@ function resignedByAuthor(tampering: Tampering, original: object, purpose: Signa
 }
 
 const EVENT_NOUNS: Record<CommuneDoc["events"][number]["type"], string> = {
-  join: "request to join",
+  join: "record of joining",
   admit: "admission",
   leave: "notice of leaving",
 };
