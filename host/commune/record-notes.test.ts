@@ -6,7 +6,7 @@ import { toStored } from "../../shared/docs/automerge-form";
 import { readProposalsDoc, readPurseShardDoc } from "../../shared/docs/documents";
 import { nobleSigner } from "../../shared/identity/crypto";
 import { sign } from "../../shared/identity/signed";
-import type { Proposal } from "../../shared/proposals/proposal";
+import type { Proposal, Vote } from "../../shared/proposals/proposal";
 import type { Entry } from "../../shared/purse/entry";
 import { testKeys } from "../../shared/testing/commune-builder";
 import { Host } from "../host";
@@ -188,7 +188,55 @@ describe("a proposal notes what was done to it and to its votes", () => {
   });
 });
 
+describe("a vote cast after the decision is noted on its proposal", () => {
+  it("in the judge's words: whose vote, that it came too late, and which vote stands", async () => {
+    const { host, commune, node, clock } = await riverside();
+    const { id } = await must(host, "proposal.create", { commune, kind: "general", title: "Garden day", deadline: { days: 7 } });
+    clock.advance(DAY);
+    await must(host, "proposal.vote", { commune, proposal: id, choice: "yes" });
+    await lateNo(host, node, id);
+
+    const [proposal] = await must(host, "proposal.list", { commune });
+    expect(proposal).toMatchObject({ outcome: "passed", yes: 1, no: 0 });
+    expect(proposal!.notes).toEqual([
+      {
+        code: "record.late",
+        message: expect.stringMatching(/^Ada's "no" vote, dated .* came too late: Ada's vote of .* completed the vote without it, so the earlier vote stands$/),
+      },
+    ]);
+  });
+});
+
+/** As the attacker would: on her own copy, which holds the decision, a "no" signed and dated 1 ms before the vote that decided. */
+async function lateNo(host: Host, node: NonNullable<ReturnType<Host["nodes"]["get"]>>, proposal: string) {
+  const read = readProposalsDoc(node.docs.proposals.doc());
+  if (!read.ok) throw new Error(read.error.message);
+  const decided = read.value.doc.votes[proposal]![0]!;
+  const { sig: _sig, by: _by, ...fields } = decided;
+  const backdated = sign(nobleSigner, "vote", { ...fields, choice: "no", at: decided.at - 1 } as Vote, host.keys);
+  node.docs.proposals.change((doc) => void (doc.votes as unknown as Record<string, unknown[]>)[proposal]!.push(toStored(backdated)));
+}
+
 describe("a member's row notes what was done to the votes that decided their membership", () => {
+  it("says an admission stands when a vote against it came after it was decided", async () => {
+    const { host, commune, node, clock } = await riverside();
+    const { id } = await must(host, "proposal.create", {
+      commune,
+      kind: "admit",
+      title: "Admit Cy",
+      member: testKeys(3).publicKey,
+      name: "Cy",
+      deadline: { days: 7 },
+    });
+    clock.advance(DAY);
+    await must(host, "proposal.vote", { commune, proposal: id, choice: "yes" });
+    await lateNo(host, node, id);
+
+    const cy = (await must(host, "commune.show", { commune })).balances.members.find((member) => member.name === "Cy")!;
+    expect(cy.status).toBe("active");
+    expect(cy.notes).toEqual([{ code: "record.late", message: "Ada's vote on Cy's admission came after the vote was decided; Cy's admission stands" }]);
+  });
+
   it("says a removal stands when the votes that removed the member were deleted", async () => {
     const { host, commune, node, clock } = await riverside();
     const bo = testKeys(2).publicKey;

@@ -85,6 +85,7 @@ export function recordNotes(sources: NoteSources): RecordNotes {
       notes.add("item", problem.id, problem.by, { code: "record.equivocation", message: problem.reason });
     }
   }
+  noteLateVotes(notes, sources, words);
   for (const { versions, proposal } of Object.values(sources.state.proposals)) {
     if (versions.length < 2) continue;
     for (const other of versions) {
@@ -96,6 +97,35 @@ export function recordNotes(sources: NoteSources): RecordNotes {
     }
   }
   return notes;
+}
+
+/**
+ * A vote that came after the decision (`record.late`, shared/commune/commune-state.ts)
+ * has no row of its own: the judge's sentence goes on its proposal, and on
+ * the member an admission or removal is about, with what stands.
+ */
+function noteLateVotes(notes: RecordNotes, sources: NoteSources, words: Words): void {
+  const late = new Map<string, Problem>();
+  for (const problem of sources.problems) if (problem.code === "record.late" && problem.subject === "vote") late.set(problem.id, problem);
+  if (late.size === 0) return;
+  for (const [proposalId, votes] of Object.entries(sources.proposals.votes)) {
+    for (const vote of votes) {
+      const problem = late.get(vote.sig);
+      if (!problem) continue;
+      const counted = sources.state.proposals[proposalId];
+      if (!counted) continue;
+      const { proposal } = counted;
+      notes.add("proposal", proposal.id, proposal.by, { code: "record.late", message: problem.reason });
+      if (proposal.kind === "remove" || proposal.kind === "admit") {
+        const what = `${words.name(proposal.member)}'s ${proposal.kind === "remove" ? "removal" : "admission"}`;
+        const outcome = counted.tally.outcome === "passed" ? `${what} stands` : `the vote on ${what} stands as decided`;
+        notes.add("member", proposal.member, proposal.member, {
+          code: "record.late",
+          message: `${words.name(vote.by)}'s vote on ${what} came after the vote was decided; ${outcome}`,
+        });
+      }
+    }
+  }
 }
 
 const entryKey = (by: PublicKey | undefined, id: string) => `${by ?? ""}\u0000${id}`;
