@@ -67,7 +67,7 @@ describe("input the command's schema refuses, in words about what was typed", ()
       "the colour does not apply here",
       "the rules is not in a form this command reads",
       "the name is not in the form it takes",
-      "--quorum: must differ from the old one",
+      "--quorum must differ from the old one",
       "--currency must be given at least once",
     ]);
     for (const sentence of said) expect(sentence).not.toMatch(/zod's own words|quorumPercent|Too (big|small)|expected/);

@@ -109,7 +109,8 @@ export function describeIssue(issue: Issue, verb: Verb): string {
     case "invalid_union":
       return `${label} is not in a form this command reads`;
     case "custom":
-      return `${label}: ${issue.message}`;
+      // The field rules of shared/docs/fields.ts word their refusals as "must …", which reads on from the label.
+      return own ? `${label} ${own}` : `${label}: ${issue.message}`;
     default:
       return `${label} is not valid`;
   }

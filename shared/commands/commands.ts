@@ -4,7 +4,7 @@ import { EXPORT_FORMATS, type ExportFormat } from "../snapshot/export-formats";
 import { MAX_VOTING_DAYS } from "../commune/proposal-validity";
 import { PERCENT_RANGES } from "../commune/rules";
 import { SPEND_PERIODS } from "../commune/spend-period";
-import { COMMUNE_ID, LIMITS } from "../docs/fields";
+import { COMMUNE_ID, LIMITS, line, text } from "../docs/fields";
 import { CURRENCY_CODE, MAX_DECIMALS } from "../money/currency";
 import { MAX_LINK_LENGTH } from "../docs/link";
 import { MAX_INVITE_DAYS } from "../commune/events";
@@ -33,7 +33,6 @@ import type {
  * signed records with the shared/ rules, and a rule a person can break comes
  * back as a CommandError with a message for them.
  */
-const text = (max: number) => z.string().max(max);
 
 /** The largest TCP port; 0 asks the computer for any free one. */
 export { MAX_PORT } from "../sync/port";
@@ -47,7 +46,7 @@ const listenPort = z.int().superRefine((port, context) => {
   const problem = portProblem(port);
   if (problem) context.addIssue({ code: "custom", message: problem });
 });
-const currency = z.strictObject({ code: currencyCode, name: text(LIMITS.currencyName), decimals: z.int().min(0).max(MAX_DECIMALS) });
+const currency = z.strictObject({ code: currencyCode, name: line(LIMITS.currencyName), decimals: z.int().min(0).max(MAX_DECIMALS) });
 
 const rulesInput = z.strictObject({
   quorumPercent: z.int().min(PERCENT_RANGES.quorumPercent.min).max(PERCENT_RANGES.quorumPercent.max).optional(),
@@ -71,28 +70,28 @@ const snapshotFile = z.union([
   z.strictObject({ content: z.string().max(Math.ceil((256 * 1024 * 1024) / 3) * 4), encoding: z.enum(["utf8", "base64"]).default("utf8") }),
 ]);
 
-const payee = z.union([z.strictObject({ member: key }), z.strictObject({ outside: text(LIMITS.name) })]);
+const payee = z.union([z.strictObject({ member: key }), z.strictObject({ outside: line(LIMITS.name) })]);
 const deadline = z.strictObject({ days: z.number().positive().max(MAX_VOTING_DAYS) }).or(z.strictObject({ at: z.int().nonnegative() }));
-const proposalBase = { commune, title: text(LIMITS.title), body: text(LIMITS.body).default(""), deadline };
+const proposalBase = { commune, title: line(LIMITS.title), body: text(LIMITS.body).default(""), deadline };
 
 export const commandInputs = {
   "identity.show": z.strictObject({}),
-  "identity.rename": z.strictObject({ name: text(LIMITS.name) }),
+  "identity.rename": z.strictObject({ name: line(LIMITS.name) }),
   /** Where this host keeps its data and what it runs: the settings screen shows it. */
   "host.info": z.strictObject({}),
 
   "commune.list": z.strictObject({}),
   "commune.create": z.strictObject({
-    name: text(LIMITS.name),
+    name: line(LIMITS.name),
     currencies: z.array(currency).min(1).max(LIMITS.currencies),
     rules: rulesInput.default({}),
     relays: z.array(text(300)).max(10).default([]),
   }),
   "commune.show": z.strictObject({ commune }),
   "commune.invite": z.strictObject({ commune, days: z.number().positive().max(MAX_INVITE_DAYS).default(7) }),
-  "commune.join": z.strictObject({ invite: text(8_000), name: text(LIMITS.name).optional() }),
+  "commune.join": z.strictObject({ invite: z.string().max(8_000), name: line(LIMITS.name).optional() }),
   "commune.leave": z.strictObject({ commune }),
-  "commune.admit": z.strictObject({ commune, member: key, name: text(LIMITS.name) }),
+  "commune.admit": z.strictObject({ commune, member: key, name: line(LIMITS.name) }),
   "commune.relays": z.strictObject({ commune, add: z.array(text(300)).max(10).default([]), remove: z.array(text(300)).max(10).default([]) }),
 
   "purse.contribute": z.strictObject({ commune, amount: amountText, currency: currencyCode, memo: text(LIMITS.memo).default("") }),
@@ -109,7 +108,7 @@ export const commandInputs = {
     commune,
     amount: amountText,
     currency: currencyCode,
-    partner: text(LIMITS.name),
+    partner: line(LIMITS.name),
     direction: z.enum(["in", "out"]),
     memo: text(LIMITS.memo).default(""),
     proposal: recordId.optional(),
@@ -132,7 +131,7 @@ export const commandInputs = {
 
   "proposal.create": z.discriminatedUnion("kind", [
     z.strictObject({ ...proposalBase, kind: z.literal("spend"), amount: amountText, currency: currencyCode, payee }),
-    z.strictObject({ ...proposalBase, kind: z.literal("admit"), member: key, name: text(LIMITS.name) }),
+    z.strictObject({ ...proposalBase, kind: z.literal("admit"), member: key, name: line(LIMITS.name) }),
     z.strictObject({ ...proposalBase, kind: z.literal("remove"), member: key }),
     z.strictObject({ ...proposalBase, kind: z.literal("rule"), change: rulesInput.extend({ addCurrencies: z.array(currency).max(10).optional() }) }),
     z.strictObject({ ...proposalBase, kind: z.literal("general") }),
@@ -143,18 +142,18 @@ export const commandInputs = {
 
   "inventory.add": z.strictObject({
     commune,
-    title: text(LIMITS.title),
+    title: line(LIMITS.title),
     body: text(LIMITS.body).default(""),
     link: text(MAX_LINK_LENGTH).optional(),
-    tags: z.array(text(LIMITS.tag)).max(LIMITS.tags).default([]),
+    tags: z.array(line(LIMITS.tag)).max(LIMITS.tags).default([]),
   }),
   "inventory.edit": z.strictObject({
     commune,
     id: recordId,
-    title: text(LIMITS.title).optional(),
+    title: line(LIMITS.title).optional(),
     body: text(LIMITS.body).optional(),
     link: text(MAX_LINK_LENGTH).nullable().optional(),
-    tags: z.array(text(LIMITS.tag)).max(LIMITS.tags).optional(),
+    tags: z.array(line(LIMITS.tag)).max(LIMITS.tags).optional(),
   }),
   "inventory.list": z.strictObject({ commune, query: text(200).default("") }),
 
