@@ -46,12 +46,14 @@ describe("the CLI says what was done to a record under its row", () => {
     const ledger = (await ok(dir, "ledger")).split("\n");
     const row = ledger.findIndex((line) => line.includes('"dues"'));
     expect(ledger[row]).toMatch(/10\.00 EUR.*counted$/);
-    expect(ledger[row + 1]).toBe("    ! Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the signed original still counts");
+    expect(ledger[row + 1]).toBe(
+      "    ! Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the purse judges the signed original",
+    );
     const page = JSON.parse(await ok(dir, "ledger", "--json")) as { rows: { memo: string; notes?: unknown }[] };
     expect(page.rows.find((entry) => entry.memo === "dues")!.notes).toEqual([
       {
         code: "record.tampered",
-        message: "Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the signed original still counts",
+        message: "Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the purse judges the signed original",
       },
     ]);
 
@@ -87,7 +89,7 @@ describe("the CLI says what was done to a record under its row", () => {
     }
     const run = await cli(dir, ["ledger"]);
     expect(run.stdout).toContain(
-      `! Ada's contribution was changed after it was signed (memo: "dues" → "\\u001b[2Jgift?evil"); the signed original still counts`,
+      `! Ada's contribution was changed after it was signed (memo: "dues" → "\\u001b[2Jgift?evil"); the purse judges the signed original`,
     );
     expect(run.stdout).not.toMatch(/[\u001b\u202E]/);
   });

@@ -61,7 +61,10 @@ describe("a tampered purse entry is noted on its ledger row", () => {
     const rows = await ledger(host, commune);
     const savings = rows.find((row) => row.memo === "savings")!;
     expect(savings.notes).toEqual([
-      { code: "record.tampered", message: "Ada's signed contribution was deleted from the documents after it was written; it still counts" },
+      {
+        code: "record.tampered",
+        message: "Ada's signed contribution was deleted from the documents after it was written; the purse judges it as if it were there",
+      },
     ]);
     expect(rows.find((row) => row.memo === "groceries")!.notes).toBeUndefined();
     // The problems list still lists it.
@@ -78,7 +81,7 @@ describe("a tampered purse entry is noted on its ledger row", () => {
     expect(row!.notes).toEqual([
       {
         code: "record.tampered",
-        message: "Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the signed original still counts",
+        message: "Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the purse judges the signed original",
       },
     ]);
   });

@@ -164,8 +164,9 @@ function noteTampering(notes: RecordNotes, tampering: Tampering, sources: NoteSo
       const noun = original ? ENTRY_NOUNS[original.kind] : "purse entry";
       const message =
         tampering.kind === "deleted"
-          ? `${who}'s signed ${noun} was deleted from the documents after it was written; it still counts`
-          : `${who}'s ${noun} was changed after it was signed (${words.changes(tampering, original)}); the signed original still counts`;
+          ? `${who}'s signed ${noun} was deleted from the documents after it was written; the purse judges it as if it were there`
+          : `${who}'s ${noun} was changed after it was signed (${words.changes(tampering, original)}); the purse judges the signed original`;
+      // Not "it still counts": the signed original may itself count for nothing (overdrawn, or refused), and its row says so.
       notes.add("entry", tampering.id, tampering.by, tampered(message));
       return;
     }

@@ -100,7 +100,7 @@ describe("a tampered record, on the screen where the record is", () => {
     const dues = ledger.getByRole("row").filter({ hasText: "dues" });
     await showsText(
       dues,
-      "Altered in the documents: Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the signed original still counts",
+      "Altered in the documents: Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the purse judges the signed original",
     );
     await showsText(dues, "10.00");
     // The balance is the signed history's: 1,000 + 10, not 1,000 + 900.
