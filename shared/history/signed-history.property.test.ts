@@ -112,7 +112,8 @@ type AttackKind =
   "delete" | "overwrite" | "splice" | "move" | "duplicate" | "deleteVote" | "overwriteVote" | "moveVote" | "duplicateVote" | "resign" | "future" | "turncoat";
 type Attack = { kind: AttackKind; by: number; shard: number; other: number; at: number };
 
-function attack(copy: Copy, { kind, by, shard, other, at }: Attack): void {
+/** Applies one attack to the attacker's copy; a move lands in the other shard in a second change (returned), as two edits would. */
+function attack(copy: Copy, { kind, by, shard, other, at }: Attack, onMove: (() => void)[]): void {
   const onShard = (s: number, change: (d: ShardDoc) => void) => (copy.shards[s] = A.change(copy.shards[s]!, change));
   const onVotes = (change: (votes: Stored[], d: ProposalsDoc) => void) =>
     (copy.proposals = A.change(copy.proposals, (d) => {
@@ -160,8 +161,6 @@ function attack(copy: Copy, { kind, by, shard, other, at }: Attack): void {
       return void (copy.proposals = A.change(copy.proposals, (d) => void d.votes.garden!.push(toStored(TURNCOAT[by]!) as Stored)));
   }
 }
-// A move lands in the other shard in a second change, as two edits would.
-let onMove: (() => void)[] = [];
 
 /** What a member's host makes of the documents: through the signed-history rule, the readers and the replay. */
 function judge(copy: Copy) {
@@ -249,9 +248,9 @@ describe("a signed history no one can rewrite", () => {
 
           const honest = judge(mergeAll(copies, [0, 1, 2]));
           for (const hit of attacks) {
-            onMove = [];
-            attack(copies[hit.by]!, hit);
-            for (const move of onMove) move();
+            const moves: (() => void)[] = [];
+            attack(copies[hit.by]!, hit, moves);
+            for (const move of moves) move();
           }
           const tampered = mergeAll(copies, order);
           expect(judge(tampered)).toEqual(honest);
