@@ -1,13 +1,18 @@
-import { parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../../shared/commands/commands";
+import { commandErrorOf, parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../../shared/commands/commands";
+import { parsePageCommand, withGrantedPath } from "../../shared/link/page-input";
 import { isViewName, parseClientMessage, type HostMessage } from "../../shared/link/protocol";
 import type { Host } from "../host";
+import { FileGrants } from "./file-grants";
 import { ViewSubscription } from "./view-subscription";
 
 /**
  * The host's side of the front-end link (shared/link/protocol.ts) over one
  * text channel: the desktop app's MessagePort or a browser-mode WebSocket.
  * Everything that arrives is untrusted: a message that cannot be read is
- * answered with "refused" and the channel carries on.
+ * answered with "refused" and the channel carries on. The front end is a
+ * page, perhaps a compromised one: it never names a file on this machine
+ * (shared/link/page-input.ts), only a grant main handed the host for a file
+ * the member chose in the dialog, or the file's content.
  */
 export interface HostChannel {
   send(text: string): void;
@@ -26,13 +31,19 @@ export interface LinkLimits {
   syncStatusEveryMs: number;
 }
 
+export interface LinkOptions extends Partial<LinkLimits> {
+  /** The file grants of the desktop app's dialogs; browser mode has none, so every grant is unknown there. */
+  grants?: FileGrants;
+}
+
 export const DEFAULT_LINK_LIMITS: LinkLimits = { maxSubscriptions: 200, maxPendingCommands: 100, coalesceMs: 30, syncStatusEveryMs: 5_000 };
 
 const MAX_PROGRESS_LABEL = 200;
 
 /** Serves one front end until the channel closes or the returned stop() is called. */
-export function serveLink(host: Host, channel: HostChannel, limits: Partial<LinkLimits> = {}): () => void {
-  const { maxSubscriptions, maxPendingCommands, coalesceMs, syncStatusEveryMs } = { ...DEFAULT_LINK_LIMITS, ...limits };
+export function serveLink(host: Host, channel: HostChannel, options: LinkOptions = {}): () => void {
+  const { maxSubscriptions, maxPendingCommands, coalesceMs, syncStatusEveryMs } = { ...DEFAULT_LINK_LIMITS, ...options };
+  const grants = options.grants ?? new FileGrants();
   const subscriptions = new Map<number, ViewSubscription>();
   const followedNodes = new Map<string, () => void>();
   let pendingCommands = 0;
@@ -61,20 +72,30 @@ export function serveLink(host: Host, channel: HostChannel, limits: Partial<Link
       });
       return;
     }
+    const command = parsePageCommand(name, input);
+    if (!command.ok) return send({ type: "result", id, outcome: command });
+    let hostInput = command.input;
+    if (command.file) {
+      const path = grants.take(command.file.grant, command.file.operation);
+      if (!path.ok) return send({ type: "result", id, outcome: { ok: false, error: commandErrorOf(path.error) } });
+      hostInput = withGrantedPath(command.file.command, command.input, path.value);
+    }
     pendingCommands++;
     try {
-      const outcome = await host.run(name, input, {
-        onProgress: ({ done, total, label }) => {
-          if (!Number.isFinite(done) || done < 0) return;
-          send({
-            type: "progress",
-            id,
-            done,
-            ...(total !== undefined && Number.isFinite(total) && total >= 0 ? { total } : {}),
-            label: label.slice(0, MAX_PROGRESS_LABEL),
-          });
-        },
-      });
+      const outcome = pageResult(
+        await host.run(command.name, hostInput, {
+          onProgress: ({ done, total, label }) => {
+            if (!Number.isFinite(done) || done < 0) return;
+            send({
+              type: "progress",
+              id,
+              done,
+              ...(total !== undefined && Number.isFinite(total) && total >= 0 ? { total } : {}),
+              label: label.slice(0, MAX_PROGRESS_LABEL),
+            });
+          },
+        }),
+      );
       send({ type: "result", id, outcome });
     } catch (error) {
       send({
@@ -197,6 +218,13 @@ export function serveLink(host: Host, channel: HostChannel, limits: Partial<Link
   });
   const stopClose = channel.onClose(stop);
   return stop;
+}
+
+/** The page learns what it needs of a written file, not where on this machine it is. */
+function pageResult(outcome: CommandOutcome<CommandName>): CommandOutcome<CommandName> {
+  if (!outcome.ok || typeof outcome.value !== "object" || outcome.value === null || !("out" in outcome.value)) return outcome;
+  const { out: _out, ...rest } = outcome.value;
+  return { ok: true, value: rest } as CommandOutcome<CommandName>;
 }
 
 function communeOf(input: unknown): string | undefined {

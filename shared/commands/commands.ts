@@ -60,15 +60,38 @@ const rulesInput = z.strictObject({
 });
 
 /**
- * A snapshot file handed to the host: an absolute path on its machine, or the
- * file's content (UTF-8 text, or base64 for a binary backup). The cap is the
- * base64 length of the largest backup (256 MiB); each format's own limit is
- * checked by the host before it decodes anything.
+ * A file on the host's machine named by its path. Only the CLI names files
+ * this way (a person at a shell names their own); a page never does: every
+ * link a page can reach refuses the fields of HOST_PATH_FIELDS before the
+ * command runs, and takes a file grant instead.
  */
-const snapshotFile = z.union([
-  z.strictObject({ path: text(4096) }),
-  z.strictObject({ content: z.string().max(Math.ceil((256 * 1024 * 1024) / 3) * 4), encoding: z.enum(["utf8", "base64"]).default("utf8") }),
-]);
+const hostPath = text(4096);
+
+/** A file grant: 32 random bytes in base64url, handed out by the desktop app's main process for one file the member chose in its dialog. */
+export const FILE_GRANT = /^[A-Za-z0-9_-]{43}$/;
+const fileGrant = z.string().regex(FILE_GRANT, { error: "must be a file chosen in the file dialog" });
+
+/**
+ * A file's content sent by a page (browser mode's upload): UTF-8 text, or
+ * base64 for a binary backup. The cap is the base64 length of the largest
+ * backup (256 MiB); each format's own limit is checked by the host before it
+ * decodes anything.
+ */
+const upload = z.strictObject({
+  content: z.string().max(Math.ceil((256 * 1024 * 1024) / 3) * 4),
+  encoding: z.enum(["utf8", "base64"]).default("utf8"),
+});
+
+/** A snapshot file handed to the host: a path on its machine (the CLI), or the file's content. */
+const snapshotFile = z.union([z.strictObject({ path: hostPath }), upload]);
+/** What a page hands over instead: a grant for a file the member chose in the desktop app's dialog, or the file's content. */
+const pageSnapshotFile = z.union([z.strictObject({ grant: fileGrant }), upload]);
+
+const exportBase = {
+  commune,
+  format: z.enum(EXPORT_FORMATS),
+  asOf: z.int().nonnegative().optional(),
+};
 
 const payee = z.union([z.strictObject({ member: key }), z.strictObject({ outside: line(LIMITS.name) })]);
 const deadline = z.strictObject({ days: z.number().positive().max(MAX_VOTING_DAYS) }).or(z.strictObject({ at: z.int().nonnegative() }));
@@ -169,11 +192,9 @@ export const commandInputs = {
    * the Automerge backup of every document with its full history (no `asOf`: a backup holds everything).
    */
   "snapshot.export": z.strictObject({
-    commune,
-    format: z.enum(EXPORT_FORMATS),
-    asOf: z.int().nonnegative().optional(),
-    /** An absolute path on the host's machine: the host writes the file and returns no content. */
-    out: text(4096).optional(),
+    ...exportBase,
+    /** An absolute path on the host's machine (the CLI only): the host writes the file and returns no content. */
+    out: hostPath.optional(),
   }),
   /** Verifies a snapshot (JSON) or backup (Automerge) before showing anything: a file on this machine, or its content (browser mode uploads it). */
   "snapshot.verify": snapshotFile,
@@ -184,6 +205,38 @@ export const commandInputs = {
 export type CommandName = keyof typeof commandInputs;
 export type CommandInput<K extends CommandName> = z.input<(typeof commandInputs)[K]>;
 export type ParsedInput<K extends CommandName> = z.output<(typeof commandInputs)[K]>;
+
+/**
+ * The input fields that name a file on the host's machine, per command. The
+ * CLI may send them; a page may not (shared/link/page-input.ts refuses them
+ * with "link.noPaths" before anything runs). A page sends `grant` in their
+ * place: the link turns a valid grant into this field.
+ */
+export const HOST_PATH_FIELDS = { "snapshot.export": "out", "snapshot.verify": "path", "snapshot.import": "path" } as const satisfies Partial<
+  Record<CommandName, string>
+>;
+export type FileCommand = keyof typeof HOST_PATH_FIELDS;
+
+/** What a file grant lets the host do with the file: write it (a save dialog) or read it (an open dialog). */
+export const FILE_OPERATIONS = { "snapshot.export": "save", "snapshot.verify": "open", "snapshot.import": "open" } as const satisfies Record<
+  FileCommand,
+  "save" | "open"
+>;
+export type FileOperation = (typeof FILE_OPERATIONS)[FileCommand];
+
+/**
+ * The command set as a page may send it over the link: the same schemas,
+ * except that the commands taking a file take a grant or the file's content,
+ * never a path.
+ */
+export const pageCommandInputs = {
+  ...commandInputs,
+  "snapshot.export": z.strictObject({ ...exportBase, grant: fileGrant.optional() }),
+  "snapshot.verify": pageSnapshotFile,
+  "snapshot.import": pageSnapshotFile,
+} as const satisfies Record<CommandName, z.ZodType>;
+
+export type PageCommandInput<K extends CommandName> = z.input<(typeof pageCommandInputs)[K]>;
 
 export interface Written {
   /** Id of the record written (entry, proposal, item...). */
@@ -296,11 +349,15 @@ export function commandErrorOf(problem: Problem): CommandError {
 export type CommandOutcome<K extends CommandName> = { ok: true; value: CommandResults[K] } | { ok: false; error: CommandError };
 
 /** Validates an untrusted {name, input} pair from a transport. */
-export function parseCommand(name: unknown, input: unknown): { ok: true; name: CommandName; input: unknown } | { ok: false; error: CommandError } {
-  if (typeof name !== "string" || !Object.hasOwn(commandInputs, name)) {
+export function parseCommand(
+  name: unknown,
+  input: unknown,
+  schemas: Record<CommandName, z.ZodType> = commandInputs,
+): { ok: true; name: CommandName; input: unknown } | { ok: false; error: CommandError } {
+  if (typeof name !== "string" || !Object.hasOwn(schemas, name)) {
     return { ok: false, error: { kind: "invalid-input", code: "command.unknown", message: `Unknown command ${JSON.stringify(String(name)).slice(0, 60)}` } };
   }
-  const schema = commandInputs[name as CommandName];
+  const schema = schemas[name as CommandName];
   const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
