@@ -1,12 +1,13 @@
 import { MAX_LINK_MESSAGE_BYTES } from "../shared/link/protocol";
-import type { CommandInput, CommandResults } from "../shared/commands/commands";
-import type { DesktopApi } from "../shared/link/desktop-api";
+import type { CommandResults, PageCommandInput } from "../shared/commands/commands";
+import type { ChosenFile, DesktopApi } from "../shared/link/desktop-api";
 import { EXPORT_FORMAT_INFO, type ExportFormat } from "../shared/snapshot/export-formats";
 
 /**
  * What differs between the desktop app and browser mode, in one place: the
  * desktop app has the preload's `window.commune` with native file dialogs
- * (the host reads and writes the file itself); browser mode downloads and
+ * (main hands the page a one-time grant for the chosen file, never its path,
+ * and the host reads or writes the file itself); browser mode downloads and
  * uploads through the page.
  */
 declare global {
@@ -32,14 +33,14 @@ export function exportFileName(communeName: string, format: ExportFormat, at: nu
   return `${slug}-${format === "automerge" ? "backup" : "purse"}-${new Date(at).toISOString().slice(0, 10)}.${EXPORT_FORMAT_INFO[format].extension}`;
 }
 
-type RunExport = (input: CommandInput<"snapshot.export">) => Promise<CommandResults["snapshot.export"] | undefined>;
+type RunExport = (input: PageCommandInput<"snapshot.export">) => Promise<CommandResults["snapshot.export"] | undefined>;
 
 export type ExportOutcome =
-  { done: "saved"; path: string; entries: number } | { done: "downloaded"; fileName: string; entries: number } | { done: "cancelled" } | { done: "failed" };
+  { done: "saved"; fileName: string; entries: number } | { done: "downloaded"; fileName: string; entries: number } | { done: "cancelled" } | { done: "failed" };
 
 /**
- * Exports the purse: in the desktop app to a path the member picks (the host
- * writes it), in browser mode as a download of what the host returns.
+ * Exports the purse: in the desktop app to the file the member picks (the
+ * host writes it, through the dialog's grant), in browser mode as a download of what the host returns.
  * A failed command leaves its error in the caller's command state.
  */
 export async function exportSnapshot(
@@ -49,14 +50,14 @@ export async function exportSnapshot(
   const fileName = exportFileName(communeName, format, Date.now());
   const api = desktopApi();
   if (api) {
-    const path = await api.chooseSavePath({
+    const chosen = await api.chooseSaveFile({
       title: format === "automerge" ? "Save a backup" : "Export the purse",
       defaultName: fileName,
       extensions: [EXPORT_FORMAT_INFO[format].extension],
     });
-    if (path === undefined) return { done: "cancelled" };
-    const result = await run({ commune: communeId, format, out: path });
-    return result ? { done: "saved", path: result.out ?? path, entries: result.entries } : { done: "failed" };
+    if (chosen === undefined) return { done: "cancelled" };
+    const result = await run({ commune: communeId, format, grant: chosen.grant });
+    return result ? { done: "saved", fileName: chosen.name, entries: result.entries } : { done: "failed" };
   }
   const result = await run({ commune: communeId, format });
   if (!result) return { done: "failed" };
@@ -85,11 +86,11 @@ function download(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** In the desktop app: the snapshot or backup file the member picks, or undefined when they cancel. */
-export function chooseSnapshotPath(api: DesktopApi, purpose: "verify" | "import" = "verify"): Promise<string | undefined> {
+/** In the desktop app: a grant for the snapshot or backup file the member picks, or undefined when they cancel. */
+export function chooseSnapshotFile(api: DesktopApi, purpose: "verify" | "import" = "verify"): Promise<ChosenFile | undefined> {
   return purpose === "verify"
-    ? api.chooseOpenPath({ title: "Verify a snapshot or backup", extensions: ["json", "automerge"] })
-    : api.chooseOpenPath({ title: "Import a backup", extensions: ["automerge"] });
+    ? api.chooseOpenFile({ title: "Verify a snapshot or backup", extensions: ["json", "automerge"] })
+    : api.chooseOpenFile({ title: "Import a backup", extensions: ["automerge"] });
 }
 
 /**

@@ -129,4 +129,32 @@ describe("the host supervisor", () => {
     expect(supervisor.state).toBe("stopped");
     expect(events).toEqual(["ready /data"]);
   });
+
+  it("hands the host a file grant and answers once the host holds it", async () => {
+    const { supervisor, current } = supervise();
+    const request = { grant: "a".repeat(43), operation: "save" as const, path: "/home/ada/purse.csv" };
+    supervisor.start();
+    expect(await supervisor.grant(request)).toBe(false);
+    current().post({ type: "ready", dataDir: "/data" });
+    const held = supervisor.grant(request);
+    expect(current().sent.at(-1)).toEqual({ message: { type: "grant", ...request } });
+    current().post({ type: "granted", grant: "b".repeat(43), ok: true });
+    current().post({ type: "granted", grant: request.grant, ok: true });
+    expect(await held).toBe(true);
+
+    const refused = supervisor.grant({ ...request, grant: "c".repeat(43) });
+    current().post({ type: "granted", grant: "c".repeat(43), ok: false });
+    expect(await refused).toBe(false);
+  });
+
+  it("answers no for a grant the host never acknowledges: it died, or said nothing in time", async () => {
+    const { supervisor, current } = supervise();
+    supervisor.start();
+    current().post({ type: "ready", dataDir: "/data" });
+    const silent = supervisor.grant({ grant: "d".repeat(43), operation: "open", path: "/tmp/x" }, 1);
+    expect(await silent).toBe(false);
+    const dying = supervisor.grant({ grant: "e".repeat(43), operation: "open", path: "/tmp/x" });
+    current().exit(1);
+    expect(await dying).toBe(false);
+  });
 });

@@ -1,5 +1,8 @@
 import { fromHostProcess, type ToHostProcess } from "../utility/parent-messages";
 
+/** A file the member chose in a dialog, for the host to hold as a one-time grant. */
+export type GrantRequest = Omit<Extract<ToHostProcess, { type: "grant" }>, "type">;
+
 /**
  * Runs the host's utility process and decides what its death means. A host
  * that refuses to start (the data directory is locked, unreadable) says why
@@ -32,6 +35,8 @@ export class HostSupervisor<Port> {
   #restarts = 0;
   #refusal: string | undefined;
   #stopped: (() => void) | undefined;
+  /** Grants sent to the host and not yet answered, by grant. */
+  readonly #granting = new Map<string, (held: boolean) => void>();
 
   constructor(fork: () => HostProcessHandle<Port>, events: SupervisorEvents, maxRestarts = 1) {
     this.#fork = fork;
@@ -62,6 +67,27 @@ export class HostSupervisor<Port> {
     return true;
   }
 
+  /**
+   * Hands the host a grant for a file the member chose, and resolves once the
+   * host holds it (true), so the page's command can never arrive before its
+   * grant; false when there is no host, it refused, or it did not answer
+   * within `timeoutMs`.
+   */
+  grant(request: GrantRequest, timeoutMs = 5_000): Promise<boolean> {
+    const child = this.#child;
+    if (!child || this.#state !== "running" || this.#granting.has(request.grant)) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => settle(false), timeoutMs);
+      const settle = (held: boolean) => {
+        clearTimeout(timer);
+        this.#granting.delete(request.grant);
+        resolve(held);
+      };
+      this.#granting.set(request.grant, settle);
+      child.send({ type: "grant", ...request });
+    });
+  }
+
   /** Asks the host to close its documents and release the data directory; kills it if it has not exited after `graceMs`. */
   stop(graceMs = 5_000): Promise<void> {
     const child = this.#child;
@@ -87,7 +113,9 @@ export class HostSupervisor<Port> {
       if (child !== this.#child) return;
       const message = fromHostProcess.safeParse(raw);
       if (!message.success) return;
-      if (message.data.type === "ready") {
+      if (message.data.type === "granted") {
+        this.#granting.get(message.data.grant)?.(message.data.ok);
+      } else if (message.data.type === "ready") {
         if (this.#state !== "starting") return;
         this.#state = "running";
         this.#events.onReady({ dataDir: message.data.dataDir, restarted });
@@ -103,6 +131,8 @@ export class HostSupervisor<Port> {
 
   #exited(code: number): void {
     this.#child = undefined;
+    // Grants die with the host that held them.
+    for (const settle of [...this.#granting.values()]) settle(false);
     if (this.#state === "stopping") {
       this.#state = "stopped";
       this.#stopped?.();

@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import { app, BrowserWindow, dialog, ipcMain, MessageChannelMain, type IpcMainEvent, type IpcMainInvokeEvent, type MessagePortMain } from "electron";
 import { IPC } from "../preload/ipc-channels";
-import { dialogFilters, openDialogRequest, saveDialogRequest } from "./dialog-requests";
+import { dialogFilters } from "./dialog-requests";
+import { chooseFile } from "./file-dialogs";
+import type { GrantRequest } from "./host-supervisor";
 import { isTrustedSender } from "./ipc-senders";
 import type { ExternalLinks } from "./external-links";
 
@@ -10,10 +12,14 @@ import type { ExternalLinks } from "./external-links";
  * host, for the native save and open dialogs, and to open a link in the
  * system browser. Each handler first checks that the sender is the top frame
  * of one of our windows showing the app's page, then parses what it was sent.
+ * A dialog answers with a one-time grant for the chosen file, never its path
+ * (file-dialogs.ts).
  */
 export interface IpcDeps {
   /** Hands one end of a new link to the host; false when no host is running. */
   connectToHost(port: MessagePortMain): boolean;
+  /** Hands the host a grant for a file the member chose; true once the host holds it. */
+  grantFile(request: GrantRequest): Promise<boolean>;
   /** Asks the member, showing the link's host, before the system browser opens it. */
   links: ExternalLinks;
 }
@@ -30,8 +36,6 @@ function trustedWindow(event: IpcMainInvokeEvent): BrowserWindow {
   return window;
 }
 
-const problem = (what: string, issues: { message: string }[]) => new Error(`${what}: ${issues[0]?.message ?? "invalid"}`);
-
 export function registerIpcHandlers(deps: IpcDeps): void {
   ipcMain.on(IPC.linkRequest, (event) => {
     const frame = event.senderFrame;
@@ -45,22 +49,32 @@ export function registerIpcHandlers(deps: IpcDeps): void {
     frame.postMessage(IPC.link, null, [port2]);
   });
 
-  ipcMain.handle(IPC.chooseSavePath, async (event, raw: unknown) => {
+  ipcMain.handle(IPC.chooseSaveFile, async (event, raw: unknown) => {
     const window = trustedWindow(event);
-    const request = saveDialogRequest.safeParse(raw);
-    if (!request.success) throw problem("The save dialog request is invalid", request.error.issues);
-    const { title, defaultName, extensions } = request.data;
-    const result = await dialog.showSaveDialog(window, { title, defaultPath: join(app.getPath("documents"), defaultName), filters: dialogFilters(extensions) });
-    return result.canceled || !result.filePath ? undefined : result.filePath;
+    return chooseFile("save", raw, {
+      showSave: async ({ title, defaultName, extensions }) => {
+        const result = await dialog.showSaveDialog(window, {
+          title,
+          defaultPath: join(app.getPath("documents"), defaultName),
+          filters: dialogFilters(extensions),
+        });
+        return result.canceled ? undefined : result.filePath;
+      },
+      showOpen: () => Promise.resolve(undefined),
+      grant: deps.grantFile,
+    });
   });
 
-  ipcMain.handle(IPC.chooseOpenPath, async (event, raw: unknown) => {
+  ipcMain.handle(IPC.chooseOpenFile, async (event, raw: unknown) => {
     const window = trustedWindow(event);
-    const request = openDialogRequest.safeParse(raw);
-    if (!request.success) throw problem("The open dialog request is invalid", request.error.issues);
-    const { title, extensions } = request.data;
-    const result = await dialog.showOpenDialog(window, { title, properties: ["openFile"], filters: dialogFilters(extensions) });
-    return result.canceled ? undefined : result.filePaths[0];
+    return chooseFile("open", raw, {
+      showSave: () => Promise.resolve(undefined),
+      showOpen: async ({ title, extensions }) => {
+        const result = await dialog.showOpenDialog(window, { title, properties: ["openFile"], filters: dialogFilters(extensions) });
+        return result.canceled ? undefined : result.filePaths[0];
+      },
+      grant: deps.grantFile,
+    });
   });
 
   ipcMain.handle(IPC.openExternal, async (event, raw: unknown) => {

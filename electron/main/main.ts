@@ -222,7 +222,7 @@ if (!app.requestSingleInstanceLock()) {
   } else {
     serveRenderer(session.defaultSession, paths.renderer);
     denyPermissions(session.defaultSession);
-    registerIpcHandlers({ connectToHost: (port) => supervisor.connect(port), links: externalLinks });
+    registerIpcHandlers({ connectToHost: (port) => supervisor.connect(port), grantFile: (request) => supervisor.grant(request), links: externalLinks });
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         menuTemplate(

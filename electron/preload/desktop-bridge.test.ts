@@ -93,15 +93,16 @@ describe("window.commune", () => {
     expect(() => api.onMessage("listener" as unknown as () => void)).toThrow("The listener must be a function.");
   });
 
-  it("asks main for dialogs and links, and returns only a path string or undefined", async () => {
+  it("asks main for dialogs and links, and hands the page only a grant and a file name, or undefined", async () => {
     const ipc = new FakeIpc();
     const api = createDesktopApi(ipc);
-    ipc.answer = "/home/ada/purse.json";
-    expect(await api.chooseSavePath({ title: "Export", defaultName: "purse.json", extensions: ["json"] })).toBe("/home/ada/purse.json");
-    ipc.answer = { path: "/etc/passwd" };
-    expect(await api.chooseOpenPath({ title: "Import", extensions: ["json"] })).toBeUndefined();
+    const grant = "g".repeat(43);
+    ipc.answer = { grant, name: "purse.json", path: "/home/ada/purse.json" };
+    expect(await api.chooseSaveFile({ title: "Export", defaultName: "purse.json", extensions: ["json"] })).toEqual({ grant, name: "purse.json" });
+    ipc.answer = "/etc/passwd";
+    expect(await api.chooseOpenFile({ title: "Import", extensions: ["json"] })).toBeUndefined();
     await api.openExternal("https://example.org");
-    expect(ipc.invoked.map((call) => call.channel)).toEqual([IPC.chooseSavePath, IPC.chooseOpenPath, IPC.openExternal]);
+    expect(ipc.invoked.map((call) => call.channel)).toEqual([IPC.chooseSaveFile, IPC.chooseOpenFile, IPC.openExternal]);
   });
 
   it("passes on the menu's commands and nothing else", () => {
@@ -119,6 +120,6 @@ describe("window.commune", () => {
   it("cannot be changed by the page", () => {
     const api = createDesktopApi(new FakeIpc());
     expect(Object.isFrozen(api)).toBe(true);
-    expect(Object.keys(api).sort()).toEqual(["chooseOpenPath", "chooseSavePath", "onMenuCommand", "onMessage", "openExternal", "platform", "send"]);
+    expect(Object.keys(api).sort()).toEqual(["chooseOpenFile", "chooseSaveFile", "onMenuCommand", "onMessage", "openExternal", "platform", "send"]);
   });
 });

@@ -1,4 +1,4 @@
-import { MENU_COMMANDS, type DesktopApi, type MenuCommand } from "../../shared/link/desktop-api";
+import { MENU_COMMANDS, type ChosenFile, type DesktopApi, type MenuCommand } from "../../shared/link/desktop-api";
 import { IPC } from "./ipc-channels";
 
 /**
@@ -23,7 +23,12 @@ export interface PreloadIpc {
 
 const isMenuCommand = (value: unknown): value is MenuCommand => (MENU_COMMANDS as readonly unknown[]).includes(value);
 
-const pathOrUndefined = (answer: unknown): string | undefined => (typeof answer === "string" ? answer : undefined);
+/** Main's answer to a dialog, copied field by field so nothing else it might carry reaches the page. */
+function chosenOrUndefined(answer: unknown): ChosenFile | undefined {
+  if (typeof answer !== "object" || answer === null) return undefined;
+  const { grant, name } = answer as { grant?: unknown; name?: unknown };
+  return typeof grant === "string" && typeof name === "string" ? { grant, name } : undefined;
+}
 
 function requireFunction(listener: unknown): asserts listener is (...args: never[]) => unknown {
   if (typeof listener !== "function") throw new TypeError("The listener must be a function.");
@@ -62,11 +67,11 @@ export function createDesktopApi(ipc: PreloadIpc): DesktopApi {
       messageListeners.add(listener);
       return () => void messageListeners.delete(listener);
     },
-    async chooseSavePath(options: { title: string; defaultName: string; extensions: string[] }) {
-      return pathOrUndefined(await ipc.invoke(IPC.chooseSavePath, options));
+    async chooseSaveFile(options: { title: string; defaultName: string; extensions: string[] }) {
+      return chosenOrUndefined(await ipc.invoke(IPC.chooseSaveFile, options));
     },
-    async chooseOpenPath(options: { title: string; extensions: string[] }) {
-      return pathOrUndefined(await ipc.invoke(IPC.chooseOpenPath, options));
+    async chooseOpenFile(options: { title: string; extensions: string[] }) {
+      return chosenOrUndefined(await ipc.invoke(IPC.chooseOpenFile, options));
     },
     async openExternal(url: string) {
       await ipc.invoke(IPC.openExternal, url);

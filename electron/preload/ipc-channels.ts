@@ -10,7 +10,8 @@ export const IPC = {
   /** main → preload (send): an application menu command for the page. */
   menu: "commune:menu",
   /** preload → main (invoke). */
-  chooseSavePath: "commune:choose-save-path",
-  chooseOpenPath: "commune:choose-open-path",
+  /** Answer a one-time grant for the chosen file ({grant, name}), never its path. */
+  chooseSaveFile: "commune:choose-save-file",
+  chooseOpenFile: "commune:choose-open-file",
   openExternal: "commune:open-external",
 } as const;

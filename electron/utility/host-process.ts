@@ -9,6 +9,7 @@ import type { MessagePortMain } from "electron";
 import { startDaemon } from "../../host/daemon";
 import { resolveDataDir } from "../../host/store/data-dir";
 import { serveLink } from "../../host/link/serve-link";
+import { FileGrants } from "../../host/link/file-grants";
 import { relayLinks } from "../../host/sync/relay-links";
 import { runHostService } from "./host-service";
 import { portChannel } from "./port-channel";
@@ -29,7 +30,8 @@ const service = runHostService(
   },
   {
     start: () => startDaemon({ dataDir, links: relayLinks }),
-    serve: (host, channel) => serveLink(host, channel),
+    serve: (host, channel, grants) => serveLink(host, channel, { grants }),
+    grants: new FileGrants(),
     exit: (code) => process.exit(code),
   },
 );

@@ -7,6 +7,7 @@ import { startDaemon } from "../../host/daemon";
 import { readLock } from "../../host/store/data-lock";
 import type { HostChannel } from "../../host/link/serve-link";
 import { serveLink } from "../../host/link/serve-link";
+import { FileGrants } from "../../host/link/file-grants";
 import { runHostService, type ParentLink } from "./host-service";
 import type { FromHostProcess } from "./parent-messages";
 import { noRelays } from "../../host/testing/host-harness";
@@ -81,7 +82,8 @@ describe("the host's utility process", () => {
     const exit = new Promise<number>((resolve) => (exited = resolve));
     const service = runHostService(parent, {
       start: () => startDaemon({ dataDir, links: noRelays }),
-      serve: (host, channel) => serveLink(host, channel),
+      serve: (host, channel, grants) => serveLink(host, channel, { grants }),
+      grants: new FileGrants(),
       exit: (code) => exited(code),
     });
     return { service, exit };
@@ -132,5 +134,26 @@ describe("the host's utility process", () => {
     } finally {
       await held.value.stop();
     }
+  });
+
+  it("holds the file grants main hands over, for the page's link to use once", async () => {
+    const parent = new FakeParent();
+    const { service, exit } = run(parent);
+    expect(await parent.next()).toEqual({ type: "ready", dataDir });
+    const page = new PageChannel();
+    parent.fromMain({ type: "connect" }, [page]);
+    const grant = "G".repeat(43);
+    const snapshot = join(dataDir, "nothing-here.json");
+    parent.fromMain({ type: "grant", grant, operation: "open", path: snapshot });
+    expect(await parent.next()).toEqual({ type: "granted", grant, ok: true });
+    parent.fromMain({ type: "grant", grant, operation: "save", path: snapshot });
+    expect(await parent.next()).toEqual({ type: "granted", grant, ok: false });
+    // The grant reads its file once (here there is none to read), and is spent.
+    page.fromPage({ type: "command", id: 1, name: "snapshot.verify", input: { grant } });
+    expect(await page.answer(1)).toMatchObject({ type: "result", outcome: { ok: false, error: { code: "file.unreadable" } } });
+    page.fromPage({ type: "command", id: 2, name: "snapshot.verify", input: { grant } });
+    expect(await page.answer(2)).toMatchObject({ type: "result", outcome: { ok: false, error: { code: "grant.unknown" } } });
+    await service.stop();
+    expect(await exit).toBe(0);
   });
 });

@@ -1,14 +1,16 @@
 import { problem, type Result } from "../../shared/result";
 import type { Host } from "../../host/host";
 import type { HostChannel } from "../../host/link/serve-link";
+import type { FileGrants } from "../../host/link/file-grants";
 import { toHostProcess, type FromHostProcess } from "./parent-messages";
 
 /**
  * The host's utility process, apart from Electron: start the daemon (which
  * holds the data directory's lock, so the CLI can work beside the app), serve
  * every link the main process hands over, and stop cleanly when asked. Links
- * that arrive while the host is still opening wait for it. host-process.ts
- * wires this to process.parentPort.
+ * that arrive while the host is still opening wait for it. The file grants
+ * main hands over for the dialogs' choices are held here, for every link.
+ * host-process.ts wires this to process.parentPort.
  */
 export interface ParentLink {
   onMessage(listener: (data: unknown, channels: HostChannel[]) => void): void;
@@ -22,7 +24,9 @@ export interface RunningHost {
 
 export interface HostServiceDeps {
   start(): Promise<Result<RunningHost>>;
-  serve(host: Host, channel: HostChannel): () => void;
+  /** Serves one page's link, resolving grants from `grants`. */
+  serve(host: Host, channel: HostChannel, grants: FileGrants): () => void;
+  grants: FileGrants;
   exit(code: number): void;
 }
 
@@ -34,7 +38,7 @@ export function runHostService(parent: ParentLink, deps: HostServiceDeps): { sto
   const served = new Set<() => void>();
 
   const serve = (host: Host, channel: HostChannel) => {
-    const stop = deps.serve(host, channel);
+    const stop = deps.serve(host, channel, deps.grants);
     served.add(stop);
     channel.onClose(() => served.delete(stop));
   };
@@ -71,6 +75,11 @@ export function runHostService(parent: ParentLink, deps: HostServiceDeps): { sto
     if (!message.success) return;
     if (message.data.type === "stop") {
       void stop();
+      return;
+    }
+    if (message.data.type === "grant") {
+      const { grant, operation, path } = message.data;
+      parent.post({ type: "granted", grant, ok: deps.grants.add(grant, operation, path).ok });
       return;
     }
     const channel = channels[0];

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore } from "react";
-import type { CommandError, CommandInput, CommandName, CommandOutcome, CommandResults } from "../../shared/commands/commands";
+import type { CommandError, CommandName, CommandOutcome, CommandResults, PageCommandInput as CommandInput } from "../../shared/commands/commands";
 import type { ViewName } from "../../shared/link/protocol";
 import type { Link, LinkState, Progress } from "./link";
 

@@ -1,4 +1,4 @@
-import type { CommandInput, CommandName, CommandOutcome } from "../../shared/commands/commands";
+import type { CommandName, CommandOutcome, PageCommandInput as CommandInput } from "../../shared/commands/commands";
 import { parseHostMessage, type ClientMessage, type ViewName } from "../../shared/link/protocol";
 
 /**

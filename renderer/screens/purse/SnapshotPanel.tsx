@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { ImportSummary, SnapshotSummary } from "../../../shared/commands/commands";
 import { useCommand } from "../../link/hooks";
 import { EXPORT_FORMAT_INFO, EXPORT_FORMATS, isExportFormat, type ExportFormat } from "../../../shared/snapshot/export-formats";
-import { chooseSnapshotPath, desktopApi, exportSnapshot, readUpload, type UploadedFile } from "../../platform";
+import { chooseSnapshotFile, desktopApi, exportSnapshot, readUpload, type UploadedFile } from "../../platform";
 import { Button, Form, Money, Panel, ProgressBar, Select, timeText } from "../../ui";
 
 const FORMAT_OPTIONS = EXPORT_FORMATS.map((value) => ({ value, label: EXPORT_FORMAT_INFO[value].label }));
@@ -32,7 +32,7 @@ function ExportForm({ communeId, communeName }: { communeId: string; communeName
   const submit = async () => {
     setDone(undefined);
     const outcome = await exportSnapshot(run, { communeId, communeName, format });
-    if (outcome.done === "saved") setDone(`Saved ${outcome.entries.toLocaleString()} entries to ${outcome.path}.`);
+    if (outcome.done === "saved") setDone(`Saved ${outcome.entries.toLocaleString()} entries to ${outcome.fileName}.`);
     if (outcome.done === "downloaded") setDone(`Downloaded ${outcome.fileName} (${outcome.entries.toLocaleString()} entries).`);
   };
 
@@ -58,8 +58,8 @@ function ExportForm({ communeId, communeName }: { communeId: string; communeName
 
 /**
  * Where the file to check comes from: a native dialog in the desktop app
- * (the host reads the path), an upload in browser mode (the page sends the
- * content). Undefined when the member cancelled or nothing was chosen.
+ * (the page gets a one-time grant for the chosen file and the host reads it),
+ * an upload in browser mode (the page sends the content). Undefined when the member cancelled or nothing was chosen.
  */
 function useSnapshotSource(purpose: "verify" | "import") {
   const api = desktopApi();
@@ -67,11 +67,11 @@ function useSnapshotSource(purpose: "verify" | "import") {
   const [problem, setProblem] = useState<string>();
   const inputId = `snapshot-${purpose}-file`;
 
-  const source = async (): Promise<{ path: string } | UploadedFile | undefined> => {
+  const source = async (): Promise<{ grant: string } | UploadedFile | undefined> => {
     setProblem(undefined);
     if (api) {
-      const path = await chooseSnapshotPath(api, purpose);
-      return path === undefined ? undefined : { path };
+      const chosen = await chooseSnapshotFile(api, purpose);
+      return chosen === undefined ? undefined : { grant: chosen.grant };
     }
     if (!file) {
       setProblem("Choose a file first");
