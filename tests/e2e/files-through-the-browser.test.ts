@@ -69,12 +69,12 @@ describe("files through the browser", () => {
     await writeFile(victim, BASHRC);
     const page = await (await browser.newContext()).newPage();
     await page.goto(app.url);
-    const token = new URL(app.url).hash.replace(/^#token=/, "");
-    const communes = await readCommunes(page, token);
+    const link = linkUrl(app.url);
+    const communes = await readCommunes(page, link);
     const answer = await page.evaluate(
-      ([token, commune, out]) =>
+      ([link, commune, out]) =>
         new Promise<unknown>((resolve) => {
-          const ws = new WebSocket(`ws://${location.host}/link?token=${encodeURIComponent(token!)}`);
+          const ws = new WebSocket(link!);
           ws.onopen = () => ws.send(JSON.stringify({ type: "command", id: 7, name: "snapshot.export", input: { commune, format: "csv", out } }));
           ws.onmessage = (event) => {
             const message = JSON.parse(String(event.data)) as { type: string; id?: number };
@@ -84,19 +84,25 @@ describe("files through the browser", () => {
             }
           };
         }),
-      [token, communes[0], victim],
+      [link, communes[0], victim],
     );
     expect(answer).toMatchObject({ outcome: { ok: false, error: { code: "link.noPaths", field: "out" } } });
     expect(await readFile(victim, "utf8")).toBe(BASHRC);
   }, 300_000);
 });
 
+/** The page's link, as its own script opens it: same host, the token from the address's fragment. */
+function linkUrl(appUrl: string): string {
+  const url = new URL(appUrl);
+  return `ws://${url.host}/link?token=${encodeURIComponent(url.hash.replace(/^#token=/, ""))}`;
+}
+
 /** The communes on this host, asked over the page's own link the way the attacker would. */
-function readCommunes(page: Page, token: string): Promise<string[]> {
+function readCommunes(page: Page, link: string): Promise<string[]> {
   return page.evaluate(
-    (token) =>
+    (link) =>
       new Promise<string[]>((resolve) => {
-        const ws = new WebSocket(`ws://${location.host}/link?token=${encodeURIComponent(token)}`);
+        const ws = new WebSocket(link);
         ws.onopen = () => ws.send(JSON.stringify({ type: "command", id: 1, name: "commune.list", input: {} }));
         ws.onmessage = (event) => {
           const message = JSON.parse(String(event.data)) as { type: string; outcome?: { ok: boolean; value?: { id: string }[] } };
@@ -106,6 +112,6 @@ function readCommunes(page: Page, token: string): Promise<string[]> {
           }
         };
       }),
-    token,
+    link,
   );
 }
