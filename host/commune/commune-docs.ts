@@ -46,7 +46,8 @@ export class CommuneDocs {
   readonly proposals: DocHandle<StoredProposals>;
   readonly inventory: DocHandle<StoredInventory>;
   readonly shards = new Map<string, DocHandle<StoredShard>>();
-  #pendingShards = new Set<string>();
+  /** Shards being looked for: index key → URL. */
+  #pendingShards = new Map<string, string>();
   #onChange: () => void = () => {};
   #closed = false;
 
@@ -143,9 +144,15 @@ export class CommuneDocs {
     if (this.#closed) return Promise.resolve();
     const index = this.#everIndexed();
     const finding: Promise<void>[] = [];
+    // A shard opened under its key before someone re-pointed that key is
+    // also indexed as "<key> <url>" afterwards: read twice, it would show
+    // its entries again as duplicates, which a newcomer (who opens it once)
+    // would not show.
+    const opening = new Set<string>([...[...this.shards.values()].map((handle) => handle.url), ...this.#pendingShards.values()]);
     for (const [key, url] of Object.entries(index)) {
-      if (this.shards.has(key) || this.#pendingShards.has(key)) continue;
-      this.#pendingShards.add(key);
+      if (this.shards.has(key) || this.#pendingShards.has(key) || opening.has(url)) continue;
+      opening.add(url);
+      this.#pendingShards.set(key, url);
       const found = this.repo
         .find<StoredShard>(url as AutomergeUrl)
         .then((handle) => {

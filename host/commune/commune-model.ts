@@ -1,6 +1,6 @@
 import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
-import { everyRecord, PLACES, problemSubjectOf, tamperingProblem, type Tampering } from "../../shared/history/every-record";
+import { everyRecord, PLACES, problemSubjectOf, repointedProblem, tamperingProblem, type Tampering } from "../../shared/history/every-record";
 import type { Places } from "../../shared/history/scan";
 import { ChangeGraph, recordsSaw } from "../../shared/history/change-graph";
 import { communeRecords, communeState } from "../../shared/commune/commune-state";
@@ -64,6 +64,8 @@ interface Parsed<T> {
   tampered: Tampering[];
   /** When the history was scanned: the change that first carried each signed record, by signature. */
   firstChange: ReadonlyMap<string, string>;
+  /** Index keys (the commune document's "shards/…" and "docs/…") that named more than one document over its history. */
+  repointed: [place: string, values: string[]][];
 }
 
 /**
@@ -240,7 +242,8 @@ export class CommuneModelCache {
     const cached = this.#parsed.get(handle.url) as Parsed<T> | undefined;
     if (cached && cached.heads === heads) return cached;
     const seen = docs.everyRecordOf(handle, places);
-    const parsed = { heads, read: reader(seen.doc), tampered: seen.tampered, firstChange: seen.firstChange };
+    const repointed = [...seen.indexes].filter(([, values]) => values.length > 1);
+    const parsed = { heads, read: reader(seen.doc), tampered: seen.tampered, firstChange: seen.firstChange, repointed };
     this.#parsed.set(handle.url, parsed);
     return parsed;
   }
@@ -304,6 +307,7 @@ export class CommuneModelCache {
     const nameOf = (key: PublicKey | undefined) => (key !== undefined && state.members[key]?.name) || (key ? key.slice(0, 8) : "someone");
     const tampered = [...commune.tampered, ...proposals.tampered, ...items.tampered, ...shardReads.flatMap(({ shard }) => shard.tampered)];
     for (const tampering of tampered) problems.push(tamperingProblem(tampering, nameOf));
+    for (const [place, values] of commune.repointed) problems.push(repointedProblem(place, values, nameOf));
 
     const appended: ShardEntry[] = [];
     let onlyAppends = reuseState;

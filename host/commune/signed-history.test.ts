@@ -68,7 +68,15 @@ describe("a signed record, once in the documents, is a fact", () => {
     node.docs.commune.change((doc) => void ((doc.shards as Record<string, unknown>)[key] = toStored(empty.url as string)));
     expect(shard.url).not.toBe(empty.url as AutomergeUrl);
     await node.docs.discoverShards();
-    expect((await must(host, "commune.show", { commune })).balances.purse).toEqual({ EUR: 103_000 });
+    const view = await must(host, "commune.show", { commune });
+    expect(view.balances.purse).toEqual({ EUR: 103_000 });
+    expect(view.problems).toEqual([
+      expect.objectContaining({
+        subject: "entry",
+        id: `shards/${key}`,
+        reason: `The commune's index of Ada's purse for ${key.split("/")[1]} was re-pointed to another document (2 documents over its history); the entries of every one of them still count`,
+      }),
+    ]);
 
     await host.close();
     hosts.splice(hosts.indexOf(host), 1);
@@ -159,5 +167,11 @@ describe("the links the commune was founded with", () => {
     hosts.push(again);
     await again.nodes.get(commune)!.whenLoaded();
     expect((await must(again, "proposal.list", { commune })).map((proposal) => proposal.title)).toEqual(["Garden day"]);
+    expect((await must(again, "commune.show", { commune })).problems).toContainEqual(
+      expect.objectContaining({
+        id: "docs/proposals",
+        reason: "The commune's link to its proposals was re-pointed to another document; the proposals document it was founded with still counts",
+      }),
+    );
   });
 });

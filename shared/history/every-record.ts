@@ -196,3 +196,24 @@ const shown = (value: unknown): string =>
     : typeof value === "string"
       ? JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)
       : (JSON.stringify(value) ?? String(value));
+
+const LINKED: Record<string, string> = {
+  "docs/proposals": "The commune's link to its proposals was re-pointed to another document; the proposals document it was founded with still counts",
+  "docs/inventory": "The commune's link to its knowledge inventory was re-pointed to another document; the inventory it was founded with still counts",
+};
+
+/**
+ * What a member is told when a key of the commune document's index (a
+ * member's purse shard for a year, or the link to the proposals or the
+ * inventory) was set to more than one document over its history: the host
+ * reads every document it named (shards) or the one the commune was founded
+ * with (links), so nothing is lost, but someone pointed it elsewhere and
+ * the members should know. `values` are the documents, first seen first.
+ */
+export function repointedProblem(place: string, values: readonly string[], nameOf: (key: PublicKey | undefined) => string): Problem {
+  const shard = /^shards\/([0-9a-f]{64})\/(\d{4})$/.exec(place);
+  const reason = shard
+    ? `The commune's index of ${nameOf(shard[1])}'s purse for ${shard[2]} was re-pointed to another document (${values.length} documents over its history); the entries of every one of them still count`
+    : (LINKED[place] ?? `The commune's index key ${shown(place)} was re-pointed to another document; the first one still counts`);
+  return { subject: shard ? "entry" : place === "docs/inventory" ? "item" : "proposal", id: place, by: undefined, reason, code: "index.repointed" };
+}
