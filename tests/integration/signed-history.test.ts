@@ -200,10 +200,10 @@ describe("a signed history that no one can rewrite, attacked from a member's own
         (p) => p.subject === "vote" && /signed vote was deleted from the document after it was written; the signed original still counts/.test(p.reason),
       ).length === 2;
     const arrived = (problems: ProblemView[]) => twoVotesDeleted(problems) && problems.some((p) => p.id === payment);
-    const [atAda, atBea] = [
-      await reported(ada, commune, arrived, "the deleted votes and Cy's payment"),
-      await reported(bea, commune, arrived, "the deleted votes and Cy's payment"),
-    ];
+    const [atAda, atBea] = await Promise.all([
+      reported(ada, commune, arrived, "the deleted votes and Cy's payment"),
+      reported(bea, commune, arrived, "the deleted votes and Cy's payment"),
+    ]);
     expect(atBea).toEqual(atAda);
     expect(atAda.members).toEqual([
       expect.objectContaining({ name: "Ada", status: "active" }),
@@ -238,7 +238,7 @@ describe("a signed history that no one can rewrite, attacked from a member's own
     });
 
     const named = (problems: ProblemView[]) => problems.some((p) => p.id === id && p.reason.includes("10.00 EUR → 900.00 EUR"));
-    const [atAda, atCy] = [await reported(ada, commune, named, "Bea's second version"), await reported(cy, commune, named, "Bea's second version")];
+    const [atAda, atCy] = await Promise.all([reported(ada, commune, named, "Bea's second version"), reported(cy, commune, named, "Bea's second version")]);
     expect(atCy).toEqual(atAda);
     expect(atAda.purse).toEqual({ EUR: 10_00 });
     expect(atAda.members.find((m) => m.name === "Bea")).toMatchObject({ balances: { EUR: 10_00 } });
@@ -364,7 +364,7 @@ describe("a signed history that no one can rewrite, attacked from a member's own
 
     const inWords = "Cy's signed purse entry was changed after it was signed (amount: 3000 → 300); the signed original still counts";
     const named = (problems: ProblemView[]) => problems.some((p) => p.id === id && p.reason === inWords);
-    const [atAda, atBea] = [await reported(ada, commune, named, "Cy's altered payment"), await reported(bea, commune, named, "Cy's altered payment")];
+    const [atAda, atBea] = await Promise.all([reported(ada, commune, named, "Cy's altered payment"), reported(bea, commune, named, "Cy's altered payment")]);
     expect(atBea).toEqual(atAda);
     expect(atAda.purse).toEqual({ EUR: 70_00 });
     expect(atAda.ledger.find((row) => row.id === id)).toMatchObject({ amount: 30_00, payee: "Grocer", status: "counted" });
@@ -425,7 +425,10 @@ describe("a signed history that no one can rewrite, attacked from a member's own
     });
 
     const refused = (problems: ProblemView[]) => extra.every((id) => problems.some((p) => p.id === id));
-    const [atAda, atBea] = [await reported(ada, commune, refused, "Cy's two disbursements"), await reported(bea, commune, refused, "Cy's two disbursements")];
+    const [atAda, atBea] = await Promise.all([
+      reported(ada, commune, refused, "Cy's two disbursements"),
+      reported(bea, commune, refused, "Cy's two disbursements"),
+    ]);
     expect(atBea).toEqual(atAda);
     expect(atAda.purse).toEqual({ EUR: 901_00 });
     expect(atAda.proposals).toEqual([
@@ -442,5 +445,40 @@ describe("a signed history that no one can rewrite, attacked from a member's own
 
     const atNia = await newcomerComputesTheSame(commune);
     expect(atNia.purse).toEqual({ EUR: 901_00 });
+  }, 240_000);
+});
+
+describe("a claimed time that cannot game the purse", () => {
+  it("a member who dates a payment to himself 1 January 2099 in his copy: it counts for nothing before its time, and says so", async () => {
+    const commune = await riverside("Riverside 7");
+    await ada.must("purse.contribute", { commune, amount: "100.00", currency: "EUR", memo: "savings" });
+    await cy.must("purse.contribute", { commune, amount: "1.00", currency: "EUR", memo: "Cy's share" });
+    await waitFor(async () => (await picture(cy, commune)).purse.EUR === 101_00 || undefined, "Cy to see the purse");
+
+    let payment = "";
+    cy = await attack(cy, commune, async ({ keys, shard }) => {
+      const mine = await shard(keys.publicKey, periodOf(Date.now()));
+      const at = Date.UTC(2099, 0, 1);
+      const entry = sign(
+        nobleSigner,
+        "entry",
+        { commune, id: randomId(), kind: "disbursement", at, amount: 30_00, currency: "EUR", memo: "paid in advance", to: keys.publicKey } satisfies Entry,
+        keys,
+      );
+      payment = entry.id;
+      mine.change((doc) => void doc.entries.push(toStored(entry) as (typeof doc.entries)[number]));
+    });
+
+    const inWords = "dated 1 January 2099, 00:00 UTC, ahead of this machine's clock: it counts only from then";
+    const named = (problems: ProblemView[]) => problems.some((p) => p.id === payment && p.reason === inWords);
+    const [atAda, atBea] = await Promise.all([reported(ada, commune, named, "Cy's 2099 payment"), reported(bea, commune, named, "Cy's 2099 payment")]);
+    expect(atBea).toEqual(atAda);
+    expect(atAda.purse).toEqual({ EUR: 101_00 });
+    expect(atAda.ledger.find((row) => row.id === payment)).toMatchObject({ amount: 30_00, status: "untrusted", reason: inWords });
+    expect(await cliShow(ada, commune)).toContain(inWords);
+
+    const atNia = await newcomerComputesTheSame(commune);
+    expect(atNia.purse).toEqual({ EUR: 101_00 });
+    expect(atNia.problems).toContainEqual(expect.objectContaining({ id: payment, reason: inWords }));
   }, 240_000);
 });
