@@ -231,7 +231,9 @@ export class CommuneDocs {
 
   /** How many shards the commune document lists that are not loaded here yet. */
   unloadedShards(): number {
-    return Object.keys(shardIndexOf(this.commune.doc())).filter((key) => !this.shards.has(key)).length;
+    // A shard open under another key (two keys pointed at one document) is loaded: discoverShards opens each document once.
+    const open = new Set<string>([...this.shards.values()].map((handle) => handle.url));
+    return Object.entries(shardIndexOf(this.commune.doc())).filter(([key, url]) => !this.shards.has(key) && !open.has(url)).length;
   }
 
   /** The commune's signed genesis as plain data, when the document is readable. */

@@ -154,6 +154,26 @@ describe("a vote cast after the decision", () => {
   });
 });
 
+describe("a shard that two index keys name", () => {
+  it("is read once, across a restart: its entries count once, none shows as a duplicate, and nothing waits to load", async () => {
+    const { host, commune, node, dataDir } = await adaWithAPurse();
+    const [key, shard] = [...node.docs.shards.entries()][0]!;
+    const otherKey = `${"b".repeat(64)}/${key.split("/")[1]!}`;
+    node.docs.commune.change((doc) => void ((doc.shards as Record<string, unknown>)[otherKey] = toStored(shard.url as string)));
+    await host.close();
+    hosts.splice(hosts.indexOf(host), 1);
+
+    const again = await Host.open({ dataDir, links: noRelays });
+    hosts.push(again);
+    await again.nodes.get(commune)!.whenLoaded();
+    await again.nodes.get(commune)!.docs.discoverShards();
+    const view = await must(again, "commune.show", { commune });
+    expect(view.balances.purse).toEqual({ EUR: 103_000 });
+    expect(view.balances.entries).toEqual({ counted: 2, overdrawn: 0, untrusted: 0 });
+    expect((await must(again, "sync.status", { commune })).waiting).toBe(0);
+  });
+});
+
 describe("the links the commune was founded with", () => {
   it("still lead to its proposals after someone re-points the proposals link at an empty document, across a restart", async () => {
     const { host, commune, node, dataDir } = await adaWithAPurse();
