@@ -8,7 +8,7 @@ import { periodOf } from "../../shared/docs/documents";
 import { nobleSigner } from "../../shared/identity/crypto";
 import { randomId } from "../../shared/identity/keys";
 import { sign, type Signed } from "../../shared/identity/signed";
-import type { Proposal } from "../../shared/proposals/proposal";
+import type { Proposal, Vote } from "../../shared/proposals/proposal";
 import type { Entry } from "../../shared/purse/entry";
 import { tamperWith, type AttackersCopy } from "./attacker";
 import { startMemberProcess, startRelayProcess, stopAll, tempDir, waitFor, type MemberProcess, type RelayProcess } from "./processes";
@@ -448,7 +448,7 @@ describe("a signed history that no one can rewrite, attacked from a member's own
   }, 240_000);
 });
 
-describe("a claimed time that cannot game the purse", () => {
+describe("a claimed time that cannot game the purse or a decision", () => {
   it("a member who dates a payment to himself 1 January 2099 in his copy: it counts for nothing before its time, and says so", async () => {
     const commune = await riverside("Riverside 7");
     await ada.must("purse.contribute", { commune, amount: "100.00", currency: "EUR", memo: "savings" });
@@ -480,5 +480,48 @@ describe("a claimed time that cannot game the purse", () => {
     const atNia = await newcomerComputesTheSame(commune);
     expect(atNia.purse).toEqual({ EUR: 101_00 });
     expect(atNia.problems).toContainEqual(expect.objectContaining({ id: payment, reason: inWords }));
+  }, 240_000);
+
+  it("a member who voted yes on removing Cy signs a 'no' dated 1 ms before the deciding vote in her copy, after the decision: the removal stands, and her vote is reported late", async () => {
+    const commune = await riverside("Riverside 8");
+    const { id: removal } = await ada.must("proposal.create", { commune, kind: "remove", title: "Remove Cy", member: keyOf.get(cy)!, deadline: { days: 7 } });
+    for (const [member, choice] of [
+      [ada, "yes"],
+      [bea, "yes"],
+      [cy, "no"],
+    ] as const) {
+      await waitFor(
+        async () => (await member.must("proposal.list", { commune })).some((p) => p.id === removal) || undefined,
+        "every member to see the proposal",
+      );
+      await member.must("proposal.vote", { commune, proposal: removal, choice });
+    }
+    const decided = await waitFor(
+      async () => (await bea.must("proposal.list", { commune })).find((p) => p.id === removal && p.outcome === "passed"),
+      "Bea to see Cy removed",
+    );
+
+    let backdated = "";
+    bea = await attack(bea, commune, ({ proposals, keys }) => {
+      proposals.change((doc) => {
+        const votes = doc.votes[removal]!;
+        const { sig: _sig, by: _by, ...mine } = votes.map((vote) => fromStored(vote) as Signed<Vote>).find((vote) => vote.by === keys.publicKey)!;
+        const no = sign(nobleSigner, "vote", { ...mine, choice: "no", at: decided.decidesAt - 1 } satisfies Vote, keys);
+        backdated = no.sig;
+        votes.push(toStored(no) as (typeof votes)[number]);
+      });
+    });
+
+    const late = /^Bea's "no" vote, dated .* came too late: Cy's vote of .* completed the vote without it/;
+    const named = (problems: ProblemView[]) => problems.some((p) => p.id === backdated && late.test(p.reason));
+    const [atAda, atCy] = await Promise.all([reported(ada, commune, named, "Bea's late vote"), reported(cy, commune, named, "Bea's late vote")]);
+    expect(atCy).toEqual(atAda);
+    expect(atAda.proposals).toEqual([expect.objectContaining({ id: removal, outcome: "passed", yes: 2, no: 1 })]);
+    expect(atAda.members.find((m) => m.name === "Cy")).toMatchObject({ status: "removed" });
+    expect(await cliShow(ada, commune)).toMatch(/Bea's "no" vote, dated .* came too late/);
+
+    const atNia = await newcomerComputesTheSame(commune);
+    expect(atNia.proposals).toEqual([expect.objectContaining({ id: removal, outcome: "passed", yes: 2, no: 1 })]);
+    expect(atNia.members.find((m) => m.name === "Cy")).toMatchObject({ status: "removed" });
   }, 240_000);
 });
