@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProblemView } from "../../shared/commands/views";
+import { spendPeriodOf } from "../../shared/commune/spend-period";
 import { fromStored, toStored } from "../../shared/docs/automerge-form";
 import { periodOf } from "../../shared/docs/documents";
 import { nobleSigner } from "../../shared/identity/crypto";
@@ -14,7 +15,7 @@ import { tamperWith, type AttackersCopy } from "./attacker";
 import { startMemberProcess, startRelayProcess, stopAll, tempDir, waitFor, type MemberProcess, type RelayProcess } from "./processes";
 
 /**
- * Issue 12's attacks, with real processes on 127.0.0.1: one relay and the
+ * Issue 12's attacks, with real processes on 127.0.0.1: a relay and the
  * members' hosts (`commune host`), each its own Node process, driven through
  * their control servers as the CLI drives them.
  *
@@ -29,7 +30,10 @@ import { startMemberProcess, startRelayProcess, stopAll, tempDir, waitFor, type 
  * hand-made sync messages, no access to anyone else's machine.
  *
  * Each attack gets its own commune (founded by Ada, Bea and Cy joining) on
- * the same processes, so the tests do not depend on each other. In each:
+ * the same member processes, so the tests do not depend on each other, and
+ * its own relay process: a relay admits at most 32 connections and 10 new
+ * communes an hour from one address (relay/limits.ts), and every host here
+ * connects from 127.0.0.1, once per commune. In each:
  * every honest member ends with the balances, memberships and outcomes of
  * the honest history, the tampering is reported naming the record and what
  * changed, and Nia, who joins afterwards with an invite, computes the same.
@@ -37,7 +41,7 @@ import { startMemberProcess, startRelayProcess, stopAll, tempDir, waitFor, type 
 const root = resolve(import.meta.dirname, "../..");
 const EUR = { code: "EUR", name: "Euro", decimals: 2 };
 const dirs: string[] = [];
-let relay: RelayProcess;
+let relay: RelayProcess | undefined;
 let ada: MemberProcess;
 let bea: MemberProcess;
 let cy: MemberProcess;
@@ -51,7 +55,6 @@ async function dir(prefix: string) {
 }
 
 beforeAll(async () => {
-  relay = await startRelayProcess(await dir("relay"));
   const start = async (name: string) => startMemberProcess(await dir(name));
   [ada, bea, cy, nia] = await Promise.all([start("ada"), start("bea"), start("cy"), start("nia")]);
   for (const [member, name] of [
@@ -67,9 +70,12 @@ beforeAll(async () => {
 
 afterAll(() => stopAll(dirs));
 
-/** Ada founds a commune through the relay (spending up to 30.00 EUR needs no proposal), and Bea and Cy join it. */
-async function riverside(name: string): Promise<string> {
-  const { commune } = await ada.must("commune.create", { name, currencies: [EUR], relays: [relay.url], rules: { spendLimit: { EUR: "30.00" } } });
+/** Ada founds a commune through the relay (spending up to 30.00 EUR a month per member needs no proposal, unless told otherwise), and Bea and Cy join it. */
+async function riverside(name: string, spendLimit = "30.00"): Promise<string> {
+  // The previous attack's relay goes: its communes' hosts keep retrying it, which costs them a timer each.
+  await relay?.stop();
+  relay = await startRelayProcess(await dir("relay"));
+  const { commune } = await ada.must("commune.create", { name, currencies: [EUR], relays: [relay.url], rules: { spendLimit: { EUR: spendLimit } } });
   await waitFor(async () => {
     const status = await ada.must("sync.status", { commune });
     return (status.waiting === 0 && status.relays.some((r) => r.state === "connected")) || undefined;
@@ -445,6 +451,60 @@ describe("a signed history that no one can rewrite, attacked from a member's own
 
     const atNia = await newcomerComputesTheSame(commune);
     expect(atNia.purse).toEqual({ EUR: 901_00 });
+  }, 240_000);
+
+  it("a member who writes six 50 EUR payments to himself in his copy, each at the 50 EUR limit, in one month: only the first counts", async () => {
+    const commune = await riverside("Riverside 6b", "50.00");
+    await ada.must("purse.contribute", { commune, amount: "1000.00", currency: "EUR", memo: "savings" });
+    await cy.must("purse.contribute", { commune, amount: "1.00", currency: "EUR", memo: "Cy's share" });
+    await waitFor(async () => (await picture(cy, commune)).purse.EUR === 1001_00 || undefined, "Cy to see the purse");
+
+    let six: string[] = [];
+    let month = "";
+    cy = await attack(cy, commune, async ({ keys, shard }) => {
+      const mine = await shard(keys.publicKey, periodOf(Date.now()));
+      const at = Date.now();
+      month = spendPeriodOf(at, "month").words;
+      const payments = [0, 1, 2, 3, 4, 5].map((i) =>
+        sign(
+          nobleSigner,
+          "entry",
+          {
+            commune,
+            id: randomId(),
+            kind: "disbursement",
+            at: at - i,
+            amount: 50_00,
+            currency: "EUR",
+            memo: "pocket money",
+            to: keys.publicKey,
+          } satisfies Entry,
+          keys,
+        ),
+      );
+      six = payments.map((entry) => entry.id);
+      mine.change((doc) => {
+        for (const entry of payments) doc.entries.push(toStored(entry) as (typeof doc.entries)[number]);
+      });
+    });
+
+    const overLimit = `Cy has already taken 50.00 EUR without a proposal in ${month}; the limit is 50.00 EUR a month per member`;
+    const arrived = (problems: ProblemView[]) => problems.filter((p) => six.includes(p.id) && p.reason === overLimit).length === 5;
+    const [atAda, atBea] = await Promise.all([reported(ada, commune, arrived, "Cy's six payments"), reported(bea, commune, arrived, "Cy's six payments")]);
+    expect(atBea).toEqual(atAda);
+    expect(atAda.purse).toEqual({ EUR: 951_00 });
+    expect(atAda.ledger.filter((row) => six.includes(row.id)).map((row) => row.status)).toEqual([
+      "counted",
+      "untrusted",
+      "untrusted",
+      "untrusted",
+      "untrusted",
+      "untrusted",
+    ]);
+    expect(await cliShow(ada, commune)).toContain(overLimit);
+
+    const atNia = await newcomerComputesTheSame(commune);
+    expect(atNia.purse).toEqual({ EUR: 951_00 });
   }, 240_000);
 });
 
