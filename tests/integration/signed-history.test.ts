@@ -110,9 +110,19 @@ async function picture(member: MemberProcess, commune: string) {
     counted: !view.provisional && view.countedBy === undefined,
     purse: view.balances.purse,
     entries: view.balances.entries,
-    members: view.balances.members.map(({ name, status, balances }) => ({ name, status, balances })).sort((a, b) => a.name.localeCompare(b.name)),
-    proposals: proposals.map(({ id, title, outcome, yes, no, voted, electorate, spend }) => ({ id, title, outcome, yes, no, voted, electorate, spend })),
-    ledger: ledger.rows.map(({ id, kind, byName, amount, payee, toName, proposal, status, reason }) => ({
+    members: view.balances.members.map(({ name, status, balances, notes }) => ({ name, status, balances, notes })).sort((a, b) => a.name.localeCompare(b.name)),
+    proposals: proposals.map(({ id, title, outcome, yes, no, voted, electorate, spend, notes }) => ({
+      id,
+      title,
+      outcome,
+      yes,
+      no,
+      voted,
+      electorate,
+      spend,
+      notes,
+    })),
+    ledger: ledger.rows.map(({ id, kind, byName, amount, payee, toName, proposal, status, reason, notes }) => ({
       id,
       kind,
       byName,
@@ -122,6 +132,7 @@ async function picture(member: MemberProcess, commune: string) {
       proposal,
       status,
       reason,
+      notes,
     })),
     problems: view.problems
       .map(({ subject, id, reason }) => ({ subject, id, reason }))
@@ -152,11 +163,11 @@ async function newcomerComputesTheSame(commune: string): Promise<Picture> {
   }
 }
 
-/** What the CLI prints for `commune show` on this member's machine (it talks to the running host). */
-async function cliShow(member: MemberProcess, commune: string): Promise<string> {
+/** What the CLI prints for `commune show` (or another verb) on this member's machine (it talks to the running host). */
+async function cliShow(member: MemberProcess, commune: string, verb = "show"): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", join(root, "cli/main.ts"), "--data", member.dataDir, "--commune", commune, "show"],
+    ["--import", "tsx", join(root, "cli/main.ts"), "--data", member.dataDir, "--commune", commune, verb],
     {
       cwd: root,
       env: { ...process.env, FORCE_COLOR: "0" },
@@ -223,6 +234,18 @@ describe("a signed history that no one can rewrite, attacked from a member's own
       expect.arrayContaining([expect.stringMatching(/^Ada's signed vote was deleted/), expect.stringMatching(/^Bea's signed vote was deleted/)]),
     );
     expect(await cliShow(bea, commune)).toMatch(/Ada's signed vote was deleted from the document after it was written; the signed original still counts/);
+    // Said where the records are shown: on the proposal, and on the member whose removal it is.
+    expect(atAda.proposals[0]!.notes).toEqual(
+      expect.arrayContaining([
+        { code: "record.tampered", message: "Ada's signed yes vote was deleted after it was cast; it still counts" },
+        { code: "record.tampered", message: "Bea's signed yes vote was deleted after it was cast; it still counts" },
+      ]),
+    );
+    expect(atAda.members.find((m) => m.name === "Cy")!.notes).toContainEqual({
+      code: "record.tampered",
+      message: "A signed vote on Cy's removal was deleted after it was cast; Cy's removal stands (the signed vote still counts)",
+    });
+    expect(await cliShow(bea, commune, "members")).toContain("Cy's removal stands");
 
     const atNia = await newcomerComputesTheSame(commune);
     expect(atNia.purse).toEqual({ EUR: 120_00 });
@@ -255,6 +278,9 @@ describe("a signed history that no one can rewrite, attacked from a member's own
       reason: `Bea signed a second version of the contribution ${id}: 10.00 EUR → 900.00 EUR; the first counts`,
     });
     expect(await cliShow(cy, commune)).toContain("10.00 EUR → 900.00 EUR; the first counts");
+    expect(atAda.ledger.find((row) => row.id === id && row.status === "counted")!.notes).toContainEqual(
+      expect.objectContaining({ code: "record.equivocation", message: expect.stringContaining("900.00 EUR") }),
+    );
 
     const atNia = await newcomerComputesTheSame(commune);
     expect(atNia.purse).toEqual({ EUR: 10_00 });
@@ -303,6 +329,10 @@ describe("a signed history that no one can rewrite, attacked from a member's own
       /^Bea's signed proposal was changed after it was signed \(.*amount: 10000 → 90000.*\); the signed original still counts$/,
     );
     expect(await cliShow(cy, commune)).toContain("amount: 10000 → 90000");
+    expect(atAda.proposals[0]!.notes).toContainEqual({
+      code: "record.equivocation",
+      message: expect.stringMatching(/^Bea signed a second version of this proposal after it was made \(.*\); the version the votes approved counts$/),
+    });
 
     const atNia = await newcomerComputesTheSame(commune);
     expect(atNia.purse).toEqual({ EUR: 900_00 });
@@ -347,6 +377,12 @@ describe("a signed history that no one can rewrite, attacked from a member's own
     expect(atAda.members.find((m) => m.name === "Ada")).toMatchObject({ balances: { EUR: 1000_00 } });
     expect(atAda.ledger.find((row) => row.id === id)).toMatchObject({ amount: 1000_00, status: "counted" });
     expect(await cliShow(bea, commune)).toContain(inWords);
+    expect(atAda.ledger.find((row) => row.id === id)!.notes).toEqual([
+      {
+        code: "record.tampered",
+        message: "Ada's signed contribution was deleted from the documents after it was written; the purse judges it as if it were there",
+      },
+    ]);
 
     const atNia = await newcomerComputesTheSame(commune);
     expect(atNia.purse).toEqual({ EUR: 1005_00 });
@@ -375,6 +411,9 @@ describe("a signed history that no one can rewrite, attacked from a member's own
     expect(atAda.purse).toEqual({ EUR: 70_00 });
     expect(atAda.ledger.find((row) => row.id === id)).toMatchObject({ amount: 30_00, payee: "Grocer", status: "counted" });
     expect(await cliShow(ada, commune)).toContain(inWords);
+    const onItsRow = /^Cy's disbursement was changed after it was signed \(amount: .*\); the purse judges the signed original$/;
+    expect(atAda.ledger.find((row) => row.id === id)!.notes).toEqual([{ code: "record.tampered", message: expect.stringMatching(onItsRow) }]);
+    expect(await cliShow(ada, commune, "ledger")).toContain("Cy's disbursement was changed after it was signed");
 
     const atNia = await newcomerComputesTheSame(commune);
     expect(atNia.purse).toEqual({ EUR: 70_00 });
@@ -534,7 +573,12 @@ describe("a claimed time that cannot game the purse or a decision", () => {
     const [atAda, atBea] = await Promise.all([reported(ada, commune, named, "Cy's 2099 payment"), reported(bea, commune, named, "Cy's 2099 payment")]);
     expect(atBea).toEqual(atAda);
     expect(atAda.purse).toEqual({ EUR: 101_00 });
-    expect(atAda.ledger.find((row) => row.id === payment)).toMatchObject({ amount: 30_00, status: "untrusted", reason: inWords });
+    expect(atAda.ledger.find((row) => row.id === payment)).toMatchObject({
+      amount: 30_00,
+      status: "untrusted",
+      reason: inWords,
+      notes: [{ code: "record.future-dated", message: `Cy's disbursement is ${inWords}` }],
+    });
     expect(await cliShow(ada, commune)).toContain(inWords);
 
     const atNia = await newcomerComputesTheSame(commune);
@@ -579,6 +623,11 @@ describe("a claimed time that cannot game the purse or a decision", () => {
     expect(atAda.proposals).toEqual([expect.objectContaining({ id: removal, outcome: "passed", yes: 2, no: 1 })]);
     expect(atAda.members.find((m) => m.name === "Cy")).toMatchObject({ status: "removed" });
     expect(await cliShow(ada, commune)).toMatch(/Bea's "no" vote, dated .* came too late/);
+    expect(atAda.proposals[0]!.notes).toContainEqual({ code: "record.late", message: expect.stringMatching(late) });
+    expect(atAda.members.find((m) => m.name === "Cy")!.notes).toContainEqual({
+      code: "record.late",
+      message: "Bea's vote on Cy's removal came after the vote was decided; Cy's removal stands",
+    });
 
     const atNia = await newcomerComputesTheSame(commune);
     expect(atNia.proposals).toEqual([expect.objectContaining({ id: removal, outcome: "passed", yes: 2, no: 1 })]);
