@@ -2,7 +2,7 @@ import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import { everyRecord, PLACES, problemSubjectOf, repointedProblem, tamperingProblem, type Tampering } from "../../shared/history/every-record";
 import type { Places } from "../../shared/history/scan";
-import { ChangeGraph, recordsSaw } from "../../shared/history/change-graph";
+import { ChangeGraph, recordHistory } from "../../shared/history/change-graph";
 import { communeRecords, communeState } from "../../shared/commune/commune-state";
 import type { CommuneState, Problem } from "../../shared/commune/state";
 import {
@@ -288,8 +288,8 @@ export class CommuneModelCache {
       // No decision fell due since it was worked out, so it is the same state at `now`: the purse's clock (for entries dated ahead of it) reads it.
       if (now > state.now) state.now = now;
     } else {
-      const saw = recordsSaw(docs.proposals.doc() as A.Doc<unknown>, this.#graphOf(docs.proposals.url), proposals.firstChange, ["votes"]);
-      const computed = communeState(this.#crypto, communeRecords(commune.read.value.doc, proposalsDoc, saw), now, id);
+      const history = recordHistory(docs.proposals.doc() as A.Doc<unknown>, this.#graphOf(docs.proposals.url), proposals.firstChange, ["votes", "proposals"]);
+      const computed = communeState(this.#crypto, communeRecords(commune.read.value.doc, proposalsDoc, history), now, id);
       if (!computed.ok) return failWith(computed.error);
       state = computed.value;
     }

@@ -77,6 +77,11 @@ export function recordNotes(sources: NoteSources): RecordNotes {
       if (entry) notes.add("entry", problem.id, problem.by, { code: "record.future-dated", message: words.futureDated(entry) });
       continue;
     }
+    if (problem.code === "record.backdated" && problem.subject === "proposal") {
+      const counted = sources.state.proposals[problem.id];
+      if (counted) notes.add("proposal", problem.id, counted.proposal.by, { code: "record.backdated", message: problem.reason });
+      continue;
+    }
     if (problem.code !== "record.equivocation") continue;
     if (problem.subject === "entry") {
       const versions = entries.get(entryKey(problem.by, problem.id)) ?? [];
@@ -106,15 +111,23 @@ export function recordNotes(sources: NoteSources): RecordNotes {
  */
 function noteLateVotes(notes: RecordNotes, sources: NoteSources, words: Words): void {
   const late = new Map<string, Problem>();
-  for (const problem of sources.problems) if (problem.code === "record.late" && problem.subject === "vote") late.set(problem.id, problem);
-  if (late.size === 0) return;
+  const backdated = new Map<string, Problem>();
+  for (const problem of sources.problems) {
+    if (problem.subject !== "vote") continue;
+    if (problem.code === "record.late") late.set(problem.id, problem);
+    else if (problem.code === "record.backdated") backdated.set(problem.id, problem);
+  }
+  if (late.size === 0 && backdated.size === 0) return;
   for (const [proposalId, votes] of Object.entries(sources.proposals.votes)) {
     for (const vote of votes) {
-      const problem = late.get(vote.sig);
-      if (!problem) continue;
       const counted = sources.state.proposals[proposalId];
       if (!counted) continue;
       const { proposal } = counted;
+      // A vote has no row of its own either way: a false date is said on its proposal.
+      const falselyDated = backdated.get(vote.sig);
+      if (falselyDated) notes.add("proposal", proposal.id, proposal.by, { code: "record.backdated", message: falselyDated.reason });
+      const problem = late.get(vote.sig);
+      if (!problem) continue;
       notes.add("proposal", proposal.id, proposal.by, { code: "record.late", message: problem.reason });
       if (proposal.kind === "remove" || proposal.kind === "admit") {
         const what = `${words.name(proposal.member)}'s ${proposal.kind === "remove" ? "removal" : "admission"}`;

@@ -143,6 +143,7 @@ describe("a vote cast after the decision", () => {
 
     const [shown] = await must(host, "proposal.list", { commune });
     expect(shown).toMatchObject({ outcome: "passed", yes: 1, no: 0 });
+    expect(shown!.notes).toContainEqual(expect.objectContaining({ code: "record.late" }));
     const view = await must(host, "commune.show", { commune });
     expect(view.problems).toContainEqual(
       expect.objectContaining({
@@ -171,6 +172,29 @@ describe("a shard that two index keys name", () => {
     expect(view.balances.purse).toEqual({ EUR: 103_000 });
     expect(view.balances.entries).toEqual({ counted: 2, overdrawn: 0, untrusted: 0 });
     expect((await must(again, "sync.status", { commune })).waiting).toBe(0);
+  });
+});
+
+describe("a record dated before what its author provably had", () => {
+  it("is said to be falsely dated on its proposal", async () => {
+    const { host, commune, node } = await adaWithAPurse();
+    const { id: proposal } = await must(host, "proposal.create", { commune, kind: "general", title: "Garden day", deadline: { days: 7 } });
+    await must(host, "proposal.vote", { commune, proposal, choice: "yes" });
+
+    // As the attacker would: a second vote, signed on the copy that holds her first, dated an hour before it.
+    const read = readProposalsDoc(node.docs.proposals.doc());
+    if (!read.ok) throw new Error(read.error.message);
+    const first = read.value.doc.votes[proposal]![0]!;
+    const { sig: _sig, by: _by, ...fields } = first;
+    const backdated = sign(nobleSigner, "vote", { ...fields, choice: "no", at: first.at - 60 * 60_000 } as Vote, host.keys);
+    node.docs.proposals.change((doc) => void (doc.votes as unknown as Record<string, unknown[]>)[proposal]!.push(toStored(backdated)));
+
+    const [shown] = await must(host, "proposal.list", { commune });
+    expect(shown).toMatchObject({ outcome: "passed", yes: 1, no: 0 });
+    expect(shown!.notes).toContainEqual({
+      code: "record.backdated",
+      message: expect.stringMatching(/^Ada's "no" vote is dated .*, but was written after Ada's "yes" vote of /),
+    });
   });
 });
 

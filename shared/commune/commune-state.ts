@@ -2,7 +2,8 @@ import type { PublicKey } from "../identity/keys";
 import type { Verifier } from "../identity/crypto";
 import { checkSignature, type Signed } from "../identity/signed";
 import { tally, type Ballot, type SawVote, type Tally } from "../proposals/tally";
-import { longDay } from "../history/claimed-time";
+import { CLOCK_SKEW_MS, longDay } from "../history/claimed-time";
+import type { RecordHistory } from "../history/change-graph";
 import { proposalVersion } from "../proposals/version";
 import { canonicalJson } from "../identity/canonical";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
@@ -22,20 +23,22 @@ export interface CommuneRecords {
   votes: readonly SignedVote[];
   /** What the proposals document's change graph says about which vote's author had which in their copy; absent when the records come without their history. */
   saw?: SawVote;
+  /** From the same graph: for each proposal or vote, the latest-dated one its author provably had in their copy (`RecordHistory.latestSeen`). */
+  latestSeen?: RecordHistory["latestSeen"];
 }
 
 /** What communeState reads, from a commune's commune and proposals documents as their readers return them. */
 export function communeRecords(
   commune: { genesis: Signed<Genesis>; events: readonly SignedMembershipEvent[] },
   proposals: { proposals: Record<string, SignedProposal>; votes: Record<string, SignedVote[]> },
-  saw?: SawVote,
+  history?: Pick<RecordHistory, "saw" | "latestSeen">,
 ): CommuneRecords {
   return {
     genesis: commune.genesis,
     events: commune.events,
     proposals: Object.values(proposals.proposals),
     votes: Object.values(proposals.votes).flat(),
-    ...(saw ? { saw } : {}),
+    ...(history ? { saw: (later: string, earlier: string) => history.saw(later, earlier), latestSeen: (dated) => history.latestSeen(dated) } : {}),
   };
 }
 
@@ -279,6 +282,8 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
       tally: tally(entry.proposal, ballots, entry.electorate, rulesAt(state, entry.proposal.at), now, records.saw),
     };
   }
+  // After the replay, so that every author is named.
+  reportBackdated(records.latestSeen, [...slots.flatMap((slot) => slot.versions.map((known) => known.proposal)), ...votes], nameOf, problems);
   return ok(state);
 
   function decidesAtNow(entry: Pending): number {
@@ -398,4 +403,35 @@ function differences(kept: object, other: object): string {
     .filter((key) => canonicalJson(a[key] ?? null) !== canonicalJson(b[key] ?? null))
     .map((key) => `${key}: ${shown(a[key])} → ${shown(b[key])}`)
     .join(", ");
+}
+
+/**
+ * Flags each proposal or vote dated earlier, by more than two honest
+ * clocks can differ, than a record its author provably had in their copy
+ * when writing it (`latestSeen`, from the proposals document's change
+ * graph). It still counts as it would: the tally's late-vote rule is what
+ * keeps such a vote from changing a decision; this says the date is false.
+ */
+function reportBackdated(
+  latestSeen: RecordHistory["latestSeen"] | undefined,
+  records: readonly (SignedProposal | SignedVote)[],
+  nameOf: (key: PublicKey) => string,
+  problems: Problem[],
+): void {
+  if (!latestSeen || records.length === 0) return;
+  const bySig = new Map(records.map((record) => [record.sig, record]));
+  const seen = latestSeen(new Map(records.map((record) => [record.sig, record.at])));
+  const what = (record: SignedProposal | SignedVote) => ("choice" in record ? `"${record.choice}" vote` : `proposal "${record.title}"`);
+  for (const [sig, latestSig] of seen) {
+    const record = bySig.get(sig)!;
+    const latest = bySig.get(latestSig);
+    if (!latest || latest.at <= record.at + CLOCK_SKEW_MS) continue;
+    problems.push({
+      subject: "choice" in record ? "vote" : "proposal",
+      id: "choice" in record ? record.sig : record.id,
+      by: record.by,
+      code: "record.backdated",
+      reason: `${nameOf(record.by)}'s ${what(record)} is dated ${longDay(record.at)}, but was written after ${nameOf(latest.by)}'s ${what(latest)} of ${longDay(latest.at)}`,
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import { toStored } from "../docs/automerge-form";
-import { ChangeGraph, recordsSaw } from "../history/change-graph";
+import { ChangeGraph, recordHistory } from "../history/change-graph";
 import type { SignedVote } from "../proposals/proposal";
 import { CommuneBuilder, DAY, T0, testKeys } from "../testing/commune-builder";
 import { communeState } from "./commune-state";
@@ -52,8 +52,12 @@ const emptyProposals = () => A.from<Votes>({ votes: {} }, { actor: "00".repeat(1
 
 /** The commune as a member's host judges it: the records with what the proposals document's history says about them. */
 function judge(commune: CommuneBuilder, doc: A.Doc<Votes>, now: number) {
-  const saw = recordsSaw(doc, new ChangeGraph(), new Map(), ["votes"]);
-  const result = communeState(crypto, { genesis: commune.genesis, events: commune.events, proposals: commune.proposals, votes: commune.votes, saw }, now);
+  const history = recordHistory(doc, new ChangeGraph(), new Map(), ["votes", "proposals"]);
+  const result = communeState(
+    crypto,
+    { genesis: commune.genesis, events: commune.events, proposals: commune.proposals, votes: commune.votes, saw: history.saw, latestSeen: history.latestSeen },
+    now,
+  );
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
 }
@@ -135,6 +139,25 @@ describe("a vote dated before the decision, cast after it", () => {
 
     const state = judge(commune, A.merge(A.clone(decided), bo2.doc), LATER);
     expect(state.proposals["remove-bo"]!.tally).toMatchObject({ outcome: "passed", yes: 2, no: 1, decidesAt: DECIDED, late: [early.sig] });
+  });
+
+  it("says a vote's date is false when it is dated well before a vote its author already had, and still lets it change nothing", () => {
+    const { commune, decided } = passedTwoToOne();
+    const cy2 = copyOf(decided, "cc".repeat(16) + "03");
+    const backdated = commune.vote(cy, "remove-bo", "no", T0 + DAY + HOUR / 2);
+    cy2.vote(backdated);
+
+    const state = judge(commune, A.merge(A.clone(decided), cy2.doc), LATER);
+    expect(state.proposals["remove-bo"]!.tally).toMatchObject({ outcome: "passed", yes: 2, no: 1, late: [backdated.sig] });
+    expect(state.problems).toContainEqual({
+      subject: "vote",
+      id: backdated.sig,
+      by: cy.publicKey,
+      code: "record.backdated",
+      reason: 'Cy\'s "no" vote is dated 2 January 2026, 00:30 UTC, but was written after Bo\'s "no" vote of 2 January 2026, 03:00 UTC',
+    });
+    // Within the clock difference two honest machines may have, a date is not called false.
+    expect(judge(commune, decided, LATER).problems.filter((p) => p.code === "record.backdated")).toEqual([]);
   });
 
   it("gives the same outcome whatever order the copies are merged in", () => {

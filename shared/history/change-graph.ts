@@ -32,6 +32,55 @@ export class ChangeGraph {
     this.#heads = A.getHeads(doc);
   }
 
+  /**
+   * For every change: the latest of `carried` (a dated record per change)
+   * found among its dependencies, transitively (never its own). One pass
+   * over the changes in an order where dependencies come first.
+   */
+  latestBefore(carried: ReadonlyMap<string, Dated>): Map<string, Dated> {
+    const upTo = new Map<string, Dated | undefined>();
+    const before = new Map<string, Dated>();
+    for (const node of this.#dependenciesFirst()) {
+      let latest: Dated | undefined;
+      for (const dep of node.deps) {
+        const candidate = upTo.get(dep);
+        if (candidate && (!latest || later(candidate.at, candidate.sig, latest))) latest = candidate;
+      }
+      if (latest) before.set(node.hash, latest);
+      const own = carried.get(node.hash);
+      upTo.set(node.hash, own && (!latest || later(own.at, own.sig, latest)) ? own : latest);
+    }
+    return before;
+  }
+
+  /** Every change after all of its dependencies the graph holds (Kahn's order). */
+  #dependenciesFirst(): ChangeNode[] {
+    const waiting = new Map<string, number>();
+    const dependents = new Map<string, string[]>();
+    const ready: ChangeNode[] = [];
+    for (const node of this.#nodes.values()) {
+      const known = node.deps.filter((dep) => this.#nodes.has(dep));
+      waiting.set(node.hash, known.length);
+      for (const dep of known) {
+        const list = dependents.get(dep);
+        if (list) list.push(node.hash);
+        else dependents.set(dep, [node.hash]);
+      }
+      if (known.length === 0) ready.push(node);
+    }
+    const ordered: ChangeNode[] = [];
+    while (ready.length > 0) {
+      const node = ready.pop()!;
+      ordered.push(node);
+      for (const next of dependents.get(node.hash) ?? []) {
+        const left = waiting.get(next)! - 1;
+        waiting.set(next, left);
+        if (left === 0) ready.push(this.#nodes.get(next)!);
+      }
+    }
+    return ordered;
+  }
+
   /** The change that made the operation `opId` ("counter@actor", as `A.getObjectId` gives a map or list), when the graph holds it. */
   changeOfOp(opId: string): string | undefined {
     const at = opId.indexOf("@");
@@ -86,21 +135,28 @@ interface ChangeNode {
 }
 
 /**
- * Asks the change graph about signed records by signature: whether the
- * author of the record signed `later` had the record signed `earlier` in
- * their copy. A record is placed at the change that first carried it:
+ * What a document's change graph says about its signed records, by
+ * signature. A record is placed at the change that first carried it:
  * `firstChange` (from the history scan, for a document whose records were
  * deleted or moved) or else the change that made its map in `doc`. The
- * records of `doc` under `lists` (each a map of lists of records, like the
- * proposals document's votes) are located, and the graph brought up to
- * `doc`, on the first question only: most replays ask none.
+ * records of `doc` under `lists` (maps of lists of records, like the
+ * proposals document's votes, or maps of records, like its proposals) are
+ * located, and the graph brought up to `doc`, on the first question only:
+ * most replays ask none.
  */
-export function recordsSaw(
-  doc: A.Doc<unknown>,
-  graph: ChangeGraph,
-  firstChange: ReadonlyMap<string, string>,
-  lists: readonly string[],
-): (later: string, earlier: string) => boolean | undefined {
+export interface RecordHistory {
+  /** Whether the author of the record signed `later` had the record signed `earlier` in their copy; undefined when the graph cannot place both. */
+  saw(later: string, earlier: string): boolean | undefined;
+  /**
+   * For each record of `dated` (signature → claimed time) that the graph
+   * places: the signature of the latest-dated record of `dated` its author
+   * provably had in their copy (in its change's dependencies, transitively),
+   * when there was one.
+   */
+  latestSeen(dated: ReadonlyMap<string, number>): Map<string, string>;
+}
+
+export function recordHistory(doc: A.Doc<unknown>, graph: ChangeGraph, firstChange: ReadonlyMap<string, string>, lists: readonly string[]): RecordHistory {
   let located: Map<string, string> | undefined;
   const changeOf = (sig: string): string | undefined => {
     if (located === undefined) {
@@ -109,12 +165,39 @@ export function recordsSaw(
     }
     return firstChange.get(sig) ?? located.get(sig);
   };
-  return (later, earlier) => {
-    const from = changeOf(later);
-    const to = changeOf(earlier);
-    return from === undefined || to === undefined ? undefined : graph.saw(from, to);
+  return {
+    saw(later, earlier) {
+      const from = changeOf(later);
+      const to = changeOf(earlier);
+      return from === undefined || to === undefined ? undefined : graph.saw(from, to);
+    },
+    latestSeen(dated) {
+      const carried = new Map<string, Dated>();
+      const placed: [string, string][] = [];
+      for (const [sig, at] of dated) {
+        const change = changeOf(sig);
+        if (change === undefined) continue;
+        placed.push([sig, change]);
+        const known = carried.get(change);
+        if (!known || later(at, sig, known)) carried.set(change, { sig, at });
+      }
+      const before = graph.latestBefore(carried);
+      const seen = new Map<string, string>();
+      for (const [sig, change] of placed) {
+        const latest = before.get(change);
+        if (latest) seen.set(sig, latest.sig);
+      }
+      return seen;
+    },
   };
 }
+
+interface Dated {
+  sig: string;
+  at: number;
+}
+
+const later = (at: number, sig: string, than: Dated) => at > than.at || (at === than.at && sig > than.sig);
 
 function locate(doc: A.Doc<unknown>, graph: ChangeGraph, lists: readonly string[]): Map<string, string> {
   const located = new Map<string, { change: string; counter: number }>();
@@ -123,8 +206,8 @@ function locate(doc: A.Doc<unknown>, graph: ChangeGraph, lists: readonly string[
     const groups = root[name];
     if (!isRecord(groups)) continue;
     for (const group of Object.values(groups)) {
-      if (!Array.isArray(group)) continue;
-      for (const record of group as unknown[]) {
+      const records: unknown[] = Array.isArray(group) ? (group as unknown[]) : [group];
+      for (const record of records) {
         if (!isRecord(record)) continue;
         const sig = textOf(record.sig);
         const opId = A.getObjectId(record);

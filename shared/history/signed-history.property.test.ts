@@ -12,7 +12,7 @@ import type { SignedVote, Vote } from "../proposals/proposal";
 import { purse, type ShardEntry } from "../purse/balances";
 import type { Entry, SignedEntry } from "../purse/entry";
 import { CommuneBuilder, DAY, T0, testKeys } from "../testing/commune-builder";
-import { ChangeGraph, recordsSaw } from "./change-graph";
+import { ChangeGraph, recordHistory } from "./change-graph";
 import { everyRecord, PLACES } from "./every-record";
 
 /**
@@ -167,7 +167,7 @@ function judge(copy: Copy) {
   const proposalsRead = everyRecord(copy.proposals, PLACES.proposals, () => A.getAllChanges(copy.proposals));
   const proposals = readProposalsDoc(proposalsRead.doc);
   if (!proposals.ok) throw new Error(proposals.error.message);
-  const saw = recordsSaw(copy.proposals, new ChangeGraph(), proposalsRead.firstChange, ["votes"]);
+  const saw = recordHistory(copy.proposals, new ChangeGraph(), proposalsRead.firstChange, ["votes", "proposals"]);
   const state = communeState(crypto, communeRecords({ genesis: commune.genesis, events: commune.events }, proposals.value.doc, saw), NOW, commune.id);
   if (!state.ok) throw new Error(state.error.message);
   const entries: ShardEntry[] = copy.shards.flatMap((shard) => {
