@@ -35,8 +35,10 @@ export interface Tampering {
   changed: { field: string; signed: unknown; now: unknown }[];
 }
 
+export type PlacesName = "commune" | "purse-shard" | "proposals" | "inventory";
+
 /** Where each kind of Commune document keeps its records and index values. */
-export const PLACES: Record<"commune" | "purse-shard" | "proposals" | "inventory", Places> = {
+export const PLACES: Record<PlacesName, Places> = {
   commune: {
     record: (place) => place.length === 1 && (place[0] === "genesis" || place[0] === "events"),
     index: (place) => place.length === 2 && (place[0] === "shards" || place[0] === "docs"),
@@ -61,7 +63,16 @@ export const PLACES: Record<"commune" | "purse-shard" | "proposals" | "inventory
  */
 export function everyRecord(doc: A.Doc<unknown>, places: Places, changes: () => readonly Uint8Array[]): EveryRecord {
   if (isWholeHistory(doc)) return { doc, tampered: [], indexes: new Map(), firstChange: new Map() };
-  const sightings = scanHistory(changes(), places);
+  return everyRecordFrom(doc, places, scanHistory(changes(), places));
+}
+
+/**
+ * The second half of `everyRecord`, for a document that is not its whole
+ * history and whose changes were scanned elsewhere (the host scans in a
+ * worker thread and keeps the sightings): the sightings of `scanHistory`
+ * over the document's changes, put together with its current state.
+ */
+export function everyRecordFrom(doc: A.Doc<unknown>, places: Places, sightings: readonly Sighting[]): EveryRecord {
   const plain = fromStored(doc);
   if (!isObject(plain)) return { doc, tampered: [], indexes: new Map(), firstChange: new Map() };
   return { doc: plain, tampered: restore(plain, sightings, places), indexes: indexValues(sightings, places), firstChange: firstChanges(sightings, places) };
@@ -89,30 +100,31 @@ function indexValues(sightings: readonly Sighting[], places: Places): Map<string
 /** Puts every sighted signed record back into `plain` (in place) and says what was done to it. */
 function restore(plain: Record<string, unknown>, sightings: readonly Sighting[], places: Places): Tampering[] {
   const tampered: Tampering[] = [];
-  const byPlace = new Map<string, { place: Place; list: boolean; records: SignedRecord[] }>();
+  // Each place's records by signature, first seen first: a Map keeps insertion order, and looking a signature up stays O(1) in a 100,000-entry shard.
+  const byPlace = new Map<string, { place: Place; list: boolean; bySig: Map<string, SignedRecord> }>();
   for (const sighting of sightings) {
     const { value } = sighting;
     if (!places.record(sighting.place) || !isSigned(value)) continue;
     const key = sighting.place.join("\u0000");
-    const group = byPlace.get(key) ?? { place: sighting.place, list: sighting.list, records: [] };
-    if (!group.records.some((record) => record.sig === value.sig)) group.records.push(value);
+    const group = byPlace.get(key) ?? { place: sighting.place, list: sighting.list, bySig: new Map<string, SignedRecord>() };
+    if (!group.bySig.has(value.sig)) group.bySig.set(value.sig, value);
     byPlace.set(key, group);
   }
-  for (const { place, list, records } of byPlace.values()) {
+  for (const { place, list, bySig } of byPlace.values()) {
+    const records = [...bySig.values()];
     if (list) {
       const container = ensure(plain, place, () => []);
       if (!Array.isArray(container)) continue;
       const current = container.filter(isSigned);
       const shown = new Set(current.map((record) => record.sig));
-      const sighted = new Set(records.map((record) => record.sig));
       for (const record of records) if (!shown.has(record.sig)) tampered.push(tamperingOf("deleted", place, record));
       // A record changed in place keeps its signature: the signed original takes its place.
       for (const now of current) {
-        const original = records.find((record) => record.sig === now.sig);
+        const original = bySig.get(now.sig);
         const changed = original ? changedFields(original, now) : [];
         if (original && changed.length > 0) tampered.push({ ...tamperingOf("overwritten", place, original), changed });
       }
-      const restored: unknown[] = [...records, ...(container as unknown[]).filter((value) => !isSigned(value) || !sighted.has(value.sig))];
+      const restored: unknown[] = [...records, ...(container as unknown[]).filter((value) => !isSigned(value) || !bySig.has(value.sig))];
       // Element by element: a shard's list can hold more records than a call takes arguments.
       container.length = 0;
       for (const value of restored) container.push(value);
