@@ -52,7 +52,8 @@ export const fromScanWorker = z.discriminatedUnion("type", [
 ]);
 
 /** What the worker sends: its sightings as the scanner made them (the schema above is what the main thread checks of them). */
-export type FromScanWorker = Exclude<z.input<typeof fromScanWorker>, { type: "sightings" }> | { type: "sightings"; job: number; sightings: Sighting[]; kept: boolean };
+export type FromScanWorker =
+  Exclude<z.input<typeof fromScanWorker>, { type: "sightings" }> | { type: "sightings"; job: number; sightings: Sighting[]; kept: boolean };
 
 /** What a kept scan file holds (written and read only by the worker, with node:v8's serializer: it keeps bigints, bytes and dates as they are). */
 export const keptScanFile = z.strictObject({

@@ -76,4 +76,3 @@ async function keep(job: ScanJob, sightings: Sighting[]): Promise<void> {
 }
 
 const sameHeads = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join(",") === [...b].sort().join(",");
-

@@ -109,17 +109,20 @@ describe("the full history scan in a worker thread", () => {
     expect((await scans.scan({ places: "purse-shard", saved: () => A.save(doc) })).ok).toBe(true);
   });
 
-  it.each(["exit", "throws", "garbage"])("fails the job with a problem when the worker dies or answers nonsense (%s), and the next job gets a new worker", async (fault) => {
-    const lost: Error[] = [];
-    const scans = pool({ entry: faulty(fault), onWorkerLost: (error) => lost.push(error) });
-    const doc = A.change(shard(1), (d) => void d.entries.splice(0, 1));
-    const first = await scans.scan({ places: "purse-shard", saved: () => A.save(doc) });
-    expect(first).toEqual({ ok: false, error: expect.objectContaining({ code: "history.scanFailed" }) });
-    expect(lost).toHaveLength(1);
-    const second = await scans.scan({ places: "purse-shard", saved: () => A.save(doc) });
-    expect(second.ok).toBe(false);
-    expect(lost).toHaveLength(2);
-  });
+  it.each(["exit", "throws", "garbage"])(
+    "fails the job with a problem when the worker dies or answers nonsense (%s), and the next job gets a new worker",
+    async (fault) => {
+      const lost: Error[] = [];
+      const scans = pool({ entry: faulty(fault), onWorkerLost: (error) => lost.push(error) });
+      const doc = A.change(shard(1), (d) => void d.entries.splice(0, 1));
+      const first = await scans.scan({ places: "purse-shard", saved: () => A.save(doc) });
+      expect(first).toEqual({ ok: false, error: expect.objectContaining({ code: "history.scanFailed" }) });
+      expect(lost).toHaveLength(1);
+      const second = await scans.scan({ places: "purse-shard", saved: () => A.save(doc) });
+      expect(second.ok).toBe(false);
+      expect(lost).toHaveLength(2);
+    },
+  );
 
   it("stops a worker that never answers and fails its job, and stops a hung worker at close", async () => {
     const doc = A.change(shard(1), (d) => void d.entries.splice(0, 1));
