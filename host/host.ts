@@ -16,6 +16,7 @@ import { ViewCache } from "./commune/view-cache";
 import type { RelayLinkFactory } from "./commune/relay-link";
 import { EmbeddedRelay, type RelayPlace, type StartRelay } from "./embedded-relay";
 import { openHostCrypto, type HostCrypto } from "./signatures/host-crypto";
+import { HistoryScans, type HistoryScanOptions } from "./history/history-scans";
 import { identityView, loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./store/identity-store";
 
 export interface HostOptions {
@@ -26,6 +27,8 @@ export interface HostOptions {
   joinTimeoutMs?: number;
   /** How the embedded relay starts; defaults to relay/'s startRelay, loaded only when a relay is asked for. */
   startRelay?: StartRelay;
+  /** The history-scan workers' settings (tests give a failing worker, or a short timeout). */
+  history?: HistoryScanOptions;
 }
 
 /** Commands that change what views outside a single commune show: the list of communes, the identity, relays, the embedded relay. */
@@ -54,11 +57,14 @@ export class Host implements HostContext {
   #handlers: { [K in CommandName]: Handler<K> };
   /** Built once at open and passed down: every signature this host makes or checks goes through it. */
   readonly crypto: HostCrypto;
+  /** The worker threads that scan a tampered document's full history, off the thread that answers (history/history-scans.ts). */
+  readonly history: HistoryScans;
   readonly relay: EmbeddedRelay;
   #changeListeners = new Set<() => void>();
 
   private constructor(options: HostOptions, crypto: HostCrypto, identity: StoredIdentity, index: Map<string, CommuneRecord>) {
     this.crypto = crypto;
+    this.history = new HistoryScans(options.history);
     this.dataDir = options.dataDir;
     this.options = options;
     this.identity = identity;
@@ -122,7 +128,7 @@ export class Host implements HostContext {
   }
 
   nodeContext(): NodeContext {
-    return { dataDir: this.dataDir, crypto: this.crypto, identity: this.identity, links: this.options.links, now: () => this.now() };
+    return { dataDir: this.dataDir, crypto: this.crypto, history: this.history, identity: this.identity, links: this.options.links, now: () => this.now() };
   }
 
   node(commune: string): Result<CommuneNode> {
@@ -235,5 +241,6 @@ export class Host implements HostContext {
     this.nodes.clear();
     await this.crypto.flush();
     await this.crypto.close();
+    await this.history.close();
   }
 }

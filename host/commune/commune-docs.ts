@@ -7,8 +7,9 @@ import { toStored, type Stored } from "../../shared/docs/automerge-form";
 import { automergeUrl } from "../../shared/docs/fields";
 import { isShardKey, readCommuneDoc, shardKey, type CommuneDoc, type InventoryDoc, type ProposalsDoc, type PurseShardDoc } from "../../shared/docs/documents";
 import type { Signed } from "../../shared/identity/signed";
-import { everyRecord, PLACES, type EveryRecord } from "../../shared/history/every-record";
-import type { Places } from "../../shared/history/scan";
+import { everyRecord, PLACES, type EveryRecord, type PlacesName } from "../../shared/history/every-record";
+import type { Result } from "../../shared/result";
+import { HistoryReader } from "../history/history-reader";
 import { headsOf } from "./heads";
 import type { PublicKey } from "../../shared/identity/keys";
 import { adaptRepo } from "../../repo-adaptations/adapt-repo";
@@ -140,8 +141,11 @@ export class CommuneDocs {
    * Shards of other members may not be on this machine yet; they are looked
    * for without blocking and retried whenever a relay connects.
    */
-  discoverShards(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+  async discoverShards(): Promise<void> {
+    if (this.#closed) return;
+    // The index's history is scanned in a worker, if it needs scanning at all.
+    await this.history.settle([{ handle: this.commune as DocHandle<unknown>, places: "commune" }]);
+    if (this.#closed) return;
     const index = this.#everIndexed();
     const finding: Promise<void>[] = [];
     // A shard opened under its key before someone re-pointed that key is
@@ -167,25 +171,22 @@ export class CommuneDocs {
         .finally(() => this.#pendingShards.delete(key));
       finding.push(found);
     }
-    return Promise.all(finding).then(() => undefined);
+    await Promise.all(finding);
   }
 
   #everIndexedAt: { heads: string; index: Record<string, string> } | undefined;
-  readonly #everyRecordAt = new Map<string, { heads: string; seen: EveryRecord }>();
+  /** Each document as the signed-history rule reads it, per version; the scans run in the host's workers once the node hands them over. */
+  readonly history = new HistoryReader();
 
   /**
    * A document as the signed-history rule reads it (shared/history/), worked
    * out once per version: the model reads its records and the shard
-   * discovery its index from the same scan, not from one each.
+   * discovery its index from the same scan, not from one each. Settle it
+   * first (`history.settle`) so that its scan, if it needs one, ran in a
+   * worker; a failure says why its history could not be read.
    */
-  everyRecordOf(handle: DocHandle<unknown>, places: Places): EveryRecord {
-    const heads = headsOf(handle).join(",");
-    const cached = this.#everyRecordAt.get(handle.url);
-    if (cached?.heads === heads) return cached.seen;
-    const doc = handle.doc() as A.Doc<unknown>;
-    const seen = everyRecord(doc, places, () => A.getAllChanges(doc));
-    this.#everyRecordAt.set(handle.url, { heads, seen });
-    return seen;
+  everyRecordOf(handle: DocHandle<unknown>, places: PlacesName): Result<EveryRecord> {
+    return this.history.everyRecordOf(handle, places);
   }
 
   /**
@@ -199,7 +200,9 @@ export class CommuneDocs {
     if (this.#everIndexedAt?.heads === heads) return this.#everIndexedAt.index;
     const index = shardIndexOf(this.commune.doc());
     const current = new Set(Object.values(index));
-    for (const [place, urls] of this.everyRecordOf(this.commune as DocHandle<unknown>, PLACES.commune).indexes) {
+    const seen = this.everyRecordOf(this.commune as DocHandle<unknown>, "commune");
+    // A commune document whose history could not be read: the current index alone (the model reports the failure).
+    for (const [place, urls] of seen.ok ? seen.value.indexes : []) {
       const key = place.slice("shards/".length);
       if (!place.startsWith("shards/") || !isShardKey(key)) continue;
       for (const url of urls) if (!current.has(url) && automergeUrl.safeParse(url).success) index[`${key} ${url}`] = url;

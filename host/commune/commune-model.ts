@@ -1,7 +1,6 @@
-import * as A from "@automerge/automerge";
+import type * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
-import { everyRecord, PLACES, problemSubjectOf, repointedProblem, tamperingProblem, type Tampering } from "../../shared/history/every-record";
-import type { Places } from "../../shared/history/scan";
+import { problemSubjectOf, repointedProblem, tamperingProblem, type PlacesName, type Tampering } from "../../shared/history/every-record";
 import { ChangeGraph, recordHistory } from "../../shared/history/change-graph";
 import { communeRecords, communeState } from "../../shared/commune/commune-state";
 import type { CommuneState, Problem } from "../../shared/commune/state";
@@ -131,7 +130,7 @@ export class CommuneModelCache {
    * entries list (what a member's host writes), undefined when anything else
    * changed and the whole shard was read again.
    */
-  #readShard(handle: DocHandle<unknown>): { shard: ShardRead; appended: ShardEntry[] | undefined } {
+  #readShard(docs: CommuneDocs, handle: DocHandle<unknown>): { shard: ShardRead; appended: ShardEntry[] | undefined } {
     const heads = headsOf(handle) as string[];
     const key = heads.join(",");
     let previous: ShardRead | undefined = this.#shards.get(handle.url);
@@ -145,9 +144,7 @@ export class CommuneModelCache {
     const doc = handle.doc() as { entries?: unknown[] } | undefined;
     const length = Array.isArray(doc?.entries) ? doc.entries.length : 0;
     if (previous?.read.ok) {
-      const patches = handle.diff(previous.heads as never, heads as never);
-      const onlyAppends = patches.every((patch) => patch.path[0] === "entries" && typeof patch.path[1] === "number" && patch.path[1] >= previous.length);
-      if (onlyAppends) {
+      if (this.#onlyAppends(handle, previous, heads, key)) {
         const tail = readPurseShardDoc(doc, previous.length);
         if (tail.ok) {
           const { owner } = previous.read.value;
@@ -163,19 +160,59 @@ export class CommuneModelCache {
       }
     }
     // Only here, not for an append: an append that passed the check above hid nothing.
-    const seen = everyRecord(doc as A.Doc<unknown>, PLACES["purse-shard"], () => A.getAllChanges(doc as A.Doc<unknown>));
-    const full = readPurseShardDoc(seen.doc);
+    const seen = docs.everyRecordOf(handle, "purse-shard");
+    const full = seen.ok ? readPurseShardDoc(seen.value.doc) : seen;
     const shard: ShardRead = {
       heads,
       key,
       length,
-      tampered: seen.tampered,
+      tampered: seen.ok ? seen.value.tampered : [],
       read: full.ok
         ? ok({ owner: full.value.doc.owner, entries: withOwner(full.value.doc.owner, full.value.doc.entries), malformed: full.value.malformed })
         : failWith(full.error),
     };
     this.#shards.set(handle.url, shard);
     return { shard, appended: previous ? undefined : shard.read.ok ? shard.read.value.entries : undefined };
+  }
+
+  /** The last append check made, per shard: ready() and #readShard ask it of the same version. */
+  readonly #appendChecks = new Map<string, { from: string; to: string; onlyAppends: boolean }>();
+
+  /** Whether the only changes from the shard's last read to `heads` are entries appended at the end (what a member's host writes). */
+  #onlyAppends(handle: DocHandle<unknown>, previous: ShardRead, heads: readonly string[], key: string): boolean {
+    const known = this.#appendChecks.get(handle.url);
+    if (known?.from === previous.key && known.to === key) return known.onlyAppends;
+    const patches = handle.diff(previous.heads as never, heads as never);
+    const onlyAppends = patches.every((patch) => patch.path[0] === "entries" && typeof patch.path[1] === "number" && patch.path[1] >= previous.length);
+    this.#appendChecks.set(handle.url, { from: previous.key, to: key, onlyAppends });
+    return onlyAppends;
+  }
+
+  /**
+   * Has every document the next compute() reads in full settled by the
+   * signed-history reader (../history/history-reader.ts): a document whose
+   * history needs scanning is scanned in a worker, while this thread goes
+   * on answering. A shard that only had entries appended is not read in
+   * full, and so costs nothing here.
+   */
+  async ready(docs: CommuneDocs): Promise<void> {
+    const needed: { handle: DocHandle<unknown>; places: PlacesName }[] = [];
+    const small: [DocHandle<unknown>, PlacesName][] = [
+      [docs.commune as DocHandle<unknown>, "commune"],
+      [docs.proposals as DocHandle<unknown>, "proposals"],
+      [docs.inventory as DocHandle<unknown>, "inventory"],
+    ];
+    for (const [handle, places] of small) if (this.#parsed.get(handle.url)?.heads !== headsOf(handle).join(",")) needed.push({ handle, places });
+    for (const handle of docs.shards.values()) {
+      if (!handle.isReady()) continue;
+      const heads = headsOf(handle);
+      const key = heads.join(",");
+      const previous = this.#shards.get(handle.url);
+      if (previous?.key === key) continue;
+      if (previous?.read.ok && !previous.pending && this.#onlyAppends(handle, previous, heads, key)) continue;
+      needed.push({ handle: handle as DocHandle<unknown>, places: "purse-shard" });
+    }
+    await docs.history.settle(needed);
   }
 
   /**
@@ -194,9 +231,13 @@ export class CommuneModelCache {
     // Shard versions found sound before are in the verdict file: wait until it is read.
     await this.#crypto.verdictsRead;
     const checks: Promise<void>[] = [];
-    for (const handle of [...docs.shards.values()]) {
+    const unread = [...docs.shards.values()].filter((handle) => !this.#shards.has(handle.url));
+    // Every shard whose history needs a scan is queued for the workers at once; each is read as soon as its own scan is in.
+    const settled = unread.map((handle) => docs.history.settle([{ handle: handle as DocHandle<unknown>, places: "purse-shard" }]));
+    for (const [index, handle] of unread.entries()) {
+      await settled[index];
       if (this.#shards.has(handle.url)) continue;
-      const { shard } = this.#readShard(handle);
+      const { shard } = this.#readShard(docs, handle);
       shard.pending = true;
       await turn();
       if (!shard.read.ok) continue;
@@ -237,13 +278,20 @@ export class CommuneModelCache {
     return graph;
   }
 
-  #read<T>(docs: CommuneDocs, handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>, places: Places): Parsed<T> {
+  #read<T>(docs: CommuneDocs, handle: DocHandle<unknown>, reader: (raw: unknown) => Result<ReadDoc<T>>, places: PlacesName): Parsed<T> {
     const heads = headsOf(handle).join(",");
     const cached = this.#parsed.get(handle.url) as Parsed<T> | undefined;
     if (cached && cached.heads === heads) return cached;
     const seen = docs.everyRecordOf(handle, places);
-    const repointed = [...seen.indexes].filter(([, values]) => values.length > 1);
-    const parsed = { heads, read: reader(seen.doc), tampered: seen.tampered, firstChange: seen.firstChange, repointed };
+    const parsed: Parsed<T> = seen.ok
+      ? {
+          heads,
+          read: reader(seen.value.doc),
+          tampered: seen.value.tampered,
+          firstChange: seen.value.firstChange,
+          repointed: [...seen.value.indexes].filter(([, values]) => values.length > 1),
+        }
+      : { heads, read: seen, tampered: [], firstChange: new Map(), repointed: [] };
     this.#parsed.set(handle.url, parsed);
     return parsed;
   }
@@ -264,13 +312,13 @@ export class CommuneModelCache {
 
   /** The model for the documents as they are; recomputed only when some document changed or time moved past a decision. */
   compute(docs: CommuneDocs, id: string, now: number): Result<CommuneModel> {
-    const commune = this.#read<CommuneDoc>(docs, docs.commune, readCommuneDoc, PLACES.commune);
+    const commune = this.#read<CommuneDoc>(docs, docs.commune, readCommuneDoc, "commune");
     if (!commune.read.ok) return failWith(commune.read.error);
-    const proposals = this.#read<ProposalsDoc>(docs, docs.proposals, readProposalsDoc, PLACES.proposals);
+    const proposals = this.#read<ProposalsDoc>(docs, docs.proposals, readProposalsDoc, "proposals");
     if (!proposals.read.ok) return failWith(proposals.read.error);
-    const items = this.#read<InventoryDoc>(docs, docs.inventory, readInventoryDoc, PLACES.inventory);
+    const items = this.#read<InventoryDoc>(docs, docs.inventory, readInventoryDoc, "inventory");
     if (!items.read.ok) return failWith(items.read.error);
-    const shardReads = [...docs.shards.values()].map((handle) => this.#readShard(handle));
+    const shardReads = [...docs.shards.values()].map((handle) => this.#readShard(docs, handle));
 
     const version = [commune.heads, proposals.heads, items.heads, ...shardReads.map(({ shard }) => shard.key)].join("|");
     const previous = this.#model;

@@ -6,6 +6,7 @@ import { communeIdOf, createGenesis } from "../../shared/commune/genesis";
 import { FOUNDING_DEFAULTS } from "../../shared/commune/rules";
 import { generateKeyPair } from "../../shared/identity/keys";
 import { openHostCrypto } from "../signatures/host-crypto";
+import { HistoryScans } from "../history/history-scans";
 import { CommuneDocs } from "./commune-docs";
 import { CommuneNode } from "./commune-node";
 import { noRelays } from "../testing/host-harness";
@@ -22,6 +23,8 @@ async function nodeLoading(loading: () => Promise<void>) {
   const keys = generateKeyPair();
   const crypto = openHostCrypto(dataDir);
   cleanup.push(() => crypto.close());
+  const history = new HistoryScans();
+  cleanup.push(() => history.close());
   const genesis = createGenesis(
     crypto,
     { name: "Riverside", founderName: "Ada", at: Date.UTC(2026, 2, 1), rules: { ...FOUNDING_DEFAULTS, currencies: [], spendLimit: {} } },
@@ -35,7 +38,7 @@ async function nodeLoading(loading: () => Promise<void>) {
     record,
     docs,
     [],
-    { dataDir, crypto, identity: { keys, name: "Ada" }, links: noRelays, now: () => Date.now(), log: (line) => logged.push(line) },
+    { dataDir, crypto, history, identity: { keys, name: "Ada" }, links: noRelays, now: () => Date.now(), log: (line) => logged.push(line) },
     loading(),
   );
   cleanup.push(() => node.close());

@@ -15,11 +15,15 @@ import { SyncStatus } from "./sync-status";
 import { ViewCache } from "./view-cache";
 import type { HostCrypto } from "../signatures/host-crypto";
 import type { Verifier } from "../../shared/identity/crypto";
+import { join } from "node:path";
+import type { HistoryScans } from "../history/history-scans";
 
 export interface NodeContext {
   dataDir: string;
   /** The host's one crypto value: every signature made or checked for this commune goes through it. */
   crypto: HostCrypto;
+  /** The host's worker threads for full history scans (../history/history-scans.ts). */
+  history: HistoryScans;
   identity: StoredIdentity;
   links: RelayLinkFactory;
   now: () => number;
@@ -69,10 +73,13 @@ export class CommuneNode {
     this.#context = context;
     this.#cache = new CommuneModelCache(context.crypto);
     this.#views = new ProvisionalViews(this, views);
+    // A document's history scan (when it is not its whole history) runs in the host's workers and is kept beside the documents.
+    docs.history.useWorkers(context.history, join(context.dataDir, "communes", record.id, "history-scans"));
     this.#loaded = loading
       .catch((error: unknown) => this.#loadFailed("could not load its documents", error))
-      // Signatures are checked while the saved view still answers, without holding the event loop.
+      // Signatures are checked, and histories scanned, while the saved view still answers, without holding the event loop.
       .then(() => this.#cache.prepare(docs))
+      .then(() => this.#cache.ready(docs))
       .catch((error: unknown) => this.#loadFailed("could not check its documents", error))
       .then(() => {
         this.#isLoaded = true;
@@ -88,9 +95,18 @@ export class CommuneNode {
     (this.#context.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`commune ${this.id}: ${problem}`);
   }
 
-  /** Resolves once the shards on this disk have loaded (or failed to: then sync.status says why). */
+  /**
+   * Resolves once the shards on this disk have loaded (or failed to: then
+   * sync.status says why), and the documents' histories as they are now
+   * have been read, so model() scans nothing on this thread.
+   */
   whenLoaded(): Promise<void> {
-    return this.#loaded;
+    return this.#loaded.then(() => this.ready());
+  }
+
+  /** Resolves when every document's current version has had its history read (scanned in a worker when it needed a scan). */
+  ready(): Promise<void> {
+    return this.#cache.ready(this.docs);
   }
 
   get loaded(): boolean {
@@ -176,7 +192,10 @@ export class CommuneNode {
 
   /** Runs one write after every earlier one has finished, whatever their outcome; only writer.ts calls it. */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(() => this.#loaded).then(work, work);
+    const run = this.#queue
+      .then(() => this.#loaded)
+      .then(() => this.ready())
+      .then(work, work);
     this.#queue = run.catch(() => undefined);
     return run;
   }

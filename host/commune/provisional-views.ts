@@ -21,6 +21,8 @@ export interface ViewSource {
   readonly loaded: boolean;
   readonly verifier: Verifier;
   now(): number;
+  /** Resolves when model() can be computed without scanning a document's history on this thread. */
+  ready(): Promise<void>;
   model(): Result<CommuneModel>;
 }
 
@@ -54,6 +56,7 @@ export class ProvisionalViews {
   async viewNow(): Promise<CommuneView | undefined> {
     const source = this.#source;
     if (source.loaded) {
+      await source.ready();
       const model = source.model();
       return model.ok ? this.save(model.value) : this.#damaged(model.error);
     }

@@ -2,7 +2,7 @@ import * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { everyRecordFrom, PLACES, type EveryRecord, type PlacesName } from "../../shared/history/every-record";
+import { everyRecordFrom, PLACES, wholeHistory, type EveryRecord, type PlacesName } from "../../shared/history/every-record";
 import { scanHistory, type Sighting } from "../../shared/history/scan";
 import { isWholeHistory } from "../../shared/history/whole-history";
 import { failWith, ok, type Result } from "../../shared/result";
@@ -85,7 +85,8 @@ export class HistoryReader {
     });
     version.scanning = undefined;
     // A version that moved on before its bytes were asked for is simply not settled: the next settle scans the new one.
-    if (!result.ok && result.error.code === "history.moved") return;
+    // So is one the host stopped before it was scanned: nothing was learnt of it.
+    if (!result.ok && (result.error.code === "history.moved" || result.error.code === "history.closed")) return;
     version.scan = result;
   }
 
@@ -95,7 +96,7 @@ export class HistoryReader {
     const version = this.#version(handle);
     if (version.seen) return version.seen;
     let seen: Result<EveryRecord>;
-    if (version.whole) seen = ok({ doc, tampered: [], indexes: new Map() });
+    if (version.whole) seen = ok(wholeHistory(doc));
     else if (version.scan) seen = version.scan.ok ? ok(everyRecordFrom(doc, PLACES[places], version.scan.value)) : failWith(version.scan.error);
     else {
       this.#mainThreadScans++;

@@ -62,9 +62,12 @@ export const PLACES: Record<PlacesName, Places> = {
  * in place keeps a signature that no longer matches them (the judges say so).
  */
 export function everyRecord(doc: A.Doc<unknown>, places: Places, changes: () => readonly Uint8Array[]): EveryRecord {
-  if (isWholeHistory(doc)) return { doc, tampered: [], indexes: new Map(), firstChange: new Map() };
+  if (isWholeHistory(doc)) return wholeHistory(doc);
   return everyRecordFrom(doc, places, scanHistory(changes(), places));
 }
+
+/** `everyRecord` of a document `isWholeHistory` found whole: the document itself, nothing done to it. */
+export const wholeHistory = (doc: A.Doc<unknown>): EveryRecord => ({ doc, tampered: [], indexes: new Map(), firstChange: new Map() });
 
 /**
  * The second half of `everyRecord`, for a document that is not its whole
