@@ -48,6 +48,7 @@ export const BUILD_OUTPUTS = [
   "dist/electron/preload.cjs",
   "dist/electron/host-process.js",
   "dist/electron/signature-worker.js",
+  "dist/electron/history-scan-worker.js",
   "dist/renderer/index.html",
 ];
 

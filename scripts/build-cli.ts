@@ -10,8 +10,9 @@
  *   documents, so help, whoami and commands sent to a running host start
  *   light. Chunks sit beside the entry, so code that finds a file relative
  *   to its own module (the signature worker) looks in dist/cli/.
- * - dist/cli/signature-worker.js: the host's worker threads, where
- *   host/signatures/signature-worker-start.ts looks for it.
+ * - dist/cli/signature-worker.js and dist/cli/history-scan-worker.js: the
+ *   host's worker threads, where host/signatures/signature-worker-start.ts
+ *   and host/history/history-scans.ts look for them.
  * - dist/cli/inputs.json: every project file the bundles were made from
  *   (esbuild's metafile), this script included, and when the build
  *   started: bin/commune.js rebuilds when one of them changed since. Written
@@ -78,7 +79,7 @@ export async function buildCli(options: { clean?: boolean } = {}): Promise<void>
   const startedAt = Date.now();
   if (options.clean) await rm(CLI_DIR, { recursive: true, force: true });
   await mkdir(CLI_DIR, { recursive: true });
-  const [cli, worker] = await Promise.all([
+  const [cli, worker, scanWorker] = await Promise.all([
     build({
       ...node,
       entryPoints: { commune: join(root, "cli", "main.ts") },
@@ -88,18 +89,22 @@ export async function buildCli(options: { clean?: boolean } = {}): Promise<void>
       chunkNames: "[name]-[hash]",
     }),
     build({ ...node, entryPoints: [join(root, "host", "signatures", "signature-worker.ts")], outfile: join(CLI_DIR, "signature-worker.js") }),
+    build({ ...node, entryPoints: [join(root, "host", "history", "history-scan-worker.ts")], outfile: join(CLI_DIR, "history-scan-worker.js") }),
   ]);
-  if (!cli.outputFiles || !worker.outputFiles) throw new Error("esbuild wrote the files itself; they are written here, whole");
-  const files = [...cli.outputFiles, ...worker.outputFiles];
+  if (!cli.outputFiles || !worker.outputFiles || !scanWorker.outputFiles) throw new Error("esbuild wrote the files itself; they are written here, whole");
+  const files = [...cli.outputFiles, ...worker.outputFiles, ...scanWorker.outputFiles];
   // Chunks first, then the entries that import them.
-  const entries = new Set([CLI_BUNDLE, `${CLI_BUNDLE}.map`, join(CLI_DIR, "signature-worker.js"), join(CLI_DIR, "signature-worker.js.map")]);
+  const workers = ["signature-worker.js", "signature-worker.js.map", "history-scan-worker.js", "history-scan-worker.js.map"].map((name) => join(CLI_DIR, name));
+  const entries = new Set([CLI_BUNDLE, `${CLI_BUNDLE}.map`, ...workers]);
   for (const file of [...files.filter((f) => !entries.has(f.path)), ...files.filter((f) => entries.has(f.path))]) {
     const temporary = `${file.path}.${process.pid}.tmp`;
     await writeFile(temporary, file.contents);
     await rename(temporary, file.path);
   }
   await pruneChunks(new Set(files.map((file) => file.path)));
-  const inputs = [...new Set([...inputsOf(cli.metafile), ...inputsOf(worker.metafile), relative(root, fileURLToPath(import.meta.url))])].sort();
+  const inputs = [
+    ...new Set([...inputsOf(cli.metafile), ...inputsOf(worker.metafile), ...inputsOf(scanWorker.metafile), relative(root, fileURLToPath(import.meta.url))]),
+  ].sort();
   const temporary = `${CLI_INPUTS}.${process.pid}.tmp`;
   await writeFile(temporary, `${JSON.stringify({ startedAt, inputs }, null, 1)}\n`);
   await rename(temporary, CLI_INPUTS);

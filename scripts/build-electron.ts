@@ -10,6 +10,8 @@
  * - the host's signature worker thread (ESM, Node):
  *   dist/electron/signature-worker.js, next to host-process.js, where the
  *   host's signature-workers.ts looks for it (relative to its own bundle)
+ * - the host's history-scan worker thread: dist/electron/history-scan-worker.js,
+ *   beside it, where host/history/history-scans.ts looks for it
  *
  * Packages stay external for main and the host (they load from
  * node_modules at run time, as under tsx); package.json's version is
@@ -37,6 +39,7 @@ export const ELECTRON_BUNDLES: { entry: string; out: string; options: BuildOptio
   { entry: "electron/main/main.ts", out: "main.js", options: node },
   { entry: "electron/utility/host-process.ts", out: "host-process.js", options: node },
   { entry: "host/signatures/signature-worker.ts", out: "signature-worker.js", options: node },
+  { entry: "host/history/history-scan-worker.ts", out: "history-scan-worker.js", options: node },
   {
     entry: "electron/preload/preload.ts",
     out: "preload.cjs",
