@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (add `-- --quick` for 1,000 and 10,000 entries only,
  * `-- --sizes 100000` for chosen sizes, `-- --runs 7` for more runs per
- * figure, `-- --only new-entry` for that figure alone). Builds (or reuses) synthetic communes, measures each figure
+ * figure, `-- --only new-entry` or `-- --only tampered-open` for that figure alone). Builds (or reuses) synthetic communes, measures each figure
  * against its baseline from the same run, prints a table on stdout and
  * writes bench/results/<date>.json.
  * Progress goes to stderr. What each figure means: docs/performance.md.
@@ -26,6 +26,7 @@ import { bytesUnder, progress, removeDir, stats, until, type Stats } from "./mea
 import { exportFormatFigures } from "./export-formats";
 import { openHost, samePurse, shownPurse, untilBalances } from "./host-probe";
 import { relayLoadFigures } from "./relay-load";
+import { tamperedOpenFigures } from "./tampered-open";
 import { rendererFigures } from "./renderer";
 import { CHROMIUM } from "../tests/e2e/browser";
 import { becomeMember, copyDataDir, fixture, fixtureName, type Fixture } from "./synthetic";
@@ -49,7 +50,8 @@ if (SIZES.length === 0) throw new Error("--sizes takes a comma-separated list of
 // `--only new-entry`: that figure alone, in about a minute (a full run takes ~16 minutes, most of it at 100,000 entries).
 const onlyArg = args.indexOf("--only");
 const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
-if (ONLY !== undefined && ONLY !== "new-entry") throw new Error("--only takes new-entry (the one figure that can be measured alone)");
+if (ONLY !== undefined && ONLY !== "new-entry" && ONLY !== "tampered-open")
+  throw new Error("--only takes new-entry or tampered-open (the figures that can be measured alone)");
 const MEMBERS = 10;
 const SEED = 1;
 const RESULTS = join(import.meta.dirname, "results");
@@ -101,6 +103,11 @@ const childScript = (async () => {
     ...options,
     entryPoints: [join(import.meta.dirname, "..", "host", "signatures", "signature-worker.ts")],
     outfile: join(RESULTS, "signature-worker.js"),
+  });
+  await build({
+    ...options,
+    entryPoints: [join(import.meta.dirname, "..", "host", "history", "history-scan-worker.ts")],
+    outfile: join(RESULTS, "history-scan-worker.js"),
   });
   return outfile;
 })();
@@ -566,8 +573,13 @@ async function main(): Promise<void> {
       await newEntryFigures(f);
       continue;
     }
+    if (ONLY === "tampered-open") {
+      for (const row of await tamperedOpenFigures(f, { runs: RUNS, scratch, child })) add(row);
+      continue;
+    }
     const raw = await rawDocs(f);
     await openFigures(f, raw.dir);
+    for (const row of await tamperedOpenFigures(f, { runs: RUNS, scratch, child })) add(row);
     verifyBaseline(n, raw.entries);
     await newEntryFigures(f);
     // --quick keeps to two minutes by measuring export at its smallest size
