@@ -63,15 +63,19 @@ export class HistoryReader {
   async settle(items: readonly HistoryItem[]): Promise<void> {
     const scans = this.#scans;
     if (!scans) return;
-    const waiting: Promise<void>[] = [];
-    for (const { handle, places } of items) {
-      if (!handle.isReady()) continue;
-      const version = this.#version(handle);
-      if (version.whole || version.scan || version.seen) continue;
-      version.scanning ??= this.#scan(scans, handle, places, version);
-      waiting.push(version.scanning);
+    // A document that moved on while its scan waited is settled again at its new version; a few rounds, so a stream of changes cannot hold a caller forever.
+    for (let round = 0; round < SETTLE_ROUNDS; round++) {
+      const waiting: Promise<void>[] = [];
+      for (const { handle, places } of items) {
+        if (!handle.isReady()) continue;
+        const version = this.#version(handle);
+        if (version.whole || version.scan || version.seen) continue;
+        version.scanning ??= this.#scan(scans, handle, places, version);
+        waiting.push(version.scanning);
+      }
+      if (waiting.length === 0) return;
+      await Promise.all(waiting);
     }
-    await Promise.all(waiting);
   }
 
   async #scan(scans: HistoryScans, handle: DocHandle<unknown>, places: PlacesName, version: Version): Promise<void> {
@@ -118,6 +122,8 @@ export class HistoryReader {
     return version;
   }
 }
+
+const SETTLE_ROUNDS = 3;
 
 /** A kept scan's file name: the document URL's digest, so one file per document, replaced as the document moves on. */
 const digest = (url: string) => createHash("sha256").update(url).digest("hex").slice(0, 32);

@@ -45,15 +45,22 @@ export type ToScanWorker = z.infer<typeof toScanWorker>;
 
 export const fromScanWorker = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("need-document"), job }),
-  /** `kept`: read from the kept file, not scanned. */
-  z.strictObject({ type: z.literal("sightings"), job, sightings: sightingsSchema, kept: z.boolean() }),
+  /**
+   * Sightings in order, a part at a time (`last` on the final part), so that
+   * the main thread takes each part between its other work rather than a
+   * large shard's in one go. `kept`: read from the kept file, not scanned.
+   */
+  z.strictObject({ type: z.literal("sightings"), job, sightings: sightingsSchema, kept: z.boolean(), last: z.boolean() }),
   /** The document could not be read or scanned (a hostile or damaged document): said in words. */
   z.strictObject({ type: z.literal("failed"), job, message: z.string() }),
 ]);
 
 /** What the worker sends: its sightings as the scanner made them (the schema above is what the main thread checks of them). */
 export type FromScanWorker =
-  Exclude<z.input<typeof fromScanWorker>, { type: "sightings" }> | { type: "sightings"; job: number; sightings: Sighting[]; kept: boolean };
+  Exclude<z.input<typeof fromScanWorker>, { type: "sightings" }> | { type: "sightings"; job: number; sightings: Sighting[]; kept: boolean; last: boolean };
+
+/** Sightings per message: receiving and checking one part costs the main thread a few milliseconds. */
+export const SIGHTINGS_PER_MESSAGE = 1_000;
 
 /** What a kept scan file holds (written and read only by the worker, with node:v8's serializer: it keeps bigints, bytes and dates as they are). */
 export const keptScanFile = z.strictObject({

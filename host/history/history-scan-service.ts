@@ -5,7 +5,7 @@ import type { MessagePort } from "node:worker_threads";
 import { PLACES } from "../../shared/history/every-record";
 import { scanHistory, type Sighting } from "../../shared/history/scan";
 import { writeFileAtomic } from "../store/atomic-file";
-import { keptScanFile, MAX_KEPT_SCAN_BYTES, toScanWorker, type FromScanWorker, type ToScanWorker } from "./history-scan-protocol";
+import { keptScanFile, MAX_KEPT_SCAN_BYTES, SIGHTINGS_PER_MESSAGE, toScanWorker, type FromScanWorker, type ToScanWorker } from "./history-scan-protocol";
 
 type ScanJob = Extract<ToScanWorker, { type: "scan" }>;
 
@@ -22,11 +22,17 @@ type ScanJob = Extract<ToScanWorker, { type: "scan" }>;
 export function serveHistoryScans(port: MessagePort): void {
   const waiting = new Map<number, ScanJob>();
   const answer = (message: FromScanWorker) => port.postMessage(message);
+  const sendSightings = (job: number, sightings: Sighting[], kept: boolean) => {
+    for (let start = 0; start === 0 || start < sightings.length; start += SIGHTINGS_PER_MESSAGE) {
+      const part = sightings.slice(start, start + SIGHTINGS_PER_MESSAGE);
+      answer({ type: "sightings", job, sightings: part, kept, last: start + SIGHTINGS_PER_MESSAGE >= sightings.length });
+    }
+  };
   port.on("message", (raw: unknown) => {
     const message = toScanWorker.parse(raw);
     if (message.type === "scan") {
       void keptSightings(message).then((kept) => {
-        if (kept) return answer({ type: "sightings", job: message.job, sightings: kept, kept: true });
+        if (kept) return sendSightings(message.job, kept, true);
         waiting.set(message.job, message);
         answer({ type: "need-document", job: message.job });
       });
@@ -43,7 +49,7 @@ export function serveHistoryScans(port: MessagePort): void {
     } catch (error) {
       return answer({ type: "failed", job: message.job, message: error instanceof Error ? error.message : String(error) });
     }
-    void keep(asked, sightings).finally(() => answer({ type: "sightings", job: message.job, sightings, kept: false }));
+    void keep(asked, sightings).finally(() => sendSightings(message.job, sightings, false));
   });
 }
 

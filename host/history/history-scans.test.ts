@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { everyRecord, everyRecordFrom, PLACES, type PlacesName } from "../../shared/history/every-record";
+import { SIGHTINGS_PER_MESSAGE } from "./history-scan-protocol";
 import { HistoryScans, type HistoryScanOptions } from "./history-scans";
 
 const S = (text: string) => new A.ImmutableString(text);
@@ -63,6 +64,19 @@ describe("the full history scan in a worker thread", () => {
     if (!sightings.ok) return;
     expect(everyRecordFrom(doc, PLACES[places], sightings.value)).toEqual(everyRecord(doc, PLACES[places], () => A.getAllChanges(doc)));
     expect(scans.scanned).toBe(1);
+  });
+
+  it("reads a shard whose sightings take several messages, in order, exactly as the main thread does", async () => {
+    const amounts = Array.from({ length: SIGHTINGS_PER_MESSAGE * 2 + 10 }, (_, n) => n + 1);
+    const doc: A.Doc<unknown> = A.change(shard(...amounts), (d) => void d.entries.splice(5, 3));
+    const dir = await keptDir();
+    const kept = { file: join(dir, "shard.bin"), url: "automerge:shard", heads: A.getHeads(doc) };
+    const expected = everyRecord(doc, PLACES["purse-shard"], () => A.getAllChanges(doc));
+    for (const scans of [pool(), pool()]) {
+      const sightings = await scans.scan({ places: "purse-shard", saved: () => A.save(doc), kept });
+      expect(sightings.ok && everyRecordFrom(doc, PLACES["purse-shard"], sightings.value)).toEqual(expected);
+    }
+    expect(expected.tampered).toHaveLength(3);
   });
 
   it("keeps a version's scan on disk and answers it from there without scanning or asking for the document again", async () => {

@@ -56,6 +56,8 @@ interface Job {
   id: number;
   request: ScanRequest;
   resolve(result: Result<Sighting[]>): void;
+  /** The parts received so far. */
+  received: Sighting[];
 }
 
 interface Slot {
@@ -103,7 +105,7 @@ export class HistoryScans {
   scan(request: ScanRequest): Promise<Result<Sighting[]>> {
     if (this.#closed) return Promise.resolve(fail("history.closed", "The host is stopping: the document's history was not read."));
     return new Promise((resolve) => {
-      this.#queue.push({ id: this.#nextJob++, request, resolve });
+      this.#queue.push({ id: this.#nextJob++, request, resolve, received: [] });
       this.#pump();
     });
   }
@@ -195,9 +197,12 @@ export class HistoryScans {
       return this.#post(slot, { type: "document", job: job.id, saved: copy }, [copy.buffer as ArrayBuffer]);
     }
     if (message.type === "failed") return this.#done(slot, fail("history.unreadable", `The document's history could not be read: ${message.message}`));
+    // A loop, not push(...): a part's length is the worker's to choose.
+    for (const sighting of message.sightings) job.received.push(sighting);
+    if (!message.last) return;
     if (message.kept) this.#fromKept++;
     else this.#scanned++;
-    this.#done(slot, ok(message.sightings));
+    this.#done(slot, ok(job.received));
   }
 
   #done(slot: Slot, result: Result<Sighting[]>): void {
