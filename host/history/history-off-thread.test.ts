@@ -62,6 +62,16 @@ describe("the full history scan, off the thread that answers", () => {
     expect(again.nodes.get(commune)!.docs.history.mainThreadScans).toBe(0);
   });
 
+  it("does not scan a tampered shard again for an entry appended to it", async () => {
+    const { host, commune } = await aTamperedPurse();
+    await must(host, "commune.show", { commune });
+    expect(host.history.scanned).toBe(1);
+    await must(host, "purse.contribute", { commune, amount: "5.00", currency: "EUR", memo: "eggs" });
+    expect((await must(host, "commune.show", { commune })).balances.purse).toEqual({ EUR: 103_500 });
+    expect(host.history.scanned).toBe(1);
+    expect(host.nodes.get(commune)!.docs.history.mainThreadScans).toBe(0);
+  });
+
   it("ignores a damaged kept scan and scans again", async () => {
     const { dataDir, host, commune } = await aTamperedPurse();
     await must(host, "commune.show", { commune });
