@@ -213,6 +213,7 @@ export class CommuneNode {
   async close(): Promise<void> {
     await this.#queue.catch(() => undefined);
     if (this.#isLoaded) {
+      await this.ready();
       const model = this.model();
       if (model.ok) this.#views.save(model.value);
     }

@@ -159,7 +159,7 @@ export class HistoryScans {
   #start(slot: Slot, job: Job): void {
     slot.job = job;
     slot.worker.ref();
-    slot.timer = setTimeout(() => this.#fail(slot, new Error(`the scan took longer than ${Math.round(this.#timeoutMs / 1000)} s`)), this.#timeoutMs);
+    slot.timer = setTimeout(() => this.#fail(slot, new Error(`the scan took longer than ${duration(this.#timeoutMs)}`)), this.#timeoutMs);
     slot.timer.unref();
     const { places, kept } = job.request;
     this.#post(slot, { type: "scan", job: job.id, places, ...(kept ? { kept } : {}) });
@@ -252,3 +252,5 @@ export class HistoryScans {
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const duration = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
