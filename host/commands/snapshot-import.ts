@@ -45,6 +45,7 @@ async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBack
       );
     }
   }
+  await node.ready();
   const before = node.model();
   if (!before.ok) return reworded(before.error, (message) => `Your copy of ${manifest.commune.name} cannot be read (${message}). Nothing was imported.`);
 
@@ -76,6 +77,8 @@ async function merge(verifier: Verifier, node: CommuneNode, backup: VerifiedBack
   }
 
   const { updated, added } = await importDocuments(node, documents);
+  // The merged documents' histories are read in the workers, if they need scanning.
+  await node.ready();
   const after = node.model();
   return ok({
     commune: manifest.commune.id,
