@@ -1,6 +1,6 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { everyRecord, PLACES } from "./every-record";
+import { everyRecord, PLACES, tamperingProblem } from "./every-record";
 
 const S = (text: string) => new A.ImmutableString(text);
 const entry = (n: number, amount: number) => ({ id: S(`e${n}`), by: S("a".repeat(64)), amount, sig: S(`sig${n}-${amount}`) });
@@ -53,5 +53,15 @@ describe("a document read by the signed-history rule", () => {
       changed: expect.arrayContaining([{ field: "amount", signed: 100, now: 900 }]),
     });
     expect(read(doc, "commune").indexes.get("shards/k/2026")).toEqual(["automerge:full", "automerge:empty"]);
+  });
+});
+
+describe("a hostile value in a tampered record", () => {
+  it("is shown as its digits when it is an integer too large for a number, instead of failing the read", () => {
+    const problem = tamperingProblem(
+      { kind: "overwritten", place: ["entries"], id: "e1", by: undefined, changed: [{ field: "amount", signed: 100, now: 2n ** 64n }] },
+      () => "Ada",
+    );
+    expect(problem.reason).toContain("amount: 100 → 18446744073709551616");
   });
 });

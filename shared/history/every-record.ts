@@ -157,7 +157,7 @@ function changedFields(signed: Record<string, unknown>, now: Record<string, unkn
     const before = signed[field];
     const after = now[field];
     // Most fields are the same scalar: no encoding for them (a 20,000-entry shard has 160,000 fields to compare).
-    if (before !== after && JSON.stringify(before) !== JSON.stringify(after)) changed.push({ field, signed: before, now: after });
+    if (before !== after && encoded(before) !== encoded(after)) changed.push({ field, signed: before, now: after });
   }
   return changed;
 }
@@ -211,7 +211,7 @@ const shown = (value: unknown): string =>
     ? "nothing"
     : typeof value === "string"
       ? JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)
-      : (JSON.stringify(value) ?? String(value));
+      : (encoded(value) ?? String(value));
 
 const LINKED: Record<string, string> = {
   "docs/proposals": "The commune's link to its proposals was re-pointed to another document; the proposals document it was founded with still counts",
@@ -232,4 +232,9 @@ export function repointedProblem(place: string, values: readonly string[], nameO
     ? `The commune's index of ${nameOf(shard[1])}'s purse for ${shard[2]} was re-pointed to another document (${values.length} documents over its history); the entries of every one of them still count`
     : (LINKED[place] ?? `The commune's index key ${shown(place)} was re-pointed to another document; the first one still counts`);
   return { subject: shard ? "entry" : place === "docs/inventory" ? "item" : "proposal", id: place, by: undefined, reason, code: "index.repointed" };
+}
+
+/** JSON for comparing and showing values a hostile document holds: a bigint (an integer too large for a number) becomes its digits instead of throwing. */
+function encoded(value: unknown): string | undefined {
+  return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === "bigint" ? inner.toString() : inner));
 }
