@@ -62,6 +62,6 @@ describe("a hostile value in a tampered record", () => {
       { kind: "overwritten", place: ["entries"], id: "e1", by: undefined, changed: [{ field: "amount", signed: 100, now: 2n ** 64n }] },
       () => "Ada",
     );
-    expect(problem.reason).toContain("amount: 100 → 18446744073709551616");
+    expect(problem.reason).toContain(`amount: 100 → "18446744073709551616"`);
   });
 });
