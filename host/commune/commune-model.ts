@@ -1,6 +1,14 @@
 import type * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
-import { problemSubjectOf, repointedProblem, tamperingProblem, type PlacesName, type Tampering } from "../../shared/history/every-record";
+import {
+  displacedProposals,
+  problemSubjectOf,
+  repointedProblem,
+  tamperingProblem,
+  type EveryRecord,
+  type PlacesName,
+  type Tampering,
+} from "../../shared/history/every-record";
 import { ChangeGraph, recordHistory } from "../../shared/history/change-graph";
 import { communeRecords, communeState } from "../../shared/commune/commune-state";
 import type { CommuneState, Problem } from "../../shared/commune/state";
@@ -63,6 +71,8 @@ interface Parsed<T> {
   tampered: Tampering[];
   /** When the history was scanned: the change that first carried each signed record, by signature. */
   firstChange: ReadonlyMap<string, string>;
+  /** Signed records a key once held besides the one the read shows (a proposal re-signed in place). */
+  displaced: EveryRecord["displaced"];
   /** Index keys (the commune document's "shards/…" and "docs/…") that named more than one document over its history. */
   repointed: [place: string, values: string[]][];
 }
@@ -289,9 +299,10 @@ export class CommuneModelCache {
           read: reader(seen.value.doc),
           tampered: seen.value.tampered,
           firstChange: seen.value.firstChange,
+          displaced: seen.value.displaced,
           repointed: [...seen.value.indexes].filter(([, values]) => values.length > 1),
         }
-      : { heads, read: seen, tampered: [], firstChange: new Map(), repointed: [] };
+      : { heads, read: seen, tampered: [], firstChange: new Map(), displaced: [], repointed: [] };
     this.#parsed.set(handle.url, parsed);
     return parsed;
   }
@@ -337,7 +348,10 @@ export class CommuneModelCache {
       if (now > state.now) state.now = now;
     } else {
       const history = recordHistory(docs.proposals.doc() as A.Doc<unknown>, this.#graphOf(docs.proposals.url), proposals.firstChange, ["votes", "proposals"]);
-      const computed = communeState(this.#crypto, communeRecords(commune.read.value.doc, proposalsDoc, history), now, id);
+      const records = communeRecords(commune.read.value.doc, proposalsDoc, history);
+      // A proposal re-signed in place is a second version, not only a tampering: the replay chooses the one its votes name.
+      records.proposals = [...records.proposals, ...displacedProposals(proposals.displaced)];
+      const computed = communeState(this.#crypto, records, now, id);
       if (!computed.ok) return failWith(computed.error);
       state = computed.value;
     }

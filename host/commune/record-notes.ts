@@ -93,6 +93,8 @@ export function recordNotes(sources: NoteSources): RecordNotes {
   noteLateVotes(notes, sources, words);
   for (const { versions, proposal } of Object.values(sources.state.proposals)) {
     if (versions.length < 2) continue;
+    // A version re-signed in place over the first is already said, with "after it was made", by its tampering note.
+    if (notes.of("proposal", proposal.id, proposal.by)?.some((note) => note.code === "record.equivocation")) continue;
     for (const other of versions) {
       if (other.proposal === proposal) continue;
       notes.add("proposal", proposal.id, proposal.by, {

@@ -211,6 +211,11 @@ describe("a spend proposal its author re-signs after the votes", () => {
     const model = node.model();
     if (!model.ok) throw new Error(model.error.message);
     expect(model.value.state.proposals[id]!.tally.yes).toBe(1);
+    // Both versions are shown: the one the vote named counts, and the other is named as Ada's second version.
+    const amountOf = (proposal: object) => (proposal as { amount?: number }).amount;
+    expect(model.value.state.proposals[id]!.versions.map((known) => amountOf(known.proposal))).toEqual([10000, 90000]);
+    expect(amountOf(model.value.state.proposals[id]!.proposal)).toBe(10000);
+    expect(model.value.problems).toContainEqual(expect.objectContaining({ subject: "proposal", code: "record.equivocation" }));
     expect(model.value.problems).toContainEqual(
       expect.objectContaining({ subject: "proposal", code: "record.overwritten", reason: expect.stringContaining("amount: 10000 → 90000") }),
     );

@@ -18,7 +18,7 @@ const entriesOf = (value: unknown) => (value as { entries: { sig: string }[] }).
 describe("a document read by the signed-history rule", () => {
   it("is the document itself when nothing was ever hidden", () => {
     const doc = shard(1000, 30);
-    expect(read(doc)).toEqual({ doc, tampered: [], indexes: new Map(), firstChange: new Map() });
+    expect(read(doc)).toEqual({ doc, tampered: [], indexes: new Map(), firstChange: new Map(), displaced: [] });
   });
 
   it("puts a deleted entry back and says it was deleted", () => {

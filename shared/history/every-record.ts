@@ -1,5 +1,8 @@
 import type * as A from "@automerge/automerge";
 import { fromStored } from "../docs/automerge-form";
+import { proposalSchema } from "../docs/records";
+import { parseWith } from "../docs/reasons";
+import type { SignedProposal } from "../proposals/proposal";
 import type { ProblemSubject, Problem } from "../commune/state";
 import type { PublicKey } from "../identity/keys";
 import { scanHistory, type Place, type Places, type Sighting } from "./scan";
@@ -15,11 +18,16 @@ export interface EveryRecord {
   doc: unknown;
   tampered: Tampering[];
   /** Every value each index key (e.g. "shards/<owner>/<year>") was ever set to, first seen first; empty when nothing was ever re-pointed. */
-  indexes: Map<
-    string,
-    string[]
-  >; /** For a document whose history was scanned: the change that first carried each signed record, by signature (empty when the current state is the whole history). */
+  indexes: Map<string, string[]>;
+  /** For a document whose history was scanned: the change that first carried each signed record, by signature (empty when the current state is the whole history). */
   firstChange: Map<string, string>;
+  /**
+   * Signed records a key once held that the restored document does not
+   * show: every version but the first seen under a key (a proposal re-signed
+   * in place). Their judge decides what they are (an equivocation, for a
+   * proposal); the readers see only the first.
+   */
+  displaced: { place: Place; record: Record<string, unknown> }[];
 }
 
 export type TamperingKind = "deleted" | "overwritten";
@@ -67,7 +75,7 @@ export function everyRecord(doc: A.Doc<unknown>, places: Places, changes: () => 
 }
 
 /** `everyRecord` of a document `isWholeHistory` found whole: the document itself, nothing done to it. */
-export const wholeHistory = (doc: A.Doc<unknown>): EveryRecord => ({ doc, tampered: [], indexes: new Map(), firstChange: new Map() });
+export const wholeHistory = (doc: A.Doc<unknown>): EveryRecord => ({ doc, tampered: [], indexes: new Map(), firstChange: new Map(), displaced: [] });
 
 /**
  * The second half of `everyRecord`, for a document that is not its whole
@@ -77,8 +85,10 @@ export const wholeHistory = (doc: A.Doc<unknown>): EveryRecord => ({ doc, tamper
  */
 export function everyRecordFrom(doc: A.Doc<unknown>, places: Places, sightings: readonly Sighting[]): EveryRecord {
   const plain = fromStored(doc);
-  if (!isObject(plain)) return { doc, tampered: [], indexes: new Map(), firstChange: new Map() };
-  return { doc: plain, tampered: restore(plain, sightings, places), indexes: indexValues(sightings, places), firstChange: firstChanges(sightings, places) };
+  if (!isObject(plain)) return { doc, tampered: [], indexes: new Map(), firstChange: new Map(), displaced: [] };
+  const displaced: EveryRecord["displaced"] = [];
+  const tampered = restore(plain, sightings, places, displaced);
+  return { doc: plain, tampered, indexes: indexValues(sightings, places), firstChange: firstChanges(sightings, places), displaced };
 }
 
 function firstChanges(sightings: readonly Sighting[], places: Places): Map<string, string> {
@@ -101,7 +111,7 @@ function indexValues(sightings: readonly Sighting[], places: Places): Map<string
 }
 
 /** Puts every sighted signed record back into `plain` (in place) and says what was done to it. */
-function restore(plain: Record<string, unknown>, sightings: readonly Sighting[], places: Places): Tampering[] {
+function restore(plain: Record<string, unknown>, sightings: readonly Sighting[], places: Places, displaced: EveryRecord["displaced"]): Tampering[] {
   const tampered: Tampering[] = [];
   // Each place's records by signature, first seen first: a Map keeps insertion order, and looking a signature up stays O(1) in a 100,000-entry shard.
   const byPlace = new Map<string, { place: Place; list: boolean; bySig: Map<string, SignedRecord> }>();
@@ -141,6 +151,7 @@ function restore(plain: Record<string, unknown>, sightings: readonly Sighting[],
       else if (now.sig !== first.sig || changedFields(first, now).length > 0)
         tampered.push({ ...tamperingOf("overwritten", place, first), changed: changedFields(first, now) });
       Object.defineProperty(parent, slot, { value: first, enumerable: true, writable: true, configurable: true });
+      for (const other of records.slice(1)) displaced.push({ place, record: other });
     }
   }
   return tampered;
@@ -237,4 +248,19 @@ export function repointedProblem(place: string, values: readonly string[], nameO
 /** JSON for comparing and showing values a hostile document holds: a bigint (an integer too large for a number) becomes its digits instead of throwing. */
 function encoded(value: unknown): string | undefined {
   return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === "bigint" ? inner.toString() : inner));
+}
+
+/**
+ * The proposals a key once held besides the one restored there, as their
+ * schema reads them: more versions for the replay to choose among (the one
+ * its votes name counts; the author of the other is named).
+ */
+export function displacedProposals(displaced: EveryRecord["displaced"]): SignedProposal[] {
+  const found: SignedProposal[] = [];
+  for (const { place, record } of displaced) {
+    if (place.length !== 2 || place[0] !== "proposals") continue;
+    const parsed = parseWith(proposalSchema, record);
+    if (parsed.ok && parsed.value.id === place[1]) found.push(parsed.value as SignedProposal);
+  }
+  return found;
 }
