@@ -34,6 +34,21 @@ export type FrameVerdict = { ok: true; joined?: true } | { ok: false; reason: st
 /** The whole of one of this commune's documents as Automerge bytes, or undefined when the relay has none. */
 export type SnapshotSource = (documentId: DocumentId) => Promise<Uint8Array | undefined>;
 
+/** Whether this commune's relay holds a document (in memory or on disk): cheap, and never loads it. */
+export type DocumentCheck = (documentId: DocumentId) => Promise<boolean>;
+
+/**
+ * Messages one peer may have waiting behind a request whose document is
+ * being looked up. An honest member asks for a few documents at a time;
+ * a peer past this is flooding and loses its socket.
+ */
+export const MAX_WAITING_MESSAGES = 256;
+
+/** Documents one peer asked for that the relay did not have, remembered so the peer gets each once it arrives; the oldest are forgotten first. */
+export const MAX_REMEMBERED_ASKS = 64;
+
+type Entry = { link: PeerLink; joined: boolean; waiting?: Message[]; asked?: Map<DocumentId, Message> };
+
 /**
  * The network adapter of one commune's Repo on the relay: the relay side of
  * automerge-repo's websocket protocol, fed only with sockets that proved the
@@ -48,7 +63,7 @@ export type SnapshotSource = (documentId: DocumentId) => Promise<Uint8Array | un
  * socket is closed.
  */
 export class CommuneServerAdapter extends NetworkAdapter {
-  readonly #links = new Map<PeerId, { link: PeerLink; joined: boolean }>();
+  readonly #links = new Map<PeerId, Entry>();
   #ready = false;
   #resolveReady!: () => void;
   readonly #readyPromise = new Promise<void>((resolve) => (this.#resolveReady = resolve));
@@ -56,15 +71,26 @@ export class CommuneServerAdapter extends NetworkAdapter {
   readonly #connected = new Promise<PeerId>((resolve) => (this.#resolveConnected = resolve));
   readonly #snapshots: SnapshotSource | undefined;
   readonly #maxEphemeralBytes: number;
+  readonly #holdsDocument: DocumentCheck | undefined;
+  #unavailableAnswers = 0;
+  /** Peers with a remembered ask: while none has, a sync message costs no lookup. */
+  #asking = 0;
 
   /**
    * With `snapshots`, members may ask for whole documents (see repo-wire.ts) and the "peer" answer says so.
    * `maxEphemeralBytes`: the largest ephemeral payload passed on (see RelayLimits).
+   * With `holdsDocument`, a request for a document the relay does not hold is answered here (see #dispatch).
    */
-  constructor(options: { snapshots?: SnapshotSource; maxEphemeralBytes?: number } = {}) {
+  constructor(options: { snapshots?: SnapshotSource; maxEphemeralBytes?: number; holdsDocument?: DocumentCheck } = {}) {
     super();
     this.#snapshots = options.snapshots;
     this.#maxEphemeralBytes = options.maxEphemeralBytes ?? Number.MAX_SAFE_INTEGER;
+    this.#holdsDocument = options.holdsDocument;
+  }
+
+  /** How many requests for documents the relay does not hold were answered without the Repo. */
+  get unavailableAnswers(): number {
+    return this.#unavailableAnswers;
   }
 
   /** Ready once the first member is admitted, like the stock server adapter at its first connection. */
@@ -107,6 +133,7 @@ export class CommuneServerAdapter extends NetworkAdapter {
       return false;
     }
     const stale = this.#links.get(link.peerId);
+    if (stale?.asked?.size) this.#asking--;
     if (stale?.joined) this.emit("peer-disconnected", { peerId: link.peerId });
     this.#links.set(link.peerId, { link, joined: false });
     return true;
@@ -117,6 +144,7 @@ export class CommuneServerAdapter extends NetworkAdapter {
     const entry = this.#links.get(link.peerId);
     if (entry?.link !== link) return;
     this.#links.delete(link.peerId);
+    if (entry.asked?.size) this.#asking--;
     if (entry.joined) this.emit("peer-disconnected", { peerId: link.peerId });
   }
 
@@ -130,10 +158,10 @@ export class CommuneServerAdapter extends NetworkAdapter {
     } catch {
       return { ok: false, reason: "undecodable frame" };
     }
-    return entry.joined ? this.#receiveMessage(link, value) : this.#receiveJoin(entry, value);
+    return entry.joined ? this.#receiveMessage(entry, value) : this.#receiveJoin(entry, value);
   }
 
-  #receiveJoin(entry: { link: PeerLink; joined: boolean }, value: unknown): FrameVerdict {
+  #receiveJoin(entry: Entry, value: unknown): FrameVerdict {
     const join = readJoin(value);
     const { peerId } = entry.link;
     if (!join) return { ok: false, reason: "expected a join" };
@@ -162,7 +190,8 @@ export class CommuneServerAdapter extends NetworkAdapter {
     return { ok: true, joined: true };
   }
 
-  #receiveMessage(link: PeerLink, value: unknown): FrameVerdict {
+  #receiveMessage(entry: Entry, value: unknown): FrameVerdict {
+    const { link } = entry;
     const request = this.#snapshots ? readSnapshotRequest(value) : undefined;
     if (request) {
       if (request.targetId !== this.peerId || request.senderId !== link.peerId) return { ok: false, reason: "snapshot request with wrong peer ids" };
@@ -190,8 +219,82 @@ export class CommuneServerAdapter extends NetworkAdapter {
     // Ephemeral messages are gossiped by the Repo to every peer of the
     // document without the share policy's access check; that is safe here
     // because this Repo only ever has peers of this one commune.
-    this.emit("message", message);
+    if (entry.waiting) {
+      if (entry.waiting.length >= MAX_WAITING_MESSAGES) return { ok: false, reason: `more than ${MAX_WAITING_MESSAGES} messages waiting on document lookups` };
+      entry.waiting.push(message);
+      return { ok: true };
+    }
+    this.#dispatch(entry, message);
     return { ok: true };
+  }
+
+  /**
+   * Hands a peer's message to the Repo, except a request for a document the
+   * relay does not hold: that is answered "unavailable" here and the Repo
+   * never hears of it. Left to the Repo, each such request made it create a
+   * handle, read storage and ask every other peer, on the thread that also
+   * forwards members' changes: 28,800 of them from 16 sockets delayed a
+   * member's change by minutes. While one lookup runs, the peer's later
+   * messages wait behind it, so a peer's messages reach the Repo in the order
+   * sent.
+   */
+  #dispatch(entry: Entry, message: Message): void {
+    const holds = this.#holdsDocument;
+    if (message.type !== "request" || !holds || message.documentId === undefined) {
+      this.emit("message", message);
+      // A member syncing a document others asked for while the relay lacked it: their requests follow it to the Repo.
+      if (message.type === "sync" && message.documentId !== undefined) this.#documentArrived(message.documentId);
+      return;
+    }
+    const documentId = message.documentId;
+    entry.waiting = [];
+    const settle = (held: boolean) => {
+      if (!entry.link.isOpen) return;
+      if (held) this.emit("message", message);
+      else this.#answerUnavailable(entry, { ...message, documentId });
+      const waiting = entry.waiting ?? [];
+      entry.waiting = undefined;
+      // Read afresh each time: dispatching a waiting request starts another lookup.
+      const blocked = (): Message[] | undefined => entry.waiting;
+      for (let i = 0; i < waiting.length; i++) {
+        const behind = blocked();
+        if (behind) {
+          // Another lookup started: the rest wait behind it, still in order.
+          behind.push(...waiting.slice(i));
+          return;
+        }
+        this.#dispatch(entry, waiting[i]!);
+      }
+    };
+    holds(documentId).then(settle, () => settle(false));
+  }
+
+  #answerUnavailable(entry: Entry, request: Message & { documentId: DocumentId }): void {
+    this.#unavailableAnswers++;
+    const { link } = entry;
+    link.send(cbor.encode({ type: "doc-unavailable", senderId: this.peerId!, targetId: link.peerId, documentId: request.documentId }));
+    // The Repo would have remembered who asked and sent the document when it came; the relay does so here, within a bound.
+    if (!entry.asked || entry.asked.size === 0) this.#asking++;
+    const asked = (entry.asked ??= new Map());
+    asked.delete(request.documentId);
+    asked.set(request.documentId, request);
+    if (asked.size > MAX_REMEMBERED_ASKS) asked.delete(asked.keys().next().value!);
+  }
+
+  /**
+   * A document is reaching this commune's Repo (a member syncs it): each
+   * peer that asked for it while the relay lacked it has its request passed
+   * on now, so the Repo sends it to them, as it would had it seen the request.
+   */
+  #documentArrived(documentId: DocumentId): void {
+    if (this.#asking === 0) return;
+    for (const entry of this.#links.values()) {
+      const request = entry.asked?.get(documentId);
+      if (!request) continue;
+      entry.asked!.delete(documentId);
+      if (entry.asked!.size === 0) this.#asking--;
+      if (entry.link.isOpen) this.emit("message", request);
+    }
   }
 
   #answerSnapshot(link: PeerLink, request: SnapshotRequest): void {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as A from "@automerge/automerge";
 import { Repo, type DocumentId, type PeerId } from "@automerge/automerge-repo";
@@ -113,6 +114,20 @@ export class CommuneRepos implements CommuneDirectory {
     return this.#open.size;
   }
 
+  /** Documents the open communes' Repos hold a handle for. */
+  get documentHandles(): number {
+    let count = 0;
+    for (const { repo } of this.#open.values()) count += Object.keys(repo.handles).length;
+    return count;
+  }
+
+  /** Requests for documents a relay does not hold, answered at the gateway without the Repo. */
+  get unavailableAnswers(): number {
+    let count = 0;
+    for (const { adapter } of this.#open.values()) count += adapter.unavailableAnswers;
+    return count;
+  }
+
   /** Shuts every Repo down, flushing what it holds to disk. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -138,6 +153,7 @@ export class CommuneRepos implements CommuneDirectory {
     let repo: Repo | undefined;
     const adapter = new CommuneServerAdapter({
       snapshots: (documentId) => this.#snapshotOf(repo, documentId),
+      holdsDocument: (documentId) => this.#holds(repo, commune, documentId),
       ...(this.#maxEphemeralBytes === undefined ? {} : { maxEphemeralBytes: this.#maxEphemeralBytes }),
     });
     repo = new Repo({
@@ -163,6 +179,25 @@ export class CommuneRepos implements CommuneDirectory {
     const entry = { repo, adapter };
     this.#open.set(commune, entry);
     return entry;
+  }
+
+  /**
+   * Whether this commune's relay has a document: a handle the Repo knows
+   * (not one it found unavailable), or the document's folder in this
+   * commune's storage (NodeFS keeps a document under <id[0:2]>/<id[2:]>; a
+   * document id is base58check, checked by the wire schema, so it names no
+   * other path). Never loads the document.
+   */
+  async #holds(repo: Repo | undefined, commune: string, documentId: DocumentId): Promise<boolean> {
+    if (!repo || this.#closed) return false;
+    const handle = repo.handles[documentId];
+    if (handle && !handle.isUnavailable() && !handle.isDeleted()) return true;
+    try {
+      await stat(join(this.#dataDir, "communes", commune, documentId.slice(0, 2), documentId.slice(2)));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

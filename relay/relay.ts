@@ -39,6 +39,10 @@ export interface RelayStats {
   /** Sockets closed since the start to make room under maxSockets. */
   socketsEvicted: number;
   admitted: number;
+  /** Documents the open communes' Repos hold a handle for. */
+  documentHandles: number;
+  /** Requests for documents this relay does not hold, answered without its Repos. */
+  unavailableAnswers: number;
   uptimeSeconds: number;
 }
 
@@ -89,6 +93,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     maxSockets: sockets.cap,
     socketsEvicted: sockets.evicted,
     admitted: gateway.admittedCount,
+    documentHandles: communes.documentHandles,
+    unavailableAnswers: communes.unavailableAnswers,
     uptimeSeconds: Math.floor((performance.now() - started) / 1000),
   });
 
