@@ -38,16 +38,32 @@ export type SnapshotSource = (documentId: DocumentId) => Promise<Uint8Array | un
 export type DocumentCheck = (documentId: DocumentId) => Promise<boolean>;
 
 /**
- * Messages one peer may have waiting behind a request whose document is
- * being looked up. An honest member asks for a few documents at a time;
- * a peer past this is flooding and loses its socket.
+ * Requests one peer may have waiting behind a request whose document is
+ * being looked up. An honest member asks for the few documents it opens;
+ * a peer past this is flooding and loses its socket. Only requests count:
+ * a host that reconnects announces every document it has (syncs) while it
+ * asks for some, and those wait behind the lookup too.
  */
 export const MAX_WAITING_MESSAGES = 256;
 
-/** Documents one peer asked for that the relay did not have, remembered so the peer gets each once it arrives; the oldest are forgotten first. */
+/** Documents one peer asked for that the relay did not have, remembered so the peer gets each once it arrives; the oldest are answered first. */
 export const MAX_REMEMBERED_ASKS = 64;
 
-type Entry = { link: PeerLink; joined: boolean; waiting?: Message[]; asked?: Map<DocumentId, Message> };
+/**
+ * How long an ask for a document the relay does not have waits for a
+ * member's sync to bring it before "unavailable" is answered: a member who
+ * has just created a document may still be sending it when another asks
+ * (the relay's Repo used to ask its peers in that time).
+ */
+export const ASK_GRACE_MS = 1_000;
+
+/** A syncing member's first message for a document it lacks: what a remembered ask is passed on with (the asker's own request data is not kept). */
+const [, FRESH_SYNC_MESSAGE] = Automerge.generateSyncMessage(Automerge.init(), Automerge.initSyncState());
+
+/** An ask the relay is holding: its timer until "unavailable" is answered, null once it was (the ask is still passed on if the document comes). */
+type Ask = ReturnType<typeof setTimeout> | null;
+
+type Entry = { link: PeerLink; joined: boolean; waiting?: Message[]; asked?: Map<DocumentId, Ask> };
 
 /**
  * The network adapter of one commune's Repo on the relay: the relay side of
@@ -133,7 +149,7 @@ export class CommuneServerAdapter extends NetworkAdapter {
       return false;
     }
     const stale = this.#links.get(link.peerId);
-    if (stale?.asked?.size) this.#asking--;
+    if (stale) this.#forgetAsks(stale);
     if (stale?.joined) this.emit("peer-disconnected", { peerId: link.peerId });
     this.#links.set(link.peerId, { link, joined: false });
     return true;
@@ -144,7 +160,7 @@ export class CommuneServerAdapter extends NetworkAdapter {
     const entry = this.#links.get(link.peerId);
     if (entry?.link !== link) return;
     this.#links.delete(link.peerId);
-    if (entry.asked?.size) this.#asking--;
+    this.#forgetAsks(entry);
     if (entry.joined) this.emit("peer-disconnected", { peerId: link.peerId });
   }
 
@@ -220,7 +236,9 @@ export class CommuneServerAdapter extends NetworkAdapter {
     // document without the share policy's access check; that is safe here
     // because this Repo only ever has peers of this one commune.
     if (entry.waiting) {
-      if (entry.waiting.length >= MAX_WAITING_MESSAGES) return { ok: false, reason: `more than ${MAX_WAITING_MESSAGES} messages waiting on document lookups` };
+      if (message.type === "request" && entry.waiting.filter((waiting) => waiting.type === "request").length >= MAX_WAITING_MESSAGES) {
+        return { ok: false, reason: `more than ${MAX_WAITING_MESSAGES} requests waiting on document lookups` };
+      }
       entry.waiting.push(message);
       return { ok: true };
     }
@@ -269,16 +287,46 @@ export class CommuneServerAdapter extends NetworkAdapter {
     holds(documentId).then(settle, () => settle(false));
   }
 
+  /**
+   * Remembers that a peer asked for a document the relay does not have: a
+   * member's sync that brings it within ASK_GRACE_MS passes the ask on to
+   * the Repo (`#documentArrived`); otherwise "unavailable" is answered then.
+   * The Repo would have remembered the asker and asked its peers; this does
+   * so within a bound per peer, the oldest ask answered first.
+   */
   #answerUnavailable(entry: Entry, request: Message & { documentId: DocumentId }): void {
-    this.#unavailableAnswers++;
-    const { link } = entry;
-    link.send(cbor.encode({ type: "doc-unavailable", senderId: this.peerId!, targetId: link.peerId, documentId: request.documentId }));
-    // The Repo would have remembered who asked and sent the document when it came; the relay does so here, within a bound.
+    const { documentId } = request;
     if (!entry.asked || entry.asked.size === 0) this.#asking++;
-    const asked = (entry.asked ??= new Map());
-    asked.delete(request.documentId);
-    asked.set(request.documentId, request);
-    if (asked.size > MAX_REMEMBERED_ASKS) asked.delete(asked.keys().next().value!);
+    const asked = (entry.asked ??= new Map<DocumentId, Ask>());
+    const known = asked.get(documentId);
+    if (known) clearTimeout(known);
+    asked.delete(documentId);
+    const timer = setTimeout(() => this.#answer(entry, documentId), ASK_GRACE_MS);
+    timer.unref?.();
+    asked.set(documentId, timer);
+    const oldest = asked.keys().next();
+    if (asked.size > MAX_REMEMBERED_ASKS && !oldest.done) {
+      this.#answer(entry, oldest.value);
+      asked.delete(oldest.value);
+    }
+  }
+
+  /** Answers "unavailable" to an ask still waiting; the ask is kept (null) so the document still reaches the asker if it comes. */
+  #answer(entry: Entry, documentId: DocumentId): void {
+    const timer = entry.asked?.get(documentId);
+    if (!timer) return;
+    clearTimeout(timer);
+    entry.asked!.set(documentId, null);
+    if (!entry.link.isOpen) return;
+    this.#unavailableAnswers++;
+    entry.link.send(cbor.encode({ type: "doc-unavailable", senderId: this.peerId!, targetId: entry.link.peerId, documentId }));
+  }
+
+  #forgetAsks(entry: Entry): void {
+    if (!entry.asked?.size) return;
+    for (const timer of entry.asked.values()) if (timer) clearTimeout(timer);
+    entry.asked.clear();
+    this.#asking--;
   }
 
   /**
@@ -289,10 +337,12 @@ export class CommuneServerAdapter extends NetworkAdapter {
   #documentArrived(documentId: DocumentId): void {
     if (this.#asking === 0) return;
     for (const entry of this.#links.values()) {
-      const request = entry.asked?.get(documentId);
-      if (!request) continue;
+      const timer = entry.asked?.get(documentId);
+      if (timer === undefined) continue;
+      if (timer) clearTimeout(timer);
       entry.asked!.delete(documentId);
       if (entry.asked!.size === 0) this.#asking--;
+      const request = { type: "request", senderId: entry.link.peerId, targetId: this.peerId!, documentId, data: FRESH_SYNC_MESSAGE } as Message;
       if (entry.link.isOpen) this.emit("message", request);
     }
   }
