@@ -20,6 +20,7 @@ export class ChangeGraph {
 
   /** Takes in the changes `doc` holds beyond those seen so far. */
   update(doc: A.Doc<unknown>): void {
+    const touched = new Set<ChangeNode[]>();
     for (const meta of A.getChangesMetaSince(doc, this.#heads)) {
       if (this.#nodes.has(meta.hash)) continue;
       const node: ChangeNode = { hash: meta.hash, startOp: meta.startOp, maxOp: meta.maxOp, deps: meta.deps };
@@ -27,8 +28,10 @@ export class ChangeGraph {
       const list = this.#byActor.get(meta.actor) ?? [];
       list.push(node);
       this.#byActor.set(meta.actor, list);
+      touched.add(list);
     }
-    for (const list of this.#byActor.values()) list.sort((a, b) => a.startOp - b.startOp);
+    // Only the actors with new changes: a graph grown by one change re-sorts one list, not the whole history.
+    for (const list of touched) list.sort((a, b) => a.startOp - b.startOp);
     this.#heads = A.getHeads(doc);
   }
 
