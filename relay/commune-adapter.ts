@@ -63,7 +63,8 @@ const [, FRESH_SYNC_MESSAGE] = Automerge.generateSyncMessage(Automerge.init(), A
 /** An ask the relay is holding: its timer until "unavailable" is answered, null once it was (the ask is still passed on if the document comes). */
 type Ask = ReturnType<typeof setTimeout> | null;
 
-type Entry = { link: PeerLink; joined: boolean; waiting?: Message[]; asked?: Map<DocumentId, Ask> };
+/** `waitingRequests` counts the requests in `waiting`, so the bound is checked without walking the queue at each frame. */
+type Entry = { link: PeerLink; joined: boolean; waiting?: Message[]; waitingRequests?: number; asked?: Map<DocumentId, Ask> };
 
 /**
  * The network adapter of one commune's Repo on the relay: the relay side of
@@ -236,10 +237,11 @@ export class CommuneServerAdapter extends NetworkAdapter {
     // document without the share policy's access check; that is safe here
     // because this Repo only ever has peers of this one commune.
     if (entry.waiting) {
-      if (message.type === "request" && entry.waiting.filter((waiting) => waiting.type === "request").length >= MAX_WAITING_MESSAGES) {
+      if (message.type === "request" && (entry.waitingRequests ?? 0) >= MAX_WAITING_MESSAGES) {
         return { ok: false, reason: `more than ${MAX_WAITING_MESSAGES} requests waiting on document lookups` };
       }
       entry.waiting.push(message);
+      if (message.type === "request") entry.waitingRequests = (entry.waitingRequests ?? 0) + 1;
       return { ok: true };
     }
     this.#dispatch(entry, message);
@@ -266,6 +268,7 @@ export class CommuneServerAdapter extends NetworkAdapter {
     }
     const documentId = message.documentId;
     entry.waiting = [];
+    entry.waitingRequests = 0;
     const settle = (held: boolean) => {
       if (!entry.link.isOpen) return;
       if (held) this.emit("message", message);
@@ -278,7 +281,9 @@ export class CommuneServerAdapter extends NetworkAdapter {
         const behind = blocked();
         if (behind) {
           // Another lookup started: the rest wait behind it, still in order.
-          behind.push(...waiting.slice(i));
+          const rest = waiting.slice(i);
+          behind.push(...rest);
+          entry.waitingRequests = (entry.waitingRequests ?? 0) + rest.filter((next) => next.type === "request").length;
           return;
         }
         this.#dispatch(entry, waiting[i]!);
