@@ -1,5 +1,10 @@
 import { z } from "zod";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { communeId, publicKey, signature, time } from "../docs/fields";
+import type { Signer, Verifier } from "../identity/crypto";
+import type { KeyPair } from "../identity/keys";
+import { checkSignature, sign, type SignatureProblem } from "../identity/signed";
 
 /**
  * The clear part of what a private commune puts on a relay (docs/relay.md,
@@ -55,8 +60,14 @@ export type BatchHeader = z.infer<typeof BatchHeader>;
 export type SnapshotHeader = z.infer<typeof SnapshotHeader>;
 export type ItemHeader = z.infer<typeof ItemHeader>;
 
-/** A header with its author's signature over (header, SHA-256 of the payload). */
-export const SignedHeader = z.strictObject({ header: ItemHeader, payloadHash: itemId, sig: signature });
+/**
+ * A header with its author's signature (purpose "private-item", shared/identity/signed.ts)
+ * over (header, hex SHA-256 of the payload). `by` repeats `header.by` because
+ * `sign` and `checkSignature` read the author there.
+ */
+export const SignedHeader = z
+  .strictObject({ header: ItemHeader, payloadHash: itemId, by: publicKey, sig: signature })
+  .refine((signed) => signed.by === signed.header.by, { message: "must be signed by the header's author", path: ["by"] });
 export type SignedHeader = z.infer<typeof SignedHeader>;
 
 /** One item as stored and sent: the signed clear header and the opaque payload. */
@@ -120,3 +131,19 @@ export function decodeItem(bytes: Uint8Array): { ok: true; item: SealedItem } | 
   }
   return { ok: true, item: { signed: signed.data, payload: bytes.slice(4 + headerLength) } };
 }
+
+/** Signs a header over the payload it travels with; the author is `keys`, who must be `header.by`. */
+export function signItem(signer: Signer, header: ItemHeader, payload: Uint8Array, keys: KeyPair): SealedItem {
+  if (header.by !== keys.publicKey) throw new Error("signItem: the header names another author");
+  const signed = sign(signer, "private-item", { header, payloadHash: bytesToHex(sha256(payload)) }, keys);
+  return { signed, payload };
+}
+
+/** The author's signature holds over this header and this very payload. */
+export function checkItemSignature(verifier: Verifier, item: SealedItem): SignatureProblem | "payload changed" | undefined {
+  if (bytesToHex(sha256(item.payload)) !== item.signed.payloadHash) return "payload changed";
+  return checkSignature(verifier, "private-item", item.signed);
+}
+
+/** An item's id: the SHA-256 of its signed header, which binds the payload by its hash. */
+export const idOfItem = (item: SealedItem): string => bytesToHex(sha256(new TextEncoder().encode(JSON.stringify(item.signed))));
