@@ -334,7 +334,10 @@ export class CommuneModelCache {
     const version = [commune.heads, proposals.heads, items.heads, ...shardReads.map(({ shard }) => shard.key)].join("|");
     const previous = this.#model;
     const timeMoved = previous !== undefined && (decisionPassed(previous.state, now) || (previous.ledger?.nextDue ?? Infinity) <= now);
-    if (previous && previous.version === version && !timeMoved) return ok(previous);
+    if (previous && previous.version === version && !timeMoved) {
+      advanceClock(previous.state, now);
+      return ok(previous);
+    }
 
     // The membership and proposals replay depends only on the commune and
     // proposals documents (and the clock, when a decision falls due).
@@ -344,8 +347,7 @@ export class CommuneModelCache {
     let state: CommuneState;
     if (reuseState) {
       state = previous.state;
-      // No decision fell due since it was worked out, so it is the same state at `now`: the purse's clock (for entries dated ahead of it) reads it.
-      if (now > state.now) state.now = now;
+      advanceClock(state, now);
     } else {
       const history = recordHistory(docs.proposals.doc() as A.Doc<unknown>, this.#graphOf(docs.proposals.url), proposals.firstChange, ["votes", "proposals"]);
       const records = communeRecords(commune.read.value.doc, proposalsDoc, history);
@@ -439,6 +441,18 @@ export class CommuneModelCache {
 }
 
 /** An open proposal whose decision time has come changes the model even when no document changed. */
+/**
+ * A state reused because no decision fell due since it was worked out is the
+ * same state at `now`, except for its clock, which the purse reads to tell an
+ * entry dated ahead of it. Both reuse paths (nothing changed at all; only
+ * the purse changed) must move it, or a write made days after the last
+ * computation is judged by that computation's clock and refused as dated
+ * ahead (host/commands/spend-limit.test.ts).
+ */
+function advanceClock(state: CommuneState, now: number): void {
+  if (now > state.now) state.now = now;
+}
+
 function decisionPassed(state: CommuneState, now: number): boolean {
   return Object.values(state.proposals).some((p) => p.tally.outcome === "open" && p.tally.decidesAt <= now);
 }
