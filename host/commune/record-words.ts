@@ -1,5 +1,5 @@
 import { currencyAt, type CommuneState } from "../../shared/commune/state";
-import { futureDatedReason } from "../../shared/history/claimed-time";
+import { futureDatedReason, longDay } from "../../shared/history/claimed-time";
 import type { Tampering } from "../../shared/history/every-record";
 import type { PublicKey } from "../../shared/identity/keys";
 import { formatMoney } from "../../shared/money/amount";
@@ -80,10 +80,7 @@ export class Words {
       const currency = currencyAt(this.#state, record.currency, typeof record.at === "number" ? record.at : this.#state.now);
       if (currency) return formatMoney(value as number, currency);
     }
-    if ((field === "at" || field === "deadline") && Number.isSafeInteger(value)) {
-      const date = new Date(value as number);
-      if (!Number.isNaN(date.getTime())) return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-    }
+    if ((field === "at" || field === "deadline") && Number.isSafeInteger(value)) return longDay(value as number);
     if ((field === "to" || field === "member" || field === "by") && typeof value === "string") return this.name(value);
     if (field === "payee" && typeof value === "object") {
       const payee = value as { member?: unknown; outside?: unknown };
