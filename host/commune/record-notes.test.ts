@@ -109,6 +109,31 @@ describe("an entry its author signed twice is noted on both rows", () => {
   });
 });
 
+describe("an entry its author re-signed in place", () => {
+  it("is an equivocation on both versions, not also a tampering of the first", async () => {
+    const { host, commune, node } = await riverside();
+    await must(host, "purse.contribute", { commune, amount: "10.00", currency: "EUR", memo: "dues" });
+    const shard = [...node.docs.shards.values()][0]!;
+    const read = readPurseShardDoc(shard.doc());
+    if (!read.ok) throw new Error(read.error.message);
+    const { sig: _sig, by: _by, ...fields } = read.value.doc.entries[0]!;
+    const second = sign(nobleSigner, "entry", { ...fields, amount: 900_00 } as Entry, host.keys);
+    shard.change((doc) => {
+      const entry = (doc as unknown as Entries).entries[0]!;
+      entry.amount = second.amount;
+      entry.sig = second.sig;
+    });
+
+    const rows = (await ledger(host, commune)).sort((a, b) => a.amount - b.amount);
+    expect(rows.map((row) => [row.amount, row.status])).toEqual([
+      [10_00, "counted"],
+      [900_00, "untrusted"],
+    ]);
+    const note = { code: "record.equivocation", message: "Ada signed two versions of this contribution (amount: 10.00 EUR → 900.00 EUR); the first counts" };
+    expect(rows.map((row) => row.notes)).toEqual([[note], [note]]);
+  });
+});
+
 describe("an entry dated ahead of the clock is noted on its row", () => {
   it("says whose it is, the date it claims, and that it counts only from then", async () => {
     const { host, commune, node } = await riverside();

@@ -70,7 +70,12 @@ export function recordNotes(sources: NoteSources): RecordNotes {
   const notes = new RecordNotes();
   const words = new Words(sources.state);
   const entries = entriesNamed(sources);
-  for (const tampering of sources.tampered) noteTampering(notes, tampering, sources, words, entries);
+  // An entry its author re-signed in place reads to the history scan as the first version deleted; the equivocation note says what happened, in full.
+  const equivocated = new Set(sources.problems.filter((p) => p.code === "record.equivocation" && p.subject === "entry").map((p) => entryKey(p.by, p.id)));
+  for (const tampering of sources.tampered) {
+    if (tampering.place[0] === "entries" && equivocated.has(entryKey(tampering.by, tampering.id))) continue;
+    noteTampering(notes, tampering, sources, words, entries);
+  }
   for (const problem of sources.problems) {
     if (problem.code === "record.future-dated" && problem.subject === "entry") {
       const entry = entries.get(entryKey(problem.by, problem.id))?.[0];
