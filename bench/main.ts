@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (add `-- --quick` for 1,000 and 10,000 entries only,
  * `-- --sizes 100000` for chosen sizes, `-- --runs 7` for more runs per
- * figure, `-- --only new-entry` or `-- --only tampered-open` for that figure alone). Builds (or reuses) synthetic communes, measures each figure
+ * figure, `-- --only new-entry`, `-- --only tampered-open` or `-- --only relay` for those figures alone). Builds (or reuses) synthetic communes, measures each figure
  * against its baseline from the same run, prints a table on stdout and
  * writes bench/results/<date>.json.
  * Progress goes to stderr. What each figure means: docs/performance.md.
@@ -48,10 +48,11 @@ const SIZES =
       : [1_000, 10_000, 100_000];
 if (SIZES.length === 0) throw new Error("--sizes takes a comma-separated list of entry counts, e.g. --sizes 100000");
 // `--only new-entry`: that figure alone, in about a minute (a full run takes ~16 minutes, most of it at 100,000 entries).
+// `--only relay`: the upload to an empty relay, A -> relay -> B and the newcomer's joins (~5 minutes at 100,000).
 const onlyArg = args.indexOf("--only");
 const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
-if (ONLY !== undefined && ONLY !== "new-entry" && ONLY !== "tampered-open")
-  throw new Error("--only takes new-entry or tampered-open (the figures that can be measured alone)");
+if (ONLY !== undefined && ONLY !== "new-entry" && ONLY !== "tampered-open" && ONLY !== "relay")
+  throw new Error("--only takes new-entry, tampered-open or relay (the figures that can be measured alone)");
 const MEMBERS = 10;
 const SEED = 1;
 const RESULTS = join(import.meta.dirname, "results");
@@ -575,6 +576,11 @@ async function main(): Promise<void> {
     }
     if (ONLY === "tampered-open") {
       for (const row of await tamperedOpenFigures(f, { runs: RUNS, scratch, child })) add(row);
+      continue;
+    }
+    if (ONLY === "relay") {
+      // The upload, A -> relay -> B and the newcomer's joins, without the opens, exports and renderer before them.
+      await relayFigures(f, (await rawDocs(f)).entries);
       continue;
     }
     const raw = await rawDocs(f);
