@@ -42,7 +42,13 @@ export function App() {
   const identity = useView("identity.show", {});
   const communes = useView("commune.list", {});
   const route = useRoute();
-  const [joinedMessage, setJoinedMessage] = useState<string>();
+  // What joining said, shown on the joined commune's Home only: it is news about that moment, not a standing fact (the member may be removed later).
+  const [joined, setJoined] = useState<{ communeId: string; message: string }>();
+  const joinedMessage = joined && route.kind === "commune" && route.communeId === joined.communeId && route.screen === "home" ? joined.message : undefined;
+  useEffect(() => {
+    // Cleared once the member moves on to another commune screen (not while the join's own navigation is still arriving).
+    if (joined && route.kind === "commune" && !(route.communeId === joined.communeId && route.screen === "home")) setJoined(undefined);
+  }, [route, joined]);
 
   // Remember where the member was, and go back there when the window opens with no place in the URL.
   useEffect(() => {
@@ -102,7 +108,7 @@ export function App() {
 
   const named = identity.value.name !== "";
   const goToCommune = (communeId: string, message?: string) => {
-    setJoinedMessage(message);
+    setJoined(message === undefined ? undefined : { communeId, message });
     navigate({ kind: "commune", communeId, screen: "home" });
   };
 
@@ -148,7 +154,7 @@ export function App() {
         </nav>
       ) : null}
       <main id="main" className="shell__main" tabIndex={-1}>
-        {joinedMessage && route.kind === "commune" ? <SuccessText>{joinedMessage}</SuccessText> : null}
+        {joinedMessage ? <SuccessText>{joinedMessage}</SuccessText> : null}
         <Page route={route} known={current !== undefined} onCommune={goToCommune} />
       </main>
     </div>

@@ -45,7 +45,7 @@ export function AmountField({
         currency
           ? currency.decimals === 0
             ? `Whole ${currency.code}`
-            : `Up to ${currency.decimals} decimals, such as 12.${"5".padEnd(currency.decimals, "0")}`
+            : `Up to ${currency.decimals} ${currency.decimals === 1 ? "decimal" : "decimals"}, such as 12.${"5".padEnd(currency.decimals, "0")}`
           : undefined
       }
     />

@@ -93,8 +93,15 @@ describe("two members run a commune in their browsers", () => {
     await join.getByLabel("Invite").fill(invite);
     await join.getByRole("button", { name: "Join" }).click();
     await shows(bo.getByRole("navigation", { name: "Commune" }));
+    const welcome = bo.getByRole("main").getByText(/You joined .* you are an active member/);
+    await shows(welcome);
     await nav(bo, "Members");
     await shows(bo.getByRole("table", { name: "Members" }).getByText("Ada"));
+    // What joining said was news about that moment: it does not follow Bo around the app.
+    expect(await welcome.count()).toBe(0);
+    await nav(bo, "Home");
+    await shows(bo.getByRole("heading", { name: "Riverside", level: 1 }));
+    expect(await welcome.count()).toBe(0);
     await nav(ada, "Members");
     await shows(ada.getByRole("table", { name: "Members" }).getByText("Bo"));
 

@@ -189,7 +189,9 @@ export function DisburseForm({ view }: { view: CommuneView }) {
       <p className="field__hint">
         Pay out of the purse.{" "}
         {form.currency
-          ? `Each member may pay out up to ${formatMoney(limit, form.currency)} ${perMemberPer(spendPeriodIn(view.rules))} without a proposal, all their payments together; beyond that, cite a passed spend proposal.`
+          ? limit > 0
+            ? `Each member may pay out up to ${formatMoney(limit, form.currency)} ${perMemberPer(spendPeriodIn(view.rules))} without a proposal, all their payments together; beyond that, cite a passed spend proposal.`
+            : `Every payment in ${form.currency.code} needs a passed spend proposal: choose it under "Proposal" below.`
           : ""}
       </p>
       <RadioGroup
