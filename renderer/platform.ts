@@ -97,7 +97,7 @@ export function chooseSnapshotFile(api: DesktopApi, purpose: "verify" | "import"
  * The largest file an upload can carry: one link message (MAX_LINK_MESSAGE_BYTES)
  * holds the file as base64 (4 characters per 3 bytes) plus the command around
  * it. Larger files (the host takes backups up to 256 MiB) go through the
- * desktop app's file dialog or `commune verify FILE` / `commune import FILE`,
+ * desktop app's file dialog (or the CLI's `commune verify FILE` / `commune import FILE`),
  * where the host reads the file itself.
  */
 export const MAX_UPLOAD_BYTES = Math.floor(((MAX_LINK_MESSAGE_BYTES - 64 * 1024) * 3) / 4);
@@ -114,7 +114,7 @@ export async function readUpload(file: File): Promise<{ ok: true; file: Uploaded
     const limit = Math.floor(MAX_UPLOAD_BYTES / 1048576);
     return {
       ok: false,
-      error: `${file.name} is ${Math.round(file.size / 1048576)} MB; in the browser Commune reads files up to ${limit} MB. Use the desktop app, or "commune verify FILE" / "commune import FILE", for larger ones.`,
+      error: `${file.name} is ${Math.round(file.size / 1048576)} MB; in the browser Commune reads files up to ${limit} MB. Open larger ones in the desktop app, which reads backups up to 256 MB.`,
     };
   }
   let bytes: Uint8Array;

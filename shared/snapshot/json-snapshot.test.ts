@@ -179,8 +179,11 @@ describe("files that are not snapshots Commune can read", () => {
   });
 
   it("says a file that is not JSON is not a snapshot", () => {
-    expect(rejection("date,kind,from\r\n2026-01-01,contribution,Ada\r\n")).toBe("Not a Commune snapshot: the file is not JSON.");
-    expect(rejection("")).toBe("Not a Commune snapshot: the file is not JSON.");
+    const neither =
+      "Not a Commune snapshot or backup: it starts like neither (a snapshot is JSON; a backup starts with Commune's header, which a damaged backup may have lost).";
+    expect(rejection("date,kind,from\r\n2026-01-01,contribution,Ada\r\n")).toBe(neither);
+    expect(rejection("")).toBe(neither);
+    expect(rejection('{"format": "commune-snapshot", ]')).toBe("The snapshot file is damaged: it starts as a snapshot but is not valid JSON further on.");
   });
 
   it("says other JSON is not a snapshot", () => {

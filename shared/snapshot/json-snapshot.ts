@@ -229,7 +229,13 @@ export function parseSnapshotText(verifier: Verifier, text: string, now: number)
     case "truncated":
       return fail("snapshot.truncated", "The snapshot file is incomplete: it ends in the middle, perhaps cut off while saving or copying.");
     case "not json":
-      return fail("snapshot.notJson", `${NOT_A_SNAPSHOT}: the file is not JSON.`);
+      // A snapshot starts with "{"; what starts otherwise is another kind of file, or a backup whose header was damaged.
+      return /^\s*\{/.test(body)
+        ? fail("snapshot.notJson", "The snapshot file is damaged: it starts as a snapshot but is not valid JSON further on.")
+        : fail(
+            "snapshot.notJson",
+            `${NOT_A_SNAPSHOT} or backup: it starts like neither (a snapshot is JSON; a backup starts with Commune's header, which a damaged backup may have lost).`,
+          );
     case "duplicate key":
       return fail(
         "snapshot.duplicateKey",
