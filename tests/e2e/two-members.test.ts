@@ -113,6 +113,12 @@ describe("two members run a commune in their browsers", () => {
     await contribute.getByLabel("Memo").fill("Spring dues");
     await contribute.getByRole("button", { name: "Contribute" }).click();
     await showsText(balances(ada), "100.00 EUR");
+    // A memo opens in full from the keyboard, not only by hovering.
+    const memo = ada.getByRole("table", { name: "Ledger" }).getByRole("button", { name: "Spring dues" });
+    await memo.focus();
+    await ada.keyboard.press("Enter");
+    await showsText(ada.getByRole("cell", { name: /^Memo of entry/ }), "Spring dues");
+    expect(await memo.getAttribute("aria-expanded")).toBe("true");
 
     // Bo proposes spending 60 EUR: above the 50 EUR limit, so it needs the group.
     await nav(bo, "Purse");

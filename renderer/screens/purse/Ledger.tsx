@@ -10,7 +10,10 @@ import { useLedgerWindow } from "./useLedgerWindow";
 const ROW_HEIGHT = 44;
 /** Room for one note under a row (two lines at most; the whole sentence is its title). Only a row with notes is taller. */
 const NOTE_HEIGHT = 42;
-const heightOf = (row: LedgerRow | undefined) => ROW_HEIGHT + NOTE_HEIGHT * (row?.notes?.length ?? 0);
+/** An opened memo's lines (the memo spans the row, ~110 characters a line at the table's width), plus room below it. */
+const memoHeight = (memo: string) => 12 + 21 * Math.ceil(memo.length / 110);
+const heightOf = (row: LedgerRow | undefined, open = false) =>
+  ROW_HEIGHT + NOTE_HEIGHT * (row?.notes?.length ?? 0) + (open && row?.memo ? memoHeight(row.memo) : 0);
 const OVERSCAN = 12;
 const COLUMNS = ["#", "Date", "Kind", "From", "To", "Amount", "Currency", "Memo", "Proposal", "Status"] as const;
 
@@ -24,11 +27,25 @@ export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: 
   const [range, setRange] = useState({ first: 0, last: 40 });
   const ledger = useLedgerWindow(query, range.first, range.last);
   const total = ledger.total ?? 0;
+  // Rows whose memo is opened in full, by entry number: the memo cell is a button, so the keyboard opens it as a mouse does.
+  const [openMemos, setOpenMemos] = useState<ReadonlySet<number>>(() => new Set());
+  const toggleMemo = useCallback(
+    (n: number) =>
+      setOpenMemos((previous) => {
+        const next = new Set(previous);
+        if (!next.delete(n)) next.add(n);
+        return next;
+      }),
+    [],
+  );
 
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
-    estimateSize: (index) => heightOf(ledger.rowAt(index)),
+    estimateSize: (index) => {
+      const row = ledger.rowAt(index);
+      return heightOf(row, row !== undefined && openMemos.has(row.n));
+    },
     overscan: OVERSCAN,
     // The range is what is visible; the rows drawn reach OVERSCAN further each way, and their pages must load too.
     onChange: useCallback((instance: { range: { startIndex: number; endIndex: number } | null }) => {
@@ -41,7 +58,7 @@ export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: 
   });
 
   // Sizes are worked out once per change of which loaded rows carry notes, not per row drawn: an honest ledger never re-measures.
-  useEffect(() => virtualizer.measure(), [ledger.notedRows, virtualizer]);
+  useEffect(() => virtualizer.measure(), [ledger.notedRows, openMemos, virtualizer]);
 
   return (
     <div className="ledger">
@@ -67,7 +84,15 @@ export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: 
           ) : (
             <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
               {virtualizer.getVirtualItems().map((item) => (
-                <Row key={item.key} index={item.index} row={ledger.rowAt(item.index)} top={item.start} currencies={currencies} />
+                <Row
+                  key={item.key}
+                  index={item.index}
+                  row={ledger.rowAt(item.index)}
+                  top={item.start}
+                  currencies={currencies}
+                  openMemos={openMemos}
+                  onToggleMemo={toggleMemo}
+                />
               ))}
             </div>
           )}
@@ -87,8 +112,23 @@ function counterpart(row: LedgerRow): string {
   return row.kind === "contribution" ? "the purse" : "";
 }
 
-function Row({ index, row, top, currencies }: { index: number; row: LedgerRow | undefined; top: number; currencies: readonly Currency[] }) {
-  const style = { position: "absolute", top: 0, left: 0, right: 0, height: heightOf(row), transform: `translateY(${top}px)` } as const;
+function Row({
+  index,
+  row,
+  top,
+  currencies,
+  openMemos,
+  onToggleMemo,
+}: {
+  index: number;
+  row: LedgerRow | undefined;
+  top: number;
+  currencies: readonly Currency[];
+  openMemos: ReadonlySet<number>;
+  onToggleMemo(n: number): void;
+}) {
+  const open = row !== undefined && openMemos.has(row.n) && row.memo !== "";
+  const style = { position: "absolute", top: 0, left: 0, right: 0, height: heightOf(row, open), transform: `translateY(${top}px)` } as const;
   if (!row) {
     return (
       <div role="row" aria-rowindex={index + 2} className="ledger__row ledger__row--loading" style={style}>
@@ -105,7 +145,7 @@ function Row({ index, row, top, currencies }: { index: number; row: LedgerRow | 
       role="row"
       aria-rowindex={index + 2}
       className={`ledger__row ledger__row--${row.status}`}
-      style={row.notes ? { ...style, gridTemplateRows: `${ROW_HEIGHT}px auto` } : style}
+      style={row.notes || open ? { ...style, gridTemplateRows: `${ROW_HEIGHT}px auto auto` } : style}
     >
       <div role="cell" className="muted">
         {row.n}
@@ -122,8 +162,18 @@ function Row({ index, row, top, currencies }: { index: number; row: LedgerRow | 
         {amount}
       </div>
       <div role="cell">{row.currency}</div>
-      <div role="cell" title={row.memo}>
-        {row.memo}
+      <div role="cell">
+        {row.memo ? (
+          <button
+            type="button"
+            className="ledger__memo"
+            aria-expanded={open}
+            title={open ? "Hide the whole memo" : row.memo}
+            onClick={() => onToggleMemo(row.n)}
+          >
+            {row.memo}
+          </button>
+        ) : null}
       </div>
       <div role="cell" className="mono" title={row.proposal}>
         {row.proposal ? row.proposal.slice(0, 8) : ""}
@@ -131,6 +181,11 @@ function Row({ index, row, top, currencies }: { index: number; row: LedgerRow | 
       <div role="cell" title={row.reason}>
         <EntryStatusBadge status={row.status} reason={row.reason} />
       </div>
+      {open ? (
+        <div role="cell" aria-colspan={COLUMNS.length} className="ledger__memo-full" aria-label={`Memo of entry ${row.n}`}>
+          {row.memo}
+        </div>
+      ) : null}
       {row.notes ? (
         <div role="cell" aria-colspan={COLUMNS.length} className="ledger__notes">
           <RecordNotes notes={row.notes} compact />
