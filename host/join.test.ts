@@ -121,3 +121,24 @@ describe("joining a commune through a relay", () => {
     expect(own.balances.purse).toEqual({ EUR: 6000 });
   });
 });
+
+describe("the last sync, after a restart", () => {
+  it("is still known to a host reopened while its relay is down, instead of 'never'", async () => {
+    const theRelay = await relay();
+    const dir = await dataDir();
+    const first = await Host.open({ dataDir: dir, links: relayLinks });
+    await must(first, "identity.rename", { name: "Ada" });
+    const { commune } = await must(first, "commune.create", { name: "Riverside", currencies: [EUR], relays: [theRelay.url] });
+    await must(first, "purse.contribute", { commune, amount: "5.00", currency: "EUR" });
+    await until("Ada's documents to reach the relay", async () => (await must(first, "sync.status", { commune })).waiting === 0);
+    const synced = (await must(first, "sync.status", { commune })).lastSynced;
+    expect(synced).toBeDefined();
+    await first.close();
+    await theRelay.close();
+
+    const again = await openHost(dir);
+    const status = await must(again, "sync.status", { commune });
+    expect(status.relays.every((link) => link.state !== "connected")).toBe(true);
+    expect(status.lastSynced).toBeGreaterThanOrEqual(synced!);
+  });
+});

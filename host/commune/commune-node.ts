@@ -17,6 +17,7 @@ import type { HostCrypto } from "../signatures/host-crypto";
 import type { Verifier } from "../../shared/identity/crypto";
 import { join } from "node:path";
 import type { HistoryScans } from "../history/history-scans";
+import { LastSyncedFile } from "./last-synced";
 
 export interface NodeContext {
   dataDir: string;
@@ -51,6 +52,7 @@ export class CommuneNode {
   #isLoaded = false;
   readonly #views: ProvisionalViews;
   readonly #sync = new SyncStatus();
+  readonly #lastSynced: LastSyncedFile;
 
   /**
    * `loading` settles when the shards on this disk have loaded: until then
@@ -73,6 +75,9 @@ export class CommuneNode {
     this.#context = context;
     this.#cache = new CommuneModelCache(context.crypto);
     this.#views = new ProvisionalViews(this, views);
+    this.#lastSynced = new LastSyncedFile(context.dataDir, record.id);
+    const lastSynced = this.#lastSynced.read();
+    if (lastSynced !== undefined) this.#sync.restore(lastSynced);
     // A document's history scan (when it is not its whole history) runs in the host's workers and is kept beside the documents.
     docs.history.useWorkers(context.history, join(context.dataDir, "communes", record.id, "history-scans"));
     this.#loaded = loading
@@ -207,7 +212,9 @@ export class CommuneNode {
 
   /** Relays, peers, when everything last matched a relay, how many documents still have changes to send, and a failed load. */
   syncStatus(): SyncStatusView {
-    return this.#sync.view(this.id, this.docs, this.links, this.now());
+    const view = this.#sync.view(this.id, this.docs, this.links, this.now());
+    if (view.lastSynced !== undefined) this.#lastSynced.remember(view.lastSynced);
+    return view;
   }
 
   async close(): Promise<void> {
@@ -218,6 +225,9 @@ export class CommuneNode {
       if (model.ok) this.#views.save(model.value);
     }
     await this.#views.flush();
+    // Whether everything matched a relay at the end of this run is what the next one, perhaps offline, reports.
+    this.syncStatus();
+    await this.#lastSynced.flush();
     this.#listeners.clear();
     await this.docs.close();
   }

@@ -20,6 +20,11 @@ export class SyncStatus {
     this.#loadProblem = problem;
   }
 
+  /** A time everything matched a relay in an earlier run (kept on disk), unless this run knows a later one. */
+  restore(lastSynced: number): void {
+    if (this.#lastSynced === undefined || lastSynced > this.#lastSynced) this.#lastSynced = lastSynced;
+  }
+
   get loadProblem(): string | undefined {
     return this.#loadProblem;
   }
