@@ -129,7 +129,9 @@ describe("a write the commune's rules refuse changes nothing", () => {
       node,
       "inventory.add",
       { commune, title: "Seed saving", body: "", tags: [] },
-      expect.stringMatching(/^Not recorded: the knowledge item would not count \(Ada was not an active member on 2026-03-01\)\.$/),
+      expect.stringMatching(
+        /^Not recorded: the knowledge item would not count \(Ada was not an active member at 1 March 2026, 00:00 UTC: left the commune at 1 March 2026, 00:00 UTC\)\.$/,
+      ),
     );
   });
 

@@ -152,7 +152,7 @@ describe("removal and rule changes by proposal", () => {
     expect(currentStatus(state, cy.publicKey)).toBe("removed");
     expect(state.proposals.p1!.tally.voted).toBe(0);
     expect(state.proposals.p1!.tally.outcome).toBe("expired");
-    expect(reasons(state)).toContain("Cy was not an active member on 2026-01-06");
+    expect(reasons(state)).toContain('Cy was not an active member at 6 January 2026, 00:00 UTC: removed by proposal "A proposal" at 4 January 2026, 00:00 UTC');
   });
 
   it("changes the rules from the moment a rule proposal passes", () => {
@@ -169,7 +169,7 @@ describe("removal and rule changes by proposal", () => {
     commune.propose(mallory, { kind: "general", at: T0 + DAY, deadline: T0 + 2 * DAY });
     const state = commune.state(T0 + 3 * DAY);
     expect(state.proposals.p1).toBeUndefined();
-    expect(reasons(state)).toContain("was not an active member");
+    expect(reasons(state)).toContain("was not a member of the commune");
   });
 
   it("counts a forged vote for nothing and reports it", () => {

@@ -5,6 +5,7 @@ import type { Currency } from "../money/currency";
 import type { CommuneId } from "./genesis";
 import type { Rules } from "./rules";
 import type { ProblemCode } from "../result";
+import { longDay } from "../history/claimed-time";
 
 /**
  * What a commune's documents mean at a moment: who was a member when, which
@@ -87,6 +88,25 @@ export function statusAt(state: CommuneState, key: PublicKey, at: number): Membe
     status = change.status;
   }
   return status;
+}
+
+/**
+ * Why a member was not active at a time, with the change that made it so:
+ * "was not an active member at 4 December 2026, 12:03 UTC: removed by
+ * proposal "Remove Bo" at 4 December 2026, 12:01 UTC". A day alone told a
+ * member removed minutes earlier nothing (issue 16).
+ */
+export function notActiveClause(state: CommuneState, key: unknown, at: number): string {
+  const history = typeof key === "string" && Object.hasOwn(state.members, key) ? state.members[key]!.history : [];
+  let last: StatusChange | undefined;
+  for (const change of history) {
+    if (change.at > at) break;
+    last = change;
+  }
+  if (last) return `was not an active member at ${longDay(at)}: ${last.why} at ${longDay(last.at)}`;
+  const first = history[0];
+  if (first) return `was not yet a member at ${longDay(at)} (${first.why} at ${longDay(first.at)})`;
+  return `was not a member of the commune at ${longDay(at)}`;
 }
 
 export const isActiveAt = (state: CommuneState, key: PublicKey, at: number): boolean => statusAt(state, key, at) === "active";

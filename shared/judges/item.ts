@@ -1,4 +1,4 @@
-import { isActiveAt, type CommuneState } from "../commune/state";
+import { isActiveAt, notActiveClause, type CommuneState } from "../commune/state";
 import type { Verifier } from "../identity/crypto";
 import { checkSignature } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
@@ -16,7 +16,7 @@ export function judgeItem(verifier: Verifier, state: CommuneState, version: Sign
   if (version.id !== filedUnder) return refuse("item.misfiled", "This knowledge item is filed under another item's id");
   if (!isActiveAt(state, version.by, version.at)) {
     const name = state.members[version.by]?.name ?? version.by.slice(0, 8);
-    return refuse("item.author-not-active", `${name} was not an active member on ${new Date(version.at).toISOString().slice(0, 10)}`);
+    return refuse("item.author-not-active", `${name} ${notActiveClause(state, version.by, version.at)}`);
   }
   return "counted";
 }

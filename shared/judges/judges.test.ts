@@ -84,7 +84,7 @@ describe("the proposal judge", () => {
     );
     expect(judgeProposal(state, proposal)).toEqual({
       code: "proposal.author-not-active",
-      reason: `${cy.publicKey.slice(0, 8)} was not an active member on 2026-01-02`,
+      reason: `${cy.publicKey.slice(0, 8)} was not a member of the commune at 2 January 2026, 00:00 UTC`,
     });
   });
 });

@@ -1,5 +1,5 @@
 import { proposalProblem } from "../commune/proposal-validity";
-import { statusAt, type CommuneState } from "../commune/state";
+import { notActiveClause, statusAt, type CommuneState } from "../commune/state";
 import type { SignedProposal } from "../proposals/proposal";
 import { refuse, type Verdict } from "./verdict";
 
@@ -12,7 +12,7 @@ import { refuse, type Verdict } from "./verdict";
 export function judgeProposal(state: CommuneState, proposal: SignedProposal): Verdict {
   if (statusAt(state, proposal.by, proposal.at) !== "active") {
     const name = state.members[proposal.by]?.name ?? proposal.by.slice(0, 8);
-    return refuse("proposal.author-not-active", `${name} was not an active member on ${new Date(proposal.at).toISOString().slice(0, 10)}`);
+    return refuse("proposal.author-not-active", `${name} ${notActiveClause(state, proposal.by, proposal.at)}`);
   }
   const invalid = proposalProblem(proposal, state);
   return invalid ? refuse("proposal.invalid", invalid) : "counted";

@@ -1,6 +1,6 @@
 import type { PublicKey } from "../identity/keys";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
-import { statusAt, type CommuneState } from "../commune/state";
+import { notActiveClause, statusAt, type CommuneState } from "../commune/state";
 import { refuse, type Verdict } from "./verdict";
 
 /** What a vote is judged against: its proposal, who may vote on it, and when it was decided (undefined while not known). */
@@ -18,7 +18,6 @@ export interface VoteSetting {
   version?: { counting: string; firstSeen: boolean };
 }
 
-const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 const nameOf = (state: CommuneState, key: PublicKey) => state.members[key]?.name ?? key.slice(0, 8);
 
 /**
@@ -38,7 +37,7 @@ export function judgeVote(setting: VoteSetting | undefined, vote: SignedVote): V
   if (!electorate.has(vote.by)) return refuse("vote.not-in-electorate", `${nameOf(state, vote.by)} was not a member when "${proposal.title}" was proposed`);
   if (vote.at < proposal.at) return refuse("vote.before-proposal", `${nameOf(state, vote.by)}'s vote is dated before "${proposal.title}" was proposed`);
   if (statusAt(state, vote.by, vote.at) !== "active")
-    return refuse("vote.voter-not-active", `${nameOf(state, vote.by)} was not an active member on ${day(vote.at)}`);
+    return refuse("vote.voter-not-active", `${nameOf(state, vote.by)} ${notActiveClause(state, vote.by, vote.at)}`);
   if (decidesAt !== undefined && vote.at > decidesAt)
     return refuse("vote.after-decision", `${nameOf(state, vote.by)} voted after "${proposal.title}" was decided`);
   return "counted";

@@ -184,25 +184,30 @@ describe("entries that count for nothing", () => {
 
   it("excludes a contribution signed by a non-member, naming the key by its first digits", () => {
     const outsider = entry(zed, { kind: "contribution", at: on("2026-01-10"), amount: 5_00 });
-    expectIgnored(inShard(outsider), `${zed.publicKey.slice(0, 8)} was not an active member on 2026-01-10`);
+    expectIgnored(inShard(outsider), `${zed.publicKey.slice(0, 8)} was not a member of the commune at 10 January 2026, 00:00 UTC`);
   });
 
   it("excludes a transfer signed by a non-member from every balance", () => {
     const outsider = entry(zed, { kind: "transfer", at: on("2026-01-10"), amount: 5_00, to: bo.publicKey });
-    expectIgnored(inShard(outsider), `${zed.publicKey.slice(0, 8)} was not an active member on 2026-01-10`);
+    expectIgnored(inShard(outsider), `${zed.publicKey.slice(0, 8)} was not a member of the commune at 10 January 2026, 00:00 UTC`);
   });
 
   it("excludes an entry a member signed after their removal, but keeps what they wrote while active", () => {
     const before = entry(di, { kind: "contribution", at: on("2026-01-15"), amount: 20_00 });
     const after = entry(di, { kind: "disbursement", at: on("2026-02-10"), amount: 20_00, to: di.publicKey });
-    expectIgnored(inShard(after), "Di was not an active member on 2026-02-10", state, inShards(seed, before));
+    expectIgnored(
+      inShard(after),
+      "Di was not an active member at 10 February 2026, 00:00 UTC: fixture at 1 February 2026, 00:00 UTC",
+      state,
+      inShards(seed, before),
+    );
     expect(purse(crypto, inShards(seed, before, after), state).members[di.publicKey]!.EUR).toBe(20_00);
   });
 
   it("excludes an entry written before its author was admitted, and counts one written after", () => {
     const early = entry(ed, { kind: "contribution", at: on("2026-02-15"), amount: 10_00 });
     const admitted = entry(ed, { kind: "contribution", at: on("2026-03-02"), amount: 10_00 });
-    expectIgnored(inShard(early), "Ed was not an active member on 2026-02-15");
+    expectIgnored(inShard(early), "Ed was not an active member at 15 February 2026, 00:00 UTC: fixture at 1 February 2026, 00:00 UTC");
     expect(viewOf(purse(crypto, inShards(seed, admitted), state), admitted).status).toBe("counted");
   });
 
@@ -262,8 +267,14 @@ describe("entries that count for nothing", () => {
     const transfer = (fields: object) => entry(bo, { kind: "transfer", at: on("2026-02-10"), amount: 5_00, ...fields });
     expectIgnored(inShard(transfer({})), "is a transfer to no one");
     expectIgnored(inShard(transfer({ to: bo.publicKey })), "is a transfer from its author to themselves");
-    expectIgnored(inShard(transfer({ to: di.publicKey })), "transfers to Di, who was not an active member on 2026-02-10");
-    expectIgnored(inShard(transfer({ to: zed.publicKey })), `transfers to ${zed.publicKey.slice(0, 8)}, who was not an active member on 2026-02-10`);
+    expectIgnored(
+      inShard(transfer({ to: di.publicKey })),
+      "transfers to Di, who was not an active member at 10 February 2026, 00:00 UTC: fixture at 1 February 2026, 00:00 UTC",
+    );
+    expectIgnored(
+      inShard(transfer({ to: zed.publicKey })),
+      `transfers to ${zed.publicKey.slice(0, 8)}, who was not a member of the commune at 10 February 2026, 00:00 UTC`,
+    );
   });
 
   it("excludes disbursements that pay both a member and an outsider, no one, or a former member", () => {
@@ -271,7 +282,10 @@ describe("entries that count for nothing", () => {
     expectIgnored(inShard(pay({ to: cy.publicKey, payee: "Bakery" })), "names both a member and an outside payee; a disbursement pays one of them");
     expectIgnored(inShard(pay({})), "pays no one: a disbursement names a member or an outside payee");
     expectIgnored(inShard(pay({ payee: "  " })), "names an outside payee without a name");
-    expectIgnored(inShard(pay({ to: di.publicKey })), "pays Di, who was not an active member on 2026-02-10");
+    expectIgnored(
+      inShard(pay({ to: di.publicKey })),
+      "pays Di, who was not an active member at 10 February 2026, 00:00 UTC: fixture at 1 February 2026, 00:00 UTC",
+    );
   });
 
   it("excludes exchanges without a partner commune or a direction", () => {
@@ -303,7 +317,7 @@ describe("entries that count for nothing", () => {
     );
     expectIgnored(inShard(badDate as unknown as SignedEntry), "has no valid date");
     expectIgnored(inShard(badId as unknown as SignedEntry), "has no id");
-    expectIgnored(inShard(badTo as unknown as SignedEntry), "transfers to 42, who was not an active member on 2026-01-10");
+    expectIgnored(inShard(badTo as unknown as SignedEntry), "transfers to 42, who was not a member of the commune at 10 January 2026, 00:00 UTC");
     expectIgnored(inShard(badProposal as unknown as SignedEntry), "cites a proposal the commune does not have");
   });
 });

@@ -1,4 +1,4 @@
-import { currencyAt, isActiveAt, type CommuneState } from "../commune/state";
+import { currencyAt, isActiveAt, notActiveClause, type CommuneState } from "../commune/state";
 import type { PublicKey } from "../identity/keys";
 import type { Verifier } from "../identity/crypto";
 import { checkSignature, type SignatureProblem } from "../identity/signed";
@@ -26,7 +26,7 @@ export const entrySignatureCheck =
   (entry) =>
     checkSignature(verifier, "entry", entry);
 
-export const notActiveMember = (state: CommuneState, key: unknown, at: number): string => `${memberName(state, key)} was not an active member on ${isoDay(at)}`;
+export const notActiveMember = (state: CommuneState, key: unknown, at: number): string => `${memberName(state, key)} ${notActiveClause(state, key, at)}`;
 
 /**
  * Whether the entry is what its author signed, for this commune, in the
@@ -69,7 +69,6 @@ export function contentCheck(entry: SignedEntry, state: CommuneState): Result<Cu
 }
 
 function kindProblem(entry: SignedEntry, state: CommuneState): string | undefined {
-  const day = isoDay(entry.at);
   switch (entry.kind) {
     case "contribution":
       return undefined;
@@ -77,7 +76,7 @@ function kindProblem(entry: SignedEntry, state: CommuneState): string | undefine
       if (entry.to === undefined) return "is a transfer to no one";
       if (entry.to === entry.by) return "is a transfer from its author to themselves";
       if (!isActiveAt(state, entry.to, entry.at)) {
-        return `transfers to ${memberName(state, entry.to)}, who was not an active member on ${day}`;
+        return `transfers to ${memberName(state, entry.to)}, who ${notActiveClause(state, entry.to, entry.at)}`;
       }
       return undefined;
     case "disbursement":
@@ -86,7 +85,7 @@ function kindProblem(entry: SignedEntry, state: CommuneState): string | undefine
       }
       if (entry.to !== undefined) {
         if (!isActiveAt(state, entry.to, entry.at)) {
-          return `pays ${memberName(state, entry.to)}, who was not an active member on ${day}`;
+          return `pays ${memberName(state, entry.to)}, who ${notActiveClause(state, entry.to, entry.at)}`;
         }
         return undefined;
       }
