@@ -142,3 +142,27 @@ describe("the last sync, after a restart", () => {
     expect(status.lastSynced).toBeGreaterThanOrEqual(synced!);
   });
 });
+
+describe("joining while the commune's relay is down", () => {
+  it("fails after a few attempts with what the failure means, not after the whole join timeout", async () => {
+    const theRelay = await relay();
+    const ada = await openHost(await dataDir());
+    await must(ada, "identity.rename", { name: "Ada" });
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [theRelay.url] });
+    const { invite } = await must(ada, "commune.invite", { commune, days: 1 });
+    await theRelay.close();
+
+    // A minute to wait, were the join to wait it out: the answer below is only reached by giving up early.
+    const bo = await Host.open({ dataDir: await dataDir(), links: relayLinks, joinTimeoutMs: 60_000 });
+    cleanups.push(() => bo.close());
+    const joined = await bo.run("commune.join", { invite, name: "Bo" });
+    expect(joined).toMatchObject({
+      ok: false,
+      error: {
+        code: "join.unreachable",
+        message: expect.stringContaining("Nothing answers at this address: the relay is not running there, or the port is wrong."),
+      },
+    });
+    expect((await must(bo, "commune.list", {})).length).toBe(0);
+  });
+});

@@ -13,6 +13,7 @@ import { CommuneDocs } from "../commune/commune-docs";
 import { CommuneNode } from "../commune/commune-node";
 import type { CommuneRecord } from "../store/commune-index";
 import type { RelayLink } from "../commune/relay-link";
+import { isConnectionFailure } from "../sync/connection-words";
 import type { Repo } from "@automerge/automerge-repo";
 import { communeView } from "../commune/views";
 import { checkpointFields, checkpointRecord, membershipRecord, membershipState } from "../commune/record-kinds";
@@ -146,10 +147,26 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
  * for the commune's documents, asking again while the relay is still
  * catching up, until the deadline.
  */
+/** How long every relay may fail to connect before a join gives up: a few of the client's retries (0.5 s, 1 s, 2 s apart). */
+const UNREACHABLE_GRACE_MS = 3_000;
+
 async function fetchFromRelays(repo: Repo, url: string, links: RelayLink[], timeoutMs: number): Promise<Result<CommuneDocs>> {
   const deadline = Date.now() + timeoutMs;
   let reason = "no relay admitted us in time.";
+  let unreachableSince: number | undefined;
   while (Date.now() < deadline) {
+    // Every relay failing to connect, again and again, will not change within the timeout: say so now rather than after it.
+    const statuses = links.map((link) => link.status());
+    if (statuses.length > 0 && statuses.every((status) => status.state === "offline" && isConnectionFailure(status.reason))) {
+      unreachableSince ??= Date.now();
+      if (Date.now() - unreachableSince >= UNREACHABLE_GRACE_MS)
+        return fail(
+          "join.unreachable",
+          statuses.length === 1
+            ? `${statuses[0]!.reason ?? "unreachable"}.`
+            : statuses.map((status) => `${status.url}: ${status.reason ?? "unreachable"}.`).join(" "),
+        );
+    } else unreachableSince = undefined;
     const refused = links.map((link) => link.status()).find((status) => status.state === "refused");
     if (refused && links.every((link) => link.status().state === "refused")) {
       return fail(

@@ -8,6 +8,7 @@ import { measureAutomerge, measureSyncMessage } from "../../shared/sync/automerg
 import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
 import { PROTOCOL_V1, readError, readPeer, readRepoMessage, readSnapshot, type JoinMessage, type SnapshotRequest } from "../../shared/sync/repo-wire";
 import { DEFAULT_BACKOFF, retryDelay, type Backoff } from "./backoff";
+import { connectionProblemWords } from "./connection-words";
 import { MemberHandshake } from "./member-handshake";
 
 export { RELAY_CANNOT_PROVE } from "./member-handshake";
@@ -219,7 +220,7 @@ export class RelayClientAdapter extends NetworkAdapter {
     ws.on("open", () => this.#guard(attempt, () => ws.send(handshake.hello())));
     ws.on("message", (data, isBinary) => this.#guard(attempt, () => this.#receive(attempt, toBuffer(data), isBinary)));
     ws.on("pong", () => (attempt.alive = true));
-    ws.on("error", (error) => (attempt.reason ??= error.message));
+    ws.on("error", (error) => (attempt.reason ??= connectionProblemWords(error.message)));
     ws.on("close", (code, reason) => {
       attempt.reason ??= reason.byteLength > 0 ? `The relay closed the connection: ${reason.toString()}` : `The connection closed (${code})`;
       this.#onClosed(attempt);
