@@ -171,7 +171,10 @@ export const join = defineVerb<"commune.join">({
     const name = args.value("name");
     return planned("commune.join", { invite: args.positionals[0]!, ...(name !== undefined ? { name } : {}) });
   },
-  print: ({ value }) => `Joined ${clean(value.name)} (id ${value.commune}); you are ${value.status}.`,
+  print: ({ value }) =>
+    value.status === "applicant"
+      ? `Asked to join ${clean(value.name)} (id ${value.commune}). The members decide by proposal; until one passes you can read the commune but not write to it. "commune show" says when you are in.`
+      : `Joined ${clean(value.name)} (id ${value.commune}); you are ${value.status}.`,
 });
 
 export const leave = defineVerb<"commune.leave">({

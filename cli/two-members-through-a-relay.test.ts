@@ -69,3 +69,18 @@ describe("two members through a relay, one command at a time", () => {
     expect(proposals).toMatchObject([{ id, yes: 1 }]);
   });
 });
+
+describe("joining a commune that admits by proposal", () => {
+  it("tells the newcomer what happens next, not only that they are an applicant", async () => {
+    const relay = await relayOn(0, await dirs.make("commune-relay-"));
+    const ada = await dirs.make();
+    const bo = await dirs.make();
+    await ok(ada, "name", "Ada");
+    await ok(ada, "create", "Riverside", "--relay", relay.url, "--admission", "proposal");
+    const invite = (await ok(ada, "invite", "--days", "1")).stdout.trim();
+
+    expect((await ok(bo, "join", invite, "--name", "Bo")).stdout).toMatch(
+      /^Asked to join Riverside \(id [0-9a-f]{32}\)\. The members decide by proposal; until one passes you can read the commune but not write to it\. "commune show" says when you are in\.\n$/,
+    );
+  });
+});
