@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ProposalView } from "../shared/commands/views";
-import { proposalsText } from "./views-text";
+import type { CommuneView, ProposalView } from "../shared/commands/views";
+import { communeText, proposalsText } from "./views-text";
 
 const EUR = { code: "EUR", name: "Euro", decimals: 2 };
 const SEED = { code: "SEED", name: "Seed swaps", decimals: 0 };
@@ -45,5 +45,28 @@ describe("proposals as text", () => {
     const text = proposalsText([ruleProposal({ addCurrencies: [{ code: "SEED", name: "Seed\u001b[2Jswaps", decimals: 1 }] })], [EUR]);
     expect(text).toContain("adds SEED (Seed?[2Jswaps, 1 decimal)");
     expect(text).not.toContain("\u001b");
+  });
+});
+
+describe("the commune as text", () => {
+  const view = (entries: { counted: number; overdrawn: number; untrusted: number }): CommuneView => ({
+    id: "0".repeat(32),
+    name: "Riverside",
+    me: "a".repeat(64),
+    myStatus: "active",
+    rules: { quorumPercent: 50, thresholdPercent: 50, allowBlock: false, spendLimit: {}, spendPeriod: "month", admission: "direct", currencies: [EUR] },
+    balances: { commune: "0".repeat(32), currencies: [EUR], purse: { EUR: 0 }, members: [], entries },
+    proposals: [],
+    problems: [],
+  });
+
+  it("says under the purse how many entries count for nothing, and where to see them", () => {
+    const text = communeText(view({ counted: 5, overdrawn: 2, untrusted: 1 }));
+    expect(text).toContain("2 entries came out overdrawn and count for nothing: the purse could not cover them when made (commune ledger --status overdrawn).");
+    expect(text).toContain("1 entry counts for nothing because a rule refused it (commune ledger --status untrusted says why).");
+  });
+
+  it("says nothing of the kind when every entry counts", () => {
+    expect(communeText(view({ counted: 5, overdrawn: 0, untrusted: 0 }))).not.toMatch(/count for nothing|counts for nothing/);
   });
 });

@@ -144,6 +144,21 @@ function provisionalText(view: CommuneView): string[] {
   return ["(saved when this commune was last open; the purse is still loading.)"];
 }
 
+/** Entries that count for nothing are said under the purse, not left for the ledger to reveal. */
+function entriesNotCountedText(view: CommuneView): string[] {
+  const { overdrawn, untrusted } = view.balances.entries;
+  const lines: string[] = [];
+  if (overdrawn > 0)
+    lines.push(
+      `${plural(overdrawn, "entry", "entries")} came out overdrawn and ${overdrawn === 1 ? "counts" : "count"} for nothing: the purse could not cover ${overdrawn === 1 ? "it" : "them"} when made (commune ledger --status overdrawn).`,
+    );
+  if (untrusted > 0)
+    lines.push(
+      `${plural(untrusted, "entry", "entries")} ${untrusted === 1 ? "counts" : "count"} for nothing because a rule refused ${untrusted === 1 ? "it" : "them"} (commune ledger --status untrusted says why).`,
+    );
+  return lines;
+}
+
 export function communeText(view: CommuneView): string {
   const { currencies } = view.balances;
   const open = view.proposals.filter((proposal) => proposal.outcome === "open");
@@ -160,6 +175,7 @@ export function communeText(view: CommuneView): string {
       [2],
     ),
     ...provisionalText(view),
+    ...entriesNotCountedText(view),
     "",
     "Members (standing = what each put in minus what they drew):",
     membersText(view.balances.members, currencies, view.me),
