@@ -83,9 +83,14 @@ export function App() {
   }, [currentCommune]);
 
   const banner =
-    linkState === "closed" ? (
+    linkState === "stale" ? (
       <p className="link-banner" role="alert">
-        Lost the connection to your Commune host; reconnecting…
+        Commune was restarted, so this page&apos;s address no longer opens it. Open the new address it printed when it started (it ends in #token=…); nothing
+        can be changed on this page.
+      </p>
+    ) : linkState === "closed" ? (
+      <p className="link-banner" role="alert">
+        Lost the connection to your Commune host; reconnecting… Until it answers, nothing can be changed here.
       </p>
     ) : null;
 

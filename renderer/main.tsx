@@ -29,6 +29,10 @@ function browserToken(): string | undefined {
 function channel(): Channel | undefined {
   const api = desktopApi();
   if (api) return desktopChannel(api);
+  // A member who pastes the address a restarted Commune printed into this tab changes only the fragment, which loads nothing: start over with its token.
+  window.addEventListener("hashchange", () => {
+    if (tokenFromHash(location.hash)) location.reload();
+  });
   const token = browserToken();
   return token ? websocketChannel(location, token) : undefined;
 }

@@ -15,7 +15,8 @@ export interface Channel {
   onState(listener: (state: LinkState) => void): () => void;
 }
 
-export type LinkState = "connecting" | "open" | "closed";
+/** "stale": the host answers but refuses this page's token, because it was restarted with a new one (browser mode). */
+export type LinkState = "connecting" | "open" | "closed" | "stale";
 
 export interface Progress {
   done: number;
@@ -90,7 +91,7 @@ export class Link {
   #setState(state: LinkState): void {
     if (state === this.#state) return;
     this.#state = state;
-    if (state === "closed") {
+    if (state === "closed" || state === "stale") {
       for (const pending of this.#pending.values()) pending.resolve(lost);
       this.#pending.clear();
     }

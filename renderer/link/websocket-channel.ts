@@ -12,6 +12,7 @@ export function websocketChannel(location: { host: string; protocol: string; has
   let socket: WebSocket | undefined;
   let pause = 250;
   let queue: string[] = [];
+  let refusedInARow = 0;
 
   const setState = (state: LinkState) => {
     for (const listener of stateListeners) listener(state);
@@ -21,7 +22,10 @@ export function websocketChannel(location: { host: string; protocol: string; has
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const ws = new WebSocket(`${scheme}//${location.host}/link?token=${encodeURIComponent(token)}`);
     socket = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
+      refusedInARow = 0;
       pause = 250;
       const waiting = queue;
       queue = [];
@@ -33,9 +37,20 @@ export function websocketChannel(location: { host: string; protocol: string; has
     };
     ws.onclose = () => {
       socket = undefined;
-      setState("closed");
-      setTimeout(connect, pause);
-      pause = Math.min(pause * 2, 5_000);
+      const retry = () => {
+        setTimeout(connect, pause);
+        pause = Math.min(pause * 2, 5_000);
+      };
+      if (!opened) refusedInARow++;
+      if (refusedInARow < 2) {
+        setState("closed");
+        return retry();
+      }
+      // The socket never opens again. Either the host is gone, or it answers and refuses this page's token: it was restarted with a new one.
+      void hostAnswers(location).then((answers) => {
+        setState(answers ? "stale" : "closed");
+        retry();
+      });
     };
   };
   connect();
@@ -54,6 +69,16 @@ export function websocketChannel(location: { host: string; protocol: string; has
       return () => stateListeners.delete(listener);
     },
   };
+}
+
+/** Whether the page's own origin still serves the app (a plain request, which needs no token). */
+async function hostAnswers(location: { host: string; protocol: string }): Promise<boolean> {
+  try {
+    const response = await fetch(`${location.protocol}//${location.host}/`, { method: "HEAD", cache: "no-store" });
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 /** The token browser mode put in the page's URL, or undefined when the page was opened without one. */

@@ -1,5 +1,6 @@
 import type { FormEvent, ReactNode } from "react";
 import type { CommandError } from "../../shared/commands/commands";
+import { useLinkState } from "../link/hooks";
 import { ErrorText, SuccessText } from "./messages";
 
 export interface FormProps {
@@ -16,13 +17,17 @@ export interface FormProps {
 
 /** A form that submits with Enter, never reloads the page, and shows its own outcome. */
 export function Form({ label, onSubmit, children, error, success, className }: FormProps) {
+  // While no host answers, a form that looks usable would only lose what is typed into it on submit.
+  const hostAnswers = useLinkState() === "open";
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    onSubmit();
+    if (hostAnswers) onSubmit();
   };
   return (
     <form className={["form", className].filter(Boolean).join(" ")} aria-label={label} onSubmit={submit} noValidate>
-      {children}
+      <fieldset className="form__fields" disabled={!hostAnswers}>
+        {children}
+      </fieldset>
       <ErrorText error={error} />
       <SuccessText>{success}</SuccessText>
     </form>

@@ -46,9 +46,9 @@ export interface BrowserModeHost {
 }
 
 /** Starts `npm run serve` on a data directory (the renderer must be built: npm test builds it first) and waits for its address. */
-export async function startBrowserMode(dataDir: string, startMs = 180_000): Promise<BrowserModeHost> {
+export async function startBrowserMode(dataDir: string, startMs = 180_000, port = 0): Promise<BrowserModeHost> {
   if (!existsSync(join(root, "dist/renderer/index.html"))) throw new Error("dist/renderer is missing: run npm run build (npm test does).");
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "serve/main.ts"), "--port", "0", "--data", dataDir], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "serve/main.ts"), "--port", String(port), "--data", dataDir], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0" },
