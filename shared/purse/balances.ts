@@ -122,7 +122,7 @@ export class PurseLedger {
    */
   judgeArrivals(entries: readonly ShardEntry[]): void {
     this.#noteArrivals(entries);
-    this.judgeInOrder(canonicalOrder(entries));
+    this.#judgeOrdered(canonicalOrder(entries));
   }
 
   /**
@@ -162,6 +162,11 @@ export class PurseLedger {
   judgeInOrder(ordered: readonly ShardEntry[]): void {
     // Entries not noted before arrive in this order.
     this.#noteArrivals(ordered);
+    this.#judgeOrdered(ordered);
+  }
+
+  /** Judges entries in canonical order whose arrivals are already noted (each noted once: a purse of 100,000 notes 100,000, not twice that). */
+  #judgeOrdered(ordered: readonly ShardEntry[]): void {
     for (const item of ordered) {
       if (this.#futureDated(item)) {
         this.#hold(item);
@@ -200,7 +205,7 @@ export class PurseLedger {
     const first = ordered.find((item) => !this.#futureDated(item));
     if (first && this.#last && compareKeyed(keyedOf(first), this.#last) <= 0) return false;
     this.#noteArrivals(items);
-    this.judgeInOrder(ordered);
+    this.#judgeOrdered(ordered);
     return true;
   }
 
