@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (add `-- --quick` for 1,000 and 10,000 entries only,
  * `-- --sizes 100000` for chosen sizes, `-- --runs 7` for more runs per
- * figure, `-- --only new-entry`, `-- --only tampered-open` or `-- --only relay` for those figures alone). Builds (or reuses) synthetic communes, measures each figure
+ * figure, `-- --only new-entry`, `-- --only tampered-open`, `-- --only relay` or `-- --only relay-load` for those figures alone). Builds (or reuses) synthetic communes, measures each figure
  * against its baseline from the same run, prints a table on stdout and
  * writes bench/results/<date>.json.
  * Progress goes to stderr. What each figure means: docs/performance.md.
@@ -49,10 +49,11 @@ const SIZES =
 if (SIZES.length === 0) throw new Error("--sizes takes a comma-separated list of entry counts, e.g. --sizes 100000");
 // `--only new-entry`: that figure alone, in about a minute (a full run takes ~16 minutes, most of it at 100,000 entries).
 // `--only relay`: the upload to an empty relay, A -> relay -> B and the newcomer's joins (~5 minutes at 100,000).
+// `--only relay-load`: the relay under load (50 communes x 10 members), ~3 minutes.
 const onlyArg = args.indexOf("--only");
 const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
-if (ONLY !== undefined && ONLY !== "new-entry" && ONLY !== "tampered-open" && ONLY !== "relay")
-  throw new Error("--only takes new-entry, tampered-open or relay (the figures that can be measured alone)");
+if (ONLY !== undefined && ONLY !== "new-entry" && ONLY !== "tampered-open" && ONLY !== "relay" && ONLY !== "relay-load")
+  throw new Error("--only takes new-entry, tampered-open, relay or relay-load (the figures that can be measured alone)");
 const MEMBERS = 10;
 const SEED = 1;
 const RESULTS = join(import.meta.dirname, "results");
@@ -558,7 +559,7 @@ async function main(): Promise<void> {
   progress(`commune bench: sizes ${SIZES.join(", ")}; ${RUNS} runs per figure; scratch ${scratch}`);
   await cliStartFigures();
   const builds: Record<number, unknown> = {};
-  for (const n of SIZES) {
+  for (const n of ONLY === "relay-load" ? [] : SIZES) {
     progress(`N=${n}: building or reusing the synthetic commune`);
     const start = performance.now();
     const f = await fixture({ entries: n, members: MEMBERS, seed: SEED }, FIXTURES);
@@ -607,6 +608,7 @@ async function main(): Promise<void> {
     storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, raw.entries);
   }
   // Minutes of load on its own: the full run measures it, --quick says so instead.
+  if (ONLY === "relay-load") rows.push(...(await relayLoadFigures({ quick: false, runs: RUNS, scratch })));
   if (ONLY !== undefined) rows.push({ n: 0, figure: "every other figure", unit: "", commune: `not measured (--only ${ONLY})`, baseline: "-" });
   else if (quick) rows.push({ n: 0, figure: "relay under load (50 communes x 10 members)", unit: "", commune: "full run only (npm run bench)", baseline: "-" });
   else rows.push(...(await relayLoadFigures({ quick, runs: RUNS, scratch })));
