@@ -1,5 +1,5 @@
 import { canonicalJson } from "../identity/canonical";
-import { randomId, sha256Hex, type KeyPair } from "../identity/keys";
+import { randomId, sha256Hex, type KeyPair, type PublicKey } from "../identity/keys";
 import type { Signer } from "../identity/crypto";
 import { sign, type Signed } from "../identity/signed";
 import type { Rules } from "./rules";
@@ -17,6 +17,13 @@ export interface Genesis {
   /** Random, so two communes founded with the same name at the same millisecond differ. */
   nonce: string;
   rules: Rules;
+  /**
+   * The Ed25519 public key a relay admits the first epoch of a private
+   * commune by (docs/relay.md, "Registration"): named here, the commune id
+   * binds it, so a squatter holding the genesis cannot register the commune.
+   * Optional and absent from older geneses, which hash exactly as before.
+   */
+  admission?: PublicKey;
 }
 
 /** 32 hex digits derived from the signed genesis. */

@@ -113,6 +113,7 @@ export const genesisSchema = z.looseObject({
   at: time,
   nonce: id,
   rules: rulesSchema,
+  admission: publicKey.optional(),
   ...signedBy,
 }) satisfies z.ZodType<Signed<Genesis>>;
 
