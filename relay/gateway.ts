@@ -8,6 +8,11 @@ import { RelayHandshake, type CommuneDirectory, type HandshakeStep } from "./han
 import { MAX_HANDSHAKE_FRAME_BYTES, TokenBucket, type RelayLimits } from "./limits";
 import type { RelayLog } from "./log";
 import type { SocketTable } from "./sockets";
+import type { Crypto } from "../shared/identity/crypto";
+import type { Problem } from "../shared/result";
+import { relayCrypto } from "./private/admission";
+import type { PrivateCommunes } from "./private/communes";
+import { privateHelloIn, PrivateSession, type PrivateLink } from "./private/session";
 
 /** The WebSocket path the relay answers on: ws://host:port/ */
 export const RELAY_PATH = "/";
@@ -33,6 +38,10 @@ interface Connection {
   link?: PeerLink;
   adapter?: CommuneServerAdapter;
   reason?: string;
+  /** A text frame arrived: only the first may open the private protocol. */
+  spoke: boolean;
+  /** The socket speaks the private protocol (relay/private/). */
+  session?: PrivateSession;
   /** Runs until the member's "join": hello, proof and join must all arrive in time. */
   handshakeTimer?: NodeJS.Timeout;
   /** Cuts a socket that was asked to close and did not. */
@@ -56,12 +65,15 @@ export class RelayGateway {
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
   readonly #keepalive: NodeJS.Timeout;
+  readonly #private: { communes: PrivateCommunes; crypto: Crypto } | undefined;
   #nextId = 1;
   #closing = false;
 
   /** `sockets`: the table counting every TCP socket from its accept; an admitted member's is never pushed out. */
-  constructor(options: { directory: CommuneDirectory; limits: RelayLimits; log: RelayLog; sockets?: SocketTable }) {
+  /** `privateCommunes`: where a hello naming the private protocol is served (docs/relay.md, "The private commune"). */
+  constructor(options: { directory: CommuneDirectory; limits: RelayLimits; log: RelayLog; sockets?: SocketTable; privateCommunes?: PrivateCommunes }) {
     this.#directory = options.directory;
+    this.#private = options.privateCommunes && { communes: options.privateCommunes, crypto: relayCrypto() };
     this.#sockets = options.sockets;
     this.#limits = options.limits;
     this.#log = options.log;
@@ -127,6 +139,7 @@ export class RelayGateway {
       handshake: new RelayHandshake(fromAddress(this.#directory, address)),
       closed: new Promise<void>((resolve) => (resolveClosed = resolve)),
       state: "handshake",
+      spoke: false,
       busy: false,
       alive: true,
     };
@@ -167,6 +180,10 @@ export class RelayGateway {
   #onFrame(connection: Connection, frame: Buffer, isBinary: boolean): void {
     if (connection.state === "closing") return;
     if (!connection.bucket.take()) return this.#close(connection, "too many messages");
+    if (connection.session) {
+      connection.session.frame(frame, isBinary).catch((error: unknown) => this.#failed(connection, error));
+      return;
+    }
     if (connection.state === "admitted") {
       if (!isBinary) return this.#close(connection, "text frame after the handshake");
       const verdict = connection.adapter!.receive(connection.link!, frame);
@@ -176,6 +193,12 @@ export class RelayGateway {
     }
     if (isBinary) return this.#close(connection, "binary frame before the welcome");
     if (connection.busy) return this.#close(connection, "frame before the relay answered");
+    const first = !connection.spoke;
+    connection.spoke = true;
+    if (first && this.#private) {
+      const hello = privateHelloIn(frame);
+      if (hello !== undefined) return this.#openPrivate(connection, hello, this.#private);
+    }
     if (frame.byteLength > MAX_HANDSHAKE_FRAME_BYTES) return this.#close(connection, "handshake frame too large");
     connection.busy = true;
     connection.handshake
@@ -229,7 +252,57 @@ export class RelayGateway {
     }
   }
 
-  #send(connection: Connection, bytes: Uint8Array): void {
+  /** Hands a socket whose hello names the private protocol to a PrivateSession; the limits, timers and logging stay here. */
+  #openPrivate(connection: Connection, hello: unknown, gate: { communes: PrivateCommunes; crypto: Crypto }): void {
+    const { ws } = connection;
+    const link: PrivateLink = {
+      address: connection.address,
+      send: (data) => this.#send(connection, data),
+      sendAwaited: (data) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState !== WebSocket.OPEN || connection.state === "closing") return resolve();
+          ws.send(data, () => resolve());
+        }),
+      refuse: (refusal) => this.#refusePrivate(connection, refusal),
+      end: (last, reason) => {
+        try {
+          if (ws.readyState === WebSocket.OPEN && connection.state !== "closing") ws.send(last);
+        } finally {
+          this.#close(connection, reason, 1000);
+        }
+      },
+      close: (reason) => this.#close(connection, reason),
+      admitted: (commune, epoch) => {
+        if (connection.state === "closing") return;
+        clearTimeout(connection.handshakeTimer);
+        connection.state = "admitted";
+        connection.commune = commune;
+        this.#sockets?.admitted(connection.tcp);
+        this.#log({ event: "admitted", connection: connection.id, address: connection.address, commune, epoch });
+      },
+      registered: (commune) => this.#log({ event: "registered", connection: connection.id, address: connection.address, commune }),
+    };
+    const session = new PrivateSession(gate.communes, gate.crypto, link);
+    connection.session = session;
+    session.hello(hello).catch((error: unknown) => this.#failed(connection, error));
+  }
+
+  #refusePrivate(connection: Connection, refusal: Problem): void {
+    const reason = refusal.message;
+    this.#log({ event: "refused", connection: connection.id, address: connection.address, commune: connection.session?.commune, reason });
+    try {
+      if (connection.state !== "closing") connection.ws.send(JSON.stringify({ type: "refused", code: refusal.code, reason }));
+    } finally {
+      this.#close(connection, `refused: ${reason}`, 1000);
+    }
+  }
+
+  #failed(connection: Connection, error: unknown): void {
+    this.#log({ event: "error", commune: connection.commune ?? connection.session?.commune, message: `private protocol: ${String(error)}` });
+    this.#close(connection, "internal error");
+  }
+
+  #send(connection: Connection, bytes: Uint8Array | string): void {
     const { ws } = connection;
     if (ws.readyState !== WebSocket.OPEN || connection.state === "closing") return;
     if (ws.bufferedAmount > this.#limits.maxBufferedBytes) return this.#close(connection, "too slow: not reading what the relay sends");
@@ -251,6 +324,7 @@ export class RelayGateway {
     connection.state = "closing";
     connection.reason ??= reason;
     if (connection.link) connection.adapter?.detach(connection.link);
+    connection.session?.closed();
     clearTimeout(connection.handshakeTimer);
     try {
       connection.ws.close(code, reason.slice(0, 120));
@@ -265,6 +339,7 @@ export class RelayGateway {
     clearTimeout(connection.graceTimer);
     clearTimeout(connection.probeTimer);
     if (connection.link) connection.adapter?.detach(connection.link);
+    connection.session?.closed();
     connection.state = "closing";
     this.#connections.delete(connection);
     const count = (this.#perAddress.get(connection.address) ?? 1) - 1;
@@ -274,7 +349,7 @@ export class RelayGateway {
       event: "closed",
       connection: connection.id,
       address: connection.address,
-      commune: connection.commune ?? connection.handshake.commune,
+      commune: connection.commune ?? connection.session?.commune ?? connection.handshake.commune,
       peerId: connection.peerId,
       reason: connection.reason ?? `closed by the peer (${code})`,
     });

@@ -38,6 +38,10 @@ export interface RelayLimits {
   registrationsPerAddressPerHour: number;
   /** New communes registered from all addresses within an hour. */
   registrationsPerHour: number;
+  /** A private commune's distinct documents on this relay (relay/private/store.ts); a put of a new one beyond is refused. */
+  privateDocumentsPerCommune: number;
+  /** A private commune's log bytes on this relay; a put that would pass it is refused. */
+  privateBytesPerCommune: number;
 }
 
 const MiB = 1024 * 1024;
@@ -55,6 +59,8 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxEphemeralBytes: 16 * 1024,
   registrationsPerAddressPerHour: 10,
   registrationsPerHour: 200,
+  privateDocumentsPerCommune: 10_000,
+  privateBytesPerCommune: 1024 * MiB,
 });
 
 /** Handshake frames are small JSON; a registration's genesis is the largest part. */

@@ -7,6 +7,8 @@ export type RelayLogEvent = { time: string } & (
   | { event: "listening"; url: string; host: string; port: number; dataDir: string; maxSockets: number; fileLimit?: number }
   | { event: "connection"; connection: number; address: string }
   | { event: "admitted"; connection: number; address: string; commune: string; peerId: string }
+  /** Admitted to a private commune (relay/private/): by the epoch it proved, there is no peer id. */
+  | { event: "admitted"; connection: number; address: string; commune: string; epoch: string }
   | { event: "refused"; connection?: number; address: string; commune?: string; reason: string }
   | { event: "registered"; connection: number; address: string; commune: string }
   | { event: "closed"; connection: number; address: string; commune?: string; peerId?: string; reason: string }

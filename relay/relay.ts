@@ -9,6 +9,7 @@ import { resolveLimits, type RelayLimits } from "./limits";
 import { relayLogger, type RelayLogEvent } from "./log";
 import { Registry } from "./registry";
 import { socketCapFor, SocketTable, softFileLimit } from "./sockets";
+import { PrivateCommunes } from "./private/communes";
 
 export type { RelayLimits } from "./limits";
 export type { RelayLogEvent } from "./log";
@@ -77,12 +78,18 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     maxEphemeralBytes: limits.maxEphemeralBytes,
     registrations: { perAddressPerHour: limits.registrationsPerAddressPerHour, perHour: limits.registrationsPerHour },
   });
+  const privateCommunes = new PrivateCommunes({
+    dataDir,
+    log,
+    quota: { documents: limits.privateDocumentsPerCommune, bytes: limits.privateBytesPerCommune },
+    registrations: { perAddressPerHour: limits.registrationsPerAddressPerHour, perHour: limits.registrationsPerHour },
+  });
   const fileLimit = softFileLimit();
   const sockets = new SocketTable({
     cap: fileLimit === undefined ? limits.maxSockets : Math.min(limits.maxSockets, socketCapFor(fileLimit)),
     idleMs: limits.handshakeTimeoutMs,
   });
-  const gateway = new RelayGateway({ directory: communes, limits, log, sockets });
+  const gateway = new RelayGateway({ directory: communes, limits, log, sockets, privateCommunes });
   const started = performance.now();
 
   const stats = (): RelayStats => ({
@@ -121,6 +128,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   } catch (error) {
     await gateway.close();
     await communes.close();
+    await privateCommunes.close();
     throw error;
   }
   const url = `ws://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -134,6 +142,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       server.closeAllConnections();
       await gateway.close();
       await communes.close();
+      await privateCommunes.close();
       await registry.flush();
       await stopped;
       log({ event: "shutdown", connections: before.connections, communes: before.openCommunes });

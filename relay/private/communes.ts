@@ -1,0 +1,133 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { SealedItem } from "../../shared/privacy/headers";
+import { problem, type Problem } from "../../shared/result";
+import { RegistrationWindow } from "../limits";
+import type { RelayLog } from "../log";
+import { TOO_MANY_FROM_ADDRESS, TOO_MANY_REGISTRATIONS } from "../communes";
+import { PrivateStore, type Quota } from "./store";
+
+/** What the communes know of a socket admitted to one of them, to pass items on and supersede it. */
+export interface AdmittedSocket {
+  /** The epoch it proved (and, after it put a child, the child). */
+  readonly epoch: string;
+  /** A new item of its commune, stored as `seq`. */
+  deliver(seq: number, bytes: Uint8Array): void;
+  /** Its epoch got a child: it is told so and closed. */
+  supersede(): void;
+}
+
+/**
+ * The private communes a relay serves: one folder each under
+ * <dataDir>/private/<commune id>/, opened on first use, and the sockets
+ * admitted to each. The folders are the registry: a commune is served once
+ * its genesis.json is written, and nothing in them is secret (admission
+ * PUBLIC keys, signed headers, ciphertext).
+ */
+export class PrivateCommunes {
+  readonly #root: string;
+  readonly #quota: Quota;
+  readonly #log: RelayLog;
+  readonly #registrations: RegistrationWindow;
+  readonly #now: () => number;
+  readonly #stores = new Map<string, Promise<PrivateStore | undefined>>();
+  readonly #sockets = new Map<string, Set<AdmittedSocket>>();
+  #closed = false;
+
+  constructor(options: {
+    dataDir: string;
+    quota: Quota;
+    log: RelayLog;
+    registrations: { perAddressPerHour: number; perHour: number };
+    now?: () => number;
+  }) {
+    this.#root = join(options.dataDir, "private");
+    this.#quota = options.quota;
+    this.#log = options.log;
+    this.#registrations = new RegistrationWindow(options.registrations.perAddressPerHour, options.registrations.perHour);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The commune's store, opened once per run; undefined when it is not registered here. */
+  storeOf(commune: string): Promise<PrivateStore | undefined> {
+    let store = this.#stores.get(commune);
+    if (!store) {
+      const dir = this.#dirOf(commune);
+      store = PrivateStore.exists(dir).then((exists) => (exists ? PrivateStore.open(dir, this.#quota) : undefined));
+      // A store that failed to open is tried again next time, not remembered broken.
+      store.catch(() => this.#stores.delete(commune));
+      this.#stores.set(commune, store);
+    }
+    return store;
+  }
+
+  /**
+   * Registers a commune whose registration was checked and whose tip the
+   * socket proved. Rationed per address and per hour like today's
+   * registrations. If it was registered meanwhile, the existing store is
+   * answered and nothing is written.
+   */
+  async register(commune: string, genesis: object, chain: SealedItem[], address: string): Promise<{ ok: true; store: PrivateStore; registered: boolean } | { ok: false; problem: Problem }> {
+    if (this.#closed) return { ok: false, problem: problem("private.closing", "The relay is shutting down") };
+    const existing = await this.storeOf(commune);
+    if (existing) return { ok: true, store: existing, registered: false };
+    const now = this.#now();
+    const allowed = this.#registrations.take(address, now);
+    if (allowed !== "ok") {
+      this.#log({ event: "refused", address, commune, reason: `registration limit (${allowed})` });
+      return { ok: false, problem: problem("private.registrationLimit", allowed === "address" ? TOO_MANY_FROM_ADDRESS : TOO_MANY_REGISTRATIONS) };
+    }
+    const creating = (async () => {
+      await mkdir(this.#root, { recursive: true, mode: 0o700 });
+      return PrivateStore.create(this.#dirOf(commune), genesis, chain, this.#quota);
+    })();
+    this.#stores.set(commune, creating);
+    try {
+      return { ok: true, store: await creating, registered: true };
+    } catch (error) {
+      this.#stores.delete(commune);
+      this.#registrations.giveBack(address, now);
+      this.#log({ event: "error", commune, message: `could not register a private commune: ${String(error)}` });
+      return { ok: false, problem: problem("private.unavailable", "The relay could not record the commune; try again later") };
+    }
+  }
+
+  admit(commune: string, socket: AdmittedSocket): void {
+    const sockets = this.#sockets.get(commune) ?? new Set<AdmittedSocket>();
+    sockets.add(socket);
+    this.#sockets.set(commune, sockets);
+  }
+
+  leave(commune: string, socket: AdmittedSocket): void {
+    const sockets = this.#sockets.get(commune);
+    sockets?.delete(socket);
+    if (sockets?.size === 0) this.#sockets.delete(commune);
+  }
+
+  /** Passes a new item to every admitted socket of the commune but its sender. */
+  deliver(commune: string, from: AdmittedSocket, seq: number, bytes: Uint8Array): void {
+    for (const socket of this.#sockets.get(commune) ?? []) if (socket !== from) socket.deliver(seq, bytes);
+  }
+
+  /** Tells every socket admitted under `epoch` (now a parent), but `except`, that it is superseded. */
+  supersede(commune: string, epoch: string, except: AdmittedSocket): void {
+    for (const socket of [...(this.#sockets.get(commune) ?? [])]) if (socket !== except && socket.epoch === epoch) socket.supersede();
+  }
+
+  /** Sockets admitted to private communes now. */
+  get admittedCount(): number {
+    let count = 0;
+    for (const sockets of this.#sockets.values()) count += sockets.size;
+    return count;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const stores = await Promise.all([...this.#stores.values()].map((store) => store.catch(() => undefined)));
+    await Promise.all(stores.map((store) => store?.close()));
+  }
+
+  #dirOf(commune: string): string {
+    return join(this.#root, commune);
+  }
+}

@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { communeId, publicKey, signature } from "../../shared/docs/fields";
+import type { Signer } from "../../shared/identity/crypto";
+import type { KeyPair } from "../../shared/identity/keys";
+import { sign } from "../../shared/identity/signed";
+import { itemId, PRIVATE_PROTOCOL } from "../../shared/privacy/headers";
+
+/**
+ * The private commune's relay protocol (docs/relay.md, "The private commune",
+ * "What step 2 built"). JSON text frames for control, binary frames for items:
+ *
+ *   member -> relay  hello       { type, protocol, commune, nonce, register? }
+ *   relay  -> member challenge   { type, nonce, tips }
+ *   member -> relay  proof       { type, epoch, sig }
+ *   relay  -> member welcome     { type, epoch, head } | refused { type, code, reason } | superseded { type, records }
+ *   member -> relay  put         binary: u32 n, JSON { type: "put", proof?, siblings? } (n bytes), the item
+ *   relay  -> member stored      { type, seq, id } | rejected { type, code, reason, id? }
+ *   member -> relay  fetch       { type, since }
+ *   relay  -> member item        binary: u32 n, JSON { type: "item", seq } (n bytes), the item
+ *   relay  -> member caught-up   { type, head }
+ *
+ * Every schema is strict and bounded; a frame is measured before it is parsed.
+ */
+export { PRIVATE_PROTOCOL };
+
+const nonce = z.string().regex(/^[0-9a-f]{32}$/, "must be 32 hex digits");
+/** An encoded item (shared/privacy/headers.ts encodeItem) carried in JSON. */
+const encodedItem = z.base64().max(4 * 1024 * 1024);
+
+/** A registration's chain of epochs: more than this is not a commune's history but a flood. */
+export const MAX_REGISTERED_EPOCHS = 64;
+/** The hello may carry a registration (a genesis and the epoch chain with its lockboxes), so it may be larger than today's. */
+export const MAX_PRIVATE_HELLO_BYTES = 1024 * 1024;
+/** A put frame's JSON options, before the item. */
+export const MAX_PUT_OPTIONS_BYTES = 16 * 1024;
+/** Proofs of a parent's existing children, to add a sibling (docs/relay.md: a second child). */
+export const MAX_SIBLING_PROOFS = 16;
+/** Items the relay reads for a socket's put before it answers; more waiting closes the socket. */
+export const MAX_PUTS_WAITING = 32;
+
+export const privateHello = z.strictObject({
+  type: z.literal("hello"),
+  protocol: z.literal(PRIVATE_PROTOCOL),
+  commune: communeId,
+  nonce,
+  register: z
+    .strictObject({
+      genesis: z.looseObject({ by: publicKey, sig: signature }),
+      epochs: z.array(encodedItem).min(1).max(MAX_REGISTERED_EPOCHS),
+    })
+    .optional(),
+});
+export type PrivateHello = z.infer<typeof privateHello>;
+
+export const challenge = z.strictObject({ type: z.literal("challenge"), nonce, tips: z.array(itemId) });
+export const proof = z.strictObject({ type: z.literal("proof"), epoch: itemId, sig: signature });
+export const welcome = z.strictObject({ type: z.literal("welcome"), epoch: itemId, head: z.number().int().min(0) });
+export const refused = z.strictObject({ type: z.literal("refused"), code: z.string(), reason: z.string() });
+export const superseded = z.strictObject({ type: z.literal("superseded"), records: z.array(encodedItem) });
+export const fetch = z.strictObject({ type: z.literal("fetch"), since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+export const stored = z.strictObject({ type: z.literal("stored"), seq: z.number().int().min(1), id: itemId });
+export const rejected = z.strictObject({ type: z.literal("rejected"), code: z.string(), reason: z.string(), id: itemId.optional() });
+export const caughtUp = z.strictObject({ type: z.literal("caught-up"), head: z.number().int().min(0) });
+
+const siblingProof = z.strictObject({ epoch: itemId, sig: signature });
+export const putOptions = z.strictObject({
+  type: z.literal("put"),
+  /** For an epoch record: the child's admission key's signature over this socket's transcript with the child's id. */
+  proof: signature.optional(),
+  /** For a second child of an epoch: proofs of every child it already has. */
+  siblings: z.array(siblingProof).max(MAX_SIBLING_PROOFS).optional(),
+});
+export type PutOptions = z.infer<typeof putOptions>;
+export const itemFrameHeader = z.strictObject({ type: z.literal("item"), seq: z.number().int().min(1) });
+
+/** Text frames a member sends after its welcome. */
+export const memberControl = fetch;
+
+/**
+ * What an admission key signs (purpose "admission", shared/identity/signed.ts):
+ * the commune, both nonces and the epoch, so a proof holds for this one
+ * connection and this one epoch only.
+ */
+export interface AdmissionTranscript {
+  commune: string;
+  memberNonce: string;
+  relayNonce: string;
+  epoch: string;
+}
+
+/** A member's proof for `epoch`, signed with that epoch's admission key pair. */
+export function admissionProof(signer: Signer, transcript: AdmissionTranscript, admission: KeyPair): string {
+  return sign(signer, "admission", { ...transcript }, admission).sig;
+}
+
+/** A binary frame: u32 length of a JSON head, the head, then the body (an encoded item). */
+export function encodeFrame(head: object, body: Uint8Array): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(head));
+  const frame = new Uint8Array(4 + json.length + body.length);
+  new DataView(frame.buffer).setUint32(0, json.length);
+  frame.set(json, 4);
+  frame.set(body, 4 + json.length);
+  return frame;
+}
+
+/** Splits a binary frame; undefined when its head is longer than `maxHead` or does not fit, or is not JSON. */
+export function decodeFrame(frame: Uint8Array, maxHead: number): { head: unknown; body: Uint8Array } | undefined {
+  if (frame.length < 4) return undefined;
+  const length = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0);
+  if (length > maxHead || 4 + length > frame.length) return undefined;
+  try {
+    const head: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(frame.subarray(4, 4 + length)));
+    return { head, body: frame.subarray(4 + length) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
+export function fromBase64(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, "base64"));
+}

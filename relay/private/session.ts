@@ -1,0 +1,303 @@
+import { randomBytes } from "node:crypto";
+import type { Crypto } from "../../shared/identity/crypto";
+import { checkItemSignature, decodeItem, idOfItem, type SealedItem } from "../../shared/privacy/headers";
+import { problem, type Problem } from "../../shared/result";
+import { admissionHolds, checkRegistration, type EpochRecord } from "./admission";
+import type { AdmittedSocket, PrivateCommunes } from "./communes";
+import {
+  decodeFrame,
+  encodeFrame,
+  fetch as fetchFrame,
+  MAX_PUT_OPTIONS_BYTES,
+  MAX_PUTS_WAITING,
+  privateHello,
+  proof as proofFrame,
+  putOptions,
+  toBase64,
+  type AdmissionTranscript,
+  type PrivateHello,
+  type PutOptions,
+} from "./protocol";
+import type { PrivateStore } from "./store";
+import { MAX_PRIVATE_HELLO_BYTES, PRIVATE_PROTOCOL } from "./protocol";
+
+/** The first frame's JSON when it names the private protocol (then a PrivateSession serves the socket); undefined otherwise. */
+export function privateHelloIn(frame: Buffer): unknown {
+  if (frame.byteLength > MAX_PRIVATE_HELLO_BYTES) return undefined;
+  const value = parseJson(frame);
+  const names = typeof value === "object" && value !== null && (value as { protocol?: unknown }).protocol === PRIVATE_PROTOCOL;
+  return names ? value : undefined;
+}
+
+/** What a private session needs of its socket; the gateway (relay/gateway.ts) keeps the socket discipline. */
+export interface PrivateLink {
+  /** Sends a frame; a socket that does not read what it is sent is closed by the gateway. */
+  send(data: string | Uint8Array): void;
+  /** Sends a frame and resolves once it has left (or the socket is gone): a fetch waits on it, so it never runs ahead of the reader. */
+  sendAwaited(data: Uint8Array): Promise<void>;
+  /** Sends `refused` and closes, logging why. */
+  refuse(refusal: Problem): void;
+  /** Closes after `last` (superseded) was sent. */
+  end(last: string, reason: string): void;
+  /** Closes for a protocol violation. */
+  close(reason: string): void;
+  /** The socket proved an epoch: the handshake timer stops and the socket is a member's. */
+  admitted(commune: string, epoch: string): void;
+  registered(commune: string): void;
+  readonly address: string;
+}
+
+/**
+ * One socket speaking the private protocol (relay/private/protocol.ts):
+ * hello -> challenge, proof -> welcome | refused | superseded, then puts and
+ * fetches. Every refusal is a Problem with a code; a frame that breaks the
+ * protocol closes the socket; nothing a socket sends reaches another commune.
+ */
+export class PrivateSession implements AdmittedSocket {
+  readonly #communes: PrivateCommunes;
+  readonly #crypto: Crypto;
+  readonly #link: PrivateLink;
+  readonly #nonce = randomBytes(16).toString("hex");
+  #state: "hello" | "proof" | "admitted" | "closed" = "hello";
+  #hello?: PrivateHello;
+  #store?: PrivateStore;
+  #registration?: { genesis: object; chain: EpochRecord[]; ids: string[] };
+  #epoch = "";
+  /** A fetch is under way: it sends the items appended meanwhile itself, in order. */
+  #fetching = false;
+  #putsWaiting = 0;
+  /** The socket closed: a handshake step still under way must not admit it. */
+  #gone = false;
+  /** Answers to puts leave in the order the puts came. */
+  #answers: Promise<void> = Promise.resolve();
+
+  constructor(communes: PrivateCommunes, crypto: Crypto, link: PrivateLink) {
+    this.#communes = communes;
+    this.#crypto = crypto;
+    this.#link = link;
+  }
+
+  get epoch(): string {
+    return this.#epoch;
+  }
+
+  /** The commune the hello named, once it parsed: for the log. */
+  get commune(): string | undefined {
+    return this.#hello?.commune;
+  }
+
+  /** The first frame, already known to name the private protocol. */
+  async hello(value: unknown): Promise<void> {
+    const parsed = privateHello.safeParse(value);
+    if (!parsed.success) return this.#refuse("private.malformed", `The hello is malformed: ${describe(parsed.error.issues[0])}`);
+    const hello = (this.#hello = parsed.data);
+    const store = await this.#communes.storeOf(hello.commune);
+    if (this.#state === "closed") return;
+    let tips: string[];
+    if (store) {
+      // A registered commune ignores `register`: its epoch tree only grows by puts from admitted members.
+      this.#store = store;
+      tips = store.tips().map((tip) => tip.id);
+    } else if (hello.register) {
+      const checked = checkRegistration(this.#crypto, hello.commune, hello.register.genesis, hello.register.epochs);
+      if (!checked.ok) return this.#link.refuse(checked.problem);
+      this.#registration = { genesis: hello.register.genesis, chain: checked.chain, ids: checked.ids };
+      tips = [checked.ids.at(-1)!];
+    } else {
+      return this.#refuse("private.notServed", "This relay does not serve that commune");
+    }
+    this.#state = "proof";
+    this.#link.send(JSON.stringify({ type: "challenge", nonce: this.#nonce, tips }));
+  }
+
+  /** Every later frame. Only one handshake frame is read at a time (the gateway holds the socket's others back). */
+  async frame(data: Buffer, isBinary: boolean): Promise<void> {
+    if (this.#state === "proof") {
+      this.#state = "closed";
+      if (isBinary) return this.#link.close("binary frame before the welcome");
+      return this.#onProof(parseJson(data));
+    }
+    if (this.#state !== "admitted") return this.#link.close("frame before the relay answered");
+    if (isBinary) return this.#onPut(data);
+    const fetch = fetchFrame.safeParse(parseJson(data));
+    if (!fetch.success) return this.#link.close("expected a fetch");
+    if (this.#fetching) return this.#link.close("a fetch while another runs");
+    return this.#fetch(fetch.data.since);
+  }
+
+  closed(): void {
+    const commune = this.#hello?.commune;
+    if (this.#state === "admitted" && commune) this.#communes.leave(commune, this);
+    this.#state = "closed";
+    this.#gone = true;
+  }
+
+  deliver(seq: number, bytes: Uint8Array): void {
+    if (this.#state === "admitted" && !this.#fetching) this.#link.send(encodeFrame({ type: "item", seq }, bytes));
+  }
+
+  supersede(): void {
+    if (this.#state !== "admitted") return;
+    void this.#superseded(this.#store!, this.#epoch).catch(() => this.#link.close("internal error"));
+  }
+
+  async #onProof(value: unknown): Promise<void> {
+    const hello = this.#hello!;
+    const parsed = proofFrame.safeParse(value);
+    if (!parsed.success) return this.#refuse("private.malformed", `The proof is malformed: ${describe(parsed.error.issues[0])}`);
+    const { epoch, sig } = parsed.data;
+    const transcript = this.#transcript(epoch);
+
+    let store = this.#store;
+    if (!store) {
+      const registration = this.#registration!;
+      if (epoch !== registration.ids.at(-1)) return this.#refuse("private.notTip", "A registration proves the last epoch of its chain");
+      const tip = registration.chain.at(-1)!.signed.header;
+      if (!admissionHolds(this.#crypto, transcript, tip.admission, sig)) return this.#refuse("private.badProof", "The proof does not hold for that epoch's admission key");
+      const registered = await this.#communes.register(hello.commune, registration.genesis, registration.chain, this.#link.address);
+      if (this.#gone) return;
+      if (!registered.ok) return this.#link.refuse(registered.problem);
+      store = this.#store = registered.store;
+      if (registered.registered) this.#link.registered(hello.commune);
+    }
+
+    const node = store.epoch(epoch);
+    if (!node) return this.#refuse("private.unknownEpoch", "This relay knows no such epoch of the commune");
+    if (!admissionHolds(this.#crypto, transcript, node.admission, sig)) return this.#refuse("private.badProof", "The proof does not hold for that epoch's admission key");
+    if (store.childrenOf(epoch).length > 0) return this.#superseded(store, epoch);
+    this.#epoch = epoch;
+    this.#state = "admitted";
+    this.#communes.admit(hello.commune, this);
+    this.#link.admitted(hello.commune, epoch);
+    this.#link.send(JSON.stringify({ type: "welcome", epoch, head: store.head }));
+  }
+
+  /** The epoch has a child: the socket gets the records below it (to read its lockbox there, or learn it was left out), and no data. */
+  async #superseded(store: PrivateStore, epoch: string): Promise<void> {
+    const commune = this.#hello!.commune;
+    if (this.#state === "admitted") this.#communes.leave(commune, this);
+    this.#state = "closed";
+    const records: string[] = [];
+    for (const node of store.descendantsOf(epoch)) records.push(toBase64(await store.itemAt(node.seq)));
+    this.#link.end(JSON.stringify({ type: "superseded", records }), "superseded: the epoch it proved has a child");
+  }
+
+  #onPut(data: Buffer): void {
+    if (++this.#putsWaiting > MAX_PUTS_WAITING) return this.#link.close("too many puts waiting for an answer");
+    const answer = this.#put(data).catch((): Problem => problem("private.unavailable", "The relay could not store the item; try again later"));
+    this.#answers = this.#answers.then(async () => {
+      const outcome = await answer;
+      this.#putsWaiting--;
+      if (this.#state !== "admitted") return;
+      if ("code" in outcome) this.#link.send(JSON.stringify({ type: "rejected", code: outcome.code, reason: outcome.message, ...(outcome.params?.id ? { id: outcome.params.id } : {}) }));
+      else this.#link.send(JSON.stringify({ type: "stored", seq: outcome.seq, id: outcome.id }));
+    });
+  }
+
+  async #put(data: Buffer): Promise<{ seq: number; id: string } | Problem> {
+    const frame = decodeFrame(data, MAX_PUT_OPTIONS_BYTES);
+    if (!frame) return problem("private.malformed", "The put frame is malformed");
+    const options = putOptions.safeParse(frame.head);
+    if (!options.success) return problem("private.malformed", `The put's options are malformed: ${describe(options.error.issues[0])}`);
+    const decoded = decodeItem(frame.body);
+    if (!decoded.ok) return problem("private.malformed", decoded.problem.message);
+    const item = decoded.item;
+    const id = idOfItem(item);
+    const params = { id };
+    const signatureProblem = checkItemSignature(this.#crypto, item);
+    if (signatureProblem) return problem("private.badSignature", `The item's author signature does not hold (${signatureProblem})`, { params });
+    const store = this.#store!;
+    const appended = await store.append(item, () => this.#judge(store, item, id, options.data));
+    if (!appended.ok) return { ...appended.problem, params: { ...appended.problem.params, id } };
+    if (appended.duplicate) return { seq: appended.seq, id };
+    const commune = this.#hello!.commune;
+    const header = item.signed.header;
+    if (header.kind === "epoch" && header.parent !== null) {
+      // The putter proved the child: it stays, under the child; everyone else under the parent is superseded.
+      const parent = header.parent;
+      if (this.#epoch === parent) this.#epoch = id;
+      this.#communes.supersede(commune, parent, this);
+    }
+    this.#communes.deliver(commune, this, appended.seq, frame.body);
+    return { seq: appended.seq, id };
+  }
+
+  /** Whether this admitted socket may put `item` now; runs in the store's append queue, after every earlier item. */
+  #judge(store: PrivateStore, item: SealedItem, id: string, options: PutOptions): Problem | undefined {
+    const header = item.signed.header;
+    const params = { id };
+    if (this.#state !== "admitted") return problem("private.superseded", "The epoch this socket proved has a child; connect again under it", { params });
+    if (header.commune !== this.#hello!.commune) return problem("private.wrongCommune", "The item names another commune than the one this socket was admitted to", { params });
+    if (header.kind !== "epoch") {
+      const tip = store.tips().some((node) => node.id === header.epoch);
+      if (header.epoch !== this.#epoch && !tip) {
+        return problem("private.wrongEpoch", "The item names an epoch other than the one this socket was admitted under or a current one", { params });
+      }
+      return undefined;
+    }
+    if (header.parent === null) return problem("private.wrongEpoch", "A first epoch comes only with the commune's registration", { params });
+    const parent = store.epoch(header.parent);
+    if (!parent) return problem("private.unknownEpoch", "The epoch's parent is not an epoch of this commune here", { params });
+    if (header.epoch !== parent.epoch + 1) return problem("private.wrongEpoch", `The epoch's number must be ${parent.epoch + 1}, one past its parent's`, { params });
+    if (!options.proof || !admissionHolds(this.#crypto, this.#transcript(id), header.admission, options.proof)) {
+      return problem("private.badProof", "A new epoch needs a proof by its own admission key over this connection", { params });
+    }
+    const children = store.childrenOf(parent.id);
+    if (children.length === 0) {
+      if (this.#epoch !== parent.id) return problem("private.wrongEpoch", "A new epoch must be a child of the epoch this socket was admitted under", { params });
+      return undefined;
+    }
+    // A second child: only from someone who also holds every existing child's key (a member merging), never a removed member's fork.
+    const underChild = children.some((child) => child.id === this.#epoch);
+    const proven = children.every((child) =>
+      (options.siblings ?? []).some((sibling) => sibling.epoch === child.id && admissionHolds(this.#crypto, this.#transcript(child.id), child.admission, sibling.sig)),
+    );
+    if (!underChild || !proven) {
+      return problem("private.fork", "That epoch already has a child: a second one needs proofs of the existing children's keys", { params });
+    }
+    return undefined;
+  }
+
+  async #fetch(since: number): Promise<void> {
+    const store = this.#store!;
+    this.#fetching = true;
+    let last = since;
+    try {
+      // Items appended during the fetch are not delivered live (the fetch is not yet there): it reads on until none is left.
+      do {
+        last = await store.read(last, async (seq, bytes) => {
+          if (this.#state !== "admitted") throw new FetchStopped();
+          await this.#link.sendAwaited(encodeFrame({ type: "item", seq }, bytes));
+        });
+      } while (store.head > last && this.#state === "admitted");
+    } catch (error) {
+      if (error instanceof FetchStopped) return;
+      throw error;
+    } finally {
+      this.#fetching = false;
+    }
+    if (this.#state === "admitted") this.#link.send(JSON.stringify({ type: "caught-up", head: last }));
+  }
+
+  #transcript(epoch: string): AdmissionTranscript {
+    return { commune: this.#hello!.commune, memberNonce: this.#hello!.nonce, relayNonce: this.#nonce, epoch };
+  }
+
+  #refuse(code: `private.${string}`, reason: string): void {
+    this.#state = "closed";
+    this.#link.refuse(problem(code, reason));
+  }
+}
+
+class FetchStopped extends Error {}
+
+function parseJson(data: Buffer): unknown {
+  try {
+    return JSON.parse(data.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+const describe = (issue: { path: PropertyKey[]; message: string } | undefined): string =>
+  issue ? `${issue.path.map(String).join(".") || "frame"} ${issue.message}` : "unreadable";
