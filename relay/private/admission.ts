@@ -48,7 +48,11 @@ export function admissionHolds(crypto: Crypto, transcript: AdmissionTranscript, 
 /** An epoch record as the relay reads it: signed, an epoch, of this commune. */
 export type EpochRecord = SealedItem & { signed: { header: EpochHeader } };
 
-export function readEpochRecord(crypto: Crypto, commune: string, bytes: Uint8Array): { ok: true; record: EpochRecord; id: string } | { ok: false; problem: Problem } {
+export function readEpochRecord(
+  crypto: Crypto,
+  commune: string,
+  bytes: Uint8Array,
+): { ok: true; record: EpochRecord; id: string } | { ok: false; problem: Problem } {
   const decoded = decodeItem(bytes);
   if (!decoded.ok) return { ok: false, problem: problem("private.malformed", decoded.problem.message) };
   const { item } = decoded;

@@ -34,13 +34,7 @@ export class PrivateCommunes {
   readonly #sockets = new Map<string, Set<AdmittedSocket>>();
   #closed = false;
 
-  constructor(options: {
-    dataDir: string;
-    quota: Quota;
-    log: RelayLog;
-    registrations: { perAddressPerHour: number; perHour: number };
-    now?: () => number;
-  }) {
+  constructor(options: { dataDir: string; quota: Quota; log: RelayLog; registrations: { perAddressPerHour: number; perHour: number }; now?: () => number }) {
     this.#root = join(options.dataDir, "private");
     this.#quota = options.quota;
     this.#log = options.log;
@@ -67,7 +61,12 @@ export class PrivateCommunes {
    * registrations. If it was registered meanwhile, the existing store is
    * answered and nothing is written.
    */
-  async register(commune: string, genesis: object, chain: SealedItem[], address: string): Promise<{ ok: true; store: PrivateStore; registered: boolean } | { ok: false; problem: Problem }> {
+  async register(
+    commune: string,
+    genesis: object,
+    chain: SealedItem[],
+    address: string,
+  ): Promise<{ ok: true; store: PrivateStore; registered: boolean } | { ok: false; problem: Problem }> {
     if (this.#closed) return { ok: false, problem: problem("private.closing", "The relay is shutting down") };
     const existing = await this.storeOf(commune);
     if (existing) return { ok: true, store: existing, registered: false };
@@ -124,7 +123,7 @@ export class PrivateCommunes {
   async close(): Promise<void> {
     this.#closed = true;
     const stores = await Promise.all([...this.#stores.values()].map((store) => store.catch(() => undefined)));
-    await Promise.all(stores.map((store) => store?.close()));
+    await Promise.all(stores.flatMap((store) => (store ? [store.close()] : [])));
   }
 
   #dirOf(commune: string): string {

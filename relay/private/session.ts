@@ -153,7 +153,8 @@ export class PrivateSession implements AdmittedSocket {
       const registration = this.#registration!;
       if (epoch !== registration.ids.at(-1)) return this.#refuse("private.notTip", "A registration proves the last epoch of its chain");
       const tip = registration.chain.at(-1)!.signed.header;
-      if (!admissionHolds(this.#crypto, transcript, tip.admission, sig)) return this.#refuse("private.badProof", "The proof does not hold for that epoch's admission key");
+      if (!admissionHolds(this.#crypto, transcript, tip.admission, sig))
+        return this.#refuse("private.badProof", "The proof does not hold for that epoch's admission key");
       const registered = await this.#communes.register(hello.commune, registration.genesis, registration.chain, this.#link.address);
       if (this.#gone) return;
       if (!registered.ok) return this.#link.refuse(registered.problem);
@@ -163,7 +164,8 @@ export class PrivateSession implements AdmittedSocket {
 
     const node = store.epoch(epoch);
     if (!node) return this.#refuse("private.unknownEpoch", "This relay knows no such epoch of the commune");
-    if (!admissionHolds(this.#crypto, transcript, node.admission, sig)) return this.#refuse("private.badProof", "The proof does not hold for that epoch's admission key");
+    if (!admissionHolds(this.#crypto, transcript, node.admission, sig))
+      return this.#refuse("private.badProof", "The proof does not hold for that epoch's admission key");
     if (store.childrenOf(epoch).length > 0) return this.#superseded(store, epoch);
     this.#epoch = epoch;
     this.#state = "admitted";
@@ -189,7 +191,10 @@ export class PrivateSession implements AdmittedSocket {
       const outcome = await answer;
       this.#putsWaiting--;
       if (this.#state !== "admitted") return;
-      if ("code" in outcome) this.#link.send(JSON.stringify({ type: "rejected", code: outcome.code, reason: outcome.message, ...(outcome.params?.id ? { id: outcome.params.id } : {}) }));
+      if ("code" in outcome)
+        this.#link.send(
+          JSON.stringify({ type: "rejected", code: outcome.code, reason: outcome.message, ...(outcome.params?.id ? { id: outcome.params.id } : {}) }),
+        );
       else this.#link.send(JSON.stringify({ type: "stored", seq: outcome.seq, id: outcome.id }));
     });
   }
@@ -227,7 +232,8 @@ export class PrivateSession implements AdmittedSocket {
     const header = item.signed.header;
     const params = { id };
     if (this.#state !== "admitted") return problem("private.superseded", "The epoch this socket proved has a child; connect again under it", { params });
-    if (header.commune !== this.#hello!.commune) return problem("private.wrongCommune", "The item names another commune than the one this socket was admitted to", { params });
+    if (header.commune !== this.#hello!.commune)
+      return problem("private.wrongCommune", "The item names another commune than the one this socket was admitted to", { params });
     if (header.kind !== "epoch") {
       const tip = store.tips().some((node) => node.id === header.epoch);
       if (header.epoch !== this.#epoch && !tip) {
@@ -238,19 +244,23 @@ export class PrivateSession implements AdmittedSocket {
     if (header.parent === null) return problem("private.wrongEpoch", "A first epoch comes only with the commune's registration", { params });
     const parent = store.epoch(header.parent);
     if (!parent) return problem("private.unknownEpoch", "The epoch's parent is not an epoch of this commune here", { params });
-    if (header.epoch !== parent.epoch + 1) return problem("private.wrongEpoch", `The epoch's number must be ${parent.epoch + 1}, one past its parent's`, { params });
+    if (header.epoch !== parent.epoch + 1)
+      return problem("private.wrongEpoch", `The epoch's number must be ${parent.epoch + 1}, one past its parent's`, { params });
     if (!options.proof || !admissionHolds(this.#crypto, this.#transcript(id), header.admission, options.proof)) {
       return problem("private.badProof", "A new epoch needs a proof by its own admission key over this connection", { params });
     }
     const children = store.childrenOf(parent.id);
     if (children.length === 0) {
-      if (this.#epoch !== parent.id) return problem("private.wrongEpoch", "A new epoch must be a child of the epoch this socket was admitted under", { params });
+      if (this.#epoch !== parent.id)
+        return problem("private.wrongEpoch", "A new epoch must be a child of the epoch this socket was admitted under", { params });
       return undefined;
     }
     // A second child: only from someone who also holds every existing child's key (a member merging), never a removed member's fork.
     const underChild = children.some((child) => child.id === this.#epoch);
     const proven = children.every((child) =>
-      (options.siblings ?? []).some((sibling) => sibling.epoch === child.id && admissionHolds(this.#crypto, this.#transcript(child.id), child.admission, sibling.sig)),
+      (options.siblings ?? []).some(
+        (sibling) => sibling.epoch === child.id && admissionHolds(this.#crypto, this.#transcript(child.id), child.admission, sibling.sig),
+      ),
     );
     if (!underChild || !proven) {
       return problem("private.fork", "That epoch already has a child: a second one needs proofs of the existing children's keys", { params });

@@ -49,7 +49,10 @@ const epochsFile = z.strictObject({
     z.strictObject({
       id: z.string().regex(/^[0-9a-f]{64}$/),
       epoch: z.number().int().min(1),
-      parent: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+      parent: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .nullable(),
       admission: z.string().regex(/^[0-9a-f]{64}$/),
       seq: z.number().int().min(1),
     }),

@@ -1,0 +1,303 @@
+import { randomBytes } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { nobleSigner } from "../../shared/identity/crypto";
+import { decodeItem, encodeItem, idOfItem, signItem } from "../../shared/privacy/headers";
+import { startRelay, type RelayLogEvent, type RunningRelay } from "../relay";
+import { batchItem, epochRecord, newKeys, PrivateClient, privateCommune } from "../testing/private-client";
+import { tempDir, waitFor } from "../testing/relay-harness";
+import { fromBase64 } from "./protocol";
+
+let relay: RunningRelay;
+let dataDir: { path: string; remove(): Promise<void> };
+let logs: RelayLogEvent[];
+const clients: PrivateClient[] = [];
+
+beforeEach(async () => {
+  dataDir = await tempDir("commune-private-relay-");
+  logs = [];
+  relay = await startRelay({ port: 0, dataDir: dataDir.path, log: (event) => logs.push(event) });
+});
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await relay.close();
+  await dataDir.remove();
+});
+
+async function connect(): Promise<PrivateClient> {
+  const client = await PrivateClient.connect(relay.url);
+  clients.push(client);
+  return client;
+}
+
+/** A commune registered on the relay by its founder, who stays connected. */
+async function registered(options: { anchored?: boolean } = {}) {
+  const commune = privateCommune(options);
+  const founder = await connect();
+  const welcome = await founder.join(commune.id, commune.firstId, commune.admission, { genesis: commune.genesis, epochs: [commune.first] });
+  expect(welcome).toEqual({ type: "welcome", epoch: commune.firstId, head: 1 });
+  return { ...commune, founderSocket: founder };
+}
+
+describe("registering a private commune", () => {
+  it("refuses a squatter who has the signed genesis but not the admission key it names, and registers the real member after", async () => {
+    const commune = privateCommune();
+    // The squatter makes up a first epoch with an admission key of their own.
+    const squatter = newKeys();
+    const madeUp = epochRecord(commune.id, 1, null, squatter, squatter);
+    const refusedChain = await (await connect()).hello(commune.id, { genesis: commune.genesis, epochs: [madeUp] });
+    expect(refusedChain).toMatchObject({ type: "refused", code: "private.registration" });
+    expect(refusedChain.reason).toContain("admission key is not the one the commune's founding record names");
+
+    // They replay the real first epoch record (seen on another relay) but cannot prove its key.
+    const replaying = await connect();
+    const answer = await replaying.join(commune.id, commune.firstId, squatter, { genesis: commune.genesis, epochs: [commune.first] });
+    expect(answer).toMatchObject({ type: "refused", code: "private.badProof" });
+    expect(await (await connect()).hello(commune.id)).toMatchObject({ type: "refused", code: "private.notServed" });
+
+    const member = await connect();
+    expect(await member.join(commune.id, commune.firstId, commune.admission, { genesis: commune.genesis, epochs: [commune.first] })).toEqual({
+      type: "welcome",
+      epoch: commune.firstId,
+      head: 1,
+    });
+    expect(logs.filter((event) => event.event === "registered")).toHaveLength(1);
+  });
+
+  it("anchors an older commune's first epoch in its founder's signature", async () => {
+    const commune = privateCommune({ anchored: false });
+    const stranger = newKeys();
+    const notFounders = epochRecord(commune.id, 1, null, commune.admission, stranger);
+    const refused = await (await connect()).hello(commune.id, { genesis: commune.genesis, epochs: [notFounders] });
+    expect(refused).toMatchObject({ type: "refused", code: "private.registration", reason: "The first epoch is not signed by the commune's founder" });
+    const member = await connect();
+    expect(await member.join(commune.id, commune.firstId, commune.admission, { genesis: commune.genesis, epochs: [commune.first] })).toMatchObject({
+      type: "welcome",
+    });
+  });
+
+  it("refuses a genesis of another commune, a chain that skips a link, and a proof for an epoch that is not the tip", async () => {
+    const commune = privateCommune();
+    const other = privateCommune();
+    expect(await (await connect()).hello(commune.id, { genesis: other.genesis, epochs: [commune.first] })).toMatchObject({
+      type: "refused",
+      reason: "The founding record belongs to another commune",
+    });
+    const second = newKeys();
+    const orphan = epochRecord(commune.id, 2, "f".repeat(64), second, commune.founder);
+    expect(await (await connect()).hello(commune.id, { genesis: commune.genesis, epochs: [commune.first, orphan] })).toMatchObject({
+      type: "refused",
+      code: "private.registration",
+    });
+    const child = epochRecord(commune.id, 2, commune.firstId, second, commune.founder);
+    const notTip = await (await connect()).join(commune.id, commune.firstId, commune.admission, { genesis: commune.genesis, epochs: [commune.first, child] });
+    expect(notTip).toMatchObject({ type: "refused", code: "private.notTip" });
+    const tip = await (await connect()).join(commune.id, idOfItem(child), second, { genesis: commune.genesis, epochs: [commune.first, child] });
+    expect(tip).toEqual({ type: "welcome", epoch: idOfItem(child), head: 2 });
+  });
+
+  it("keeps no secret on disk: the registry holds admission public keys, signed headers and opaque payloads only", async () => {
+    const commune = await registered();
+    const author = newKeys();
+    const payload = randomBytes(500);
+    expect(await commune.founderSocket.put(batchItem(commune.id, commune.firstId, author, payload))).toMatchObject({ type: "stored", seq: 2 });
+    const secrets = [commune.admission.secretKey, commune.founder.secretKey, author.secretKey].map((key) => bytesToHex(key));
+    const files = await allFiles(dataDir.path);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const bytes = await readFile(file);
+      for (const secret of secrets) {
+        expect(bytes.toString("latin1").includes(secret), `${file} holds a secret key in hex`).toBe(false);
+        expect(bytes.includes(Buffer.from(secret, "hex")), `${file} holds a secret key`).toBe(false);
+      }
+    }
+    const epochs = JSON.parse(await readFile(join(dataDir.path, "private", commune.id, "epochs.json"), "utf8")) as unknown;
+    expect(epochs).toEqual({ version: 1, epochs: [{ id: commune.firstId, epoch: 1, parent: null, admission: commune.admission.publicKey, seq: 1 }] });
+  });
+});
+
+describe("two admitted members", () => {
+  it("receive each other's items live and by fetch from a sequence number, bytes unaltered", async () => {
+    const commune = await registered();
+    const alice = commune.founderSocket;
+    const bob = await connect();
+    expect(await bob.join(commune.id, commune.firstId, commune.admission)).toMatchObject({ type: "welcome", head: 1 });
+    const aliceKeys = newKeys();
+    const bobKeys = newKeys();
+
+    // Payloads the relay cannot parse as anything: it stores and forwards what it gets.
+    const fromAlice = batchItem(commune.id, commune.firstId, aliceKeys, randomBytes(2_000));
+    expect(await alice.put(fromAlice)).toEqual({ type: "stored", seq: 2, id: idOfItem(fromAlice) });
+    await waitFor("Bob to receive Alice's batch live", () => bob.items.length === 1);
+    expect(bob.items[0]!.seq).toBe(2);
+    expect(Buffer.from(bob.items[0]!.bytes)).toEqual(Buffer.from(encodeItem(fromAlice)));
+
+    const fromBob = batchItem(commune.id, commune.firstId, bobKeys, randomBytes(100), "7xKMnqy2AMqt5NVW1ztYjGfBzMF");
+    expect(await bob.put(fromBob)).toMatchObject({ type: "stored", seq: 3 });
+    await waitFor("Alice to receive Bob's batch live", () => alice.items.length === 1);
+    expect(decodeItem(alice.items[0]!.bytes)).toEqual({ ok: true, item: fromBob });
+
+    const newcomer = await connect();
+    await newcomer.join(commune.id, commune.firstId, commune.admission);
+    const fromStart = await newcomer.fetch(0);
+    expect(fromStart.head).toBe(3);
+    expect(fromStart.items.map((item) => item.seq)).toEqual([1, 2, 3]);
+    expect(decodeItem(fromStart.items[0]!.bytes)).toEqual({ ok: true, item: commune.first });
+    expect(Buffer.from(fromStart.items[1]!.bytes)).toEqual(Buffer.from(encodeItem(fromAlice)));
+    const fromTwo = await newcomer.fetch(2);
+    expect(fromTwo).toEqual({ head: 3, items: [{ seq: 3, bytes: encodeItem(fromBob) }] });
+
+    // The log on disk holds the payload bytes verbatim: the relay rewrote nothing.
+    const log = await readFile(join(dataDir.path, "private", commune.id, "log", "00000001"));
+    expect(log.includes(Buffer.from(fromAlice.payload))).toBe(true);
+  });
+
+  it("refuse a batch naming another commune, an epoch other than their admission's, or a payload changed after signing", async () => {
+    const commune = await registered();
+    const other = privateCommune();
+    const author = newKeys();
+    const socket = commune.founderSocket;
+    const elsewhere = batchItem(other.id, commune.firstId, author);
+    expect(await socket.put(elsewhere)).toMatchObject({ type: "rejected", code: "private.wrongCommune", id: idOfItem(elsewhere) });
+    const unknownEpoch = batchItem(commune.id, "a".repeat(64), author);
+    expect(await socket.put(unknownEpoch)).toMatchObject({ type: "rejected", code: "private.wrongEpoch" });
+    const tampered = batchItem(commune.id, commune.firstId, author);
+    tampered.payload[0] = tampered.payload[0]! ^ 1;
+    expect(await socket.put(tampered)).toMatchObject({ type: "rejected", code: "private.badSignature" });
+    expect(await socket.put(new Uint8Array([0, 0, 0, 1, 7]))).toMatchObject({ type: "rejected", code: "private.malformed" });
+    // Refused puts changed nothing: the socket is still admitted, and the log holds the first epoch alone.
+    expect(await socket.fetch(0)).toMatchObject({ head: 1 });
+  });
+});
+
+describe("a rotation", () => {
+  /** Alice rotates to a child epoch sealed without Mallory; Mallory was admitted under the old one. */
+  async function rotated() {
+    const commune = await registered();
+    const mallory = await connect();
+    expect(await mallory.join(commune.id, commune.firstId, commune.admission)).toMatchObject({ type: "welcome" });
+    const childKeys = newKeys();
+    const child = epochRecord(commune.id, 2, commune.firstId, childKeys, commune.founder);
+    const childId = idOfItem(child);
+    const alice = commune.founderSocket;
+    expect(await alice.put(child, { proof: alice.proofFor(childId, childKeys) })).toEqual({ type: "stored", seq: 2, id: childId });
+    return { ...commune, alice, mallory, child, childId, childKeys };
+  }
+
+  it("tells a socket still admitted under the old epoch it is superseded, with the new records, and closes it", async () => {
+    const { mallory, child } = await rotated();
+    const superseded = await mallory.next();
+    expect(superseded.type).toBe("superseded");
+    expect((superseded.records as string[]).map((record) => decodeItem(fromBase64(record)))).toEqual([{ ok: true, item: child }]);
+    expect((await mallory.waitClosed()).code).toBe(1000);
+    expect(mallory.items).toEqual([]);
+  });
+
+  it("answers a socket proving the old epoch with superseded and no data, and stores nothing it puts", async () => {
+    const commune = await rotated();
+    const late = await connect();
+    await late.hello(commune.id);
+    expect(await late.prove(commune.firstId, commune.admission)).toMatchObject({ type: "superseded" });
+    late.sendPut(batchItem(commune.id, commune.firstId, newKeys()));
+    expect((await late.waitClosed()).code).toBe(1000);
+
+    // Another one does not wait for the answer: it puts at once, as if admitted under the old epoch.
+    const eager = await connect();
+    await eager.hello(commune.id);
+    eager.ws.send(JSON.stringify({ type: "proof", epoch: commune.firstId, sig: eager.proofFor(commune.firstId, commune.admission) }));
+    eager.sendPut(batchItem(commune.id, commune.firstId, newKeys()));
+    expect(await eager.waitClosed()).toEqual({ code: 1008, reason: "frame before the relay answered" });
+
+    for (const client of [late, eager]) expect(client.items).toEqual([]);
+    expect(await commune.alice.fetch(0)).toMatchObject({ head: 2 });
+  });
+
+  it("keeps the member who proved the child admitted under it, and refuses its batches under the old epoch", async () => {
+    const { alice, id, firstId, childId, childKeys } = await rotated();
+    const author = newKeys();
+    expect(await alice.put(batchItem(id, firstId, author))).toMatchObject({ type: "rejected", code: "private.wrongEpoch" });
+    expect(await alice.put(batchItem(id, childId, author))).toMatchObject({ type: "stored", seq: 3 });
+    // A remaining member, who opened the child's lockbox, gets in under it.
+    const bob = await connect();
+    expect(await bob.join(id, childId, childKeys)).toEqual({ type: "welcome", epoch: childId, head: 3 });
+  });
+
+  it("refuses a removed member's fork: a second child of the old epoch from one who cannot prove the first child", async () => {
+    const commune = await rotated();
+    // Mallory, removed, still holds the old epoch's key: she signs a child of her own and tries every way in.
+    const forkKeys = newKeys();
+    const fork = epochRecord(commune.id, 2, commune.firstId, forkKeys, newKeys());
+    const forkId = idOfItem(fork);
+    const fresh = await connect();
+    await fresh.hello(commune.id);
+    expect(await fresh.prove(commune.firstId, commune.admission)).toMatchObject({ type: "superseded" });
+    fresh.sendPut(fork, { proof: fresh.proofFor(forkId, forkKeys) });
+    await fresh.waitClosed();
+    const proving = await connect();
+    await proving.hello(commune.id);
+    expect(await proving.prove(forkId, forkKeys)).toMatchObject({ type: "refused", code: "private.unknownEpoch" });
+    // Her socket admitted before the rotation was told superseded and closed, so it cannot put the fork either.
+    await commune.mallory.waitClosed();
+
+    // An admitted member under the child who does not prove it to the relay again is refused a sibling too.
+    const alice = commune.alice;
+    const sibling = epochRecord(commune.id, 2, commune.firstId, forkKeys, commune.founder);
+    const siblingId = idOfItem(sibling);
+    expect(await alice.put(sibling, { proof: alice.proofFor(siblingId, forkKeys) })).toMatchObject({ type: "rejected", code: "private.fork" });
+    expect(
+      await alice.put(sibling, {
+        proof: alice.proofFor(siblingId, forkKeys),
+        siblings: [{ epoch: commune.childId, sig: alice.proofFor(commune.childId, forkKeys) }],
+      }),
+    ).toMatchObject({
+      type: "rejected",
+      code: "private.fork",
+    });
+    // A member holding both keys (merging) may add it.
+    expect(
+      await alice.put(sibling, {
+        proof: alice.proofFor(siblingId, forkKeys),
+        siblings: [{ epoch: commune.childId, sig: alice.proofFor(commune.childId, commune.childKeys) }],
+      }),
+    ).toMatchObject({ type: "stored", seq: 3 });
+    const { head, items } = await alice.fetch(0);
+    expect(head).toBe(3);
+    expect(items.map((item) => idOfItem(readItem(item.bytes)))).toEqual([commune.firstId, commune.childId, siblingId]);
+    expect(forkId).not.toBe(siblingId);
+  });
+
+  it("refuses a child without a proof by its own admission key, or with a number that skips", async () => {
+    const commune = await registered();
+    const alice = commune.founderSocket;
+    const keys = newKeys();
+    const child = epochRecord(commune.id, 2, commune.firstId, keys, commune.founder);
+    expect(await alice.put(child)).toMatchObject({ type: "rejected", code: "private.badProof" });
+    expect(await alice.put(child, { proof: alice.proofFor(idOfItem(child), commune.admission) })).toMatchObject({ type: "rejected", code: "private.badProof" });
+    const skipping = epochRecord(commune.id, 5, commune.firstId, keys, commune.founder);
+    expect(await alice.put(skipping, { proof: alice.proofFor(idOfItem(skipping), keys) })).toMatchObject({ type: "rejected", code: "private.wrongEpoch" });
+    const signedFirst = signItem(nobleSigner, { ...commune.first.signed.header, at: 5 }, randomBytes(10), commune.founder);
+    expect(await alice.put(signedFirst, { proof: alice.proofFor(idOfItem(signedFirst), commune.admission) })).toMatchObject({
+      type: "rejected",
+      code: "private.wrongEpoch",
+    });
+  });
+});
+
+function readItem(bytes: Uint8Array) {
+  const decoded = decodeItem(bytes);
+  if (!decoded.ok) throw new Error(decoded.problem.message);
+  return decoded.item;
+}
+
+async function allFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await allFiles(path)));
+    else found.push(path);
+  }
+  return found;
+}
