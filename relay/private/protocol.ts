@@ -35,8 +35,10 @@ export const MAX_PRIVATE_HELLO_BYTES = 1024 * 1024;
 export const MAX_PUT_OPTIONS_BYTES = 16 * 1024;
 /** Proofs of a parent's existing children, to add a sibling (docs/relay.md: a second child). */
 export const MAX_SIBLING_PROOFS = 16;
-/** Items the relay reads for a socket's put before it answers; more waiting closes the socket. */
+/** Puts of one socket the relay holds before it answers them; more waiting closes the socket... */
 export const MAX_PUTS_WAITING = 32;
+/** ...as do more than this many bytes of them (one put of any size the socket's frame limit allows is always taken). */
+export const MAX_PUT_BYTES_WAITING = 64 * 1024 * 1024;
 
 export const privateHello = z.strictObject({
   type: z.literal("hello"),

@@ -9,6 +9,7 @@ import {
   encodeFrame,
   fetch as fetchFrame,
   MAX_PUT_OPTIONS_BYTES,
+  MAX_PUT_BYTES_WAITING,
   MAX_PUTS_WAITING,
   privateHello,
   proof as proofFrame,
@@ -66,6 +67,7 @@ export class PrivateSession implements AdmittedSocket {
   /** A fetch is under way: it sends the items appended meanwhile itself, in order. */
   #fetching = false;
   #putsWaiting = 0;
+  #putBytesWaiting = 0;
   /** The socket closed: a handshake step still under way must not admit it. */
   #gone = false;
   /** Answers to puts leave in the order the puts came. */
@@ -185,11 +187,16 @@ export class PrivateSession implements AdmittedSocket {
   }
 
   #onPut(data: Buffer): void {
-    if (++this.#putsWaiting > MAX_PUTS_WAITING) return this.#link.close("too many puts waiting for an answer");
+    this.#putsWaiting++;
+    this.#putBytesWaiting += data.byteLength;
+    if (this.#putsWaiting > MAX_PUTS_WAITING || (this.#putsWaiting > 1 && this.#putBytesWaiting > MAX_PUT_BYTES_WAITING)) {
+      return this.#link.close("too many puts waiting for an answer");
+    }
     const answer = this.#put(data).catch((): Problem => problem("private.unavailable", "The relay could not store the item; try again later"));
     this.#answers = this.#answers.then(async () => {
       const outcome = await answer;
       this.#putsWaiting--;
+      this.#putBytesWaiting -= data.byteLength;
       if (this.#state !== "admitted") return;
       if ("code" in outcome)
         this.#link.send(
