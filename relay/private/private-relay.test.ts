@@ -155,6 +155,34 @@ describe("two admitted members", () => {
     expect(log.includes(Buffer.from(fromAlice.payload))).toBe(true);
   });
 
+  it("give a newcomer the latest snapshot of each document, and the relay keeps every batch a snapshot claims to cover", async () => {
+    const commune = await registered();
+    const alice = commune.founderSocket;
+    const author = newKeys();
+    const snapshot = (document: string, covers: number) =>
+      signItem(
+        nobleSigner,
+        { kind: "snapshot", commune: commune.id, document, epoch: commune.firstId, by: author.publicKey, at: Date.now(), covers },
+        randomBytes(400),
+        author,
+      );
+    const first = snapshot("DocumentAAAA1", 1);
+    const ofB = snapshot("DocumentBBBB2", 1);
+    const latest = snapshot("DocumentAAAA1", 4);
+    for (const item of [first, batchItem(commune.id, commune.firstId, author, randomBytes(50), "DocumentAAAA1"), ofB, latest]) {
+      expect(await alice.put(item)).toMatchObject({ type: "stored" });
+    }
+    const newcomer = await connect();
+    await newcomer.join(commune.id, commune.firstId, commune.admission);
+    newcomer.ws.send(JSON.stringify({ type: "snapshots" }));
+    expect(await newcomer.next()).toEqual({ type: "snapshots-sent", head: 5 });
+    expect(newcomer.items.map(({ seq, bytes }) => [seq, idOfItem(readItem(bytes))])).toEqual([
+      [4, idOfItem(ofB)],
+      [5, idOfItem(latest)],
+    ]);
+    expect((await newcomer.fetch(0)).items).toHaveLength(5);
+  });
+
   it("refuse a batch naming another commune, an epoch other than their admission's, or a payload changed after signing", async () => {
     const commune = await registered();
     const other = privateCommune();

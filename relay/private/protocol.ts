@@ -18,6 +18,8 @@ import { itemId, PRIVATE_PROTOCOL } from "../../shared/privacy/headers";
  *   member -> relay  fetch       { type, since }
  *   relay  -> member item        binary: u32 n, JSON { type: "item", seq } (n bytes), the item
  *   relay  -> member caught-up   { type, head }
+ *   member -> relay  snapshots   { type }                 the latest snapshot of each document, as items,
+ *   relay  -> member snapshots-sent { type, head }        then this (a newcomer's fast start)
  *
  * Every schema is strict and bounded; a frame is measured before it is parsed.
  */
@@ -75,8 +77,11 @@ export const putOptions = z.strictObject({
 export type PutOptions = z.infer<typeof putOptions>;
 export const itemFrameHeader = z.strictObject({ type: z.literal("item"), seq: z.number().int().min(1) });
 
+export const snapshots = z.strictObject({ type: z.literal("snapshots") });
+export const snapshotsSent = z.strictObject({ type: z.literal("snapshots-sent"), head: z.number().int().min(0) });
+
 /** Text frames a member sends after its welcome. */
-export const memberControl = fetch;
+export const memberControl = z.discriminatedUnion("type", [fetch, snapshots]);
 
 /**
  * What an admission key signs (purpose "admission", shared/identity/signed.ts):

@@ -7,7 +7,7 @@ import type { AdmittedSocket, PrivateCommunes } from "./communes";
 import {
   decodeFrame,
   encodeFrame,
-  fetch as fetchFrame,
+  memberControl,
   MAX_PUT_OPTIONS_BYTES,
   MAX_PUT_BYTES_WAITING,
   MAX_PUTS_WAITING,
@@ -121,10 +121,11 @@ export class PrivateSession implements AdmittedSocket {
     }
     if (this.#state !== "admitted") return this.#link.close("frame before the relay answered");
     if (isBinary) return this.#onPut(data);
-    const fetch = fetchFrame.safeParse(parseJson(data));
-    if (!fetch.success) return this.#link.close("expected a fetch");
+    const control = memberControl.safeParse(parseJson(data));
+    if (!control.success) return this.#link.close("expected a fetch");
     if (this.#fetching) return this.#link.close("a fetch while another runs");
-    return this.#fetch(fetch.data.since);
+    if (control.data.type === "snapshots") return this.#sendSnapshots();
+    return this.#fetch(control.data.since);
   }
 
   closed(): void {
@@ -294,6 +295,22 @@ export class PrivateSession implements AdmittedSocket {
       this.#fetching = false;
     }
     if (this.#state === "admitted") this.#link.send(JSON.stringify({ type: "caught-up", head: last }));
+  }
+
+  /** Every document's latest snapshot. Live items are not sent meanwhile: the member fetches after it, from where its snapshots leave off. */
+  async #sendSnapshots(): Promise<void> {
+    const store = this.#store!;
+    this.#fetching = true;
+    const head = store.head;
+    try {
+      for (const seq of store.latestSnapshots()) {
+        if (this.#state !== "admitted") return;
+        await this.#link.sendAwaited(encodeFrame({ type: "item", seq }, await store.itemAt(seq)));
+      }
+    } finally {
+      this.#fetching = false;
+    }
+    if (this.#state === "admitted") this.#link.send(JSON.stringify({ type: "snapshots-sent", head }));
   }
 
   #transcript(epoch: string): AdmissionTranscript {

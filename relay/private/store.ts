@@ -170,6 +170,11 @@ export class PrivateStore {
     return this.#snapshots.get(document);
   }
 
+  /** The sequence numbers of every document's latest snapshot, in log order. */
+  latestSnapshots(): number[] {
+    return [...this.#snapshots.values()].sort((a, b) => a - b);
+  }
+
   /**
    * Appends one item and resolves once it is on disk (fsync'd) with its
    * sequence number. The quota is checked before a byte is written; an item
