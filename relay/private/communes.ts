@@ -48,9 +48,12 @@ export class PrivateCommunes {
     if (!store) {
       const dir = this.#dirOf(commune);
       store = PrivateStore.exists(dir).then((exists) => (exists ? PrivateStore.open(dir, this.#quota) : undefined));
-      // A store that failed to open is tried again next time, not remembered broken.
-      store.catch(() => this.#stores.delete(commune));
       this.#stores.set(commune, store);
+      // Neither a commune not served (any stranger may name one) nor a store that failed to open is remembered.
+      const forget = () => {
+        if (this.#stores.get(commune) === store) this.#stores.delete(commune);
+      };
+      store.then((found) => found || forget(), forget);
     }
     return store;
   }
@@ -68,8 +71,18 @@ export class PrivateCommunes {
     address: string,
   ): Promise<{ ok: true; store: PrivateStore; registered: boolean } | { ok: false; problem: Problem }> {
     if (this.#closed) return { ok: false, problem: problem("private.closing", "The relay is shutting down") };
-    const existing = await this.storeOf(commune);
-    if (existing) return { ok: true, store: existing, registered: false };
+    // Of two registrants of one commune only one writes: the other finds, after its wait, the first one's store in the map.
+    for (;;) {
+      let existing: PrivateStore | undefined;
+      try {
+        existing = await this.storeOf(commune);
+      } catch (error) {
+        this.#log({ event: "error", commune, message: `could not open a private commune: ${String(error)}` });
+        return { ok: false, problem: problem("private.unavailable", "The relay could not open the commune; try again later") };
+      }
+      if (existing) return { ok: true, store: existing, registered: false };
+      if (!this.#stores.has(commune)) break;
+    }
     const now = this.#now();
     const allowed = this.#registrations.take(address, now);
     if (allowed !== "ok") {
@@ -81,10 +94,12 @@ export class PrivateCommunes {
       return PrivateStore.create(this.#dirOf(commune), genesis, chain, this.#quota);
     })();
     this.#stores.set(commune, creating);
+    creating.catch(() => {
+      if (this.#stores.get(commune) === creating) this.#stores.delete(commune);
+    });
     try {
       return { ok: true, store: await creating, registered: true };
     } catch (error) {
-      this.#stores.delete(commune);
       this.#registrations.giveBack(address, now);
       this.#log({ event: "error", commune, message: `could not register a private commune: ${String(error)}` });
       return { ok: false, problem: problem("private.unavailable", "The relay could not record the commune; try again later") };

@@ -67,6 +67,20 @@ describe("registering a private commune", () => {
     expect(logs.filter((event) => event.event === "registered")).toHaveLength(1);
   });
 
+  it("registers a commune once when two members register it at the same moment, and admits both", async () => {
+    const commune = privateCommune();
+    const register = { genesis: commune.genesis, epochs: [commune.first] };
+    const [one, two] = await Promise.all([connect(), connect()]);
+    await Promise.all([one.hello(commune.id, register), two.hello(commune.id, register)]);
+    const answers = await Promise.all([one.prove(commune.firstId, commune.admission), two.prove(commune.firstId, commune.admission)]);
+    expect(answers).toEqual([
+      { type: "welcome", epoch: commune.firstId, head: 1 },
+      { type: "welcome", epoch: commune.firstId, head: 1 },
+    ]);
+    expect(logs.filter((event) => event.event === "registered")).toHaveLength(1);
+    expect((await one.fetch(0)).items).toHaveLength(1);
+  });
+
   it("anchors an older commune's first epoch in its founder's signature", async () => {
     const commune = privateCommune({ anchored: false });
     const stranger = newKeys();

@@ -220,18 +220,20 @@ export class PrivateSession implements AdmittedSocket {
     const signatureProblem = checkItemSignature(this.#crypto, item);
     if (signatureProblem) return problem("private.badSignature", `The item's author signature does not hold (${signatureProblem})`, { params });
     const store = this.#store!;
-    const appended = await store.append(item, () => this.#judge(store, item, id, options.data));
-    if (!appended.ok) return { ...appended.problem, params: { ...appended.problem.params, id } };
-    if (appended.duplicate) return { seq: appended.seq, id };
     const commune = this.#hello!.commune;
     const header = item.signed.header;
-    if (header.kind === "epoch" && header.parent !== null) {
-      // The putter proved the child: it stays, under the child; everyone else under the parent is superseded.
-      const parent = header.parent;
-      if (this.#epoch === parent) this.#epoch = id;
-      this.#communes.supersede(commune, parent, this);
-    }
-    this.#communes.deliver(commune, this, appended.seq, frame.body);
+    const appended = await store.append(item, {
+      guard: () => this.#judge(store, item, id, options.data),
+      stored: (seq) => {
+        if (header.kind === "epoch" && header.parent !== null) {
+          // The putter proved the child: it stays, under the child; everyone else under the parent is superseded.
+          if (this.#epoch === header.parent) this.#epoch = id;
+          this.#communes.supersede(commune, header.parent, this);
+        }
+        this.#communes.deliver(commune, this, seq, frame.body);
+      },
+    });
+    if (!appended.ok) return { ...appended.problem, params: { ...appended.problem.params, id } };
     return { seq: appended.seq, id };
   }
 
@@ -243,8 +245,8 @@ export class PrivateSession implements AdmittedSocket {
     if (header.commune !== this.#hello!.commune)
       return problem("private.wrongCommune", "The item names another commune than the one this socket was admitted to", { params });
     if (header.kind !== "epoch") {
-      const tip = store.tips().some((node) => node.id === header.epoch);
-      if (header.epoch !== this.#epoch && !tip) {
+      // The epoch the socket was admitted under is a tip for as long as the socket stays admitted (a child supersedes it).
+      if (!store.tips().some((node) => node.id === header.epoch)) {
         return problem("private.wrongEpoch", "The item names an epoch other than the one this socket was admitted under or a current one", { params });
       }
       return undefined;
@@ -294,7 +296,7 @@ export class PrivateSession implements AdmittedSocket {
     } finally {
       this.#fetching = false;
     }
-    if (this.#state === "admitted") this.#link.send(JSON.stringify({ type: "caught-up", head: last }));
+    if (this.#state === "admitted") this.#link.send(JSON.stringify({ type: "caught-up", head: store.head }));
   }
 
   /** Every document's latest snapshot. Live items are not sent meanwhile: the member fetches after it, from where its snapshots leave off. */

@@ -59,6 +59,13 @@ const epochsFile = z.strictObject({
   ),
 });
 
+export interface AppendHooks {
+  /** A reason to refuse the item, judged after every earlier append; nothing is written then. */
+  guard?: () => Problem | undefined;
+  /** The item is on disk as `seq`. */
+  stored?: (seq: number) => void;
+}
+
 export type Appended = { ok: true; seq: number; duplicate: boolean } | { ok: false; problem: Problem };
 
 interface Place {
@@ -105,6 +112,8 @@ export class PrivateStore {
    * written last, so a store without one is an unfinished registration.
    */
   static async create(dir: string, genesis: object, chain: SealedItem[], quota: Quota): Promise<PrivateStore> {
+    if (await PrivateStore.exists(dir)) throw new Error(`${dir} holds a registered commune already`);
+    // What is there is an unfinished registration (no genesis): it is started again.
     await rm(dir, { recursive: true, force: true });
     await mkdir(join(dir, "log"), { recursive: true, mode: 0o700 });
     const store = new PrivateStore(dir, quota);
@@ -179,12 +188,14 @@ export class PrivateStore {
    * Appends one item and resolves once it is on disk (fsync'd) with its
    * sequence number. The quota is checked before a byte is written; an item
    * already stored (same id) answers its old number and writes nothing.
-   * The protocol judges whether the item may be put in `guard`, which runs
-   * in the append queue, so it sees every earlier item (two epochs put at
-   * once cannot both be the first child of their parent).
+   * The protocol judges whether the item may be put in `hooks.guard`, which
+   * runs in the append queue, so it sees every earlier item (two epochs put
+   * at once cannot both be the first child of their parent); `hooks.stored`
+   * runs there too, right after the item is indexed, so whatever it passes
+   * on leaves in sequence order.
    */
-  append(item: SealedItem, guard?: () => Problem | undefined): Promise<Appended> {
-    const result = this.#tail.then(() => this.#append(item, guard));
+  append(item: SealedItem, hooks: AppendHooks = {}): Promise<Appended> {
+    const result = this.#tail.then(() => this.#append(item, hooks));
     this.#tail = result.catch(() => {});
     return result;
   }
@@ -241,7 +252,7 @@ export class PrivateStore {
     this.#handle = undefined;
   }
 
-  async #append(item: SealedItem, guard: (() => Problem | undefined) | undefined): Promise<Appended> {
+  async #append(item: SealedItem, { guard, stored }: AppendHooks): Promise<Appended> {
     if (this.#closed) return { ok: false, problem: problem("private.closing", "The relay is shutting down") };
     const id = idOfItem(item);
     const known = this.#seqOfId.get(id);
@@ -279,6 +290,7 @@ export class PrivateStore {
     }
     this.#fileBytes += size;
     const seq = this.#index({ file: this.#file, offset, length: bytes.length }, id, header);
+    stored?.(seq);
     if (header.kind === "epoch") await this.#saveEpochs();
     return { ok: true, seq, duplicate: false };
   }
