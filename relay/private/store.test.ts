@@ -131,6 +131,31 @@ describe("the private store's log", () => {
     expect(reopened.latestSnapshot("DocumentAAAA1")).toBe(2);
     expect(reopened.tips().map((tip) => tip.admission)).toEqual([admission.publicKey]);
   });
+
+  it("goes on in a new file past a file's size, and reads across files after a crash in the last", async () => {
+    const small = { ...roomy, fileBytes: 1_500 };
+    const { dir, store } = await freshStore(small);
+    const items = Array.from({ length: 8 }, (_, n) => batch(`DocumentAAAA${"ABCDEFGH"[n]!}`, randomBytes(400)));
+    for (const item of items) expect((await store.append(item)).ok).toBe(true);
+    await store.close();
+    const files = (await readdir(join(dir, "log"))).sort();
+    expect(files.length).toBeGreaterThan(3);
+    await appendFile(join(dir, "log", files.at(-1)!), randomBytes(5));
+    const reopened = await PrivateStore.open(dir, small);
+    cleanups.push(() => reopened.close());
+    expect((await readAll(reopened, 1)).map(([, bytes]) => Buffer.from(bytes))).toEqual(items.map((item) => Buffer.from(encodeItem(item))));
+    expect(await reopened.append(batch("DocumentZZZZ9"))).toMatchObject({ ok: true, seq: 10 });
+  });
+
+  it("refuses to open a log damaged before its last record rather than drop what follows", async () => {
+    const small = { ...roomy, fileBytes: 1_500 };
+    const { dir, store } = await freshStore(small);
+    for (let n = 0; n < 8; n++) await store.append(batch(`DocumentAAAA${"ABCDEFGH"[n]!}`, randomBytes(400)));
+    await store.close();
+    const first = join(dir, "log", (await readdir(join(dir, "log"))).sort()[0]!);
+    await appendFile(first, randomBytes(20));
+    await expect(PrivateStore.open(dir, small)).rejects.toThrow(/damaged/);
+  });
 });
 
 describe("the private store's quota", () => {

@@ -32,6 +32,8 @@ export interface Quota {
   documents: number;
   /** Bytes of its log, records' prefixes included. */
   bytes: number;
+  /** Where a log file ends and the next begins; LOG_FILE_BYTES unless a test wants many files. */
+  fileBytes?: number;
 }
 
 export interface EpochNode {
@@ -265,7 +267,7 @@ export class PrivateStore {
     const quota = this.#quotaProblem(header, size);
     if (quota) return { ok: false, problem: quota };
 
-    if (this.#fileBytes > 0 && this.#fileBytes + size > LOG_FILE_BYTES) {
+    if (this.#fileBytes > 0 && this.#fileBytes + size > (this.#quota.fileBytes ?? LOG_FILE_BYTES)) {
       await this.#handle?.close();
       this.#handle = undefined;
       this.#file++;
