@@ -45,7 +45,9 @@ export class SyncStatus {
         if (!confirmedByRelay(handle, relayStorage)) waiting++;
       }
     }
-    if (waiting === 0 && connected.length > 0) this.#lastSynced = now;
+    // In sync only while a relay link is up: the Repo may list a relay's peer for a moment after its socket died, and "last synced 3 seconds ago" offline is a lie.
+    const linked = links.some((link) => link.status().state === "connected");
+    if (waiting === 0 && connected.length > 0 && linked) this.#lastSynced = now;
     const view: SyncStatusView = { commune: id, relays: links.map((link) => link.status()), peers: repo.peers.length, waiting };
     if (this.#lastSynced !== undefined) view.lastSynced = this.#lastSynced;
     if (this.#loadProblem !== undefined) view.loadProblem = this.#loadProblem;

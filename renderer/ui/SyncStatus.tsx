@@ -6,15 +6,24 @@ import { useNow } from "./useNow";
 /** One line a member can read at a glance: Online/Offline, peers, last sync, changes waiting. */
 export function syncSummary(status: SyncStatusView, now: number): string {
   const connected = status.relays.filter((relay) => relay.state === "connected").length;
-  const parts = [connected > 0 ? "Online" : "Offline"];
+  // Offline, the time it last matched a relay is the news ("Offline since 14:02"), not a detail at the end.
+  const offlineSince = connected === 0 && status.relays.length > 0 && status.lastSynced !== undefined ? ` since ${clockText(status.lastSynced, now)}` : "";
+  const parts = [connected > 0 ? "Online" : `Offline${offlineSince}`];
   // A commune that did not load fully shows less than is there: say so first, not as a detail.
   if (status.loadProblem !== undefined) parts.unshift("Not fully loaded");
   if (status.relays.length === 0) parts.push("no relay");
   else parts.push(`${connected} of ${status.relays.length} ${status.relays.length === 1 ? "relay" : "relays"}`);
   parts.push(`${status.peers} ${status.peers === 1 ? "peer" : "peers"}`);
-  parts.push(status.lastSynced === undefined ? "not synced yet" : `last synced ${sinceText(status.lastSynced, now)}`);
-  if (status.waiting > 0) parts.push(`${status.waiting} ${status.waiting === 1 ? "document" : "documents"} to send`);
+  if (status.lastSynced === undefined) parts.push("not synced yet");
+  else if (connected > 0) parts.push(`last synced ${sinceText(status.lastSynced, now)}`);
+  if (status.waiting > 0) parts.push(`${status.waiting} ${status.waiting === 1 ? "document" : "documents"} with changes waiting to go out`);
   return parts.join(" · ");
+}
+
+/** "14:02" today, "3 Dec, 14:02" before: when the member last saw it in sync. */
+function clockText(at: number, now: number): string {
+  const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
+  return new Intl.DateTimeFormat(undefined, sameDay ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" }).format(new Date(at));
 }
 
 /**
