@@ -7,11 +7,13 @@ export interface CliOptions {
   port: number;
   host: string;
   dataDir: string;
+  /** The operator's quota per commune, when set on the command line (else DEFAULT_LIMITS). */
+  quota?: { maxDocumentsPerCommune?: number; maxBytesPerCommune?: number };
 }
 
 export type CliRequest = { kind: "run"; options: CliOptions } | { kind: "help" } | { kind: "error"; message: string };
 
-export const USAGE = `Usage: npm run relay -- [--port 3030] [--host 127.0.0.1] [--data DIR]
+export const USAGE = `Usage: npm run relay -- [--port 3030] [--host 127.0.0.1] [--data DIR] [--max-documents N] [--max-mb N]
 
 Runs a Commune relay: it stores and forwards the documents of the communes
 registered on it, for members who prove they hold the commune's secret.
@@ -22,15 +24,24 @@ registered on it, for members who prove they hold the commune's secret.
   --data DIR   Where the registry and the communes' documents live.
                Default $COMMUNE_RELAY_DATA, else the platform's data folder
                + /commune-relay (e.g. ~/.local/share/commune-relay).
+  --max-documents N  Documents one commune may keep here. Default 2000.
+  --max-mb N         Megabytes one commune may store here. Default 256.
   --help       Shows this text.`;
 
 /** Reads the command line into settings, a request for help, or one line saying what is wrong. */
 export function readCli(args: string[], env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): CliRequest {
-  let values: { port?: string; host?: string; data?: string; help?: boolean };
+  let values: { port?: string; host?: string; data?: string; "max-documents"?: string; "max-mb"?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { port: { type: "string" }, host: { type: "string" }, data: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        data: { type: "string" },
+        "max-documents": { type: "string" },
+        "max-mb": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -45,7 +56,16 @@ export function readCli(args: string[], env: NodeJS.ProcessEnv = process.env, pl
   if (host.trim() === "" || /\s/.test(host)) return { kind: "error", message: `--host must be an address, not "${host}"` };
   const dataDir = values.data ?? env.COMMUNE_RELAY_DATA ?? defaultDataDir(env, platform);
   if (dataDir.trim() === "") return { kind: "error", message: "--data must name a folder" };
-  return { kind: "run", options: { port: port.value, host, dataDir } };
+  const quota: NonNullable<CliOptions["quota"]> = {};
+  for (const [flag, text, scale, key] of [
+    ["--max-documents", values["max-documents"], 1, "maxDocumentsPerCommune"],
+    ["--max-mb", values["max-mb"], 1024 * 1024, "maxBytesPerCommune"],
+  ] as const) {
+    if (text === undefined) continue;
+    if (!/^[1-9][0-9]{0,6}$/.test(text)) return { kind: "error", message: `${flag} must be a whole number from 1 to 9999999, not "${text}"` };
+    quota[key] = Number(text) * scale;
+  }
+  return { kind: "run", options: { port: port.value, host, dataDir, ...(Object.keys(quota).length > 0 ? { quota } : {}) } };
 }
 
 /** The platform's folder for application data, + "commune-relay". */

@@ -36,6 +36,8 @@ export type SnapshotSource = (documentId: DocumentId) => Promise<Uint8Array | un
 
 /** Whether this commune's relay holds a document (in memory or on disk): cheap, and never loads it. */
 export type DocumentCheck = (documentId: DocumentId) => Promise<boolean>;
+/** Why the commune's quota refuses a sync message for this document, or undefined when it may pass. */
+export type QuotaCheck = (documentId: DocumentId, data: Uint8Array) => string | undefined;
 
 /**
  * Requests one peer may have waiting behind a request whose document is
@@ -89,6 +91,7 @@ export class CommuneServerAdapter extends NetworkAdapter {
   readonly #snapshots: SnapshotSource | undefined;
   readonly #maxEphemeralBytes: number;
   readonly #holdsDocument: DocumentCheck | undefined;
+  readonly #quota: QuotaCheck | undefined;
   #unavailableAnswers = 0;
   /** Peers with a remembered ask: while none has, a sync message costs no lookup. */
   #asking = 0;
@@ -97,12 +100,14 @@ export class CommuneServerAdapter extends NetworkAdapter {
    * With `snapshots`, members may ask for whole documents (see repo-wire.ts) and the "peer" answer says so.
    * `maxEphemeralBytes`: the largest ephemeral payload passed on (see RelayLimits).
    * With `holdsDocument`, a request for a document the relay does not hold is answered here (see #dispatch).
+   * With `quota`, a sync message the commune's quota refuses closes its sender's socket before the Repo sees it.
    */
-  constructor(options: { snapshots?: SnapshotSource; maxEphemeralBytes?: number; holdsDocument?: DocumentCheck } = {}) {
+  constructor(options: { snapshots?: SnapshotSource; maxEphemeralBytes?: number; holdsDocument?: DocumentCheck; quota?: QuotaCheck } = {}) {
     super();
     this.#snapshots = options.snapshots;
     this.#maxEphemeralBytes = options.maxEphemeralBytes ?? Number.MAX_SAFE_INTEGER;
     this.#holdsDocument = options.holdsDocument;
+    this.#quota = options.quota;
   }
 
   /** How many requests for documents the relay does not hold were answered without the Repo. */
@@ -233,6 +238,10 @@ export class CommuneServerAdapter extends NetworkAdapter {
     }
     const problem = payloadProblem(message);
     if (problem) return { ok: false, reason: problem };
+    if (this.#quota && message.type === "sync" && message.documentId !== undefined) {
+      const refusal = this.#quota(message.documentId, message.data!);
+      if (refusal) return { ok: false, reason: refusal };
+    }
     // Ephemeral messages are gossiped by the Repo to every peer of the
     // document without the share policy's access check; that is safe here
     // because this Repo only ever has peers of this one commune.

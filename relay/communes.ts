@@ -3,7 +3,8 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as A from "@automerge/automerge";
 import { Repo, type DocumentId, type PeerId } from "@automerge/automerge-repo";
-import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
+import { CountedStorage, type CommuneUsage } from "./counted-storage";
+import { CommuneQuota, type QuotaLimits } from "./quota";
 import { sameMac, type Hello } from "../shared/sync/relay-handshake";
 import { nobleCrypto, type Verifier } from "../shared/identity/crypto";
 import { registrationProblem } from "../shared/sync/relay-registration";
@@ -20,6 +21,7 @@ export const TOO_MANY_REGISTRATIONS = "This relay takes no more new communes thi
 interface OpenCommune {
   repo: Repo;
   adapter: CommuneServerAdapter;
+  storage: CountedStorage;
 }
 
 /**
@@ -36,6 +38,7 @@ export class CommuneRepos implements CommuneDirectory {
   readonly #maxSnapshotBytes: number;
   readonly #maxEphemeralBytes: number | undefined;
   readonly #registrations: RegistrationWindow;
+  readonly #quota: QuotaLimits;
   readonly #now: () => number;
   /** Checks the founder's signature on a registration: once per commune, so pure JS is quick enough. */
   readonly #verifier: Verifier = nobleCrypto();
@@ -53,6 +56,7 @@ export class CommuneRepos implements CommuneDirectory {
     maxSnapshotBytes?: number;
     maxEphemeralBytes?: number;
     registrations?: { perAddressPerHour: number; perHour: number };
+    quota?: QuotaLimits;
     now?: () => number;
   }) {
     this.#dataDir = options.dataDir;
@@ -62,6 +66,7 @@ export class CommuneRepos implements CommuneDirectory {
     };
     this.#registrations = new RegistrationWindow(registrations.perAddressPerHour, registrations.perHour);
     this.#now = options.now ?? Date.now;
+    this.#quota = options.quota ?? { maxDocumentsPerCommune: DEFAULT_LIMITS.maxDocumentsPerCommune, maxBytesPerCommune: DEFAULT_LIMITS.maxBytesPerCommune };
     this.#maxEphemeralBytes = options.maxEphemeralBytes;
     this.#maxSnapshotBytes = options.maxSnapshotBytes ?? 64 * 1024 * 1024;
     this.#registry = options.registry;
@@ -114,6 +119,16 @@ export class CommuneRepos implements CommuneDirectory {
     return this.#open.size;
   }
 
+  /** The most any open commune holds, for /health (which names no commune). */
+  largestUsage(): CommuneUsage {
+    let largest: CommuneUsage = { documents: 0, bytes: 0 };
+    for (const { storage } of this.#open.values()) {
+      const usage = storage.usage();
+      largest = { documents: Math.max(largest.documents, usage.documents), bytes: Math.max(largest.bytes, usage.bytes) };
+    }
+    return largest;
+  }
+
   /** Documents the open communes' Repos hold a handle for. */
   get documentHandles(): number {
     let count = 0;
@@ -151,15 +166,18 @@ export class CommuneRepos implements CommuneDirectory {
     const existing = this.#open.get(commune);
     if (existing) return existing;
     let repo: Repo | undefined;
+    const storage = new CountedStorage(join(this.#dataDir, "communes", commune));
+    const quota = new CommuneQuota(storage, this.#quota);
     const adapter = new CommuneServerAdapter({
       snapshots: (documentId) => this.#snapshotOf(repo, documentId),
       holdsDocument: (documentId) => this.#holds(repo, commune, documentId),
+      quota: (documentId, data) => quota.refusal(documentId, data, repo?.handles[documentId] !== undefined),
       ...(this.#maxEphemeralBytes === undefined ? {} : { maxEphemeralBytes: this.#maxEphemeralBytes }),
     });
     repo = new Repo({
       peerId: this.#peerIdOf(commune),
       network: [adapter],
-      storage: new NodeFSStorageAdapter(join(this.#dataDir, "communes", commune)),
+      storage,
       // The relay stores and serves; it does not push. `announce: false`
       // (the approach of automerge-repo-sync-server, whose sharePolicy is
       // false) means the relay never starts syncing a document with a peer
@@ -176,7 +194,7 @@ export class CommuneRepos implements CommuneDirectory {
     // After a restart the relay reads a large commune from disk; without patches that is ~10x cheaper (see patchless-load.ts).
     // It announces nothing, so a member who reconnects gets a fresh sync state only through this (resync-rejoining-peers.ts).
     adaptRepo(repo, { announces: false });
-    const entry = { repo, adapter };
+    const entry = { repo, adapter, storage };
     this.#open.set(commune, entry);
     return entry;
   }

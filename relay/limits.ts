@@ -38,6 +38,17 @@ export interface RelayLimits {
   registrationsPerAddressPerHour: number;
   /** New communes registered from all addresses within an hour. */
   registrationsPerHour: number;
+  /**
+   * A commune's documents on this relay (one per member per year of purse, plus three): a member's sync of one
+   * more is refused, closing its socket with the reason. 50 members over 10 years hold ~500.
+   */
+  maxDocumentsPerCommune: number;
+  /**
+   * A commune's stored bytes on this relay (100,000 entries take ~11 MB): past it, a sync message that carries
+   * changes is refused, closing its socket with the reason; reading goes on. automerge-repo's NodeFS storage
+   * keeps every chunk it writes in memory, so this bounds the relay's memory per open commune too.
+   */
+  maxBytesPerCommune: number;
   /** A private commune's distinct documents on this relay (relay/private/store.ts); a put of a new one beyond is refused. */
   privateDocumentsPerCommune: number;
   /** A private commune's log bytes on this relay; a put that would pass it is refused. */
@@ -59,6 +70,8 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxEphemeralBytes: 16 * 1024,
   registrationsPerAddressPerHour: 10,
   registrationsPerHour: 200,
+  maxDocumentsPerCommune: 2_000,
+  maxBytesPerCommune: 256 * MiB,
   privateDocumentsPerCommune: 10_000,
   privateBytesPerCommune: 1024 * MiB,
 });

@@ -102,6 +102,15 @@ describe("relay command line", () => {
     expect(readCli(["--colour"], {})).toMatchObject({ kind: "error", message: expect.stringMatching(/colour/) });
     expect(readCli(["serve"], {})).toMatchObject({ kind: "error" });
     expect(readCli(["--data", ""], {})).toMatchObject({ kind: "error" });
+    expect(readCli(["--max-documents", "0"], {})).toEqual({ kind: "error", message: '--max-documents must be a whole number from 1 to 9999999, not "0"' });
+    expect(readCli(["--max-mb", "1e3"], {})).toMatchObject({ kind: "error", message: expect.stringMatching(/^--max-mb must be a whole number/) });
+  });
+
+  it("reads the operator's quota per commune", () => {
+    expect(readCli(["--max-documents", "500", "--max-mb", "64", "--data", "/srv/relay"], {})).toEqual({
+      kind: "run",
+      options: { port: 3030, host: "127.0.0.1", dataDir: "/srv/relay", quota: { maxDocumentsPerCommune: 500, maxBytesPerCommune: 64 * 1024 * 1024 } },
+    });
   });
 
   it("puts data in the platform's data folder by default", () => {

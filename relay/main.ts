@@ -26,7 +26,8 @@ const writeLine = (event: RelayLogEvent | Record<string, unknown>) => process.st
 process.on("unhandledRejection", (reason) => writeLine({ time: new Date().toISOString(), event: "error", message: `unhandled rejection: ${String(reason)}` }));
 
 try {
-  const relay = await startRelay({ ...request.options, log: writeLine });
+  const { quota, ...options } = request.options;
+  const relay = await startRelay({ ...options, ...(quota ? { limits: quota } : {}), log: writeLine });
   // A second signal, or a close still not done after a few seconds, ends the process whatever it waits on.
   const onForce = (signal: NodeJS.Signals) => writeLine({ time: new Date().toISOString(), event: "error", message: `${signal}: exiting without waiting` });
   const stop = () => {

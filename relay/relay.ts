@@ -9,6 +9,7 @@ import { resolveLimits, type RelayLimits } from "./limits";
 import { relayLogger, type RelayLogEvent } from "./log";
 import { Registry } from "./registry";
 import { socketCapFor, SocketTable, softFileLimit } from "./sockets";
+import type { CommuneUsage } from "./counted-storage";
 import { PrivateCommunes } from "./private/communes";
 
 export type { RelayLimits } from "./limits";
@@ -42,6 +43,8 @@ export interface RelayStats {
   admitted: number;
   /** Documents the open communes' Repos hold a handle for. */
   documentHandles: number;
+  /** Each commune's quota on this relay, and the most any open commune holds (documents and stored bytes). */
+  quota: { maxDocumentsPerCommune: number; maxBytesPerCommune: number; largestCommune: CommuneUsage };
   /** Requests for documents this relay does not hold, answered without its Repos. */
   unavailableAnswers: number;
   uptimeSeconds: number;
@@ -77,6 +80,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     maxSnapshotBytes: limits.maxMessageBytes,
     maxEphemeralBytes: limits.maxEphemeralBytes,
     registrations: { perAddressPerHour: limits.registrationsPerAddressPerHour, perHour: limits.registrationsPerHour },
+    quota: { maxDocumentsPerCommune: limits.maxDocumentsPerCommune, maxBytesPerCommune: limits.maxBytesPerCommune },
   });
   const privateCommunes = new PrivateCommunes({
     dataDir,
@@ -101,6 +105,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     socketsEvicted: sockets.evicted,
     admitted: gateway.admittedCount,
     documentHandles: communes.documentHandles,
+    quota: { maxDocumentsPerCommune: limits.maxDocumentsPerCommune, maxBytesPerCommune: limits.maxBytesPerCommune, largestCommune: communes.largestUsage() },
     unavailableAnswers: communes.unavailableAnswers,
     uptimeSeconds: Math.floor((performance.now() - started) / 1000),
   });
@@ -155,8 +160,8 @@ function answerHttp(request: IncomingMessage, response: ServerResponse, stats: (
   const path = new URL(request.url ?? "/", "http://relay.invalid").pathname;
   if (path !== "/health") return reply(response, 404, { ok: false, error: "not found" });
   if (request.method !== "GET") return reply(response, 405, { ok: false, error: "method not allowed" });
-  const { communes, connections, sockets, maxSockets, uptimeSeconds } = stats();
-  reply(response, 200, { ok: true, communes, connections, sockets, maxSockets, uptimeSeconds });
+  const { communes, connections, sockets, maxSockets, uptimeSeconds, quota } = stats();
+  reply(response, 200, { ok: true, communes, connections, sockets, maxSockets, uptimeSeconds, quota });
 }
 
 function reply(response: ServerResponse, status: number, body: object): void {
