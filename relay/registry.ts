@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
+import { writeAtomically } from "./atomic-file";
 
 /**
  * The communes this relay serves, persisted as registry.json:
@@ -105,21 +105,8 @@ export class Registry {
   async #writeFile(): Promise<void> {
     this.#writes++;
     const content = JSON.stringify({ version: 1, communes: Object.fromEntries(this.#communes) }, null, 2) + "\n";
-    const temporary = `${this.#file}.${randomBytes(6).toString("hex")}.tmp`;
     await mkdir(dirname(this.#file), { recursive: true, mode: 0o700 });
-    try {
-      // Relay keys let whoever reads them sync as a member: readable by the relay's user only.
-      const handle = await open(temporary, "w", 0o600);
-      try {
-        await handle.writeFile(content, "utf8");
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temporary, this.#file);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    // Relay keys let whoever reads them sync as a member: the file is readable by the relay's user only (0600).
+    await writeAtomically(this.#file, content);
   }
 }

@@ -1,36 +1,15 @@
-import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
+import { createHash } from "node:crypto";
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { bytesToHex } from "@noble/hashes/utils.js";
-import { boundedVerdictCache, type Ed25519Verifier, type VerdictCache } from "../../shared/identity/crypto";
+import { boundedVerdictCache, type VerdictCache } from "../../shared/identity/crypto";
 
 /**
  * Signature checking for a member's host: Node's OpenSSL Ed25519 (~10,000
  * verifications a second here against ~600 for pure JS), and verdicts kept on
  * disk so a commune reopened tomorrow does not verify its 100,000 entries again.
  */
-const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
-const L = (1n << 252n) + 27742317777372353535851937790883648493n;
-
-/** Node's OpenSSL, with the same strict checks as noble with zip215: false; public key objects kept. */
-export function nodeVerifier(): Ed25519Verifier {
-  const keys = new Map<string, KeyObject>();
-  return (signature, message, publicKey) => {
-    if (signature.length !== 64 || publicKey.length !== 32) return false;
-    // RFC 8032 requires S < L; checked here rather than trusting every OpenSSL build to.
-    let s = 0n;
-    for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(signature[i]!);
-    if (s >= L) return false;
-    const hex = bytesToHex(publicKey);
-    let key = keys.get(hex);
-    if (!key) {
-      key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: "der", type: "spki" });
-      if (keys.size > 10_000) keys.clear();
-      keys.set(hex, key);
-    }
-    return verify(null, message, key, signature);
-  };
-}
+/** The strict OpenSSL verifier, shared with the relay (relay/openssl-ed25519.ts). */
+export { opensslVerifier as nodeVerifier } from "../../relay/openssl-ed25519";
 
 const KEY_BYTES = 16;
 

@@ -1,42 +1,17 @@
-import { createPublicKey, verify, type KeyObject } from "node:crypto";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Genesis } from "../../shared/commune/genesis";
-import { boundedVerdictCache, cryptoOf, type Crypto, type Ed25519Verifier } from "../../shared/identity/crypto";
+import { boundedVerdictCache, cryptoOf, type Crypto } from "../../shared/identity/crypto";
 import { checkSignature, type Signed } from "../../shared/identity/signed";
 import { checkItemSignature, decodeItem, idOfItem, type EpochHeader, type SealedItem } from "../../shared/privacy/headers";
 import { problem, type Problem } from "../../shared/result";
 import { registrationProblem } from "../../shared/sync/relay-registration";
+import { opensslVerifier } from "../openssl-ed25519";
 import { fromBase64, type AdmissionTranscript } from "./protocol";
 
 /**
  * What the relay checks before it admits a socket or registers a commune:
  * Ed25519 signatures with Node's OpenSSL (an admission must not cost ~1 ms of
- * pure JS under load), with the strict RFC 8032 checks the host's verifier
- * makes (host/signatures/verification.ts, which relay/ may not import).
+ * pure JS under load), as strictly as the host (relay/openssl-ed25519.ts).
  */
-const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
-const L = (1n << 252n) + 27742317777372353535851937790883648493n;
-const MAX_KEY_OBJECTS = 10_000;
-
-function opensslVerifier(): Ed25519Verifier {
-  const keys = new Map<string, KeyObject>();
-  return (signature, message, publicKey) => {
-    if (signature.length !== 64 || publicKey.length !== 32) return false;
-    // RFC 8032 requires S < L; checked here rather than trusting every OpenSSL build to.
-    let s = 0n;
-    for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(signature[i]!);
-    if (s >= L) return false;
-    const hex = bytesToHex(publicKey);
-    let key = keys.get(hex);
-    if (!key) {
-      key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: "der", type: "spki" });
-      if (keys.size >= MAX_KEY_OBJECTS) keys.clear();
-      keys.set(hex, key);
-    }
-    return verify(null, message, key, signature);
-  };
-}
-
 /** The relay's crypto: OpenSSL verification, a small verdict cache (admissions never repeat; items rarely do). */
 export const relayCrypto = (): Crypto => cryptoOf({ verify: opensslVerifier(), verdicts: boundedVerdictCache(4_096) });
 

@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { z } from "zod";
 import { problem, type Problem } from "../../shared/result";
 import { decodeItem, encodeItem, idOfItem, ITEM_LIMITS, type ItemHeader, type SealedItem } from "../../shared/privacy/headers";
+import { writeAtomically } from "../atomic-file";
 
 /**
  * One private commune on a relay's disk (docs/relay.md, "The private
@@ -425,23 +425,5 @@ async function syncDirectory(path: string): Promise<void> {
     // Some platforms cannot fsync a directory; the rename or create is then as durable as the OS makes it.
   } finally {
     await handle.close();
-  }
-}
-
-/** A temporary file, fsync'd, renamed over the old one: a crash leaves the old file or the new, never half of one. */
-export async function writeAtomically(path: string, content: string): Promise<void> {
-  const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    const handle = await open(temporary, "w", 0o600);
-    try {
-      await handle.writeFile(content, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
   }
 }
