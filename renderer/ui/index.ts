@@ -1,7 +1,7 @@
 export { Button, type ButtonProps } from "./Button";
 export { TextField, NumberField, TextArea, Select, Checkbox, RadioGroup, type Option } from "./fields";
 export { Dialog } from "./Dialog";
-export { Money, moneyText, currencyOf } from "./money";
+export { Money, amountText, moneyText, currencyOf } from "./money";
 export { Time, timeText, relativeText, sinceText } from "./Time";
 export { Badge, EntryStatusBadge, OutcomeBadge, MemberStatusBadge, type Tone } from "./Badge";
 export { ErrorText, SuccessText, EmptyState, Notice } from "./messages";

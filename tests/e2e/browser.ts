@@ -24,6 +24,8 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
   "--disable-sync",
   "--disable-quic",
+  // Amounts are shown in the member's locale ("1,010.00 EUR"): the tests read them in one, whatever the machine's.
+  "--lang=en-US",
 ];
 
 export async function launchChromium(): Promise<Browser> {

@@ -104,7 +104,7 @@ describe("a tampered record, on the screen where the record is", () => {
     );
     await showsText(dues, "10.00");
     // The balance is the signed history's: 1,000 + 10, not 1,000 + 900.
-    await showsText(page.getByLabel("Purse balances").first(), "1010.00 EUR");
+    await showsText(page.getByLabel("Purse balances").first(), "1,010.00 EUR");
     await screenshot(page, "tampered-ledger");
     expect(await accessibilityProblems(page), "Purse").toEqual([]);
 

@@ -119,6 +119,9 @@ describe("two members run a commune in their browsers", () => {
     await ada.keyboard.press("Enter");
     await showsText(ada.getByRole("cell", { name: /^Memo of entry/ }), "Spring dues");
     expect(await memo.getAttribute("aria-expanded")).toBe("true");
+    // Money in and out by sign and in words, not by colour alone.
+    const inflow = ada.getByRole("table", { name: "Ledger" }).getByRole("cell", { name: "+100.00", exact: true });
+    expect(await inflow.getAttribute("title")).toBe("into the purse");
 
     // Bo proposes spending 60 EUR: above the 50 EUR limit, so it needs the group.
     await nav(bo, "Purse");

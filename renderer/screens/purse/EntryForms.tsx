@@ -1,10 +1,10 @@
 import { useState } from "react";
 import type { CommuneView } from "../../../shared/commands/views";
-import { formatMoney, parseAmount } from "../../../shared/money/amount";
+import { parseAmount } from "../../../shared/money/amount";
 import type { Currency } from "../../../shared/money/currency";
 import { perMemberPer, spendPeriodIn } from "../../../shared/commune/spend-period";
 import { useCommand } from "../../link/hooks";
-import { AmountField, Button, fieldProblem, Form, RadioGroup, Select, TextField, amountProblem, currencyOf, unplaced } from "../../ui";
+import { AmountField, Button, fieldProblem, Form, RadioGroup, Select, TextField, amountProblem, currencyOf, moneyText, unplaced } from "../../ui";
 import type { CommandError } from "../../../shared/commands/commands";
 import { HOST_FIELDS } from "../host-fields";
 import { LIMITS } from "../../../shared/docs/fields";
@@ -33,7 +33,7 @@ function useMoneyDraft(currencies: readonly Currency[]) {
   };
   const amountText = (): string => {
     const parsed = currency ? parseAmount(draft.amount, currency) : undefined;
-    return parsed?.ok && currency ? formatMoney(parsed.value, currency) : `${draft.amount} ${draft.currency}`;
+    return parsed?.ok && currency ? moneyText(parsed.value, currency.code, [currency]) : `${draft.amount} ${draft.currency}`;
   };
   return {
     draft,
@@ -190,7 +190,7 @@ export function DisburseForm({ view }: { view: CommuneView }) {
         Pay out of the purse.{" "}
         {form.currency
           ? limit > 0
-            ? `Each member may pay out up to ${formatMoney(limit, form.currency)} ${perMemberPer(spendPeriodIn(view.rules))} without a proposal, all their payments together; beyond that, cite a passed spend proposal.`
+            ? `Each member may pay out up to ${moneyText(limit, form.currency.code, [form.currency])} ${perMemberPer(spendPeriodIn(view.rules))} without a proposal, all their payments together; beyond that, cite a passed spend proposal.`
             : `Every payment in ${form.currency.code} needs a passed spend proposal: choose it under "Proposal" below.`
           : ""}
       </p>

@@ -1,9 +1,8 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { LedgerRow } from "../../../shared/commands/views";
-import { formatAmount } from "../../../shared/money/amount";
 import type { Currency } from "../../../shared/money/currency";
-import { EntryStatusBadge, ErrorText, RecordNotes, currencyOf, timeText } from "../../ui";
+import { EntryStatusBadge, ErrorText, RecordNotes, amountText, currencyOf, timeText } from "../../ui";
 import type { LedgerQuery } from "./ledger-query";
 import { useLedgerWindow } from "./useLedgerWindow";
 
@@ -105,6 +104,16 @@ export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: 
   );
 }
 
+/** Money into the purse, out of it, or moved between members: shown by sign and colour, and said in the cell's title (not colour alone). */
+type Flow = "in" | "out" | "within";
+function flowOf(row: LedgerRow): Flow {
+  if (row.kind === "contribution") return "in";
+  if (row.kind === "exchange") return row.direction === "in" ? "in" : "out";
+  if (row.kind === "disbursement") return "out";
+  return "within";
+}
+const FLOW_WORDS: Record<Flow, string> = { in: "into the purse", out: "out of the purse", within: "between members" };
+
 function counterpart(row: LedgerRow): string {
   if (row.toName) return row.toName;
   if (row.payee) return `${row.payee} (outside)`;
@@ -139,7 +148,8 @@ function Row({
     );
   }
   const currency = currencyOf(row.currency, currencies);
-  const amount = currency ? formatAmount(row.amount, currency) : String(row.amount);
+  const flow = flowOf(row);
+  const amount = `${flow === "in" ? "+" : flow === "out" ? "\u2212" : ""}${currency ? amountText(row.amount, currency) : String(row.amount)}`;
   return (
     <div
       role="row"
@@ -158,7 +168,7 @@ function Row({
       <div role="cell" title={counterpart(row)}>
         {counterpart(row)}
       </div>
-      <div role="cell" className="num">
+      <div role="cell" className={`num ledger__amount--${flow}`} title={FLOW_WORDS[flow]}>
         {amount}
       </div>
       <div role="cell">{row.currency}</div>
