@@ -142,6 +142,9 @@ describe("the invite and proposal forms read days and keys as the host and the C
       ["367", false],
       ["0", false],
       ["1e3", false],
+      // Issue 17: 86 seconds decides before anyone has seen the proposal; 0.05 days (72 minutes) is the least.
+      ["0.001", false],
+      ["0.05", true],
     ] as const) {
       expect(draftProblems(proposal({ days: text, memberKey: "a".repeat(64) }), [EUR]).days === undefined).toBe(accepted);
       if (text !== "1e3")

@@ -31,5 +31,11 @@ describe("a number of days as a person types it", () => {
     });
     expect(parseDays("0", INVITE_DAYS)).toMatchObject({ ok: false, error: { code: "days.notPositive", message: "An invite must be valid for some time" } });
     expect(parseDays("0.000", VOTING_DAYS)).toMatchObject({ ok: false, error: { message: "The deadline must be after the proposal is made" } });
+    expect(parseDays("0.001", VOTING_DAYS)).toMatchObject({
+      ok: false,
+      error: { code: "days.tooFew", message: "Voting must stay open for at least 0.05 days (72 minutes), so the members can see the proposal" },
+    });
+    expect(parseDays("0.05", VOTING_DAYS).ok).toBe(true);
+    expect(parseDays("0.001", INVITE_DAYS).ok).toBe(true);
   });
 });

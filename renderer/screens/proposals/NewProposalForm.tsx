@@ -164,7 +164,7 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
         error={problem("days")}
         inputMode="decimal"
         autoComplete="off"
-        hint="Voting closes this many days from now, or earlier once everyone has voted."
+        hint="Voting closes this many days from now (at least 0.05: 72 minutes), or earlier once everyone has voted."
       />
       <div className="button-row">
         <Button type="submit" busy={state.running}>
