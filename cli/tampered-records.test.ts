@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Host } from "../host/host";
+import { toStored } from "../shared/docs/automerge-form";
+import { readProposalsDoc, readPurseShardDoc } from "../shared/docs/documents";
+import { nobleSigner } from "../shared/identity/crypto";
+import { sign } from "../shared/identity/signed";
+import type { Vote } from "../shared/proposals/proposal";
+import type { Entry } from "../shared/purse/entry";
 import { testKeys } from "../shared/testing/commune-builder";
 import { cli, noRelays, ok, TempDirs } from "./testing/cli-harness";
 
@@ -69,6 +75,47 @@ describe("the CLI says what was done to a record under its row", () => {
     const json = JSON.parse(await ok(dir, "members", "--json")) as { name: string; notes?: { code: string }[] }[];
     expect(json.find((member) => member.name === "Bo")!.notes).toEqual([expect.objectContaining({ code: "record.tampered" })]);
     expect(json.find((member) => member.name === "Ada")!.notes).toBeUndefined();
+  });
+
+  it("says the same of what the order rules flag: a late vote, a backdated vote, an entry dated 2099", async () => {
+    const dir = await dirs.make();
+    await ok(dir, "name", "Ada");
+    await ok(dir, "create", "Riverside");
+    await ok(dir, "contribute", "5.00", "EUR", "--memo", "dues");
+    const { id } = JSON.parse(await ok(dir, "propose", "general", "--title", "Garden day", "--json")) as { id: string };
+    await ok(dir, "vote", id.slice(0, 8), "yes");
+    const host = await Host.open({ dataDir: dir, links: noRelays });
+    try {
+      const node = [...host.nodes.values()][0]!;
+      await node.whenLoaded();
+      // As the attacker would, on her own copy, after her "yes" decided it: a "no" dated at the decision, and one an hour before it.
+      const votes = readProposalsDoc(node.docs.proposals.doc());
+      if (!votes.ok) throw new Error(votes.error.message);
+      const { sig: _sig, by: _by, ...yes } = votes.value.doc.votes[id]![0]!;
+      const late = sign(nobleSigner, "vote", { ...yes, choice: "no" } as Vote, host.keys);
+      const backdated = sign(nobleSigner, "vote", { ...yes, choice: "no", at: yes.at - 60 * 60_000 } as Vote, host.keys);
+      node.docs.proposals.change((doc) => void (doc.votes as unknown as Record<string, unknown[]>)[id]!.push(toStored(late), toStored(backdated)));
+      const shard = [...node.docs.shards.values()][0]!;
+      const entries = readPurseShardDoc(shard.doc());
+      if (!entries.ok) throw new Error(entries.error.message);
+      const { sig: _entrySig, by: _entryBy, ...dues } = entries.value.doc.entries[0]!;
+      const future = sign(nobleSigner, "entry", { ...dues, id: "from-2099", memo: "from the future", at: Date.UTC(2099, 0, 1) } as Entry, host.keys);
+      shard.change((doc) => void (doc as unknown as { entries: Record<string, unknown>[] }).entries.push(toStored(future) as Record<string, unknown>));
+      await node.persist();
+    } finally {
+      await host.close();
+    }
+
+    const ledger = (await ok(dir, "ledger")).split("\n");
+    const row = ledger.findIndex((line) => line.includes('"from the future"'));
+    expect(ledger[row + 1]).toBe("    ! Ada's contribution is dated 1 January 2099, 00:00 UTC, ahead of this machine's clock: it counts only from then");
+
+    const proposals = (await ok(dir, "proposals")).split("\n");
+    const garden = proposals.findIndex((line) => line.includes("Garden day"));
+    expect(proposals[garden]).toMatch(/passed/);
+    const notes = proposals.slice(garden + 1, garden + 4).join("\n");
+    expect(notes).toMatch(/! Ada's "no" vote, dated .*, came too late: Ada's vote of .* completed the vote without it, so the earlier vote stands/);
+    expect(notes).toMatch(/! Ada's "no" vote is dated .*, but was written after Ada's "yes" vote of /);
   });
 
   it("keeps terminal control characters someone wrote into a record from reaching the terminal through its note", async () => {

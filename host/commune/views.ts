@@ -64,10 +64,12 @@ function ruleChangeView(change: RuleChange): RuleChange {
 export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
   const { state } = model;
   const used = model.purse.used;
+  // "Your vote" is one that counts: a vote the rules refused, or a change of mind that came too late, is not the member's vote.
+  const notCounted = new Set(state.problems.filter((p) => p.subject === "vote" && (p.code === "record.late" || p.code?.startsWith("vote."))).map((p) => p.id));
   const myVotes = new Map<string, { at: number; choice: ProposalView["myVote"]; sig: string }>();
   for (const votes of Object.values(model.proposals.votes)) {
     for (const vote of votes) {
-      if (vote.by !== me) continue;
+      if (vote.by !== me || notCounted.has(vote.sig)) continue;
       const seen = myVotes.get(vote.proposal);
       if (!seen || later(vote, seen)) myVotes.set(vote.proposal, vote);
     }

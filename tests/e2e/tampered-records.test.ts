@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Host } from "../../host/host";
 import { must, noRelays } from "../../host/testing/host-harness";
 import { toStored } from "../../shared/docs/automerge-form";
-import { readProposalsDoc } from "../../shared/docs/documents";
+import { readProposalsDoc, readPurseShardDoc } from "../../shared/docs/documents";
 import { nobleSigner } from "../../shared/identity/crypto";
 import { sign } from "../../shared/identity/signed";
-import type { Proposal } from "../../shared/proposals/proposal";
+import type { Proposal, Vote } from "../../shared/proposals/proposal";
+import type { Entry } from "../../shared/purse/entry";
 import { testKeys } from "../../shared/testing/commune-builder";
 import { stopAll, tempDir } from "../integration/processes";
 import { accessibilityProblems, launchChromium, screenshot, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
@@ -47,6 +48,9 @@ async function tamperedCommune(dataDir: string): Promise<void> {
       deadline: { days: 7 },
     });
     await must(host, "proposal.vote", { commune, proposal: roof.id, choice: "yes" });
+    // Decided by Ada's vote alone: she is its whole electorate.
+    const garden = await must(host, "proposal.create", { commune, kind: "general", title: "Garden day", deadline: { days: 7 } });
+    await must(host, "proposal.vote", { commune, proposal: garden.id, choice: "yes" });
     const bo = testKeys(2).publicKey;
     await must(host, "commune.admit", { commune, member: bo, name: "Bo" });
     const removal = await must(host, "proposal.create", { commune, kind: "remove", title: "Remove Bo", member: bo, deadline: { days: 7 } });
@@ -67,6 +71,26 @@ async function tamperedCommune(dataDir: string): Promise<void> {
       doc.proposals[roof.id] = toStored(greedy) as (typeof doc.proposals)[string];
       (doc.votes as unknown as Record<string, unknown[]>)[removal.id]!.splice(0, 1);
     });
+    // Bo's "yes" completes the Garden day's electorate and decides it; then two "no" votes from Ada, signed on the copy
+    // that holds both: one dated at the decision (late: it was made without it), one an hour before her "yes" (backdated).
+    const adaYes = read.value.doc.votes[garden.id]![0]!;
+    const { sig: _voteSig, by: _voteBy, ...vote } = adaYes;
+    const boYes = sign(nobleSigner, "vote", { ...vote, at: adaYes.at + 1 } as Vote, testKeys(2));
+    node.docs.proposals.change((doc) => void (doc.votes as unknown as Record<string, unknown[]>)[garden.id]!.push(toStored(boYes)));
+    const late = sign(nobleSigner, "vote", { ...vote, choice: "no", at: adaYes.at + 1 } as Vote, host.keys);
+    const backdated = sign(nobleSigner, "vote", { ...vote, choice: "no", at: adaYes.at - 60 * 60_000 } as Vote, host.keys);
+    node.docs.proposals.change((doc) => void (doc.votes as unknown as Record<string, unknown[]>)[garden.id]!.push(toStored(late), toStored(backdated)));
+    // A contribution dated 2099: held out of the purse until then.
+    const dues = readPurseShardDoc(shard.doc());
+    if (!dues.ok) throw new Error(dues.error.message);
+    const { sig: _entrySig, by: _entryBy, ...entry } = dues.value.doc.entries.find((e) => e.memo === "savings")!;
+    const future = sign(
+      nobleSigner,
+      "entry",
+      { ...entry, id: "from-2099", amount: 5_000_00, memo: "from the future", at: Date.UTC(2099, 0, 1) } as Entry,
+      host.keys,
+    );
+    shard.change((doc) => void (doc as unknown as { entries: Record<string, unknown>[] }).entries.push(toStored(future) as Record<string, unknown>));
     await node.persist();
   } finally {
     await host.close();
@@ -105,6 +129,8 @@ describe("a tampered record, on the screen where the record is", () => {
     await showsText(dues, "10.00");
     // The balance is the signed history's: 1,000 + 10, not 1,000 + 900.
     await showsText(page.getByLabel("Purse balances").first(), "1,010.00 EUR");
+    const fromTheFuture = ledger.getByRole("row").filter({ hasText: "from the future" });
+    await showsText(fromTheFuture, "dated 1 January 2099, 00:00 UTC, ahead of this machine's clock: it counts only from then");
     await screenshot(page, "tampered-ledger");
     expect(await accessibilityProblems(page), "Purse").toEqual([]);
 
@@ -118,6 +144,14 @@ describe("a tampered record, on the screen where the record is", () => {
     const removal = page.getByRole("article", { name: "Remove Bo" });
     await showsText(removal, "Altered in the documents: Ada's signed yes vote was deleted after it was cast; it still counts");
     await shows(removal.getByText("passed"));
+    const garden = page.getByRole("article", { name: "Garden day" });
+    await showsText(garden, 'Ada\'s "no" vote, dated');
+    await showsText(garden, "came too late: Bo's vote of");
+    await showsText(garden, 'Ada\'s "no" vote is dated');
+    await showsText(garden, "but was written after Bo's");
+    await shows(garden.getByText("passed"));
+    // Her vote is still the "yes" that counts, not the late "no".
+    await showsText(garden, "Your vote: yes");
     await screenshot(page, "tampered-proposals");
     expect(await accessibilityProblems(page), "Proposals").toEqual([]);
 
