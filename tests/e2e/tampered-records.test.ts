@@ -152,6 +152,8 @@ describe("a tampered record, on the screen where the record is", () => {
     await shows(garden.getByText("passed"));
     // Her vote is still the "yes" that counts, not the late "no".
     await showsText(garden, "Your vote: yes");
+    // Each choice with its own symbol beside the bar, not a colour alone.
+    await showsText(garden, "\u2713 2 yes");
     await screenshot(page, "tampered-proposals");
     expect(await accessibilityProblems(page), "Proposals").toEqual([]);
 

@@ -16,6 +16,37 @@ function Bar({ percent, mark, met, label }: { percent: number; mark: number; met
   );
 }
 
+const CHOICES = [
+  { key: "yes", symbol: "\u2713", word: "yes" },
+  { key: "no", symbol: "\u2717", word: "no" },
+  { key: "abstain", symbol: "\u2013", word: "abstained" },
+  { key: "block", symbol: "\u26D4", word: "blocked" },
+] as const;
+
+/**
+ * Every vote cast, by choice: a segment each, told apart by colour and by
+ * pattern (stripes, dots, cross-hatching), and in the words beside it, each
+ * with its own symbol, so colour is never the only difference.
+ */
+function Votes({ counts }: { counts: Record<(typeof CHOICES)[number]["key"], number> }) {
+  const cast = CHOICES.reduce((sum, { key }) => sum + counts[key], 0);
+  if (cast === 0) return null;
+  return (
+    <div className="tally__row">
+      <span className="tally__label">
+        {CHOICES.filter(({ key }) => counts[key] > 0)
+          .map(({ key, symbol, word }) => `${symbol} ${counts[key]} ${word}`)
+          .join(" \u00b7 ")}
+      </span>
+      <span className="tally__bar tally__bar--votes" aria-hidden="true">
+        {CHOICES.map(({ key }) =>
+          counts[key] > 0 ? <span key={key} className={`tally__segment tally__segment--${key}`} style={{ width: `${(counts[key] * 100) / cast}%` }} /> : null,
+        )}
+      </span>
+    </div>
+  );
+}
+
 /**
  * Where a proposal stands against its rules: turnout against the quorum
  * (share of the electorate that voted at all) and yes against the approval
@@ -35,13 +66,7 @@ export function TallyBars({ proposal }: { proposal: ProposalView }) {
     <div className="tally">
       <Bar percent={turnout} mark={quorumPercent} met={quorumMet} label={turnoutText} />
       <Bar percent={approval} mark={thresholdPercent} met={thresholdMet} label={approvalText} />
-      {abstain > 0 || block > 0 ? (
-        <p className="muted tally__extra">
-          {abstain > 0 ? `${abstain} abstained` : ""}
-          {abstain > 0 && block > 0 ? ", " : ""}
-          {block > 0 ? `${block} blocked` : ""}
-        </p>
-      ) : null}
+      <Votes counts={{ yes, no, abstain, block }} />
     </div>
   );
 }
