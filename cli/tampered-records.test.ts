@@ -116,6 +116,8 @@ describe("the CLI says what was done to a record under its row", () => {
     const notes = proposals.slice(garden + 1, garden + 4).join("\n");
     expect(notes).toMatch(/! Ada's "no" vote, dated .*, came too late: Ada's vote of .* completed the vote without it, so the earlier vote stands/);
     expect(notes).toMatch(/! Ada's "no" vote is dated .*, but was written after Ada's "yes" vote of /);
+    // Who voted what: her vote that counts, the "yes", not the late "no".
+    expect(proposals.slice(garden + 1, garden + 5)).toContainEqual(expect.stringMatching(/^ {4}votes: Ada yes \(\d{4}-\d\d-\d\d \d\d:\d\d/));
   });
 
   it("keeps terminal control characters someone wrote into a record from reaching the terminal through its note", async () => {

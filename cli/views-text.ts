@@ -128,8 +128,14 @@ export function proposalsText(proposals: ProposalView[], currencies: Currency[])
       proposalDetails(p, currencies),
     ]),
     [],
-    notesUnder(proposals),
+    // Under each proposal: what was done to it, then who voted what (votes are signed records every member sees).
+    (row) => [...notesUnder(proposals)(row), ...votersUnder(proposals[row])],
   );
+}
+
+function votersUnder(proposal: ProposalView | undefined): string[] {
+  if (!proposal?.votes) return [];
+  return [`votes: ${proposal.votes.map((vote) => `${vote.name} ${vote.choice} (${formatTime(vote.at)})`).join(", ")}`];
 }
 
 /** Why the balances are not (yet) this machine's own count. */

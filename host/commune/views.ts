@@ -4,7 +4,6 @@ import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, Member
 import type { ParsedInput } from "../../shared/commands/commands";
 import { fingerprint, type PublicKey } from "../../shared/identity/keys";
 import { searchItems } from "../../shared/inventory/inventory";
-import { later } from "../../shared/proposals/tally";
 import type { SpendProposal } from "../../shared/purse/spend-authority";
 import type { PurseView } from "../../shared/purse/balances";
 import type { SignedCheckpoint } from "../../shared/purse/checkpoint";
@@ -64,16 +63,6 @@ function ruleChangeView(change: RuleChange): RuleChange {
 export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
   const { state } = model;
   const used = model.purse.used;
-  // "Your vote" is one that counts: a vote the rules refused, or a change of mind that came too late, is not the member's vote.
-  const notCounted = new Set(state.problems.filter((p) => p.subject === "vote" && (p.code === "record.late" || p.code?.startsWith("vote."))).map((p) => p.id));
-  const myVotes = new Map<string, { at: number; choice: ProposalView["myVote"]; sig: string }>();
-  for (const votes of Object.values(model.proposals.votes)) {
-    for (const vote of votes) {
-      if (vote.by !== me || notCounted.has(vote.sig)) continue;
-      const seen = myVotes.get(vote.proposal);
-      if (!seen || later(vote, seen)) myVotes.set(vote.proposal, vote);
-    }
-  }
   return Object.values(state.proposals)
     .map(({ proposal, tally }) => {
       const rules = rulesAt(state, proposal.at);
@@ -100,8 +89,10 @@ export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
         thresholdPercent: rules.thresholdPercent,
         allowBlock: rules.allowBlock,
       };
-      const mine = myVotes.get(proposal.id);
-      if (mine?.choice) view.myVote = mine.choice;
+      // "Your vote" is the one that counts: a vote the rules refused, or a change of mind that came too late, is not the member's vote.
+      const mine = tally.counted.find((ballot) => ballot.voter === me);
+      if (mine) view.myVote = mine.choice;
+      if (tally.counted.length > 0) view.votes = tally.counted.map(({ voter, choice, at }) => ({ voter, name: nameOf(state, voter), choice, at }));
       if (proposal.kind === "spend") {
         const spend = proposal as SpendProposal;
         const payee = "member" in spend.payee ? nameOf(state, spend.payee.member) : spend.payee.outside;

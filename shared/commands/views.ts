@@ -147,6 +147,8 @@ export interface ProposalView {
    * already under way.
    */
   allowBlock: boolean;
+  /** Each member's vote that counts, with when it was cast: votes are signed records every member may see. */
+  votes?: { voter: PublicKey; name: string; choice: Choice; at: number }[];
   myVote?: Choice;
   /** Spend proposals: what they allow and how much of it is already paid out. */
   spend?: { amount: number; currency: string; payee: string; used: number };

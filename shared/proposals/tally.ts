@@ -29,6 +29,8 @@ export interface Tally {
   late: string[];
   /** The vote that completed the electorate, when the proposal was decided early. */
   decidedBy?: Ballot;
+  /** Each voter's vote that counts, by voter key: what members see as "who voted what". */
+  counted: Ballot[];
 }
 
 /**
@@ -206,5 +208,6 @@ export function tally(
     blocked,
     late: late.sort(),
     ...(decidedBy && decidesAt <= now ? { decidedBy } : {}),
+    counted: [...latest.values()].sort((a, b) => (a.voter < b.voter ? -1 : a.voter > b.voter ? 1 : 0)),
   };
 }

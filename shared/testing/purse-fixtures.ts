@@ -126,6 +126,8 @@ export function proposal(fields: ProposalFields, decision: Decision): ProposalSt
       thresholdMet: passed,
       blocked: false,
       late: [],
+      // A fixture's tally stands for votes it never wrote: who voted what is not part of it.
+      counted: [],
     },
   };
 }

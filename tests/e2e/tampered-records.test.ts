@@ -154,6 +154,9 @@ describe("a tampered record, on the screen where the record is", () => {
     await showsText(garden, "Your vote: yes");
     // Each choice with its own symbol beside the bar, not a colour alone.
     await showsText(garden, "\u2713 2 yes");
+    await garden.getByText("Who voted what (2)").click();
+    await showsText(garden, "Ada: \u2713 yes");
+    await showsText(garden, "Bo: \u2713 yes");
     await screenshot(page, "tampered-proposals");
     expect(await accessibilityProblems(page), "Proposals").toEqual([]);
 

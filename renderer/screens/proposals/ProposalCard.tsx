@@ -33,6 +33,9 @@ export interface ProposalCardProps {
 }
 
 /** One proposal: what it decides, where the vote stands, my vote, and what I can do about it. */
+/** A symbol and a word for each choice: the same ones the tally's legend uses. */
+const VOTE_WORDS: Record<Choice, string> = { yes: "\u2713 yes", no: "\u2717 no", abstain: "\u2013 abstained", block: "\u26D4 blocked" };
+
 export function ProposalCard({ communeId, proposal, currencies, canAct }: ProposalCardProps) {
   const titleId = useId();
   const [vote, voting] = useCommand("proposal.vote");
@@ -78,6 +81,21 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
         )}
       </p>
       <TallyBars proposal={proposal} />
+      {proposal.votes ? (
+        <details className="proposal__votes">
+          <summary>Who voted what ({proposal.votes.length})</summary>
+          <ul className="plain-list">
+            {proposal.votes.map((vote) => (
+              <li key={vote.voter}>
+                {vote.name}: {VOTE_WORDS[vote.choice]}{" "}
+                <span className="muted">
+                  (<Time at={vote.at} />)
+                </span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
       <p className="proposal__my-vote">{proposal.myVote ? `Your vote: ${MY_VOTE[proposal.myVote]}` : open ? "You have not voted yet." : "You did not vote."}</p>
       {open && canAct ? (
         <div className="button-row" role="group" aria-label={`Your vote on ${proposal.title}`}>
