@@ -38,7 +38,7 @@ describe("knowledge inventory", () => {
 
   it.each([
     ["an altered version", (item: Maker) => ({ ...item(ada, { version: 2 }), title: "Forged" }), "altered after signing"],
-    ["a version by a non-member", (item: Maker) => item(mallory, { version: 2 }), "was not an active member"],
+    ["a version by a non-member", (item: Maker) => item(mallory, { version: 2 }), "was not a member of the commune"],
     ["a version filed under another id", (item: Maker) => item(ada, { version: 2, id: "i2" }), "filed under another item's id"],
   ])("counts %s for nothing and reports it", (_, version, reason) => {
     const { state, item } = setUp();
