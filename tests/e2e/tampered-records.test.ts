@@ -158,6 +158,14 @@ describe("a tampered record, on the screen where the record is", () => {
     await showsText(garden, "Ada: \u2713 yes");
     await showsText(garden, "Bo: \u2713 yes");
     await screenshot(page, "tampered-proposals");
+    // Finding a proposal: by a word of its title, then by what became of it.
+    await page.getByRole("search", { name: "Find proposals" }).getByLabel("Search").fill("roof");
+    await showsText(page.getByText(/proposals shown$/), "1 of 3 proposals shown");
+    expect(await page.getByRole("article").count()).toBe(1);
+    await page.getByRole("search", { name: "Find proposals" }).getByLabel("Search").fill("");
+    await page.getByRole("search", { name: "Find proposals" }).getByLabel("Show").selectOption("rejected");
+    await shows(page.getByText("No decided proposal fits the search."));
+    await page.getByRole("search", { name: "Find proposals" }).getByLabel("Show").selectOption("all");
     expect(await accessibilityProblems(page), "Proposals").toEqual([]);
 
     await nav(page, "Members");

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import type { ProposalView } from "../../../shared/commands/views";
 import { useView } from "../../link/hooks";
-import { Button, EmptyState, ErrorText, Panel } from "../../ui";
+import { Button, EmptyState, ErrorText, Panel, Select, TextField } from "../../ui";
+import { proposalShown, SHOW_OPTIONS, type ProposalShow } from "./proposal-filter";
 import { NewProposalForm } from "./NewProposalForm";
 import { ProposalCard } from "./ProposalCard";
 import "./proposals.css";
@@ -11,7 +12,11 @@ export function ProposalsScreen({ communeId }: { communeId: string }) {
   const commune = useView("commune.show", { commune: communeId });
   const list = useView("proposal.list", { commune: communeId });
   const [showDecided, setShowDecided] = useState(true);
-  const proposals: ProposalView[] = list.value ?? [];
+  const [show, setShow] = useState<ProposalShow>("all");
+  const [search, setSearch] = useState("");
+  const all: ProposalView[] = list.value ?? [];
+  const proposals = all.filter((proposal) => proposalShown(proposal, show, search, commune.value?.me));
+  const filtering = show !== "all" || search.trim() !== "";
   const open = proposals.filter((proposal) => proposal.outcome === "open");
   const decided = proposals.filter((proposal) => proposal.outcome !== "open");
   const view = commune.value;
@@ -30,9 +35,24 @@ export function ProposalsScreen({ communeId }: { communeId: string }) {
       <ErrorText error={list.error ?? commune.error} />
       <div className="proposals-layout">
         <div className="stack">
+          <div className="filters" role="search" aria-label="Find proposals">
+            <TextField label="Search" value={search} onChange={setSearch} hint="Words in the title, the text or the proposer's name" />
+            <Select
+              label="Show"
+              value={show}
+              onChange={(value) => setShow(SHOW_OPTIONS.find((option) => option.value === value)?.value ?? "all")}
+              options={SHOW_OPTIONS}
+            />
+          </div>
+          {filtering ? (
+            <p className="muted small" aria-live="polite">
+              {proposals.length} of {all.length} proposals shown
+            </p>
+          ) : null}
           <Panel title="Open proposals">
             {list.loading && !list.value ? <p className="muted">Loading proposals…</p> : null}
-            {list.value && open.length === 0 ? (
+            {list.value && open.length === 0 && filtering ? <EmptyState>No open proposal fits the search.</EmptyState> : null}
+            {list.value && open.length === 0 && !filtering ? (
               <EmptyState>Nothing is open for a vote. Use “New proposal” to put a spend, a member or a rule change to the commune.</EmptyState>
             ) : null}
             {open.length > 0 ? <ul className="plain-list proposal-list">{open.map(card)}</ul> : null}
@@ -47,7 +67,9 @@ export function ProposalsScreen({ communeId }: { communeId: string }) {
               ) : null
             }
           >
-            {list.value && decided.length === 0 ? <EmptyState>No proposal has been decided yet.</EmptyState> : null}
+            {list.value && decided.length === 0 ? (
+              <EmptyState>{filtering ? "No decided proposal fits the search." : "No proposal has been decided yet."}</EmptyState>
+            ) : null}
             {showDecided && decided.length > 0 ? <ul className="plain-list proposal-list">{decided.map(card)}</ul> : null}
           </Panel>
         </div>
