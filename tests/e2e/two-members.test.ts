@@ -177,6 +177,12 @@ describe("two members run a commune in their browsers", () => {
     relay = await startRelayProcess(relayDir, relay.port);
     await showsText(balances(ada), "45.00 EUR");
     await showsText(syncStatus(ada), "Online");
+    // A day's history reads by the time of day at the axis's end, not the same date twice.
+    await nav(ada, "Purse");
+    await shows(ada.locator("figure.chart svg"));
+    const [dateLabel, ...rest] = (await ada.locator("figure.chart svg text.chart__label").allTextContents()).slice(-2);
+    expect(rest[0]).not.toBe(dateLabel);
+    expect(rest[0]).toMatch(/^\d{1,2}:\d\d\s?(AM|PM)$/);
     // Every screen, in the light and the dark theme, with a commune's worth of data on it.
     for (const scheme of ["light", "dark"] as const) {
       await ada.emulateMedia({ colorScheme: scheme });

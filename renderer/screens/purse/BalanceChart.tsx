@@ -5,7 +5,17 @@ import { moneyText, timeText } from "../../ui";
 
 const WIDTH = 640;
 const HEIGHT = 200;
-const PAD = { left: 78, right: 12, top: 12, bottom: 28 };
+/** The left margin is made to fit the longest balance label (11px text, ~6.6 units a character, wider than most). */
+const PAD = { right: 12, top: 12, bottom: 28 };
+const CHARACTER = 6.6;
+const leftFor = (labels: readonly string[]) => Math.min(WIDTH / 2, Math.max(48, 10 + CHARACTER * Math.max(...labels.map((label) => label.length))));
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+
+/** The x axis's two ends: a day's history by the time of day (both ends of one day read the same as dates), longer spans by date. */
+function axisEnds(t0: number, t1: number): [string, string] {
+  if (new Date(t0).toDateString() === new Date(t1).toDateString()) return [timeText(t0, true), clock.format(new Date(t1))];
+  return [timeText(t0, false), timeText(t1, false)];
+}
 
 /** A text version of the chart, for screen readers and for anyone who wants the numbers. */
 export function historySummary(history: PurseHistoryView, currencies: readonly Currency[]): string {
@@ -33,7 +43,10 @@ export function BalanceChart({ history, currencies }: { history: PurseHistoryVie
   // Zero is always on the scale, so a purse that never dips still reads from nothing upwards.
   const low = Math.min(0, ...balances);
   const high = Math.max(0, ...balances);
-  const x = (at: number) => PAD.left + (t1 === t0 ? (WIDTH - PAD.left - PAD.right) / 2 : ((at - t0) / (t1 - t0)) * (WIDTH - PAD.left - PAD.right));
+  const money = (minor: number) => moneyText(minor, history.currency, currencies);
+  const left = leftFor([money(high), money(low)]);
+  const [start, end] = axisEnds(t0, t1);
+  const x = (at: number) => left + (t1 === t0 ? (WIDTH - left - PAD.right) / 2 : ((at - t0) / (t1 - t0)) * (WIDTH - left - PAD.right));
   const y = (balance: number) =>
     PAD.top + (high === low ? (HEIGHT - PAD.top - PAD.bottom) / 2 : ((high - balance) / (high - low)) * (HEIGHT - PAD.top - PAD.bottom));
   // A step line: the balance holds until the next entry changes it.
@@ -42,7 +55,6 @@ export function BalanceChart({ history, currencies }: { history: PurseHistoryVie
     const previous = points[index - 1];
     return previous ? [`${x(point.at).toFixed(1)},${y(previous.balance).toFixed(1)}`, here] : [here];
   });
-  const money = (minor: number) => moneyText(minor, history.currency, currencies);
 
   return (
     <figure className="chart">
@@ -53,22 +65,22 @@ export function BalanceChart({ history, currencies }: { history: PurseHistoryVie
         aria-describedby={summaryId}
         preserveAspectRatio="xMidYMid meet"
       >
-        <line className="chart__axis" x1={PAD.left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} />
-        <line className="chart__axis" x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={HEIGHT - PAD.bottom} />
-        <text className="chart__label" x={PAD.left - 6} y={y(high) + 4} textAnchor="end">
+        <line className="chart__axis" x1={left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} />
+        <line className="chart__axis" x1={left} x2={left} y1={PAD.top} y2={HEIGHT - PAD.bottom} />
+        <text className="chart__label" x={left - 6} y={y(high) + 4} textAnchor="end">
           {money(high)}
         </text>
         {low !== high ? (
-          <text className="chart__label" x={PAD.left - 6} y={y(low) + 4} textAnchor="end">
+          <text className="chart__label" x={left - 6} y={y(low) + 4} textAnchor="end">
             {money(low)}
           </text>
         ) : null}
-        <text className="chart__label" x={PAD.left} y={HEIGHT - 8} textAnchor="start">
-          {timeText(t0, false)}
+        <text className="chart__label" x={left} y={HEIGHT - 8} textAnchor="start">
+          {start}
         </text>
         {t1 !== t0 ? (
           <text className="chart__label" x={WIDTH - PAD.right} y={HEIGHT - 8} textAnchor="end">
-            {timeText(t1, false)}
+            {end}
           </text>
         ) : null}
         <polyline className="chart__line" points={line.join(" ")} />
