@@ -92,13 +92,19 @@ describe("a tampered purse entry is noted on its ledger row", () => {
  * for 900.00 EUR and puts it in her shard: beside the first (`put: "beside"`)
  * or over it, in place (`put: "over"`).
  */
-async function signedTwice(put: "beside" | "over") {
+/** Ada's 10.00 EUR "dues", her shard, and the entry's fields without its signature: what she signs again to tamper with it. */
+async function adasDues() {
   const { host, commune, node } = await riverside();
   await must(host, "purse.contribute", { commune, amount: "10.00", currency: "EUR", memo: "dues" });
   const shard = [...node.docs.shards.values()][0]!;
   const read = readPurseShardDoc(shard.doc());
   if (!read.ok) throw new Error(read.error.message);
   const { sig: _sig, by: _by, ...fields } = read.value.doc.entries[0]!;
+  return { host, commune, shard, fields };
+}
+
+async function signedTwice(put: "beside" | "over") {
+  const { host, commune, shard, fields } = await adasDues();
   const second = sign(nobleSigner, "entry", { ...fields, amount: 900_00 } as Entry, host.keys);
   shard.change((doc) => {
     const entries = (doc as unknown as Entries).entries;
@@ -134,12 +140,7 @@ describe("an entry its author signed twice is noted on both rows", () => {
 
 describe("an entry dated ahead of the clock is noted on its row", () => {
   it("says whose it is, the date it claims, and that it counts only from then", async () => {
-    const { host, commune, node } = await riverside();
-    await must(host, "purse.contribute", { commune, amount: "10.00", currency: "EUR", memo: "dues" });
-    const shard = [...node.docs.shards.values()][0]!;
-    const read = readPurseShardDoc(shard.doc());
-    if (!read.ok) throw new Error(read.error.message);
-    const { sig: _sig, by: _by, ...fields } = read.value.doc.entries[0]!;
+    const { host, commune, shard, fields } = await adasDues();
     const later = sign(nobleSigner, "entry", { ...fields, id: "f2099", at: Date.UTC(2099, 0, 1), memo: "from the future" } as Entry, host.keys);
     shard.change((doc) => void (doc as unknown as Entries).entries.push(toStored(later) as Record<string, unknown>));
 
