@@ -84,7 +84,8 @@ export function openItem(
   keyOf: (epoch: string) => KnownEpoch | undefined,
 ): Result<{ kind: "batch" | "snapshot"; bytes: Uint8Array }> {
   const refuse = (code: OpenRefusal, message: string) => fail(code, message);
-  if (checkItemSignature(verifier, item) !== undefined) return refuse("item.badSignature", "This batch is not what its author signed: it was altered on the way");
+  if (checkItemSignature(verifier, item) !== undefined)
+    return refuse("item.badSignature", "This batch is not what its author signed: it was altered on the way");
   const { header } = item.signed;
   if (header.kind === "epoch") return refuse("item.notBatch", "An epoch record was found where a batch or snapshot belongs");
   if (header.commune !== where.commune) return refuse("item.otherCommune", "This batch belongs to another commune: it was replayed here");
