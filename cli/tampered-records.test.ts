@@ -6,7 +6,7 @@ import { nobleSigner } from "../shared/identity/crypto";
 import { sign } from "../shared/identity/signed";
 import type { Vote } from "../shared/proposals/proposal";
 import type { Entry } from "../shared/purse/entry";
-import { testKeys } from "../shared/testing/commune-builder";
+import { DAY, testKeys } from "../shared/testing/commune-builder";
 import { cli, noRelays, ok, TempDirs } from "./testing/cli-harness";
 
 /**
@@ -77,7 +77,7 @@ describe("the CLI says what was done to a record under its row", () => {
     expect(json.find((member) => member.name === "Ada")!.notes).toBeUndefined();
   });
 
-  it("says the same of what the order rules flag: a late vote, a backdated vote, an entry dated 2099", async () => {
+  it("says the same of what the order rules flag: a late vote, a backdated vote, an entry dated 2099, a backdated entry", async () => {
     const dir = await dirs.make();
     await ok(dir, "name", "Ada");
     await ok(dir, "create", "Riverside");
@@ -100,13 +100,24 @@ describe("the CLI says what was done to a record under its row", () => {
       if (!entries.ok) throw new Error(entries.error.message);
       const { sig: _entrySig, by: _entryBy, ...dues } = entries.value.doc.entries[0]!;
       const future = sign(nobleSigner, "entry", { ...dues, id: "from-2099", memo: "from the future", at: Date.UTC(2099, 0, 1) } as Entry, host.keys);
-      shard.change((doc) => void (doc as unknown as { entries: Record<string, unknown>[] }).entries.push(toStored(future) as Record<string, unknown>));
+      // And, on the copy that holds her dues, a contribution dated a day before them.
+      const dayBefore = sign(nobleSigner, "entry", { ...dues, id: "day-before", memo: "backdated", at: dues.at - DAY } as Entry, host.keys);
+      shard.change((doc) => {
+        const list = (doc as unknown as { entries: Record<string, unknown>[] }).entries;
+        list.push(toStored(future) as Record<string, unknown>);
+        list.push(toStored(dayBefore) as Record<string, unknown>);
+      });
       await node.persist();
     } finally {
       await host.close();
     }
 
     const ledger = (await ok(dir, "ledger")).split("\n");
+    const backdatedRow = ledger.findIndex((line) => line.includes('"backdated"'));
+    // Dated before the commune was founded, it also counts for nothing; the note says why its date is not believed.
+    expect(ledger.slice(backdatedRow + 1, backdatedRow + 3)).toContainEqual(
+      expect.stringMatching(/^ {4}! Ada's contribution is dated .*, but was written after Ada's contribution of .*: the purse places it then$/),
+    );
     const row = ledger.findIndex((line) => line.includes('"from the future"'));
     expect(ledger[row + 1]).toBe("    ! Ada's contribution is dated 1 January 2099, 00:00 UTC, ahead of this machine's clock: it counts only from then");
 

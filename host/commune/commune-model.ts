@@ -9,7 +9,9 @@ import {
   type PlacesName,
   type Tampering,
 } from "../../shared/history/every-record";
-import { ChangeGraph, recordHistory } from "../../shared/history/change-graph";
+import { ChangeGraph, recordHistory, type RecordHistory } from "../../shared/history/change-graph";
+import { mayBeBackdated, opCounters, writtenAfter, type Dated } from "../../shared/history/backdated";
+import { CLOCK_SKEW_MS, isFutureDated } from "../../shared/history/claimed-time";
 import { communeRecords, communeState } from "../../shared/commune/commune-state";
 import type { CommuneState, Problem } from "../../shared/commune/state";
 import {
@@ -33,6 +35,7 @@ import { failWith, ok, type Result } from "../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
 import { headsOf } from "./heads";
 import { recordNotes, type RecordNotes } from "./record-notes";
+import { Words } from "./record-words";
 import type { HostCrypto } from "../signatures/host-crypto";
 
 /**
@@ -91,6 +94,12 @@ interface ShardRead {
   tampered: Tampering[];
   /** Read ahead by prepare() and not yet part of any model: the next compute takes all of it as new. */
   pending?: boolean;
+  /** When the history was scanned: the change that first carried each entry, by signature (for the change graph). */
+  firstChange: ReadonlyMap<string, string>;
+  /** The latest date among its entries not dated ahead of the clock: an appended entry dated well before it may be backdated. */
+  latestAt: number;
+  /** Its entries written after one of their author's dated well later (`ShardEntry.writtenAfter`). */
+  backdated: ShardEntry[];
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -140,7 +149,7 @@ export class CommuneModelCache {
    * entries list (what a member's host writes), undefined when anything else
    * changed and the whole shard was read again.
    */
-  #readShard(docs: CommuneDocs, handle: DocHandle<unknown>): { shard: ShardRead; appended: ShardEntry[] | undefined } {
+  #readShard(docs: CommuneDocs, handle: DocHandle<unknown>, now: number): { shard: ShardRead; appended: ShardEntry[] | undefined } {
     const heads = headsOf(handle) as string[];
     const key = heads.join(",");
     let previous: ShardRead | undefined = this.#shards.get(handle.url);
@@ -163,7 +172,17 @@ export class CommuneModelCache {
           const { entries, malformed } = previous.read.value;
           for (const item of appended) entries.push(item);
           for (const item of tail.value.malformed) malformed.push(item);
-          const shard: ShardRead = { heads, key, length, read: ok({ owner, entries, malformed }), tampered: previous.tampered };
+          const shard: ShardRead = {
+            heads,
+            key,
+            length,
+            read: ok({ owner, entries, malformed }),
+            tampered: previous.tampered,
+            firstChange: previous.firstChange,
+            latestAt: previous.latestAt,
+            backdated: previous.backdated,
+          };
+          this.#markBackdated(handle, shard, appended, now);
           this.#shards.set(handle.url, shard);
           return { shard, appended };
         }
@@ -180,9 +199,68 @@ export class CommuneModelCache {
       read: full.ok
         ? ok({ owner: full.value.doc.owner, entries: withOwner(full.value.doc.owner, full.value.doc.entries), malformed: full.value.malformed })
         : failWith(full.error),
+      firstChange: seen.ok ? seen.value.firstChange : new Map(),
+      latestAt: -Infinity,
+      backdated: [],
     };
+    if (shard.read.ok) this.#markBackdated(handle, shard, shard.read.value.entries, now);
     this.#shards.set(handle.url, shard);
     return { shard, appended: previous ? undefined : shard.read.ok ? shard.read.value.entries : undefined };
+  }
+
+  /**
+   * Finds which of `items` (a shard's entries just read: all of them, or
+   * those appended) are backdated, and notes on each the entry it was
+   * provably written after (shared/history/backdated.ts). The op counters
+   * answer for an honest shard without the change graph; the graph is read
+   * only when some entry is dated well before one written ahead of it.
+   */
+  #markBackdated(handle: DocHandle<unknown>, shard: ShardRead, items: readonly ShardEntry[], now: number): void {
+    if (!shard.read.ok || items.length === 0) return;
+    const { owner, entries } = shard.read.value;
+    const dated = (item: ShardEntry): Dated | undefined =>
+      Number.isSafeInteger(item.entry.at) && typeof item.entry.sig === "string" ? { sig: item.entry.sig, at: item.entry.at } : undefined;
+    const before = shard.latestAt;
+    for (const item of items) {
+      const record = dated(item);
+      if (record && !isFutureDated(record.at, now) && record.at > shard.latestAt) shard.latestAt = record.at;
+    }
+    const candidates = items.flatMap((item) => dated(item) ?? []);
+    const doc = handle.doc() as { entries?: unknown } | undefined;
+    // Appended entries come after what the shard held: only a date well before the latest one so far can be false.
+    const suspect =
+      items === entries
+        ? mayBeBackdated(candidates, opCounters(doc?.entries), now)
+        : candidates.some((record) => record.at + CLOCK_SKEW_MS < Math.max(before, shard.latestAt));
+    if (!suspect) return;
+    // Only the owner's own genuine entries bear witness: anyone can write a record dated 2099 into a shard.
+    const witnesses = entries.filter(({ entry }) => entry.by === owner && this.#checkSignature(entry) === undefined).map(({ entry }) => entry);
+    const history = recordHistory(handle.doc() as A.Doc<unknown>, this.#graphOf(handle.url), shard.firstChange, ["entries"]);
+    const found = writtenAfter(candidates, witnesses, (records) => history.latestSeen(records), now);
+    if (found.size === 0) return;
+    for (const item of items) {
+      const after = typeof item.entry.sig === "string" ? found.get(item.entry.sig) : undefined;
+      if (!after) continue;
+      item.writtenAfter = after;
+      shard.backdated.push(item);
+    }
+  }
+
+  /**
+   * What the commune document's change graph says about its membership
+   * events. The op counters answer first: the graph is read only when some
+   * event is dated well before one written ahead of it.
+   */
+  #eventHistory(docs: CommuneDocs, firstChange: ReadonlyMap<string, string>, now: number): Pick<RecordHistory, "latestSeen"> {
+    const doc = docs.commune.doc() as A.Doc<unknown>;
+    const history = recordHistory(doc, this.#graphOf(docs.commune.url), firstChange, ["events"]);
+    return {
+      latestSeen: (dated) => {
+        const counters = opCounters((doc as { events?: unknown }).events);
+        const records = [...dated].map(([sig, at]) => ({ sig, at }));
+        return mayBeBackdated(records, counters, now) ? history.latestSeen(dated) : new Map();
+      },
+    };
   }
 
   /** The last append check made, per shard: ready() and #readShard ask it of the same version. */
@@ -247,7 +325,7 @@ export class CommuneModelCache {
     for (const [index, handle] of unread.entries()) {
       await settled[index];
       if (this.#shards.has(handle.url)) continue;
-      const { shard } = this.#readShard(docs, handle);
+      const { shard } = this.#readShard(docs, handle, Date.now());
       shard.pending = true;
       await turn();
       if (!shard.read.ok) continue;
@@ -329,7 +407,7 @@ export class CommuneModelCache {
     if (!proposals.read.ok) return failWith(proposals.read.error);
     const items = this.#read<InventoryDoc>(docs, docs.inventory, readInventoryDoc, "inventory");
     if (!items.read.ok) return failWith(items.read.error);
-    const shardReads = [...docs.shards.values()].map((handle) => this.#readShard(docs, handle));
+    const shardReads = [...docs.shards.values()].map((handle) => this.#readShard(docs, handle, now));
 
     const version = [commune.heads, proposals.heads, items.heads, ...shardReads.map(({ shard }) => shard.key)].join("|");
     const previous = this.#model;
@@ -350,7 +428,7 @@ export class CommuneModelCache {
       advanceClock(state, now);
     } else {
       const history = recordHistory(docs.proposals.doc() as A.Doc<unknown>, this.#graphOf(docs.proposals.url), proposals.firstChange, ["votes", "proposals"]);
-      const records = communeRecords(commune.read.value.doc, proposalsDoc, history);
+      const records = communeRecords(commune.read.value.doc, proposalsDoc, history, this.#eventHistory(docs, commune.firstChange, now));
       // A proposal re-signed in place is a second version, not only a tampering: the replay chooses the one its votes name.
       records.proposals = [...records.proposals, ...displacedProposals(proposals.displaced)];
       const computed = communeState(this.#crypto, records, now, id);
@@ -382,6 +460,8 @@ export class CommuneModelCache {
       }
       for (const m of shard.read.value.malformed)
         problems.push({ subject: "entry", id: m.id ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
+      for (const { entry, writtenAfter: after } of shard.backdated)
+        problems.push({ subject: "entry", id: entry.id, by: entry.by, code: "record.backdated", reason: new Words(state).backdated(entry, after!) });
       if (added === undefined) onlyAppends = false;
       // A loop, not push(...added): a whole shard can hold more entries than a call takes arguments.
       else for (const item of added) appended.push(item);

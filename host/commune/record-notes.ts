@@ -82,6 +82,14 @@ export function recordNotes(sources: NoteSources): RecordNotes {
       if (entry) notes.add("entry", problem.id, problem.by, { code: "record.future-dated", message: words.futureDated(entry) });
       continue;
     }
+    if (problem.code === "record.backdated" && problem.subject === "membership" && problem.by !== undefined) {
+      notes.add("member", problem.by, problem.by, { code: "record.backdated", message: problem.reason });
+      continue;
+    }
+    if (problem.code === "record.backdated" && problem.subject === "entry") {
+      notes.add("entry", problem.id, problem.by, { code: "record.backdated", message: problem.reason });
+      continue;
+    }
     if (problem.code === "record.backdated" && problem.subject === "proposal") {
       const counted = sources.state.proposals[problem.id];
       if (counted) notes.add("proposal", problem.id, counted.proposal.by, { code: "record.backdated", message: problem.reason });

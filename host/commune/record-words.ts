@@ -58,6 +58,12 @@ export class Words {
     return `${this.name(entry.by)}'s ${ENTRY_NOUNS[entry.kind] ?? "purse entry"} is ${futureDatedReason(entry.at)}`;
   }
 
+  /** "Bo's disbursement is dated 1 December 2026, 09:00 UTC, but was written after Bo's contribution of 4 December 2026, 12:00 UTC: the purse places it then". */
+  backdated(entry: SignedEntry, after: SignedEntry): string {
+    const noun = (record: SignedEntry) => ENTRY_NOUNS[record.kind] ?? "purse entry";
+    return `${this.name(entry.by)}'s ${noun(entry)} is dated ${longDay(entry.at)}, but was written after ${this.name(after.by)}'s ${noun(after)} of ${longDay(after.at)}: the purse places it then`;
+  }
+
   proposalEquivocation(counting: SignedProposal, other: SignedProposal, votes: number): string {
     const differences = this.#differences(counting, other);
     return `${this.name(counting.by)} signed two versions of this proposal${differences ? ` (${differences})` : ""}; ${votes > 0 ? "the version the votes approved" : "the first version"} counts`;

@@ -8,6 +8,7 @@ import { readProposalsDoc } from "../../shared/docs/documents";
 import { nobleSigner } from "../../shared/identity/crypto";
 import { sign } from "../../shared/identity/signed";
 import type { Vote } from "../../shared/proposals/proposal";
+import type { Entry } from "../../shared/purse/entry";
 import { Host } from "../host";
 import { must, noRelays } from "../testing/host-harness";
 
@@ -217,5 +218,75 @@ describe("the links the commune was founded with", () => {
         reason: "The commune's link to its proposals was re-pointed to another document; the proposals document it was founded with still counts",
       }),
     );
+  });
+});
+
+describe("a purse entry dated before one its author provably had", () => {
+  it("is placed after it, so its false date does not win the race for the purse's last 30 EUR, and is said to be falsely dated on its row", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "commune-history-"));
+    dirs.push(dataDir);
+    let time = Date.UTC(2026, 11, 4, 10);
+    const clock = () => time;
+    const host = await Host.open({ dataDir, links: noRelays, now: clock });
+    hosts.push(host);
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", {
+      name: "Riverside",
+      currencies: [{ code: "EUR", name: "Euro", decimals: 2 }],
+      rules: { spendLimit: { EUR: "100.00" } },
+    });
+    await must(host, "purse.contribute", { commune, amount: "30.00", currency: "EUR", memo: "savings" });
+    time = Date.UTC(2026, 11, 4, 11);
+    const { id: roof } = await must(host, "purse.disburse", { commune, amount: "30.00", currency: "EUR", payee: { outside: "Roofer" } });
+
+    // As the attacker would: on her own copy, which holds the roofer's payment, a payment to herself dated half an hour before it.
+    const node = host.nodes.get(commune)!;
+    const shard = [...node.docs.shards.values()][0]!;
+    const toHerself = sign(
+      nobleSigner,
+      "entry",
+      {
+        commune,
+        id: "backdated-1",
+        kind: "disbursement",
+        at: Date.UTC(2026, 11, 4, 10, 30),
+        amount: 30_00,
+        currency: "EUR",
+        memo: "",
+        to: host.keys.publicKey,
+      } satisfies Entry,
+      host.keys,
+    );
+    shard.change((doc) => void (doc as unknown as Entries).entries.push(toStored(toHerself)));
+
+    const inWords =
+      "Ada's disbursement is dated 4 December 2026, 10:30 UTC, but was written after Ada's disbursement of 4 December 2026, 11:00 UTC: the purse places it then";
+    const judged = async (on: Host) => {
+      const view = await must(on, "commune.show", { commune });
+      const ledger = await must(on, "purse.ledger", { commune });
+      return {
+        purse: view.balances.purse,
+        backdated: view.problems.filter((problem) => problem.reason.includes("but was written after")).map((problem) => problem.reason),
+        rows: Object.fromEntries(ledger.rows.map((row) => [row.id, { status: row.status, notes: row.notes?.map((note) => note.message) }])),
+      };
+    };
+    const atAda = await judged(host);
+    expect(atAda).toEqual({
+      purse: { EUR: 0 },
+      backdated: [inWords],
+      rows: expect.objectContaining({
+        [roof]: { status: "counted", notes: undefined },
+        "backdated-1": { status: "overdrawn", notes: [inWords] },
+      }),
+    });
+
+    // After a restart, which reads the shard afresh, the same.
+    await host.close();
+    hosts.splice(hosts.indexOf(host), 1);
+    const again = await Host.open({ dataDir, links: noRelays, now: clock });
+    hosts.push(again);
+    await again.nodes.get(commune)!.whenLoaded();
+    await again.nodes.get(commune)!.docs.discoverShards();
+    expect(await judged(again)).toEqual(atAda);
   });
 });

@@ -4,6 +4,7 @@ import { checkSignature, type Signed } from "../identity/signed";
 import { tally, type Ballot, type SawVote, type Tally } from "../proposals/tally";
 import { CLOCK_SKEW_MS, longDay } from "../history/claimed-time";
 import type { RecordHistory } from "../history/change-graph";
+import { writtenAfter } from "../history/backdated";
 import { proposalVersion } from "../proposals/version";
 import { canonicalJson } from "../identity/canonical";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
@@ -25,6 +26,8 @@ export interface CommuneRecords {
   saw?: SawVote;
   /** From the same graph: for each proposal or vote, the latest-dated one its author provably had in their copy (`RecordHistory.latestSeen`). */
   latestSeen?: RecordHistory["latestSeen"];
+  /** The same question of the commune document's graph, for its membership events. */
+  eventsSeen?: RecordHistory["latestSeen"];
 }
 
 /** What communeState reads, from a commune's commune and proposals documents as their readers return them. */
@@ -32,6 +35,7 @@ export function communeRecords(
   commune: { genesis: Signed<Genesis>; events: readonly SignedMembershipEvent[] },
   proposals: { proposals: Record<string, SignedProposal>; votes: Record<string, SignedVote[]> },
   history?: Pick<RecordHistory, "saw" | "latestSeen">,
+  communeHistory?: Pick<RecordHistory, "latestSeen">,
 ): CommuneRecords {
   return {
     genesis: commune.genesis,
@@ -39,6 +43,7 @@ export function communeRecords(
     proposals: Object.values(proposals.proposals),
     votes: Object.values(proposals.votes).flat(),
     ...(history ? { saw: (later: string, earlier: string) => history.saw(later, earlier), latestSeen: (dated) => history.latestSeen(dated) } : {}),
+    ...(communeHistory ? { eventsSeen: (dated) => communeHistory.latestSeen(dated) } : {}),
   };
 }
 
@@ -106,7 +111,15 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
 
   setStatus(genesis.by, genesis.founderName, genesis.at, "active", "founded the commune");
 
-  const events = genuine(verifier, "membership", records.events, id, problems, (event) => event.sig).sort(bySignedOrder);
+  const signedEvents = genuine(verifier, "membership", records.events, id, problems, (event) => event.sig);
+  // A backdated event is placed, and judged, at its effective time: it was written no earlier than the event it provably followed.
+  const backdatedEvents = records.eventsSeen ? writtenAfter(signedEvents, signedEvents, records.eventsSeen, now) : new Map<string, SignedMembershipEvent>();
+  const events = signedEvents
+    .map((event) => {
+      const after = backdatedEvents.get(event.sig);
+      return after ? { ...event, at: after.at + 1 } : event;
+    })
+    .sort(bySignedOrder);
   const slots = proposalSlots(
     genuine(verifier, "proposal", records.proposals, id, problems, (p) => p.id),
     problems,
@@ -284,6 +297,19 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   }
   // After the replay, so that every author is named.
   reportBackdated(records.latestSeen, [...slots.flatMap((slot) => slot.versions.map((known) => known.proposal)), ...votes], nameOf, problems);
+  // One who joins names themselves: a refused joining has no member to name.
+  const authorOf = (event: SignedMembershipEvent) => (event.type === "join" && !members.has(event.by) ? event.name : nameOf(event.by));
+  for (const event of signedEvents) {
+    const after = backdatedEvents.get(event.sig);
+    if (!after) continue;
+    problems.push({
+      subject: "membership",
+      id: event.sig,
+      by: event.by,
+      code: "record.backdated",
+      reason: `${authorOf(event)}'s ${eventWords(event)} is dated ${longDay(event.at)}, but was written after ${authorOf(after)}'s ${eventWords(after)} of ${longDay(after.at)}: it counts from then`,
+    });
+  }
   return ok(state);
 
   function decidesAtNow(entry: Pending): number {
@@ -403,6 +429,18 @@ function differences(kept: object, other: object): string {
     .filter((key) => canonicalJson(a[key] ?? null) !== canonicalJson(b[key] ?? null))
     .map((key) => `${key}: ${shown(a[key])} → ${shown(b[key])}`)
     .join(", ");
+}
+
+/** "joining", "admission of Ed", "leaving": a membership event in a sentence. */
+function eventWords(event: SignedMembershipEvent): string {
+  switch (event.type) {
+    case "join":
+      return "joining";
+    case "admit":
+      return `admission of ${event.name}`;
+    case "leave":
+      return "leaving";
+  }
 }
 
 /**

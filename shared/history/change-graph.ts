@@ -143,7 +143,8 @@ interface ChangeNode {
  * `firstChange` (from the history scan, for a document whose records were
  * deleted or moved) or else the change that made its map in `doc`. The
  * records of `doc` under `lists` (maps of lists of records, like the
- * proposals document's votes, or maps of records, like its proposals) are
+ * proposals document's votes, maps of records, like its proposals, or lists
+ * of records, like a purse shard's entries) are
  * located, and the graph brought up to `doc`, on the first question only:
  * most replays ask none.
  */
@@ -207,8 +208,9 @@ function locate(doc: A.Doc<unknown>, graph: ChangeGraph, lists: readonly string[
   const root = doc as Record<string, unknown>;
   for (const name of lists) {
     const groups = root[name];
-    if (!isRecord(groups)) continue;
-    for (const group of Object.values(groups)) {
+    // A list of records (a purse shard's entries) is one group; a map (the proposals document's votes) holds many.
+    const grouped: unknown[] = Array.isArray(groups) ? [groups] : isRecord(groups) ? Object.values(groups) : [];
+    for (const group of grouped) {
       const records: unknown[] = Array.isArray(group) ? (group as unknown[]) : [group];
       for (const record of records) {
         if (!isRecord(record)) continue;

@@ -28,7 +28,24 @@ import { dueAt, futureDatedReason, isFutureDated } from "../history/claimed-time
 export interface ShardEntry {
   entry: SignedEntry;
   shardOwner: PublicKey;
+  /**
+   * The latest-dated entry of the shard's owner that this entry's author
+   * provably had in their copy, when it is dated more than CLOCK_SKEW_MS
+   * later than this one (shared/history/backdated.ts): the entry is
+   * backdated, and the purse places it just after that entry, at its
+   * **effective time** (`effectiveTime`), so a false date cannot win a race. Absent without a
+   * history to read it from (a JSON snapshot).
+   */
+  writtenAfter?: SignedEntry;
 }
+
+/**
+ * Where the canonical order places an entry: its claimed time, or, when its
+ * history proves it was written later, 1 ms after the entry it was written
+ * after (never tied with it, so it cannot come first by its id).
+ */
+export const effectiveTime = (item: ShardEntry): number =>
+  item.writtenAfter !== undefined && item.writtenAfter.at >= item.entry.at ? item.writtenAfter.at + 1 : item.entry.at;
 
 export interface EntryView {
   entry: SignedEntry;
@@ -153,7 +170,7 @@ export class PurseLedger {
     const versions = this.#versions.get(claim) ?? (next && this.#firstArrival.has(claim) ? [this.#firstArrival.get(claim)!] : undefined);
     if (versions === undefined) return undefined;
     for (const { entry, shardOwner } of next ? [...versions, next] : versions) {
-      if (provenanceProblem(entry, shardOwner, this.#state, this.#verify) === undefined) return entry;
+      if (provenanceProblem(entry, shardOwner, this.#state, this.#verify, effectiveTime({ entry, shardOwner })) === undefined) return entry;
     }
     return undefined;
   }
@@ -261,7 +278,7 @@ export class PurseLedger {
     const state = this.#state;
     const untrusted = (reason: string): EntryView => ({ entry, status: "untrusted", reason });
 
-    const provenance = provenanceProblem(entry, shardOwner, state, this.#verify);
+    const provenance = provenanceProblem(entry, shardOwner, state, this.#verify, at);
     if (provenance !== undefined) return untrusted(provenance);
     // Ids are unique per author: keyed by id alone, any member could cancel
     // someone else's entry by signing one of their own with its id, dated earlier.
@@ -447,7 +464,7 @@ export function canonicalOrder(entries: readonly ShardEntry[]): ShardEntry[] {
 function keyedOf(item: ShardEntry): Keyed {
   return {
     item,
-    at: typeof item.entry.at === "number" && !Number.isNaN(item.entry.at) ? item.entry.at : -Infinity,
+    at: typeof item.entry.at === "number" && !Number.isNaN(item.entry.at) ? effectiveTime(item) : -Infinity,
     by: text(item.entry.by),
     id: text(item.entry.id),
     sig: text(item.entry.sig),

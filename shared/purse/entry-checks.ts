@@ -31,9 +31,17 @@ export const notActiveMember = (state: CommuneState, key: unknown, at: number): 
 /**
  * Whether the entry is what its author signed, for this commune, in the
  * author's own shard, dated, with an id, and written while the author was an
- * active member. Only entries that pass may claim their id.
+ * active member: at its date and at its effective time (`effectiveTime`
+ * in ./balances), when its history proves it was written later. Only
+ * entries that pass may claim their id.
  */
-export function provenanceProblem(entry: SignedEntry, shardOwner: PublicKey, state: CommuneState, verify: SignatureCheck): string | undefined {
+export function provenanceProblem(
+  entry: SignedEntry,
+  shardOwner: PublicKey,
+  state: CommuneState,
+  verify: SignatureCheck,
+  effectiveAt: number = entry.at,
+): string | undefined {
   const signature = verify(entry);
   if (signature === "unsigned") return "unsigned";
   if (signature !== undefined) return "altered after signing or badly signed";
@@ -42,6 +50,8 @@ export function provenanceProblem(entry: SignedEntry, shardOwner: PublicKey, sta
   if (!Number.isSafeInteger(entry.at)) return "has no valid date";
   if (typeof entry.id !== "string" || entry.id === "") return "has no id";
   if (!isActiveAt(state, entry.by, entry.at)) return notActiveMember(state, entry.by, entry.at);
+  // A backdated entry was written no earlier than its effective time: dated while its author was active, it must also have been written then.
+  if (effectiveAt > entry.at && !isActiveAt(state, entry.by, effectiveAt)) return notActiveMember(state, entry.by, effectiveAt);
   return undefined;
 }
 

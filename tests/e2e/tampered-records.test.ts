@@ -27,8 +27,8 @@ const dirs: string[] = [];
 
 /** Ada's commune of ten days ago, written by her host, then rewritten by the attacker on the same copy. */
 async function tamperedCommune(dataDir: string): Promise<void> {
-  const tenDaysAgo = Date.now() - 10 * DAY;
-  const host = await Host.open({ dataDir, links: noRelays, now: () => tenDaysAgo });
+  let time = Date.now() - 10 * DAY;
+  const host = await Host.open({ dataDir, links: noRelays, now: () => time });
   try {
     await must(host, "identity.rename", { name: "Ada" });
     const { commune } = await must(host, "commune.create", {
@@ -36,6 +36,8 @@ async function tamperedCommune(dataDir: string): Promise<void> {
       currencies: [{ code: "EUR", name: "Euro", decimals: 2 }],
       rules: { spendLimit: { EUR: "10.00" } },
     });
+    // Two hours after the founding, so that an entry backdated by one is still dated while Ada was a member.
+    time += 2 * 60 * 60_000;
     await must(host, "purse.contribute", { commune, amount: "1000.00", currency: "EUR", memo: "savings" });
     await must(host, "purse.contribute", { commune, amount: "10.00", currency: "EUR", memo: "dues" });
     const roof = await must(host, "proposal.create", {
@@ -90,7 +92,18 @@ async function tamperedCommune(dataDir: string): Promise<void> {
       { ...entry, id: "from-2099", amount: 5_000_00, memo: "from the future", at: Date.UTC(2099, 0, 1) } as Entry,
       host.keys,
     );
-    shard.change((doc) => void (doc as unknown as { entries: Record<string, unknown>[] }).entries.push(toStored(future) as Record<string, unknown>));
+    // And a contribution dated an hour before her savings, signed on the copy that holds them: backdated, placed after them.
+    const hourBefore = sign(
+      nobleSigner,
+      "entry",
+      { ...entry, id: "hour-before", amount: 1_00, memo: "backdated", at: entry.at - 60 * 60_000 } as Entry,
+      host.keys,
+    );
+    shard.change((doc) => {
+      const list = (doc as unknown as { entries: Record<string, unknown>[] }).entries;
+      list.push(toStored(future) as Record<string, unknown>);
+      list.push(toStored(hourBefore) as Record<string, unknown>);
+    });
     await node.persist();
   } finally {
     await host.close();
@@ -127,10 +140,13 @@ describe("a tampered record, on the screen where the record is", () => {
       "Altered in the documents: Ada's contribution was changed after it was signed (amount: 10.00 EUR → 900.00 EUR); the purse judges the signed original",
     );
     await showsText(dues, "10.00");
-    // The balance is the signed history's: 1,000 + 10, not 1,000 + 900.
-    await showsText(page.getByLabel("Purse balances").first(), "1,010.00 EUR");
+    // The balance is the signed history's: 1,000 + 10 + the backdated 1, not 1,000 + 900.
+    await showsText(page.getByLabel("Purse balances").first(), "1,011.00 EUR");
     const fromTheFuture = ledger.getByRole("row").filter({ hasText: "from the future" });
     await showsText(fromTheFuture, "dated 1 January 2099, 00:00 UTC, ahead of this machine's clock: it counts only from then");
+    const backdated = ledger.getByRole("row").filter({ hasText: "backdated" });
+    await showsText(backdated, "but was written after Ada's contribution of");
+    await showsText(backdated, "the purse places it then");
     await screenshot(page, "tampered-ledger");
     expect(await accessibilityProblems(page), "Purse").toEqual([]);
 
