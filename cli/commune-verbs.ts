@@ -224,6 +224,17 @@ export const relays = defineVerb<"sync.status" | "commune.relays">({
   },
 });
 
+export const noticesRead = defineVerb<"notices.read">({
+  verb: "notices read",
+  args: [],
+  flags: [],
+  summary: "mark the notices `commune status` shows about your entries as read",
+  scoped: true,
+  writes: never,
+  build: () => planned("notices.read", {}),
+  print: ({ value }) => (value.read === 0 ? "No unread notices." : `Marked ${value.read === 1 ? "1 notice" : `${value.read} notices`} read.`),
+});
+
 export const status = defineVerb<"sync.status">({
   verb: "status",
   args: [],

@@ -27,6 +27,7 @@ const status = (waiting: number, ...relays: RelayStatus[]): SyncStatusView => ({
   relays,
   peers: relays.filter((r) => r.state === "connected").length,
   waiting,
+  notices: [],
 });
 
 const options = (overrides: Partial<WaitOptions> = {}): WaitOptions => ({

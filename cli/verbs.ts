@@ -1,5 +1,5 @@
 import type { FlagSpec } from "./args";
-import { admit, create, invite, join, leave, list, members, name, relays, show, status, whoami } from "./commune-verbs";
+import { admit, create, invite, join, leave, list, members, name, noticesRead, relays, show, status, whoami } from "./commune-verbs";
 import { knowledgeAdd, knowledgeEdit, knowledgeList } from "./knowledge-verbs";
 import { execute, propose, proposals, vote } from "./proposal-verbs";
 import { balances, contribute, disburse, exchange, ledger, transfer } from "./purse-verbs";
@@ -40,7 +40,7 @@ export const GROUPS: { title: string; verbs: Verb[] }[] = [
   { title: "Proposals", verbs: [propose, proposals, vote, execute] },
   { title: "Knowledge", verbs: [knowledgeAdd, knowledgeEdit, knowledgeList] },
   { title: "Snapshots", verbs: [exportVerb, verifyVerb, importVerb] },
-  { title: "Sync", verbs: [status, relays] },
+  { title: "Sync", verbs: [status, noticesRead, relays] },
 ];
 
 export const VERBS: Verb[] = GROUPS.flatMap((group) => group.verbs);

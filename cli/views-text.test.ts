@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CommuneView, ProposalView } from "../shared/commands/views";
-import { communeText, proposalsText } from "./views-text";
+import { communeText, proposalsText, syncText } from "./views-text";
 
 const EUR = { code: "EUR", name: "Euro", decimals: 2 };
 const SEED = { code: "SEED", name: "Seed swaps", decimals: 0 };
@@ -68,5 +68,35 @@ describe("the commune as text", () => {
 
   it("says nothing of the kind when every entry counts", () => {
     expect(communeText(view({ counted: 5, overdrawn: 0, untrusted: 0 }))).not.toMatch(/count for nothing|counts for nothing/);
+  });
+});
+
+describe("commune status, with notices about my entries", () => {
+  it("says what happened to each and what to do, and how to mark them read", () => {
+    const text = syncText(
+      {
+        commune: "c".repeat(32),
+        relays: [],
+        peers: 0,
+        waiting: 0,
+        notices: [
+          {
+            id: "overdrawn:abc",
+            entry: "e1",
+            status: "overdrawn",
+            at: Date.UTC(2026, 11, 4, 9),
+            message: "Your payment of 80.00 EUR to Garage on 4 December 2026, 09:00 UTC came out overdrawn after a sync.",
+            advice: "If the money already left, contribute it back.",
+          },
+        ],
+      },
+      "Riverside",
+    );
+    expect(text.split("\n").slice(-4)).toEqual([
+      "About your entries (1 notice, unread):",
+      "  ! Your payment of 80.00 EUR to Garage on 4 December 2026, 09:00 UTC came out overdrawn after a sync.",
+      "    What to do: If the money already left, contribute it back.",
+      "Mark them read with: commune notices read",
+    ]);
   });
 });

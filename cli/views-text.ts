@@ -265,5 +265,10 @@ export function syncText(status: SyncStatusView, communeName: string): string {
   lines.push(`Peers connected: ${status.peers}`);
   lines.push(status.waiting === 0 ? "Nothing waiting to be sent." : `${plural(status.waiting, "document")} with changes a relay has not confirmed yet.`);
   lines.push(`Last synced with a relay: ${status.lastSynced === undefined ? "never" : formatTime(status.lastSynced)}`);
+  if (status.notices.length > 0) {
+    lines.push("", `About your entries (${plural(status.notices.length, "notice")}, unread):`);
+    for (const notice of status.notices) lines.push(`  ! ${clean(notice.message)}`, `    What to do: ${clean(notice.advice)}`);
+    lines.push("Mark them read with: commune notices read");
+  }
   return lines.join("\n");
 }

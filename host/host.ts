@@ -83,6 +83,10 @@ export class Host implements HostContext {
         const node = this.node(input.commune);
         return node.ok ? ok(node.value.syncStatus()) : node;
       },
+      "notices.read": async (input) => {
+        const node = this.node(input.commune);
+        return node.ok ? node.value.markNoticesRead(input.ids) : node;
+      },
       ...communeCommands,
       ...membershipCommands,
       ...purseCommands,

@@ -64,3 +64,31 @@ export function dueReminders(
   }
   return due;
 }
+
+/** The notices of a commune's sync.status view (what happened to my entries after a sync); the rest of the view is not read here. */
+export const syncStatusNotices = z.object({
+  notices: z.array(z.object({ id: z.string(), status: z.string(), message: z.string(), advice: z.string() })).max(1_000),
+});
+
+export type WatchedNotice = z.infer<typeof syncStatusNotices>["notices"][number];
+
+/** Each unread notice about my entries once, as an OS notification: the same words Home shows. */
+export function noticeReminders(
+  communes: ReadonlyMap<string, { name: string; notices: readonly WatchedNotice[] }>,
+  alreadyShown: ReadonlySet<string>,
+): Reminder[] {
+  const due: Reminder[] = [];
+  for (const [commune, { name, notices }] of communes) {
+    for (const notice of notices) {
+      const key = `${commune}/notice/${notice.id}`;
+      if (alreadyShown.has(key)) continue;
+      due.push({
+        key,
+        commune,
+        title: notice.status === "overdrawn" ? `${name}: your payment did not count` : `${name}: your entry counts for nothing`,
+        body: `${notice.message} ${notice.advice}`,
+      });
+    }
+  }
+  return due;
+}

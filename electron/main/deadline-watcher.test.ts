@@ -114,4 +114,26 @@ describe("the deadline watcher", () => {
     expect(shown).toEqual(["Vote closes in 30 minutes"]);
     watcher.close();
   });
+
+  it("tells me once of each notice about my entries, in Home's words", () => {
+    const host = new FakeHost();
+    host.views.set("commune.list {}", [{ id: "c1", name: "Oak Street", status: "active" }]);
+    const shown: { title: string; body: string }[] = [];
+    const watcher = new DeadlineWatcher(new HostClient(host.channel), { notify: (r) => shown.push(r), now: () => NOW, tickMs: 3_600_000 }, new Set());
+    const notice = {
+      id: "overdrawn:ab12",
+      entry: "e1",
+      status: "overdrawn",
+      at: NOW,
+      message: "Your payment of 80.00 EUR came out overdrawn.",
+      advice: "Contribute it back.",
+    };
+    host.set('sync.status {"commune":"c1"}', { commune: "c1", relays: [], peers: 0, waiting: 0, notices: [notice] });
+    host.set('sync.status {"commune":"c1"}', { commune: "c1", relays: [], peers: 1, waiting: 0, notices: [notice] });
+    expect(shown).toEqual([
+      expect.objectContaining({ title: "Oak Street: your payment did not count", body: "Your payment of 80.00 EUR came out overdrawn. Contribute it back." }),
+    ]);
+    watcher.close();
+    expect(host.subscriptionCount).toBe(0);
+  });
 });

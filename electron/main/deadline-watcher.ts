@@ -1,10 +1,20 @@
-import { communeListView, dueReminders, proposalListView, type Reminder, type WatchedProposal } from "./deadline-reminders";
+import {
+  communeListView,
+  dueReminders,
+  noticeReminders,
+  proposalListView,
+  syncStatusNotices,
+  type Reminder,
+  type WatchedNotice,
+  type WatchedProposal,
+} from "./deadline-reminders";
 import type { HostClient } from "./host-client";
 
 /**
  * Keeps the main process's view of every commune's proposals (commune.list,
- * then proposal.list per commune, pushed by the host on change) and raises
- * each due reminder once. A minute tick catches proposals that enter the last
+ * then proposal.list and sync.status per commune, pushed by the host on
+ * change) and raises each due reminder once: a vote closing soon, and a
+ * notice about one of my entries (a payment that lost a race). A minute tick catches proposals that enter the last
  * hour without any change to the documents.
  */
 export interface WatcherOptions {
@@ -16,7 +26,7 @@ export interface WatcherOptions {
 export class DeadlineWatcher {
   readonly #client: HostClient;
   readonly #options: WatcherOptions;
-  readonly #communes = new Map<string, { name: string; proposals: WatchedProposal[]; stop: () => void }>();
+  readonly #communes = new Map<string, { name: string; proposals: WatchedProposal[]; notices: WatchedNotice[]; stop: () => void }>();
   readonly #shown: Set<string>;
   readonly #stopList: () => void;
   readonly #timer: ReturnType<typeof setInterval>;
@@ -54,21 +64,32 @@ export class DeadlineWatcher {
         known.name = name;
         continue;
       }
-      const watched = { name, proposals: [] as WatchedProposal[], stop: () => {} };
+      const watched = { name, proposals: [] as WatchedProposal[], notices: [] as WatchedNotice[], stop: () => {} };
       this.#communes.set(id, watched);
-      watched.stop = this.#client.subscribe("proposal.list", { commune: id }, (update) => {
+      const stopProposals = this.#client.subscribe("proposal.list", { commune: id }, (update) => {
         if (!update.ok) return;
         const proposals = proposalListView.safeParse(update.value);
         if (!proposals.success) return;
         watched.proposals = proposals.data;
         this.#check();
       });
+      const stopStatus = this.#client.subscribe("sync.status", { commune: id }, (update) => {
+        if (!update.ok) return;
+        const status = syncStatusNotices.safeParse(update.value);
+        if (!status.success) return;
+        watched.notices = status.data.notices;
+        this.#check();
+      });
+      watched.stop = () => {
+        stopProposals();
+        stopStatus();
+      };
     }
   }
 
   #check(): void {
     const now = (this.#options.now ?? Date.now)();
-    for (const reminder of dueReminders(this.#communes, now, this.#shown)) {
+    for (const reminder of [...dueReminders(this.#communes, now, this.#shown), ...noticeReminders(this.#communes, this.#shown)]) {
       this.#shown.add(reminder.key);
       this.#options.notify(reminder);
     }

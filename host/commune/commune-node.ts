@@ -1,9 +1,9 @@
-import type { CommuneView, PurseHistoryView, SyncStatusView } from "../../shared/commands/views";
+import type { CommuneView, NoticeView, PurseHistoryView, SyncStatusView } from "../../shared/commands/views";
 import type { CommuneState } from "../../shared/commune/state";
 import type { Genesis } from "../../shared/commune/genesis";
 import type { PublicKey } from "../../shared/identity/keys";
 import type { Signed } from "../../shared/identity/signed";
-import type { Result } from "../../shared/result";
+import { ok, type Result } from "../../shared/result";
 import { relayKeyOf } from "../../shared/sync/relay-handshake";
 import type { StoredIdentity } from "../store/identity-store";
 import type { CommuneRecord } from "../store/commune-index";
@@ -18,6 +18,7 @@ import type { Verifier } from "../../shared/identity/crypto";
 import { join } from "node:path";
 import type { HistoryScans } from "../history/history-scans";
 import { LastSyncedFile } from "./last-synced";
+import { noticesOf, ReadNotices } from "./notices";
 
 export interface NodeContext {
   dataDir: string;
@@ -53,6 +54,7 @@ export class CommuneNode {
   readonly #views: ProvisionalViews;
   readonly #sync = new SyncStatus();
   readonly #lastSynced: LastSyncedFile;
+  readonly #readNotices: ReadNotices;
 
   /**
    * `loading` settles when the shards on this disk have loaded: until then
@@ -76,6 +78,7 @@ export class CommuneNode {
     this.#cache = new CommuneModelCache(context.crypto);
     this.#views = new ProvisionalViews(this, views);
     this.#lastSynced = new LastSyncedFile(context.dataDir, record.id);
+    this.#readNotices = new ReadNotices(context.dataDir, record.id);
     const lastSynced = this.#lastSynced.read();
     if (lastSynced !== undefined) this.#sync.restore(lastSynced);
     // A document's history scan (when it is not its whole history) runs in the host's workers and is kept beside the documents.
@@ -210,11 +213,27 @@ export class CommuneNode {
     await this.docs.flush();
   }
 
-  /** Relays, peers, when everything last matched a relay, how many documents still have changes to send, and a failed load. */
+  /** Relays, peers, when everything last matched a relay, how many documents still have changes to send, a failed load, and unread notices. */
   syncStatus(): SyncStatusView {
     const view = this.#sync.view(this.id, this.docs, this.links, this.now());
     if (view.lastSynced !== undefined) this.#lastSynced.remember(view.lastSynced);
+    view.notices = this.#notices();
     return view;
+  }
+
+  /** What happened to my own entries after I wrote them, unread; none while the commune loads (the saved view has no verdicts to tell). */
+  #notices(): NoticeView[] {
+    if (!this.#isLoaded) return [];
+    const model = this.model();
+    return model.ok ? noticesOf(model.value.ledger.uncounted(), this.me, model.value.state, this.#readNotices.read) : [];
+  }
+
+  /** Marks notices read (all unread ones without `ids`); the views that show them are told. */
+  async markNoticesRead(ids: readonly string[] | undefined): Promise<Result<{ read: number }>> {
+    const marked = await this.#readNotices.mark(ids ?? this.#notices().map((notice) => notice.id));
+    if (!marked.ok) return marked;
+    if (marked.value > 0) this.#changed();
+    return ok({ read: marked.value });
   }
 
   async close(): Promise<void> {

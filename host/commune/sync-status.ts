@@ -48,7 +48,7 @@ export class SyncStatus {
     // In sync only while a relay link is up: the Repo may list a relay's peer for a moment after its socket died, and "last synced 3 seconds ago" offline is a lie.
     const linked = links.some((link) => link.status().state === "connected");
     if (waiting === 0 && connected.length > 0 && linked) this.#lastSynced = now;
-    const view: SyncStatusView = { commune: id, relays: links.map((link) => link.status()), peers: repo.peers.length, waiting };
+    const view: SyncStatusView = { commune: id, relays: links.map((link) => link.status()), peers: repo.peers.length, waiting, notices: [] };
     if (this.#lastSynced !== undefined) view.lastSynced = this.#lastSynced;
     if (this.#loadProblem !== undefined) view.loadProblem = this.#loadProblem;
     return view;

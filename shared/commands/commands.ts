@@ -183,6 +183,8 @@ export const commandInputs = {
   "inventory.list": z.strictObject({ commune, query: text(200).default("") }),
 
   "sync.status": z.strictObject({ commune }),
+  /** Marks notices about my own entries read (`SyncStatusView.notices`): those named, or, without ids, every one shown now. */
+  "notices.read": z.strictObject({ commune, ids: z.array(z.string().min(1).max(200)).max(1_000).optional() }),
 
   /** Runs a relay inside this host (Settings: "host a relay for my commune"): for this machine only, or on the LAN too. Port 0 picks any free one. */
   "relay.host": z.strictObject({ port: listenPort.default(3030), lan: z.boolean().default(false) }),
@@ -271,6 +273,7 @@ export interface CommandResults {
   "inventory.edit": Written;
   "inventory.list": ItemView[];
   "sync.status": SyncStatusView;
+  "notices.read": { read: number };
   "relay.host": EmbeddedRelayView;
   "relay.stop": { stopped: boolean };
   /** `content` is the file (empty when the host wrote it to `out`): UTF-8 text, or base64 for the Automerge backup, as `encoding` says. */

@@ -196,6 +196,28 @@ export interface SyncStatusView {
   waiting: number;
   /** Why this commune's documents failed to load or be checked here; absent when they loaded. */
   loadProblem?: string;
+  /** What happened to my own entries after I wrote them (a payment that lost a race), until I mark it read; empty while the commune loads. */
+  notices: NoticeView[];
+}
+
+/**
+ * Something that happened to one of the member's own entries after it was
+ * written: it came out overdrawn after a sync (another payment reached the
+ * purse first), or counts for nothing. Told on Home and by `commune status`
+ * until the member marks it read.
+ */
+export interface NoticeView {
+  /** Stable while the entry keeps this verdict: the entry's status and signature. */
+  id: string;
+  /** The entry's id, to find its ledger row. */
+  entry: string;
+  status: "overdrawn" | "untrusted";
+  /** The entry's date. */
+  at: number;
+  /** What happened, in one sentence: "Your payment of 50.00 EUR to Garage on 4 December 2026 came out overdrawn: …". */
+  message: string;
+  /** What the member can do about it. */
+  advice: string;
 }
 
 export interface CommuneView {

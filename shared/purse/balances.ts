@@ -118,6 +118,8 @@ export class PurseLedger {
   readonly #held: EntryView[] = [];
   /** Every verdict in the order it was made, held entries included: what `judgedSince` reads. */
   readonly #judged: EntryView[] = [];
+  /** The verdicts that are not "counted", in the order made: few in any commune, and what a member is told about their own. */
+  readonly #uncounted: EntryView[] = [];
   #nextDue: number | undefined;
   readonly #counts: Record<EntryStatus, number> = { counted: 0, overdrawn: 0, untrusted: 0 };
   #last: Keyed | undefined;
@@ -193,6 +195,7 @@ export class PurseLedger {
       const judged = this.#judge(item, keyed.at, true);
       this.#entries.push(judged);
       this.#judged.push(judged);
+      if (judged.status !== "counted") this.#uncounted.push(judged);
       this.#counts[judged.status]++;
       this.#last = keyed;
     }
@@ -206,6 +209,7 @@ export class PurseLedger {
     const held = futureDatedView(item.entry);
     this.#held.push(held);
     this.#judged.push(held);
+    this.#uncounted.push(held);
     this.#counts.untrusted++;
     const due = dueAt(item.entry.at);
     if (this.#nextDue === undefined || due < this.#nextDue) this.#nextDue = due;
@@ -236,6 +240,11 @@ export class PurseLedger {
     const keyed = keyedOf(item);
     if (this.#last && compareKeyed(keyed, this.#last) <= 0) return undefined;
     return this.#judge(item, keyed.at, false, item);
+  }
+
+  /** Every entry judged not to count (overdrawn or untrusted), held ones included, without copying the purse. */
+  uncounted(): readonly EntryView[] {
+    return this.#uncounted.slice();
   }
 
   /** How many entries have been judged, held ones included. */

@@ -1,6 +1,7 @@
 import type { CommuneView } from "../../../shared/commands/views";
 import { useView } from "../../link/hooks";
 import { EmptyState, ErrorText, MemberStatusBadge, Money, Notice, OutcomeBadge, Panel, SyncDetail, Time, relativeText, screenHref, useNow } from "../../ui";
+import { EntryNotices } from "./EntryNotices";
 import { ProvisionalNote } from "./ProvisionalNote";
 import { PurseBalances } from "./PurseBalances";
 
@@ -28,6 +29,7 @@ export function HomeScreen({ communeId }: { communeId: string }) {
       <ErrorText error={error} />
       {view.myStatus === "applicant" ? <Notice>You have asked to join; the members decide by proposal. Until then you can look but not write.</Notice> : null}
       {view.myStatus === undefined ? <Notice>The commune is still arriving from its relays.</Notice> : null}
+      <EntryNotices communeId={communeId} notices={sync.value?.notices ?? []} />
 
       <Panel title="Purse" actions={<a href={screenHref(communeId, "purse")}>Open the purse</a>}>
         <PurseBalances view={view} />

@@ -1,0 +1,58 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { offlineDoubleSpend, type DoubleSpend } from "../../host/testing/offline-double-spend";
+import { accessibilityProblems, launchChromium, screenshot, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
+
+/**
+ * Issue 16 on screen: Bo paid the garage 80 EUR while offline, and Ada had
+ * already paid the roofer 80 of the purse's 100. When Bo's host synced, his
+ * payment came out overdrawn. He opens the app: Home says so in words, with
+ * what to do, until he marks it read.
+ */
+
+let browser: Browser;
+let story: DoubleSpend;
+let bo: BrowserModeHost;
+
+beforeAll(async () => {
+  story = await offlineDoubleSpend();
+  bo = await startBrowserMode(story.boDir);
+  browser = await launchChromium();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stopBrowserModes();
+  await story?.cleanup();
+}, 120_000);
+
+const notices = (page: Page) => page.getByRole("list", { name: "What happened to your entries" });
+
+describe("a payment that lost the race, on the Home of the member who made it", () => {
+  it("is told in words with what to do, in both themes, until he marks it read", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" })).newPage();
+    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+    await page.goto(bo.url);
+
+    const notice = notices(page).getByRole("listitem");
+    await showsText(notice, "Overdrawn:");
+    await showsText(notice, "Your payment of 80.00 EUR to Garage on");
+    await showsText(notice, "came out overdrawn after a sync: another payment reached the purse first");
+    await showsText(notice, "If the money already left, contribute it back");
+    await screenshot(page, "home-overdrawn-notice");
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect(await accessibilityProblems(page), `Home with a notice (${scheme})`).toEqual([]);
+    }
+
+    // From the keyboard: the button is reachable and marks it read; the notice goes, and stays gone after a reload.
+    await notice.getByRole("button", { name: "Mark as read" }).focus();
+    await page.keyboard.press("Enter");
+    await shows(page.getByRole("heading", { name: "Riverside", level: 1 }));
+    await expect.poll(() => notices(page).count(), { timeout: 30_000 }).toBe(0);
+    await page.reload();
+    await shows(page.getByRole("heading", { name: "Riverside", level: 1 }));
+    await showsText(page.getByLabel("Purse balances").first(), "20.00 EUR");
+    expect(await notices(page).count()).toBe(0);
+  });
+});
