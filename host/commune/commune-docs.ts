@@ -157,18 +157,34 @@ export class CommuneDocs {
       if (this.shards.has(key) || this.#pendingShards.has(key) || opening.has(url)) continue;
       opening.add(url);
       this.#pendingShards.set(key, url);
-      const found = this.repo
-        .find<StoredShard>(url as AutomergeUrl)
-        .then((handle) => {
-          if (this.#closed) return;
-          this.shards.set(key, handle);
-          handle.on("change", () => this.#onChange());
-          this.#onChange();
-        })
-        .catch(() => {
-          // Not reachable now (offline, or no relay has it yet): retried on the next discovery.
-        })
-        .finally(() => this.#pendingShards.delete(key));
+      const open = (handle: DocHandle<StoredShard>) => {
+        if (this.#closed) return;
+        this.shards.set(key, handle);
+        handle.on("change", () => this.#onChange());
+        this.#onChange();
+      };
+      const found = this.repo.find<StoredShard>(url as AutomergeUrl, { allowableStates: ["ready", "unavailable"] }).then(
+        (handle) => {
+          if (handle.isReady()) {
+            open(handle);
+            this.#pendingShards.delete(key);
+            return;
+          }
+          // Not reachable now (offline, or the relay lost it and no member has sent it again yet): automerge-repo asks
+          // every relay that connects for it, and marks it ready when one sends it. Waiting for that, rather than
+          // giving up, is what picks it up then: nothing else may change to make this machine look again (found with
+          // a relay killed during sync, tests/faults/relay-killed.test.ts). Not awaited: loading goes on without it.
+          handle
+            .whenReady()
+            .then(() => open(handle))
+            .catch(() => undefined)
+            .finally(() => this.#pendingShards.delete(key));
+        },
+        () => {
+          // Deleted, or the repo closed: retried on the next discovery.
+          this.#pendingShards.delete(key);
+        },
+      );
       finding.push(found);
     }
     await Promise.all(finding);
