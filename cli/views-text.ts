@@ -69,7 +69,15 @@ export function balancesText(balances: BalancesView, me?: string): string {
     members.map((member) => [member.key === me ? `${member.name} (you)` : member.name, ...currencies.map((currency) => standing(member, currency))]),
     currencies.map((_, i) => 1 + i),
   );
-  const lines = [purse, "", "Standing of each member (what they put in minus what they drew):", standings];
+  const lines = [
+    purse,
+    "",
+    "Standing of each member: what they put into the purse, minus what the purse paid them, minus what they",
+    "transferred to other members, plus what others transferred to them. Payments outside the commune and",
+    "exchanges with partner communes are the commune's, so the standings need not add up to the purse.",
+    standings,
+    ...addsUpText(balances, members, me),
+  ];
   const { overdrawn, untrusted } = balances.entries;
   if (overdrawn + untrusted > 0) {
     lines.push(
@@ -78,6 +86,47 @@ export function balancesText(balances: BalancesView, me?: string): string {
     );
   }
   return lines.join("\n");
+}
+
+/** "How this adds up", line by line, for the purse and each standing shown: the app's breakdown and the journal's accounts. */
+function addsUpText(balances: BalancesView, members: readonly BalancesView["members"][number][], me: string | undefined): string[] {
+  const { currencies, purseBreakdown } = balances;
+  if (!purseBreakdown) return [];
+  const amount = (minor: number, currency: Currency) => formatAmount(minor, currency);
+  const rows: string[][] = [];
+  for (const currency of currencies) {
+    const b = purseBreakdown[currency.code];
+    if (!b) continue;
+    rows.push([
+      "the purse",
+      currency.code,
+      `${amount(b.contributions, currency)} put in - ${amount(b.paidToMembers, currency)} paid to members - ${amount(b.paidOutside, currency)} paid outside + ${amount(b.exchangedIn, currency)} from partners - ${amount(b.exchangedOut, currency)} to partners`,
+      amount(balances.purse[currency.code] ?? 0, currency),
+    ]);
+  }
+  for (const member of members) {
+    for (const currency of currencies) {
+      const b = member.breakdown?.[currency.code];
+      if (!b) continue;
+      rows.push([
+        member.key === me ? `${member.name} (you)` : member.name,
+        currency.code,
+        `${amount(b.putIn, currency)} put in - ${amount(b.drawn, currency)} paid to them - ${amount(b.transferredAway, currency)} transferred away + ${amount(b.received, currency)} received`,
+        amount(member.balances[currency.code] ?? 0, currency),
+      ]);
+    }
+  }
+  return rows.length === 0
+    ? []
+    : [
+        "",
+        "How each figure adds up:",
+        table(
+          ["OF", "CURRENCY", "LINES", "="],
+          rows.map((row) => row.map(clean)),
+          [3],
+        ),
+      ];
 }
 
 function proposalDetails(proposal: ProposalView, currencies: Currency[]): string {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { purseTotal } from "../shared/purse/balances";
 import { formatAmount } from "../shared/money/amount";
 import { createSnapshot, parseSnapshotText } from "../shared/snapshot/json-snapshot";
 import { purseJournal } from "../shared/snapshot/journal";
@@ -57,5 +58,23 @@ describe.skipIf(!available)("hledger reading an exported journal (skipped: hledg
     expect(relevant).toEqual(expected);
     expect(expected.get("assets:purse|EUR")).toBe("735.00");
     expect(expected.size).toBeGreaterThanOrEqual(8);
+
+    // "How this adds up" has the journal's own accounts: each line of the purse's breakdown is an account's total there.
+    const top = execFileSync("hledger", ["-f", file, "balance", "--depth", "1", "--no-total", "--layout=bare", "-O", "csv"], { encoding: "utf8" });
+    const totals = new Map<string, string>();
+    for (const line of top.trim().split(/\r?\n/).slice(1)) {
+      const [account, commodity, amount] = JSON.parse(`[${line}]`) as [string, string, string];
+      totals.set(`${account}|${commodity}`, amount);
+    }
+    for (const [code, lines] of Object.entries(view.breakdown.purse)) {
+      const currency = currencies.get(code)!;
+      const expectAccount = (account: string, minor: number) =>
+        expect(totals.get(`${account}|${code}`) ?? formatAmount(0, currency)).toBe(formatAmount(minor, currency));
+      expectAccount("income", -lines.contributions);
+      expectAccount("expenses", lines.paidToMembers);
+      expectAccount("payees", lines.paidOutside);
+      expectAccount("partners", lines.exchangedOut - lines.exchangedIn);
+      expect(purseTotal(lines)).toBe(view.purse[code]);
+    }
   });
 });

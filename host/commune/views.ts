@@ -11,7 +11,7 @@ import type { CommuneModel } from "./commune-model";
 
 /** What the views read of a model: a commune still loading its purse can stand in another count. */
 export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> &
-  Partial<Pick<CommuneModel, "notes">> & { purse: Pick<PurseView, "purse" | "members" | "counts" | "used"> };
+  Partial<Pick<CommuneModel, "notes">> & { purse: Pick<PurseView, "purse" | "members" | "counts" | "used"> & Partial<Pick<PurseView, "breakdown">> };
 
 /**
  * The views the CLI prints and the renderer shows, built from a computed
@@ -33,6 +33,8 @@ export function membersView(model: ViewModel): MemberView[] {
         why: last.why,
         balances: model.purse.members[member.key] ?? {},
       };
+      const breakdown = model.purse.breakdown?.members[member.key];
+      if (breakdown) view.breakdown = breakdown;
       const notes = model.notes?.of("member", member.key, member.key);
       if (notes) view.notes = notes;
       return view;
@@ -43,7 +45,15 @@ export function membersView(model: ViewModel): MemberView[] {
 export function balancesView(model: ViewModel, now: number): BalancesView {
   // The ledger's counts, not a pass over the entries: a view after each new entry costs the same at any purse size.
   const entries = { ...model.purse.counts };
-  return { commune: model.id, currencies: rulesAt(model.state, now).currencies, purse: model.purse.purse, members: membersView(model), entries };
+  const view: BalancesView = {
+    commune: model.id,
+    currencies: rulesAt(model.state, now).currencies,
+    purse: model.purse.purse,
+    members: membersView(model),
+    entries,
+  };
+  if (model.purse.breakdown) view.purseBreakdown = model.purse.breakdown.purse;
+  return view;
 }
 
 // Signed records keep fields this version does not know (the signature covers

@@ -6,6 +6,7 @@ export { Time, timeText, relativeText, sinceText } from "./Time";
 export { Badge, EntryStatusBadge, OutcomeBadge, MemberStatusBadge, type Tone } from "./Badge";
 export { ErrorText, SuccessText, EmptyState, Notice } from "./messages";
 export { RecordNotes } from "./RecordNotes";
+export { HowItAddsUp, PurseAddsUp, StandingAddsUp, STANDING_MEANS } from "./HowItAddsUp";
 export { ProgressBar } from "./ProgressBar";
 export { Panel } from "./Panel";
 export { Form } from "./Form";

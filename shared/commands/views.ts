@@ -1,3 +1,4 @@
+import type { PurseBreakdown, StandingBreakdown } from "../purse/balances";
 import type { MemberStatus } from "../commune/state";
 import type { RuleChange, Rules } from "../commune/rules";
 import type { PublicKey } from "../identity/keys";
@@ -77,6 +78,8 @@ export interface MemberView {
   why: string;
   /** Standing per currency code, in minor units. */
   balances: Record<string, number>;
+  /** How each standing adds up, per currency (`StandingBreakdown`); absent in a view counted by another member or saved by an older version. */
+  breakdown?: Record<string, StandingBreakdown>;
   /** What was done to this member's records or to the votes that decided their membership. */
   notes?: RecordNote[];
 }
@@ -86,6 +89,8 @@ export interface BalancesView {
   currencies: Currency[];
   /** Purse balance per currency code, in minor units. */
   purse: Record<string, number>;
+  /** How each purse balance adds up (`PurseBreakdown`); absent in a view counted by another member or saved by an older version. */
+  purseBreakdown?: Record<string, PurseBreakdown>;
   members: MemberView[];
   entries: { counted: number; overdrawn: number; untrusted: number };
 }

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CommuneState } from "../commune/state";
 import type { PublicKey } from "../identity/keys";
-import { canonicalOrder, purse, PurseLedger, type PurseView, type ShardEntry } from "./balances";
+import { canonicalOrder, purse, PurseLedger, purseTotal, standingTotal, type PurseView, type ShardEntry } from "./balances";
 import type { SignedEntry } from "./entry";
 import { proposalSpending } from "./spend-authority";
 import {
@@ -198,6 +198,26 @@ function replay(view: PurseView) {
   }
   return { purse: pursed, members };
 }
+
+describe("how every figure adds up", () => {
+  it("gives each member's standing and the purse as the sum of their breakdown lines, for any history in any order", () => {
+    fc.assert(
+      fc.property(arrivals([...mixedPool, ...contestedPool]), ({ arrived }) => {
+        const view = judge(arrived);
+        for (const [code, balance] of Object.entries(view.purse)) expect(purseTotal(view.breakdown.purse[code]!)).toBe(balance);
+        for (const [key, standings] of Object.entries(view.members))
+          for (const [code, standing] of Object.entries(standings)) expect(standingTotal(view.breakdown.members[key]![code]!)).toBe(standing);
+        // What the standings leave out is exactly the commune's own spending: outside payees and exchanges.
+        for (const [code, balance] of Object.entries(view.purse)) {
+          const standings = Object.values(view.members).reduce((sum, member) => sum + (member[code] ?? 0), 0);
+          const lines = view.breakdown.purse[code]!;
+          expect(standings - balance).toBe(lines.paidOutside - lines.exchangedIn + lines.exchangedOut);
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
 
 describe("every member computes the same purse", () => {
   it("remembers signature verdicts exactly as verifying afresh would", () => {

@@ -74,7 +74,42 @@ export interface PurseView {
   counts: Record<EntryStatus, number>;
   /** How much of each spend proposal counted entries have used (what proposalSpending() finds in the entries). */
   used: ProposalUse;
+  /** How each figure adds up, from counted entries: the purse's per currency, each member's standing per currency (see PurseBreakdown). */
+  breakdown: { purse: Record<string, PurseBreakdown>; members: Record<PublicKey, Record<string, StandingBreakdown>> };
 }
+
+/**
+ * Where the purse's money came from and went, in minor units, each a
+ * magnitude: purse = contributions - paidToMembers - paidOutside +
+ * exchangedIn - exchangedOut. The lines match the journal export's
+ * accounts (shared/snapshot/journal.ts: income:contributions,
+ * expenses:members, payees, partners).
+ */
+export interface PurseBreakdown {
+  contributions: number;
+  paidToMembers: number;
+  paidOutside: number;
+  exchangedIn: number;
+  exchangedOut: number;
+}
+
+/**
+ * A member's standing, line by line, each a magnitude: standing = putIn -
+ * drawn - transferredAway + received. What they put into the purse, minus
+ * what the purse paid them, minus what they transferred to other members,
+ * plus what other members transferred to them. Payments to people outside
+ * the commune and exchanges with partner communes are the commune's, not a
+ * member's: that is why the standings need not add up to the purse.
+ */
+export interface StandingBreakdown {
+  putIn: number;
+  drawn: number;
+  transferredAway: number;
+  received: number;
+}
+
+export const purseTotal = (b: PurseBreakdown): number => b.contributions - b.paidToMembers - b.paidOutside + b.exchangedIn - b.exchangedOut;
+export const standingTotal = (b: StandingBreakdown): number => b.putIn - b.drawn - b.transferredAway + b.received;
 
 export interface PurseOptions {
   /** Defaults to verifying every entry with the verifier; a host may pass a check that knows entries it checked before. */
@@ -372,10 +407,35 @@ function effectOf(entry: SignedEntry): { purse: number; standings: [PublicKey, n
   }
 }
 
-/** The running balances: the purse per currency and each member's standing per currency. */
+/** Which lines of the breakdowns a counted entry adds its amount to. */
+function linesOf(entry: SignedEntry): { purse: keyof PurseBreakdown; standings: [PublicKey, keyof StandingBreakdown][] } {
+  switch (entry.kind) {
+    case "contribution":
+      return { purse: "contributions", standings: [[entry.by, "putIn"]] };
+    case "disbursement":
+      return entry.to === undefined ? { purse: "paidOutside", standings: [] } : { purse: "paidToMembers", standings: [[entry.to, "drawn"]] };
+    case "transfer":
+      return {
+        purse: "contributions",
+        standings: [
+          [entry.by, "transferredAway"],
+          [entry.to!, "received"],
+        ],
+      };
+    case "exchange":
+      return { purse: entry.direction === "in" ? "exchangedIn" : "exchangedOut", standings: [] };
+  }
+}
+
+const emptyPurseBreakdown = (): PurseBreakdown => ({ contributions: 0, paidToMembers: 0, paidOutside: 0, exchangedIn: 0, exchangedOut: 0 });
+const emptyStandingBreakdown = (): StandingBreakdown => ({ putIn: 0, drawn: 0, transferredAway: 0, received: 0 });
+
+/** The running balances: the purse per currency and each member's standing per currency, with how each adds up. */
 class Book {
   readonly #purse = new Map<string, number>();
   readonly #standings = new Map<PublicKey, Map<string, number>>();
+  readonly #purseLines = new Map<string, PurseBreakdown>();
+  readonly #standingLines = new Map<PublicKey, Map<string, StandingBreakdown>>();
 
   constructor(state: CommuneState) {
     const codes = new Set(state.rules.flatMap((version) => version.rules.currencies.map((currency) => currency.code)));
@@ -405,14 +465,40 @@ class Book {
     if (commit) {
       this.#purse.set(code, after);
       for (const [key, value] of standings) this.#standingsOf(key).set(code, value);
+      this.#addLines(entry, code);
     }
     return { status: "counted", balanceAfter: after };
   }
 
-  balances(): Pick<PurseView, "purse" | "members"> {
+  /** A transfer moves standing, not money: it adds nothing to the purse's lines. */
+  #addLines(entry: SignedEntry, code: string): void {
+    const lines = linesOf(entry);
+    if (entry.kind !== "transfer") {
+      const purse = this.#purseLines.get(code) ?? emptyPurseBreakdown();
+      purse[lines.purse] += entry.amount;
+      this.#purseLines.set(code, purse);
+    }
+    for (const [key, line] of lines.standings) {
+      let byCurrency = this.#standingLines.get(key);
+      if (!byCurrency) this.#standingLines.set(key, (byCurrency = new Map<string, StandingBreakdown>()));
+      const standing = byCurrency.get(code) ?? emptyStandingBreakdown();
+      standing[line] += entry.amount;
+      byCurrency.set(code, standing);
+    }
+  }
+
+  balances(): Pick<PurseView, "purse" | "members" | "breakdown"> {
     const members: Record<PublicKey, Record<string, number>> = {};
     for (const [key, standings] of this.#standings) members[key] = Object.fromEntries(standings);
-    return { purse: Object.fromEntries(this.#purse), members };
+    const purseLines: Record<string, PurseBreakdown> = {};
+    for (const code of this.#purse.keys()) purseLines[code] = { ...(this.#purseLines.get(code) ?? emptyPurseBreakdown()) };
+    const memberLines: Record<PublicKey, Record<string, StandingBreakdown>> = {};
+    for (const [key, standings] of this.#standings) {
+      const lines: Record<string, StandingBreakdown> = {};
+      for (const code of standings.keys()) lines[code] = { ...(this.#standingLines.get(key)?.get(code) ?? emptyStandingBreakdown()) };
+      memberLines[key] = lines;
+    }
+    return { purse: Object.fromEntries(this.#purse), members, breakdown: { purse: purseLines, members: memberLines } };
   }
 }
 

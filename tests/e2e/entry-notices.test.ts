@@ -55,4 +55,32 @@ describe("a payment that lost the race, on the Home of the member who made it", 
     await showsText(page.getByLabel("Purse balances").first(), "20.00 EUR");
     expect(await notices(page).count()).toBe(0);
   });
+
+  it("explains the purse and each member's standing in lines that add up to the figure shown", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" })).newPage();
+    await page.goto(bo.url);
+    await shows(page.getByRole("heading", { name: "Riverside", level: 1 }));
+    const minor = (text: string) => Math.round(Number(text.replace(/[^\d.\u2212+-]/g, "").replace("\u2212", "-")) * 100);
+    const addsUp = async (table: ReturnType<Page["getByRole"]>) => {
+      const lines = await table.locator("tbody td.num").allTextContents();
+      const total = await table.locator("tfoot td").textContent();
+      return { sum: lines.map(minor).reduce((a, b) => a + b, 0), total: minor(total ?? ""), lines: lines.length };
+    };
+
+    await page.getByLabel("Purse balances").first().getByText("How this adds up").click();
+    const purse = page.getByRole("table", { name: "How the purse in EUR adds up" });
+    await shows(purse);
+    expect(await addsUp(purse)).toEqual({ sum: 20_00, total: 20_00, lines: 2 });
+
+    await page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: "Members", exact: true }).click();
+    const members = page.getByRole("table", { name: "Members" });
+    await shows(members);
+    for (const summary of await page.getByText("How this adds up").all()) await summary.click();
+    const ada = page.getByRole("table", { name: "How Ada's standing in EUR adds up" });
+    await shows(ada);
+    expect(await addsUp(ada)).toEqual({ sum: 100_00, total: 100_00, lines: 1 });
+    await showsText(page.locator("main"), "A standing is what a member put into the purse");
+    await screenshot(page, "members-adds-up");
+    expect(await accessibilityProblems(page), "Members with breakdowns open").toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import type { MemberView } from "../../../shared/commands/views";
 import type { Currency } from "../../../shared/money/currency";
-import { Button, MemberStatusBadge, RecordNotes, Time, moneyText } from "../../ui";
+import { Button, MemberStatusBadge, RecordNotes, StandingAddsUp, Time, moneyText } from "../../ui";
 
 export interface MemberListProps {
   members: readonly MemberView[];
@@ -50,8 +50,11 @@ export function MemberList({ members, currencies, me, onPropose }: MemberListPro
               {currencies.length === 0 ? null : (
                 <ul className="member-table__standing">
                   {currencies.map((currency) => (
-                    <li key={currency.code} className="num">
-                      {moneyText(member.balances[currency.code] ?? 0, currency.code, currencies)}
+                    <li key={currency.code}>
+                      <span className="num">{moneyText(member.balances[currency.code] ?? 0, currency.code, currencies)}</span>
+                      {member.breakdown?.[currency.code] ? (
+                        <StandingAddsUp name={member.name} breakdown={member.breakdown[currency.code]!} code={currency.code} currencies={currencies} />
+                      ) : null}
                     </li>
                   ))}
                 </ul>
