@@ -8,6 +8,12 @@ import { balancesText, ledgerText } from "./views-text";
 const memo: FlagSpec = { name: "memo", kind: "value", value: "TEXT", help: "a note for the ledger" };
 const proposal: FlagSpec = { name: "proposal", kind: "value", value: "PROPOSAL", help: "the passed spend proposal that allows it (id or prefix)" };
 const AMOUNT_ARGS = ["<AMOUNT>", "<CURRENCY>"];
+const yes: FlagSpec = {
+  name: "yes",
+  kind: "boolean",
+  help: "record it even if it is unusual (far above your usual amount, or taking your standing below zero)",
+};
+const confirmedOf = (args: { flag(name: string): boolean }) => (args.flag("yes") ? { confirmed: true } : {});
 const recorded = (what: string, input: Record<string, unknown>, id: string) =>
   `Recorded: ${what} of ${clean(String(input.amount))} ${clean(String(input.currency))} (entry ${shortId(id)}).`;
 
@@ -17,12 +23,18 @@ const proposalRef = (text: string | undefined): Reference[] => (text === undefin
 export const contribute = defineVerb<"purse.contribute">({
   verb: "contribute",
   args: AMOUNT_ARGS,
-  flags: [memo],
+  flags: [memo, yes],
   summary: "put money or hours into the common purse",
   details: ['Example: commune contribute 12.50 EUR --memo "market stall"'],
   scoped: true,
   writes: always,
-  build: (args) => planned("purse.contribute", { amount: args.positionals[0]!, currency: currencyCode(args.positionals[1]!), ...memoOf(args.value("memo")) }),
+  build: (args) =>
+    planned("purse.contribute", {
+      amount: args.positionals[0]!,
+      currency: currencyCode(args.positionals[1]!),
+      ...memoOf(args.value("memo")),
+      ...confirmedOf(args),
+    }),
   print: ({ value }, { input }) => recorded("contribution", input, value.id),
 });
 
@@ -34,6 +46,7 @@ export const disburse = defineVerb<"purse.disburse">({
     { name: "payee", kind: "value", value: "NAME", help: "pay someone outside the commune" },
     proposal,
     memo,
+    yes,
   ],
   summary: "pay from the purse (above the spend limit, cite a passed proposal)",
   synopsis: "(--to MEMBER | --payee NAME) [--proposal PROPOSAL] [--memo TEXT]",
@@ -54,6 +67,7 @@ export const disburse = defineVerb<"purse.disburse">({
         payee: toMember ? { member: text } : { outside: text },
         ...memoOf(args.value("memo")),
         ...(id !== undefined ? { proposal: id } : {}),
+        ...confirmedOf(args),
       },
       [...(toMember ? [{ kind: "member" as const, path: ["payee", "member"], text }] : []), ...proposalRef(id)],
     );
@@ -64,7 +78,7 @@ export const disburse = defineVerb<"purse.disburse">({
 export const transfer = defineVerb<"purse.transfer">({
   verb: "transfer",
   args: AMOUNT_ARGS,
-  flags: [{ name: "to", kind: "value", value: "MEMBER", help: "the member who receives it (name, key or key prefix)" }, memo],
+  flags: [{ name: "to", kind: "value", value: "MEMBER", help: "the member who receives it (name, key or key prefix)" }, memo, yes],
   summary: "move some of your standing to another member",
   synopsis: "--to MEMBER [--memo TEXT]",
   scoped: true,
@@ -74,7 +88,7 @@ export const transfer = defineVerb<"purse.transfer">({
     if (!to.ok) return to;
     return planned(
       "purse.transfer",
-      { amount: args.positionals[0]!, currency: currencyCode(args.positionals[1]!), to: to.value, ...memoOf(args.value("memo")) },
+      { amount: args.positionals[0]!, currency: currencyCode(args.positionals[1]!), to: to.value, ...memoOf(args.value("memo")), ...confirmedOf(args) },
       [{ kind: "member", path: ["to"], text: to.value }],
     );
   },
@@ -89,6 +103,7 @@ export const exchange = defineVerb<"purse.exchange">({
     { name: "direction", kind: "value", value: "in|out", help: "in: the partner gives to us; out: we give to the partner" },
     proposal,
     memo,
+    yes,
   ],
   summary: "record an exchange with a partner commune",
   synopsis: "--partner NAME --direction in|out [--proposal PROPOSAL] [--memo TEXT]",
@@ -109,6 +124,7 @@ export const exchange = defineVerb<"purse.exchange">({
         direction: direction.value!,
         ...memoOf(args.value("memo")),
         ...(id !== undefined ? { proposal: id } : {}),
+        ...confirmedOf(args),
       },
       proposalRef(id),
     );

@@ -85,8 +85,14 @@ describe("a member runs a commune from the command line", () => {
     const { dir } = await founded();
     const bo = "b0".repeat(32);
     expect(await ok(dir, "admit", bo, "Bo")).toBe("Admitted Bo.\n");
-    expect(await ok(dir, "transfer", "5", "EUR", "--to", "BO")).toMatch(/^Recorded: transfer of 5 EUR/);
-    expect(await ok(dir, "transfer", "1", "HOUR", "--to", "b0b0b0b0")).toMatch(/^Recorded: transfer of 1 HOUR/);
+    // Ada has put nothing in: moving standing she does not have is asked first, and recorded with --yes.
+    const asked = await cli(dir, ["transfer", "5", "EUR", "--to", "BO"]);
+    expect(asked).toMatchObject({ code: 1, stdout: "" });
+    expect(asked.stderr).toBe(
+      "This transfer of 5.00 EUR takes your standing to -5.00 EUR. Check the amount; record it anyway only if it is right.\nNot recorded. To record it, run the same command with --yes.\n",
+    );
+    expect(await ok(dir, "transfer", "5", "EUR", "--to", "BO", "--yes")).toMatch(/^Recorded: transfer of 5 EUR/);
+    expect(await ok(dir, "transfer", "1", "HOUR", "--to", "b0b0b0b0", "--yes")).toMatch(/^Recorded: transfer of 1 HOUR/);
     const members = await ok(dir, "members");
     expect(members).toMatch(/^Bo\s+active\s+.*\s+5\.00\s+1\.00$/m);
     expect(members).toMatch(/^Ada \(you\)\s+active\s+.*\s+-5\.00\s+-1\.00$/m);
@@ -161,7 +167,7 @@ describe("choosing the commune", () => {
 });
 
 describe("errors and exit codes", () => {
-  const contributeUsage = "Usage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT]  (more: commune contribute --help)";
+  const contributeUsage = "Usage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT] [--yes]  (more: commune contribute --help)";
 
   it.each([
     ["1e309", "Write the amount as plain digits without an exponent, such as 1000 rather than 1e3"],
@@ -267,7 +273,8 @@ describe("errors and exit codes", () => {
     expect(run).toEqual({
       code: 2,
       stdout: "",
-      stderr: "commune: contribute: unknown flag --bogus\nUsage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT]  (more: commune contribute --help)\n",
+      stderr:
+        "commune: contribute: unknown flag --bogus\nUsage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT] [--yes]  (more: commune contribute --help)\n",
     });
     expect(await exists(dir)).toBe(false);
     expect(await cli(dir, ["help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("Usage: commune <verb>") });

@@ -172,6 +172,8 @@ const usageError = (verb: Verb, problem: string) => `commune: ${verb.verb}: ${pr
  */
 async function stopFor(error: CommandError, verb: Verb): Promise<Stop> {
   if (error.kind === "unavailable") return new Stop(EXIT.unavailable, error.message);
+  // Not written: the member is asked first, and at a terminal that is the same command with --yes.
+  if (error.code === "entry.unusual") return new Stop(EXIT.refused, `${error.message}\nNot recorded. To record it, run the same command with --yes.`);
   if (error.kind !== "invalid-input") return new Stop(EXIT.refused, error.message);
   const { labelFor } = await import("./input-check");
   const label = error.field === undefined ? "" : labelFor(error.field.split("."), verb);

@@ -1,6 +1,8 @@
 import { randomId } from "../../shared/identity/keys";
-import type { Entry } from "../../shared/purse/entry";
-import { ok, type Result } from "../../shared/result";
+import type { Entry, SignedEntry } from "../../shared/purse/entry";
+import { fail, ok, type Result } from "../../shared/result";
+import { currencyAt } from "../../shared/commune/state";
+import { unusualEntry } from "../../shared/purse/unusual";
 import type { CommuneModel } from "../commune/commune-model";
 import { entryRecord } from "../commune/record-kinds";
 import { writeRecord, type Fields } from "../commune/writer";
@@ -10,15 +12,29 @@ import { amountIn, communeModel, type Handlers, type HostContext } from "./conte
 
 type PurseCommand = "purse.contribute" | "purse.disburse" | "purse.transfer" | "purse.exchange" | "purse.ledger" | "purse.history";
 
-/** Writes the purse entry a person's input describes, judged in the commune's queue against the purse as it stands. */
+/**
+ * Writes the purse entry a person's input describes, judged in the commune's
+ * queue against the purse as it stands. An entry that would count but is
+ * unusual (shared/purse/unusual.ts) is sent back to be confirmed, with what
+ * it would do, unless the member already confirmed it.
+ */
 export function writeEntry(
   host: HostContext,
   commune: string,
   build: (model: CommuneModel, at: number) => Result<Fields<Entry>>,
+  confirmed = true,
 ): Promise<Result<{ id: string }>> {
   const node = host.node(commune);
   if (!node.ok) return Promise.resolve(node);
-  return writeRecord(node.value, host, entryRecord, build).then((written) => (written.ok ? ok({ id: written.value.id }) : written));
+  const ask = confirmed ? undefined : (model: CommuneModel, entry: SignedEntry) => unusualProblem(model, entry);
+  return writeRecord(node.value, host, entryRecord, build, ask).then((written) => (written.ok ? ok({ id: written.value.id }) : written));
+}
+
+function unusualProblem(model: CommuneModel, entry: SignedEntry): Result<void> {
+  const currency = currencyAt(model.state, entry.currency, entry.at);
+  if (!currency) return ok(undefined);
+  const unusual = unusualEntry(entry, currency, model.ledger.memberFacts(entry.by, entry.kind, currency.code));
+  return unusual ? fail("entry.unusual", unusual, { field: "amount" }) : ok(undefined);
 }
 
 /** The amount is read inside the queue, in a currency the commune has at the entry's time. */
@@ -32,16 +48,21 @@ function entryOf(input: { amount: string; currency: string; memo: string }, fiel
 
 export const purseCommands: Handlers<PurseCommand> = {
   async "purse.contribute"(input, host) {
-    return writeEntry(host, input.commune, entryOf(input, { kind: "contribution" }));
+    return writeEntry(host, input.commune, entryOf(input, { kind: "contribution" }), input.confirmed);
   },
 
   async "purse.disburse"(input, host) {
     const payee = "member" in input.payee ? { to: input.payee.member } : { payee: input.payee.outside.trim() };
-    return writeEntry(host, input.commune, entryOf(input, { kind: "disbursement", ...payee, ...(input.proposal ? { proposal: input.proposal } : {}) }));
+    return writeEntry(
+      host,
+      input.commune,
+      entryOf(input, { kind: "disbursement", ...payee, ...(input.proposal ? { proposal: input.proposal } : {}) }),
+      input.confirmed,
+    );
   },
 
   async "purse.transfer"(input, host) {
-    return writeEntry(host, input.commune, entryOf(input, { kind: "transfer", to: input.to }));
+    return writeEntry(host, input.commune, entryOf(input, { kind: "transfer", to: input.to }), input.confirmed);
   },
 
   async "purse.exchange"(input, host) {
@@ -49,6 +70,7 @@ export const purseCommands: Handlers<PurseCommand> = {
       host,
       input.commune,
       entryOf(input, { kind: "exchange", partner: input.partner.trim(), direction: input.direction, ...(input.proposal ? { proposal: input.proposal } : {}) }),
+      input.confirmed,
     );
   },
 

@@ -60,12 +60,18 @@ export function inQueue<T>(target: WriteTarget, work: () => Promise<Result<T>>):
   });
 }
 
-/** Builds, signs, judges and writes one record; answers with the signed record, or why nothing was written. */
+/**
+ * Builds, signs, judges and writes one record; answers with the signed
+ * record, or why nothing was written. `ask` runs only for a record that
+ * would count: what a member must confirm before it is written (an unusual
+ * amount), said instead of writing it.
+ */
 export function writeRecord<T extends WriteTarget, M, R extends Dated>(
   target: T,
   author: Author,
   kind: RecordKind<T, M, R>,
   build: (model: M, at: number) => Result<Fields<R>>,
+  ask?: (model: M, record: Signed<R>) => Result<void>,
 ): Promise<Result<Signed<R>>> {
   return inQueue(target, async () => {
     const model = kind.read(target, author.now());
@@ -77,6 +83,8 @@ export function writeRecord<T extends WriteTarget, M, R extends Dated>(
     const record = sign(author.crypto, kind.purpose, { ...fields.value, commune: target.id, at } as unknown as R, author.keys);
     const verdict = kind.judge(model.value, record, target, author.crypto);
     if (verdict !== "counted") return fail(verdict.code, kind.refusal(verdict, record));
+    const asked = ask?.(model.value, record);
+    if (asked && !asked.ok) return asked;
     await kind.save(target, record, model.value);
     return ok(record);
   });

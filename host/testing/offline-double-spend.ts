@@ -11,7 +11,7 @@ import { must } from "./host-harness";
 export const unreachable: RelayLinkFactory = (options) => relayLinks({ ...options, url: "ws://127.0.0.1:9/" });
 
 /** Polls `check` until it gives a value, or fails naming what it waited for. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

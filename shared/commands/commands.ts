@@ -87,6 +87,9 @@ const snapshotFile = z.union([z.strictObject({ path: hostPath }), upload]);
 /** What a page hands over instead: a grant for a file the member chose in the desktop app's dialog, or the file's content. */
 const pageSnapshotFile = z.union([z.strictObject({ grant: fileGrant }), upload]);
 
+/** The member saw what is unusual about this entry (shared/purse/unusual.ts) and records it anyway; without it the host asks first ("entry.unusual"). */
+const confirmed = z.boolean().default(false);
+
 const exportBase = {
   commune,
   format: z.enum(EXPORT_FORMATS),
@@ -119,7 +122,7 @@ export const commandInputs = {
   "commune.admit": z.strictObject({ commune, member: key, name: line(LIMITS.name) }),
   "commune.relays": z.strictObject({ commune, add: z.array(text(300)).max(10).default([]), remove: z.array(text(300)).max(10).default([]) }),
 
-  "purse.contribute": z.strictObject({ commune, amount: amountText, currency: currencyCode, memo: text(LIMITS.memo).default("") }),
+  "purse.contribute": z.strictObject({ commune, amount: amountText, currency: currencyCode, memo: text(LIMITS.memo).default(""), confirmed }),
   "purse.disburse": z.strictObject({
     commune,
     amount: amountText,
@@ -127,8 +130,9 @@ export const commandInputs = {
     payee,
     memo: text(LIMITS.memo).default(""),
     proposal: recordId.optional(),
+    confirmed,
   }),
-  "purse.transfer": z.strictObject({ commune, amount: amountText, currency: currencyCode, to: key, memo: text(LIMITS.memo).default("") }),
+  "purse.transfer": z.strictObject({ commune, amount: amountText, currency: currencyCode, to: key, memo: text(LIMITS.memo).default(""), confirmed }),
   "purse.exchange": z.strictObject({
     commune,
     amount: amountText,
@@ -137,6 +141,7 @@ export const commandInputs = {
     direction: z.enum(["in", "out"]),
     memo: text(LIMITS.memo).default(""),
     proposal: recordId.optional(),
+    confirmed,
   }),
   "purse.ledger": z.strictObject({
     commune,

@@ -9,6 +9,7 @@ import { money } from "./wording";
 import type { ProblemCode } from "../result";
 import { currencyAt } from "../commune/state";
 import { dueAt, futureDatedReason, isFutureDated } from "../history/claimed-time";
+import { USUAL_AFTER, type MemberFacts } from "./unusual";
 
 /**
  * The common purse from every member's shard: what each entry means, the
@@ -277,6 +278,11 @@ export class PurseLedger {
     return this.#judge(item, keyed.at, false, item);
   }
 
+  /** What a member usually writes and where they stand, for the writer's "is this unusual?" (shared/purse/unusual.ts). */
+  memberFacts(by: PublicKey, kind: string, code: string): MemberFacts {
+    return { standing: this.#book.standing(by, code), usual: this.#book.usual(by, kind, code, USUAL_AFTER) };
+  }
+
   /** Every entry judged not to count (overdrawn or untrusted), held ones included, without copying the purse. */
   uncounted(): readonly EntryView[] {
     return this.#uncounted.slice();
@@ -436,6 +442,8 @@ class Book {
   readonly #standings = new Map<PublicKey, Map<string, number>>();
   readonly #purseLines = new Map<string, PurseBreakdown>();
   readonly #standingLines = new Map<PublicKey, Map<string, StandingBreakdown>>();
+  /** Per author, kind and currency: how many entries counted and their total, for what is usual (shared/purse/unusual.ts). */
+  readonly #usual = new Map<string, { count: number; total: number }>();
 
   constructor(state: CommuneState) {
     const codes = new Set(state.rules.flatMap((version) => version.rules.currencies.map((currency) => currency.code)));
@@ -470,8 +478,21 @@ class Book {
     return { status: "counted", balanceAfter: after };
   }
 
+  standing(key: PublicKey, code: string): number {
+    return this.#standings.get(key)?.get(code) ?? 0;
+  }
+
+  /** The mean of an author's counted entries of a kind and currency, once there are `atLeast`. */
+  usual(by: PublicKey, kind: string, code: string, atLeast: number): number | undefined {
+    const seen = this.#usual.get(`${by}\u0000${kind}\u0000${code}`);
+    return seen && seen.count >= atLeast ? seen.total / seen.count : undefined;
+  }
+
   /** A transfer moves standing, not money: it adds nothing to the purse's lines. */
   #addLines(entry: SignedEntry, code: string): void {
+    const usualKey = `${entry.by}\u0000${entry.kind}\u0000${code}`;
+    const seen = this.#usual.get(usualKey) ?? { count: 0, total: 0 };
+    this.#usual.set(usualKey, { count: seen.count + 1, total: seen.total + entry.amount });
     const lines = linesOf(entry);
     if (entry.kind !== "transfer") {
       const purse = this.#purseLines.get(code) ?? emptyPurseBreakdown();

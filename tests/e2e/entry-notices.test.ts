@@ -83,4 +83,31 @@ describe("a payment that lost the race, on the Home of the member who made it", 
     await screenshot(page, "members-adds-up");
     expect(await accessibilityProblems(page), "Members with breakdowns open").toEqual([]);
   });
+
+  it("asks before it records a transfer that takes the member's standing below zero, and records nothing until he confirms", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" })).newPage();
+    await page.goto(bo.url);
+    await page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: "Purse", exact: true }).click();
+    const transfer = page.getByRole("form", { name: "Transfer" });
+    await shows(transfer);
+    const ledgerRows = () => page.getByRole("table", { name: "Ledger" }).getByRole("row").filter({ hasText: "typed 5000 for 50" }).count();
+    const send = async () => {
+      await transfer.getByLabel("To member").selectOption({ label: "Ada" });
+      await transfer.getByLabel("Amount", { exact: true }).fill("5000");
+      await transfer.getByLabel("Memo").fill("typed 5000 for 50");
+      await transfer.getByRole("button", { name: "Transfer" }).click();
+    };
+    await send();
+    const dialog = page.getByRole("dialog", { name: "Record it anyway?" });
+    await showsText(dialog, "This transfer of 5000.00 EUR takes your standing to -5000.00 EUR.");
+    await screenshot(page, "confirm-unusual-transfer");
+    expect(await accessibilityProblems(page), "the confirmation").toEqual([]);
+    await dialog.getByRole("button", { name: "Go back and check" }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await ledgerRows()).toBe(0);
+
+    await send();
+    await dialog.getByRole("button", { name: "Record it anyway" }).click();
+    await expect.poll(ledgerRows, { timeout: 30_000 }).toBe(1);
+  });
 });

@@ -7,6 +7,7 @@ import { useCommand } from "../../link/hooks";
 import { AmountField, Button, fieldProblem, Form, RadioGroup, Select, TextField, amountProblem, currencyOf, moneyText, unplaced } from "../../ui";
 import type { CommandError } from "../../../shared/commands/commands";
 import { HOST_FIELDS } from "../host-fields";
+import { ConfirmUnusual } from "./ConfirmUnusual";
 import { LIMITS } from "../../../shared/docs/fields";
 
 /**
@@ -97,15 +98,16 @@ function MoneyFields({
 export function ContributeForm({ view }: { view: CommuneView }) {
   const currencies = view.balances.currencies;
   const form = useMoneyDraft(currencies);
-  const [contribute, { running, error }] = useCommand("purse.contribute");
-  const submit = async () => {
+  const [contribute, { running, error }, clear] = useCommand("purse.contribute");
+  const send = async (confirmed: boolean) => {
     if (!form.ready()) return;
     const text = form.amountText();
-    if (await contribute({ commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, memo: form.draft.memo.trim() }))
-      form.succeeded(`Contributed ${text}.`);
+    const input = { commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, memo: form.draft.memo.trim() };
+    if (await contribute(confirmed ? { ...input, confirmed } : input)) form.succeeded(`Contributed ${text}.`);
   };
   return (
-    <Form label="Contribute" onSubmit={submit} error={unplaced(error, HOST_FIELDS.contribute)} success={form.done}>
+    <Form label="Contribute" onSubmit={() => send(false)} error={unplaced(error, HOST_FIELDS.contribute)} success={form.done}>
+      <ConfirmUnusual error={error} onConfirm={() => void send(true)} onCancel={clear} />
       <p className="field__hint">Money or time you put into the common purse.</p>
       <MoneyFields form={form} currencies={currencies} error={error} />
       <div className="button-row">
@@ -122,17 +124,18 @@ export function TransferForm({ view }: { view: CommuneView }) {
   const form = useMoneyDraft(currencies);
   const others = view.balances.members.filter((member) => member.key !== view.me && member.status === "active");
   const [to, setTo] = useState("");
-  const [transfer, { running, error }] = useCommand("purse.transfer");
+  const [transfer, { running, error }, clear] = useCommand("purse.transfer");
   const recipient = others.find((member) => member.key === to);
-  const submit = async () => {
+  const send = async (confirmed: boolean) => {
     const amountOk = form.ready();
     if (!amountOk || !recipient) return;
     const text = form.amountText();
-    if (await transfer({ commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, to: recipient.key, memo: form.draft.memo.trim() }))
-      form.succeeded(`Transferred ${text} to ${recipient.name}.`);
+    const input = { commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, to: recipient.key, memo: form.draft.memo.trim() };
+    if (await transfer(confirmed ? { ...input, confirmed } : input)) form.succeeded(`Transferred ${text} to ${recipient.name}.`);
   };
   return (
-    <Form label="Transfer" onSubmit={submit} error={unplaced(error, HOST_FIELDS.transfer)} success={form.done}>
+    <Form label="Transfer" onSubmit={() => send(false)} error={unplaced(error, HOST_FIELDS.transfer)} success={form.done}>
+      <ConfirmUnusual error={error} onConfirm={() => void send(true)} onCancel={clear} />
       <p className="field__hint">Move your own standing to another member; the purse stays the same.</p>
       <Select
         label="To member"
@@ -162,14 +165,14 @@ export function DisburseForm({ view }: { view: CommuneView }) {
   const [member, setMember] = useState("");
   const [outside, setOutside] = useState("");
   const [proposal, setProposal] = useState("");
-  const [disburse, { running, error }] = useCommand("purse.disburse");
+  const [disburse, { running, error }, clear] = useCommand("purse.disburse");
   const spendProposals = view.proposals.filter((candidate) => candidate.kind === "spend" && candidate.outcome === "passed");
   const payeeMember = members.find((candidate) => candidate.key === member);
   const payeeProblem =
     payeeKind === "member" ? (payeeMember ? undefined : "Choose the member who is paid") : outside.trim() === "" ? "Say who is paid" : undefined;
   const limit = form.currency ? (view.rules.spendLimit[form.currency.code] ?? 0) : 0;
 
-  const submit = async () => {
+  const send = async (confirmed: boolean) => {
     const amountOk = form.ready();
     if (!amountOk || payeeProblem) return;
     const text = form.amountText();
@@ -181,11 +184,13 @@ export function DisburseForm({ view }: { view: CommuneView }) {
       payee,
       memo: form.draft.memo.trim(),
       ...(proposal ? { proposal } : {}),
+      ...(confirmed ? { confirmed } : {}),
     });
     if (written) form.succeeded(`Paid out ${text} to ${payeeMember && payeeKind === "member" ? payeeMember.name : outside.trim()}.`);
   };
   return (
-    <Form label="Disburse" onSubmit={submit} error={unplaced(error, HOST_FIELDS.disburse)} success={form.done}>
+    <Form label="Disburse" onSubmit={() => send(false)} error={unplaced(error, HOST_FIELDS.disburse)} success={form.done}>
+      <ConfirmUnusual error={error} onConfirm={() => void send(true)} onCancel={clear} />
       <p className="field__hint">
         Pay out of the purse.{" "}
         {form.currency
