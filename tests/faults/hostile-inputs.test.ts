@@ -1,13 +1,14 @@
 import * as A from "@automerge/automerge";
 import { cbor, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { CommandName, CommandOutcome } from "../../shared/commands/commands";
 import { nobleCrypto } from "../../shared/identity/crypto";
 import { readInvite } from "../../shared/invite/invite";
 import { relayKeyOf } from "../../shared/sync/relay-handshake";
 import { RawClient } from "../../relay/testing/relay-harness";
-import { startMemberProcess, startRelayProcess, stopAll, tempDir, waitFor, type MemberProcess, type RelayProcess } from "../integration/processes";
+import { startMemberProcess, startRelayProcess, waitFor, type MemberProcess, type RelayProcess } from "../integration/processes";
+import { EUR, recordHostile, scratchFolders } from "./fault-harness";
 import { PeakMemory, recordFaults } from "./fault-report";
 import { scaled, timeLimit } from "./scale";
 
@@ -24,8 +25,7 @@ const SYNC_MESSAGES = scaled(300, 10_000);
 const INVITES = scaled(40, 1_000);
 const SNAPSHOTS = scaled(30, 1_000);
 const IMPORTS = scaled(10, 50);
-const EUR = { code: "EUR", name: "Euro", decimals: 2 };
-const dirs: string[] = [];
+const dir = scratchFolders();
 let relay: RelayProcess;
 let ada: MemberProcess;
 let bo: MemberProcess;
@@ -95,12 +95,6 @@ function sameInvite(a: string, b: string): boolean {
   return a.trim() === b.trim() || (a.trim().startsWith("commune-invite:") && record(a) === record(b));
 }
 
-async function dir(prefix: string) {
-  const path = await tempDir(prefix);
-  dirs.push(path);
-  return path;
-}
-
 const outcome = (run: Promise<CommandOutcome<CommandName>>) => run.then((result) => result.ok);
 
 beforeAll(async () => {
@@ -116,8 +110,6 @@ beforeAll(async () => {
   ({ invite } = await ada.must("commune.invite", { commune }));
   await bo.must("commune.join", { invite: (await ada.must("commune.invite", { commune })).invite, name: "Bo" });
 }, 180_000);
-
-afterAll(() => stopAll(dirs), 60_000);
 
 const purseOf = async (member: MemberProcess) => (await member.must("commune.show", { commune })).balances;
 
@@ -226,18 +218,7 @@ describe("generated hostile input", () => {
       }
       peaks.sample("host", stranger.child.pid);
       const crashes = stranger.child.exitCode === null ? 0 : 1;
-      recordFaults({
-        scenario: "mutated invites",
-        faults: 0,
-        entriesWritten: 0,
-        entriesLost: 0,
-        crashes,
-        hostileTried: tried,
-        hostileAccepted: accepted,
-        peakRssMiB: peaks.peaks,
-        boundMiB: { relay: 512, host: 1_024 },
-        seconds: (Date.now() - started) / 1000,
-      });
+      recordHostile("mutated invites", { tried, accepted, crashes, started, peaks });
       expect({ accepted, unexplained, crashes }).toEqual({ accepted: 0, unexplained: 0, crashes: 0 });
     },
     timeLimit(120_000, 900_000),
@@ -278,18 +259,7 @@ describe("generated hostile input", () => {
       if (JSON.stringify(after) !== JSON.stringify(before)) accepted++;
       peaks.sample("host", ada.child.pid);
       const crashes = ada.child.exitCode === null ? 0 : 1;
-      recordFaults({
-        scenario: "mutated snapshots and backups",
-        faults: 0,
-        entriesWritten: 0,
-        entriesLost: 0,
-        crashes,
-        hostileTried: tried,
-        hostileAccepted: accepted,
-        peakRssMiB: peaks.peaks,
-        boundMiB: { relay: 512, host: 1_024 },
-        seconds: (Date.now() - started) / 1000,
-      });
+      recordHostile("mutated snapshots and backups", { tried, accepted, crashes, started, peaks });
       expect(after).toEqual(before);
       expect({ accepted, crashes }).toEqual({ accepted: 0, crashes: 0 });
     },

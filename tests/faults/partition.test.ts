@@ -1,9 +1,10 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Host } from "../../host/host";
 import { must } from "../../host/testing/host-harness";
 import { unreachable } from "../../host/testing/offline-double-spend";
-import { startMemberProcess, startRelayProcess, stopAll, tempDir, waitFor, type MemberProcess } from "../integration/processes";
-import { PeakMemory, recordFaults } from "./fault-report";
+import { startMemberProcess, startRelayProcess, waitFor } from "../integration/processes";
+import { EUR, ledgerRows, recordFault, scratchFolders } from "./fault-harness";
+import { PeakMemory } from "./fault-report";
 import { scaled, timeLimit } from "./scale";
 
 /**
@@ -16,15 +17,7 @@ import { scaled, timeLimit } from "./scale";
 
 const OFFLINE = scaled(10, 500);
 const ONLINE = scaled(10, 500);
-const EUR = { code: "EUR", name: "Euro", decimals: 2 };
-const dirs: string[] = [];
-afterAll(() => stopAll(dirs), 60_000);
-
-async function dir(prefix: string) {
-  const path = await tempDir(prefix);
-  dirs.push(path);
-  return path;
-}
+const dir = scratchFolders();
 
 const cents = () => 1 + Math.floor(Math.random() * 999);
 const amount = (minor: number) => (minor / 100).toFixed(2);
@@ -98,18 +91,10 @@ describe("a member partitioned from the others", () => {
             timeLimit(120_000, 600_000),
           );
         }
-        const ledgerOf = async (member: MemberProcess) => {
-          const rows: string[] = [];
-          for (let offset = 0; ; offset += 1_000) {
-            const page = await member.must("purse.ledger", { commune, offset, limit: 1_000, newestFirst: false });
-            rows.push(...page.rows.map((row) => `${row.id}:${row.amount}:${row.status}`));
-            if (page.rows.length < 1_000) return rows;
-          }
-        };
         const pictures = await Promise.all(
           members.map(async (member) => {
             const view = await member.must("commune.show", { commune });
-            return { purse: view.balances.purse, members: view.balances.members, ledger: await ledgerOf(member) };
+            return { purse: view.balances.purse, members: view.balances.members, ledger: await ledgerRows(member, commune) };
           }),
         );
         for (const member of members) peaks.sample("host", member.child.pid);
@@ -118,19 +103,8 @@ describe("a member partitioned from the others", () => {
         const counted = [...statuses.values()].filter((status) => status === "counted").length;
         const crashes = [ada, bo, cy].filter((member) => member.child.exitCode !== null).length + (relay.child.exitCode === null ? 0 : 1);
 
-        recordFaults({
-          scenario: "partition: one member offline, then back",
-          faults: 1,
-          entriesWritten: written,
-          // The losing payment is judged, not lost: it is every member's "overdrawn" row.
-          entriesLost: written - statuses.size,
-          crashes,
-          hostileTried: 0,
-          hostileAccepted: 0,
-          peakRssMiB: peaks.peaks,
-          boundMiB: { relay: 512, host: 1_024 },
-          seconds: (Date.now() - started) / 1000,
-        });
+        // The losing payment is judged, not lost: it is every member's "overdrawn" row.
+        recordFault("partition: one member offline, then back", { faults: 1, written, lost: written - statuses.size, crashes, started, peaks });
         expect(pictures[1]).toEqual(pictures[0]);
         expect(pictures[2]).toEqual(pictures[0]);
         expect(statuses.get(roof.id)).toBe("counted");

@@ -1,7 +1,8 @@
 import { rm } from "node:fs/promises";
-import { afterAll, describe, expect, it } from "vitest";
-import { startMemberProcess, startRelayProcess, stopAll, tempDir, waitFor, type MemberProcess } from "../integration/processes";
-import { PeakMemory, recordFaults } from "./fault-report";
+import { describe, expect, it } from "vitest";
+import { startMemberProcess, startRelayProcess, waitFor, type MemberProcess } from "../integration/processes";
+import { EUR, recordFault, scratchFolders } from "./fault-harness";
+import { PeakMemory } from "./fault-report";
 import { scaled } from "./scale";
 
 /**
@@ -12,15 +13,7 @@ import { scaled } from "./scale";
  */
 
 const ENTRIES = scaled(20, 200);
-const EUR = { code: "EUR", name: "Euro", decimals: 2 };
-const dirs: string[] = [];
-afterAll(() => stopAll(dirs), 60_000);
-
-async function dir(prefix: string) {
-  const path = await tempDir(prefix);
-  dirs.push(path);
-  return path;
-}
+const dir = scratchFolders();
 
 describe("a relay restarted with an empty data folder", () => {
   it(`is seeded again by the members: a newcomer who joins through it gets all ${ENTRIES} entries, and new entries flow again`, async () => {
@@ -66,17 +59,13 @@ describe("a relay restarted with an empty data folder", () => {
     for (const member of [ada, bo, cy]) peaks.sample("host", member.child.pid);
     peaks.sample("relay", relay.child.pid);
 
-    recordFaults({
-      scenario: "relay restarted empty, re-seeded",
+    recordFault("relay restarted empty, re-seeded", {
       faults: 1,
-      entriesWritten: ENTRIES + 1,
-      entriesLost: ENTRIES + 1 - Math.min(...views.map((view) => view.balances.entries.counted)),
+      written: ENTRIES + 1,
+      lost: ENTRIES + 1 - Math.min(...views.map((view) => view.balances.entries.counted)),
       crashes: [ada, bo, cy].filter((member) => member.child.exitCode !== null).length + (relay.child.exitCode === null ? 0 : 1),
-      hostileTried: 0,
-      hostileAccepted: 0,
-      peakRssMiB: peaks.peaks,
-      boundMiB: { relay: 512, host: 1_024 },
-      seconds: (Date.now() - started) / 1000,
+      started,
+      peaks,
     });
     expect(purses).toEqual([{ EUR: ENTRIES * 100 + 500 }, { EUR: ENTRIES * 100 + 500 }, { EUR: ENTRIES * 100 + 500 }]);
   }, 300_000);

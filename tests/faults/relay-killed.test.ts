@@ -1,6 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { startMemberProcess, startRelayProcess, stopAll, tempDir, waitFor, type MemberProcess, type RelayProcess } from "../integration/processes";
-import { PeakMemory, recordFaults } from "./fault-report";
+import { describe, expect, it } from "vitest";
+import { startMemberProcess, startRelayProcess, waitFor, type MemberProcess, type RelayProcess } from "../integration/processes";
+import { EUR, ledgerRows, recordFault, scratchFolders } from "./fault-harness";
+import { PeakMemory } from "./fault-report";
 import { scaled, timeLimit } from "./scale";
 
 /**
@@ -13,15 +14,7 @@ import { scaled, timeLimit } from "./scale";
 
 const KILLS = scaled(3, 20);
 const ENTRIES = scaled(60, 1_000);
-const EUR = { code: "EUR", name: "Euro", decimals: 2 };
-const dirs: string[] = [];
-afterAll(() => stopAll(dirs), 60_000);
-
-async function dir(prefix: string) {
-  const path = await tempDir(prefix);
-  dirs.push(path);
-  return path;
-}
+const dir = scratchFolders();
 
 const randomBelow = (n: number) => Math.floor(Math.random() * n);
 
@@ -70,14 +63,6 @@ describe("a relay killed with SIGKILL during sync", () => {
         relay = await startRelayProcess(relayDir, port);
       }
 
-      const ledgerOf = async (member: MemberProcess) => {
-        const rows = [];
-        for (let offset = 0; ; offset += 1_000) {
-          const page = await member.must("purse.ledger", { commune, offset, limit: 1_000, newestFirst: false });
-          rows.push(...page.rows.map((row) => `${row.id}:${row.amount}:${row.status}`));
-          if (page.rows.length < 1_000) return rows.sort();
-        }
-      };
       const counts = async () =>
         JSON.stringify(
           await Promise.all(
@@ -95,25 +80,17 @@ describe("a relay killed with SIGKILL during sync", () => {
         );
       }
       const pictures = await Promise.all(
-        members.map(async (member) => ({ purse: (await member.must("commune.show", { commune })).balances.purse, ledger: await ledgerOf(member) })),
+        members.map(async (member) => ({
+          purse: (await member.must("commune.show", { commune })).balances.purse,
+          ledger: (await ledgerRows(member, commune)).sort(),
+        })),
       );
       for (const member of members) peaks.sample("host", member.child.pid);
       peaks.sample("relay", relay.child.pid);
       const counted = Math.min(...pictures.map((picture) => picture.ledger.filter((row) => row.endsWith(":counted")).length));
       const crashes = relayCrashes + members.filter((member) => member.child.exitCode !== null).length;
 
-      recordFaults({
-        scenario: "relay kill -9 during sync",
-        faults: KILLS,
-        entriesWritten: written,
-        entriesLost: written - counted,
-        crashes,
-        hostileTried: 0,
-        hostileAccepted: 0,
-        peakRssMiB: peaks.peaks,
-        boundMiB: { relay: 512, host: 1_024 },
-        seconds: (Date.now() - started) / 1000,
-      });
+      recordFault("relay kill -9 during sync", { faults: KILLS, written, lost: written - counted, crashes, started, peaks });
       expect(pictures[0]!.purse).toEqual({ EUR: total });
       expect(pictures[1]).toEqual(pictures[0]);
       expect(pictures[2]).toEqual(pictures[0]);
