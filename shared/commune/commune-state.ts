@@ -113,7 +113,7 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
 
   const signedEvents = genuine(verifier, "membership", records.events, id, problems, (event) => event.sig);
   // A backdated event is placed, and judged, at its effective time: it was written no earlier than the event it provably followed.
-  const backdatedEvents = records.eventsSeen ? writtenAfter(signedEvents, signedEvents, records.eventsSeen, now) : new Map<string, SignedMembershipEvent>();
+  const backdatedEvents = backdatedByTheirAuthors(signedEvents, records.eventsSeen, now);
   const events = signedEvents
     .map((event) => {
       const after = backdatedEvents.get(event.sig);
@@ -429,6 +429,32 @@ function differences(kept: object, other: object): string {
     .filter((key) => canonicalJson(a[key] ?? null) !== canonicalJson(b[key] ?? null))
     .map((key) => `${key}: ${shown(a[key])} → ${shown(b[key])}`)
     .join(", ");
+}
+
+/**
+ * Each event dated well before another event by the same author that the
+ * author provably had in their copy. Only the author's own events bear
+ * witness: another member's event dated ahead by a fast clock would, once
+ * its date came, make every honest event written after it "backdated" and
+ * take that member's place away after the fact (found by the clock-skew
+ * fault scenario: Cy's honest joining, written after Bo's joining dated a
+ * day ahead, dropped out of an electorate two days later).
+ */
+function backdatedByTheirAuthors(
+  events: readonly SignedMembershipEvent[],
+  latestSeen: RecordHistory["latestSeen"] | undefined,
+  now: number,
+): Map<string, SignedMembershipEvent> {
+  const found = new Map<string, SignedMembershipEvent>();
+  if (!latestSeen) return found;
+  const byAuthor = new Map<PublicKey, SignedMembershipEvent[]>();
+  for (const event of events) byAuthor.set(event.by, [...(byAuthor.get(event.by) ?? []), event]);
+  for (const own of byAuthor.values()) {
+    // One event by an author (a joining) can be written after nothing of theirs: no graph to read.
+    if (own.length < 2) continue;
+    for (const [sig, witness] of writtenAfter(own, own, latestSeen, now)) found.set(sig, witness);
+  }
+  return found;
 }
 
 /** "joining", "admission of Ed", "leaving": a membership event in a sentence. */
