@@ -448,7 +448,11 @@ function backdatedByTheirAuthors(
   const found = new Map<string, SignedMembershipEvent>();
   if (!latestSeen) return found;
   const byAuthor = new Map<PublicKey, SignedMembershipEvent[]>();
-  for (const event of events) byAuthor.set(event.by, [...(byAuthor.get(event.by) ?? []), event]);
+  for (const event of events) {
+    const own = byAuthor.get(event.by);
+    if (own) own.push(event);
+    else byAuthor.set(event.by, [event]);
+  }
   for (const own of byAuthor.values()) {
     // One event by an author (a joining) can be written after nothing of theirs: no graph to read.
     if (own.length < 2) continue;
