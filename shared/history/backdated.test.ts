@@ -69,7 +69,7 @@ describe("a backdated purse entry", () => {
     expect(judge(doc, [morning, in2099, noon])).toEqual({ maybe: false, found: new Map() });
   });
 
-  it("found for a record the current document no longer holds, through the history scan's first change", () => {
+  it("is suspected, and the graph read, when a record is no longer in the current document (no counter to go by)", () => {
     const backdated = entry(bo, { kind: "disbursement", at: on("2026-12-01", 9), amount: 3_00, to: bo.publicKey });
     const doc = shardOf(morning, noon, backdated);
     const counters = opCounters(A.change(doc, (d) => void d.entries.splice(2, 1)).entries);
