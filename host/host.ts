@@ -157,7 +157,7 @@ export class Host implements HostContext {
       // Shards not on this disk are found once relays connect.
       // On the next turn, for the same reason (see CommuneDocs.watch).
       const loading = new Promise<void>((resolve) => setImmediate(resolve)).then(() => docs.discoverShards());
-      const links = CommuneNode.linksFor(record, docs.genesis(), this.options.links);
+      const links = CommuneNode.linksFor(record, docs.genesis(), this.options.links, () => repo);
       const connect = () => {
         for (const link of links) repo.networkSubsystem.addNetworkAdapter(link.adapter);
       };

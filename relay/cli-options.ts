@@ -2,18 +2,19 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parsePort } from "../shared/sync/port";
+import { INFLATION_LIMITS } from "../shared/sync/automerge-chunks";
 
 export interface CliOptions {
   port: number;
   host: string;
   dataDir: string;
   /** The operator's quota per commune, when set on the command line (else DEFAULT_LIMITS). */
-  quota?: { maxDocumentsPerCommune?: number; maxBytesPerCommune?: number };
+  quota?: { maxDocumentsPerCommune?: number; maxBytesPerCommune?: number; maxOperationsPerCommune?: number };
 }
 
 export type CliRequest = { kind: "run"; options: CliOptions } | { kind: "help" } | { kind: "error"; message: string };
 
-export const USAGE = `Usage: npm run relay -- [--port 3030] [--host 127.0.0.1] [--data DIR] [--max-documents N] [--max-mb N]
+export const USAGE = `Usage: npm run relay -- [--port 3030] [--host 127.0.0.1] [--data DIR] [--max-documents N] [--max-mb N] [--max-operations N]
 
 Runs a Commune relay: it stores and forwards the documents of the communes
 registered on it, for members who prove they hold the commune's secret.
@@ -26,11 +27,14 @@ registered on it, for members who prove they hold the commune's secret.
                + /commune-relay (e.g. ~/.local/share/commune-relay).
   --max-documents N  Documents one commune may keep here. Default 2000.
   --max-mb N         Megabytes one commune may store here. Default 256.
+  --max-operations N Automerge operations one commune may hold open here,
+                     up to 8000000 (what a member's machine accepts).
+                     Default 4000000, about 400,000 purse entries.
   --help       Shows this text.`;
 
 /** Reads the command line into settings, a request for help, or one line saying what is wrong. */
 export function readCli(args: string[], env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): CliRequest {
-  let values: { port?: string; host?: string; data?: string; "max-documents"?: string; "max-mb"?: string; help?: boolean };
+  let values: { port?: string; host?: string; data?: string; "max-documents"?: string; "max-mb"?: string; "max-operations"?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
@@ -40,6 +44,7 @@ export function readCli(args: string[], env: NodeJS.ProcessEnv = process.env, pl
         data: { type: "string" },
         "max-documents": { type: "string" },
         "max-mb": { type: "string" },
+        "max-operations": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -60,9 +65,12 @@ export function readCli(args: string[], env: NodeJS.ProcessEnv = process.env, pl
   for (const [flag, text, scale, key] of [
     ["--max-documents", values["max-documents"], 1, "maxDocumentsPerCommune"],
     ["--max-mb", values["max-mb"], 1024 * 1024, "maxBytesPerCommune"],
+    ["--max-operations", values["max-operations"], 1, "maxOperationsPerCommune"],
   ] as const) {
     if (text === undefined) continue;
-    if (!/^[1-9][0-9]{0,6}$/.test(text)) return { kind: "error", message: `${flag} must be a whole number from 1 to 9999999, not "${text}"` };
+    const most = key === "maxOperationsPerCommune" ? INFLATION_LIMITS.communeOps : 9_999_999;
+    if (!/^[1-9][0-9]{0,6}$/.test(text) || Number(text) > most)
+      return { kind: "error", message: `${flag} must be a whole number from 1 to ${most}, not "${text}"` };
     quota[key] = Number(text) * scale;
   }
   return { kind: "run", options: { port: port.value, host, dataDir, ...(Object.keys(quota).length > 0 ? { quota } : {}) } };

@@ -36,8 +36,8 @@ export type SnapshotSource = (documentId: DocumentId) => Promise<Uint8Array | un
 
 /** Whether this commune's relay holds a document (in memory or on disk): cheap, and never loads it. */
 export type DocumentCheck = (documentId: DocumentId) => Promise<boolean>;
-/** Why the commune's quota refuses a sync message for this document, or undefined when it may pass. */
-export type QuotaCheck = (documentId: DocumentId, data: Uint8Array) => string | undefined;
+/** Why the commune's quota refuses a sync message for this document (given the operations it carries), or undefined when it may pass. */
+export type QuotaCheck = (documentId: DocumentId, data: Uint8Array, operations: number) => string | undefined;
 
 /**
  * Requests one peer may have waiting behind a request whose document is
@@ -236,10 +236,12 @@ export class CommuneServerAdapter extends NetworkAdapter {
     if (message.type === "ephemeral" && message.data!.byteLength > this.#maxEphemeralBytes) {
       return { ok: false, reason: `ephemeral message too large (${message.data!.byteLength} bytes; the limit is ${this.#maxEphemeralBytes})` };
     }
-    const problem = payloadProblem(message);
-    if (problem) return { ok: false, reason: problem };
-    if (this.#quota && message.type === "sync" && message.documentId !== undefined) {
-      const refusal = this.#quota(message.documentId, message.data!);
+    const payload = payloadOf(message);
+    if (typeof payload === "string") return { ok: false, reason: payload };
+    // A request carries no changes from an honest member; one that does is held to the quota like a sync.
+    const grows = message.type === "sync" || (message.type === "request" && payload.operations > 0);
+    if (this.#quota && grows && message.documentId !== undefined) {
+      const refusal = this.#quota(message.documentId, message.data!, payload.operations);
       if (refusal) return { ok: false, reason: refusal };
     }
     // Ephemeral messages are gossiped by the Repo to every peer of the
@@ -403,18 +405,21 @@ export class CommuneServerAdapter extends NetworkAdapter {
 /**
  * The payloads the relay's Repo would otherwise choke on later, inside its
  * own promise chains, where a failure only reaches console.log: an Automerge
- * sync message that does not decode, ephemeral data that is not CBOR.
+ * sync message that does not decode or would cost too much to load, ephemeral
+ * data that is not CBOR. Else the operations the message carries, for the quota.
  */
-function payloadProblem(message: Message): string | undefined {
+function payloadOf(message: Message): { operations: number } | string {
+  let operations = 0;
   if (message.type === "sync" || message.type === "request") {
     // Before decodeSyncMessage, which already inflates compressed changes.
     const measured = measureSyncMessage(message.data!, boundedInflate);
     if (!measured.ok) return `${message.type} message refused: ${measured.error.message}`;
+    operations = measured.value.ops;
   }
   try {
     if (message.type === "sync" || message.type === "request") Automerge.decodeSyncMessage(message.data!);
     else if (message.type === "ephemeral") cbor.decode(message.data!);
-    return undefined;
+    return { operations };
   } catch {
     return `${message.type} message with undecodable data`;
   }

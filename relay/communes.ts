@@ -5,6 +5,7 @@ import * as A from "@automerge/automerge";
 import { Repo, type DocumentId, type PeerId } from "@automerge/automerge-repo";
 import { CountedStorage, type CommuneUsage } from "./counted-storage";
 import { CommuneQuota, type QuotaLimits } from "./quota";
+import { OperationCounts } from "../repo-adaptations/held-operations";
 import { sameMac, type Hello } from "../shared/sync/relay-handshake";
 import { nobleCrypto, type Verifier } from "../shared/identity/crypto";
 import { registrationProblem } from "../shared/sync/relay-registration";
@@ -22,6 +23,7 @@ interface OpenCommune {
   repo: Repo;
   adapter: CommuneServerAdapter;
   storage: CountedStorage;
+  operations: OperationCounts;
 }
 
 /**
@@ -66,7 +68,11 @@ export class CommuneRepos implements CommuneDirectory {
     };
     this.#registrations = new RegistrationWindow(registrations.perAddressPerHour, registrations.perHour);
     this.#now = options.now ?? Date.now;
-    this.#quota = options.quota ?? { maxDocumentsPerCommune: DEFAULT_LIMITS.maxDocumentsPerCommune, maxBytesPerCommune: DEFAULT_LIMITS.maxBytesPerCommune };
+    this.#quota = options.quota ?? {
+      maxDocumentsPerCommune: DEFAULT_LIMITS.maxDocumentsPerCommune,
+      maxBytesPerCommune: DEFAULT_LIMITS.maxBytesPerCommune,
+      maxOperationsPerCommune: DEFAULT_LIMITS.maxOperationsPerCommune,
+    };
     this.#maxEphemeralBytes = options.maxEphemeralBytes;
     this.#maxSnapshotBytes = options.maxSnapshotBytes ?? 64 * 1024 * 1024;
     this.#registry = options.registry;
@@ -120,11 +126,15 @@ export class CommuneRepos implements CommuneDirectory {
   }
 
   /** The most any open commune holds, for /health (which names no commune). */
-  largestUsage(): CommuneUsage {
-    let largest: CommuneUsage = { documents: 0, bytes: 0 };
-    for (const { storage } of this.#open.values()) {
+  largestUsage(): CommuneUsage & { operations: number } {
+    let largest = { documents: 0, bytes: 0, operations: 0 };
+    for (const { storage, operations } of this.#open.values()) {
       const usage = storage.usage();
-      largest = { documents: Math.max(largest.documents, usage.documents), bytes: Math.max(largest.bytes, usage.bytes) };
+      largest = {
+        documents: Math.max(largest.documents, usage.documents),
+        bytes: Math.max(largest.bytes, usage.bytes),
+        operations: Math.max(largest.operations, operations.held("").commune),
+      };
     }
     return largest;
   }
@@ -167,11 +177,12 @@ export class CommuneRepos implements CommuneDirectory {
     if (existing) return existing;
     let repo: Repo | undefined;
     const storage = new CountedStorage(join(this.#dataDir, "communes", commune));
-    const quota = new CommuneQuota(storage, this.#quota);
+    const operations = new OperationCounts(() => repo);
+    const quota = new CommuneQuota(storage, operations, this.#quota);
     const adapter = new CommuneServerAdapter({
       snapshots: (documentId) => this.#snapshotOf(repo, documentId),
       holdsDocument: (documentId) => this.#holds(repo, commune, documentId),
-      quota: (documentId, data) => quota.refusal(documentId, data, repo?.handles[documentId] !== undefined),
+      quota: (documentId, data, operations) => quota.refusal(documentId, data, operations, repo?.handles[documentId] !== undefined),
       ...(this.#maxEphemeralBytes === undefined ? {} : { maxEphemeralBytes: this.#maxEphemeralBytes }),
     });
     repo = new Repo({
@@ -194,7 +205,7 @@ export class CommuneRepos implements CommuneDirectory {
     // After a restart the relay reads a large commune from disk; without patches that is ~10x cheaper (see patchless-load.ts).
     // It announces nothing, so a member who reconnects gets a fresh sync state only through this (resync-rejoining-peers.ts).
     adaptRepo(repo, { announces: false });
-    const entry = { repo, adapter, storage };
+    const entry = { repo, adapter, storage, operations };
     this.#open.set(commune, entry);
     return entry;
   }

@@ -143,7 +143,12 @@ describe("relay limits", () => {
       sockets: 1,
       maxSockets: expect.any(Number),
       uptimeSeconds: expect.any(Number),
-      quota: { maxDocumentsPerCommune: 2_000, maxBytesPerCommune: 256 * 1024 * 1024, largestCommune: { documents: 0, bytes: 0 } },
+      quota: {
+        maxDocumentsPerCommune: 2_000,
+        maxBytesPerCommune: 256 * 1024 * 1024,
+        maxOperationsPerCommune: 4_000_000,
+        largestCommune: { documents: 0, bytes: 0, operations: 0 },
+      },
     });
     expect((await fetch(`${http}/`)).status).toBe(404);
     expect((await fetch(`${http}/registry.json`)).status).toBe(404);

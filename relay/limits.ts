@@ -49,6 +49,13 @@ export interface RelayLimits {
    * keeps every chunk it writes in memory, so this bounds the relay's memory per open commune too.
    */
   maxBytesPerCommune: number;
+  /**
+   * Automerge operations in a commune's open documents on this relay (100,000 entries are about 1.03 million):
+   * stored bytes do not bound memory, since a 2 KB change can carry two million operations, each about 200
+   * bytes in memory. Past it a sync message that carries changes is refused like one past the byte quota. No
+   * more than a member's machine accepts (INFLATION_LIMITS.communeOps).
+   */
+  maxOperationsPerCommune: number;
   /** A private commune's distinct documents on this relay (relay/private/store.ts); a put of a new one beyond is refused. */
   privateDocumentsPerCommune: number;
   /** A private commune's log bytes on this relay; a put that would pass it is refused. */
@@ -72,6 +79,7 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   registrationsPerHour: 200,
   maxDocumentsPerCommune: 2_000,
   maxBytesPerCommune: 256 * MiB,
+  maxOperationsPerCommune: 4_000_000,
   privateDocumentsPerCommune: 10_000,
   privateBytesPerCommune: 1024 * MiB,
 });

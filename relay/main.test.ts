@@ -104,6 +104,12 @@ describe("relay command line", () => {
     expect(readCli(["--data", ""], {})).toMatchObject({ kind: "error" });
     expect(readCli(["--max-documents", "0"], {})).toEqual({ kind: "error", message: '--max-documents must be a whole number from 1 to 9999999, not "0"' });
     expect(readCli(["--max-mb", "1e3"], {})).toMatchObject({ kind: "error", message: expect.stringMatching(/^--max-mb must be a whole number/) });
+    // More than a member's machine accepts would let the relay keep what no member can load.
+    expect(readCli(["--max-operations", "9000000"], {})).toEqual({
+      kind: "error",
+      message: '--max-operations must be a whole number from 1 to 8000000, not "9000000"',
+    });
+    expect(readCli(["--max-operations", "6000000"], {})).toMatchObject({ kind: "run", options: { quota: { maxOperationsPerCommune: 6_000_000 } } });
   });
 
   it("reads the operator's quota per commune", () => {

@@ -13,7 +13,7 @@ import { makeCommune, startMember, tempDir, waitFor, type Member } from "./testi
  * the bytes stored are the memory the attack costs the relay.)
  */
 const MiB = 1024 * 1024;
-const QUOTA = { maxDocumentsPerCommune: 30, maxBytesPerCommune: 4 * MiB };
+const QUOTA = { maxDocumentsPerCommune: 30, maxBytesPerCommune: 4 * MiB, maxOperationsPerCommune: 1_500_000 };
 
 interface Blob {
   bytes: Uint8Array;
@@ -80,7 +80,12 @@ describe("a commune's quota on the relay", () => {
     );
     expect(await health()).toMatchObject({
       ok: true,
-      quota: { maxDocumentsPerCommune: 30, maxBytesPerCommune: 4 * MiB, largestCommune: { bytes: stored.bytes, documents: stored.documents } },
+      quota: {
+        maxDocumentsPerCommune: 30,
+        maxBytesPerCommune: 4 * MiB,
+        maxOperationsPerCommune: 1_500_000,
+        largestCommune: { bytes: stored.bytes, documents: stored.documents },
+      },
     });
   });
 
@@ -94,5 +99,68 @@ describe("a commune's quota on the relay", () => {
       attacker.statuses.some((status) => status.reason?.includes("this commune has reached this relay's limit of 30 documents")),
     );
     expect(relay.stats().quota.largestCommune.documents).toBeLessThanOrEqual(QUOTA.maxDocumentsPerCommune);
+  });
+
+  /**
+   * Issue 15, found by the fault suite: Automerge stores a plain string one
+   * operation per character and run-length encodes the repeats, so a change
+   * of about 2 KB carries two million operations. Four of them took a relay
+   * to 2.8 GiB, with nothing near the byte quota.
+   */
+  describe("an admitted member's strings of millions of characters", () => {
+    interface Scratch {
+      text?: string;
+      parts: string[];
+    }
+
+    it("are refused before the relay's Repo holds them, and the honest member's next change still arrives", async () => {
+      const { relay } = await relayWithQuota();
+      const valley = makeCommune(33, "Valley");
+      const ada = member(relay, valley, true);
+      await ada.connected();
+      const bo = member(relay, valley);
+      await bo.connected();
+      const adaLedger = ada.repo.create<Ledger>({ entries: ["first"] });
+      await ada.syncedWithRelay(adaLedger);
+      const boLedger = await bo.repo.find<Ledger>(adaLedger.url);
+
+      const attacker = member(relay, valley);
+      await attacker.connected();
+      const scratch = attacker.repo.create<Scratch>({ parts: [] });
+      // Sent as a change, or as the whole document when the relay has none of it: refused either way.
+      scratch.change((doc) => void (doc.text = "t".repeat(2_000_000)));
+      await waitFor("the relay to refuse the inflated string", () =>
+        attacker.statuses.some((status) => / 1,000,000 Automerge operations| 100,000 Automerge operations/.test(status.reason ?? "")),
+      );
+      expect(relay.stats().quota.largestCommune.operations).toBeLessThan(100_000);
+
+      adaLedger.change((doc) => void doc.entries.push("after the inflated string"));
+      await waitFor("Bo to receive Ada's change", () => boLedger.doc().entries.includes("after the inflated string"));
+    });
+
+    it("stop at the document's limit when sent as many changes each under the change limit, and at the commune's quota across documents", async () => {
+      const { relay } = await relayWithQuota();
+      const meadow = makeCommune(34, "Meadow");
+      const attacker = member(relay, meadow, true);
+      await attacker.connected();
+      const scratch = attacker.repo.create<Scratch>({ parts: [] });
+      // Each change is just under the limit of one change; eleven of them would pass the limit of one document.
+      for (let index = 0; index < 11; index++) scratch.change((doc) => void doc.parts.push("t".repeat(99_000)));
+      await waitFor("the relay to refuse the document's growth", () =>
+        attacker.statuses.some((status) => status.reason?.includes("1,000,000 Automerge operations")),
+      );
+      expect(relay.stats().quota.largestCommune.operations).toBeLessThanOrEqual(1_000_000);
+
+      const again = member(relay, meadow);
+      await again.connected();
+      for (let document = 0; document < 3; document++) {
+        const more = again.repo.create<Scratch>({ parts: [] });
+        for (let index = 0; index < 8; index++) more.change((doc) => void doc.parts.push("t".repeat(99_000)));
+      }
+      await waitFor("the relay to refuse the commune's growth", () =>
+        again.statuses.some((status) => status.reason?.includes("this commune has reached this relay's limit of 1,500,000 Automerge operations")),
+      );
+      expect(relay.stats().quota.largestCommune.operations).toBeLessThanOrEqual(QUOTA.maxOperationsPerCommune);
+    });
   });
 });

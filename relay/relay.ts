@@ -44,7 +44,7 @@ export interface RelayStats {
   /** Documents the open communes' Repos hold a handle for. */
   documentHandles: number;
   /** Each commune's quota on this relay, and the most any open commune holds (documents and stored bytes). */
-  quota: { maxDocumentsPerCommune: number; maxBytesPerCommune: number; largestCommune: CommuneUsage };
+  quota: { maxDocumentsPerCommune: number; maxBytesPerCommune: number; maxOperationsPerCommune: number; largestCommune: CommuneUsage & { operations: number } };
   /** Requests for documents this relay does not hold, answered without its Repos. */
   unavailableAnswers: number;
   uptimeSeconds: number;
@@ -80,7 +80,11 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     maxSnapshotBytes: limits.maxMessageBytes,
     maxEphemeralBytes: limits.maxEphemeralBytes,
     registrations: { perAddressPerHour: limits.registrationsPerAddressPerHour, perHour: limits.registrationsPerHour },
-    quota: { maxDocumentsPerCommune: limits.maxDocumentsPerCommune, maxBytesPerCommune: limits.maxBytesPerCommune },
+    quota: {
+      maxDocumentsPerCommune: limits.maxDocumentsPerCommune,
+      maxBytesPerCommune: limits.maxBytesPerCommune,
+      maxOperationsPerCommune: limits.maxOperationsPerCommune,
+    },
   });
   const privateCommunes = new PrivateCommunes({
     dataDir,
@@ -105,7 +109,12 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     socketsEvicted: sockets.evicted,
     admitted: gateway.admittedCount,
     documentHandles: communes.documentHandles,
-    quota: { maxDocumentsPerCommune: limits.maxDocumentsPerCommune, maxBytesPerCommune: limits.maxBytesPerCommune, largestCommune: communes.largestUsage() },
+    quota: {
+      maxDocumentsPerCommune: limits.maxDocumentsPerCommune,
+      maxBytesPerCommune: limits.maxBytesPerCommune,
+      maxOperationsPerCommune: limits.maxOperationsPerCommune,
+      largestCommune: communes.largestUsage(),
+    },
     unavailableAnswers: communes.unavailableAnswers,
     uptimeSeconds: Math.floor((performance.now() - started) / 1000),
   });

@@ -9,7 +9,7 @@ import type { Inflater } from "../shared/sync/automerge-chunks";
 export const boundedInflate: Inflater = (compressed, maxBytes) => {
   if (maxBytes <= 0) return "over";
   try {
-    return inflateRawSync(compressed, { maxOutputLength: maxBytes }).length;
+    return inflateRawSync(compressed, { maxOutputLength: maxBytes });
   } catch (error) {
     if (error instanceof RangeError) return "over";
     return "damaged";

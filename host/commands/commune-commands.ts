@@ -75,8 +75,9 @@ async function createCommune(input: ParsedInput<"commune.create">, host: HostCon
   const genesis = createGenesis(host.crypto, { name, founderName: host.name(), at: host.now(), rules: rules.value }, host.keys);
   const id = communeIdOf(genesis);
   const record: CommuneRecord = { id, name, doc: "", secret: randomId(32), relays: relays.value };
-  const links = CommuneNode.linksFor(record, genesis, host.links);
-  const repo = CommuneDocs.repoFor(
+  let repo: Repo | undefined;
+  const links = CommuneNode.linksFor(record, genesis, host.links, () => repo);
+  repo = CommuneDocs.repoFor(
     host.dataDir,
     id,
     links.map((link) => link.adapter),
@@ -99,8 +100,9 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   if (host.name() === "") await host.rename(name);
 
   const record: CommuneRecord = { id: commune, name: communeName, doc: invite.value.doc, secret: invite.value.secret, relays: invite.value.relays };
-  const links = CommuneNode.linksFor(record, undefined, host.links);
-  const repo = CommuneDocs.repoFor(
+  let repo: Repo | undefined;
+  const links = CommuneNode.linksFor(record, undefined, host.links, () => repo);
+  repo = CommuneDocs.repoFor(
     host.dataDir,
     commune,
     links.map((link) => link.adapter),

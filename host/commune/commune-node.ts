@@ -18,6 +18,8 @@ import type { Verifier } from "../../shared/identity/crypto";
 import { join } from "node:path";
 import type { HistoryScans } from "../history/history-scans";
 import { LastSyncedFile } from "./last-synced";
+import type { Repo } from "@automerge/automerge-repo";
+import { OperationCounts } from "../../repo-adaptations/held-operations";
 import { noticesOf, ReadNotices } from "./notices";
 
 export interface NodeContext {
@@ -152,7 +154,12 @@ export class CommuneNode {
       link.adapter.disconnect();
     }
     const kept = this.links.filter((l) => record.relays.includes(l.url));
-    const fresh = CommuneNode.linksFor({ ...record, relays: record.relays.filter((url) => !kept.some((l) => l.url === url)) }, this.docs.genesis(), factory);
+    const fresh = CommuneNode.linksFor(
+      { ...record, relays: record.relays.filter((url) => !kept.some((l) => l.url === url)) },
+      this.docs.genesis(),
+      factory,
+      () => this.docs.repo,
+    );
     for (const link of fresh) {
       this.#follow(link);
       network.addNetworkAdapter(link.adapter);
@@ -179,9 +186,12 @@ export class CommuneNode {
     return this.#context.crypto;
   }
 
-  static linksFor(record: CommuneRecord, genesis: Signed<Genesis> | undefined, factory: RelayLinkFactory): RelayLink[] {
+  /** `repo` is the commune's Repo once it exists (links are made before it, to be its network). */
+  static linksFor(record: CommuneRecord, genesis: Signed<Genesis> | undefined, factory: RelayLinkFactory, repo: () => Repo | undefined): RelayLink[] {
     const relayKey = relayKeyOf(record.secret);
-    return record.relays.map((url) => factory({ url, commune: record.id, relayKey, genesis }));
+    const counts = new OperationCounts(repo);
+    const held = (documentId: string) => counts.held(documentId);
+    return record.relays.map((url) => factory({ url, commune: record.id, relayKey, genesis, held }));
   }
 
   model(): Result<CommuneModel> {

@@ -2,6 +2,7 @@ import type { NetworkAdapterInterface } from "@automerge/automerge-repo";
 import type { RelayStatus } from "../../shared/commands/views";
 import type { Genesis } from "../../shared/commune/genesis";
 import type { Signed } from "../../shared/identity/signed";
+import type { HeldOperations } from "../../shared/sync/automerge-chunks";
 
 /** One connection from a commune's Repo to one relay, with its state for the sync status. */
 export interface RelayLink {
@@ -17,6 +18,8 @@ export interface RelayLinkOptions {
   relayKey: string;
   /** Sent so a relay that does not serve the commune yet can start to; unknown while joining. */
   genesis: Signed<Genesis> | undefined;
+  /** What the commune's Repo holds, so the link refuses changes past INFLATION_LIMITS before the Repo sees them. */
+  held: (documentId: string) => HeldOperations;
 }
 
 export type RelayLinkFactory = (options: RelayLinkOptions) => RelayLink;

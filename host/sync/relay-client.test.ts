@@ -1,3 +1,4 @@
+import * as A from "@automerge/automerge";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -208,7 +209,7 @@ describe("RelayClientAdapter", () => {
     expect(statuses).toContain("offline: The relay sent data before admitting us");
   });
 
-  it("ends the connection, unapplied, when a relay sends a sync message carrying a compressed change that inflates to 64 MiB", async () => {
+  it("ends the connection, unapplied, when a relay sends a compressed change that inflates to 64 MiB, or changes that would take a document past its operations", async () => {
     const commune = makeCommune(42);
     const serverAdapter = new CommuneServerAdapter();
     const relayPeerId = randomPeerId("relay");
@@ -234,6 +235,8 @@ describe("RelayClientAdapter", () => {
       relayKey: commune.relayKey,
       reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
       onStatus: (status) => statuses.push(`${status.state}: ${status.reason ?? ""}`),
+      // The member's Repo already holds a document near the limit.
+      held: () => ({ document: 950_000, commune: 950_000 }),
     });
     cleanups.push(() => adapter.disconnect());
     adapter.on("message", (message) => received.push(message));
@@ -250,6 +253,15 @@ describe("RelayClientAdapter", () => {
     expect(received).toEqual([]);
     expect(statuses.find((status) => status.includes("refused"))).toMatch(/would inflate to more than 4 MiB/);
     expect(after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers).toBeLessThan(64 * 1024 * 1024);
+
+    // A change each relay lets through on its own (under 100,000 operations), past what one document may hold here.
+    const growing = A.change(A.from<{ parts: string[] }>({ parts: [] }), (d) => void d.parts.push("t".repeat(60_000)));
+    const refusals = statuses.length;
+    await waitFor("the member to connect again", () => adapter.status.state === "connected");
+    serverAdapter.send({ type: "sync", senderId: relayPeerId, targetId: me, documentId, data: syncMessageCarrying([A.getLastLocalChange(growing)!]) });
+    await waitFor("the member to refuse it", () => statuses.slice(refusals).some((status) => status.includes("sync message Commune refused")));
+    expect(received).toEqual([]);
+    expect(statuses.slice(refusals).find((status) => status.includes("refused"))).toMatch(/past 1,000,000 Automerge operations/);
   });
 
   it("stops trying once disconnected", async () => {

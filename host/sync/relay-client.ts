@@ -3,8 +3,9 @@ import WebSocket from "ws";
 import type { Genesis } from "../../shared/commune/genesis";
 import { parseRelayUrl } from "../../shared/docs/link";
 import type { Signed } from "../../shared/identity/signed";
+import type { Result } from "../../shared/result";
 import { peerIdSchema } from "../../shared/sync/relay-handshake";
-import { measureAutomerge, measureSyncMessage } from "../../shared/sync/automerge-chunks";
+import { measureAutomerge, measureSyncMessage, operationsProblem, type HeldOperations, type Measured } from "../../shared/sync/automerge-chunks";
 import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
 import { PROTOCOL_V1, readError, readPeer, readRepoMessage, readSnapshot, type JoinMessage, type SnapshotRequest } from "../../shared/sync/repo-wire";
 import { DEFAULT_BACKOFF, retryDelay, type Backoff } from "./backoff";
@@ -45,6 +46,12 @@ export interface RelayClientOptions {
   keepaliveMs?: number;
   /** Largest message accepted from the relay; default 128 MiB. */
   maxMessageBytes?: number;
+  /**
+   * What the commune's Repo already holds (repo-adaptations/held-operations.ts): changes that would take a
+   * document or the commune past INFLATION_LIMITS are refused before the Repo sees them. Without it only
+   * each message is bounded.
+   */
+  held?: (documentId: string) => HeldOperations;
   onStatus?: (status: RelayStatus) => void;
 }
 
@@ -250,7 +257,7 @@ export class RelayClientAdapter extends NetworkAdapter {
     const snapshot = attempt.snapshots ? readSnapshot(value) : undefined;
     if (snapshot) {
       if (snapshot.senderId !== attempt.relayPeerId || snapshot.targetId !== this.peerId) return this.#fail(attempt, "The relay sent a misaddressed message");
-      const measured = snapshot.data ? measureAutomerge(snapshot.data, boundedInflate) : undefined;
+      const measured = snapshot.data ? this.#measure(snapshot.documentId, measureAutomerge(snapshot.data, boundedInflate)) : undefined;
       if (measured && !measured.ok) return this.#fail(attempt, `The relay sent a snapshot Commune refused: ${measured.error.message}`);
       // One we did not ask for (or asked for and gave up on) is dropped.
       const waiters = attempt.waiting.get(snapshot.documentId) ?? [];
@@ -268,10 +275,17 @@ export class RelayClientAdapter extends NetworkAdapter {
     if (message.targetId !== this.peerId || !fromRelay) return this.#fail(attempt, "The relay sent a misaddressed message");
     if ((message.type === "sync" || message.type === "request") && message.data) {
       // Before the Repo hands it to Automerge, which inflates compressed changes in full.
-      const measured = measureSyncMessage(message.data, boundedInflate);
+      const measured = this.#measure(message.documentId, measureSyncMessage(message.data, boundedInflate));
       if (!measured.ok) return this.#fail(attempt, `The relay sent a sync message Commune refused: ${measured.error.message}`);
     }
     this.emit("message", message);
+  }
+
+  /** A message's measure, then what it would add to what the Repo holds. */
+  #measure(documentId: string | undefined, measured: Result<Measured>): Result<Measured> {
+    if (!measured.ok || !this.#options.held || documentId === undefined) return measured;
+    const room = operationsProblem(this.#options.held(documentId), measured.value.ops);
+    return room.ok ? measured : room;
   }
 
   #onPeer(attempt: Attempt, value: unknown): void {

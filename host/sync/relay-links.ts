@@ -6,8 +6,8 @@ import { RelayClientAdapter } from "./relay-client";
  * When the host knows the commune's genesis it offers it, so a relay that
  * does not serve the commune yet registers it (after the proof).
  */
-export const relayLinks: RelayLinkFactory = ({ url, commune, relayKey, genesis }) => {
-  const adapter = new RelayClientAdapter({ url, commune, relayKey, ...(genesis ? { register: { genesis } } : {}) });
+export const relayLinks: RelayLinkFactory = ({ url, commune, relayKey, genesis, held }) => {
+  const adapter = new RelayClientAdapter({ url, commune, relayKey, held, ...(genesis ? { register: { genesis } } : {}) });
   return {
     url,
     adapter,

@@ -11,7 +11,7 @@ import { AUTOMERGE_FORMAT, AUTOMERGE_VERSION, manifestSchema, type Manifest, typ
 import { replayCommune, type CommuneDocuments, type Replayed } from "./commune-replay";
 import { balanceMismatch, CLOCK_SKEW } from "./json-snapshot";
 import { parseJsonText } from "./json-text";
-import { measureAutomerge, type Inflater } from "../sync/automerge-chunks";
+import { INFLATION_LIMITS, measureAutomerge, type Inflater } from "../sync/automerge-chunks";
 
 /**
  * The Automerge backup of a commune: every document with its full history,
@@ -135,6 +135,12 @@ export function backupInflationProblem(bytes: Uint8Array, inflate: Inflater): Re
   // Damage is left to verifyAutomergeBackup, which names it better (trailing
   // bytes, which document): the walk stops at the first damaged chunk, and
   // verifying stops loading at that same document, so nothing after it loads.
+  if (measured.ok && measured.value.ops > INFLATION_LIMITS.communeOps)
+    return fail(
+      "backup.bomb",
+      `This backup was refused: its documents hold more than ${INFLATION_LIMITS.communeOps.toLocaleString("en-US")} Automerge operations together, more than any honest commune.`,
+      { params: { limit: INFLATION_LIMITS.communeOps } },
+    );
   if (measured.ok || measured.error.code === "automerge.malformed") return ok(undefined);
   return fail("backup.bomb", `This backup was refused: ${measured.error.message}`, { params: measured.error.params });
 }
