@@ -14,6 +14,7 @@ import { headsOf } from "./heads";
 import type { PublicKey } from "../../shared/identity/keys";
 import { adaptRepo } from "../../repo-adaptations/adapt-repo";
 import type { RemoteSnapshots } from "../../repo-adaptations/patchless-load";
+import { reportSaveFailures, type SaveFailures } from "../../repo-adaptations/save-failures";
 
 /**
  * The Automerge side of one commune on a member's machine: its own Repo
@@ -40,6 +41,8 @@ function servesSnapshots(adapter: NetworkAdapterInterface): adapter is NetworkAd
 
 /** How long a relay may take to send one whole document before it is synced the usual way instead. */
 const SNAPSHOT_TIMEOUT_MS = 30_000;
+/** Each commune Repo's failed saves, asked after every flush. */
+const saveFailures = new WeakMap<Repo, SaveFailures>();
 
 export class CommuneDocs {
   readonly repo: Repo;
@@ -83,6 +86,9 @@ export class CommuneDocs {
     // A command's change leaves for the relays within a few milliseconds, not after the library's 100 ms window,
     // and a large purse opens from disk without a patch per value (repo-adaptations/).
     adaptRepo(repo, { remote: fromRelays });
+    // After adaptRepo: it wraps the saveDoc the patchless loader put in place.
+    const failures = reportSaveFailures(repo);
+    if (failures) saveFailures.set(repo, failures);
     return repo;
   }
 
@@ -105,7 +111,7 @@ export class CommuneDocs {
       }),
     );
     const docs = new CommuneDocs(repo, commune, proposals, inventory);
-    await repo.flush();
+    await docs.flush();
     return docs;
   }
 
@@ -272,7 +278,11 @@ export class CommuneDocs {
    */
   async flush(): Promise<void> {
     const ready = Object.values(this.repo.handles).filter((handle) => handle.isReady());
-    await this.repo.flush(ready.map((handle) => handle.documentId));
+    const ids = ready.map((handle) => handle.documentId);
+    await this.repo.flush(ids);
+    // Saves no longer throw (repo-adaptations/save-failures.ts): a write that did not reach the disk fails here.
+    const failure = saveFailures.get(this.repo)?.of(ids);
+    if (failure !== undefined) throw failure;
   }
 
   async close(): Promise<void> {
