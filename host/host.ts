@@ -18,6 +18,7 @@ import { EmbeddedRelay, type RelayPlace, type StartRelay } from "./embedded-rela
 import { openHostCrypto, type HostCrypto } from "./signatures/host-crypto";
 import { HistoryScans, type HistoryScanOptions } from "./history/history-scans";
 import { identityView, loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./store/identity-store";
+import { diskRefusalOf, unsavedProblem } from "./store/disk-refusal";
 
 export interface HostOptions {
   dataDir: string;
@@ -229,11 +230,16 @@ export class Host implements HostContext {
       if (result.ok && HOST_CHANGES.has(parsed.name)) this.#changed();
       return result.ok ? { ok: true, value: result.value } : { ok: false, error: commandErrorOf(result.error) };
     } catch (error) {
-      const failure: CommandError = diskProblem(error, this.dataDir) ?? {
-        kind: "internal",
-        code: "host.internal",
-        message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      // A change to the commune's documents that the disk refuses is answered by the writer (kept, saved later);
+      // any other file the disk refuses (identity, list of communes, an export) leaves the outcome unknown.
+      const refusal = await diskRefusalOf(error, this.dataDir);
+      const failure: CommandError = refusal
+        ? commandErrorOf(unsavedProblem(refusal))
+        : {
+            kind: "internal",
+            code: "host.internal",
+            message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}`,
+          };
       return { ok: false, error: failure };
     }
   }
@@ -247,29 +253,4 @@ export class Host implements HostContext {
     await this.crypto.close();
     await this.history.close();
   }
-}
-
-/**
- * A write the disk refused, said as the member can act on it: a full disk
- * or a read-only folder is theirs to fix, not a fault in the host. The
- * change may still be held in memory and written once the disk accepts it
- * (repo-adaptations/save-failures.ts), so the member is asked to look before
- * doing it again.
- */
-function diskProblem(error: unknown, dataDir: string): CommandError | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const why =
-    code === "ENOSPC" || code === "EDQUOT"
-      ? `the disk holding ${dataDir} is full`
-      : code === "EROFS"
-        ? `${dataDir} is on a read-only disk`
-        : code === "EACCES" || code === "EPERM"
-          ? `this user may not write to ${dataDir}`
-          : undefined;
-  if (why === undefined) return undefined;
-  return {
-    kind: "unavailable",
-    code: code === "ENOSPC" || code === "EDQUOT" ? "host.diskFull" : "host.diskReadOnly",
-    message: `Could not save: ${why}. Make room or make it writable, then check whether this change shows before making it again.`,
-  };
 }

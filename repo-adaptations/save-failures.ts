@@ -20,10 +20,11 @@ export interface SaveFailures {
  *
  * So saves on this Repo's StorageSubsystem no longer throw. A document save
  * that fails is remembered until one of that document succeeds, and the
- * flush that every write ends with asks `of` (host/commune/commune-docs.ts)
- * and throws it, so the command still fails with the disk's error. The
- * library records a document's saved heads only after the write, so the
- * next save writes the same changes again. A sync state is a cache of what
+ * save that every write ends with asks `of` (CommuneDocs.save in
+ * host/commune/commune-docs.ts), so the command says the disk refused it
+ * (kept, saved later: host/store/disk-refusal.ts). The library records a
+ * document's saved heads only after the write, so the next save writes the
+ * same changes again. A sync state is a cache of what
  * a peer holds: one not written costs a fuller sync on the next connection.
  *
  * Install after `loadWithoutPatches`, which replaces `saveDoc` too: this

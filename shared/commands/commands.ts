@@ -350,10 +350,24 @@ const UNREADABLE: ReadonlySet<string> = new Set([
   "invite.damaged",
 ]);
 
-/** A handler's refusal as the transport carries it: unreadable input, or a rule's refusal of readable input. */
+/**
+ * Problem codes that say this computer's disk refused a write (full,
+ * read-only, failing; host/store/disk-refusal.ts): nothing the commune's
+ * rules decided, so the kind is "unavailable" until the member fixes the disk.
+ */
+export const DISK_REFUSALS: ReadonlySet<string> = new Set(["host.diskFull", "host.diskReadOnly", "host.diskFailed"]);
+
+/**
+ * A disk's refusal of a change the host made and holds: it is in the
+ * commune already and is saved once the disk takes writes, so a front end
+ * must not offer to make it again (a second try would record it twice).
+ */
+export const keptUnsaved = (error: Problem): boolean => DISK_REFUSALS.has(error.code) && error.params?.["kept"] === true;
+
+/** A handler's refusal as the transport carries it: unreadable input, a disk that refused the write, or a rule's refusal of readable input. */
 export function commandErrorOf(problem: Problem): CommandError {
   const unreadable = UNREADABLE.has(problem.code) || UNREADABLE.has(problem.code.slice(0, problem.code.indexOf(".")));
-  return { kind: unreadable ? "invalid-input" : "rejected", ...problem };
+  return { kind: unreadable ? "invalid-input" : DISK_REFUSALS.has(problem.code) ? "unavailable" : "rejected", ...problem };
 }
 
 export type CommandOutcome<K extends CommandName> = { ok: true; value: CommandResults[K] } | { ok: false; error: CommandError };
