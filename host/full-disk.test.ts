@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { keptUnsaved } from "../shared/commands/commands";
+import { keptUnsaved } from "../shared/commands/disk-refusals";
 import { Host } from "./host";
 import { must, noRelays } from "./testing/host-harness";
 

@@ -1,7 +1,8 @@
 import { communeIdOf, createGenesis } from "../../shared/commune/genesis";
 import { FOUNDING_DEFAULTS, rulesProblem, type Rules } from "../../shared/commune/rules";
 import { currentStatus, isActiveAt } from "../../shared/commune/state";
-import { keptUnsaved, type ParsedInput } from "../../shared/commands/commands";
+import type { ParsedInput } from "../../shared/commands/commands";
+import { keptUnsaved } from "../../shared/commands/disk-refusals";
 import { readCommuneDoc } from "../../shared/docs/documents";
 import { parseRelayUrl } from "../../shared/docs/link";
 import { randomId } from "../../shared/identity/keys";

@@ -5,6 +5,7 @@ import { MAX_VOTING_DAYS, MIN_VOTING_DAYS, TOO_SHORT_A_VOTE } from "../commune/p
 import { PERCENT_RANGES } from "../commune/rules";
 import { SPEND_PERIODS } from "../commune/spend-period";
 import { COMMUNE_ID, LIMITS, line, text } from "../docs/fields";
+import { DISK_REFUSALS } from "./disk-refusals";
 import { CURRENCY_CODE, MAX_DECIMALS } from "../money/currency";
 import { MAX_LINK_LENGTH } from "../docs/link";
 import { MAX_INVITE_DAYS } from "../commune/events";
@@ -350,21 +351,7 @@ const UNREADABLE: ReadonlySet<string> = new Set([
   "invite.damaged",
 ]);
 
-/**
- * Problem codes that say this computer's disk refused a write (full,
- * read-only, failing; host/store/disk-refusal.ts): nothing the commune's
- * rules decided, so the kind is "unavailable" until the member fixes the disk.
- */
-export const DISK_REFUSALS: ReadonlySet<string> = new Set(["host.diskFull", "host.diskReadOnly", "host.diskFailed"]);
-
-/**
- * A disk's refusal of a change the host made and holds: it is in the
- * commune already and is saved once the disk takes writes, so a front end
- * must not offer to make it again (a second try would record it twice).
- */
-export const keptUnsaved = (error: Problem): boolean => DISK_REFUSALS.has(error.code) && error.params?.["kept"] === true;
-
-/** A handler's refusal as the transport carries it: unreadable input, a disk that refused the write, or a rule's refusal of readable input. */
+/** A handler's refusal as the transport carries it: unreadable input, a disk that refused the write (./disk-refusals.ts), or a rule's refusal of readable input. */
 export function commandErrorOf(problem: Problem): CommandError {
   const unreadable = UNREADABLE.has(problem.code) || UNREADABLE.has(problem.code.slice(0, problem.code.indexOf(".")));
   return { kind: unreadable ? "invalid-input" : DISK_REFUSALS.has(problem.code) ? "unavailable" : "rejected", ...problem };
