@@ -2,6 +2,7 @@ import type { CommandError, CommandName, CommandResults } from "../shared/comman
 import type { CommuneListItem, CommuneView, ItemView, ProposalView } from "../shared/commands/views";
 import type { Currency } from "../shared/money/currency";
 import type { Result } from "../shared/result";
+import { keptUnsaved } from "../shared/commands/disk-refusals";
 import { dataDirOf, EXIT, linksOf, type CliDeps } from "./deps";
 import { runHost } from "./host-verb";
 import { parseArgv, type Parsed } from "./parse";
@@ -121,7 +122,21 @@ async function carryOut(session: Session, { verb, plan, globals }: Extract<Parse
     settle,
   });
 
-  const value = await ask(plan.name, input);
+  const asked = await interruptible(session.run(plan.name, input), deps.signal);
+  if (!asked.ok) {
+    // A change the disk refused is held by the host that made it, to be saved once there is room. When that
+    // host is this one-shot CLI, it ends now: say where the change is instead.
+    if (session.kind === "local" && commune && keptUnsaved(asked.error)) {
+      say(asked.error.message);
+      const { keptByRelays } = await import("./sync-wait");
+      throw new Stop(
+        EXIT.unavailable,
+        await keptByRelays(session, commune.id, { ...waiting, timeoutMs: globals.syncTimeoutMs, offlineAfterMs: offline ? 0 : OFFLINE_AFTER_MS }),
+      );
+    }
+    throw await stopFor(asked.error, verb);
+  }
+  const value = asked.value as CommandResults[CommandName];
   const answer = { name: plan.name, value } as Answer;
   const currencies: Currency[] = verb.needsCurrencies && commune ? (await communeView()).balances.currencies : [];
   deps.stdout.write(

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CommandName, CommandOutcome } from "../shared/commands/commands";
 import type { RelayStatus, SyncStatusView } from "../shared/commands/views";
 import type { Runner } from "./session";
-import { outcomeMessage, waitForRelay, type WaitOptions } from "./sync-wait";
+import { keptByRelays, outcomeMessage, waitForRelay, type WaitOptions } from "./sync-wait";
 
 /** A runner whose sync status goes through the given states, then stays at the last. */
 function scripted(...statuses: SyncStatusView[]): Runner & { asked: number } {
@@ -98,5 +98,22 @@ describe("what the member is told", () => {
     expect(outcomeMessage({ kind: "timeout", status: offline }, 15_000, true)).toContain("No relay confirmed it within 15 s");
     expect(outcomeMessage({ kind: "timeout", status: offline }, 0, false)).toContain("not waiting for a relay (--sync-timeout 0)");
     expect(outcomeMessage({ kind: "no-relays" }, 15_000, false)).toContain("this commune has no relay");
+  });
+});
+
+describe("a change the disk refused, in a one-shot CLI that ends now", () => {
+  const waiting = { timeoutMs: 60_000, pollMs: 0, offlineAfterMs: 0, say: () => {} };
+
+  it("is not to be made again once a relay has it", async () => {
+    const runner = scripted(status(1, relay("connected")), status(0, relay("connected")));
+    expect(await keptByRelays(runner, "c", waiting)).toBe(
+      "This command ends now and will not save the change later, but ws://relay.example:3030/ has it: this computer gets it back from there. Do not make it again.",
+    );
+  });
+
+  it("is to be looked for before it is made again when no relay confirmed it", async () => {
+    expect(await keptByRelays(scripted(status(1, relay("offline", "connection refused"))), "c", waiting)).toBe(
+      "This command ends now and will not save the change later, and no relay confirmed it (ws://relay.example:3030/: offline (connection refused)). Once the disk takes writes, check whether it shows before making it again.",
+    );
   });
 });

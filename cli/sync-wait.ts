@@ -136,3 +136,35 @@ export async function reportSync(runner: Runner, commune: string, options: Waiti
   const message = outcomeMessage(outcome, options.timeoutMs, shown !== "");
   if (message) options.say(message);
 }
+
+/**
+ * After a change the disk refused, in a one-shot CLI: the host in this
+ * process made it and holds it, but ends with the command and will not
+ * save it later, so only a relay can be counted on to keep it. Waits for one as after any write, and says which it is: a
+ * relay has it (this computer gets it back from there: not to be made
+ * again), or none confirmed it (look before making it again).
+ */
+export async function keptByRelays(runner: Runner, commune: string, options: Waiting & { timeoutMs: number; offlineAfterMs: number }): Promise<string> {
+  const outcome = await waitForRelay(runner, commune, {
+    timeoutMs: options.timeoutMs,
+    pollMs: options.pollMs,
+    quietMs: 1_000,
+    offlineAfterMs: options.offlineAfterMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+    progress: () => {},
+  });
+  const ends = "This command ends now and will not save the change later";
+  if (outcome.kind === "sent") {
+    const relays = outcome.status.relays.filter((relay) => relay.state === "connected").map((relay) => relay.url);
+    return `${ends}, but ${relays.join(", ")} has it: this computer gets it back from there. Do not make it again.`;
+  }
+  const why =
+    outcome.kind === "no-relays"
+      ? "this commune has no relay"
+      : outcome.kind === "unknown"
+        ? `its sync status is unknown (${outcome.message})`
+        : outcome.kind === "stopped"
+          ? "you stopped waiting for a relay"
+          : `no relay confirmed it (${relayStates(outcome.status)})`;
+  return `${ends}, and ${why}. Once the disk takes writes, check whether it shows before making it again.`;
+}

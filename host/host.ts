@@ -18,6 +18,7 @@ import { EmbeddedRelay, type RelayPlace, type StartRelay } from "./embedded-rela
 import { openHostCrypto, type HostCrypto } from "./signatures/host-crypto";
 import { HistoryScans, type HistoryScanOptions } from "./history/history-scans";
 import { identityView, loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./store/identity-store";
+import { diskRefusalOf, unsavedProblem } from "./store/disk-refusal";
 
 export interface HostOptions {
   dataDir: string;
@@ -229,11 +230,16 @@ export class Host implements HostContext {
       if (result.ok && HOST_CHANGES.has(parsed.name)) this.#changed();
       return result.ok ? { ok: true, value: result.value } : { ok: false, error: commandErrorOf(result.error) };
     } catch (error) {
-      const failure: CommandError = {
-        kind: "internal",
-        code: "host.internal",
-        message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      // A change to the commune's documents that the disk refuses is answered by the writer (kept, saved later);
+      // any other file the disk refuses (identity, list of communes, an export) leaves the outcome unknown.
+      const refusal = await diskRefusalOf(error, this.dataDir);
+      const failure: CommandError = refusal
+        ? commandErrorOf(unsavedProblem(refusal))
+        : {
+            kind: "internal",
+            code: "host.internal",
+            message: `Something went wrong in the host: ${error instanceof Error ? error.message : String(error)}`,
+          };
       return { ok: false, error: failure };
     }
   }

@@ -98,6 +98,16 @@ describe("automerge-repo as repo-adaptations/ knows it", () => {
     expect(repo, recheck).toContain("this.storageSubsystem.saveDoc(handle.documentId");
   });
 
+  it("still saves documents and sync states from timers nobody awaits, through the storage subsystem methods save-failures.ts wraps", () => {
+    const recheck =
+      "save-failures.ts replaces storageSubsystem.saveDoc and saveSyncState so that a save failing in a timer cannot end the process; re-check Repo";
+    const repo = repoSource("Repo.js");
+    expect(repo, recheck).toContain("asyncThrottle(({ doc, handle, }) => this.storageSubsystem.saveDoc(handle.documentId, doc)");
+    expect(repo, recheck).toContain("this.storageSubsystem.saveSyncState(documentId, storageId, syncState)");
+    expect(repo, recheck).toContain("void handler(payload);");
+    expect(repoSource("storage/StorageSubsystem.js"), recheck).toMatch(/^\s+async saveSyncState\(documentId, storageId, syncState\) \{$/m);
+  });
+
   it("still asks Automerge for the loaded document's patches with A.diff, which answers from the private last-patch record patchless-load.ts writes", () => {
     const recheck =
       "patchless-load.ts marks a loaded document in Automerge's private Symbol.for(\"_am_meta\").mostRecentPatch; re-check DocHandle's change event and Automerge's diff";

@@ -2,6 +2,7 @@ import { communeIdOf, createGenesis } from "../../shared/commune/genesis";
 import { FOUNDING_DEFAULTS, rulesProblem, type Rules } from "../../shared/commune/rules";
 import { currentStatus, isActiveAt } from "../../shared/commune/state";
 import type { ParsedInput } from "../../shared/commands/commands";
+import { keptUnsaved } from "../../shared/commands/disk-refusals";
 import { readCommuneDoc } from "../../shared/docs/documents";
 import { parseRelayUrl } from "../../shared/docs/link";
 import { randomId } from "../../shared/identity/keys";
@@ -129,6 +130,14 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   const state = written.ok ? membershipState(host.crypto, newcomer, host.now()) : written;
   if (!state.ok) {
     await docs.value.close();
+    // The writer says a change the disk refused is kept here; a join that does not go on is not: its documents are closed just above.
+    if (keptUnsaved(state.error))
+      return reworded(
+        state.error,
+        () =>
+          `Could not save ${communeName} on this computer: ${String(state.error.params?.["why"])}. Nothing of it is kept here, though your join may already have reached its relays. Fix the disk, then try joining again.`,
+        { params: { ...state.error.params, kept: false } },
+      );
     return state;
   }
   await host.remember(record);

@@ -14,6 +14,7 @@ import { headsOf } from "./heads";
 import type { PublicKey } from "../../shared/identity/keys";
 import { adaptRepo } from "../../repo-adaptations/adapt-repo";
 import type { RemoteSnapshots } from "../../repo-adaptations/patchless-load";
+import { reportSaveFailures, type SaveFailures } from "../../repo-adaptations/save-failures";
 
 /**
  * The Automerge side of one commune on a member's machine: its own Repo
@@ -40,6 +41,16 @@ function servesSnapshots(adapter: NetworkAdapterInterface): adapter is NetworkAd
 
 /** How long a relay may take to send one whole document before it is synced the usual way instead. */
 const SNAPSHOT_TIMEOUT_MS = 30_000;
+/** How often documents the disk refused are written again, until it takes them: a disk with room again saves them within this. */
+const SAVE_RETRY_MS = 2_000;
+/** Each commune Repo's failed saves, asked after every save, and the data directory they are under (for the words). */
+const saveFailures = new WeakMap<Repo, { failures: SaveFailures; dataDir: string }>();
+
+/** A save the disk refused: its error, and the data directory the member is told about. */
+export interface Unsaved {
+  error: unknown;
+  dataDir: string;
+}
 
 export class CommuneDocs {
   readonly repo: Repo;
@@ -51,6 +62,9 @@ export class CommuneDocs {
   #pendingShards = new Map<string, string>();
   #onChange: () => void = () => {};
   #closed = false;
+  /** Saves one after another: a retry never writes a document while a write's own save does. */
+  #saving: Promise<unknown> = Promise.resolve();
+  #retry: NodeJS.Timeout | undefined;
 
   private constructor(repo: Repo, commune: DocHandle<StoredCommune>, proposals: DocHandle<StoredProposals>, inventory: DocHandle<StoredInventory>) {
     this.repo = repo;
@@ -83,6 +97,9 @@ export class CommuneDocs {
     // A command's change leaves for the relays within a few milliseconds, not after the library's 100 ms window,
     // and a large purse opens from disk without a patch per value (repo-adaptations/).
     adaptRepo(repo, { remote: fromRelays });
+    // After adaptRepo: it wraps the saveDoc the patchless loader put in place.
+    const failures = reportSaveFailures(repo);
+    if (failures) saveFailures.set(repo, { failures, dataDir });
     return repo;
   }
 
@@ -105,7 +122,7 @@ export class CommuneDocs {
       }),
     );
     const docs = new CommuneDocs(repo, commune, proposals, inventory);
-    await repo.flush();
+    await docs.flush();
     return docs;
   }
 
@@ -266,17 +283,54 @@ export class CommuneDocs {
   }
 
   /**
-   * Writes every document that has changed to disk. Only loaded documents:
-   * the library's flush asks every handle for its document and throws on
-   * one still arriving (a newcomer's shards), which has nothing to write.
+   * Writes every document that has changed to disk, and answers what the
+   * disk refused, if anything. Only loaded documents: the library's flush
+   * asks every handle for its document and throws on one still arriving (a
+   * newcomer's shards), which has nothing to write.
+   *
+   * A refused document keeps its changes in memory (they are already in the
+   * commune: shown, and sent to relays), and the library writes them with
+   * its next save of that document. Nothing else would save them before the
+   * next change, so until the disk takes them this saves again every
+   * SAVE_RETRY_MS: the member was told it is saved once there is room
+   * (host/store/disk-refusal.ts), without making the change again.
    */
+  save(): Promise<Unsaved | undefined> {
+    const run = this.#saving.then(async () => {
+      const ready = Object.values(this.repo.handles).filter((handle) => handle.isReady());
+      const ids = ready.map((handle) => handle.documentId);
+      await this.repo.flush(ids);
+      // Saves no longer throw (repo-adaptations/save-failures.ts): what the disk refused is asked here.
+      const known = saveFailures.get(this.repo);
+      const error = known?.failures.of(ids);
+      if (error === undefined || !known) return undefined;
+      this.#saveLater();
+      return { error, dataDir: known.dataDir };
+    });
+    this.#saving = run.catch(() => undefined);
+    return run;
+  }
+
+  #saveLater(): void {
+    if (this.#closed || this.#retry) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      void this.save().catch(() => {});
+    }, SAVE_RETRY_MS);
+    // A host with nothing else to do may still stop: close() makes the last attempt.
+    this.#retry.unref();
+  }
+
+  /** Writes every changed document to disk; throws the disk's error when it refused one (see save). */
   async flush(): Promise<void> {
-    const ready = Object.values(this.repo.handles).filter((handle) => handle.isReady());
-    await this.repo.flush(ready.map((handle) => handle.documentId));
+    const unsaved = await this.save();
+    if (unsaved) throw unsaved.error;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
     await this.flush().catch(() => {});
     // Handles still looking for an unreachable shard make shutdown's own
     // flush complain; everything that exists is already flushed above.

@@ -4,7 +4,8 @@ import type { Signer, Verifier } from "../../shared/identity/crypto";
 import type { KeyPair } from "../../shared/identity/keys";
 import { sign, type Signed, type SignaturePurpose } from "../../shared/identity/signed";
 import type { Refusal, Verdict } from "../../shared/judges/verdict";
-import { fail, ok, type Result } from "../../shared/result";
+import { fail, failWith, ok, type Result } from "../../shared/result";
+import { keptProblem, saveRefusalOf } from "../store/disk-refusal";
 import type { CommuneDocs } from "./commune-docs";
 
 /**
@@ -51,12 +52,21 @@ export interface RecordKind<T extends WriteTarget, M, R extends Dated> {
   refusal(refusal: Refusal, record: Signed<R>): string;
 }
 
-/** The frame of every write: in the commune's queue, flushed to disk before it answers. */
+/**
+ * The frame of every write: in the commune's queue, saved to disk before it
+ * answers. A change the disk refuses cannot be taken back: it is in the
+ * documents already, shown, and may have left for the relays within
+ * milliseconds. So the answer says it is made and held, saved once the disk
+ * takes writes (CommuneDocs.save tries again), and must not be made again:
+ * a member told only "it failed" would record it twice.
+ */
 export function inQueue<T>(target: WriteTarget, work: () => Promise<Result<T>>): Promise<Result<T>> {
   return target.exclusive(async () => {
     const result = await work();
-    if (result.ok) await target.docs.flush();
-    return result;
+    if (!result.ok) return result;
+    const unsaved = await target.docs.save();
+    if (!unsaved) return result;
+    return failWith(keptProblem(await saveRefusalOf(unsaved.error, unsaved.dataDir)));
   });
 }
 
@@ -122,7 +132,7 @@ export async function importDocuments(
   }
   await target.docs.discoverShards();
   await waitForShards(target, added);
-  await target.docs.flush();
+  // Saved by inQueue, which the caller runs this in: a disk's refusal is said there.
   return { updated, added };
 }
 

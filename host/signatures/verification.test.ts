@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { persistentVerdictCache, verifiedVersionsIn } from "./verification";
@@ -23,6 +23,32 @@ describe("verdicts for whole document versions", () => {
       expect(verifiedVersions.has("automerge:other@a,b")).toBe(false);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("verdicts the disk refuses", () => {
+  it("do not fail the flush, and are written whole by the next flush the disk accepts", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "commune-verdicts-"));
+    // A data directory that does not exist yet refuses every write, as a full or read-only disk would.
+    const dataDir = join(parent, "not-yet");
+    try {
+      const cache = persistentVerdictCache(dataDir);
+      await cache.ready;
+      verifiedVersionsIn(cache).add("automerge:shard@a");
+      await expect(cache.flush()).resolves.toBeUndefined();
+
+      await mkdir(dataDir);
+      verifiedVersionsIn(cache).add("automerge:shard@b");
+      await cache.flush();
+      // Two keys of 16 bytes, each on its boundary: a reader finds both.
+      expect((await readFile(join(dataDir, "verified-signatures.bin"))).length).toBe(32);
+      const again = persistentVerdictCache(dataDir);
+      await again.ready;
+      expect(verifiedVersionsIn(again).has("automerge:shard@a")).toBe(true);
+      expect(verifiedVersionsIn(again).has("automerge:shard@b")).toBe(true);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFile, readFile } from "node:fs/promises";
+import { appendFile, readFile, stat, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { boundedVerdictCache, type VerdictCache } from "../../shared/identity/crypto";
 
@@ -58,11 +58,26 @@ export function persistentVerdictCache(dataDir: string): PersistentVerdictCache 
         recent.set(key, false);
       }
     },
+    /**
+     * Never throws: verdicts are only a shortcut, and a disk that refuses them
+     * (full, read-only) must not fail the command that found them, a read
+     * included. The batch waits for the next flush, and whatever part of it
+     * the disk took is cut off again, so every key stays on its boundary.
+     */
     async flush() {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      await appendFile(path, Buffer.from(batch.join(""), "hex"), { mode: 0o600 });
+      const size = await stat(path).then(
+        (file) => file.size,
+        () => 0,
+      );
+      try {
+        await appendFile(path, Buffer.from(batch.join(""), "hex"), { mode: 0o600 });
+      } catch {
+        pending = [...batch, ...pending];
+        await truncate(path, size).catch(() => {});
+      }
     },
   };
   return cache;

@@ -5,6 +5,7 @@ import { MAX_VOTING_DAYS, MIN_VOTING_DAYS, TOO_SHORT_A_VOTE } from "../commune/p
 import { PERCENT_RANGES } from "../commune/rules";
 import { SPEND_PERIODS } from "../commune/spend-period";
 import { COMMUNE_ID, LIMITS, line, text } from "../docs/fields";
+import { DISK_REFUSALS } from "./disk-refusals";
 import { CURRENCY_CODE, MAX_DECIMALS } from "../money/currency";
 import { MAX_LINK_LENGTH } from "../docs/link";
 import { MAX_INVITE_DAYS } from "../commune/events";
@@ -350,10 +351,10 @@ const UNREADABLE: ReadonlySet<string> = new Set([
   "invite.damaged",
 ]);
 
-/** A handler's refusal as the transport carries it: unreadable input, or a rule's refusal of readable input. */
+/** A handler's refusal as the transport carries it: unreadable input, a disk that refused the write (./disk-refusals.ts), or a rule's refusal of readable input. */
 export function commandErrorOf(problem: Problem): CommandError {
   const unreadable = UNREADABLE.has(problem.code) || UNREADABLE.has(problem.code.slice(0, problem.code.indexOf(".")));
-  return { kind: unreadable ? "invalid-input" : "rejected", ...problem };
+  return { kind: unreadable ? "invalid-input" : DISK_REFUSALS.has(problem.code) ? "unavailable" : "rejected", ...problem };
 }
 
 export type CommandOutcome<K extends CommandName> = { ok: true; value: CommandResults[K] } | { ok: false; error: CommandError };

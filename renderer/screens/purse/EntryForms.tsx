@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { CommuneView } from "../../../shared/commands/views";
 import { parseAmount } from "../../../shared/money/amount";
 import type { Currency } from "../../../shared/money/currency";
@@ -6,6 +6,7 @@ import { perMemberPer, spendPeriodIn } from "../../../shared/commune/spend-perio
 import { useCommand } from "../../link/hooks";
 import { AmountField, Button, fieldProblem, Form, RadioGroup, Select, TextField, amountProblem, currencyOf, moneyText, unplaced } from "../../ui";
 import type { CommandError } from "../../../shared/commands/commands";
+import { keptUnsaved } from "../../../shared/commands/disk-refusals";
 import { HOST_FIELDS } from "../host-fields";
 import { ConfirmUnusual } from "./ConfirmUnusual";
 import { LIMITS } from "../../../shared/docs/fields";
@@ -28,6 +29,10 @@ function useMoneyDraft(currencies: readonly Currency[]) {
   const [attempted, setAttempted] = useState(false);
   const [done, setDone] = useState<string>();
   const currency = currencyOf(draft.currency, currencies);
+  const cleared = useCallback(() => {
+    setDraft((previous) => ({ ...previous, amount: "", memo: "" }));
+    setAttempted(false);
+  }, []);
   const update = (change: Partial<MoneyDraft>) => {
     setDone(undefined);
     setDraft((previous) => ({ ...previous, ...change }));
@@ -52,8 +57,21 @@ function useMoneyDraft(currencies: readonly Currency[]) {
       setAttempted(false);
       setDone(message);
     },
+    cleared,
     amountText,
   };
+}
+
+/**
+ * An entry the disk refused is made and kept all the same (the host's words,
+ * shown under the form, say so and say not to record it again): the amount
+ * and memo are cleared, so the form does not offer the same entry a second
+ * time.
+ */
+function useClearedWhenKept(error: CommandError | undefined, cleared: () => void): void {
+  useEffect(() => {
+    if (error && keptUnsaved(error)) cleared();
+  }, [error, cleared]);
 }
 
 function MoneyFields({
@@ -99,6 +117,7 @@ export function ContributeForm({ view }: { view: CommuneView }) {
   const currencies = view.balances.currencies;
   const form = useMoneyDraft(currencies);
   const [contribute, { running, error }, clear] = useCommand("purse.contribute");
+  useClearedWhenKept(error, form.cleared);
   const send = async (confirmed: boolean) => {
     if (!form.ready()) return;
     const text = form.amountText();
@@ -125,6 +144,7 @@ export function TransferForm({ view }: { view: CommuneView }) {
   const others = view.balances.members.filter((member) => member.key !== view.me && member.status === "active");
   const [to, setTo] = useState("");
   const [transfer, { running, error }, clear] = useCommand("purse.transfer");
+  useClearedWhenKept(error, form.cleared);
   const recipient = others.find((member) => member.key === to);
   const send = async (confirmed: boolean) => {
     const amountOk = form.ready();
@@ -166,6 +186,7 @@ export function DisburseForm({ view }: { view: CommuneView }) {
   const [outside, setOutside] = useState("");
   const [proposal, setProposal] = useState("");
   const [disburse, { running, error }, clear] = useCommand("purse.disburse");
+  useClearedWhenKept(error, form.cleared);
   const spendProposals = view.proposals.filter((candidate) => candidate.kind === "spend" && candidate.outcome === "passed");
   const payeeMember = members.find((candidate) => candidate.key === member);
   const payeeProblem =
