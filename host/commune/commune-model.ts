@@ -13,7 +13,7 @@ import { ChangeGraph, recordHistory, type RecordHistory } from "../../shared/his
 import { mayBeBackdated, opCounters, writtenAfter, type Dated } from "../../shared/history/backdated";
 import { CLOCK_SKEW_MS, isFutureDated } from "../../shared/history/claimed-time";
 import { communeRecords, communeState } from "../../shared/commune/commune-state";
-import type { CommuneState, Problem } from "../../shared/commune/state";
+import type { CommuneState, Problem, ProblemSubject } from "../../shared/commune/state";
 import {
   readCommuneDoc,
   readInventoryDoc,
@@ -31,7 +31,7 @@ import type { SignedEntry } from "../../shared/purse/entry";
 import { entrySignatureCheck, type SignatureCheck } from "../../shared/purse/entry-checks";
 import type { Malformed } from "../../shared/docs/malformed";
 import type { PublicKey } from "../../shared/identity/keys";
-import { failWith, ok, type Result } from "../../shared/result";
+import { failWith, ok, type Problem as ResultProblem, type Result } from "../../shared/result";
 import type { CommuneDocs } from "./commune-docs";
 import { headsOf } from "./heads";
 import { recordNotes, type RecordNotes } from "./record-notes";
@@ -88,7 +88,7 @@ interface Parsed<T> {
 interface ShardRead {
   heads: string[];
   key: string;
-  read: Result<{ owner: PublicKey; entries: ShardEntry[]; malformed: Malformed[] }>;
+  read: Result<{ owner: PublicKey; entries: ShardEntry[]; malformed: Malformed[]; newer?: ResultProblem }>;
   length: number;
   /** What was done to entries this shard once held (shared/history/); the originals are among `entries`. */
   tampered: Tampering[];
@@ -105,6 +105,15 @@ interface ShardRead {
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const withOwner = (owner: PublicKey, entries: readonly SignedEntry[]): ShardEntry[] => entries.map((entry) => ({ entry, shardOwner: owner }));
+
+/** A document that says a newer version saved it, named beside its records (which were read all the same). */
+const newerProblem = (newer: ResultProblem, subject: ProblemSubject, by: PublicKey | undefined): Problem => ({
+  subject,
+  id: "",
+  by,
+  code: newer.code,
+  reason: newer.message,
+});
 
 /** What the purse's ledger says counts for nothing, one problem per untrusted entry. */
 function untrustedProblems(views: readonly EntryView[]): Problem[] {
@@ -169,14 +178,14 @@ export class CommuneModelCache {
           const { owner } = previous.read.value;
           const appended = withOwner(owner, tail.value.doc.entries);
           // The lists grow in place, not by copy: this read replaces the previous one, which no one else holds.
-          const { entries, malformed } = previous.read.value;
+          const { entries, malformed, newer } = previous.read.value;
           for (const item of appended) entries.push(item);
           for (const item of tail.value.malformed) malformed.push(item);
           const shard: ShardRead = {
             heads,
             key,
             length,
-            read: ok({ owner, entries, malformed }),
+            read: ok({ owner, entries, malformed, ...(newer ? { newer } : {}) }),
             tampered: previous.tampered,
             firstChange: previous.firstChange,
             latestAt: previous.latestAt,
@@ -197,7 +206,12 @@ export class CommuneModelCache {
       length,
       tampered: seen.ok ? seen.value.tampered : [],
       read: full.ok
-        ? ok({ owner: full.value.doc.owner, entries: withOwner(full.value.doc.owner, full.value.doc.entries), malformed: full.value.malformed })
+        ? ok({
+            owner: full.value.doc.owner,
+            entries: withOwner(full.value.doc.owner, full.value.doc.entries),
+            malformed: full.value.malformed,
+            ...(full.value.newer ? { newer: full.value.newer } : {}),
+          })
         : failWith(full.error),
       firstChange: seen.ok ? seen.value.firstChange : new Map(),
       latestAt: -Infinity,
@@ -438,14 +452,19 @@ export class CommuneModelCache {
     this.#stateKey = stateKey;
 
     const problems: Problem[] = [...state.problems];
-    const malformed = (reads: Result<ReadDoc<unknown>>[]) => {
-      for (const read of reads) {
+    const malformed = (reads: [Result<ReadDoc<unknown>>, ProblemSubject][]) => {
+      for (const [read, subject] of reads) {
         if (!read.ok) continue;
+        if (read.value.newer) problems.push(newerProblem(read.value.newer, subject, undefined));
         for (const m of read.value.malformed)
           problems.push({ subject: problemSubjectOf(m.list), id: m.id ?? m.key ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
       }
     };
-    malformed([commune.read, proposals.read, items.read]);
+    malformed([
+      [commune.read, "membership"],
+      [proposals.read, "proposal"],
+      [items.read, "item"],
+    ]);
     const nameOf = (key: PublicKey | undefined) => (key !== undefined && state.members[key]?.name) || (key ? key.slice(0, 8) : "someone");
     const tampered = [...commune.tampered, ...proposals.tampered, ...items.tampered, ...shardReads.flatMap(({ shard }) => shard.tampered)];
     for (const tampering of tampered) problems.push(tamperingProblem(tampering, nameOf));
@@ -456,8 +475,11 @@ export class CommuneModelCache {
     for (const { shard, appended: added } of shardReads) {
       if (!shard.read.ok) {
         problems.push({ subject: "entry", id: "", by: undefined, reason: shard.read.error.message });
+        // Its entries left the count: every later model replays, as a host computing afresh would.
+        onlyAppends = false;
         continue;
       }
+      if (shard.read.value.newer) problems.push(newerProblem(shard.read.value.newer, "entry", shard.read.value.owner));
       for (const m of shard.read.value.malformed)
         problems.push({ subject: "entry", id: m.id ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
       for (const { entry, writtenAfter: after } of shard.backdated)

@@ -1,11 +1,11 @@
 import type { z } from "zod";
 import type { PublicKey } from "../identity/keys";
-import { fail, failWith, ok, type Result } from "../result";
+import { fail, failWith, ok, type Problem, type Result } from "../result";
 import { fromStored } from "./automerge-form";
 import { isId, publicKey } from "./fields";
 import type { Malformed, RecordList } from "./malformed";
 import { describeValue, parseWith } from "./reasons";
-import { checkVersion, type DocType } from "./version";
+import { newerSchema, schemaOf, type DocType } from "./version";
 
 /**
  * Walks one untrusted document (an Automerge doc, or plain data from a file
@@ -28,16 +28,27 @@ export class DocReader {
   readonly malformed: Malformed[] = [];
   readonly #source: Source;
   readonly #type: DocType;
+  readonly #schema: number;
 
-  private constructor(source: Source, type: DocType) {
+  private constructor(source: Source, type: DocType, schema: number) {
     this.#source = source;
     this.#type = type;
+    this.#schema = schema;
   }
 
-  /** The schema version check, before any other look at the document. */
+  /**
+   * The type and schema check, before any other look at the document. A
+   * newer schema does not stop the reading (./version.ts says why): it is
+   * named by `newer` once the document is read, and explains any failure.
+   */
   static open(raw: unknown, type: DocType): Result<DocReader> {
-    const version = checkVersion(raw, type);
-    return version.ok ? ok(new DocReader(raw as Source, type)) : failWith(version.error);
+    const schema = schemaOf(raw, type);
+    return schema.ok ? ok(new DocReader(raw as Source, type, schema.value)) : failWith(schema.error);
+  }
+
+  /** The newer schema this document says it has, for a reader that read it all the same. */
+  get newer(): Problem | undefined {
+    return newerSchema(this.#type, this.#schema, true);
   }
 
   /** A text field of the envelope, e.g. the shard's owner. */
@@ -121,6 +132,9 @@ export class DocReader {
   }
 
   #damaged<T>(problem: string): Result<T> {
+    // An envelope this version cannot read is most likely a newer version's: say "update", not "damaged".
+    const newer = newerSchema(this.#type, this.#schema, false);
+    if (newer) return failWith(newer);
     return fail("document.damaged", `${DAMAGED[this.#type]}: ${problem}.`);
   }
 }

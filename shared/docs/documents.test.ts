@@ -115,23 +115,29 @@ describe("round trip through Automerge", () => {
 });
 
 describe("schema versions", () => {
-  it("tells the member to update Commune when the commune was saved by a newer version", () => {
-    expect(readCommuneDoc({ ...communeDoc(), schema: 2 })).toEqual({
-      ok: false,
-      error: {
-        code: "document.newerSchema",
-        message: "This commune was saved by a newer version of Commune (document schema 2; this version reads up to 1). Update Commune to open it.",
-      },
+  it("reads a document that says a newer version saved it, and names the newer schema beside its records", () => {
+    // The schema number is unsigned: anyone holding the document can raise it, so it cannot take signed records out of count.
+    const read = readCommuneDoc({ ...communeDoc(), schema: 2 });
+    expect(read.ok && read.value.doc).toEqual(communeDoc());
+    expect(read.ok && read.value.newer).toEqual({
+      code: "document.newerSchema",
+      message:
+        "This commune says it was saved by a newer version of Commune (document schema 2; this version reads up to 1). The records this version can read count as before; update Commune to read the rest.",
+      params: { schema: 2, supported: 1 },
     });
+    const shard = readPurseShardDoc({ ...purseShardDoc(), schema: 99 });
+    expect(shard.ok && shard.value.doc.entries).toEqual(purseShardDoc().entries);
+    expect(shard.ok && shard.value.newer?.code).toBe("document.newerSchema");
   });
 
-  it("checks the version before anything else, even when the rest of a newer document is unrecognisable", () => {
+  it("asks for an update, not a repair, when a newer document's envelope is beyond this version", () => {
     const read = readPurseShardDoc(toStored({ schema: 7, type: "purse-shard", ledger: { v7: true } }));
     expect(read).toEqual({
       ok: false,
       error: {
         code: "document.newerSchema",
         message: "This part of the purse was saved by a newer version of Commune (document schema 7; this version reads up to 1). Update Commune to open it.",
+        params: { schema: 7, supported: 1 },
       },
     });
   });

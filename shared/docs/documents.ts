@@ -7,7 +7,7 @@ import type { SignedItem } from "../inventory/item";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import type { SignedEntry } from "../purse/entry";
 import type { SignedCheckpoint } from "../purse/checkpoint";
-import { fail, ok, reworded, type Result } from "../result";
+import { fail, ok, reworded, type Problem, type Result } from "../result";
 import { DocReader } from "./doc-reader";
 import { automergeUrl, communeId, isId, publicKey, year } from "./fields";
 import { parseRelayUrl } from "./link";
@@ -107,6 +107,8 @@ export interface ReadDoc<D> {
   doc: D;
   /** Records left out, in document order within each list. */
   malformed: Malformed[];
+  /** The document says a newer version saved it; its records were read as this version understands them. */
+  newer?: Problem;
 }
 
 const docLinksSchema = z.looseObject({ proposals: automergeUrl, inventory: automergeUrl });
@@ -148,6 +150,7 @@ export function readCommuneDoc(raw: unknown): Result<ReadDoc<CommuneDoc>> {
       partners: partners.value,
     },
     malformed: reader.malformed,
+    ...newerOf(reader),
   });
 }
 
@@ -174,6 +177,7 @@ export function readPurseShardDoc(raw: unknown, from = 0): Result<ReadDoc<PurseS
   return ok({
     doc: { schema: 1, type: "purse-shard", commune: commune.value, owner: owner.value, period: period.value, entries: entries.value },
     malformed: reader.malformed,
+    ...newerOf(reader),
   });
 }
 
@@ -201,6 +205,7 @@ export function readProposalsDoc(raw: unknown): Result<ReadDoc<ProposalsDoc>> {
   return ok({
     doc: { schema: 1, type: "proposals", commune: commune.value, proposals: proposals.value, votes: votes.value },
     malformed: reader.malformed,
+    ...newerOf(reader),
   });
 }
 
@@ -218,8 +223,13 @@ export function readInventoryDoc(raw: unknown): Result<ReadDoc<InventoryDoc>> {
   });
   if (!items.ok) return items;
 
-  return ok({ doc: { schema: 1, type: "inventory", commune: commune.value, items: items.value }, malformed: reader.malformed });
+  return ok({ doc: { schema: 1, type: "inventory", commune: commune.value, items: items.value }, malformed: reader.malformed, ...newerOf(reader) });
 }
+
+const newerOf = (reader: DocReader): { newer?: Problem } => {
+  const newer = reader.newer;
+  return newer ? { newer } : {};
+};
 
 function parseText(schema: z.ZodType<string>, value: unknown): Result<string> {
   const parsed = schema.safeParse(value);

@@ -1,19 +1,19 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import { toStored } from "./automerge-form";
-import { checkVersion, SUPPORTED_SCHEMA } from "./version";
+import { newerSchema, schemaOf, SUPPORTED_SCHEMA } from "./version";
 
 describe("document schema versions", () => {
   it("reads schema 1 of every document type", () => {
     for (const type of ["commune", "purse-shard", "proposals", "inventory"] as const) {
-      expect(checkVersion({ schema: 1, type }, type)).toEqual({ ok: true, value: 1 });
+      expect(schemaOf({ schema: 1, type }, type)).toEqual({ ok: true, value: 1 });
       expect(SUPPORTED_SCHEMA[type]).toBe(1);
     }
   });
 
   it("reads the type when it is stored as an ImmutableString in a real Automerge document", () => {
     const doc = A.load(A.save(A.from(toStored({ schema: 1, type: "inventory" }))));
-    expect(checkVersion(doc, "inventory")).toEqual({ ok: true, value: 1 });
+    expect(schemaOf(doc, "inventory")).toEqual({ ok: true, value: 1 });
   });
 
   it.each([
@@ -22,16 +22,20 @@ describe("document schema versions", () => {
     ["proposals", "This commune's proposals"],
     ["inventory", "This inventory"],
   ] as const)("asks the member to update Commune for a newer %s document", (type, subject) => {
-    expect(checkVersion({ schema: 2, type }, type)).toEqual({
-      ok: false,
-      error: expect.objectContaining({
+    expect(schemaOf({ schema: 2, type }, type)).toEqual({ ok: true, value: 2 });
+    expect(newerSchema(type, 2, false)).toEqual(
+      expect.objectContaining({
         message: `${subject} was saved by a newer version of Commune (document schema 2; this version reads up to 1). Update Commune to open it.`,
       }),
-    });
+    );
+    expect(newerSchema(type, 2, true)?.message).toBe(
+      `${subject} says it was saved by a newer version of Commune (document schema 2; this version reads up to 1). The records this version can read count as before; update Commune to read the rest.`,
+    );
+    expect(newerSchema(type, 1, true)).toBeUndefined();
   });
 
   it("names the document's real type when it is another Commune document", () => {
-    expect(checkVersion({ schema: 1, type: "inventory" }, "purse-shard")).toEqual({
+    expect(schemaOf({ schema: 1, type: "inventory" }, "purse-shard")).toEqual({
       ok: false,
       error: expect.objectContaining({ message: "This is not a Commune purse shard document (it is a Commune inventory document)." }),
     });
@@ -50,7 +54,7 @@ describe("document schema versions", () => {
     [{ type: "commune", schema: 0 }, "its schema number is not a whole number from 1 up"],
     [{ type: "commune", schema: Number.POSITIVE_INFINITY }, "its schema number is not a whole number from 1 up"],
   ])("says %j is not a Commune commune document", (raw, why) => {
-    expect(checkVersion(raw, "commune")).toEqual({
+    expect(schemaOf(raw, "commune")).toEqual({
       ok: false,
       error: expect.objectContaining({ message: `This is not a Commune commune document (${why}).` }),
     });

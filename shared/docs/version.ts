@@ -1,12 +1,17 @@
-import { fail, ok, type Result } from "../result";
+import { fail, ok, type Problem, type Result } from "../result";
 import { fromStored } from "./automerge-form";
 
 /**
- * Every Commune document names its `type` and a `schema` number. The number
- * governs: a reader opens a document only when it knows the document's
- * schema, and says plainly when the document is newer than itself, rather
- * than guessing at fields it has never seen. This check runs before any
- * other look at the document.
+ * Every Commune document names its `type` and a `schema` number, and says
+ * plainly when the document is newer than this version. The number is
+ * advice, not a verdict: it sits in the document unsigned, so any peer
+ * holding the document can raise it, and a reader that refused a document
+ * for it would let one peer take every member's signed records out of
+ * count (and, on a running host, count them until it restarts). A reader
+ * therefore reads a newer document's records as this version understands
+ * them, each judged on its own, names the newer schema beside them, and
+ * says "update" instead of "damaged" when the envelope itself is beyond it
+ * (./doc-reader.ts). This check runs before any other look at the document.
  *
  * Raise a type's number when a change would make an older version misread
  * the document (a field whose absence or old meaning would be counted
@@ -35,12 +40,28 @@ const isDocType = (value: unknown): value is DocType => typeof value === "string
 const field = (doc: object, key: string): unknown => (Object.hasOwn(doc, key) ? fromStored((doc as Record<string, unknown>)[key]) : undefined);
 
 /**
- * Checks that `raw` is a document of `type` with a schema this version
- * reads, and returns that schema number. `raw` may be plain data or an
- * Automerge document.
+ * What a member is told about a document whose schema is newer than this
+ * version's, when there is something to tell: `readable` when its records
+ * were read all the same (the schema number is the document's word, not a
+ * signed fact, hence "says"), otherwise when nothing of it could be read.
  */
-export function checkVersion(raw: unknown, type: DocType): Result<number> {
-  const { subject, noun } = WORDS[type];
+export function newerSchema(type: DocType, schema: number, readable: boolean): Problem | undefined {
+  const supported = SUPPORTED_SCHEMA[type];
+  if (schema <= supported) return undefined;
+  const { subject } = WORDS[type];
+  const which = `document schema ${schema}; this version reads up to ${supported}`;
+  return {
+    code: "document.newerSchema",
+    message: readable
+      ? `${subject} says it was saved by a newer version of Commune (${which}). The records this version can read count as before; update Commune to read the rest.`
+      : `${subject} was saved by a newer version of Commune (${which}). Update Commune to open it.`,
+    params: { schema, supported },
+  };
+}
+
+/** Checks that `raw` is a document of `type` (plain data or an Automerge document) and returns its schema number, newer or not. */
+export function schemaOf(raw: unknown, type: DocType): Result<number> {
+  const { noun } = WORDS[type];
   const notA = (why: string) => fail<number>("document.notADocument", `This is not a Commune ${noun} document (${why}).`);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return notA("it is not a document at all");
 
@@ -53,13 +74,6 @@ export function checkVersion(raw: unknown, type: DocType): Result<number> {
   const schema = field(raw, "schema");
   if (typeof schema !== "number" || !Number.isSafeInteger(schema) || schema < 1) {
     return notA(schema === undefined ? "it has no schema number" : "its schema number is not a whole number from 1 up");
-  }
-  const supported = SUPPORTED_SCHEMA[type];
-  if (schema > supported) {
-    return fail(
-      "document.newerSchema",
-      `${subject} was saved by a newer version of Commune (document schema ${schema}; this version reads up to ${supported}). Update Commune to open it.`,
-    );
   }
   return ok(schema);
 }

@@ -63,6 +63,8 @@ export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: nu
     ...proposals.value.malformed.map((what) => ({ where: "the proposals document", what })),
     ...inventory.value.malformed.map((what) => ({ where: "the knowledge inventory", what })),
   ];
+  // A document that says a newer version saved it was read all the same; the first such is the file's first problem.
+  const newer = [commune.value.newer, proposals.value.newer, inventory.value.newer].flatMap((problem) => (problem ? [problem.message] : []));
   const shardEntries: ShardEntry[] = [];
   const seen = new Set<string>();
   for (const [index, shard] of docs.shards.entries()) {
@@ -75,6 +77,7 @@ export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: nu
     if (seen.has(key)) return fail("replay.shardTwice", `The purse shard of ${owner.slice(0, 8)} for ${period} is there twice.`);
     seen.add(key);
     malformed.push(...read.value.malformed.map((what) => ({ where: `the ${period} purse shard of ${owner.slice(0, 8)}`, what })));
+    if (read.value.newer) newer.push(read.value.newer.message);
     for (const entry of entries) shardEntries.push({ entry, shardOwner: owner });
   }
 
@@ -89,7 +92,7 @@ export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: nu
   for (const record of [...records.events, ...records.proposals, ...records.votes]) signatures.add(record.sig);
   for (const { entry } of entries) signatures.add(entry.sig);
 
-  const problem = options.problems === false ? undefined : firstProblem(verifier, malformed, state, records, entries, inventory.value.doc.items);
+  const problem = options.problems === false ? undefined : (newer[0] ?? firstProblem(verifier, malformed, state, records, entries, inventory.value.doc.items));
   return ok({ id, state, records, entries, view, signatures, problem });
 }
 
