@@ -8,8 +8,9 @@ import { readInvite } from "../../shared/invite/invite";
 import { relayKeyOf } from "../../shared/sync/relay-handshake";
 import { RawClient } from "../../relay/testing/relay-harness";
 import { startMemberProcess, startRelayProcess, waitFor, type MemberProcess, type RelayProcess } from "../integration/processes";
-import { EUR, recordHostile, scratchFolders } from "./fault-harness";
+import { BOUND_MIB, EUR, recordHostile, scratchFolders } from "./fault-harness";
 import { PeakMemory, recordFaults } from "./fault-report";
+import { SEED, seeded } from "./hostile-generator";
 import { scaled, timeLimit } from "./scale";
 
 /**
@@ -33,14 +34,8 @@ let commune: string;
 let invite: string;
 const peaks = new PeakMemory();
 
-/** A seeded generator, so a failure can be run again: the seed is printed. */
-const SEED = Number(process.env.COMMUNE_FAULTS_SEED ?? Date.now() % 2 ** 31);
-let state = SEED;
-const random = () => {
-  state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-  return state / 2 ** 31;
-};
-const below = (n: number) => Math.floor(random() * n);
+const random = seeded(0);
+const below = (n: number) => random.int(n);
 
 /** One random change to a byte string: flip, cut, insert, duplicate a slice, or overwrite a run. */
 function mutate(bytes: Uint8Array): Uint8Array {
@@ -54,7 +49,7 @@ function mutate(bytes: Uint8Array): Uint8Array {
     case 1:
       return copy.subarray(0, at);
     case 2:
-      return Uint8Array.from([...copy.subarray(0, at), ...randomBytes(1 + below(16)), ...copy.subarray(at)]);
+      return Uint8Array.from([...copy.subarray(0, at), ...random.bytes(1 + below(16)), ...copy.subarray(at)]);
     case 3:
       return Uint8Array.from([...copy.subarray(0, at), ...copy.subarray(at, at + 1 + below(64)), ...copy.subarray(at)]);
     default:
@@ -151,7 +146,7 @@ describe("generated hostile input", () => {
                         senderId: peerId,
                         targetId: relayPeerId,
                         documentId,
-                        data: randomBytes(below(200)),
+                        data: random.bytes(below(200)),
                       };
             client.send(below(10) === 0 ? mutate(cbor.encode(message)) : cbor.encode(message));
             if (i % 25 === 24) await client.barrier();
@@ -181,7 +176,7 @@ describe("generated hostile input", () => {
         hostileTried: sent,
         hostileAccepted: after.entries.untrusted === before.entries.untrusted && after.entries.counted === before.entries.counted + 1 ? 0 : 1,
         peakRssMiB: peaks.peaks,
-        boundMiB: { relay: 512, host: 1_024 },
+        boundMiB: { ...BOUND_MIB },
         seconds: (Date.now() - started) / 1000,
       });
       expect(after.entries).toEqual({ ...before.entries, counted: before.entries.counted + 1 });
