@@ -1,8 +1,9 @@
-import { mutateBytes, type Random } from "./hostile-generator";
+import { concat, mutateBytes, type Random } from "./hostile-generator";
 
 /**
  * What anyone can hand a member, broken the ways an attacker or a damaged
- * disk would: JSON text (a snapshot, an invite's body) and an invite string. Each mutation says how it was
+ * disk would: JSON text (a snapshot, an invite's body), an Automerge
+ * backup's container and an invite string. Each mutation says how it was
  * made; `forcedHostile` marks one that any JSON reader may read as the
  * original (a key named twice) but that must be refused all the same.
  */
@@ -149,6 +150,47 @@ export function sameMeaning(mutated: Mutated<string>, original: string): boolean
     return JSON.stringify(JSON.parse(text)) === JSON.stringify(JSON.parse(original));
   } catch {
     return false;
+  }
+}
+
+/** The JSON manifest of an Automerge backup: its length at offset 12, its text from offset 16 (shared/snapshot/automerge-container.ts). */
+function manifestOf(bytes: Uint8Array) {
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(12);
+  return { text: Buffer.from(bytes.subarray(16, 16 + length)).toString("utf8"), end: 16 + length };
+}
+
+function withManifest(bytes: Uint8Array, text: string): Uint8Array {
+  const manifest = Buffer.from(text, "utf8");
+  const header = Uint8Array.from(bytes.subarray(0, 16));
+  new DataView(header.buffer).setUint32(12, manifest.length);
+  return concat(header, manifest, bytes.subarray(manifestOf(bytes).end));
+}
+
+/** A backup broken in its manifest, in its documents' Automerge bytes, in its header's numbers, or anywhere. */
+export function mutateBackup(random: Random, bytes: Uint8Array): Mutated<Uint8Array> {
+  const { text, end } = manifestOf(bytes);
+  switch (random.int(5)) {
+    case 0:
+    case 1: {
+      const mutated = mutateJson(random, text);
+      return { ...mutated, value: withManifest(bytes, mutated.value), how: `manifest: ${mutated.how}` };
+    }
+    case 2: {
+      // Inside the documents only: the framing stays, the Automerge bytes break.
+      const documents = mutateBytes(random, bytes.subarray(end));
+      return { value: concat(bytes.subarray(0, end), documents.bytes), how: `documents: ${documents.how}` };
+    }
+    case 3: {
+      const header = Uint8Array.from(bytes);
+      const field = random.pick([8, 12]);
+      const value = random.pick([0, 2, 0xffffffff, text.length + 1, text.length - 1, bytes.length]);
+      new DataView(header.buffer).setUint32(field, value);
+      return { value: header, how: `header field ${field} = ${value}` };
+    }
+    default: {
+      const mutated = mutateBytes(random, bytes);
+      return { value: mutated.bytes, how: mutated.how };
+    }
   }
 }
 
