@@ -6,6 +6,9 @@ import { recordFaults, type PeakMemory } from "./fault-report";
 
 export const EUR = { code: "EUR", name: "Euro", decimals: 2 };
 
+/** Peak resident memory a relay and a member's host may reach under any fault or attack, MiB: the bounds of the summary table. */
+export const BOUND_MIB = { relay: 512, host: 1_024 } as const;
+
 /** Temporary folders for one test file; every process the file started is stopped, and the folders removed, after it. */
 export function scratchFolders(): (prefix: string) => Promise<string> {
   const dirs: string[] = [];
@@ -38,7 +41,7 @@ export function recordHostile(scenario: string, found: { tried: number; accepted
     hostileTried: found.tried,
     hostileAccepted: found.accepted,
     peakRssMiB: found.peaks.peaks,
-    boundMiB: { relay: 512, host: 1_024 },
+    boundMiB: { ...BOUND_MIB },
     seconds: (Date.now() - found.started) / 1000,
   });
 }
@@ -57,7 +60,7 @@ export function recordFault(
     hostileTried: 0,
     hostileAccepted: 0,
     peakRssMiB: found.peaks.peaks,
-    boundMiB: { relay: 512, host: 1_024 },
+    boundMiB: { ...BOUND_MIB },
     seconds: (Date.now() - found.started) / 1000,
   });
 }
