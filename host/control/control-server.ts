@@ -21,6 +21,8 @@ export interface RunningControl {
 }
 
 const MAX_BODY = 1 << 20;
+/** Past this much a command too large is no longer read to its end (to answer it in words); the connection is cut. */
+const MAX_DRAINED = 16 * MAX_BODY;
 
 export async function startControlServer(runner: CommandRunner, options: { port?: number; token?: string } = {}): Promise<RunningControl> {
   const token = options.token ?? randomBytes(24).toString("hex");
@@ -74,20 +76,24 @@ function send(response: ServerResponse, status: number, body: unknown) {
   response.end(JSON.stringify(body));
 }
 
+/**
+ * The body as text, or undefined when it passes MAX_BODY. A body too large
+ * is read on to its end and thrown away, so the sender gets the 413 in
+ * words rather than a reset connection; only a body past MAX_DRAINED is cut.
+ */
 function readBody(request: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
+      if (size > MAX_DRAINED) {
         resolve(undefined);
         request.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      } else if (size <= MAX_BODY) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("end", () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString("utf8")));
     request.on("error", reject);
   });
 }
