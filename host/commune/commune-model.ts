@@ -4,6 +4,7 @@ import {
   displacedProposals,
   problemSubjectOf,
   repointedProblem,
+  rewrittenProblem,
   tamperingProblem,
   type EveryRecord,
   type PlacesName,
@@ -78,6 +79,8 @@ interface Parsed<T> {
   displaced: EveryRecord["displaced"];
   /** Index keys (the commune document's "shards/…" and "docs/…") that named more than one document over its history. */
   repointed: [place: string, values: string[]][];
+  /** Envelope fields a peer rewrote; the read shows the values the document was made with. */
+  rewritten: EveryRecord["rewritten"];
 }
 
 /**
@@ -100,6 +103,8 @@ interface ShardRead {
   latestAt: number;
   /** Its entries written after one of their author's dated well later (`ShardEntry.writtenAfter`). */
   backdated: ShardEntry[];
+  /** Envelope fields (its owner, commune, year) a peer rewrote; the read shows the values it was made with. */
+  rewritten: EveryRecord["rewritten"];
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -190,6 +195,7 @@ export class CommuneModelCache {
             firstChange: previous.firstChange,
             latestAt: previous.latestAt,
             backdated: previous.backdated,
+            rewritten: previous.rewritten,
           };
           this.#markBackdated(handle, shard, appended, now);
           this.#shards.set(handle.url, shard);
@@ -216,6 +222,7 @@ export class CommuneModelCache {
       firstChange: seen.ok ? seen.value.firstChange : new Map(),
       latestAt: -Infinity,
       backdated: [],
+      rewritten: seen.ok ? seen.value.rewritten : [],
     };
     if (shard.read.ok) this.#markBackdated(handle, shard, shard.read.value.entries, now);
     this.#shards.set(handle.url, shard);
@@ -392,9 +399,10 @@ export class CommuneModelCache {
           tampered: seen.value.tampered,
           firstChange: seen.value.firstChange,
           displaced: seen.value.displaced,
-          repointed: [...seen.value.indexes].filter(([, values]) => values.length > 1),
+          repointed: [...seen.value.indexes].filter(([place, values]) => values.length > 1 && place.includes("/")),
+          rewritten: seen.value.rewritten,
         }
-      : { heads, read: seen, tampered: [], firstChange: new Map(), displaced: [], repointed: [] };
+      : { heads, read: seen, tampered: [], firstChange: new Map(), displaced: [], repointed: [], rewritten: [] };
     this.#parsed.set(handle.url, parsed);
     return parsed;
   }
@@ -469,6 +477,12 @@ export class CommuneModelCache {
     const tampered = [...commune.tampered, ...proposals.tampered, ...items.tampered, ...shardReads.flatMap(({ shard }) => shard.tampered)];
     for (const tampering of tampered) problems.push(tamperingProblem(tampering, nameOf));
     for (const [place, values] of commune.repointed) problems.push(repointedProblem(place, values, nameOf));
+    for (const [parsed, places] of [
+      [commune, "commune"],
+      [proposals, "proposals"],
+      [items, "inventory"],
+    ] as const)
+      for (const rewrite of parsed.rewritten) problems.push(rewrittenProblem(places, rewrite, undefined, nameOf));
 
     const appended: ShardEntry[] = [];
     let onlyAppends = reuseState;
@@ -480,6 +494,7 @@ export class CommuneModelCache {
         continue;
       }
       if (shard.read.value.newer) problems.push(newerProblem(shard.read.value.newer, "entry", shard.read.value.owner));
+      for (const rewrite of shard.rewritten) problems.push(rewrittenProblem("purse-shard", rewrite, shard.read.value.owner, nameOf));
       for (const m of shard.read.value.malformed)
         problems.push({ subject: "entry", id: m.id ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
       for (const { entry, writtenAfter: after } of shard.backdated)

@@ -40,6 +40,8 @@ export const entryRecord: RecordKind<ModelTarget, CommuneModel, Entry> = {
   async save(target, entry) {
     const shard = await target.docs.ownShard(entry.by, periodOf(entry.at), target.id);
     shard.change((doc) => {
+      // A list a peer replaced with something else is begun again; what it held is read back from the history (shared/history/every-record.ts).
+      if (!Array.isArray(doc.entries)) doc.entries = [];
       doc.entries.push(toStored(entry) as (typeof doc.entries)[number]);
     });
   },

@@ -62,9 +62,14 @@ export type FromScanWorker =
 /** Sightings per message: receiving and checking one part costs the main thread a few milliseconds. */
 export const SIGHTINGS_PER_MESSAGE = 1_000;
 
-/** What a kept scan file holds (written and read only by the worker, with node:v8's serializer: it keeps bigints, bytes and dates as they are). */
+/**
+ * What a kept scan file holds (written and read only by the worker, with
+ * node:v8's serializer: it keeps bigints, bytes and dates as they are). v2
+ * sights the envelope fields too (shared/history/every-record.ts); a v1
+ * file lacks them, so it is scanned again.
+ */
 export const keptScanFile = z.strictObject({
-  format: z.literal("commune/history-scan/v1"),
+  format: z.literal("commune/history-scan/v2"),
   url: z.string(),
   heads,
   places: placesName,

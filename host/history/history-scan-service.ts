@@ -74,7 +74,7 @@ async function keep(job: ScanJob, sightings: Sighting[]): Promise<void> {
   const kept = job.kept;
   if (!kept) return;
   try {
-    const bytes = serialize({ format: "commune/history-scan/v1", url: kept.url, heads: kept.heads, places: job.places, sightings });
+    const bytes = serialize({ format: "commune/history-scan/v2", url: kept.url, heads: kept.heads, places: job.places, sightings });
     if (bytes.length <= MAX_KEPT_SCAN_BYTES) await writeFileAtomic(kept.file, bytes, 0o600);
   } catch {
     // Not kept (a full disk, a value the serializer refuses): the next open scans again.

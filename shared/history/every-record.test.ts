@@ -1,6 +1,6 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { everyRecord, PLACES, tamperingProblem } from "./every-record";
+import { everyRecord, PLACES, rewrittenProblem, tamperingProblem } from "./every-record";
 
 const S = (text: string) => new A.ImmutableString(text);
 const entry = (n: number, amount: number) => ({ id: S(`e${n}`), by: S("a".repeat(64)), amount, sig: S(`sig${n}-${amount}`) });
@@ -16,9 +16,32 @@ const read = (doc: A.Doc<unknown>, kind: keyof typeof PLACES = "purse-shard") =>
 const entriesOf = (value: unknown) => (value as { entries: { sig: string }[] }).entries.map((e) => e.sig);
 
 describe("a document read by the signed-history rule", () => {
+  it("reads a shard with the owner it was made with when a peer rewrites it, and says so", () => {
+    const ada = "a".repeat(64);
+    let doc = A.from<Record<string, unknown>>({ type: S("purse-shard"), owner: S(ada), entries: [entry(0, 1000)] });
+    doc = A.change(doc, (d) => void (d["owner"] = S("not a key")));
+    const { doc: restored, rewritten } = read(doc);
+    expect((restored as { owner: string }).owner).toBe(ada);
+    expect(rewritten).toEqual([{ field: "owner", made: ada, now: "not a key" }]);
+    expect(rewrittenProblem("purse-shard", rewritten[0]!, ada, () => "Ada").reason).toBe(
+      `Ada's part of the purse was made with owner "${ada.slice(0, 37)}..."; someone changed it to "not a key". It is read as it was made.`,
+    );
+  });
+
+  it("puts a shard's entries back in a list when a peer replaced the list with text", () => {
+    let doc = A.from<Record<string, unknown>>({ type: S("purse-shard"), entries: [entry(0, 1000), entry(1, 30)] });
+    doc = A.change(doc, (d) => void (d["entries"] = S("gone")));
+    const { doc: restored, tampered } = read(doc);
+    expect(entriesOf(restored)).toEqual(["sig0-1000", "sig1-30"]);
+    expect(tampered.map((t) => [t.kind, t.id])).toEqual([
+      ["deleted", "e0"],
+      ["deleted", "e1"],
+    ]);
+  });
+
   it("is the document itself when nothing was ever hidden", () => {
     const doc = shard(1000, 30);
-    expect(read(doc)).toEqual({ doc, tampered: [], indexes: new Map(), firstChange: new Map(), displaced: [] });
+    expect(read(doc)).toEqual({ doc, tampered: [], indexes: new Map(), firstChange: new Map(), displaced: [], rewritten: [] });
   });
 
   it("puts a deleted entry back and says it was deleted", () => {

@@ -17,8 +17,10 @@ export interface EveryRecord {
   /** What the document readers (shared/docs/documents.ts) read: the document itself, or plain data with every record ever present. */
   doc: unknown;
   tampered: Tampering[];
-  /** Every value each index key (e.g. "shards/<owner>/<year>") was ever set to, first seen first; empty when nothing was ever re-pointed. */
+  /** Every value each index key (e.g. "shards/<owner>/<year>", or "owner" of a shard) was ever set to, first seen first; empty when nothing was ever re-pointed. */
   indexes: Map<string, string[]>;
+  /** Envelope fields (a shard's owner, a document's commune) a peer rewrote: `doc` shows the value the document was made with. */
+  rewritten: { field: string; made: string; now: unknown }[];
   /** For a document whose history was scanned: the change that first carried each signed record, by signature (empty when the current state is the whole history). */
   firstChange: Map<string, string>;
   /**
@@ -45,15 +47,30 @@ export interface Tampering {
 
 export type PlacesName = "commune" | "purse-shard" | "proposals" | "inventory";
 
+/**
+ * The unsigned text fields a document is made with, which say what it is
+ * and whose (./version.ts, shared/docs/documents.ts): scanned as index
+ * values, so the value the document was made with is the one read, however
+ * a peer rewrites it later (`everyRecordFrom`). The schema number is not
+ * among them: a newer version may raise it, and a reader takes it as advice.
+ */
+const ENVELOPE: Record<PlacesName, readonly string[]> = {
+  commune: ["type"],
+  "purse-shard": ["type", "commune", "owner", "period"],
+  proposals: ["type", "commune"],
+  inventory: ["type", "commune"],
+};
+const isEnvelope = (name: PlacesName, place: Place) => place.length === 1 && ENVELOPE[name].includes(place[0]!);
+
 /** Where each kind of Commune document keeps its records and index values. */
 export const PLACES: Record<PlacesName, Places> = {
   commune: {
     record: (place) => place.length === 1 && (place[0] === "genesis" || place[0] === "events"),
-    index: (place) => place.length === 2 && (place[0] === "shards" || place[0] === "docs"),
+    index: (place) => (place.length === 2 && (place[0] === "shards" || place[0] === "docs")) || isEnvelope("commune", place),
   },
-  "purse-shard": { record: (place) => place.length === 1 && place[0] === "entries", index: () => false },
-  proposals: { record: (place) => place.length === 2 && (place[0] === "proposals" || place[0] === "votes"), index: () => false },
-  inventory: { record: (place) => place.length === 2 && place[0] === "items", index: () => false },
+  "purse-shard": { record: (place) => place.length === 1 && place[0] === "entries", index: (place) => isEnvelope("purse-shard", place) },
+  proposals: { record: (place) => place.length === 2 && (place[0] === "proposals" || place[0] === "votes"), index: (place) => isEnvelope("proposals", place) },
+  inventory: { record: (place) => place.length === 2 && place[0] === "items", index: (place) => isEnvelope("inventory", place) },
 };
 
 /**
@@ -75,7 +92,14 @@ export function everyRecord(doc: A.Doc<unknown>, places: Places, changes: () => 
 }
 
 /** `everyRecord` of a document `isWholeHistory` found whole: the document itself, nothing done to it. */
-export const wholeHistory = (doc: A.Doc<unknown>): EveryRecord => ({ doc, tampered: [], indexes: new Map(), firstChange: new Map(), displaced: [] });
+export const wholeHistory = (doc: A.Doc<unknown>): EveryRecord => ({
+  doc,
+  tampered: [],
+  indexes: new Map(),
+  firstChange: new Map(),
+  displaced: [],
+  rewritten: [],
+});
 
 /**
  * The second half of `everyRecord`, for a document that is not its whole
@@ -85,10 +109,29 @@ export const wholeHistory = (doc: A.Doc<unknown>): EveryRecord => ({ doc, tamper
  */
 export function everyRecordFrom(doc: A.Doc<unknown>, places: Places, sightings: readonly Sighting[]): EveryRecord {
   const plain = fromStored(doc);
-  if (!isObject(plain)) return { doc, tampered: [], indexes: new Map(), firstChange: new Map(), displaced: [] };
+  if (!isObject(plain)) return { doc, tampered: [], indexes: new Map(), firstChange: new Map(), displaced: [], rewritten: [] };
   const displaced: EveryRecord["displaced"] = [];
   const tampered = restore(plain, sightings, places, displaced);
-  return { doc: plain, tampered, indexes: indexValues(sightings, places), firstChange: firstChanges(sightings, places), displaced };
+  const indexes = indexValues(sightings, places);
+  return { doc: plain, tampered, indexes, firstChange: firstChanges(sightings, places), displaced, rewritten: restoreEnvelope(plain, indexes) };
+}
+
+/**
+ * Puts back each envelope field (an index value at the root) the document
+ * was made with: the first value seen is the maker's, since every other
+ * peer's change to it depends on the change that made the document.
+ */
+function restoreEnvelope(plain: Record<string, unknown>, indexes: ReadonlyMap<string, readonly string[]>): EveryRecord["rewritten"] {
+  const rewritten: EveryRecord["rewritten"] = [];
+  for (const [field, values] of indexes) {
+    const made = values[0];
+    if (field.includes("/") || made === undefined) continue;
+    const now = Object.hasOwn(plain, field) ? plain[field] : undefined;
+    if (now === made) continue;
+    rewritten.push({ field, made, now });
+    Object.defineProperty(plain, field, { value: made, enumerable: true, writable: true, configurable: true });
+  }
+  return rewritten;
 }
 
 function firstChanges(sightings: readonly Sighting[], places: Places): Map<string, string> {
@@ -126,7 +169,12 @@ function restore(plain: Record<string, unknown>, sightings: readonly Sighting[],
   for (const { place, list, bySig } of byPlace.values()) {
     const records = [...bySig.values()];
     if (list) {
-      const container = ensure(plain, place, () => []);
+      let container = ensure(plain, place, () => []);
+      // A list a peer replaced with something else (a string, a map) is made a list again, to hold the records it held.
+      if (!Array.isArray(container) && place.length === 1) {
+        container = [];
+        Object.defineProperty(plain, place[0]!, { value: container, enumerable: true, writable: true, configurable: true });
+      }
       if (!Array.isArray(container)) continue;
       const current = container.filter(isSigned);
       const shown = new Set(current.map((record) => record.sig));
@@ -243,6 +291,32 @@ export function repointedProblem(place: string, values: readonly string[], nameO
     ? `The commune's index of ${nameOf(shard[1])}'s purse for ${shard[2]} was re-pointed to another document (${values.length} documents over its history); the entries of every one of them still count`
     : (LINKED[place] ?? `The commune's index key ${shown(place)} was re-pointed to another document; the first one still counts`);
   return { subject: shard ? "entry" : place === "docs/inventory" ? "item" : "proposal", id: place, by: undefined, reason, code: "index.repointed" };
+}
+
+const DOCUMENT_NOUNS: Record<PlacesName, string> = {
+  commune: "commune document",
+  "purse-shard": "part of the purse",
+  proposals: "proposals document",
+  inventory: "knowledge inventory",
+};
+
+/** What a member is told about an envelope field a peer rewrote: what it says now, and that the document is read as it was made. */
+export function rewrittenProblem(
+  places: PlacesName,
+  rewrite: EveryRecord["rewritten"][number],
+  owner: PublicKey | undefined,
+  nameOf: (key: PublicKey | undefined) => string,
+): Problem {
+  const whose = owner === undefined ? `This ${DOCUMENT_NOUNS[places]}` : `${nameOf(owner)}'s ${DOCUMENT_NOUNS[places]}`;
+  const brief = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  const now = rewrite.now === undefined ? "deleted it" : `changed it to ${brief(shown(rewrite.now))}`;
+  return {
+    subject: places === "purse-shard" ? "entry" : places === "inventory" ? "item" : places === "proposals" ? "proposal" : "membership",
+    id: rewrite.field,
+    by: owner,
+    code: "document.rewritten",
+    reason: `${whose} was made with ${rewrite.field} ${shown(rewrite.made)}; someone ${now}. It is read as it was made.`,
+  };
 }
 
 /** JSON for comparing and showing values a hostile document holds: a bigint (an integer too large for a number) becomes its digits instead of throwing. */

@@ -201,4 +201,53 @@ describe("hostile records written through the relay by an invite holder", () => 
     },
     timeLimit(120_000, 300_000),
   );
+
+  it(
+    "Ada's shard re-labelled and its list of entries replaced with text: every host counts its signed entries, says what was done, and Ada writes on",
+    async () => {
+      const started = Date.now();
+      const before = await purseOf(ada);
+      shard.change((doc) => {
+        doc["owner"] = "0".repeat(64);
+        doc["period"] = "1999";
+        (doc as Record<string, unknown>)["entries"] = "nothing to see";
+      });
+      const named = (view: CommuneView) => view.problems.some((problem) => problem.reason.includes("It is read as it was made"));
+      for (const member of [ada, bo]) await waitFor(async () => named(await showOf(member)) || undefined, `the rewrite to reach ${member.dataDir}`);
+      const untouched = await Promise.all([ada, bo].map(purseOf));
+
+      const write = await ada.run("purse.contribute", { commune, amount: "3.00", currency: "EUR", memo: "after the rewrite" });
+      const expected = { ...before, EUR: (before.EUR ?? 0) + 300 };
+      await samePurse([ada, bo], expected);
+      await bo.stop();
+      bo = await startMemberProcess(bo.dataDir);
+      const restarted = await waitFor(async () => {
+        const view = await showOf(bo);
+        return view.provisional ? undefined : view;
+      }, "Bo's host to count the purse again");
+      sample();
+      const crashes = [relay, ada].filter((process) => !alive(process)).length;
+      const changed = untouched.filter((purse) => JSON.stringify(purse) !== JSON.stringify(before)).length;
+      console.log(
+        `rewritten shard: purse before ${JSON.stringify(before)}, after the rewrite ${JSON.stringify(untouched)}, Bo restarted ${JSON.stringify(restarted.balances.purse)}`,
+      );
+      recordFaults({
+        scenario: "a shard re-labelled through the relay",
+        faults: 0,
+        entriesWritten: 1,
+        entriesLost: write.ok ? 0 : 1,
+        crashes,
+        hostileTried: 1,
+        hostileAccepted: changed > 0 ? 1 : 0,
+        peakRssMiB: peaks.peaks,
+        boundMiB: { ...BOUND_MIB },
+        seconds: (Date.now() - started) / 1000,
+      });
+      expect(write.ok).toBe(true);
+      expect(untouched).toEqual([before, before]);
+      expect(restarted.balances.purse).toEqual(expected);
+      expect(crashes).toBe(0);
+    },
+    timeLimit(120_000, 300_000),
+  );
 });
