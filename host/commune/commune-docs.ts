@@ -1,4 +1,5 @@
 import * as A from "@automerge/automerge";
+import { mapIn } from "./containers";
 import { Repo, type AutomergeUrl, type DocHandle, type DocumentId, type NetworkAdapterInterface } from "@automerge/automerge-repo";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { join } from "node:path";
@@ -260,7 +261,7 @@ export class CommuneDocs {
     this.shards.set(key, handle);
     handle.on("change", () => this.#onChange());
     this.commune.change((doc) => {
-      doc.shards[key] = toStored(handle.url as string);
+      mapIn(doc, "shards")[key] = toStored(handle.url as string);
     });
     return handle;
   }

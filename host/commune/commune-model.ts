@@ -91,7 +91,7 @@ interface Parsed<T> {
 interface ShardRead {
   heads: string[];
   key: string;
-  read: Result<{ owner: PublicKey; entries: ShardEntry[]; malformed: Malformed[]; newer?: ResultProblem }>;
+  read: Result<{ owner: PublicKey; entries: ShardEntry[]; malformed: Malformed[]; schemaNote?: ResultProblem }>;
   length: number;
   /** What was done to entries this shard once held (shared/history/); the originals are among `entries`. */
   tampered: Tampering[];
@@ -112,12 +112,12 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const withOwner = (owner: PublicKey, entries: readonly SignedEntry[]): ShardEntry[] => entries.map((entry) => ({ entry, shardOwner: owner }));
 
 /** A document that says a newer version saved it, named beside its records (which were read all the same). */
-const newerProblem = (newer: ResultProblem, subject: ProblemSubject, by: PublicKey | undefined): Problem => ({
+const schemaProblem = (note: ResultProblem, subject: ProblemSubject, by: PublicKey | undefined): Problem => ({
   subject,
   id: "",
   by,
-  code: newer.code,
-  reason: newer.message,
+  code: note.code,
+  reason: note.message,
 });
 
 /** What the purse's ledger says counts for nothing, one problem per untrusted entry. */
@@ -183,14 +183,14 @@ export class CommuneModelCache {
           const { owner } = previous.read.value;
           const appended = withOwner(owner, tail.value.doc.entries);
           // The lists grow in place, not by copy: this read replaces the previous one, which no one else holds.
-          const { entries, malformed, newer } = previous.read.value;
+          const { entries, malformed, schemaNote } = previous.read.value;
           for (const item of appended) entries.push(item);
           for (const item of tail.value.malformed) malformed.push(item);
           const shard: ShardRead = {
             heads,
             key,
             length,
-            read: ok({ owner, entries, malformed, ...(newer ? { newer } : {}) }),
+            read: ok({ owner, entries, malformed, ...(schemaNote ? { schemaNote } : {}) }),
             tampered: previous.tampered,
             firstChange: previous.firstChange,
             latestAt: previous.latestAt,
@@ -216,7 +216,7 @@ export class CommuneModelCache {
             owner: full.value.doc.owner,
             entries: withOwner(full.value.doc.owner, full.value.doc.entries),
             malformed: full.value.malformed,
-            ...(full.value.newer ? { newer: full.value.newer } : {}),
+            ...(full.value.schemaNote ? { schemaNote: full.value.schemaNote } : {}),
           })
         : failWith(full.error),
       firstChange: seen.ok ? seen.value.firstChange : new Map(),
@@ -463,7 +463,7 @@ export class CommuneModelCache {
     const malformed = (reads: [Result<ReadDoc<unknown>>, ProblemSubject][]) => {
       for (const [read, subject] of reads) {
         if (!read.ok) continue;
-        if (read.value.newer) problems.push(newerProblem(read.value.newer, subject, undefined));
+        if (read.value.schemaNote) problems.push(schemaProblem(read.value.schemaNote, subject, undefined));
         for (const m of read.value.malformed)
           problems.push({ subject: problemSubjectOf(m.list), id: m.id ?? m.key ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });
       }
@@ -482,7 +482,9 @@ export class CommuneModelCache {
       [proposals, "proposals"],
       [items, "inventory"],
     ] as const)
-      for (const rewrite of parsed.rewritten) problems.push(rewrittenProblem(places, rewrite, undefined, nameOf));
+      for (const rewrite of parsed.rewritten)
+        // A link re-pointed to another document is said once, by repointedProblem.
+        if (!commune.repointed.some(([place]) => place === rewrite.field)) problems.push(rewrittenProblem(places, rewrite, undefined, nameOf));
 
     const appended: ShardEntry[] = [];
     let onlyAppends = reuseState;
@@ -493,7 +495,7 @@ export class CommuneModelCache {
         onlyAppends = false;
         continue;
       }
-      if (shard.read.value.newer) problems.push(newerProblem(shard.read.value.newer, "entry", shard.read.value.owner));
+      if (shard.read.value.schemaNote) problems.push(schemaProblem(shard.read.value.schemaNote, "entry", shard.read.value.owner));
       for (const rewrite of shard.rewritten) problems.push(rewrittenProblem("purse-shard", rewrite, shard.read.value.owner, nameOf));
       for (const m of shard.read.value.malformed)
         problems.push({ subject: "entry", id: m.id ?? String(m.index ?? ""), by: m.by, reason: describeMalformed(m) });

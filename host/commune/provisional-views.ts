@@ -94,14 +94,17 @@ export class ProvisionalViews {
   }
 
   /**
-   * A document that fails its schema (a hostile or broken change) stops
+   * A document whose founding records this version cannot read (a newer
+   * version's, or a broken one; what peers change later is read from the
+   * history, shared/history/every-record.ts) stops
    * every command that needs the model, so nothing can be written on top of
    * it. The commune is not shown as dead for that: the view saved last time
    * answers, read-only (provisional), with the problem named first among
    * its problems, until a sound change repairs the document.
    */
   async #damaged(problem: Problem): Promise<CommuneView | undefined> {
-    if (problem.code !== "document.damaged") return undefined;
+    // A newer version's document this version cannot read is shown the same way, with "update" as what to do.
+    if (problem.code !== "document.damaged" && problem.code !== "document.newerSchema") return undefined;
     const cached = await this.#views.read();
     if (!cached) return undefined;
     const named = {

@@ -18,6 +18,7 @@ import { fail, ok, type Result } from "../../shared/result";
 import type { CommuneModel } from "./commune-model";
 import { headsOf } from "./heads";
 import type { Fields, RecordKind, WriteTarget } from "./writer";
+import { listIn, mapIn } from "./containers";
 
 /**
  * Each kind of record a member writes, as the writer (writer.ts) handles
@@ -40,9 +41,7 @@ export const entryRecord: RecordKind<ModelTarget, CommuneModel, Entry> = {
   async save(target, entry) {
     const shard = await target.docs.ownShard(entry.by, periodOf(entry.at), target.id);
     shard.change((doc) => {
-      // A list a peer replaced with something else is begun again; what it held is read back from the history (shared/history/every-record.ts).
-      if (!Array.isArray(doc.entries)) doc.entries = [];
-      doc.entries.push(toStored(entry) as (typeof doc.entries)[number]);
+      listIn(doc, "entries").push(toStored(entry));
     });
   },
   refusal: (refusal, entry) => wouldNotCount(entry.kind)(refusal),
@@ -64,9 +63,8 @@ export const voteRecord: RecordKind<ModelTarget, CommuneModel, Vote> = {
   },
   async save(target, vote) {
     target.docs.proposals.change((doc) => {
-      const list = doc.votes[vote.proposal];
-      if (list) list.push(toStored(vote) as (typeof list)[number]);
-      else doc.votes[vote.proposal] = [toStored(vote)] as (typeof doc.votes)[string]; // a proposal from before lists were made up front
+      // A proposal from before lists were made up front has none yet.
+      listIn(mapIn(doc, "votes"), vote.proposal).push(toStored(vote));
     });
   },
   refusal: wouldNotCount("vote"),
@@ -79,11 +77,11 @@ export const proposalRecord: RecordKind<ModelTarget, CommuneModel, Proposal> = {
     model.state.proposals[proposal.id] ? refuse("proposal.duplicate-id", "reuses the id of an earlier proposal") : judgeProposal(model.state, proposal),
   async save(target, proposal) {
     target.docs.proposals.change((doc) => {
-      doc.proposals[proposal.id] = toStored(proposal) as (typeof doc.proposals)[string];
+      mapIn(doc, "proposals")[proposal.id] = toStored(proposal);
       // The votes list is made with the proposal, by its one author: two
       // members creating it concurrently on their first votes would make
       // two lists under one key, and Automerge keeps only one of them.
-      doc.votes[proposal.id] = [];
+      mapIn(doc, "votes")[proposal.id] = [];
     });
   },
   refusal: (refusal) => `${refusal.reason}.`,
@@ -95,9 +93,7 @@ export const itemRecord: RecordKind<ModelTarget, CommuneModel, Item> = {
   judge: (model, item, _target, verifier) => judgeItem(verifier, model.state, item, item.id),
   async save(target, item) {
     target.docs.inventory.change((doc) => {
-      const versions = doc.items[item.id];
-      if (versions) versions.push(toStored(item) as (typeof versions)[number]);
-      else doc.items[item.id] = [toStored(item)] as (typeof doc.items)[string];
+      listIn(mapIn(doc, "items"), item.id).push(toStored(item));
     });
   },
   refusal: wouldNotCount("knowledge item"),
@@ -125,7 +121,7 @@ export const membershipRecord: RecordKind<WriteTarget, { records: CommuneRecords
   },
   async save(target, event) {
     target.docs.commune.change((doc) => {
-      doc.events.push(toStored(event) as (typeof doc.events)[number]);
+      listIn(doc, "events").push(toStored(event));
     });
   },
   refusal: (refusal) => `${refusal.reason}.`,
@@ -159,8 +155,7 @@ export const checkpointRecord: RecordKind<CheckpointTarget, CommuneModel, Checkp
   judge: (model, checkpoint, _target, verifier) => judgeCheckpoint(verifier, model.state, checkpoint, checkpoint.by),
   async save(target, checkpoint) {
     target.docs.commune.change((doc) => {
-      doc.checkpoints ??= {};
-      doc.checkpoints[checkpoint.by] = toStored(checkpoint) as NonNullable<typeof doc.checkpoints>[string];
+      mapIn(doc, "checkpoints")[checkpoint.by] = toStored(checkpoint);
     });
   },
   refusal: (refusal) => `${refusal.reason}.`,

@@ -1,4 +1,5 @@
 import { parseAutomergeUrl, type AutomergeUrl, type DocHandle } from "@automerge/automerge-repo";
+import { listIn } from "./containers";
 import { toStored } from "../../shared/docs/automerge-form";
 import type { Signer, Verifier } from "../../shared/identity/crypto";
 import type { KeyPair } from "../../shared/identity/keys";
@@ -104,7 +105,8 @@ export function writeRecord<T extends WriteTarget, M, R extends Dated>(
 export function writeRelayList(target: WriteTarget, relays: readonly string[]): Promise<Result<void>> {
   return inQueue(target, async () => {
     target.docs.commune.change((doc) => {
-      doc.relays.splice(0, doc.relays.length, ...relays.map((url) => toStored(url)));
+      const list = listIn(doc, "relays");
+      list.splice(0, list.length, ...relays.map((url) => toStored(url)));
     });
     return ok(undefined);
   });

@@ -5,7 +5,7 @@ import { fromStored } from "./automerge-form";
 import { isId, publicKey } from "./fields";
 import type { Malformed, RecordList } from "./malformed";
 import { describeValue, parseWith } from "./reasons";
-import { newerSchema, schemaOf, type DocType } from "./version";
+import { badSchemaNote, newerSchema, schemaOf, SUPPORTED_SCHEMA, type DocType } from "./version";
 
 /**
  * Walks one untrusted document (an Automerge doc, or plain data from a file
@@ -29,11 +29,13 @@ export class DocReader {
   readonly #source: Source;
   readonly #type: DocType;
   readonly #schema: number;
+  readonly #badSchema: Problem | undefined;
 
-  private constructor(source: Source, type: DocType, schema: number) {
+  private constructor(source: Source, type: DocType, schema: number, badSchema?: Problem) {
     this.#source = source;
     this.#type = type;
     this.#schema = schema;
+    this.#badSchema = badSchema;
   }
 
   /**
@@ -43,12 +45,15 @@ export class DocReader {
    */
   static open(raw: unknown, type: DocType): Result<DocReader> {
     const schema = schemaOf(raw, type);
-    return schema.ok ? ok(new DocReader(raw as Source, type, schema.value)) : failWith(schema.error);
+    if (schema.ok) return ok(new DocReader(raw as Source, type, schema.value));
+    // The right type with a schema number a peer spoiled: advice spoiled, read as this version's.
+    if (schema.error.code === "document.badSchema") return ok(new DocReader(raw as Source, type, SUPPORTED_SCHEMA[type], badSchemaNote(type)));
+    return failWith(schema.error);
   }
 
-  /** The newer schema this document says it has, for a reader that read it all the same. */
-  get newer(): Problem | undefined {
-    return newerSchema(this.#type, this.#schema, true);
+  /** What the document's schema number says, for a reader that read it all the same: a newer schema, or a spoiled number. */
+  get schemaNote(): Problem | undefined {
+    return this.#badSchema ?? newerSchema(this.#type, this.#schema, true);
   }
 
   /** A text field of the envelope, e.g. the shard's owner. */
@@ -70,6 +75,31 @@ export class DocReader {
   list<T>(list: RecordList, read: (value: unknown) => Result<T>, from = 0): Result<T[]> {
     const stored = this.#own(list);
     if (!Array.isArray(stored)) return this.#damaged(`${list} ${stored === undefined ? "is missing" : `is ${describeValue(stored)}, not a list`}`);
+    return ok(this.#records(list, stored, read, from));
+  }
+
+  /**
+   * A list of unsigned values (the relay addresses): one a peer replaced
+   * with something else reads as empty, noted, instead of damaging the
+   * document; any peer could have emptied it anyway.
+   */
+  unsignedList<T>(list: RecordList, read: (value: unknown) => Result<T>): T[] {
+    const stored = this.#own(list);
+    if (Array.isArray(stored)) return this.#records(list, stored, read, 0);
+    this.malformed.push({ list, reason: `${stored === undefined ? "are missing" : `are ${describeValue(stored)}, not a list`}; read as none` });
+    return [];
+  }
+
+  /** A map of unsigned values (the shard index, the partners): as `unsignedList`, one of another kind reads as empty, noted. */
+  unsignedMap<T>(list: RecordList, read: (key: string, value: unknown) => Result<T>): Record<string, T> {
+    const map = this.map(list, read);
+    if (map.ok) return map.value;
+    const stored = this.#own(list);
+    this.malformed.push({ list, reason: `${stored === undefined ? "are missing" : `are ${describeValue(stored)}, not a map`}; read as none` });
+    return {};
+  }
+
+  #records<T>(list: RecordList, stored: readonly unknown[], read: (value: unknown) => Result<T>, from: number): T[] {
     const records: T[] = [];
     for (let index = from; index < stored.length; index++) {
       const value = fromStored(stored[index]);
@@ -77,7 +107,7 @@ export class DocReader {
       if (record.ok) records.push(record.value);
       else this.malformed.push({ list, index, ...identify(value), reason: record.error.message });
     }
-    return ok(records);
+    return records;
   }
 
   /** A map of records by key. `read` checks the key too; only keys it accepts are kept. */

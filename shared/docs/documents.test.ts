@@ -119,7 +119,7 @@ describe("schema versions", () => {
     // The schema number is unsigned: anyone holding the document can raise it, so it cannot take signed records out of count.
     const read = readCommuneDoc({ ...communeDoc(), schema: 2 });
     expect(read.ok && read.value.doc).toEqual(communeDoc());
-    expect(read.ok && read.value.newer).toEqual({
+    expect(read.ok && read.value.schemaNote).toEqual({
       code: "document.newerSchema",
       message:
         "This commune says it was saved by a newer version of Commune (document schema 2; this version reads up to 1). The records this version can read count as before; update Commune to read the rest.",
@@ -127,7 +127,7 @@ describe("schema versions", () => {
     });
     const shard = readPurseShardDoc({ ...purseShardDoc(), schema: 99 });
     expect(shard.ok && shard.value.doc.entries).toEqual(purseShardDoc().entries);
-    expect(shard.ok && shard.value.newer?.code).toBe("document.newerSchema");
+    expect(shard.ok && shard.value.schemaNote?.code).toBe("document.newerSchema");
   });
 
   it("asks for an update, not a repair, when a newer document's envelope is beyond this version", () => {
@@ -290,6 +290,17 @@ describe("garbage in place of a document", () => {
       ok: false,
       error: expect.objectContaining({ message: "This part of the purse is damaged: entries is text, not a list." }),
     });
+  });
+
+  it("reads a commune whose unsigned lists a peer replaced with something else as having none of them, and says so", () => {
+    const read = readCommuneDoc({ ...communeDoc(), relays: "gone", shards: 5, partners: [] });
+    expect(read.ok && read.value.doc.relays).toEqual([]);
+    expect(read.ok && read.value.doc.shards).toEqual({});
+    expect(read.ok && read.value.malformed.map(describeMalformed)).toEqual([
+      "The commune's relay addresses are text, not a list; read as none",
+      "The commune's links to its purse shards are a number, not a map; read as none",
+      "The commune's partners are a list, not a map; read as none",
+    ]);
   });
 
   it("survives nesting far deeper than any record", () => {

@@ -108,7 +108,7 @@ export interface ReadDoc<D> {
   /** Records left out, in document order within each list. */
   malformed: Malformed[];
   /** The document says a newer version saved it; its records were read as this version understands them. */
-  newer?: Problem;
+  schemaNote?: Problem;
 }
 
 const docLinksSchema = z.looseObject({ proposals: automergeUrl, inventory: automergeUrl });
@@ -123,20 +123,18 @@ export function readCommuneDoc(raw: unknown): Result<ReadDoc<CommuneDoc>> {
   if (!docs.ok) return docs;
   const events = reader.list("events", (value) => parseWith(membershipEventSchema, value));
   if (!events.ok) return events;
-  const relays = reader.list("relays", (value) => {
+  // Unsigned lists any peer may edit: one of the wrong kind reads as empty, noted, and never damages the commune.
+  const relays = reader.unsignedList("relays", (value) => {
     const relay = parseRelayUrl(value);
     if (!relay.ok) return reworded(relay.error, (message) => message.replace(/^The relay address /, ""));
     return ok(value as string);
   });
-  if (!relays.ok) return relays;
-  const shards = reader.map("shards", (key, value) =>
+  const shards = reader.unsignedMap("shards", (key, value) =>
     SHARD_KEY.test(key) ? parseText(automergeUrl, value) : fail("record.misfiled", 'is filed under a key that is not "<owner public key>/<year>"'),
   );
-  if (!shards.ok) return shards;
-  const partners = reader.map("partners", (key, value) =>
+  const partners = reader.unsignedMap("partners", (key, value) =>
     isId(key) ? parseWith(partnerSchema, value) : fail("record.misfiled", "is filed under a key that is not a commune id"),
   );
-  if (!partners.ok) return partners;
 
   return ok({
     doc: {
@@ -144,13 +142,13 @@ export function readCommuneDoc(raw: unknown): Result<ReadDoc<CommuneDoc>> {
       type: "commune",
       genesis: genesis.value,
       events: events.value,
-      relays: relays.value,
+      relays,
       docs: { proposals: docs.value.proposals, inventory: docs.value.inventory },
-      shards: shards.value,
-      partners: partners.value,
+      shards,
+      partners,
     },
     malformed: reader.malformed,
-    ...newerOf(reader),
+    ...schemaNoteOf(reader),
   });
 }
 
@@ -177,7 +175,7 @@ export function readPurseShardDoc(raw: unknown, from = 0): Result<ReadDoc<PurseS
   return ok({
     doc: { schema: 1, type: "purse-shard", commune: commune.value, owner: owner.value, period: period.value, entries: entries.value },
     malformed: reader.malformed,
-    ...newerOf(reader),
+    ...schemaNoteOf(reader),
   });
 }
 
@@ -205,7 +203,7 @@ export function readProposalsDoc(raw: unknown): Result<ReadDoc<ProposalsDoc>> {
   return ok({
     doc: { schema: 1, type: "proposals", commune: commune.value, proposals: proposals.value, votes: votes.value },
     malformed: reader.malformed,
-    ...newerOf(reader),
+    ...schemaNoteOf(reader),
   });
 }
 
@@ -223,12 +221,12 @@ export function readInventoryDoc(raw: unknown): Result<ReadDoc<InventoryDoc>> {
   });
   if (!items.ok) return items;
 
-  return ok({ doc: { schema: 1, type: "inventory", commune: commune.value, items: items.value }, malformed: reader.malformed, ...newerOf(reader) });
+  return ok({ doc: { schema: 1, type: "inventory", commune: commune.value, items: items.value }, malformed: reader.malformed, ...schemaNoteOf(reader) });
 }
 
-const newerOf = (reader: DocReader): { newer?: Problem } => {
-  const newer = reader.newer;
-  return newer ? { newer } : {};
+const schemaNoteOf = (reader: DocReader): { schemaNote?: Problem } => {
+  const schemaNote = reader.schemaNote;
+  return schemaNote ? { schemaNote } : {};
 };
 
 function parseText(schema: z.ZodType<string>, value: unknown): Result<string> {

@@ -20,9 +20,18 @@ export interface Malformed {
   reason: string;
 }
 
+/** The unsigned lists a reader takes as empty when a peer put something else in their place (./doc-reader.ts, unsignedList). */
+const WHOLE_LISTS: Partial<Record<RecordList, string>> = {
+  relays: "The commune's relay addresses",
+  shards: "The commune's links to its purse shards",
+  partners: "The commune's partners",
+};
+
 /** "Entry #13 is malformed: amount must be ...", counting from 1 as people do. */
 export function describeMalformed(malformed: Malformed): string {
   const { list, index, reason } = malformed;
+  const whole = WHOLE_LISTS[list];
+  if (index === undefined && malformed.key === undefined && whole !== undefined) return `${whole} ${reason}`;
   const key = `"${shortened(malformed.key ?? "")}"`;
   const nth = index === undefined ? "" : ` #${index + 1}`;
   switch (list) {

@@ -59,6 +59,18 @@ export function newerSchema(type: DocType, schema: number, readable: boolean): P
   };
 }
 
+/**
+ * What a member is told about a document of the right type whose schema
+ * number is missing or not a number (a peer can write one): it is read as
+ * this version's, its records judged one by one.
+ */
+export function badSchemaNote(type: DocType): Problem {
+  return {
+    code: "document.badSchema",
+    message: `${WORDS[type].subject} has no valid schema number (someone changed it); it is read as this version's, each record on its own.`,
+  };
+}
+
 /** Checks that `raw` is a document of `type` (plain data or an Automerge document) and returns its schema number, newer or not. */
 export function schemaOf(raw: unknown, type: DocType): Result<number> {
   const { noun } = WORDS[type];
@@ -73,7 +85,8 @@ export function schemaOf(raw: unknown, type: DocType): Result<number> {
 
   const schema = field(raw, "schema");
   if (typeof schema !== "number" || !Number.isSafeInteger(schema) || schema < 1) {
-    return notA(schema === undefined ? "it has no schema number" : "its schema number is not a whole number from 1 up");
+    const why = schema === undefined ? "it has no schema number" : "its schema number is not a whole number from 1 up";
+    return fail("document.badSchema", `This is not a Commune ${noun} document (${why}).`);
   }
   return ok(schema);
 }

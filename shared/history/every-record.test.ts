@@ -28,6 +28,27 @@ describe("a document read by the signed-history rule", () => {
     );
   });
 
+  it("puts proposals and votes back in maps when a peer replaced their maps with text and a number", () => {
+    const proposal = { id: S("p1"), by: S("a".repeat(64)), sig: S("sig-p1") };
+    const vote = { proposal: S("p1"), by: S("b".repeat(64)), sig: S("sig-v1") };
+    let doc = A.from<Record<string, unknown>>({ type: S("proposals"), proposals: { p1: proposal }, votes: { p1: [vote] } });
+    doc = A.change(doc, (d) => {
+      d["proposals"] = S("none");
+      d["votes"] = 7;
+    });
+    const restored = read(doc, "proposals").doc as { proposals: Record<string, { sig: string }>; votes: Record<string, { sig: string }[]> };
+    expect(restored.proposals["p1"]?.sig).toBe("sig-p1");
+    expect(restored.votes["p1"]?.map((v) => v.sig)).toEqual(["sig-v1"]);
+  });
+
+  it("reads the commune's links to its other documents as it was founded with when a peer deletes them", () => {
+    let doc = A.from<Record<string, unknown>>({ type: S("commune"), docs: { proposals: S("automerge:p"), inventory: S("automerge:i") } });
+    doc = A.change(doc, (d) => void delete d["docs"]);
+    const { doc: restored, rewritten } = read(doc, "commune");
+    expect((restored as { docs: unknown }).docs).toEqual({ proposals: "automerge:p", inventory: "automerge:i" });
+    expect(rewritten.map((r) => r.field).sort()).toEqual(["docs/inventory", "docs/proposals"]);
+  });
+
   it("puts a shard's entries back in a list when a peer replaced the list with text", () => {
     let doc = A.from<Record<string, unknown>>({ type: S("purse-shard"), entries: [entry(0, 1000), entry(1, 30)] });
     doc = A.change(doc, (d) => void (d["entries"] = S("gone")));

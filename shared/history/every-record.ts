@@ -117,19 +117,25 @@ export function everyRecordFrom(doc: A.Doc<unknown>, places: Places, sightings: 
 }
 
 /**
- * Puts back each envelope field (an index value at the root) the document
- * was made with: the first value seen is the maker's, since every other
- * peer's change to it depends on the change that made the document.
+ * Puts back each envelope field the document was made with (an index value
+ * at the root, or the commune's links to its other documents): the first
+ * value seen is the maker's, since every other peer's change to it depends
+ * on the change that made the document. Shard index keys are not among
+ * them: a re-pointed shard key keeps every document it named (the readers
+ * count them all).
  */
 function restoreEnvelope(plain: Record<string, unknown>, indexes: ReadonlyMap<string, readonly string[]>): EveryRecord["rewritten"] {
   const rewritten: EveryRecord["rewritten"] = [];
   for (const [field, values] of indexes) {
     const made = values[0];
-    if (field.includes("/") || made === undefined) continue;
-    const now = Object.hasOwn(plain, field) ? plain[field] : undefined;
+    const path = field.split("/");
+    if (made === undefined || !(path.length === 1 || (path.length === 2 && path[0] === "docs"))) continue;
+    const parent = ensure(plain, path.slice(0, -1), false) as Record<string, unknown>;
+    const slot = path[path.length - 1]!;
+    const now = Object.hasOwn(parent, slot) ? parent[slot] : undefined;
     if (now === made) continue;
     rewritten.push({ field, made, now });
-    Object.defineProperty(plain, field, { value: made, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(parent, slot, { value: made, enumerable: true, writable: true, configurable: true });
   }
   return rewritten;
 }
@@ -169,13 +175,7 @@ function restore(plain: Record<string, unknown>, sightings: readonly Sighting[],
   for (const { place, list, bySig } of byPlace.values()) {
     const records = [...bySig.values()];
     if (list) {
-      let container = ensure(plain, place, () => []);
-      // A list a peer replaced with something else (a string, a map) is made a list again, to hold the records it held.
-      if (!Array.isArray(container) && place.length === 1) {
-        container = [];
-        Object.defineProperty(plain, place[0]!, { value: container, enumerable: true, writable: true, configurable: true });
-      }
-      if (!Array.isArray(container)) continue;
+      const container = ensure(plain, place, true) as unknown[];
       const current = container.filter(isSigned);
       const shown = new Set(current.map((record) => record.sig));
       for (const record of records) if (!shown.has(record.sig)) tampered.push(tamperingOf("deleted", place, record));
@@ -190,9 +190,8 @@ function restore(plain: Record<string, unknown>, sightings: readonly Sighting[],
       container.length = 0;
       for (const value of restored) container.push(value);
     } else {
-      const parent = ensure(plain, place.slice(0, -1), () => ({}));
+      const parent = ensure(plain, place.slice(0, -1), false) as Record<string, unknown>;
       const slot = place[place.length - 1]!;
-      if (!isObject(parent) || Array.isArray(parent)) continue;
       const first = records[0]!;
       const now = Object.hasOwn(parent, slot) ? parent[slot] : undefined;
       if (!isSigned(now)) tampered.push(tamperingOf("deleted", place, first));
@@ -221,14 +220,22 @@ function changedFields(signed: Record<string, unknown>, now: Record<string, unkn
   return changed;
 }
 
-/** The value at `place` in `root`, made with `make` (and every missing map on the way) when absent. */
-function ensure(root: Record<string, unknown>, place: Place, make: () => unknown): unknown {
-  let current: unknown = root;
+/**
+ * The container at `place` in `root` (a list when `list`, else a map),
+ * made, with every map on the way, when it is absent or a peer put
+ * something else there (text where the entries were, a list where the
+ * votes were): the signed records it held are put back into the new one.
+ */
+function ensure(root: Record<string, unknown>, place: Place, list: boolean): Record<string, unknown> | unknown[] {
+  let current: Record<string, unknown> | unknown[] = root;
   place.forEach((key, index) => {
-    if (!isObject(current) || Array.isArray(current)) return;
-    if (!Object.hasOwn(current, key))
-      Object.defineProperty(current, key, { value: index === place.length - 1 ? make() : {}, enumerable: true, writable: true, configurable: true });
-    current = current[key];
+    const last = index === place.length - 1;
+    const wantList = last && list;
+    const parent = current as Record<string, unknown>;
+    const now = Object.hasOwn(parent, key) ? parent[key] : undefined;
+    const fits = wantList ? Array.isArray(now) : isObject(now) && !Array.isArray(now);
+    if (!fits) Object.defineProperty(parent, key, { value: wantList ? [] : {}, enumerable: true, writable: true, configurable: true });
+    current = parent[key] as Record<string, unknown> | unknown[];
   });
   return current;
 }

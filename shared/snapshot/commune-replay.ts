@@ -64,7 +64,7 @@ export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: nu
     ...inventory.value.malformed.map((what) => ({ where: "the knowledge inventory", what })),
   ];
   // A document that says a newer version saved it was read all the same; the first such is the file's first problem.
-  const newer = [commune.value.newer, proposals.value.newer, inventory.value.newer].flatMap((problem) => (problem ? [problem.message] : []));
+  const newer = [commune.value.schemaNote, proposals.value.schemaNote, inventory.value.schemaNote].flatMap((problem) => (problem ? [problem.message] : []));
   const shardEntries: ShardEntry[] = [];
   const seen = new Set<string>();
   for (const [index, shard] of docs.shards.entries()) {
@@ -77,7 +77,7 @@ export function replayCommune(verifier: Verifier, docs: CommuneDocuments, at: nu
     if (seen.has(key)) return fail("replay.shardTwice", `The purse shard of ${owner.slice(0, 8)} for ${period} is there twice.`);
     seen.add(key);
     malformed.push(...read.value.malformed.map((what) => ({ where: `the ${period} purse shard of ${owner.slice(0, 8)}`, what })));
-    if (read.value.newer) newer.push(read.value.newer.message);
+    if (read.value.schemaNote) newer.push(read.value.schemaNote.message);
     for (const entry of entries) shardEntries.push({ entry, shardOwner: owner });
   }
 

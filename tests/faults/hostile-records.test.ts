@@ -33,6 +33,8 @@ let commune: string;
 let attacker: Repo;
 /** Ada's purse shard, as the attacker holds it. */
 let shard: DocHandle<Record<string, unknown> & { entries: unknown[] }>;
+/** The commune document, as the attacker holds it. */
+let communeHandle: DocHandle<Record<string, unknown>>;
 const peaks = new PeakMemory();
 
 const showOf = async (member: MemberProcess) => member.must("commune.show", { commune });
@@ -73,6 +75,7 @@ beforeAll(async () => {
   attacker = new Repo({ network: [adapter], peerId: randomPeerId("mallory") });
   const { publicKey: adaKey } = await ada.must("identity.show", {});
   const communeDoc = await attacker.find<Record<string, unknown>>(stolen.doc as AutomergeUrl);
+  communeHandle = communeDoc;
   const { shards } = fromStored(communeDoc.doc()) as { shards: Record<string, string> };
   const shardUrl = Object.entries(shards).find(([key]) => key.startsWith(`${adaKey}/`))?.[1];
   if (shardUrl === undefined) throw new Error("no shard of Ada's in the commune document");
@@ -246,6 +249,73 @@ describe("hostile records written through the relay by an invite holder", () => 
       expect(write.ok).toBe(true);
       expect(untouched).toEqual([before, before]);
       expect(restarted.balances.purse).toEqual(expected);
+      expect(crashes).toBe(0);
+    },
+    timeLimit(120_000, 300_000),
+  );
+
+  it(
+    "the commune's lists replaced with text and numbers (members, relays, shard links, proposals, votes): every host shows what the signed records say, and members write on",
+    async () => {
+      const started = Date.now();
+      const { id: proposal } = await ada.must("proposal.create", {
+        commune,
+        kind: "general",
+        title: "Plant beans",
+        body: "Beans by the south wall",
+        deadline: { days: 7 },
+      });
+      await ada.must("proposal.vote", { commune, proposal, choice: "yes" });
+      const seen = async (member: MemberProcess) => {
+        const view = await showOf(member);
+        const shown = view.proposals.find((p) => p.id === proposal);
+        return JSON.stringify({ purse: view.balances.purse, me: view.myStatus, yes: shown?.yes, outcome: shown?.outcome });
+      };
+      await waitFor(async () => (await seen(bo)) === (await seen(ada)) || undefined, "Bo to see Ada's proposal and vote");
+      const before = await seen(ada);
+
+      const { docs } = fromStored(communeHandle.doc()) as { docs: { proposals: string } };
+      const proposals = await attacker.find<Record<string, unknown>>(docs.proposals as AutomergeUrl);
+      communeHandle.change((doc) => {
+        doc["events"] = "nobody";
+        doc["relays"] = "nowhere";
+        doc["shards"] = 0;
+        delete doc["docs"];
+      });
+      proposals.change((doc) => {
+        doc["proposals"] = "none";
+        doc["votes"] = 7;
+      });
+      const named = (view: CommuneView) => view.problems.some((problem) => problem.reason.includes("relay addresses are text"));
+      for (const member of [ada, bo]) await waitFor(async () => named(await showOf(member)) || undefined, `the replaced lists to reach ${member.dataDir}`);
+      const untouched = [await seen(ada), await seen(bo)];
+
+      const wrote = [
+        await bo.run("proposal.vote", { commune, proposal, choice: "yes" }),
+        await ada.run("purse.contribute", { commune, amount: "4.00", currency: "EUR", memo: "after the lists were replaced" }),
+        await bo.run("purse.contribute", { commune, amount: "5.00", currency: "EUR", memo: "Bo's first" }),
+      ];
+      const expected = { ...(JSON.parse(before) as { purse: Record<string, number> }).purse };
+      expected.EUR = (expected.EUR ?? 0) + 900;
+      await samePurse([ada, bo], expected);
+      await waitFor(async () => (await seen(ada)) === (await seen(bo)) || undefined, "Ada and Bo to agree again");
+      sample();
+      const crashes = [relay, ada, bo].filter((process) => !alive(process)).length;
+      console.log(`replaced lists: before ${before}; after ${JSON.stringify(untouched)}; writes ${JSON.stringify(wrote.map((w) => w.ok))}`);
+      recordFaults({
+        scenario: "a commune's lists replaced through the relay",
+        faults: 0,
+        entriesWritten: 2,
+        entriesLost: wrote.filter((w) => !w.ok).length,
+        crashes,
+        hostileTried: 1,
+        hostileAccepted: untouched.some((view) => view !== before) ? 1 : 0,
+        peakRssMiB: peaks.peaks,
+        boundMiB: { ...BOUND_MIB },
+        seconds: (Date.now() - started) / 1000,
+      });
+      expect(untouched).toEqual([before, before]);
+      expect(wrote.map((w) => (w.ok ? "ok" : w.error.message))).toEqual(["ok", "ok", "ok"]);
       expect(crashes).toBe(0);
     },
     timeLimit(120_000, 300_000),
