@@ -1,4 +1,4 @@
-import type { NetworkAdapterInterface } from "@automerge/automerge-repo";
+import type { DocHandle, NetworkAdapterInterface } from "@automerge/automerge-repo";
 import type { RelayStatus } from "../../shared/commands/views";
 import type { Genesis } from "../../shared/commune/genesis";
 import type { Signed } from "../../shared/identity/signed";
@@ -10,6 +10,12 @@ export interface RelayLink {
   readonly adapter: NetworkAdapterInterface;
   status(): RelayStatus;
   onStatus(listener: (status: RelayStatus) => void): () => void;
+  /**
+   * For a link that does not sync through the Repo (a private commune's,
+   * host/sync/private-link.ts): whether this relay holds the document as it
+   * is now. Links through the Repo leave it out: the Repo's sync state says it.
+   */
+  holds?(handle: DocHandle<unknown>): boolean;
 }
 
 export interface RelayLinkOptions {
