@@ -10,7 +10,7 @@ import type { CommuneRecord } from "../store/commune-index";
 import type { CommuneDocs } from "./commune-docs";
 import { CommuneModelCache, type CommuneModel } from "./commune-model";
 import { ProvisionalViews } from "./provisional-views";
-import type { RelayLink, RelayLinkFactory } from "./relay-link";
+import type { PrivateLinkContext, RelayLink, RelayLinkFactory } from "./relay-link";
 import { SyncStatus } from "./sync-status";
 import { ViewCache } from "./view-cache";
 import type { HostCrypto } from "../signatures/host-crypto";
@@ -31,6 +31,8 @@ export interface NodeContext {
   identity: StoredIdentity;
   links: RelayLinkFactory;
   now: () => number;
+  /** What a private commune's relay links are made with; undefined (or absent) for a plaintext commune. */
+  privateLink?: (commune: string) => PrivateLinkContext | undefined;
   /** Where a failed load is reported, one line for a person; stderr unless a test listens. */
   log?: (line: string) => void;
 }
@@ -159,6 +161,7 @@ export class CommuneNode {
       this.docs.genesis(),
       factory,
       () => this.docs.repo,
+      this.#context.privateLink?.(record.id),
     );
     for (const link of fresh) {
       this.#follow(link);
@@ -187,11 +190,18 @@ export class CommuneNode {
   }
 
   /** `repo` is the commune's Repo once it exists (links are made before it, to be its network). */
-  static linksFor(record: CommuneRecord, genesis: Signed<Genesis> | undefined, factory: RelayLinkFactory, repo: () => Repo | undefined): RelayLink[] {
+  static linksFor(
+    record: CommuneRecord,
+    genesis: Signed<Genesis> | undefined,
+    factory: RelayLinkFactory,
+    repo: () => Repo | undefined,
+    privateLink?: PrivateLinkContext,
+  ): RelayLink[] {
     const relayKey = relayKeyOf(record.secret);
     const counts = new OperationCounts(repo);
     const held = (documentId: string) => counts.held(documentId);
-    return record.relays.map((url) => factory({ url, commune: record.id, relayKey, genesis, held }));
+    const privately = privateLink ? { private: { ...privateLink, repo } } : {};
+    return record.relays.map((url) => factory({ url, commune: record.id, relayKey, genesis, held, ...privately }));
   }
 
   model(): Result<CommuneModel> {
