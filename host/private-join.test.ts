@@ -87,6 +87,39 @@ describe("a private commune through a relay", () => {
     expect(registry).not.toContain(commune);
   });
 
+  it("starts a new epoch when a member leaves: the relay refuses the one who left, who reads nothing written after, while the others go on", async () => {
+    const relay: RunningRelay = await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} });
+    cleanups.push(() => relay.close().catch(() => {}));
+    const ada = await openHost(await dataDir());
+    await must(ada, "identity.rename", { name: "Ada" });
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], private: true });
+    await must(ada, "purse.contribute", { commune, amount: "10.00", currency: "EUR" });
+    await until("Ada's documents to reach the relay", async () => (await must(ada, "sync.status", { commune })).waiting === 0);
+    const bo = await openHost(await dataDir());
+    await must(bo, "commune.join", { invite: (await must(ada, "commune.invite", { commune, days: 1 })).invite, name: "Bo" });
+    const cy = await openHost(await dataDir());
+    await must(cy, "commune.join", { invite: (await must(ada, "commune.invite", { commune, days: 1 })).invite, name: "Cy" });
+    await until("Ada to see three members", async () => (await must(ada, "commune.show", { commune })).balances.members.length === 3);
+    const epochOf = (host: Host) => host.privateCommunes.linkContext(commune)?.keyring.current()?.epoch;
+    expect([epochOf(ada), epochOf(bo), epochOf(cy)]).toEqual([1, 1, 1]);
+
+    await must(bo, "commune.leave", { commune });
+    await until("Ada's host to start epoch 2", async () => epochOf(ada) === 2);
+    const readers = ada.privateCommunes.linkContext(commune)!.keyring.current()!.readers!;
+    expect(readers.sort()).toEqual([ada.keys.publicKey, cy.keys.publicKey].sort());
+    await until("the relay to refuse Bo's host", async () => (await must(bo, "sync.status", { commune })).relays[0]!.state === "refused");
+    expect((await must(bo, "sync.status", { commune })).relays[0]!.reason).toContain("was not given");
+    await until("Cy's host to follow into epoch 2", async () => epochOf(cy) === 2);
+
+    await must(ada, "purse.contribute", { commune, amount: "5.00", currency: "EUR", memo: "after Bo left" });
+    await until("Cy to see it", async () => (await balanceOf(cy, commune)) === 1500);
+    await must(cy, "purse.contribute", { commune, amount: "1.00", currency: "EUR" });
+    await until("Ada to see Cy's", async () => (await balanceOf(ada, commune)) === 1600);
+    // Bo, with his full data folder and host running, has nothing written after the rotation.
+    expect(await balanceOf(bo, commune)).toBe(1000);
+    expect(epochOf(bo)).toBe(1);
+  });
+
   it("leaves a plaintext commune syncing as before: no epoch key on disk, none in its invite", async () => {
     const relay: RunningRelay = await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} });
     cleanups.push(() => relay.close().catch(() => {}));

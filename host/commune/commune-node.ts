@@ -21,6 +21,7 @@ import { LastSyncedFile } from "./last-synced";
 import type { Repo } from "@automerge/automerge-repo";
 import { OperationCounts } from "../../repo-adaptations/held-operations";
 import { noticesOf, ReadNotices } from "./notices";
+import { EpochRotation } from "./epoch-rotation";
 
 export interface NodeContext {
   dataDir: string;
@@ -59,6 +60,7 @@ export class CommuneNode {
   readonly #sync = new SyncStatus();
   readonly #lastSynced: LastSyncedFile;
   readonly #readNotices: ReadNotices;
+  #rotation: EpochRotation | undefined;
 
   /**
    * `loading` settles when the shards on this disk have loaded: until then
@@ -99,6 +101,9 @@ export class CommuneNode {
       });
     docs.watch(() => this.#changed());
     for (const link of links) this.#follow(link);
+    // A private commune starts a new epoch when a member it was sealed to is gone (epoch-rotation.ts).
+    const privateLink = context.privateLink?.(record.id);
+    if (privateLink) this.#rotation = new EpochRotation(this, privateLink);
   }
 
   #loadFailed(what: string, error: unknown): void {
@@ -257,6 +262,7 @@ export class CommuneNode {
   }
 
   async close(): Promise<void> {
+    this.#rotation?.close();
     await this.#queue.catch(() => undefined);
     if (this.#isLoaded) {
       await this.ready();

@@ -2,7 +2,7 @@ import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Crypto } from "../../shared/identity/crypto";
-import type { KeyPair } from "../../shared/identity/keys";
+import type { KeyPair, PublicKey } from "../../shared/identity/keys";
 import type { KnownEpoch } from "../../shared/privacy/envelopes";
 import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import { epochKeysOf, openEpochRecord, openEpochRecordWithKey, type EpochKeys } from "../../shared/privacy/epochs";
@@ -27,6 +27,8 @@ export interface HeldEpoch {
   epoch: number;
   /** Undefined until the record has been seen. */
   header?: EpochHeader;
+  /** Who the epoch was sealed to; undefined until the record has been seen. */
+  readers?: PublicKey[];
   keys: EpochKeys;
 }
 
@@ -143,7 +145,7 @@ export class EpochKeyring {
           : openEpochRecord(this.#privacy, this.#crypto, this.#crypto, record, { commune: this.commune }, this.#me);
         if (!opened.ok) continue;
         if (opened.value.id !== id) continue;
-        this.#opened.set(id, { id, epoch: opened.value.header.epoch, header: opened.value.header, keys: opened.value.keys });
+        this.#opened.set(id, { id, epoch: opened.value.header.epoch, header: opened.value.header, readers: opened.value.readers, keys: opened.value.keys });
         this.#numbers.delete(id);
         this.#keys.set(id, opened.value.keys.epochKey);
         const parent = opened.value.header.parent;

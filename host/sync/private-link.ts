@@ -10,7 +10,7 @@ import type { KeyPair } from "../../shared/identity/keys";
 import type { Signed } from "../../shared/identity/signed";
 import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import { openItem, sealBatch, sealSnapshot } from "../../shared/privacy/envelopes";
-import { decodeItem, documentId as documentIdSchema, encodeItem, idOfItem, PRIVATE_PROTOCOL } from "../../shared/privacy/headers";
+import { decodeItem, documentId as documentIdSchema, encodeItem, idOfItem, PRIVATE_PROTOCOL, type SealedItem } from "../../shared/privacy/headers";
 import { measureAutomerge, operationsProblem, type HeldOperations } from "../../shared/sync/automerge-chunks";
 import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
 import {
@@ -98,7 +98,7 @@ interface Attempt {
   epoch?: string;
   relayNonce?: string;
   /** Puts sent and not answered yet, in order: the relay answers them in the order they came. */
-  readonly puts: Array<{ id: string; document: string; heads: string[] }>;
+  readonly puts: Array<{ id: string; document?: string; heads?: string[]; answered?: (stored: boolean) => void }>;
   /** Frames received and not handled yet (see #enqueue). */
   readonly inbox: Array<{ frame: Buffer; isBinary: boolean }>;
   draining: boolean;
@@ -502,11 +502,43 @@ export class PrivateRelayLink implements RelayLink {
     const put = attempt.puts.shift();
     if (!put) return this.#fail(attempt, "The relay answered a put we did not send");
     if (id !== undefined && id !== put.id) return this.#fail(attempt, "The relay answered puts out of order");
-    if (storedIt) {
+    put.answered?.(storedIt);
+    if (storedIt && put.document !== undefined && put.heads !== undefined) {
       this.#state.sentUpTo(put.document, put.heads);
       this.#schedulePush();
     }
     // A refused put is not sent again until the document changes or the link reconnects: the same bytes would be refused again.
+  }
+
+  /**
+   * Puts a child of the epoch this socket was admitted under (a rotation,
+   * host/commune/epoch-rotation.ts), with the proof the relay asks: the
+   * child's admission key over this connection's transcript with the child's
+   * id. True once the relay stored it; false when it refused it (another
+   * member's child came first: the relay then tells us with `superseded`) or
+   * the link is not connected.
+   */
+  putEpoch(record: SealedItem, admission: KeyPair): Promise<boolean> {
+    const attempt = this.#attempt;
+    const header = record.signed.header;
+    if (attempt?.phase !== "live" || !attempt.relayNonce || header.kind !== "epoch" || header.parent !== attempt.epoch) return Promise.resolve(false);
+    const id = idOfItem(record);
+    const proof = admissionProof(
+      this.#options.crypto,
+      { commune: this.#options.commune, memberNonce: attempt.nonce, relayNonce: attempt.relayNonce, epoch: id },
+      admission,
+    );
+    return new Promise((resolve) => {
+      attempt.puts.push({
+        id,
+        answered: (storedIt) => {
+          // The relay admits this socket under the child from now on.
+          if (storedIt) attempt.epoch = id;
+          resolve(storedIt);
+        },
+      });
+      attempt.ws.send(encodeFrame({ type: "put", proof }, encodeItem(record)));
+    });
   }
 
   #keepalive(attempt: Attempt): void {
@@ -534,6 +566,7 @@ export class PrivateRelayLink implements RelayLink {
   }
 
   #onClosed(attempt: Attempt): void {
+    for (const put of attempt.puts.splice(0)) put.answered?.(false);
     clearTimeout(attempt.handshakeTimer);
     clearInterval(attempt.keepaliveTimer);
     clearInterval(attempt.scanTimer);
@@ -554,6 +587,7 @@ export class PrivateRelayLink implements RelayLink {
     const attempt = this.#attempt;
     if (!attempt) return;
     this.#attempt = undefined;
+    for (const put of attempt.puts.splice(0)) put.answered?.(false);
     clearTimeout(attempt.handshakeTimer);
     clearInterval(attempt.keepaliveTimer);
     clearInterval(attempt.scanTimer);
