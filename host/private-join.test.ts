@@ -120,6 +120,29 @@ describe("a private commune through a relay", () => {
     expect(epochOf(bo)).toBe(1);
   });
 
+  it("starts a new epoch when a removal passes, and the relay refuses the removed member's host", async () => {
+    const relay: RunningRelay = await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} });
+    cleanups.push(() => relay.close().catch(() => {}));
+    const ada = await openHost(await dataDir());
+    await must(ada, "identity.rename", { name: "Ada" });
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], private: true });
+    await until("Ada's documents to reach the relay", async () => (await must(ada, "sync.status", { commune })).waiting === 0);
+    const bo = await openHost(await dataDir());
+    await must(bo, "commune.join", { invite: (await must(ada, "commune.invite", { commune, days: 1 })).invite, name: "Bo" });
+    await until("Ada to see Bo", async () => (await must(ada, "commune.show", { commune })).balances.members.length === 2);
+
+    const { id } = await must(ada, "proposal.create", {
+      commune,
+      kind: "remove",
+      title: "Remove Bo",
+      member: bo.keys.publicKey,
+      deadline: { at: Date.now() + 1_500 },
+    });
+    await must(ada, "proposal.vote", { commune, proposal: id, choice: "yes" });
+    await until("the removal to pass and Ada's host to start epoch 2", async () => ada.privateCommunes.linkContext(commune)?.keyring.current()?.epoch === 2);
+    await until("the relay to refuse Bo's host", async () => (await must(bo, "sync.status", { commune })).relays[0]!.state === "refused");
+  });
+
   it("leaves a plaintext commune syncing as before: no epoch key on disk, none in its invite", async () => {
     const relay: RunningRelay = await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} });
     cleanups.push(() => relay.close().catch(() => {}));

@@ -30,12 +30,16 @@ export interface RotationNode {
   subscribe(listener: () => void): () => void;
 }
 
+/** How often the membership is judged again with nothing changed (a vote that closes by time); a check is a replay of the small documents. */
+const CHECK_EVERY_MS = 5_000;
+
 export class EpochRotation {
   readonly #node: RotationNode;
   readonly #context: PrivateLinkContext;
   #running = false;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
+  #tick: NodeJS.Timeout;
   #stop: () => void;
 
   constructor(node: RotationNode, context: PrivateLinkContext) {
@@ -44,11 +48,15 @@ export class EpochRotation {
     // Any change may be the one that passed a removal; a link that connects may be the first place a rotation can go.
     this.#stop = node.subscribe(() => this.#schedule());
     this.#schedule();
+    // A removal passes when its vote closes, with no change to announce it: time alone must be looked at too.
+    this.#tick = setInterval(() => this.#schedule(), CHECK_EVERY_MS);
+    this.#tick.unref();
   }
 
   close(): void {
     this.#stop();
     clearTimeout(this.#timer);
+    clearInterval(this.#tick);
   }
 
   #schedule(): void {
