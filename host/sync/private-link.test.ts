@@ -3,7 +3,9 @@ import { Repo, type AutomergeUrl, type DocHandle } from "@automerge/automerge-re
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import { communeIdOf, createGenesis } from "../../shared/commune/genesis";
 import { nobleCrypto } from "../../shared/identity/crypto";
 import type { KeyPair } from "../../shared/identity/keys";
@@ -248,6 +250,41 @@ describe("a private commune's relay link", () => {
     const { items } = await watcher.fetch(0);
     const last = decodeItem(items.at(-1)!.bytes);
     expect(last.ok && last.item.signed.header).toMatchObject({ kind: "batch", epoch: secondId });
+  });
+
+  it("drops a relay that breaks the protocol, says why, and tries again with the backoff", async () => {
+    const commune = privateCommune();
+    // A hostile relay: a binary frame before any welcome, then junk JSON.
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    let connections = 0;
+    server.on("connection", (socket) => {
+      connections++;
+      socket.once("message", () => socket.send(connections === 1 ? Buffer.from([0, 0, 0, 9, 1, 2, 3]) : "{not json"));
+    });
+    await new Promise((resolve) => server.once("listening", resolve));
+    const keyring = new EpochKeyring({ commune: commune.id, privacy, crypto, me: ada });
+    keyring.learn(commune.first);
+    const reasons: string[] = [];
+    const link = new PrivateRelayLink({
+      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      commune: commune.id,
+      keyring,
+      privacy,
+      crypto,
+      me: ada,
+      stateDir: join(hostDir.path, "hostile"),
+      repo: () => undefined,
+      held: () => ({ document: 0, commune: 0 }),
+      genesis: commune.genesis,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
+    });
+    link.onStatus((status) => status.reason && reasons.push(status.reason));
+    stops.push(() => link.stop());
+    link.start();
+    await waitFor("two attempts", () => connections >= 2 && reasons.some((reason) => reason.includes("not JSON")));
+    expect(reasons).toContain("The relay sent data before admitting us");
+    expect(link.status().state).not.toBe("connected");
   });
 });
 
