@@ -205,6 +205,30 @@ export class EpochKeyring {
     return chain;
   }
 
+  /**
+   * The epoch records from the child of `from` up to the current epoch, with
+   * each one's admission key pair, when `from` is an ancestor of the current
+   * epoch held here: what a relay that missed a rotation is sent (it knows
+   * `from` only). Undefined otherwise.
+   */
+  pathFrom(from: string): Array<{ record: SealedItem; admission: KeyPair }> | undefined {
+    const path: Array<{ record: SealedItem; admission: KeyPair }> = [];
+    for (let at = this.current(); at && at.id !== from;) {
+      const record = this.#records.get(at.id);
+      const parent = at.header?.parent;
+      if (!record || !parent) return undefined;
+      path.unshift({ record, admission: at.keys.admission });
+      at = this.#opened.get(parent);
+      if (!at) return undefined;
+    }
+    return path.length > 0 ? path : undefined;
+  }
+
+  /** An epoch held here, by id. */
+  held(id: string): HeldEpoch | undefined {
+    return this.#opened.get(id);
+  }
+
   /** The current epoch's key, for an invite (the newcomer reads the older ones down the chain). */
   currentKey(): { id: string; epoch: number; key: Uint8Array } | undefined {
     const current = this.current();

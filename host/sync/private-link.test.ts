@@ -71,10 +71,10 @@ function privateCommune(readers: KeyPair[] = [ada, bo]) {
 type Commune = ReturnType<typeof privateCommune>;
 
 /** A member's Repo (no disk) with one private link to the relay; `key` is how they hold the epoch: a lockbox, or the key from an invite. */
-async function member(name: string, me: KeyPair, commune: Commune, options: { viaInvite?: boolean; log?: string[] } = {}) {
-  const keyring = new EpochKeyring({ commune: commune.id, privacy, crypto, me });
+async function member(name: string, me: KeyPair, commune: Commune, options: { viaInvite?: boolean; log?: string[]; keyring?: EpochKeyring } = {}) {
+  const keyring = options.keyring ?? new EpochKeyring({ commune: commune.id, privacy, crypto, me });
   if (options.viaInvite) await keyring.hold(commune.firstId, 1, commune.epochKey);
-  else keyring.learn(commune.first);
+  else if (!options.keyring) keyring.learn(commune.first);
   let repo: Repo | undefined;
   const link = new PrivateRelayLink({
     url: relay.url,
@@ -285,6 +285,37 @@ describe("a private commune's relay link", () => {
     await waitFor("two attempts", () => connections >= 2 && reasons.some((reason) => reason.includes("not JSON")));
     expect(reasons).toContain("The relay sent data before admitting us");
     expect(link.status().state).not.toBe("connected");
+  });
+
+  it("brings a relay that missed a rotation up to the current epoch: proves the epoch it knows, then puts the child", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    await stops.pop()!();
+    // The commune rotated while this relay was out of reach: Ada's keyring holds epoch 2, the relay knows epoch 1 only.
+    const second = makeEpochRecord(privacy, crypto, {
+      commune: commune.id,
+      epoch: 2,
+      parent: commune.firstId,
+      epochKey: privacy.randomKey(),
+      previousKey: commune.epochKey,
+      readers: [ada.publicKey],
+      author: ada,
+      at: Date.now(),
+    });
+    const secondId = idOfItem(second.item);
+    await founder.keyring.hold(secondId, 2, second.keys.epochKey, second.item);
+
+    const again = await member("ada", ada, commune, { keyring: founder.keyring });
+    const handle = again.repo.create<{ memo: string }>({ memo: MEMO });
+    await waitFor("the document to be stored", () => again.link.holds(handle as DocHandle<unknown>));
+    // The relay now admits epoch 2, and what Ada wrote is sealed under it.
+    const watcher = await PrivateClient.connect(relay.url);
+    stops.push(() => watcher.close());
+    expect(await watcher.join(commune.id, secondId, second.keys.admission)).toMatchObject({ type: "welcome", epoch: secondId });
+    const { items } = await watcher.fetch(0);
+    const last = decodeItem(items.at(-1)!.bytes);
+    expect(last.ok && last.item.signed.header).toMatchObject({ kind: "snapshot", epoch: secondId });
+    expect(again.link.lastRefusal).toBeUndefined();
   });
 });
 

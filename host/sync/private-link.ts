@@ -96,6 +96,8 @@ interface Attempt {
   phase: Phase;
   /** The epoch this socket was admitted under. */
   epoch?: string;
+  /** Epoch records this relay missed (it knows an ancestor of the current epoch only), put right after the welcome. */
+  behind?: Array<{ record: SealedItem; admission: KeyPair }>;
   relayNonce?: string;
   /** Puts sent and not answered yet, in order: the relay answers them in the order they came. */
   readonly puts: Array<{ id: string; document?: string; heads?: string[]; answered?: (stored: boolean) => void }>;
@@ -282,14 +284,25 @@ export class PrivateRelayLink implements RelayLink {
     if (attempt.phase === "hello") {
       const asked = challenge.safeParse(value);
       if (!asked.success) return this.#fail(attempt, "The relay did not answer the hello with a challenge");
-      const current = this.#options.keyring.current();
+      const { keyring } = this.#options;
+      const current = keyring.current();
       if (!current) return this.#refuse(attempt, "This machine holds no key to the commune's current epoch");
       attempt.relayNonce = asked.data.nonce;
       attempt.phase = "proof";
-      const transcript = { commune: this.#options.commune, memberNonce: attempt.nonce, relayNonce: asked.data.nonce, epoch: current.id };
-      return attempt.ws.send(
-        JSON.stringify({ type: "proof", epoch: current.id, sig: admissionProof(this.#options.crypto, transcript, current.keys.admission) }),
-      );
+      // A relay that was offline when the commune rotated knows an ancestor of the current epoch only: prove that, then put the rest of the chain.
+      let proving: { id: string; admission: KeyPair } = { id: current.id, admission: current.keys.admission };
+      if (!asked.data.tips.includes(current.id)) {
+        for (const tip of asked.data.tips) {
+          const path = keyring.pathFrom(tip);
+          const held = keyring.held(tip);
+          if (!path || !held) continue;
+          proving = { id: tip, admission: held.keys.admission };
+          attempt.behind = path;
+          break;
+        }
+      }
+      const transcript = { commune: this.#options.commune, memberNonce: attempt.nonce, relayNonce: asked.data.nonce, epoch: proving.id };
+      return attempt.ws.send(JSON.stringify({ type: "proof", epoch: proving.id, sig: admissionProof(this.#options.crypto, transcript, proving.admission) }));
     }
     if (attempt.phase === "proof") {
       const later = superseded.safeParse(value);
@@ -298,6 +311,8 @@ export class PrivateRelayLink implements RelayLink {
       if (!admitted.success) return this.#fail(attempt, "The relay did not answer the proof");
       attempt.epoch = admitted.data.epoch;
       clearTimeout(attempt.handshakeTimer);
+      // Not awaited: the answers come through this same queue of frames, after the ones before them.
+      for (const { record, admission } of attempt.behind ?? []) void this.#sendEpoch(attempt, record, admission);
       attempt.keepaliveTimer = setInterval(() => this.#keepalive(attempt), this.#options.keepaliveMs ?? 30_000);
       // A newcomer to this relay reads the latest snapshots first, then the log.
       if (this.#state.since === 0) {
@@ -464,6 +479,8 @@ export class PrivateRelayLink implements RelayLink {
     const repo = this.#options.repo();
     const current = this.#options.keyring.current();
     if (!repo || !current || attempt.ws.readyState !== WebSocket.OPEN) return;
+    // Batches wait for an epoch record being put: until the relay stores it, it would refuse them as of an unknown epoch.
+    if (attempt.puts.some((put) => put.document === undefined)) return;
     const waiting = new Set(attempt.puts.map((put) => put.document));
     for (const handle of Object.values(repo.handles)) {
       if (attempt.puts.length >= MAX_PUTS_IN_FLIGHT) return;
@@ -503,10 +520,8 @@ export class PrivateRelayLink implements RelayLink {
     if (!put) return this.#fail(attempt, "The relay answered a put we did not send");
     if (id !== undefined && id !== put.id) return this.#fail(attempt, "The relay answered puts out of order");
     put.answered?.(storedIt);
-    if (storedIt && put.document !== undefined && put.heads !== undefined) {
-      this.#state.sentUpTo(put.document, put.heads);
-      this.#schedulePush();
-    }
+    if (storedIt && put.document !== undefined && put.heads !== undefined) this.#state.sentUpTo(put.document, put.heads);
+    if (storedIt) this.#schedulePush();
     // A refused put is not sent again until the document changes or the link reconnects: the same bytes would be refused again.
   }
 
@@ -521,7 +536,12 @@ export class PrivateRelayLink implements RelayLink {
   putEpoch(record: SealedItem, admission: KeyPair): Promise<boolean> {
     const attempt = this.#attempt;
     const header = record.signed.header;
-    if (attempt?.phase !== "live" || !attempt.relayNonce || header.kind !== "epoch" || header.parent !== attempt.epoch) return Promise.resolve(false);
+    if (attempt?.phase !== "live" || header.kind !== "epoch" || header.parent !== attempt.epoch) return Promise.resolve(false);
+    return this.#sendEpoch(attempt, record, admission);
+  }
+
+  #sendEpoch(attempt: Attempt, record: SealedItem, admission: KeyPair): Promise<boolean> {
+    if (!attempt.relayNonce) return Promise.resolve(false);
     const id = idOfItem(record);
     const proof = admissionProof(
       this.#options.crypto,
