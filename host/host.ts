@@ -13,6 +13,7 @@ import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./store/
 import { CommuneDocs } from "./commune/commune-docs";
 import { CommuneNode, type NodeContext } from "./commune/commune-node";
 import { ViewCache } from "./commune/view-cache";
+import { PrivateCommunes } from "./commune/private-communes";
 import type { RelayLinkFactory } from "./commune/relay-link";
 import { EmbeddedRelay, type RelayPlace, type StartRelay } from "./embedded-relay";
 import { openHostCrypto, type HostCrypto } from "./signatures/host-crypto";
@@ -61,6 +62,8 @@ export class Host implements HostContext {
   /** The worker threads that scan a tampered document's full history, off the thread that answers (history/history-scans.ts). */
   readonly history: HistoryScans;
   readonly relay: EmbeddedRelay;
+  /** The communes whose epoch keys this machine holds, which sync with their relays privately (issue 13). */
+  readonly privateCommunes: PrivateCommunes;
   #changeListeners = new Set<() => void>();
 
   private constructor(options: HostOptions, crypto: HostCrypto, identity: StoredIdentity, index: Map<string, CommuneRecord>) {
@@ -71,6 +74,7 @@ export class Host implements HostContext {
     this.identity = identity;
     this.index = index;
     this.relay = new EmbeddedRelay(options.dataDir, options.startRelay);
+    this.privateCommunes = new PrivateCommunes(options.dataDir, crypto, () => this.identity.keys);
     this.#handlers = {
       "identity.show": async () => ok(this.identityView()),
       "identity.rename": async (input) => this.rename(input.name),
@@ -133,7 +137,15 @@ export class Host implements HostContext {
   }
 
   nodeContext(): NodeContext {
-    return { dataDir: this.dataDir, crypto: this.crypto, history: this.history, identity: this.identity, links: this.options.links, now: () => this.now() };
+    return {
+      dataDir: this.dataDir,
+      crypto: this.crypto,
+      history: this.history,
+      identity: this.identity,
+      links: this.options.links,
+      now: () => this.now(),
+      privateLink: (commune) => this.privateCommunes.linkContext(commune),
+    };
   }
 
   node(commune: string): Result<CommuneNode> {
@@ -158,7 +170,8 @@ export class Host implements HostContext {
       // Shards not on this disk are found once relays connect.
       // On the next turn, for the same reason (see CommuneDocs.watch).
       const loading = new Promise<void>((resolve) => setImmediate(resolve)).then(() => docs.discoverShards());
-      const links = CommuneNode.linksFor(record, docs.genesis(), this.options.links, () => repo);
+      const privateLink = await this.privateCommunes.open(record.id);
+      const links = CommuneNode.linksFor(record, docs.genesis(), this.options.links, () => repo, privateLink);
       const connect = () => {
         for (const link of links) repo.networkSubsystem.addNetworkAdapter(link.adapter);
       };

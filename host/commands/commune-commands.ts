@@ -6,7 +6,8 @@ import { keptUnsaved } from "../../shared/commands/disk-refusals";
 import { readCommuneDoc } from "../../shared/docs/documents";
 import { parseRelayUrl } from "../../shared/docs/link";
 import { randomId } from "../../shared/identity/keys";
-import { createInvite, readInvite } from "../../shared/invite/invite";
+import { createInvite, readInvite, type InviteEpoch } from "../../shared/invite/invite";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { parseAmount } from "../../shared/money/amount";
 import { validateCurrency, type Currency } from "../../shared/money/currency";
 import { fail, failWith, ok, reworded, type Result } from "../../shared/result";
@@ -73,11 +74,18 @@ async function createCommune(input: ParsedInput<"commune.create">, host: HostCon
   if (!rules.ok) return rules;
   const relays = relayList(input.relays);
   if (!relays.ok) return relays;
-  const genesis = createGenesis(host.crypto, { name, founderName: host.name(), at: host.now(), rules: rules.value }, host.keys);
+  // A private commune's genesis names its first epoch's admission key, so the commune id binds it: no one holding the genesis alone can register it.
+  const first = input.private ? await host.privateCommunes.firstEpoch() : undefined;
+  const genesis = createGenesis(
+    host.crypto,
+    { name, founderName: host.name(), at: host.now(), rules: rules.value, ...(first ? { admission: first.admission } : {}) },
+    host.keys,
+  );
   const id = communeIdOf(genesis);
   const record: CommuneRecord = { id, name, doc: "", secret: randomId(32), relays: relays.value };
+  const privateLink = first ? await host.privateCommunes.found(id, genesis, first.epochKey, host.now()) : undefined;
   let repo: Repo | undefined;
-  const links = CommuneNode.linksFor(record, genesis, host.links, () => repo);
+  const links = CommuneNode.linksFor(record, genesis, host.links, () => repo, privateLink);
   repo = CommuneDocs.repoFor(
     host.dataDir,
     id,
@@ -101,8 +109,11 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   if (host.name() === "") await host.rename(name);
 
   const record: CommuneRecord = { id: commune, name: communeName, doc: invite.value.doc, secret: invite.value.secret, relays: invite.value.relays };
+  const epoch = invite.value.epoch;
+  // A private commune's invite carries its current epoch's key: the links prove it to the relays and open what they fetch.
+  const privateLink = epoch ? await host.privateCommunes.joined(commune, { id: epoch.id, number: epoch.number, key: hexToBytes(epoch.key) }) : undefined;
   let repo: Repo | undefined;
-  const links = CommuneNode.linksFor(record, undefined, host.links, () => repo);
+  const links = CommuneNode.linksFor(record, undefined, host.links, () => repo, privateLink);
   repo = CommuneDocs.repoFor(
     host.dataDir,
     commune,
@@ -112,6 +123,7 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   if (!docs.ok) {
     for (const link of links) link.adapter.disconnect();
     await repo.shutdown().catch(() => {});
+    if (epoch) await host.privateCommunes.forget(commune);
     return fail(
       "join.unreachable",
       `Could not get ${communeName} from its relays (${record.relays.join(", ")}): ${docs.error.message} Check that a relay is running and reachable, then try again.`,
@@ -120,6 +132,7 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   const read = readCommuneDoc(docs.value.commune.doc());
   if (!read.ok || communeIdOf(read.value.doc.genesis) !== commune) {
     await docs.value.close();
+    if (epoch) await host.privateCommunes.forget(commune);
     return fail("join.wrongDocument", "The relay sent a document that is not the commune this invite is for. Ask the inviter for a new invite.");
   }
   // Membership needs only the small documents: join first, so loading the
@@ -130,6 +143,7 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   const state = written.ok ? membershipState(host.crypto, newcomer, host.now()) : written;
   if (!state.ok) {
     await docs.value.close();
+    if (epoch) await host.privateCommunes.forget(commune);
     // The writer says a change the disk refused is kept here; a join that does not go on is not: its documents are closed just above.
     if (keptUnsaved(state.error))
       return reworded(
@@ -199,6 +213,12 @@ async function fetchFromRelays(repo: Repo, url: string, links: RelayLink[], time
   return fail("join.failed", reason);
 }
 
+/** A private commune's current epoch, for its invite; nothing for a plaintext commune. */
+function epochOf(host: HostContext, commune: string): { epoch?: InviteEpoch } {
+  const current = host.privateCommunes.linkContext(commune)?.keyring.currentKey();
+  return current ? { epoch: { id: current.id, number: current.epoch, key: bytesToHex(current.key) } } : {};
+}
+
 export const communeCommands: Handlers<CommuneCommand> = {
   "commune.create": createCommune,
   "commune.join": joinCommune,
@@ -233,7 +253,16 @@ export const communeCommands: Handlers<CommuneCommand> = {
     const expiresAt = at + Math.round(input.days * DAY);
     const invite = createInvite(
       host.crypto,
-      { commune: node.id, name: model.state.name, doc: node.record.doc, relays: node.record.relays, secret: node.record.secret, at, expiresAt },
+      {
+        commune: node.id,
+        name: model.state.name,
+        doc: node.record.doc,
+        relays: node.record.relays,
+        secret: node.record.secret,
+        at,
+        expiresAt,
+        ...epochOf(host, node.id),
+      },
       host.keys,
     );
     // The newcomer sees this count of the purse while their own copy receives

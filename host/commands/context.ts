@@ -1,3 +1,4 @@
+import type { PrivateCommunes } from "../commune/private-communes";
 import type { CommandName, CommandResults, ParsedInput } from "../../shared/commands/commands";
 import { currencyAt } from "../../shared/commune/state";
 import type { KeyPair } from "../../shared/identity/keys";
@@ -19,6 +20,8 @@ export interface HostContext {
   readonly nodes: Map<string, CommuneNode>;
   readonly links: RelayLinkFactory;
   readonly joinTimeoutMs: number;
+  /** The communes whose epoch keys this machine holds (issue 13). */
+  readonly privateCommunes: PrivateCommunes;
   name(): string;
   rename(name: string): Promise<Result<unknown>>;
   now(): number;

@@ -10,7 +10,7 @@ import type { CommuneRecord } from "../store/commune-index";
 import type { CommuneDocs } from "./commune-docs";
 import { CommuneModelCache, type CommuneModel } from "./commune-model";
 import { ProvisionalViews } from "./provisional-views";
-import type { RelayLink, RelayLinkFactory } from "./relay-link";
+import type { PrivateLinkContext, RelayLink, RelayLinkFactory } from "./relay-link";
 import { SyncStatus } from "./sync-status";
 import { ViewCache } from "./view-cache";
 import type { HostCrypto } from "../signatures/host-crypto";
@@ -21,6 +21,7 @@ import { LastSyncedFile } from "./last-synced";
 import type { Repo } from "@automerge/automerge-repo";
 import { OperationCounts } from "../../repo-adaptations/held-operations";
 import { noticesOf, ReadNotices } from "./notices";
+import { EpochRotation } from "./epoch-rotation";
 
 export interface NodeContext {
   dataDir: string;
@@ -31,6 +32,8 @@ export interface NodeContext {
   identity: StoredIdentity;
   links: RelayLinkFactory;
   now: () => number;
+  /** What a private commune's relay links are made with; undefined (or absent) for a plaintext commune. */
+  privateLink?: (commune: string) => PrivateLinkContext | undefined;
   /** Where a failed load is reported, one line for a person; stderr unless a test listens. */
   log?: (line: string) => void;
 }
@@ -57,6 +60,7 @@ export class CommuneNode {
   readonly #sync = new SyncStatus();
   readonly #lastSynced: LastSyncedFile;
   readonly #readNotices: ReadNotices;
+  #rotation: EpochRotation | undefined;
 
   /**
    * `loading` settles when the shards on this disk have loaded: until then
@@ -97,6 +101,9 @@ export class CommuneNode {
       });
     docs.watch(() => this.#changed());
     for (const link of links) this.#follow(link);
+    // A private commune starts a new epoch when a member it was sealed to is gone (epoch-rotation.ts).
+    const privateLink = context.privateLink?.(record.id);
+    if (privateLink) this.#rotation = new EpochRotation(this, privateLink);
   }
 
   #loadFailed(what: string, error: unknown): void {
@@ -159,6 +166,7 @@ export class CommuneNode {
       this.docs.genesis(),
       factory,
       () => this.docs.repo,
+      this.#context.privateLink?.(record.id),
     );
     for (const link of fresh) {
       this.#follow(link);
@@ -187,11 +195,18 @@ export class CommuneNode {
   }
 
   /** `repo` is the commune's Repo once it exists (links are made before it, to be its network). */
-  static linksFor(record: CommuneRecord, genesis: Signed<Genesis> | undefined, factory: RelayLinkFactory, repo: () => Repo | undefined): RelayLink[] {
+  static linksFor(
+    record: CommuneRecord,
+    genesis: Signed<Genesis> | undefined,
+    factory: RelayLinkFactory,
+    repo: () => Repo | undefined,
+    privateLink?: PrivateLinkContext,
+  ): RelayLink[] {
     const relayKey = relayKeyOf(record.secret);
     const counts = new OperationCounts(repo);
     const held = (documentId: string) => counts.held(documentId);
-    return record.relays.map((url) => factory({ url, commune: record.id, relayKey, genesis, held }));
+    const privately = privateLink ? { private: { ...privateLink, repo } } : {};
+    return record.relays.map((url) => factory({ url, commune: record.id, relayKey, genesis, held, ...privately }));
   }
 
   model(): Result<CommuneModel> {
@@ -247,6 +262,7 @@ export class CommuneNode {
   }
 
   async close(): Promise<void> {
+    this.#rotation?.close();
     await this.#queue.catch(() => undefined);
     if (this.#isLoaded) {
       await this.ready();

@@ -1,4 +1,8 @@
-import type { NetworkAdapterInterface } from "@automerge/automerge-repo";
+import type { DocHandle, NetworkAdapterInterface, Repo } from "@automerge/automerge-repo";
+import type { Crypto } from "../../shared/identity/crypto";
+import type { KeyPair } from "../../shared/identity/keys";
+import type { PrivacyCrypto } from "../../shared/privacy/crypto";
+import type { EpochKeyring } from "../sync/epoch-keyring";
 import type { RelayStatus } from "../../shared/commands/views";
 import type { Genesis } from "../../shared/commune/genesis";
 import type { Signed } from "../../shared/identity/signed";
@@ -10,6 +14,12 @@ export interface RelayLink {
   readonly adapter: NetworkAdapterInterface;
   status(): RelayStatus;
   onStatus(listener: (status: RelayStatus) => void): () => void;
+  /**
+   * For a link that does not sync through the Repo (a private commune's,
+   * host/sync/private-link.ts): whether this relay holds the document as it
+   * is now. Links through the Repo leave it out: the Repo's sync state says it.
+   */
+  holds?(handle: DocHandle<unknown>): boolean;
 }
 
 export interface RelayLinkOptions {
@@ -20,6 +30,18 @@ export interface RelayLinkOptions {
   genesis: Signed<Genesis> | undefined;
   /** What the commune's Repo holds, so the link refuses changes past INFLATION_LIMITS before the Repo sees them. */
   held: (documentId: string) => HeldOperations;
+  /** For a private commune (one whose epoch keys this machine holds): the link speaks commune-private/1 instead of automerge-repo's sync. */
+  private?: PrivateLinkContext & { repo: () => Repo | undefined };
+}
+
+/** What a private commune's links are made with (host/commune/private-communes.ts). */
+export interface PrivateLinkContext {
+  keyring: EpochKeyring;
+  privacy: PrivacyCrypto;
+  crypto: Crypto;
+  me: KeyPair;
+  /** Where each relay's link keeps what it has read and sent. */
+  stateDir: string;
 }
 
 export type RelayLinkFactory = (options: RelayLinkOptions) => RelayLink;

@@ -42,12 +42,14 @@ export class SyncStatus {
     // With no relay there is nowhere to send anything: nothing is waiting to go out.
     if (links.length > 0) {
       for (const handle of docs.allHandles()) {
-        if (!confirmedByRelay(handle, relayStorage)) waiting++;
+        if (!confirmedByRelay(handle, relayStorage) && !links.some((link) => link.holds?.(handle))) waiting++;
       }
     }
     // In sync only while a relay link is up: the Repo may list a relay's peer for a moment after its socket died, and "last synced 3 seconds ago" offline is a lie.
     const linked = links.some((link) => link.status().state === "connected");
-    if (waiting === 0 && connected.length > 0 && linked) this.#lastSynced = now;
+    // A private commune's links are no Repo peers: being connected is their say.
+    const privatelyLinked = links.some((link) => link.holds !== undefined && link.status().state === "connected");
+    if (waiting === 0 && (connected.length > 0 || privatelyLinked) && linked) this.#lastSynced = now;
     const view: SyncStatusView = { commune: id, relays: links.map((link) => link.status()), peers: repo.peers.length, waiting, notices: [] };
     if (this.#lastSynced !== undefined) view.lastSynced = this.#lastSynced;
     if (this.#loadProblem !== undefined) view.loadProblem = this.#loadProblem;

@@ -1,4 +1,5 @@
 import type { RelayLinkFactory } from "../commune/relay-link";
+import { PrivateRelayLink } from "./private-link";
 import { RelayClientAdapter } from "./relay-client";
 
 /**
@@ -6,7 +7,9 @@ import { RelayClientAdapter } from "./relay-client";
  * When the host knows the commune's genesis it offers it, so a relay that
  * does not serve the commune yet registers it (after the proof).
  */
-export const relayLinks: RelayLinkFactory = ({ url, commune, relayKey, genesis, held }) => {
+export const relayLinks: RelayLinkFactory = ({ url, commune, relayKey, genesis, held, private: privately }) => {
+  // A private commune's relays store ciphertext: the link sends sealed batches instead of syncing documents (private-link.ts).
+  if (privately) return new PrivateRelayLink({ url, commune, genesis, held, ...privately });
   const adapter = new RelayClientAdapter({ url, commune, relayKey, held, ...(genesis ? { register: { genesis } } : {}) });
   return {
     url,

@@ -115,6 +115,8 @@ export const commandInputs = {
     currencies: z.array(currency).min(1).max(LIMITS.currencies),
     rules: rulesInput.default({}),
     relays: z.array(text(300)).max(10).default([]),
+    /** A private commune (issue 13): its relays store only ciphertext. Off until existing communes move over and the app shows epochs. */
+    private: z.boolean().default(false),
   }),
   "commune.show": z.strictObject({ commune }),
   "commune.invite": z.strictObject({ commune, days: z.number().positive().max(MAX_INVITE_DAYS).default(7) }),

@@ -27,7 +27,21 @@ export interface Invite {
   relays: string[];
   /** 32 random bytes as hex, shared by all members; relays ask for proof of it, never for it. */
   secret: string;
+  /**
+   * A private commune's current epoch (issue 13): its record's id, its number
+   * and its 32-byte key as hex. The newcomer proves it to the relays and
+   * reads the older epochs down the chain of keys. Whoever holds the invite
+   * reads the commune's relays until the next rotation: it is as secret as
+   * the invite's grant. Absent for a plaintext commune.
+   */
+  epoch?: InviteEpoch;
   grant: Signed<InviteGrant>;
+}
+
+export interface InviteEpoch {
+  id: string;
+  number: number;
+  key: string;
 }
 
 export type SignedInvite = Signed<Invite>;
@@ -44,6 +58,7 @@ const inviteSchema = z.strictObject({
   doc: z.string().regex(/^automerge:[1-9A-HJ-NP-Za-km-z]{20,60}$/),
   relays: z.array(z.string().max(300)).min(1).max(10),
   secret: hex(32),
+  epoch: z.strictObject({ id: hex(32), number: z.number().int().min(1).max(1_000_000), key: hex(32) }).optional(),
   grant: z.strictObject({ commune: hex(16), id: z.string().min(1).max(64), at: time, expiresAt: time, by: z.string(), sig: z.string() }),
   by: z.string(),
   sig: z.string(),
@@ -51,14 +66,23 @@ const inviteSchema = z.strictObject({
 
 export function createInvite(
   signer: Signer,
-  fields: { commune: CommuneId; name: string; doc: string; relays: string[]; secret: string; at: number; expiresAt: number },
+  fields: { commune: CommuneId; name: string; doc: string; relays: string[]; secret: string; at: number; expiresAt: number; epoch?: InviteEpoch },
   inviter: KeyPair,
 ): string {
   const grant = sign(signer, "invite", { commune: fields.commune, id: randomId(), at: fields.at, expiresAt: fields.expiresAt }, inviter);
   const invite = sign(
     signer,
     "invite-link",
-    { v: 1 as const, commune: fields.commune, name: fields.name, doc: fields.doc, relays: fields.relays, secret: fields.secret, grant },
+    {
+      v: 1 as const,
+      commune: fields.commune,
+      name: fields.name,
+      doc: fields.doc,
+      relays: fields.relays,
+      secret: fields.secret,
+      ...(fields.epoch ? { epoch: fields.epoch } : {}),
+      grant,
+    },
     inviter,
   );
   return INVITE_PREFIX + base64urlnopad.encode(utf8ToBytes(JSON.stringify(invite)));

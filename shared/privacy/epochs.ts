@@ -117,14 +117,8 @@ export function openEpochRecord(
   const { header } = item.signed;
   if (header.kind !== "epoch") return refuse("epoch.notEpoch", "This is not an epoch record");
   if (header.commune !== expected.commune) return refuse("epoch.otherCommune", "This epoch record belongs to another commune");
-  let payload: z.infer<typeof Payload>;
-  try {
-    const parsed = Payload.safeParse(JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(item.payload)));
-    if (!parsed.success) return refuse("epoch.malformed", "The epoch record's lockboxes cannot be read");
-    payload = parsed.data;
-  } catch {
-    return refuse("epoch.malformed", "The epoch record's lockboxes cannot be read");
-  }
+  const payload = payloadOf(item.payload);
+  if (!payload) return refuse("epoch.malformed", "The epoch record's lockboxes cannot be read");
   let epochKey: Uint8Array | undefined;
   for (const box of payload.lockboxes) {
     epochKey = crypto.openSealed(base64.decode(box), me.secretKey);
@@ -135,14 +129,55 @@ export function openEpochRecord(
   const keys = epochKeysOf(crypto, signer, epochKey);
   // The key in the lockbox must be the one the signed header's admission key comes from: a lockbox cannot be swapped in.
   if (keys.admission.publicKey !== header.admission) return refuse("epoch.tampered", "The epoch record's key does not match its signed admission key");
+  return openedWith(crypto, item, header, payload, keys);
+}
+
+/**
+ * Reads an epoch record with its key already in hand (from an invite, or the
+ * `previous` of its child) rather than a lockbox: a newcomer is no reader of
+ * the epoch it joins under, and reads older epochs down the chain of keys.
+ * The key must give the record's signed admission key, so a wrong key or a
+ * record swapped in is refused, as openEpochRecord refuses them.
+ */
+export function openEpochRecordWithKey(
+  crypto: PrivacyCrypto,
+  signer: Signer,
+  verifier: Verifier,
+  item: SealedItem,
+  expected: { commune: string },
+  epochKey: Uint8Array,
+): Result<OpenedEpoch> {
+  const refuse = (code: EpochRefusal, message: string) => fail(code, message);
+  if (checkItemSignature(verifier, item) !== undefined) return refuse("epoch.badSignature", "The epoch record is not what its author signed");
+  const { header } = item.signed;
+  if (header.kind !== "epoch") return refuse("epoch.notEpoch", "This is not an epoch record");
+  if (header.commune !== expected.commune) return refuse("epoch.otherCommune", "This epoch record belongs to another commune");
+  const payload = payloadOf(item.payload);
+  if (!payload) return refuse("epoch.malformed", "The epoch record's lockboxes cannot be read");
+  const keys = epochKeysOf(crypto, signer, epochKey);
+  if (keys.admission.publicKey !== header.admission) return refuse("epoch.tampered", "This key is not the key of that epoch record");
+  return openedWith(crypto, item, header, payload, keys);
+}
+
+function payloadOf(bytes: Uint8Array): z.infer<typeof Payload> | undefined {
+  try {
+    const parsed = Payload.safeParse(JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The readers and the previous key, decrypted under the record's own data key (its header is their associated data). */
+function openedWith(crypto: PrivacyCrypto, item: SealedItem, header: EpochHeader, payload: z.infer<typeof Payload>, keys: EpochKeys): Result<OpenedEpoch> {
   const associated = associatedData(header);
   const readersBytes = crypto.decrypt(base64.decode(payload.readers), associated, keys.dataKey);
   const readers = readersBytes ? readerList(readersBytes) : undefined;
-  if (!readers) return refuse("epoch.tampered", "The epoch record's list of readers was altered");
+  if (!readers) return fail("epoch.tampered", "The epoch record's list of readers was altered");
   let previousKey: Uint8Array | undefined;
   if (payload.previous !== undefined) {
     previousKey = crypto.decrypt(base64.decode(payload.previous), associated, keys.dataKey);
-    if (!previousKey) return refuse("epoch.tampered", "The epoch record's previous key was altered");
+    if (!previousKey) return fail("epoch.tampered", "The epoch record's previous key was altered");
   }
   return ok({ id: idOfItem(item), header, keys, readers, ...(previousKey ? { previousKey } : {}) });
 }

@@ -5,7 +5,7 @@ import { testKeys } from "../testing/commune-builder";
 import type { PrivacyCrypto } from "./crypto";
 import { sodiumPrivacyCrypto } from "./crypto";
 import { openItem, sealBatch, type KnownEpoch } from "./envelopes";
-import { makeEpochRecord, openEpochRecord } from "./epochs";
+import { makeEpochRecord, openEpochRecord, openEpochRecordWithKey } from "./epochs";
 import { decodeItem, encodeItem, signItem, type SealedItem } from "./headers";
 
 /**
@@ -59,6 +59,24 @@ describe("an epoch record", () => {
     expect(opened.value.keys.admission.publicKey).toBe(opened.value.header.admission);
     expect(opened.value.header.admission).toBe(second.keys.admission.publicKey);
     expect(opened.value.previousKey).toEqual(first.keys.epochKey);
+  });
+
+  it("opens with its key alone for a newcomer who holds no lockbox, and gives the key of the epoch before", () => {
+    const { first, second } = twoEpochs();
+    // A newcomer's invite carries epoch 2's key; they are no reader of it.
+    const opened = openEpochRecordWithKey(privacy, crypto, crypto, second.item, { commune }, second.keys.epochKey);
+    expect(opened).toMatchObject({ ok: true, value: { header: { epoch: 2 } } });
+    if (!opened.ok) return;
+    expect(opened.value.previousKey).toEqual(first.keys.epochKey);
+    expect(openEpochRecordWithKey(privacy, crypto, crypto, first.item, { commune }, opened.value.previousKey!)).toMatchObject({ ok: true });
+  });
+
+  it("refuses to open with a key that is not its own, saying so", () => {
+    const { first, second } = twoEpochs();
+    expect(openEpochRecordWithKey(privacy, crypto, crypto, second.item, { commune }, first.keys.epochKey)).toEqual({
+      ok: false,
+      error: { code: "epoch.tampered", message: "This key is not the key of that epoch record" },
+    });
   });
 
   it("does not open for a removed member, who is told why", () => {

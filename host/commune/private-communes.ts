@@ -1,0 +1,99 @@
+import { access, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Genesis } from "../../shared/commune/genesis";
+import type { Crypto } from "../../shared/identity/crypto";
+import type { KeyPair } from "../../shared/identity/keys";
+import { sodiumPrivacyCrypto, type PrivacyCrypto } from "../../shared/privacy/crypto";
+import { epochKeysOf, makeEpochRecord } from "../../shared/privacy/epochs";
+import { idOfItem } from "../../shared/privacy/headers";
+import { EpochKeyring, epochKeyringPath } from "../sync/epoch-keyring";
+import type { PrivateLinkContext } from "./relay-link";
+
+/**
+ * The host's private communes (issue 13): which communes hold epoch keys on
+ * this machine, their keyrings, and libsodium, loaded the first time a
+ * private commune needs it (a host with only plaintext communes never loads
+ * it). A commune with no keyring syncs as before.
+ */
+export class PrivateCommunes {
+  readonly #dataDir: string;
+  readonly #crypto: Crypto;
+  readonly #me: () => KeyPair;
+  readonly #keyrings = new Map<string, EpochKeyring>();
+  #privacy: Promise<PrivacyCrypto> | undefined;
+
+  constructor(dataDir: string, crypto: Crypto, me: () => KeyPair) {
+    this.#dataDir = dataDir;
+    this.#crypto = crypto;
+    this.#me = me;
+  }
+
+  /** Reads a commune's keyring from disk, if it has one (a damaged one throws: the commune is not quietly made plaintext). */
+  async open(commune: string): Promise<PrivateLinkContext | undefined> {
+    if (!this.#keyrings.has(commune)) {
+      if (!(await exists(epochKeyringPath(this.#dataDir, commune)))) return undefined;
+      const keyring = await EpochKeyring.load({ dataDir: this.#dataDir, commune, privacy: await this.#ready(), crypto: this.#crypto, me: this.#me() });
+      if (keyring) this.#keyrings.set(commune, keyring);
+    }
+    return this.linkContext(commune);
+  }
+
+  /** What a commune's private links are made with; undefined for a plaintext commune. */
+  linkContext(commune: string): PrivateLinkContext | undefined {
+    const keyring = this.#keyrings.get(commune);
+    const privacy = this.#loaded;
+    if (!keyring || !privacy) return undefined;
+    return { keyring, privacy, crypto: this.#crypto, me: this.#me(), stateDir: join(this.#dataDir, "communes", commune, "private-relays") };
+  }
+
+  #loaded: PrivacyCrypto | undefined;
+
+  /**
+   * The first epoch of a commune being founded: a fresh key, and the
+   * admission key its genesis names (binding it into the commune id).
+   */
+  async firstEpoch(): Promise<{ epochKey: Uint8Array; admission: string }> {
+    const privacy = await this.#ready();
+    const epochKey = privacy.randomKey();
+    return { epochKey, admission: epochKeysOf(privacy, this.#crypto, epochKey).admission.publicKey };
+  }
+
+  /** Founds a commune's keyring: epoch 1, sealed to the founder alone, its record kept to register the commune on its relays. */
+  async found(commune: string, genesis: Genesis, epochKey: Uint8Array, at: number): Promise<PrivateLinkContext> {
+    const privacy = await this.#ready();
+    const me = this.#me();
+    const first = makeEpochRecord(privacy, this.#crypto, { commune, epoch: 1, parent: null, epochKey, readers: [me.publicKey], author: me, at });
+    if (first.keys.admission.publicKey !== genesis.admission) throw new Error("found: the genesis names another admission key");
+    const keyring = new EpochKeyring({ commune, path: epochKeyringPath(this.#dataDir, commune), privacy, crypto: this.#crypto, me });
+    await keyring.hold(idOfItem(first.item), 1, epochKey, first.item);
+    this.#keyrings.set(commune, keyring);
+    return this.linkContext(commune)!;
+  }
+
+  /** A newcomer's keyring: the epoch key the invite carried. */
+  async joined(commune: string, epoch: { id: string; number: number; key: Uint8Array }): Promise<PrivateLinkContext> {
+    const privacy = await this.#ready();
+    const keyring = new EpochKeyring({ commune, path: epochKeyringPath(this.#dataDir, commune), privacy, crypto: this.#crypto, me: this.#me() });
+    await keyring.hold(epoch.id, epoch.number, epoch.key);
+    this.#keyrings.set(commune, keyring);
+    return this.linkContext(commune)!;
+  }
+
+  /** A join that did not go on keeps nothing: its keyring is forgotten and removed. */
+  async forget(commune: string): Promise<void> {
+    this.#keyrings.delete(commune);
+    await rm(epochKeyringPath(this.#dataDir, commune), { force: true });
+  }
+
+  async #ready(): Promise<PrivacyCrypto> {
+    this.#privacy ??= sodiumPrivacyCrypto();
+    this.#loaded ??= await this.#privacy;
+    return this.#loaded;
+  }
+}
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );

@@ -1,0 +1,158 @@
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CommandResults } from "../shared/commands/commands";
+import { readInvite } from "../shared/invite/invite";
+import { nobleCrypto } from "../shared/identity/crypto";
+import { startRelay, type RunningRelay } from "../relay/relay";
+import { Host } from "./host";
+import { epochKeyringPath } from "./sync/epoch-keyring";
+import { relayLinks } from "./sync/relay-links";
+import { must } from "./testing/host-harness";
+
+/**
+ * Issue 13, step 3: a commune founded private, and a newcomer joining it with
+ * the invite alone, through a real relay that stores only what it cannot read.
+ */
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function dataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "commune-private-join-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
+  return dir;
+}
+
+async function openHost(dir: string): Promise<Host> {
+  const host = await Host.open({ dataDir: dir, links: relayLinks, joinTimeoutMs: 20_000 });
+  cleanups.push(() => host.close());
+  return host;
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function filesUnder(root: string): Promise<Buffer> {
+  const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  return Buffer.concat(await Promise.all(files.map((file) => readFile(join(file.parentPath, file.name)))));
+}
+
+const EUR = { code: "EUR", name: "Euro", decimals: 2 };
+const balanceOf = async (host: Host, commune: string) => {
+  const shown = await host.run("commune.show", { commune });
+  return shown.ok ? (shown.value as CommandResults["commune.show"]).balances.purse.EUR : undefined;
+};
+
+describe("a private commune through a relay", () => {
+  it("is founded, joined with the invite alone, and synced both ways, while the relay holds none of its words", async () => {
+    const relayDir = await dataDir();
+    const relay: RunningRelay = await startRelay({ port: 0, dataDir: relayDir, log: () => {} });
+    cleanups.push(() => relay.close().catch(() => {}));
+
+    const adaDir = await dataDir();
+    const ada = await openHost(adaDir);
+    await must(ada, "identity.rename", { name: "Ada Lovelace" });
+    const { commune } = await must(ada, "commune.create", { name: "Riverside Gardens", currencies: [EUR], relays: [relay.url], private: true });
+    // The epoch key is kept beside the commune, readable by its owner alone, as the signing seed is.
+    expect((await stat(epochKeyringPath(adaDir, commune))).mode & 0o777).toBe(0o600);
+    await must(ada, "purse.contribute", { commune, amount: "12.34", currency: "EUR", memo: "seed money for tomatoes" });
+    const { invite } = await must(ada, "commune.invite", { commune, days: 1 });
+    const read = readInvite(nobleCrypto(), invite, Date.now());
+    expect(read.ok && read.value.epoch?.number).toBe(1);
+    await until("Ada's documents to reach the relay", async () => (await must(ada, "sync.status", { commune })).waiting === 0);
+
+    const bo = await openHost(await dataDir());
+    const joined = await must(bo, "commune.join", { invite, name: "Bo Diddley" });
+    expect(joined.status).toBe("active");
+    await until("Bo's balances", async () => (await balanceOf(bo, commune)) === 1234);
+
+    await must(bo, "purse.contribute", { commune, amount: "1.00", currency: "EUR", memo: "watering can" });
+    await until("Bo's entry at Ada's", async () => (await balanceOf(ada, commune)) === 1334);
+    const members = (await must(ada, "commune.show", { commune })).balances.members.map((member) => member.name).sort();
+    expect(members).toEqual(["Ada Lovelace", "Bo Diddley"]);
+
+    // The operator's view: every file of the relay's data folder.
+    const held = await filesUnder(relayDir);
+    for (const words of ["seed money for tomatoes", "watering can", "Bo Diddley", "1234"]) expect(held.includes(Buffer.from(words)), words).toBe(false);
+    // The commune is served privately only: today's registry knows nothing of it.
+    const registry = await readFile(join(relayDir, "registry.json"), "utf8").catch(() => "");
+    expect(registry).not.toContain(commune);
+  });
+
+  it("starts a new epoch when a member leaves: the relay refuses the one who left, who reads nothing written after, while the others go on", async () => {
+    const relay: RunningRelay = await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} });
+    cleanups.push(() => relay.close().catch(() => {}));
+    const ada = await openHost(await dataDir());
+    await must(ada, "identity.rename", { name: "Ada" });
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], private: true });
+    await must(ada, "purse.contribute", { commune, amount: "10.00", currency: "EUR" });
+    await until("Ada's documents to reach the relay", async () => (await must(ada, "sync.status", { commune })).waiting === 0);
+    const bo = await openHost(await dataDir());
+    await must(bo, "commune.join", { invite: (await must(ada, "commune.invite", { commune, days: 1 })).invite, name: "Bo" });
+    const cy = await openHost(await dataDir());
+    await must(cy, "commune.join", { invite: (await must(ada, "commune.invite", { commune, days: 1 })).invite, name: "Cy" });
+    await until("Ada to see three members", async () => (await must(ada, "commune.show", { commune })).balances.members.length === 3);
+    const epochOf = (host: Host) => host.privateCommunes.linkContext(commune)?.keyring.current()?.epoch;
+    expect([epochOf(ada), epochOf(bo), epochOf(cy)]).toEqual([1, 1, 1]);
+
+    await must(bo, "commune.leave", { commune });
+    await until("Ada's host to start epoch 2", async () => epochOf(ada) === 2);
+    const readers = ada.privateCommunes.linkContext(commune)!.keyring.current()!.readers!;
+    expect(readers.sort()).toEqual([ada.keys.publicKey, cy.keys.publicKey].sort());
+    await until("the relay to refuse Bo's host", async () => (await must(bo, "sync.status", { commune })).relays[0]!.state === "refused");
+    expect((await must(bo, "sync.status", { commune })).relays[0]!.reason).toContain("was not given");
+    await until("Cy's host to follow into epoch 2", async () => epochOf(cy) === 2);
+
+    await must(ada, "purse.contribute", { commune, amount: "5.00", currency: "EUR", memo: "after Bo left" });
+    await until("Cy to see it", async () => (await balanceOf(cy, commune)) === 1500);
+    await must(cy, "purse.contribute", { commune, amount: "1.00", currency: "EUR" });
+    await until("Ada to see Cy's", async () => (await balanceOf(ada, commune)) === 1600);
+    // Bo, with his full data folder and host running, has nothing written after the rotation.
+    expect(await balanceOf(bo, commune)).toBe(1000);
+    expect(epochOf(bo)).toBe(1);
+  });
+
+  it("starts a new epoch when a removal passes, and the relay refuses the removed member's host", async () => {
+    const relay: RunningRelay = await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} });
+    cleanups.push(() => relay.close().catch(() => {}));
+    const ada = await openHost(await dataDir());
+    await must(ada, "identity.rename", { name: "Ada" });
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], private: true });
+    await until("Ada's documents to reach the relay", async () => (await must(ada, "sync.status", { commune })).waiting === 0);
+    const bo = await openHost(await dataDir());
+    await must(bo, "commune.join", { invite: (await must(ada, "commune.invite", { commune, days: 1 })).invite, name: "Bo" });
+    await until("Ada to see Bo", async () => (await must(ada, "commune.show", { commune })).balances.members.length === 2);
+
+    const { id } = await must(ada, "proposal.create", {
+      commune,
+      kind: "remove",
+      title: "Remove Bo",
+      member: bo.keys.publicKey,
+      deadline: { at: Date.now() + 1_500 },
+    });
+    await must(ada, "proposal.vote", { commune, proposal: id, choice: "yes" });
+    await until("the removal to pass and Ada's host to start epoch 2", async () => ada.privateCommunes.linkContext(commune)?.keyring.current()?.epoch === 2);
+    await until("the relay to refuse Bo's host", async () => (await must(bo, "sync.status", { commune })).relays[0]!.state === "refused");
+  });
+
+  it("leaves a plaintext commune syncing as before: no epoch key on disk, none in its invite", async () => {
+    const relay: RunningRelay = await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} });
+    cleanups.push(() => relay.close().catch(() => {}));
+    const adaDir = await dataDir();
+    const ada = await openHost(adaDir);
+    await must(ada, "identity.rename", { name: "Ada" });
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url] });
+    const { invite } = await must(ada, "commune.invite", { commune, days: 1 });
+    const read = readInvite(nobleCrypto(), invite, Date.now());
+    expect(read.ok && read.value.epoch).toBeUndefined();
+    await expect(stat(epochKeyringPath(adaDir, commune))).rejects.toThrow();
+  });
+});

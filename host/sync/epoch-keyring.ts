@@ -1,0 +1,254 @@
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { join } from "node:path";
+import { z } from "zod";
+import type { Crypto } from "../../shared/identity/crypto";
+import type { KeyPair, PublicKey } from "../../shared/identity/keys";
+import type { KnownEpoch } from "../../shared/privacy/envelopes";
+import type { PrivacyCrypto } from "../../shared/privacy/crypto";
+import { epochKeysOf, openEpochRecord, openEpochRecordWithKey, type EpochKeys } from "../../shared/privacy/epochs";
+import { decodeItem, encodeItem, idOfItem, itemId, type EpochHeader, type SealedItem } from "../../shared/privacy/headers";
+import { readFileIfExists, writeFileAtomic } from "../store/atomic-file";
+
+/**
+ * The epoch keys of one private commune on this member's machine
+ * (docs/relay.md, "Keys and epochs"), kept beside the commune's documents in
+ * `communes/<id>/epochs.json`, mode 0600, with the same care as the member's
+ * signing seed: whoever holds the file reads everything the commune's relays
+ * store. It also keeps every epoch record seen (public: a relay holds them
+ * too), so a relay that does not serve the commune yet can be registered
+ * with the chain, and so a key learnt later opens the records before it.
+ *
+ * A commune with no such file is a plaintext commune: it syncs with its
+ * relays as before this issue.
+ */
+export interface HeldEpoch {
+  id: string;
+  /** The epoch's number: from its record once seen, from the invite before. */
+  epoch: number;
+  /** Undefined until the record has been seen. */
+  header?: EpochHeader;
+  /** Who the epoch was sealed to; undefined until the record has been seen. */
+  readers?: PublicKey[];
+  keys: EpochKeys;
+}
+
+const fileSchema = z.strictObject({
+  v: z.literal(1),
+  /** Every epoch record seen, encoded (shared/privacy/headers.ts), in the order learnt. */
+  records: z.array(z.base64().max(4 * 1024 * 1024)).max(10_000),
+  /** The keys held, whether or not their record has been seen yet (an invite carries one): epoch record id -> 32-byte epoch key (hex). */
+  keys: z.record(itemId, z.string().regex(/^[0-9a-f]{64}$/)),
+  /** The number of each epoch held whose record has not been seen yet (what the invite said). */
+  numbers: z.record(itemId, z.number().int().min(1).max(1_000_000)),
+});
+
+export const epochKeyringPath = (dataDir: string, commune: string) => join(dataDir, "communes", commune, "epochs.json");
+
+export class EpochKeyring {
+  readonly commune: string;
+  readonly #path: string | undefined;
+  readonly #privacy: PrivacyCrypto;
+  readonly #crypto: Crypto;
+  readonly #me: KeyPair;
+  /** Every record seen, by id, and the order they came in. */
+  readonly #records = new Map<string, SealedItem>();
+  /** Keys held, by epoch id, whether or not the record has been seen yet. */
+  readonly #keys = new Map<string, Uint8Array>();
+  /** Epochs whose record has been seen and whose key opened it. */
+  readonly #opened = new Map<string, HeldEpoch>();
+  /** The numbers of epochs whose key is held but whose record has not been seen (an invite's). */
+  readonly #numbers = new Map<string, number>();
+  /** Where on each relay's log an epoch got its first child: items logged after it under that epoch are refused (openItem's afterRotation). */
+  readonly #endedAt = new Map<string, number>();
+  #saving: Promise<unknown> = Promise.resolve();
+
+  constructor(options: { commune: string; path?: string; privacy: PrivacyCrypto; crypto: Crypto; me: KeyPair }) {
+    this.commune = options.commune;
+    this.#path = options.path;
+    this.#privacy = options.privacy;
+    this.#crypto = options.crypto;
+    this.#me = options.me;
+  }
+
+  /** The keyring on disk, or undefined when the commune is not private on this machine. A damaged file throws: it is not silently made plaintext. */
+  static async load(options: { dataDir: string; commune: string; privacy: PrivacyCrypto; crypto: Crypto; me: KeyPair }): Promise<EpochKeyring | undefined> {
+    const path = epochKeyringPath(options.dataDir, options.commune);
+    const text = await readFileIfExists(path);
+    if (text === undefined) return undefined;
+    const parsed = (() => {
+      try {
+        return fileSchema.safeParse(JSON.parse(text));
+      } catch {
+        return undefined;
+      }
+    })();
+    if (!parsed?.success) throw new Error(`${path} is damaged: it does not hold the commune's epoch keys. Restore it from a backup.`);
+    const ring = new EpochKeyring({ ...options, path });
+    for (const [id, key] of Object.entries(parsed.data.keys)) ring.#keys.set(id, hexToBytes(key));
+    for (const [id, number] of Object.entries(parsed.data.numbers)) ring.#numbers.set(id, number);
+    for (const encoded of parsed.data.records) {
+      const decoded = decodeItem(new Uint8Array(Buffer.from(encoded, "base64")));
+      if (decoded.ok) ring.#records.set(idOfItem(decoded.item), decoded.item);
+    }
+    ring.#resolve();
+    return ring;
+  }
+
+  /**
+   * Holds `key` as the key of epoch `id`, number `epoch` (from an invite, or
+   * one this member made), then reads whatever it opens. Until its record is
+   * seen, the key alone proves admission and opens batches: a key that is not
+   * the record's is found out when the record arrives (it does not open it).
+   */
+  async hold(id: string, epoch: number, key: Uint8Array, record?: SealedItem): Promise<void> {
+    this.#keys.set(id, key);
+    this.#numbers.set(id, epoch);
+    if (record) this.#records.set(idOfItem(record), record);
+    this.#resolve();
+    await this.save();
+  }
+
+  /**
+   * An epoch record found on a relay's log at `seq`: kept, and opened when
+   * this member holds its key or a lockbox in it opens. Answers whether the
+   * current epoch changed.
+   */
+  learn(record: SealedItem, seq?: number): boolean {
+    const header = record.signed.header;
+    if (header.kind !== "epoch" || header.commune !== this.commune) return false;
+    const id = idOfItem(record);
+    if (seq !== undefined && header.parent !== null) {
+      const ended = this.#endedAt.get(header.parent);
+      if (ended === undefined || seq < ended) this.#endedAt.set(header.parent, seq);
+    }
+    const before = this.current()?.id;
+    if (!this.#records.has(id)) {
+      this.#records.set(id, record);
+      this.#resolve();
+      void this.save().catch(() => {});
+    }
+    return this.current()?.id !== before;
+  }
+
+  /**
+   * Opens what can be opened until nothing changes: a record by a key held or
+   * its lockbox, then each opened record's parent by the previous key it carries.
+   */
+  #resolve(): void {
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const [id, record] of this.#records) {
+        if (this.#opened.has(id)) continue;
+        const key = this.#keys.get(id);
+        const opened = key
+          ? openEpochRecordWithKey(this.#privacy, this.#crypto, this.#crypto, record, { commune: this.commune }, key)
+          : openEpochRecord(this.#privacy, this.#crypto, this.#crypto, record, { commune: this.commune }, this.#me);
+        if (!opened.ok) continue;
+        if (opened.value.id !== id) continue;
+        this.#opened.set(id, { id, epoch: opened.value.header.epoch, header: opened.value.header, readers: opened.value.readers, keys: opened.value.keys });
+        this.#numbers.delete(id);
+        this.#keys.set(id, opened.value.keys.epochKey);
+        const parent = opened.value.header.parent;
+        if (parent !== null && opened.value.previousKey && !this.#keys.has(parent)) this.#keys.set(parent, opened.value.previousKey);
+        changed = true;
+      }
+    }
+  }
+
+  /**
+   * The epoch new batches are sealed under and the relay is asked to admit:
+   * of the epochs held, the latest (highest number), and among two of one
+   * number, the smallest id (docs/relay.md, "Which epoch is current").
+   */
+  current(): HeldEpoch | undefined {
+    let best: HeldEpoch | undefined;
+    for (const held of this.#held()) {
+      if (!best || held.epoch > best.epoch || (held.epoch === best.epoch && held.id < best.id)) best = held;
+    }
+    return best;
+  }
+
+  /** Every epoch held: opened, or known by its key alone. */
+  *#held(): Iterable<HeldEpoch> {
+    yield* this.#opened.values();
+    for (const [id, epoch] of this.#numbers) {
+      const key = this.#keys.get(id);
+      if (key && !this.#opened.has(id)) yield { id, epoch, keys: epochKeysOf(this.#privacy, this.#crypto, key) };
+    }
+  }
+
+  /** For openItem: the data key of an epoch held, and whether it is the current one. */
+  keyOf = (epoch: string): KnownEpoch | undefined => {
+    const current = this.current();
+    const held = this.#opened.get(epoch) ?? (current?.id === epoch ? current : undefined);
+    return held ? { dataKey: held.keys.dataKey, current: held.id === current?.id } : undefined;
+  };
+
+  /** An item of `epoch` logged at `seq` came after that epoch had a child on this relay. */
+  afterRotation(epoch: string, seq: number): boolean {
+    const ended = this.#endedAt.get(epoch);
+    return ended !== undefined && seq > ended;
+  }
+
+  /** The chain from the first epoch to the current one, for registering the commune on a relay that does not serve it yet. */
+  chain(): SealedItem[] {
+    const chain: SealedItem[] = [];
+    for (let at = this.current(); at;) {
+      const record = this.#records.get(at.id);
+      if (!record || !at.header) return [];
+      chain.unshift(record);
+      const parent = at.header.parent;
+      if (parent === null) break;
+      at = this.#opened.get(parent);
+      if (!at) return [];
+    }
+    return chain;
+  }
+
+  /**
+   * The epoch records from the child of `from` up to the current epoch, with
+   * each one's admission key pair, when `from` is an ancestor of the current
+   * epoch held here: what a relay that missed a rotation is sent (it knows
+   * `from` only). Undefined otherwise.
+   */
+  pathFrom(from: string): Array<{ record: SealedItem; admission: KeyPair }> | undefined {
+    const path: Array<{ record: SealedItem; admission: KeyPair }> = [];
+    for (let at = this.current(); at && at.id !== from;) {
+      const record = this.#records.get(at.id);
+      const parent = at.header?.parent;
+      if (!record || !parent) return undefined;
+      path.unshift({ record, admission: at.keys.admission });
+      at = this.#opened.get(parent);
+      if (!at) return undefined;
+    }
+    return path.length > 0 ? path : undefined;
+  }
+
+  /** An epoch held here, by id. */
+  held(id: string): HeldEpoch | undefined {
+    return this.#opened.get(id);
+  }
+
+  /** The current epoch's key, for an invite (the newcomer reads the older ones down the chain). */
+  currentKey(): { id: string; epoch: number; key: Uint8Array } | undefined {
+    const current = this.current();
+    return current && { id: current.id, epoch: current.epoch, key: current.keys.epochKey };
+  }
+
+  /** Writes the file (mode 0600), one write at a time; a keyring made without a path is kept in memory only. */
+  save(): Promise<void> {
+    const path = this.#path;
+    if (!path) return Promise.resolve();
+    const run = this.#saving.then(() => {
+      const content = {
+        v: 1 as const,
+        records: [...this.#records.values()].map((record) => Buffer.from(encodeItem(record)).toString("base64")),
+        keys: Object.fromEntries([...this.#keys].map(([id, key]) => [id, bytesToHex(key)])),
+        numbers: Object.fromEntries(this.#numbers),
+      };
+      return writeFileAtomic(path, `${JSON.stringify(content)}\n`, 0o600);
+    });
+    this.#saving = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,325 @@
+import * as A from "@automerge/automerge";
+import { Repo, type AutomergeUrl, type DocHandle } from "@automerge/automerge-repo";
+import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
+import { communeIdOf, createGenesis } from "../../shared/commune/genesis";
+import { nobleCrypto } from "../../shared/identity/crypto";
+import type { KeyPair } from "../../shared/identity/keys";
+import type { Signed } from "../../shared/identity/signed";
+import type { Genesis } from "../../shared/commune/genesis";
+import { sodiumPrivacyCrypto } from "../../shared/privacy/crypto";
+import { sealBatch } from "../../shared/privacy/envelopes";
+import { epochKeysOf, makeEpochRecord } from "../../shared/privacy/epochs";
+import { decodeItem, idOfItem } from "../../shared/privacy/headers";
+import { defaultRules, testKeys } from "../../shared/testing/commune-builder";
+import { startRelay, type RunningRelay } from "../../relay/relay";
+import { batchItem, PrivateClient } from "../../relay/testing/private-client";
+import { tempDir, waitFor } from "../../relay/testing/relay-harness";
+import { EpochKeyring } from "./epoch-keyring";
+import { PrivateRelayLink } from "./private-link";
+
+/**
+ * Issue 13, step 3: a member's host syncs a private commune with a real relay
+ * through encrypted, signed batches. The relay stores only what it cannot
+ * read; every member opens and checks what it fetches.
+ */
+const privacy = await sodiumPrivacyCrypto();
+const crypto = nobleCrypto();
+const [ada, bo, cy] = [testKeys(11), testKeys(12), testKeys(13)];
+const MEMO = "Rent for the river house, 900.00 EUR";
+
+let relay: RunningRelay;
+let relayDir: { path: string; remove(): Promise<void> };
+let hostDir: { path: string; remove(): Promise<void> };
+const stops: Array<() => Promise<void> | void> = [];
+
+beforeEach(async () => {
+  relayDir = await tempDir("commune-private-link-relay-");
+  hostDir = await tempDir("commune-private-link-host-");
+  relay = await startRelay({ port: 0, dataDir: relayDir.path, log: () => {} });
+});
+
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+  await relay.close();
+  await relayDir.remove();
+  await hostDir.remove();
+});
+
+/** A private commune read by Ada and Bo: its genesis names the first epoch's admission key. */
+function privateCommune(readers: KeyPair[] = [ada, bo]) {
+  const epochKey = privacy.randomKey();
+  const admission = epochKeysOf(privacy, crypto, epochKey).admission.publicKey;
+  const genesis: Signed<Genesis> = createGenesis(crypto, { name: "Riverside", founderName: "Ada", at: Date.now(), rules: defaultRules, admission }, ada);
+  const id = communeIdOf(genesis);
+  const first = makeEpochRecord(privacy, crypto, {
+    commune: id,
+    epoch: 1,
+    parent: null,
+    epochKey,
+    readers: readers.map((reader) => reader.publicKey),
+    author: ada,
+    at: Date.now(),
+  });
+  return { id, genesis, epochKey, first: first.item, firstId: idOfItem(first.item) };
+}
+
+type Commune = ReturnType<typeof privateCommune>;
+
+/** A member's Repo (no disk) with one private link to the relay; `key` is how they hold the epoch: a lockbox, or the key from an invite. */
+async function member(name: string, me: KeyPair, commune: Commune, options: { viaInvite?: boolean; log?: string[]; keyring?: EpochKeyring } = {}) {
+  const keyring = options.keyring ?? new EpochKeyring({ commune: commune.id, privacy, crypto, me });
+  if (options.viaInvite) await keyring.hold(commune.firstId, 1, commune.epochKey);
+  else if (!options.keyring) keyring.learn(commune.first);
+  let repo: Repo | undefined;
+  const link = new PrivateRelayLink({
+    url: relay.url,
+    commune: commune.id,
+    keyring,
+    privacy,
+    crypto,
+    me,
+    stateDir: join(hostDir.path, name),
+    repo: () => repo,
+    held: () => ({ document: 0, commune: 0 }),
+    genesis: commune.genesis,
+    reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+    ...(options.log ? { log: (line: string) => options.log!.push(line) } : {}),
+  });
+  repo = new Repo({ network: [link.adapter], storage: new NodeFSStorageAdapter(join(hostDir.path, name, "repo")), sharePolicy: async () => true });
+  stops.push(async () => {
+    link.stop();
+    await link.flush();
+    await repo!.shutdown().catch(() => {});
+  });
+  await waitFor(`${name} to be connected`, () => link.status().state === "connected");
+  return { repo, link, keyring };
+}
+
+const memoOf = (handle: DocHandle<unknown>) => (handle.doc() as { memo?: string } | undefined)?.memo;
+
+async function findWhenThere(repo: Repo, url: string): Promise<DocHandle<unknown>> {
+  await waitFor("the document to arrive", () => repo.handles[url.slice("automerge:".length) as keyof typeof repo.handles]?.isReady() === true);
+  return repo.find(url as AutomergeUrl);
+}
+
+async function relayFiles(): Promise<Buffer> {
+  const root = join(relayDir.path, "private");
+  const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  return Buffer.concat(await Promise.all(files.map((file) => readFile(join(file.parentPath, file.name)))));
+}
+
+describe("a private commune's relay link", () => {
+  it("carries a member's change to another member through a relay that stores only ciphertext", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ memo: string }>({ memo: MEMO });
+    const other = await member("bo", bo, commune);
+    const copy = await findWhenThere(other.repo, handle.url);
+    expect(memoOf(copy)).toBe(MEMO);
+
+    copy.change((doc) => ((doc as { memo: string }).memo = "Paid"));
+    await waitFor("Bo's change to reach Ada", () => memoOf(handle as DocHandle<unknown>) === "Paid");
+
+    const stored = await relayFiles();
+    expect(stored.includes(Buffer.from(MEMO))).toBe(false);
+    expect(stored.includes(Buffer.from("Paid"))).toBe(false);
+    expect(stored.includes(Buffer.from("Riverside"))).toBe(true); // the genesis is registered in the clear, as step 2 keeps it
+    expect(founder.link.refusedItems + other.link.refusedItems).toBe(0);
+  });
+
+  it("lets a newcomer holding the invite's key read the snapshots, then the log", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ memo: string; count: number }>({ memo: MEMO, count: 0 });
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    for (let i = 1; i <= 5; i++) handle.change((doc) => (doc.count = i));
+    await waitFor("the batches to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+
+    // Cy holds no lockbox in epoch 1 (he joined after it began): the invite carries its key.
+    const newcomer = await member("cy", cy, commune, { viaInvite: true });
+    const copy = await findWhenThere(newcomer.repo, handle.url);
+    expect(copy.doc()).toEqual({ memo: MEMO, count: 5 });
+    expect(newcomer.link.refusedItems).toBe(0);
+  });
+
+  it("sends nothing back that it received, and reads only what follows after a restart", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ memo: string }>({ memo: MEMO });
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    const first = await member("bo", bo, commune);
+    await findWhenThere(first.repo, handle.url);
+    await stops.pop()!();
+
+    const watcher = await PrivateClient.connect(relay.url);
+    stops.push(() => watcher.close());
+    const { head: before } = await fetchAll(watcher, commune);
+
+    handle.change((doc) => (doc.memo = "second"));
+    await waitFor("the change to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    const again = await member("bo", bo, commune);
+    // From Bo's disk, then the change from the relay.
+    const copy = await again.repo.find<unknown>(handle.url);
+    await waitFor("Bo to see the change", () => memoOf(copy) === "second");
+
+    // Bo's host put nothing: everything it holds came from the relay.
+    const { items } = await watcher.fetch(before);
+    expect(items.map((item) => item.seq)).toEqual([before + 1]);
+  });
+
+  it("skips, with a reason, a batch whose ciphertext is junk or was sealed under another commune's key, and applies the next one", async () => {
+    const commune = privateCommune();
+    const log: string[] = [];
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ memo: string }>({ memo: MEMO });
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    const other = await member("bo", bo, commune, { log });
+    const copy = await findWhenThere(other.repo, handle.url);
+
+    // A member's socket (it holds the admission key) puts junk: random bytes as ciphertext, and a batch sealed under another commune's key.
+    const attacker = await PrivateClient.connect(relay.url);
+    stops.push(() => attacker.close());
+    expect(await attacker.join(commune.id, commune.firstId, epochKeysOf(privacy, crypto, commune.epochKey).admission)).toMatchObject({ type: "welcome" });
+    expect(await attacker.put(batchItem(commune.id, commune.firstId, cy, new Uint8Array(200), handle.documentId))).toMatchObject({ type: "stored" });
+    const elsewhere = privateCommune();
+    const change = A.saveSince(
+      A.change(A.clone(handle.doc()), (doc) => (doc.memo = "forged")),
+      A.getHeads(handle.doc()),
+    );
+    const foreign = sealBatch(
+      privacy,
+      crypto,
+      {
+        commune: commune.id,
+        document: handle.documentId,
+        epoch: commune.firstId,
+        dataKey: epochKeysOf(privacy, crypto, elsewhere.epochKey).dataKey,
+        author: cy,
+        at: 1,
+      },
+      change,
+    );
+    expect(await attacker.put(foreign)).toMatchObject({ type: "stored" });
+
+    handle.change((doc) => (doc.memo = "after the junk"));
+    await waitFor("Bo to see the honest change", () => memoOf(copy) === "after the junk");
+    expect(other.link.refusedItems).toBe(2);
+    expect(log.filter((line) => line.includes("does not open under its epoch's key"))).toHaveLength(2);
+  });
+
+  it("follows the commune into a child epoch sealed to it, and is refused when the child was sealed to others only", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    const other = await member("bo", bo, commune);
+    const handle = founder.repo.create<{ memo: string }>({ memo: MEMO });
+    const copy = await findWhenThere(other.repo, handle.url);
+
+    // Bo is removed: Ada's host starts epoch 2, read by Ada alone, and puts it on the relay.
+    const second = makeEpochRecord(privacy, crypto, {
+      commune: commune.id,
+      epoch: 2,
+      parent: commune.firstId,
+      epochKey: privacy.randomKey(),
+      previousKey: commune.epochKey,
+      readers: [ada.publicKey],
+      author: ada,
+      at: Date.now(),
+    });
+    const secondId = idOfItem(second.item);
+    const rotating = await PrivateClient.connect(relay.url);
+    stops.push(() => rotating.close());
+    expect(await rotating.join(commune.id, commune.firstId, epochKeysOf(privacy, crypto, commune.epochKey).admission)).toMatchObject({ type: "welcome" });
+    expect(await rotating.put(second.item, { proof: rotating.proofFor(secondId, second.keys.admission) })).toMatchObject({ type: "stored" });
+
+    await waitFor("Bo's host to be refused", () => other.link.status().state === "refused");
+    expect(other.link.status().reason).toContain("was not given");
+    await waitFor("Ada's host to be admitted under epoch 2", () => founder.keyring.current()?.id === secondId && founder.link.status().state === "connected");
+
+    handle.change((doc) => (doc.memo = "after Bo left"));
+    await waitFor("the change to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    expect(memoOf(copy)).toBe(MEMO);
+    // What Ada wrote after the rotation is sealed under epoch 2, which Bo's key does not open.
+    const watcher = await PrivateClient.connect(relay.url);
+    stops.push(() => watcher.close());
+    expect(await watcher.join(commune.id, secondId, second.keys.admission)).toMatchObject({ type: "welcome" });
+    const { items } = await watcher.fetch(0);
+    const last = decodeItem(items.at(-1)!.bytes);
+    expect(last.ok && last.item.signed.header).toMatchObject({ kind: "batch", epoch: secondId });
+  });
+
+  it("drops a relay that breaks the protocol, says why, and tries again with the backoff", async () => {
+    const commune = privateCommune();
+    // A hostile relay: a binary frame before any welcome, then junk JSON.
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    let connections = 0;
+    server.on("connection", (socket) => {
+      connections++;
+      socket.once("message", () => socket.send(connections === 1 ? Buffer.from([0, 0, 0, 9, 1, 2, 3]) : "{not json"));
+    });
+    await new Promise((resolve) => server.once("listening", resolve));
+    const keyring = new EpochKeyring({ commune: commune.id, privacy, crypto, me: ada });
+    keyring.learn(commune.first);
+    const reasons: string[] = [];
+    const link = new PrivateRelayLink({
+      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      commune: commune.id,
+      keyring,
+      privacy,
+      crypto,
+      me: ada,
+      stateDir: join(hostDir.path, "hostile"),
+      repo: () => undefined,
+      held: () => ({ document: 0, commune: 0 }),
+      genesis: commune.genesis,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
+    });
+    link.onStatus((status) => status.reason && reasons.push(status.reason));
+    stops.push(() => link.stop());
+    link.start();
+    await waitFor("two attempts", () => connections >= 2 && reasons.some((reason) => reason.includes("not JSON")));
+    expect(reasons).toContain("The relay sent data before admitting us");
+    expect(link.status().state).not.toBe("connected");
+  });
+
+  it("brings a relay that missed a rotation up to the current epoch: proves the epoch it knows, then puts the child", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    await stops.pop()!();
+    // The commune rotated while this relay was out of reach: Ada's keyring holds epoch 2, the relay knows epoch 1 only.
+    const second = makeEpochRecord(privacy, crypto, {
+      commune: commune.id,
+      epoch: 2,
+      parent: commune.firstId,
+      epochKey: privacy.randomKey(),
+      previousKey: commune.epochKey,
+      readers: [ada.publicKey],
+      author: ada,
+      at: Date.now(),
+    });
+    const secondId = idOfItem(second.item);
+    await founder.keyring.hold(secondId, 2, second.keys.epochKey, second.item);
+
+    const again = await member("ada", ada, commune, { keyring: founder.keyring });
+    const handle = again.repo.create<{ memo: string }>({ memo: MEMO });
+    await waitFor("the document to be stored", () => again.link.holds(handle as DocHandle<unknown>));
+    // The relay now admits epoch 2, and what Ada wrote is sealed under it.
+    const watcher = await PrivateClient.connect(relay.url);
+    stops.push(() => watcher.close());
+    expect(await watcher.join(commune.id, secondId, second.keys.admission)).toMatchObject({ type: "welcome", epoch: secondId });
+    const { items } = await watcher.fetch(0);
+    const last = decodeItem(items.at(-1)!.bytes);
+    expect(last.ok && last.item.signed.header).toMatchObject({ kind: "snapshot", epoch: secondId });
+    expect(again.link.lastRefusal).toBeUndefined();
+  });
+});
+
+async function fetchAll(client: PrivateClient, commune: Commune) {
+  expect(await client.join(commune.id, commune.firstId, epochKeysOf(privacy, crypto, commune.epochKey).admission)).toMatchObject({ type: "welcome" });
+  return client.fetch(0);
+}

@@ -1,0 +1,646 @@
+import * as A from "@automerge/automerge";
+import { NetworkAdapter, type DocHandle, type DocumentId, type PeerId, type PeerMetadata, type Repo } from "@automerge/automerge-repo";
+import { randomBytes } from "node:crypto";
+import WebSocket from "ws";
+import type { RelayStatus } from "../../shared/commands/views";
+import type { Genesis } from "../../shared/commune/genesis";
+import { parseRelayUrl } from "../../shared/docs/link";
+import type { Crypto } from "../../shared/identity/crypto";
+import type { KeyPair } from "../../shared/identity/keys";
+import type { Signed } from "../../shared/identity/signed";
+import type { PrivacyCrypto } from "../../shared/privacy/crypto";
+import { openItem, sealBatch, sealSnapshot } from "../../shared/privacy/envelopes";
+import { decodeItem, documentId as documentIdSchema, encodeItem, idOfItem, PRIVATE_PROTOCOL, type SealedItem } from "../../shared/privacy/headers";
+import { measureAutomerge, operationsProblem, type HeldOperations } from "../../shared/sync/automerge-chunks";
+import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
+import {
+  admissionProof,
+  caughtUp,
+  challenge,
+  decodeFrame,
+  encodeFrame,
+  itemFrameHeader,
+  refused,
+  rejected,
+  snapshotsSent,
+  stored,
+  superseded,
+  toBase64,
+  welcome,
+} from "../../relay/private/protocol";
+import type { RelayLink } from "../commune/relay-link";
+import { DEFAULT_BACKOFF, retryDelay, type Backoff } from "./backoff";
+import { connectionProblemWords } from "./connection-words";
+import type { EpochKeyring } from "./epoch-keyring";
+import { PrivateLinkState } from "./private-link-state";
+
+/**
+ * A member's link to one relay for a private commune (docs/relay.md, "What
+ * step 3 built"): in place of automerge-repo's sync, the protocol
+ * `commune-private/1`. The relay stores items it cannot read; this link
+ *
+ * - proves the current epoch's admission key (hello, challenge, proof), and
+ *   registers the commune with its chain of epochs where the relay does not
+ *   serve it yet;
+ * - a newcomer (nothing fetched from this relay yet) asks for the latest
+ *   snapshot of each document first, then the log;
+ * - fetches the log after the last sequence number it holds (kept on disk per
+ *   relay), and opens every item: the author's signature, the commune and
+ *   document it names, its epoch, the AEAD (openItem), then the size and the
+ *   operations the changes inflate to (INFLATION_LIMITS, as incoming sync is
+ *   measured today) before the Repo sees them. Records inside are judged by
+ *   the signed-history rules when the model reads them, as for any change;
+ * - sends each document's changes the relay has not seen, as an encrypted
+ *   batch signed by this member (the first time a document goes to a relay,
+ *   a whole snapshot instead).
+ *
+ * The Repo sees this link through `adapter`, a network adapter that never
+ * announces a peer: the Repo does not sync through it; live LAN peers keep
+ * automerge-repo's sync. An item that does not open is skipped and counted,
+ * never applied; a relay that breaks the protocol is dropped and retried with
+ * the usual backoff.
+ */
+export interface PrivateLinkOptions {
+  url: string;
+  commune: string;
+  keyring: EpochKeyring;
+  privacy: PrivacyCrypto;
+  crypto: Crypto;
+  me: KeyPair;
+  /** Where this link keeps, per relay, the last sequence number read and what each document has sent. */
+  stateDir: string;
+  repo: () => Repo | undefined;
+  held: (documentId: string) => HeldOperations;
+  /** Offered so a relay that does not serve the commune yet registers it (with the keyring's chain). */
+  genesis: Signed<Genesis> | undefined;
+  reconnect?: Partial<Backoff>;
+  handshakeTimeoutMs?: number;
+  keepaliveMs?: number;
+  maxMessageBytes?: number;
+  now?: () => number;
+  /** Items refused, one line each, for a test or the host's log. */
+  log?: (line: string) => void;
+}
+
+/** Puts waiting for the relay's answer: below the relay's MAX_PUTS_WAITING, so the relay never closes us for it. */
+const MAX_PUTS_IN_FLIGHT = 16;
+const MAX_ITEM_FRAME_HEAD = 4 * 1024;
+/** How often the Repo is looked at for documents no change has announced yet. */
+const NEW_DOCUMENTS_MS = 1_000;
+
+type Phase = "hello" | "proof" | "snapshots" | "fetching" | "live";
+
+interface Attempt {
+  readonly ws: WebSocket;
+  readonly nonce: string;
+  phase: Phase;
+  /** The epoch this socket was admitted under. */
+  epoch?: string;
+  /** Epoch records this relay missed (it knows an ancestor of the current epoch only), put right after the welcome. */
+  behind?: Array<{ record: SealedItem; admission: KeyPair }>;
+  relayNonce?: string;
+  /** Puts sent and not answered yet, in order: the relay answers them in the order they came. */
+  readonly puts: Array<{ id: string; document?: string; heads?: string[]; answered?: (stored: boolean) => void }>;
+  /** Frames received and not handled yet (see #enqueue). */
+  readonly inbox: Array<{ frame: Buffer; isBinary: boolean }>;
+  draining: boolean;
+  refused?: string;
+  reason?: string;
+  alive: boolean;
+  handshakeTimer?: NodeJS.Timeout;
+  keepaliveTimer?: NodeJS.Timeout;
+  scanTimer?: NodeJS.Timeout;
+}
+
+/** What the Repo sees of a private link: a network adapter that is ready at once and never offers a peer. */
+class QuietAdapter extends NetworkAdapter {
+  readonly #start: () => void;
+  readonly #stop: () => void;
+  constructor(start: () => void, stop: () => void) {
+    super();
+    this.#start = start;
+    this.#stop = stop;
+  }
+  isReady = () => true;
+  whenReady = () => Promise.resolve();
+  connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
+    this.peerId = peerId;
+    this.peerMetadata = peerMetadata ?? {};
+    this.#start();
+  }
+  send(): void {}
+  disconnect(): void {
+    this.#stop();
+  }
+}
+
+export class PrivateRelayLink implements RelayLink {
+  readonly url: string;
+  readonly adapter: NetworkAdapter;
+  readonly #address: string;
+  readonly #options: PrivateLinkOptions;
+  readonly #backoff: Backoff;
+  readonly #state: PrivateLinkState;
+  readonly #listeners = new Set<(status: RelayStatus) => void>();
+  #status: RelayStatus;
+  #attempt?: Attempt;
+  #failures = 0;
+  #stopped = true;
+  #retryTimer?: NodeJS.Timeout;
+  #pushTimer?: NodeJS.Timeout;
+  readonly #watched = new WeakSet<DocHandle<unknown>>();
+  /** Items this link refused since it started, and the last reason: a member's bad batch is skipped, not fatal. */
+  refusedItems = 0;
+  lastRefusal: string | undefined;
+
+  constructor(options: PrivateLinkOptions) {
+    const url = parseRelayUrl(options.url);
+    if (!url.ok) throw new TypeError(url.error.message);
+    this.url = options.url;
+    this.#address = url.value;
+    this.#options = options;
+    this.#backoff = { ...DEFAULT_BACKOFF, ...options.reconnect };
+    this.#state = new PrivateLinkState(options.stateDir, url.value);
+    this.#status = { state: "offline", url: this.url, since: this.#now(), reason: "not connected yet" };
+    this.adapter = new QuietAdapter(
+      () => this.start(),
+      () => this.stop(),
+    );
+  }
+
+  status(): RelayStatus {
+    return this.#status;
+  }
+
+  onStatus(listener: (status: RelayStatus) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** This relay holds the document as it is now (what the sync status counts as not waiting). */
+  holds(handle: DocHandle<unknown>): boolean {
+    return handle.isReady() && this.#holdsAt(handle.documentId, A.getHeads(handle.doc() as A.Doc<unknown>));
+  }
+
+  #holdsAt(documentId: string, heads: readonly string[]): boolean {
+    const sent = this.#state.sent(documentId);
+    return sent !== undefined && sent.length === heads.length && heads.every((head) => sent.includes(head));
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#failures = 0;
+    void this.#state.load().then(() => {
+      if (!this.#stopped && !this.#attempt) this.#open();
+    });
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#pushTimer);
+    this.#abandon();
+    this.#setStatus("offline", "disconnected");
+    void this.#state.save().catch(() => {});
+  }
+
+  /** Resolves when what this link holds about the relay is on disk. */
+  flush(): Promise<void> {
+    return this.#state.save();
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
+  #open(): void {
+    const current = this.#options.keyring.current();
+    if (!current) {
+      this.#setStatus("refused", "This machine holds no key to the commune's current epoch");
+      return;
+    }
+    this.#setStatus("connecting");
+    const handshakeTimeout = this.#options.handshakeTimeoutMs ?? 15_000;
+    const ws = new WebSocket(this.#address, { maxPayload: this.#options.maxMessageBytes ?? 128 * 1024 * 1024, perMessageDeflate: false, handshakeTimeout });
+    const attempt: Attempt = { ws, nonce: randomBytes(16).toString("hex"), phase: "hello", puts: [], inbox: [], draining: false, alive: true };
+    this.#attempt = attempt;
+    attempt.handshakeTimer = setTimeout(() => this.#fail(attempt, "The relay did not finish the handshake in time"), handshakeTimeout);
+    ws.on("open", () => this.#guard(attempt, () => this.#hello(attempt)));
+    ws.on("message", (data, isBinary) => this.#enqueue(attempt, toBuffer(data), isBinary));
+    ws.on("pong", () => (attempt.alive = true));
+    ws.on("error", (error) => (attempt.reason ??= connectionProblemWords(error.message)));
+    ws.on("close", (code, reason) => {
+      attempt.reason ??= reason.byteLength > 0 ? `The relay closed the connection: ${reason.toString()}` : `The connection closed (${code})`;
+      this.#onClosed(attempt);
+    });
+  }
+
+  #hello(attempt: Attempt): void {
+    const { genesis, keyring, commune } = this.#options;
+    const chain = keyring.chain();
+    const register = genesis && chain.length > 0 ? { genesis, epochs: chain.map((record) => toBase64(encodeItem(record))) } : undefined;
+    attempt.ws.send(JSON.stringify({ type: "hello", protocol: PRIVATE_PROTOCOL, commune, nonce: attempt.nonce, ...(register ? { register } : {}) }));
+  }
+
+  /**
+   * Frames are handled one at a time, in order, each to its end: an item may
+   * wait for its document to load from disk first. While one is handled the
+   * socket is paused, so what waits in memory is a frame or two, and the
+   * relay (which sends the next item once the last has left) waits too.
+   */
+  #enqueue(attempt: Attempt, frame: Buffer, isBinary: boolean): void {
+    attempt.inbox.push({ frame, isBinary });
+    if (attempt.draining) return;
+    attempt.draining = true;
+    attempt.ws.pause();
+    void (async () => {
+      for (let next = attempt.inbox.shift(); next && this.#attempt === attempt; next = attempt.inbox.shift()) {
+        const { frame: bytes, isBinary: binary } = next;
+        try {
+          await this.#receive(attempt, bytes, binary);
+        } catch (error) {
+          this.#fail(attempt, `The connection failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      attempt.draining = false;
+      if (attempt.ws.readyState === WebSocket.OPEN) attempt.ws.resume();
+    })();
+  }
+
+  async #receive(attempt: Attempt, frame: Buffer, isBinary: boolean): Promise<void> {
+    if (isBinary) {
+      if (attempt.phase === "hello" || attempt.phase === "proof") return this.#fail(attempt, "The relay sent data before admitting us");
+      return await this.#item(attempt, new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(frame.toString("utf8"));
+    } catch {
+      return this.#fail(attempt, "The relay sent a frame that is not JSON");
+    }
+    const no = refused.safeParse(value);
+    if (no.success) return this.#refuse(attempt, `The relay refused us: ${no.data.reason}`);
+    if (attempt.phase === "hello") {
+      const asked = challenge.safeParse(value);
+      if (!asked.success) return this.#fail(attempt, "The relay did not answer the hello with a challenge");
+      const { keyring } = this.#options;
+      const current = keyring.current();
+      if (!current) return this.#refuse(attempt, "This machine holds no key to the commune's current epoch");
+      attempt.relayNonce = asked.data.nonce;
+      attempt.phase = "proof";
+      // A relay that was offline when the commune rotated knows an ancestor of the current epoch only: prove that, then put the rest of the chain.
+      let proving: { id: string; admission: KeyPair } = { id: current.id, admission: current.keys.admission };
+      if (!asked.data.tips.includes(current.id)) {
+        for (const tip of asked.data.tips) {
+          const path = keyring.pathFrom(tip);
+          const held = keyring.held(tip);
+          if (!path || !held) continue;
+          proving = { id: tip, admission: held.keys.admission };
+          attempt.behind = path;
+          break;
+        }
+      }
+      const transcript = { commune: this.#options.commune, memberNonce: attempt.nonce, relayNonce: asked.data.nonce, epoch: proving.id };
+      return attempt.ws.send(JSON.stringify({ type: "proof", epoch: proving.id, sig: admissionProof(this.#options.crypto, transcript, proving.admission) }));
+    }
+    if (attempt.phase === "proof") {
+      const later = superseded.safeParse(value);
+      if (later.success) return this.#superseded(attempt, later.data.records);
+      const admitted = welcome.safeParse(value);
+      if (!admitted.success) return this.#fail(attempt, "The relay did not answer the proof");
+      attempt.epoch = admitted.data.epoch;
+      clearTimeout(attempt.handshakeTimer);
+      // Not awaited: the answers come through this same queue of frames, after the ones before them.
+      for (const { record, admission } of attempt.behind ?? []) void this.#sendEpoch(attempt, record, admission);
+      attempt.keepaliveTimer = setInterval(() => this.#keepalive(attempt), this.#options.keepaliveMs ?? 30_000);
+      // A newcomer to this relay reads the latest snapshots first, then the log.
+      if (this.#state.since === 0) {
+        attempt.phase = "snapshots";
+        return attempt.ws.send(JSON.stringify({ type: "snapshots" }));
+      }
+      return this.#fetch(attempt);
+    }
+    if (snapshotsSent.safeParse(value).success && attempt.phase === "snapshots") return this.#fetch(attempt);
+    const caught = caughtUp.safeParse(value);
+    if (caught.success && attempt.phase === "fetching") {
+      attempt.phase = "live";
+      this.#failures = 0;
+      void this.#state.save().catch(() => {});
+      this.#setStatus("connected");
+      this.#watchRepo(attempt);
+      return this.#push(attempt);
+    }
+    const done = stored.safeParse(value);
+    if (done.success) return this.#answered(attempt, done.data.id, true);
+    const no2 = rejected.safeParse(value);
+    if (no2.success) {
+      this.#refusedByRelay(`${no2.data.code}: ${no2.data.reason}`);
+      return this.#answered(attempt, no2.data.id, false);
+    }
+    const later = superseded.safeParse(value);
+    if (later.success) return this.#superseded(attempt, later.data.records);
+    return this.#fail(attempt, "The relay sent a frame out of turn");
+  }
+
+  #fetch(attempt: Attempt): void {
+    attempt.phase = "fetching";
+    attempt.ws.send(JSON.stringify({ type: "fetch", since: this.#state.since }));
+  }
+
+  /**
+   * The epoch we proved has a child: its records may hold a lockbox for us
+   * (then we prove the new epoch at once), or not (we were left out: removed,
+   * or gone, before it began).
+   */
+  #superseded(attempt: Attempt, records: string[]): void {
+    let moved = false;
+    for (const encoded of records) {
+      const decoded = decodeItem(new Uint8Array(Buffer.from(encoded, "base64")));
+      if (decoded.ok && this.#options.keyring.learn(decoded.item)) moved = true;
+    }
+    if (moved) {
+      attempt.reason = "The commune moved to a new epoch";
+      this.#failures = 0;
+      attempt.ws.terminate();
+      return;
+    }
+    this.#refuse(attempt, "The commune has moved to a new epoch whose key this member was not given: removed, or gone, before it began");
+  }
+
+  /** One item frame from a snapshot answer, a fetch, or live: handled whole before the next frame is read. */
+  async #item(attempt: Attempt, frame: Uint8Array): Promise<void> {
+    const split = decodeFrame(frame, MAX_ITEM_FRAME_HEAD);
+    const head = split && itemFrameHeader.safeParse(split.head);
+    if (!split || !head?.success) return this.#fail(attempt, "The relay sent an item frame Commune cannot read");
+    const seq = head.data.seq;
+    const decoded = decodeItem(split.body);
+    if (!decoded.ok) {
+      this.#refusedItem(seq, decoded.problem.message);
+    } else {
+      const item = decoded.item;
+      const header = item.signed.header;
+      if (header.kind === "epoch") this.#options.keyring.learn(item, seq);
+      else await this.#apply(item, seq);
+    }
+    // Snapshots come from anywhere in the log: only the log itself moves where we are.
+    if (attempt.phase !== "snapshots") this.#state.read(seq);
+  }
+
+  async #apply(item: Parameters<typeof openItem>[2], seq: number): Promise<void> {
+    const { keyring, commune, privacy, crypto } = this.#options;
+    const header = item.signed.header;
+    if (header.kind === "epoch") return;
+    const opened = openItem(
+      privacy,
+      crypto,
+      item,
+      { commune, document: header.document, afterRotation: keyring.afterRotation(header.epoch, seq) },
+      keyring.keyOf,
+    );
+    if (!opened.ok) return this.#refusedItem(seq, opened.error.message);
+    const repo = this.#options.repo();
+    if (!repo) return;
+    // As incoming sync is measured today: every chunk held to its own limits before Automerge inflates it, and what it adds to what the Repo holds.
+    const measured = measureAutomerge(opened.value.bytes, boundedInflate);
+    if (!measured.ok) return this.#refusedItem(seq, measured.error.message);
+    const room = operationsProblem(this.#options.held(header.document), measured.value.ops);
+    if (!room.ok) return this.#refusedItem(seq, room.error.message);
+    const documentId = header.document as DocumentId;
+    // A document on this disk is loaded before changes are applied to it; one that is not becomes unavailable, then ready with them.
+    const existing = repo.handles[documentId]?.isReady()
+      ? repo.handles[documentId]
+      : await repo.find<unknown>(documentId, { allowableStates: ["ready", "unavailable"] }).catch(() => undefined);
+    const before = existing?.isReady() ? A.getHeads(existing.doc() as A.Doc<unknown>) : [];
+    try {
+      const handle = repo.import(opened.value.bytes, { docId: documentId });
+      this.#watch(handle);
+      const after = A.getHeads(handle.doc() as A.Doc<unknown>);
+      // What arrived is on the relay: the heads it added join what the relay is known to hold, so it is not sent back.
+      this.#state.received(
+        documentId,
+        after.filter((head) => !before.includes(head)),
+        (heads) => unsentSince(handle, heads),
+        after,
+      );
+    } catch (error) {
+      this.#refusedItem(seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #refusedItem(seq: number, reason: string): void {
+    this.refusedItems++;
+    this.lastRefusal = `item ${seq}: ${reason}`;
+    this.#options.log?.(`${this.url}: refused ${this.lastRefusal}`);
+  }
+
+  #refusedByRelay(reason: string): void {
+    this.lastRefusal = `the relay refused a batch: ${reason}`;
+    this.#options.log?.(`${this.url}: ${this.lastRefusal}`);
+  }
+
+  /**
+   * Follows every document of the Repo, present and future, so a change
+   * leaves for the relay when it is made. automerge-repo 2.5 declares a
+   * "document" event but never emits it, so new documents are found by each
+   * push (which any change of a followed document starts: a new shard is
+   * indexed in the commune document) and by a look every NEW_DOCUMENTS_MS.
+   */
+  #watchRepo(attempt: Attempt): void {
+    const repo = this.#options.repo();
+    if (!repo) return;
+    for (const handle of Object.values(repo.handles)) this.#watch(handle as DocHandle<unknown>);
+    let count = Object.keys(repo.handles).length;
+    attempt.scanTimer = setInterval(() => {
+      const now = Object.keys(repo.handles).length;
+      if (now !== count) this.#schedulePush();
+      count = now;
+    }, NEW_DOCUMENTS_MS);
+    attempt.scanTimer.unref();
+  }
+
+  #watch(handle: DocHandle<unknown>): void {
+    if (this.#watched.has(handle)) return;
+    this.#watched.add(handle);
+    handle.on("heads-changed", () => this.#schedulePush());
+  }
+
+  #schedulePush(): void {
+    if (this.#pushTimer || this.#stopped) return;
+    this.#pushTimer = setTimeout(() => {
+      this.#pushTimer = undefined;
+      const attempt = this.#attempt;
+      if (attempt?.phase === "live") this.#guard(attempt, () => this.#push(attempt));
+    }, 0);
+  }
+
+  /** Sends, for each ready document with changes this relay has not seen, one sealed item; at most MAX_PUTS_IN_FLIGHT wait for an answer. */
+  #push(attempt: Attempt): void {
+    const repo = this.#options.repo();
+    const current = this.#options.keyring.current();
+    if (!repo || !current || attempt.ws.readyState !== WebSocket.OPEN) return;
+    // Batches wait for an epoch record being put: until the relay stores it, it would refuse them as of an unknown epoch.
+    if (attempt.puts.some((put) => put.document === undefined)) return;
+    const waiting = new Set(attempt.puts.map((put) => put.document));
+    for (const handle of Object.values(repo.handles)) {
+      if (attempt.puts.length >= MAX_PUTS_IN_FLIGHT) return;
+      this.#watch(handle as DocHandle<unknown>);
+      if (!handle.isReady() || waiting.has(handle.documentId) || !documentIdSchema.safeParse(handle.documentId).success) continue;
+      const doc = handle.doc() as A.Doc<unknown>;
+      const heads = A.getHeads(doc);
+      const sent = this.#state.sent(handle.documentId);
+      if (sent && this.#holdsAt(handle.documentId, heads)) continue;
+      const sealing = {
+        commune: this.#options.commune,
+        document: handle.documentId,
+        epoch: current.id,
+        dataKey: current.keys.dataKey,
+        author: this.#options.me,
+        at: this.#now(),
+      };
+      let item;
+      if (!sent) {
+        // The first time this relay gets the document: the whole of it, which a newcomer asks for first.
+        item = sealSnapshot(this.#options.privacy, this.#options.crypto, { ...sealing, covers: this.#state.since }, A.save(doc));
+      } else {
+        const changes = unsentSince(handle as DocHandle<unknown>, sent);
+        if (changes.length === 0) {
+          this.#state.sentUpTo(handle.documentId, heads);
+          continue;
+        }
+        item = sealBatch(this.#options.privacy, this.#options.crypto, sealing, changes);
+      }
+      attempt.puts.push({ id: idOfItem(item), document: handle.documentId, heads });
+      attempt.ws.send(encodeFrame({ type: "put" }, encodeItem(item)));
+    }
+  }
+
+  #answered(attempt: Attempt, id: string | undefined, storedIt: boolean): void {
+    const put = attempt.puts.shift();
+    if (!put) return this.#fail(attempt, "The relay answered a put we did not send");
+    if (id !== undefined && id !== put.id) return this.#fail(attempt, "The relay answered puts out of order");
+    put.answered?.(storedIt);
+    if (storedIt && put.document !== undefined && put.heads !== undefined) this.#state.sentUpTo(put.document, put.heads);
+    if (storedIt) this.#schedulePush();
+    // A refused put is not sent again until the document changes or the link reconnects: the same bytes would be refused again.
+  }
+
+  /**
+   * Puts a child of the epoch this socket was admitted under (a rotation,
+   * host/commune/epoch-rotation.ts), with the proof the relay asks: the
+   * child's admission key over this connection's transcript with the child's
+   * id. True once the relay stored it; false when it refused it (another
+   * member's child came first: the relay then tells us with `superseded`) or
+   * the link is not connected.
+   */
+  putEpoch(record: SealedItem, admission: KeyPair): Promise<boolean> {
+    const attempt = this.#attempt;
+    const header = record.signed.header;
+    if (attempt?.phase !== "live" || header.kind !== "epoch" || header.parent !== attempt.epoch) return Promise.resolve(false);
+    return this.#sendEpoch(attempt, record, admission);
+  }
+
+  #sendEpoch(attempt: Attempt, record: SealedItem, admission: KeyPair): Promise<boolean> {
+    if (!attempt.relayNonce) return Promise.resolve(false);
+    const id = idOfItem(record);
+    const proof = admissionProof(
+      this.#options.crypto,
+      { commune: this.#options.commune, memberNonce: attempt.nonce, relayNonce: attempt.relayNonce, epoch: id },
+      admission,
+    );
+    return new Promise((resolve) => {
+      attempt.puts.push({
+        id,
+        answered: (storedIt) => {
+          // The relay admits this socket under the child from now on.
+          if (storedIt) attempt.epoch = id;
+          resolve(storedIt);
+        },
+      });
+      attempt.ws.send(encodeFrame({ type: "put", proof }, encodeItem(record)));
+    });
+  }
+
+  #keepalive(attempt: Attempt): void {
+    if (!attempt.alive) return this.#fail(attempt, "The relay stopped answering");
+    attempt.alive = false;
+    attempt.ws.ping();
+  }
+
+  #refuse(attempt: Attempt, reason: string): void {
+    attempt.refused = reason;
+    this.#fail(attempt, reason);
+  }
+
+  #fail(attempt: Attempt, reason: string): void {
+    attempt.reason ??= reason;
+    attempt.ws.terminate();
+  }
+
+  #guard(attempt: Attempt, handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      this.#fail(attempt, `The connection failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #onClosed(attempt: Attempt): void {
+    for (const put of attempt.puts.splice(0)) put.answered?.(false);
+    clearTimeout(attempt.handshakeTimer);
+    clearInterval(attempt.keepaliveTimer);
+    clearInterval(attempt.scanTimer);
+    if (attempt !== this.#attempt) return;
+    this.#attempt = undefined;
+    void this.#state.save().catch(() => {});
+    if (this.#stopped) return;
+    const delay = attempt.refused !== undefined ? this.#backoff.maxDelayMs : retryDelay(this.#failures++, this.#backoff);
+    const now = this.#now();
+    if (attempt.refused !== undefined) this.#setStatus("refused", attempt.refused, now + delay, now);
+    else this.#setStatus("offline", attempt.reason, now + delay, now);
+    this.#retryTimer = setTimeout(() => {
+      if (!this.#stopped) this.#open();
+    }, delay);
+  }
+
+  #abandon(): void {
+    const attempt = this.#attempt;
+    if (!attempt) return;
+    this.#attempt = undefined;
+    for (const put of attempt.puts.splice(0)) put.answered?.(false);
+    clearTimeout(attempt.handshakeTimer);
+    clearInterval(attempt.keepaliveTimer);
+    clearInterval(attempt.scanTimer);
+    attempt.ws.terminate();
+  }
+
+  #setStatus(state: RelayStatus["state"], reason?: string, nextAttemptAt?: number, now = this.#now()): void {
+    this.#status = {
+      state,
+      url: this.url,
+      since: now,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(nextAttemptAt !== undefined ? { nextAttemptAt } : {}),
+    };
+    for (const listener of this.#listeners) {
+      try {
+        listener(this.#status);
+      } catch {
+        // A listener's failure is the listener's.
+      }
+    }
+  }
+}
+
+/** The changes of a document after `heads` (what the relay is known to hold); everything when one of them is not in the document. */
+function unsentSince(handle: DocHandle<unknown>, heads: readonly string[]): Uint8Array {
+  const doc = handle.doc() as A.Doc<unknown>;
+  const known = heads.filter((head) => A.hasHeads(doc, [head]));
+  return A.saveSince(doc, known);
+}
+
+function toBuffer(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
