@@ -172,15 +172,19 @@ const CHOICES = ["yes", "no", "abstain", "block"] as const;
 export const vote = defineVerb<"proposal.vote">({
   verb: "vote",
   args: ["<PROPOSAL>", "<yes|no|abstain|block>"],
-  flags: [],
+  flags: [{ name: "reason", kind: "value", value: "TEXT", help: "why you vote so, shown beside your vote (at most 1000 characters)" }],
   summary: "vote on a proposal (id or a unique prefix of 4+ characters)",
+  details: ['Example: commune vote 3f9a no --reason "we already have a mower"'],
   scoped: true,
   writes: always,
   build(args) {
     const [text, choiceText] = args.positionals as [string, string];
     const choice = oneOf(choiceText, CHOICES, "your vote");
     if (!choice.ok) return choice;
-    return planned("proposal.vote", { proposal: text, choice: choice.value! }, [{ kind: "proposal", path: ["proposal"], text }]);
+    const reason = args.value("reason");
+    return planned("proposal.vote", { proposal: text, choice: choice.value!, ...(reason !== undefined ? { reason } : {}) }, [
+      { kind: "proposal", path: ["proposal"], text },
+    ]);
   },
   print: (_answer, { input }) => `Voted ${String(input.choice)} on proposal ${shortId(String(input.proposal))}.`,
 });

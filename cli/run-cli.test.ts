@@ -70,6 +70,15 @@ describe("a member runs a commune from the command line", () => {
     ]);
   });
 
+  it("votes with a reason, shown beside the vote in the proposals list", async () => {
+    const { dir } = await founded();
+    const { id } = JSON.parse(await ok(dir, "propose", "general", "--title", "Picnic on Sunday", "--json")) as { id: string };
+    expect(await ok(dir, "vote", id.slice(0, 6), "yes", "--reason", "  the forecast is sunny ")).toBe(`Voted yes on proposal ${id.slice(0, 8)}.\n`);
+    expect(await ok(dir, "proposals")).toMatch(/votes: Ada yes \([^)]+\): "the forecast is sunny"$/m);
+    const [shown] = JSON.parse(await ok(dir, "proposals", "--json")) as { votes: { name: string; choice: string; reason?: string }[] }[];
+    expect(shown!.votes).toEqual([expect.objectContaining({ name: "Ada", choice: "yes", reason: "the forecast is sunny" })]);
+  });
+
   it("prints the commune: rules, purse, members and open proposals", async () => {
     const { dir } = await founded(["--quorum", "60", "--block", "--spend-limit", "EUR=25.5"]);
     await ok(dir, "propose", "general", "--title", "Picnic on Sunday");
@@ -213,6 +222,8 @@ describe("errors and exit codes", () => {
     [["ledger", "--limit", "5000"], "ledger: --limit must be at most 1000"],
     [["knowledge", "add", "--title", "x".repeat(201)], "knowledge add: --title must be at most 200 characters"],
     [["contribute", "5", "EUR", "--memo", "m".repeat(1001)], "contribute: --memo must be at most 1000 characters"],
+    [["vote", "abcd", "no", "--reason", "r".repeat(1001)], "vote: --reason must be at most 1000 characters"],
+    [["vote", "abcd", "no", "--reason", "too\u0007loud"], "vote: --reason must not contain control characters"],
   ])("refuses %j before the host sees it, naming the flag as typed (exit 2)", async (argv, message) => {
     const { dir } = await founded();
     const run = await cli(dir, argv);

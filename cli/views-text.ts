@@ -184,7 +184,9 @@ export function proposalsText(proposals: ProposalView[], currencies: Currency[])
 
 function votersUnder(proposal: ProposalView | undefined): string[] {
   if (!proposal?.votes) return [];
-  return [`votes: ${proposal.votes.map((vote) => `${vote.name} ${vote.choice} (${formatTime(vote.at)})`).join(", ")}`];
+  return [
+    `votes: ${proposal.votes.map((vote) => `${vote.name} ${vote.choice} (${formatTime(vote.at)})${vote.reason ? `: ${JSON.stringify(clean(vote.reason))}` : ""}`).join(", ")}`,
+  ];
 }
 
 /** Why the balances are not (yet) this machine's own count. */

@@ -71,7 +71,9 @@ export const proposalCommands: Handlers<ProposalCommand> = {
     // The vote names the version it approves, so a version signed later under the same id does not inherit it.
     const written = await writeRecord(node.value, host, voteRecord, (model) => {
       const target = model.state.proposals[input.proposal];
-      return ok({ proposal: input.proposal, choice: input.choice, ...(target ? { version: target.version } : {}) });
+      // A blank reason is none: the vote carries only what a member wrote.
+      const reason = input.reason?.trim();
+      return ok({ proposal: input.proposal, choice: input.choice, ...(target ? { version: target.version } : {}), ...(reason ? { reason } : {}) });
     });
     return written.ok ? ok({ id: written.value.sig.slice(0, 16) }) : written;
   },

@@ -77,3 +77,28 @@ describe("proposal views", () => {
     expect(titled(await must(host, "proposal.list", { commune }), "Orchard")).toMatchObject({ outcome: "rejected", block: 1 });
   });
 });
+
+describe("who voted what, and why", () => {
+  it("shows each member's counted vote with its reason, trimmed, and a vote without one as it was", async () => {
+    const { host, commune } = await founded();
+    const { id: picnic } = await must(host, "proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 7 } });
+    const { id: orchard } = await must(host, "proposal.create", { commune, kind: "general", title: "Orchard", deadline: { days: 7 } });
+    await must(host, "proposal.vote", { commune, proposal: picnic, choice: "no", reason: "  rain all week\nand the meadow is mown  " });
+    await must(host, "proposal.vote", { commune, proposal: orchard, choice: "yes", reason: "   " });
+
+    const views = await must(host, "proposal.list", { commune });
+    expect(titled(views, "Picnic").votes).toEqual([expect.objectContaining({ name: "Ada", choice: "no", reason: "rain all week\nand the meadow is mown" })]);
+    expect(titled(views, "Orchard").votes![0]).not.toHaveProperty("reason");
+  });
+
+  it("refuses a reason past its bound, with control characters or of the wrong type, and records no vote", async () => {
+    const { host, commune } = await founded();
+    const { id: picnic } = await must(host, "proposal.create", { commune, kind: "general", title: "Picnic", deadline: { days: 7 } });
+    for (const reason of ["r".repeat(1001), "bell\u0007", 42]) {
+      const refused = await host.run("proposal.vote", { commune, proposal: picnic, choice: "yes", reason } as never);
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.error.message).toMatch(/reason: must (be at most 1000 characters|not contain control characters|be text)/);
+    }
+    expect(titled(await must(host, "proposal.list", { commune }), "Picnic")).toMatchObject({ voted: 0 });
+  });
+});

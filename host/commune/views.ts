@@ -102,7 +102,14 @@ export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
       // "Your vote" is the one that counts: a vote the rules refused, or a change of mind that came too late, is not the member's vote.
       const mine = tally.counted.find((ballot) => ballot.voter === me);
       if (mine) view.myVote = mine.choice;
-      if (tally.counted.length > 0) view.votes = tally.counted.map(({ voter, choice, at }) => ({ voter, name: nameOf(state, voter), choice, at }));
+      if (tally.counted.length > 0)
+        view.votes = tally.counted.map(({ voter, choice, at, reason }) => ({
+          voter,
+          name: nameOf(state, voter),
+          choice,
+          at,
+          ...(reason !== undefined ? { reason } : {}),
+        }));
       if (proposal.kind === "spend") {
         const spend = proposal as SpendProposal;
         const payee = "member" in spend.payee ? nameOf(state, spend.payee.member) : spend.payee.outside;

@@ -169,7 +169,13 @@ export const commandInputs = {
     z.strictObject({ ...proposalBase, kind: z.literal("rule"), change: rulesInput.extend({ addCurrencies: z.array(currency).max(10).optional() }) }),
     z.strictObject({ ...proposalBase, kind: z.literal("general") }),
   ]),
-  "proposal.vote": z.strictObject({ commune, proposal: recordId, choice: z.enum(["yes", "no", "abstain", "block"]) }),
+  "proposal.vote": z.strictObject({
+    commune,
+    proposal: recordId,
+    choice: z.enum(["yes", "no", "abstain", "block"]),
+    /** Why: shown beside the vote. Blank is no reason. */
+    reason: text(LIMITS.reason).optional(),
+  }),
   "proposal.execute": z.strictObject({ commune, proposal: recordId }),
   "proposal.list": z.strictObject({ commune }),
 

@@ -153,7 +153,7 @@ export interface ProposalView {
    */
   allowBlock: boolean;
   /** Each member's vote that counts, with when it was cast: votes are signed records every member may see. */
-  votes?: { voter: PublicKey; name: string; choice: Choice; at: number }[];
+  votes?: { voter: PublicKey; name: string; choice: Choice; at: number; reason?: string }[];
   myVote?: Choice;
   /** Spend proposals: what they allow and how much of it is already paid out. */
   spend?: { amount: number; currency: string; payee: string; used: number };

@@ -201,7 +201,7 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   const ballotsOf = (entry: Pending): Ballot[] =>
     entry.ballots
       .filter((vote) => judgeVote(entry.undecided, vote) === "counted")
-      .map((vote) => ({ voter: vote.by, at: vote.at, choice: vote.choice, sig: vote.sig }));
+      .map((vote) => ({ voter: vote.by, at: vote.at, choice: vote.choice, sig: vote.sig, ...(vote.reason !== undefined ? { reason: vote.reason } : {}) }));
 
   const decide = (entry: Pending, at: number) => {
     const { proposal, electorate } = entry;

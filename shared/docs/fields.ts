@@ -18,6 +18,8 @@ export const LIMITS = {
   currencyName: MAX_CURRENCY_NAME,
   title: 200,
   memo: 1000,
+  /** Why a member voted as they did: a few sentences beside the vote, not an essay (that is the proposal's discussion). */
+  reason: 1000,
   body: 20_000,
   tag: 40,
   tags: 20,

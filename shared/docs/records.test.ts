@@ -115,6 +115,14 @@ describe("signed records from other members' documents", () => {
     expect(reasonFor(voteSchema, { ...vote(), choice: "maybe" })).toBe("choice must be one of yes, no, abstain, block");
   });
 
+  it("reads a vote with its reason, a vote from before reasons without one, and refuses a reason past its bound or with control characters", () => {
+    expect(voteSchema.parse(vote({ reason: "we have a mower already" })).reason).toBe("we have a mower already");
+    expect(voteSchema.parse(vote())).not.toHaveProperty("reason");
+    expect(reasonFor(voteSchema, vote({ reason: "r".repeat(1001) }))).toBe("reason must be at most 1000 characters");
+    expect(reasonFor(voteSchema, vote({ reason: "bell\u0007" }))).toBe("reason must not contain control characters");
+    expect(reasonFor(voteSchema, { ...vote(), reason: 42 })).toBe("reason must be text");
+  });
+
   it("refuses knowledge items with hostile links or too many tags", () => {
     for (const link of ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,hi", "file:///etc/passwd", "\\\\server\\share"]) {
       expect(reasonFor(itemSchema, { ...item(), link })).toMatch(/^link /);

@@ -209,6 +209,8 @@ export const voteSchema = z.looseObject({
   choice: oneOf(["yes", "no", "abstain", "block"]),
   // Optional: votes signed before versions existed have none and count for the first-seen version.
   version: proposalVersion.optional(),
+  // Optional: votes signed before reasons existed, and votes cast without one, have none.
+  reason: text(LIMITS.reason).optional(),
   ...signedBy,
 }) satisfies z.ZodType<SignedVote>;
 

@@ -40,6 +40,11 @@ export interface Vote {
    * version of their proposal.
    */
   version?: string;
+  /**
+   * Why the member voted so, shown beside the vote. Absent on votes signed
+   * before reasons existed and on votes cast without one; never counted.
+   */
+  reason?: string;
 }
 
 export type SignedVote = Signed<Vote>;

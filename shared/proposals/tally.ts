@@ -48,6 +48,8 @@ export interface Ballot {
   choice: Choice;
   /** Breaks ties between two votes of one member at the same millisecond, identically everywhere. */
   sig: string;
+  /** Why the member voted so: carried to "who voted what", never counted. */
+  reason?: string;
 }
 
 interface Window {

@@ -1,9 +1,10 @@
-import { useId } from "react";
+import { useId, useState } from "react";
+import { LIMITS } from "../../../shared/docs/fields";
 import type { ProposalView } from "../../../shared/commands/views";
 import type { Currency } from "../../../shared/money/currency";
 import type { Choice, ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
-import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, Time, moneyText } from "../../ui";
+import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, TextField, Time, moneyText } from "../../ui";
 import { TallyBars } from "./TallyBars";
 import { ruleChangeText } from "./rule-change-text";
 
@@ -40,6 +41,13 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
   const titleId = useId();
   const [vote, voting] = useCommand("proposal.vote");
   const [execute, executing] = useCommand("proposal.execute");
+  const [reason, setReason] = useState("");
+  const castVote = async (choice: Choice) => {
+    const reasonGiven = reason.trim();
+    const cast = await vote({ commune: communeId, proposal: proposal.id, choice, ...(reasonGiven ? { reason: reasonGiven } : {}) });
+    // Kept on a refusal, so the member does not type it again.
+    if (cast) setReason("");
+  };
   const open = proposal.outcome === "open";
   const spend = proposal.spend;
   const remaining = spend ? spend.amount - spend.used : 0;
@@ -91,12 +99,23 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
                 <span className="muted">
                   (<Time at={vote.at} />)
                 </span>
+                {vote.reason ? <q className="proposal__reason">{vote.reason}</q> : null}
               </li>
             ))}
           </ul>
         </details>
       ) : null}
       <p className="proposal__my-vote">{proposal.myVote ? `Your vote: ${MY_VOTE[proposal.myVote]}` : open ? "You have not voted yet." : "You did not vote."}</p>
+      {open && canAct ? (
+        <TextField
+          label="Why you vote so (optional)"
+          hint="Shown beside your vote to every member."
+          value={reason}
+          onChange={setReason}
+          maxLength={LIMITS.reason}
+          autoComplete="off"
+        />
+      ) : null}
       {open && canAct ? (
         <div className="button-row" role="group" aria-label={`Your vote on ${proposal.title}`}>
           {choices.map(({ choice, label }) => (
@@ -105,7 +124,7 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
               variant={proposal.myVote === choice ? "primary" : "secondary"}
               aria-pressed={proposal.myVote === choice}
               busy={voting.running}
-              onClick={() => void vote({ commune: communeId, proposal: proposal.id, choice })}
+              onClick={() => void castVote(choice)}
             >
               {label}
             </Button>
