@@ -46,6 +46,16 @@ const sample = () => {
   for (const member of [ada, bo]) peaks.sample("host", member.child.pid);
 };
 
+/** Bo's host stopped and started again on his data folder, once it has counted the purse itself. */
+async function restartBo(): Promise<CommuneView> {
+  await bo.stop();
+  bo = await startMemberProcess(bo.dataDir);
+  return waitFor(async () => {
+    const view = await showOf(bo);
+    return view.provisional ? undefined : view;
+  }, "Bo's host to count the purse again");
+}
+
 async function samePurse(members: MemberProcess[], expected: Record<string, number>) {
   for (const member of members)
     await waitFor(
@@ -171,12 +181,7 @@ describe("hostile records written through the relay by an invite holder", () => 
       const counted = countedAt[0]! + countedAt[1]!;
       const running = await showOf(ada);
       const boAlive = alive(bo);
-      await bo.stop();
-      bo = await startMemberProcess(bo.dataDir);
-      const restarted = await waitFor(async () => {
-        const view = await showOf(bo);
-        return view.provisional ? undefined : view;
-      }, "Bo's host to count the purse again");
+      const restarted = await restartBo();
       sample();
       const crashes = [relay, ada].filter((process) => !alive(process)).length + (boAlive ? 0 : 1);
       // Whatever a host makes of a document newer than itself, it keeps the purse it counted or says it cannot (read-only).
@@ -222,12 +227,7 @@ describe("hostile records written through the relay by an invite holder", () => 
       const write = await ada.run("purse.contribute", { commune, amount: "3.00", currency: "EUR", memo: "after the rewrite" });
       const expected = { ...before, EUR: (before.EUR ?? 0) + 300 };
       await samePurse([ada, bo], expected);
-      await bo.stop();
-      bo = await startMemberProcess(bo.dataDir);
-      const restarted = await waitFor(async () => {
-        const view = await showOf(bo);
-        return view.provisional ? undefined : view;
-      }, "Bo's host to count the purse again");
+      const restarted = await restartBo();
       sample();
       const crashes = [relay, ada].filter((process) => !alive(process)).length;
       const changed = untouched.filter((purse) => JSON.stringify(purse) !== JSON.stringify(before)).length;
