@@ -1,4 +1,4 @@
-import type { MouseEvent } from "react";
+import type { MouseEvent, ReactNode } from "react";
 import { isWebLink } from "../../../shared/docs/link";
 import { linkQuestion } from "../../../shared/docs/link-question";
 import { desktopApi } from "../../platform";
@@ -10,10 +10,11 @@ import { desktopApi } from "../../platform";
  * system browser opens it (electron/main/external-links.ts: the page may be
  * compromised, so the page does not ask). In a browser the page asks the same
  * question, once per host for the tab's session, and opens a new tab that
- * cannot reach back into this page.
+ * cannot reach back into this page. A link inside an item's Markdown shows
+ * its own words (`children`); its address is in the question before it opens.
  */
-export function ExternalLink({ href }: { href: string }) {
-  if (!isWebLink(href)) return <span className="mono knowledge-item__link">{href}</span>;
+export function ExternalLink({ href, children }: { href: string; children?: ReactNode }) {
+  if (!isWebLink(href)) return <span className="mono knowledge-item__link">{children ?? href}</span>;
   const api = desktopApi();
   const open = (event: MouseEvent<HTMLAnchorElement>) => {
     event.preventDefault();
@@ -30,7 +31,7 @@ export function ExternalLink({ href }: { href: string }) {
   };
   return (
     <a className="knowledge-item__link" href={href} onClick={open} {...(api ? {} : { target: "_blank", rel: "noopener noreferrer" })}>
-      {href}
+      {children ?? href}
     </a>
   );
 }

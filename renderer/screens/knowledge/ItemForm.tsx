@@ -47,7 +47,13 @@ export function ItemForm({ label, initial, submitLabel, running, error, success,
   return (
     <Form label={label} onSubmit={() => void submit()} error={unplaced(error, ITEM_FIELDS)} success={success}>
       <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={LIMITS.title} />
-      <TextArea label="Description" value={draft.body} onChange={set("body")} error={problem("body")} hint="What it is, how to use it, whom to ask." />
+      <TextArea
+        label="Description"
+        value={draft.body}
+        onChange={set("body")}
+        error={problem("body")}
+        hint="What it is, how to use it, whom to ask. Markdown works: **bold**, *italic*, lists, [links](https://…); images are named, never loaded."
+      />
       <TextField
         label="Link"
         value={draft.link}

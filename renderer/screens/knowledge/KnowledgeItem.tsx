@@ -3,6 +3,7 @@ import type { ItemView } from "../../../shared/commands/views";
 import { useCommand } from "../../link/hooks";
 import { Button, RecordNotes, Time } from "../../ui";
 import { ExternalLink } from "./ExternalLink";
+import { ItemBody } from "./ItemBody";
 import { ItemForm } from "./ItemForm";
 import { tagsOf, type ItemDraft } from "./item-draft";
 
@@ -58,7 +59,7 @@ export function KnowledgeItem({ communeId, item, canEdit }: { communeId: string;
         ) : null}
       </div>
       <RecordNotes notes={item.notes} />
-      {item.body ? <p className="knowledge-item__body">{item.body}</p> : null}
+      {item.body ? <ItemBody markdown={item.body} /> : null}
       {item.link ? (
         <p>
           <ExternalLink href={item.link} />
