@@ -118,7 +118,7 @@ async function carryOut(session: Session, { verb, plan, globals }: Extract<Parse
   await resolveReferences(plan.refs, input, {
     members: async () => (await communeView()).balances.members,
     proposals: () => ask("proposal.list", { commune: commune!.id }),
-    items: () => ask("inventory.list", { commune: commune!.id, query: "" }),
+    items: () => ask("inventory.list", { commune: commune!.id, query: "", retired: true }),
     settle,
   });
 

@@ -1,6 +1,6 @@
 import type { FlagSpec } from "./args";
 import { admit, create, invite, join, leave, list, members, name, noticesRead, relays, show, status, whoami } from "./commune-verbs";
-import { knowledgeAdd, knowledgeEdit, knowledgeList } from "./knowledge-verbs";
+import { knowledgeAdd, knowledgeEdit, knowledgeList, knowledgeRestore, knowledgeRetire } from "./knowledge-verbs";
 import { execute, propose, proposals, vote } from "./proposal-verbs";
 import { balances, contribute, disburse, exchange, ledger, transfer } from "./purse-verbs";
 import { exportVerb, importVerb, verifyVerb } from "./snapshot-verbs";
@@ -38,7 +38,7 @@ export const GROUPS: { title: string; verbs: Verb[] }[] = [
   { title: "Communes", verbs: [create, list, show, members, invite, join, leave, admit] },
   { title: "Purse", verbs: [contribute, disburse, transfer, exchange, ledger, balances] },
   { title: "Proposals", verbs: [propose, proposals, vote, execute] },
-  { title: "Knowledge", verbs: [knowledgeAdd, knowledgeEdit, knowledgeList] },
+  { title: "Knowledge", verbs: [knowledgeAdd, knowledgeEdit, knowledgeList, knowledgeRetire, knowledgeRestore] },
   { title: "Snapshots", verbs: [exportVerb, verifyVerb, importVerb] },
   { title: "Sync", verbs: [status, noticesRead, relays] },
 ];

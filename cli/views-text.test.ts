@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CommuneView, ProposalView } from "../shared/commands/views";
-import { communeText, proposalsText, syncText } from "./views-text";
+import type { CommuneView, ItemView, ProposalView } from "../shared/commands/views";
+import { communeText, itemsText, proposalsText, syncText } from "./views-text";
 
 const EUR = { code: "EUR", name: "Euro", decimals: 2 };
 const SEED = { code: "SEED", name: "Seed swaps", decimals: 0 };
@@ -98,5 +98,40 @@ describe("commune status, with notices about my entries", () => {
       "    What to do: If the money already left, contribute it back.",
       "Mark them read with: commune notices read",
     ]);
+  });
+});
+
+describe("the inventory as text", () => {
+  const item = (fields: Partial<ItemView>): ItemView => ({
+    id: "0123456789abcdef",
+    version: 1,
+    title: "Bike repairs",
+    body: "",
+    tags: [],
+    kind: "knowledge",
+    editorName: "Ada",
+    author: "a".repeat(64),
+    authorName: "Ada",
+    at: Date.UTC(2026, 2, 1),
+    ...fields,
+  });
+
+  it("names an offer with its price, a need, and a retired item with who retired it", () => {
+    const text = itemsText(
+      [
+        item({ kind: "offer", amount: 1250, currency: "EUR", decimals: 2 }),
+        item({ id: "fedcba9876543210", kind: "need", title: "Harvest help" }),
+        item({ id: "aaaabbbbccccdddd", title: "Old press", version: 2, retired: true, editorName: "Bo" }),
+      ],
+      "",
+    );
+    expect(text).toContain("01234567  OFFER 12.50 EUR  Bike repairs");
+    expect(text).toContain("fedcba98  NEED  Harvest help");
+    expect(text).toContain("aaaabbbb  (retired) Old press");
+    expect(text).toContain("version 2, retired by Bo");
+  });
+
+  it("shows a price in a currency the commune never had as minor units, cleaned of terminal escapes", () => {
+    expect(itemsText([item({ kind: "offer", amount: 5, currency: "X\u001b[2J" })], "")).toContain("OFFER 5 X?[2J (minor units)");
   });
 });

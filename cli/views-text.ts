@@ -276,6 +276,13 @@ export function ledgerText(page: LedgerPage, currencies: Currency[], newestFirst
   return [heading, table(["#", "WHEN (UTC)", "KIND", "BY", "AMOUNT", "DETAILS", "STATUS"], rows, [0, 4], notesUnder(page.rows))].join("\n");
 }
 
+/** " 12.50 EUR" on an offer or need with a price; the code is a peer's text, so it is cleaned. */
+function priceText(item: ItemView): string {
+  if (item.amount === undefined || item.currency === undefined) return "";
+  const known = item.decimals === undefined ? [] : [{ code: item.currency, name: item.currency, decimals: item.decimals }];
+  return ` ${money(item.amount, item.currency, known)}`;
+}
+
 export function itemsText(items: ItemView[], query: string): string {
   if (items.length === 0)
     return query
@@ -283,9 +290,10 @@ export function itemsText(items: ItemView[], query: string): string {
       : 'The inventory is empty. Add to it with: commune knowledge add --title "…"';
   const blocks = items.map((item) => {
     const tags = item.tags.length ? `  [${item.tags.map(clean).join(", ")}]` : "";
+    const kind = item.kind === "knowledge" ? "" : `${item.kind.toUpperCase()}${priceText(item)}  `;
     const lines = [
-      `${shortId(item.id)}  ${clean(item.title)}${tags}`,
-      `          by ${clean(item.authorName)}, ${formatTime(item.at)}${item.version > 1 ? `, version ${item.version}` : ""}`,
+      `${shortId(item.id)}  ${item.retired ? "(retired) " : ""}${kind}${clean(item.title)}${tags}`,
+      `          by ${clean(item.authorName)}, ${formatTime(item.at)}${item.version > 1 ? `, version ${item.version}` : ""}${item.retired ? `, retired by ${clean(item.editorName)}` : ""}`,
     ];
     if (item.link) lines.push(`          ${clean(item.link)}`);
     for (const note of item.notes ?? []) lines.push(`          ! ${clean(note.message)}`);

@@ -156,6 +156,48 @@ describe("a member's host on its own", () => {
     const items = await must(host, "inventory.list", { commune, query: "kitchen" });
     expect(items).toMatchObject([{ id, version: 2, title: "Sourdough", tags: ["kitchen"], link: "https://example.org/bread" }]);
   });
+
+  it("keeps offers and needs with an optional price, and retires an item by a new version without losing it", async () => {
+    const host = await openHost();
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
+    const offer = await must(host, "inventory.add", { commune, title: "Bike repairs", kind: "offer", price: { amount: "12.50", currency: "EUR" } });
+    const need = await must(host, "inventory.add", { commune, title: "Help with the harvest", kind: "need", link: "https://example.org/harvest" });
+    expect(await must(host, "inventory.list", { commune, query: "" })).toMatchObject([
+      { id: need.id, kind: "need", title: "Help with the harvest" },
+      { id: offer.id, kind: "offer", amount: 1250, currency: "EUR", editorName: "Ada" },
+    ]);
+
+    // An amount belongs to an offer or a need, in one of the commune's currencies, typed as a person writes it.
+    const onKnowledge = await host.run("inventory.add", { commune, title: "Compost", price: { amount: "1", currency: "EUR" } });
+    expect(onKnowledge).toMatchObject({ ok: false, error: { code: "item.priceOnKnowledge", field: "price" } });
+    const unknownCurrency = await host.run("inventory.add", { commune, title: "Seeds", kind: "offer", price: { amount: "1", currency: "XYZ" } });
+    expect(unknownCurrency).toMatchObject({ ok: false, error: { code: "currency.notInCommune", field: "price" } });
+    for (const amount of ["1e309", "-0", "-3", "0.001"]) {
+      const refused = await host.run("inventory.add", { commune, title: "Seeds", kind: "offer", price: { amount, currency: "EUR" } });
+      expect(refused, amount).toMatchObject({ ok: false, error: { field: "price" } });
+    }
+
+    // Editing keeps the price unless told; turning an offer into knowledge drops it.
+    await must(host, "inventory.edit", { commune, id: offer.id, title: "Bike and trailer repairs" });
+    expect((await must(host, "inventory.list", { commune, query: "trailer" }))[0]).toMatchObject({ kind: "offer", amount: 1250, version: 2 });
+    await must(host, "inventory.edit", { commune, id: offer.id, kind: "knowledge" });
+    const knowledge = (await must(host, "inventory.list", { commune, query: "trailer" }))[0]!;
+    expect(knowledge.kind).toBe("knowledge");
+    expect(knowledge.amount).toBeUndefined();
+
+    await must(host, "inventory.retire", { commune, id: need.id });
+    expect(await must(host, "inventory.list", { commune, query: "harvest" })).toEqual([]);
+    expect(await must(host, "inventory.list", { commune, query: "", kind: "offer" })).toEqual([]);
+    expect(await must(host, "inventory.list", { commune, query: "", kind: "knowledge" })).toMatchObject([{ id: offer.id }]);
+    const retired = (await must(host, "inventory.list", { commune, query: "harvest", retired: true }))[0]!;
+    expect(retired).toMatchObject({ retired: true, version: 2, kind: "need", link: "https://example.org/harvest" });
+    expect(await host.run("inventory.retire", { commune, id: need.id })).toMatchObject({ ok: false, error: { code: "item.alreadyRetired" } });
+    await must(host, "inventory.retire", { commune, id: need.id, retired: false });
+    const back = (await must(host, "inventory.list", { commune, query: "harvest" }))[0]!;
+    expect(back.retired).toBeUndefined();
+    expect(back).toMatchObject({ version: 3, kind: "need" });
+  });
 });
 
 describe("keeping the purse up to date", () => {

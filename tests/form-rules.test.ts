@@ -119,17 +119,31 @@ describe("the new-proposal form and the host agree", () => {
 describe("the knowledge item form and the host agree", () => {
   const hostAccepts = (fields: object) => commandInputs["inventory.add"].safeParse({ commune: "0".repeat(32), ...fields }).success;
 
+  const currencies = [{ code: "HOUR", name: "Labour hours", decimals: 2 }];
+  const empty = emptyItemDraft(currencies);
+
   it("on the longest title and the most tags", () => {
     const title = "t".repeat(LIMITS.title);
-    expect(itemProblems({ ...emptyItemDraft, title })).toEqual({});
+    expect(itemProblems({ ...empty, title }, currencies)).toEqual({});
     expect(hostAccepts({ title })).toBe(true);
-    expect(itemProblems({ ...emptyItemDraft, title: `${title}!` }).title).toBeDefined();
+    expect(itemProblems({ ...empty, title: `${title}!` }, currencies).title).toBeDefined();
     expect(hostAccepts({ title: `${title}!` })).toBe(false);
 
     const tags = Array.from({ length: LIMITS.tags + 1 }, (_, index) => `tag${index}`);
-    expect(itemProblems({ ...emptyItemDraft, title: "Seeds", tags: tags.join(",") }).tags).toBeDefined();
+    expect(itemProblems({ ...empty, title: "Seeds", tags: tags.join(",") }, currencies).tags).toBeDefined();
     expect(hostAccepts({ title: "Seeds", tags })).toBe(false);
-    expect(itemProblems({ ...emptyItemDraft, title: "Seeds", tags: tags.slice(1).join(",") })).toEqual({});
+    expect(itemProblems({ ...empty, title: "Seeds", tags: tags.slice(1).join(",") }, currencies)).toEqual({});
+  });
+
+  it("on an offer's amount, in the host's words, and on none for knowledge", () => {
+    const offer = { ...empty, title: "Bike repairs", kind: "offer" as const };
+    expect(itemProblems({ ...offer, amount: "2.5" }, currencies)).toEqual({});
+    expect(itemProblems({ ...offer, amount: "" }, currencies)).toEqual({});
+    expect(itemProblems({ ...offer, amount: "2.505" }, currencies).amount).toBe("HOUR allows at most 2 decimals");
+    expect(itemProblems({ ...offer, amount: "-0" }, currencies).amount).toBeDefined();
+    expect(itemProblems({ ...offer, amount: "1e309" }, currencies).amount).toBeDefined();
+    // Knowledge has no amount, so whatever is left in the box is not sent and not judged.
+    expect(itemProblems({ ...offer, kind: "knowledge", amount: "x" }, currencies)).toEqual({});
   });
 });
 

@@ -1,9 +1,10 @@
 import type { RuleChange } from "../../shared/commune/rules";
-import { currentStatus, rulesAt, type CommuneState } from "../../shared/commune/state";
+import { currencyAt, currentStatus, rulesAt, type CommuneState } from "../../shared/commune/state";
 import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, MemberView, ProposalView } from "../../shared/commands/views";
 import type { ParsedInput } from "../../shared/commands/commands";
 import { fingerprint, type PublicKey } from "../../shared/identity/keys";
 import { searchItems } from "../../shared/inventory/inventory";
+import { kindOf } from "../../shared/inventory/item";
 import type { SpendProposal } from "../../shared/purse/spend-authority";
 import type { PurseView } from "../../shared/purse/balances";
 import type { SignedCheckpoint } from "../../shared/purse/checkpoint";
@@ -200,11 +201,20 @@ export function itemViews(model: CommuneModel, query: string): ItemView[] {
       title: item.title,
       body: item.body,
       tags: item.tags,
+      kind: kindOf(item),
+      editorName: nameOf(model.state, item.by),
       author,
       authorName: nameOf(model.state, author),
       at: item.at,
     };
     if (item.link) view.link = item.link;
+    if (item.kind && item.amount !== undefined && item.currency !== undefined) {
+      view.amount = item.amount;
+      view.currency = item.currency;
+      const currency = currencyAt(model.state, item.currency, item.at);
+      if (currency) view.decimals = currency.decimals;
+    }
+    if (item.retired) view.retired = true;
     const notes = model.notes.of("item", item.id, author);
     if (notes) view.notes = notes;
     return view;

@@ -42,6 +42,8 @@ const commune = z.string().regex(COMMUNE_ID, { error: "must be a commune id (32 
 const recordId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be an id" });
 const currencyCode = z.string().regex(CURRENCY_CODE, { error: "must be a currency code such as EUR" });
 const amountText = z.string().max(40);
+const itemKind = z.enum(["knowledge", "offer", "need"]);
+const itemPrice = z.strictObject({ amount: amountText, currency: currencyCode });
 /** portProblem's rule: 0, or 1024 to 65535. */
 const listenPort = z.int().superRefine((port, context) => {
   const problem = portProblem(port);
@@ -185,6 +187,9 @@ export const commandInputs = {
     body: text(LIMITS.body).default(""),
     link: text(MAX_LINK_LENGTH).optional(),
     tags: z.array(line(LIMITS.tag)).max(LIMITS.tags).default([]),
+    kind: itemKind.default("knowledge"),
+    /** What an offer asks or a need offers in return, typed as a person writes it; only on an offer or a need. */
+    price: itemPrice.optional(),
   }),
   "inventory.edit": z.strictObject({
     commune,
@@ -193,8 +198,20 @@ export const commandInputs = {
     body: text(LIMITS.body).optional(),
     link: text(MAX_LINK_LENGTH).nullable().optional(),
     tags: z.array(line(LIMITS.tag)).max(LIMITS.tags).optional(),
+    kind: itemKind.optional(),
+    /** null takes the amount away. */
+    price: itemPrice.nullable().optional(),
   }),
-  "inventory.list": z.strictObject({ commune, query: text(200).default("") }),
+  /** Retires an item (a new version that says so; nothing is deleted), or with `retired: false` brings it back. */
+  "inventory.retire": z.strictObject({ commune, id: recordId, retired: z.boolean().default(true) }),
+  "inventory.list": z.strictObject({
+    commune,
+    query: text(200).default(""),
+    /** Only items of this kind. */
+    kind: itemKind.optional(),
+    /** Retired items too (each marked `retired`). */
+    retired: z.boolean().default(false),
+  }),
 
   "sync.status": z.strictObject({ commune }),
   /** Marks notices about my own entries read (`SyncStatusView.notices`): those named, or, without ids, every one shown now. */
@@ -285,6 +302,7 @@ export interface CommandResults {
   "proposal.list": ProposalView[];
   "inventory.add": Written;
   "inventory.edit": Written;
+  "inventory.retire": Written;
   "inventory.list": ItemView[];
   "sync.status": SyncStatusView;
   "notices.read": { read: number };

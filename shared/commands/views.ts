@@ -6,6 +6,7 @@ import type { Currency } from "../money/currency";
 import type { Choice, Outcome, ProposalKind } from "../proposals/proposal";
 import type { EntryKind, EntryStatus } from "../purse/entry";
 import type { BalancePoint } from "../purse/history";
+import type { ItemKind } from "../inventory/item";
 
 /**
  * What the host computes and the CLI and renderer show: plain JSON, no
@@ -171,6 +172,16 @@ export interface ItemView {
   body: string;
   link?: string;
   tags: string[];
+  kind: ItemKind;
+  /** Minor units of `currency`, on an offer or a need that names one. */
+  amount?: number;
+  currency?: string;
+  /** The currency's decimals, when the commune had it at the item's time (a peer may name any code). */
+  decimals?: number;
+  /** Retired by its newest version: kept, shown only when asked for. */
+  retired?: true;
+  /** Who wrote the newest version (the one that retired it, for a retired item). */
+  editorName: string;
   author: PublicKey;
   authorName: string;
   at: number;

@@ -132,6 +132,19 @@ describe("signed records from other members' documents", () => {
     expect(reasonFor(itemSchema, { ...item(), tags: "garden" })).toBe("tags must be a list of tags");
   });
 
+  it("reads offers, needs and retired items, and refuses a price that is not whole, paired or on an offer or need", () => {
+    expect(itemSchema.safeParse({ ...item(), kind: "offer", amount: 1250, currency: "EUR" }).success).toBe(true);
+    expect(itemSchema.safeParse({ ...item(), kind: "need" }).success).toBe(true);
+    expect(itemSchema.safeParse({ ...item(), retired: true }).success).toBe(true);
+    expect(reasonFor(itemSchema, { ...item(), kind: "gift" })).toMatch(/^kind /);
+    expect(reasonFor(itemSchema, { ...item(), kind: "offer", amount: 1250 })).toBe("currency an amount and its currency come together");
+    expect(reasonFor(itemSchema, { ...item(), amount: 1250, currency: "EUR" })).toBe("amount only an offer or a need carries an amount");
+    // What "1e309" becomes once JSON.parse has read it.
+    expect(reasonFor(itemSchema, { ...item(), kind: "offer", amount: Number.POSITIVE_INFINITY, currency: "EUR" })).toMatch(/^amount /);
+    expect(reasonFor(itemSchema, { ...item(), kind: "offer", amount: -0, currency: "EUR" })).toMatch(/^amount /);
+    expect(reasonFor(itemSchema, { ...item(), retired: false })).toBe("retired must be true or absent");
+  });
+
   it("says what was found where a record belongs", () => {
     expect(reasonFor(entrySchema, [entry()])).toBe("is not a record (it is a list)");
     expect(reasonFor(entrySchema, 12)).toBe("is not a record (it is a number)");

@@ -214,17 +214,28 @@ export const voteSchema = z.looseObject({
   ...signedBy,
 }) satisfies z.ZodType<SignedVote>;
 
-export const itemSchema = z.looseObject({
-  commune: communeId,
-  id,
-  version: count,
-  at: time,
-  title: line(LIMITS.title),
-  body: text(LIMITS.body),
-  link: webLink.optional(),
-  tags: z.array(line(LIMITS.tag), { error: "must be a list of tags" }).max(LIMITS.tags, { error: `must be at most ${LIMITS.tags} tags` }),
-  ...signedBy,
-}) satisfies z.ZodType<SignedItem>;
+export const itemSchema = z
+  .looseObject({
+    commune: communeId,
+    id,
+    version: count,
+    at: time,
+    title: line(LIMITS.title),
+    body: text(LIMITS.body),
+    link: webLink.optional(),
+    tags: z.array(line(LIMITS.tag), { error: "must be a list of tags" }).max(LIMITS.tags, { error: `must be at most ${LIMITS.tags} tags` }),
+    kind: oneOf(["offer", "need"]).optional(),
+    amount: amount.optional(),
+    currency: currencyCode.optional(),
+    retired: z.literal(true, { error: "must be true or absent" }).optional(),
+    ...signedBy,
+  })
+  .superRefine((item, context) => {
+    if ((item.amount === undefined) !== (item.currency === undefined))
+      context.addIssue({ code: "custom", path: [item.amount === undefined ? "amount" : "currency"], message: "an amount and its currency come together" });
+    if (item.amount !== undefined && item.kind === undefined)
+      context.addIssue({ code: "custom", path: ["amount"], message: "only an offer or a need carries an amount" });
+  }) satisfies z.ZodType<SignedItem>;
 
 /**
  * A partner commune as the CommuneDoc lists it. Not signed (it is the

@@ -1,11 +1,14 @@
-import { useState } from "react";
+import { useId, useState } from "react";
 import type { CommandError } from "../../../shared/commands/commands";
-import { Button, fieldProblem, Form, TextArea, TextField, unplaced } from "../../ui";
+import type { Currency } from "../../../shared/money/currency";
+import { AmountField, Button, currencyOf, fieldProblem, Form, RadioGroup, Select, TextArea, TextField, unplaced } from "../../ui";
 import { itemProblems, tagsOf, type ItemDraft } from "./item-draft";
 import { LIMITS } from "../../../shared/docs/fields";
 
 export interface ItemFormProps {
   label: string;
+  /** The commune's currencies, for an offer's or a need's amount. */
+  currencies: readonly Currency[];
   initial: ItemDraft;
   submitLabel: string;
   running: boolean;
@@ -18,15 +21,23 @@ export interface ItemFormProps {
 }
 
 /** Title, description, link and tags of a knowledge item, checked as the member types. */
-const ITEM_FIELDS: readonly (keyof ItemDraft)[] = ["title", "body", "link", "tags"];
+const ITEM_FIELDS: readonly string[] = ["title", "body", "link", "tags", "kind", "price"];
 
-export function ItemForm({ label, initial, submitLabel, running, error, success, onSubmit, onEdit, onCancel }: ItemFormProps) {
+const KINDS = [
+  { value: "knowledge", label: "Knowledge: something the commune knows or has" },
+  { value: "offer", label: "An offer: a skill, a tool to lend" },
+  { value: "need", label: "A need: help or something the commune lacks" },
+] as const;
+
+export function ItemForm({ label, currencies, initial, submitLabel, running, error, success, onSubmit, onEdit, onCancel }: ItemFormProps) {
+  const idBase = useId();
   const [draft, setDraft] = useState<ItemDraft>(initial);
   const [touched, setTouched] = useState<ReadonlySet<keyof ItemDraft>>(new Set());
   const [submitted, setSubmitted] = useState(false);
-  const problems = itemProblems(draft);
-  // The draft's boxes are named as the command's input, so the host's answer lands beside the box its `field` names.
-  const problem = (field: keyof ItemDraft) => (submitted || touched.has(field) ? problems[field] : undefined) ?? fieldProblem(error, field);
+  const problems = itemProblems(draft, currencies);
+  // The draft's boxes are named as the command's input, so the host's answer lands beside the box its `field` names (the price is one field there).
+  const problem = (field: keyof ItemDraft) =>
+    (submitted || touched.has(field) ? problems[field] : undefined) ?? fieldProblem(error, field === "amount" || field === "currency" ? "price" : field);
   const set = (field: keyof ItemDraft) => (value: string) => {
     setDraft((previous) => ({ ...previous, [field]: value }));
     setTouched((previous) => new Set(previous).add(field));
@@ -44,8 +55,10 @@ export function ItemForm({ label, initial, submitLabel, running, error, success,
     }
   };
   const tags = tagsOf(draft.tags);
+  const currency = currencyOf(draft.currency, currencies);
   return (
     <Form label={label} onSubmit={() => void submit()} error={unplaced(error, ITEM_FIELDS)} success={success}>
+      <RadioGroup legend="What it is" name={`${idBase}-kind`} value={draft.kind} onChange={set("kind")} options={KINDS} />
       <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={LIMITS.title} />
       <TextArea
         label="Description"
@@ -65,6 +78,23 @@ export function ItemForm({ label, initial, submitLabel, running, error, success,
         placeholder="https://…"
         hint="Optional; http or https only."
       />
+      {draft.kind !== "knowledge" && currencies.length > 0 ? (
+        <div className="knowledge-price">
+          <AmountField
+            label={draft.kind === "offer" ? "Asks in return (optional)" : "Offers in return (optional)"}
+            value={draft.amount}
+            onChange={set("amount")}
+            currency={currency}
+            error={problem("amount")}
+          />
+          <Select
+            label="Currency"
+            value={draft.currency}
+            onChange={set("currency")}
+            options={currencies.map((option) => ({ value: option.code, label: `${option.code} (${option.name})` }))}
+          />
+        </div>
+      ) : null}
       <TextField
         label="Tags"
         value={draft.tags}

@@ -1,17 +1,31 @@
 import { useId, useState } from "react";
 import type { ItemView } from "../../../shared/commands/views";
 import { useCommand } from "../../link/hooks";
-import { Button, RecordNotes, Time } from "../../ui";
+import type { Currency } from "../../../shared/money/currency";
+import { Badge, Button, ErrorText, Money, RecordNotes, Time } from "../../ui";
 import { ExternalLink } from "./ExternalLink";
 import { ItemBody } from "./ItemBody";
 import { ItemForm } from "./ItemForm";
-import { tagsOf, type ItemDraft } from "./item-draft";
+import { draftOf, priceOf, tagsOf, type ItemDraft } from "./item-draft";
 
-/** One item of the inventory; an active member can edit it, which signs a new version. */
-export function KnowledgeItem({ communeId, item, canEdit }: { communeId: string; item: ItemView; canEdit: boolean }) {
+const KIND_WORDS = { offer: "Offer", need: "Need" } as const;
+
+/** One item of the inventory; an active member can edit it, which signs a new version, or retire it (a version that says so). */
+export function KnowledgeItem({
+  communeId,
+  item,
+  canEdit,
+  currencies,
+}: {
+  communeId: string;
+  item: ItemView;
+  canEdit: boolean;
+  currencies: readonly Currency[];
+}) {
   const titleId = useId();
   const [editing, setEditing] = useState(false);
   const [edit, state, clear] = useCommand("inventory.edit");
+  const [retire, retiring] = useCommand("inventory.retire");
 
   const save = async (draft: ItemDraft) => {
     const link = draft.link.trim();
@@ -22,6 +36,8 @@ export function KnowledgeItem({ communeId, item, canEdit }: { communeId: string;
       body: draft.body,
       link: link === "" ? null : link,
       tags: tagsOf(draft.tags),
+      kind: draft.kind,
+      price: priceOf(draft) ?? null,
     });
     if (done) setEditing(false);
     return done !== undefined;
@@ -33,7 +49,8 @@ export function KnowledgeItem({ communeId, item, canEdit }: { communeId: string;
         <h3 id={titleId}>Edit “{item.title}”</h3>
         <ItemForm
           label={`Edit ${item.title}`}
-          initial={{ title: item.title, body: item.body, link: item.link ?? "", tags: item.tags.join(", ") }}
+          currencies={currencies}
+          initial={draftOf(item, currencies)}
           submitLabel="Save"
           running={state.running}
           error={state.error}
@@ -49,15 +66,40 @@ export function KnowledgeItem({ communeId, item, canEdit }: { communeId: string;
   }
 
   return (
-    <article className="knowledge-item" aria-labelledby={titleId}>
+    <article className={item.retired ? "knowledge-item knowledge-item--retired" : "knowledge-item"} aria-labelledby={titleId}>
       <div className="knowledge-item__head">
         <h3 id={titleId}>{item.title}</h3>
         {canEdit ? (
-          <Button variant="quiet" aria-label={`Edit ${item.title}`} onClick={() => setEditing(true)}>
-            Edit
-          </Button>
+          <div className="button-row">
+            {item.retired ? null : (
+              <Button variant="quiet" aria-label={`Edit ${item.title}`} onClick={() => setEditing(true)}>
+                Edit
+              </Button>
+            )}
+            <Button
+              variant="quiet"
+              busy={retiring.running}
+              aria-label={item.retired ? `Bring back ${item.title}` : `Retire ${item.title}`}
+              onClick={() => void retire({ commune: communeId, id: item.id, retired: !item.retired })}
+            >
+              {item.retired ? "Bring back" : "Retire"}
+            </Button>
+          </div>
         ) : null}
       </div>
+      {item.kind !== "knowledge" || item.retired ? (
+        <p className="knowledge-item__kind">
+          {item.kind !== "knowledge" ? <Badge tone="info">{KIND_WORDS[item.kind]}</Badge> : null}
+          {item.retired ? <Badge>Retired</Badge> : null}
+          {item.amount !== undefined && item.currency !== undefined ? (
+            <span>
+              {item.kind === "offer" ? "asks " : "offers "}
+              <Money minor={item.amount} code={item.currency} currencies={currencies} /> in return
+            </span>
+          ) : null}
+        </p>
+      ) : null}
+      <ErrorText error={retiring.error} />
       <RecordNotes notes={item.notes} />
       {item.body ? <ItemBody markdown={item.body} /> : null}
       {item.link ? (
@@ -75,8 +117,9 @@ export function KnowledgeItem({ communeId, item, canEdit }: { communeId: string;
         </ul>
       ) : null}
       <p className="muted knowledge-item__meta">
-        {item.version > 1 ? "Edited" : "Added"} by {item.authorName} on <Time at={item.at} />
-        {item.version > 1 ? ` (version ${item.version})` : ""}
+        {item.retired ? `Retired by ${item.editorName}` : item.version > 1 ? `Edited by ${item.editorName}` : `Added by ${item.authorName}`} on{" "}
+        <Time at={item.at} />
+        {item.version > 1 ? ` (version ${item.version}; first added by ${item.authorName})` : ""}
       </p>
     </article>
   );

@@ -1,9 +1,10 @@
 import { useEffect, useState } from "react";
 import { useCommand, useView } from "../../link/hooks";
-import { EmptyState, ErrorText, Panel } from "../../ui";
+import type { ItemKind } from "../../../shared/inventory/item";
+import { Checkbox, EmptyState, ErrorText, Panel } from "../../ui";
 import { ItemForm } from "./ItemForm";
 import { KnowledgeItem } from "./KnowledgeItem";
-import { emptyItemDraft, tagsOf, type ItemDraft } from "./item-draft";
+import { emptyItemDraft, priceOf, tagsOf, type ItemDraft } from "./item-draft";
 import "./knowledge.css";
 
 /** The text stops changing for a moment before the host is asked, so typing does not send a query per key. */
@@ -16,20 +17,33 @@ function useSettled(text: string, delayMs = 200): string {
   return settled;
 }
 
-/** The commune's knowledge inventory: search it, filter by tag, add to it and keep it up to date. */
+const KIND_FILTERS: readonly { value: ItemKind | "all"; label: string }[] = [
+  { value: "all", label: "Everything" },
+  { value: "knowledge", label: "Knowledge" },
+  { value: "offer", label: "Offers" },
+  { value: "need", label: "Needs" },
+];
+
+/** The commune's knowledge inventory, offers and needs: search it, filter by kind and tag, add to it, keep it up to date, retire what is done. */
 export function KnowledgeScreen({ communeId }: { communeId: string }) {
   const [search, setSearch] = useState("");
   const query = useSettled(search.trim());
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const all = useView("inventory.list", { commune: communeId, query: "" });
-  const found = useView("inventory.list", { commune: communeId, query });
+  const [kind, setKind] = useState<ItemKind | "all">("all");
+  const [showRetired, setShowRetired] = useState(false);
+  // Retired items come too, so the screen can say how many there are; they show only when asked for.
+  const all = useView("inventory.list", { commune: communeId, query: "", retired: true });
+  const found = useView("inventory.list", { commune: communeId, query, retired: true });
   const commune = useView("commune.show", { commune: communeId });
   const [add, adding, clearAdd] = useCommand("inventory.add");
   const [added, setAdded] = useState<string | undefined>();
   const canEdit = commune.value?.myStatus === "active";
+  const currencies = commune.value?.balances.currencies ?? [];
 
-  const tags = [...new Set((all.value ?? []).flatMap((item) => item.tags))].sort();
-  const shown = (found.value ?? []).filter((item) => [...selected].every((tag) => item.tags.includes(tag)));
+  const tags = [...new Set((all.value ?? []).filter((item) => !item.retired).flatMap((item) => item.tags))].sort();
+  const matching = (found.value ?? []).filter((item) => (kind === "all" || item.kind === kind) && [...selected].every((tag) => item.tags.includes(tag)));
+  const retiredCount = matching.filter((item) => item.retired).length;
+  const shown = showRetired ? matching : matching.filter((item) => !item.retired);
   const toggle = (tag: string) =>
     setSelected((previous) => {
       const next = new Set(previous);
@@ -39,12 +53,21 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
 
   const addItem = async (draft: ItemDraft) => {
     const link = draft.link.trim();
-    const done = await add({ commune: communeId, title: draft.title.trim(), body: draft.body, tags: tagsOf(draft.tags), ...(link ? { link } : {}) });
+    const price = priceOf(draft);
+    const done = await add({
+      commune: communeId,
+      title: draft.title.trim(),
+      body: draft.body,
+      tags: tagsOf(draft.tags),
+      kind: draft.kind,
+      ...(link ? { link } : {}),
+      ...(price ? { price } : {}),
+    });
     if (done) setAdded(draft.title.trim());
     return done !== undefined;
   };
 
-  const filtering = query !== "" || selected.size > 0;
+  const filtering = query !== "" || selected.size > 0 || kind !== "all";
   return (
     <div className="stack knowledge-screen">
       <h1>Knowledge</h1>
@@ -59,6 +82,13 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
               onChange={(event) => setSearch(event.target.value)}
             />
           </form>
+          <div className="tag-chips" role="group" aria-label="Filter by kind">
+            {KIND_FILTERS.map((filter) => (
+              <button key={filter.value} type="button" className="tag-chip" aria-pressed={kind === filter.value} onClick={() => setKind(filter.value)}>
+                {filter.label}
+              </button>
+            ))}
+          </div>
           {tags.length > 0 ? (
             <div className="tag-chips" role="group" aria-label="Filter by tag">
               {tags.map((tag) => (
@@ -71,11 +101,14 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
           <ErrorText error={found.error} />
           <p className="muted" role="status" aria-live="polite">
             {found.value
-              ? `${shown.length} ${shown.length === 1 ? "item" : "items"}${filtering ? " match" : ""}`
+              ? `${shown.length} ${shown.length === 1 ? "item" : "items"}${filtering ? " match" : ""}${
+                  retiredCount > 0 && !showRetired ? `; ${retiredCount} retired ${retiredCount === 1 ? "item is" : "items are"} hidden` : ""
+                }`
               : found.loading
                 ? "Loading the inventory…"
                 : ""}
           </p>
+          {retiredCount > 0 || showRetired ? <Checkbox label="Show retired items" checked={showRetired} onChange={setShowRetired} /> : null}
           {found.value && shown.length === 0 ? (
             <EmptyState>
               {filtering
@@ -88,7 +121,7 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
           <ul className="plain-list knowledge-list">
             {shown.map((item) => (
               <li key={item.id}>
-                <KnowledgeItem communeId={communeId} item={item} canEdit={canEdit} />
+                <KnowledgeItem communeId={communeId} item={item} canEdit={canEdit} currencies={currencies} />
               </li>
             ))}
           </ul>
@@ -96,8 +129,10 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
         {canEdit ? (
           <Panel title="Add to the inventory">
             <ItemForm
+              key={currencies.map((currency) => currency.code).join(",")}
               label="Add item"
-              initial={emptyItemDraft}
+              currencies={currencies}
+              initial={emptyItemDraft(currencies)}
               submitLabel="Add item"
               running={adding.running}
               error={adding.error}
