@@ -23,6 +23,7 @@ import type { Host } from "../host/host";
 import { fromStored } from "../shared/docs/automerge-form";
 import { canonicalJson } from "../shared/identity/canonical";
 import { bytesUnder, progress, removeDir, stats, until, type Stats } from "./measure";
+import { inventorySearchFigures } from "./inventory-search";
 import { exportFormatFigures } from "./export-formats";
 import { openHost, samePurse, shownPurse, untilBalances } from "./host-probe";
 import { relayLoadFigures } from "./relay-load";
@@ -50,10 +51,11 @@ if (SIZES.length === 0) throw new Error("--sizes takes a comma-separated list of
 // `--only new-entry`: that figure alone, in about a minute (a full run takes ~16 minutes, most of it at 100,000 entries).
 // `--only relay`: the upload to an empty relay, A -> relay -> B and the newcomer's joins (~5 minutes at 100,000).
 // `--only relay-load`: the relay under load (50 communes x 10 members), ~3 minutes.
+// `--only inventory-search`: the combined inventory's search over 10,010 items, seconds.
 const onlyArg = args.indexOf("--only");
 const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
-if (ONLY !== undefined && ONLY !== "new-entry" && ONLY !== "tampered-open" && ONLY !== "relay" && ONLY !== "relay-load")
-  throw new Error("--only takes new-entry, tampered-open, relay or relay-load (the figures that can be measured alone)");
+const ALONE = ["new-entry", "tampered-open", "relay", "relay-load", "inventory-search"];
+if (ONLY !== undefined && !ALONE.includes(ONLY)) throw new Error(`--only takes ${ALONE.join(", ")} (the figures that can be measured alone)`);
 const MEMBERS = 10;
 const SEED = 1;
 const RESULTS = join(import.meta.dirname, "results");
@@ -559,7 +561,9 @@ async function main(): Promise<void> {
   progress(`commune bench: sizes ${SIZES.join(", ")}; ${RUNS} runs per figure; scratch ${scratch}`);
   await cliStartFigures();
   const builds: Record<number, unknown> = {};
-  for (const n of ONLY === "relay-load" ? [] : SIZES) {
+  // Seconds, with no fixture: every run measures it.
+  if (ONLY === undefined || ONLY === "inventory-search") for (const row of inventorySearchFigures(RUNS)) add(row);
+  for (const n of ONLY === "relay-load" || ONLY === "inventory-search" ? [] : SIZES) {
     progress(`N=${n}: building or reusing the synthetic commune`);
     const start = performance.now();
     const f = await fixture({ entries: n, members: MEMBERS, seed: SEED }, FIXTURES);

@@ -1,6 +1,7 @@
 import type { CommuneState, Problem } from "../commune/state";
 import type { Verifier } from "../identity/crypto";
 import { judgeItem } from "../judges/item";
+import { haystackOf, queryWords } from "./combined";
 import type { SignedItem } from "./item";
 
 export interface ItemView {
@@ -68,17 +69,17 @@ export function inventory(
   return { items, problems };
 }
 
-/** Case-insensitive search over title, body and tags: every word must appear somewhere. */
 /** Tags as an item stores them: trimmed, lower-case, each once, none empty. The host signs these; forms preview them. */
 export function cleanTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
 }
 
+/** Case-insensitive search over title, body, tags and link: every word must appear somewhere (the combined view's rule too, shared/inventory/combined.ts). */
 export function searchItems(items: readonly ItemView[], query: string): ItemView[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const words = queryWords(query);
   if (words.length === 0) return [...items];
   return items.filter(({ item }) => {
-    const text = `${item.title}\n${item.body}\n${item.tags.join(" ")}\n${item.link ?? ""}`.toLowerCase();
+    const text = haystackOf(item);
     return words.every((word) => text.includes(word));
   });
 }
