@@ -27,6 +27,7 @@ export type SignaturePurpose =
   | "checkpoint"
   | "private-item"
   | "admission"
+  | "partner-offer"
   | "partner-grant"
   | "partner-roster";
 

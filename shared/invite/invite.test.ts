@@ -34,6 +34,7 @@ describe("invites", () => {
   it.each([
     ["", "Paste the invite you were sent."],
     ["hello", 'This is not a Commune invite: an invite starts with "commune-invite:".'],
+    ["commune-partner:eyJ2IjoxfQ", "This is a partner offer between communes, not an invite for a person: a member of the commune it is for reads it."],
     [`${INVITE_PREFIX}!!!`, "This invite is incomplete or damaged: copy the whole invite again."],
     [`${INVITE_PREFIX}${"A".repeat(9000)}`, "This invite is far too long to be genuine."],
     [encode({ v: 2 }), "This invite is incomplete or damaged: copy the whole invite again."],

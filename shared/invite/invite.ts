@@ -47,6 +47,8 @@ export interface InviteEpoch {
 export type SignedInvite = Signed<Invite>;
 
 export const INVITE_PREFIX = "commune-invite:";
+/** A partner offer's prefix (shared/partners/offer.ts), here beside the invite's so each reader can tell a member who pasted the other. */
+export const PARTNER_OFFER_PREFIX = "commune-partner:";
 const MAX_INVITE_LENGTH = 8_000;
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 const time = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -98,6 +100,10 @@ const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 export function readInvite(verifier: Verifier, text: string, now: number): Result<SignedInvite> {
   const trimmed = text.trim();
   if (trimmed === "") return fail("invite.empty", "Paste the invite you were sent.", { field: "invite" });
+  if (trimmed.startsWith(PARTNER_OFFER_PREFIX))
+    return fail("invite.isPartnerOffer", "This is a partner offer between communes, not an invite for a person: a member of the commune it is for reads it.", {
+      field: "invite",
+    });
   if (!trimmed.startsWith(INVITE_PREFIX))
     return fail("invite.notAnInvite", `This is not a Commune invite: an invite starts with "${INVITE_PREFIX}".`, { field: "invite" });
   if (trimmed.length > MAX_INVITE_LENGTH) return fail("invite.tooLong", "This invite is far too long to be genuine.", { field: "invite" });
