@@ -10,7 +10,7 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fromStored } from "../shared/docs/automerge-form";
 import { openHost, untilBalances } from "./host-probe";
-import { progress, stats, type Stats } from "./measure";
+import { progress, stats, timeRuns, type Stats } from "./measure";
 import { copyDataDir, type Fixture } from "./synthetic";
 
 export interface ExportFormatRow {
@@ -24,16 +24,6 @@ export interface ExportFormatRow {
 }
 
 const FORMATS = ["json", "csv", "journal", "automerge"] as const;
-
-function time(runs: number, work: () => void): Stats {
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const start = performance.now();
-    work();
-    samples.push(performance.now() - start);
-  }
-  return stats(samples);
-}
 
 /** Median, min and max of `runs` (at least 5) exports per format, each written to a file. */
 export async function exportFormatFigures(f: Fixture, options: { runs: number; scratch: string }): Promise<ExportFormatRow[]> {
@@ -51,8 +41,8 @@ export async function exportFormatFigures(f: Fixture, options: { runs: number; s
       .docs.allHandles()
       .map((handle) => handle.doc() as A.Doc<{ entries?: unknown[] }>);
     const entries = docs.flatMap((doc) => (doc.entries ?? []).map((entry) => fromStored(entry)));
-    const stringify = time(runs, () => JSON.stringify(entries));
-    const save = time(runs, () => docs.forEach((doc) => A.save(doc)));
+    const stringify = timeRuns(runs, () => JSON.stringify(entries));
+    const save = timeRuns(runs, () => docs.forEach((doc) => A.save(doc)));
     for (const format of FORMATS) {
       const out = join(outDir, `purse.${format}`);
       const samples: number[] = [];

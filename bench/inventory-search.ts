@@ -10,7 +10,7 @@
 import type { SignedItem } from "../shared/inventory/item";
 import { ItemSearch, type SourcedItem } from "../shared/inventory/combined";
 import { searchItems } from "../shared/inventory/inventory";
-import { progress, stats, type Stats } from "./measure";
+import { progress, timeRuns, type Stats } from "./measure";
 
 export interface SearchRow {
   n: number;
@@ -61,29 +61,19 @@ function items(): SourcedItem[] {
   return all;
 }
 
-function time(runs: number, work: () => unknown): Stats {
-  const samples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const start = performance.now();
-    work();
-    samples.push(performance.now() - start);
-  }
-  return stats(samples);
-}
-
 export function inventorySearchFigures(runs: number): SearchRow[] {
   const all = items();
   const n = all.length;
   progress(`inventory search: ${n} items across ${SOURCES} sources`);
   const views = all.map((entry) => ({ item: entry.item, author: entry.author, versions: 1 }));
-  const baseline = (query: string) => time(runs, () => searchItems(views, query).slice(0, 50));
+  const baseline = (query: string) => timeRuns(runs, () => searchItems(views, query).slice(0, 50));
   let index = new ItemSearch(all);
   const rows: SearchRow[] = [
     {
       n,
       figure: "combined inventory: build the search index",
       unit: "ms",
-      commune: time(runs, () => (index = new ItemSearch(all))),
+      commune: timeRuns(runs, () => (index = new ItemSearch(all))),
       baseline: "-",
       note: "once per change of a source",
     },
@@ -98,7 +88,7 @@ export function inventorySearchFigures(runs: number): SearchRow[] {
       n,
       figure: `combined inventory: ${figure}`,
       unit: "ms",
-      commune: time(runs, () => index.search(query)),
+      commune: timeRuns(runs, () => index.search(query)),
       baseline: words ? `searchItems("${words}")` : "-",
       ...(words ? { baselineValue: baseline(words) } : {}),
       note: "issue 14 asks under 100 ms",

@@ -18,6 +18,17 @@ export function stats(samples: number[]): Stats {
   return { runs: sorted.length, median, min: sorted[0]!, max: sorted[sorted.length - 1]!, p95: at(0.95) };
 }
 
+/** Statistics of `runs` timings of synchronous `work`. */
+export function timeRuns(runs: number, work: () => unknown): Stats {
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const start = performance.now();
+    work();
+    samples.push(performance.now() - start);
+  }
+  return stats(samples);
+}
+
 const started = performance.now();
 
 /** Progress on stderr, so stdout keeps only the table. */

@@ -5,6 +5,9 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { Host } from "../../host/host";
+import { must, noRelays } from "../../host/testing/host-harness";
+import { stopAll, tempDir } from "../integration/processes";
 
 /**
  * End-to-end plumbing for browser mode: members' hosts run as real
@@ -151,4 +154,53 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
         .slice(0, 3)
         .join(", ")})`,
   );
+}
+
+/** Goes to one of the app's screens by its navigation link. */
+export const nav = (page: Page, screen: string) => page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: screen, exact: true }).click();
+
+export interface PreparedApp {
+  app: BrowserModeHost;
+  browser: Browser;
+  dataDir: string;
+  /** Stops Chromium, browser mode and the data folder's processes: for afterAll. */
+  close(): Promise<void>;
+}
+
+/**
+ * The usual start of an e2e file: a data folder prepared before the app
+ * opens it (`prepare`, often `onAdasCommune`), browser mode serving it, and
+ * Chromium. Call it in beforeAll and `close` in afterAll.
+ */
+export async function preparedApp(label: string, prepare: (dataDir: string) => Promise<void>): Promise<PreparedApp> {
+  const dataDir = await tempDir(label);
+  await prepare(dataDir);
+  const app = await startBrowserMode(dataDir);
+  const browser = await launchChromium();
+  return {
+    app,
+    browser,
+    dataDir,
+    async close() {
+      await browser.close();
+      await stopBrowserModes();
+      await stopAll([dataDir]);
+    },
+  };
+}
+
+/** Ada, on her own host, founds Riverside (euros and whatever `currencies` adds) and does `work` in it before the app opens the folder. */
+export async function onAdasCommune(
+  dataDir: string,
+  work: (host: Host, commune: string) => Promise<void>,
+  currencies: { code: string; name: string; decimals: number }[] = [{ code: "EUR", name: "Euro", decimals: 2 }],
+): Promise<void> {
+  const host = await Host.open({ dataDir, links: noRelays });
+  try {
+    await must(host, "identity.rename", { name: "Ada" });
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies });
+    await work(host, commune);
+  } finally {
+    await host.close();
+  }
 }

@@ -1,11 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Host } from "../../host/host";
-import { must, noRelays } from "../../host/testing/host-harness";
-import { stopAll, tempDir } from "../integration/processes";
-import { launchChromium, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
+import { must } from "../../host/testing/host-harness";
+import { nav, onAdasCommune, preparedApp, shows, showsText, type PreparedApp } from "./browser";
 
 /**
  * Issue 15 in browser mode: files cross between the member's browser and
@@ -16,36 +14,21 @@ import { launchChromium, shows, showsText, startBrowserMode, stopBrowserModes, t
  */
 const BASHRC = "# the member's shell setup\n";
 
-let browser: Browser;
-let app: BrowserModeHost;
-let dir: string;
-const dirs: string[] = [];
+let opened: PreparedApp;
 
 beforeAll(async () => {
-  dir = await tempDir("e2e-files");
-  dirs.push(dir);
-  const host = await Host.open({ dataDir: dir, links: noRelays });
-  try {
-    await must(host, "identity.rename", { name: "Ada" });
-    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] });
-    await must(host, "purse.contribute", { commune, amount: "12.50", currency: "EUR", memo: "$(touch /tmp/pwned)" });
-  } finally {
-    await host.close();
-  }
-  app = await startBrowserMode(dir);
-  browser = await launchChromium();
+  opened = await preparedApp("e2e-files", (dir) =>
+    onAdasCommune(dir, async (host, commune) => {
+      await must(host, "purse.contribute", { commune, amount: "12.50", currency: "EUR", memo: "$(touch /tmp/pwned)" });
+    }),
+  );
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stopBrowserModes();
-  await stopAll(dirs);
-}, 120_000);
-
-const nav = (page: Page, screen: string) => page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: screen, exact: true }).click();
+afterAll(() => opened?.close(), 120_000);
 
 describe("files through the browser", () => {
   it("exports the purse as a download and verifies that file as an upload", async () => {
+    const { app, browser, dataDir: dir } = opened;
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
     await page.goto(app.url);
     await nav(page, "Purse");
@@ -65,6 +48,7 @@ describe("files through the browser", () => {
   }, 300_000);
 
   it("refuses a page that names a file on the host's machine, and leaves the file as it was", async () => {
+    const { app, browser, dataDir: dir } = opened;
     const victim = join(dir, "bashrc");
     await writeFile(victim, BASHRC);
     const page = await (await browser.newContext()).newPage();

@@ -1,9 +1,7 @@
-import type { Browser, Request } from "playwright-core";
+import type { Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Host } from "../../host/host";
-import { must, noRelays } from "../../host/testing/host-harness";
-import { stopAll, tempDir } from "../integration/processes";
-import { accessibilityProblems, launchChromium, screenshot, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
+import { must } from "../../host/testing/host-harness";
+import { accessibilityProblems, nav, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
 
 /**
  * Issue 14: hostile Markdown in a knowledge item runs nothing and loads
@@ -25,33 +23,21 @@ const HOSTILE = [
   "<svg onload=\"window.pwned = 'svg'\"></svg>",
 ].join("\n\n");
 
-let browser: Browser;
-let app: BrowserModeHost;
-const dirs: string[] = [];
+let opened: PreparedApp;
 
 beforeAll(async () => {
-  const dir = await tempDir("e2e-hostile-markdown");
-  dirs.push(dir);
-  const host = await Host.open({ dataDir: dir, links: noRelays });
-  try {
-    await must(host, "identity.rename", { name: "Ada" });
-    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] });
-    await must(host, "inventory.add", { commune, title: "Compost", body: HOSTILE, tags: ["garden"] });
-  } finally {
-    await host.close();
-  }
-  app = await startBrowserMode(dir);
-  browser = await launchChromium();
+  opened = await preparedApp("e2e-hostile-markdown", (dir) =>
+    onAdasCommune(dir, async (host, commune) => {
+      await must(host, "inventory.add", { commune, title: "Compost", body: HOSTILE, tags: ["garden"] });
+    }),
+  );
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stopBrowserModes();
-  await stopAll(dirs);
-}, 120_000);
+afterAll(() => opened?.close(), 120_000);
 
 describe("a knowledge item with hostile Markdown", () => {
   it("shows its words and runs, loads and restyles nothing", async () => {
+    const { app, browser } = opened;
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const own = new URL(app.url).origin;
     const elsewhere: string[] = [];
@@ -66,7 +52,7 @@ describe("a knowledge item with hostile Markdown", () => {
     });
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(app.url);
-    await page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: "Knowledge", exact: true }).click();
+    await nav(page, "Knowledge");
 
     const item = page.getByRole("article", { name: "Compost" });
     await shows(item.getByRole("heading", { name: "Compost, the easy way", level: 4 }));

@@ -1,9 +1,6 @@
-import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Host } from "../../host/host";
-import { must, noRelays } from "../../host/testing/host-harness";
-import { stopAll, tempDir } from "../integration/processes";
-import { accessibilityProblems, launchChromium, screenshot, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
+import { must } from "../../host/testing/host-harness";
+import { accessibilityProblems, nav, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
 
 /**
  * Issue 14 on screen: the inventory holds offers and needs beside
@@ -11,42 +8,29 @@ import { accessibilityProblems, launchChromium, screenshot, shows, showsText, st
  * inventory to offers, retires a need that was met and brings it back: the
  * history stays, nothing is deleted.
  */
-let browser: Browser;
-let app: BrowserModeHost;
-const dirs: string[] = [];
+let opened: PreparedApp;
 
 beforeAll(async () => {
-  const dir = await tempDir("e2e-offers-needs");
-  dirs.push(dir);
-  const host = await Host.open({ dataDir: dir, links: noRelays });
-  try {
-    await must(host, "identity.rename", { name: "Ada" });
-    const { commune } = await must(host, "commune.create", {
-      name: "Riverside",
-      currencies: [
+  opened = await preparedApp("e2e-offers-needs", (dir) =>
+    onAdasCommune(
+      dir,
+      async (host, commune) => {
+        await must(host, "inventory.add", { commune, title: "Sourdough", body: "Feed the starter **daily**.", tags: ["kitchen"] });
+        await must(host, "inventory.add", { commune, title: "Help with the apple harvest", kind: "need", tags: ["garden"] });
+      },
+      [
         { code: "EUR", name: "Euro", decimals: 2 },
         { code: "HOUR", name: "Labour hours", decimals: 2 },
       ],
-    });
-    await must(host, "inventory.add", { commune, title: "Sourdough", body: "Feed the starter **daily**.", tags: ["kitchen"] });
-    await must(host, "inventory.add", { commune, title: "Help with the apple harvest", kind: "need", tags: ["garden"] });
-  } finally {
-    await host.close();
-  }
-  app = await startBrowserMode(dir);
-  browser = await launchChromium();
+    ),
+  );
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stopBrowserModes();
-  await stopAll(dirs);
-}, 120_000);
-
-const nav = (page: Page, screen: string) => page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: screen, exact: true }).click();
+afterAll(() => opened?.close(), 120_000);
 
 describe("offers and needs in the inventory", () => {
   it("adds an offer with a price from the keyboard, filters by kind, and retires and brings back a need", async () => {
+    const { app, browser } = opened;
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
     page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
     await page.goto(app.url);

@@ -1,48 +1,27 @@
-import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Host } from "../../host/host";
-import { must, noRelays } from "../../host/testing/host-harness";
-import { stopAll, tempDir } from "../integration/processes";
-import { accessibilityProblems, launchChromium, screenshot, shows, showsText, startBrowserMode, stopBrowserModes, type BrowserModeHost } from "./browser";
+import { must } from "../../host/testing/host-harness";
+import { accessibilityProblems, nav, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
 
 /**
  * Issue 17 on screen: Ada votes on a proposal with a reason, from the
  * keyboard, and "Who voted what" shows her vote with the reason beside it.
  */
-let browser: Browser;
-let app: BrowserModeHost;
-const dirs: string[] = [];
-
-/** Ada's commune with one open proposal, made by her host before the app opens it. */
-async function communeWithAProposal(dataDir: string): Promise<void> {
-  const host = await Host.open({ dataDir, links: noRelays });
-  try {
-    await must(host, "identity.rename", { name: "Ada" });
-    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] });
-    await must(host, "proposal.create", { commune, kind: "general", title: "Garden day", body: "Saturday, from ten.", deadline: { days: 7 } });
-  } finally {
-    await host.close();
-  }
-}
+let opened: PreparedApp;
 
 beforeAll(async () => {
-  const dir = await tempDir("e2e-vote-reasons");
-  dirs.push(dir);
-  await communeWithAProposal(dir);
-  app = await startBrowserMode(dir);
-  browser = await launchChromium();
+  // Ada's commune with one open proposal, made by her host before the app opens it.
+  opened = await preparedApp("e2e-vote-reasons", (dir) =>
+    onAdasCommune(dir, async (host, commune) => {
+      await must(host, "proposal.create", { commune, kind: "general", title: "Garden day", body: "Saturday, from ten.", deadline: { days: 7 } });
+    }),
+  );
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stopBrowserModes();
-  await stopAll(dirs);
-}, 120_000);
-
-const nav = (page: Page, screen: string) => page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: screen, exact: true }).click();
+afterAll(() => opened?.close(), 120_000);
 
 describe("a vote with its reason", () => {
   it("is cast from the keyboard with a reason, and shown with it in who voted what, in light and dark", async () => {
+    const { app, browser } = opened;
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
     await page.goto(app.url);
