@@ -5,6 +5,7 @@ import { fail, ok, type Result } from "../shared/result";
 import { communeCommands } from "./commands/commune-commands";
 import type { Handler, HostContext, ProgressReporter } from "./commands/context";
 import { inventoryCommands } from "./commands/inventory-commands";
+import { partnerCommands } from "./commands/partner-commands";
 import { membershipCommands } from "./commands/membership-commands";
 import { proposalCommands } from "./commands/proposal-commands";
 import { purseCommands } from "./commands/purse-commands";
@@ -97,6 +98,7 @@ export class Host implements HostContext {
       ...purseCommands,
       ...proposalCommands,
       ...inventoryCommands,
+      ...partnerCommands,
       ...snapshotCommands,
     };
   }

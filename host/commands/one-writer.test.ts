@@ -50,6 +50,7 @@ describe("command handlers write only through the writer", () => {
         "commune-commands.ts",
         "inventory-commands.ts",
         "membership-commands.ts",
+        "partner-commands.ts",
         "proposal-commands.ts",
         "purse-commands.ts",
         "snapshot-commands.ts",

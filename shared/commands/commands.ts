@@ -23,6 +23,7 @@ import type {
   ProposalView,
   SyncStatusView,
   ProblemView,
+  PartnerOfferView,
 } from "./views";
 
 /**
@@ -202,6 +203,10 @@ export const commandInputs = {
     /** null takes the amount away. */
     price: itemPrice.nullable().optional(),
   }),
+  /** A partner offer to send to another commune (docs/partners.md), valid for `days`. */
+  "partner.offer": z.strictObject({ commune, days: z.number().positive().max(30).default(14) }),
+  /** What a pasted partner offer says, checked, before anyone proposes anything. */
+  "partner.read": z.strictObject({ commune, offer: z.string().max(5_000) }),
   /** Retires an item (a new version that says so; nothing is deleted), or with `retired: false` brings it back. */
   "inventory.retire": z.strictObject({ commune, id: recordId, retired: z.boolean().default(true) }),
   "inventory.list": z.strictObject({
@@ -303,6 +308,8 @@ export interface CommandResults {
   "inventory.add": Written;
   "inventory.edit": Written;
   "inventory.retire": Written;
+  "partner.offer": { offer: string; expiresAt: number };
+  "partner.read": PartnerOfferView;
   "inventory.list": ItemView[];
   "sync.status": SyncStatusView;
   "notices.read": { read: number };

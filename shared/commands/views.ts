@@ -252,3 +252,15 @@ export interface CommuneView {
   /** A document fails its schema: why. This is the view saved last time, and every write is refused until the document is repaired. */
   readOnly?: string;
 }
+
+/** A partner offer as a member reads it before the commune decides: who offers, from where, until when. */
+export interface PartnerOfferView {
+  commune: string;
+  name: string;
+  relays: string[];
+  /** The member of that commune who made the offer, and their key's fingerprint to check with them. */
+  by: PublicKey;
+  fingerprint: string;
+  at: number;
+  expiresAt: number;
+}
