@@ -6,7 +6,7 @@ import { unusualEntry } from "../../shared/purse/unusual";
 import type { CommuneModel } from "../commune/commune-model";
 import { entryRecord } from "../commune/record-kinds";
 import { writeRecord, type Fields } from "../commune/writer";
-import { purseHistory } from "../../shared/purse/history";
+import { purseHistory, standingHistory } from "../../shared/purse/history";
 import { ledgerPage } from "../commune/views";
 import { amountIn, communeModel, type Handlers, type HostContext } from "./context";
 
@@ -81,14 +81,18 @@ export const purseCommands: Handlers<PurseCommand> = {
   },
 
   async "purse.history"(input, host) {
-    // While a large purse is still loading, the history saved with the last view answers at once.
-    const saved = host.nodes.get(input.commune)?.historyNow(input.currency, input.points);
+    const { member } = input;
+    // While a large purse is still loading, the history saved with the last view answers at once (the purse's only).
+    const saved = member === undefined ? host.nodes.get(input.commune)?.historyNow(input.currency, input.points) : undefined;
     const history = saved ? await saved : undefined;
     if (history) return { ok: true, value: history };
     const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
     const { model } = found.value;
     const codes = input.currency ? [input.currency] : Object.keys(model.purse.purse);
-    return { ok: true, value: codes.map((currency) => ({ currency, points: purseHistory(model.purse.entries, currency, input.points) })) };
+    if (member === undefined)
+      return { ok: true, value: codes.map((currency) => ({ currency, points: purseHistory(model.purse.entries, currency, input.points) })) };
+    if (!model.state.members[member]) return fail("member.notFound", "No member of this commune has that key.", { field: "member" });
+    return { ok: true, value: codes.map((currency) => ({ currency, member, points: standingHistory(model.purse.entries, member, currency, input.points) })) };
   },
 };

@@ -162,8 +162,8 @@ export const commandInputs = {
     /** Newest first unless false. */
     newestFirst: z.boolean().default(true),
   }),
-  /** The purse balance over time per currency, cut down to at most `points` points each: the purse chart. */
-  "purse.history": z.strictObject({ commune, currency: currencyCode.optional(), points: z.int().min(2).max(2000).default(200) }),
+  /** The purse balance over time per currency, cut down to at most `points` points each: the purse chart; with `member`, that member's standing instead. */
+  "purse.history": z.strictObject({ commune, currency: currencyCode.optional(), points: z.int().min(2).max(2000).default(200), member: key.optional() }),
 
   "proposal.create": z.discriminatedUnion("kind", [
     z.strictObject({ ...proposalBase, kind: z.literal("spend"), amount: amountText, currency: currencyCode, payee }),

@@ -38,10 +38,12 @@ export interface EmbeddedRelayView {
   lanUrls: string[];
 }
 
-/** The purse balance of one currency over time, at most the asked number of points. */
+/** The purse balance of one currency over time (or a member's standing, when one was asked for), at most the asked number of points. */
 export interface PurseHistoryView {
   currency: string;
   points: BalancePoint[];
+  /** Whose standing this is; absent for the purse. */
+  member?: PublicKey;
 }
 
 export interface CommuneListItem {

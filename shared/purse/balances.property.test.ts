@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CommuneState } from "../commune/state";
 import type { PublicKey } from "../identity/keys";
 import { canonicalOrder, purse, PurseLedger, purseTotal, standingTotal, type PurseView, type ShardEntry } from "./balances";
+import { standingHistory } from "./history";
 import type { SignedEntry } from "./entry";
 import { proposalSpending } from "./spend-authority";
 import {
@@ -200,13 +201,17 @@ function replay(view: PurseView) {
 }
 
 describe("how every figure adds up", () => {
-  it("gives each member's standing and the purse as the sum of their breakdown lines, for any history in any order", () => {
+  it("gives each member's standing and the purse as the sum of their breakdown lines, and each member's chart ending at their standing, for any history in any order", () => {
     fc.assert(
       fc.property(arrivals([...mixedPool, ...contestedPool]), ({ arrived }) => {
         const view = judge(arrived);
         for (const [code, balance] of Object.entries(view.purse)) expect(purseTotal(view.breakdown.purse[code]!)).toBe(balance);
         for (const [key, standings] of Object.entries(view.members))
-          for (const [code, standing] of Object.entries(standings)) expect(standingTotal(view.breakdown.members[key]![code]!)).toBe(standing);
+          for (const [code, standing] of Object.entries(standings)) {
+            expect(standingTotal(view.breakdown.members[key]![code]!)).toBe(standing);
+            // The member's chart ends where their row does.
+            expect(standingHistory(view.entries, key, code, 50).at(-1)?.balance ?? 0).toBe(standing);
+          }
         // What the standings leave out is exactly the commune's own spending: outside payees and exchanges.
         for (const [code, balance] of Object.entries(view.purse)) {
           const standings = Object.values(view.members).reduce((sum, member) => sum + (member[code] ?? 0), 0);

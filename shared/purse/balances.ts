@@ -393,7 +393,7 @@ const claimOf = (entry: SignedEntry): string => `${entry.by}:${entry.id}`;
 type Booking = { status: "counted"; balanceAfter: number } | { status: "overdrawn" | "untrusted"; reason: string };
 
 /** What a counted entry does: the change to the purse and to members' standings, in its currency. */
-function effectOf(entry: SignedEntry): { purse: number; standings: [PublicKey, number][] } {
+export function effectOf(entry: SignedEntry): { purse: number; standings: [PublicKey, number][] } {
   const { amount, by } = entry;
   switch (entry.kind) {
     case "contribution":

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EntryView } from "./balances";
-import { purseHistory } from "./history";
+import { purseHistory, standingHistory } from "./history";
 
 const counted = (at: number, balanceAfter: number, currency = "EUR"): EntryView => ({
   entry: { at, currency } as EntryView["entry"],
@@ -33,5 +33,34 @@ describe("purse history", () => {
 
   it("is empty for a currency with no counted entries", () => {
     expect(purseHistory([counted(1, 1)], "HOURS", 50)).toEqual([]);
+  });
+});
+
+describe("a member's standing over time", () => {
+  const ada = "a".repeat(64);
+  const bo = "b".repeat(64);
+  const entry = (at: number, fields: Partial<EntryView["entry"]>, status: EntryView["status"] = "counted"): EntryView =>
+    ({ entry: { at, currency: "EUR", by: ada, ...fields }, status, ...(status === "counted" ? { balanceAfter: 0 } : { reason: "x" }) }) as EntryView;
+
+  it("moves with what the member puts in, draws, gives and receives, and not with the commune's own spending or entries that do not count", () => {
+    const entries = [
+      entry(1, { kind: "contribution", amount: 100 }),
+      entry(2, { kind: "disbursement", amount: 30, payee: "Bakery" }),
+      entry(3, { kind: "transfer", amount: 20, to: bo }),
+      entry(4, { kind: "transfer", amount: 5, to: ada, by: bo }),
+      entry(5, { kind: "disbursement", amount: 10, to: ada, by: bo }),
+      entry(6, { kind: "contribution", amount: 999 }, "overdrawn"),
+      entry(7, { kind: "contribution", amount: 7, currency: "HOUR" }),
+    ];
+    expect(standingHistory(entries, ada, "EUR", 100)).toEqual([
+      { at: 1, balance: 100 },
+      { at: 3, balance: 80 },
+      { at: 4, balance: 85 },
+      { at: 5, balance: 75 },
+    ]);
+    expect(standingHistory(entries, bo, "EUR", 100)).toEqual([
+      { at: 3, balance: 20 },
+      { at: 4, balance: 15 },
+    ]);
   });
 });

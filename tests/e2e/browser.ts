@@ -189,16 +189,17 @@ export async function preparedApp(label: string, prepare: (dataDir: string) => P
   };
 }
 
-/** Ada, on her own host, founds Riverside (euros and whatever `currencies` adds) and does `work` in it before the app opens the folder. */
+/** Ada, on her own host, founds Riverside (in euros unless `founding` says otherwise) and does `work` in it before the app opens the folder. */
 export async function onAdasCommune(
   dataDir: string,
   work: (host: Host, commune: string) => Promise<void>,
-  currencies: { code: string; name: string; decimals: number }[] = [{ code: "EUR", name: "Euro", decimals: 2 }],
+  founding: { currencies?: { code: string; name: string; decimals: number }[]; rules?: object } = {},
 ): Promise<void> {
   const host = await Host.open({ dataDir, links: noRelays });
   try {
     await must(host, "identity.rename", { name: "Ada" });
-    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies });
+    const currencies = founding.currencies ?? [{ code: "EUR", name: "Euro", decimals: 2 }];
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies, ...(founding.rules ? { rules: founding.rules } : {}) });
     await work(host, commune);
   } finally {
     await host.close();

@@ -18,10 +18,12 @@ beforeAll(async () => {
         await must(host, "inventory.add", { commune, title: "Sourdough", body: "Feed the starter **daily**.", tags: ["kitchen"] });
         await must(host, "inventory.add", { commune, title: "Help with the apple harvest", kind: "need", tags: ["garden"] });
       },
-      [
-        { code: "EUR", name: "Euro", decimals: 2 },
-        { code: "HOUR", name: "Labour hours", decimals: 2 },
-      ],
+      {
+        currencies: [
+          { code: "EUR", name: "Euro", decimals: 2 },
+          { code: "HOUR", name: "Labour hours", decimals: 2 },
+        ],
+      },
     ),
   );
 }, 300_000);

@@ -18,22 +18,22 @@ function axisEnds(t0: number, t1: number): [string, string] {
 }
 
 /** A text version of the chart, for screen readers and for anyone who wants the numbers. */
-export function historySummary(history: PurseHistoryView, currencies: readonly Currency[]): string {
+export function historySummary(history: PurseHistoryView, currencies: readonly Currency[], whose?: string): string {
   const points = history.points;
   const first = points[0];
   const last = points[points.length - 1];
-  if (!first || !last) return `No ${history.currency} entries yet.`;
+  if (!first || !last) return whose ? `No ${history.currency} entries of ${whose}'s yet.` : `No ${history.currency} entries yet.`;
   const money = (minor: number) => moneyText(minor, history.currency, currencies);
   const high = points.reduce((best, point) => (point.balance > best.balance ? point : best), first);
   const low = points.reduce((best, point) => (point.balance < best.balance ? point : best), first);
-  return `${history.currency}: ${money(first.balance)} on ${timeText(first.at, false)}, ${money(last.balance)} on ${timeText(last.at, false)}; highest ${money(high.balance)}, lowest ${money(low.balance)}.`;
+  return `${whose ? `${whose}'s standing in ${history.currency}` : history.currency}: ${money(first.balance)} on ${timeText(first.at, false)}, ${money(last.balance)} on ${timeText(last.at, false)}; highest ${money(high.balance)}, lowest ${money(low.balance)}.`;
 }
 
-/** The purse balance of one currency over time: a hand-drawn SVG line with its range on the axes. */
-export function BalanceChart({ history, currencies }: { history: PurseHistoryView; currencies: readonly Currency[] }) {
+/** The purse balance of one currency over time, or one member's standing (`whose`): a hand-drawn SVG line with its range on the axes. */
+export function BalanceChart({ history, currencies, whose }: { history: PurseHistoryView; currencies: readonly Currency[]; whose?: string | undefined }) {
   const summaryId = useId();
   const points = history.points;
-  const summary = historySummary(history, currencies);
+  const summary = historySummary(history, currencies, whose);
   if (points.length === 0) return <p className="muted">{summary}</p>;
 
   const times = points.map((point) => point.at);
@@ -61,7 +61,7 @@ export function BalanceChart({ history, currencies }: { history: PurseHistoryVie
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"
-        aria-label={`Purse balance of ${history.currency} over time`}
+        aria-label={whose ? `${whose}'s standing in ${history.currency} over time` : `Purse balance of ${history.currency} over time`}
         aria-describedby={summaryId}
         preserveAspectRatio="xMidYMid meet"
       >

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useView } from "../../link/hooks";
-import { ErrorText, Notice, Panel } from "../../ui";
+import { ErrorText, Notice, Panel, Select } from "../../ui";
 import { ProvisionalNote } from "../home/ProvisionalNote";
 import { PurseBalances } from "../home/PurseBalances";
 import { BalanceChart } from "./BalanceChart";
@@ -13,11 +13,14 @@ import { SnapshotPanel } from "./SnapshotPanel";
 /** The common purse: balances, the three ways to write to it, its history, the full ledger, and export. */
 export function PurseScreen({ communeId }: { communeId: string }) {
   const { value: view, error } = useView("commune.show", { commune: communeId });
-  const history = useView("purse.history", { commune: communeId, points: 200 });
+  // Whose history the chart shows: the purse's, or one member's standing.
+  const [whose, setWhose] = useState("");
+  const history = useView("purse.history", { commune: communeId, points: 200, ...(whose ? { member: whose } : {}) });
   const [filters, setFilters] = useState<LedgerFilters>(NO_FILTERS);
 
   if (!view) return error ? <ErrorText error={error} /> : <p className="muted">Loading the purse…</p>;
   const currencies = view.balances.currencies;
+  const whoseName = view.balances.members.find((member) => member.key === whose)?.name;
   const query = ledgerQuery(communeId, filters);
 
   return (
@@ -54,13 +57,22 @@ export function PurseScreen({ communeId }: { communeId: string }) {
       )}
 
       <Panel title="Balance over time">
+        <Select
+          label="Whose"
+          className="chart-whose"
+          value={whose}
+          onChange={setWhose}
+          options={[{ value: "", label: "The purse" }, ...view.balances.members.map((member) => ({ value: member.key, label: `${member.name}'s standing` }))]}
+        />
         {history.value ? (
           history.value.every((line) => line.points.length === 0) ? (
-            <p className="muted">Nothing in the purse yet: the chart starts with the first entry.</p>
+            <p className="muted">
+              {whoseName ? `Nothing has changed ${whoseName}'s standing yet.` : "Nothing in the purse yet: the chart starts with the first entry."}
+            </p>
           ) : (
             <div className="charts">
               {history.value.map((line) => (
-                <BalanceChart key={line.currency} history={line} currencies={currencies} />
+                <BalanceChart key={line.currency} history={line} currencies={currencies} whose={whoseName} />
               ))}
             </div>
           )
