@@ -32,7 +32,7 @@ const KIND_FLAGS: Record<Kind, string[]> = {
   spend: ["amount", "currency", "to", "payee"],
   admit: ["member", "name"],
   remove: ["member"],
-  rule: ["quorum", "threshold", "block", "no-block", "spend-limit", "spend-period", "admission", "add-currency"],
+  rule: ["quorum", "threshold", "block", "no-block", "spend-limit", "spend-period", "confirm-above", "admission", "add-currency"],
   general: [],
 };
 
@@ -52,6 +52,12 @@ const PROPOSE_FLAGS: FlagSpec[] = [
   { name: "no-block", kind: "boolean", help: "rule: a block vote counts as no" },
   { name: "spend-limit", kind: "list", value: "CODE=AMOUNT", help: "rule: new spend limit per member per spend period (repeatable)" },
   { name: "spend-period", kind: "value", value: "day|week|month|year", help: "rule: new period the spend limit runs over" },
+  {
+    name: "confirm-above",
+    kind: "list",
+    value: "CODE=AMOUNT",
+    help: "rule: members are asked to confirm an entry above this amount before it is signed; 0 for none (repeatable)",
+  },
   { name: "admission", kind: "value", value: "direct|proposal", help: "rule: how new members are admitted" },
   { name: "add-currency", kind: "list", value: "CODE:Name:DECIMALS", help: "rule: add a currency (repeatable)" },
 ];
@@ -66,9 +72,10 @@ function ruleChange(args: Args): Result<Extract<CommandInput<"proposal.create">,
     spendLimits(args),
     oneOf(args.value("admission"), ["direct", "proposal"] as const, "--admission"),
     oneOf(args.value("spend-period"), SPEND_PERIODS, "--spend-period"),
+    spendLimits(args, "confirm-above"),
   );
   if (!parts.ok) return parts;
-  const [quorumPercent, thresholdPercent, spendLimit, admission, spendPeriod] = parts.value;
+  const [quorumPercent, thresholdPercent, spendLimit, admission, spendPeriod, confirmAbove] = parts.value;
   const added: Currency[] = [];
   for (const text of args.list("add-currency")) {
     const currency = currencySpec(text);
@@ -83,6 +90,7 @@ function ruleChange(args: Args): Result<Extract<CommandInput<"proposal.create">,
       ...(args.flag("block") ? { allowBlock: true } : args.flag("no-block") ? { allowBlock: false } : {}),
       ...(spendLimit ? { spendLimit } : {}),
       ...(spendPeriod ? { spendPeriod } : {}),
+      ...(confirmAbove ? { confirmAbove } : {}),
       ...(admission ? { admission } : {}),
       ...(added.length ? { addCurrencies: added } : {}),
     },
@@ -99,7 +107,7 @@ export const propose = defineVerb<"proposal.create">({
     "commune propose spend   --title T --amount A --currency C (--to MEMBER | --payee NAME)",
     "commune propose admit   --title T --member KEY --name NAME",
     "commune propose remove  --title T --member MEMBER",
-    "commune propose rule    --title T [--quorum N] [--threshold N] [--block | --no-block] [--spend-limit C=A]... [--spend-period day|week|month|year] [--admission direct|proposal] [--add-currency CODE:Name:DEC]...",
+    "commune propose rule    --title T [--quorum N] [--threshold N] [--block | --no-block] [--spend-limit C=A]... [--spend-period day|week|month|year] [--confirm-above C=A]... [--admission direct|proposal] [--add-currency CODE:Name:DEC]...",
     "commune propose general --title T",
     "Every kind also takes --body TEXT and --days N.",
   ],

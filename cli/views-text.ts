@@ -26,7 +26,15 @@ export function rulesText(rules: Rules): string {
     `Rules: quorum ${rules.quorumPercent}%, approval ${rules.thresholdPercent}% of yes and no votes, ` +
       `a block ${rules.allowBlock ? "vetoes" : "counts as no"}, new members ${rules.admission === "direct" ? "join by invite" : "are admitted by proposal"}`,
     `Spend limit without a proposal, ${perMemberPer(spendPeriodIn(rules))}: ${limits}`,
+    ...confirmAboveText(rules),
   ].join("\n");
+}
+
+/** The commune's own "ask before signing" amounts, when it set any. */
+function confirmAboveText(rules: Rules): string[] {
+  const set = Object.entries(rules.confirmAbove ?? {}).filter(([, threshold]) => threshold > 0);
+  if (set.length === 0) return [];
+  return [`Members are asked to confirm an entry above: ${set.map(([code, threshold]) => money(threshold, code, rules.currencies)).join(", ")}`];
 }
 
 const standing = (member: MemberView, currency: Currency) => formatAmount(member.balances[currency.code] ?? 0, currency);
@@ -151,6 +159,8 @@ function ruleChangeText(change: RuleChange, currencies: Currency[]): string {
   if (change.admission !== undefined) parts.push(`admission ${change.admission}`);
   for (const [code, limit] of Object.entries(change.spendLimit ?? {})) parts.push(`spend limit ${money(limit, code, known)}`);
   if (change.spendPeriod !== undefined) parts.push(`spend limit ${perMemberPer(change.spendPeriod)}`);
+  for (const [code, threshold] of Object.entries(change.confirmAbove ?? {}))
+    parts.push(threshold > 0 ? `confirm entries above ${money(threshold, code, known)}` : `no amount to confirm in ${code}`);
   for (const currency of added) parts.push(`adds ${currency.code} (${currency.name}, ${plural(currency.decimals, "decimal")})`);
   return parts.join(", ");
 }

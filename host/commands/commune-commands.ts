@@ -8,10 +8,10 @@ import { parseRelayUrl } from "../../shared/docs/link";
 import { randomId } from "../../shared/identity/keys";
 import { createInvite, readInvite, type InviteEpoch } from "../../shared/invite/invite";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
-import { parseAmount } from "../../shared/money/amount";
 import { validateCurrency, type Currency } from "../../shared/money/currency";
 import { fail, failWith, ok, reworded, type Result } from "../../shared/result";
 import { CommuneDocs } from "../commune/commune-docs";
+import { amountsPerCurrency } from "./context";
 import { CommuneNode } from "../commune/commune-node";
 import type { CommuneRecord } from "../store/commune-index";
 import type { RelayLink } from "../commune/relay-link";
@@ -43,23 +43,19 @@ function foundingRules(input: ParsedInput<"commune.create">): Result<Rules> {
     if (!valid.ok) return valid;
     currencies.push(valid.value);
   }
-  const spendLimit: Record<string, number> = {};
-  for (const [code, text] of Object.entries(input.rules.spendLimit ?? {})) {
-    const currency = currencies.find((c) => c.code === code);
-    if (!currency)
-      return fail("currency.notInCommune", `The spend limit names ${code}, which is not one of the commune's currencies.`, { field: "rules.spendLimit" });
-    const amount = parseAmount(text, currency, { allowZero: true });
-    if (!amount.ok)
-      return reworded(amount.error, (message) => `Spend limit for ${code}: ${message}`, { field: "rules.spendLimit", params: { currency: code } });
-    spendLimit[code] = amount.value;
-  }
+  const currencyOf = (code: string) => currencies.find((c) => c.code === code);
+  const spendLimit = amountsPerCurrency(input.rules.spendLimit ?? {}, currencyOf, "Spend limit", "rules.spendLimit");
+  if (!spendLimit.ok) return spendLimit;
+  const confirmAbove = amountsPerCurrency(input.rules.confirmAbove ?? {}, currencyOf, "Amount to confirm", "rules.confirmAbove");
+  if (!confirmAbove.ok) return confirmAbove;
   const rules: Rules = {
     quorumPercent: input.rules.quorumPercent ?? FOUNDING_DEFAULTS.quorumPercent,
     thresholdPercent: input.rules.thresholdPercent ?? FOUNDING_DEFAULTS.thresholdPercent,
     allowBlock: input.rules.allowBlock ?? FOUNDING_DEFAULTS.allowBlock,
     admission: input.rules.admission ?? FOUNDING_DEFAULTS.admission,
-    spendLimit,
+    spendLimit: spendLimit.value,
     spendPeriod: input.rules.spendPeriod ?? FOUNDING_DEFAULTS.spendPeriod,
+    ...(Object.keys(confirmAbove.value).length > 0 ? { confirmAbove: confirmAbove.value } : {}),
     currencies,
   };
   const problem = rulesProblem(rules);

@@ -4,7 +4,8 @@ import { currencyAt } from "../../shared/commune/state";
 import type { KeyPair } from "../../shared/identity/keys";
 import type { HostCrypto } from "../signatures/host-crypto";
 import { parseAmount } from "../../shared/money/amount";
-import { fail, failWith, ok, type Result } from "../../shared/result";
+import { fail, failWith, ok, reworded, type Result } from "../../shared/result";
+import type { Currency } from "../../shared/money/currency";
 import type { CommuneModel } from "../commune/commune-model";
 import type { CommuneNode, NodeContext } from "../commune/commune-node";
 import type { RelayLinkFactory } from "../commune/relay-link";
@@ -58,4 +59,22 @@ export function amountIn(model: CommuneModel, text: string, code: string, now: n
 /** A deadline given as days from now or as a time. */
 export function deadlineOf(deadline: { days: number } | { at: number }, now: number): number {
   return "days" in deadline ? now + Math.round(deadline.days * 86_400_000) : deadline.at;
+}
+
+/** Amounts typed per currency code ("50.00", "0" for none), in minor units, or the first that cannot be read, named by `label`. */
+export function amountsPerCurrency(
+  typed: Record<string, string>,
+  currencyOf: (code: string) => Currency | undefined,
+  label: string,
+  field: string,
+): Result<Record<string, number>> {
+  const amounts: Record<string, number> = {};
+  for (const [code, text] of Object.entries(typed)) {
+    const currency = currencyOf(code);
+    if (!currency) return fail("currency.notInCommune", `${code} is not one of this commune's currencies.`, { field });
+    const amount = parseAmount(text, currency, { allowZero: true });
+    if (!amount.ok) return reworded(amount.error, (message) => `${label} for ${code}: ${message}`, { field, params: { currency: code } });
+    amounts[code] = amount.value;
+  }
+  return ok(amounts);
 }

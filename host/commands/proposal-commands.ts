@@ -1,16 +1,15 @@
 import { currencyAt } from "../../shared/commune/state";
 import type { RuleChange } from "../../shared/commune/rules";
 import { randomId } from "../../shared/identity/keys";
-import { parseAmount } from "../../shared/money/amount";
 import type { Proposal } from "../../shared/proposals/proposal";
 import { disbursementFor, type SpendProposal } from "../../shared/purse/spend-authority";
-import { fail, ok, reworded, type Result } from "../../shared/result";
+import { fail, ok, type Result } from "../../shared/result";
 import type { ParsedInput } from "../../shared/commands/commands";
 import type { CommuneModel } from "../commune/commune-model";
 import { proposalRecord, voteRecord } from "../commune/record-kinds";
 import { proposalViews } from "../commune/views";
 import { writeRecord, type Fields } from "../commune/writer";
-import { amountIn, communeModel, deadlineOf, type Handlers } from "./context";
+import { amountIn, amountsPerCurrency, communeModel, deadlineOf, type Handlers } from "./context";
 import { writeEntry } from "./purse-commands";
 
 type ProposalCommand = "proposal.create" | "proposal.vote" | "proposal.execute" | "proposal.list";
@@ -39,19 +38,19 @@ function proposalFrom(input: ParsedInput<"proposal.create">, model: CommuneModel
 }
 
 function ruleChangeFrom(input: Extract<ParsedInput<"proposal.create">, { kind: "rule" }>["change"], model: CommuneModel, at: number): Result<RuleChange> {
-  const { spendLimit, ...rest } = input;
+  const { spendLimit, confirmAbove, ...rest } = input;
   const change: RuleChange = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  // An amount may name a currency the same change adds.
+  const currencyOf = (code: string) => currencyAt(model.state, code, at) ?? input.addCurrencies?.find((added) => added.code === code);
   if (spendLimit) {
-    const limits: Record<string, number> = {};
-    for (const [code, text] of Object.entries(spendLimit)) {
-      const currency = currencyAt(model.state, code, at) ?? input.addCurrencies?.find((added) => added.code === code);
-      if (!currency) return fail("currency.notInCommune", `${code} is not one of this commune's currencies.`, { field: "change.spendLimit" });
-      const amount = parseAmount(text, currency, { allowZero: true });
-      if (!amount.ok)
-        return reworded(amount.error, (message) => `Spend limit for ${code}: ${message}`, { field: "change.spendLimit", params: { currency: code } });
-      limits[code] = amount.value;
-    }
-    change.spendLimit = limits;
+    const limits = amountsPerCurrency(spendLimit, currencyOf, "Spend limit", "change.spendLimit");
+    if (!limits.ok) return limits;
+    change.spendLimit = limits.value;
+  }
+  if (confirmAbove) {
+    const thresholds = amountsPerCurrency(confirmAbove, currencyOf, "Amount to confirm", "change.confirmAbove");
+    if (!thresholds.ok) return thresholds;
+    change.confirmAbove = thresholds.value;
   }
   if (Object.keys(change).length === 0) return fail("proposal.changesNothing", "A rule proposal must change at least one rule.", { field: "change" });
   return ok(change);

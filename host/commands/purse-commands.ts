@@ -1,7 +1,7 @@
 import { randomId } from "../../shared/identity/keys";
 import type { Entry, SignedEntry } from "../../shared/purse/entry";
 import { fail, ok, type Result } from "../../shared/result";
-import { currencyAt } from "../../shared/commune/state";
+import { currencyAt, rulesAt } from "../../shared/commune/state";
 import { unusualEntry } from "../../shared/purse/unusual";
 import type { CommuneModel } from "../commune/commune-model";
 import { entryRecord } from "../commune/record-kinds";
@@ -33,7 +33,8 @@ export function writeEntry(
 function unusualProblem(model: CommuneModel, entry: SignedEntry): Result<void> {
   const currency = currencyAt(model.state, entry.currency, entry.at);
   if (!currency) return ok(undefined);
-  const unusual = unusualEntry(entry, currency, model.ledger.memberFacts(entry.by, entry.kind, currency.code));
+  const confirmAbove = rulesAt(model.state, entry.at).confirmAbove?.[currency.code];
+  const unusual = unusualEntry(entry, currency, model.ledger.memberFacts(entry.by, entry.kind, currency.code), confirmAbove);
   return unusual ? fail("entry.unusual", unusual, { field: "amount" }) : ok(undefined);
 }
 

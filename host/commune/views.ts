@@ -67,6 +67,7 @@ function ruleChangeView(change: RuleChange): RuleChange {
   if (change.admission !== undefined) view.admission = change.admission;
   if (change.spendLimit) view.spendLimit = { ...change.spendLimit };
   if (change.spendPeriod !== undefined) view.spendPeriod = change.spendPeriod;
+  if (change.confirmAbove) view.confirmAbove = { ...change.confirmAbove };
   if (change.addCurrencies) view.addCurrencies = change.addCurrencies.map(({ code, name, decimals }) => ({ code, name, decimals }));
   return view;
 }

@@ -60,6 +60,8 @@ const rulesInput = z.strictObject({
   spendLimit: z.record(currencyCode, amountText).optional(),
   /** The calendar period the spend limit runs over; a new commune without one takes FOUNDING_DEFAULTS.spendPeriod. */
   spendPeriod: z.enum(SPEND_PERIODS).optional(),
+  /** Currency code -> amount as text: entries above it are asked about before they are signed ("0": none). */
+  confirmAbove: z.record(currencyCode, amountText).optional(),
   admission: z.enum(["direct", "proposal"]).optional(),
 });
 

@@ -29,6 +29,12 @@ export interface Rules {
    * always writes it.
    */
   spendPeriod?: SpendPeriod;
+  /**
+   * Per currency, the amount (minor units) above which a member is asked to
+   * confirm an entry before it is signed (shared/purse/unusual.ts): a
+   * commune's own idea of "a lot". Asks, never refuses. Missing or 0: none.
+   */
+  confirmAbove?: Record<string, number>;
   /** "direct": a valid invite admits its holder; "proposal": the holder waits for a passed admit proposal. */
   admission: "direct" | "proposal";
   /** Currencies can be added by a rule change, never altered or removed: old amounts must keep their meaning. */
@@ -42,12 +48,14 @@ export interface RuleChange {
   allowBlock?: boolean;
   spendLimit?: Record<string, number>;
   spendPeriod?: SpendPeriod;
+  /** Merged into the rules' like `spendLimit`; 0 takes a currency's threshold away. */
+  confirmAbove?: Record<string, number>;
   admission?: "direct" | "proposal";
   addCurrencies?: Currency[];
 }
 
 /** What a new commune decides by unless its founder says otherwise: simple majority, half of the members voting, no vetoes, invites admit, spend limits per month. */
-export const FOUNDING_DEFAULTS: Omit<Required<Rules>, "currencies" | "spendLimit"> = {
+export const FOUNDING_DEFAULTS: Omit<Required<Rules>, "currencies" | "spendLimit" | "confirmAbove"> = {
   quorumPercent: 50,
   thresholdPercent: 50,
   allowBlock: false,
@@ -93,6 +101,10 @@ export function rulesProblem(rules: Rules): string | undefined {
     if (!codes.has(code)) return `The spend limit names ${code}, which is not one of the commune's currencies`;
     if (!Number.isSafeInteger(limit) || limit < 0) return `The spend limit for ${code} must be zero or a positive amount`;
   }
+  for (const [code, threshold] of Object.entries(rules.confirmAbove ?? {})) {
+    if (!codes.has(code)) return `The amount to confirm names ${code}, which is not one of the commune's currencies`;
+    if (!Number.isSafeInteger(threshold) || threshold < 0) return `The amount to confirm in ${code} must be zero or a positive amount`;
+  }
   return undefined;
 }
 
@@ -111,6 +123,7 @@ export function applyRuleChange(rules: Rules, change: RuleChange): { rules: Rule
   };
   const spendPeriod = change.spendPeriod ?? rules.spendPeriod;
   if (spendPeriod !== undefined) next.spendPeriod = spendPeriod;
+  if (rules.confirmAbove !== undefined || change.confirmAbove !== undefined) next.confirmAbove = { ...rules.confirmAbove, ...change.confirmAbove };
   const problem = rulesProblem(next);
   return problem ? { problem } : { rules: next };
 }

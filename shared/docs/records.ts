@@ -73,6 +73,7 @@ export const rulesSchema = z.looseObject(
     allowBlock: boolean,
     spendLimit,
     spendPeriod,
+    confirmAbove: spendLimit.optional(),
     admission: oneOf(["direct", "proposal"]),
     currencies: currencies.min(1, { error: "must list at least one currency" }).refine(uniqueCodes, { error: "must not list a currency code twice" }),
   },
@@ -87,6 +88,7 @@ export const ruleChangeSchema = z
       allowBlock: boolean.optional(),
       spendLimit: spendLimit.optional(),
       spendPeriod,
+      confirmAbove: spendLimit.optional(),
       admission: oneOf(["direct", "proposal"]).optional(),
       addCurrencies: currencies
         .min(1, { error: "must list at least one currency" })
@@ -102,6 +104,7 @@ export const ruleChangeSchema = z
       change.allowBlock !== undefined ||
       change.spendLimit !== undefined ||
       change.spendPeriod !== undefined ||
+      change.confirmAbove !== undefined ||
       change.admission !== undefined ||
       change.addCurrencies !== undefined,
     { error: "must change at least one rule" },

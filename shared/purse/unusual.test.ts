@@ -30,4 +30,14 @@ describe("an unusual entry", () => {
   ])("is not %s", (_why, draft, facts) => {
     expect(unusualEntry({ ...draft, by: ada.publicKey, to: bo.publicKey }, EUR, facts)).toBeUndefined();
   });
+
+  it("is any entry above the amount the commune set, and only above it", () => {
+    const draft = { kind: "contribution" as const, amount: 600_00, by: ada.publicKey };
+    expect(unusualEntry(draft, EUR, { standing: 0, usual: undefined }, 500_00)).toBe(
+      "This contribution of 600.00 EUR is above the 500.00 EUR your commune asks members to confirm. Check the amount; record it anyway only if it is right.",
+    );
+    expect(unusualEntry({ ...draft, amount: 500_00 }, EUR, { standing: 0, usual: undefined }, 500_00)).toBeUndefined();
+    // 0 is "no threshold", as a rule change that takes one away writes it.
+    expect(unusualEntry(draft, EUR, { standing: 0, usual: undefined }, 0)).toBeUndefined();
+  });
 });

@@ -31,10 +31,16 @@ export interface MemberFacts {
 
 const NOUNS: Record<EntryKind, string> = { contribution: "contribution", disbursement: "payment", transfer: "transfer", exchange: "exchange" };
 
-/** Why the draft is unusual, in a sentence that ends with what happens if it is sent; undefined when it is not. */
-export function unusualEntry(draft: EntryDraft, currency: Currency, facts: MemberFacts): string | undefined {
+/**
+ * Why the draft is unusual, in a sentence that ends with what happens if it
+ * is sent; undefined when it is not. `confirmAbove` is the commune's own
+ * threshold in this currency (Rules.confirmAbove), if it set one.
+ */
+export function unusualEntry(draft: EntryDraft, currency: Currency, facts: MemberFacts, confirmAbove?: number): string | undefined {
   const reasons: string[] = [];
   const noun = NOUNS[draft.kind];
+  if (confirmAbove !== undefined && confirmAbove > 0 && draft.amount > confirmAbove)
+    reasons.push(`is above the ${money(confirmAbove, currency)} your commune asks members to confirm`);
   if (facts.usual !== undefined && draft.amount >= UNUSUAL_FACTOR * facts.usual)
     reasons.push(`is more than ${UNUSUAL_FACTOR} times your usual ${noun} (${money(Math.round(facts.usual), currency)} on average)`);
   const lowers = draft.kind === "transfer" || (draft.kind === "disbursement" && draft.to === draft.by);

@@ -2,7 +2,8 @@ import { useId, useMemo, useState } from "react";
 import type { CommuneView, MemberView } from "../../../shared/commands/views";
 import type { ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
-import { Button, fieldProblem, Form, RadioGroup, Select, TextArea, TextField, unplaced, type Option } from "../../ui";
+import { Button, fieldProblem, Form, moneyText, RadioGroup, Select, TextArea, TextField, unplaced, type Option } from "../../ui";
+import type { Rules } from "../../../shared/commune/rules";
 import { draftInput, draftProblems, emptyDraft, type DraftField, type ProposalDraft } from "./proposal-draft";
 import { LIMITS } from "../../../shared/docs/fields";
 import { MAX_DECIMALS } from "../../../shared/money/currency";
@@ -50,6 +51,7 @@ const HOST_FIELDS: Partial<Record<DraftField, readonly string[]>> = {
   threshold: ["change.thresholdPercent"],
   limitAmount: ["change.spendLimit"],
   spendPeriod: ["change.spendPeriod"],
+  confirmAmount: ["change.confirmAbove"],
 };
 const PLACED = [...new Set(Object.values(HOST_FIELDS).flat())];
 
@@ -257,6 +259,22 @@ function RuleFields({ draft, set, problem, commune }: RuleFieldsProps) {
           error={problem("spendPeriod")}
           hint={`Now: ${perMemberPer(spendPeriodIn(rules))}`}
         />
+        <Select
+          label="Currency to confirm in"
+          value={draft.confirmCurrency}
+          onChange={set("confirmCurrency")}
+          options={limitCodes.map((code) => ({ value: code, label: code }))}
+          error={problem("confirmCurrency")}
+        />
+        <TextField
+          label="Ask to confirm entries above"
+          value={draft.confirmAmount}
+          onChange={set("confirmAmount")}
+          error={problem("confirmAmount")}
+          inputMode="decimal"
+          autoComplete="off"
+          hint={`Before an entry above this is signed, its writer is asked once; 0 for never. Now: ${confirmNow(rules)}.`}
+        />
       </div>
       <div className="form-grid">
         <TextField
@@ -278,4 +296,10 @@ function RuleFields({ draft, set, problem, commune }: RuleFieldsProps) {
       {problem("rule") ? <p className="field__error">{problem("rule")}</p> : null}
     </fieldset>
   );
+}
+
+/** The commune's current "ask to confirm" amounts, in words. */
+function confirmNow(rules: Rules): string {
+  const set = Object.entries(rules.confirmAbove ?? {}).filter(([, threshold]) => threshold > 0);
+  return set.length === 0 ? "never" : set.map(([code, threshold]) => `above ${moneyText(threshold, code, rules.currencies)}`).join(", ");
 }

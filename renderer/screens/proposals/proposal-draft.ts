@@ -34,6 +34,9 @@ export interface ProposalDraft {
   limitAmount: string;
   /** The period spend limits run over; empty: no change. */
   spendPeriod: "" | SpendPeriod;
+  /** The amount above which members are asked to confirm an entry; empty: no change, "0": none. */
+  confirmCurrency: string;
+  confirmAmount: string;
   addCode: string;
   addName: string;
   addDecimals: string;
@@ -63,6 +66,8 @@ export function emptyDraft(kind: ProposalKind, currency: string): ProposalDraft 
     limitCurrency: currency,
     limitAmount: "",
     spendPeriod: "",
+    confirmCurrency: currency,
+    confirmAmount: "",
     addCode: "",
     addName: "",
     addDecimals: "2",
@@ -154,6 +159,14 @@ function ruleProblems(draft: ProposalDraft, currencies: readonly Currency[]): Dr
       if (!amount.ok) problems.limitAmount = `Spend limit for ${currency.code}: ${amount.error.message}`;
     }
   }
+  if (draft.confirmAmount.trim() !== "") {
+    const currency = currencyNamed(draft.confirmCurrency, currencies) ?? (added?.code === draft.confirmCurrency ? added : undefined);
+    if (!currency) problems.confirmCurrency = "Choose one of the commune's currencies";
+    else {
+      const amount = parseAmount(draft.confirmAmount, currency, { allowZero: true });
+      if (!amount.ok) problems.confirmAmount = `Amount to confirm for ${currency.code}: ${amount.error.message}`;
+    }
+  }
   const changesSomething =
     draft.quorum.trim() !== "" ||
     draft.threshold.trim() !== "" ||
@@ -161,6 +174,7 @@ function ruleProblems(draft: ProposalDraft, currencies: readonly Currency[]): Dr
     draft.admission !== "" ||
     draft.limitAmount.trim() !== "" ||
     draft.spendPeriod !== "" ||
+    draft.confirmAmount.trim() !== "" ||
     added !== undefined;
   if (!changesSomething) problems.rule = "A rule proposal must change at least one rule";
   return problems;
@@ -196,6 +210,7 @@ export function draftInput(draft: ProposalDraft, commune: string): CommandInput<
           ...(draft.admission !== "" ? { admission: draft.admission } : {}),
           ...(draft.limitAmount.trim() !== "" ? { spendLimit: { [draft.limitCurrency]: draft.limitAmount.trim() } } : {}),
           ...(draft.spendPeriod !== "" ? { spendPeriod: draft.spendPeriod } : {}),
+          ...(draft.confirmAmount.trim() !== "" ? { confirmAbove: { [draft.confirmCurrency]: draft.confirmAmount.trim() } } : {}),
           ...(added ? { addCurrencies: [added] } : {}),
         },
       };

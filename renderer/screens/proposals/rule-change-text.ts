@@ -15,6 +15,8 @@ export function ruleChangeText(change: RuleChange, currencies: readonly Currency
   const known = [...currencies, ...added];
   for (const [code, limit] of Object.entries(change.spendLimit ?? {})) parts.push(`spend limit ${moneyText(limit, code, known)}`);
   if (change.spendPeriod !== undefined) parts.push(`spend limits ${perMemberPer(change.spendPeriod)}`);
+  for (const [code, threshold] of Object.entries(change.confirmAbove ?? {}))
+    parts.push(threshold > 0 ? `members confirm entries above ${moneyText(threshold, code, known)}` : `no amount to confirm in ${code}`);
   for (const currency of added) parts.push(`new currency ${currency.code} (${currency.name}, ${plural(currency.decimals, "decimal")})`);
   // The record schema lets an empty spend limit through as "a change".
   return parts.length === 0 ? "Changes no rule." : `Changes: ${parts.join("; ")}.`;
