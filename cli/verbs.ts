@@ -1,5 +1,6 @@
 import type { FlagSpec } from "./args";
 import { admit, create, invite, join, leave, list, members, name, noticesRead, relays, show, status, whoami } from "./commune-verbs";
+import { privacy } from "./privacy-verbs";
 import { knowledgeAdd, knowledgeEdit, knowledgeList, knowledgeRestore, knowledgeRetire } from "./knowledge-verbs";
 import { execute, propose, proposals, vote } from "./proposal-verbs";
 import { balances, contribute, disburse, exchange, ledger, transfer } from "./purse-verbs";
@@ -40,7 +41,7 @@ export const GROUPS: { title: string; verbs: Verb[] }[] = [
   { title: "Proposals", verbs: [propose, proposals, vote, execute] },
   { title: "Knowledge", verbs: [knowledgeAdd, knowledgeEdit, knowledgeList, knowledgeRetire, knowledgeRestore] },
   { title: "Snapshots", verbs: [exportVerb, verifyVerb, importVerb] },
-  { title: "Sync", verbs: [status, noticesRead, relays] },
+  { title: "Sync", verbs: [status, noticesRead, relays, privacy] },
 ];
 
 export const VERBS: Verb[] = GROUPS.flatMap((group) => group.verbs);

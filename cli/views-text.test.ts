@@ -135,3 +135,31 @@ describe("the inventory as text", () => {
     expect(itemsText([item({ kind: "offer", amount: 5, currency: "X\u001b[2J" })], "")).toContain("OFFER 5 X?[2J (minor units)");
   });
 });
+
+describe("privacy as text", () => {
+  it("says a private commune's epoch and holders, then what an operator can and cannot see", async () => {
+    const { privacyText } = await import("./privacy-verbs");
+    const text = privacyText(
+      {
+        private: true,
+        epoch: {
+          number: 2,
+          id: "e".repeat(64),
+          startedAt: Date.UTC(2026, 11, 5, 9),
+          startedBy: "Bo",
+          holders: [
+            { key: "a".repeat(64), name: "Ada" },
+            { key: "b".repeat(64), name: "Bo" },
+          ],
+        },
+        operatorSees: ["sizes"],
+        operatorCannotSee: ["memos"],
+      },
+      "Riverside",
+    );
+    expect(text).toContain("Riverside is private");
+    expect(text).toContain("Epoch 2, begun 2026-12-05 09:00 UTC by Bo");
+    expect(text).toContain("Its key is held by: Ada, Bo");
+    expect(text).toContain("A relay's operator can see:\n  - sizes\nA relay's operator cannot see:\n  - memos");
+  });
+});

@@ -6,6 +6,7 @@ import { communeCommands } from "./commands/commune-commands";
 import type { Handler, HostContext, ProgressReporter } from "./commands/context";
 import { inventoryCommands } from "./commands/inventory-commands";
 import { partnerCommands } from "./commands/partner-commands";
+import { privacyCommands } from "./commands/privacy-commands";
 import { membershipCommands } from "./commands/membership-commands";
 import { proposalCommands } from "./commands/proposal-commands";
 import { purseCommands } from "./commands/purse-commands";
@@ -99,6 +100,7 @@ export class Host implements HostContext {
       ...proposalCommands,
       ...inventoryCommands,
       ...partnerCommands,
+      ...privacyCommands,
       ...snapshotCommands,
     };
   }

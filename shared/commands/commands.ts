@@ -24,6 +24,7 @@ import type {
   SyncStatusView,
   ProblemView,
   PartnerOfferView,
+  PrivacyView,
 } from "./views";
 
 /**
@@ -205,6 +206,8 @@ export const commandInputs = {
     /** null takes the amount away. */
     price: itemPrice.nullable().optional(),
   }),
+  /** Whether the commune is private, its epoch and who holds it, and what a relay operator can and cannot see. */
+  "commune.privacy": z.strictObject({ commune }),
   /** A partner offer to send to another commune (docs/partners.md), valid for `days`. */
   "partner.offer": z.strictObject({ commune, days: z.number().positive().max(30).default(14) }),
   /** What a pasted partner offer says, checked, before anyone proposes anything. */
@@ -310,6 +313,7 @@ export interface CommandResults {
   "inventory.add": Written;
   "inventory.edit": Written;
   "inventory.retire": Written;
+  "commune.privacy": PrivacyView;
   "partner.offer": { offer: string; expiresAt: number };
   "partner.read": PartnerOfferView;
   "inventory.list": ItemView[];

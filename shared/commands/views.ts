@@ -266,3 +266,20 @@ export interface PartnerOfferView {
   at: number;
   expiresAt: number;
 }
+
+/** Whether a commune is private, its current epoch and who holds it, and what a relay's operator can and cannot see of it. */
+export interface PrivacyView {
+  private: boolean;
+  /** The current epoch of a private commune, as this machine holds it. */
+  epoch?: {
+    number: number;
+    id: string;
+    /** When and by whom it began; absent while only the invite's key is held (its record not yet seen). */
+    startedAt?: number;
+    startedBy?: string;
+    /** The members its key was sealed to, by name; absent while its record has not been seen. */
+    holders?: { key: PublicKey; name: string }[];
+  };
+  operatorSees: string[];
+  operatorCannotSee: string[];
+}

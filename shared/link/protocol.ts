@@ -23,6 +23,7 @@ export const VIEW_NAMES = [
   "purse.history",
   "proposal.list",
   "inventory.list",
+  "commune.privacy",
   "sync.status",
 ] as const satisfies readonly CommandName[];
 

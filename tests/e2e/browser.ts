@@ -193,13 +193,18 @@ export async function preparedApp(label: string, prepare: (dataDir: string) => P
 export async function onAdasCommune(
   dataDir: string,
   work: (host: Host, commune: string) => Promise<void>,
-  founding: { currencies?: { code: string; name: string; decimals: number }[]; rules?: object } = {},
+  founding: { currencies?: { code: string; name: string; decimals: number }[]; rules?: object; private?: boolean } = {},
 ): Promise<void> {
   const host = await Host.open({ dataDir, links: noRelays });
   try {
     await must(host, "identity.rename", { name: "Ada" });
     const currencies = founding.currencies ?? [{ code: "EUR", name: "Euro", decimals: 2 }];
-    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies, ...(founding.rules ? { rules: founding.rules } : {}) });
+    const { commune } = await must(host, "commune.create", {
+      name: "Riverside",
+      currencies,
+      ...(founding.rules ? { rules: founding.rules } : {}),
+      ...(founding.private ? { private: true } : {}),
+    });
     await work(host, commune);
   } finally {
     await host.close();

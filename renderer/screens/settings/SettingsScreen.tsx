@@ -1,12 +1,13 @@
 import { EmbeddedRelayPanel } from "./EmbeddedRelayPanel";
 import { HostPanel } from "./HostPanel";
 import { IdentityPanel } from "./IdentityPanel";
+import { PrivacyPanel } from "./PrivacyPanel";
 import { RelaysPanel } from "./RelaysPanel";
 import { useView } from "../../link/hooks";
 import { SnapshotPanel } from "../purse/SnapshotPanel";
 import "./settings.css";
 
-/** Settings of this host (identity, data, an embedded relay) and, with a commune open, of that commune (relays, snapshots). */
+/** Settings of this host (identity, data, an embedded relay) and, with a commune open, of that commune (relays, privacy, snapshots). */
 export function SettingsScreen({ communeId }: { communeId: string | undefined }) {
   return (
     <div className="stack settings-screen">
@@ -15,6 +16,7 @@ export function SettingsScreen({ communeId }: { communeId: string | undefined })
         <IdentityPanel />
         <HostPanel />
         {communeId ? <RelaysPanel communeId={communeId} /> : null}
+        {communeId ? <PrivacyPanel communeId={communeId} /> : null}
         <EmbeddedRelayPanel communeId={communeId} />
         {communeId ? <CommuneSnapshots communeId={communeId} /> : null}
       </div>

@@ -1,0 +1,49 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { PLAINTEXT_COMMUNE, PRIVATE_COMMUNE } from "../../shared/privacy/what-relays-see";
+import { Host } from "../host";
+import { must, noRelays } from "../testing/host-harness";
+
+/** Issue 13: "The app and CLI show the epoch and who holds it; Settings says plainly what a relay operator can and cannot see." */
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const EUR = { code: "EUR", name: "Euro", decimals: 2 };
+
+async function ada(): Promise<Host> {
+  const dataDir = await mkdtemp(join(tmpdir(), "commune-privacy-"));
+  const host = await Host.open({ dataDir, links: noRelays });
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
+  cleanups.push(() => host.close());
+  await must(host, "identity.rename", { name: "Ada" });
+  return host;
+}
+
+describe("what a commune's privacy view says", () => {
+  it("names a private commune's epoch, who began it, who holds its key, and what a relay operator can and cannot see", async () => {
+    const host = await ada();
+    const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR], private: true });
+    const view = await must(host, "commune.privacy", { commune });
+    expect(view).toMatchObject({
+      private: true,
+      epoch: { number: 1, startedBy: "Ada", holders: [{ name: "Ada" }] },
+      operatorSees: PRIVATE_COMMUNE.sees,
+      operatorCannotSee: PRIVATE_COMMUNE.cannotSee,
+    });
+    expect(view.operatorCannotSee.join(" ")).toContain("any memo, amount, vote, proposal or knowledge item");
+    // Honest about what is not sealed yet.
+    expect(view.operatorSees.join(" ")).toContain("the commune's name, its founder's name and its founding rules");
+  });
+
+  it("says plainly that a relay reads everything of a commune that is not private", async () => {
+    const host = await ada();
+    const { commune } = await must(host, "commune.create", { name: "Open Field", currencies: [EUR] });
+    const view = await must(host, "commune.privacy", { commune });
+    expect(view).toEqual({ private: false, operatorSees: PLAINTEXT_COMMUNE.sees, operatorCannotSee: PLAINTEXT_COMMUNE.cannotSee });
+    expect(view.operatorSees[0]).toMatch(/^everything/);
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * What a relay's operator can and cannot learn of a commune, in the words
+ * Settings and `commune privacy` show (issue 13: "Settings says plainly what
+ * a relay operator can and cannot see"). One list per kind of commune, kept
+ * true to docs/relay.md, "What the relay sees", and docs/security.md.
+ */
+export interface RelayVisibility {
+  sees: readonly string[];
+  cannotSee: readonly string[];
+}
+
+export const PRIVATE_COMMUNE: RelayVisibility = {
+  sees: [
+    "that this commune exists (its id), how many documents it has, and their random ids",
+    "the size and time of every change a member sends, and which connection fetches which document",
+    "the epoch numbers, and how many members each epoch's key was sealed to",
+    "the public keys of the members who send changes and start epochs",
+    "the commune's founding record, which a relay is still given in the clear when the commune is registered: the commune's name, its founder's name and its founding rules (sealing it is not built yet: docs/relay.md)",
+  ],
+  cannotSee: [
+    "any memo, amount, vote, proposal or knowledge item, or any member's name but the founder's: everything members write is encrypted before it leaves this computer",
+    "the key to read it: each epoch's key is sealed to each member, and a relay holds only the public half of the key it admits members by, which lets no one into this commune on another relay",
+    "anything written after a member left or was removed, if that member runs a relay: a new epoch starts and its key is not sealed to them",
+  ],
+};
+
+export const PLAINTEXT_COMMUNE: RelayVisibility = {
+  sees: [
+    "everything: every name, memo, amount, vote, proposal and knowledge item of this commune, as every member sees it",
+    "the commune's relay key, which lets the operator connect to this commune's other relays as a member would",
+  ],
+  cannotSee: ["members' private keys: the operator cannot sign a record in a member's name"],
+};

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessibilityProblems, nav, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
+
+/**
+ * Issue 13: Settings says plainly whether the commune is private, who holds
+ * its current key, and what a relay's operator can and cannot see.
+ */
+let opened: PreparedApp;
+
+beforeAll(async () => {
+  opened = await preparedApp("e2e-privacy-settings", (dir) => onAdasCommune(dir, async () => {}, { private: true }));
+}, 300_000);
+
+afterAll(() => opened?.close(), 120_000);
+
+describe("privacy from relays, in Settings", () => {
+  it("names the epoch and its holders, and lists what an operator can and cannot see, in light and dark", async () => {
+    const { app, browser } = opened;
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+    await page.goto(app.url);
+    await nav(page, "Settings");
+    const panel = page.getByRole("region", { name: "Privacy from relays" });
+    await shows(panel);
+    await showsText(panel, "This commune is private");
+    await showsText(panel, "epoch 1");
+    await showsText(panel.getByRole("list").first(), "Ada");
+    await showsText(panel, "any memo, amount, vote, proposal or knowledge item");
+    await screenshot(page, "settings-privacy");
+    expect(await accessibilityProblems(page), "Settings").toEqual([]);
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await accessibilityProblems(page), "Settings (dark)").toEqual([]);
+  }, 600_000);
+});
