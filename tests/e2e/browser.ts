@@ -163,6 +163,8 @@ export interface PreparedApp {
   app: BrowserModeHost;
   browser: Browser;
   dataDir: string;
+  /** A new page on the app, page errors logged, opened at `screen` when given. */
+  page(options?: { height?: number; screen?: string }): Promise<Page>;
   /** Stops Chromium, browser mode and the data folder's processes: for afterAll. */
   close(): Promise<void>;
 }
@@ -181,6 +183,13 @@ export async function preparedApp(label: string, prepare: (dataDir: string) => P
     app,
     browser,
     dataDir,
+    async page({ height = 900, screen } = {}) {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height } })).newPage();
+      page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+      await page.goto(app.url);
+      if (screen) await nav(page, screen);
+      return page;
+    },
     async close() {
       await browser.close();
       await stopBrowserModes();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { must } from "../../host/testing/host-harness";
-import { accessibilityProblems, nav, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
+import { accessibilityProblems, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
 
 /**
  * Issue 16, "a chart ... with a per-member view": the Purse screen's chart
@@ -27,11 +27,7 @@ afterAll(() => opened?.close(), 120_000);
 
 describe("the balance chart, per member", () => {
   it("switches from the purse to Ada's standing, and says which it shows", async () => {
-    const { app, browser } = opened;
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
-    await page.goto(app.url);
-    await nav(page, "Purse");
+    const page = await opened.page({ screen: "Purse" });
     const purse = page.getByRole("img", { name: "Purse balance of EUR over time" });
     await shows(purse);
     await showsText(page.locator("figcaption").first(), "60.00 EUR");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { must } from "../../host/testing/host-harness";
-import { accessibilityProblems, nav, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
+import { accessibilityProblems, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
 
 /**
  * Issue 14 on screen: the inventory holds offers and needs beside
@@ -32,11 +32,7 @@ afterAll(() => opened?.close(), 120_000);
 
 describe("offers and needs in the inventory", () => {
   it("adds an offer with a price from the keyboard, filters by kind, and retires and brings back a need", async () => {
-    const { app, browser } = opened;
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
-    await page.goto(app.url);
-    await nav(page, "Knowledge");
+    const page = await opened.page({ height: 1000, screen: "Knowledge" });
     await shows(page.getByRole("article", { name: "Sourdough" }));
 
     const form = page.getByRole("form", { name: "Add item" });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityProblems, nav, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
+import { accessibilityProblems, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
 
 /**
  * Issue 13: Settings says plainly whether the commune is private, who holds
@@ -15,11 +15,7 @@ afterAll(() => opened?.close(), 120_000);
 
 describe("privacy from relays, in Settings", () => {
   it("names the epoch and its holders, and lists what an operator can and cannot see, in light and dark", async () => {
-    const { app, browser } = opened;
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
-    await page.goto(app.url);
-    await nav(page, "Settings");
+    const page = await opened.page({ height: 1000, screen: "Settings" });
     const panel = page.getByRole("region", { name: "Privacy from relays" });
     await shows(panel);
     await showsText(panel, "This commune is private");

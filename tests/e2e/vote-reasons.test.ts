@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { must } from "../../host/testing/host-harness";
-import { accessibilityProblems, nav, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
+import { accessibilityProblems, onAdasCommune, preparedApp, screenshot, shows, showsText, type PreparedApp } from "./browser";
 
 /**
  * Issue 17 on screen: Ada votes on a proposal with a reason, from the
@@ -21,11 +21,7 @@ afterAll(() => opened?.close(), 120_000);
 
 describe("a vote with its reason", () => {
   it("is cast from the keyboard with a reason, and shown with it in who voted what, in light and dark", async () => {
-    const { app, browser } = opened;
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
-    await page.goto(app.url);
-    await nav(page, "Proposals");
+    const page = await opened.page({ screen: "Proposals" });
 
     const garden = page.getByRole("article", { name: "Garden day" });
     await garden.getByLabel("Why you vote so (optional)").fill("The beds need weeding before the frost.");
