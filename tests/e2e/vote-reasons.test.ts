@@ -13,11 +13,24 @@ beforeAll(async () => {
   opened = await preparedApp("e2e-vote-reasons", (dir) =>
     onAdasCommune(dir, async (host, commune) => {
       await must(host, "proposal.create", { commune, kind: "general", title: "Garden day", body: "Saturday, from ten.", deadline: { days: 7 } });
+      await must(host, "proposal.create", { commune, kind: "general", title: "Fix the gate", body: "Before the goats find it.", deadline: { days: 0.5 } });
     }),
   );
 }, 300_000);
 
 afterAll(() => opened?.close(), 120_000);
+
+describe("proposals waiting for my vote, on Home", () => {
+  it("lists the soonest to close first, and says which close within a day", async () => {
+    const page = await opened.page({ screen: "Home" });
+    const waiting = page.getByRole("list", { name: "Proposals waiting for your vote" });
+    await showsText(waiting, "Garden day");
+    const items = waiting.getByRole("listitem");
+    await showsText(items.first(), "Fix the gate");
+    await showsText(items.first(), "closes soon");
+    expect(await items.nth(1).getByText("closes soon").count()).toBe(0);
+  }, 600_000);
+});
 
 describe("a vote with its reason", () => {
   it("is cast from the keyboard with a reason, and shown with it in who voted what, in light and dark", async () => {

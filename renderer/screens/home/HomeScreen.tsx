@@ -1,9 +1,25 @@
 import type { CommuneView } from "../../../shared/commands/views";
 import { useView } from "../../link/hooks";
-import { EmptyState, ErrorText, MemberStatusBadge, Money, Notice, OutcomeBadge, Panel, SyncDetail, Time, relativeText, screenHref, useNow } from "../../ui";
+import {
+  Badge,
+  EmptyState,
+  ErrorText,
+  MemberStatusBadge,
+  Money,
+  Notice,
+  OutcomeBadge,
+  Panel,
+  SyncDetail,
+  Time,
+  relativeText,
+  screenHref,
+  useNow,
+} from "../../ui";
 import { EntryNotices } from "./EntryNotices";
 import { ProvisionalNote } from "./ProvisionalNote";
 import { PurseBalances } from "./PurseBalances";
+
+const CLOSING_SOON_MS = 24 * 60 * 60 * 1000;
 
 /** The commune at a glance: what the purse holds, who is in it, what waits for my vote, and how sync stands. */
 export function HomeScreen({ communeId }: { communeId: string }) {
@@ -13,7 +29,11 @@ export function HomeScreen({ communeId }: { communeId: string }) {
 
   if (!view) return error ? <ErrorText error={error} /> : <p className="muted">Loading the commune…</p>;
 
-  const waitingForMe = view.myStatus === "active" ? view.proposals.filter((proposal) => proposal.outcome === "open" && proposal.myVote === undefined) : [];
+  // The soonest to close first; those closing within a day are said to close soon (the desktop app also notifies in the last hour).
+  const waitingForMe =
+    view.myStatus === "active"
+      ? view.proposals.filter((proposal) => proposal.outcome === "open" && proposal.myVote === undefined).sort((a, b) => a.decidesAt - b.decidesAt)
+      : [];
   const currencies = view.balances.currencies;
 
   return (
@@ -45,6 +65,11 @@ export function HomeScreen({ communeId }: { communeId: string }) {
               {waitingForMe.map((proposal) => (
                 <li key={proposal.id}>
                   <a href={screenHref(communeId, "proposals")}>{proposal.title}</a> <OutcomeBadge outcome={proposal.outcome} />{" "}
+                  {proposal.decidesAt - now <= CLOSING_SOON_MS ? (
+                    <Badge tone="warn" title="You have not voted and it decides within a day">
+                      closes soon
+                    </Badge>
+                  ) : null}{" "}
                   <span className="muted">
                     by {proposal.byName}, decides {relativeText(proposal.decidesAt, now)}
                   </span>
