@@ -15,7 +15,19 @@ import type { KeyPair, PublicKey } from "./keys";
 export type Signed<T> = T & { by: PublicKey; sig: string };
 
 export type SignaturePurpose =
-  "genesis" | "membership" | "entry" | "proposal" | "vote" | "item" | "invite" | "invite-link" | "snapshot" | "checkpoint" | "private-item" | "admission";
+  | "genesis"
+  | "membership"
+  | "entry"
+  | "proposal"
+  | "vote"
+  | "item"
+  | "invite"
+  | "invite-link"
+  | "snapshot"
+  | "checkpoint"
+  | "private-item"
+  | "admission"
+  | "genesis-anchor";
 
 function signedMessage(purpose: SignaturePurpose, fields: object): Uint8Array {
   return utf8ToBytes(`commune/${purpose}/v1\n${canonicalJson(fields)}`);
