@@ -81,7 +81,9 @@ describe("a private commune through a relay", () => {
 
     // The operator's view: every file of the relay's data folder.
     const held = await filesUnder(relayDir);
-    for (const words of ["seed money for tomatoes", "watering can", "Bo Diddley", "1234"]) expect(held.includes(Buffer.from(words)), words).toBe(false);
+    // The commune's and founder's names too: the relay registered the genesis's anchor, never its readable fields.
+    for (const words of ["seed money for tomatoes", "watering can", "Bo Diddley", "1234", "Riverside Gardens", "Ada Lovelace"])
+      expect(held.includes(Buffer.from(words)), words).toBe(false);
     // The commune is served privately only: today's registry knows nothing of it.
     const registry = await readFile(join(relayDir, "registry.json"), "utf8").catch(() => "");
     expect(registry).not.toContain(commune);

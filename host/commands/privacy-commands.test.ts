@@ -34,9 +34,7 @@ describe("what a commune's privacy view says", () => {
       operatorSees: PRIVATE_COMMUNE.sees,
       operatorCannotSee: PRIVATE_COMMUNE.cannotSee,
     });
-    expect(view.operatorCannotSee.join(" ")).toContain("any memo, amount, vote, proposal or knowledge item");
-    // Honest about what is not sealed yet.
-    expect(view.operatorSees.join(" ")).toContain("the commune's name, its founder's name and its founding rules");
+    expect(view.operatorCannotSee.join(" ")).toContain("any name, memo, amount, vote, proposal or knowledge item");
   });
 
   it("says plainly that a relay reads everything of a commune that is not private", async () => {

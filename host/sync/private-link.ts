@@ -3,7 +3,7 @@ import { NetworkAdapter, type DocHandle, type DocumentId, type PeerId, type Peer
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import type { RelayStatus } from "../../shared/commands/views";
-import type { Genesis } from "../../shared/commune/genesis";
+import { anchorOf, type Genesis } from "../../shared/commune/genesis";
 import { parseRelayUrl } from "../../shared/docs/link";
 import type { Crypto } from "../../shared/identity/crypto";
 import type { KeyPair } from "../../shared/identity/keys";
@@ -239,7 +239,9 @@ export class PrivateRelayLink implements RelayLink {
   #hello(attempt: Attempt): void {
     const { genesis, keyring, commune } = this.#options;
     const chain = keyring.chain();
-    const register = genesis && chain.length > 0 ? { genesis, epochs: chain.map((record) => toBase64(encodeItem(record))) } : undefined;
+    // A commune founded private registers by its anchor alone (no name, no rules); one moved from plaintext has only its readable genesis.
+    const register =
+      genesis && chain.length > 0 ? { genesis: anchorOf(genesis) ?? genesis, epochs: chain.map((record) => toBase64(encodeItem(record))) } : undefined;
     attempt.ws.send(JSON.stringify({ type: "hello", protocol: PRIVATE_PROTOCOL, commune, nonce: attempt.nonce, ...(register ? { register } : {}) }));
   }
 

@@ -1,6 +1,8 @@
-import type { Genesis } from "../../shared/commune/genesis";
+import { anchorIdOf, type GenesisAnchor } from "../../shared/commune/genesis";
 import { boundedVerdictCache, cryptoOf, type Crypto } from "../../shared/identity/crypto";
-import { checkSignature, type Signed } from "../../shared/identity/signed";
+import { z } from "zod";
+import { publicKey, signature } from "../../shared/docs/fields";
+import { checkSignature } from "../../shared/identity/signed";
 import { checkItemSignature, decodeItem, idOfItem, type EpochHeader, type SealedItem } from "../../shared/privacy/headers";
 import { problem, type Problem } from "../../shared/result";
 import { registrationProblem } from "../../shared/sync/relay-registration";
@@ -39,12 +41,54 @@ export function readEpochRecord(
 }
 
 /**
- * A registration: the genesis hashes to the commune id and is signed; the
- * epochs form one signed chain from a first epoch (number 1, no parent) that
- * the genesis anchors: the genesis names its admission key, or (for a
- * commune founded before it could) the genesis's founder signed it. The
- * socket must then prove the chain tip's admission key, which the caller
- * checks. Cheap checks first: anyone may send a hello.
+ * The founding record a registration carries. A commune founded private sends
+ * its anchor: the admission key and a hash of the readable fields, signed by
+ * the founder, hashing to the commune id. A commune moved from plaintext
+ * (founded before anchors) can only send its readable genesis, and its first
+ * epoch must be signed by that genesis's founder. A private commune's full
+ * genesis is refused, so a host that sends it by mistake learns at once
+ * instead of leaking its name to every relay.
+ */
+function founding(
+  crypto: Crypto,
+  commune: string,
+  genesis: { by: string; sig: string },
+): { ok: true; admission?: string; founder: string } | { ok: false; problem: Problem } {
+  const shape = genesis as { admission?: unknown; contents?: unknown };
+  if (shape.contents !== undefined) {
+    const anchor = genesisAnchor.safeParse(genesis);
+    if (!anchor.success) return { ok: false, problem: problem("private.registration", "The commune's founding anchor cannot be read") };
+    if (anchorIdOf(anchor.data) !== commune) return { ok: false, problem: problem("private.registration", "The founding anchor belongs to another commune") };
+    if (checkSignature(crypto, "genesis-anchor", anchor.data) !== undefined) {
+      return { ok: false, problem: problem("private.registration", "The commune's founding anchor is not validly signed") };
+    }
+    return { ok: true, admission: anchor.data.admission, founder: anchor.data.by };
+  }
+  if (shape.admission !== undefined) {
+    return {
+      ok: false,
+      problem: problem("private.readableGenesis", "A private commune registers with its founding anchor, never its readable founding record"),
+    };
+  }
+  const genesisProblem = registrationProblem(crypto, commune, genesis);
+  if (genesisProblem) return { ok: false, problem: problem("private.registration", genesisProblem) };
+  return { ok: true, founder: genesis.by };
+}
+
+const genesisAnchor = z.strictObject({
+  admission: publicKey,
+  contents: z.string().regex(/^[0-9a-f]{64}$/),
+  by: publicKey,
+  sig: signature,
+}) satisfies z.ZodType<GenesisAnchor>;
+
+/**
+ * A registration: the founding record (see `founding`) names the commune id
+ * and is signed; the epochs form one signed chain from a first epoch (number
+ * 1, no parent) that it anchors: by the admission key the anchor names, or
+ * (for a commune moved from plaintext) by the founder's signature. The socket
+ * must then prove the chain tip's admission key, which the caller checks.
+ * Cheap checks first: anyone may send a hello.
  */
 export function checkRegistration(
   crypto: Crypto,
@@ -52,8 +96,8 @@ export function checkRegistration(
   genesis: { by: string; sig: string },
   epochs: string[],
 ): { ok: true; chain: EpochRecord[]; ids: string[] } | { ok: false; problem: Problem } {
-  const genesisProblem = registrationProblem(crypto, commune, genesis);
-  if (genesisProblem) return { ok: false, problem: problem("private.registration", genesisProblem) };
+  const founded = founding(crypto, commune, genesis);
+  if (!founded.ok) return founded;
   const chain: EpochRecord[] = [];
   const ids: string[] = [];
   for (const [index, encoded] of epochs.entries()) {
@@ -68,15 +112,14 @@ export function checkRegistration(
     ids.push(read.id);
   }
   const first = chain[0]!.signed;
-  const anchor = (genesis as Partial<Signed<Genesis>>).admission;
-  const anchored = anchor !== undefined ? anchor === first.header.admission : first.by === genesis.by;
+  const anchored = founded.admission !== undefined ? founded.admission === first.header.admission : first.by === founded.founder;
   if (!anchored) {
     return {
       ok: false,
       problem: problem(
         "private.registration",
-        anchor !== undefined
-          ? "The first epoch's admission key is not the one the commune's founding record names"
+        founded.admission !== undefined
+          ? "The first epoch's admission key is not the one the commune's founding anchor names"
           : "The first epoch is not signed by the commune's founder",
       ),
     };

@@ -1,8 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { communeIdOf, type Genesis } from "../../shared/commune/genesis";
+import { anchorIdOf, anchorOf, communeIdOf, createGenesis } from "../../shared/commune/genesis";
 import { nobleSigner } from "../../shared/identity/crypto";
-import { sign } from "../../shared/identity/signed";
 import { sodiumPrivacyCrypto, type PrivacyCrypto } from "../../shared/privacy/crypto";
 import { epochKeysOf, makeEpochRecord } from "../../shared/privacy/epochs";
 import { encodeItem, idOfItem } from "../../shared/privacy/headers";
@@ -18,15 +16,10 @@ describe("a member's epoch chain at the relay", () => {
     const [ada, bo] = [testKeys(1), testKeys(2)];
     const firstKey = privacy.randomKey();
     const anchor = epochKeysOf(privacy, nobleSigner, firstKey).admission.publicKey;
-    const fields = {
-      name: "Riverside",
-      founderName: "Ada",
-      at: 1,
-      nonce: randomBytes(16).toString("hex"),
-      rules: defaultRules,
-    };
-    const genesis = sign(nobleSigner, "genesis", { ...fields, admission: anchor } as Genesis, ada);
-    const commune = communeIdOf(genesis);
+    const fields = { name: "Riverside", founderName: "Ada", at: 1, rules: defaultRules };
+    const readable = createGenesis(nobleSigner, { ...fields, admission: anchor }, ada);
+    const genesis = anchorOf(readable)!;
+    const commune = communeIdOf(readable);
     const first = makeEpochRecord(privacy, nobleSigner, {
       commune,
       epoch: 1,
@@ -49,14 +42,11 @@ describe("a member's epoch chain at the relay", () => {
     const chain = [first.item, second.item].map((item) => toBase64(encodeItem(item)));
     expect(checkRegistration(relayCrypto(), commune, genesis, chain)).toMatchObject({ ok: true, ids: [idOfItem(first.item), idOfItem(second.item)] });
 
-    const squatter = sign(
-      nobleSigner,
-      "genesis",
-      { ...fields, admission: epochKeysOf(privacy, nobleSigner, privacy.randomKey()).admission.publicKey } as Genesis,
-      ada,
-    );
+    const squatter = anchorOf(
+      createGenesis(nobleSigner, { ...fields, admission: epochKeysOf(privacy, nobleSigner, privacy.randomKey()).admission.publicKey }, ada),
+    )!;
     const squatted = makeEpochRecord(privacy, nobleSigner, {
-      commune: communeIdOf(squatter),
+      commune: anchorIdOf(squatter),
       epoch: 1,
       parent: null,
       epochKey: firstKey,
@@ -64,6 +54,42 @@ describe("a member's epoch chain at the relay", () => {
       author: ada,
       at: 1,
     });
-    expect(checkRegistration(relayCrypto(), communeIdOf(squatter), squatter, [toBase64(encodeItem(squatted.item))])).toMatchObject({ ok: false });
+    expect(checkRegistration(relayCrypto(), anchorIdOf(squatter), squatter, [toBase64(encodeItem(squatted.item))])).toMatchObject({ ok: false });
+  });
+
+  it("refuses an anchor whose readable commitment or signature was changed", () => {
+    const ada = testKeys(1);
+    const firstKey = privacy.randomKey();
+    const admission = epochKeysOf(privacy, nobleSigner, firstKey).admission.publicKey;
+    const anchor = anchorOf(createGenesis(nobleSigner, { name: "Riverside", founderName: "Ada", at: 1, rules: defaultRules, admission }, ada))!;
+    const commune = anchorIdOf(anchor);
+    const first = makeEpochRecord(privacy, nobleSigner, { commune, epoch: 1, parent: null, epochKey: firstKey, readers: [ada.publicKey], author: ada, at: 1 });
+    const chain = [toBase64(encodeItem(first.item))];
+
+    const recommitted = { ...anchor, contents: "0".repeat(64) };
+    expect(checkRegistration(relayCrypto(), commune, recommitted, chain)).toMatchObject({
+      ok: false,
+      problem: { message: "The founding anchor belongs to another commune" },
+    });
+    // An attacker who names the founder and makes up a signature names a commune of their own, which the signature then fails.
+    const forged = { ...anchor, sig: "1".repeat(128) };
+    const forgedFirst = makeEpochRecord(privacy, nobleSigner, {
+      commune: anchorIdOf(forged),
+      epoch: 1,
+      parent: null,
+      epochKey: firstKey,
+      readers: [ada.publicKey],
+      author: ada,
+      at: 1,
+    });
+    expect(checkRegistration(relayCrypto(), anchorIdOf(forged), forged, [toBase64(encodeItem(forgedFirst.item))])).toMatchObject({
+      ok: false,
+      problem: { message: "The commune's founding anchor is not validly signed" },
+    });
+    const padded = { ...anchor, name: "Riverside" };
+    expect(checkRegistration(relayCrypto(), commune, padded, chain)).toMatchObject({
+      ok: false,
+      problem: { message: "The commune's founding anchor cannot be read" },
+    });
   });
 });

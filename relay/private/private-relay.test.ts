@@ -50,7 +50,11 @@ describe("registering a private commune", () => {
     const madeUp = epochRecord(commune.id, 1, null, squatter, squatter);
     const refusedChain = await (await connect()).hello(commune.id, { genesis: commune.genesis, epochs: [madeUp] });
     expect(refusedChain).toMatchObject({ type: "refused", code: "private.registration" });
-    expect(refusedChain.reason).toContain("admission key is not the one the commune's founding record names");
+    expect(refusedChain.reason).toContain("admission key is not the one the commune's founding anchor names");
+
+    // The full readable genesis (a member's copy) is refused outright: the relay never takes a private commune's name.
+    const readable = await (await connect()).hello(commune.id, { genesis: commune.readable, epochs: [commune.first] });
+    expect(readable).toMatchObject({ type: "refused", code: "private.readableGenesis" });
 
     // They replay the real first epoch record (seen on another relay) but cannot prove its key.
     const replaying = await connect();
@@ -98,7 +102,7 @@ describe("registering a private commune", () => {
     const other = privateCommune();
     expect(await (await connect()).hello(commune.id, { genesis: other.genesis, epochs: [commune.first] })).toMatchObject({
       type: "refused",
-      reason: "The founding record belongs to another commune",
+      reason: "The founding anchor belongs to another commune",
     });
     const second = newKeys();
     const orphan = epochRecord(commune.id, 2, "f".repeat(64), second, commune.founder);

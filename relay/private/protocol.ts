@@ -49,6 +49,7 @@ export const privateHello = z.strictObject({
   nonce,
   register: z
     .strictObject({
+      // A founding anchor, or the genesis of a commune moved from plaintext: checkRegistration tells them apart.
       genesis: z.looseObject({ by: publicKey, sig: signature }),
       epochs: z.array(encodedItem).min(1).max(MAX_REGISTERED_EPOCHS),
     })

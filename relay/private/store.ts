@@ -13,7 +13,7 @@ import { writeAtomically } from "../atomic-file";
  *
  *   log/00000001 ...   records: u32 length, u32 CRC-32 of the item, the item (encodeItem bytes)
  *   epochs.json        the epoch tree: ids, numbers, parents, admission PUBLIC keys, sequence numbers
- *   genesis.json       the commune's signed genesis, as registered
+ *   genesis.json       the founding anchor as registered (no readable field; a commune moved from plaintext: its genesis)
  *
  * An item's sequence number is its place in the log (1, 2, ...): the log is
  * the truth, and the index, the epoch tree and the snapshot table are rebuilt

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
-import { communeIdOf, type Genesis } from "../../shared/commune/genesis";
+import { anchorOf, communeIdOf, createGenesis, type Genesis } from "../../shared/commune/genesis";
 import { nobleSigner } from "../../shared/identity/crypto";
 import { keyPairFromSecret, type KeyPair } from "../../shared/identity/keys";
-import { sign, type Signed } from "../../shared/identity/signed";
+import type { Signed } from "../../shared/identity/signed";
 import { encodeItem, idOfItem, PRIVATE_PROTOCOL, signItem, type ItemHeader, type SealedItem } from "../../shared/privacy/headers";
 import { defaultRules } from "../../shared/testing/commune-builder";
 import { admissionProof, decodeFrame, encodeFrame, toBase64, type PutOptions } from "../private/protocol";
@@ -18,15 +18,21 @@ export type Frame = { type: string; [field: string]: unknown };
 
 export const newKeys = (): KeyPair => keyPairFromSecret(randomBytes(32));
 
-/** A commune founded after issue 13: its genesis names the first epoch's admission key (or, with `anchored: false`, names none). */
+/**
+ * A commune founded private: `genesis` is what a member registers, its anchor
+ * (the first epoch's admission key and a hash of the readable fields), and
+ * `readable` the full genesis members hold. With `anchored: false`, a commune
+ * moved from plaintext: its genesis names no admission key and is sent whole.
+ */
 export function privateCommune(options: { anchored?: boolean } = {}) {
   const founder = newKeys();
   const admission = newKeys();
-  const fields: Genesis = { name: "Riverside", founderName: "Ada", at: Date.now(), nonce: randomBytes(16).toString("hex"), rules: defaultRules };
-  const genesis: Signed<Genesis> = sign(nobleSigner, "genesis", options.anchored === false ? fields : { ...fields, admission: admission.publicKey }, founder);
-  const id = communeIdOf(genesis);
+  const fields = { name: "Riverside", founderName: "Ada", at: Date.now(), rules: defaultRules };
+  const readable: Signed<Genesis> = createGenesis(nobleSigner, options.anchored === false ? fields : { ...fields, admission: admission.publicKey }, founder);
+  const genesis: { by: string; sig: string } = anchorOf(readable) ?? readable;
+  const id = communeIdOf(readable);
   const first = epochRecord(id, 1, null, admission, founder);
-  return { id, genesis, founder, admission, first, firstId: idOfItem(first) };
+  return { id, genesis, readable, founder, admission, first, firstId: idOfItem(first) };
 }
 
 /** An epoch record: its payload (lockboxes, in the real thing) is random bytes here: the relay never opens it. */

@@ -10,7 +10,7 @@ import { canonicalJson } from "../identity/canonical";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import { fail, ok, type ProblemCode, type Result } from "../result";
 import type { SignedMembershipEvent } from "./events";
-import { communeIdOf, type CommuneId, type Genesis } from "./genesis";
+import { anchorProblem, communeIdOf, type CommuneId, type Genesis } from "./genesis";
 import { judgeMembershipEvent } from "../judges/membership";
 import { judgeProposal } from "../judges/proposal";
 import { judgeVote, type VoteSetting } from "../judges/vote";
@@ -81,6 +81,8 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   const { genesis } = records;
   if (checkSignature(verifier, "genesis", genesis))
     return fail("commune.badGenesisSignature", "The commune's founding record is not validly signed by its founder.");
+  const anchored = anchorProblem(verifier, genesis);
+  if (anchored) return fail("commune.badGenesisAnchor", `${anchored}.`);
   const foundingProblem = rulesProblem(genesis.rules);
   if (foundingProblem) return fail("commune.badFoundingRules", `The commune's founding rules are invalid: ${foundingProblem}.`);
   const id = communeIdOf(genesis);

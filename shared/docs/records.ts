@@ -117,6 +117,10 @@ export const genesisSchema = z.looseObject({
   nonce: id,
   rules: rulesSchema,
   admission: publicKey.optional(),
+  anchorSig: z
+    .string()
+    .regex(/^[0-9a-f]{128}$/)
+    .optional(),
   ...signedBy,
 }) satisfies z.ZodType<Signed<Genesis>>;
 

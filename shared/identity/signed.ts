@@ -29,7 +29,8 @@ export type SignaturePurpose =
   | "admission"
   | "partner-offer"
   | "partner-grant"
-  | "partner-roster";
+  | "partner-roster"
+  | "genesis-anchor";
 
 function signedMessage(purpose: SignaturePurpose, fields: object): Uint8Array {
   return utf8ToBytes(`commune/${purpose}/v1\n${canonicalJson(fields)}`);

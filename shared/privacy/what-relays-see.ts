@@ -15,10 +15,9 @@ export const PRIVATE_COMMUNE: RelayVisibility = {
     "the size and time of every change a member sends, and which connection fetches which document",
     "the epoch numbers, and how many members each epoch's key was sealed to",
     "the public keys of the members who send changes and start epochs",
-    "the commune's founding record, which a relay is still given in the clear when the commune is registered: the commune's name, its founder's name and its founding rules (sealing it is not built yet: docs/relay.md)",
   ],
   cannotSee: [
-    "any memo, amount, vote, proposal or knowledge item, or any member's name but the founder's: everything members write is encrypted before it leaves this computer",
+    "any name, memo, amount, vote, proposal or knowledge item: everything members write is encrypted before it leaves this computer, and the commune is registered on a relay by a founding record that holds only hashes and keys",
     "the key to read it: each epoch's key is sealed to each member, and a relay holds only the public half of the key it admits members by, which lets no one into this commune on another relay",
     "anything written after a member left or was removed, if that member runs a relay: a new epoch starts and its key is not sealed to them",
   ],

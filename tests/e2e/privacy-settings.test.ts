@@ -21,7 +21,7 @@ describe("privacy from relays, in Settings", () => {
     await showsText(panel, "This commune is private");
     await showsText(panel, "epoch 1");
     await showsText(panel.getByRole("list").first(), "Ada");
-    await showsText(panel, "any memo, amount, vote, proposal or knowledge item");
+    await showsText(panel, "any name, memo, amount, vote, proposal or knowledge item");
     await screenshot(page, "settings-privacy");
     expect(await accessibilityProblems(page), "Settings").toEqual([]);
     await page.emulateMedia({ colorScheme: "dark" });

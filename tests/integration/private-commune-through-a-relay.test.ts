@@ -55,6 +55,6 @@ describe("a private commune, as separate processes", () => {
     await waitFor(async () => (await purseOf(bo)) === 2600 || undefined, "Bo to catch up after being offline");
 
     const held = await filesUnder(relayDir);
-    for (const words of ["greenhouse glass", "compost bins", "seed trays"]) expect(held.includes(Buffer.from(words)), words).toBe(false);
+    for (const words of ["greenhouse glass", "compost bins", "seed trays", "Riverside"]) expect(held.includes(Buffer.from(words)), words).toBe(false);
   }, 180_000);
 });

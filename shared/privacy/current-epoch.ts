@@ -1,0 +1,105 @@
+import type { MemberStatus } from "../commune/state";
+import type { PublicKey } from "../identity/keys";
+
+/**
+ * Which epoch is current, judged by the signed history (docs/relay.md,
+ * "Which epoch is current"): a relay only orders what it is given, and a
+ * removed member can sign an epoch record as well as anyone, so each member
+ * decides for itself from what it holds. Pure, and independent of the order
+ * the records arrived in, so every member holding the same records and the
+ * same membership history picks the same epoch.
+ */
+
+/** What a member knows of an epoch once it has opened its record. */
+export interface EpochFacts {
+  id: string;
+  epoch: number;
+  parent: string | null;
+  /** The record's author and signed time (its clear header). */
+  by: PublicKey;
+  at: number;
+  /** The readers the record was sealed to (from inside the record). */
+  readers: readonly PublicKey[];
+}
+
+/** A member's status at a time, by issue 12's rules over the signed history (shared/commune/state.ts, statusAt). */
+export type StandingAt = (key: PublicKey, at: number) => MemberStatus | undefined;
+
+/** Who should read an epoch started at `at`: the active members and applicants then (the rotation seals to both). */
+export function readersDueAt(everyone: readonly PublicKey[], standing: StandingAt, at: number): PublicKey[] {
+  return [...new Set(everyone)].filter((key) => ["active", "applicant"].includes(standing(key, at) ?? "")).sort();
+}
+
+/** Why a child epoch does not count (undefined when it does): its author must have been active, and its readers exactly those due, at its signed time. */
+export function childEpochProblem(child: EpochFacts, everyone: readonly PublicKey[], standing: StandingAt): string | undefined {
+  if (standing(child.by, child.at) !== "active") {
+    return `Epoch ${child.epoch} (${child.id.slice(0, 8)}) was started by ${child.by.slice(0, 8)}, who was not an active member at its signed time`;
+  }
+  const due = readersDueAt(everyone, standing, child.at);
+  const readers = [...new Set(child.readers)].sort();
+  const missing = due.filter((key) => !readers.includes(key));
+  const extra = readers.filter((key) => !due.includes(key));
+  if (missing.length === 0 && extra.length === 0) return undefined;
+  const words = [
+    ...(missing.length > 0 ? [`leaves out ${missing.map((key) => key.slice(0, 8)).join(", ")}`] : []),
+    ...(extra.length > 0 ? [`is sealed to ${extra.map((key) => key.slice(0, 8)).join(", ")}, not active members or applicants then`] : []),
+  ];
+  return `Epoch ${child.epoch} (${child.id.slice(0, 8)}) ${words.join(" and ")}`;
+}
+
+export interface CurrentEpoch {
+  /** The current epoch's id; undefined when no first epoch is held. */
+  current: string | undefined;
+  /** The children passed over on the way, each with its reason, for the member to see. */
+  refused: Array<{ id: string; reason: string }>;
+}
+
+/**
+ * The current epoch: from the first epoch (the one the genesis anchors; of
+ * several claiming number 1, the smallest id), step to the valid children of
+ * the epoch reached, the smallest id among them, until there is none.
+ * Children that are not valid are reported and never followed, so a removed
+ * member's fork, or a rotation that left someone out, does not become current.
+ */
+export function currentEpochOf(epochs: readonly EpochFacts[], everyone: readonly PublicKey[], standing: StandingAt): CurrentEpoch {
+  const byId = new Map<string, EpochFacts>();
+  for (const epoch of epochs) byId.set(epoch.id, epoch);
+  const smallest = (ids: string[]) => ids.sort()[0];
+  const refused: CurrentEpoch["refused"] = [];
+  let current = smallest([...byId.values()].filter((epoch) => epoch.parent === null && epoch.epoch === 1).map((epoch) => epoch.id));
+  // Each step goes one number up, so the walk ends within as many steps as there are epochs.
+  while (current !== undefined) {
+    const parent = byId.get(current)!;
+    const valid: string[] = [];
+    for (const child of byId.values()) {
+      if (child.parent !== current || child.epoch !== parent.epoch + 1) continue;
+      const problem = childEpochProblem(child, everyone, standing);
+      if (problem) refused.push({ id: child.id, reason: problem });
+      else valid.push(child.id);
+    }
+    const next = smallest(valid);
+    if (next === undefined) break;
+    current = next;
+  }
+  refused.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { current, refused };
+}
+
+/**
+ * Why a batch's author may not write under an epoch (undefined when they
+ * may): they must have been an active member or applicant when it started,
+ * or have become one while it was current (a newcomer joins with the
+ * current key from the invite). Anyone else, a removed member above all, is
+ * refused with the reason.
+ */
+export function batchAuthorProblem(
+  author: PublicKey,
+  epoch: Pick<EpochFacts, "id" | "epoch" | "at">,
+  standing: StandingAt,
+  joinedAt?: number,
+): string | undefined {
+  const member = (at: number) => ["active", "applicant"].includes(standing(author, at) ?? "");
+  if (member(epoch.at)) return undefined;
+  if (joinedAt !== undefined && joinedAt >= epoch.at && member(joinedAt)) return undefined;
+  return `${author.slice(0, 8)} was not a member when epoch ${epoch.epoch} (${epoch.id.slice(0, 8)}) started`;
+}
