@@ -154,7 +154,9 @@ export const knowledgeList = defineVerb<"inventory.list">({
     const kind = args.flag("offers") ? "offer" : args.flag("needs") ? "need" : undefined;
     return planned("inventory.list", { query: args.positionals.join(" "), ...(kind ? { kind } : {}), ...(args.flag("retired") ? { retired: true } : {}) });
   },
-  print: ({ value }, { input }) => itemsText(value, String(input.query ?? "")),
+  // An offer's or need's price is printed with the commune's currencies (the CLI fetches them for this verb).
+  needsCurrencies: true,
+  print: ({ value }, { input, currencies }) => itemsText(value, String(input.query ?? ""), currencies),
 });
 
 const retireVerb = (verb: "knowledge retire" | "knowledge restore", retired: boolean) =>

@@ -119,11 +119,12 @@ describe("the inventory as text", () => {
   it("names an offer with its price, a need, and a retired item with who retired it", () => {
     const text = itemsText(
       [
-        item({ kind: "offer", amount: 1250, currency: "EUR", decimals: 2 }),
+        item({ kind: "offer", amount: 1250, currency: "EUR" }),
         item({ id: "fedcba9876543210", kind: "need", title: "Harvest help" }),
         item({ id: "aaaabbbbccccdddd", title: "Old press", version: 2, retired: true, editorName: "Bo" }),
       ],
       "",
+      [EUR],
     );
     expect(text).toContain("01234567  OFFER 12.50 EUR  Bike repairs");
     expect(text).toContain("fedcba98  NEED  Harvest help");

@@ -286,21 +286,20 @@ export function ledgerText(page: LedgerPage, currencies: Currency[], newestFirst
   return [heading, table(["#", "WHEN (UTC)", "KIND", "BY", "AMOUNT", "DETAILS", "STATUS"], rows, [0, 4], notesUnder(page.rows))].join("\n");
 }
 
-/** " 12.50 EUR" on an offer or need with a price; the code is a peer's text, so it is cleaned. */
-function priceText(item: ItemView): string {
+/** " 12.50 EUR" on an offer or need with a price; a code the commune never had (a peer may write any) shows as minor units, cleaned. */
+function priceText(item: ItemView, currencies: readonly Currency[]): string {
   if (item.amount === undefined || item.currency === undefined) return "";
-  const known = item.decimals === undefined ? [] : [{ code: item.currency, name: item.currency, decimals: item.decimals }];
-  return ` ${money(item.amount, item.currency, known)}`;
+  return ` ${money(item.amount, item.currency, currencies)}`;
 }
 
-export function itemsText(items: ItemView[], query: string): string {
+export function itemsText(items: ItemView[], query: string, currencies: readonly Currency[] = []): string {
   if (items.length === 0)
     return query
       ? `Nothing in the inventory matches ${JSON.stringify(clean(query))}.`
       : 'The inventory is empty. Add to it with: commune knowledge add --title "…"';
   const blocks = items.map((item) => {
     const tags = item.tags.length ? `  [${item.tags.map(clean).join(", ")}]` : "";
-    const kind = item.kind === "knowledge" ? "" : `${item.kind.toUpperCase()}${priceText(item)}  `;
+    const kind = item.kind === "knowledge" ? "" : `${item.kind.toUpperCase()}${priceText(item, currencies)}  `;
     const lines = [
       `${shortId(item.id)}  ${item.retired ? "(retired) " : ""}${kind}${clean(item.title)}${tags}`,
       `          by ${clean(item.authorName)}, ${formatTime(item.at)}${item.version > 1 ? `, version ${item.version}` : ""}${item.retired ? `, retired by ${clean(item.editorName)}` : ""}`,

@@ -1,5 +1,5 @@
 import type { RuleChange } from "../../shared/commune/rules";
-import { currencyAt, currentStatus, rulesAt, type CommuneState } from "../../shared/commune/state";
+import { currentStatus, rulesAt, type CommuneState } from "../../shared/commune/state";
 import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, MemberView, ProposalView } from "../../shared/commands/views";
 import type { ParsedInput } from "../../shared/commands/commands";
 import { fingerprint, type PublicKey } from "../../shared/identity/keys";
@@ -212,8 +212,6 @@ export function itemViews(model: CommuneModel, query: string): ItemView[] {
     if (item.kind && item.amount !== undefined && item.currency !== undefined) {
       view.amount = item.amount;
       view.currency = item.currency;
-      const currency = currencyAt(model.state, item.currency, item.at);
-      if (currency) view.decimals = currency.decimals;
     }
     if (item.retired) view.retired = true;
     const notes = model.notes.of("item", item.id, author);

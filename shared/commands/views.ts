@@ -178,8 +178,6 @@ export interface ItemView {
   /** Minor units of `currency`, on an offer or a need that names one. */
   amount?: number;
   currency?: string;
-  /** The currency's decimals, when the commune had it at the item's time (a peer may name any code). */
-  decimals?: number;
   /** Retired by its newest version: kept, shown only when asked for. */
   retired?: true;
   /** Who wrote the newest version (the one that retired it, for a retired item). */
