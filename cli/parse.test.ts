@@ -283,7 +283,9 @@ describe("usage errors", () => {
 
   it("points a verb's usage error at that verb's usage", () => {
     const parsed = parseArgv(["contribute", "5"]) as Extract<Parsed, { kind: "usage" }>;
-    expect(parsed.hint).toBe("Usage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT] [--yes]  (more: commune contribute --help)");
+    expect(parsed.hint).toBe(
+      "Usage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT] [--yes] [--corrects ENTRY] [--reason TEXT]  (more: commune contribute --help)",
+    );
     expect((parseArgv(["bogus"]) as Extract<Parsed, { kind: "usage" }>).hint).toContain('"commune help"');
   });
 });

@@ -1,4 +1,4 @@
-import type { CommuneListItem, ItemView, MemberView, ProposalView } from "../shared/commands/views";
+import type { CommuneListItem, ItemView, LedgerRow, MemberView, ProposalView } from "../shared/commands/views";
 import { fail, ok, type Result } from "../shared/result";
 import { clean, shortId, shortKey } from "./text";
 
@@ -85,6 +85,9 @@ function resolveId<T extends { id: string }>(text: string, records: T[], what: s
 
 export const resolveProposal = (text: string, proposals: ProposalView[]) =>
   resolveId(text, proposals, "proposal", (p) => `${shortId(p.id)} ${JSON.stringify(clean(p.title))} (${p.outcome})`, "commune proposals");
+
+export const resolveEntry = (text: string, entries: LedgerRow[]) =>
+  resolveId(text, entries, "entry", (row) => `${shortId(row.id)} ${row.kind} #${row.n}`, "commune ledger --member YOUR-NAME");
 
 export const resolveItem = (text: string, items: ItemView[]) =>
   resolveId(text, items, "item", (item) => `${shortId(item.id)} ${JSON.stringify(clean(item.title))}`, "commune knowledge list");

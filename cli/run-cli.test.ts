@@ -61,13 +61,41 @@ describe("a member runs a commune from the command line", () => {
 
     const ledger = (await ok(dir, "ledger")).split("\n");
     expect(ledger[0]).toBe("Entries 1–2 of 2, newest first:");
-    expect(ledger[2]).toMatch(/^2\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+disbursement\s+Ada\s+60\.00 EUR\s+to Roofers \(proposal [0-9a-f]{8}\) "New roof"\s+counted$/);
+    expect(ledger[2]).toMatch(
+      /^2\s+[0-9a-f]{8}\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+disbursement\s+Ada\s+60\.00 EUR\s+to Roofers \(proposal [0-9a-f]{8}\) "New roof"\s+counted$/,
+    );
     expect(ledger[3]).toMatch(/^1\s+.*contribution\s+Ada\s+100\.00 EUR\s+"first"\s+counted$/);
     const oldestFirst = JSON.parse(await ok(dir, "ledger", "--oldest-first", "--json")) as { rows: { kind: string; amount: number }[] };
     expect(oldestFirst.rows.map((row) => [row.kind, row.amount])).toEqual([
       ["contribution", 10000],
       ["disbursement", 6000],
     ]);
+  });
+
+  it("voids one of her entries and corrects another, and the ledger shows each pair linked", async () => {
+    const { dir } = await founded();
+    const twice = JSON.parse(await ok(dir, "contribute", "20", "EUR", "--memo", "dues", "--json")) as { id: string };
+    const typo = JSON.parse(await ok(dir, "contribute", "5000", "EUR", "--yes", "--json")) as { id: string };
+
+    expect(await ok(dir, "void", twice.id.slice(0, 6), "--reason", "counted twice")).toMatch(
+      new RegExp(`^Voided: your entry ${twice.id.slice(0, 8)} no longer counts \\(void [0-9a-f]{8}\\)\\.\n$`),
+    );
+    expect(await ok(dir, "contribute", "50", "EUR", "--corrects", typo.id.slice(0, 4), "--reason", "typed 5000 for 50")).toMatch(
+      /^Recorded: contribution of 50 EUR \(entry [0-9a-f]{8}\)\.\n$/,
+    );
+    const ledger = (await ok(dir, "ledger", "--oldest-first")).split("\n");
+    expect(ledger[2]).toMatch(/^1\s.*contribution\s+Ada\s+20\.00 EUR\s+"dues" \(voided by #3, "counted twice"\)\s+counted$/);
+    expect(ledger[3]).toMatch(/^2\s.*contribution\s+Ada\s+5,?000\.00 EUR\s+\(voided by #4, "typed 5000 for 50"\) \(corrected by #5\)\s+counted$/);
+    expect(ledger[4]).toMatch(/^3\s.*void\s+Ada\s+20\.00 EUR\s+"counted twice" voids #1\s+counted$/);
+    expect(ledger[6]).toMatch(/^5\s.*contribution\s+Ada\s+50\.00 EUR\s+corrects #2\s+counted$/);
+    expect(JSON.parse(await ok(dir, "balances", "--json"))).toMatchObject({ purse: { EUR: 50_00 } });
+
+    const unnamed = await cli(dir, ["contribute", "5", "EUR", "--corrects", typo.id.slice(0, 4)]);
+    expect(unnamed).toMatchObject({ code: 2, stdout: "" });
+    expect(unnamed.stderr).toMatch(/^commune: contribute: --corrects needs --reason TEXT/);
+    const again = await cli(dir, ["void", twice.id.slice(0, 6), "--reason", "again"]);
+    expect(again).toMatchObject({ code: 1, stdout: "" });
+    expect(again.stderr).toContain(`${twice.id} was voided already`);
   });
 
   it("votes with a reason, shown beside the vote in the proposals list", async () => {
@@ -176,7 +204,8 @@ describe("choosing the commune", () => {
 });
 
 describe("errors and exit codes", () => {
-  const contributeUsage = "Usage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT] [--yes]  (more: commune contribute --help)";
+  const contributeUsage =
+    "Usage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT] [--yes] [--corrects ENTRY] [--reason TEXT]  (more: commune contribute --help)";
 
   it.each([
     ["1e309", "Write the amount as plain digits without an exponent, such as 1000 rather than 1e3"],
@@ -285,7 +314,7 @@ describe("errors and exit codes", () => {
       code: 2,
       stdout: "",
       stderr:
-        "commune: contribute: unknown flag --bogus\nUsage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT] [--yes]  (more: commune contribute --help)\n",
+        "commune: contribute: unknown flag --bogus\nUsage: commune contribute <AMOUNT> <CURRENCY> [--memo TEXT] [--yes] [--corrects ENTRY] [--reason TEXT]  (more: commune contribute --help)\n",
     });
     expect(await exists(dir)).toBe(false);
     expect(await cli(dir, ["help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("Usage: commune <verb>") });

@@ -1,12 +1,12 @@
 import type { CommandError, CommandName, CommandResults } from "../shared/commands/commands";
-import type { CommuneListItem, CommuneView, ItemView, ProposalView } from "../shared/commands/views";
+import type { CommuneListItem, CommuneView, ItemView, LedgerRow, ProposalView } from "../shared/commands/views";
 import type { Currency } from "../shared/money/currency";
 import type { Result } from "../shared/result";
 import { keptUnsaved } from "../shared/commands/disk-refusals";
 import { dataDirOf, EXIT, linksOf, type CliDeps } from "./deps";
 import { runHost } from "./host-verb";
 import { parseArgv, type Parsed } from "./parse";
-import { resolveCommune, resolveItem, resolveMember, resolveProposal } from "./references";
+import { resolveCommune, resolveEntry, resolveItem, resolveMember, resolveProposal } from "./references";
 import type { Session } from "./session";
 import { clean } from "./text";
 import { hintFor } from "./usage";
@@ -119,6 +119,7 @@ async function carryOut(session: Session, { verb, plan, globals }: Extract<Parse
     members: async () => (await communeView()).balances.members,
     proposals: () => ask("proposal.list", { commune: commune!.id }),
     items: () => ask("inventory.list", { commune: commune!.id, query: "", retired: true }),
+    entries: async () => ownEntries(ask, commune!.id, (await communeView()).me),
     settle,
   });
 
@@ -156,7 +157,23 @@ interface Lookups {
   members(): Promise<CommuneView["balances"]["members"]>;
   proposals(): Promise<ProposalView[]>;
   items(): Promise<ItemView[]>;
+  /** The member's own entries: the only ones they may void or correct. */
+  entries(): Promise<LedgerRow[]>;
   settle<T>(result: Result<T>): T;
+}
+
+/** Every entry the member wrote, a page of the ledger at a time (a purse may hold more than one page of them). */
+async function ownEntries(
+  ask: <K extends CommandName>(name: K, input: unknown) => Promise<CommandResults[K]>,
+  commune: string,
+  me: string,
+): Promise<LedgerRow[]> {
+  const rows: LedgerRow[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await ask("purse.ledger", { commune, member: me, offset, limit: 1000 });
+    rows.push(...page.rows.filter((row) => row.by === me));
+    if (offset + page.rows.length >= page.total) return rows;
+  }
 }
 
 async function resolveReferences(refs: Reference[], input: Record<string, unknown>, lookups: Lookups): Promise<void> {
@@ -166,7 +183,9 @@ async function resolveReferences(refs: Reference[], input: Record<string, unknow
         ? lookups.settle(resolveMember(ref.text, await lookups.members()))
         : ref.kind === "proposal"
           ? lookups.settle(resolveProposal(ref.text, await lookups.proposals()))
-          : lookups.settle(resolveItem(ref.text, await lookups.items()));
+          : ref.kind === "entry"
+            ? lookups.settle(resolveEntry(ref.text, await lookups.entries()))
+            : lookups.settle(resolveItem(ref.text, await lookups.items()));
     setPath(input, ref.path, id);
   }
 }

@@ -17,7 +17,7 @@ type DistributiveOmit<T, F extends PropertyKey> = T extends unknown ? Omit<T, F>
 
 /** Something a person named that must be looked up: a member by name or key prefix, a proposal or item by id prefix. */
 export interface Reference {
-  kind: "member" | "proposal" | "item";
+  kind: "member" | "proposal" | "item" | "entry";
   /** Where in the input the resolved id goes; the input holds the text as typed until then. */
   path: readonly string[];
   text: string;

@@ -266,6 +266,10 @@ function ledgerDetails(row: LedgerRow): string {
   if (row.partner) parts.push(`${row.direction === "in" ? "from" : "to"} ${row.partner}`);
   if (row.proposal) parts.push(`(proposal ${shortId(row.proposal)})`);
   if (row.memo) parts.push(`"${row.memo}"`);
+  if (row.voids) parts.push(`voids #${row.voids.n}`);
+  if (row.corrects) parts.push(`corrects #${row.corrects.n}`);
+  if (row.voidedBy) parts.push(`(voided by #${row.voidedBy.n}${row.voidedBy.memo ? `, "${row.voidedBy.memo}"` : ""})`);
+  if (row.correctedBy) parts.push(`(corrected by #${row.correctedBy.n})`);
   return parts.join(" ");
 }
 
@@ -276,6 +280,7 @@ export function ledgerText(page: LedgerPage, currencies: Currency[], newestFirst
   const heading = `Entries ${page.offset + 1}–${last} of ${page.total}, ${newestFirst ? "newest" : "oldest"} first${last < page.total ? ` (more with --offset ${last})` : ""}:`;
   const rows = page.rows.map((row) => [
     String(row.n),
+    shortId(row.id),
     formatTime(row.at, false),
     row.kind === "exchange" ? `exchange ${row.direction ?? ""}` : row.kind,
     row.byName,
@@ -283,7 +288,7 @@ export function ledgerText(page: LedgerPage, currencies: Currency[], newestFirst
     ledgerDetails(row),
     row.status === "counted" ? "counted" : `${row.status}: ${row.reason ?? ""}`,
   ]);
-  return [heading, table(["#", "WHEN (UTC)", "KIND", "BY", "AMOUNT", "DETAILS", "STATUS"], rows, [0, 4], notesUnder(page.rows))].join("\n");
+  return [heading, table(["#", "ID", "WHEN (UTC)", "KIND", "BY", "AMOUNT", "DETAILS", "STATUS"], rows, [0, 5], notesUnder(page.rows))].join("\n");
 }
 
 /** " 12.50 EUR" on an offer or need with a price; a code the commune never had (a peer may write any) shows as minor units, cleaned. */

@@ -1,6 +1,8 @@
 import { randomId } from "../../shared/identity/keys";
 import type { Entry, SignedEntry } from "../../shared/purse/entry";
-import { fail, ok, type Result } from "../../shared/result";
+import { fail, ok, reworded, type Result } from "../../shared/result";
+import type { PublicKey } from "../../shared/identity/keys";
+import { effectOf } from "../../shared/purse/balances";
 import { currencyAt, rulesAt } from "../../shared/commune/state";
 import { unusualEntry } from "../../shared/purse/unusual";
 import type { CommuneModel } from "../commune/commune-model";
@@ -10,7 +12,10 @@ import { purseHistory, standingHistory } from "../../shared/purse/history";
 import { ledgerPage } from "../commune/views";
 import { amountIn, communeModel, type Handlers, type HostContext } from "./context";
 
-type PurseCommand = "purse.contribute" | "purse.disburse" | "purse.transfer" | "purse.exchange" | "purse.ledger" | "purse.history";
+type PurseCommand = "purse.contribute" | "purse.disburse" | "purse.transfer" | "purse.exchange" | "purse.void" | "purse.ledger" | "purse.history";
+
+/** The member's own entry a correction replaces, and why it is replaced. */
+type Correcting = { entry: string; reason: string } | undefined;
 
 /**
  * Writes the purse entry a person's input describes, judged in the commune's
@@ -18,23 +23,84 @@ type PurseCommand = "purse.contribute" | "purse.disburse" | "purse.transfer" | "
  * unusual (shared/purse/unusual.ts) is sent back to be confirmed, with what
  * it would do, unless the member already confirmed it.
  */
-export function writeEntry(
+export async function writeEntry(
   host: HostContext,
   commune: string,
   build: (model: CommuneModel, at: number) => Result<Fields<Entry>>,
   confirmed = true,
+  correcting?: Correcting,
 ): Promise<Result<{ id: string }>> {
   const node = host.node(commune);
-  if (!node.ok) return Promise.resolve(node);
+  if (!node.ok) return node;
+  if (correcting) {
+    const voided = await voidEntry(host, commune, correcting, confirmed ? undefined : build);
+    if (!voided.ok) return voided;
+    const replacement = (model: CommuneModel, at: number) => {
+      const fields = build(model, at);
+      return fields.ok ? ok({ ...fields.value, corrects: correcting.entry }) : fields;
+    };
+    // Asked about before the void was written: the void is made, so the replacement must not stop on a question now.
+    const written = await writeRecord(node.value, host, entryRecord, replacement);
+    return written.ok
+      ? ok({ id: written.value.id })
+      : reworded(written.error, (inner) => `Your entry ${correcting.entry} was voided (${voided.value.id}), but its correction was not recorded: ${inner}`);
+  }
   const ask = confirmed ? undefined : (model: CommuneModel, entry: SignedEntry) => unusualProblem(model, entry);
   return writeRecord(node.value, host, entryRecord, build, ask).then((written) => (written.ok ? ok({ id: written.value.id }) : written));
 }
 
-function unusualProblem(model: CommuneModel, entry: SignedEntry): Result<void> {
+/**
+ * Writes the void of the member's own counted entry. With `replacement`,
+ * first asks whether that entry would be unusual in the purse as it will be
+ * once the void counts, so a correction is asked about before anything is
+ * written, never halfway.
+ */
+function voidEntry(
+  host: HostContext,
+  commune: string,
+  { entry: id, reason }: NonNullable<Correcting>,
+  replacement?: (model: CommuneModel, at: number) => Result<Fields<Entry>>,
+): Promise<Result<{ id: string }>> {
+  const node = host.node(commune);
+  if (!node.ok) return Promise.resolve(node);
+  const build = (model: CommuneModel, at: number): Result<Fields<Entry>> => {
+    const target = voidableEntry(model, host.keys.publicKey, id);
+    if (!target.ok) return target;
+    if (replacement) {
+      const fields = replacement(model, at);
+      if (!fields.ok) return fields;
+      const asked = unusualProblem(model, { ...fields.value, commune, at, by: host.keys.publicKey, sig: "" }, target.value);
+      if (!asked.ok) return asked;
+    }
+    const { amount, currency } = target.value;
+    return ok({ id: randomId(), kind: "void", of: id, amount, currency, memo: reason.trim() });
+  };
+  return writeRecord(node.value, host, entryRecord, build).then((written) => (written.ok ? ok({ id: written.value.id }) : written));
+}
+
+/** The member's own counted entry, not a void and not voided yet, or why it cannot be taken back. */
+function voidableEntry(model: CommuneModel, me: PublicKey, id: string): Result<SignedEntry> {
+  const found = model.ledger.countedEntry(me, id);
+  if (!found)
+    return fail("entry.notFound", `You have no entry ${id} that counts in the purse: only your own counted entries can be voided or corrected.`, {
+      field: "entry",
+    });
+  if (found.entry.kind === "void")
+    return fail("entry.isVoid", `${id} is itself a void: to restore what it took back, record that entry again.`, { field: "entry" });
+  if (found.voidedBy) return fail("entry.voided", `${id} was voided already (by ${found.voidedBy.id}).`, { field: "entry" });
+  return ok(found.entry);
+}
+
+/** `replacing`: the entry the draft corrects, whose void is counted as done when the member's standing is read. */
+function unusualProblem(model: CommuneModel, entry: SignedEntry, replacing?: SignedEntry): Result<void> {
   const currency = currencyAt(model.state, entry.currency, entry.at);
   if (!currency) return ok(undefined);
   const confirmAbove = rulesAt(model.state, entry.at).confirmAbove?.[currency.code];
-  const unusual = unusualEntry(entry, currency, model.ledger.memberFacts(entry.by, entry.kind, currency.code), confirmAbove);
+  const facts = model.ledger.memberFacts(entry.by, entry.kind, currency.code);
+  if (replacing && replacing.currency === currency.code) {
+    for (const [key, delta] of effectOf(replacing).standings) if (key === entry.by) facts.standing -= delta;
+  }
+  const unusual = unusualEntry(entry, currency, facts, confirmAbove);
   return unusual ? fail("entry.unusual", unusual, { field: "amount" }) : ok(undefined);
 }
 
@@ -49,7 +115,7 @@ function entryOf(input: { amount: string; currency: string; memo: string }, fiel
 
 export const purseCommands: Handlers<PurseCommand> = {
   async "purse.contribute"(input, host) {
-    return writeEntry(host, input.commune, entryOf(input, { kind: "contribution" }), input.confirmed);
+    return writeEntry(host, input.commune, entryOf(input, { kind: "contribution" }), input.confirmed, input.correcting);
   },
 
   async "purse.disburse"(input, host) {
@@ -59,11 +125,12 @@ export const purseCommands: Handlers<PurseCommand> = {
       input.commune,
       entryOf(input, { kind: "disbursement", ...payee, ...(input.proposal ? { proposal: input.proposal } : {}) }),
       input.confirmed,
+      input.correcting,
     );
   },
 
   async "purse.transfer"(input, host) {
-    return writeEntry(host, input.commune, entryOf(input, { kind: "transfer", to: input.to }), input.confirmed);
+    return writeEntry(host, input.commune, entryOf(input, { kind: "transfer", to: input.to }), input.confirmed, input.correcting);
   },
 
   async "purse.exchange"(input, host) {
@@ -72,7 +139,12 @@ export const purseCommands: Handlers<PurseCommand> = {
       input.commune,
       entryOf(input, { kind: "exchange", partner: input.partner.trim(), direction: input.direction, ...(input.proposal ? { proposal: input.proposal } : {}) }),
       input.confirmed,
+      input.correcting,
     );
+  },
+
+  async "purse.void"(input, host) {
+    return voidEntry(host, input.commune, input);
   },
 
   async "purse.ledger"(input, host) {

@@ -65,6 +65,8 @@ function describe(entry: SignedEntry, state: CommuneState): string {
       return `transfer of ${amount} to ${name(entry.to)} ${when}`;
     case "exchange":
       return `exchange of ${amount} ${entry.direction === "in" ? "from" : "to"} ${String(entry.partner)} ${when}`;
+    case "void":
+      return `void of ${amount} (taking back ${String(entry.of)}) ${when}`;
     default:
       return `contribution of ${amount} ${when}`;
   }

@@ -17,6 +17,7 @@ export const ENTRY_NOUNS: Record<SignedEntry["kind"], string> = {
   disbursement: "disbursement",
   transfer: "transfer",
   exchange: "exchange",
+  void: "void",
 };
 
 /** A field's name in a note. Fields not listed keep their own name. */

@@ -7,6 +7,7 @@ import { SPEND_PERIODS } from "../commune/spend-period";
 import { COMMUNE_ID, LIMITS, line, text } from "../docs/fields";
 import { DISK_REFUSALS } from "./disk-refusals";
 import { CURRENCY_CODE, MAX_DECIMALS } from "../money/currency";
+import { ENTRY_KINDS } from "../purse/entry";
 import { MAX_LINK_LENGTH } from "../docs/link";
 import { MAX_INVITE_DAYS } from "../commune/events";
 import type { Problem } from "../result";
@@ -97,6 +98,13 @@ const pageSnapshotFile = z.union([z.strictObject({ grant: fileGrant }), upload])
 /** The member saw what is unusual about this entry (shared/purse/unusual.ts) and records it anyway; without it the host asks first ("entry.unusual"). */
 const confirmed = z.boolean().default(false);
 
+/**
+ * The member's own entry this one replaces, and why: the host voids that
+ * entry first (its own signed record, with the reason as its memo), then
+ * writes this one citing it (shared/purse/entry.ts).
+ */
+const correcting = z.strictObject({ entry: recordId, reason: text(LIMITS.memo) }).optional();
+
 const exportBase = {
   commune,
   format: z.enum(EXPORT_FORMATS),
@@ -131,7 +139,7 @@ export const commandInputs = {
   "commune.admit": z.strictObject({ commune, member: key, name: line(LIMITS.name) }),
   "commune.relays": z.strictObject({ commune, add: z.array(text(300)).max(10).default([]), remove: z.array(text(300)).max(10).default([]) }),
 
-  "purse.contribute": z.strictObject({ commune, amount: amountText, currency: currencyCode, memo: text(LIMITS.memo).default(""), confirmed }),
+  "purse.contribute": z.strictObject({ commune, amount: amountText, currency: currencyCode, memo: text(LIMITS.memo).default(""), confirmed, correcting }),
   "purse.disburse": z.strictObject({
     commune,
     amount: amountText,
@@ -140,8 +148,17 @@ export const commandInputs = {
     memo: text(LIMITS.memo).default(""),
     proposal: recordId.optional(),
     confirmed,
+    correcting,
   }),
-  "purse.transfer": z.strictObject({ commune, amount: amountText, currency: currencyCode, to: key, memo: text(LIMITS.memo).default(""), confirmed }),
+  "purse.transfer": z.strictObject({
+    commune,
+    amount: amountText,
+    currency: currencyCode,
+    to: key,
+    memo: text(LIMITS.memo).default(""),
+    confirmed,
+    correcting,
+  }),
   "purse.exchange": z.strictObject({
     commune,
     amount: amountText,
@@ -151,13 +168,16 @@ export const commandInputs = {
     memo: text(LIMITS.memo).default(""),
     proposal: recordId.optional(),
     confirmed,
+    correcting,
   }),
+  /** Takes back one of the member's own counted entries with a signed void; `reason` is its memo ("typed 5000 for 50"). */
+  "purse.void": z.strictObject({ commune, entry: recordId, reason: text(LIMITS.memo) }),
   "purse.ledger": z.strictObject({
     commune,
     offset: z.int().min(0).default(0),
     limit: z.int().min(1).max(1000).default(50),
     member: key.optional(),
-    kind: z.enum(["contribution", "disbursement", "transfer", "exchange"]).optional(),
+    kind: z.enum(ENTRY_KINDS).optional(),
     currency: currencyCode.optional(),
     status: z.enum(["counted", "overdrawn", "untrusted"]).optional(),
     from: z.int().nonnegative().optional(),
@@ -304,6 +324,7 @@ export interface CommandResults {
   "purse.disburse": Written;
   "purse.transfer": Written;
   "purse.exchange": Written;
+  "purse.void": Written;
   "purse.ledger": LedgerPage;
   "purse.history": PurseHistoryView[];
   "proposal.create": Written;

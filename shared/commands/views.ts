@@ -118,6 +118,19 @@ export interface LedgerRow {
   status: EntryStatus;
   reason?: string;
   notes?: RecordNote[];
+  /** The counted void that took this entry back: "voided by #12, 'typed 5000 for 50'". */
+  voidedBy?: LinkedEntry & { memo: string };
+  /** The counted entry that replaced this one after its void. */
+  correctedBy?: LinkedEntry;
+  /** What this entry cites: the entry a void takes back, or the voided entry a correction replaces. */
+  voids?: LinkedEntry;
+  corrects?: LinkedEntry;
+}
+
+/** Another row of the ledger, by id and by its number in the canonical order. */
+export interface LinkedEntry {
+  id: string;
+  n: number;
 }
 
 export interface LedgerPage {

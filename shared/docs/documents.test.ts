@@ -164,7 +164,7 @@ describe("a shard with malformed entries", () => {
     [{ ...entry({ id: "minus-zero" }), amount: -0 }, /^amount must be a positive whole number/],
     [{ ...entry({ id: "float" }), amount: 1.5 }, /^amount must be a positive whole number/],
     [(({ sig: _sig, ...unsigned }) => unsigned)(entry({ id: "unsigned" })), /^sig is missing$/],
-    [{ ...entry({ id: "unknown-kind" }), kind: "gift" }, /^kind must be one of contribution, disbursement, transfer, exchange$/],
+    [{ ...entry({ id: "unknown-kind" }), kind: "gift" }, /^kind must be one of contribution, disbursement, transfer, exchange, void$/],
     ["a string where an entry belongs", /is not a record \(it is text\)/],
     [null, /is not a record \(it is null\)/],
   ];

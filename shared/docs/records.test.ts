@@ -64,7 +64,7 @@ describe("signed records from other members' documents", () => {
     ["missing signature", { sig: undefined }, "sig is missing"],
     ["uppercase signature", { sig: "A".repeat(128) }, "sig must be a signature (128 lowercase hex digits)"],
     ["short author key", { by: "ab" }, "by must be a public key (64 lowercase hex digits)"],
-    ["unknown kind", { kind: "gift" }, "kind must be one of contribution, disbursement, transfer, exchange"],
+    ["unknown kind", { kind: "gift" }, "kind must be one of contribution, disbursement, transfer, exchange, void"],
     ["lower-case currency", { currency: "eur" }, "currency must be a currency code (2-10 capital letters or digits, e.g. EUR)"],
     ["memo over 1000 characters", { memo: "x".repeat(1001) }, "memo must be at most 1000 characters"],
     ["memo with a control character", { memo: "paid\u0007" }, "memo must not contain control characters"],

@@ -7,7 +7,7 @@ import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
 import type { Currency } from "../money/currency";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
-import type { SignedEntry } from "../purse/entry";
+import { ENTRY_KINDS, type EntryKind, type SignedEntry } from "../purse/entry";
 import {
   LIMITS,
   amount,
@@ -138,19 +138,20 @@ export const membershipEventSchema = z.discriminatedUnion(
 
 /** Which optional entry fields each kind needs (required) and may carry (allowed). */
 const ENTRY_FIELDS = {
-  contribution: { required: [], allowed: [] },
-  disbursement: { required: [], allowed: ["to", "payee"] },
-  transfer: { required: ["to"], allowed: ["to"] },
-  exchange: { required: ["partner", "direction"], allowed: ["partner", "direction"] },
-} as const satisfies Record<string, { required: readonly string[]; allowed: readonly string[] }>;
+  contribution: { required: [], allowed: ["corrects", "proposal"] },
+  disbursement: { required: [], allowed: ["to", "payee", "corrects", "proposal"] },
+  transfer: { required: ["to"], allowed: ["to", "corrects", "proposal"] },
+  exchange: { required: ["partner", "direction"], allowed: ["partner", "direction", "corrects", "proposal"] },
+  void: { required: ["of"], allowed: ["of"] },
+} as const satisfies Record<EntryKind, { required: readonly string[]; allowed: readonly string[] }>;
 
-const KIND_FIELDS = ["to", "payee", "partner", "direction"] as const;
+const KIND_FIELDS = ["to", "payee", "partner", "direction", "of", "corrects", "proposal"] as const;
 
 export const entrySchema = z
   .looseObject({
     commune: communeId,
     id,
-    kind: oneOf(["contribution", "disbursement", "transfer", "exchange"]),
+    kind: oneOf(ENTRY_KINDS),
     at: time,
     amount,
     currency: currencyCode,
@@ -160,18 +161,21 @@ export const entrySchema = z
     partner: id.optional(),
     direction: oneOf(["in", "out"]).optional(),
     proposal: id.optional(),
+    of: id.optional(),
+    corrects: id.optional(),
     ...signedBy,
   })
   .superRefine((entry, context) => {
     // Zod runs this after non-fatal field issues too; never assume more than the shape guarantees.
     if (!Object.hasOwn(ENTRY_FIELDS, entry.kind)) return;
     const fields: { readonly required: readonly string[]; readonly allowed: readonly string[] } = ENTRY_FIELDS[entry.kind];
+    const article = entry.kind === "exchange" ? "an" : "a";
     for (const field of KIND_FIELDS) {
       const present = entry[field] !== undefined;
       if (present && !fields.allowed.includes(field)) {
-        context.addIssue({ code: "custom", path: [field], message: `does not belong on a ${entry.kind}` });
+        context.addIssue({ code: "custom", path: [field], message: `does not belong on ${article} ${entry.kind}` });
       } else if (!present && fields.required.includes(field)) {
-        context.addIssue({ code: "custom", path: [field], message: `is missing (${entry.kind === "exchange" ? "an" : "a"} ${entry.kind} needs it)` });
+        context.addIssue({ code: "custom", path: [field], message: `is missing (${article} ${entry.kind} needs it)` });
       }
     }
     if (entry.kind === "disbursement" && (entry.to === undefined) === (entry.payee === undefined)) {

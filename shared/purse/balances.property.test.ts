@@ -138,6 +138,39 @@ const budgetPool: ShardEntry[] = [
   entry(bo, { kind: "disbursement", at: on("2026-01-19"), amount: 10_00, payee: "Roofers Ltd", proposal: "roof" }),
 ].map((signed) => inShard(signed));
 
+const adaGives = entry(ada, { kind: "contribution", at: h(0), amount: 700_00 });
+const boToCy = entry(bo, { kind: "transfer", at: h(1), amount: 40_00, to: cy.publicKey });
+const boPaysBakery = entry(bo, { kind: "disbursement", at: h(1), amount: 45_00, payee: "Bakery" });
+const cyExchangesIn = entry(cy, { kind: "exchange", at: h(0), amount: 70_00, partner: "Hillside", direction: "in" });
+const keysOf = (key: PublicKey) => [ada, bo, cy, di, ed, zed].find((keys) => keys.publicKey === key)!;
+const voidOf = (target: SignedEntry, at: number, fields: Partial<SignedEntry> = {}, author = target) =>
+  entry(author === target ? keysOf(target.by) : keysOf(author.by), {
+    kind: "void",
+    at,
+    amount: target.amount,
+    currency: target.currency,
+    of: target.id,
+    ...fields,
+  });
+
+/**
+ * Voids and corrections of entries in the mixed pool, honest and not: any
+ * subset may arrive, so each may find its target counted, overdrawn,
+ * voided already or missing.
+ */
+const voidPool: ShardEntry[] = [
+  voidOf(adaGives, h(3)),
+  voidOf(boToCy, h(2)),
+  voidOf(boToCy, h(3), { memo: "again" }),
+  voidOf(boPaysBakery, h(2)),
+  entry(bo, { kind: "disbursement", at: h(3), amount: 4_50, payee: "Bakery", corrects: boPaysBakery.id }),
+  entry(bo, { kind: "disbursement", at: h(3), amount: 5_00, payee: "Bakery", corrects: boPaysBakery.id }),
+  voidOf(cyExchangesIn, h(1)),
+  voidOf(boToCy, h(2), { memo: "not mine" }, cyExchangesIn),
+  voidOf(adaGives, h(2), { amount: 7_00 }),
+  entry(ada, { kind: "transfer", at: h(3), amount: 1_00, to: bo.publicKey, corrects: "never-voided" }),
+].map((signed) => inShard(signed));
+
 const indices = (pool: readonly unknown[]) => pool.map((_, index) => index);
 
 /**
@@ -172,17 +205,33 @@ function replay(view: PurseView) {
   const pursed: Record<string, number> = { ...purse(crypto, [], state).purse };
   const members: Record<PublicKey, Record<string, number>> = structuredClone(purse(crypto, [], state).members);
   const add = (key: PublicKey, code: string, delta: number) => (members[key]![code] = members[key]![code]! + delta);
-  for (const { entry: signed, status, balanceAfter } of view.entries) {
+  for (const { entry: signed, status, balanceAfter, reverses } of view.entries) {
     const { amount, currency: code, by } = signed;
     if (status === "overdrawn") {
-      expect(takesMoneyOut(signed)).toBe(true);
+      expect(takesMoneyOut(signed) || signed.kind === "void").toBe(true);
       expect(pursed[code]! - amount).toBeLessThan(0);
     }
     if (status !== "counted") {
       expect(balanceAfter).toBeUndefined();
       continue;
     }
-    if (signed.kind === "contribution") {
+    if (signed.kind === "void") {
+      // A void undoes its target: the test's own reading, not effectOf's.
+      expect(reverses).toMatchObject({ by, id: signed.of, amount, currency: code });
+      const target = reverses!;
+      if (target.kind === "contribution") {
+        pursed[code]! -= amount;
+        add(by, code, -amount);
+      } else if (target.kind === "disbursement") {
+        pursed[code]! += amount;
+        if (target.to !== undefined) add(target.to, code, amount);
+      } else if (target.kind === "transfer") {
+        add(by, code, amount);
+        add(target.to!, code, -amount);
+      } else {
+        pursed[code]! -= target.direction === "in" ? amount : -amount;
+      }
+    } else if (signed.kind === "contribution") {
       pursed[code]! += amount;
       add(by, code, amount);
     } else if (signed.kind === "disbursement") {
@@ -203,7 +252,7 @@ function replay(view: PurseView) {
 describe("how every figure adds up", () => {
   it("gives each member's standing and the purse as the sum of their breakdown lines, and each member's chart ending at their standing, for any history in any order", () => {
     fc.assert(
-      fc.property(arrivals([...mixedPool, ...contestedPool]), ({ arrived }) => {
+      fc.property(arrivals([...mixedPool, ...contestedPool, ...voidPool]), ({ arrived }) => {
         const view = judge(arrived);
         for (const [code, balance] of Object.entries(view.purse)) expect(purseTotal(view.breakdown.purse[code]!)).toBe(balance);
         for (const [key, standings] of Object.entries(view.members))
@@ -230,14 +279,29 @@ describe("every member computes the same purse", () => {
     expect(judge(contestedPool)).toEqual(purse(crypto, contestedPool, state));
     const statuses = new Set([...judge(mixedPool).entries, ...judge(contestedPool).entries].map((view) => view.status));
     expect(statuses).toEqual(new Set(["counted", "overdrawn", "untrusted"]));
+    // The voids and corrections, all arrived: some count, and every way of not counting is met.
+    const citing = judge([...mixedPool, ...voidPool]).entries.filter(({ entry: signed }) => signed.kind === "void" || signed.corrects !== undefined);
+    expect(citing.filter((view) => view.status === "counted").length).toBeGreaterThanOrEqual(3);
+    expect(new Set(citing.map((view) => view.status))).toEqual(new Set(["counted", "overdrawn", "untrusted"]));
+    for (const refusal of [
+      /which entry-\w+ voided already$/,
+      /another amount or currency/,
+      /not an entry of Cy that counted before it/,
+      /another entry corrected already/,
+      /which no void of Ada took back/,
+    ])
+      expect(citing.some((view) => refusal.test(view.reason ?? ""))).toBe(true);
   });
 
   it("gives the same balances and the same status to every entry whatever order entries arrive in", () => {
     fc.assert(
-      fc.property(arrivals(mixedPool), ({ arrived, inPoolOrder }) => {
+      fc.property(arrivals([...mixedPool, ...voidPool]), ({ arrived, inPoolOrder }) => {
         const view = judge(arrived);
         expect(view).toEqual(judge(inPoolOrder));
         expect(Object.values(view.purse).every((balance) => balance >= 0)).toBe(true);
+        const replayed = replay(view);
+        expect(view.purse).toEqual(replayed.purse);
+        expect(view.members).toEqual(replayed.members);
       }),
       { numRuns: 1_000 },
     );

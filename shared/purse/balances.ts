@@ -5,7 +5,7 @@ import type { EntryStatus, SignedEntry } from "./entry";
 import type { Verifier } from "../identity/crypto";
 import { contentCheck, entrySignatureCheck, provenanceProblem, type SignatureCheck } from "./entry-checks";
 import { recordLimitUse, recordProposalUse, spendAuthorityProblem, takesMoneyOut, type LimitUse, type ProposalUse } from "./spend-authority";
-import { money } from "./wording";
+import { memberName, money } from "./wording";
 import type { ProblemCode } from "../result";
 import { currencyAt } from "../commune/state";
 import { dueAt, futureDatedReason, isFutureDated } from "../history/claimed-time";
@@ -20,9 +20,16 @@ import { USUAL_AFTER, type MemberFacts } from "./unusual";
  * One pass in the canonical order. An entry counts when it passes, in this
  * order: its provenance (signature, commune, shard, author active), the id
  * check (no earlier entry claimed its id), its content (amount, currency,
- * kind fields), spend authority (for money going out), and the purse
- * balance (money going out never takes the purse below zero). Member
- * standings may go below zero: drawing on the common purse is the point.
+ * kind fields), what it cites (a void's entry, a correction's void), spend
+ * authority (for money going out), and the purse balance (money going out
+ * never takes the purse below zero). Member standings may go below zero:
+ * drawing on the common purse is the point.
+ *
+ * A void undoes its author's earlier counted entry from the void's place in
+ * the order on: the purse and standings move back by that entry's effect,
+ * and the breakdown lines it added shrink by its amount, so every figure
+ * still sums its lines. It never restores a spend limit or a proposal's
+ * remaining amount: a payment taken back is not an allowance to pay again.
  */
 
 /** An entry as read from a purse shard, with the member whose shard it was read from. */
@@ -57,6 +64,8 @@ export interface EntryView {
   code?: ProblemCode;
   /** The purse balance in the entry's currency after it; counted entries only. */
   balanceAfter?: number;
+  /** A counted void's target: the entry it takes back. */
+  reverses?: SignedEntry;
 }
 
 export interface PurseView {
@@ -77,7 +86,12 @@ export interface PurseView {
   used: ProposalUse;
   /** How each figure adds up, from counted entries: the purse's per currency, each member's standing per currency (see PurseBreakdown). */
   breakdown: { purse: Record<string, PurseBreakdown>; members: Record<PublicKey, Record<string, StandingBreakdown>> };
+  /** The counted void of each voided entry, by `entryClaim` of the voided entry: few in any commune. */
+  voided: ReadonlyMap<string, SignedEntry>;
 }
+
+/** How the purse knows an entry: ids are unique per author, never across the commune. */
+export const entryClaim = (by: unknown, id: unknown): string => `${String(by)}:${String(id)}`;
 
 /**
  * Where the purse's money came from and went, in minor units, each a
@@ -135,7 +149,12 @@ export class PurseLedger {
   readonly #state: CommuneState;
   readonly #verify: SignatureCheck;
   readonly #book: Book;
-  readonly #claimedIds = new Set<string>();
+  /** Every id claimed so far, with the entry once it counted: what a void finds its target in. */
+  readonly #claims = new Map<string, SignedEntry | undefined>();
+  /** The counted void of each voided entry, by the voided entry's claim. */
+  readonly #voided = new Map<string, SignedEntry>();
+  /** The voided entries a counted correction replaced: each is replaced once. */
+  readonly #corrected = new Set<string>();
   /** Per author and id, the first entry that arrived. */
   readonly #firstArrival = new Map<string, ShardEntry>();
   /** Per author and id signed in more than one version: every version, in arrival order. Rare, so only these are kept twice. */
@@ -283,6 +302,15 @@ export class PurseLedger {
     return { standing: this.#book.standing(by, code), usual: this.#book.usual(by, kind, code, USUAL_AFTER) };
   }
 
+  /** An author's entry that counted, by id, and the void that took it back if one did: what a member's "void" or "correct" starts from. */
+  countedEntry(by: PublicKey, id: string): { entry: SignedEntry; voidedBy?: SignedEntry } | undefined {
+    const claim = entryClaim(by, id);
+    const entry = this.#claims.get(claim);
+    if (entry === undefined) return undefined;
+    const voidedBy = this.#voided.get(claim);
+    return voidedBy ? { entry, voidedBy } : { entry };
+  }
+
   /** Every entry judged not to count (overdrawn or untrusted), held ones included, without copying the purse. */
   uncounted(): readonly EntryView[] {
     return this.#uncounted.slice();
@@ -316,6 +344,7 @@ export class PurseLedger {
       ...this.#book.balances(),
       counts: { ...this.#counts },
       used: new Map(this.#proposalUse),
+      voided: new Map(this.#voided),
     };
   }
 
@@ -336,25 +365,61 @@ export class PurseLedger {
     const first = this.#countingVersion(claim, next);
     if (first !== undefined && first.sig !== entry.sig)
       return { entry, status: "untrusted", reason: equivocation(first, entry, state), code: "record.equivocation" };
-    if (this.#claimedIds.has(claim)) return untrusted("duplicate of an earlier entry");
-    if (commit) this.#claimedIds.add(claim);
+    if (this.#claims.has(claim)) return untrusted("duplicate of an earlier entry");
+    if (commit) this.#claims.set(claim, undefined);
 
     const content = contentCheck(entry, state);
     if (!content.ok) return untrusted(content.error.message);
     const currency = content.value;
+
+    const cited = this.#citation(entry);
+    if (!cited.ok) return untrusted(cited.problem);
+    const reverses = cited.reverses;
 
     if (takesMoneyOut(entry)) {
       const authority = spendAuthorityProblem(entry, currency, state, this.#proposalUse, this.#limitUse, at);
       if (authority !== undefined) return untrusted(authority);
     }
 
-    const outcome = this.#book.apply(entry, currency, commit);
+    const outcome = this.#book.apply(entry, currency, commit, reverses);
     if (outcome.status !== "counted") return { entry, ...outcome };
     if (commit) {
+      this.#claims.set(claim, entry);
+      if (reverses) this.#voided.set(claimOf(reverses), entry);
+      if (entry.kind !== "void" && entry.corrects !== undefined) this.#corrected.add(entryClaim(entry.by, entry.corrects));
       recordProposalUse(entry, state, this.#proposalUse);
       recordLimitUse(entry, currency, this.#limitUse, at);
     }
-    return { entry, status: "counted", balanceAfter: outcome.balanceAfter };
+    return reverses
+      ? { entry, status: "counted", balanceAfter: outcome.balanceAfter, reverses }
+      : { entry, status: "counted", balanceAfter: outcome.balanceAfter };
+  }
+
+  /**
+   * What the entry cites must stand before it in the order: a void's
+   * target is its author's own counted entry, not a void, not voided
+   * already, in the same amount and currency; a correction follows a
+   * counted void of its author's entry, and is the only one to.
+   */
+  #citation(entry: SignedEntry): { ok: true; reverses?: SignedEntry } | { ok: false; problem: string } {
+    const name = memberName(this.#state, entry.by);
+    if (entry.kind === "void") {
+      const targetClaim = entryClaim(entry.by, entry.of);
+      const target = this.#claims.get(targetClaim);
+      if (target === undefined) return { ok: false, problem: `voids ${String(entry.of)}, which is not an entry of ${name} that counted before it` };
+      if (target.kind === "void") return { ok: false, problem: `voids a void (${String(entry.of)}): to restore an entry, write it again` };
+      const earlier = this.#voided.get(targetClaim);
+      if (earlier) return { ok: false, problem: `voids ${String(entry.of)}, which ${String(earlier.id)} voided already` };
+      if (target.amount !== entry.amount || target.currency !== entry.currency) {
+        return { ok: false, problem: `voids ${String(entry.of)} but names another amount or currency than that entry's` };
+      }
+      return { ok: true, reverses: target };
+    }
+    if (entry.corrects === undefined) return { ok: true };
+    const replaced = entryClaim(entry.by, entry.corrects);
+    if (!this.#voided.has(replaced)) return { ok: false, problem: `corrects ${entry.corrects}, which no void of ${name} took back before it` };
+    if (this.#corrected.has(replaced)) return { ok: false, problem: `corrects ${entry.corrects}, which another entry corrected already` };
+    return { ok: true };
   }
 }
 
@@ -388,14 +453,19 @@ function equivocation(first: SignedEntry, second: SignedEntry, state: CommuneSta
   return `${name} signed a second version of the ${String(first.kind)} ${String(first.id)}: ${what}; the first counts`;
 }
 
-const claimOf = (entry: SignedEntry): string => `${entry.by}:${entry.id}`;
+const claimOf = (entry: SignedEntry): string => entryClaim(entry.by, entry.id);
 
 type Booking = { status: "counted"; balanceAfter: number } | { status: "overdrawn" | "untrusted"; reason: string };
 
-/** What a counted entry does: the change to the purse and to members' standings, in its currency. */
-export function effectOf(entry: SignedEntry): { purse: number; standings: [PublicKey, number][] } {
+/** What a counted entry does: the change to the purse and to members' standings, in its currency. A void does the opposite of the entry it `reverses`. */
+export function effectOf(entry: SignedEntry, reverses?: SignedEntry): { purse: number; standings: [PublicKey, number][] } {
   const { amount, by } = entry;
   switch (entry.kind) {
+    case "void": {
+      if (reverses === undefined || reverses.kind === "void") return { purse: 0, standings: [] };
+      const undone = effectOf(reverses);
+      return { purse: -undone.purse, standings: undone.standings.map(([key, delta]) => [key, -delta]) };
+    }
     case "contribution":
       return { purse: amount, standings: [[by, amount]] };
     case "disbursement":
@@ -413,16 +483,18 @@ export function effectOf(entry: SignedEntry): { purse: number; standings: [Publi
   }
 }
 
-/** Which lines of the breakdowns a counted entry adds its amount to. */
-function linesOf(entry: SignedEntry): { purse: keyof PurseBreakdown; standings: [PublicKey, keyof StandingBreakdown][] } {
+/** Which lines of the breakdowns a counted entry adds its amount to (an ordinary entry: a void takes its target's lines back). */
+function linesOf(entry: SignedEntry): { purse: keyof PurseBreakdown | undefined; standings: [PublicKey, keyof StandingBreakdown][] } {
   switch (entry.kind) {
+    case "void":
+      return { purse: undefined, standings: [] };
     case "contribution":
       return { purse: "contributions", standings: [[entry.by, "putIn"]] };
     case "disbursement":
       return entry.to === undefined ? { purse: "paidOutside", standings: [] } : { purse: "paidToMembers", standings: [[entry.to, "drawn"]] };
     case "transfer":
       return {
-        purse: "contributions",
+        purse: undefined,
         standings: [
           [entry.by, "transferredAway"],
           [entry.to!, "received"],
@@ -458,9 +530,9 @@ class Book {
   }
 
   /** Books the entry if the purse allows it (only tells, with commit false); the entry has passed every other rule. */
-  apply(entry: SignedEntry, currency: Currency, commit = true): Booking {
+  apply(entry: SignedEntry, currency: Currency, commit = true, reverses?: SignedEntry): Booking {
     const code = currency.code;
-    const effect = effectOf(entry);
+    const effect = effectOf(entry, reverses);
     const before = this.#purse.get(code) ?? 0;
     const after = before + effect.purse;
     const standings = effect.standings.map(([key, delta]) => [key, (this.#standings.get(key)?.get(code) ?? 0) + delta] as const);
@@ -473,7 +545,8 @@ class Book {
     if (commit) {
       this.#purse.set(code, after);
       for (const [key, value] of standings) this.#standingsOf(key).set(code, value);
-      this.#addLines(entry, code);
+      if (reverses) this.#addLines(reverses, code, -1);
+      else this.#addLines(entry, code, 1);
     }
     return { status: "counted", balanceAfter: after };
   }
@@ -488,22 +561,30 @@ class Book {
     return seen && seen.count >= atLeast ? seen.total / seen.count : undefined;
   }
 
-  /** A transfer moves standing, not money: it adds nothing to the purse's lines. */
-  #addLines(entry: SignedEntry, code: string): void {
-    const usualKey = `${entry.by}\u0000${entry.kind}\u0000${code}`;
-    const seen = this.#usual.get(usualKey) ?? { count: 0, total: 0 };
-    this.#usual.set(usualKey, { count: seen.count + 1, total: seen.total + entry.amount });
+  /**
+   * Adds an entry's amount to its lines (`sign` 1), or takes a voided
+   * entry's back (`sign` -1). A transfer moves standing, not money: it adds
+   * nothing to the purse's lines. What is usual counts what members wrote,
+   * so a void leaves it as it was.
+   */
+  #addLines(entry: SignedEntry, code: string, sign: 1 | -1): void {
+    if (sign === 1) {
+      const usualKey = `${entry.by}\u0000${entry.kind}\u0000${code}`;
+      const seen = this.#usual.get(usualKey) ?? { count: 0, total: 0 };
+      this.#usual.set(usualKey, { count: seen.count + 1, total: seen.total + entry.amount });
+    }
+    const amount = sign * entry.amount;
     const lines = linesOf(entry);
-    if (entry.kind !== "transfer") {
+    if (lines.purse !== undefined) {
       const purse = this.#purseLines.get(code) ?? emptyPurseBreakdown();
-      purse[lines.purse] += entry.amount;
+      purse[lines.purse] += amount;
       this.#purseLines.set(code, purse);
     }
     for (const [key, line] of lines.standings) {
       let byCurrency = this.#standingLines.get(key);
       if (!byCurrency) this.#standingLines.set(key, (byCurrency = new Map<string, StandingBreakdown>()));
       const standing = byCurrency.get(code) ?? emptyStandingBreakdown();
-      standing[line] += entry.amount;
+      standing[line] += amount;
       byCurrency.set(code, standing);
     }
   }

@@ -4,7 +4,7 @@ import type { Verifier } from "../identity/crypto";
 import { checkSignature, type SignatureProblem } from "../identity/signed";
 import type { Currency } from "../money/currency";
 import { fail, ok, type Result } from "../result";
-import type { EntryKind, SignedEntry } from "./entry";
+import { ENTRY_KINDS, type EntryKind, type SignedEntry } from "./entry";
 import { isoDay, memberName } from "./wording";
 
 /**
@@ -55,7 +55,7 @@ export function provenanceProblem(
   return undefined;
 }
 
-const KINDS: ReadonlySet<unknown> = new Set<EntryKind>(["contribution", "disbursement", "transfer", "exchange"]);
+const KINDS: ReadonlySet<unknown> = new Set<EntryKind>(ENTRY_KINDS);
 
 const isNonEmptyText = (value: unknown): value is string => typeof value === "string" && value.trim() !== "";
 
@@ -79,7 +79,14 @@ export function contentCheck(entry: SignedEntry, state: CommuneState): Result<Cu
 }
 
 function kindProblem(entry: SignedEntry, state: CommuneState): string | undefined {
+  if (entry.kind !== "void" && entry.corrects !== undefined && (!isNonEmptyText(entry.corrects) || entry.corrects === entry.id)) {
+    return "names no other entry it corrects";
+  }
   switch (entry.kind) {
+    case "void":
+      if (!isNonEmptyText(entry.of)) return "is a void of no entry";
+      if (entry.of === entry.id) return "is a void of itself";
+      return undefined;
     case "contribution":
       return undefined;
     case "transfer":

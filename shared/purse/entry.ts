@@ -14,8 +14,21 @@ import type { Signed } from "../identity/signed";
  * - transfer: the author gives `amount` of their standing to member `to`.
  * - exchange: the purse trades with partner commune `partner`, `direction`
  *   "in" (purse receives) or "out" (purse gives; limited like a disbursement).
+ * - void: the author takes back their own earlier entry `of` (same amount and
+ *   currency): it undoes that entry's effect from the void's time on, and the
+ *   entry stays in the ledger, linked to the void. Its own kind, not a flag
+ *   on an ordinary entry, so a Commune that predates voids refuses it
+ *   ("a kind the purse does not know") instead of counting it as money.
+ *
+ * Any kind but a void may name `corrects`: the id of the author's entry it
+ * replaces. It counts only after a counted void of that entry, once, so a
+ * correction whose void lost a race never counts twice.
  */
-export type EntryKind = "contribution" | "disbursement" | "transfer" | "exchange";
+export type EntryKind = "contribution" | "disbursement" | "transfer" | "exchange" | "void";
+
+/** The kinds that move money or standing of their own; a void only undoes one of these. */
+export const ORDINARY_KINDS = ["contribution", "disbursement", "transfer", "exchange"] as const satisfies readonly EntryKind[];
+export const ENTRY_KINDS = [...ORDINARY_KINDS, "void"] as const satisfies readonly EntryKind[];
 
 export interface Entry {
   commune: CommuneId;
@@ -30,6 +43,10 @@ export interface Entry {
   partner?: string;
   direction?: "in" | "out";
   proposal?: string;
+  /** A void's target: the id of its author's entry it takes back. */
+  of?: string;
+  /** The id of its author's voided entry this one replaces. */
+  corrects?: string;
 }
 
 export type SignedEntry = Signed<Entry>;

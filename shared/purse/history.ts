@@ -34,7 +34,7 @@ export function standingHistory(entries: readonly EntryView[], member: PublicKey
   for (const view of entries) {
     if (view.status !== "counted" || view.entry.currency !== currency) continue;
     let changed = false;
-    for (const [key, amount] of effectOf(view.entry).standings) {
+    for (const [key, amount] of effectOf(view.entry, view.reverses).standings) {
       if (key !== member) continue;
       standing += amount;
       changed = true;

@@ -29,7 +29,7 @@ export interface MemberFacts {
   usual: number | undefined;
 }
 
-const NOUNS: Record<EntryKind, string> = { contribution: "contribution", disbursement: "payment", transfer: "transfer", exchange: "exchange" };
+const NOUNS: Record<EntryKind, string> = { contribution: "contribution", disbursement: "payment", transfer: "transfer", exchange: "exchange", void: "void" };
 
 /**
  * Why the draft is unusual, in a sentence that ends with what happens if it
@@ -37,6 +37,8 @@ const NOUNS: Record<EntryKind, string> = { contribution: "contribution", disburs
  * threshold in this currency (Rules.confirmAbove), if it set one.
  */
 export function unusualEntry(draft: EntryDraft, currency: Currency, facts: MemberFacts, confirmAbove?: number): string | undefined {
+  // Taking a mistake back is never the mistake to catch.
+  if (draft.kind === "void") return undefined;
   const reasons: string[] = [];
   const noun = NOUNS[draft.kind];
   if (confirmAbove !== undefined && confirmAbove > 0 && draft.amount > confirmAbove)

@@ -22,7 +22,8 @@ import { partiesOf, partyNames, type Party } from "./party-names";
  *   negative (the kind says which way money went), so they stay numbers.
  */
 
-export const CSV_HEADER = ["date", "kind", "from", "to", "amount", "currency", "memo", "proposal", "status", "reason", "id"] as const;
+/** `voids` and `corrects` come last, so a sheet that reads columns by position from an older export still finds the rest. */
+export const CSV_HEADER = ["date", "kind", "from", "to", "amount", "currency", "memo", "proposal", "status", "reason", "id", "voids", "corrects"] as const;
 
 export interface CsvView {
   entries: readonly EntryView[];
@@ -48,8 +49,8 @@ export function purseCsv(view: CsvView): string {
     }
   };
   const rows: string[][] = [[...CSV_HEADER]];
-  for (const { entry, status, reason } of view.entries) {
-    const parties = partiesOf(entry);
+  for (const { entry, status, reason, reverses } of view.entries) {
+    const parties = partiesOf(entry, reverses);
     const currency = currencies.get(String(entry.currency));
     const amount = currency && Number.isSafeInteger(entry.amount) && entry.amount > 0 ? formatAmount(entry.amount, currency) : "";
     const cited = entry.proposal === undefined ? "" : (proposalTitle(view.state, entry.proposal) ?? entry.proposal);
@@ -65,6 +66,8 @@ export function purseCsv(view: CsvView): string {
       status,
       text(reason ?? ""),
       text(entry.id),
+      text(entry.kind === "void" ? (entry.of ?? "") : ""),
+      text(entry.kind === "void" ? "" : (entry.corrects ?? "")),
     ]);
   }
   return rows.map((row) => `${row.map(quoted).join(",")}\r\n`).join("");

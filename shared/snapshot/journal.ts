@@ -67,22 +67,23 @@ export function purseJournal(view: JournalView, options: JournalOptions = {}): s
   for (const key of Object.keys(state.members).sort()) lines.push(`account members:${members.member(key)}`);
   lines.push("");
 
-  for (const { entry, status, reason } of view.entries) {
+  for (const { entry, status, reason, reverses } of view.entries) {
     const currency = currencies.get(String(entry.currency));
-    const parties = partiesOf(entry);
+    const parties = partiesOf(entry, reverses);
     if (status !== "counted" || !currency || !parties) {
       if (options.excludedAsComments ?? true) {
         lines.push(
-          `; ${status}: ${oneLine(String(entry.id))} ${isoDay(entry.at)} ${oneLine(description(entry, parties, members))} (${oneLine(reason ?? "")})`,
+          `; ${status}: ${oneLine(String(entry.id))} ${isoDay(entry.at)} ${oneLine(description(entry, parties, members, reverses))} (${oneLine(reason ?? "")})`,
           "",
         );
       }
       continue;
     }
     const money = (minor: number) => `${formatAmount(minor, currency)} ${commodity(currency.code)}`;
-    lines.push(`${isoDay(entry.at)} * ${description(entry, parties, members)}`);
+    lines.push(`${isoDay(entry.at)} * ${description(entry, parties, members, reverses)}`);
     lines.push(`${INDENT}; entry: ${accountSegment(entry.id)}`);
-    for (const [account, minor] of postings(entry, parties, members, payees)) {
+    if (reverses) lines.push(`${INDENT}; voids: ${accountSegment(reverses.id)}`);
+    for (const [account, minor] of postings(entry, parties, members, payees, reverses)) {
       lines.push(`${INDENT}${account.padEnd(ACCOUNT_WIDTH)}  ${money(minor)}`);
     }
     lines.push("");
@@ -92,10 +93,22 @@ export function purseJournal(view: JournalView, options: JournalOptions = {}): s
 
 type Posting = [account: string, minor: number];
 
-function postings(entry: SignedEntry, parties: { from: Party; to: Party }, members: PartyNames, payees: Map<string, string>): Posting[] {
+/** A void posts the opposite of what the entry it `reverses` posted, to the same accounts, so every balance drops back. */
+function postings(
+  entry: SignedEntry,
+  parties: { from: Party; to: Party },
+  members: PartyNames,
+  payees: Map<string, string>,
+  reverses?: SignedEntry,
+): Posting[] {
   const { amount } = entry;
   const member = (party: Party) => (party.kind === "member" ? members.member(party.key) : "");
   switch (entry.kind) {
+    case "void": {
+      const undone = reverses && partiesOf(reverses);
+      if (!reverses || !undone) return [];
+      return postings(reverses, undone, members, payees).map(([account, minor]) => [account, -minor]);
+    }
     case "contribution":
       return [
         [PURSE_ACCOUNT, amount],
@@ -131,7 +144,7 @@ function postings(entry: SignedEntry, parties: { from: Party; to: Party }, membe
   }
 }
 
-function description(entry: SignedEntry, parties: { from: Party; to: Party } | undefined, members: PartyNames): string {
+function description(entry: SignedEntry, parties: { from: Party; to: Party } | undefined, members: PartyNames, reverses?: SignedEntry): string {
   const name = (party: Party | undefined): string => {
     switch (party?.kind) {
       case undefined:
@@ -146,6 +159,12 @@ function description(entry: SignedEntry, parties: { from: Party; to: Party } | u
         return `partner ${accountSegment(party.id)}`;
     }
   };
+  if (entry.kind === "void") {
+    const undone = reverses ? partiesOf(reverses) : undefined;
+    const what = reverses ? `Void of ${description({ ...reverses, memo: "" }, undone, members)}` : `Void of ${oneLine(String(entry.of))}`;
+    const memo = typeof entry.memo === "string" ? oneLine(entry.memo) : "";
+    return memo === "" ? what : `${what} | ${memo}`;
+  }
   const what =
     entry.kind === "contribution"
       ? `Contribution from ${name(parties?.from)}`

@@ -40,9 +40,14 @@ export function partyNames(state: CommuneState, options: NamingOptions = {}): Pa
 /** The purse's side of an entry, or the other party's: who gives and who receives. */
 export type Party = { kind: "purse" } | { kind: "member"; key: PublicKey } | { kind: "payee"; name: string } | { kind: "partner"; id: string };
 
-export function partiesOf(entry: SignedEntry): { from: Party; to: Party } | undefined {
+export function partiesOf(entry: SignedEntry, reverses?: SignedEntry): { from: Party; to: Party } | undefined {
   const purse: Party = { kind: "purse" };
   switch (entry.kind) {
+    case "void": {
+      // A void moves back what the entry it takes back moved.
+      const undone = reverses && reverses.kind !== "void" ? partiesOf(reverses) : undefined;
+      return undone && { from: undone.to, to: undone.from };
+    }
     case "contribution":
       return { from: { kind: "member", key: entry.by }, to: purse };
     case "transfer":
