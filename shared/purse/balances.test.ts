@@ -530,6 +530,7 @@ describe("overdrawing the purse", () => {
   });
 });
 
+// How fast is for `npm run bench` (docs/performance.md), never a timed assertion on a shared machine.
 describe("scale", () => {
   it("judges 100,000 entries in one pass", () => {
     const people = [ada, bo, cy].map((keys) => keys.publicKey);
@@ -541,12 +542,9 @@ describe("scale", () => {
       const at = on("2026-01-10") + ((i * 7919) % 10_000_000);
       entries.push({ entry: { commune: COMMUNE, id: `e${i}`, at, currency: "EUR", memo: "", by, sig: `s${i}`, ...fields }, shardOwner: by });
     }
-    const started = performance.now();
     const view = purse(crypto, entries, state, { checkSignature: () => undefined });
-    const elapsed = performance.now() - started;
-    console.info(`purse() of 100,000 entries (signatures assumed verified): ${elapsed.toFixed(0)} ms`);
     expect(view.entries).toHaveLength(100_000);
+    expect(view.counts.counted + view.counts.overdrawn).toBe(100_000);
     expect(view.purse.EUR).toBeGreaterThanOrEqual(0);
-    expect(elapsed).toBeLessThan(5_000);
   });
 });

@@ -24,10 +24,30 @@ interface MoneyDraft {
   memo: string;
 }
 
-function useMoneyDraft(currencies: readonly Currency[]) {
+/** How long after recording an entry its form offers "Undo": a slip noticed at once, not a way to rewrite the past. */
+export const UNDO_WINDOW_MS = 10_000;
+
+function useMoneyDraft(communeId: string, currencies: readonly Currency[]) {
   const [draft, setDraft] = useState<MoneyDraft>({ amount: "", currency: currencies[0]?.code ?? "", memo: "" });
   const [attempted, setAttempted] = useState(false);
-  const [done, setDone] = useState<string>();
+  const [message, setDone] = useState<string>();
+  const [undoable, setUndoable] = useState<string>();
+  const undo = useUndo(communeId, undoable, (said) => {
+    setUndoable(undefined);
+    setDone(said);
+  });
+  useEffect(() => {
+    if (undoable === undefined) return;
+    const timer = setTimeout(() => setUndoable(undefined), UNDO_WINDOW_MS);
+    return () => clearTimeout(timer);
+  }, [undoable]);
+  const done =
+    message === undefined ? undefined : (
+      <>
+        {message}
+        {undo}
+      </>
+    );
   const currency = currencyOf(draft.currency, currencies);
   const cleared = useCallback(() => {
     setDraft((previous) => ({ ...previous, amount: "", memo: "" }));
@@ -35,6 +55,7 @@ function useMoneyDraft(currencies: readonly Currency[]) {
   }, []);
   const update = (change: Partial<MoneyDraft>) => {
     setDone(undefined);
+    setUndoable(undefined);
     setDraft((previous) => ({ ...previous, ...change }));
   };
   const amountText = (): string => {
@@ -52,14 +73,45 @@ function useMoneyDraft(currencies: readonly Currency[]) {
       setAttempted(true);
       return amountProblem(draft.amount, currency) === undefined;
     },
-    succeeded: (message: string) => {
+    /** `id`: the entry just written, offered for undoing for a few seconds. */
+    succeeded: (message: string, id: string) => {
       setDraft((previous) => ({ ...previous, amount: "", memo: "" }));
       setAttempted(false);
       setDone(message);
+      setUndoable(id);
     },
     cleared,
     amountText,
   };
+}
+
+/**
+ * "Undo" beside the message of an entry just written. Nothing signed is
+ * taken back silently: undoing writes a void of the entry, which the ledger
+ * shows with it, like any correction.
+ */
+function useUndo(communeId: string, entry: string | undefined, onUndone: (message: string) => void) {
+  const [undo, { running, error }] = useCommand("purse.void");
+  // Inside the form's success paragraph: a span, not ErrorText's paragraph.
+  const problem = error ? (
+    <span className="error-text" role="alert">
+      {" "}
+      {error.message}
+    </span>
+  ) : null;
+  if (entry === undefined) return problem;
+  const run = async () => {
+    if (await undo({ commune: communeId, entry, reason: "undone right after recording" })) onUndone("Undone: the entry was voided, and the ledger shows both.");
+  };
+  return (
+    <>
+      {" "}
+      <Button variant="secondary" busy={running} onClick={() => void run()}>
+        Undo
+      </Button>
+      {problem}
+    </>
+  );
 }
 
 /**
@@ -115,14 +167,15 @@ function MoneyFields({
 
 export function ContributeForm({ view }: { view: CommuneView }) {
   const currencies = view.balances.currencies;
-  const form = useMoneyDraft(currencies);
+  const form = useMoneyDraft(view.id, currencies);
   const [contribute, { running, error }, clear] = useCommand("purse.contribute");
   useClearedWhenKept(error, form.cleared);
   const send = async (confirmed: boolean) => {
     if (!form.ready()) return;
     const text = form.amountText();
     const input = { commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, memo: form.draft.memo.trim() };
-    if (await contribute(confirmed ? { ...input, confirmed } : input)) form.succeeded(`Contributed ${text}.`);
+    const written = await contribute(confirmed ? { ...input, confirmed } : input);
+    if (written) form.succeeded(`Contributed ${text}.`, written.id);
   };
   return (
     <Form label="Contribute" onSubmit={() => send(false)} error={unplaced(error, HOST_FIELDS.contribute)} success={form.done}>
@@ -140,7 +193,7 @@ export function ContributeForm({ view }: { view: CommuneView }) {
 
 export function TransferForm({ view }: { view: CommuneView }) {
   const currencies = view.balances.currencies;
-  const form = useMoneyDraft(currencies);
+  const form = useMoneyDraft(view.id, currencies);
   const others = view.balances.members.filter((member) => member.key !== view.me && member.status === "active");
   const [to, setTo] = useState("");
   const [transfer, { running, error }, clear] = useCommand("purse.transfer");
@@ -151,7 +204,8 @@ export function TransferForm({ view }: { view: CommuneView }) {
     if (!amountOk || !recipient) return;
     const text = form.amountText();
     const input = { commune: view.id, amount: form.draft.amount.trim(), currency: form.draft.currency, to: recipient.key, memo: form.draft.memo.trim() };
-    if (await transfer(confirmed ? { ...input, confirmed } : input)) form.succeeded(`Transferred ${text} to ${recipient.name}.`);
+    const written = await transfer(confirmed ? { ...input, confirmed } : input);
+    if (written) form.succeeded(`Transferred ${text} to ${recipient.name}.`, written.id);
   };
   return (
     <Form label="Transfer" onSubmit={() => send(false)} error={unplaced(error, HOST_FIELDS.transfer)} success={form.done}>
@@ -179,7 +233,7 @@ export function TransferForm({ view }: { view: CommuneView }) {
 
 export function DisburseForm({ view }: { view: CommuneView }) {
   const currencies = view.balances.currencies;
-  const form = useMoneyDraft(currencies);
+  const form = useMoneyDraft(view.id, currencies);
   const members = view.balances.members.filter((member) => member.status === "active");
   const [payeeKind, setPayeeKind] = useState<"member" | "outside">("outside");
   const [member, setMember] = useState("");
@@ -207,7 +261,7 @@ export function DisburseForm({ view }: { view: CommuneView }) {
       ...(proposal ? { proposal } : {}),
       ...(confirmed ? { confirmed } : {}),
     });
-    if (written) form.succeeded(`Paid out ${text} to ${payeeMember && payeeKind === "member" ? payeeMember.name : outside.trim()}.`);
+    if (written) form.succeeded(`Paid out ${text} to ${payeeMember && payeeKind === "member" ? payeeMember.name : outside.trim()}.`, written.id);
   };
   return (
     <Form label="Disburse" onSubmit={() => send(false)} error={unplaced(error, HOST_FIELDS.disburse)} success={form.done}>

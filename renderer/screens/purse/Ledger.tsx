@@ -5,23 +5,43 @@ import type { Currency } from "../../../shared/money/currency";
 import { EntryStatusBadge, ErrorText, RecordNotes, amountText, currencyOf, timeText } from "../../ui";
 import type { LedgerQuery } from "./ledger-query";
 import { useLedgerWindow } from "./useLedgerWindow";
+import { correctable } from "./CorrectEntry";
 
 const ROW_HEIGHT = 44;
 /** Room for one note under a row (two lines at most; the whole sentence is its title). Only a row with notes is taller. */
 const NOTE_HEIGHT = 42;
 /** An opened memo's lines (the memo spans the row, ~110 characters a line at the table's width), plus room below it. */
 const memoHeight = (memo: string) => 12 + 21 * Math.ceil(memo.length / 110);
+/** The line under a row that links it to its void or correction ("Voided by #12: “typed 5000 for 50”"). */
+const LINK_HEIGHT = 26;
 const heightOf = (row: LedgerRow | undefined, open = false) =>
-  ROW_HEIGHT + NOTE_HEIGHT * (row?.notes?.length ?? 0) + (open && row?.memo ? memoHeight(row.memo) : 0);
+  ROW_HEIGHT + NOTE_HEIGHT * (row?.notes?.length ?? 0) + (row && linkWords(row) ? LINK_HEIGHT : 0) + (open && row?.memo ? memoHeight(row.memo) : 0);
 const OVERSCAN = 12;
-const COLUMNS = ["#", "Date", "Kind", "From", "To", "Amount", "Currency", "Memo", "Proposal", "Status"] as const;
+const COLUMNS = ["#", "Date", "Kind", "From", "To", "Amount", "Currency", "Memo", "Proposal", "Status", "Action"] as const;
+
+/** How a row is tied to its void or correction, in words; undefined for the rows (nearly all) that are not. */
+export function linkWords(row: LedgerRow): string | undefined {
+  const parts: string[] = [];
+  if (row.voids) parts.push(`Voids #${row.voids.n}`);
+  if (row.corrects) parts.push(`Corrects #${row.corrects.n}`);
+  if (row.voidedBy) parts.push(`Voided by #${row.voidedBy.n}${row.voidedBy.memo ? `: “${row.voidedBy.memo}”` : ""}`);
+  if (row.correctedBy) parts.push(`corrected by #${row.correctedBy.n}`);
+  return parts.length > 0 ? parts.join(", ") : undefined;
+}
+
+/** Who is reading, and whether they may write: a member corrects only their own entries, and only while active. */
+export interface LedgerReader {
+  me: string;
+  canWrite: boolean;
+  onCorrect(row: LedgerRow): void;
+}
 
 /**
  * The purse's entries as a virtualised table: only the rows on screen are
  * in the page and only the pages around them come from the host, so a
  * ledger of 100,000 entries scrolls like one of 100.
  */
-export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: readonly Currency[] }) {
+export function Ledger({ query, currencies, reader }: { query: LedgerQuery; currencies: readonly Currency[]; reader: LedgerReader }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [range, setRange] = useState({ first: 0, last: 40 });
   const ledger = useLedgerWindow(query, range.first, range.last);
@@ -91,6 +111,7 @@ export function Ledger({ query, currencies }: { query: LedgerQuery; currencies: 
                   currencies={currencies}
                   openMemos={openMemos}
                   onToggleMemo={toggleMemo}
+                  reader={reader}
                 />
               ))}
             </div>
@@ -128,6 +149,7 @@ function Row({
   currencies,
   openMemos,
   onToggleMemo,
+  reader,
 }: {
   index: number;
   row: LedgerRow | undefined;
@@ -135,6 +157,7 @@ function Row({
   currencies: readonly Currency[];
   openMemos: ReadonlySet<number>;
   onToggleMemo(n: number): void;
+  reader: LedgerReader;
 }) {
   const open = row !== undefined && openMemos.has(row.n) && row.memo !== "";
   const style = { position: "absolute", top: 0, left: 0, right: 0, height: heightOf(row, open), transform: `translateY(${top}px)` } as const;
@@ -150,12 +173,13 @@ function Row({
   const currency = currencyOf(row.currency, currencies);
   const flow = flowOf(row);
   const amount = `${flow === "in" ? "+" : flow === "out" ? "\u2212" : ""}${currency ? amountText(row.amount, currency) : String(row.amount)}`;
+  const linked = linkWords(row);
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
-      className={`ledger__row ledger__row--${row.status}`}
-      style={row.notes || open ? { ...style, gridTemplateRows: `${ROW_HEIGHT}px auto auto` } : style}
+      className={`ledger__row ledger__row--${row.status}${row.voidedBy ? " ledger__row--voided" : ""}`}
+      style={row.notes || open || linked ? { ...style, gridTemplateRows: `${ROW_HEIGHT}px auto auto auto` } : style}
     >
       <div role="cell" className="muted">
         {row.n}
@@ -191,6 +215,18 @@ function Row({
       <div role="cell" title={row.reason}>
         <EntryStatusBadge status={row.status} reason={row.reason} />
       </div>
+      <div role="cell">
+        {reader.canWrite && correctable(row, reader.me) ? (
+          <button type="button" className="ledger__action" aria-label={`Correct or void entry ${row.n}`} onClick={() => reader.onCorrect(row)}>
+            Correct…
+          </button>
+        ) : null}
+      </div>
+      {linked ? (
+        <div role="cell" aria-colspan={COLUMNS.length} className="ledger__link">
+          {linked}
+        </div>
+      ) : null}
       {open ? (
         <div role="cell" aria-colspan={COLUMNS.length} className="ledger__memo-full" aria-label={`Memo of entry ${row.n}`}>
           {row.memo}

@@ -24,6 +24,7 @@ export function LedgerFilterBar({ view, filters, onChange }: { view: CommuneView
           { value: "disbursement", label: "Disbursements" },
           { value: "transfer", label: "Transfers" },
           { value: "exchange", label: "Exchanges" },
+          { value: "void", label: "Voids" },
         ]}
       />
       <Select

@@ -1,4 +1,6 @@
-import { useState } from "react";
+import { useCallback, useState } from "react";
+import type { LedgerRow } from "../../../shared/commands/views";
+import { CorrectEntry } from "./CorrectEntry";
 import { useView } from "../../link/hooks";
 import { ErrorText, Notice, Panel, Select } from "../../ui";
 import { ProvisionalNote } from "../home/ProvisionalNote";
@@ -17,6 +19,9 @@ export function PurseScreen({ communeId }: { communeId: string }) {
   const [whose, setWhose] = useState("");
   const history = useView("purse.history", { commune: communeId, points: 200, ...(whose ? { member: whose } : {}) });
   const [filters, setFilters] = useState<LedgerFilters>(NO_FILTERS);
+  // The entry whose correction dialog is open.
+  const [correcting, setCorrecting] = useState<LedgerRow>();
+  const closeCorrection = useCallback(() => setCorrecting(undefined), []);
 
   if (!view) return error ? <ErrorText error={error} /> : <p className="muted">Loading the purse…</p>;
   const currencies = view.balances.currencies;
@@ -85,7 +90,15 @@ export function PurseScreen({ communeId }: { communeId: string }) {
 
       <Panel title="Ledger">
         <LedgerFilterBar view={view} filters={filters} onChange={setFilters} />
-        {dateRangeProblem(filters) ? null : <Ledger key={JSON.stringify(query)} query={query} currencies={currencies} />}
+        {dateRangeProblem(filters) ? null : (
+          <Ledger
+            key={JSON.stringify(query)}
+            query={query}
+            currencies={currencies}
+            reader={{ me: view.me, canWrite: view.myStatus === "active" && !view.readOnly, onCorrect: setCorrecting }}
+          />
+        )}
+        <CorrectEntry row={correcting} view={view} onClose={closeCorrection} />
       </Panel>
 
       <SnapshotPanel communeId={communeId} communeName={view.name} />

@@ -1,9 +1,10 @@
 import type { CommandInput } from "../../../shared/commands/commands";
+import type { EntryKind } from "../../../shared/purse/entry";
 
 /** The ledger's filters as the member set them; dates are the form's "YYYY-MM-DD" text. */
 export interface LedgerFilters {
   member: string;
-  kind: "" | "contribution" | "disbursement" | "transfer" | "exchange";
+  kind: "" | EntryKind;
   currency: string;
   status: "" | "counted" | "overdrawn" | "untrusted";
   from: string;
