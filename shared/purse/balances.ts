@@ -402,6 +402,7 @@ export class PurseLedger {
    * counted void of its author's entry, and is the only one to.
    */
   #citation(entry: SignedEntry): { ok: true; reverses?: SignedEntry } | { ok: false; problem: string } {
+    if (entry.kind !== "void" && entry.corrects === undefined) return CITES_NOTHING;
     const name = memberName(this.#state, entry.by);
     if (entry.kind === "void") {
       const targetClaim = entryClaim(entry.by, entry.of);
@@ -415,13 +416,15 @@ export class PurseLedger {
       }
       return { ok: true, reverses: target };
     }
-    if (entry.corrects === undefined) return { ok: true };
-    const replaced = entryClaim(entry.by, entry.corrects);
-    if (!this.#voided.has(replaced)) return { ok: false, problem: `corrects ${entry.corrects}, which no void of ${name} took back before it` };
-    if (this.#corrected.has(replaced)) return { ok: false, problem: `corrects ${entry.corrects}, which another entry corrected already` };
-    return { ok: true };
+    const replaced = entryClaim(entry.by, entry.corrects!);
+    if (!this.#voided.has(replaced)) return { ok: false, problem: `corrects ${String(entry.corrects)}, which no void of ${name} took back before it` };
+    if (this.#corrected.has(replaced)) return { ok: false, problem: `corrects ${String(entry.corrects)}, which another entry corrected already` };
+    return CITES_NOTHING;
   }
 }
+
+/** Nearly every entry: it cites nothing, and is judged on as before. */
+const CITES_NOTHING = { ok: true } as const;
 
 function futureDatedView(entry: SignedEntry): EntryView {
   return { entry, status: "untrusted", reason: futureDatedReason(entry.at), code: "record.future-dated" };
