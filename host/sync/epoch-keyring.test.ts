@@ -95,6 +95,23 @@ describe("the epoch a member's host writes under", () => {
     expect(keyring.refusedEpochs()).toEqual([]);
   });
 
+  it("is never a child an active member sealed with a lockbox for an outsider, though its lockbox opens here, and the member is told why", () => {
+    const first = firstEpoch();
+    const eve = testKeys(26);
+    // Ada, turned, rotates for no removal and seals the new key to her accomplice too: whatever is written under it, Eve reads.
+    const leaky = childOf(first, ada, [ada, bo, cy, eve], T0 + 5_000);
+    const members = histories();
+    const keyring = new EpochKeyring({ commune, privacy, crypto, me: cy, membership: () => members });
+    keyring.learn(first.item);
+    keyring.learn(leaky.item);
+
+    expect(keyring.newest()?.id).toBe(leaky.id);
+    expect(keyring.current()?.id).toBe(first.id);
+    expect(keyring.refusedEpochs()).toEqual([
+      { id: leaky.id, reason: `Epoch 2 (${leaky.id.slice(0, 8)}) is sealed to ${eve.publicKey.slice(0, 8)}, not active members or applicants then` },
+    ]);
+  });
+
   it("is the newest epoch held while the membership is not known yet (a newcomer before the commune document arrived)", () => {
     const first = firstEpoch();
     const rotation = childOf(first, ada, [ada, cy], BO_REMOVED + 5_000);
