@@ -6,9 +6,8 @@ import type { PublicKey } from "../../shared/identity/keys";
  * under its epoch), kept per commune so the member sees it in the commune's
  * problems, as a record the signed-history rules refuse is shown there.
  * Held in memory: a link reads each item of a relay's log once, so after a
- * restart only what is refused anew is listed (the host's log keeps every
- * line). The newest MAX_KEPT are kept; the same item refused by two relays
- * is one problem.
+ * restart only what is refused anew is listed. The newest MAX_KEPT are
+ * kept; the same item refused by two relays is one problem.
  */
 export interface RefusedItem {
   subject: "batch" | "snapshot" | "item";
