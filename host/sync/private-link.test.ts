@@ -12,10 +12,11 @@ import type { KeyPair } from "../../shared/identity/keys";
 import type { Signed } from "../../shared/identity/signed";
 import type { Genesis } from "../../shared/commune/genesis";
 import { sodiumPrivacyCrypto } from "../../shared/privacy/crypto";
+import type { MemberHistories } from "../../shared/privacy/current-epoch";
 import { sealBatch } from "../../shared/privacy/envelopes";
 import { epochKeysOf, makeEpochRecord } from "../../shared/privacy/epochs";
 import { decodeItem, idOfItem, signItem } from "../../shared/privacy/headers";
-import { defaultRules, testKeys } from "../../shared/testing/commune-builder";
+import { defaultRules, T0, testKeys } from "../../shared/testing/commune-builder";
 import { startRelay, type RunningRelay } from "../../relay/relay";
 import { PrivateStore } from "../../relay/private/store";
 import type { SealedItem } from "../../shared/privacy/headers";
@@ -78,9 +79,10 @@ async function member(
   name: string,
   me: KeyPair,
   commune: Commune,
-  options: { viaInvite?: boolean; log?: string[]; keyring?: EpochKeyring; refused?: RefusedItems } = {},
+  options: { viaInvite?: boolean; log?: string[]; keyring?: EpochKeyring; refused?: RefusedItems; membership?: () => MemberHistories } = {},
 ) {
-  const keyring = options.keyring ?? new EpochKeyring({ commune: commune.id, privacy, crypto, me });
+  const keyring =
+    options.keyring ?? new EpochKeyring({ commune: commune.id, privacy, crypto, me, ...(options.membership ? { membership: options.membership } : {}) });
   if (options.viaInvite) await keyring.hold(commune.firstId, 1, commune.epochKey);
   else if (!options.keyring) keyring.learn(commune.first);
   let repo: Repo | undefined;
@@ -399,6 +401,61 @@ describe("a private commune's relay link", () => {
       },
     ]);
     expect(stateOf(handle as DocHandle<unknown>)).toEqual(before);
+  });
+
+  it("is let in under a child its history cannot judge yet, seals nothing until the history makes it current, then writes under it", async () => {
+    const commune = privateCommune([ada, bo, cy]);
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ memo: string }>({ memo: MEMO });
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    // Bo is removed: Ada's host starts epoch 2 for Ada and Cy.
+    const second = makeEpochRecord(privacy, crypto, {
+      commune: commune.id,
+      epoch: 2,
+      parent: commune.firstId,
+      epochKey: privacy.randomKey(),
+      previousKey: commune.epochKey,
+      readers: [ada.publicKey, cy.publicKey],
+      author: ada,
+      at: Date.now(),
+    });
+    const secondId = idOfItem(second.item);
+    expect(await founder.link.putEpoch(second.item, second.keys.admission)).toBe(true);
+    await founder.keyring.hold(secondId, 2, second.keys.epochKey, second.item);
+
+    // Cy's copy of the history does not hold the removal yet: for Cy, epoch 2 leaves Bo out.
+    const active = [ada, bo, cy].map((key) => [key.publicKey, { history: [{ at: T0, status: "active" as const }] }] as const);
+    let members: MemberHistories = Object.fromEntries(active);
+    const other = await member("cy", cy, commune, { membership: () => members });
+    expect(other.keyring.newest()?.id).toBe(secondId);
+    expect(other.keyring.current()?.id).toBe(commune.firstId);
+    const copy = await findWhenThere(other.repo, handle.url);
+    copy.change((doc) => ((doc as { memo: string }).memo = "written while Cy's history lags"));
+    // Timers of one delay run in the order they were set: the link's push for this change has run after these two turns.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+
+    // The removal's votes arrive: epoch 2 is current for Cy too, and the next push sends everything under it.
+    members = {
+      ...members,
+      [bo.publicKey]: {
+        history: [
+          { at: T0, status: "active" },
+          { at: Date.now() - 60_000, status: "removed" },
+        ],
+      },
+    };
+    copy.change((doc) => ((doc as { memo: string }).memo = "written once it is current"));
+    await waitFor("Cy's change to be stored", () => other.link.holds(copy));
+    await waitFor("Ada to see it", () => memoOf(handle as DocHandle<unknown>) === "written once it is current");
+    // Had it sealed under epoch 1 while lagging, the relay (admitting it under epoch 2) would have refused that put first.
+    expect(other.link.lastRefusal).toBeUndefined();
+    const watcher = await PrivateClient.connect(relay.url);
+    stops.push(() => watcher.close());
+    expect(await watcher.join(commune.id, secondId, second.keys.admission)).toMatchObject({ type: "welcome" });
+    const byCy = (await watcher.fetch(0)).items
+      .map((item) => decodeItem(item.bytes))
+      .flatMap((decoded) => (decoded.ok && decoded.item.signed.header.by === cy.publicKey ? [decoded.item.signed.header] : []));
+    expect(byCy).toEqual([expect.objectContaining({ kind: "batch", epoch: secondId })]);
   });
 
   it("drops a relay that breaks the protocol, says why, and tries again with the backoff", async () => {
