@@ -76,7 +76,13 @@ export class Host implements HostContext {
     this.identity = identity;
     this.index = index;
     this.relay = new EmbeddedRelay(options.dataDir, options.startRelay);
-    this.privateCommunes = new PrivateCommunes(options.dataDir, crypto, () => this.identity.keys);
+    // Epochs and batch authors are judged by the membership the commune's model holds (the one its rotation reads).
+    this.privateCommunes = new PrivateCommunes(
+      options.dataDir,
+      crypto,
+      () => this.identity.keys,
+      (commune) => this.nodes.get(commune)?.membershipState()?.members,
+    );
     this.#handlers = {
       "identity.show": async () => ok(this.identityView()),
       "identity.rename": async (input) => this.rename(input.name),

@@ -1,3 +1,4 @@
+import * as A from "@automerge/automerge";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { CommandResults } from "../shared/commands/commands";
 import { readInvite } from "../shared/invite/invite";
 import { nobleCrypto } from "../shared/identity/crypto";
+import { sodiumPrivacyCrypto } from "../shared/privacy/crypto";
+import { sealBatch } from "../shared/privacy/envelopes";
 import { startRelay, type RunningRelay } from "../relay/relay";
+import { PrivateClient } from "../relay/testing/private-client";
 import { Host } from "./host";
 import { epochKeyringPath } from "./sync/epoch-keyring";
 import { relayLinks } from "./sync/relay-links";
@@ -143,6 +147,66 @@ describe("a private commune through a relay", () => {
     await must(ada, "proposal.vote", { commune, proposal: id, choice: "yes" });
     await until("the removal to pass and Ada's host to start epoch 2", async () => ada.privateCommunes.linkContext(commune)?.keyring.current()?.epoch === 2);
     await until("the relay to refuse Bo's host", async () => (await must(bo, "sync.status", { commune })).relays[0]!.state === "refused");
+  });
+
+  it("refuses, on every member's host, a batch that a member who left signs with a leaked key of the new epoch, says why among the commune's problems, and changes nothing", async () => {
+    const relay: RunningRelay = await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} });
+    cleanups.push(() => relay.close().catch(() => {}));
+    const ada = await openHost(await dataDir());
+    await must(ada, "identity.rename", { name: "Ada" });
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], private: true });
+    await must(ada, "purse.contribute", { commune, amount: "10.00", currency: "EUR" });
+    await until("Ada's documents to reach the relay", async () => (await must(ada, "sync.status", { commune })).waiting === 0);
+    const bo = await openHost(await dataDir());
+    await must(bo, "commune.join", { invite: (await must(ada, "commune.invite", { commune, days: 1 })).invite, name: "Bo" });
+    const cy = await openHost(await dataDir());
+    await must(cy, "commune.join", { invite: (await must(ada, "commune.invite", { commune, days: 1 })).invite, name: "Cy" });
+    await until("Ada to see three members", async () => (await must(ada, "commune.show", { commune })).balances.members.length === 3);
+    const epochOf = (host: Host) => host.privateCommunes.linkContext(commune)?.keyring.current()?.epoch;
+    await must(bo, "commune.leave", { commune });
+    await until("Ada's and Cy's hosts to be in epoch 2", async () => epochOf(ada) === 2 && epochOf(cy) === 2);
+    await until("Cy to have what Ada has", async () => (await must(cy, "sync.status", { commune })).waiting === 0);
+
+    const seen = async (host: Host) => {
+      const { problems, provisional: _provisional, ...view } = await must(host, "commune.show", { commune });
+      return { view, heads: A.getHeads(host.nodes.get(commune)!.docs.commune.doc()!), problems };
+    };
+    const before = { ada: await seen(ada), cy: await seen(cy) };
+
+    // Someone hands Bo the new epoch's key (a careless member, a stolen laptop): the relay cannot tell him from a member and admits him.
+    const leaked = ada.privateCommunes.linkContext(commune)!.keyring.current()!;
+    const attacker = await PrivateClient.connect(relay.url);
+    cleanups.push(async () => attacker.close());
+    expect(await attacker.join(commune, leaked.id, leaked.keys.admission)).toMatchObject({ type: "welcome" });
+    // Bo renames the commune in his copy of its document and sends that change, signed by him and sealed under epoch 2.
+    const boDocs = bo.nodes.get(commune)!.docs;
+    const old = boDocs.commune.doc()!;
+    const renamed = A.change(A.clone(old), (doc) => ((doc as { name?: string }).name = "Bo's commune now"));
+    const batch = sealBatch(
+      await sodiumPrivacyCrypto(),
+      nobleCrypto(),
+      { commune, document: boDocs.commune.documentId, epoch: leaked.id, dataKey: leaked.keys.dataKey, author: bo.keys, at: Date.now() },
+      A.saveSince(renamed, A.getHeads(old)),
+    );
+    expect(await attacker.put(batch)).toMatchObject({ type: "stored" });
+
+    for (const host of [ada, cy]) {
+      await until("the host to name the refused batch among the commune's problems", async () =>
+        (await seen(host)).problems.some((problem) => problem.subject === "batch"),
+      );
+      const after = await seen(host);
+      expect(after.problems.filter((problem) => problem.subject === "batch")).toEqual([
+        {
+          subject: "batch",
+          id: expect.stringMatching(/^[0-9a-f]{64}$/),
+          by: bo.keys.publicKey,
+          reason: expect.stringContaining(`${bo.keys.publicKey.slice(0, 8)} was not a member when epoch 2`),
+        },
+      ]);
+      const was = host === ada ? before.ada : before.cy;
+      expect(after.heads).toEqual(was.heads);
+      expect(after.view).toEqual(was.view);
+    }
   });
 
   it("leaves a plaintext commune syncing as before: no epoch key on disk, none in its invite", async () => {

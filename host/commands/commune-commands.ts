@@ -236,7 +236,7 @@ export const communeCommands: Handlers<CommuneCommand> = {
     if (view) return ok(view);
     const found = await communeModel(host, input.commune);
     if (!found.ok) return found;
-    return ok(communeView(found.value.model, host.keys.publicKey, host.now()));
+    return ok(found.value.node.withSyncProblems(communeView(found.value.model, host.keys.publicKey, host.now())));
   },
 
   async "commune.invite"(input, host) {

@@ -61,6 +61,7 @@ export class CommuneNode {
   readonly #lastSynced: LastSyncedFile;
   readonly #readNotices: ReadNotices;
   #rotation: EpochRotation | undefined;
+  #unfollowRefused: (() => void) | undefined;
 
   /**
    * `loading` settles when the shards on this disk have loaded: until then
@@ -104,6 +105,8 @@ export class CommuneNode {
     // A private commune starts a new epoch when a member it was sealed to is gone (epoch-rotation.ts).
     const privateLink = context.privateLink?.(record.id);
     if (privateLink) this.#rotation = new EpochRotation(this, privateLink);
+    // A batch a relay link refused, like a record the rules refuse, is shown among the commune's problems.
+    this.#unfollowRefused = privateLink?.refused.onChange(() => this.#changed());
   }
 
   #loadFailed(what: string, error: unknown): void {
@@ -132,7 +135,24 @@ export class CommuneNode {
 
   /** The commune's view at once, provisional while the purse loads (provisional-views.ts); undefined: wait for whenLoaded. */
   viewNow(): Promise<CommuneView | undefined> {
-    return this.#views.viewNow();
+    return this.#views.viewNow().then((view) => view && this.withSyncProblems(view));
+  }
+
+  /**
+   * The view with what a private commune's sync refused added to its
+   * problems: child epochs that do not count by the signed history
+   * (EpochKeyring.refusedEpochs), and items a relay link did not apply
+   * (tampered, replayed, or by an author who could not write under their
+   * epoch). They are not in the documents, so the model does not list them.
+   */
+  withSyncProblems(view: CommuneView): CommuneView {
+    const context = this.#context.privateLink?.(this.id);
+    if (!context) return view;
+    const problems = [
+      ...context.keyring.refusedEpochs().map(({ id, reason }) => ({ subject: "epoch", id, reason })),
+      ...context.refused.list().map(({ subject, id, by, reason }) => ({ subject, id, ...(by !== undefined ? { by } : {}), reason })),
+    ];
+    return problems.length === 0 ? view : { ...view, problems: [...view.problems, ...problems] };
   }
 
   /** The commune's membership state, from the small documents alone while the purse loads. */
@@ -263,6 +283,7 @@ export class CommuneNode {
 
   async close(): Promise<void> {
     this.#rotation?.close();
+    this.#unfollowRefused?.();
     await this.#queue.catch(() => undefined);
     if (this.#isLoaded) {
       await this.ready();

@@ -5,8 +5,10 @@ import type { Crypto } from "../../shared/identity/crypto";
 import type { KeyPair } from "../../shared/identity/keys";
 import { sodiumPrivacyCrypto, type PrivacyCrypto } from "../../shared/privacy/crypto";
 import { epochKeysOf, makeEpochRecord } from "../../shared/privacy/epochs";
+import type { MemberHistories } from "../../shared/privacy/current-epoch";
 import { idOfItem } from "../../shared/privacy/headers";
 import { EpochKeyring, epochKeyringPath } from "../sync/epoch-keyring";
+import { RefusedItems } from "../sync/refused-items";
 import type { PrivateLinkContext } from "./relay-link";
 
 /**
@@ -20,19 +22,30 @@ export class PrivateCommunes {
   readonly #crypto: Crypto;
   readonly #me: () => KeyPair;
   readonly #keyrings = new Map<string, EpochKeyring>();
+  readonly #refused = new Map<string, RefusedItems>();
+  /** Each commune's membership by its signed history, as this machine holds it now: the keyrings judge epochs and authors by it. */
+  readonly #membership: (commune: string) => MemberHistories | undefined;
   #privacy: Promise<PrivacyCrypto> | undefined;
 
-  constructor(dataDir: string, crypto: Crypto, me: () => KeyPair) {
+  constructor(dataDir: string, crypto: Crypto, me: () => KeyPair, membership: (commune: string) => MemberHistories | undefined = () => undefined) {
     this.#dataDir = dataDir;
     this.#crypto = crypto;
     this.#me = me;
+    this.#membership = membership;
   }
 
   /** Reads a commune's keyring from disk, if it has one (a damaged one throws: the commune is not quietly made plaintext). */
   async open(commune: string): Promise<PrivateLinkContext | undefined> {
     if (!this.#keyrings.has(commune)) {
       if (!(await exists(epochKeyringPath(this.#dataDir, commune)))) return undefined;
-      const keyring = await EpochKeyring.load({ dataDir: this.#dataDir, commune, privacy: await this.#ready(), crypto: this.#crypto, me: this.#me() });
+      const keyring = await EpochKeyring.load({
+        dataDir: this.#dataDir,
+        commune,
+        privacy: await this.#ready(),
+        crypto: this.#crypto,
+        me: this.#me(),
+        ...this.#judging(commune),
+      });
       if (keyring) this.#keyrings.set(commune, keyring);
     }
     return this.linkContext(commune);
@@ -43,7 +56,13 @@ export class PrivateCommunes {
     const keyring = this.#keyrings.get(commune);
     const privacy = this.#loaded;
     if (!keyring || !privacy) return undefined;
-    return { keyring, privacy, crypto: this.#crypto, me: this.#me(), stateDir: join(this.#dataDir, "communes", commune, "private-relays") };
+    let refused = this.#refused.get(commune);
+    if (!refused) this.#refused.set(commune, (refused = new RefusedItems()));
+    return { keyring, privacy, crypto: this.#crypto, me: this.#me(), stateDir: join(this.#dataDir, "communes", commune, "private-relays"), refused };
+  }
+
+  #judging(commune: string): { membership: () => MemberHistories | undefined } {
+    return { membership: () => this.#membership(commune) };
   }
 
   #loaded: PrivacyCrypto | undefined;
@@ -64,7 +83,7 @@ export class PrivateCommunes {
     const me = this.#me();
     const first = makeEpochRecord(privacy, this.#crypto, { commune, epoch: 1, parent: null, epochKey, readers: [me.publicKey], author: me, at });
     if (first.keys.admission.publicKey !== genesis.admission) throw new Error("found: the genesis names another admission key");
-    const keyring = new EpochKeyring({ commune, path: epochKeyringPath(this.#dataDir, commune), privacy, crypto: this.#crypto, me });
+    const keyring = new EpochKeyring({ commune, path: epochKeyringPath(this.#dataDir, commune), privacy, crypto: this.#crypto, me, ...this.#judging(commune) });
     await keyring.hold(idOfItem(first.item), 1, epochKey, first.item);
     this.#keyrings.set(commune, keyring);
     return this.linkContext(commune)!;
@@ -73,7 +92,14 @@ export class PrivateCommunes {
   /** A newcomer's keyring: the epoch key the invite carried. */
   async joined(commune: string, epoch: { id: string; number: number; key: Uint8Array }): Promise<PrivateLinkContext> {
     const privacy = await this.#ready();
-    const keyring = new EpochKeyring({ commune, path: epochKeyringPath(this.#dataDir, commune), privacy, crypto: this.#crypto, me: this.#me() });
+    const keyring = new EpochKeyring({
+      commune,
+      path: epochKeyringPath(this.#dataDir, commune),
+      privacy,
+      crypto: this.#crypto,
+      me: this.#me(),
+      ...this.#judging(commune),
+    });
     await keyring.hold(epoch.id, epoch.number, epoch.key);
     this.#keyrings.set(commune, keyring);
     return this.linkContext(commune)!;
@@ -82,6 +108,7 @@ export class PrivateCommunes {
   /** A join that did not go on keeps nothing: its keyring is forgotten and removed. */
   async forget(commune: string): Promise<void> {
     this.#keyrings.delete(commune);
+    this.#refused.delete(commune);
     await rm(epochKeyringPath(this.#dataDir, commune), { force: true });
   }
 

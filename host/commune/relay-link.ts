@@ -3,6 +3,7 @@ import type { Crypto } from "../../shared/identity/crypto";
 import type { KeyPair } from "../../shared/identity/keys";
 import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import type { EpochKeyring } from "../sync/epoch-keyring";
+import type { RefusedItems } from "../sync/refused-items";
 import type { RelayStatus } from "../../shared/commands/views";
 import type { Genesis } from "../../shared/commune/genesis";
 import type { Signed } from "../../shared/identity/signed";
@@ -42,6 +43,8 @@ export interface PrivateLinkContext {
   me: KeyPair;
   /** Where each relay's link keeps what it has read and sent. */
   stateDir: string;
+  /** What the commune's links refused to apply, for its problems (shared by all of them). */
+  refused: RefusedItems;
 }
 
 export type RelayLinkFactory = (options: RelayLinkOptions) => RelayLink;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { Crypto } from "../../shared/identity/crypto";
 import type { KeyPair, PublicKey } from "../../shared/identity/keys";
+import { batchAuthorProblemIn, currentEpochOf, standingIn, type CurrentEpoch, type MemberHistories } from "../../shared/privacy/current-epoch";
 import type { KnownEpoch } from "../../shared/privacy/envelopes";
 import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import { epochKeysOf, openEpochRecord, openEpochRecordWithKey, type EpochKeys } from "../../shared/privacy/epochs";
@@ -42,6 +43,16 @@ const fileSchema = z.strictObject({
   numbers: z.record(itemId, z.number().int().min(1).max(1_000_000)),
 });
 
+export interface KeyringOptions {
+  commune: string;
+  path?: string;
+  privacy: PrivacyCrypto;
+  crypto: Crypto;
+  me: KeyPair;
+  /** The commune's membership by its signed history (CommuneState.members), read each time an epoch is judged; absent: no judging, the newest epoch held is current. */
+  membership?: () => MemberHistories | undefined;
+}
+
 export const epochKeyringPath = (dataDir: string, commune: string) => join(dataDir, "communes", commune, "epochs.json");
 
 export class EpochKeyring {
@@ -60,18 +71,24 @@ export class EpochKeyring {
   readonly #numbers = new Map<string, number>();
   /** Where on each relay's log an epoch got its first child: items logged after it under that epoch are refused (openItem's afterRotation). */
   readonly #endedAt = new Map<string, number>();
+  /** The commune's membership by its signed history, as this machine holds it now; undefined while it cannot be read (a join under way). */
+  readonly #membership: () => MemberHistories | undefined;
+  /** The last judgement, kept while neither the membership (the same object) nor the epochs opened have changed. */
+  #judged: { members: MemberHistories; opened: number; result: CurrentEpoch } | undefined;
+  readonly #listeners = new Set<() => void>();
   #saving: Promise<unknown> = Promise.resolve();
 
-  constructor(options: { commune: string; path?: string; privacy: PrivacyCrypto; crypto: Crypto; me: KeyPair }) {
+  constructor(options: KeyringOptions) {
     this.commune = options.commune;
     this.#path = options.path;
     this.#privacy = options.privacy;
     this.#crypto = options.crypto;
     this.#me = options.me;
+    this.#membership = options.membership ?? (() => undefined);
   }
 
   /** The keyring on disk, or undefined when the commune is not private on this machine. A damaged file throws: it is not silently made plaintext. */
-  static async load(options: { dataDir: string; commune: string; privacy: PrivacyCrypto; crypto: Crypto; me: KeyPair }): Promise<EpochKeyring | undefined> {
+  static async load(options: Omit<KeyringOptions, "path"> & { dataDir: string }): Promise<EpochKeyring | undefined> {
     const path = epochKeyringPath(options.dataDir, options.commune);
     const text = await readFileIfExists(path);
     if (text === undefined) return undefined;
@@ -105,7 +122,18 @@ export class EpochKeyring {
     this.#numbers.set(id, epoch);
     if (record) this.#records.set(idOfItem(record), record);
     this.#resolve();
+    this.#changed();
     await this.save();
+  }
+
+  /** Calls `listener` whenever an epoch or key is added (a link then sends what waited for it). */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   /**
@@ -121,13 +149,14 @@ export class EpochKeyring {
       const ended = this.#endedAt.get(header.parent);
       if (ended === undefined || seq < ended) this.#endedAt.set(header.parent, seq);
     }
-    const before = this.current()?.id;
+    const before = this.newest()?.id;
     if (!this.#records.has(id)) {
       this.#records.set(id, record);
       this.#resolve();
+      this.#changed();
       void this.save().catch(() => {});
     }
-    return this.current()?.id !== before;
+    return this.newest()?.id !== before;
   }
 
   /**
@@ -156,16 +185,70 @@ export class EpochKeyring {
   }
 
   /**
-   * The epoch new batches are sealed under and the relay is asked to admit:
-   * of the epochs held, the latest (highest number), and among two of one
-   * number, the smallest id (docs/relay.md, "Which epoch is current").
+   * The epoch new batches are sealed under, and rotations start from: the
+   * current epoch by the signed history (docs/relay.md, "Which epoch is
+   * current"; shared/privacy/current-epoch.ts), among the epochs whose
+   * record this member has opened. A child whose author was not an active
+   * member, or whose readers are not exactly the active members and
+   * applicants at its signed time, is passed over (refusedEpochs says why).
+   * An epoch known by its key alone (the invite's, its record not seen yet)
+   * cannot be judged: while it is newer than the judged one it is current,
+   * as the member who signed the invite saw it. With no membership to judge
+   * by, the newest epoch held.
    */
   current(): HeldEpoch | undefined {
+    const newest = this.newest();
+    const judged = this.#judge()?.current;
+    const chosen = judged === undefined ? undefined : this.#opened.get(judged);
+    if (!chosen || (newest && !newest.header && newest.epoch > chosen.epoch)) return newest;
+    return chosen;
+  }
+
+  /**
+   * The newest epoch held: the highest number, and of two of one number the
+   * smallest id. What a relay is asked to admit: the relay admits only its
+   * tips, and a member whose copy of the history does not hold what makes a
+   * child valid yet (the votes of a removal) must still be let in to fetch
+   * them. It writes nothing until the child is current by the history too.
+   */
+  newest(): HeldEpoch | undefined {
     let best: HeldEpoch | undefined;
     for (const held of this.#held()) {
       if (!best || held.epoch > best.epoch || (held.epoch === best.epoch && held.id < best.id)) best = held;
     }
     return best;
+  }
+
+  /** The children of the epochs held that do not count by the signed history, each with the reason, for the member to see. */
+  refusedEpochs(): Array<{ id: string; reason: string }> {
+    return this.#judge()?.refused ?? [];
+  }
+
+  /**
+   * Why `author` may not have written a batch under `epoch`
+   * (batchAuthorProblemIn: a member or applicant when it started, or joined
+   * while it was current); undefined when they may, or when it cannot be
+   * judged here yet (no membership, or the epoch known by its key alone).
+   */
+  authorProblem(author: PublicKey, epoch: string): string | undefined {
+    const members = this.#membership();
+    const header = this.#opened.get(epoch)?.header;
+    if (!members || !header) return undefined;
+    return batchAuthorProblemIn(members, author, { id: epoch, epoch: header.epoch, at: header.at });
+  }
+
+  #judge(): CurrentEpoch | undefined {
+    const members = this.#membership();
+    if (!members) return undefined;
+    if (this.#judged?.members === members && this.#judged.opened === this.#opened.size) return this.#judged.result;
+    const facts = [...this.#opened.values()].flatMap((held) =>
+      held.header && held.readers
+        ? [{ id: held.id, epoch: held.header.epoch, parent: held.header.parent, by: held.header.by, at: held.header.at, readers: held.readers }]
+        : [],
+    );
+    const result = currentEpochOf(facts, Object.keys(members), standingIn(members));
+    this.#judged = { members, opened: this.#opened.size, result };
+    return result;
   }
 
   /** Every epoch held: opened, or known by its key alone. */
@@ -177,11 +260,15 @@ export class EpochKeyring {
     }
   }
 
-  /** For openItem: the data key of an epoch held, and whether it is the current one. */
+  /**
+   * For openItem: the data key of an epoch held, and whether it is still
+   * current on the relays, that is the newest held (an epoch with a child
+   * there takes no batch logged after the child: openItem's afterRotation).
+   */
   keyOf = (epoch: string): KnownEpoch | undefined => {
-    const current = this.current();
-    const held = this.#opened.get(epoch) ?? (current?.id === epoch ? current : undefined);
-    return held ? { dataKey: held.keys.dataKey, current: held.id === current?.id } : undefined;
+    const newest = this.newest();
+    const held = this.#opened.get(epoch) ?? (newest?.id === epoch ? newest : undefined);
+    return held ? { dataKey: held.keys.dataKey, current: held.id === newest?.id } : undefined;
   };
 
   /** An item of `epoch` logged at `seq` came after that epoch had a child on this relay. */
@@ -190,10 +277,10 @@ export class EpochKeyring {
     return ended !== undefined && seq > ended;
   }
 
-  /** The chain from the first epoch to the current one, for registering the commune on a relay that does not serve it yet. */
+  /** The chain from the first epoch to the newest held, for registering the commune on a relay that does not serve it yet. */
   chain(): SealedItem[] {
     const chain: SealedItem[] = [];
-    for (let at = this.current(); at;) {
+    for (let at = this.newest(); at;) {
       const record = this.#records.get(at.id);
       if (!record || !at.header) return [];
       chain.unshift(record);
@@ -206,14 +293,14 @@ export class EpochKeyring {
   }
 
   /**
-   * The epoch records from the child of `from` up to the current epoch, with
-   * each one's admission key pair, when `from` is an ancestor of the current
+   * The epoch records from the child of `from` up to the newest epoch, with
+   * each one's admission key pair, when `from` is an ancestor of the newest
    * epoch held here: what a relay that missed a rotation is sent (it knows
    * `from` only). Undefined otherwise.
    */
   pathFrom(from: string): Array<{ record: SealedItem; admission: KeyPair }> | undefined {
     const path: Array<{ record: SealedItem; admission: KeyPair }> = [];
-    for (let at = this.current(); at && at.id !== from;) {
+    for (let at = this.newest(); at && at.id !== from;) {
       const record = this.#records.get(at.id);
       const parent = at.header?.parent;
       if (!record || !parent) return undefined;
@@ -229,9 +316,9 @@ export class EpochKeyring {
     return this.#opened.get(id);
   }
 
-  /** The current epoch's key, for an invite (the newcomer reads the older ones down the chain). */
+  /** The newest epoch's key, for an invite: the one the relays admit (the newcomer reads the older ones down the chain). */
   currentKey(): { id: string; epoch: number; key: Uint8Array } | undefined {
-    const current = this.current();
+    const current = this.newest();
     return current && { id: current.id, epoch: current.epoch, key: current.keys.epochKey };
   }
 

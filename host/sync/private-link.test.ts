@@ -12,15 +12,19 @@ import type { KeyPair } from "../../shared/identity/keys";
 import type { Signed } from "../../shared/identity/signed";
 import type { Genesis } from "../../shared/commune/genesis";
 import { sodiumPrivacyCrypto } from "../../shared/privacy/crypto";
+import type { MemberHistories } from "../../shared/privacy/current-epoch";
 import { sealBatch } from "../../shared/privacy/envelopes";
 import { epochKeysOf, makeEpochRecord } from "../../shared/privacy/epochs";
-import { decodeItem, idOfItem } from "../../shared/privacy/headers";
-import { defaultRules, testKeys } from "../../shared/testing/commune-builder";
+import { decodeItem, idOfItem, signItem } from "../../shared/privacy/headers";
+import { defaultRules, T0, testKeys } from "../../shared/testing/commune-builder";
 import { startRelay, type RunningRelay } from "../../relay/relay";
+import { PrivateStore } from "../../relay/private/store";
+import type { SealedItem } from "../../shared/privacy/headers";
 import { batchItem, PrivateClient } from "../../relay/testing/private-client";
 import { tempDir, waitFor } from "../../relay/testing/relay-harness";
 import { EpochKeyring } from "./epoch-keyring";
 import { PrivateRelayLink } from "./private-link";
+import { RefusedItems } from "./refused-items";
 
 /**
  * Issue 13, step 3: a member's host syncs a private commune with a real relay
@@ -71,8 +75,14 @@ function privateCommune(readers: KeyPair[] = [ada, bo]) {
 type Commune = ReturnType<typeof privateCommune>;
 
 /** A member's Repo (no disk) with one private link to the relay; `key` is how they hold the epoch: a lockbox, or the key from an invite. */
-async function member(name: string, me: KeyPair, commune: Commune, options: { viaInvite?: boolean; log?: string[]; keyring?: EpochKeyring } = {}) {
-  const keyring = options.keyring ?? new EpochKeyring({ commune: commune.id, privacy, crypto, me });
+async function member(
+  name: string,
+  me: KeyPair,
+  commune: Commune,
+  options: { viaInvite?: boolean; log?: string[]; keyring?: EpochKeyring; refused?: RefusedItems; membership?: () => MemberHistories } = {},
+) {
+  const keyring =
+    options.keyring ?? new EpochKeyring({ commune: commune.id, privacy, crypto, me, ...(options.membership ? { membership: options.membership } : {}) });
   if (options.viaInvite) await keyring.hold(commune.firstId, 1, commune.epochKey);
   else if (!options.keyring) keyring.learn(commune.first);
   let repo: Repo | undefined;
@@ -89,6 +99,7 @@ async function member(name: string, me: KeyPair, commune: Commune, options: { vi
     genesis: commune.genesis,
     reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
     ...(options.log ? { log: (line: string) => options.log!.push(line) } : {}),
+    ...(options.refused ? { refused: options.refused } : {}),
   });
   repo = new Repo({ network: [link.adapter], storage: new NodeFSStorageAdapter(join(hostDir.path, name, "repo")), sharePolicy: async () => true });
   stops.push(async () => {
@@ -106,6 +117,23 @@ async function findWhenThere(repo: Repo, url: string): Promise<DocHandle<unknown
   await waitFor("the document to arrive", () => repo.handles[url.slice("automerge:".length) as keyof typeof repo.handles]?.isReady() === true);
   return repo.find(url as AutomergeUrl);
 }
+
+/**
+ * What a relay's operator can do with his own data folder: stop the relay,
+ * append items to a commune's log, and start it again on the same address
+ * (the members' links reconnect and fetch what follows).
+ */
+async function operatorAppends(commune: string, items: SealedItem[]): Promise<void> {
+  const port = relay.port;
+  await relay.close();
+  const store = await PrivateStore.open(join(relayDir.path, "private", commune), { documents: 1_000, bytes: 1024 * 1024 * 1024 });
+  for (const item of items) expect(await store.append(item)).toMatchObject({ ok: true });
+  await store.close();
+  relay = await startRelay({ port, dataDir: relayDir.path, log: () => {} });
+}
+
+/** The document as this member holds it: what "changes nothing" is asserted on. */
+const stateOf = (handle: DocHandle<unknown>) => ({ heads: A.getHeads(handle.doc() as A.Doc<unknown>), doc: structuredClone(handle.doc()) });
 
 async function relayFiles(): Promise<Buffer> {
   const root = join(relayDir.path, "private");
@@ -207,6 +235,9 @@ describe("a private commune's relay link", () => {
       change,
     );
     expect(await attacker.put(foreign)).toMatchObject({ type: "stored" });
+    await waitFor("Bo's host to refuse both", () => other.link.refusedItems === 2);
+    // Refused whole: Bo's copy is what it was, to the heads.
+    expect(stateOf(copy)).toEqual({ heads: A.getHeads(handle.doc()), doc: { memo: MEMO } });
 
     handle.change((doc) => (doc.memo = "after the junk"));
     await waitFor("Bo to see the honest change", () => memoOf(copy) === "after the junk");
@@ -252,6 +283,179 @@ describe("a private commune's relay link", () => {
     const { items } = await watcher.fetch(0);
     const last = decodeItem(items.at(-1)!.bytes);
     expect(last.ok && last.item.signed.header).toMatchObject({ kind: "batch", epoch: secondId });
+  });
+
+  it("refuses a snapshot the relay's operator copied into this commune's log from another commune, and changes nothing", async () => {
+    const riverside = privateCommune();
+    const ada1 = await member("ada-riverside", ada, riverside);
+    const theirs = ada1.repo.create<{ memo: string }>({ memo: MEMO });
+    await waitFor("Riverside's document to be stored", () => ada1.link.holds(theirs as DocHandle<unknown>));
+    const hillside = privateCommune();
+    const refused = new RefusedItems();
+    const bo1 = await member("bo-hillside", bo, hillside, { refused });
+    const ours = bo1.repo.create<{ memo: string }>({ memo: "Hillside's own" });
+    await waitFor("Hillside's document to be stored", () => bo1.link.holds(ours as DocHandle<unknown>));
+    const before = stateOf(ours as DocHandle<unknown>);
+
+    // The operator serves both communes: he copies Riverside's stored snapshot into Hillside's log.
+    const watcher = await PrivateClient.connect(relay.url);
+    const { items } = await fetchAll(watcher, riverside);
+    watcher.close();
+    const copied = decodeItem(items.at(-1)!.bytes);
+    if (!copied.ok) throw new Error(copied.problem.message);
+    await operatorAppends(hillside.id, [copied.item]);
+
+    await waitFor("Bo's host to refuse it", () => bo1.link.refusedItems === 1);
+    expect(refused.list()).toEqual([
+      { subject: "snapshot", id: idOfItem(copied.item), by: ada.publicKey, reason: "This batch belongs to another commune: it was replayed here" },
+    ]);
+    expect(stateOf(ours as DocHandle<unknown>)).toEqual(before);
+    expect(bo1.repo.handles[theirs.documentId]).toBeUndefined();
+  });
+
+  it("refuses a batch a member re-signed to name another document of the commune, and changes neither document", async () => {
+    const commune = privateCommune([ada, bo, cy]);
+    const founder = await member("ada", ada, commune);
+    const rent = founder.repo.create<{ memo: string }>({ memo: MEMO });
+    const tools = founder.repo.create<{ memo: string }>({ memo: "Ladder, drill" });
+    await waitFor("both documents to be stored", () => founder.link.holds(rent as DocHandle<unknown>) && founder.link.holds(tools as DocHandle<unknown>));
+    const refused = new RefusedItems();
+    const other = await member("bo", bo, commune, { refused });
+    const [rentCopy, toolsCopy] = [await findWhenThere(other.repo, rent.url), await findWhenThere(other.repo, tools.url)];
+    rent.change((doc) => (doc.memo = "Rent paid"));
+    await waitFor("Bo to see the change", () => memoOf(rentCopy) === "Rent paid");
+    const before = { rent: stateOf(rentCopy), tools: stateOf(toolsCopy) };
+
+    // Cy, a member (admitted), takes Ada's batch for the rent and signs it again as his, naming the tools document: the relay cannot tell.
+    const cyClient = await PrivateClient.connect(relay.url);
+    stops.push(() => cyClient.close());
+    const { items } = await fetchAll(cyClient, commune);
+    const batch = items.map((item) => decodeItem(item.bytes)).find((decoded) => decoded.ok && decoded.item.signed.header.kind === "batch");
+    if (!batch?.ok || batch.item.signed.header.kind !== "batch") throw new Error("no batch in the log");
+    const moved = signItem(crypto, { ...batch.item.signed.header, document: tools.documentId, by: cy.publicKey }, batch.item.payload, cy);
+    expect(await cyClient.put(moved)).toMatchObject({ type: "stored" });
+
+    await waitFor("Bo's host to refuse it", () => other.link.refusedItems === 1);
+    expect(refused.list()).toEqual([
+      { subject: "batch", id: idOfItem(moved), by: cy.publicKey, reason: "This batch's ciphertext was altered: it does not open under its epoch's key" },
+    ]);
+    expect({ rent: stateOf(rentCopy), tools: stateOf(toolsCopy) }).toEqual(before);
+  });
+
+  it("after a rotation, the relay refuses the old key's admission, and a member refuses the batch the operator slipped in under the old epoch; nothing changes", async () => {
+    const commune = privateCommune();
+    const refused = new RefusedItems();
+    const founder = await member("ada", ada, commune, { refused });
+    const handle = founder.repo.create<{ memo: string }>({ memo: MEMO });
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    // Bo is removed: epoch 2 is read by Ada alone.
+    const second = makeEpochRecord(privacy, crypto, {
+      commune: commune.id,
+      epoch: 2,
+      parent: commune.firstId,
+      epochKey: privacy.randomKey(),
+      previousKey: commune.epochKey,
+      readers: [ada.publicKey],
+      author: ada,
+      at: Date.now(),
+    });
+    const secondId = idOfItem(second.item);
+    const rotating = await PrivateClient.connect(relay.url);
+    stops.push(() => rotating.close());
+    expect(await rotating.join(commune.id, commune.firstId, epochKeysOf(privacy, crypto, commune.epochKey).admission)).toMatchObject({ type: "welcome" });
+    expect(await rotating.put(second.item, { proof: rotating.proofFor(secondId, second.keys.admission) })).toMatchObject({ type: "stored" });
+    await waitFor("Ada's host to be admitted under epoch 2", () => founder.keyring.current()?.id === secondId && founder.link.status().state === "connected");
+    const before = stateOf(handle as DocHandle<unknown>);
+
+    // Bo, with epoch 1's key, is not let in by the relay.
+    const removed = await PrivateClient.connect(relay.url);
+    stops.push(() => removed.close());
+    expect(await removed.join(commune.id, commune.firstId, epochKeysOf(privacy, crypto, commune.epochKey).admission)).toMatchObject({ type: "superseded" });
+    // So he has the operator append his change, sealed under epoch 1, to the log after the rotation.
+    const change = A.saveSince(
+      A.change(A.clone(handle.doc()), (doc) => (doc.memo = "Bo was here")),
+      A.getHeads(handle.doc()),
+    );
+    const late = sealBatch(
+      privacy,
+      crypto,
+      {
+        commune: commune.id,
+        document: handle.documentId,
+        epoch: commune.firstId,
+        dataKey: epochKeysOf(privacy, crypto, commune.epochKey).dataKey,
+        author: bo,
+        at: Date.now(),
+      },
+      change,
+    );
+    await operatorAppends(commune.id, [late]);
+
+    await waitFor("Ada's host to refuse it", () => founder.link.refusedItems === 1);
+    expect(refused.list()).toEqual([
+      {
+        subject: "batch",
+        id: idOfItem(late),
+        by: bo.publicKey,
+        reason: "This batch is sealed under an epoch that had ended: whoever sent it holds only an old key",
+      },
+    ]);
+    expect(stateOf(handle as DocHandle<unknown>)).toEqual(before);
+  });
+
+  it("is let in under a child its history cannot judge yet, seals nothing until the history makes it current, then writes under it", async () => {
+    const commune = privateCommune([ada, bo, cy]);
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ memo: string }>({ memo: MEMO });
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    // Bo is removed: Ada's host starts epoch 2 for Ada and Cy.
+    const second = makeEpochRecord(privacy, crypto, {
+      commune: commune.id,
+      epoch: 2,
+      parent: commune.firstId,
+      epochKey: privacy.randomKey(),
+      previousKey: commune.epochKey,
+      readers: [ada.publicKey, cy.publicKey],
+      author: ada,
+      at: Date.now(),
+    });
+    const secondId = idOfItem(second.item);
+    expect(await founder.link.putEpoch(second.item, second.keys.admission)).toBe(true);
+    await founder.keyring.hold(secondId, 2, second.keys.epochKey, second.item);
+
+    // Cy's copy of the history does not hold the removal yet: for Cy, epoch 2 leaves Bo out.
+    const active = [ada, bo, cy].map((key) => [key.publicKey, { history: [{ at: T0, status: "active" as const }] }] as const);
+    let members: MemberHistories = Object.fromEntries(active);
+    const other = await member("cy", cy, commune, { membership: () => members });
+    expect(other.keyring.newest()?.id).toBe(secondId);
+    expect(other.keyring.current()?.id).toBe(commune.firstId);
+    const copy = await findWhenThere(other.repo, handle.url);
+    copy.change((doc) => ((doc as { memo: string }).memo = "written while Cy's history lags"));
+    // Timers of one delay run in the order they were set: the link's push for this change has run after these two turns.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+
+    // The removal's votes arrive: epoch 2 is current for Cy too, and the next push sends everything under it.
+    members = {
+      ...members,
+      [bo.publicKey]: {
+        history: [
+          { at: T0, status: "active" },
+          { at: Date.now() - 60_000, status: "removed" },
+        ],
+      },
+    };
+    copy.change((doc) => ((doc as { memo: string }).memo = "written once it is current"));
+    await waitFor("Cy's change to be stored", () => other.link.holds(copy));
+    await waitFor("Ada to see it", () => memoOf(handle as DocHandle<unknown>) === "written once it is current");
+    // Had it sealed under epoch 1 while lagging, the relay (admitting it under epoch 2) would have refused that put first.
+    expect(other.link.lastRefusal).toBeUndefined();
+    const watcher = await PrivateClient.connect(relay.url);
+    stops.push(() => watcher.close());
+    expect(await watcher.join(commune.id, secondId, second.keys.admission)).toMatchObject({ type: "welcome" });
+    const byCy = (await watcher.fetch(0)).items
+      .map((item) => decodeItem(item.bytes))
+      .flatMap((decoded) => (decoded.ok && decoded.item.signed.header.by === cy.publicKey ? [decoded.item.signed.header] : []));
+    expect(byCy).toEqual([expect.objectContaining({ kind: "batch", epoch: secondId })]);
   });
 
   it("drops a relay that breaks the protocol, says why, and tries again with the backoff", async () => {

@@ -33,6 +33,7 @@ import { DEFAULT_BACKOFF, retryDelay, type Backoff } from "./backoff";
 import { connectionProblemWords } from "./connection-words";
 import type { EpochKeyring } from "./epoch-keyring";
 import { PrivateLinkState } from "./private-link-state";
+import type { RefusedItems } from "./refused-items";
 
 /**
  * A member's link to one relay for a private commune (docs/relay.md, "What
@@ -48,8 +49,10 @@ import { PrivateLinkState } from "./private-link-state";
  *   relay), and opens every item: the author's signature, the commune and
  *   document it names, its epoch, the AEAD (openItem), then the size and the
  *   operations the changes inflate to (INFLATION_LIMITS, as incoming sync is
- *   measured today) before the Repo sees them. Records inside are judged by
- *   the signed-history rules when the model reads them, as for any change;
+ *   measured today) before the Repo sees them, and its author: a member or
+ *   applicant when its epoch began, or one who joined while it was current
+ *   (EpochKeyring.authorProblem). Records inside are judged by the
+ *   signed-history rules when the model reads them, as for any change;
  * - sends each document's changes the relay has not seen, as an encrypted
  *   batch signed by this member (the first time a document goes to a relay,
  *   a whole snapshot instead).
@@ -80,6 +83,8 @@ export interface PrivateLinkOptions {
   now?: () => number;
   /** Items refused, one line each, for a test or the host's log. */
   log?: (line: string) => void;
+  /** Where items this link refuses are listed for the member (the commune's problems). */
+  refused?: RefusedItems;
 }
 
 /** Puts waiting for the relay's answer: below the relay's MAX_PUTS_WAITING, so the relay never closes us for it. */
@@ -148,6 +153,7 @@ export class PrivateRelayLink implements RelayLink {
   #stopped = true;
   #retryTimer?: NodeJS.Timeout;
   #pushTimer?: NodeJS.Timeout;
+  #unfollowKeyring?: () => void;
   readonly #watched = new WeakSet<DocHandle<unknown>>();
   /** Items this link refused since it started, and the last reason: a member's bad batch is skipped, not fatal. */
   refusedItems = 0;
@@ -191,6 +197,8 @@ export class PrivateRelayLink implements RelayLink {
     if (!this.#stopped) return;
     this.#stopped = false;
     this.#failures = 0;
+    // A child epoch held (a rotation this host made, or one judged current once the history arrived) lets waiting batches go.
+    this.#unfollowKeyring = this.#options.keyring.onChange(() => this.#schedulePush());
     void this.#state.load().then(() => {
       if (!this.#stopped && !this.#attempt) this.#open();
     });
@@ -198,6 +206,7 @@ export class PrivateRelayLink implements RelayLink {
 
   stop(): void {
     this.#stopped = true;
+    this.#unfollowKeyring?.();
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#pushTimer);
     this.#abandon();
@@ -215,8 +224,7 @@ export class PrivateRelayLink implements RelayLink {
   }
 
   #open(): void {
-    const current = this.#options.keyring.current();
-    if (!current) {
+    if (!this.#options.keyring.newest()) {
       this.#setStatus("refused", "This machine holds no key to the commune's current epoch");
       return;
     }
@@ -287,7 +295,8 @@ export class PrivateRelayLink implements RelayLink {
       const asked = challenge.safeParse(value);
       if (!asked.success) return this.#fail(attempt, "The relay did not answer the hello with a challenge");
       const { keyring } = this.#options;
-      const current = keyring.current();
+      // The newest epoch held, which the relay admits even while this member's history cannot judge it yet (EpochKeyring.newest).
+      const current = keyring.newest();
       if (!current) return this.#refuse(attempt, "This machine holds no key to the commune's current epoch");
       attempt.relayNonce = asked.data.nonce;
       attempt.phase = "proof";
@@ -378,7 +387,7 @@ export class PrivateRelayLink implements RelayLink {
     const seq = head.data.seq;
     const decoded = decodeItem(split.body);
     if (!decoded.ok) {
-      this.#refusedItem(seq, decoded.problem.message);
+      this.#refusedItem(seq, decoded.problem.message, { subject: "item", id: `#${seq}` });
     } else {
       const item = decoded.item;
       const header = item.signed.header;
@@ -400,14 +409,19 @@ export class PrivateRelayLink implements RelayLink {
       { commune, document: header.document, afterRotation: keyring.afterRotation(header.epoch, seq) },
       keyring.keyOf,
     );
-    if (!opened.ok) return this.#refusedItem(seq, opened.error.message);
+    const what = { subject: header.kind, id: idOfItem(item), by: header.by };
+    // A header whose signature fails names someone who did not sign it: it is not put on their name.
+    if (!opened.ok) return this.#refusedItem(seq, opened.error.message, opened.error.code === "item.badSignature" ? { ...what, by: undefined } : what);
+    // Judged after the signature (so `by` is who signed it), before anything is applied: a removed member's old key opens the old epoch's batches.
+    const author = keyring.authorProblem(header.by, header.epoch);
+    if (author !== undefined) return this.#refusedItem(seq, `Not applied: ${author}, so it could not write under that epoch`, what);
     const repo = this.#options.repo();
     if (!repo) return;
     // As incoming sync is measured today: every chunk held to its own limits before Automerge inflates it, and what it adds to what the Repo holds.
     const measured = measureAutomerge(opened.value.bytes, boundedInflate);
-    if (!measured.ok) return this.#refusedItem(seq, measured.error.message);
+    if (!measured.ok) return this.#refusedItem(seq, measured.error.message, what);
     const room = operationsProblem(this.#options.held(header.document), measured.value.ops);
-    if (!room.ok) return this.#refusedItem(seq, room.error.message);
+    if (!room.ok) return this.#refusedItem(seq, room.error.message, what);
     const documentId = header.document as DocumentId;
     // A document on this disk is loaded before changes are applied to it; one that is not becomes unavailable, then ready with them.
     const existing = repo.handles[documentId]?.isReady()
@@ -426,14 +440,15 @@ export class PrivateRelayLink implements RelayLink {
         after,
       );
     } catch (error) {
-      this.#refusedItem(seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`);
+      this.#refusedItem(seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`, what);
     }
   }
 
-  #refusedItem(seq: number, reason: string): void {
+  #refusedItem(seq: number, reason: string, what: { subject: "batch" | "snapshot" | "item"; id: string; by?: string | undefined }): void {
     this.refusedItems++;
     this.lastRefusal = `item ${seq}: ${reason}`;
     this.#options.log?.(`${this.url}: refused ${this.lastRefusal}`);
+    this.#options.refused?.add({ subject: what.subject, id: what.id, ...(what.by !== undefined ? { by: what.by } : {}), reason });
   }
 
   #refusedByRelay(reason: string): void {
@@ -481,6 +496,9 @@ export class PrivateRelayLink implements RelayLink {
     const repo = this.#options.repo();
     const current = this.#options.keyring.current();
     if (!repo || !current || attempt.ws.readyState !== WebSocket.OPEN) return;
+    // Admitted under a newer epoch than the history lets this member write under (its copy lacks what makes the child valid): the relay
+    // would refuse batches under the older one, and sealing under the newer one could leak to readers it was wrongly sealed to. Wait.
+    if (current.id !== attempt.epoch) return;
     // Batches wait for an epoch record being put: until the relay stores it, it would refuse them as of an unknown epoch.
     if (attempt.puts.some((put) => put.document === undefined)) return;
     const waiting = new Set(attempt.puts.map((put) => put.document));

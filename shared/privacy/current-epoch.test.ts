@@ -1,7 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { MemberStatus } from "../commune/state";
-import { batchAuthorProblem, childEpochProblem, currentEpochOf, type EpochFacts, type StandingAt } from "./current-epoch";
+import {
+  batchAuthorProblem,
+  batchAuthorProblemIn,
+  childEpochProblem,
+  currentEpochOf,
+  standingIn,
+  type EpochFacts,
+  type MemberHistories,
+  type StandingAt,
+} from "./current-epoch";
 
 const [ada, bo, cy, dee] = ["a", "b", "c", "d"].map((letter) => letter.repeat(64)) as [string, string, string, string];
 const everyone = [ada, bo, cy, dee];
@@ -87,6 +96,31 @@ describe("a batch's author, judged at its epoch's start", () => {
     expect(batchAuthorProblem(dee, rotation, standing, 30)).toBeUndefined();
     // A join dated before the epoch does not count: they were not a member when it started.
     expect(batchAuthorProblem(cy, rotation, standing, 10)).toBe("cccccccc was not a member when epoch 2 (55555555) started");
+  });
+
+  // The same history as `standing`, in the shape the commune's state holds it.
+  const members: MemberHistories = {
+    [ada]: { history: [{ at: 0, status: "active" }] },
+    [bo]: { history: [{ at: 10, status: "active" }] },
+    [cy]: {
+      history: [
+        { at: 10, status: "active" },
+        { at: 20, status: "removed" },
+      ],
+    },
+    [dee]: { history: [{ at: 30, status: "applicant" }] },
+  };
+
+  it("reads the same standing from the commune's member histories", () => {
+    for (const key of everyone) for (const at of [0, 9, 10, 19, 20, 29, 30, 100]) expect(standingIn(members)(key, at)).toBe(standing(key, at));
+  });
+
+  it("finds when a newcomer joined from the history, refuses the removed member, and lets through an author the history does not know yet", () => {
+    expect(batchAuthorProblemIn(members, dee, rotation)).toBeUndefined();
+    expect(batchAuthorProblemIn(members, cy, rotation)).toBe("cccccccc was not a member when epoch 2 (55555555) started");
+    expect(batchAuthorProblemIn(members, bo, rotation)).toBeUndefined();
+    // A newcomer's first batch carries their join: the history learns them from it.
+    expect(batchAuthorProblemIn(members, "e".repeat(64), rotation)).toBeUndefined();
   });
 });
 

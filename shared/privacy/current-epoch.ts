@@ -103,3 +103,34 @@ export function batchAuthorProblem(
   if (joinedAt !== undefined && joinedAt >= epoch.at && member(joinedAt)) return undefined;
   return `${author.slice(0, 8)} was not a member when epoch ${epoch.epoch} (${epoch.id.slice(0, 8)}) started`;
 }
+
+/** The signed history's membership as these rules read it: each member's status changes in time order (CommuneState.members has this shape). */
+export type MemberHistories = Readonly<Record<PublicKey, { readonly history: readonly { readonly at: number; readonly status: MemberStatus }[] }>>;
+
+/** StandingAt over a membership history: the status of the last change at or before `at`. */
+export function standingIn(members: MemberHistories): StandingAt {
+  return (key, at) => {
+    const history = Object.hasOwn(members, key) ? members[key]!.history : [];
+    let status: MemberStatus | undefined;
+    for (const change of history) {
+      if (change.at > at) break;
+      status = change.status;
+    }
+    return status;
+  };
+}
+
+/**
+ * batchAuthorProblem over a membership history, with when the author joined
+ * taken from it: the first time at or after the epoch's start that they
+ * became an applicant or member. An author the history does not know at all
+ * is let through: a newcomer's first batch carries their own join (their
+ * host seals it with the invite's key), so the history learns them from it,
+ * and what it holds is judged record by record by the signed-history rules
+ * like any change. A removed member, or one who left, is known, and refused.
+ */
+export function batchAuthorProblemIn(members: MemberHistories, author: PublicKey, epoch: Pick<EpochFacts, "id" | "epoch" | "at">): string | undefined {
+  if (!Object.hasOwn(members, author)) return undefined;
+  const joinedAt = members[author]!.history.find((change) => change.at >= epoch.at && ["active", "applicant"].includes(change.status))?.at;
+  return batchAuthorProblem(author, epoch, standingIn(members), joinedAt);
+}
