@@ -253,7 +253,7 @@ describe("usage errors", () => {
     [["create", "X", "--spend-limit", "50"], "--spend-limit expects CURRENCY=AMOUNT"],
     [["create", "X", "--spend-limit", "EUR=1", "--spend-limit", "eur=2"], "--spend-limit names EUR twice"],
     [["create", "X", "--admission", "lottery"], "--admission must be one of direct, proposal"],
-    [["propose", "party", "--title", "x"], "the kind of proposal must be one of spend, admit, remove, rule, general"],
+    [["propose", "party", "--title", "x"], "the kind of proposal must be one of spend, admit, remove, rule, general, reverse"],
     [["propose", "general"], "--title is required"],
     [["propose", "general", "--title", "x", "--amount", "5"], "--amount does not apply to a general proposal"],
     [["propose", "spend", "--title", "x", "--amount", "5", "--currency", "EUR"], "say who is paid"],

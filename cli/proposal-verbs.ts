@@ -24,7 +24,7 @@ import { proposalsText } from "./views-text";
 
 /** Verbs about proposals and votes. */
 
-const KINDS = ["spend", "admit", "remove", "rule", "general"] as const;
+const KINDS = ["spend", "admit", "remove", "rule", "general", "reverse"] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Which flags each kind of proposal takes, beyond --title, --body and --days. */
@@ -34,9 +34,16 @@ const KIND_FLAGS: Record<Kind, string[]> = {
   remove: ["member"],
   rule: ["quorum", "threshold", "block", "no-block", "spend-limit", "spend-period", "confirm-above", "admission", "add-currency"],
   general: [],
+  reverse: ["entry"],
 };
 
 const PROPOSE_FLAGS: FlagSpec[] = [
+  {
+    name: "entry",
+    kind: "value",
+    value: "ENTRY",
+    help: "reverse: the payment out of the purse to take back (its id or first characters, from commune ledger)",
+  },
   { name: "title", kind: "value", value: "TEXT", help: "what is proposed, in a line (required)" },
   { name: "body", kind: "value", value: "TEXT", help: "the reasons, at length" },
   { name: "days", kind: "value", value: "N", help: "voting stays open this many days (default 7, at most 366)" },
@@ -99,7 +106,7 @@ function ruleChange(args: Args): Result<Extract<CommandInput<"proposal.create">,
 
 export const propose = defineVerb<"proposal.create">({
   verb: "propose",
-  args: ["<spend|admit|remove|rule|general>"],
+  args: ["<spend|admit|remove|rule|general|reverse>"],
   flags: PROPOSE_FLAGS,
   summary: "make a proposal for the commune to vote on",
   synopsis: "--title TEXT [options]",
@@ -109,6 +116,7 @@ export const propose = defineVerb<"proposal.create">({
     "commune propose remove  --title T --member MEMBER",
     "commune propose rule    --title T [--quorum N] [--threshold N] [--block | --no-block] [--spend-limit C=A]... [--spend-period day|week|month|year] [--confirm-above C=A]... [--admission direct|proposal] [--add-currency CODE:Name:DEC]...",
     "commune propose general --title T",
+    "commune propose reverse --title T --entry ENTRY   (take back another member's payment; once passed, commune execute PROPOSAL records the void)",
     "Every kind also takes --body TEXT and --days N.",
   ],
   scoped: true,
@@ -157,6 +165,14 @@ export const propose = defineVerb<"proposal.create">({
       }
       case "general":
         return planned("proposal.create", { ...base, kind: "general" });
+      case "reverse": {
+        const entry = required(args, "entry");
+        if (!entry.ok) return entry;
+        // The payment's author comes with its id: the reference resolves both.
+        return planned("proposal.create", { ...base, kind: "reverse", entry: entry.value, author: "0".repeat(64) }, [
+          { kind: "payment", path: ["entry"], text: entry.value },
+        ]);
+      }
     }
   },
   print: ({ value }, { input }) =>
@@ -201,9 +217,9 @@ export const execute = defineVerb<"proposal.execute">({
   verb: "execute",
   args: ["<PROPOSAL>"],
   flags: [],
-  summary: "pay out a passed spend proposal",
+  summary: "pay out a passed spend proposal, or record the void a passed reverse proposal calls for",
   scoped: true,
   writes: always,
   build: (args) => planned("proposal.execute", { proposal: args.positionals[0]! }, [{ kind: "proposal", path: ["proposal"], text: args.positionals[0]! }]),
-  print: ({ value }, { input }) => `Paid out proposal ${shortId(String(input.proposal))} (entry ${shortId(value.id)}).`,
+  print: ({ value }, { input }) => `Executed proposal ${shortId(String(input.proposal))}: recorded entry ${shortId(value.id)}.`,
 });

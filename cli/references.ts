@@ -89,5 +89,15 @@ export const resolveProposal = (text: string, proposals: ProposalView[]) =>
 export const resolveEntry = (text: string, entries: LedgerRow[]) =>
   resolveId(text, entries, "entry", (row) => `${shortId(row.id)} ${row.kind} #${row.n}`, "commune ledger --member YOUR-NAME");
 
+/** A payment out of the purse by any member, as a reverse proposal names it. */
+export function resolvePayment(text: string, payments: LedgerRow[]): Result<LedgerRow> {
+  const id = resolveId(text, payments, "payment", (row) => `${shortId(row.id)} by ${clean(row.byName)} (#${row.n})`, "commune ledger --kind disbursement");
+  if (!id.ok) return id;
+  const matching = payments.filter((row) => row.id === id.value);
+  if (matching.length > 1)
+    return fail("reference.ambiguous", `Several members have a payment ${id.value}: ${listOf(matching.map((row) => `#${row.n} by ${clean(row.byName)}`))}.`);
+  return ok(matching[0]!);
+}
+
 export const resolveItem = (text: string, items: ItemView[]) =>
   resolveId(text, items, "item", (item) => `${shortId(item.id)} ${JSON.stringify(clean(item.title))}`, "commune knowledge list");

@@ -46,7 +46,7 @@ describe("a member runs a commune from the command line", () => {
     expect(await ok(dir, "proposals")).toMatch(
       new RegExp(`${id.slice(0, 8)}\\s+spend\\s+passed\\s+.*1 yes, 0 no \\(1/1 voted\\)\\s+yes\\s+New roof\\s+60\\.00 EUR to Roofers`),
     );
-    expect(await ok(dir, "execute", id.slice(0, 4))).toMatch(/^Paid out proposal/);
+    expect(await ok(dir, "execute", id.slice(0, 4))).toMatch(/^Executed proposal [0-9a-f]{8}: recorded entry/);
     const again = await cli(dir, ["disburse", "5", "EUR", "--payee", "Roofers", "--proposal", id.slice(0, 6)]);
     expect(again).toMatchObject({ code: 1, stdout: "" });
     expect(again.stderr).toBe("Not recorded: the disbursement would not count (proposal 'New roof' allows 60.00 EUR and 60.00 EUR of it is already spent).\n");
@@ -96,6 +96,23 @@ describe("a member runs a commune from the command line", () => {
     const again = await cli(dir, ["void", twice.id.slice(0, 6), "--reason", "again"]);
     expect(again).toMatchObject({ code: 1, stdout: "" });
     expect(again.stderr).toContain(`${twice.id} was voided already`);
+  });
+
+  it("proposes reversing a payment by its id, and executing the passed proposal voids it", async () => {
+    const { dir } = await founded(["--spend-limit", "EUR=100"]);
+    await ok(dir, "contribute", "100", "EUR");
+    const paid = JSON.parse(await ok(dir, "disburse", "40", "EUR", "--payee", "Garage", "--json")) as { id: string };
+    const { id } = JSON.parse(await ok(dir, "propose", "reverse", "--title", "The garage refunded us", "--entry", paid.id.slice(0, 5), "--json")) as {
+      id: string;
+    };
+    await ok(dir, "vote", id.slice(0, 6), "yes");
+    expect(await ok(dir, "execute", id.slice(0, 6))).toMatch(/^Executed proposal [0-9a-f]{8}: recorded entry [0-9a-f]{8}\.\n$/);
+    expect(await ok(dir, "proposals")).toContain(`take back Ada's payment of 40.00 EUR to Garage (entry ${paid.id.slice(0, 8)}), reversed`);
+    expect(JSON.parse(await ok(dir, "balances", "--json"))).toMatchObject({ purse: { EUR: 100_00 } });
+
+    const unknown = await cli(dir, ["propose", "reverse", "--title", "x", "--entry", "zzzz"]);
+    expect(unknown).toMatchObject({ code: 1, stdout: "" });
+    expect(unknown.stderr).toContain('No payment id starts with "zzzz"');
   });
 
   it("votes with a reason, shown beside the vote in the proposals list", async () => {

@@ -6,7 +6,7 @@ import { keptUnsaved } from "../shared/commands/disk-refusals";
 import { dataDirOf, EXIT, linksOf, type CliDeps } from "./deps";
 import { runHost } from "./host-verb";
 import { parseArgv, type Parsed } from "./parse";
-import { resolveCommune, resolveEntry, resolveItem, resolveMember, resolveProposal } from "./references";
+import { resolveCommune, resolveEntry, resolveItem, resolveMember, resolvePayment, resolveProposal } from "./references";
 import type { Session } from "./session";
 import { clean } from "./text";
 import { hintFor } from "./usage";
@@ -120,6 +120,7 @@ async function carryOut(session: Session, { verb, plan, globals }: Extract<Parse
     proposals: () => ask("proposal.list", { commune: commune!.id }),
     items: () => ask("inventory.list", { commune: commune!.id, query: "", retired: true }),
     entries: async () => ownEntries(ask, commune!.id, (await communeView()).me),
+    payments: async () => payments(ask, commune!.id),
     settle,
   });
 
@@ -159,7 +160,19 @@ interface Lookups {
   items(): Promise<ItemView[]>;
   /** The member's own entries: the only ones they may void or correct. */
   entries(): Promise<LedgerRow[]>;
+  /** Every member's payments out of the purse: what a reverse proposal may name. */
+  payments(): Promise<LedgerRow[]>;
   settle<T>(result: Result<T>): T;
+}
+
+/** Every payment out of the purse that counts, a page of the ledger at a time. */
+async function payments(ask: <K extends CommandName>(name: K, input: unknown) => Promise<CommandResults[K]>, commune: string): Promise<LedgerRow[]> {
+  const rows: LedgerRow[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await ask("purse.ledger", { commune, kind: "disbursement", status: "counted", offset, limit: 1000 });
+    rows.push(...page.rows);
+    if (offset + page.rows.length >= page.total) return rows;
+  }
 }
 
 /** Every entry the member wrote, a page of the ledger at a time (a purse may hold more than one page of them). */
@@ -178,6 +191,12 @@ async function ownEntries(
 
 async function resolveReferences(refs: Reference[], input: Record<string, unknown>, lookups: Lookups): Promise<void> {
   for (const ref of refs) {
+    if (ref.kind === "payment") {
+      const row = lookups.settle(resolvePayment(ref.text, await lookups.payments()));
+      setPath(input, ref.path, row.id);
+      setPath(input, [...ref.path.slice(0, -1), "author"], row.by);
+      continue;
+    }
     const id =
       ref.kind === "member"
         ? lookups.settle(resolveMember(ref.text, await lookups.members()))

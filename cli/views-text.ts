@@ -145,6 +145,11 @@ function proposalDetails(proposal: ProposalView, currencies: Currency[]): string
   }
   if (proposal.member) return `${proposal.kind} ${proposal.member.name} (${shortKey(proposal.member.key)})`;
   if (proposal.change) return ruleChangeText(proposal.change, currencies);
+  if (proposal.reverse) {
+    const { amount, currency, payee, authorName, entry, done } = proposal.reverse;
+    const what = amount !== undefined && currency !== undefined ? ` of ${money(amount, currency, currencies)}` : "";
+    return `take back ${authorName}'s payment${what}${payee ? ` to ${payee}` : ""} (entry ${shortId(entry)})${done ? ", reversed" : ""}`;
+  }
   return "";
 }
 

@@ -19,14 +19,14 @@ afterEach(async () => {
 const EUR = { code: "EUR", name: "Euro", decimals: 2 };
 const bo = generateKeyPair().publicKey;
 
-async function adaWithBo() {
+async function adaWithBo({ bo: withBo = true } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), "commune-corrections-"));
   const host = await Host.open({ dataDir, links: noRelays });
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   cleanups.push(() => host.close());
   await must(host, "identity.rename", { name: "Ada" });
-  const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR] });
-  await must(host, "commune.admit", { commune, member: bo, name: "Bo" });
+  const { commune } = await must(host, "commune.create", { name: "Riverside", currencies: [EUR], rules: { spendLimit: { EUR: "100" } } });
+  if (withBo) await must(host, "commune.admit", { commune, member: bo, name: "Bo" });
   await must(host, "purse.contribute", { commune, amount: "1000.00", currency: "EUR" });
   return { host, commune };
 }
@@ -90,5 +90,48 @@ describe("what a member cannot void", () => {
     ]);
     expect((await must(host, "purse.ledger", { commune })).total).toBe(3);
     expect((await must(host, "commune.show", { commune })).balances.purse).toEqual({ EUR: 1000_00 });
+  });
+});
+
+describe("a payment reversed by the commune's decision", () => {
+  it("is proposed, passed and executed into a void that cites the proposal; the proposal then says it is done", async () => {
+    // Ada alone, so her vote passes it; a void of another member's payment is judged in shared/purse/voids.test.ts.
+    const { host, commune } = await adaWithBo({ bo: false });
+    const { id: garage } = await must(host, "purse.disburse", { commune, amount: "40", currency: "EUR", payee: { outside: "Garage" }, confirmed: true });
+    const { id: proposal } = await must(host, "proposal.create", {
+      commune,
+      kind: "reverse",
+      title: "The garage refunded us",
+      entry: garage,
+      author: (await must(host, "identity.show", {})).publicKey,
+      deadline: { days: 7 },
+    });
+    const listed = (await must(host, "proposal.list", { commune })).find((view) => view.id === proposal)!;
+    expect(listed.reverse).toMatchObject({ entry: garage, authorName: "Ada", amount: 40_00, currency: "EUR", payee: "Garage", done: false });
+
+    await must(host, "proposal.vote", { commune, proposal, choice: "yes" });
+    await must(host, "proposal.execute", { commune, proposal });
+    expect((await must(host, "commune.show", { commune })).balances.purse).toEqual({ EUR: 1000_00 });
+    const { rows } = await must(host, "purse.ledger", { commune, newestFirst: false });
+    expect(rows.at(-1)).toMatchObject({ kind: "void", proposal, voids: { id: garage } });
+    expect((await must(host, "proposal.list", { commune })).find((view) => view.id === proposal)?.reverse?.done).toBe(true);
+
+    const again = await host.run("proposal.execute", { commune, proposal });
+    expect(again).toMatchObject({ ok: false, error: { code: "entry.voided" } });
+  });
+
+  it("names only a payment out of the purse that counts", async () => {
+    const { host, commune } = await adaWithBo();
+    const { rows } = await must(host, "purse.ledger", { commune });
+    const refused = await host.run("proposal.create", {
+      commune,
+      kind: "reverse",
+      title: "Undo a contribution",
+      entry: rows[0]!.id,
+      author: rows[0]!.by,
+      deadline: { days: 7 },
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: "entry.notFound", field: "entry" } });
+    expect(await must(host, "proposal.list", { commune })).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { randomId } from "../../shared/identity/keys";
 import type { Proposal } from "../../shared/proposals/proposal";
 import { disbursementFor, type SpendProposal } from "../../shared/purse/spend-authority";
 import { fail, ok, type Result } from "../../shared/result";
+import type { SignedEntry } from "../../shared/purse/entry";
 import type { ParsedInput } from "../../shared/commands/commands";
 import type { CommuneModel } from "../commune/commune-model";
 import { proposalRecord, voteRecord } from "../commune/record-kinds";
@@ -30,11 +31,26 @@ function proposalFrom(input: ParsedInput<"proposal.create">, model: CommuneModel
       return ok({ ...base, kind: "remove", member: input.member });
     case "general":
       return ok({ ...base, kind: "general" });
+    case "reverse": {
+      const target = reversiblePayment(model, input.author, input.entry);
+      return target.ok ? ok({ ...base, kind: "reverse", author: input.author, entry: input.entry }) : target;
+    }
     case "rule": {
       const change = ruleChangeFrom(input.change, model, at);
       return change.ok ? ok({ ...base, kind: "rule", change: change.value }) : change;
     }
   }
+}
+
+/** A counted payment out of the purse, not taken back yet: what a reverse proposal may name. */
+function reversiblePayment(model: CommuneModel, author: string, id: string): Result<SignedEntry> {
+  const found = model.ledger.countedEntry(author, id);
+  if (!found || found.entry.kind !== "disbursement")
+    return fail("entry.notFound", `There is no payment ${id} by that member that counts in the purse: only a payment out of the purse can be reversed.`, {
+      field: "entry",
+    });
+  if (found.voidedBy) return fail("entry.voided", `That payment was taken back already (by ${found.voidedBy.id}).`, { field: "entry" });
+  return ok(found.entry);
 }
 
 function ruleChangeFrom(input: Extract<ParsedInput<"proposal.create">, { kind: "rule" }>["change"], model: CommuneModel, at: number): Result<RuleChange> {
@@ -82,10 +98,17 @@ export const proposalCommands: Handlers<ProposalCommand> = {
     return writeEntry(host, input.commune, (model) => {
       const target = model.state.proposals[input.proposal];
       if (!target) return fail("proposal.notFound", "There is no such proposal in this commune.", { field: "proposal" });
-      if (target.proposal.kind !== "spend")
-        return fail("proposal.notASpend", "Only a spend proposal is executed: other proposals take effect when they pass.", { field: "proposal" });
+      if (target.proposal.kind !== "spend" && target.proposal.kind !== "reverse")
+        return fail("proposal.notASpend", "Only a spend or reverse proposal is executed: other proposals take effect when they pass.", { field: "proposal" });
       if (target.tally.outcome !== "passed")
         return fail("proposal.notPassed", `"${target.proposal.title}" has not passed (it is ${target.tally.outcome}).`, { field: "proposal" });
+      if (target.proposal.kind === "reverse") {
+        const { author, entry } = target.proposal;
+        const payment = reversiblePayment(model, author, entry);
+        if (!payment.ok) return payment;
+        const { amount, currency } = payment.value;
+        return ok({ id: randomId(), kind: "void", of: entry, ofBy: author, proposal: target.proposal.id, amount, currency, memo: target.proposal.title });
+      }
       const spend = target.proposal as SpendProposal;
       const used = model.purse.used.get(spend.id) ?? 0;
       if (used >= spend.amount) return fail("proposal.paidOut", `"${spend.title}" has already been paid out in full.`, { field: "proposal" });

@@ -6,13 +6,17 @@ import { fingerprint, type PublicKey } from "../../shared/identity/keys";
 import { searchItems } from "../../shared/inventory/inventory";
 import { kindOf } from "../../shared/inventory/item";
 import type { SpendProposal } from "../../shared/purse/spend-authority";
-import { entryClaim, type EntryView, type PurseView } from "../../shared/purse/balances";
+import { entryClaim, type EntryView, type PurseLedger, type PurseView } from "../../shared/purse/balances";
 import type { SignedCheckpoint } from "../../shared/purse/checkpoint";
 import type { CommuneModel } from "./commune-model";
 
 /** What the views read of a model: a commune still loading its purse can stand in another count. */
 export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> &
-  Partial<Pick<CommuneModel, "notes">> & { purse: Pick<PurseView, "purse" | "members" | "counts" | "used"> & Partial<Pick<PurseView, "breakdown">> };
+  Partial<Pick<CommuneModel, "notes">> & {
+    purse: Pick<PurseView, "purse" | "members" | "counts" | "used"> & Partial<Pick<PurseView, "breakdown">>;
+    /** Absent in a view counted by another member: what a reverse proposal names is then not looked up. */
+    ledger?: Pick<PurseLedger, "countedEntry">;
+  };
 
 /**
  * The views the CLI prints and the renderer shows, built from a computed
@@ -118,6 +122,7 @@ export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
         view.spend = { amount: spend.amount, currency: spend.currency, payee, used: used.get(proposal.id) ?? 0 };
       }
       if (proposal.kind === "admit") view.member = { key: proposal.member, name: proposal.name };
+      if (proposal.kind === "reverse") view.reverse = reverseView(model, proposal.author, proposal.entry);
       if (proposal.kind === "remove") view.member = { key: proposal.member, name: nameOf(state, proposal.member) };
       if (proposal.kind === "rule") view.change = ruleChangeView(proposal.change);
       const notes = model.notes?.of("proposal", proposal.id, proposal.by);
@@ -150,6 +155,14 @@ export function checkpointView(model: Omit<ViewModel, "purse">, checkpoint: Sign
   const counted = { purse: checkpoint.purse, members: checkpoint.members, counts: checkpoint.entries, used: new Map(Object.entries(checkpoint.used)) };
   const view = communeView({ ...model, purse: counted }, me, now);
   return { ...view, provisional: true, countedBy: { member: checkpoint.by, name: nameOf(model.state, checkpoint.by), at: checkpoint.at } };
+}
+
+function reverseView(model: ViewModel, author: PublicKey, entry: string): NonNullable<ProposalView["reverse"]> {
+  const found = model.ledger?.countedEntry(author, entry);
+  const view = { entry, author, authorName: nameOf(model.state, author), done: found?.voidedBy !== undefined };
+  if (!found) return view;
+  const { amount, currency, to, payee } = found.entry;
+  return { ...view, amount, currency, payee: to !== undefined ? nameOf(model.state, to) : (payee ?? "") };
 }
 
 export function ledgerPage(model: CommuneModel, query: ParsedInput<"purse.ledger">): LedgerPage {

@@ -194,6 +194,8 @@ export const commandInputs = {
     z.strictObject({ ...proposalBase, kind: z.literal("remove"), member: key }),
     z.strictObject({ ...proposalBase, kind: z.literal("rule"), change: rulesInput.extend({ addCurrencies: z.array(currency).max(10).optional() }) }),
     z.strictObject({ ...proposalBase, kind: z.literal("general") }),
+    /** Takes back `author`'s payment `entry` once passed (proposal.execute writes the void). */
+    z.strictObject({ ...proposalBase, kind: z.literal("reverse"), entry: recordId, author: key }),
   ]),
   "proposal.vote": z.strictObject({
     commune,

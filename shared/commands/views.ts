@@ -171,6 +171,8 @@ export interface ProposalView {
   /** Each member's vote that counts, with when it was cast: votes are signed records every member may see. */
   votes?: { voter: PublicKey; name: string; choice: Choice; at: number; reason?: string }[];
   myVote?: Choice;
+  /** Reverse proposals: the payment they take back (its amount and payee while this member's copy has it) and whether a void has taken it back. */
+  reverse?: { entry: string; author: PublicKey; authorName: string; amount?: number; currency?: string; payee?: string; done: boolean };
   /** Spend proposals: what they allow and how much of it is already paid out. */
   spend?: { amount: number; currency: string; payee: string; used: number };
   member?: { key: PublicKey; name: string };

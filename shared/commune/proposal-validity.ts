@@ -51,5 +51,8 @@ export function proposalProblem(proposal: Proposal, state: CommuneState): string
     }
     case "general":
       return undefined;
+    // Which payment it names, and whether it may be taken back, is judged when the void that executes it is.
+    case "reverse":
+      return proposal.entry.trim() === "" ? "A reverse proposal names the payment it takes back" : undefined;
   }
 }

@@ -142,10 +142,10 @@ const ENTRY_FIELDS = {
   disbursement: { required: [], allowed: ["to", "payee", "corrects", "proposal"] },
   transfer: { required: ["to"], allowed: ["to", "corrects", "proposal"] },
   exchange: { required: ["partner", "direction"], allowed: ["partner", "direction", "corrects", "proposal"] },
-  void: { required: ["of"], allowed: ["of"] },
+  void: { required: ["of"], allowed: ["of", "ofBy", "proposal"] },
 } as const satisfies Record<EntryKind, { required: readonly string[]; allowed: readonly string[] }>;
 
-const KIND_FIELDS = ["to", "payee", "partner", "direction", "of", "corrects", "proposal"] as const;
+const KIND_FIELDS = ["to", "payee", "partner", "direction", "of", "ofBy", "corrects", "proposal"] as const;
 
 export const entrySchema = z
   .looseObject({
@@ -162,6 +162,7 @@ export const entrySchema = z
     direction: oneOf(["in", "out"]).optional(),
     proposal: id.optional(),
     of: id.optional(),
+    ofBy: publicKey.optional(),
     corrects: id.optional(),
     ...signedBy,
   })
@@ -177,6 +178,13 @@ export const entrySchema = z
       } else if (!present && fields.required.includes(field)) {
         context.addIssue({ code: "custom", path: [field], message: `is missing (${article} ${entry.kind} needs it)` });
       }
+    }
+    if (entry.kind === "void" && (entry.ofBy === undefined) !== (entry.proposal === undefined)) {
+      context.addIssue({
+        code: "custom",
+        path: ["ofBy"],
+        message: "a void of another member's entry names whose it is (ofBy) and the proposal that allows it, both or neither",
+      });
     }
     if (entry.kind === "disbursement" && (entry.to === undefined) === (entry.payee === undefined)) {
       context.addIssue({ code: "custom", path: [], message: "a disbursement pays either a member (to) or someone outside (payee)" });
@@ -209,8 +217,9 @@ export const proposalSchema = z.discriminatedUnion(
     z.looseObject({ ...proposalBase, kind: z.literal("remove"), member: publicKey }),
     z.looseObject({ ...proposalBase, kind: z.literal("rule"), change: ruleChangeSchema }),
     z.looseObject({ ...proposalBase, kind: z.literal("general") }),
+    z.looseObject({ ...proposalBase, kind: z.literal("reverse"), author: publicKey, entry: id }),
   ],
-  { error: "must be one of spend, admit, remove, rule, general" },
+  { error: "must be one of spend, admit, remove, rule, general, reverse" },
 ) satisfies z.ZodType<SignedProposal>;
 
 export const voteSchema = z.looseObject({

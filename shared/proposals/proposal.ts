@@ -3,7 +3,7 @@ import type { RuleChange } from "../commune/rules";
 import type { PublicKey } from "../identity/keys";
 import type { Signed } from "../identity/signed";
 
-export type ProposalKind = "spend" | "admit" | "remove" | "rule" | "general";
+export type ProposalKind = "spend" | "admit" | "remove" | "rule" | "general" | "reverse";
 
 interface ProposalBase {
   commune: CommuneId;
@@ -23,7 +23,13 @@ export type Proposal =
   | (ProposalBase & { kind: "admit"; member: PublicKey; name: string })
   | (ProposalBase & { kind: "remove"; member: PublicKey })
   | (ProposalBase & { kind: "rule"; change: RuleChange })
-  | (ProposalBase & { kind: "general" });
+  | (ProposalBase & { kind: "general" })
+  /**
+   * Takes back a payment out of the purse (`author`'s disbursement `entry`)
+   * when its author cannot or will not: once passed, any active member
+   * executes it with a void that cites it (shared/purse/entry.ts).
+   */
+  | (ProposalBase & { kind: "reverse"; author: PublicKey; entry: string });
 
 export type SignedProposal = Signed<Proposal>;
 

@@ -405,9 +405,15 @@ export class PurseLedger {
     if (entry.kind !== "void" && entry.corrects === undefined) return CITES_NOTHING;
     const name = memberName(this.#state, entry.by);
     if (entry.kind === "void") {
-      const targetClaim = entryClaim(entry.by, entry.of);
+      const reversal = entry.proposal === undefined ? undefined : reversalProblem(entry, this.#state);
+      if (reversal !== undefined) return { ok: false, problem: reversal };
+      const owner = entry.ofBy ?? entry.by;
+      const targetClaim = entryClaim(owner, entry.of);
       const target = this.#claims.get(targetClaim);
-      if (target === undefined) return { ok: false, problem: `voids ${String(entry.of)}, which is not an entry of ${name} that counted before it` };
+      const whose = owner === entry.by ? name : memberName(this.#state, owner);
+      if (target === undefined) return { ok: false, problem: `voids ${String(entry.of)}, which is not an entry of ${whose} that counted before it` };
+      if (entry.proposal !== undefined && target.kind !== "disbursement")
+        return { ok: false, problem: `reverses ${String(entry.of)}, which is not a payment out of the purse` };
       if (target.kind === "void") return { ok: false, problem: `voids a void (${String(entry.of)}): to restore an entry, write it again` };
       const earlier = this.#voided.get(targetClaim);
       if (earlier) return { ok: false, problem: `voids ${String(entry.of)}, which ${String(earlier.id)} voided already` };
@@ -421,6 +427,24 @@ export class PurseLedger {
     if (this.#corrected.has(replaced)) return { ok: false, problem: `corrects ${String(entry.corrects)}, which another entry corrected already` };
     return CITES_NOTHING;
   }
+}
+
+/**
+ * A void of another member's payment draws its authority from a passed
+ * "reverse" proposal that names that payment, decided before the void:
+ * otherwise no member may take back what another wrote.
+ */
+function reversalProblem(entry: SignedEntry, state: CommuneState): string | undefined {
+  const id = entry.proposal;
+  const cited = typeof id === "string" && Object.hasOwn(state.proposals, id) ? state.proposals[id] : undefined;
+  if (!cited) return "cites a proposal the commune does not have";
+  const { proposal, tally } = cited;
+  const named = `proposal '${proposal.title}'`;
+  if (proposal.kind !== "reverse") return `cites ${named}, which is not a proposal to reverse a payment`;
+  if (tally.outcome !== "passed") return `cites ${named}, which has not passed (${tally.outcome})`;
+  if (tally.decidesAt > entry.at) return `cites ${named}, which passed only after this entry`;
+  if (proposal.author !== entry.ofBy || proposal.entry !== entry.of) return `cites ${named}, which reverses another payment`;
+  return undefined;
 }
 
 /** Nearly every entry: it cites nothing, and is judged on as before. */

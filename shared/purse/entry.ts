@@ -16,7 +16,9 @@ import type { Signed } from "../identity/signed";
  *   "in" (purse receives) or "out" (purse gives; limited like a disbursement).
  * - void: the author takes back their own earlier entry `of` (same amount and
  *   currency): it undoes that entry's effect from the void's time on, and the
- *   entry stays in the ledger, linked to the void. Its own kind, not a flag
+ *   entry stays in the ledger, linked to the void. Under a passed "reverse"
+ *   proposal (`proposal`) any active member voids the disbursement it names,
+ *   by `ofBy`. Its own kind, not a flag
  *   on an ordinary entry, so a Commune that predates voids refuses it
  *   ("a kind the purse does not know") instead of counting it as money.
  *
@@ -45,6 +47,8 @@ export interface Entry {
   proposal?: string;
   /** A void's target: the id of its author's entry it takes back. */
   of?: string;
+  /** On a void made under a passed "reverse" proposal (`proposal`): whose entry `of` is, when not the void's author's. */
+  ofBy?: PublicKey;
   /** The id of its author's voided entry this one replaces. */
   corrects?: string;
 }

@@ -6,7 +6,7 @@ import { purseCsv } from "../snapshot/csv";
 import { entryClaim, purse, purseTotal, standingTotal, type EntryView, type PurseView } from "./balances";
 import type { SignedEntry } from "./entry";
 import { standingHistory } from "./history";
-import { ada, bo, communeState, entry, inShards, on, spendProposal } from "../testing/purse-fixtures";
+import { ada, bo, communeState, cy, entry, inShards, on, proposal, spendProposal } from "../testing/purse-fixtures";
 
 /**
  * A void takes its author's own entry back with a new signed record; a
@@ -120,12 +120,12 @@ describe("what a void may not do", () => {
 });
 
 describe("a void on the wire", () => {
-  it("needs the entry it voids, and carries no payee, proposal or correction", () => {
+  it("needs the entry it voids, and carries no payee or correction", () => {
     const { sig: _sig, ...fields } = voidOfTypo;
     expect(entrySchema.safeParse({ ...voidOfTypo }).success).toBe(true);
     const { of: _of, ...noTarget } = fields;
     expect(entrySchema.safeParse({ ...noTarget, sig: voidOfTypo.sig }).error?.issues[0]?.message).toBe("is missing (a void needs it)");
-    expect(entrySchema.safeParse({ ...voidOfTypo, proposal: "p1" }).error?.issues[0]?.message).toBe("does not belong on a void");
+    expect(entrySchema.safeParse({ ...voidOfTypo, payee: "Garage" }).error?.issues[0]?.message).toBe("does not belong on a void");
     expect(entrySchema.safeParse({ ...voidOfTypo, corrects: "x" }).error?.issues[0]?.message).toBe("does not belong on a void");
   });
 });
@@ -146,5 +146,67 @@ describe("exports of a voided entry", () => {
     expect(rows[0]).toBe("date,kind,from,to,amount,currency,memo,proposal,status,reason,id,voids,corrects");
     expect(rows.find((row) => row.includes(",void-typo,"))).toMatch(/,void,Bo,Ada,5000\.00,EUR,typed 5000 for 50,,counted,,void-typo,typo,$/);
     expect(rows.find((row) => row.includes(",fixed,"))).toMatch(/,fixed,,typo$/);
+  });
+});
+
+describe("a payment reversed by a proposal", () => {
+  const roof = spendProposal({ id: "roof", title: "Roof", amount: 300_00, payee: { outside: "Roofers" } }, { outcome: "passed", decidesAt: on("2026-01-06") });
+  const paid = entry(bo, { kind: "disbursement", at: on("2026-01-07"), amount: 300_00, payee: "Roofers", proposal: "roof", id: "paid-roof" });
+  const reverseRoof = (decision: { outcome: "passed" | "rejected" | "open"; decidesAt: number }, entryId = "paid-roof") =>
+    proposal({ id: "undo-roof", kind: "reverse", title: "The roofers never came", author: bo.publicKey, entry: entryId }, decision);
+  /** Cy, not the payment's author, executes the reversal. */
+  const cyVoids = (fields: Partial<SignedEntry> = {}) =>
+    entry(cy, { kind: "void", at: on("2026-01-09"), amount: 300_00, of: "paid-roof", ofBy: bo.publicKey, proposal: "undo-roof", id: "cy-void", ...fields });
+  const judgedWith = (reversal: ReturnType<typeof reverseRoof>, ...entries: SignedEntry[]) =>
+    purse(crypto, inShards(seed, paid, ...entries), communeState({ proposals: [roof, reversal] }));
+
+  it("takes Bo's payment back into the purse when Cy executes the passed proposal", () => {
+    const view = judgedWith(reverseRoof({ outcome: "passed", decidesAt: on("2026-01-08") }), cyVoids());
+    expect(verdictOf(view, view.entries.find((candidate) => candidate.entry.id === "cy-void")!.entry)).toMatchObject({ status: "counted", reverses: paid });
+    expect(view.purse.EUR).toBe(1000_00);
+    expect(view.voided.get(entryClaim(bo.publicKey, "paid-roof"))?.id).toBe("cy-void");
+  });
+
+  it("counts for nothing without a passed proposal that names that payment, before the void", () => {
+    const cases: [ReturnType<typeof reverseRoof>, Partial<SignedEntry>, string][] = [
+      [reverseRoof({ outcome: "rejected", decidesAt: on("2026-01-08") }), {}, "cites proposal 'The roofers never came', which has not passed (rejected)"],
+      [reverseRoof({ outcome: "passed", decidesAt: on("2026-01-10") }), {}, "cites proposal 'The roofers never came', which passed only after this entry"],
+      [reverseRoof({ outcome: "passed", decidesAt: on("2026-01-08") }, "other"), {}, "cites proposal 'The roofers never came', which reverses another payment"],
+      [
+        reverseRoof({ outcome: "passed", decidesAt: on("2026-01-08") }),
+        { proposal: "roof" },
+        "cites proposal 'Roof', which is not a proposal to reverse a payment",
+      ],
+    ];
+    for (const [reversal, fields, reason] of cases) {
+      const view = judgedWith(reversal, cyVoids(fields));
+      expect(view.entries.find((candidate) => candidate.entry.id === "cy-void")).toMatchObject({ status: "untrusted", reason });
+      expect(view.purse.EUR).toBe(700_00);
+    }
+  });
+
+  it("reverses only a payment out of the purse, never a contribution", () => {
+    const undoGift = proposal(
+      { id: "undo-roof", kind: "reverse", title: "Not a gift", author: ada.publicKey, entry: "seed" },
+      { outcome: "passed", decidesAt: on("2026-01-08") },
+    );
+    const view = purse(
+      crypto,
+      inShards(seed, paid, cyVoids({ of: "seed", ofBy: ada.publicKey, amount: 1000_00 })),
+      communeState({ proposals: [roof, undoGift] }),
+    );
+    expect(view.entries.find((candidate) => candidate.entry.id === "cy-void")).toMatchObject({
+      status: "untrusted",
+      reason: "reverses seed, which is not a payment out of the purse",
+    });
+  });
+
+  it("on the wire, names whose entry it voids and the proposal, both or neither", () => {
+    const signed = cyVoids();
+    expect(entrySchema.safeParse(signed).success).toBe(true);
+    const { proposal: _proposal, ...withoutProposal } = signed;
+    expect(entrySchema.safeParse(withoutProposal).error?.issues[0]?.message).toBe(
+      "a void of another member's entry names whose it is (ofBy) and the proposal that allows it, both or neither",
+    );
   });
 });

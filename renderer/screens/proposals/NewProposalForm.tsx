@@ -1,10 +1,9 @@
 import { useId, useMemo, useState } from "react";
 import type { CommuneView, MemberView } from "../../../shared/commands/views";
-import type { ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
 import { Button, fieldProblem, Form, moneyText, RadioGroup, Select, TextArea, TextField, unplaced, type Option } from "../../ui";
 import type { Rules } from "../../../shared/commune/rules";
-import { draftInput, draftProblems, emptyDraft, type DraftField, type ProposalDraft } from "./proposal-draft";
+import { draftInput, draftProblems, emptyDraft, type DraftField, type DraftKind, type ProposalDraft } from "./proposal-draft";
 import { LIMITS } from "../../../shared/docs/fields";
 import { MAX_DECIMALS } from "../../../shared/money/currency";
 import { perMemberPer, SPEND_PERIODS, spendPeriodIn } from "../../../shared/commune/spend-period";
@@ -27,7 +26,7 @@ export interface NewProposalFormProps {
   /** Fields to start from, e.g. the member an admit or remove proposal is about. */
   initial?: Partial<ProposalDraft>;
   /** Only these kinds are offered; all when absent. */
-  kinds?: readonly ProposalKind[];
+  kinds?: readonly DraftKind[];
   /** Called with the new proposal's id after the host accepted it. */
   onCreated?(id: string): void;
   label?: string;
@@ -80,7 +79,7 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
   const active = commune.balances.members.filter((member) => member.status === "active");
   const removable = commune.balances.members.filter((member) => member.status === "active" || member.status === "applicant");
   const currencyOptions = currencies.map((currency) => ({ value: currency.code, label: `${currency.code} (${currency.name})` }));
-  const kindOptions = kinds ? KIND_OPTIONS.filter((option) => kinds.includes(option.value as ProposalKind)) : KIND_OPTIONS;
+  const kindOptions = kinds ? KIND_OPTIONS.filter((option) => kinds.includes(option.value as DraftKind)) : KIND_OPTIONS;
 
   const submit = async () => {
     setSubmitted(true);
@@ -103,7 +102,7 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
       error={unplaced(state.error, PLACED)}
       success={created ? `Proposal "${created}" is open for votes.` : undefined}
     >
-      {kindOptions.length > 1 ? <Select label="Kind" value={draft.kind} onChange={(kind) => set("kind")(kind as ProposalKind)} options={kindOptions} /> : null}
+      {kindOptions.length > 1 ? <Select label="Kind" value={draft.kind} onChange={(kind) => set("kind")(kind as DraftKind)} options={kindOptions} /> : null}
       <TextField label="Title" value={draft.title} onChange={set("title")} error={problem("title")} maxLength={LIMITS.title} required />
       <TextArea label="Description" value={draft.body} onChange={set("body")} maxLength={LIMITS.body} hint="Optional: why, and what exactly is decided." />
       {draft.kind === "spend" ? (

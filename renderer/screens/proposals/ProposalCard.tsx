@@ -14,6 +14,7 @@ const KIND_NAMES: Record<ProposalKind, string> = {
   remove: "Remove a member",
   rule: "Rule change",
   general: "General",
+  reverse: "Reverse a payment",
 };
 
 const CHOICES: { choice: Choice; label: string }[] = [
@@ -50,6 +51,10 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
   };
   const open = proposal.outcome === "open";
   const spend = proposal.spend;
+  const reverse = proposal.reverse;
+  const payment = reverse
+    ? `${reverse.authorName}'s payment${reverse.amount !== undefined && reverse.currency ? ` of ${moneyText(reverse.amount, reverse.currency, currencies)}` : ""}${reverse.payee ? ` to ${reverse.payee}` : ""}`
+    : "";
   const remaining = spend ? spend.amount - spend.used : 0;
   // The rules in force when the proposal was made judge its votes, so they decide whether Block is offered.
   const choices = CHOICES.filter(({ choice }) => choice !== "block" || proposal.allowBlock);
@@ -77,6 +82,11 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
         </p>
       ) : null}
       {proposal.change ? <p>{ruleChangeText(proposal.change, currencies)}</p> : null}
+      {reverse ? (
+        <p>
+          Take back <strong>{payment}</strong> (entry {reverse.entry.slice(0, 8)}) into the purse.
+        </p>
+      ) : null}
       <p className="proposal__when">
         {open ? (
           <>
@@ -143,6 +153,15 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
         </div>
       ) : null}
       {spend && proposal.outcome === "passed" && remaining <= 0 ? <SuccessText>Paid out in full.</SuccessText> : null}
+      {reverse && proposal.outcome === "passed" && !reverse.done && canAct ? (
+        <div className="button-row">
+          <Button busy={executing.running} onClick={() => void execute({ commune: communeId, proposal: proposal.id })}>
+            Execute
+          </Button>
+          <span className="muted">Records a void of {payment}: the money counts in the purse again.</span>
+        </div>
+      ) : null}
+      {reverse?.done ? <SuccessText>Reversed: the payment is voided in the ledger.</SuccessText> : null}
       <ErrorText error={executing.error} />
     </article>
   );

@@ -14,7 +14,7 @@ import type { ProposalKind } from "../../../shared/proposals/proposal";
  * something different from what the host would answer.
  */
 export interface ProposalDraft {
-  kind: ProposalKind;
+  kind: DraftKind;
   title: string;
   body: string;
   days: string;
@@ -45,7 +45,10 @@ export interface ProposalDraft {
 export type DraftField = keyof ProposalDraft | "rule";
 export type DraftProblems = Partial<Record<DraftField, string>>;
 
-export function emptyDraft(kind: ProposalKind, currency: string): ProposalDraft {
+/** The kinds the new-proposal form writes; a reversal is proposed from the payment's row in the ledger. */
+export type DraftKind = Exclude<ProposalKind, "reverse">;
+
+export function emptyDraft(kind: DraftKind, currency: string): ProposalDraft {
   return {
     kind,
     title: "",

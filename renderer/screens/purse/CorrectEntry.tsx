@@ -154,3 +154,6 @@ function replacementOf(
 
 /** Whether the member may correct this row: their own entry that counts, is not a void and was not voided. */
 export const correctable = (row: LedgerRow, me: string): boolean => row.by === me && row.status === "counted" && row.kind !== "void" && !row.voidedBy;
+
+/** Whether the member may propose taking this row back: another member's payment out of the purse that counts and was not voided. */
+export const reversible = (row: LedgerRow, me: string): boolean => row.by !== me && row.status === "counted" && row.kind === "disbursement" && !row.voidedBy;

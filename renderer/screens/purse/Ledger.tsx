@@ -5,7 +5,7 @@ import type { Currency } from "../../../shared/money/currency";
 import { EntryStatusBadge, ErrorText, RecordNotes, amountText, currencyOf, timeText } from "../../ui";
 import type { LedgerQuery } from "./ledger-query";
 import { useLedgerWindow } from "./useLedgerWindow";
-import { correctable } from "./CorrectEntry";
+import { correctable, reversible } from "./CorrectEntry";
 
 const ROW_HEIGHT = 44;
 /** Room for one note under a row (two lines at most; the whole sentence is its title). Only a row with notes is taller. */
@@ -34,6 +34,8 @@ export interface LedgerReader {
   me: string;
   canWrite: boolean;
   onCorrect(row: LedgerRow): void;
+  /** Another member's payment out of the purse: the commune may take it back by a proposal. */
+  onProposeReversal(row: LedgerRow): void;
 }
 
 /**
@@ -219,6 +221,10 @@ function Row({
         {reader.canWrite && correctable(row, reader.me) ? (
           <button type="button" className="ledger__action" aria-label={`Correct or void entry ${row.n}`} onClick={() => reader.onCorrect(row)}>
             Correct…
+          </button>
+        ) : reader.canWrite && reversible(row, reader.me) ? (
+          <button type="button" className="ledger__action" aria-label={`Propose reversing payment ${row.n}`} onClick={() => reader.onProposeReversal(row)}>
+            Reverse…
           </button>
         ) : null}
       </div>

@@ -1,6 +1,7 @@
 import { useCallback, useState } from "react";
 import type { LedgerRow } from "../../../shared/commands/views";
 import { CorrectEntry } from "./CorrectEntry";
+import { ProposeReversal } from "./ProposeReversal";
 import { useView } from "../../link/hooks";
 import { ErrorText, Notice, Panel, Select } from "../../ui";
 import { ProvisionalNote } from "../home/ProvisionalNote";
@@ -22,6 +23,9 @@ export function PurseScreen({ communeId }: { communeId: string }) {
   // The entry whose correction dialog is open.
   const [correcting, setCorrecting] = useState<LedgerRow>();
   const closeCorrection = useCallback(() => setCorrecting(undefined), []);
+  // The payment a reversal is being proposed for.
+  const [reversing, setReversing] = useState<LedgerRow>();
+  const closeReversal = useCallback(() => setReversing(undefined), []);
 
   if (!view) return error ? <ErrorText error={error} /> : <p className="muted">Loading the purse…</p>;
   const currencies = view.balances.currencies;
@@ -95,10 +99,11 @@ export function PurseScreen({ communeId }: { communeId: string }) {
             key={JSON.stringify(query)}
             query={query}
             currencies={currencies}
-            reader={{ me: view.me, canWrite: view.myStatus === "active" && !view.readOnly, onCorrect: setCorrecting }}
+            reader={{ me: view.me, canWrite: view.myStatus === "active" && !view.readOnly, onCorrect: setCorrecting, onProposeReversal: setReversing }}
           />
         )}
         <CorrectEntry row={correcting} view={view} onClose={closeCorrection} />
+        <ProposeReversal row={reversing} view={view} onClose={closeReversal} />
       </Panel>
 
       <SnapshotPanel communeId={communeId} communeName={view.name} />
