@@ -101,6 +101,13 @@ describe("tally of a proposal that closes early once the outcome is settled", ()
     expect(tally(early, ballots, five, majority, 5_000, saw)).toMatchObject({ outcome: "passed", decidesAt: 4_000, yes: 3, no: 0, late: ["a3500"] });
   });
 
+  it("lets no change of mind dated before its author's first vote decide", () => {
+    // Ada's "no" was cast after her "yes" and dated a millisecond before it: without the history it would be her first vote.
+    const ballots = [ballot("a", 2_000, "yes"), ballot("a", 1_999, "no")];
+    const saw = (later: string, earlier: string) => later === earlier || (later === "a1999" && earlier === "a2000");
+    expect(tally(early, ballots, ["a"], majority, 5_000, saw)).toMatchObject({ outcome: "passed", decidesAt: 2_000, yes: 1, no: 0, late: ["a1999"] });
+  });
+
   it("says every member voted when the last missing vote settled it", () => {
     const ballots = electorate.map((voter, i) => ballot(voter, 2_000 + i, i === 0 ? "no" : "yes"));
     expect(tally(early, ballots, electorate, rules, 3_000)).toMatchObject({ outcome: "passed", decidesAt: 2_003, early: "everyone-voted" });

@@ -121,14 +121,22 @@ interface Decision {
 
 /**
  * A change of mind the deciding vote was cast without: it counts for
- * nothing, whatever time it claims. A first vote is never late (the
- * decision waited for it, or it was missing and any choice of it was
- * already weighed), nor is the deciding vote itself.
+ * nothing, whatever time it claims. So does one whose author's first vote
+ * is dated after the decision (only the history can show such a change of
+ * mind, cast after a first vote and dated before it): the decision did not
+ * wait for that member, so a vote dated back to before it cannot make them
+ * a voter. A first vote is never late (the decision waited for it, or it
+ * was missing and any choice of it was already weighed), nor is the
+ * deciding vote itself.
  */
 const lateFor =
-  (decidedBy: Ballot, first: ReadonlyMap<PublicKey, Ballot>, saw: SawVote) =>
-  (ballot: Ballot): boolean =>
-    ballot.sig !== decidedBy.sig && first.get(ballot.voter)?.sig !== ballot.sig && saw(decidedBy.sig, ballot.sig) === false;
+  (decidedBy: Ballot, first: ReadonlyMap<PublicKey, Ballot>, at: number, saw: SawVote | undefined) =>
+  (ballot: Ballot): boolean => {
+    if (ballot.sig === decidedBy.sig) return false;
+    const theirs = first.get(ballot.voter);
+    if (theirs?.sig === ballot.sig) return false;
+    return (theirs !== undefined && theirs.at > at) || saw?.(decidedBy.sig, ballot.sig) === false;
+  };
 
 /**
  * When the proposal is decided. Today's rule, for every proposal signed
@@ -184,17 +192,18 @@ function settlement(
     ballots.push(...mine);
   }
   ballots.sort((a, b) => (later(a, b) ? 1 : later(b, a) ? -1 : 0));
-  for (let i = 0; i < ballots.length; i++) {
-    const moment = ballots[i]!.at;
-    if (ballots[i + 1]?.at === moment) continue;
-    const decidedBy = ballots[i]!;
-    const late = saw ? lateFor(decidedBy, first, saw) : () => false;
+  // A change of mind dated before its author's first vote decides nothing: the moment a member votes is their first vote's.
+  const candidates = ballots.filter((ballot) => first.get(ballot.voter)!.at <= ballot.at);
+  for (let i = 0; i < candidates.length; i++) {
+    const decidedBy = candidates[i]!;
+    if (candidates[i + 1]?.at === decidedBy.at) continue;
+    const late = lateFor(decidedBy, first, decidedBy.at, saw);
     const latest = latestVotes(
-      byVoter(ballots.slice(0, i + 1), (ballot) => !late(ballot)),
+      byVoter(ballots, (ballot) => ballot.at <= decidedBy.at && !late(ballot)),
       saw,
     );
     if (settledOutcome(countsOf(latest.values(), rules), electorate.length, rules) !== undefined)
-      return { at: Math.max(moment, proposal.at), first, decidedBy, everyone: latest.size === electorate.length };
+      return { at: Math.max(decidedBy.at, proposal.at), first, decidedBy, everyone: latest.size === electorate.length };
   }
   return { at: proposal.deadline };
 }
@@ -260,8 +269,7 @@ export function tally(
   const cutoff = Math.min(decidesAt, now);
   const late: string[] = [];
   const { decidedBy, first } = decided;
-  const lateForTheDecision =
-    saw !== undefined && decidedBy !== undefined && first !== undefined && decidesAt <= now ? lateFor(decidedBy, first, saw) : () => false;
+  const lateForTheDecision = decidedBy !== undefined && first !== undefined && decidesAt <= now ? lateFor(decidedBy, first, decidesAt, saw) : () => false;
   const votes = byVoter(ballots, (ballot) => {
     if (!counting.has(ballot.voter) || !inWindow(ballot, proposal, cutoff)) return false;
     if (!lateForTheDecision(ballot)) return true;
