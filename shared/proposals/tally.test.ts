@@ -101,6 +101,27 @@ describe("tally of a proposal that closes early once the outcome is settled", ()
     expect(tally(early, ballots, five, majority, 5_000, saw)).toMatchObject({ outcome: "passed", decidesAt: 4_000, yes: 3, no: 0, late: ["a3500"] });
   });
 
+  it("closes on a member's first vote, not on a change of mind, which counts from the next first vote", () => {
+    const ballots = [ballot("a", 2_000, "no"), ballot("b", 2_100, "yes"), ballot("c", 2_200, "yes"), ballot("a", 2_500, "yes")];
+    expect(tally(early, ballots, five, majority, 2_900)).toMatchObject({ outcome: "open", decidesAt: 10_000 });
+    const withD = [...ballots, ballot("d", 3_000, "abstain")];
+    expect(tally(early, withD, five, majority, 3_500)).toMatchObject({ outcome: "passed", decidesAt: 3_000, yes: 3, no: 0, early: "settled" });
+  });
+
+  it("lets no change of mind signed after the decision and dated before it make an earlier moment", () => {
+    // Ada's "no" was signed on a copy holding every vote, dated a millisecond before Bo's deciding yes.
+    const ballots = [ballot("a", 2_000, "yes"), ballot("c", 3_000, "no"), ballot("b", 4_000, "yes"), ballot("a", 3_999, "no")];
+    const saw = (later: string, earlier: string) => later === earlier || later === "a3999" || (later === "b4000" && earlier !== "a3999");
+    expect(tally(early, ballots, ["a", "b", "c"], majority, 5_000, saw)).toMatchObject({
+      outcome: "passed",
+      decidesAt: 4_000,
+      yes: 2,
+      no: 1,
+      late: ["a3999"],
+      early: "everyone-voted",
+    });
+  });
+
   it("lets no change of mind dated before its author's first vote decide", () => {
     // Ada's "no" was cast after her "yes" and dated a millisecond before it: without the history it would be her first vote.
     const ballots = [ballot("a", 2_000, "yes"), ballot("a", 1_999, "no")];

@@ -167,14 +167,26 @@ function decision(proposal: Window, ballots: readonly Ballot[], electorate: read
  * have not voted do (`settledOutcome`: quorum, threshold and blocking as
  * the rules in force when it was made say), which includes the moment the
  * last of them votes; else at the deadline. The moments are the claimed
- * times of the votes, taken in order, so the answer is the same for every
- * arrival order. At each moment the votes that count are those the
- * all-voted rule would count were it decided there: each member's latest
- * vote up to it, a change of mind only if the latest vote of that moment
- * (by time, then signature) was cast with it in its copy (`lateFor`). The
- * decision freezes them: a vote after it does not count, so a voter cannot
- * undo a settled outcome by changing their mind, and a member who had not
- * voted could not have changed it.
+ * times of the members' first votes, taken in order, so the answer is the
+ * same for every arrival order. At each moment the votes that count are
+ * those the all-voted rule would count were it decided there: everyone's
+ * first vote up to it, and a change of mind up to it only if the first
+ * vote of that moment (the latest, by time then signature, when several
+ * share it) was cast with it in its copy (`lateFor`). The decision freezes
+ * them: a vote after it does not count, so a voter cannot undo a settled
+ * outcome by changing their mind, and a member who had not voted could not
+ * have changed it.
+ *
+ * Only a first vote makes a moment, as only the last first vote does in the
+ * all-voted rule: a change of mind counts at the next member's first vote
+ * (or the deadline), never closes the proposal by itself. Otherwise a voter
+ * could sign a change of mind after the decision, date it a moment before,
+ * and have it decide an earlier moment with its own choice. What no history
+ * can tell apart remains: a member who had not voted may sign a first vote
+ * on an old copy, dated before the decision, as one honestly offline would;
+ * it counts at its claimed time like any vote, and if the votes of that
+ * earlier moment already settle the outcome, the decision moves there and
+ * changes of mind after it no longer count.
  */
 function settlement(
   proposal: Window,
@@ -192,8 +204,7 @@ function settlement(
     ballots.push(...mine);
   }
   ballots.sort((a, b) => (later(a, b) ? 1 : later(b, a) ? -1 : 0));
-  // A change of mind dated before its author's first vote decides nothing: the moment a member votes is their first vote's.
-  const candidates = ballots.filter((ballot) => first.get(ballot.voter)!.at <= ballot.at);
+  const candidates = ballots.filter((ballot) => first.get(ballot.voter)!.sig === ballot.sig);
   for (let i = 0; i < candidates.length; i++) {
     const decidedBy = candidates[i]!;
     if (candidates[i + 1]?.at === decidedBy.at) continue;
