@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Host } from "../host";
+import { testKeys } from "../../shared/testing/commune-builder";
 import { must, noRelays } from "../testing/host-harness";
 
 /** Issue 17, "Closing": what the host signs on a new proposal, and the least time it leaves for voting. */
@@ -37,6 +38,18 @@ describe("a new proposal", () => {
     const [view] = await must(host, "proposal.list", { commune });
     expect(view).toMatchObject({ outcome: "passed", early: "everyone-voted" });
     expect(view!.decidesAt).toBeLessThan(view!.deadline);
+  });
+
+  it("closes on the vote that settles it, before the other members vote, and refuses a vote after that", async () => {
+    const { host, commune } = await riverside();
+    await must(host, "commune.admit", { commune, member: testKeys(2).publicKey, name: "Bo" });
+    const { id } = await must(host, "proposal.create", { commune, kind: "general", title: "Garden day", deadline: { days: 7 } });
+    await must(host, "proposal.vote", { commune, proposal: id, choice: "yes" });
+    // Half of two voted yes and the threshold is 50%: whatever Bo votes, it passes.
+    const [view] = await must(host, "proposal.list", { commune });
+    expect(view).toMatchObject({ outcome: "passed", early: "settled", closesEarly: true, yes: 1, voted: 1, electorate: 2 });
+    const again = await host.run("proposal.vote", { commune, proposal: id, choice: "no" });
+    expect(again.ok ? undefined : again.error.message).toMatch(/voted after "Garden day" was decided/);
   });
 
   it("is refused with the reason when its deadline leaves less than an hour to vote", async () => {
