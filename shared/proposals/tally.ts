@@ -182,11 +182,13 @@ function decision(proposal: Window, ballots: readonly Ballot[], electorate: read
  * (or the deadline), never closes the proposal by itself. Otherwise a voter
  * could sign a change of mind after the decision, date it a moment before,
  * and have it decide an earlier moment with its own choice. What no history
- * can tell apart remains: a member who had not voted may sign a first vote
- * on an old copy, dated before the decision, as one honestly offline would;
- * it counts at its claimed time like any vote, and if the votes of that
- * earlier moment already settle the outcome, the decision moves there and
- * changes of mind after it no longer count.
+ * can tell apart remains, as for a decision at the deadline: a vote signed
+ * on an old copy and dated before the decision looks cast offline, and a
+ * vote that saw none of its author's others is a first vote. It counts at
+ * its claimed time, and if the votes of that earlier moment already settle
+ * the outcome, the decision moves there and the changes of mind after it no
+ * longer count. The all-voted rule is not open to this only because it
+ * waits for every member.
  */
 function settlement(
   proposal: Window,
