@@ -198,25 +198,35 @@ function settlement(
   saw: SawVote | undefined,
 ): Decision {
   const first = new Map<PublicKey, Ballot>();
-  const ballots: Ballot[] = [];
   for (const member of electorate) {
     const mine = votes.get(member);
-    if (mine === undefined) continue;
-    first.set(member, firstOf(mine, saw));
-    ballots.push(...mine);
+    if (mine !== undefined) first.set(member, firstOf(mine, saw));
   }
-  ballots.sort((a, b) => (later(a, b) ? 1 : later(b, a) ? -1 : 0));
-  const candidates = ballots.filter((ballot) => first.get(ballot.voter)!.sig === ballot.sig);
+  const candidates = [...first.values()].sort((a, b) => (later(a, b) ? 1 : later(b, a) ? -1 : 0));
+  // The replay asks for the decision often: a member with one vote counts by it alone, and only those with several are weighed again at each moment.
+  const single: Counts = { yes: 0, no: 0, abstain: 0, block: 0, voted: 0 };
+  const several: Ballot[][] = [];
   for (let i = 0; i < candidates.length; i++) {
     const decidedBy = candidates[i]!;
+    const mine = votes.get(decidedBy.voter)!;
+    if (mine.length === 1) count(single, decidedBy.choice, rules);
+    else several.push(mine);
     if (candidates[i + 1]?.at === decidedBy.at) continue;
+    // A member's first vote always counts, so who has voted is known before any vote is weighed: without quorum nothing is settled.
+    if (i + 1 < electorate.length && !quorumMet({ ...single, voted: i + 1 }, electorate.length, rules)) continue;
+    const counts = { ...single };
     const late = lateFor(decidedBy, first, decidedBy.at, saw);
-    const latest = latestVotes(
-      byVoter(ballots, (ballot) => ballot.at <= decidedBy.at && !late(ballot)),
-      saw,
-    );
-    if (settledOutcome(countsOf(latest.values(), rules), electorate.length, rules) !== undefined)
-      return { at: Math.max(decidedBy.at, proposal.at), first, decidedBy, everyone: latest.size === electorate.length };
+    for (const ballots of several)
+      count(
+        counts,
+        latestOf(
+          ballots.filter((ballot) => ballot.at <= decidedBy.at && !late(ballot)),
+          saw,
+        ).choice,
+        rules,
+      );
+    if (settledOutcome(counts, electorate.length, rules) !== undefined)
+      return { at: Math.max(decidedBy.at, proposal.at), first, decidedBy, everyone: i + 1 === electorate.length };
   }
   return { at: proposal.deadline };
 }
@@ -230,14 +240,16 @@ function latestVotes(votes: ReadonlyMap<PublicKey, Ballot[]>, saw: SawVote | und
 /** Without `allowBlock` a block counts as a no. */
 function countsOf(latest: Iterable<Ballot>, rules: Pick<Rules, "allowBlock">): Counts {
   const counts: Counts = { yes: 0, no: 0, abstain: 0, block: 0, voted: 0 };
-  for (const { choice } of latest) {
-    counts.voted++;
-    if (choice === "yes") counts.yes++;
-    else if (choice === "no" || (choice === "block" && !rules.allowBlock)) counts.no++;
-    else if (choice === "abstain") counts.abstain++;
-    else counts.block++;
-  }
+  for (const { choice } of latest) count(counts, choice, rules);
   return counts;
+}
+
+function count(counts: Counts, choice: Choice, rules: Pick<Rules, "allowBlock">): void {
+  counts.voted++;
+  if (choice === "yes") counts.yes++;
+  else if (choice === "no" || (choice === "block" && !rules.allowBlock)) counts.no++;
+  else if (choice === "abstain") counts.abstain++;
+  else counts.block++;
 }
 
 /** Which of two votes by one member is the later: by time, then by signature, identically everywhere. */
