@@ -47,7 +47,7 @@ describe("a new proposal", () => {
     await must(host, "proposal.vote", { commune, proposal: id, choice: "yes" });
     // Half of two voted yes and the threshold is 50%: whatever Bo votes, it passes.
     const [view] = await must(host, "proposal.list", { commune });
-    expect(view).toMatchObject({ outcome: "passed", early: "settled", closesEarly: true, yes: 1, voted: 1, electorate: 2 });
+    expect(view).toMatchObject({ outcome: "passed", early: "settled", closesEarly: true, yes: 1, voted: 1, electorate: 2, myVote: "yes" });
     const again = await host.run("proposal.vote", { commune, proposal: id, choice: "no" });
     expect(again.ok ? undefined : again.error.message).toMatch(/voted after "Garden day" was decided/);
   });

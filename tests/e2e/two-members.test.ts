@@ -146,6 +146,8 @@ describe("two members run a commune in their browsers", () => {
     await shows(adaProposal.getByText("passed"));
     await showsText(adaProposal, "Closed early: the outcome could no longer change");
     await showsText(boProposal, "Closed early: the outcome could no longer change");
+    await showsText(boProposal, "Your vote: yes");
+    await showsText(adaProposal, "You did not vote.");
     await screenshot(bo, "proposals");
 
     // Ada executes it: the disbursement is recorded and both purses show 40 EUR.
