@@ -21,7 +21,10 @@ describe("input the command's schema refuses, in words about what was typed", ()
     expect(problem("propose", "rule", "--title", "T", "--quorum", "101")).toBe("--quorum must be at most 100");
     expect(problem("invite", "--days", "0")).toBe("--days must be more than 0");
     expect(problem("propose", "general", "--title", "T", "--days", "367")).toBe("--days must be at most 366");
-    expect(problem("propose", "general", "--title", "T", "--days", "0.001")).toBe("--days must be at least 0.05");
+    expect(problem("propose", "general", "--title", "T", "--days", "0.001")).toBe(
+      "--days: A proposal needs at least 1 hour for members to vote; the deadline given is in 86 seconds",
+    );
+    expect(problem("propose", "general", "--title", "T", "--days", "0.0417")).toBeUndefined();
     expect(problem("ledger", "--limit", "1001")).toBe("--limit must be at most 1000");
   });
 

@@ -46,7 +46,12 @@ const PROPOSE_FLAGS: FlagSpec[] = [
   },
   { name: "title", kind: "value", value: "TEXT", help: "what is proposed, in a line (required)" },
   { name: "body", kind: "value", value: "TEXT", help: "the reasons, at length" },
-  { name: "days", kind: "value", value: "N", help: "voting stays open this many days (default 7, at most 366)" },
+  {
+    name: "days",
+    kind: "value",
+    value: "N",
+    help: "voting stays open this many days (default 7, at least 1 hour: 0.0417, at most 366); it closes earlier once the outcome can no longer change",
+  },
   { name: "amount", kind: "value", value: "AMOUNT", help: "spend: how much" },
   { name: "currency", kind: "value", value: "CODE", help: "spend: in which currency" },
   { name: "to", kind: "value", value: "MEMBER", help: "spend: pay a member" },

@@ -164,3 +164,24 @@ describe("privacy as text", () => {
     expect(text).toContain("A relay's operator can see:\n  - sizes\nA relay's operator cannot see:\n  - memos");
   });
 });
+
+describe("a proposal that closed early, as text", () => {
+  const closed = (early: ProposalView["early"]): ProposalView => ({
+    ...ruleProposal({ quorumPercent: 60 }),
+    outcome: "passed",
+    closesEarly: true,
+    decidesAt: Date.UTC(2026, 2, 3, 9, 30),
+    voted: 2,
+    yes: 2,
+    ...(early ? { early } : {}),
+  });
+
+  it("says so under the proposal, with why and when", () => {
+    expect(proposalsText([closed("settled")], [EUR])).toContain("Closed early: the outcome could no longer change (2026-03-03 09:30 UTC)");
+    expect(proposalsText([closed("everyone-voted")], [EUR])).toContain("Closed early: every member voted (2026-03-03 09:30 UTC)");
+  });
+
+  it("says nothing of closing early for a proposal decided at its deadline", () => {
+    expect(proposalsText([closed(undefined)], [EUR])).not.toContain("Closed early");
+  });
+});

@@ -13,6 +13,7 @@ import type { RuleChange, Rules } from "../shared/commune/rules";
 import { perMemberPer, spendPeriodIn } from "../shared/commune/spend-period";
 import { formatAmount } from "../shared/money/amount";
 import type { Currency } from "../shared/money/currency";
+import { CLOSED_EARLY } from "../shared/proposals/closing-words";
 import { clean, cleanBlock, formatTime, money, plural, shortId, shortKey, table } from "./text";
 
 /**
@@ -193,8 +194,12 @@ export function proposalsText(proposals: ProposalView[], currencies: Currency[])
     ]),
     [],
     // Under each proposal: what was done to it, then who voted what (votes are signed records every member sees).
-    (row) => [...notesUnder(proposals)(row), ...votersUnder(proposals[row])],
+    (row) => [...notesUnder(proposals)(row), ...closedEarlyUnder(proposals[row]), ...votersUnder(proposals[row])],
   );
+}
+
+function closedEarlyUnder(proposal: ProposalView | undefined): string[] {
+  return proposal?.early ? [`${CLOSED_EARLY[proposal.early]} (${formatTime(proposal.decidesAt)})`] : [];
 }
 
 function votersUnder(proposal: ProposalView | undefined): string[] {

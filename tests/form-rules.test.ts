@@ -156,9 +156,10 @@ describe("the invite and proposal forms read days and keys as the host and the C
       ["367", false],
       ["0", false],
       ["1e3", false],
-      // Issue 17: 86 seconds decides before anyone has seen the proposal; 0.05 days (72 minutes) is the least.
+      // Issue 17: 86 seconds decides before anyone has seen the proposal; an hour (0.0417 days, rounded up) is the least.
       ["0.001", false],
-      ["0.05", true],
+      ["0.04", false],
+      ["0.0417", true],
     ] as const) {
       expect(draftProblems(proposal({ days: text, memberKey: "a".repeat(64) }), [EUR]).days === undefined).toBe(accepted);
       if (text !== "1e3")
@@ -166,6 +167,9 @@ describe("the invite and proposal forms read days and keys as the host and the C
           commandInputs["proposal.create"].safeParse({ commune: "c".repeat(32), title: "T", kind: "general", deadline: { days: Number(text) } }).success,
         ).toBe(accepted);
     }
+    expect(draftProblems(proposal({ days: "0.001", memberKey: "a".repeat(64) }), [EUR]).days).toBe(
+      "A proposal needs at least 1 hour for members to vote; the deadline given is in 86 seconds",
+    );
     for (const [text, accepted] of [
       ["90", true],
       ["90.5", false],

@@ -36,5 +36,7 @@ it("runs the README's two-member CLI session as written and ends with a purse of
   });
   expect({ code, stderr }).toMatchObject({ code: 0 });
   expect(stdout).toMatch(/EUR\s+Euro\s+40\.00/);
+  // Issue 17: with two members at a 50% threshold, Ada's yes settles Bo's proposal.
+  expect(stdout).toContain("Closed early: the outcome could no longer change");
   expect(stdout).toContain("Nothing waiting to be sent.");
 }, 240_000);

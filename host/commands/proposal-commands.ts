@@ -2,6 +2,7 @@ import { currencyAt } from "../../shared/commune/state";
 import type { RuleChange } from "../../shared/commune/rules";
 import { randomId } from "../../shared/identity/keys";
 import type { Proposal } from "../../shared/proposals/proposal";
+import { votingTimeProblem } from "../../shared/proposals/voting-time";
 import { disbursementFor, type SpendProposal } from "../../shared/purse/spend-authority";
 import { fail, ok, type Result } from "../../shared/result";
 import type { SignedEntry } from "../../shared/purse/entry";
@@ -17,7 +18,12 @@ type ProposalCommand = "proposal.create" | "proposal.vote" | "proposal.execute" 
 
 /** The signed proposal a person's input describes, or why it cannot be made. */
 function proposalFrom(input: ParsedInput<"proposal.create">, model: CommuneModel, at: number): Result<Fields<Proposal>> {
-  const base = { id: randomId(), deadline: deadlineOf(input.deadline, at), title: input.title.trim(), body: input.body };
+  const deadline = deadlineOf(input.deadline, at);
+  // Against the host's own clock at signing, so an exact deadline (`{at}`) is held to it as well as a number of days.
+  const tooShort = votingTimeProblem(deadline - at);
+  if (tooShort) return fail("proposal.tooShort", tooShort, { field: "deadline" });
+  // Every new proposal closes as soon as its outcome is settled; proposals signed before keep the all-voted rule they were signed under.
+  const base = { id: randomId(), deadline, title: input.title.trim(), body: input.body, closesEarly: true as const };
   switch (input.kind) {
     case "spend": {
       const amount = amountIn(model, input.amount, input.currency, at);

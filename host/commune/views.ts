@@ -108,6 +108,8 @@ export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
       // "Your vote" is the one that counts: a vote the rules refused, or a change of mind that came too late, is not the member's vote.
       const mine = tally.counted.find((ballot) => ballot.voter === me);
       if (mine) view.myVote = mine.choice;
+      if (proposal.closesEarly) view.closesEarly = true;
+      if (tally.early) view.early = tally.early;
       if (tally.counted.length > 0)
         view.votes = tally.counted.map(({ voter, choice, at, reason }) => ({
           voter,

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { portProblem } from "../sync/port";
 import { EXPORT_FORMATS, type ExportFormat } from "../snapshot/export-formats";
-import { MAX_VOTING_DAYS, MIN_VOTING_DAYS, TOO_SHORT_A_VOTE } from "../commune/proposal-validity";
+import { MAX_VOTING_DAYS } from "../commune/proposal-validity";
+import { votingDaysProblem } from "../proposals/voting-time";
 import { PERCENT_RANGES } from "../commune/rules";
 import { SPEND_PERIODS } from "../commune/spend-period";
 import { COMMUNE_ID, LIMITS, line, text } from "../docs/fields";
@@ -113,7 +114,16 @@ const exportBase = {
 
 const payee = z.union([z.strictObject({ member: key }), z.strictObject({ outside: line(LIMITS.name) })]);
 const deadline = z
-  .strictObject({ days: z.number().positive().min(MIN_VOTING_DAYS, { error: TOO_SHORT_A_VOTE }).max(MAX_VOTING_DAYS) })
+  .strictObject({
+    days: z
+      .number()
+      .positive()
+      .max(MAX_VOTING_DAYS)
+      .superRefine((days, context) => {
+        const tooShort = votingDaysProblem(days);
+        if (tooShort) context.addIssue({ code: "custom", message: tooShort });
+      }),
+  })
   .or(z.strictObject({ at: z.int().nonnegative() }));
 const proposalBase = { commune, title: line(LIMITS.title), body: text(LIMITS.body).default(""), deadline };
 

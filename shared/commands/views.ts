@@ -150,6 +150,10 @@ export interface ProposalView {
   deadline: number;
   outcome: Outcome;
   decidesAt: number;
+  /** Signed on the proposal: it closes as soon as its outcome can no longer change, not only once everyone has voted. */
+  closesEarly?: true;
+  /** Why it was decided before its deadline (shared/proposals/tally.ts `Tally.early`), said by `closedEarlyText`. */
+  early?: "everyone-voted" | "settled";
   electorate: number;
   voted: number;
   yes: number;

@@ -244,7 +244,7 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
       late.delete(vote.sig);
       const reason =
         `${nameOf(vote.by)}'s "${vote.choice}" vote, dated ${longDay(vote.at)}, came too late: ` +
-        `${nameOf(decidedBy.voter)}'s vote of ${longDay(decidedBy.at)} completed the vote without it, so the earlier vote stands`;
+        `${nameOf(decidedBy.voter)}'s vote of ${longDay(decidedBy.at)} ${result.early === "settled" ? "settled the outcome" : "completed the vote"} without it, so the earlier vote stands`;
       problem("vote", vote, vote.sig, reason, "record.late");
     }
   };

@@ -33,9 +33,13 @@ describe("a number of days as a person types it", () => {
     expect(parseDays("0.000", VOTING_DAYS)).toMatchObject({ ok: false, error: { message: "The deadline must be after the proposal is made" } });
     expect(parseDays("0.001", VOTING_DAYS)).toMatchObject({
       ok: false,
-      error: { code: "days.tooFew", message: "Voting must stay open for at least 0.05 days (72 minutes), so the members can see the proposal" },
+      error: { code: "days.tooFew", message: "A proposal needs at least 1 hour for members to vote; the deadline given is in 86 seconds" },
     });
-    expect(parseDays("0.05", VOTING_DAYS).ok).toBe(true);
+    expect(parseDays("0.04", VOTING_DAYS)).toMatchObject({
+      ok: false,
+      error: { code: "days.tooFew", message: "A proposal needs at least 1 hour for members to vote; the deadline given is in 57 minutes" },
+    });
+    expect(parseDays("0.0417", VOTING_DAYS).ok).toBe(true);
     expect(parseDays("0.001", INVITE_DAYS).ok).toBe(true);
   });
 });

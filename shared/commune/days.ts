@@ -1,6 +1,7 @@
 import { fail, ok, type Result } from "../result";
 import { MAX_INVITE_DAYS } from "./events";
-import { MAX_VOTING_DAYS, MIN_VOTING_DAYS, TOO_SHORT_A_VOTE } from "./proposal-validity";
+import { votingDaysProblem } from "../proposals/voting-time";
+import { MAX_VOTING_DAYS } from "./proposal-validity";
 
 /**
  * A number of days as a person types it ("7", "0.5"), read the same way by
@@ -9,8 +10,8 @@ import { MAX_VOTING_DAYS, MIN_VOTING_DAYS, TOO_SHORT_A_VOTE } from "./proposal-v
  */
 export interface DaysLimit {
   max: number;
-  /** The shortest duration this use takes, with what to say below it. */
-  min?: { days: number; tooShort: string };
+  /** What to say of a duration too short for this use, or undefined when it is long enough. */
+  tooShort?: (days: number) => string | undefined;
   /** What a zero or negative duration means for this use, in a person's words. */
   notPositive: string;
   tooLong: string;
@@ -24,7 +25,7 @@ export const INVITE_DAYS: DaysLimit = {
 
 export const VOTING_DAYS: DaysLimit = {
   max: MAX_VOTING_DAYS,
-  min: { days: MIN_VOTING_DAYS, tooShort: TOO_SHORT_A_VOTE },
+  tooShort: votingDaysProblem,
   notPositive: "The deadline must be after the proposal is made",
   tooLong: `Voting can stay open for at most ${MAX_VOTING_DAYS} days`,
 };
@@ -41,7 +42,8 @@ export function parseDays(text: string, limit: DaysLimit): Result<number> {
   if (!readsAsDays(trimmed)) return fail("days.notANumber", "Write the number of days in digits, such as 7", { params: { text: trimmed } });
   const days = Number(trimmed);
   if (days <= 0) return fail("days.notPositive", limit.notPositive);
-  if (limit.min && days < limit.min.days) return fail("days.tooFew", limit.min.tooShort, { params: { min: limit.min.days } });
+  const tooShort = limit.tooShort?.(days);
+  if (tooShort) return fail("days.tooFew", tooShort);
   if (days > limit.max) return fail("days.tooMany", limit.tooLong, { params: { max: limit.max } });
   return ok(days);
 }

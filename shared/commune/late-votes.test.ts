@@ -176,3 +176,57 @@ describe("a vote dated before the decision, cast after it", () => {
     expect(commune.state(LATER).proposals["remove-bo"]!.tally.outcome).toBe("rejected");
   });
 });
+
+describe("a proposal signed to close early, decided before the member it removes votes (issue 17)", () => {
+  /**
+   * Ada proposes removing Bo with `closesEarly`, in a commune where a block
+   * does not veto (where it does, Bo could still block, and it waits for
+   * him); Ada, then Cy, vote yes, Cy on a copy holding Ada's vote: two of
+   * three settle it.
+   */
+  function settledWithoutBo() {
+    const commune = new CommuneBuilder({ rules: { allowBlock: false } });
+    commune.join(bo, "Bo", T0 + 1);
+    commune.join(cy, "Cy", T0 + 2);
+    commune.propose(ada, {
+      id: "remove-bo",
+      title: "Remove Bo",
+      kind: "remove",
+      member: bo.publicKey,
+      at: T0 + DAY,
+      deadline: T0 + 8 * DAY,
+      closesEarly: true,
+    });
+    const ada1 = copyOf(emptyProposals(), "aa".repeat(16));
+    ada1.vote(commune.vote(ada, "remove-bo", "yes", T0 + DAY + HOUR));
+    const cy1 = copyOf(ada1.doc, "cc".repeat(16));
+    cy1.vote(commune.vote(cy, "remove-bo", "yes", T0 + DAY + 2 * HOUR));
+    return { commune, decided: cy1.doc };
+  }
+
+  it("removes Bo at Cy's vote, without waiting for Bo's", () => {
+    const { commune, decided } = settledWithoutBo();
+    const state = judge(commune, decided, LATER);
+    expect(state.proposals["remove-bo"]!.tally).toMatchObject({ outcome: "passed", yes: 2, voted: 2, decidesAt: T0 + DAY + 2 * HOUR, early: "settled" });
+    expect(currentStatus(state, bo.publicKey)).toBe("removed");
+  });
+
+  it("does not flip when Ada signs a 'no' dated 1 ms before the decision on a copy that already held it, and says the outcome was settled without it", () => {
+    const { commune, decided } = settledWithoutBo();
+    const ada2 = copyOf(decided, "aa".repeat(16) + "01");
+    const backdated = commune.vote(ada, "remove-bo", "no", T0 + DAY + 2 * HOUR - 1);
+    ada2.vote(backdated);
+
+    const state = judge(commune, A.merge(A.clone(decided), ada2.doc), LATER);
+    expect(state.proposals["remove-bo"]!.tally).toMatchObject({ outcome: "passed", yes: 2, no: 0, late: [backdated.sig], early: "settled" });
+    expect(currentStatus(state, bo.publicKey)).toBe("removed");
+    expect(state.problems).toContainEqual({
+      subject: "vote",
+      id: backdated.sig,
+      by: ada.publicKey,
+      code: "record.late",
+      reason:
+        "Ada's \"no\" vote, dated 2 January 2026, 01:59 UTC, came too late: Cy's vote of 2 January 2026, 02:00 UTC settled the outcome without it, so the earlier vote stands",
+    });
+  });
+});

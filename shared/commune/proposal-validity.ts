@@ -5,16 +5,6 @@ import type { Proposal } from "../proposals/proposal";
 /** Longest a vote may stay open: a proposal nobody can close for years would hold spend authority hostage. */
 export const MAX_VOTING_DAYS = 366;
 const DAY = 86_400_000;
-/**
- * Shortest a vote may be open when a person sets it in days: a deadline 86
- * seconds away decides before anyone has seen the proposal. Checked where
- * the days are read (forms, CLI, the host's command schema), never in the
- * replay, so proposals already signed with a shorter deadline keep their
- * meaning; an exact deadline (`{at}`, for programs) need only be after the
- * proposal.
- */
-export const MIN_VOTING_DAYS = 0.05;
-export const TOO_SHORT_A_VOTE = "Voting must stay open for at least 0.05 days (72 minutes), so the members can see the proposal";
 
 /**
  * Why a proposal cannot be put to the commune at its time, or undefined.

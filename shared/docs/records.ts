@@ -206,6 +206,8 @@ const proposalBase = {
   deadline: time,
   title: line(LIMITS.title),
   body: text(LIMITS.body),
+  // Optional: proposals signed before early settling existed have none and close early only once everyone has voted.
+  closesEarly: z.literal(true, { error: "must be true or absent" }).optional(),
   ...signedBy,
 };
 

@@ -13,6 +13,14 @@ interface ProposalBase {
   deadline: number;
   title: string;
   body: string;
+  /**
+   * Signed on every proposal the host writes since early settling existed:
+   * it is decided as soon as its outcome can no longer change
+   * (shared/proposals/tally.ts `settlement`). Absent on proposals signed
+   * before, which keep the rule they were signed under: decided early only
+   * once every member has voted.
+   */
+  closesEarly?: true;
 }
 
 /** Where a spend goes: a member (by key) or someone outside the commune (by name). */

@@ -1,13 +1,15 @@
 import type { Rules } from "../commune/rules";
 import type { PublicKey } from "../identity/keys";
 import type { Choice, Outcome } from "./proposal";
+import { outcomeOf, quorumMet, settledOutcome, thresholdMet, type Counts } from "./settled";
 
 export interface Tally {
   outcome: Outcome;
   /**
    * When the decision is settled: the moment the last member of the
-   * electorate cast a first vote, or the deadline, whichever comes first.
-   * Votes after it do not count.
+   * electorate cast a first vote (or, for a proposal that `closesEarly`,
+   * the first moment the outcome could no longer change), or the
+   * deadline, whichever comes first. Votes after it do not count.
    */
   decidesAt: number;
   electorate: number;
@@ -27,8 +29,14 @@ export interface Tally {
    * early, or the documents' history was not given.
    */
   late: string[];
-  /** The vote that completed the electorate, when the proposal was decided early. */
+  /** The vote that completed the electorate, or settled the outcome, when the proposal was decided early. */
   decidedBy?: Ballot;
+  /**
+   * Why a decided proposal closed before its deadline: every member of the
+   * electorate had voted, or (a proposal signed with `closesEarly`) the
+   * missing votes could no longer change the outcome. Absent otherwise.
+   */
+  early?: "everyone-voted" | "settled";
   /** Each voter's vote that counts, by voter key: what members see as "who voted what". */
   counted: Ballot[];
 }
@@ -55,19 +63,13 @@ export interface Ballot {
 interface Window {
   at: number;
   deadline: number;
+  /** Signed on the proposal: it closes as soon as its outcome is settled (`settlement`), not only when everyone has voted. */
+  closesEarly?: true;
 }
+
+type Rule = Pick<Rules, "quorumPercent" | "thresholdPercent" | "allowBlock">;
 
 const inWindow = (ballot: Ballot, window: Window, until: number) => ballot.at >= window.at && ballot.at <= until;
-
-/**
- * A proposal is decided early once everyone who may vote has voted: a small
- * commune should not wait a week for a unanimous "yes". The moment is the
- * latest of the members' first votes, so it is the same for every arrival
- * order of the votes.
- */
-export function decisionTime(proposal: Window, ballots: readonly Ballot[], electorate: readonly PublicKey[], saw?: SawVote): number {
-  return decision(proposal, ballots, electorate, saw).at;
-}
 
 /**
  * A member's first vote: the earliest by claimed time among their votes
@@ -107,14 +109,45 @@ function byVoter(ballots: readonly Ballot[], keep: (ballot: Ballot) => boolean):
   return grouped;
 }
 
-/** When the proposal is decided, and the members' first votes with the one that completed the electorate, when it was completed before the deadline. */
-function decision(
-  proposal: Window,
-  ballots: readonly Ballot[],
-  electorate: readonly PublicKey[],
-  saw: SawVote | undefined,
-): { at: number; first?: Map<PublicKey, Ballot>; decidedBy?: Ballot } {
+interface Decision {
+  at: number;
+  /** Each voter's first vote, when the proposal was decided before its deadline. */
+  first?: Map<PublicKey, Ballot>;
+  /** The vote whose copy the decision is: changes of mind it was cast without are late. */
+  decidedBy?: Ballot;
+  /** Whether every member of the electorate had a vote that counts at the decision. */
+  everyone?: boolean;
+}
+
+/**
+ * A change of mind the deciding vote was cast without: it counts for
+ * nothing, whatever time it claims. So does one whose author's first vote
+ * is dated after the decision (only the history can show such a change of
+ * mind, cast after a first vote and dated before it): the decision did not
+ * wait for that member, so a vote dated back to before it cannot make them
+ * a voter. A first vote is never late (the decision waited for it, or it
+ * was missing and any choice of it was already weighed), nor is the
+ * deciding vote itself.
+ */
+const lateFor =
+  (decidedBy: Ballot, first: ReadonlyMap<PublicKey, Ballot>, at: number, saw: SawVote | undefined) =>
+  (ballot: Ballot): boolean => {
+    if (ballot.sig === decidedBy.sig) return false;
+    const theirs = first.get(ballot.voter);
+    if (theirs?.sig === ballot.sig) return false;
+    return (theirs !== undefined && theirs.at > at) || saw?.(decidedBy.sig, ballot.sig) === false;
+  };
+
+/**
+ * When the proposal is decided. Today's rule, for every proposal signed
+ * without `closesEarly`: once everyone who may vote has voted (a small
+ * commune should not wait a week for a unanimous "yes"), at the latest of
+ * the members' first votes, so the same for every arrival order; else at
+ * the deadline.
+ */
+function decision(proposal: Window, ballots: readonly Ballot[], electorate: readonly PublicKey[], rules: Rule, saw: SawVote | undefined): Decision {
   const votes = byVoter(ballots, (ballot) => inWindow(ballot, proposal, proposal.deadline));
+  if (proposal.closesEarly) return settlement(proposal, votes, electorate, rules, saw);
   const firstVote = new Map<PublicKey, Ballot>();
   let last: Ballot | undefined;
   for (const member of electorate) {
@@ -125,7 +158,98 @@ function decision(
     if (!last || later(first, last)) last = first;
   }
   if (!last) return { at: proposal.deadline };
-  return { at: Math.max(last.at, proposal.at), first: firstVote, decidedBy: last };
+  return { at: Math.max(last.at, proposal.at), first: firstVote, decidedBy: last, everyone: true };
+}
+
+/**
+ * The rule of a proposal signed with `closesEarly`: it is decided at the
+ * first moment its outcome can no longer change whatever the members who
+ * have not voted do (`settledOutcome`: quorum, threshold and blocking as
+ * the rules in force when it was made say), which includes the moment the
+ * last of them votes; else at the deadline. The moments are the claimed
+ * times of the members' first votes, taken in order, so the answer is the
+ * same for every arrival order. At each moment the votes that count are
+ * those the all-voted rule would count were it decided there: everyone's
+ * first vote up to it, and a change of mind up to it only if the first
+ * vote of that moment (the latest, by time then signature, when several
+ * share it) was cast with it in its copy (`lateFor`). The decision freezes
+ * them: a vote after it does not count, so a voter cannot undo a settled
+ * outcome by changing their mind, and a member who had not voted could not
+ * have changed it.
+ *
+ * Only a first vote makes a moment, as only the last first vote does in the
+ * all-voted rule: a change of mind counts at the next member's first vote
+ * (or the deadline), never closes the proposal by itself. Otherwise a voter
+ * could sign a change of mind after the decision, date it a moment before,
+ * and have it decide an earlier moment with its own choice. What no history
+ * can tell apart remains, as for a decision at the deadline: a vote signed
+ * on an old copy and dated before the decision looks cast offline, and a
+ * vote that saw none of its author's others is a first vote. It counts at
+ * its claimed time, and if the votes of that earlier moment already settle
+ * the outcome, the decision moves there and the changes of mind after it no
+ * longer count. The all-voted rule is not open to this only because it
+ * waits for every member.
+ */
+function settlement(
+  proposal: Window,
+  votes: ReadonlyMap<PublicKey, Ballot[]>,
+  electorate: readonly PublicKey[],
+  rules: Rule,
+  saw: SawVote | undefined,
+): Decision {
+  const first = new Map<PublicKey, Ballot>();
+  for (const member of electorate) {
+    const mine = votes.get(member);
+    if (mine !== undefined) first.set(member, firstOf(mine, saw));
+  }
+  const candidates = [...first.values()].sort((a, b) => (later(a, b) ? 1 : later(b, a) ? -1 : 0));
+  // The replay asks for the decision often: a member with one vote counts by it alone, and only those with several are weighed again at each moment.
+  const single: Counts = { yes: 0, no: 0, abstain: 0, block: 0, voted: 0 };
+  const several: Ballot[][] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const decidedBy = candidates[i]!;
+    const mine = votes.get(decidedBy.voter)!;
+    if (mine.length === 1) count(single, decidedBy.choice, rules);
+    else several.push(mine);
+    if (candidates[i + 1]?.at === decidedBy.at) continue;
+    // A member's first vote always counts, so who has voted is known before any vote is weighed: without quorum nothing is settled.
+    if (i + 1 < electorate.length && !quorumMet({ ...single, voted: i + 1 }, electorate.length, rules)) continue;
+    const counts = { ...single };
+    const late = lateFor(decidedBy, first, decidedBy.at, saw);
+    for (const ballots of several)
+      count(
+        counts,
+        latestOf(
+          ballots.filter((ballot) => ballot.at <= decidedBy.at && !late(ballot)),
+          saw,
+        ).choice,
+        rules,
+      );
+    if (settledOutcome(counts, electorate.length, rules) !== undefined)
+      return { at: Math.max(decidedBy.at, proposal.at), first, decidedBy, everyone: i + 1 === electorate.length };
+  }
+  return { at: proposal.deadline };
+}
+
+function latestVotes(votes: ReadonlyMap<PublicKey, Ballot[]>, saw: SawVote | undefined): Map<PublicKey, Ballot> {
+  const latest = new Map<PublicKey, Ballot>();
+  for (const [voter, mine] of votes) latest.set(voter, latestOf(mine, saw));
+  return latest;
+}
+
+/** Without `allowBlock` a block counts as a no. */
+function countsOf(latest: Iterable<Ballot>, rules: Pick<Rules, "allowBlock">): Counts {
+  const counts: Counts = { yes: 0, no: 0, abstain: 0, block: 0, voted: 0 };
+  for (const { choice } of latest) count(counts, choice, rules);
+  return counts;
+}
+
+function count(counts: Counts, choice: Choice, rules: Pick<Rules, "allowBlock">): void {
+  counts.voted++;
+  if (choice === "yes") counts.yes++;
+  else if (choice === "no" || (choice === "block" && !rules.allowBlock)) counts.no++;
+  else if (choice === "abstain") counts.abstain++;
+  else counts.block++;
 }
 
 /** Which of two votes by one member is the later: by time, then by signature, identically everywhere. */
@@ -147,7 +271,10 @@ export const later = (a: Pick<Ballot, "at" | "sig">, b: Pick<Ballot, "at" | "sig
  * who writes on an old copy on purpose makes a vote look cast offline,
  * concurrently: the history cannot tell that from the truth, and claimed
  * times decide between such votes. Without a history (`saw` undefined)
- * claimed times decide, as before. Quorum is the share of the
+ * claimed times decide, as before. A proposal signed with `closesEarly`
+ * is decided as soon as the missing votes could no longer change its
+ * outcome (`settlement`), with the vote of that moment in place of the one
+ * that completed the electorate. Quorum is the share of the
  * electorate that voted at all; the threshold is the share of yes among yes
  * and no; with `allowBlock` a single block vetoes, without it a block counts
  * as a no. Open until `decidesAt`, then passed, rejected (quorum met but not
@@ -161,41 +288,25 @@ export function tally(
   now: number,
   saw?: SawVote,
 ): Tally {
-  const decided = decision(proposal, ballots, electorate, saw);
+  const decided = decision(proposal, ballots, electorate, rules, saw);
   const decidesAt = decided.at;
   const counting = new Set(electorate);
   const cutoff = Math.min(decidesAt, now);
   const late: string[] = [];
   const { decidedBy, first } = decided;
-  const lateForTheDecision = (ballot: Ballot): boolean =>
-    saw !== undefined &&
-    decidedBy !== undefined &&
-    decidesAt <= now &&
-    first?.get(ballot.voter)?.sig !== ballot.sig &&
-    saw(decidedBy.sig, ballot.sig) === false;
+  const lateForTheDecision = decidedBy !== undefined && first !== undefined && decidesAt <= now ? lateFor(decidedBy, first, decidesAt, saw) : () => false;
   const votes = byVoter(ballots, (ballot) => {
     if (!counting.has(ballot.voter) || !inWindow(ballot, proposal, cutoff)) return false;
     if (!lateForTheDecision(ballot)) return true;
     late.push(ballot.sig);
     return false;
   });
-  const latest = new Map<PublicKey, Ballot>();
-  for (const [voter, mine] of votes) latest.set(voter, latestOf(mine, saw));
-  let yes = 0;
-  let no = 0;
-  let abstain = 0;
-  let block = 0;
-  for (const { choice } of latest.values()) {
-    if (choice === "yes") yes++;
-    else if (choice === "no" || (choice === "block" && !rules.allowBlock)) no++;
-    else if (choice === "abstain") abstain++;
-    else block++;
-  }
-  const voted = latest.size;
-  const quorumMet = voted * 100 >= rules.quorumPercent * electorate.length && voted > 0;
-  const thresholdMet = yes + no > 0 && yes * 100 >= rules.thresholdPercent * (yes + no);
-  const blocked = block > 0;
-  const outcome: Outcome = now < decidesAt ? "open" : !quorumMet ? "expired" : blocked || !thresholdMet ? "rejected" : "passed";
+  const latest = latestVotes(votes, saw);
+  const counts = countsOf(latest.values(), rules);
+  const { yes, no, abstain, block, voted } = counts;
+  const outcome: Outcome = now < decidesAt ? "open" : outcomeOf(counts, electorate.length, rules);
+  const early =
+    decidesAt <= now && decidesAt < proposal.deadline && decided.everyone !== undefined ? (decided.everyone ? "everyone-voted" : "settled") : undefined;
   return {
     outcome,
     decidesAt,
@@ -205,10 +316,11 @@ export function tally(
     no,
     abstain,
     block,
-    quorumMet,
-    thresholdMet,
-    blocked,
+    quorumMet: quorumMet(counts, electorate.length, rules),
+    thresholdMet: thresholdMet(yes, no, rules),
+    blocked: block > 0,
     late: late.sort(),
+    ...(early ? { early } : {}),
     ...(decidedBy && decidesAt <= now ? { decidedBy } : {}),
     counted: [...latest.values()].sort((a, b) => (a.voter < b.voter ? -1 : a.voter > b.voter ? 1 : 0)),
   };

@@ -34,7 +34,8 @@ async function tamperedCommune(dataDir: string): Promise<void> {
     const { commune } = await must(host, "commune.create", {
       name: "Riverside",
       currencies: [{ code: "EUR", name: "Euro", decimals: 2 }],
-      rules: { spendLimit: { EUR: "10.00" } },
+      // A block vetoes: Bo could still block the Garden day after Ada's yes, so it waits for his vote (issue 17) and his vote decides it.
+      rules: { spendLimit: { EUR: "10.00" }, allowBlock: true },
     });
     // Two hours after the founding, so that an entry backdated by one is still dated while Ada was a member.
     time += 2 * 60 * 60_000;
@@ -166,6 +167,7 @@ describe("a tampered record, on the screen where the record is", () => {
     await showsText(garden, 'Ada\'s "no" vote is dated');
     await showsText(garden, "but was written after Bo's");
     await shows(garden.getByText("passed"));
+    await showsText(garden, "Closed early: every member voted");
     // Her vote is still the "yes" that counts, not the late "no".
     await showsText(garden, "Your vote: yes");
     // Each choice with its own symbol beside the bar, not a colour alone.

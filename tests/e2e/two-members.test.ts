@@ -139,13 +139,15 @@ describe("two members run a commune in their browsers", () => {
     const boProposal = bo.getByRole("article", { name: "New tools" });
     await shows(boProposal);
 
-    // Both vote yes; with the whole electorate voted, it passes at once.
+    // Bo votes yes: at the commune's 50% threshold Ada's vote could no longer turn it, so it closes at once (issue 17).
+    await boProposal.getByRole("button", { name: "Vote yes" }).click();
     await nav(ada, "Proposals");
     const adaProposal = ada.getByRole("article", { name: "New tools" });
-    await shows(adaProposal);
-    await adaProposal.getByRole("button", { name: "Vote yes" }).click();
-    await boProposal.getByRole("button", { name: "Vote yes" }).click();
     await shows(adaProposal.getByText("passed"));
+    await showsText(adaProposal, "Closed early: the outcome could no longer change");
+    await showsText(boProposal, "Closed early: the outcome could no longer change");
+    await showsText(boProposal, "Your vote: yes");
+    await showsText(adaProposal, "You did not vote.");
     await screenshot(bo, "proposals");
 
     // Ada executes it: the disbursement is recorded and both purses show 40 EUR.

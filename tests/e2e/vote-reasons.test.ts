@@ -42,6 +42,7 @@ describe("a vote with its reason", () => {
     await page.keyboard.press("Enter");
     // Ada is the whole electorate: her vote decides it.
     await shows(garden.getByText("passed"));
+    await showsText(garden, "Closed early: every member voted");
     await showsText(garden, "Your vote: yes");
     await garden.getByText("Who voted what (1)").focus();
     await page.keyboard.press("Enter");

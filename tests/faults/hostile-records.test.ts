@@ -265,7 +265,8 @@ describe("hostile records written through the relay by an invite holder", () => 
         body: "Beans by the south wall",
         deadline: { days: 7 },
       });
-      await ada.must("proposal.vote", { commune, proposal, choice: "yes" });
+      // Ada abstains, so the vote stays open for Bo to write on: between two members her yes would settle it (issue 17).
+      await ada.must("proposal.vote", { commune, proposal, choice: "abstain" });
       const seen = async (member: MemberProcess) => {
         const view = await showOf(member);
         const shown = view.proposals.find((p) => p.id === proposal);

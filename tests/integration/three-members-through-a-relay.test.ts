@@ -61,7 +61,6 @@ describe("three members and a relay, as separate processes", () => {
 
     await ada.must("purse.contribute", { commune, amount: "100.00", currency: "EUR", memo: "first" });
     await converged([ada, bo], { EUR: 10000 });
-    const deadline = Date.now() + 15_000;
     const { id: proposal } = await bo.must("proposal.create", {
       commune,
       kind: "spend",
@@ -69,15 +68,15 @@ describe("three members and a relay, as separate processes", () => {
       amount: "60",
       currency: "EUR",
       payee: { outside: "Roofers" },
-      deadline: { at: deadline },
+      deadline: { days: 7 },
     });
     await waitFor(async () => (await outcomesOf(ada))[proposal], "Ada to see Bo's proposal");
     // Cast at the same moment on two machines: both votes must survive the merge.
     await Promise.all([ada.must("proposal.vote", { commune, proposal, choice: "yes" }), bo.must("proposal.vote", { commune, proposal, choice: "yes" })]);
-    // Cy is offline and part of the electorate, so the vote runs to its deadline.
+    // Cy is offline and part of the electorate, but two yes of three already meet the 50% threshold whatever Cy votes: it closes early (issue 17).
     await waitFor(async () => (await outcomesOf(ada))[proposal] === "passed" || undefined, "the spend proposal to pass");
     const decided = (await ada.must("proposal.list", { commune })).find((p) => p.id === proposal)!;
-    expect(decided).toMatchObject({ yes: 2, voted: 2, electorate: 3 });
+    expect(decided).toMatchObject({ yes: 2, voted: 2, electorate: 3, early: "settled" });
     await ada.must("proposal.execute", { commune, proposal });
     await converged([ada, bo], { EUR: 4000 });
     expect(await outcomesOf(bo)).toEqual(await outcomesOf(ada));

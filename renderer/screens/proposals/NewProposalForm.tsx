@@ -165,7 +165,7 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
         error={problem("days")}
         inputMode="decimal"
         autoComplete="off"
-        hint="Voting closes this many days from now (at least 0.05: 72 minutes), or earlier once everyone has voted."
+        hint="Voting closes this many days from now (at least 1 hour: 0.0417 days), or earlier once the outcome can no longer change."
       />
       <div className="button-row">
         <Button type="submit" busy={state.running}>

@@ -5,6 +5,7 @@ import type { Currency } from "../../../shared/money/currency";
 import type { Choice, ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
 import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, TextField, Time, moneyText } from "../../ui";
+import { CLOSED_EARLY, closesEarlyWords } from "../../../shared/proposals/closing-words";
 import { TallyBars } from "./TallyBars";
 import { ruleChangeText } from "./rule-change-text";
 
@@ -90,7 +91,11 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
       <p className="proposal__when">
         {open ? (
           <>
-            Voting closes <Time at={proposal.deadline} />, or earlier once everyone has voted.
+            Voting closes <Time at={proposal.deadline} />, {closesEarlyWords(proposal.closesEarly === true)}.
+          </>
+        ) : proposal.early ? (
+          <>
+            {CLOSED_EARLY[proposal.early]}, <Time at={proposal.decidesAt} />.
           </>
         ) : (
           <>
