@@ -165,29 +165,23 @@ interface Lookups {
   settle<T>(result: Result<T>): T;
 }
 
-/** Every payment out of the purse that counts, a page of the ledger at a time. */
-async function payments(ask: <K extends CommandName>(name: K, input: unknown) => Promise<CommandResults[K]>, commune: string): Promise<LedgerRow[]> {
+type Ask = <K extends CommandName>(name: K, input: unknown) => Promise<CommandResults[K]>;
+
+/** Every ledger row a query matches, a page at a time (a purse may hold more than one page of them). */
+async function allRows(ask: Ask, query: Record<string, unknown>): Promise<LedgerRow[]> {
   const rows: LedgerRow[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const page = await ask("purse.ledger", { commune, kind: "disbursement", status: "counted", offset, limit: 1000 });
+    const page = await ask("purse.ledger", { ...query, offset, limit: 1000 });
     rows.push(...page.rows);
     if (offset + page.rows.length >= page.total) return rows;
   }
 }
 
-/** Every entry the member wrote, a page of the ledger at a time (a purse may hold more than one page of them). */
-async function ownEntries(
-  ask: <K extends CommandName>(name: K, input: unknown) => Promise<CommandResults[K]>,
-  commune: string,
-  me: string,
-): Promise<LedgerRow[]> {
-  const rows: LedgerRow[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = await ask("purse.ledger", { commune, member: me, offset, limit: 1000 });
-    rows.push(...page.rows.filter((row) => row.by === me));
-    if (offset + page.rows.length >= page.total) return rows;
-  }
-}
+/** Every payment out of the purse that counts: what a reverse proposal may name. */
+const payments = (ask: Ask, commune: string) => allRows(ask, { commune, kind: "disbursement", status: "counted" });
+
+/** Every entry the member wrote (the member filter also finds entries to them). */
+const ownEntries = async (ask: Ask, commune: string, me: string) => (await allRows(ask, { commune, member: me })).filter((row) => row.by === me);
 
 async function resolveReferences(refs: Reference[], input: Record<string, unknown>, lookups: Lookups): Promise<void> {
   for (const ref of refs) {

@@ -4,7 +4,7 @@ import type { CommuneView, LedgerRow } from "../../../shared/commands/views";
 import { formatAmount } from "../../../shared/money/amount";
 import { LIMITS } from "../../../shared/docs/fields";
 import { useLink } from "../../link/hooks";
-import { AmountField, Button, Dialog, ErrorText, RadioGroup, TextField, amountProblem, currencyOf, moneyText, timeText } from "../../ui";
+import { AmountField, Button, Dialog, Form, RadioGroup, TextField, amountProblem, currencyOf, moneyText, timeText } from "../../ui";
 
 /**
  * Corrections are records (issue 16): a member's own entry is never edited.
@@ -63,14 +63,7 @@ function CorrectionForm({ row, view, onDone }: { row: LedgerRow; view: CommuneVi
 
   const unusual = error?.code === "entry.unusual";
   return (
-    <form
-      className="stack"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void send(false);
-      }}
-    >
+    <Form label={`Correct entry ${row.n}`} className="stack" onSubmit={() => void send(false)} error={unusual ? undefined : error}>
       <p>
         Your {row.kind} of {currency ? moneyText(row.amount, row.currency, [currency]) : `${row.amount} ${row.currency}`}
         {row.toName ? ` to ${row.toName}` : row.payee ? ` to ${row.payee}` : ""} on {timeText(row.at)}. It stays in the ledger, marked as voided; nothing is
@@ -116,9 +109,7 @@ function CorrectionForm({ row, view, onDone }: { row: LedgerRow; view: CommuneVi
             </Button>
           </div>
         </div>
-      ) : (
-        <ErrorText error={error} />
-      )}
+      ) : null}
       <div className="button-row">
         <Button type="submit" busy={running} disabled={unusual}>
           {action === "void" ? "Void the entry" : "Record the correction"}
@@ -127,7 +118,7 @@ function CorrectionForm({ row, view, onDone }: { row: LedgerRow; view: CommuneVi
           Cancel
         </Button>
       </div>
-    </form>
+    </Form>
   );
 }
 

@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { CommuneView, LedgerRow } from "../../../shared/commands/views";
 import { LIMITS } from "../../../shared/docs/fields";
 import { useCommand } from "../../link/hooks";
-import { Button, Dialog, ErrorText, TextArea, TextField, currencyOf, moneyText } from "../../ui";
+import { Button, Dialog, Form, TextArea, TextField, currencyOf, moneyText } from "../../ui";
 import { daysProblem } from "../proposals/proposal-draft";
 
 /**
@@ -45,14 +45,7 @@ function ReversalForm({ row, view, onDone }: { row: LedgerRow; view: CommuneView
     if (made) onDone();
   };
   return (
-    <form
-      className="stack"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void send();
-      }}
-    >
+    <Form label={`Propose reversing payment ${row.n}`} className="stack" onSubmit={() => void send()} error={error}>
       <p>
         {row.byName} paid {amount} to {payee}. If the commune passes this proposal, any member can execute it: a void that takes the payment back into the
         purse, shown beside it in the ledger. Nothing is deleted.
@@ -60,7 +53,6 @@ function ReversalForm({ row, view, onDone }: { row: LedgerRow; view: CommuneView
       <TextField label="Title" value={title} onChange={setTitle} maxLength={LIMITS.title} error={attempted ? problems.title : undefined} />
       <TextArea label="Why" value={body} onChange={setBody} maxLength={LIMITS.body} />
       <TextField label="Deadline (days)" value={days} onChange={setDays} inputMode="decimal" error={attempted ? problems.days : undefined} />
-      <ErrorText error={error} />
       <div className="button-row">
         <Button type="submit" busy={running}>
           Propose
@@ -69,6 +61,6 @@ function ReversalForm({ row, view, onDone }: { row: LedgerRow; view: CommuneView
           Cancel
         </Button>
       </div>
-    </form>
+    </Form>
   );
 }
