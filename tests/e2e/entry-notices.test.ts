@@ -84,6 +84,35 @@ describe("a payment that lost the race, on the Home of the member who made it", 
     expect(await accessibilityProblems(page), "Members with breakdowns open").toEqual([]);
   });
 
+  it("lets him propose reversing Ada's payment from its ledger row, and the proposal names the payment", async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 1400 }, locale: "en-US" })).newPage();
+    await page.goto(bo.url);
+    await page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: "Purse", exact: true }).click();
+    const ledger = page.getByRole("table", { name: "Ledger" });
+    const roofRow = ledger.getByRole("row").filter({ hasText: "Roofer" });
+    await shows(roofRow);
+    // His own overdrawn payment offers nothing to take back; Ada's counted one offers a proposal.
+    expect(
+      await ledger
+        .getByRole("row")
+        .filter({ hasText: "Garage" })
+        .getByRole("button", { name: /Correct or void|Propose reversing/ })
+        .count(),
+    ).toBe(0);
+    await roofRow.getByRole("button", { name: /^Propose reversing payment \d+$/ }).click();
+    const dialog = page.getByRole("dialog", { name: /^Propose reversing payment #\d+$/ });
+    await showsText(dialog, "Ada paid 80.00 EUR to Roofer.");
+    await dialog.getByLabel("Why").fill("The roofer never came.");
+    expect(await accessibilityProblems(page), "the reversal dialog").toEqual([]);
+    await dialog.getByRole("button", { name: "Propose" }).click();
+    await expect.poll(() => dialog.isVisible(), { timeout: 30_000 }).toBe(false);
+
+    await page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: "Proposals", exact: true }).click();
+    const card = page.getByRole("article").filter({ hasText: "Reverse Ada's payment of 80.00 EUR to Roofer" });
+    await showsText(card, "Take back Ada's payment of 80.00 EUR to Roofer");
+    await showsText(card, "Reverse a payment");
+  });
+
   it("asks before it records a transfer that takes the member's standing below zero, and records nothing until he confirms", async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" })).newPage();
     await page.goto(bo.url);
