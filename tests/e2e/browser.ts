@@ -177,8 +177,17 @@ export interface PreparedApp {
 export async function preparedApp(label: string, prepare: (dataDir: string) => Promise<void>): Promise<PreparedApp> {
   const dataDir = await tempDir(label);
   await prepare(dataDir);
-  const app = await startBrowserMode(dataDir);
+  // Chromium first: when it is missing the test fails at once, and no browser-mode process is left running behind it.
   const browser = await launchChromium();
+  let app: BrowserModeHost;
+  try {
+    app = await startBrowserMode(dataDir);
+  } catch (error) {
+    await browser.close();
+    await stopBrowserModes();
+    await stopAll([dataDir]);
+    throw error;
+  }
   return {
     app,
     browser,
