@@ -52,6 +52,7 @@ const PROPOSE_FLAGS: FlagSpec[] = [
     value: "N",
     help: "voting stays open this many days (default 7, at least 1 hour: 0.0417, at most 366); it closes earlier once the outcome can no longer change",
   },
+  { name: "hide-votes", kind: "boolean", help: "keep the counts and who voted what out of sight until it closes" },
   { name: "amount", kind: "value", value: "AMOUNT", help: "spend: how much" },
   { name: "currency", kind: "value", value: "CODE", help: "spend: in which currency" },
   { name: "to", kind: "value", value: "MEMBER", help: "spend: pay a member" },
@@ -122,7 +123,7 @@ export const propose = defineVerb<"proposal.create">({
     "commune propose rule    --title T [--quorum N] [--threshold N] [--block | --no-block] [--spend-limit C=A]... [--spend-period day|week|month|year] [--confirm-above C=A]... [--admission direct|proposal] [--add-currency CODE:Name:DEC]...",
     "commune propose general --title T",
     "commune propose reverse --title T --entry ENTRY   (take back another member's payment; once passed, commune execute PROPOSAL records the void)",
-    "Every kind also takes --body TEXT and --days N.",
+    "Every kind also takes --body TEXT, --days N and --hide-votes.",
   ],
   scoped: true,
   writes: always,
@@ -130,13 +131,15 @@ export const propose = defineVerb<"proposal.create">({
     const kind = oneOf(args.positionals[0], KINDS, "the kind of proposal");
     if (!kind.ok) return kind;
     const k = kind.value!;
-    const stray = args.given().find((flag) => PROPOSE_FLAGS.some((spec) => spec.name === flag) && !["title", "body", "days", ...KIND_FLAGS[k]].includes(flag));
+    const stray = args
+      .given()
+      .find((flag) => PROPOSE_FLAGS.some((spec) => spec.name === flag) && !["title", "body", "days", "hide-votes", ...KIND_FLAGS[k]].includes(flag));
     if (stray) return fail("usage.strayFlag", `--${stray} does not apply to a ${k} proposal`);
     const parts = all(required(args, "title"), days(args));
     if (!parts.ok) return parts;
     const [title, period] = parts.value;
     const body = args.value("body");
-    const base = { title, deadline: { days: period ?? 7 }, ...(body !== undefined ? { body } : {}) };
+    const base = { title, deadline: { days: period ?? 7 }, ...(body !== undefined ? { body } : {}), ...(args.flag("hide-votes") ? { hideVotes: true } : {}) };
     switch (k) {
       case "spend": {
         const fields = all(required(args, "amount"), required(args, "currency"), exactlyOne(args, ["to", "payee"]));

@@ -115,6 +115,14 @@ describe("a member runs a commune from the command line", () => {
     expect(unknown.stderr).toContain('No payment id starts with "zzzz"');
   });
 
+  it("proposes with the votes hidden until it closes, and the list says so instead of counting", async () => {
+    const { dir } = await founded();
+    const { id } = JSON.parse(await ok(dir, "propose", "general", "--title", "Secret ballot", "--hide-votes", "--json")) as { id: string };
+    expect(await ok(dir, "proposals")).toMatch(new RegExp(`${id.slice(0, 8)}\\s+general\\s+open\\s+.*votes hidden until it closes \\(0/1 voted\\)`));
+    await ok(dir, "vote", id.slice(0, 6), "yes");
+    expect(await ok(dir, "proposals")).toMatch(/1 yes, 0 no \(1\/1 voted\)/);
+  });
+
   it("votes with a reason, shown beside the vote in the proposals list", async () => {
     const { dir } = await founded();
     const { id } = JSON.parse(await ok(dir, "propose", "general", "--title", "Picnic on Sunday", "--json")) as { id: string };

@@ -172,6 +172,7 @@ function ruleChangeText(change: RuleChange, currencies: Currency[]): string {
 }
 
 function votesText(proposal: ProposalView): string {
+  if (proposal.hiddenVotes) return `votes hidden until it closes (${proposal.voted}/${proposal.electorate} voted)`;
   const counts = [`${proposal.yes} yes`, `${proposal.no} no`];
   if (proposal.abstain) counts.push(`${proposal.abstain} abstain`);
   if (proposal.block) counts.push(`${proposal.block} block`);

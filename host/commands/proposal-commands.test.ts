@@ -70,3 +70,44 @@ describe("a new proposal", () => {
     expect(await must(host, "proposal.list", { commune })).toEqual([]);
   });
 });
+
+describe("a proposal whose votes are hidden until it closes", () => {
+  it("shows how many voted and one's own vote while open, and neither the counts nor who voted what", async () => {
+    const { host, commune } = await riverside();
+    // Everyone must vote: Ada's yes leaves it open while Bo and Cy have not voted.
+    const { id: open } = await must(host, "proposal.create", {
+      commune,
+      kind: "rule",
+      title: "Everyone votes",
+      change: { quorumPercent: 100 },
+      deadline: { days: 7 },
+    });
+    await must(host, "proposal.vote", { commune, proposal: open, choice: "yes" });
+    for (const [member, name] of [
+      [testKeys(2), "Bo"],
+      [testKeys(3), "Cy"],
+    ] as const)
+      await must(host, "commune.admit", { commune, member: member.publicKey, name });
+
+    const { id } = await must(host, "proposal.create", { commune, kind: "general", title: "Secret ballot", deadline: { days: 7 }, hideVotes: true });
+    await must(host, "proposal.vote", { commune, proposal: id, choice: "no", reason: "too soon" });
+    const hidden = (await must(host, "proposal.list", { commune })).find((view) => view.id === id)!;
+    expect(hidden).toMatchObject({ outcome: "open", hiddenVotes: true, voted: 1, electorate: 3, myVote: "no", yes: 0, no: 0, thresholdMet: false });
+    expect(hidden.votes).toBeUndefined();
+  });
+
+  it("is signed with hiddenVotes, and a closed one shows every vote", async () => {
+    const { host, commune } = await riverside();
+    const { id } = await must(host, "proposal.create", { commune, kind: "general", title: "Secret ballot", deadline: { days: 7 }, hideVotes: true });
+    const node = host.node(commune);
+    if (!node.ok) throw new Error(node.error.message);
+    const current = node.value.model();
+    if (!current.ok) throw new Error(current.error.message);
+    expect(current.value.state.proposals[id]!.proposal.hiddenVotes).toBe(true);
+
+    await must(host, "proposal.vote", { commune, proposal: id, choice: "yes" });
+    const [closed] = await must(host, "proposal.list", { commune });
+    expect(closed).toMatchObject({ outcome: "passed", yes: 1, votes: [{ name: "Ada", choice: "yes" }] });
+    expect(closed!.hiddenVotes).toBeUndefined();
+  });
+});

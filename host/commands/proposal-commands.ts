@@ -23,7 +23,14 @@ function proposalFrom(input: ParsedInput<"proposal.create">, model: CommuneModel
   const tooShort = votingTimeProblem(deadline - at);
   if (tooShort) return fail("proposal.tooShort", tooShort, { field: "deadline" });
   // Every new proposal closes as soon as its outcome is settled; proposals signed before keep the all-voted rule they were signed under.
-  const base = { id: randomId(), deadline, title: input.title.trim(), body: input.body, closesEarly: true as const };
+  const base = {
+    id: randomId(),
+    deadline,
+    title: input.title.trim(),
+    body: input.body,
+    closesEarly: true as const,
+    ...(input.hideVotes ? { hiddenVotes: true as const } : {}),
+  };
   switch (input.kind) {
     case "spend": {
       const amount = amountIn(model, input.amount, input.currency, at);

@@ -118,6 +118,7 @@ export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
           at,
           ...(reason !== undefined ? { reason } : {}),
         }));
+      if (proposal.hiddenVotes && tally.outcome === "open") hideVotes(view);
       if (proposal.kind === "spend") {
         const spend = proposal as SpendProposal;
         const payee = "member" in spend.payee ? nameOf(state, spend.payee.member) : spend.payee.outside;
@@ -157,6 +158,12 @@ export function checkpointView(model: Omit<ViewModel, "purse">, checkpoint: Sign
   const counted = { purse: checkpoint.purse, members: checkpoint.members, counts: checkpoint.entries, used: new Map(Object.entries(checkpoint.used)) };
   const view = communeView({ ...model, purse: counted }, me, now);
   return { ...view, provisional: true, countedBy: { member: checkpoint.by, name: nameOf(model.state, checkpoint.by), at: checkpoint.at } };
+}
+
+/** While it is open, what the proposer hid: the counts and who voted what, and whether yes is ahead. How many voted, and one's own vote, stay. */
+function hideVotes(view: ProposalView): void {
+  Object.assign(view, { hiddenVotes: true, yes: 0, no: 0, abstain: 0, block: 0, thresholdMet: false });
+  delete view.votes;
 }
 
 function reverseView(model: ViewModel, author: PublicKey, entry: string): NonNullable<ProposalView["reverse"]> {

@@ -125,7 +125,14 @@ const deadline = z
       }),
   })
   .or(z.strictObject({ at: z.int().nonnegative() }));
-const proposalBase = { commune, title: line(LIMITS.title), body: text(LIMITS.body).default(""), deadline };
+const proposalBase = {
+  commune,
+  title: line(LIMITS.title),
+  body: text(LIMITS.body).default(""),
+  deadline,
+  /** Keep the counts and who voted what out of sight until the proposal closes. */
+  hideVotes: z.boolean().default(false),
+};
 
 export const commandInputs = {
   "identity.show": z.strictObject({}),

@@ -152,6 +152,8 @@ export interface ProposalView {
   decidesAt: number;
   /** Signed on the proposal: it closes as soon as its outcome can no longer change, not only once everyone has voted. */
   closesEarly?: true;
+  /** The proposer hid the votes until it closes, and it is open: the counts read 0 and `votes` is absent; `voted` and `myVote` still show. */
+  hiddenVotes?: true;
   /** Why it was decided before its deadline (shared/proposals/tally.ts `Tally.early`), said by `closedEarlyText`. */
   early?: "everyone-voted" | "settled";
   electorate: number;

@@ -208,6 +208,7 @@ const proposalBase = {
   body: text(LIMITS.body),
   // Optional: proposals signed before early settling existed have none and close early only once everyone has voted.
   closesEarly: z.literal(true, { error: "must be true or absent" }).optional(),
+  hiddenVotes: z.literal(true, { error: "must be true or absent" }).optional(),
   ...signedBy,
 };
 

@@ -21,6 +21,14 @@ interface ProposalBase {
    * once every member has voted.
    */
   closesEarly?: true;
+  /**
+   * The proposer asked that how members voted stay out of sight until it
+   * closes (loomio#6402), so early votes do not sway later ones. Every
+   * member's copy holds the signed votes, and the tally is the same with or
+   * without this: the app and CLI only do not show the counts or who voted
+   * what while it is open.
+   */
+  hiddenVotes?: true;
 }
 
 /** Where a spend goes: a member (by key) or someone outside the commune (by name). */

@@ -1,7 +1,7 @@
 import { useId, useMemo, useState } from "react";
 import type { CommuneView, MemberView } from "../../../shared/commands/views";
 import { useCommand } from "../../link/hooks";
-import { Button, fieldProblem, Form, moneyText, RadioGroup, Select, TextArea, TextField, unplaced, type Option } from "../../ui";
+import { Button, Checkbox, fieldProblem, Form, moneyText, RadioGroup, Select, TextArea, TextField, unplaced, type Option } from "../../ui";
 import type { Rules } from "../../../shared/commune/rules";
 import { draftInput, draftProblems, emptyDraft, type DraftField, type DraftKind, type ProposalDraft } from "./proposal-draft";
 import { LIMITS } from "../../../shared/docs/fields";
@@ -167,6 +167,7 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
         autoComplete="off"
         hint="Voting closes this many days from now (at least 1 hour: 0.0417 days), or earlier once the outcome can no longer change."
       />
+      <Checkbox label="Hide how members voted until it closes" checked={draft.hideVotes} onChange={set("hideVotes")} />
       <div className="button-row">
         <Button type="submit" busy={state.running}>
           Create proposal

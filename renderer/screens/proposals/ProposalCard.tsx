@@ -103,7 +103,13 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
           </>
         )}
       </p>
-      <TallyBars proposal={proposal} />
+      {proposal.hiddenVotes ? (
+        <p className="muted">
+          Votes stay hidden until it closes: {proposal.voted} of {proposal.electorate} have voted.
+        </p>
+      ) : (
+        <TallyBars proposal={proposal} />
+      )}
       {proposal.votes ? (
         <details className="proposal__votes">
           <summary>Who voted what ({proposal.votes.length})</summary>

@@ -40,6 +40,8 @@ export interface ProposalDraft {
   addCode: string;
   addName: string;
   addDecimals: string;
+  /** Keep the counts and who voted what out of sight until it closes. */
+  hideVotes: boolean;
 }
 
 export type DraftField = keyof ProposalDraft | "rule";
@@ -74,6 +76,7 @@ export function emptyDraft(kind: DraftKind, currency: string): ProposalDraft {
     addCode: "",
     addName: "",
     addDecimals: "2",
+    hideVotes: false,
   };
 }
 
@@ -185,7 +188,13 @@ function ruleProblems(draft: ProposalDraft, currencies: readonly Currency[]): Dr
 
 /** The command the draft becomes; call only when `draftProblems` is empty. */
 export function draftInput(draft: ProposalDraft, commune: string): CommandInput<"proposal.create"> {
-  const base = { commune, title: draft.title.trim(), body: draft.body, deadline: { days: Number(draft.days.trim()) } };
+  const base = {
+    commune,
+    title: draft.title.trim(),
+    body: draft.body,
+    deadline: { days: Number(draft.days.trim()) },
+    ...(draft.hideVotes ? { hideVotes: true } : {}),
+  };
   switch (draft.kind) {
     case "spend":
       return {
