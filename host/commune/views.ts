@@ -177,7 +177,7 @@ function reverseView(model: ViewModel, author: PublicKey, entry: string): NonNul
 export function ledgerPage(model: CommuneModel, query: ParsedInput<"purse.ledger">): LedgerPage {
   const { state } = model;
   const rows: LedgerRow[] = [];
-  const links = model.purse.voided.size > 0 ? correctionLinks(model.purse.entries) : undefined;
+  const links = model.purse.voided.size > 0 ? correctionLinks(model.purse.entries, model.purse.voided) : undefined;
   model.purse.entries.forEach((view, index) => {
     const { entry } = view;
     if (query.member && entry.by !== query.member && entry.to !== query.member) return;
@@ -221,15 +221,17 @@ export function ledgerPage(model: CommuneModel, query: ParsedInput<"purse.ledger
 /**
  * The links between voided entries, their voids and their corrections,
  * found in one pass when the purse has voids at all (an honest purse of
- * 100,000 entries without any pays nothing for them).
+ * 100,000 entries without any pays nothing for them). Only voided entries
+ * are remembered by claim: both a void and a correction cite one.
  */
-function correctionLinks(entries: readonly EntryView[]): { of(view: EntryView): Partial<LedgerRow> } {
+function correctionLinks(entries: readonly EntryView[], voided: ReadonlyMap<string, unknown>): { of(view: EntryView): Partial<LedgerRow> } {
   const rowOf = new Map<string, LinkedEntry & { memo: string }>();
   const voidOf = new Map<string, LinkedEntry & { memo: string }>();
   const correctionOf = new Map<string, LinkedEntry>();
   entries.forEach(({ entry, status, reverses }, index) => {
     const linked = { id: entry.id, n: index + 1, memo: entry.memo };
-    rowOf.set(entryClaim(entry.by, entry.id), linked);
+    const claim = entryClaim(entry.by, entry.id);
+    if (voided.has(claim)) rowOf.set(claim, linked);
     if (status !== "counted") return;
     if (reverses) voidOf.set(entryClaim(reverses.by, reverses.id), linked);
     else if (entry.kind !== "void" && entry.corrects !== undefined) correctionOf.set(entryClaim(entry.by, entry.corrects), { id: linked.id, n: linked.n });
