@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -14,8 +14,8 @@ import { sendCommand } from "../../host/control/control-server";
 const root = resolve(import.meta.dirname, "../..");
 const running = new Set<ChildProcess>();
 
-function start(script: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, script), ...args], {
+function start(script: string, args: string[], nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", join(root, script), ...args], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, FORCE_COLOR: "0" },
@@ -40,15 +40,26 @@ export interface RelayProcess {
   port: number;
   dataDir: string;
   child: ChildProcess;
+  /** Every line the relay wrote to stdout and stderr so far: its operator's log. */
+  output(): string;
+  /**
+   * Writes a V8 heap snapshot of the relay process and returns its path
+   * (only when started with `heapSnapshots`: Node's --heapsnapshot-signal).
+   */
+  heapSnapshot(): Promise<string>;
   /** SIGTERM and wait: the relay flushes and exits. */
   stop(): Promise<void>;
   /** SIGKILL: no chance to flush. */
   kill(): Promise<void>;
 }
 
-export async function startRelayProcess(dataDir: string, port = 0): Promise<RelayProcess> {
-  const child = start("relay/main.ts", ["--port", String(port), "--data", dataDir]);
+export async function startRelayProcess(dataDir: string, port = 0, options: { heapSnapshots?: string } = {}): Promise<RelayProcess> {
+  const snapshots = options.heapSnapshots;
+  const nodeArgs = snapshots ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshots}`] : [];
+  const child = start("relay/main.ts", ["--port", String(port), "--data", dataDir], nodeArgs);
+  const stdout: string[] = [];
   const lines = createInterface({ input: child.stdout! });
+  lines.on("line", (line) => stdout.push(line));
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`relay did not start: ${(child as ChildProcess & { log: string[] }).log.join("")}`)), 30_000);
     lines.on("line", (line) => {
@@ -70,6 +81,20 @@ export async function startRelayProcess(dataDir: string, port = 0): Promise<Rela
     port: actualPort,
     dataDir,
     child,
+    output: () => [...stdout, (child as ChildProcess & { log: string[] }).log.join("")].join("\n"),
+    async heapSnapshot() {
+      if (!snapshots) throw new Error("the relay was started without heapSnapshots");
+      const before = new Set(await readdir(snapshots));
+      child.kill("SIGUSR2");
+      // Node writes the snapshot synchronously once the signal is handled: it is whole when it parses.
+      return waitFor(async () => {
+        const made = (await readdir(snapshots)).find((name) => name.endsWith(".heapsnapshot") && !before.has(name));
+        if (!made) return undefined;
+        const path = join(snapshots, made);
+        JSON.parse(await readFile(path, "utf8"));
+        return path;
+      }, "the relay's heap snapshot");
+    },
     async stop() {
       child.kill("SIGTERM");
       await exited(child);
