@@ -126,7 +126,7 @@ describe("a private commune through a relay", () => {
     expect(epochOf(bo)).toBe(1);
   });
 
-  it("starts a new epoch when a removal passes, and the relay refuses the removed member's host", async () => {
+  it("starts a new epoch when a removal passes: the relay refuses the removed member's host and gives his old key no item, and his views show nothing written after", async () => {
     const relay: RunningRelay = await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} });
     cleanups.push(() => relay.close().catch(() => {}));
     const ada = await openHost(await dataDir());
@@ -148,6 +148,32 @@ describe("a private commune through a relay", () => {
     await must(ada, "proposal.vote", { commune, proposal: id, choice: "yes" });
     await until("the removal to pass and Ada's host to start epoch 2", async () => ada.privateCommunes.linkContext(commune)?.keyring.current()?.epoch === 2);
     await until("the relay to refuse Bo's host", async () => (await must(bo, "sync.status", { commune })).relays[0]!.state === "refused");
+
+    // Ada writes an entry, a proposal with her vote and an item after the removal; Bo's host, running on his full data folder, shows none of it.
+    const before = { purse: await balanceOf(bo, commune), proposals: (await must(bo, "proposal.list", { commune })).length };
+    await must(ada, "purse.contribute", { commune, amount: "3.00", currency: "EUR", memo: "after Bo was removed" });
+    const { id: later } = await must(ada, "proposal.create", { commune, kind: "general", title: "A plan Bo must not read", body: "", deadline: { days: 7 } });
+    await must(ada, "proposal.vote", { commune, proposal: later, choice: "yes", reason: "a reason Bo must not read" });
+    await must(ada, "inventory.add", { commune, title: "An item Bo must not read" });
+    await until("Ada's writes to reach the relay", async () => (await must(ada, "sync.status", { commune })).waiting === 0);
+    const boSees = JSON.stringify([
+      await must(bo, "commune.show", { commune }),
+      await must(bo, "purse.ledger", { commune }),
+      await must(bo, "proposal.list", { commune }),
+      await must(bo, "inventory.list", { commune }),
+    ]);
+    for (const words of ["after Bo was removed", "A plan Bo must not read", "a reason Bo must not read", "An item Bo must not read"])
+      expect(boSees).not.toContain(words);
+    expect(await balanceOf(bo, commune)).toBe(before.purse);
+    expect((await must(bo, "proposal.list", { commune })).length).toBe(before.proposals);
+
+    // The bytes he could still get: he proves the newest epoch his keyring holds, and the relay gives him no item, only the word that it is over.
+    const held = bo.privateCommunes.linkContext(commune)!.keyring.newest()!;
+    expect(held.epoch).toBe(1);
+    const socket = await PrivateClient.connect(relay.url);
+    cleanups.push(async () => socket.close());
+    expect(await socket.join(commune, held.id, held.keys.admission)).toMatchObject({ type: "superseded" });
+    expect(socket.items).toEqual([]);
   });
 
   it("refuses, on every member's host, a batch that a member who left signs with a leaked key of the new epoch, says why among the commune's problems, and changes nothing", async () => {
