@@ -5,6 +5,8 @@
  * against its baseline from the same run, prints a table on stdout and
  * writes bench/results/<date>.json.
  * Progress goes to stderr. What each figure means: docs/performance.md.
+ * With BENCH_KEEP=DIR the scratch data folders (hosts', relays') are made in
+ * DIR and kept, to look into after the run.
  */
 import * as A from "@automerge/automerge";
 import { ed25519 } from "@noble/curves/ed25519.js";
@@ -30,7 +32,7 @@ import { relayLoadFigures } from "./relay-load";
 import { tamperedOpenFigures } from "./tampered-open";
 import { rendererFigures } from "./renderer";
 import { CHROMIUM } from "../tests/e2e/browser";
-import { becomeMember, copyDataDir, fixture, fixtureName, type Fixture } from "./synthetic";
+import { becomeMember, copyDataDir, fixture, fixtureName, makePrivate, type Fixture } from "./synthetic";
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
@@ -72,7 +74,7 @@ interface Row {
   note?: string;
 }
 const rows: Row[] = [];
-const scratch = await mkdtemp(join(tmpdir(), "commune-bench-"));
+const scratch = process.env.BENCH_KEEP ?? (await mkdtemp(join(tmpdir(), "commune-bench-")));
 
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : value >= 10 ? `${value.toFixed(0)} ms` : `${value.toFixed(2)} ms`);
 const mb = (value: number) => `${(value / 1e6).toFixed(0)} MB`;
@@ -251,7 +253,7 @@ function verifyBaseline(n: number, entries: unknown[]): void {
   });
 }
 
-function storageFigures(n: number, hostBytes: number, relayBytes: number | undefined, entries: unknown[]): void {
+function storageFigures(n: number, hostBytes: number, relayBytes: number | undefined, entries: unknown[], privateRelayBytes?: number): void {
   const json = Buffer.from(JSON.stringify(entries));
   const gz = gzipSync(json).length;
   const per = (bytes: number) => `${(bytes / n).toFixed(0)} B/entry`;
@@ -273,6 +275,16 @@ function storageFigures(n: number, hostBytes: number, relayBytes: number | undef
       baseline: "JSON / gzipped JSON",
       baselineValue: `${per(json.length)} / ${per(gz)}`,
       note: `${(relayBytes / gz).toFixed(2)}x gzipped JSON`,
+    });
+  if (privateRelayBytes !== undefined)
+    add({
+      n,
+      figure: "bytes on disk per entry, relay (private)",
+      unit: "B",
+      commune: per(privateRelayBytes),
+      baseline: "JSON / gzipped JSON",
+      baselineValue: `${per(json.length)} / ${per(gz)}`,
+      note: `${(privateRelayBytes / gz).toFixed(2)}x gzipped JSON`,
     });
 }
 
@@ -350,18 +362,26 @@ async function newEntryFigures(f: Fixture): Promise<void> {
   });
 }
 
-async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
+/**
+ * The upload, A -> relay -> B and the newcomer's joins, for the commune as it
+ * is (plaintext: automerge-repo's sync through the relay) or made private
+ * (issue 13: sealed batches and snapshots through the private protocol), the
+ * figures of each named so. Returns the bytes the relay stored.
+ */
+async function relayFigures(f: Fixture, entries: unknown[], privately = false): Promise<number> {
   const n = f.spec.entries;
-  const relayDir = join(scratch, `relay-${n}`);
+  const kind = privately ? " (private)" : "";
+  const relayDir = join(scratch, `relay-${n}${privately ? "-private" : ""}`);
   const relay = await startRelay({ port: 0, dataDir: relayDir });
   const hosts: Host[] = [];
   try {
-    const aDir = await copyDataDir(f.template, join(scratch, `a-${n}`));
+    const aDir = await copyDataDir(f.template, join(scratch, `a-${n}${privately ? "-private" : ""}`));
     await becomeMember(aDir, f, 0, [relay.url]);
-    const bDir = await copyDataDir(f.template, join(scratch, `b-${n}`));
+    const bDir = await copyDataDir(f.template, join(scratch, `b-${n}${privately ? "-private" : ""}`));
     await becomeMember(bDir, f, 1, [relay.url]);
+    if (privately) await makePrivate([aDir, bDir], f);
 
-    progress(`N=${n}: A uploads the commune to an empty relay`);
+    progress(`N=${n}: A uploads the commune to an empty relay${kind}`);
     const t = performance.now();
     const a = await openHost(aDir);
     hosts.push(a);
@@ -376,7 +396,7 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
       20,
     );
     const upload = performance.now() - t;
-    add({ n, figure: "first upload of the commune to an empty relay", unit: "ms", commune: `${ms(upload)} (1 run)`, baseline: "-" });
+    add({ n, figure: `first upload of the commune to an empty relay${kind}`, unit: "ms", commune: `${ms(upload)} (1 run)`, baseline: "-" });
 
     const b = await openHost(bDir);
     hosts.push(b);
@@ -405,10 +425,12 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
     await new Promise((resolve) => wss.close(resolve));
 
     const count = LATENCY_ENTRIES;
+    const store = join(relayDir, privately ? "private" : "communes");
+    const storedBefore = await bytesUnder(store);
     const fromReturn: number[] = [];
     const fromStart: number[] = [];
     for (let i = 0; i < count; i++) {
-      if (i % 10 === 0) progress(`N=${n}: A → relay → B ${i}/${count}`);
+      if (i % 10 === 0) progress(`N=${n}: A → relay → B${kind} ${i}/${count}`);
       let seenAt = 0;
       let wanted = "";
       const check = () => {
@@ -430,9 +452,21 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
     }
     const s = stats(fromReturn);
     const e2e = stats(fromStart);
+    // What the relay keeps for an entry written on its own, as members write them day to day (the fixture's entries arrived in bulk).
+    const oneByOne = ((await bytesUnder(store)) - storedBefore) / count;
+    const gzippedEntry = gzipSync(Buffer.from(JSON.stringify(entries))).length / entries.length;
     add({
       n,
-      figure: `A → relay → B, from A's return (${count} entries)`,
+      figure: `bytes the relay stores per entry written one at a time${kind}`,
+      unit: "B",
+      commune: `${oneByOne.toFixed(0)} B/entry (${count} entries)`,
+      baseline: "gzipped JSON of an entry",
+      baselineValue: `${gzippedEntry.toFixed(0)} B/entry`,
+      note: `${(oneByOne / gzippedEntry).toFixed(2)}x gzipped JSON`,
+    });
+    add({
+      n,
+      figure: `A → relay → B${kind}, from A's return (${count} entries)`,
       unit: "ms",
       commune: `median ${ms(s.median)}, p95 ${ms(s.p95)} [${ms(s.min)}–${ms(s.max)}]`,
       baseline: "bare ws round trip",
@@ -440,7 +474,7 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
     });
     add({
       n,
-      figure: `A → relay → B, from A's command start`,
+      figure: `A → relay → B${kind}, from A's command start`,
       unit: "ms",
       commune: `median ${ms(e2e.median)}, p95 ${ms(e2e.p95)} [${ms(e2e.min)}–${ms(e2e.max)}]`,
       baseline: "bare ws round trip",
@@ -454,7 +488,7 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
     const shownAt: number[] = [];
     const joins: number[] = [];
     for (let r = 0; r < RUNS; r++) {
-      progress(`N=${n}: fresh join ${r + 1}/${RUNS}`);
+      progress(`N=${n}: fresh join${kind} ${r + 1}/${RUNS}`);
       const invite = await a.run("commune.invite", { commune: f.communeId, days: 1 });
       if (!invite.ok) throw new Error(invite.error.message);
       const cDir = await mkdtemp(join(scratch, "fresh-"));
@@ -489,7 +523,7 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
     }
     add({
       n,
-      figure: "fresh member joins: balances shown (inviter's signed count)",
+      figure: `fresh member joins${kind}: balances shown (inviter's signed count)`,
       unit: "ms",
       commune: stats(shownAt),
       baseline: "A.save + A.load of the same docs",
@@ -497,7 +531,7 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
     });
     add({
       n,
-      figure: "fresh member joins: full history received and counted",
+      figure: `fresh member joins${kind}: full history received and counted`,
       unit: "ms",
       commune: stats(joins),
       baseline: "A.save + A.load of the same docs",
@@ -509,7 +543,7 @@ async function relayFigures(f: Fixture, entries: unknown[]): Promise<number> {
     for (const host of hosts) await host.close().catch(() => {});
     await relay.close();
   }
-  return bytesUnder(join(relayDir, "communes"));
+  return bytesUnder(join(relayDir, privately ? "private" : "communes"));
 }
 
 /**
@@ -585,7 +619,10 @@ async function main(): Promise<void> {
     }
     if (ONLY === "relay") {
       // The upload, A -> relay -> B and the newcomer's joins, without the opens, exports and renderer before them.
-      await relayFigures(f, (await rawDocs(f)).entries);
+      const { entries } = await rawDocs(f);
+      const relayBytes = await relayFigures(f, entries);
+      const privateBytes = await relayFigures(f, entries, true);
+      storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, entries, privateBytes);
       continue;
     }
     const raw = await rawDocs(f);
@@ -609,7 +646,8 @@ async function main(): Promise<void> {
         });
     }
     const relayBytes = await relayFigures(f, raw.entries);
-    storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, raw.entries);
+    const privateBytes = await relayFigures(f, raw.entries, true);
+    storageFigures(n, await bytesUnder(join(f.template, "communes", f.communeId, "repo")), relayBytes, raw.entries, privateBytes);
   }
   // Minutes of load on its own: the full run measures it, --quick says so instead.
   if (ONLY === "relay-load") rows.push(...(await relayLoadFigures({ quick: false, runs: RUNS, scratch })));
@@ -653,5 +691,5 @@ function printTable(): string {
 try {
   await main();
 } finally {
-  await removeDir(scratch);
+  if (!process.env.BENCH_KEEP) await removeDir(scratch);
 }

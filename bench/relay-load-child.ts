@@ -17,10 +17,13 @@
  * Date.now() when it signed) to the moment their Repo applied it. Members
  * do not verify or judge what they receive: this figure is about the
  * relay's forwarding, not a host's views. In "broadcast" mode the members
- * are bare ws clients and the writer sends the same signed entry as JSON.
+ * are bare ws clients and the writer sends the same signed entry as JSON. In
+ * "private" mode the members speak the relay's private protocol (see
+ * privateCommune below).
  *
  * Speaks only over IPC (bench/relay-load-protocol.ts); stdout stays quiet.
  */
+import * as A from "@automerge/automerge";
 import { Repo, type AutomergeUrl, type DocHandle, type PeerId } from "@automerge/automerge-repo";
 import { createPrivateKey, randomBytes, sign as cryptoSign, type KeyObject } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -28,11 +31,17 @@ import WebSocket, { WebSocketServer } from "ws";
 import { RelayClientAdapter } from "../host/sync/relay-client";
 import { startRelay } from "../relay/relay";
 import { installSyncRate } from "../repo-adaptations/sync-rate";
-import { communeIdOf as communeIdFromGenesis } from "../shared/commune/genesis";
+import { admissionProof, decodeFrame, encodeFrame, toBase64 } from "../relay/private/protocol";
+import { anchorOf, communeIdOf as communeIdFromGenesis } from "../shared/commune/genesis";
+import { nobleSigner } from "../shared/identity/crypto";
+import { sodiumPrivacyCrypto, type PrivacyCrypto } from "../shared/privacy/crypto";
+import { sealBatch } from "../shared/privacy/envelopes";
+import { associatedData, makeEpochRecord } from "../shared/privacy/epochs";
+import { decodeItem, encodeItem, idOfItem, PRIVATE_PROTOCOL } from "../shared/privacy/headers";
 import { toStored } from "../shared/docs/automerge-form";
 import type { PurseShardDoc } from "../shared/docs/documents";
 import { canonicalJson } from "../shared/identity/canonical";
-import { keyPairFromSecret } from "../shared/identity/keys";
+import { keyPairFromSecret, type KeyPair } from "../shared/identity/keys";
 import type { Signed } from "../shared/identity/signed";
 import { relayKeyOf } from "../shared/sync/relay-handshake";
 import type { Entry } from "../shared/purse/entry";
@@ -291,17 +300,127 @@ async function broadcastCommune(url: string, commune: LoadCommune, members: numb
   };
 }
 
+/**
+ * A member speaking the private protocol as a host's link does
+ * (host/sync/private-link.ts): hello (registering the commune, for its
+ * founder), the relay's challenge, a proof by the epoch's admission key, then
+ * live items. Resolves once welcomed.
+ */
+function privateSocket(
+  url: string,
+  commune: string,
+  epoch: string,
+  admission: KeyPair,
+  onItem: (bytes: Uint8Array) => void,
+  register?: { genesis: object; epochs: string[] },
+): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { perMessageDeflate: false });
+    const memberNonce = randomBytes(16).toString("hex");
+    socket.on("error", reject);
+    socket.once("open", () =>
+      socket.send(JSON.stringify({ type: "hello", protocol: PRIVATE_PROTOCOL, commune, nonce: memberNonce, ...(register ? { register } : {}) })),
+    );
+    socket.on("message", (data: Buffer, isBinary) => {
+      if (isBinary) {
+        const frame = decodeFrame(new Uint8Array(data), 4096);
+        if (frame && (frame.head as { type?: string }).type === "item") onItem(frame.body);
+        return;
+      }
+      const message = JSON.parse(data.toString("utf8")) as { type: string; nonce?: string; reason?: string };
+      if (message.type === "challenge")
+        socket.send(
+          JSON.stringify({
+            type: "proof",
+            epoch,
+            sig: admissionProof(nobleSigner, { commune, memberNonce, relayNonce: message.nonce!, epoch }, admission),
+          }),
+        );
+      else if (message.type === "welcome") resolve(socket);
+      else if (message.type === "refused" || message.type === "rejected") reject(new Error(`${message.type}: ${message.reason ?? ""}`));
+    });
+  });
+}
+
+/**
+ * One commune's members on the private protocol. The writer appends an entry
+ * to its purse shard (one Automerge change, as in "relay" mode), seals the
+ * change under the epoch's data key with its signed header and puts it; the
+ * relay checks the header's signature, appends it to the commune's log and
+ * forwards it; each other member opens it (the AEAD; the header's signature
+ * is a host's check, as verifying entries is, and not timed here either) and
+ * applies the change to its copy, and times the entry as in "relay" mode.
+ */
+async function privateCommune(url: string, commune: LoadCommune, members: number, tally: Tally, privacy: PrivacyCrypto): Promise<CommuneLoad> {
+  const { genesis, epochKey } = commune.privately;
+  const id = communeIdFromGenesis(genesis);
+  const label = `c${commune.index}`;
+  const signer = entrySigner(commune.founderSecret);
+  const founder = keyPairFromSecret(new Uint8Array(Buffer.from(commune.founderSecret, "hex")));
+  const first = makeEpochRecord(privacy, nobleSigner, {
+    commune: id,
+    epoch: 1,
+    parent: null,
+    epochKey: new Uint8Array(Buffer.from(epochKey, "hex")),
+    readers: [founder.publicKey],
+    author: founder,
+    at: Date.now(),
+  });
+  const epoch = idOfItem(first.item);
+  const { admission, dataKey } = first.keys;
+  const register = { genesis: anchorOf(genesis) ?? genesis, epochs: [toBase64(encodeItem(first.item))] };
+  const writer = await privateSocket(url, id, epoch, admission, () => {}, register);
+  let shard = A.from(
+    toStored<PurseShardDoc>({ schema: 1, type: "purse-shard", commune: id, owner: signer.publicKey, period: "2026", entries: [] }) as never,
+  ) as A.Doc<ReadShard>;
+  const document = `${label}shard${"x".repeat(10)}`.replace(/[^1-9A-HJ-NP-Za-km-z]/g, "z");
+  const start = A.save(shard);
+  const receivers = await Promise.all(
+    Array.from({ length: members - 1 }, () => {
+      let copy = A.load<ReadShard>(start);
+      let seen = 0;
+      return privateSocket(url, id, epoch, admission, (bytes) => {
+        const read = decodeItem(bytes);
+        if (!read.ok || read.item.signed.header.kind !== "batch") return;
+        const changes = privacy.decrypt(read.item.payload, associatedData(read.item.signed.header), dataKey);
+        if (!changes) return;
+        copy = A.loadIncremental(copy, changes);
+        for (; seen < copy.entries.length; seen++) {
+          const entry = copy.entries[seen]!;
+          record(tally, String(entry.memo), entry.at);
+        }
+      });
+    }),
+  );
+  return {
+    write(memo) {
+      const entry = signer.sign({ commune: id, kind: "contribution", amount: 250, currency: "EUR", memo });
+      shard = A.change(shard, (doc) => {
+        doc.entries.push(toStored(entry) as unknown as ReadShard["entries"][number]);
+      });
+      const change = A.getLastLocalChange(shard)!;
+      const item = sealBatch(privacy, nobleSigner, { commune: id, document, epoch, dataKey, author: founder, at: Date.now() }, change);
+      writer.send(encodeFrame({ type: "put" }, encodeItem(item)));
+    },
+    async stop() {
+      for (const socket of [writer, ...receivers]) socket.terminate();
+    },
+  };
+}
+
 async function members(): Promise<void> {
   const setup = await new Promise<Extract<ToChild, { type: "members" }>>((resolve) => onMessage((message) => message.type === "members" && resolve(message)));
   const started = performance.now();
   installSyncRate();
   const tally: Tally = { latencies: [], delivered: 0 };
   const loads: CommuneLoad[] = [];
+  const privacy = setup.mode === "private" ? await sodiumPrivacyCrypto() : undefined;
+  const commune = (one: LoadCommune) =>
+    privacy
+      ? privateCommune(setup.url, one, setup.members, tally, privacy)
+      : (setup.mode === "relay" ? relayCommune : broadcastCommune)(setup.url, one, setup.members, tally);
   for (let from = 0; from < setup.communes.length; from += SETUP_BATCH) {
-    const batch = setup.communes.slice(from, from + SETUP_BATCH);
-    loads.push(
-      ...(await Promise.all(batch.map((commune) => (setup.mode === "relay" ? relayCommune : broadcastCommune)(setup.url, commune, setup.members, tally)))),
-    );
+    loads.push(...(await Promise.all(setup.communes.slice(from, from + SETUP_BATCH).map(commune))));
   }
   const go = await new Promise<Extract<ToChild, { type: "go" }>>((resolve) => {
     onMessage((message) => message.type === "go" && resolve(message));

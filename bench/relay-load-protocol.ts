@@ -13,8 +13,13 @@ const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 
 const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative();
 
-/** "relay": the commune relay and members as automerge-repo peers; "broadcast": the bare ws baseline. */
-export const loadModeSchema = z.enum(["relay", "broadcast"]);
+/**
+ * "relay": the commune relay and members as automerge-repo peers (a plaintext
+ * commune); "private": the same relay and members speaking its private
+ * protocol (issue 13: each change sealed, put, forwarded, opened);
+ * "broadcast": the bare ws baseline.
+ */
+export const loadModeSchema = z.enum(["relay", "private", "broadcast"]);
 export type LoadMode = z.infer<typeof loadModeSchema>;
 
 export const loadCommuneSchema = z.strictObject({
@@ -26,6 +31,11 @@ export const loadCommuneSchema = z.strictObject({
   founderSecret: hex(32),
   /** The commune secret members prove to the relay. */
   secret: hex(32),
+  /** The same commune founded private: its genesis names the first epoch's admission key, and members hold that epoch's key. */
+  privately: z.strictObject({
+    genesis: genesisSchema.transform((genesis) => genesis as unknown as Signed<Genesis>),
+    epochKey: hex(32),
+  }),
 });
 export type LoadCommune = z.infer<typeof loadCommuneSchema>;
 

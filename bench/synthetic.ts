@@ -35,6 +35,11 @@ import { EUR, HOUR } from "../shared/money/currency";
 import type { Entry, SignedEntry } from "../shared/purse/entry";
 import { saveCommuneIndex, type CommuneRecord } from "../host/store/commune-index";
 import { saveIdentity } from "../host/store/identity-store";
+import { epochKeyringPath } from "../host/sync/epoch-keyring";
+import { nobleSigner } from "../shared/identity/crypto";
+import { sodiumPrivacyCrypto } from "../shared/privacy/crypto";
+import { makeEpochRecord } from "../shared/privacy/epochs";
+import { encodeItem, idOfItem } from "../shared/privacy/headers";
 
 export interface CommuneSpec {
   entries: number;
@@ -325,4 +330,27 @@ export function plainEntries(docs: A.Doc<unknown>[]): unknown[] {
     if (Array.isArray(entries)) for (const entry of entries) all.push(fromStored(entry));
   }
   return all;
+}
+
+/**
+ * Turns member data directories of a synthetic commune private (issue 13):
+ * epoch 1, begun by the founder now and sealed to every member, written to
+ * each directory's keyring as a host keeps it (`communes/<id>/epochs.json`).
+ * The genesis names no admission key, as a commune moved from plaintext's
+ * does, so its relays anchor epoch 1 in the founder's signature.
+ */
+export async function makePrivate(dirs: readonly string[], info: FixtureInfo): Promise<void> {
+  const privacy = await sodiumPrivacyCrypto();
+  const epochKey = privacy.randomKey();
+  const { item } = makeEpochRecord(privacy, nobleSigner, {
+    commune: info.communeId,
+    epoch: 1,
+    parent: null,
+    epochKey,
+    readers: info.members.map((member) => member.publicKey),
+    author: keysOf(info.members[0]!),
+    at: Date.now(),
+  });
+  const keyring = { v: 1, records: [Buffer.from(encodeItem(item)).toString("base64")], keys: { [idOfItem(item)]: bytesToHex(epochKey) }, numbers: {} };
+  for (const dir of dirs) await writeFile(epochKeyringPath(dir, info.communeId), `${JSON.stringify(keyring)}\n`, { mode: 0o600 });
 }

@@ -120,6 +120,19 @@ const LONG_LOAD_MS = 20;
 const pauseAfter = (lastLoadMs: number) =>
   new Promise<void>((resolve) => (lastLoadMs >= LONG_LOAD_MS ? setTimeout(resolve, LOAD_PAUSE_MS) : setImmediate(resolve)));
 
+/**
+ * A whole document from its saved bytes, as this loader builds one: with
+ * `A.load`, marked so that a handle given it (`handle.update(() => doc)`)
+ * answers its first diff with no patches instead of one per value. For a
+ * document that arrives whole from elsewhere than disk (a private relay's
+ * snapshot, host/sync/private-link.ts). Throws what `A.load` throws.
+ */
+export function loadWholeWithoutPatches<T>(bytes: Uint8Array): A.Doc<T> {
+  const doc = A.load<T>(bytes);
+  markLoadedFromNothing(doc);
+  return doc;
+}
+
 const headsKey = (doc: A.Doc<unknown>): string => [...A.getHeads(doc)].sort().join(",");
 
 /** Automerge's record of a document's last patches, which `A.diff` answers from when the heads match. */

@@ -82,6 +82,8 @@ export class PrivateLinkState {
    * empty) the document's own heads say it in fewer words.
    */
   received(document: string, heads: readonly string[], unsent: (heads: readonly string[]) => Uint8Array, current?: readonly string[]): void {
+    // Nothing new says nothing of what the relay holds: an unknown document stays unknown (sent whole, as a snapshot), never "holds nothing".
+    if (heads.length === 0) return;
     const known = [...new Set([...(this.#sent.get(document) ?? []), ...heads])];
     this.#sent.set(document, known.length > MAX_HEADS ? [...heads].slice(0, MAX_HEADS) : known);
     if (current && unsent(known).length === 0) this.#sent.set(document, [...current].slice(0, MAX_HEADS));

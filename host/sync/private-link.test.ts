@@ -202,6 +202,29 @@ describe("a private commune's relay link", () => {
     expect(items.map((item) => item.seq)).toEqual([before + 1]);
   });
 
+  it("sends nothing back to a relay whose snapshot it already held whole (a commune moved from plaintext, a copy synced on a LAN)", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ memo: string; count: number }>({ memo: MEMO, count: 0 });
+    for (let i = 1; i <= 20; i++) handle.change((doc) => (doc.count = i));
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    const watcher = await PrivateClient.connect(relay.url);
+    stops.push(() => watcher.close());
+    const { head: before } = await fetchAll(watcher, commune);
+
+    // Bo's disk holds the same document, every change of it, before his host ever talks to this relay.
+    const disk = new Repo({ network: [], storage: new NodeFSStorageAdapter(join(hostDir.path, "bo", "repo")) });
+    disk.import(A.save(handle.doc() as A.Doc<unknown>), { docId: handle.documentId });
+    await disk.flush();
+    await disk.shutdown();
+    const bob = await member("bo", bo, commune);
+    const copy = await bob.repo.find<unknown>(handle.url);
+    await waitFor("Bo's link to count the relay as holding the document", () => bob.link.holds(copy));
+
+    const { items } = await watcher.fetch(before);
+    expect(items).toEqual([]);
+  });
+
   it("skips, with a reason, a batch whose ciphertext is junk or was sealed under another commune's key, and applies the next one", async () => {
     const commune = privateCommune();
     const log: string[] = [];

@@ -10,6 +10,7 @@ import type { KeyPair } from "../../shared/identity/keys";
 import type { Signed } from "../../shared/identity/signed";
 import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import { openItem, sealBatch, sealSnapshot } from "../../shared/privacy/envelopes";
+import { loadWholeWithoutPatches } from "../../repo-adaptations/patchless-load";
 import { decodeItem, documentId as documentIdSchema, encodeItem, idOfItem, PRIVATE_PROTOCOL, type SealedItem } from "../../shared/privacy/headers";
 import { measureAutomerge, operationsProblem, type HeldOperations } from "../../shared/sync/automerge-chunks";
 import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
@@ -115,6 +116,8 @@ interface Attempt {
   handshakeTimer?: NodeJS.Timeout;
   keepaliveTimer?: NodeJS.Timeout;
   scanTimer?: NodeJS.Timeout;
+  /** Snapshots applied while reading the latest of each document: the fetch of the whole log that follows meets them again, the same bytes. */
+  readonly appliedSnapshots: Set<string>;
 }
 
 /** What the Repo sees of a private link: a network adapter that is ready at once and never offers a peer. */
@@ -231,7 +234,16 @@ export class PrivateRelayLink implements RelayLink {
     this.#setStatus("connecting");
     const handshakeTimeout = this.#options.handshakeTimeoutMs ?? 15_000;
     const ws = new WebSocket(this.#address, { maxPayload: this.#options.maxMessageBytes ?? 128 * 1024 * 1024, perMessageDeflate: false, handshakeTimeout });
-    const attempt: Attempt = { ws, nonce: randomBytes(16).toString("hex"), phase: "hello", puts: [], inbox: [], draining: false, alive: true };
+    const attempt: Attempt = {
+      ws,
+      nonce: randomBytes(16).toString("hex"),
+      phase: "hello",
+      puts: [],
+      inbox: [],
+      draining: false,
+      alive: true,
+      appliedSnapshots: new Set(),
+    };
     this.#attempt = attempt;
     attempt.handshakeTimer = setTimeout(() => this.#fail(attempt, "The relay did not finish the handshake in time"), handshakeTimeout);
     ws.on("open", () => this.#guard(attempt, () => this.#hello(attempt)));
@@ -392,16 +404,19 @@ export class PrivateRelayLink implements RelayLink {
       const item = decoded.item;
       const header = item.signed.header;
       if (header.kind === "epoch") this.#options.keyring.learn(item, seq);
-      else await this.#apply(item, seq);
+      else if (header.kind === "snapshot" && attempt.phase === "snapshots") {
+        if (await this.#apply(item, seq)) attempt.appliedSnapshots.add(idOfItem(item));
+      } else if (!(header.kind === "snapshot" && attempt.appliedSnapshots.has(idOfItem(item)))) await this.#apply(item, seq);
     }
     // Snapshots come from anywhere in the log: only the log itself moves where we are.
     if (attempt.phase !== "snapshots") this.#state.read(seq);
   }
 
-  async #apply(item: Parameters<typeof openItem>[2], seq: number): Promise<void> {
+  /** Applies an item to the Repo, or lists why not: true once applied. */
+  async #apply(item: Parameters<typeof openItem>[2], seq: number): Promise<boolean> {
     const { keyring, commune, privacy, crypto } = this.#options;
     const header = item.signed.header;
-    if (header.kind === "epoch") return;
+    if (header.kind === "epoch") return false;
     const opened = openItem(
       privacy,
       crypto,
@@ -416,7 +431,7 @@ export class PrivateRelayLink implements RelayLink {
     const author = keyring.authorProblem(header.by, header.epoch);
     if (author !== undefined) return this.#refusedItem(seq, `Not applied: ${author}, so it could not write under that epoch`, what);
     const repo = this.#options.repo();
-    if (!repo) return;
+    if (!repo) return false;
     // As incoming sync is measured today: every chunk held to its own limits before Automerge inflates it, and what it adds to what the Repo holds.
     const measured = measureAutomerge(opened.value.bytes, boundedInflate);
     if (!measured.ok) return this.#refusedItem(seq, measured.error.message, what);
@@ -429,26 +444,33 @@ export class PrivateRelayLink implements RelayLink {
       : await repo.find<unknown>(documentId, { allowableStates: ["ready", "unavailable"] }).catch(() => undefined);
     const before = existing?.isReady() ? A.getHeads(existing.doc() as A.Doc<unknown>) : [];
     try {
-      const handle = repo.import(opened.value.bytes, { docId: documentId });
+      // A document this machine has none of arrives whole in a snapshot: loaded as from disk, without a patch per value (~10x the time
+      // and WebAssembly memory that never shrinks, repo-adaptations/patchless-load.ts). Into a document it has, changes are merged.
+      const whole = opened.value.kind === "snapshot" && existing !== undefined && before.length === 0 ? wholeDocument(opened.value.bytes) : undefined;
+      if (whole) existing!.update(() => whole);
+      const handle = whole ? existing! : repo.import(opened.value.bytes, { docId: documentId });
       this.#watch(handle);
       const after = A.getHeads(handle.doc() as A.Doc<unknown>);
-      // What arrived is on the relay: the heads it added join what the relay is known to hold, so it is not sent back.
-      this.#state.received(
-        documentId,
-        after.filter((head) => !before.includes(head)),
-        (heads) => unsentSince(handle, heads),
-        after,
-      );
+      const added = after.filter((head) => !before.includes(head));
+      // A snapshot that added nothing was already held whole here (a commune moved from plaintext, a copy synced on a LAN): its own
+      // heads say what the relay holds. Loading it once more costs less than sending the whole document back.
+      const arrived =
+        added.length === 0 && opened.value.kind === "snapshot" && !this.#holdsAt(documentId, after) ? A.getHeads(A.load(opened.value.bytes)) : added;
+      // What arrived is on the relay: its heads join what the relay is known to hold, so it is not sent back.
+      this.#state.received(documentId, arrived, (heads) => unsentSince(handle, heads), after);
+      return true;
     } catch (error) {
-      this.#refusedItem(seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`, what);
+      return this.#refusedItem(seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`, what);
     }
   }
 
-  #refusedItem(seq: number, reason: string, what: { subject: "batch" | "snapshot" | "item"; id: string; by?: string | undefined }): void {
+  /** Counts and lists an item not applied, with its reason; false, what `#apply` answers for it. */
+  #refusedItem(seq: number, reason: string, what: { subject: "batch" | "snapshot" | "item"; id: string; by?: string | undefined }): false {
     this.refusedItems++;
     this.lastRefusal = `item ${seq}: ${reason}`;
     this.#options.log?.(`${this.url}: refused ${this.lastRefusal}`);
     this.#options.refused?.add({ subject: what.subject, id: what.id, ...(what.by !== undefined ? { by: what.by } : {}), reason });
+    return false;
   }
 
   #refusedByRelay(reason: string): void {
@@ -663,4 +685,13 @@ function toBuffer(data: WebSocket.RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
+}
+
+/** A snapshot's document built whole, or undefined when `A.load` refuses it (then it is merged as changes, which accepts partial content). */
+function wholeDocument(bytes: Uint8Array): A.Doc<unknown> | undefined {
+  try {
+    return loadWholeWithoutPatches(bytes);
+  } catch {
+    return undefined;
+  }
 }
