@@ -21,7 +21,7 @@ export function judgeComment(verifier: Verifier, state: CommuneState, comment: S
     );
   if (comment.commune !== state.id) return refuse("comment.other-commune", "This comment belongs to another commune");
   const target = state.proposals[comment.proposal];
-  if (!target) return refuse("comment.no-proposal", "comments on a proposal that does not exist");
+  if (!target) return refuse("comment.no-proposal", "This comment is on a proposal that does not exist");
   const name = state.members[comment.by]?.name ?? comment.by.slice(0, 8);
   if (comment.at < target.proposal.at) return refuse("comment.before-proposal", `${name}'s comment is dated before "${target.proposal.title}" was proposed`);
   if (statusAt(state, comment.by, comment.at) !== "active")

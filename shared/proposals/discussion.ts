@@ -61,6 +61,7 @@ export interface Discussion {
   refused: RefusedComment[];
 }
 
+const noun = (record: SignedComment) => (record.edits !== undefined ? "This edit" : record.retracts !== undefined ? "This retraction" : "This comment");
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 type Keyed = { record: SignedComment; key: string };
 // The whole record breaks the last tie: two records under one signature cannot both be genuine, but the order must not depend on which came first.
@@ -98,7 +99,7 @@ export function discussion(records: readonly SignedComment[], judge: (comment: S
       continue;
     }
     if (held.has(record.id)) {
-      refuse(record, "comment.duplicate-id", "reuses the id of an earlier comment");
+      refuse(record, "comment.duplicate-id", `${noun(record)} reuses the id of an earlier comment`);
       continue;
     }
     held.add(record.id);
@@ -107,7 +108,7 @@ export function discussion(records: readonly SignedComment[], judge: (comment: S
       continue;
     }
     if (record.replyTo !== undefined && !originals.has(record.replyTo)) {
-      refuse(record, "comment.no-parent", "replies to a comment that is not in this discussion");
+      refuse(record, "comment.no-parent", "This comment replies to a comment that is not in this discussion");
       continue;
     }
     originals.set(record.id, record);
@@ -118,7 +119,7 @@ export function discussion(records: readonly SignedComment[], judge: (comment: S
   for (const change of changes) {
     const named = (change.edits ?? change.retracts)!;
     const original = originals.get(named);
-    const what = change.edits !== undefined ? "edits" : "retracts";
+    const what = `${noun(change)} ${change.edits !== undefined ? "changes" : "takes back"}`;
     if (!original) refuse(change, "comment.no-such-comment", `${what} a comment that is not in this discussion`);
     else if (original.by !== change.by) refuse(change, "comment.not-author", `${what} a comment by another member`);
     else if (change.at < original.at) refuse(change, "comment.edit-before-original", `${what} a comment written after it`);
