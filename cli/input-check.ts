@@ -11,7 +11,7 @@ import type { Planned, Verb } from "./verb";
  */
 
 /** Stand-ins for what is looked up later (the commune, members, proposals, items): the schema sees the input as it will be sent. */
-const STAND_IN = { commune: "0".repeat(32), member: "0".repeat(64), proposal: "x", item: "x", entry: "x", payment: "x" } as const;
+const STAND_IN = { commune: "0".repeat(32), member: "0".repeat(64), proposal: "x", item: "x", entry: "x", payment: "x", comment: "x" } as const;
 
 export function inputProblem(verb: Verb, plan: Planned): string | undefined {
   const input = structuredClone(plan.input) as Record<string, unknown>;
@@ -43,6 +43,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   relays: "relay",
   tags: "tag",
   asOf: "as-of",
+  replyTo: "reply-to",
   newestFirst: "oldest-first",
 };
 
@@ -55,6 +56,7 @@ const ARGUMENT_WORDS: Record<string, string> = {
   member: "the member",
   proposal: "the proposal",
   choice: "the vote",
+  text: "the text",
   query: "the search text",
   path: "the file",
   kind: "the kind of proposal",

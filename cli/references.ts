@@ -1,4 +1,4 @@
-import type { CommuneListItem, ItemView, LedgerRow, MemberView, ProposalView } from "../shared/commands/views";
+import type { CommentView, CommuneListItem, ItemView, LedgerRow, MemberView, ProposalView } from "../shared/commands/views";
 import { fail, ok, type Result } from "../shared/result";
 import { clean, shortId, shortKey } from "./text";
 
@@ -98,6 +98,10 @@ export function resolvePayment(text: string, payments: LedgerRow[]): Result<Ledg
     return fail("reference.ambiguous", `Several members have a payment ${id.value}: ${listOf(matching.map((row) => `#${row.n} by ${clean(row.byName)}`))}.`);
   return ok(matching[0]!);
 }
+
+/** A comment in one proposal's discussion, by id or prefix. */
+export const resolveComment = (text: string, discussion: CommentView[]) =>
+  resolveId(text, discussion, "comment", (c) => `${shortId(c.id)} by ${clean(c.byName)}`, "commune proposals");
 
 export const resolveItem = (text: string, items: ItemView[]) =>
   resolveId(text, items, "item", (item) => `${shortId(item.id)} ${JSON.stringify(clean(item.title))}`, "commune knowledge list");

@@ -6,7 +6,7 @@ import { keptUnsaved } from "../shared/commands/disk-refusals";
 import { dataDirOf, EXIT, linksOf, type CliDeps } from "./deps";
 import { runHost } from "./host-verb";
 import { parseArgv, type Parsed } from "./parse";
-import { resolveCommune, resolveEntry, resolveItem, resolveMember, resolvePayment, resolveProposal } from "./references";
+import { resolveComment, resolveCommune, resolveEntry, resolveItem, resolveMember, resolvePayment, resolveProposal } from "./references";
 import type { Session } from "./session";
 import { clean } from "./text";
 import { hintFor } from "./usage";
@@ -189,6 +189,11 @@ async function resolveReferences(refs: Reference[], input: Record<string, unknow
       const row = lookups.settle(resolvePayment(ref.text, await lookups.payments()));
       setPath(input, ref.path, row.id);
       setPath(input, [...ref.path.slice(0, -1), "author"], row.by);
+      continue;
+    }
+    if (ref.kind === "comment") {
+      const proposal = (await lookups.proposals()).find((view) => view.id === input["proposal"]);
+      setPath(input, ref.path, lookups.settle(resolveComment(ref.text, proposal?.discussion ?? [])));
       continue;
     }
     const id =

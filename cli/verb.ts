@@ -17,8 +17,11 @@ type DistributiveOmit<T, F extends PropertyKey> = T extends unknown ? Omit<T, F>
 
 /** Something a person named that must be looked up: a member by name or key prefix, a proposal or item by id prefix. */
 export interface Reference {
-  /** "payment": any member's payment out of the purse; resolving it also sets `author` beside `path`. */
-  kind: "member" | "proposal" | "item" | "entry" | "payment";
+  /**
+   * "payment": any member's payment out of the purse; resolving it also sets `author` beside `path`.
+   * "comment": a comment in the discussion of the proposal at `proposal` in the input, resolved before it.
+   */
+  kind: "member" | "proposal" | "item" | "entry" | "payment" | "comment";
   /** Where in the input the resolved id goes; the input holds the text as typed until then. */
   path: readonly string[];
   text: string;

@@ -1,3 +1,4 @@
+import { discussionUnder } from "./discussion-text";
 import type {
   BalancesView,
   CommuneView,
@@ -194,8 +195,8 @@ export function proposalsText(proposals: ProposalView[], currencies: Currency[])
       proposalDetails(p, currencies),
     ]),
     [],
-    // Under each proposal: what was done to it, then who voted what (votes are signed records every member sees).
-    (row) => [...notesUnder(proposals)(row), ...closedEarlyUnder(proposals[row]), ...votersUnder(proposals[row])],
+    // Under each proposal: what was done to it, then who voted what (votes are signed records every member sees), then its discussion.
+    (row) => [...notesUnder(proposals)(row), ...closedEarlyUnder(proposals[row]), ...votersUnder(proposals[row]), ...discussionUnder(proposals[row])],
   );
 }
 

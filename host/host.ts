@@ -9,6 +9,7 @@ import { partnerCommands } from "./commands/partner-commands";
 import { privacyCommands } from "./commands/privacy-commands";
 import { membershipCommands } from "./commands/membership-commands";
 import { proposalCommands } from "./commands/proposal-commands";
+import { discussionCommands } from "./commands/discussion-commands";
 import { purseCommands } from "./commands/purse-commands";
 import { snapshotCommands } from "./commands/snapshot-commands";
 import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./store/commune-index";
@@ -104,6 +105,7 @@ export class Host implements HostContext {
       ...membershipCommands,
       ...purseCommands,
       ...proposalCommands,
+      ...discussionCommands,
       ...inventoryCommands,
       ...partnerCommands,
       ...privacyCommands,

@@ -38,5 +38,8 @@ it("runs the README's two-member CLI session as written and ends with a purse of
   expect(stdout).toMatch(/EUR\s+Euro\s+40\.00/);
   // Issue 17: with two members at a 50% threshold, Ada's yes settles Bo's proposal.
   expect(stdout).toContain("Closed early: the outcome could no longer change");
+  // Bo's comment, synced to Ada and back, under the proposal with Ada's reason beside her vote.
+  expect(stdout).toMatch(/votes: Ada yes \([^)]+\): "the roof leaks"/);
+  expect(stdout).toMatch(/[0-9a-f]{8} Bo \([^)]+\): "The roofers quoted 60 for the shed too"/);
   expect(stdout).toContain("Nothing waiting to be sent.");
 }, 240_000);

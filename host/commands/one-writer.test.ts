@@ -53,6 +53,7 @@ describe("command handlers write only through the writer", () => {
         "partner-commands.ts",
         "privacy-commands.ts",
         "proposal-commands.ts",
+        "discussion-commands.ts",
         "purse-commands.ts",
         "snapshot-commands.ts",
         "context.ts",

@@ -37,6 +37,8 @@ import type { CommuneDocs } from "./commune-docs";
 import { headsOf } from "./heads";
 import { recordNotes, type RecordNotes } from "./record-notes";
 import { Words } from "./record-words";
+import type { Discussion } from "../../shared/proposals/discussion";
+import { discussionProblems, discussionsOf } from "./discussions";
 import type { HostCrypto } from "../signatures/host-crypto";
 
 /**
@@ -64,6 +66,8 @@ export interface CommuneModel {
   notes: RecordNotes;
   doc: CommuneDoc;
   proposals: ProposalsDoc;
+  /** Each proposal's discussion, judged and threaded (./discussions.ts), by proposal id. */
+  discussions: ReadonlyMap<string, Discussion>;
   /** Fingerprint of the document versions this model was computed from. */
   version: string;
 }
@@ -526,6 +530,8 @@ export class CommuneModelCache {
     for (const problem of this.#untrusted) problems.push(problem);
     const inventoryView = inventory(this.#crypto, items.read.value.doc.items, state);
     problems.push(...inventoryView.problems);
+    const discussions = discussionsOf(this.#crypto, state, proposalsDoc.comments ?? {});
+    problems.push(...discussionProblems(discussions));
 
     const all = this.#entries;
     const length = all.length;
@@ -552,6 +558,7 @@ export class CommuneModelCache {
       notes,
       doc: commune.read.value.doc,
       proposals: proposalsDoc,
+      discussions,
       version,
     };
     this.#model = model;

@@ -11,6 +11,9 @@ import { judgeProposal } from "../../shared/judges/proposal";
 import { refuse } from "../../shared/judges/verdict";
 import { judgeVote } from "../../shared/judges/vote";
 import type { Proposal, Vote } from "../../shared/proposals/proposal";
+import type { Comment } from "../../shared/proposals/comment";
+import { discussion } from "../../shared/proposals/discussion";
+import { judgeComment } from "../../shared/judges/comment";
 import { checkpointOf, type Checkpoint } from "../../shared/purse/checkpoint";
 import type { Entry } from "../../shared/purse/entry";
 import type { CommuneState } from "../../shared/commune/state";
@@ -82,6 +85,8 @@ export const proposalRecord: RecordKind<ModelTarget, CommuneModel, Proposal> = {
       // members creating it concurrently on their first votes would make
       // two lists under one key, and Automerge keeps only one of them.
       mapIn(doc, "votes")[proposal.id] = [];
+      // Its discussion's list too, for the same reason.
+      mapIn(doc, "comments")[proposal.id] = [];
     });
   },
   refusal: (refusal) => `${refusal.reason}.`,
@@ -159,4 +164,29 @@ export const checkpointRecord: RecordKind<CheckpointTarget, CommuneModel, Checkp
     });
   },
   refusal: (refusal) => `${refusal.reason}.`,
+};
+
+/**
+ * A comment, edit or retraction is judged as every member judges it: on its
+ * own (shared/judges/comment.ts) and within its proposal's thread with the
+ * records already there (shared/proposals/discussion.ts), so an edit of
+ * another member's comment, or a reply to nothing, is refused before it is
+ * signed into the documents.
+ */
+export const commentRecord: RecordKind<ModelTarget, CommuneModel, Comment> = {
+  purpose: "comment",
+  read: fromModel,
+  judge(model, comment, _target, verifier) {
+    const existing = model.proposals.comments?.[comment.proposal] ?? [];
+    const thread = discussion([...existing, comment], (record) => judgeComment(verifier, model.state, record));
+    const refused = thread.refused.find((refusal) => refusal.sig === comment.sig);
+    return refused ? refuse(refused.code, refused.reason) : "counted";
+  },
+  async save(target, comment) {
+    target.docs.proposals.change((doc) => {
+      // Proposals made before discussions existed have no list yet; the first comment makes it.
+      listIn(mapIn(doc, "comments"), comment.proposal).push(toStored(comment));
+    });
+  },
+  refusal: (refusal) => `Not recorded: ${refusal.reason.charAt(0).toLowerCase()}${refusal.reason.slice(1)}.`,
 };

@@ -1,6 +1,17 @@
 import type { RuleChange } from "../../shared/commune/rules";
 import { currentStatus, rulesAt, type CommuneState } from "../../shared/commune/state";
-import type { BalancesView, CommuneView, ItemView, LedgerPage, LedgerRow, LinkedEntry, MemberView, ProposalView } from "../../shared/commands/views";
+import type { Discussion } from "../../shared/proposals/discussion";
+import type {
+  BalancesView,
+  CommentView,
+  CommuneView,
+  ItemView,
+  LedgerPage,
+  LedgerRow,
+  LinkedEntry,
+  MemberView,
+  ProposalView,
+} from "../../shared/commands/views";
 import type { ParsedInput } from "../../shared/commands/commands";
 import { fingerprint, type PublicKey } from "../../shared/identity/keys";
 import { searchItems } from "../../shared/inventory/inventory";
@@ -12,7 +23,7 @@ import type { CommuneModel } from "./commune-model";
 
 /** What the views read of a model: a commune still loading its purse can stand in another count. */
 export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> &
-  Partial<Pick<CommuneModel, "notes">> & {
+  Partial<Pick<CommuneModel, "notes" | "discussions">> & {
     purse: Pick<PurseView, "purse" | "members" | "counts" | "used"> & Partial<Pick<PurseView, "breakdown">>;
     /** Absent in a view counted by another member: what a reverse proposal names is then not looked up. */
     ledger?: Pick<PurseLedger, "countedEntry">;
@@ -130,9 +141,20 @@ export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
       if (proposal.kind === "rule") view.change = ruleChangeView(proposal.change);
       const notes = model.notes?.of("proposal", proposal.id, proposal.by);
       if (notes) view.notes = notes;
+      const thread = model.discussions?.get(proposal.id);
+      if (thread && thread.comments.length > 0) view.discussion = discussionView(state, thread, me);
       return view;
     })
     .sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
+}
+
+function discussionView(state: CommuneState, thread: Discussion, me: PublicKey): CommentView[] {
+  return thread.comments.map((comment) => ({
+    ...comment,
+    versions: comment.versions.map((version) => ({ ...version })),
+    byName: nameOf(state, comment.by),
+    ...(comment.by === me ? { mine: true as const } : {}),
+  }));
 }
 
 export function communeView(model: ViewModel, me: PublicKey, now: number): CommuneView {

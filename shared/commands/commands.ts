@@ -223,6 +223,24 @@ export const commandInputs = {
   }),
   "proposal.execute": z.strictObject({ commune, proposal: recordId }),
   "proposal.list": z.strictObject({ commune }),
+  /**
+   * Says something in a proposal's discussion, open or closed: a comment
+   * (`text`, with `replyTo` to answer a comment), a new version of one's own
+   * comment (`edit` and the new `text`), or taking it back (`retract`).
+   */
+  "proposal.comment": z
+    .strictObject({
+      commune,
+      proposal: recordId,
+      text: text(LIMITS.comment).optional(),
+      replyTo: recordId.optional(),
+      edit: recordId.optional(),
+      retract: recordId.optional(),
+    })
+    .refine((input) => [input.replyTo, input.edit, input.retract].filter((value) => value !== undefined).length <= 1, {
+      error: "A comment either replies to a comment, edits one or retracts one, not more than one of these.",
+    })
+    .refine((input) => input.retract === undefined || input.text === undefined, { error: "A retraction carries no text.", path: ["text"] }),
 
   "inventory.add": z.strictObject({
     commune,
@@ -350,6 +368,7 @@ export interface CommandResults {
   "proposal.vote": Written;
   "proposal.execute": Written;
   "proposal.list": ProposalView[];
+  "proposal.comment": Written;
   "inventory.add": Written;
   "inventory.edit": Written;
   "inventory.retire": Written;

@@ -186,6 +186,30 @@ export interface ProposalView {
   change?: RuleChange;
   /** What was done to this proposal or its votes, and which version counts. */
   notes?: RecordNote[];
+  /** Its discussion in thread order (shared/proposals/discussion.ts); absent while no comment counts. */
+  discussion?: CommentView[];
+}
+
+/**
+ * One comment as shown under a proposal: its latest version, or that it
+ * was retracted (with when, its text withheld); replies follow the comment
+ * they answer, one `depth` deeper.
+ */
+export interface CommentView {
+  id: string;
+  by: PublicKey;
+  byName: string;
+  at: number;
+  depth: number;
+  replyTo?: string;
+  text?: string;
+  /** When the text shown was written, when it is an edit. */
+  edited?: number;
+  /** Earlier versions, oldest first. */
+  versions: { at: number; text: string }[];
+  retracted?: { at: number };
+  /** Written by the member this view is for: theirs to edit or retract. */
+  mine?: true;
 }
 
 export interface ItemView {

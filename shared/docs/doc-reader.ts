@@ -151,6 +151,11 @@ export class DocReader {
     return ok(lists);
   }
 
+  /** Whether the document holds `key` at all: a list added after documents were first made is read as empty where it is absent. */
+  has(key: string): boolean {
+    return this.#own(key) !== undefined;
+  }
+
   #own(key: string): unknown {
     return Object.hasOwn(this.#source, key) ? this.#source[key] : undefined;
   }

@@ -6,7 +6,7 @@ import { checkSignature, sign } from "../identity/signed";
 import type { SignedEntry } from "../purse/entry";
 import { fromStored, toStored, type Stored } from "./automerge-form";
 import { describeMalformed, readCommuneDoc, readInventoryDoc, readProposalsDoc, readPurseShardDoc, type PurseShardDoc } from "./documents";
-import { ada, bo, commune, communeDoc, entry, inventoryDoc, proposal, proposalsDoc, purseShardDoc, T0, vote } from "../testing/sample-docs";
+import { ada, bo, comment, commune, communeDoc, entry, inventoryDoc, proposal, proposalsDoc, purseShardDoc, T0, vote } from "../testing/sample-docs";
 import { nobleCrypto } from "../identity/crypto";
 
 /** Pure-JS crypto for this file, its verdicts cached across its tests. */
@@ -214,6 +214,34 @@ describe("other documents with malformed records", () => {
     expect(read.value.malformed).toEqual([
       { list: "votes", key: "p1", index: 2, by: bo.publicKey, reason: 'is filed under proposal "p1" but is a vote on "p2"' },
     ]);
+  });
+
+  it("leaves out a comment filed under the wrong proposal and keeps the others", () => {
+    const doc = proposalsDoc();
+    doc.comments!["p1"]!.push(comment({ id: "c3", proposal: "p2" }));
+    const read = readProposalsDoc(doc);
+    if (!read.ok) throw new Error(read.error.message);
+    expect(read.value.doc.comments!["p1"]).toHaveLength(2);
+    expect(read.value.malformed.map(describeMalformed)).toEqual([
+      'Comment #3 on proposal "p1" is malformed: is filed under proposal "p1" but is a comment on "p2"',
+    ]);
+  });
+
+  it("leaves out a comment that is empty, or both a retraction and a text", () => {
+    const doc = proposalsDoc();
+    doc.comments!["p1"]!.push(comment({ id: "c3", text: " \n " }), comment({ id: "c4", retracts: "c1" }));
+    const read = readProposalsDoc(doc);
+    expect(read.ok && read.value.malformed.map((m) => [m.id, m.reason])).toEqual([
+      ["c3", "text must not be empty"],
+      ["c4", "text a retraction carries no text"],
+    ]);
+  });
+
+  it("reads a proposals document made before discussions existed as having none", () => {
+    const { comments: _none, ...older } = proposalsDoc();
+    const read = readProposalsDoc(older);
+    expect(read.ok && read.value.doc.comments).toEqual({});
+    expect(read.ok && read.value.malformed).toEqual([]);
   });
 
   it("leaves out a proposal filed under another id and votes that are not a list", () => {

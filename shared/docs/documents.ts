@@ -4,6 +4,7 @@ import type { CommuneId, Genesis } from "../commune/genesis";
 import type { PublicKey } from "../identity/keys";
 import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
+import type { SignedComment } from "../proposals/comment";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import type { SignedEntry } from "../purse/entry";
 import type { SignedCheckpoint } from "../purse/checkpoint";
@@ -13,7 +14,7 @@ import { automergeUrl, communeId, isId, publicKey, year } from "./fields";
 import { parseRelayUrl } from "./link";
 import { shortened, type Malformed } from "./malformed";
 import { parseWith } from "./reasons";
-import { entrySchema, genesisSchema, itemSchema, membershipEventSchema, partnerSchema, proposalSchema, voteSchema } from "./records";
+import { commentSchema, entrySchema, genesisSchema, itemSchema, membershipEventSchema, partnerSchema, proposalSchema, voteSchema } from "./records";
 
 /**
  * The four kinds of Commune document as the domain sees them, and the
@@ -84,6 +85,12 @@ export interface ProposalsDoc {
   proposals: Record<string, SignedProposal>;
   /** Proposal id → votes in the order appended; each member's latest counts. */
   votes: Record<string, SignedVote[]>;
+  /**
+   * Proposal id → its discussion (comments, edits, retractions) in the order
+   * appended. Documents made before discussions existed have none, and read
+   * as an empty map.
+   */
+  comments?: Record<string, SignedComment[]>;
 }
 
 export interface InventoryDoc {
@@ -199,9 +206,19 @@ export function readProposalsDoc(raw: unknown): Result<ReadDoc<ProposalsDoc>> {
     return vote;
   });
   if (!votes.ok) return votes;
+  const comments = reader.has("comments")
+    ? reader.mapOfLists("comments", (key, value) => {
+        const comment = parseWith(commentSchema, value);
+        if (!comment.ok) return comment;
+        if (comment.value.proposal !== key)
+          return fail("record.misfiled", `is filed under proposal "${shortened(key)}" but is a comment on "${comment.value.proposal}"`);
+        return comment;
+      })
+    : ok({});
+  if (!comments.ok) return comments;
 
   return ok({
-    doc: { schema: 1, type: "proposals", commune: commune.value, proposals: proposals.value, votes: votes.value },
+    doc: { schema: 1, type: "proposals", commune: commune.value, proposals: proposals.value, votes: votes.value, comments: comments.value },
     malformed: reader.malformed,
     ...schemaNoteOf(reader),
   });

@@ -20,6 +20,8 @@ export const LIMITS = {
   memo: 1000,
   /** Why a member voted as they did: a few sentences beside the vote, not an essay (that is the proposal's discussion). */
   reason: 1000,
+  /** A comment in a proposal's discussion: a few paragraphs; a longer case belongs in a proposal of its own. */
+  comment: 5000,
   body: 20_000,
   tag: 40,
   tags: 20,
@@ -120,6 +122,9 @@ export const text = (max: number) =>
     .refine((value) => !CONTROL_EXCEPT_NEWLINES.test(value), { error: "must not contain control characters" });
 
 export const name = line(LIMITS.name);
+
+/** Text that says something: as `text`, but not empty or only spaces and line breaks. */
+export const saying = (max: number) => text(max).refine((value) => value.trim() !== "", { error: "must not be empty" });
 
 export const webLink = z.string({ error: "must be an http:// or https:// link" }).refine(isWebLink, {
   error: (issue) => {

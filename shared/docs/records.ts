@@ -6,6 +6,7 @@ import { SPEND_PERIODS } from "../commune/spend-period";
 import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
 import type { Currency } from "../money/currency";
+import type { SignedComment } from "../proposals/comment";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import { ENTRY_KINDS, type EntryKind, type SignedEntry } from "../purse/entry";
 import {
@@ -24,6 +25,7 @@ import {
   percent,
   proposalVersion,
   publicKey,
+  saying,
   signature,
   text,
   time,
@@ -236,6 +238,32 @@ export const voteSchema = z.looseObject({
   reason: text(LIMITS.reason).optional(),
   ...signedBy,
 }) satisfies z.ZodType<SignedVote>;
+
+/**
+ * A comment, an edit or a retraction (shared/proposals/comment.ts): which
+ * one is told by the field naming another comment, and each carries only
+ * the fields that mean something for it, so no two members read one record
+ * two ways.
+ */
+export const commentSchema = z
+  .looseObject({
+    commune: communeId,
+    proposal: id,
+    id,
+    at: time,
+    text: saying(LIMITS.comment).optional(),
+    replyTo: id.optional(),
+    edits: id.optional(),
+    retracts: id.optional(),
+    ...signedBy,
+  })
+  .superRefine((comment, context) => {
+    const named = [comment.replyTo, comment.edits, comment.retracts].filter((value) => value !== undefined).length;
+    if (named > 1) context.addIssue({ code: "custom", path: [], message: "names at most one comment: replyTo, edits or retracts" });
+    else if (comment.retracts !== undefined && comment.text !== undefined)
+      context.addIssue({ code: "custom", path: ["text"], message: "a retraction carries no text" });
+    else if (comment.retracts === undefined && comment.text === undefined) context.addIssue({ code: "custom", path: ["text"], message: "is missing" });
+  }) satisfies z.ZodType<SignedComment>;
 
 export const itemSchema = z
   .looseObject({

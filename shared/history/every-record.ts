@@ -69,7 +69,10 @@ export const PLACES: Record<PlacesName, Places> = {
     index: (place) => (place.length === 2 && (place[0] === "shards" || place[0] === "docs")) || isEnvelope("commune", place),
   },
   "purse-shard": { record: (place) => place.length === 1 && place[0] === "entries", index: (place) => isEnvelope("purse-shard", place) },
-  proposals: { record: (place) => place.length === 2 && (place[0] === "proposals" || place[0] === "votes"), index: (place) => isEnvelope("proposals", place) },
+  proposals: {
+    record: (place) => place.length === 2 && (place[0] === "proposals" || place[0] === "votes" || place[0] === "comments"),
+    index: (place) => isEnvelope("proposals", place),
+  },
   inventory: { record: (place) => place.length === 2 && place[0] === "items", index: (place) => isEnvelope("inventory", place) },
 };
 
@@ -244,7 +247,14 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 type SignedRecord = Record<string, unknown> & { sig: string };
 const isSigned = (value: unknown): value is SignedRecord => isObject(value) && !Array.isArray(value) && typeof value.sig === "string";
 
-const SUBJECTS: Record<string, ProblemSubject> = { entries: "entry", genesis: "genesis", proposals: "proposal", votes: "vote", items: "item" };
+const SUBJECTS: Record<string, ProblemSubject> = {
+  entries: "entry",
+  genesis: "genesis",
+  proposals: "proposal",
+  votes: "vote",
+  comments: "comment",
+  items: "item",
+};
 
 /** What a record in a document's list or map is, for a problem: the one mapping the readers' malformed records and the tampering reports use. */
 export const problemSubjectOf = (list: string): ProblemSubject => (Object.hasOwn(SUBJECTS, list) ? SUBJECTS[list]! : "membership");
@@ -254,6 +264,7 @@ const NOUNS: Record<ProblemSubject, string> = {
   membership: "membership record",
   proposal: "proposal",
   vote: "vote",
+  comment: "comment",
   item: "knowledge item",
 };
 

@@ -20,6 +20,7 @@ export type SignaturePurpose =
   | "entry"
   | "proposal"
   | "vote"
+  | "comment"
   | "item"
   | "invite"
   | "invite-link"

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { nobleCrypto } from "../identity/crypto";
 import { sign } from "../identity/signed";
 import { CommuneBuilder, DAY, T0, testKeys } from "../testing/commune-builder";
+import { judgeComment } from "./comment";
 import { judgeItem } from "./item";
 import { judgeMembershipEvent } from "./membership";
 import { judgeProposal } from "./proposal";
@@ -69,6 +70,30 @@ describe("the vote judge", () => {
     });
     expect(state.problems).toContainEqual(expect.objectContaining({ subject: "vote", id: late.sig, code: "vote.not-in-electorate" }));
     expect(judgeVote(undefined, late)).toMatchObject({ code: "vote.no-proposal" });
+  });
+});
+
+describe("the comment judge", () => {
+  const comment = (keys: typeof ada, commune: CommuneBuilder, proposal: string, at: number) =>
+    sign(crypto, "comment", { commune: commune.id, proposal, id: `c${at}`, at, text: "Bring cake" }, keys);
+
+  it("counts a comment by an active member on a proposal, open or decided", () => {
+    const { commune, proposal } = picnic();
+    expect(judgeComment(crypto, commune.state(T0 + 3 * DAY), comment(bo, commune, proposal.id, T0 + 3 * DAY))).toBe("counted");
+    expect(judgeComment(crypto, commune.state(T0 + 20 * DAY), comment(bo, commune, proposal.id, T0 + 19 * DAY))).toBe("counted");
+  });
+
+  it("refuses, with a code, a comment by a non-member, on no proposal, before the proposal, or altered", () => {
+    const { commune, proposal } = picnic();
+    const state = commune.state(T0 + 3 * DAY);
+    expect(judgeComment(crypto, state, comment(cy, commune, proposal.id, T0 + 3 * DAY))).toMatchObject({ code: "comment.author-not-active" });
+    expect(judgeComment(crypto, state, comment(bo, commune, "nothing", T0 + 3 * DAY))).toMatchObject({ code: "comment.no-proposal" });
+    expect(judgeComment(crypto, state, comment(bo, commune, proposal.id, T0 + DAY + 1))).toEqual({
+      code: "comment.before-proposal",
+      reason: 'Bo\'s comment is dated before "A proposal" was proposed',
+    });
+    const altered = { ...comment(bo, commune, proposal.id, T0 + 3 * DAY), text: "Bring nothing" };
+    expect(judgeComment(crypto, state, altered)).toMatchObject({ code: "comment.bad-signature" });
   });
 });
 

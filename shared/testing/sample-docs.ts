@@ -11,6 +11,7 @@ import { nobleSigner } from "../identity/crypto";
 import { sign } from "../identity/signed";
 import type { Item, SignedItem } from "../inventory/item";
 import type { Proposal, SignedProposal, SignedVote, Vote } from "../proposals/proposal";
+import type { Comment, SignedComment } from "../proposals/comment";
 import type { Entry, SignedEntry } from "../purse/entry";
 import { defaultRules } from "./commune-builder";
 import type { CommuneDoc, InventoryDoc, ProposalsDoc, PurseShardDoc } from "../docs/documents";
@@ -86,6 +87,10 @@ export function vote(fields: Partial<Vote> = {}, keys: KeyPair = bo): SignedVote
   return sign(nobleSigner, "vote", { commune, proposal: "p1", at: T0 + 4 * DAY, choice: "yes", ...fields }, keys);
 }
 
+export function comment(fields: Partial<Comment> = {}, keys: KeyPair = bo): SignedComment {
+  return sign(nobleSigner, "comment", { commune, proposal: "p1", id: "c1", at: T0 + 4 * DAY, text: "Count me in", ...fields }, keys);
+}
+
 export function item(fields: Partial<Item> = {}, keys: KeyPair = ada): SignedItem {
   return sign(
     nobleSigner,
@@ -131,6 +136,7 @@ export const proposalsDoc = (): ProposalsDoc => ({
   commune,
   proposals: { p1: proposal() },
   votes: { p1: [vote({ choice: "no" }), vote({ choice: "yes", at: T0 + 5 * DAY })] },
+  comments: { p1: [comment(), comment({ id: "c2", at: T0 + 5 * DAY, text: "Me too", replyTo: "c1" }, ada)] },
 });
 
 export const inventoryDoc = (): InventoryDoc => ({
