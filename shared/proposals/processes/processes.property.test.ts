@@ -4,6 +4,8 @@ import type { Choice } from "../proposal";
 import type { SawVote } from "../tally";
 import type { ProcessBallot, TallyRules } from "./ballots";
 import { consentTally } from "./consent";
+import { adviceTally } from "./advice";
+import { meetingTally } from "./meeting";
 import { pollTally } from "./poll";
 
 const members = ["a", "b", "c", "d", "e", "f"];
@@ -21,7 +23,7 @@ const electorateArbitrary = fc.integer({ min: 1, max: members.length }).map((siz
 /** Votes with distinct signatures, some from outside the electorate or outside the window, carrying `marks` (fitting or not). */
 const ballotsArbitrary = (marks: fc.Arbitrary<Omit<ProcessBallot, "voter" | "at" | "sig">>) =>
   fc
-    .array(fc.tuple(fc.constantFrom(...members, "outsider"), fc.integer({ min: 500, max: 10_500 }), marks), { maxLength: 20 })
+    .array(fc.tuple(fc.constantFrom(...members, "outsider"), fc.integer({ min: 500, max: 12_500 }), marks), { maxLength: 20 })
     .map((drawn) => drawn.map(([voter, at, mark], i): ProcessBallot => ({ voter, at, ...mark, sig: `s${String(i).padStart(2, "0")}` })));
 
 /** A history as members' copies would give it: each vote cast holding some prefix of those cast before it. */
@@ -58,6 +60,19 @@ const dotMarks = fc
   .array(fc.integer({ min: 0, max: 4 }), { minLength: options.length - 1, maxLength: options.length })
   .map((dots) => ({ choice: "yes" as const, dots }));
 
+/** Advice with or without a reason, and decisions by anyone at any time: only the proposer's, after the deadline, count. */
+const adviceMarks = fc.oneof(
+  reason.map((why) => ({ choice: "abstain" as const, ...(why === undefined ? {} : { reason: why }) })),
+  fc.tuple(fc.constantFrom("passed" as const, "rejected" as const), reason).map(([decision, why]) => ({
+    choice: decision === "passed" ? ("yes" as const) : ("no" as const),
+    decision,
+    ...(why === undefined ? {} : { reason: why }),
+  })),
+);
+
+const times = [40_000, 20_000, 30_000, 20_500];
+const meetingMarks = fc.array(fc.integer({ min: 0, max: times.length }), { maxLength: 3 }).map((indices) => ({ choice: "yes" as const, times: indices }));
+
 type Tallied = { outcome: string };
 type Run = (ballots: ProcessBallot[], electorate: string[], rules: TallyRules, now: number, saw?: SawVote) => Tallied;
 
@@ -65,6 +80,12 @@ const processes: { name: string; marks: fc.Arbitrary<Omit<ProcessBallot, "voter"
   { name: "consent", marks: consentMarks, run: (b, e, r, now, saw) => consentTally({ ...window, process: { kind: "consent" } }, b, e, r, now, saw) },
   { name: "single-choice poll", marks: pickMarks, run: (b, e, r, now, saw) => pollTally({ ...window, process: { kind: "poll", options } }, b, e, r, now, saw) },
   { name: "dot vote", marks: dotMarks, run: (b, e, r, now, saw) => pollTally({ ...window, process: { kind: "poll", options, dots: 6 } }, b, e, r, now, saw) },
+  { name: "advice process", marks: adviceMarks, run: (b, e, r, now, saw) => adviceTally({ ...window, process: { kind: "advice" } }, b, e, r, now, saw) },
+  {
+    name: "meeting time poll",
+    marks: meetingMarks,
+    run: (b, e, r, now, saw) => meetingTally({ ...window, process: { kind: "meeting", times } }, b, e, r, now, saw),
+  },
 ];
 
 describe.each(processes)("a $name", ({ marks, run }) => {
