@@ -1,4 +1,6 @@
 import type { PurseBreakdown, StandingBreakdown } from "../purse/balances";
+import type { Process } from "../proposals/processes/process";
+import type { MyMarksView, ProcessResultView } from "./process-views";
 import type { MemberStatus } from "../commune/state";
 import type { RuleChange, Rules } from "../commune/rules";
 import type { PublicKey } from "../identity/keys";
@@ -186,6 +188,12 @@ export interface ProposalView {
   change?: RuleChange;
   /** What was done to this proposal or its votes, and which version counts. */
   notes?: RecordNote[];
+  /** How its outcome is decided (issue 17); absent for the yes/no vote. */
+  process?: Process;
+  /** What the process decided besides the outcome; absent while the votes are hidden. */
+  result?: ProcessResultView;
+  /** This member's pick, dots or times, as their counted vote marks them. */
+  myMarks?: MyMarksView;
 }
 
 export interface ItemView {

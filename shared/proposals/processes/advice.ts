@@ -34,7 +34,7 @@ export function adviceTally(
   rules: TallyRules,
   now: number,
   saw?: SawVote,
-): Tally & { result: AdviceResult } {
+): Tally & { result: AdviceResult; counted: ProcessBallot[] } {
   const fitting = ballots.filter((ballot) => ballotProblem(proposal, ballot) === undefined);
   const advising = fitting.filter((ballot) => ballot.decision === undefined);
   const { tally, counted } = countBallots(proposal, advising, electorate, rules, now, saw, () => false);
@@ -45,6 +45,7 @@ export function adviceTally(
   const over = tally.outcome !== "open";
   return {
     ...tally,
+    counted,
     outcome: over && decision ? decision.outcome : "open",
     result: {
       kind: "advice",

@@ -31,12 +31,13 @@ export function consentTally(
   rules: TallyRules,
   now: number,
   saw?: SawVote,
-): Tally & { result: ConsentResult } {
+): Tally & { result: ConsentResult; counted: ProcessBallot[] } {
   const fitting = ballots.filter((ballot) => ballotProblem(proposal, ballot) === undefined);
   const { tally, counted } = countBallots(proposal, fitting, electorate, rules, now, saw, (votes) => votes.every((vote) => vote.choice === "yes"));
   const objections = counted.flatMap((vote) => (vote.choice === "block" ? [{ voter: vote.voter, at: vote.at, reason: vote.reason ?? "" }] : []));
   return {
     ...tally,
+    counted,
     outcome: tally.outcome === "open" ? "open" : objections.length > 0 ? "rejected" : "passed",
     quorumMet: true,
     thresholdMet: objections.length === 0,

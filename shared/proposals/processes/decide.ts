@@ -11,6 +11,8 @@ export type ProcessResult = ConsentResult | AdviceResult | PollResult | MeetingR
 /** A proposal's tally and, when it has a process, what that process decided besides the outcome. */
 export interface ProcessTally extends Tally {
   result?: ProcessResult;
+  /** Each voter's vote that counts, with what it marks besides its choice. */
+  counted: ProcessBallot[];
 }
 
 /**

@@ -24,7 +24,7 @@ export function meetingTally(
   rules: TallyRules,
   now: number,
   saw?: SawVote,
-): Tally & { result: MeetingResult } {
+): Tally & { result: MeetingResult; counted: ProcessBallot[] } {
   const { times } = proposal.process;
   const fitting = ballots.filter((ballot) => ballotProblem(proposal, ballot) === undefined);
   const { tally, counted } = countBallots(proposal, fitting, electorate, rules, now, saw, () => true);
@@ -36,6 +36,7 @@ export function meetingTally(
   );
   return {
     ...tally,
+    counted,
     outcome: tally.outcome === "open" ? "open" : tally.quorumMet ? "passed" : "expired",
     result: { kind: "meeting", ranking },
   };

@@ -27,7 +27,7 @@ export function pollTally(
   rules: TallyRules,
   now: number,
   saw?: SawVote,
-): Tally & { result: PollResult } {
+): Tally & { result: PollResult; counted: ProcessBallot[] } {
   const { options, dots } = proposal.process;
   const fitting = ballots.filter((ballot) => ballotProblem(proposal, ballot) === undefined);
   const { tally, counted } = countBallots(proposal, fitting, electorate, rules, now, saw, () => true);
@@ -42,6 +42,7 @@ export function pollTally(
   );
   return {
     ...tally,
+    counted,
     outcome: tally.outcome === "open" ? "open" : tally.quorumMet ? "passed" : "expired",
     result: { kind: "poll", ...(dots === undefined ? {} : { dots }), ranking },
   };
