@@ -2,7 +2,10 @@ import { currencyAt } from "../../shared/commune/state";
 import type { RuleChange } from "../../shared/commune/rules";
 import { randomId } from "../../shared/identity/keys";
 import type { Proposal } from "../../shared/proposals/proposal";
+import { ballotProblem } from "../../shared/proposals/processes/ballots";
+import { processProblem, type Process } from "../../shared/proposals/processes/process";
 import { votingTimeProblem } from "../../shared/proposals/voting-time";
+import { longDay } from "../../shared/history/claimed-time";
 import { disbursementFor, type SpendProposal } from "../../shared/purse/spend-authority";
 import { fail, ok, type Result } from "../../shared/result";
 import type { SignedEntry } from "../../shared/purse/entry";
@@ -14,7 +17,9 @@ import { writeRecord, type Fields } from "../commune/writer";
 import { amountIn, amountsPerCurrency, communeModel, deadlineOf, type Handlers } from "./context";
 import { writeEntry } from "./purse-commands";
 
-type ProposalCommand = "proposal.create" | "proposal.vote" | "proposal.execute" | "proposal.list";
+const nameOf = (model: CommuneModel, key: string) => model.state.members[key]?.name ?? key.slice(0, 8);
+
+type ProposalCommand = "proposal.create" | "proposal.vote" | "proposal.execute" | "proposal.list" | "proposal.decide";
 
 /** The signed proposal a person's input describes, or why it cannot be made. */
 function proposalFrom(input: ParsedInput<"proposal.create">, model: CommuneModel, at: number): Result<Fields<Proposal>> {
@@ -30,7 +35,10 @@ function proposalFrom(input: ParsedInput<"proposal.create">, model: CommuneModel
     body: input.body,
     closesEarly: true as const,
     ...(input.hideVotes ? { hiddenVotes: true as const } : {}),
+    ...(input.process ? { process: processFrom(input.process) } : {}),
   };
+  const unfit = base.process && processProblem(input.kind, base.process);
+  if (unfit) return fail("proposal.process", `${unfit}.`, { field: "process" });
   switch (input.kind) {
     case "spend": {
       const amount = amountIn(model, input.amount, input.currency, at);
@@ -53,6 +61,20 @@ function proposalFrom(input: ParsedInput<"proposal.create">, model: CommuneModel
       return change.ok ? ok({ ...base, kind: "rule", change: change.value }) : change;
     }
   }
+}
+
+/** The process as signed: options trimmed, as titles are. */
+function processFrom(input: NonNullable<ParsedInput<"proposal.create">["process"]>): Process {
+  if (input.kind !== "poll") return input;
+  return { ...input, options: input.options.map((option) => option.trim()) };
+}
+
+/** Which field of the vote command a misfit is about, for the form to place it. */
+function ballotField(input: ParsedInput<"proposal.vote">, process: Process | undefined): string {
+  if (input.choice === "block" && process?.kind === "consent") return "reason";
+  if (process?.kind === "poll") return process.dots === undefined ? "pick" : "dots";
+  if (process?.kind === "meeting") return "times";
+  return "choice";
 }
 
 /** A counted payment out of the purse, not taken back yet: what a reverse proposal may name. */
@@ -97,11 +119,18 @@ export const proposalCommands: Handlers<ProposalCommand> = {
     const node = host.node(input.commune);
     if (!node.ok) return node;
     // The vote names the version it approves, so a version signed later under the same id does not inherit it.
-    const written = await writeRecord(node.value, host, voteRecord, (model) => {
+    const written = await writeRecord(node.value, host, voteRecord, (model, at) => {
       const target = model.state.proposals[input.proposal];
       // A blank reason is none: the vote carries only what a member wrote.
       const reason = input.reason?.trim();
-      return ok({ proposal: input.proposal, choice: input.choice, ...(target ? { version: target.version } : {}), ...(reason ? { reason } : {}) });
+      const { pick, dots, times } = input;
+      const marks = { ...(pick !== undefined ? { pick } : {}), ...(dots !== undefined ? { dots } : {}), ...(times !== undefined ? { times } : {}) };
+      if (target) {
+        const ballot = { voter: host.keys.publicKey, at, choice: input.choice, ...(reason ? { reason } : {}), ...marks };
+        const unfit = ballotProblem(target.proposal, ballot);
+        if (unfit) return fail("vote.doesNotFit", `${unfit}.`, { field: ballotField(input, target.proposal.process) });
+      }
+      return ok({ proposal: input.proposal, choice: input.choice, ...(target ? { version: target.version } : {}), ...(reason ? { reason } : {}), ...marks });
     });
     return written.ok ? ok({ id: written.value.sig.slice(0, 16) }) : written;
   },
@@ -127,6 +156,33 @@ export const proposalCommands: Handlers<ProposalCommand> = {
       if (used >= spend.amount) return fail("proposal.paidOut", `"${spend.title}" has already been paid out in full.`, { field: "proposal" });
       return ok({ ...disbursementFor(spend), id: randomId(), amount: spend.amount - used });
     });
+  },
+
+  async "proposal.decide"(input, host) {
+    const node = host.node(input.commune);
+    if (!node.ok) return node;
+    const written = await writeRecord(node.value, host, voteRecord, (model, at) => {
+      const target = model.state.proposals[input.proposal];
+      if (!target) return fail("proposal.notFound", "There is no such proposal in this commune.", { field: "proposal" });
+      const { proposal, tally } = target;
+      if (proposal.process?.kind !== "advice")
+        return fail("proposal.notAdvice", `"${proposal.title}" is not an advice process: its outcome is decided by its votes.`, { field: "proposal" });
+      if (proposal.by !== host.keys.publicKey)
+        return fail("proposal.notProposer", `Only ${nameOf(model, proposal.by)}, who proposed "${proposal.title}", records its decision.`, {
+          field: "proposal",
+        });
+      if (at <= proposal.deadline)
+        return fail("proposal.stillAdvising", `The advice period of "${proposal.title}" ends ${longDay(proposal.deadline)}: decide after it.`, {
+          field: "proposal",
+        });
+      if (tally.result?.kind === "advice" && tally.result.decision)
+        return fail("proposal.decided", `"${proposal.title}" was decided already (${tally.result.decision.outcome}): a decision is not taken back.`, {
+          field: "proposal",
+        });
+      const decision = input.outcome;
+      return ok({ proposal: proposal.id, choice: decision === "passed" ? "yes" : "no", version: target.version, decision, reason: input.statement.trim() });
+    });
+    return written.ok ? ok({ id: written.value.sig.slice(0, 16) }) : written;
   },
 
   async "proposal.list"(input, host) {

@@ -20,6 +20,7 @@ import type { SpendProposal } from "../../shared/purse/spend-authority";
 import { entryClaim, type EntryView, type PurseLedger, type PurseView } from "../../shared/purse/balances";
 import type { SignedCheckpoint } from "../../shared/purse/checkpoint";
 import type { CommuneModel } from "./commune-model";
+import { processView } from "./process-views";
 
 /** What the views read of a model: a commune still loading its purse can stand in another count. */
 export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> &
@@ -129,7 +130,10 @@ export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
           at,
           ...(reason !== undefined ? { reason } : {}),
         }));
-      if (proposal.hiddenVotes && tally.outcome === "open") hideVotes(view);
+      Object.assign(view, processView(state, proposal, tally, me));
+      // An advice process awaiting its decision is past its advice period: the proposer decides in view of the advice.
+      const undecided = tally.outcome === "open" && !(tally.result?.kind === "advice" && tally.result.awaiting);
+      if (proposal.hiddenVotes && undecided) hideVotes(view);
       if (proposal.kind === "spend") {
         const spend = proposal as SpendProposal;
         const payee = "member" in spend.payee ? nameOf(state, spend.payee.member) : spend.payee.outside;
@@ -186,6 +190,8 @@ export function checkpointView(model: Omit<ViewModel, "purse">, checkpoint: Sign
 function hideVotes(view: ProposalView): void {
   Object.assign(view, { hiddenVotes: true, yes: 0, no: 0, abstain: 0, block: 0, thresholdMet: false });
   delete view.votes;
+  // A ranking or the objections standing say as much as the counts.
+  delete view.result;
 }
 
 function reverseView(model: ViewModel, author: PublicKey, entry: string): NonNullable<ProposalView["reverse"]> {

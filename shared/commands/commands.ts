@@ -7,6 +7,7 @@ import { PERCENT_RANGES } from "../commune/rules";
 import { SPEND_PERIODS } from "../commune/spend-period";
 import { COMMUNE_ID, LIMITS, line, text } from "../docs/fields";
 import { DISK_REFUSALS } from "./disk-refusals";
+import { ballotInput, decisionInput, processInput } from "./process-inputs";
 import { CURRENCY_CODE, MAX_DECIMALS } from "../money/currency";
 import { ENTRY_KINDS } from "../purse/entry";
 import { MAX_LINK_LENGTH } from "../docs/link";
@@ -132,6 +133,8 @@ const proposalBase = {
   deadline,
   /** Keep the counts and who voted what out of sight until the proposal closes. */
   hideVotes: z.boolean().default(false),
+  /** How the outcome is decided; absent, the yes/no vote. */
+  process: processInput.optional(),
 };
 
 export const commandInputs = {
@@ -220,8 +223,11 @@ export const commandInputs = {
     choice: z.enum(["yes", "no", "abstain", "block"]),
     /** Why: shown beside the vote. Blank is no reason. */
     reason: text(LIMITS.reason).optional(),
+    ...ballotInput,
   }),
   "proposal.execute": z.strictObject({ commune, proposal: recordId }),
+  /** The proposer's decision on an advice process, after its deadline. */
+  "proposal.decide": z.strictObject({ commune, proposal: recordId, ...decisionInput }),
   "proposal.list": z.strictObject({ commune }),
   /**
    * Says something in a proposal's discussion, open or closed: a comment
@@ -367,6 +373,7 @@ export interface CommandResults {
   "proposal.create": Written;
   "proposal.vote": Written;
   "proposal.execute": Written;
+  "proposal.decide": Written;
   "proposal.list": ProposalView[];
   "proposal.comment": Written;
   "inventory.add": Written;

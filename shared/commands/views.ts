@@ -1,4 +1,6 @@
 import type { PurseBreakdown, StandingBreakdown } from "../purse/balances";
+import type { Process } from "../proposals/processes/process";
+import type { MyMarksView, ProcessResultView } from "./process-views";
 import type { MemberStatus } from "../commune/state";
 import type { RuleChange, Rules } from "../commune/rules";
 import type { PublicKey } from "../identity/keys";
@@ -188,6 +190,12 @@ export interface ProposalView {
   notes?: RecordNote[];
   /** Its discussion in thread order (shared/proposals/discussion.ts); absent while no comment counts. */
   discussion?: CommentView[];
+  /** How its outcome is decided (issue 17); absent for the yes/no vote. */
+  process?: Process;
+  /** What the process decided besides the outcome; absent while the votes are hidden. */
+  result?: ProcessResultView;
+  /** This member's pick, dots or times, as their counted vote marks them. */
+  myMarks?: MyMarksView;
 }
 
 /**

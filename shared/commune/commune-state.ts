@@ -1,7 +1,9 @@
 import type { PublicKey } from "../identity/keys";
 import type { Verifier } from "../identity/crypto";
 import { checkSignature, type Signed } from "../identity/signed";
-import { tally, type Ballot, type SawVote, type Tally } from "../proposals/tally";
+import type { SawVote, Tally } from "../proposals/tally";
+import type { ProcessBallot } from "../proposals/processes/ballots";
+import { processTally } from "../proposals/processes/decide";
 import { CLOCK_SKEW_MS, longDay } from "../history/claimed-time";
 import type { RecordHistory } from "../history/change-graph";
 import { writtenAfter } from "../history/backdated";
@@ -200,16 +202,13 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   };
 
   // Before the decision is known (it depends on the ballots), every vote the judge would count up to it is a ballot.
-  const ballotsOf = (entry: Pending): Ballot[] =>
-    entry.ballots
-      .filter((vote) => judgeVote(entry.undecided, vote) === "counted")
-      .map((vote) => ({ voter: vote.by, at: vote.at, choice: vote.choice, sig: vote.sig, ...(vote.reason !== undefined ? { reason: vote.reason } : {}) }));
+  const ballotsOf = (entry: Pending): ProcessBallot[] => entry.ballots.filter((vote) => judgeVote(entry.undecided, vote) === "counted").map(ballotOf);
 
   const decide = (entry: Pending, at: number) => {
     const { proposal, electorate } = entry;
     pending.delete(proposal.id);
     const ballots = ballotsOf(entry);
-    const result = tally(proposal, ballots, electorate, rulesAt(state, proposal.at), now, records.saw);
+    const result = processTally(proposal, ballots, electorate, rulesAt(state, proposal.at), now, records.saw);
     proposals[proposal.id] = { proposal, versions: entry.slot.versions, version: entry.version, electorate, tally: result };
     reportUncountedVotes(entry, result.decidesAt);
     reportLateVotes(entry, result);
@@ -294,7 +293,7 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
       versions: entry.slot.versions,
       version: entry.version,
       electorate: entry.electorate,
-      tally: tally(entry.proposal, ballots, entry.electorate, rulesAt(state, entry.proposal.at), now, records.saw),
+      tally: processTally(entry.proposal, ballots, entry.electorate, rulesAt(state, entry.proposal.at), now, records.saw),
     };
   }
   // After the replay, so that every author is named.
@@ -315,8 +314,24 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
   return ok(state);
 
   function decidesAtNow(entry: Pending): number {
-    return tally(entry.proposal, ballotsOf(entry), entry.electorate, rulesAt(state, entry.proposal.at), now, records.saw).decidesAt;
+    return processTally(entry.proposal, ballotsOf(entry), entry.electorate, rulesAt(state, entry.proposal.at), now, records.saw).decidesAt;
   }
+}
+
+/** A vote the judge counts, as the tallies read it: its choice, reason and whatever its process marks. */
+function ballotOf(vote: SignedVote): ProcessBallot {
+  const { reason, pick, dots, times, decision } = vote;
+  return {
+    voter: vote.by,
+    at: vote.at,
+    choice: vote.choice,
+    sig: vote.sig,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(pick !== undefined ? { pick } : {}),
+    ...(dots !== undefined ? { dots } : {}),
+    ...(times !== undefined ? { times } : {}),
+    ...(decision !== undefined ? { decision } : {}),
+  };
 }
 
 /** Keeps the records whose signature holds and that belong to this commune; reports the rest. */

@@ -1,6 +1,7 @@
 import { currencyAt, rulesAt, statusAt, type CommuneState } from "./state";
 import { applyRuleChange } from "./rules";
 import type { Proposal } from "../proposals/proposal";
+import { processProblem } from "../proposals/processes/process";
 
 /** Longest a vote may stay open: a proposal nobody can close for years would hold spend authority hostage. */
 export const MAX_VOTING_DAYS = 366;
@@ -16,6 +17,8 @@ export function proposalProblem(proposal: Proposal, state: CommuneState): string
   if (proposal.title.trim() === "") return "A proposal needs a title";
   if (!Number.isSafeInteger(proposal.deadline) || proposal.deadline <= proposal.at) return "The deadline must be after the proposal is made";
   if (proposal.deadline - proposal.at > MAX_VOTING_DAYS * DAY) return `Voting can stay open for at most ${MAX_VOTING_DAYS} days`;
+  const process = proposal.process === undefined ? undefined : processProblem(proposal.kind, proposal.process);
+  if (process !== undefined) return process;
   switch (proposal.kind) {
     case "spend": {
       if (!currencyAt(state, proposal.currency, proposal.at)) return `${proposal.currency} is not one of the commune's currencies`;

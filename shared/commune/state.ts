@@ -1,5 +1,5 @@
 import type { PublicKey } from "../identity/keys";
-import type { Tally } from "../proposals/tally";
+import type { ProcessTally } from "../proposals/processes/decide";
 import type { SignedProposal } from "../proposals/proposal";
 import type { Currency } from "../money/currency";
 import type { CommuneId } from "./genesis";
@@ -50,7 +50,7 @@ export interface ProposalState {
   version: string;
   /** Keys of the members active when the proposal was made: they, and only they, vote on it. */
   electorate: PublicKey[];
-  tally: Tally;
+  tally: ProcessTally;
 }
 
 export type ProblemSubject = "genesis" | "membership" | "proposal" | "vote" | "comment" | "entry" | "item";

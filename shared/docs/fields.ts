@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CURRENCY_CODE, MAX_CURRENCY_NAME, MAX_DECIMALS } from "../money/currency";
+import { PROCESS_LIMITS } from "../proposals/processes/process";
 import { isWebLink, parseWebLink } from "./link";
 
 /**
@@ -22,6 +23,8 @@ export const LIMITS = {
   reason: 1000,
   /** A comment in a proposal's discussion: a few paragraphs; a longer case belongs in a proposal of its own. */
   comment: 5000,
+  /** One option of a poll: a short line, as a title is. */
+  option: 200,
   body: 20_000,
   tag: 40,
   tags: 20,
@@ -92,6 +95,13 @@ export const amount = wholeNumber(1, MAX, "must be a positive whole number of mi
 export const count = wholeNumber(0, MAX, "must be a whole number, 0 or more");
 
 export const percent = (min: number) => wholeNumber(min, 100, `must be a whole percentage from ${min} to 100`);
+
+/** The dots a dot vote gives each member to spread across its options. */
+export const dotCount = wholeNumber(
+  PROCESS_LIMITS.minDots,
+  PROCESS_LIMITS.maxDots,
+  `must be a whole number of dots from ${PROCESS_LIMITS.minDots} to ${PROCESS_LIMITS.maxDots}`,
+);
 
 export const decimals = wholeNumber(0, MAX_DECIMALS, `must be a whole number of decimals from 0 to ${MAX_DECIMALS}`);
 

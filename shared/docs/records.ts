@@ -8,6 +8,7 @@ import type { SignedItem } from "../inventory/item";
 import type { Currency } from "../money/currency";
 import type { SignedComment } from "../proposals/comment";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
+import { PROCESS_LIMITS } from "../proposals/processes/process";
 import { ENTRY_KINDS, type EntryKind, type SignedEntry } from "../purse/entry";
 import {
   LIMITS,
@@ -18,6 +19,7 @@ import {
   count,
   currencyCode,
   decimals,
+  dotCount,
   id,
   line,
   name,
@@ -201,6 +203,29 @@ const payeeSchema = z
     error: "must name either a member or someone outside, not both",
   });
 
+const { minOptions, maxOptions } = PROCESS_LIMITS;
+
+/** How many options or times a process offers; whether they are distinct, and fit the kind of proposal, is the proposal judge's (`processProblem`). */
+const offered = <T extends z.ZodType>(item: T, what: string) =>
+  z
+    .array(item, { error: `must be a list of ${what}` })
+    .min(minOptions, { error: `must offer at least ${minOptions} ${what}` })
+    .max(maxOptions, { error: `must offer at most ${maxOptions} ${what}` });
+
+export const processSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.looseObject({ kind: z.literal("consent") }),
+    z.looseObject({ kind: z.literal("advice") }),
+    z.looseObject({ kind: z.literal("poll"), options: offered(line(LIMITS.option), "options"), dots: dotCount.optional() }),
+    z.looseObject({ kind: z.literal("meeting"), times: offered(time, "times") }),
+  ],
+  { error: "must be one of consent, advice, poll, meeting" },
+);
+
+/** The indices a vote names: never more than a process offers. */
+const indices = z.array(count, { error: "must be a list of whole numbers" }).max(maxOptions, { error: `must list at most ${maxOptions} numbers` });
+
 const proposalBase = {
   commune: communeId,
   id,
@@ -211,6 +236,8 @@ const proposalBase = {
   // Optional: proposals signed before early settling existed have none and close early only once everyone has voted.
   closesEarly: z.literal(true, { error: "must be true or absent" }).optional(),
   hiddenVotes: z.literal(true, { error: "must be true or absent" }).optional(),
+  // Optional: absent on every proposal decided by the yes/no vote, which all proposals signed before processes existed are.
+  process: processSchema.optional(),
   ...signedBy,
 };
 
@@ -236,6 +263,11 @@ export const voteSchema = z.looseObject({
   version: proposalVersion.optional(),
   // Optional: votes signed before reasons existed, and votes cast without one, have none.
   reason: text(LIMITS.reason).optional(),
+  // Optional: what a vote on a process marks besides its choice; whether it fits its proposal is the vote judge's (`ballotProblem`).
+  pick: count.optional(),
+  dots: indices.optional(),
+  times: indices.optional(),
+  decision: oneOf(["passed", "rejected"]).optional(),
   ...signedBy,
 }) satisfies z.ZodType<SignedVote>;
 

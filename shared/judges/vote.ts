@@ -1,6 +1,7 @@
 import type { PublicKey } from "../identity/keys";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import { notActiveClause, statusAt, type CommuneState } from "../commune/state";
+import { ballotProblem } from "../proposals/processes/ballots";
 import { refuse, type Verdict } from "./verdict";
 
 /** What a vote is judged against: its proposal, who may vote on it, and when it was decided (undefined while not known). */
@@ -24,8 +25,11 @@ const nameOf = (state: CommuneState, key: PublicKey) => state.members[key]?.name
  * Whether a vote counts: cast on a proposal that exists (the version of it
  * that counts), by a member of its
  * electorate, not dated before the proposal, while active, and not after the
- * decision. Any choice is a valid vote: where the rules in force when the
- * proposal was made do not allow blocking, the tally counts a block as a no.
+ * decision, and fitting the proposal's process (`ballotProblem`: an
+ * objection with a reason, a pick among the poll's options, the proposer's
+ * advice decision after the deadline). On a yes/no proposal any choice is a
+ * valid vote: where the rules in force when the proposal was made do not
+ * allow blocking, the tally counts a block as a no.
  */
 export function judgeVote(setting: VoteSetting | undefined, vote: SignedVote): Verdict {
   if (!setting) return refuse("vote.no-proposal", "votes on a proposal that does not exist");
@@ -38,7 +42,10 @@ export function judgeVote(setting: VoteSetting | undefined, vote: SignedVote): V
   if (vote.at < proposal.at) return refuse("vote.before-proposal", `${nameOf(state, vote.by)}'s vote is dated before "${proposal.title}" was proposed`);
   if (statusAt(state, vote.by, vote.at) !== "active")
     return refuse("vote.voter-not-active", `${nameOf(state, vote.by)} ${notActiveClause(state, vote.by, vote.at)}`);
-  if (decidesAt !== undefined && vote.at > decidesAt)
+  const misfit = ballotProblem(proposal, { ...vote, voter: vote.by });
+  if (misfit !== undefined) return refuse("vote.does-not-fit", `${nameOf(state, vote.by)}'s vote on "${proposal.title}" does not fit it: ${misfit}`);
+  // An advice decision comes after the advice period by its nature (ballotProblem requires it).
+  if (decidesAt !== undefined && vote.at > decidesAt && vote.decision === undefined)
     return refuse("vote.after-decision", `${nameOf(state, vote.by)} voted after "${proposal.title}" was decided`);
   return "counted";
 }

@@ -2,6 +2,7 @@ import type { CommuneId } from "../commune/genesis";
 import type { RuleChange } from "../commune/rules";
 import type { PublicKey } from "../identity/keys";
 import type { Signed } from "../identity/signed";
+import type { Process } from "./processes/process";
 
 export type ProposalKind = "spend" | "admit" | "remove" | "rule" | "general" | "reverse";
 
@@ -29,6 +30,12 @@ interface ProposalBase {
    * what while it is open.
    */
   hiddenVotes?: true;
+  /**
+   * How the outcome is decided (shared/proposals/processes/): consent,
+   * advice, a poll or a meeting time poll. Absent on every proposal signed
+   * before processes existed, and on a plain yes/no vote.
+   */
+  process?: Process;
 }
 
 /** Where a spend goes: a member (by key) or someone outside the commune (by name). */
@@ -67,7 +74,20 @@ export interface Vote {
    * before reasons existed and on votes cast without one; never counted.
    */
   reason?: string;
+  /** On a single-choice poll: the index of the option chosen. */
+  pick?: number;
+  /** On a dot vote: the dots given to each option, in the poll's order. */
+  dots?: number[];
+  /** On a meeting time poll: the indices of the times the member can make, possibly none. */
+  times?: number[];
+  /**
+   * On an advice process: the proposer's decision, recorded after the
+   * deadline, with the statement as `reason`. Not advice, and not a vote.
+   */
+  decision?: Decision;
 }
+
+export type Decision = "passed" | "rejected";
 
 export type SignedVote = Signed<Vote>;
 

@@ -78,8 +78,8 @@ const inWindow = (ballot: Ballot, window: Window, until: number) => ballot.at >=
  * voter cannot slip a new first vote in before the decision by dating it
  * early.
  */
-function firstOf(votes: readonly Ballot[], saw: SawVote | undefined): Ballot {
-  let first: Ballot | undefined;
+export function firstOf<B extends Ballot>(votes: readonly B[], saw: SawVote | undefined): B {
+  let first: B | undefined;
   for (const vote of votes) {
     if (saw && votes.some((other) => other.sig !== vote.sig && saw(vote.sig, other.sig) === true)) continue;
     if (!first || later(first, vote)) first = vote;
@@ -89,8 +89,8 @@ function firstOf(votes: readonly Ballot[], saw: SawVote | undefined): Ballot {
 }
 
 /** A member's latest vote: the latest by claimed time among their votes that none of their other votes was cast after. */
-function latestOf(votes: readonly Ballot[], saw: SawVote | undefined): Ballot {
-  let last: Ballot | undefined;
+export function latestOf<B extends Ballot>(votes: readonly B[], saw: SawVote | undefined): B {
+  let last: B | undefined;
   for (const vote of votes) {
     if (saw && votes.some((other) => other.sig !== vote.sig && saw(other.sig, vote.sig) === true)) continue;
     if (!last || later(vote, last)) last = vote;
@@ -98,8 +98,8 @@ function latestOf(votes: readonly Ballot[], saw: SawVote | undefined): Ballot {
   return last ?? votes.reduce((a, b) => (later(a, b) ? a : b));
 }
 
-function byVoter(ballots: readonly Ballot[], keep: (ballot: Ballot) => boolean): Map<PublicKey, Ballot[]> {
-  const grouped = new Map<PublicKey, Ballot[]>();
+export function byVoter<B extends Ballot>(ballots: readonly B[], keep: (ballot: B) => boolean): Map<PublicKey, B[]> {
+  const grouped = new Map<PublicKey, B[]>();
   for (const ballot of ballots) {
     if (!keep(ballot)) continue;
     const list = grouped.get(ballot.voter);
@@ -238,7 +238,7 @@ function latestVotes(votes: ReadonlyMap<PublicKey, Ballot[]>, saw: SawVote | und
 }
 
 /** Without `allowBlock` a block counts as a no. */
-function countsOf(latest: Iterable<Ballot>, rules: Pick<Rules, "allowBlock">): Counts {
+export function countsOf(latest: Iterable<Ballot>, rules: Pick<Rules, "allowBlock">): Counts {
   const counts: Counts = { yes: 0, no: 0, abstain: 0, block: 0, voted: 0 };
   for (const { choice } of latest) count(counts, choice, rules);
   return counts;

@@ -11,7 +11,7 @@ import { keyPairFromSecret, type KeyPair } from "../identity/keys";
 import { nobleCrypto, nobleSigner, type Verifier } from "../identity/crypto";
 import { sign } from "../identity/signed";
 import { EUR, HOUR } from "../money/currency";
-import type { Choice, Proposal, SignedProposal, SignedVote } from "../proposals/proposal";
+import type { Choice, Proposal, SignedProposal, SignedVote, Vote } from "../proposals/proposal";
 
 export const DAY = 86_400_000;
 export const T0 = Date.UTC(2026, 0, 1);
@@ -81,6 +81,13 @@ export class CommuneBuilder {
   /** Without `version`, a vote as written before votes named the proposal version they approve. */
   vote(keys: KeyPair, proposal: string, choice: Choice, at: number, version?: string): SignedVote {
     const vote = sign(nobleSigner, "vote", { commune: this.id, proposal, choice, at, ...(version === undefined ? {} : { version }) }, keys);
+    this.votes.push(vote);
+    return vote;
+  }
+
+  /** A vote with whatever a process vote marks besides its choice (a reason, a pick, dots, times, a decision). */
+  mark(keys: KeyPair, proposal: string, fields: Omit<Vote, "commune" | "proposal">): SignedVote {
+    const vote = sign(nobleSigner, "vote", { commune: this.id, proposal, ...fields }, keys);
     this.votes.push(vote);
     return vote;
   }

@@ -1,0 +1,28 @@
+import type { PublicKey } from "../identity/keys";
+import type { Decision } from "../proposals/proposal";
+
+/** A member's words on a proposal, named: an objection, a piece of advice. */
+export interface SaidView {
+  voter: PublicKey;
+  name: string;
+  at: number;
+  reason: string;
+}
+
+/**
+ * What a proposal's process decided besides its outcome, as members read it
+ * (shared/proposals/processes/): the objections standing, the advice and the
+ * decision, or the options ranked with their totals.
+ */
+export type ProcessResultView =
+  | { kind: "consent"; consents: number; objections: SaidView[] }
+  | { kind: "advice"; advice: SaidView[]; decision?: { outcome: Decision; statement: string; at: number }; awaiting: boolean }
+  | { kind: "poll"; dots?: number; ranking: { option: number; label: string; total: number }[] }
+  | { kind: "meeting"; ranking: { option: number; time: number; total: number; names: string[] }[] };
+
+/** What this member's counted vote marks besides its choice: their pick, dots or times. */
+export interface MyMarksView {
+  pick?: number;
+  dots?: number[];
+  times?: number[];
+}
