@@ -154,7 +154,8 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   // The purse arrives in the background, each shard whole from a relay, and
   // starts only now, so the command answers without waiting on it. Until it
   // is counted here, views show the newest member's signed count.
-  const loading = docs.value.discoverShards();
+  // A private commune's purse may still be arriving through its link (the latest snapshots first): it is loaded once a link has caught up.
+  const loading = Promise.all([docs.value.discoverShards(), ...(epoch ? [caughtUp(links)] : [])]).then(() => undefined);
   const node = new CommuneNode(record, docs.value, links, host.nodeContext(), loading);
   host.nodes.set(commune, node);
   // The join was judged to count before it was written, so it made us a member or an applicant.
@@ -195,7 +196,7 @@ async function fetchFromRelays(repo: Repo, url: string, links: RelayLink[], time
         `${refused.reason ?? "the relay refused us"} (if the invite is brand new, the inviter's host may not have reached the relay yet: try again in a minute).`,
       );
     }
-    if (!links.some((link) => link.status().state === "connected")) {
+    if (!links.some((link) => link.status().state === "connected") && !CommuneDocs.held(repo, url)) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }
@@ -207,6 +208,26 @@ async function fetchFromRelays(repo: Repo, url: string, links: RelayLink[], time
     }
   }
   return fail("join.failed", reason);
+}
+
+/**
+ * Resolves once one of the links is connected (a private link is, once it
+ * has read the relay's log to its end), or none is trying any more (all
+ * offline or refused): then the node serves what it holds, as it does when
+ * a relay cannot be reached.
+ */
+function caughtUp(links: readonly RelayLink[]): Promise<void> {
+  const settled = () => links.some((link) => link.status().state === "connected") || links.every((link) => link.status().state !== "connecting");
+  if (settled()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stops = links.map((link) =>
+      link.onStatus(() => {
+        if (!settled()) return;
+        for (const stop of stops) stop();
+        resolve();
+      }),
+    );
+  });
 }
 
 /** A private commune's current epoch, for its invite; nothing for a plaintext commune. */

@@ -127,6 +127,21 @@ export class CommuneDocs {
     return docs;
   }
 
+  /**
+   * Whether the commune document and the two it links to are all in the
+   * Repo already: a private relay link applies each document's latest
+   * snapshot and the batches after it before it reports itself connected
+   * (it reads the rest of the log after that), so a newcomer may open the
+   * commune before the whole purse is in.
+   */
+  static held(repo: Repo, url: string): boolean {
+    const handleOf = (link: string) => repo.handles[link.slice("automerge:".length) as DocumentId];
+    const commune = handleOf(url);
+    if (!commune?.isReady()) return false;
+    const links = linksOf(commune.doc());
+    return links !== undefined && handleOf(links.proposals)?.isReady() === true && handleOf(links.inventory)?.isReady() === true;
+  }
+
   /** Opens a commune's documents: from disk, or from its relays when this machine has never had them. */
   static async open(repo: Repo, url: string, signal?: AbortSignal): Promise<CommuneDocs> {
     const commune = await repo.find<StoredCommune>(url as AutomergeUrl, signal ? { signal } : {});

@@ -116,8 +116,12 @@ interface Attempt {
   handshakeTimer?: NodeJS.Timeout;
   keepaliveTimer?: NodeJS.Timeout;
   scanTimer?: NodeJS.Timeout;
-  /** Snapshots applied while reading the latest of each document: the fetch of the whole log that follows meets them again, the same bytes. */
-  readonly appliedSnapshots: Set<string>;
+  /**
+   * Items applied while reading each document's latest snapshot and the
+   * batches after it: the fetch of the whole log that follows meets them
+   * again, the same bytes, and skips them.
+   */
+  readonly appliedEarly: Set<string>;
 }
 
 /** What the Repo sees of a private link: a network adapter that is ready at once and never offers a peer. */
@@ -242,7 +246,7 @@ export class PrivateRelayLink implements RelayLink {
       inbox: [],
       draining: false,
       alive: true,
-      appliedSnapshots: new Set(),
+      appliedEarly: new Set(),
     };
     this.#attempt = attempt;
     attempt.handshakeTimer = setTimeout(() => this.#fail(attempt, "The relay did not finish the handshake in time"), handshakeTimeout);
@@ -404,9 +408,9 @@ export class PrivateRelayLink implements RelayLink {
       const item = decoded.item;
       const header = item.signed.header;
       if (header.kind === "epoch") this.#options.keyring.learn(item, seq);
-      else if (header.kind === "snapshot" && attempt.phase === "snapshots") {
-        if (await this.#apply(item, seq)) attempt.appliedSnapshots.add(idOfItem(item));
-      } else if (!(header.kind === "snapshot" && attempt.appliedSnapshots.has(idOfItem(item)))) await this.#apply(item, seq);
+      else if (attempt.phase === "snapshots") {
+        if (await this.#apply(item, seq)) attempt.appliedEarly.add(idOfItem(item));
+      } else if (!attempt.appliedEarly.has(idOfItem(item))) await this.#apply(item, seq);
     }
     // Snapshots come from anywhere in the log: only the log itself moves where we are.
     if (attempt.phase !== "snapshots") this.#state.read(seq);

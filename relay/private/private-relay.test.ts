@@ -201,6 +201,35 @@ describe("two admitted members", () => {
     expect((await newcomer.fetch(0)).items).toHaveLength(5);
   });
 
+  it("give a newcomer each document's batches after its latest snapshot right behind it, and none from before it", async () => {
+    const commune = await registered();
+    const alice = commune.founderSocket;
+    const author = newKeys();
+    const snapshotOf = (document: string) =>
+      signItem(
+        nobleSigner,
+        { kind: "snapshot", commune: commune.id, document, epoch: commune.firstId, by: author.publicKey, at: Date.now(), covers: 1 },
+        randomBytes(400),
+        author,
+      );
+    const batchOf = (document: string) => batchItem(commune.id, commune.firstId, author, randomBytes(50), document);
+    // Log: 1 epoch, 2 batch A (before A's snapshot), 3 snapshot A, 4 snapshot B, 5 batch A, 6 batch B, 7 batch A.
+    const puts = [
+      batchOf("DocumentAAAA1"),
+      snapshotOf("DocumentAAAA1"),
+      snapshotOf("DocumentBBBB2"),
+      batchOf("DocumentAAAA1"),
+      batchOf("DocumentBBBB2"),
+      batchOf("DocumentAAAA1"),
+    ];
+    for (const item of puts) expect(await alice.put(item)).toMatchObject({ type: "stored" });
+    const newcomer = await connect();
+    await newcomer.join(commune.id, commune.firstId, commune.admission);
+    newcomer.ws.send(JSON.stringify({ type: "snapshots" }));
+    expect(await newcomer.next()).toEqual({ type: "snapshots-sent", head: 7 });
+    expect(newcomer.items.map(({ seq }) => seq)).toEqual([3, 5, 7, 4, 6]);
+  });
+
   it("refuse a batch naming another commune, an epoch other than their admission's, or a payload changed after signing", async () => {
     const commune = await registered();
     const other = privateCommune();

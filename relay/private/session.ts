@@ -299,13 +299,18 @@ export class PrivateSession implements AdmittedSocket {
     if (this.#state === "admitted") this.#link.send(JSON.stringify({ type: "caught-up", head: store.head }));
   }
 
-  /** Every document's latest snapshot. Live items are not sent meanwhile: the member fetches after it, from where its snapshots leave off. */
+  /**
+   * Every document's latest snapshot, each followed by that document's
+   * batches after it, so a newcomer holds every document as it is now before
+   * reading the rest of the log. Live items are not sent meanwhile: the
+   * member fetches after it, from where its snapshots leave off.
+   */
   async #sendSnapshots(): Promise<void> {
     const store = this.#store!;
     this.#fetching = true;
     const head = store.head;
     try {
-      for (const seq of store.latestSnapshots()) {
+      for (const seq of store.latestSnapshotsAndAfter()) {
         if (this.#state !== "admitted") return;
         await this.#link.sendAwaited(encodeFrame({ type: "item", seq }, await store.itemAt(seq)));
       }

@@ -84,6 +84,8 @@ export class PrivateStore {
   readonly #seqOfId = new Map<string, number>();
   readonly #documents = new Set<string>();
   readonly #snapshots = new Map<string, number>();
+  /** Each document's batches by sequence number, in log order: what follows its latest snapshot. */
+  readonly #batches = new Map<string, number[]>();
   readonly #epochs = new Map<string, EpochNode>();
   readonly #children = new Map<string, string[]>();
   #bytes = 0;
@@ -184,6 +186,21 @@ export class PrivateStore {
   /** The sequence numbers of every document's latest snapshot, in log order. */
   latestSnapshots(): number[] {
     return [...this.#snapshots.values()].sort((a, b) => a - b);
+  }
+
+  /**
+   * What a newcomer reads first: each document's latest snapshot followed by
+   * that document's batches after it, documents in the order of their
+   * snapshots. A document with batches and no snapshot is not in it (the
+   * fetch of the log that follows brings it).
+   */
+  latestSnapshotsAndAfter(): number[] {
+    const seqs: number[] = [];
+    for (const [document, snapshot] of [...this.#snapshots].sort((a, b) => a[1] - b[1])) {
+      seqs.push(snapshot);
+      for (const batch of this.#batches.get(document) ?? []) if (batch > snapshot) seqs.push(batch);
+    }
+    return seqs;
   }
 
   /**
@@ -322,6 +339,11 @@ export class PrivateStore {
     } else {
       this.#documents.add(header.document);
       if (header.kind === "snapshot") this.#snapshots.set(header.document, seq);
+      else {
+        const batches = this.#batches.get(header.document);
+        if (batches) batches.push(seq);
+        else this.#batches.set(header.document, [seq]);
+      }
     }
     return seq;
   }
