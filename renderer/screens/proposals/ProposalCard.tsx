@@ -6,6 +6,7 @@ import type { Choice, ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
 import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, TextField, Time, moneyText } from "../../ui";
 import { CLOSED_EARLY, closesEarlyWords } from "../../../shared/proposals/closing-words";
+import { Discussion } from "./Discussion";
 import { TallyBars } from "./TallyBars";
 import { ruleChangeText } from "./rule-change-text";
 
@@ -174,6 +175,7 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
       ) : null}
       {reverse?.done ? <SuccessText>Reversed: the payment is voided in the ledger.</SuccessText> : null}
       <ErrorText error={executing.error} />
+      <Discussion communeId={communeId} proposal={proposal} canAct={canAct} />
     </article>
   );
 }
