@@ -20,7 +20,7 @@ export function ProcessResult({ proposal }: { proposal: ProposalView }) {
     ) : null;
   switch (result.kind) {
     case "consent":
-      return <Consent result={result} />;
+      return <Consent result={result} open={proposal.outcome === "open"} />;
     case "advice":
       return <Advice result={result} byName={proposal.byName} />;
     case "poll":
@@ -48,17 +48,17 @@ export function ProcessResult({ proposal }: { proposal: ProposalView }) {
   }
 }
 
-function Consent({ result }: { result: Extract<ProcessResultView, { kind: "consent" }> }) {
+function Consent({ result, open }: { result: Extract<ProcessResultView, { kind: "consent" }>; open: boolean }) {
   if (result.objections.length === 0)
     return (
       <p className="process-result">
-        {"\u2713"} No objection so far ({plural(result.consents, "member")} consented).
+        {"\u2713"} No objection{open ? " so far" : ""} ({plural(result.consents, "member")} consented).
       </p>
     );
   return (
     <div className="process-result">
       <p>
-        {"\u26D4"} {plural(result.objections.length, "objection")} standing:
+        {"\u2717"} {plural(result.objections.length, "objection")} standing:
       </p>
       <ul className="plain-list" aria-label="Objections">
         {result.objections.map((said) => (

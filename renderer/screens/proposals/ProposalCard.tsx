@@ -5,7 +5,8 @@ import type { Currency } from "../../../shared/money/currency";
 import type { Choice, ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
 import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, TextField, Time, moneyText } from "../../ui";
-import { CLOSED_EARLY, closesEarlyWords } from "../../../shared/proposals/closing-words";
+import { CLOSED_EARLY } from "../../../shared/proposals/closing-words";
+import { closingWords } from "../../../shared/proposals/processes/closing-words";
 import { TallyBars } from "./TallyBars";
 import { ruleChangeText } from "./rule-change-text";
 import { ProcessResult } from "./ProcessResult";
@@ -96,7 +97,7 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
       <p className="proposal__when">
         {open ? (
           <>
-            Voting closes <Time at={proposal.deadline} />, {closesEarlyWords(proposal.closesEarly === true)}.
+            Voting closes <Time at={proposal.deadline} />, {closingWords(proposal.process?.kind, proposal.closesEarly === true)}.
           </>
         ) : awaiting ? (
           <>
