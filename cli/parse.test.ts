@@ -71,6 +71,60 @@ describe("reading the command line into a command", () => {
       ["vote", "d156", "YES"],
       { name: "proposal.vote", input: { proposal: "d156", choice: "yes" }, refs: [{ kind: "proposal", path: ["proposal"], text: "d156" }] },
     ],
+    [
+      ["vote", "d156", "object", "--reason", "too loud"],
+      {
+        name: "proposal.vote",
+        input: { proposal: "d156", choice: "block", reason: "too loud" },
+        refs: [{ kind: "proposal", path: ["proposal"], text: "d156" }],
+      },
+    ],
+    [
+      ["vote", "d156", "--dots", "3, 1,1"],
+      { name: "proposal.vote", input: { proposal: "d156", choice: "yes", dots: [3, 1, 1] }, refs: [{ kind: "proposal", path: ["proposal"], text: "d156" }] },
+    ],
+    [
+      ["vote", "d156", "--times", "1,3"],
+      { name: "proposal.vote", input: { proposal: "d156", choice: "yes", times: [0, 2] }, refs: [{ kind: "proposal", path: ["proposal"], text: "d156" }] },
+    ],
+    [
+      ["vote", "d156", "--times", ""],
+      { name: "proposal.vote", input: { proposal: "d156", choice: "yes", times: [] }, refs: [{ kind: "proposal", path: ["proposal"], text: "d156" }] },
+    ],
+    [
+      ["propose", "poll", "--title", "Buy", "--option", "Roof", "--option", "Solar", "--dots", "5"],
+      {
+        name: "proposal.create",
+        input: { kind: "general", title: "Buy", deadline: { days: 7 }, process: { kind: "poll", options: ["Roof", "Solar"], dots: 5 } },
+      },
+    ],
+    [
+      ["propose", "meeting", "--title", "Meet", "--time", "2026-12-10T18:00", "--time", "2026-12-11 18:30Z"],
+      {
+        name: "proposal.create",
+        input: {
+          kind: "general",
+          title: "Meet",
+          deadline: { days: 7 },
+          process: { kind: "meeting", times: [Date.UTC(2026, 11, 10, 18), Date.UTC(2026, 11, 11, 18, 30)] },
+        },
+      },
+    ],
+    [
+      ["propose", "spend", "--title", "Saw", "--amount", "5", "--currency", "eur", "--payee", "Shop", "--consent"],
+      {
+        name: "proposal.create",
+        input: { kind: "spend", title: "Saw", deadline: { days: 7 }, amount: "5", currency: "EUR", payee: { outside: "Shop" }, process: { kind: "consent" } },
+      },
+    ],
+    [
+      ["decide", "d156", "--rejected", "--statement", "No"],
+      {
+        name: "proposal.decide",
+        input: { proposal: "d156", outcome: "rejected", statement: "No" },
+        refs: [{ kind: "proposal", path: ["proposal"], text: "d156" }],
+      },
+    ],
     [["execute", "d156"], { name: "proposal.execute", input: { proposal: "d156" }, refs: [{ kind: "proposal", path: ["proposal"], text: "d156" }] }],
     [
       ["knowledge", "add", "--title", "Bread", "--tag", "kitchen", "--tag", "daily"],
@@ -260,8 +314,19 @@ describe("usage errors", () => {
     [["propose", "admit", "--title", "x", "--member", KEY], "--name is required"],
     [["propose", "rule", "--title", "x", "--block", "--no-block"], "give only one of --block and --no-block"],
     [["propose", "rule", "--title", "x", "--confirm-above", "500"], "--confirm-above expects CURRENCY=AMOUNT, such as EUR=50.00"],
-    [["vote", "d156", "maybe"], 'your vote must be one of yes, no, abstain, block, not "maybe"'],
-    [["vote", "d156"], "missing <yes|no|abstain|block>"],
+    [["vote", "d156", "maybe"], 'your vote must be one of yes, no, abstain, block, consent, object, advice, not "maybe"'],
+    [["vote", "d156"], "say how you vote: yes, no, abstain, block, consent, object or advice, or --pick, --dots or --times"],
+    [["vote", "d156", "yes", "--pick", "2"], '--pick, --dots and --times are a vote of their own: leave out "yes"'],
+    [["vote", "d156", "--pick", "1", "--times", "2"], "give only one of --pick, --dots and --times"],
+    [["vote", "d156", "--dots", "3,x"], '--dots expects whole numbers separated by commas, such as 3,1,1, not "3,x"'],
+    [["vote", "d156", "--times", "0,2"], "--times expects whole numbers from 1 separated by commas"],
+    [["vote", "d156", "--pick", "0"], "--pick counts options from 1"],
+    [["propose", "poll", "--title", "x", "--option", "A", "--amount", "5"], "--amount does not apply to a poll proposal"],
+    [["propose", "meeting", "--title", "x", "--time", "2026-02-31T18:00"], '--time expects a time such as 2026-12-10T18:00 (UTC), not "2026-02-31T18:00"'],
+    [["propose", "admit", "--title", "x", "--member", KEY, "--name", "Bo", "--advice"], "--advice does not apply to a admit proposal"],
+    [["propose", "general", "--title", "x", "--consent", "--advice"], "give only one of --consent and --advice"],
+    [["decide", "d156", "--statement", "ok"], "say what you decide: --passed or --rejected (one of them)"],
+    [["decide", "d156", "--passed"], "--statement is required"],
     [["knowledge", "add"], "--title is required"],
     [["knowledge", "edit", "abcd"], "say what changes"],
     [["knowledge", "edit", "abcd", "--link", "https://x.org", "--no-link"], "give only one of --link and --no-link"],

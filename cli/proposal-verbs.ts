@@ -1,7 +1,8 @@
 import type { CommandInput } from "../shared/commands/commands";
 import { SPEND_PERIODS } from "../shared/commune/spend-period";
 import type { Currency } from "../shared/money/currency";
-import { fail, type Result } from "../shared/result";
+import type { Choice } from "../shared/proposals/proposal";
+import { fail, ok, type Result } from "../shared/result";
 import type { Args, FlagSpec } from "./args";
 import { clean, shortId } from "./text";
 import {
@@ -26,6 +27,53 @@ import { proposalsText } from "./views-text";
 
 const KINDS = ["spend", "admit", "remove", "rule", "general", "reverse"] as const;
 type Kind = (typeof KINDS)[number];
+/** A general proposal put to a process: `commune propose poll ...` is `commune propose general ...` decided by a poll. */
+const PROCESS_KINDS = ["consent", "advice", "poll", "meeting"] as const;
+type ProcessKind = (typeof PROCESS_KINDS)[number];
+
+/** Which flags each process takes as a kind of its own. */
+const PROCESS_FLAGS: Record<ProcessKind, string[]> = { consent: [], advice: [], poll: ["option", "dots"], meeting: ["time"] };
+
+/** Flags every kind takes; --consent on any kind, --advice on the kinds advice may decide. */
+const COMMON_FLAGS = ["title", "body", "days", "hide-votes"];
+const PROCESS_FLAG_KINDS: Record<"consent" | "advice", readonly Kind[]> = { consent: KINDS, advice: ["spend", "general"] };
+
+/** "2026-12-10T18:00" (UTC, as `commune proposals` shows times), with seconds or a Z if given. */
+const MEETING_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?Z?$/;
+
+function meetingTime(text: string): Result<number> {
+  const match = MEETING_TIME.exec(text.trim());
+  const refused = fail("usage.badTime", `--time expects a time such as 2026-12-10T18:00 (UTC), not ${JSON.stringify(text)}`, { field: "process" });
+  if (!match) return refused;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  const at = Date.UTC(year, month - 1, day, hour, minute, second);
+  const back = new Date(at);
+  // Date.UTC rolls 31 February over into March: a time that does not read back as typed does not exist.
+  if (back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return refused;
+  return ok(at);
+}
+
+function processOf(args: Args, kind: ProcessKind): Result<NonNullable<ProposalInput["process"]>> {
+  switch (kind) {
+    case "consent":
+    case "advice":
+      return ok({ kind });
+    case "poll": {
+      const dots = wholeNumber(args, "dots");
+      if (!dots.ok) return dots;
+      return ok({ kind, options: args.list("option"), ...(dots.value !== undefined ? { dots: dots.value } : {}) });
+    }
+    case "meeting": {
+      const times: number[] = [];
+      for (const text of args.list("time")) {
+        const at = meetingTime(text);
+        if (!at.ok) return at;
+        times.push(at.value);
+      }
+      return ok({ kind, times });
+    }
+  }
+}
 
 /** Which flags each kind of proposal takes, beyond --title, --body and --days. */
 const KIND_FLAGS: Record<Kind, string[]> = {
@@ -53,6 +101,11 @@ const PROPOSE_FLAGS: FlagSpec[] = [
     help: "voting stays open this many days (default 7, at least 1 hour: 0.0417, at most 366); it closes earlier once the outcome can no longer change",
   },
   { name: "hide-votes", kind: "boolean", help: "keep the counts and who voted what out of sight until it closes" },
+  { name: "consent", kind: "boolean", help: "decide by consent: it passes at the deadline unless a member objects with a reason (any kind)" },
+  { name: "advice", kind: "boolean", help: "spend, general: decide by advice: you record the decision after the deadline, in view of the advice given" },
+  { name: "option", kind: "list", value: "TEXT", help: "poll: an option to choose from (2 to 20, repeatable)" },
+  { name: "dots", kind: "value", value: "N", help: "poll: make it a dot vote, each member spreading N dots (1 to 100)" },
+  { name: "time", kind: "list", value: "YYYY-MM-DDTHH:MM", help: "meeting: a time to offer, in UTC (2 to 20, repeatable)" },
   { name: "amount", kind: "value", value: "AMOUNT", help: "spend: how much" },
   { name: "currency", kind: "value", value: "CODE", help: "spend: in which currency" },
   { name: "to", kind: "value", value: "MEMBER", help: "spend: pay a member" },
@@ -112,7 +165,7 @@ function ruleChange(args: Args): Result<Extract<CommandInput<"proposal.create">,
 
 export const propose = defineVerb<"proposal.create">({
   verb: "propose",
-  args: ["<spend|admit|remove|rule|general|reverse>"],
+  args: ["<spend|admit|remove|rule|general|reverse|consent|advice|poll|meeting>"],
   flags: PROPOSE_FLAGS,
   summary: "make a proposal for the commune to vote on",
   synopsis: "--title TEXT [options]",
@@ -123,23 +176,41 @@ export const propose = defineVerb<"proposal.create">({
     "commune propose rule    --title T [--quorum N] [--threshold N] [--block | --no-block] [--spend-limit C=A]... [--spend-period day|week|month|year] [--confirm-above C=A]... [--admission direct|proposal] [--add-currency CODE:Name:DEC]...",
     "commune propose general --title T",
     "commune propose reverse --title T --entry ENTRY   (take back another member's payment; once passed, commune execute PROPOSAL records the void)",
-    "Every kind also takes --body TEXT, --days N and --hide-votes.",
+    "commune propose consent --title T   (a general proposal that passes unless a member objects with a reason)",
+    "commune propose advice  --title T   (a general proposal you decide after the deadline: commune decide PROPOSAL)",
+    "commune propose poll    --title T --option A --option B [--option C]... [--dots N]",
+    "commune propose meeting --title T --time 2026-12-10T18:00 --time 2026-12-11T18:00 [--time ...]",
+    "Every kind also takes --body TEXT, --days N and --hide-votes; any kind --consent, a spend --advice.",
   ],
   scoped: true,
   writes: always,
   build(args) {
-    const kind = oneOf(args.positionals[0], KINDS, "the kind of proposal");
+    const kind = oneOf(args.positionals[0], [...KINDS, ...PROCESS_KINDS], "the kind of proposal");
     if (!kind.ok) return kind;
-    const k = kind.value!;
-    const stray = args
-      .given()
-      .find((flag) => PROPOSE_FLAGS.some((spec) => spec.name === flag) && !["title", "body", "days", "hide-votes", ...KIND_FLAGS[k]].includes(flag));
-    if (stray) return fail("usage.strayFlag", `--${stray} does not apply to a ${k} proposal`);
-    const parts = all(required(args, "title"), days(args));
+    const named = kind.value!;
+    const asProcess = (PROCESS_KINDS as readonly string[]).includes(named) ? (named as ProcessKind) : undefined;
+    const k: Kind = asProcess ? "general" : (named as Kind);
+    const allowed = [
+      ...COMMON_FLAGS,
+      ...(asProcess ? PROCESS_FLAGS[asProcess] : KIND_FLAGS[k]),
+      ...(asProcess ? [] : (["consent", "advice"] as const).filter((flag) => PROCESS_FLAG_KINDS[flag].includes(k))),
+    ];
+    const stray = args.given().find((flag) => PROPOSE_FLAGS.some((spec) => spec.name === flag) && !allowed.includes(flag));
+    if (stray) return fail("usage.strayFlag", `--${stray} does not apply to a ${named} proposal`);
+    if (args.flag("consent") && args.flag("advice")) return fail("usage.conflictingFlags", "give only one of --consent and --advice", { field: "process" });
+    const flagged = args.flag("consent") ? "consent" : args.flag("advice") ? "advice" : undefined;
+    const process = asProcess ?? flagged;
+    const parts = all(required(args, "title"), days(args), process ? processOf(args, process) : ok(undefined));
     if (!parts.ok) return parts;
-    const [title, period] = parts.value;
+    const [title, period, decidedBy] = parts.value;
     const body = args.value("body");
-    const base = { title, deadline: { days: period ?? 7 }, ...(body !== undefined ? { body } : {}), ...(args.flag("hide-votes") ? { hideVotes: true } : {}) };
+    const base = {
+      title,
+      deadline: { days: period ?? 7 },
+      ...(body !== undefined ? { body } : {}),
+      ...(args.flag("hide-votes") ? { hideVotes: true } : {}),
+      ...(decidedBy ? { process: decidedBy } : {}),
+    };
     switch (k) {
       case "spend": {
         const fields = all(required(args, "amount"), required(args, "currency"), exactlyOne(args, ["to", "payee"]));
@@ -199,26 +270,106 @@ export const proposals = defineVerb<"proposal.list">({
   print: ({ value }, { currencies }) => proposalsText(value, currencies),
 });
 
-const CHOICES = ["yes", "no", "abstain", "block"] as const;
+const CHOICES = ["yes", "no", "abstain", "block", "consent", "object", "advice"] as const;
+
+/** The words of a process as the vote they are: consenting is a yes, objecting a block, advice an abstain with its reason. */
+const AS_CHOICE = { consent: "yes", object: "block", advice: "abstain" } as const;
+
+/** "3,1,1": whole numbers 0 or more, as a vote's dots or (from 1) the times one can make; "" is none. */
+function numbers(args: Args, name: string, from: number): Result<number[] | undefined> {
+  const text = args.value(name);
+  if (text === undefined) return ok(undefined);
+  if (text.trim() === "") return ok([]);
+  const parts = text.split(",").map((part) => part.trim());
+  if (!parts.every((part) => /^[0-9]{1,6}$/.test(part) && Number(part) >= from))
+    return fail(
+      "usage.badNumbers",
+      `--${name} expects whole numbers${from ? ` from ${from}` : ""} separated by commas, such as ${from ? "1,3" : "3,1,1"}, not ${JSON.stringify(text)}`,
+    );
+  return ok(parts.map(Number));
+}
 
 export const vote = defineVerb<"proposal.vote">({
   verb: "vote",
-  args: ["<PROPOSAL>", "<yes|no|abstain|block>"],
-  flags: [{ name: "reason", kind: "value", value: "TEXT", help: "why you vote so, shown beside your vote (at most 1000 characters)" }],
+  args: ["<PROPOSAL>", "[yes|no|abstain|block|consent|object|advice]"],
+  flags: [
+    {
+      name: "reason",
+      kind: "value",
+      value: "TEXT",
+      help: "why you vote so, shown beside your vote (at most 1000 characters); an objection and advice need one",
+    },
+    { name: "pick", kind: "value", value: "N", help: "a poll: the option you choose, numbered from 1 as commune proposals lists them" },
+    { name: "dots", kind: "value", value: "N,N,...", help: "a dot vote: the dots you give each option, in order" },
+    { name: "times", kind: "value", value: "N,N,...", help: 'a meeting time poll: the times you can make, numbered from 1 ("" when none fits)' },
+  ],
   summary: "vote on a proposal (id or a unique prefix of 4+ characters)",
-  details: ['Example: commune vote 3f9a no --reason "we already have a mower"'],
+  details: [
+    'Example: commune vote 3f9a no --reason "we already have a mower"',
+    'A consent process: commune vote 3f9a consent, or commune vote 3f9a object --reason "..."; consent later to withdraw an objection.',
+    'An advice process: commune vote 3f9a advice --reason "..."',
+    "A poll: commune vote 3f9a --pick 2; a dot vote: commune vote 3f9a --dots 3,1,1; a meeting: commune vote 3f9a --times 1,3",
+  ],
   scoped: true,
   writes: always,
   build(args) {
-    const [text, choiceText] = args.positionals as [string, string];
-    const choice = oneOf(choiceText, CHOICES, "your vote");
-    if (!choice.ok) return choice;
+    const [text, choiceText] = args.positionals as [string, string | undefined];
+    const parts = all(oneOf(choiceText, CHOICES, "your vote"), wholeNumber(args, "pick"), numbers(args, "dots", 0), numbers(args, "times", 1));
+    if (!parts.ok) return parts;
+    const [said, pick, dots, times] = parts.value;
+    const marks = [pick, dots, times].filter((mark) => mark !== undefined).length;
+    if (marks > 1) return fail("usage.conflictingFlags", "give only one of --pick, --dots and --times");
+    if (said === undefined && marks === 0)
+      return fail("usage.noVote", "say how you vote: yes, no, abstain, block, consent, object or advice, or --pick, --dots or --times");
+    if (said !== undefined && marks > 0) return fail("usage.conflictingFlags", `--pick, --dots and --times are a vote of their own: leave out "${said}"`);
+    if (pick === 0) return fail("usage.badNumbers", "--pick counts options from 1");
+    const choice: Choice = said === undefined ? "yes" : said === "consent" || said === "object" || said === "advice" ? AS_CHOICE[said] : said;
     const reason = args.value("reason");
-    return planned("proposal.vote", { proposal: text, choice: choice.value!, ...(reason !== undefined ? { reason } : {}) }, [
+    const input = {
+      proposal: text,
+      choice,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(pick !== undefined ? { pick: pick - 1 } : {}),
+      ...(dots !== undefined ? { dots } : {}),
+      ...(times !== undefined ? { times: times.map((time) => time - 1) } : {}),
+    };
+    return planned("proposal.vote", input, [{ kind: "proposal", path: ["proposal"], text }]);
+  },
+  print: (_answer, { input }) => `${voteWords(input)} on proposal ${shortId(String(input.proposal))}.`,
+});
+
+/** "Voted yes", "Picked option 2", "Gave dots 3,1,1", "Marked times 1,3": what the vote said, as typed. */
+function voteWords(input: Record<string, unknown>): string {
+  const list = (value: unknown, from: number) => (Array.isArray(value) ? value.map((n) => Number(n) + from).join(",") : "");
+  if (typeof input.pick === "number") return `Picked option ${input.pick + 1}`;
+  if (Array.isArray(input.dots)) return `Gave dots ${list(input.dots, 0)}`;
+  if (Array.isArray(input.times)) return input.times.length ? `Marked times ${list(input.times, 1)}` : "Marked that no time fits";
+  return `Voted ${String(input.choice)}`;
+}
+
+export const decide = defineVerb<"proposal.decide">({
+  verb: "decide",
+  args: ["<PROPOSAL>"],
+  flags: [
+    { name: "passed", kind: "boolean", help: "the proposal passes" },
+    { name: "rejected", kind: "boolean", help: "the proposal is rejected" },
+    { name: "statement", kind: "value", value: "TEXT", help: "what you decided and why, in view of the advice (required)" },
+  ],
+  summary: "record your decision on your advice proposal, after its deadline",
+  details: ['Example: commune decide 3f9a --passed --statement "Going ahead by the gate, as Bo advised"'],
+  scoped: true,
+  writes: always,
+  build(args) {
+    const text = args.positionals[0]!;
+    if (args.flag("passed") === args.flag("rejected"))
+      return fail("usage.noDecision", "say what you decide: --passed or --rejected (one of them)", { field: "outcome" });
+    const statement = required(args, "statement");
+    if (!statement.ok) return statement;
+    return planned("proposal.decide", { proposal: text, outcome: args.flag("passed") ? "passed" : "rejected", statement: statement.value }, [
       { kind: "proposal", path: ["proposal"], text },
     ]);
   },
-  print: (_answer, { input }) => `Voted ${String(input.choice)} on proposal ${shortId(String(input.proposal))}.`,
+  print: (_answer, { input }) => `Decided: proposal ${shortId(String(input.proposal))} ${String(input.outcome)}.`,
 });
 
 export const execute = defineVerb<"proposal.execute">({

@@ -15,6 +15,7 @@ import { perMemberPer, spendPeriodIn } from "../shared/commune/spend-period";
 import { formatAmount } from "../shared/money/amount";
 import type { Currency } from "../shared/money/currency";
 import { CLOSED_EARLY } from "../shared/proposals/closing-words";
+import { myProcessVote, processUnder, processVotesText } from "./process-text";
 import { clean, cleanBlock, formatTime, money, plural, shortId, shortKey, table } from "./text";
 
 /**
@@ -189,14 +190,20 @@ export function proposalsText(proposals: ProposalView[], currencies: Currency[])
       p.kind,
       p.outcome,
       formatTime(p.decidesAt, false),
-      votesText(p),
-      p.myVote ?? "-",
+      processVotesText(p) ?? votesText(p),
+      myProcessVote(p) ?? p.myVote ?? "-",
       p.title,
       proposalDetails(p, currencies),
     ]),
     [],
-    // Under each proposal: what was done to it, then who voted what (votes are signed records every member sees), then its discussion.
-    (row) => [...notesUnder(proposals)(row), ...closedEarlyUnder(proposals[row]), ...votersUnder(proposals[row]), ...discussionUnder(proposals[row])],
+    // Under each proposal: what was done to it, its process's result, then who voted what (votes are signed records every member sees), then its discussion.
+    (row) => [
+      ...notesUnder(proposals)(row),
+      ...processUnder(proposals[row]),
+      ...closedEarlyUnder(proposals[row]),
+      ...votersUnder(proposals[row]),
+      ...discussionUnder(proposals[row]),
+    ],
   );
 }
 
@@ -205,7 +212,8 @@ function closedEarlyUnder(proposal: ProposalView | undefined): string[] {
 }
 
 function votersUnder(proposal: ProposalView | undefined): string[] {
-  if (!proposal?.votes) return [];
+  // A poll's, a meeting's or an advice process's votes are told by its own lines (process-text.ts), in its own words.
+  if (!proposal?.votes || (proposal.process && proposal.process.kind !== "consent")) return [];
   return [
     `votes: ${proposal.votes.map((vote) => `${vote.name} ${vote.choice} (${formatTime(vote.at)})${vote.reason ? `: ${JSON.stringify(clean(vote.reason))}` : ""}`).join(", ")}`,
   ];

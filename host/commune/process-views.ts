@@ -23,12 +23,12 @@ export function processView(
   };
   return {
     process: proposal.process,
-    ...(tally.result ? { result: resultView(state, tally.result) } : {}),
+    ...(tally.result ? { result: resultView(state, tally.result, proposal.by === me) } : {}),
     ...(myMarks && Object.keys(myMarks).length > 0 ? { myMarks } : {}),
   };
 }
 
-function resultView(state: CommuneState, result: ProcessResult): ProcessResultView {
+function resultView(state: CommuneState, result: ProcessResult, yours: boolean): ProcessResultView {
   const said = (words: { voter: PublicKey; at: number; reason: string }) => ({ ...words, name: nameOf(state, words.voter) });
   switch (result.kind) {
     case "consent":
@@ -39,6 +39,7 @@ function resultView(state: CommuneState, result: ProcessResult): ProcessResultVi
         kind: "advice",
         advice: result.advice.map(said),
         awaiting: result.awaiting,
+        yours,
         ...(decision ? { decision: { outcome: decision.outcome, statement: decision.statement, at: decision.at } } : {}),
       };
     }

@@ -16,7 +16,14 @@ export interface SaidView {
  */
 export type ProcessResultView =
   | { kind: "consent"; consents: number; objections: SaidView[] }
-  | { kind: "advice"; advice: SaidView[]; decision?: { outcome: Decision; statement: string; at: number }; awaiting: boolean }
+  | {
+      kind: "advice";
+      advice: SaidView[];
+      decision?: { outcome: Decision; statement: string; at: number };
+      awaiting: boolean;
+      /** This member proposed it, so the decision is theirs to record. */
+      yours: boolean;
+    }
   | { kind: "poll"; dots?: number; ranking: { option: number; label: string; total: number }[] }
   | { kind: "meeting"; ranking: { option: number; time: number; total: number; names: string[] }[] };
 

@@ -7,6 +7,8 @@ import { draftInput, draftProblems, emptyDraft, type DraftField, type DraftKind,
 import { LIMITS } from "../../../shared/docs/fields";
 import { MAX_DECIMALS } from "../../../shared/money/currency";
 import { perMemberPer, SPEND_PERIODS, spendPeriodIn } from "../../../shared/commune/spend-period";
+import { ProcessFields } from "./ProcessFields";
+import { emptyProcessDraft, fitHow, processDraftProblems, processInputOf, type ProcessDraft, type ProcessField } from "./process-draft";
 
 const KIND_OPTIONS: readonly Option[] = [
   { value: "general", label: "General decision" },
@@ -52,19 +54,24 @@ const HOST_FIELDS: Partial<Record<DraftField, readonly string[]>> = {
   spendPeriod: ["change.spendPeriod"],
   confirmAmount: ["change.confirmAbove"],
 };
-const PLACED = [...new Set(Object.values(HOST_FIELDS).flat())];
+const PLACED = [...new Set(Object.values(HOST_FIELDS).flat()), "process", "process.options", "process.dots", "process.times"];
 
 export function NewProposalForm({ commune, initial, kinds, onCreated, label = "New proposal" }: NewProposalFormProps) {
   const currencies = commune.rules.currencies;
   const start = (): ProposalDraft => ({ ...emptyDraft(kinds?.[0] ?? "general", currencies[0]?.code ?? ""), ...initial });
   const [draft, setDraft] = useState<ProposalDraft>(start);
   const [touched, setTouched] = useState<ReadonlySet<DraftField>>(new Set());
+  const [how, setHow] = useState<ProcessDraft>(emptyProcessDraft);
   const [submitted, setSubmitted] = useState(false);
   const [created, setCreated] = useState<string | undefined>();
   const [create, state, clear] = useCommand("proposal.create");
   const payeeName = useId();
 
   const problems = useMemo(() => draftProblems(draft, currencies), [draft, currencies]);
+  const fitted = useMemo(() => fitHow(how, draft.kind), [how, draft.kind]);
+  const howProblems = useMemo(() => processDraftProblems(fitted, draft.kind), [fitted, draft.kind]);
+  const howProblem = (field: ProcessField) =>
+    (submitted ? howProblems[field] : undefined) ?? fieldProblem(state.error, field === "how" ? "process" : `process.${field}`);
   const problem = (field: DraftField) =>
     (submitted || touched.has(field) ? problems[field] : undefined) ?? fieldProblem(state.error, ...(HOST_FIELDS[field] ?? []));
   const set =
@@ -83,13 +90,15 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
 
   const submit = async () => {
     setSubmitted(true);
-    if (Object.keys(problems).length > 0) return;
+    if (Object.keys(problems).length > 0 || Object.keys(howProblems).length > 0) return;
     const sent = draft;
-    const written = await create(draftInput(sent, commune.id));
+    const process = processInputOf(fitted);
+    const written = await create({ ...draftInput(sent, commune.id), ...(process ? { process } : {}) });
     if (!written) return;
     setCreated(sent.title.trim());
     // The view often shows the new proposal before the answer arrives; whatever the member typed since stays.
     setDraft((current) => (current === sent ? start() : current));
+    setHow(emptyProcessDraft());
     setTouched(new Set());
     setSubmitted(false);
     onCreated?.(written.id);
@@ -166,6 +175,16 @@ export function NewProposalForm({ commune, initial, kinds, onCreated, label = "N
         inputMode="decimal"
         autoComplete="off"
         hint="Voting closes this many days from now (at least 1 hour: 0.0417 days), or earlier once the outcome can no longer change."
+      />
+      <ProcessFields
+        kind={draft.kind}
+        value={how}
+        onChange={(next) => {
+          setHow(next);
+          setCreated(undefined);
+          if (state.error) clear();
+        }}
+        problem={howProblem}
       />
       <Checkbox label="Hide how members voted until it closes" checked={draft.hideVotes} onChange={set("hideVotes")} />
       <div className="button-row">

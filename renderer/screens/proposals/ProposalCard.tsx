@@ -5,10 +5,14 @@ import type { Currency } from "../../../shared/money/currency";
 import type { Choice, ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
 import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, TextField, Time, moneyText } from "../../ui";
-import { CLOSED_EARLY, closesEarlyWords } from "../../../shared/proposals/closing-words";
+import { CLOSED_EARLY } from "../../../shared/proposals/closing-words";
+import { closingWords } from "../../../shared/proposals/processes/closing-words";
 import { Discussion } from "./Discussion";
 import { TallyBars } from "./TallyBars";
 import { ruleChangeText } from "./rule-change-text";
+import { ProcessResult } from "./ProcessResult";
+import { ProcessBallot } from "./ProcessBallot";
+import { DecisionForm } from "./DecisionForm";
 
 const KIND_NAMES: Record<ProposalKind, string> = {
   spend: "Spend",
@@ -51,7 +55,9 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
     // Kept on a refusal, so the member does not type it again.
     if (cast) setReason("");
   };
-  const open = proposal.outcome === "open";
+  // An advice process past its deadline is still undecided, but nobody votes on it any more: its proposer decides.
+  const awaiting = proposal.result?.kind === "advice" && proposal.result.awaiting;
+  const open = proposal.outcome === "open" && !awaiting;
   const spend = proposal.spend;
   const reverse = proposal.reverse;
   const payment = reverse
@@ -92,7 +98,11 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
       <p className="proposal__when">
         {open ? (
           <>
-            Voting closes <Time at={proposal.deadline} />, {closesEarlyWords(proposal.closesEarly === true)}.
+            Voting closes <Time at={proposal.deadline} />, {closingWords(proposal.process?.kind, proposal.closesEarly === true)}.
+          </>
+        ) : awaiting ? (
+          <>
+            The advice period ended <Time at={proposal.deadline} />.
           </>
         ) : proposal.early ? (
           <>
@@ -104,14 +114,16 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
           </>
         )}
       </p>
-      {proposal.hiddenVotes ? (
+      {proposal.process ? (
+        <ProcessResult proposal={proposal} />
+      ) : proposal.hiddenVotes ? (
         <p className="muted">
           Votes stay hidden until it closes: {proposal.voted} of {proposal.electorate} have voted.
         </p>
       ) : (
         <TallyBars proposal={proposal} />
       )}
-      {proposal.votes ? (
+      {proposal.votes && (!proposal.process || proposal.process.kind === "consent") ? (
         <details className="proposal__votes">
           <summary>Who voted what ({proposal.votes.length})</summary>
           <ul className="plain-list">
@@ -127,8 +139,12 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
           </ul>
         </details>
       ) : null}
-      <p className="proposal__my-vote">{proposal.myVote ? `Your vote: ${MY_VOTE[proposal.myVote]}` : open ? "You have not voted yet." : "You did not vote."}</p>
-      {open && canAct ? (
+      {open && canAct && proposal.process ? <ProcessBallot communeId={communeId} proposal={proposal} /> : null}
+      {canAct && awaiting && proposal.result?.kind === "advice" && proposal.result.yours ? <DecisionForm communeId={communeId} proposal={proposal} /> : null}
+      <p className="proposal__my-vote" hidden={proposal.process !== undefined}>
+        {proposal.myVote ? `Your vote: ${MY_VOTE[proposal.myVote]}` : open ? "You have not voted yet." : "You did not vote."}
+      </p>
+      {open && canAct && !proposal.process ? (
         <TextField
           label="Why you vote so (optional)"
           hint="Shown beside your vote to every member."
@@ -138,7 +154,7 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
           autoComplete="off"
         />
       ) : null}
-      {open && canAct ? (
+      {open && canAct && !proposal.process ? (
         <div className="button-row" role="group" aria-label={`Your vote on ${proposal.title}`}>
           {choices.map(({ choice, label }) => (
             <Button

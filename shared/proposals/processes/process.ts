@@ -37,6 +37,9 @@ const ALLOWED_ON: Record<ProcessKind, readonly ProposalKind[]> = {
   meeting: ["general"],
 };
 
+/** Whether a process of this kind may decide a proposal of that kind: what the new-proposal form offers. */
+export const processAllowedOn = (process: ProcessKind, kind: ProposalKind): boolean => ALLOWED_ON[process].includes(kind);
+
 const PROCESS_NAMES: Record<ProcessKind, string> = { consent: "consent", advice: "advice", poll: "poll", meeting: "meeting time poll" };
 
 const article = (word: string) => (/^[aeiou]/.test(word) ? "an" : "a");
