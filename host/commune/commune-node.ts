@@ -22,6 +22,7 @@ import type { Repo } from "@automerge/automerge-repo";
 import { OperationCounts } from "../../repo-adaptations/held-operations";
 import { noticesOf, ReadNotices } from "./notices";
 import { EpochRotation } from "./epoch-rotation";
+import { MovingOver, type MoveOverKeys } from "./moving-over";
 
 export interface NodeContext {
   dataDir: string;
@@ -34,6 +35,8 @@ export interface NodeContext {
   now: () => number;
   /** What a private commune's relay links are made with; undefined (or absent) for a plaintext commune. */
   privateLink?: (commune: string) => PrivateLinkContext | undefined;
+  /** Makes and opens a moved commune's first epoch (host/commune/moving-over.ts); absent: a plaintext commune stays plaintext. */
+  moveOver?: MoveOverKeys;
   /** Where a failed load is reported, one line for a person; stderr unless a test listens. */
   log?: (line: string) => void;
 }
@@ -62,6 +65,7 @@ export class CommuneNode {
   readonly #readNotices: ReadNotices;
   #rotation: EpochRotation | undefined;
   #unfollowRefused: (() => void) | undefined;
+  #movingOver: MovingOver | undefined;
 
   /**
    * `loading` settles when the shards on this disk have loaded: until then
@@ -104,9 +108,33 @@ export class CommuneNode {
     for (const link of links) this.#follow(link);
     // A private commune starts a new epoch when a member it was sealed to is gone (epoch-rotation.ts).
     const privateLink = context.privateLink?.(record.id);
-    if (privateLink) this.#rotation = new EpochRotation(this, privateLink);
+    if (privateLink) this.#privately(privateLink);
+    // A plaintext commune made before issue 13 (not plaintext by choice) moves to private once its founder's host makes epoch 1 (moving-over.ts).
+    else if (context.moveOver && record.plaintext !== true) this.#movingOver = new MovingOver(this, context.moveOver, this.#loaded);
+  }
+
+  #privately(context: PrivateLinkContext): void {
+    this.#rotation = new EpochRotation(this, context);
     // A batch a relay link refused, like a record the rules refuse, is shown among the commune's problems.
-    this.#unfollowRefused = privateLink?.refused.onChange(() => this.#changed());
+    this.#unfollowRefused = context.refused.onChange(() => this.#changed());
+  }
+
+  /**
+   * A plaintext commune turned private on this machine (moving-over.ts):
+   * private links to its relays join the plaintext ones, which stay while
+   * the relays still serve the plaintext copy (members on the plaintext
+   * protocol learn the first epoch there); the rotation starts.
+   */
+  goPrivate(context: PrivateLinkContext): void {
+    if (this.#rotation) return;
+    const fresh = CommuneNode.linksFor(this.record, this.docs.genesis(), this.#context.links, () => this.docs.repo, context);
+    for (const link of fresh) {
+      this.#follow(link);
+      this.docs.repo.networkSubsystem.addNetworkAdapter(link.adapter);
+    }
+    this.links = [...this.links, ...fresh];
+    this.#privately(context);
+    this.#changed();
   }
 
   #loadFailed(what: string, error: unknown): void {
@@ -282,6 +310,7 @@ export class CommuneNode {
   }
 
   async close(): Promise<void> {
+    this.#movingOver?.close();
     this.#rotation?.close();
     this.#unfollowRefused?.();
     await this.#queue.catch(() => undefined);
