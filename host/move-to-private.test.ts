@@ -1,8 +1,8 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startRelay, type RunningRelay } from "../relay/relay";
+import { startRelay, type RelayLogEvent, type RunningRelay } from "../relay/relay";
 import { Host } from "./host";
 import { relayLinks } from "./sync/relay-links";
 import { must } from "./testing/host-harness";
@@ -36,11 +36,20 @@ async function copyOf(folder: string): Promise<string> {
   return dir;
 }
 
-async function startFixtureRelay(): Promise<RunningRelay> {
-  const relay = await startRelay({ port: 0, dataDir: await copyOf("relay"), log: () => {} });
+async function startFixtureRelay(): Promise<RunningRelay & { dataDir: string; logs: RelayLogEvent[] }> {
+  const dataDir = await copyOf("relay");
+  const logs: RelayLogEvent[] = [];
+  const relay = await startRelay({ port: 0, dataDir, log: (event) => logs.push(event) });
   cleanups.push(() => relay.close().catch(() => {}));
-  return relay;
+  return { ...relay, dataDir, logs };
 }
+
+async function filesUnder(root: string): Promise<Array<{ path: string; bytes: Buffer }>> {
+  const entries = (await readdir(root, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  return Promise.all(entries.map(async (entry) => ({ path: join(entry.parentPath, entry.name), bytes: await readFile(join(entry.parentPath, entry.name)) })));
+}
+
+const forgotten = (relay: { logs: RelayLogEvent[] }) => relay.logs.some((event) => event.event === "forgotten");
 
 async function openMember(dir: string, relay: RunningRelay): Promise<Host> {
   // The relay was on a port chosen when the fixture was made; this run's relay serves the same folder elsewhere. Said in the
@@ -62,11 +71,11 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
 
 const privacyOf = (host: Host) => must(host, "commune.privacy", { commune: made.commune });
 
-/** Every member, balance and memo the fixture was made with is still there. */
-async function expectNothingLost(host: Host): Promise<void> {
+/** Every member, balance and memo the fixture was made with is still there (with `added` cents contributed since). */
+async function expectNothingLost(host: Host, added = 0): Promise<void> {
   const shown = await must(host, "commune.show", { commune: made.commune });
   expect(shown.balances.members.map((one) => one.name).sort()).toEqual(made.members);
-  expect(shown.balances.purse.EUR).toBe(made.purseEUR);
+  expect(shown.balances.purse.EUR).toBe(made.purseEUR + added);
   const ledger = await must(host, "purse.ledger", { commune: made.commune, limit: 1000 });
   const memos = ledger.rows.map((row) => row.memo);
   for (const memo of made.memos) expect(memos).toContain(memo);
@@ -95,5 +104,39 @@ describe("a plaintext commune made before issue 13, opened by this version", () 
     expect(boSees.epoch?.id).toBe(adaSees.epoch?.id);
     expect(boSees.epoch?.number).toBe(1);
     await expectNothingLost(bo);
+  });
+});
+
+describe("the relays of a commune that moved", () => {
+  it("forget the plaintext copy once the founder's host has put every document under epoch 1: no memo or member's name written is left", async () => {
+    const relay = await startFixtureRelay();
+    const ada = await openMember(await copyOf("ada"), relay);
+    await until("the relay to forget its plaintext copy", async () => forgotten(relay));
+    const files = await filesUnder(relay.dataDir);
+    const [founder, ...others] = made.members;
+    for (const words of [...made.memos, ...others]) expect(files.filter(({ bytes }) => bytes.includes(words)).map(({ path }) => path)).toEqual([]);
+    // The founder's name and the commune's are in its genesis, which a moved commune registers whole (its id is the genesis's hash).
+    expect(files.filter(({ bytes }) => bytes.includes(founder!)).map(({ path }) => relative(relay.dataDir, path))).toEqual([
+      join("private", made.commune, "genesis.json"),
+    ]);
+    // The plaintext link is done: the founder's host syncs through the private one alone.
+    await until("Ada's plaintext link to go", async () => (await must(ada, "sync.status", { commune: made.commune })).relays.length === 1);
+    await expectNothingLost(ada);
+  });
+
+  it("let a member offline during the move back in privately: refused in plaintext, he reads the chain, opens his lockbox and syncs", async () => {
+    const relay = await startFixtureRelay();
+    const ada = await openMember(await copyOf("ada"), relay);
+    await until("the relay to forget its plaintext copy", async () => forgotten(relay));
+    await must(ada, "purse.contribute", { commune: made.commune, amount: "1.00", currency: "EUR", memo: "written after the move" });
+
+    const bo = await openMember(await copyOf("bo"), relay);
+    await until("Bo's host to read the chain and turn private", async () => (await privacyOf(bo)).private);
+    expect((await privacyOf(bo)).epoch?.id).toBe((await privacyOf(ada)).epoch?.id);
+    await until("Bo to see what Ada wrote after the move", async () => {
+      const ledger = await must(bo, "purse.ledger", { commune: made.commune, limit: 1000 });
+      return ledger.rows.some((row) => row.memo === "written after the move");
+    });
+    await expectNothingLost(bo, 100);
   });
 });

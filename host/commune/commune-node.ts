@@ -194,11 +194,26 @@ export class CommuneNode {
   }
 
   #follow(link: RelayLink): void {
+    // Offline across the move: the relay refuses the plaintext handshake with the chain of epochs (moving-over.ts).
+    link.onNowPrivate?.((records) => void this.#movingOver?.fromChain(records));
+    // The relay deleted its plaintext copy: the plaintext link to it has nothing left to sync.
+    link.onForgotten?.(() => this.#dropPlaintextLink(link.url));
     link.onStatus((status) => {
       // A relay coming back may hold shards we could not find while offline.
       if (status.state === "connected") void this.docs.discoverShards();
       this.#changed();
     });
+  }
+
+  #dropPlaintextLink(url: string): void {
+    const plaintext = this.links.filter((link) => link.url === url && link.onNowPrivate !== undefined);
+    if (plaintext.length === 0) return;
+    for (const link of plaintext) {
+      this.docs.repo.networkSubsystem.removeNetworkAdapter(link.adapter);
+      link.adapter.disconnect();
+    }
+    this.links = this.links.filter((link) => !plaintext.includes(link));
+    this.#changed();
   }
 
   /** Connects to the record's relays now: new ones join, dropped ones disconnect. The shared relay list is written by writer.ts. */

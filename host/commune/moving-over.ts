@@ -1,8 +1,8 @@
 import type { CommuneState } from "../../shared/commune/state";
 import { readCommuneDoc } from "../../shared/docs/documents";
 import type { PublicKey } from "../../shared/identity/keys";
-import type { SealedItem } from "../../shared/privacy/headers";
-import { epochRecordText, firstEpochReadersFor, firstEpochsIn, isPlaintextGenesis } from "../../shared/privacy/moving-over";
+import { decodeItem, type SealedItem } from "../../shared/privacy/headers";
+import { epochRecordText, firstEpochProblem, firstEpochReadersFor, firstEpochsIn, isPlaintextGenesis } from "../../shared/privacy/moving-over";
 import type { CommuneDocs } from "./commune-docs";
 import type { PrivateLinkContext } from "./relay-link";
 import { writeEpochRecord, type WriteTarget } from "./writer";
@@ -95,6 +95,22 @@ export class MovingOver {
     if (written.ok) await this.#adopt([record]);
   }
 
+  /**
+   * The chain a relay handed out with "This commune is now private" (a
+   * member offline across the move): its first epoch must be the founder's
+   * (firstEpochProblem), then this member's lockbox opens in it, or in a
+   * later epoch, as it would in the commune document.
+   */
+  async fromChain(texts: readonly string[]): Promise<void> {
+    if (this.#done) return;
+    const genesis = this.#node.docs.genesis();
+    if (!genesis) return;
+    const records = decodedRecords(texts);
+    const first = records[0];
+    if (!first || firstEpochProblem(first, this.#node.id, genesis) !== undefined) return;
+    await this.#adopt(records.filter((record) => record.signed.header.kind === "epoch" && record.signed.header.commune === this.#node.id));
+  }
+
   async #adopt(records: SealedItem[]): Promise<void> {
     const context = await this.#keys.adopt(this.#node.id, records);
     // Left out of the first epoch (removed, or gone, before it began): this member stays plaintext, and the relays refuse it once they forget.
@@ -102,4 +118,11 @@ export class MovingOver {
     this.close();
     this.#node.goPrivate(context);
   }
+}
+
+function decodedRecords(texts: readonly string[]): SealedItem[] {
+  return texts.flatMap((text) => {
+    const decoded = decodeItem(new Uint8Array(Buffer.from(text, "base64")));
+    return decoded.ok ? [decoded.item] : [];
+  });
 }
