@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startRelay, type RelayLogEvent, type RunningRelay } from "../relay/relay";
+import { PLAINTEXT_REASONS } from "../shared/privacy/what-relays-see";
 import { Host } from "./host";
 import { relayLinks } from "./sync/relay-links";
 import { must } from "./testing/host-harness";
@@ -96,8 +97,8 @@ describe("a plaintext commune made before issue 13, opened by this version", () 
   it("turns private at epoch 1 on another member's host once it has synced with the founder's", async () => {
     const relay = await startFixtureRelay();
     const bo = await openMember(await copyOf("bo"), relay);
-    // Bo is not the founder: his host does not move the commune itself.
-    expect((await privacyOf(bo)).private).toBe(false);
+    // Bo is not the founder: his host does not move the commune itself, and says who will.
+    expect(await privacyOf(bo)).toMatchObject({ private: false, plaintextWhy: PLAINTEXT_REASONS.awaitingFounder });
     const ada = await openMember(await copyOf("ada"), relay);
     await until("Bo's host to open its lockbox in epoch 1", async () => (await privacyOf(bo)).private);
     const [adaSees, boSees] = [await privacyOf(ada), await privacyOf(bo)];
