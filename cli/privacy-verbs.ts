@@ -17,6 +17,7 @@ export function privacyText(view: PrivacyView, communeName: string): string {
     else lines.push("This machine holds the key its invite carried; who else holds it shows once the epoch's record has synced.");
   } else {
     lines.push(`${clean(communeName)} is not private: its relays store its documents as they are.`);
+    if (view.plaintextWhy) lines.push(view.plaintextWhy);
   }
   lines.push("", "A relay's operator can see:", ...view.operatorSees.map((line) => `  - ${line}`));
   lines.push("A relay's operator cannot see:", ...view.operatorCannotSee.map((line) => `  - ${line}`));

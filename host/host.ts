@@ -157,6 +157,7 @@ export class Host implements HostContext {
       links: this.options.links,
       now: () => this.now(),
       privateLink: (commune) => this.privateCommunes.linkContext(commune),
+      moveOver: this.privateCommunes,
     };
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as A from "@automerge/automerge";
 import { Repo, type DocumentId, type PeerId } from "@automerge/automerge-repo";
@@ -11,7 +11,7 @@ import { nobleCrypto, type Verifier } from "../shared/identity/crypto";
 import { registrationProblem } from "../shared/sync/relay-registration";
 import { CommuneServerAdapter } from "./commune-adapter";
 import { adaptRepo } from "../repo-adaptations/adapt-repo";
-import { NOT_SERVED, type CommuneDirectory, type Lookup, type Opened } from "./handshake";
+import { NOT_SERVED, NOW_PRIVATE, type CommuneDirectory, type Lookup, type Opened } from "./handshake";
 import type { RelayLog } from "./log";
 import type { Registry } from "./registry";
 import { DEFAULT_LIMITS, RegistrationWindow } from "./limits";
@@ -42,6 +42,8 @@ export class CommuneRepos implements CommuneDirectory {
   readonly #registrations: RegistrationWindow;
   readonly #quota: QuotaLimits;
   readonly #now: () => number;
+  /** A commune moved to private here: its epoch records (relay/private/communes.ts), for a member who proves the relay key. */
+  readonly #movedChain: (commune: string) => Promise<string[]>;
   /** Checks the founder's signature on a registration: once per commune, so pure JS is quick enough. */
   readonly #verifier: Verifier = nobleCrypto();
   readonly #open = new Map<string, OpenCommune>();
@@ -60,7 +62,9 @@ export class CommuneRepos implements CommuneDirectory {
     registrations?: { perAddressPerHour: number; perHour: number };
     quota?: QuotaLimits;
     now?: () => number;
+    movedChain?: (commune: string) => Promise<string[]>;
   }) {
+    this.#movedChain = options.movedChain ?? (async () => []);
     this.#dataDir = options.dataDir;
     const registrations = options.registrations ?? {
       perAddressPerHour: DEFAULT_LIMITS.registrationsPerAddressPerHour,
@@ -115,9 +119,36 @@ export class CommuneRepos implements CommuneDirectory {
       }
     }
     if (this.#closed) return { ok: false, reason: "The relay is shutting down" };
+    // Moved to private: the proof of the relay key earns the words and the chain of epochs, never the documents (there are none).
+    if (this.#registry.get(hello.commune)?.movedAt !== undefined) return { ok: false, reason: NOW_PRIVATE, chain: await this.#movedChain(hello.commune) };
     const { adapter } = this.#communeOf(hello.commune);
     await adapter.whenConnected();
     return { ok: true, adapter, registered };
+  }
+
+  /**
+   * Deletes the plaintext copy of a commune that moved to private here
+   * (relay/private/session.ts asks, for a socket admitted under the
+   * commune's current epoch): its Repo is shut down, its folder removed, and
+   * the registry marks it moved, so the plaintext handshake is refused from
+   * then on. True when this call forgot it (false: never served here in
+   * plaintext, or forgotten before; a folder a crash left is removed again).
+   */
+  async forget(commune: string): Promise<boolean> {
+    const known = this.#registry.get(commune);
+    if (!known) return false;
+    const folder = join(this.#dataDir, "communes", commune);
+    if (known.movedAt !== undefined) {
+      await rm(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      return false;
+    }
+    // Marked first: from here on no socket opens the Repo again, so nothing writes the folder after it is removed.
+    await this.#registry.markMoved(commune, this.#now());
+    const open = this.#open.get(commune);
+    this.#open.delete(commune);
+    await open?.repo.shutdown().catch((error: unknown) => this.#log({ event: "error", commune, message: `could not close a moved commune: ${String(error)}` }));
+    await rm(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    return true;
   }
 
   /** Communes with a Repo open in this run. */

@@ -118,6 +118,17 @@ export class RelayGateway {
     }
   }
 
+  /**
+   * Closes the plaintext sockets of a commune whose plaintext copy was just
+   * forgotten: they reconnect, prove the relay key again, and are told the
+   * commune is now private, with its chain of epochs.
+   */
+  dropPlaintext(commune: string): void {
+    for (const connection of this.#connections) {
+      if (!connection.session && connection.state === "admitted" && connection.commune === commune) this.#close(connection, "the commune is now private", 1000);
+    }
+  }
+
   /** Closes every socket and stops the keepalive; resolves once all are closed. */
   async close(): Promise<void> {
     this.#closing = true;
@@ -222,7 +233,7 @@ export class RelayGateway {
       case "violation":
         return this.#close(connection, step.reason);
       case "refuse":
-        return this.#refuse(connection, step.reason);
+        return this.#refuse(connection, step.reason, step.chain);
       case "admit": {
         if (this.#closing) return this.#refuse(connection, "The relay is shutting down");
         const { hello, adapter } = step;
@@ -309,10 +320,12 @@ export class RelayGateway {
     ws.send(bytes);
   }
 
-  #refuse(connection: Connection, reason: string): void {
+  #refuse(connection: Connection, reason: string, chain?: string[]): void {
     this.#log({ event: "refused", connection: connection.id, address: connection.address, commune: connection.handshake.commune, reason });
     try {
       connection.ws.send(JSON.stringify({ type: "refused", reason }));
+      // After the words an older host shows: the epoch records this version's host opens its lockbox in.
+      if (chain && chain.length > 0) connection.ws.send(JSON.stringify({ type: "private-chain", records: chain }));
     } finally {
       this.#close(connection, `refused: ${reason}`, 1000);
     }

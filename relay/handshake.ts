@@ -14,7 +14,8 @@ import type { CommuneServerAdapter } from "./commune-adapter";
 
 /** What the relay knows about the commune a hello names: the key to prove, or why not. */
 export type Lookup = { ok: true; relayKey: string; relayPeerId: PeerId; registers: boolean } | { ok: false; reason: string };
-export type Opened = { ok: true; adapter: CommuneServerAdapter; registered: boolean } | { ok: false; reason: string };
+/** `chain`: for a commune moved to private here, its epoch records (base64), for a socket that proved the relay key. */
+export type Opened = { ok: true; adapter: CommuneServerAdapter; registered: boolean } | { ok: false; reason: string; chain?: string[] };
 
 /** Where the handshake finds communes: the relay's registry and Repos (relay/communes.ts), or a test's. */
 export interface CommuneDirectory {
@@ -31,8 +32,8 @@ export interface CommuneDirectory {
 export type HandshakeStep =
   /** Send this text frame and wait for the next frame. */
   | { kind: "reply"; text: string }
-  /** Send "refused" with this reason, then close. */
-  | { kind: "refuse"; reason: string }
+  /** Send "refused" with this reason (and, for a commune now private, a "private-chain" frame after it), then close. */
+  | { kind: "refuse"; reason: string; chain?: string[] }
   /** Not our protocol at all: close without a word. */
   | { kind: "violation"; reason: string }
   /** The proof holds: attach the socket to the commune's adapter, then send `welcome`. */
@@ -40,6 +41,8 @@ export type HandshakeStep =
 
 export const NOT_SERVED = "This relay does not serve that commune";
 export const WRONG_PROOF = "The proof does not match: this is not the commune's secret";
+/** What an older host shows when its commune has moved to private here; this version's host reads the chain sent after it. */
+export { NOW_PRIVATE } from "../shared/sync/relay-handshake";
 
 /**
  * The relay's side of shared/sync/relay-handshake.ts, for one socket:
@@ -103,7 +106,7 @@ export class RelayHandshake {
     };
     if (!sameMac(parsed.data.mac, handshakeMac(lookup.relayKey, transcript, "member"))) return { kind: "refuse", reason: WRONG_PROOF };
     const opened = await this.#directory.open(hello, lookup);
-    if (!opened.ok) return { kind: "refuse", reason: opened.reason };
+    if (!opened.ok) return { kind: "refuse", reason: opened.reason, ...(opened.chain ? { chain: opened.chain } : {}) };
     const welcome = JSON.stringify({ type: "welcome", mac: handshakeMac(lookup.relayKey, transcript, "relay") });
     return { kind: "admit", hello, adapter: opened.adapter, registered: opened.registered, welcome };
   }

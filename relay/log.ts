@@ -11,6 +11,8 @@ export type RelayLogEvent = { time: string } & (
   | { event: "admitted"; connection: number; address: string; commune: string; epoch: string }
   | { event: "refused"; connection?: number; address: string; commune?: string; reason: string }
   | { event: "registered"; connection: number; address: string; commune: string }
+  /** A moved commune's plaintext copy was deleted (docs/relay.md, "Moving existing communes"). */
+  | { event: "forgotten"; commune: string }
   | { event: "closed"; connection: number; address: string; commune?: string; peerId?: string; reason: string }
   | { event: "error"; message: string; commune?: string }
   | { event: "shutdown"; connections: number; communes: number }

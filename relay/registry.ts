@@ -17,13 +17,23 @@ import { writeAtomically } from "./atomic-file";
 export interface RegisteredCommune {
   relayKey: string;
   registeredAt: number;
+  /**
+   * When the commune moved to private here (docs/relay.md, "Moving existing
+   * communes"): its plaintext documents were deleted, and the relay key is
+   * kept only to tell a member who proves it that the commune is now private.
+   */
+  movedAt?: number;
 }
 
 const fileSchema = z.strictObject({
   version: z.literal(1),
   communes: z.record(
     z.string().regex(/^[0-9a-f]{32}$/),
-    z.strictObject({ relayKey: z.string().regex(/^[0-9a-f]{64}$/), registeredAt: z.number().int().nonnegative() }),
+    z.strictObject({
+      relayKey: z.string().regex(/^[0-9a-f]{64}$/),
+      registeredAt: z.number().int().nonnegative(),
+      movedAt: z.number().int().nonnegative().optional(),
+    }),
   ),
 });
 
@@ -76,6 +86,21 @@ export class Registry {
       throw error;
     }
     return "registered";
+  }
+
+  /** Marks a commune moved to private, once; resolves once that is on disk. False when it is not registered here. */
+  async markMoved(commune: string, now = Date.now()): Promise<boolean> {
+    const known = this.#communes.get(commune);
+    if (!known) return false;
+    if (known.movedAt !== undefined) return true;
+    this.#communes.set(commune, { ...known, movedAt: now });
+    try {
+      await this.#save();
+    } catch (error) {
+      this.#communes.set(commune, known);
+      throw error;
+    }
+    return true;
   }
 
   /** Files written since the registry was opened. */

@@ -77,6 +77,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     dataDir,
     registry,
     log,
+    movedChain: (commune) => privateCommunes.chainOf(commune),
     maxSnapshotBytes: limits.maxMessageBytes,
     maxEphemeralBytes: limits.maxEphemeralBytes,
     registrations: { perAddressPerHour: limits.registrationsPerAddressPerHour, perHour: limits.registrationsPerHour },
@@ -86,9 +87,17 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       maxOperationsPerCommune: limits.maxOperationsPerCommune,
     },
   });
+  // A moved commune's plaintext copy is forgotten at a private member's word; its plaintext sockets are told it is now private.
+  const gate: { gateway?: RelayGateway } = {};
   const privateCommunes = new PrivateCommunes({
     dataDir,
     log,
+    forgetPlaintext: async (commune) => {
+      if (await communes.forget(commune)) {
+        log({ event: "forgotten", commune });
+        gate.gateway?.dropPlaintext(commune);
+      }
+    },
     quota: { documents: limits.privateDocumentsPerCommune, bytes: limits.privateBytesPerCommune },
     registrations: { perAddressPerHour: limits.registrationsPerAddressPerHour, perHour: limits.registrationsPerHour },
   });
@@ -97,7 +106,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     cap: fileLimit === undefined ? limits.maxSockets : Math.min(limits.maxSockets, socketCapFor(fileLimit)),
     idleMs: limits.handshakeTimeoutMs,
   });
-  const gateway = new RelayGateway({ directory: communes, limits, log, sockets, privateCommunes });
+  const gateway = (gate.gateway = new RelayGateway({ directory: communes, limits, log, sockets, privateCommunes }));
   const started = performance.now();
 
   const stats = (): RelayStats => ({

@@ -78,7 +78,8 @@ async function createCommune(input: ParsedInput<"commune.create">, host: HostCon
     host.keys,
   );
   const id = communeIdOf(genesis);
-  const record: CommuneRecord = { id, name, doc: "", secret: randomId(32), relays: relays.value };
+  // A commune founded plaintext is so by choice: its founder's host does not move it to private (host/commune/moving-over.ts).
+  const record: CommuneRecord = { id, name, doc: "", secret: randomId(32), relays: relays.value, ...(first ? {} : { plaintext: true as const }) };
   const privateLink = first ? await host.privateCommunes.found(id, genesis, first.epochKey, host.now()) : undefined;
   let repo: Repo | undefined;
   const links = CommuneNode.linksFor(record, genesis, host.links, () => repo, privateLink);

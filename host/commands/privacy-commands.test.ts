@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PLAINTEXT_COMMUNE, PRIVATE_COMMUNE } from "../../shared/privacy/what-relays-see";
+import { PLAINTEXT_COMMUNE, PLAINTEXT_REASONS, PRIVATE_COMMUNE } from "../../shared/privacy/what-relays-see";
 import { Host } from "../host";
+import { epochKeyringPath } from "../sync/epoch-keyring";
 import { must, noRelays } from "../testing/host-harness";
 
 /** Issue 13: "The app and CLI show the epoch and who holds it; Settings says plainly what a relay operator can and cannot see." */
@@ -39,9 +40,35 @@ describe("what a commune's privacy view says", () => {
 
   it("says plainly that a relay reads everything of a commune that is not private", async () => {
     const host = await ada();
-    const { commune } = await must(host, "commune.create", { name: "Open Field", currencies: [EUR] });
+    const { commune } = await must(host, "commune.create", { name: "Open Field", currencies: [EUR], private: false });
     const view = await must(host, "commune.privacy", { commune });
-    expect(view).toEqual({ private: false, operatorSees: PLAINTEXT_COMMUNE.sees, operatorCannotSee: PLAINTEXT_COMMUNE.cannotSee });
+    expect(view).toEqual({
+      private: false,
+      plaintextWhy: PLAINTEXT_REASONS.chosen,
+      operatorSees: PLAINTEXT_COMMUNE.sees,
+      operatorCannotSee: PLAINTEXT_COMMUNE.cannotSee,
+    });
     expect(view.operatorSees[0]).toMatch(/^everything/);
+  });
+
+  it("says a commune made before private communes whose founder has gone stays plaintext, and its host does not move it", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "commune-privacy-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
+    const first = await Host.open({ dataDir, links: noRelays });
+    await must(first, "identity.rename", { name: "Ada" });
+    const { commune } = await must(first, "commune.create", { name: "Old Field", currencies: [EUR], private: false });
+    await must(first, "commune.leave", { commune });
+    await first.close();
+    // As a commune made before issue 13 would be: no mark of a plaintext founding by choice.
+    const index = join(dataDir, "communes.json");
+    await writeFile(index, (await readFile(index, "utf8")).replace(/,\s*"plaintext": true/, ""));
+    const host = await Host.open({ dataDir, links: noRelays });
+    cleanups.push(() => host.close());
+    const view = await must(host, "commune.privacy", { commune });
+    expect(view.private).toBe(false);
+    expect(view.plaintextWhy).toBe(PLAINTEXT_REASONS.founderGone);
+    expect(view.plaintextWhy).toContain("so it stays plaintext");
+    await host.nodes.get(commune)!.whenLoaded();
+    await expect(access(epochKeyringPath(dataDir, commune))).rejects.toThrow();
   });
 });

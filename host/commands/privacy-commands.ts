@@ -1,5 +1,6 @@
 import type { PrivacyView } from "../../shared/commands/views";
-import { PLAINTEXT_COMMUNE, PRIVATE_COMMUNE } from "../../shared/privacy/what-relays-see";
+import { isActiveAt } from "../../shared/commune/state";
+import { PLAINTEXT_COMMUNE, PLAINTEXT_REASONS, PRIVATE_COMMUNE, type PlaintextReason } from "../../shared/privacy/what-relays-see";
 import { fail, ok } from "../../shared/result";
 import { communeModel, type Handlers } from "./context";
 
@@ -21,6 +22,11 @@ export const privacyCommands: Handlers<PrivacyCommand> = {
     const nameOf = (key: string) => model.state.members[key]?.name ?? `${key.slice(0, 8)}…`;
     const words = current ? PRIVATE_COMMUNE : PLAINTEXT_COMMUNE;
     const view: PrivacyView = { private: current !== undefined, operatorSees: [...words.sees], operatorCannotSee: [...words.cannotSee] };
+    if (!current) {
+      const founderActive = isActiveAt(model.state, model.state.founder, host.now());
+      const reason: PlaintextReason = node.record.plaintext ? "chosen" : founderActive ? "awaitingFounder" : "founderGone";
+      view.plaintextWhy = PLAINTEXT_REASONS[reason];
+    }
     if (current) {
       view.epoch = { number: current.epoch, id: current.id };
       if (current.header) {

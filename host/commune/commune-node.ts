@@ -22,6 +22,7 @@ import type { Repo } from "@automerge/automerge-repo";
 import { OperationCounts } from "../../repo-adaptations/held-operations";
 import { noticesOf, ReadNotices } from "./notices";
 import { EpochRotation } from "./epoch-rotation";
+import { MovingOver, type MoveOverKeys } from "./moving-over";
 
 export interface NodeContext {
   dataDir: string;
@@ -34,6 +35,8 @@ export interface NodeContext {
   now: () => number;
   /** What a private commune's relay links are made with; undefined (or absent) for a plaintext commune. */
   privateLink?: (commune: string) => PrivateLinkContext | undefined;
+  /** Makes and opens a moved commune's first epoch (host/commune/moving-over.ts); absent: a plaintext commune stays plaintext. */
+  moveOver?: MoveOverKeys;
   /** Where a failed load is reported, one line for a person; stderr unless a test listens. */
   log?: (line: string) => void;
 }
@@ -62,6 +65,7 @@ export class CommuneNode {
   readonly #readNotices: ReadNotices;
   #rotation: EpochRotation | undefined;
   #unfollowRefused: (() => void) | undefined;
+  #movingOver: MovingOver | undefined;
 
   /**
    * `loading` settles when the shards on this disk have loaded: until then
@@ -104,9 +108,33 @@ export class CommuneNode {
     for (const link of links) this.#follow(link);
     // A private commune starts a new epoch when a member it was sealed to is gone (epoch-rotation.ts).
     const privateLink = context.privateLink?.(record.id);
-    if (privateLink) this.#rotation = new EpochRotation(this, privateLink);
+    if (privateLink) this.#privately(privateLink);
+    // A plaintext commune made before issue 13 (not plaintext by choice) moves to private once its founder's host makes epoch 1 (moving-over.ts).
+    else if (context.moveOver && record.plaintext !== true) this.#movingOver = new MovingOver(this, context.moveOver, this.#loaded);
+  }
+
+  #privately(context: PrivateLinkContext): void {
+    this.#rotation = new EpochRotation(this, context);
     // A batch a relay link refused, like a record the rules refuse, is shown among the commune's problems.
-    this.#unfollowRefused = privateLink?.refused.onChange(() => this.#changed());
+    this.#unfollowRefused = context.refused.onChange(() => this.#changed());
+  }
+
+  /**
+   * A plaintext commune turned private on this machine (moving-over.ts):
+   * private links to its relays join the plaintext ones, which stay while
+   * the relays still serve the plaintext copy (members on the plaintext
+   * protocol learn the first epoch there); the rotation starts.
+   */
+  goPrivate(context: PrivateLinkContext): void {
+    if (this.#rotation) return;
+    const fresh = CommuneNode.linksFor(this.record, this.docs.genesis(), this.#context.links, () => this.docs.repo, context);
+    for (const link of fresh) {
+      this.#follow(link);
+      this.docs.repo.networkSubsystem.addNetworkAdapter(link.adapter);
+    }
+    this.links = [...this.links, ...fresh];
+    this.#privately(context);
+    this.#changed();
   }
 
   #loadFailed(what: string, error: unknown): void {
@@ -166,11 +194,26 @@ export class CommuneNode {
   }
 
   #follow(link: RelayLink): void {
+    // Offline across the move: the relay refuses the plaintext handshake with the chain of epochs (moving-over.ts).
+    link.onNowPrivate?.((records) => void this.#movingOver?.fromChain(records));
+    // The relay deleted its plaintext copy: the plaintext link to it has nothing left to sync.
+    link.onForgotten?.(() => this.#dropPlaintextLink(link.url));
     link.onStatus((status) => {
       // A relay coming back may hold shards we could not find while offline.
       if (status.state === "connected") void this.docs.discoverShards();
       this.#changed();
     });
+  }
+
+  #dropPlaintextLink(url: string): void {
+    const plaintext = this.links.filter((link) => link.url === url && link.onNowPrivate !== undefined);
+    if (plaintext.length === 0) return;
+    for (const link of plaintext) {
+      this.docs.repo.networkSubsystem.removeNetworkAdapter(link.adapter);
+      link.adapter.disconnect();
+    }
+    this.links = this.links.filter((link) => !plaintext.includes(link));
+    this.#changed();
   }
 
   /** Connects to the record's relays now: new ones join, dropped ones disconnect. The shared relay list is written by writer.ts. */
@@ -282,6 +325,7 @@ export class CommuneNode {
   }
 
   async close(): Promise<void> {
+    this.#movingOver?.close();
     this.#rotation?.close();
     this.#unfollowRefused?.();
     await this.#queue.catch(() => undefined);

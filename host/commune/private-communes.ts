@@ -6,7 +6,7 @@ import type { KeyPair } from "../../shared/identity/keys";
 import { sodiumPrivacyCrypto, type PrivacyCrypto } from "../../shared/privacy/crypto";
 import { epochKeysOf, makeEpochRecord } from "../../shared/privacy/epochs";
 import type { MemberHistories } from "../../shared/privacy/current-epoch";
-import { idOfItem } from "../../shared/privacy/headers";
+import { idOfItem, type SealedItem } from "../../shared/privacy/headers";
 import { EpochKeyring, epochKeyringPath } from "../sync/epoch-keyring";
 import { RefusedItems } from "../sync/refused-items";
 import type { PrivateLinkContext } from "./relay-link";
@@ -103,6 +103,43 @@ export class PrivateCommunes {
     await keyring.hold(epoch.id, epoch.number, epoch.key);
     this.#keyrings.set(commune, keyring);
     return this.linkContext(commune)!;
+  }
+
+  /**
+   * The first epoch of a commune moved from plaintext (host/commune/moving-over.ts):
+   * a fresh key sealed to `readers`, signed by this member (its founder). Not
+   * held yet: the record goes into the commune document first, then this
+   * member opens its own lockbox in it like everyone else (`adopt`).
+   */
+  async makeFirstEpoch(commune: string, readers: readonly string[], at: number): Promise<SealedItem> {
+    const privacy = await this.#ready();
+    const me = this.#me();
+    return makeEpochRecord(privacy, this.#crypto, { commune, epoch: 1, parent: null, epochKey: privacy.randomKey(), readers: [...readers], author: me, at })
+      .item;
+  }
+
+  /**
+   * Turns a plaintext commune private on this machine from epoch records
+   * (the first epoch from the commune document, or the chain a relay hands
+   * out with "This commune is now private"): when a lockbox in them opens for
+   * this member, its keyring is written and the link context returned;
+   * otherwise nothing is kept (this member was left out) and undefined.
+   */
+  async adopt(commune: string, records: readonly SealedItem[]): Promise<PrivateLinkContext | undefined> {
+    if (this.#keyrings.has(commune)) return this.linkContext(commune);
+    const privacy = await this.#ready();
+    const options = { commune, privacy, crypto: this.#crypto, me: this.#me(), ...this.#judging(commune) };
+    // Tried in memory first: a keyring file makes the commune private here, so it is written only once a lockbox has opened.
+    const trial = new EpochKeyring(options);
+    for (const record of records) trial.learn(record);
+    const newest = trial.newest();
+    const record = newest && records.find((one) => idOfItem(one) === newest.id);
+    if (!newest || !record) return undefined;
+    const keyring = new EpochKeyring({ ...options, path: epochKeyringPath(this.#dataDir, commune) });
+    for (const other of records) keyring.learn(other);
+    await keyring.hold(newest.id, newest.epoch, newest.keys.epochKey, record);
+    this.#keyrings.set(commune, keyring);
+    return this.linkContext(commune);
   }
 
   /** A join that did not go on keeps nothing: its keyring is forgotten and removed. */

@@ -21,6 +21,14 @@ export interface RelayLink {
    * is now. Links through the Repo leave it out: the Repo's sync state says it.
    */
   holds?(handle: DocHandle<unknown>): boolean;
+  /**
+   * A plaintext link: the relay refused us because the commune moved to
+   * private there, and handed us its epoch records (base64); the host opens
+   * its lockbox in them (host/commune/moving-over.ts).
+   */
+  onNowPrivate?(listener: (records: string[]) => void): () => void;
+  /** A private link of a moved commune: the relay has deleted its plaintext copy, so the plaintext link to it is done. */
+  onForgotten?(listener: () => void): () => void;
 }
 
 export interface RelayLinkOptions {

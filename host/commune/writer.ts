@@ -1,6 +1,6 @@
 import { parseAutomergeUrl, type AutomergeUrl, type DocHandle } from "@automerge/automerge-repo";
 import { listIn } from "./containers";
-import { toStored } from "../../shared/docs/automerge-form";
+import { fromStored, toStored } from "../../shared/docs/automerge-form";
 import type { Signer, Verifier } from "../../shared/identity/crypto";
 import type { KeyPair } from "../../shared/identity/keys";
 import { sign, type Signed, type SignaturePurpose } from "../../shared/identity/signed";
@@ -107,6 +107,24 @@ export function writeRelayList(target: WriteTarget, relays: readonly string[]): 
     target.docs.commune.change((doc) => {
       const list = listIn(doc, "relays");
       list.splice(0, list.length, ...relays.map((url) => toStored(url)));
+    });
+    return ok(undefined);
+  });
+}
+
+/**
+ * A moved commune's first epoch record (issue 13), into the commune
+ * document's `epochs` list, so members still syncing in plaintext open their
+ * lockbox in it. Not a record the writer signs: the item is signed inside by
+ * its author, and every member checks it before opening it
+ * (shared/privacy/moving-over.ts). Written once: a record already listed is
+ * not listed again.
+ */
+export function writeEpochRecord(target: WriteTarget, text: string): Promise<Result<void>> {
+  return inQueue(target, async () => {
+    target.docs.commune.change((doc) => {
+      const list = listIn(doc, "epochs");
+      if (!list.some((stored) => fromStored(stored) === text)) list.push(toStored(text));
     });
     return ok(undefined);
   });

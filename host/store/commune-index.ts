@@ -13,13 +13,26 @@ export interface CommuneRecord {
   doc: string;
   secret: string;
   relays: string[];
+  /**
+   * Founded plaintext by choice (`commune create --plaintext`, for a relay
+   * still on an older version): its founder's host does not move it to
+   * private. A commune made before issue 13 has no such mark, and moves.
+   */
+  plaintext?: true;
 }
 
 const indexSchema = z.strictObject({
   v: z.literal(1),
   communes: z.record(
     z.string(),
-    z.strictObject({ id: z.string(), name: z.string(), doc: z.string(), secret: z.string().regex(/^[0-9a-f]{64}$/), relays: z.array(z.string()) }),
+    z.strictObject({
+      id: z.string(),
+      name: z.string(),
+      doc: z.string(),
+      secret: z.string().regex(/^[0-9a-f]{64}$/),
+      relays: z.array(z.string()),
+      plaintext: z.literal(true).optional(),
+    }),
   ),
 });
 

@@ -20,6 +20,7 @@ import {
   challenge,
   decodeFrame,
   encodeFrame,
+  forgotten,
   itemFrameHeader,
   refused,
   rejected,
@@ -112,6 +113,8 @@ interface Attempt {
   draining: boolean;
   refused?: string;
   reason?: string;
+  /** A moved commune: `forget` was sent on this socket (once every document is on the relay under the current epoch). */
+  forgetSent?: boolean;
   alive: boolean;
   handshakeTimer?: NodeJS.Timeout;
   keepaliveTimer?: NodeJS.Timeout;
@@ -154,6 +157,7 @@ export class PrivateRelayLink implements RelayLink {
   readonly #backoff: Backoff;
   readonly #state: PrivateLinkState;
   readonly #listeners = new Set<(status: RelayStatus) => void>();
+  readonly #forgottenListeners = new Set<() => void>();
   #status: RelayStatus;
   #attempt?: Attempt;
   #failures = 0;
@@ -188,6 +192,12 @@ export class PrivateRelayLink implements RelayLink {
   onStatus(listener: (status: RelayStatus) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Called when the relay answers `forget`: it holds no plaintext copy of this moved commune any more. */
+  onForgotten(listener: () => void): () => void {
+    this.#forgottenListeners.add(listener);
+    return () => this.#forgottenListeners.delete(listener);
   }
 
   /** This relay holds the document as it is now (what the sync status counts as not waiting). */
@@ -360,6 +370,10 @@ export class PrivateRelayLink implements RelayLink {
     }
     const done = stored.safeParse(value);
     if (done.success) return this.#answered(attempt, done.data.id, true);
+    if (forgotten.safeParse(value).success && attempt.forgetSent) {
+      for (const listener of this.#forgottenListeners) listener();
+      return;
+    }
     const no2 = rejected.safeParse(value);
     if (no2.success) {
       this.#refusedByRelay(`${no2.data.code}: ${no2.data.reason}`);
@@ -559,6 +573,25 @@ export class PrivateRelayLink implements RelayLink {
       attempt.puts.push({ id: idOfItem(item), document: handle.documentId, heads });
       attempt.ws.send(encodeFrame({ type: "put" }, encodeItem(item)));
     }
+    this.#forgetPlaintext(attempt, repo);
+  }
+
+  /**
+   * A commune moved from plaintext (its genesis names no admission key):
+   * once the relay has stored every document under the current epoch, it is
+   * asked to delete its plaintext copy (docs/relay.md, "Moving existing
+   * communes"). Asked again on each connection: the relay answers `forgotten`
+   * whether or not it still had one, so a crash between steps is harmless.
+   */
+  #forgetPlaintext(attempt: Attempt, repo: Repo): void {
+    const genesis = this.#options.genesis;
+    if (!genesis || genesis.admission !== undefined || attempt.forgetSent || attempt.puts.length > 0) return;
+    for (const handle of Object.values(repo.handles)) {
+      if (!handle.isReady() || !documentIdSchema.safeParse(handle.documentId).success) continue;
+      if (!this.#holdsAt(handle.documentId, A.getHeads(handle.doc() as A.Doc<unknown>))) return;
+    }
+    attempt.forgetSent = true;
+    attempt.ws.send(JSON.stringify({ type: "forget" }));
   }
 
   #answered(attempt: Attempt, id: string | undefined, storedIt: boolean): void {

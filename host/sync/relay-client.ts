@@ -4,7 +4,7 @@ import type { Genesis } from "../../shared/commune/genesis";
 import { parseRelayUrl } from "../../shared/docs/link";
 import type { Signed } from "../../shared/identity/signed";
 import type { Result } from "../../shared/result";
-import { peerIdSchema } from "../../shared/sync/relay-handshake";
+import { NOW_PRIVATE, peerIdSchema, privateChainSchema } from "../../shared/sync/relay-handshake";
 import { measureAutomerge, measureSyncMessage, operationsProblem, type HeldOperations, type Measured } from "../../shared/sync/automerge-chunks";
 import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
 import { PROTOCOL_V1, readError, readPeer, readRepoMessage, readSnapshot, type JoinMessage, type SnapshotRequest } from "../../shared/sync/repo-wire";
@@ -53,12 +53,19 @@ export interface RelayClientOptions {
    */
   held?: (documentId: string) => HeldOperations;
   onStatus?: (status: RelayStatus) => void;
+  /**
+   * The relay refused us because the commune moved to private there, and
+   * sent its epoch records (base64) after the words: the host opens its
+   * lockbox in them and connects privately (host/commune/moving-over.ts).
+   */
+  onNowPrivate?: (records: string[]) => void;
 }
 
 interface Attempt {
   readonly ws: WebSocket;
   readonly handshake: MemberHandshake;
-  phase: "handshake" | "peer" | "joined";
+  /** "chain": refused as now private, waiting for the epoch records the relay sends after the words. */
+  phase: "handshake" | "chain" | "peer" | "joined";
   relayPeerId?: PeerId;
   /** The relay said it answers snapshot requests. */
   snapshots?: boolean;
@@ -239,12 +246,22 @@ export class RelayClientAdapter extends NetworkAdapter {
       if (isBinary) return this.#fail(attempt, "The relay sent data before admitting us");
       const step = attempt.handshake.next(frame.toString("utf8"));
       if (step.kind === "send") return attempt.ws.send(step.text);
+      if (step.kind === "refused" && step.reason === NOW_PRIVATE) {
+        attempt.refused = step.reason;
+        attempt.phase = "chain";
+        return;
+      }
       if (step.kind === "refused") return this.#refuse(attempt, step.reason);
       if (step.kind === "violation") return this.#fail(attempt, step.reason);
       attempt.relayPeerId = step.relayPeerId;
       attempt.phase = "peer";
       const join: JoinMessage = { type: "join", senderId: this.peerId!, peerMetadata: this.peerMetadata ?? {}, supportedProtocolVersions: [PROTOCOL_V1] };
       return attempt.ws.send(cbor.encode(join));
+    }
+    if (attempt.phase === "chain") {
+      const chain = isBinary ? undefined : privateChainSchema.safeParse(parseJsonText(frame.toString("utf8")));
+      if (chain?.success) this.#options.onNowPrivate?.(chain.data.records);
+      return this.#fail(attempt, NOW_PRIVATE);
     }
     if (!isBinary) return this.#fail(attempt, "The relay sent text after the handshake");
     let value: unknown;
@@ -398,4 +415,12 @@ function toBuffer(data: WebSocket.RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
+}
+
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

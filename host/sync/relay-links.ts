@@ -10,11 +10,25 @@ import { RelayClientAdapter } from "./relay-client";
 export const relayLinks: RelayLinkFactory = ({ url, commune, relayKey, genesis, held, private: privately }) => {
   // A private commune's relays store ciphertext: the link sends sealed batches instead of syncing documents (private-link.ts).
   if (privately) return new PrivateRelayLink({ url, commune, genesis, held, ...privately });
-  const adapter = new RelayClientAdapter({ url, commune, relayKey, held, ...(genesis ? { register: { genesis } } : {}) });
+  const nowPrivate = new Set<(records: string[]) => void>();
+  const adapter = new RelayClientAdapter({
+    url,
+    commune,
+    relayKey,
+    held,
+    ...(genesis ? { register: { genesis } } : {}),
+    onNowPrivate: (records) => {
+      for (const listener of nowPrivate) listener(records);
+    },
+  });
   return {
     url,
     adapter,
     status: () => adapter.status,
     onStatus: (listener) => adapter.onStatus(listener),
+    onNowPrivate: (listener) => {
+      nowPrivate.add(listener);
+      return () => nowPrivate.delete(listener);
+    },
   };
 };

@@ -5,7 +5,7 @@ import { problem, type Problem } from "../../shared/result";
 import { RegistrationWindow } from "../limits";
 import type { RelayLog } from "../log";
 import { TOO_MANY_FROM_ADDRESS, TOO_MANY_REGISTRATIONS } from "../communes";
-import { PrivateStore, type Quota } from "./store";
+import { PrivateStore, type EpochNode, type Quota } from "./store";
 
 /** What the communes know of a socket admitted to one of them, to pass items on and supersede it. */
 export interface AdmittedSocket {
@@ -34,7 +34,18 @@ export class PrivateCommunes {
   readonly #sockets = new Map<string, Set<AdmittedSocket>>();
   #closed = false;
 
-  constructor(options: { dataDir: string; quota: Quota; log: RelayLog; registrations: { perAddressPerHour: number; perHour: number }; now?: () => number }) {
+  /** Deletes a commune's plaintext copy on this relay (relay/communes.ts `forget`), once it is private here. */
+  #forgetPlaintext: (commune: string) => Promise<void>;
+
+  constructor(options: {
+    dataDir: string;
+    quota: Quota;
+    log: RelayLog;
+    registrations: { perAddressPerHour: number; perHour: number };
+    now?: () => number;
+    forgetPlaintext?: (commune: string) => Promise<void>;
+  }) {
+    this.#forgetPlaintext = options.forgetPlaintext ?? (async () => {});
     this.#root = join(options.dataDir, "private");
     this.#quota = options.quota;
     this.#log = options.log;
@@ -106,6 +117,21 @@ export class PrivateCommunes {
     }
   }
 
+  /** Asked by a socket admitted under the commune's current epoch (session.ts): the plaintext copy of a moved commune goes. */
+  forgetPlaintext(commune: string): Promise<void> {
+    return this.#forgetPlaintext(commune);
+  }
+
+  /** Every epoch record of a commune served here, first epoch first (base64): what a member of a moved commune is handed. */
+  async chainOf(commune: string): Promise<string[]> {
+    const store = await this.storeOf(commune).catch(() => undefined);
+    const root = store?.tips()[0] && firstOf(store, store.tips()[0]!.id);
+    if (!store || !root) return [];
+    const records: string[] = [];
+    for (const node of [root, ...store.descendantsOf(root.id)]) records.push(Buffer.from(await store.itemAt(node.seq)).toString("base64"));
+    return records;
+  }
+
   admit(commune: string, socket: AdmittedSocket): void {
     const sockets = this.#sockets.get(commune) ?? new Set<AdmittedSocket>();
     sockets.add(socket);
@@ -144,4 +170,11 @@ export class PrivateCommunes {
   #dirOf(commune: string): string {
     return join(this.#root, commune);
   }
+}
+
+/** The first epoch above `id`, walking parents. */
+function firstOf(store: PrivateStore, id: string): EpochNode | undefined {
+  let node = store.epoch(id);
+  while (node?.parent) node = store.epoch(node.parent);
+  return node;
 }

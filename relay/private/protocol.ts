@@ -20,6 +20,8 @@ import { itemId, PRIVATE_PROTOCOL } from "../../shared/privacy/headers";
  *   relay  -> member caught-up   { type, head }
  *   member -> relay  snapshots   { type }                 the latest snapshot of each document, as items,
  *   relay  -> member snapshots-sent { type, head }        then this (a newcomer's fast start)
+ *   member -> relay  forget      { type }                 a moved commune's plaintext copy goes,
+ *   relay  -> member forgotten   { type }                 then this
  *
  * Every schema is strict and bounded; a frame is measured before it is parsed.
  */
@@ -79,10 +81,18 @@ export type PutOptions = z.infer<typeof putOptions>;
 export const itemFrameHeader = z.strictObject({ type: z.literal("item"), seq: z.number().int().min(1) });
 
 export const snapshots = z.strictObject({ type: z.literal("snapshots") });
+/**
+ * A commune moved from plaintext (docs/relay.md, "Moving existing communes"):
+ * once its snapshots are stored under the current epoch, a member asks the
+ * relay to delete its plaintext copy; `forgotten` answers (also when there was
+ * none). Only a socket admitted under a current epoch may ask.
+ */
+export const forget = z.strictObject({ type: z.literal("forget") });
+export const forgotten = z.strictObject({ type: z.literal("forgotten") });
 export const snapshotsSent = z.strictObject({ type: z.literal("snapshots-sent"), head: z.number().int().min(0) });
 
 /** Text frames a member sends after its welcome. */
-export const memberControl = z.discriminatedUnion("type", [fetch, snapshots]);
+export const memberControl = z.discriminatedUnion("type", [fetch, snapshots, forget]);
 
 /**
  * What an admission key signs (purpose "admission", shared/identity/signed.ts):

@@ -125,6 +125,7 @@ export class PrivateSession implements AdmittedSocket {
     if (!control.success) return this.#link.close("expected a fetch");
     if (this.#fetching) return this.#link.close("a fetch while another runs");
     if (control.data.type === "snapshots") return this.#sendSnapshots();
+    if (control.data.type === "forget") return this.#forget();
     return this.#fetch(control.data.since);
   }
 
@@ -318,6 +319,19 @@ export class PrivateSession implements AdmittedSocket {
       this.#fetching = false;
     }
     if (this.#state === "admitted") this.#link.send(JSON.stringify({ type: "snapshots-sent", head }));
+  }
+
+  /**
+   * Deletes the relay's plaintext copy of the commune. Admitted means under a
+   * tip of the epoch tree (a socket whose epoch gets a child is superseded
+   * and closed), so only a holder of the current epoch's key can ask: not a
+   * stranger, nor a member left out of the epochs.
+   */
+  async #forget(): Promise<void> {
+    const commune = this.#hello!.commune;
+    if (!this.#store!.tips().some((tip) => tip.id === this.#epoch)) return this.#link.close("forget from a socket not under a current epoch");
+    await this.#communes.forgetPlaintext(commune);
+    if (this.#state === "admitted") this.#link.send(JSON.stringify({ type: "forgotten" }));
   }
 
   #transcript(epoch: string): AdmissionTranscript {

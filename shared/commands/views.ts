@@ -331,6 +331,8 @@ export interface PrivacyView {
     /** The members its key was sealed to, by name; absent while its record has not been seen. */
     holders?: { key: PublicKey; name: string }[];
   };
+  /** For a plaintext commune: why it is, and whether it will move (shared/privacy/what-relays-see.ts, PLAINTEXT_REASONS). */
+  plaintextWhy?: string;
   operatorSees: string[];
   operatorCannotSee: string[];
 }

@@ -90,6 +90,11 @@ export class DocReader {
     return [];
   }
 
+  /** An unsigned list added after the first documents were written (the epoch records): absent reads as none, without a note. */
+  optionalList<T>(list: RecordList, read: (value: unknown) => Result<T>): T[] {
+    return this.#own(list) === undefined ? [] : this.unsignedList(list, read);
+  }
+
   /** A map of unsigned values (the shard index, the partners): as `unsignedList`, one of another kind reads as empty, noted. */
   unsignedMap<T>(list: RecordList, read: (key: string, value: unknown) => Result<T>): Record<string, T> {
     const map = this.map(list, read);

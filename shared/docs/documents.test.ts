@@ -275,6 +275,19 @@ describe("other documents with malformed records", () => {
     ]);
   });
 
+  it("reads a commune made before epoch records as having none, and leaves out an epoch record that is not base64", () => {
+    const before = readCommuneDoc(communeDoc());
+    expect(before.ok && before.value.doc.epochs).toBeUndefined();
+    expect(before.ok && before.value.malformed).toEqual([]);
+    const read = readCommuneDoc({ ...communeDoc(), epochs: ["AAAABHt9fX0=", "not base64!", 7] });
+    if (!read.ok) throw new Error(read.error.message);
+    expect(read.value.doc.epochs).toEqual(["AAAABHt9fX0="]);
+    expect(read.value.malformed.map(describeMalformed)).toEqual([
+      "Epoch record #2 is malformed: must be an encoded epoch record (base64)",
+      "Epoch record #3 is malformed: must be an encoded epoch record (base64)",
+    ]);
+  });
+
   it("cannot read a commune whose founding record is malformed", () => {
     const read = readCommuneDoc({ ...communeDoc(), genesis: { ...communeDoc().genesis, rules: { quorumPercent: 50 } } });
     expect(read.ok).toBe(false);

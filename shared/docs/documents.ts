@@ -10,11 +10,21 @@ import type { SignedEntry } from "../purse/entry";
 import type { SignedCheckpoint } from "../purse/checkpoint";
 import { fail, ok, reworded, type Problem, type Result } from "../result";
 import { DocReader } from "./doc-reader";
-import { automergeUrl, communeId, isId, publicKey, year } from "./fields";
+import { automergeUrl, communeId, isId, LIMITS, publicKey, year } from "./fields";
 import { parseRelayUrl } from "./link";
 import { shortened, type Malformed } from "./malformed";
 import { parseWith } from "./reasons";
-import { commentSchema, entrySchema, genesisSchema, itemSchema, membershipEventSchema, partnerSchema, proposalSchema, voteSchema } from "./records";
+import {
+  commentSchema,
+  entrySchema,
+  epochRecordSchema,
+  genesisSchema,
+  itemSchema,
+  membershipEventSchema,
+  partnerSchema,
+  proposalSchema,
+  voteSchema,
+} from "./records";
 
 /**
  * The four kinds of Commune document as the domain sees them, and the
@@ -64,6 +74,13 @@ export interface CommuneDoc {
    * `trustedCheckpoint` (shared/purse/checkpoint.ts), and nothing is judged by it.
    */
   checkpoints?: Record<PublicKey, SignedCheckpoint>;
+  /**
+   * For a commune moved from plaintext (issue 13; docs/relay.md, "Moving
+   * existing communes"): its first epoch's record, encoded and signed inside
+   * by the founder, so members still syncing in plaintext open their
+   * lockbox in it. Absent in communes that never moved.
+   */
+  epochs?: string[];
 }
 
 /** One member's purse entries for one calendar year (UTC), written only by that member, append-only. */
@@ -142,6 +159,7 @@ export function readCommuneDoc(raw: unknown): Result<ReadDoc<CommuneDoc>> {
   const partners = reader.unsignedMap("partners", (key, value) =>
     isId(key) ? parseWith(partnerSchema, value) : fail("record.misfiled", "is filed under a key that is not a commune id"),
   );
+  const epochs = reader.optionalList("epochs", (value) => parseText(epochRecordSchema, value)).slice(0, LIMITS.epochRecords);
 
   return ok({
     doc: {
@@ -153,6 +171,7 @@ export function readCommuneDoc(raw: unknown): Result<ReadDoc<CommuneDoc>> {
       docs: { proposals: docs.value.proposals, inventory: docs.value.inventory },
       shards,
       partners,
+      ...(epochs.length > 0 ? { epochs } : {}),
     },
     malformed: reader.malformed,
     ...schemaNoteOf(reader),

@@ -29,6 +29,10 @@ export const LIMITS = {
   tag: 40,
   tags: 20,
   currencies: 50,
+  /** An epoch record (issue 13) as base64: a lockbox per reader; the relay's own bound on a registration's hello is 1 MiB. */
+  epochRecord: 1024 * 1024,
+  /** Epoch records in the commune document: only the first epoch of a commune moved from plaintext goes there (docs/relay.md). */
+  epochRecords: 64,
 } as const;
 
 /** The length LIMITS are measured in: characters (code points), as the command schemas' zod counts them, so "😀" is one. */

@@ -1,7 +1,7 @@
 import type { PublicKey } from "../identity/keys";
 
 /** The lists and maps of Commune documents that hold records. */
-export type RecordList = "events" | "relays" | "shards" | "partners" | "entries" | "proposals" | "votes" | "comments" | "items";
+export type RecordList = "events" | "relays" | "shards" | "partners" | "entries" | "proposals" | "votes" | "comments" | "items" | "epochs";
 
 /**
  * A record left out of a document because it is malformed, where it was and
@@ -25,6 +25,7 @@ const WHOLE_LISTS: Partial<Record<RecordList, string>> = {
   relays: "The commune's relay addresses",
   shards: "The commune's links to its purse shards",
   partners: "The commune's partners",
+  epochs: "The commune's epoch records",
 };
 
 /** "Entry #13 is malformed: amount must be ...", counting from 1 as people do. */
@@ -51,6 +52,8 @@ export function describeMalformed(malformed: Malformed): string {
       return index === undefined ? `The votes on proposal ${key} are malformed: ${reason}` : `Vote${nth} on proposal ${key} is malformed: ${reason}`;
     case "comments":
       return index === undefined ? `The discussion of proposal ${key} is malformed: ${reason}` : `Comment${nth} on proposal ${key} is malformed: ${reason}`;
+    case "epochs":
+      return `Epoch record${nth} is malformed: ${reason}`;
     case "items":
       return index === undefined
         ? `The versions of knowledge item ${key} are malformed: ${reason}`

@@ -321,6 +321,16 @@ export const itemSchema = z
   }) satisfies z.ZodType<SignedItem>;
 
 /**
+ * An epoch record of a commune moved from plaintext (issue 13), as the
+ * CommuneDoc carries it: the encoded item (shared/privacy/headers.ts), signed
+ * inside by its author; its signature and lockboxes are checked by the host
+ * that opens it (shared/privacy/epochs.ts), not here.
+ */
+export const epochRecordSchema = z
+  .base64({ error: "must be an encoded epoch record (base64)" })
+  .max(LIMITS.epochRecord, { error: `must be at most ${LIMITS.epochRecord} characters` });
+
+/**
  * A partner commune as the CommuneDoc lists it. Not signed (it is the
  * commune's shared address book), so unknown keys are dropped, as at the top
  * level of a document.

@@ -30,3 +30,20 @@ export const PLAINTEXT_COMMUNE: RelayVisibility = {
   ],
   cannotSee: ["members' private keys: the operator cannot sign a record in a member's name"],
 };
+
+/**
+ * Why a commune is plaintext, and what becomes of it (docs/relay.md,
+ * "Moving existing communes"): founded plaintext by choice; made before
+ * private communes and moving once its founder's host opens it; or made
+ * before them with its founder gone, when it stays plaintext (the relays
+ * anchor a moved commune's first epoch in the founder's signature).
+ */
+export type PlaintextReason = "chosen" | "awaitingFounder" | "founderGone";
+
+export const PLAINTEXT_REASONS: Record<PlaintextReason, string> = {
+  chosen: "It was founded plaintext, for a relay still on an older version of Commune: its relays read everything members write.",
+  awaitingFounder:
+    "It was made before private communes: it becomes private when its founder opens it with this version of Commune. Until then its relays read everything members write.",
+  founderGone:
+    "It was made before private communes and its founder has left or been removed, so it stays plaintext: only the founder can start its first epoch. Its relays read everything members write.",
+};

@@ -42,6 +42,23 @@ export const proofSchema = z.strictObject({ type: z.literal("proof"), mac: hex(3
 export const welcomeSchema = z.strictObject({ type: z.literal("welcome"), mac: hex(32) });
 export const refusedSchema = z.strictObject({ type: z.literal("refused"), reason: z.string().max(300) });
 
+/**
+ * The refusal of the plaintext handshake for a commune that moved to private
+ * on this relay (docs/relay.md, "Moving existing communes"). An older host
+ * shows these words; this version's host reads the frame the relay sends
+ * after them, `privateChainSchema`: the commune's epoch records, so it opens
+ * its lockbox and reconnects privately. Sent only to a socket that proved
+ * the relay key.
+ */
+export const NOW_PRIVATE = "This commune is now private: update Commune";
+export const privateChainSchema = z.strictObject({
+  type: z.literal("private-chain"),
+  records: z
+    .array(z.base64().max(4 * 1024 * 1024))
+    .min(1)
+    .max(64),
+});
+
 export type Hello = z.infer<typeof helloSchema>;
 export type Challenge = z.infer<typeof challengeSchema>;
 

@@ -38,7 +38,8 @@ describe("a plaintext commune's data folder from before the move to private", ()
     };
     const relay = await startRelay({ port: 0, dataDir: await copyOf("relay"), log: () => {} });
     cleanups.push(() => relay.close().catch(() => {}));
-    for (const member of ["ada", "bo"]) {
+    // Bo first: Ada's host (the founder's) moves the commune to private as it opens (host/move-to-private.test.ts).
+    for (const member of ["bo", "ada"]) {
       const host = await Host.open({ dataDir: await copyOf(member), links: relayLinks });
       cleanups.push(() => host.close());
       // The relay was on a port chosen when the fixture was made; this run's relay serves the same folder elsewhere.
@@ -46,8 +47,7 @@ describe("a plaintext commune's data folder from before the move to private", ()
       const shown = await must(host, "commune.show", { commune: made.commune });
       expect(shown.balances.members.map((one) => one.name).sort()).toEqual(made.members);
       expect(shown.balances.purse.EUR).toBe(made.purseEUR);
-      const privacy = await must(host, "commune.privacy", { commune: made.commune });
-      expect(privacy.private).toBe(false);
+      if (member === "bo") expect((await must(host, "commune.privacy", { commune: made.commune })).private).toBe(false);
     }
   });
 });

@@ -38,9 +38,12 @@ export function PrivacyPanel({ communeId }: { communeId: string }) {
               )}
             </>
           ) : (
-            <p>
-              This commune is <strong>not private</strong>: its relays store its documents as they are.
-            </p>
+            <>
+              <p>
+                This commune is <strong>not private</strong>: its relays store its documents as they are.
+              </p>
+              {view.plaintextWhy ? <p>{view.plaintextWhy}</p> : null}
+            </>
           )}
           <h3 className="privacy-heading">A relay&apos;s operator can see</h3>
           <ul>

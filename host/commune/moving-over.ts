@@ -1,0 +1,128 @@
+import type { CommuneState } from "../../shared/commune/state";
+import { readCommuneDoc } from "../../shared/docs/documents";
+import type { PublicKey } from "../../shared/identity/keys";
+import { decodeItem, type SealedItem } from "../../shared/privacy/headers";
+import { epochRecordText, firstEpochProblem, firstEpochReadersFor, firstEpochsIn, isPlaintextGenesis } from "../../shared/privacy/moving-over";
+import type { CommuneDocs } from "./commune-docs";
+import type { PrivateLinkContext } from "./relay-link";
+import { writeEpochRecord, type WriteTarget } from "./writer";
+
+/**
+ * Moving a plaintext commune made before issue 13 to private (docs/relay.md,
+ * "Moving existing communes"), on one member's machine. The founder's host,
+ * while the founder is active, makes epoch 1 sealed to the active members and
+ * applicants and writes its record into the commune document before anything
+ * else, so members still syncing in plaintext receive it; every member's host
+ * (the founder's too) that finds that record and opens its lockbox in it
+ * holds the epoch key from then on and turns its relay links private.
+ *
+ * A commune whose founder has left or been removed stays plaintext: its
+ * relays anchor a moved commune's first epoch in the founder's signature.
+ */
+
+/** What a move needs of the host's private communes (host/commune/private-communes.ts). */
+export interface MoveOverKeys {
+  makeFirstEpoch(commune: string, readers: readonly PublicKey[], at: number): Promise<SealedItem>;
+  adopt(commune: string, records: readonly SealedItem[]): Promise<PrivateLinkContext | undefined>;
+}
+
+export interface MovingNode extends WriteTarget {
+  readonly me: PublicKey;
+  readonly docs: CommuneDocs;
+  membershipState(): CommuneState | undefined;
+  now(): number;
+  subscribe(listener: () => void): () => void;
+  /** Starts the commune's private links and its rotation. */
+  goPrivate(context: PrivateLinkContext): void;
+}
+
+export class MovingOver {
+  readonly #node: MovingNode;
+  readonly #keys: MoveOverKeys;
+  #running = false;
+  #again = false;
+  #done = false;
+  #stop: () => void;
+
+  /** `loaded` settles when the node's documents have loaded: the founder judges its membership only then. */
+  constructor(node: MovingNode, keys: MoveOverKeys, loaded: Promise<void>) {
+    this.#node = node;
+    this.#keys = keys;
+    // The first epoch arrives as a change of the commune document; the founder's own status can change too.
+    this.#stop = node.subscribe(() => void this.check());
+    void loaded.then(() => this.check());
+  }
+
+  close(): void {
+    this.#done = true;
+    this.#stop();
+  }
+
+  /** Opens a first epoch found in the commune document, or, on the founder's host, makes one; one check at a time. */
+  async check(): Promise<void> {
+    if (this.#done) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = true;
+    try {
+      await this.#step();
+    } finally {
+      this.#running = false;
+      if (this.#again && !this.#done) {
+        this.#again = false;
+        void this.check();
+      }
+    }
+  }
+
+  async #step(): Promise<void> {
+    const node = this.#node;
+    const read = readCommuneDoc(node.docs.commune.doc());
+    if (!read.ok) return;
+    const { genesis, epochs = [] } = read.value.doc;
+    if (!isPlaintextGenesis(genesis)) return this.close();
+    const found = firstEpochsIn(epochs, node.id, genesis);
+    if (found.length > 0) return this.#adopt(found);
+    const state = node.membershipState();
+    const at = node.now();
+    const readers = state && firstEpochReadersFor(genesis, state, node.me, at);
+    if (!readers) return;
+    const record = await this.#keys.makeFirstEpoch(node.id, readers, at);
+    // Into the commune document before any relay hears of it: members syncing in plaintext learn it there.
+    const written = await writeEpochRecord(node, epochRecordText(record));
+    if (written.ok) await this.#adopt([record]);
+  }
+
+  /**
+   * The chain a relay handed out with "This commune is now private" (a
+   * member offline across the move): its first epoch must be the founder's
+   * (firstEpochProblem), then this member's lockbox opens in it, or in a
+   * later epoch, as it would in the commune document.
+   */
+  async fromChain(texts: readonly string[]): Promise<void> {
+    if (this.#done) return;
+    const genesis = this.#node.docs.genesis();
+    if (!genesis) return;
+    const records = decodedRecords(texts);
+    const first = records[0];
+    if (!first || firstEpochProblem(first, this.#node.id, genesis) !== undefined) return;
+    await this.#adopt(records.filter((record) => record.signed.header.kind === "epoch" && record.signed.header.commune === this.#node.id));
+  }
+
+  async #adopt(records: SealedItem[]): Promise<void> {
+    const context = await this.#keys.adopt(this.#node.id, records);
+    // Left out of the first epoch (removed, or gone, before it began): this member stays plaintext, and the relays refuse it once they forget.
+    if (!context || this.#done) return;
+    this.close();
+    this.#node.goPrivate(context);
+  }
+}
+
+function decodedRecords(texts: readonly string[]): SealedItem[] {
+  return texts.flatMap((text) => {
+    const decoded = decodeItem(new Uint8Array(Buffer.from(text, "base64")));
+    return decoded.ok ? [decoded.item] : [];
+  });
+}
