@@ -376,9 +376,9 @@ async function relayFigures(f: Fixture, entries: unknown[], privately = false): 
   const hosts: Host[] = [];
   try {
     const aDir = await copyDataDir(f.template, join(scratch, `a-${n}${privately ? "-private" : ""}`));
-    await becomeMember(aDir, f, 0, [relay.url]);
+    await becomeMember(aDir, f, 0, [relay.url], privately);
     const bDir = await copyDataDir(f.template, join(scratch, `b-${n}${privately ? "-private" : ""}`));
-    await becomeMember(bDir, f, 1, [relay.url]);
+    await becomeMember(bDir, f, 1, [relay.url], privately);
     if (privately) await makePrivate([aDir, bDir], f);
 
     progress(`N=${n}: A uploads the commune to an empty relay${kind}`);

@@ -273,13 +273,20 @@ async function writeDataDir(dir: string, spec: CommuneSpec, members: Member[], h
   const secret = bytesToHex(new Uint8Array(Buffer.from(hexFrom(prng(spec.seed ^ 0xc0ffee), 32), "hex")));
   const founder = members[0]!;
   await saveIdentity(dir, { keys: keysOf(founder), name: founder.name });
-  const record: CommuneRecord = { id: communeId, name: genesis.name, doc: commune.url, secret, relays: [] };
+  // Marked plaintext by choice, so a host that opens a copy measures the commune as it is and does not first move it to private
+  // (host/commune/moving-over.ts); the private figures make their copies private themselves (makePrivate).
+  const record: CommuneRecord = { id: communeId, name: genesis.name, doc: commune.url, secret, relays: [], plaintext: true };
   await saveCommuneIndex(dir, new Map([[communeId, record]]));
   return { spec, communeId, docUrl: commune.url, secret, members, shards: history.shards.size, purse: history.purse };
 }
 
-/** "-p": built under the spend limit per member per period; a cache from before it holds disbursements that no longer all count. */
-export const fixtureName = (spec: CommuneSpec) => `n${spec.entries}-m${spec.members}-s${spec.seed}-p`;
+/**
+ * "-p": built under the spend limit per member per period; a cache from
+ * before it holds disbursements that no longer all count. "-q": the
+ * founder's copy is marked plaintext by choice; one from before it would
+ * be moved to private by the first host that opens it.
+ */
+export const fixtureName = (spec: CommuneSpec) => `n${spec.entries}-m${spec.members}-s${spec.seed}-q`;
 
 /**
  * The commune for `spec`, from the cache under `cacheDir` when it was built
@@ -314,11 +321,22 @@ export async function copyDataDir(from: string, to: string): Promise<string> {
   return to;
 }
 
-/** Makes `dir` the data directory of member `index` (same documents, that member's identity), with the given relays. */
-export async function becomeMember(dir: string, info: FixtureInfo, index: number, relays: string[]): Promise<void> {
+/**
+ * Makes `dir` the data directory of member `index` (same documents, that
+ * member's identity), with the given relays: plaintext by choice unless
+ * `privately` (then makePrivate gives it its keyring).
+ */
+export async function becomeMember(dir: string, info: FixtureInfo, index: number, relays: string[], privately = false): Promise<void> {
   const member = info.members[index]!;
   await saveIdentity(dir, { keys: keysOf(member), name: member.name });
-  const record: CommuneRecord = { id: info.communeId, name: `Synthetic ${info.spec.entries}`, doc: info.docUrl, secret: info.secret, relays };
+  const record: CommuneRecord = {
+    id: info.communeId,
+    name: `Synthetic ${info.spec.entries}`,
+    doc: info.docUrl,
+    secret: info.secret,
+    relays,
+    ...(privately ? {} : { plaintext: true as const }),
+  };
   await saveCommuneIndex(dir, new Map([[info.communeId, record]]));
 }
 
