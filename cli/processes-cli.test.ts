@@ -60,6 +60,10 @@ describe("a member decides by a process from the command line", () => {
     const shown = await ok(dir, "proposals");
     expect(shown).toContain("meeting time poll: 1 2026-12-10 18:00 UTC, 2 2026-12-11 18:00 UTC");
     expect(shown).toContain("ranking: 1. 2026-12-11 18:00 UTC 1 can (Ada), 2. 2026-12-10 18:00 UTC 0 can");
+    // Ada is the whole electorate, so her vote closed it; on another, none of the times fits her.
+    const other = idOf(await ok(dir, "propose", "meeting", "--title", "Cleanup", "--time", "2026-12-12T10:00", "--time", "2026-12-13T10:00", "--json"));
+    expect(await ok(dir, "vote", other, "--times", "")).toBe(`Marked that no time fits on proposal ${other}.\n`);
+    expect(await ok(dir, "proposals")).toMatch(/\(1\/1 voted\)\s+none fits\s+Cleanup/);
   });
 
   it("gives advice, is refused a decision before the deadline, and decides after it", async () => {

@@ -580,5 +580,8 @@ function advanceClock(state: CommuneState, now: number): void {
 }
 
 function decisionPassed(state: CommuneState, now: number): boolean {
-  return Object.values(state.proposals).some((p) => p.tally.outcome === "open" && p.tally.decidesAt <= now);
+  // An advice process awaiting its proposer's decision stays open past its decision time: only the decision, a document change, moves it.
+  return Object.values(state.proposals).some(
+    (p) => p.tally.outcome === "open" && p.tally.decidesAt <= now && !(p.tally.result?.kind === "advice" && p.tally.result.awaiting),
+  );
 }

@@ -33,3 +33,6 @@ export interface MyMarksView {
   dots?: number[];
   times?: number[];
 }
+
+/** An advice process past its deadline whose proposer has not decided yet: undecided, but nobody votes on it any more. */
+export const awaitingDecision = (view: { result?: ProcessResultView }): boolean => view.result?.kind === "advice" && view.result.awaiting;

@@ -3,7 +3,7 @@ import type { Verifier } from "../identity/crypto";
 import { checkSignature, type Signed } from "../identity/signed";
 import type { SawVote, Tally } from "../proposals/tally";
 import type { ProcessBallot } from "../proposals/processes/ballots";
-import { processTally } from "../proposals/processes/decide";
+import { processTally, type ProcessTally } from "../proposals/processes/decide";
 import { CLOCK_SKEW_MS, longDay } from "../history/claimed-time";
 import type { RecordHistory } from "../history/change-graph";
 import { writtenAfter } from "../history/backdated";
@@ -212,6 +212,7 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
     proposals[proposal.id] = { proposal, versions: entry.slot.versions, version: entry.version, electorate, tally: result };
     reportUncountedVotes(entry, result.decidesAt);
     reportLateVotes(entry, result);
+    reportOtherDecisions(entry, result);
     if (result.outcome !== "passed") return;
     const why = `by proposal "${proposal.title}"`;
     switch (proposal.kind) {
@@ -245,6 +246,17 @@ export function communeState(verifier: Verifier, records: CommuneRecords, now: n
         `${nameOf(vote.by)}'s "${vote.choice}" vote, dated ${longDay(vote.at)}, came too late: ` +
         `${nameOf(decidedBy.voter)}'s vote of ${longDay(decidedBy.at)} ${result.early === "settled" ? "settled the outcome" : "completed the vote"} without it, so the earlier vote stands`;
       problem("vote", vote, vote.sig, reason, "record.late");
+    }
+  };
+
+  // A proposer's decision on an advice process is not taken back: any other they signed counts for nothing, and says so.
+  const reportOtherDecisions = (entry: Pending, result: ProcessTally) => {
+    const decided = result.result?.kind === "advice" ? result.result.decision : undefined;
+    if (!decided) return;
+    for (const vote of entry.ballots) {
+      if (vote.decision === undefined || vote.sig === decided.sig || judgeVote(entry.undecided, vote) !== "counted") continue;
+      const reason = `${nameOf(vote.by)}'s decision "${vote.decision}" on "${entry.proposal.title}", dated ${longDay(vote.at)}, counts for nothing: the decision of ${longDay(decided.at)} (${decided.outcome}) came first and is not taken back`;
+      problem("vote", vote, vote.sig, reason, "vote.not-the-decision");
     }
   };
 

@@ -1,4 +1,5 @@
 import type { CommuneView } from "../../../shared/commands/views";
+import { awaitingDecision } from "../../../shared/commands/process-views";
 import { useView } from "../../link/hooks";
 import {
   Badge,
@@ -32,7 +33,9 @@ export function HomeScreen({ communeId }: { communeId: string }) {
   // The soonest to close first; those closing within a day are said to close soon (the desktop app also notifies in the last hour).
   const waitingForMe =
     view.myStatus === "active"
-      ? view.proposals.filter((proposal) => proposal.outcome === "open" && proposal.myVote === undefined).sort((a, b) => a.decidesAt - b.decidesAt)
+      ? view.proposals
+          .filter((proposal) => proposal.outcome === "open" && proposal.myVote === undefined && !awaitingDecision(proposal))
+          .sort((a, b) => a.decidesAt - b.decidesAt)
       : [];
   const currencies = view.balances.currencies;
 

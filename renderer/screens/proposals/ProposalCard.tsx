@@ -13,6 +13,7 @@ import { ruleChangeText } from "./rule-change-text";
 import { ProcessResult } from "./ProcessResult";
 import { ProcessBallot } from "./ProcessBallot";
 import { DecisionForm } from "./DecisionForm";
+import { awaitingDecision } from "../../../shared/commands/process-views";
 
 const KIND_NAMES: Record<ProposalKind, string> = {
   spend: "Spend",
@@ -56,7 +57,7 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
     if (cast) setReason("");
   };
   // An advice process past its deadline is still undecided, but nobody votes on it any more: its proposer decides.
-  const awaiting = proposal.result?.kind === "advice" && proposal.result.awaiting;
+  const awaiting = awaitingDecision(proposal);
   const open = proposal.outcome === "open" && !awaiting;
   const spend = proposal.spend;
   const reverse = proposal.reverse;

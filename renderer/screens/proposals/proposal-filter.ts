@@ -1,3 +1,4 @@
+import { awaitingDecision } from "../../../shared/commands/process-views";
 import type { ProposalView } from "../../../shared/commands/views";
 
 export type ProposalShow = "all" | "to-vote" | "mine" | "passed" | "rejected" | "expired";
@@ -15,7 +16,7 @@ export const SHOW_OPTIONS: { value: ProposalShow; label: string }[] = [
 export function proposalShown(proposal: ProposalView, show: ProposalShow, search: string, me: string | undefined): boolean {
   const fits =
     show === "all" ||
-    (show === "to-vote" && proposal.outcome === "open" && proposal.myVote === undefined) ||
+    (show === "to-vote" && proposal.outcome === "open" && proposal.myVote === undefined && !awaitingDecision(proposal)) ||
     (show === "mine" && proposal.by === me) ||
     proposal.outcome === show;
   if (!fits) return false;

@@ -35,6 +35,12 @@ describe("an advice process", () => {
     });
   });
 
+  it("is decided when the proposer decides, so a spend passes only from then, and takes no advice after the deadline", () => {
+    const ballots = [advise("b", 10_500, "Too late to advise"), decide("a", 15_000, "passed", "Going ahead")];
+    const result = adviceTally(proposal, ballots, electorate, rules, 20_000);
+    expect(result).toMatchObject({ outcome: "passed", decidesAt: 15_000, result: { advice: [] } });
+  });
+
   it("ignores a decision recorded before the deadline", () => {
     const result = adviceTally(proposal, [decide("a", 5_000, "passed", "Decided early")], electorate, rules, 20_000);
     expect(result).toMatchObject({ outcome: "open", result: { awaiting: true } });

@@ -46,6 +46,8 @@ export function adviceTally(
   return {
     ...tally,
     counted,
+    // The proposal is decided when its proposer decides, not at the end of the advice period: a spend passes only from then.
+    ...(over && decision ? { decidesAt: decision.at } : {}),
     outcome: over && decision ? decision.outcome : "open",
     result: {
       kind: "advice",

@@ -58,6 +58,8 @@ export function ballotProblem(proposal: ProcessWindow, ballot: Omit<ProcessBallo
       if (strayMarks(ballot, ["decision"]) !== undefined) return "A vote on an advice process gives advice or records the decision";
       if (ballot.decision === undefined) {
         if (ballot.choice !== "abstain") return `Advice is given as an "abstain" vote with a reason, not "${ballot.choice}"`;
+        // The judge cannot refuse it as after the decision: the decision itself comes after the deadline.
+        if (ballot.at > proposal.deadline) return "Advice is given before the deadline: the advice period is over";
         return blank(ballot.reason) ? "Advice needs a reason: the advice itself" : undefined;
       }
       if (ballot.voter !== proposal.by) return "Only the proposer records the decision of an advice process";

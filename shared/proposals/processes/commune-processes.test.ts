@@ -81,12 +81,22 @@ describe("processes in a commune's signed history", () => {
     const early = built.mark(ada, proposal.id, { at: at + 2, choice: "yes", decision: "passed", reason: "Done" });
     expect(built.state(deadline + 1).proposals[proposal.id]!.tally).toMatchObject({ outcome: "open", result: { awaiting: true } });
     built.mark(ada, proposal.id, { at: deadline + 10, choice: "no", decision: "rejected", reason: "The neighbours said no" });
+    const second = built.mark(ada, proposal.id, { at: deadline + 20, choice: "yes", decision: "passed", reason: "Second thoughts" });
     const state = built.state(deadline + DAY);
     expect(state.proposals[proposal.id]!.tally).toMatchObject({
       outcome: "rejected",
       result: { advice: [{ voter: bo.publicKey, reason: "Ask the neighbours" }], decision: { outcome: "rejected", statement: "The neighbours said no" } },
     });
     expect(state.problems).toContainEqual(expect.objectContaining({ id: early.sig, code: "vote.does-not-fit" }));
+    expect(state.problems).toContainEqual(
+      expect.objectContaining({
+        id: second.sig,
+        code: "vote.not-the-decision",
+        reason: expect.stringMatching(
+          /^Ada's decision "passed" on "A proposal", dated .* counts for nothing: the decision of .* \(rejected\) came first and is not taken back$/,
+        ),
+      }),
+    );
   });
 
   it("ranks a dot vote's options in the commune's state", () => {
