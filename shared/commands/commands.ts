@@ -223,6 +223,8 @@ export const commandInputs = {
   }),
   "proposal.execute": z.strictObject({ commune, proposal: recordId }),
   "proposal.list": z.strictObject({ commune }),
+  /** Records what came of a decided proposal, with an optional date (ms) to look at it again. */
+  "proposal.outcome": z.strictObject({ commune, proposal: recordId, statement: text(LIMITS.outcome), review: z.int().nonnegative().optional() }),
   /**
    * Says something in a proposal's discussion, open or closed: a comment
    * (`text`, with `replyTo` to answer a comment), a new version of one's own
@@ -369,6 +371,7 @@ export interface CommandResults {
   "proposal.execute": Written;
   "proposal.list": ProposalView[];
   "proposal.comment": Written;
+  "proposal.outcome": Written;
   "inventory.add": Written;
   "inventory.edit": Written;
   "inventory.retire": Written;

@@ -186,8 +186,23 @@ export interface ProposalView {
   change?: RuleChange;
   /** What was done to this proposal or its votes, and which version counts. */
   notes?: RecordNote[];
+  /** What the commune says came of it, once decided: the latest statement (shared/proposals/outcome.ts). */
+  outcomeStatement?: OutcomeView;
+  /** The statements the current one replaced, oldest first. */
+  history?: OutcomeView[];
+  /** A spend proposal's payments out of the purse (the entries that drew on it), in the order counted. */
+  paidBy?: { id: string; author: PublicKey; authorName: string; amount: number; currency: string; at: number; voided?: true }[];
   /** Its discussion in thread order (shared/proposals/discussion.ts); absent while no comment counts. */
   discussion?: CommentView[];
+}
+
+export interface OutcomeView {
+  statement: string;
+  by: PublicKey;
+  byName: string;
+  at: number;
+  /** When the commune should look at it again (ms). */
+  review?: number;
 }
 
 /**

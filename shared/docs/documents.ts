@@ -5,6 +5,7 @@ import type { PublicKey } from "../identity/keys";
 import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
 import type { SignedComment } from "../proposals/comment";
+import type { SignedOutcome } from "../proposals/outcome";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import type { SignedEntry } from "../purse/entry";
 import type { SignedCheckpoint } from "../purse/checkpoint";
@@ -14,7 +15,17 @@ import { automergeUrl, communeId, isId, publicKey, year } from "./fields";
 import { parseRelayUrl } from "./link";
 import { shortened, type Malformed } from "./malformed";
 import { parseWith } from "./reasons";
-import { commentSchema, entrySchema, genesisSchema, itemSchema, membershipEventSchema, partnerSchema, proposalSchema, voteSchema } from "./records";
+import {
+  commentSchema,
+  entrySchema,
+  genesisSchema,
+  outcomeSchema,
+  itemSchema,
+  membershipEventSchema,
+  partnerSchema,
+  proposalSchema,
+  voteSchema,
+} from "./records";
 
 /**
  * The four kinds of Commune document as the domain sees them, and the
@@ -91,6 +102,8 @@ export interface ProposalsDoc {
    * as an empty map.
    */
   comments?: Record<string, SignedComment[]>;
+  /** Proposal id → its outcome statements in the order appended (shared/proposals/outcome.ts); absent in older documents. */
+  outcomes?: Record<string, SignedOutcome[]>;
 }
 
 export interface InventoryDoc {
@@ -216,9 +229,27 @@ export function readProposalsDoc(raw: unknown): Result<ReadDoc<ProposalsDoc>> {
       })
     : ok({});
   if (!comments.ok) return comments;
+  const outcomes = reader.has("outcomes")
+    ? reader.mapOfLists("outcomes", (key, value) => {
+        const outcome = parseWith(outcomeSchema, value);
+        if (!outcome.ok) return outcome;
+        if (outcome.value.proposal !== key)
+          return fail("record.misfiled", `is filed under proposal "${shortened(key)}" but is an outcome of "${outcome.value.proposal}"`);
+        return outcome;
+      })
+    : ok({});
+  if (!outcomes.ok) return outcomes;
 
   return ok({
-    doc: { schema: 1, type: "proposals", commune: commune.value, proposals: proposals.value, votes: votes.value, comments: comments.value },
+    doc: {
+      schema: 1,
+      type: "proposals",
+      commune: commune.value,
+      proposals: proposals.value,
+      votes: votes.value,
+      comments: comments.value,
+      outcomes: outcomes.value,
+    },
     malformed: reader.malformed,
     ...schemaNoteOf(reader),
   });

@@ -22,6 +22,8 @@ export const LIMITS = {
   reason: 1000,
   /** A comment in a proposal's discussion: a few paragraphs; a longer case belongs in a proposal of its own. */
   comment: 5000,
+  /** What came of a decided proposal, as the commune records it. */
+  outcome: 5000,
   body: 20_000,
   tag: 40,
   tags: 20,
