@@ -7,6 +7,7 @@ import { useCommand } from "../../link/hooks";
 import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, TextField, Time, moneyText } from "../../ui";
 import { CLOSED_EARLY, closesEarlyWords } from "../../../shared/proposals/closing-words";
 import { Discussion } from "./Discussion";
+import { OutcomeSection } from "./OutcomeSection";
 import { TallyBars } from "./TallyBars";
 import { ruleChangeText } from "./rule-change-text";
 
@@ -175,6 +176,7 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
       ) : null}
       {reverse?.done ? <SuccessText>Reversed: the payment is voided in the ledger.</SuccessText> : null}
       <ErrorText error={executing.error} />
+      <OutcomeSection communeId={communeId} proposal={proposal} currencies={currencies} canAct={canAct} />
       <Discussion communeId={communeId} proposal={proposal} canAct={canAct} />
     </article>
   );
