@@ -31,6 +31,15 @@ beforeAll(async () => {
 
 afterAll(() => opened?.close(), 120_000);
 
+describe("Home prompts the proposer", () => {
+  it("lists her proposal that closed without an outcome", async () => {
+    const page = await opened.page({ screen: "Home" });
+    const prompts = page.getByRole("list", { name: "Proposals you made that closed without an outcome" });
+    await showsText(prompts, "New roof");
+    expect(await accessibilityProblems(page), "Home with an outcome to record").toEqual([]);
+  }, 600_000);
+});
+
 describe("the outcome of a passed spend", () => {
   it("is paid from the card, names the entry that paid it, and shows the outcome recorded with its review date", async () => {
     const page = await opened.page({ screen: "Proposals", height: 1200 });
@@ -51,5 +60,11 @@ describe("the outcome of a passed spend", () => {
     expect(await outcome.getByRole("button", { name: "Record a new outcome" }).count()).toBe(1);
     await screenshot(page, "proposal-outcome");
     expect(await accessibilityProblems(page), "Proposals with an outcome").toEqual([]);
+
+    // Recorded: Home no longer asks for it.
+    await page.getByRole("navigation", { name: "Commune" }).getByRole("link", { name: "Home", exact: true }).click();
+    await shows(page.getByRole("heading", { name: "Riverside" }));
+    await shows(page.getByRole("heading", { name: "Purse" }));
+    expect(await page.getByRole("list", { name: "Proposals you made that closed without an outcome" }).count()).toBe(0);
   }, 600_000);
 });

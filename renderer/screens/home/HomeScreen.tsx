@@ -16,6 +16,7 @@ import {
   useNow,
 } from "../../ui";
 import { EntryNotices } from "./EntryNotices";
+import { OutcomePrompts } from "./OutcomePrompts";
 import { ProvisionalNote } from "./ProvisionalNote";
 import { PurseBalances } from "./PurseBalances";
 
@@ -100,6 +101,8 @@ export function HomeScreen({ communeId }: { communeId: string }) {
           )}
         </Panel>
       </div>
+
+      <OutcomePrompts communeId={communeId} view={view} now={now} />
 
       <Members view={view} currencies={currencies} />
 
