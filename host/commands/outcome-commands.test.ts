@@ -68,6 +68,9 @@ describe("an outcome statement", () => {
     expect(view.outcomeStatement).toMatchObject({ statement: "The roof is done and dry.", byName: "Ada", review });
     expect(view.history).toEqual([expect.objectContaining({ statement: "The roofers start in May." })]);
     expect(view.paidBy).toEqual([{ id: entry, author: expect.any(String), authorName: "Ada", amount: 6000, currency: "EUR", at: expect.any(Number) }]);
+    // And the entry names the proposal back, by id and title.
+    const { rows } = await must(host, "purse.ledger", { commune });
+    expect(rows.find((row) => row.id === entry)).toMatchObject({ proposal, proposalTitle: "New roof" });
   });
 
   it("marks a payment voided once its author takes it back", async () => {

@@ -252,7 +252,11 @@ export function ledgerPage(model: CommuneModel, query: ParsedInput<"purse.ledger
     if (entry.payee) row.payee = entry.payee;
     if (entry.partner) row.partner = entry.partner;
     if (entry.direction) row.direction = entry.direction;
-    if (entry.proposal) row.proposal = entry.proposal;
+    if (entry.proposal) {
+      row.proposal = entry.proposal;
+      const cited = Object.hasOwn(state.proposals, entry.proposal) ? state.proposals[entry.proposal] : undefined;
+      if (cited) row.proposalTitle = cited.proposal.title;
+    }
     if (view.reason) row.reason = view.reason;
     if (links) Object.assign(row, links.of(view));
     rows.push(row);

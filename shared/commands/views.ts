@@ -115,6 +115,8 @@ export interface LedgerRow {
   currency: string;
   memo: string;
   proposal?: string;
+  /** The title of the proposal it names, while this commune counts that proposal: the link from a payment back to its proposal. */
+  proposalTitle?: string;
   status: EntryStatus;
   reason?: string;
   notes?: RecordNote[];
