@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type KeyboardEvent } from "react";
+import { useRef, useState, type KeyboardEvent } from "react";
 import type { CommentView, ProposalView } from "../../../shared/commands/views";
 import { LIMITS } from "../../../shared/docs/fields";
 import { useCommand } from "../../link/hooks";
@@ -20,7 +20,6 @@ type Composing = { mode: "new" } | { mode: "reply"; to: CommentView } | { mode: 
  * replies indented, and one box to comment, reply or edit. Ctrl+Enter sends.
  */
 export function Discussion({ communeId, proposal, canAct }: DiscussionProps) {
-  const headingId = useId();
   const form = useRef<HTMLFormElement>(null);
   const [send, sending, clear] = useCommand("proposal.comment");
   const [text, setText] = useState("");
@@ -55,8 +54,9 @@ export function Discussion({ communeId, proposal, canAct }: DiscussionProps) {
   };
 
   return (
-    <section className="discussion" aria-labelledby={headingId}>
-      <h4 id={headingId}>Discussion{comments.length > 0 ? ` (${comments.length})` : ""}</h4>
+    // Named for its proposal: a page lists many cards, and each landmark needs a name of its own.
+    <section className="discussion" aria-label={`Discussion of ${proposal.title}`}>
+      <h4>Discussion{comments.length > 0 ? ` (${comments.length})` : ""}</h4>
       {comments.length === 0 ? <p className="muted">No comments yet.</p> : null}
       {comments.length > 0 ? (
         <ol className="discussion__list">
