@@ -1,5 +1,6 @@
 import type { ProposalView } from "../shared/commands/views";
-import { clean, formatTime, shortId } from "./text";
+import type { Currency } from "../shared/money/currency";
+import { clean, formatTime, money, shortId } from "./text";
 
 /**
  * A proposal's discussion under its row in `commune proposals`: each
@@ -20,4 +21,21 @@ export function discussionUnder(proposal: ProposalView | undefined): string[] {
       return `${head}: ${JSON.stringify(clean(comment.text ?? ""))}${edited}`;
     }),
   ];
+}
+
+/** Under a decided proposal: what the commune said came of it (and when to look again), and the payments that carried out a spend. */
+export function outcomeUnder(proposal: ProposalView | undefined, currencies: readonly Currency[]): string[] {
+  if (!proposal) return [];
+  const lines: string[] = [];
+  const stated = proposal.outcomeStatement;
+  if (stated) {
+    const review = stated.review !== undefined ? `; review on ${formatTime(stated.review).slice(0, 10)}` : "";
+    const earlier = proposal.history?.length ? `; ${proposal.history.length} earlier statement${proposal.history.length === 1 ? "" : "s"}` : "";
+    lines.push(`outcome: ${JSON.stringify(clean(stated.statement))} (${clean(stated.byName)}, ${formatTime(stated.at)}${review}${earlier})`);
+  }
+  for (const paid of proposal.paidBy ?? [])
+    lines.push(
+      `paid by: entry ${shortId(paid.id)}, ${money(paid.amount, paid.currency, currencies)} by ${clean(paid.authorName)} (${formatTime(paid.at)})${paid.voided ? ", since voided" : ""}`,
+    );
+  return lines;
 }

@@ -56,8 +56,40 @@ describe("a member talks a proposal through from the command line", () => {
     expect(JSON.parse(await ok(dir, "proposals", "--json"))[0].discussion).toBeUndefined();
   });
 
-  it("is in commune help", async () => {
+  it("is in commune help, with outcome", async () => {
     const { stdout } = await cli(await dirs.make(), ["help"]);
     expect(stdout).toMatch(/^ {2}comment <PROPOSAL> \[TEXT\]\s+say something in a proposal's discussion/m);
+    expect(stdout).toMatch(/^ {2}outcome <PROPOSAL>\s+record what came of a decided proposal/m);
+  });
+});
+
+describe("an outcome from the command line", () => {
+  it("records what came of a passed spend with a review day, and the proposals list shows it with the payment", async () => {
+    const dir = await dirs.make();
+    await ok(dir, "name", "Ada");
+    await ok(dir, "create", "Riverside");
+    await ok(dir, "contribute", "100", "EUR");
+    const { id } = JSON.parse(
+      await ok(dir, "propose", "spend", "--title", "New roof", "--amount", "60", "--currency", "EUR", "--payee", "Roofers", "--json"),
+    ) as {
+      id: string;
+    };
+    const open = await cli(dir, ["outcome", id.slice(0, 6), "--statement", "Done"]);
+    expect(open).toMatchObject({ code: 1, stderr: '"New roof" is still open: record its outcome once it is decided.\n' });
+    await ok(dir, "vote", id.slice(0, 6), "yes");
+    const { id: entry } = JSON.parse(await ok(dir, "execute", id.slice(0, 6), "--json")) as { id: string };
+    expect(await ok(dir, "outcome", id.slice(0, 6), "--statement", "The roof is done and dry.", "--review", "2099-06-01")).toBe(
+      `Recorded the outcome of proposal ${id.slice(0, 8)}.\n`,
+    );
+    const listed = await ok(dir, "proposals");
+    expect(listed).toMatch(/outcome: "The roof is done and dry." \(Ada, [^;]+; review on 2099-06-01\)/);
+    expect(listed).toMatch(new RegExp(`paid by: entry ${entry.slice(0, 8)}, 60\\.00 EUR by Ada \\(`));
+  });
+
+  it("refuses a review day that is no day, as wrong usage", async () => {
+    const dir = await dirs.make();
+    const run = await cli(dir, ["outcome", "abcd", "--statement", "x", "--review", "2026-02-30"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n")[0]).toBe('commune: outcome: --review expects a day as YYYY-MM-DD, such as 2027-06-01, not "2026-02-30"');
   });
 });

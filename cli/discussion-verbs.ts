@@ -53,3 +53,41 @@ export const comment = defineVerb<"proposal.comment">({
         ? `Edited comment ${shortId(String(input.edit))}.`
         : `Commented on proposal ${shortId(String(input.proposal))} (comment ${shortId(value.id)}).`,
 });
+
+/** A calendar day as typed, YYYY-MM-DD, to the start of that day (UTC) in ms; undefined when it is no such day. */
+export function dayOf(text: string): number | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const at = Date.UTC(year, month - 1, day);
+  const date = new Date(at);
+  // 2026-02-30 rolls over to March in Date: that is not the day typed.
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? at : undefined;
+}
+
+/** `commune outcome`: what came of a decided proposal, with a day to look at it again (host command `proposal.outcome`). */
+export const outcome = defineVerb<"proposal.outcome">({
+  verb: "outcome",
+  args: ["<PROPOSAL>"],
+  flags: [
+    { name: "statement", kind: "value", value: "TEXT", help: "what came of it, in a few sentences (required)" },
+    { name: "review", kind: "value", value: "YYYY-MM-DD", help: "the day the commune should look at it again" },
+  ],
+  summary: "record what came of a decided proposal (a later statement replaces the earlier)",
+  details: ['Example: commune outcome 3f9a --statement "The roof is done; the roofers gave a 10-year warranty" --review 2027-06-01'],
+  scoped: true,
+  writes: always,
+  build(args) {
+    const proposal = args.positionals[0]!;
+    const statement = args.value("statement");
+    if (statement === undefined) return fail("usage.missingFlag", "--statement is required: say what came of the proposal");
+    const reviewText = args.value("review");
+    const review = reviewText === undefined ? undefined : dayOf(reviewText);
+    if (reviewText !== undefined && review === undefined)
+      return fail("usage.notADay", `--review expects a day as YYYY-MM-DD, such as 2027-06-01, not ${JSON.stringify(reviewText)}`);
+    return planned("proposal.outcome", { proposal, statement, ...(review !== undefined ? { review } : {}) }, [
+      { kind: "proposal", path: ["proposal"], text: proposal },
+    ]);
+  },
+  print: (_answer, { input }) => `Recorded the outcome of proposal ${shortId(String(input.proposal))}.`,
+});

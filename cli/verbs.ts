@@ -3,7 +3,7 @@ import { admit, create, invite, join, leave, list, members, name, noticesRead, r
 import { privacy } from "./privacy-verbs";
 import { knowledgeAdd, knowledgeEdit, knowledgeList, knowledgeRestore, knowledgeRetire } from "./knowledge-verbs";
 import { decide, execute, propose, proposals, vote } from "./proposal-verbs";
-import { comment } from "./discussion-verbs";
+import { comment, outcome } from "./discussion-verbs";
 import { balances, contribute, disburse, exchange, ledger, transfer, voidEntry } from "./purse-verbs";
 import { exportVerb, importVerb, verifyVerb } from "./snapshot-verbs";
 import type { Verb } from "./verb";
@@ -39,7 +39,7 @@ export const GROUPS: { title: string; verbs: Verb[] }[] = [
   { title: "You", verbs: [whoami, name] },
   { title: "Communes", verbs: [create, list, show, members, invite, join, leave, admit] },
   { title: "Purse", verbs: [contribute, disburse, transfer, exchange, voidEntry, ledger, balances] },
-  { title: "Proposals", verbs: [propose, proposals, vote, comment, decide, execute] },
+  { title: "Proposals", verbs: [propose, proposals, vote, comment, decide, execute, outcome] },
   { title: "Knowledge", verbs: [knowledgeAdd, knowledgeEdit, knowledgeList, knowledgeRetire, knowledgeRestore] },
   { title: "Snapshots", verbs: [exportVerb, verifyVerb, importVerb] },
   { title: "Sync", verbs: [status, noticesRead, relays, privacy] },

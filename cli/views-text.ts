@@ -1,4 +1,4 @@
-import { discussionUnder } from "./discussion-text";
+import { discussionUnder, outcomeUnder } from "./discussion-text";
 import type {
   BalancesView,
   CommuneView,
@@ -196,12 +196,13 @@ export function proposalsText(proposals: ProposalView[], currencies: Currency[])
       proposalDetails(p, currencies),
     ]),
     [],
-    // Under each proposal: what was done to it, its process's result, then who voted what (votes are signed records every member sees), then its discussion.
+    // Under each proposal: what was done to it, its process's result, then who voted what (votes are signed records every member sees), then what came of it and what paid it, then its discussion.
     (row) => [
       ...notesUnder(proposals)(row),
       ...processUnder(proposals[row]),
       ...closedEarlyUnder(proposals[row]),
       ...votersUnder(proposals[row]),
+      ...outcomeUnder(proposals[row], currencies),
       ...discussionUnder(proposals[row]),
     ],
   );

@@ -10,6 +10,7 @@ import { privacyCommands } from "./commands/privacy-commands";
 import { membershipCommands } from "./commands/membership-commands";
 import { proposalCommands } from "./commands/proposal-commands";
 import { discussionCommands } from "./commands/discussion-commands";
+import { outcomeCommands } from "./commands/outcome-commands";
 import { purseCommands } from "./commands/purse-commands";
 import { snapshotCommands } from "./commands/snapshot-commands";
 import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./store/commune-index";
@@ -106,6 +107,7 @@ export class Host implements HostContext {
       ...purseCommands,
       ...proposalCommands,
       ...discussionCommands,
+      ...outcomeCommands,
       ...inventoryCommands,
       ...partnerCommands,
       ...privacyCommands,

@@ -54,6 +54,7 @@ describe("command handlers write only through the writer", () => {
         "privacy-commands.ts",
         "proposal-commands.ts",
         "discussion-commands.ts",
+        "outcome-commands.ts",
         "purse-commands.ts",
         "snapshot-commands.ts",
         "context.ts",

@@ -107,7 +107,7 @@ export class CommuneDocs {
   /** Creates the documents of a new commune. */
   static async found(repo: Repo, genesis: Signed<Genesis>, communeId: string, relays: string[]): Promise<CommuneDocs> {
     const proposals = repo.create<StoredProposals>(
-      toStored<ProposalsDoc>({ schema: 1, type: "proposals", commune: communeId, proposals: {}, votes: {}, comments: {} } satisfies ProposalsDoc),
+      toStored<ProposalsDoc>({ schema: 1, type: "proposals", commune: communeId, proposals: {}, votes: {}, comments: {}, outcomes: {} } satisfies ProposalsDoc),
     );
     const inventory = repo.create<StoredInventory>(toStored<InventoryDoc>({ schema: 1, type: "inventory", commune: communeId, items: {} }));
     const commune = repo.create<StoredCommune>(

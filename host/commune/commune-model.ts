@@ -39,6 +39,8 @@ import { recordNotes, type RecordNotes } from "./record-notes";
 import { Words } from "./record-words";
 import type { Discussion } from "../../shared/proposals/discussion";
 import { discussionProblems, discussionsOf } from "./discussions";
+import type { OutcomeRecord } from "../../shared/proposals/outcome";
+import { outcomeProblems, outcomesOf } from "./outcomes";
 import type { HostCrypto } from "../signatures/host-crypto";
 
 /**
@@ -68,6 +70,8 @@ export interface CommuneModel {
   proposals: ProposalsDoc;
   /** Each proposal's discussion, judged and threaded (./discussions.ts), by proposal id. */
   discussions: ReadonlyMap<string, Discussion>;
+  /** Each decided proposal's outcome statements (./outcomes.ts), by proposal id. */
+  outcomes: ReadonlyMap<string, OutcomeRecord>;
   /** Fingerprint of the document versions this model was computed from. */
   version: string;
 }
@@ -532,6 +536,8 @@ export class CommuneModelCache {
     problems.push(...inventoryView.problems);
     const discussions = discussionsOf(this.#crypto, state, proposalsDoc.comments ?? {});
     problems.push(...discussionProblems(discussions));
+    const outcomes = outcomesOf(this.#crypto, state, proposalsDoc.outcomes ?? {});
+    problems.push(...outcomeProblems(outcomes));
 
     const all = this.#entries;
     const length = all.length;
@@ -559,6 +565,7 @@ export class CommuneModelCache {
       doc: commune.read.value.doc,
       proposals: proposalsDoc,
       discussions,
+      outcomes,
       version,
     };
     this.#model = model;

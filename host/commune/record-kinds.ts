@@ -14,6 +14,8 @@ import type { Proposal, Vote } from "../../shared/proposals/proposal";
 import type { Comment } from "../../shared/proposals/comment";
 import { discussion } from "../../shared/proposals/discussion";
 import { judgeComment } from "../../shared/judges/comment";
+import { judgeOutcome } from "../../shared/judges/outcome";
+import type { Outcome } from "../../shared/proposals/outcome";
 import { checkpointOf, type Checkpoint } from "../../shared/purse/checkpoint";
 import type { Entry } from "../../shared/purse/entry";
 import type { CommuneState } from "../../shared/commune/state";
@@ -87,6 +89,7 @@ export const proposalRecord: RecordKind<ModelTarget, CommuneModel, Proposal> = {
       mapIn(doc, "votes")[proposal.id] = [];
       // Its discussion's list too, for the same reason.
       mapIn(doc, "comments")[proposal.id] = [];
+      mapIn(doc, "outcomes")[proposal.id] = [];
     });
   },
   refusal: (refusal) => `${refusal.reason}.`,
@@ -189,4 +192,18 @@ export const commentRecord: RecordKind<ModelTarget, CommuneModel, Comment> = {
     });
   },
   refusal: (refusal) => `Not recorded: ${refusal.reason.charAt(0).toLowerCase()}${refusal.reason.slice(1)}.`,
+};
+
+/** An outcome statement, judged as every member judges it (shared/judges/outcome.ts). */
+export const outcomeRecord: RecordKind<ModelTarget, CommuneModel, Outcome> = {
+  purpose: "outcome",
+  read: fromModel,
+  judge: (model, outcome, _target, verifier) => judgeOutcome(verifier, model.state, outcome),
+  async save(target, outcome) {
+    target.docs.proposals.change((doc) => {
+      // Proposals made before outcomes existed have no list yet; the first statement makes it.
+      listIn(mapIn(doc, "outcomes"), outcome.proposal).push(toStored(outcome));
+    });
+  },
+  refusal: (refusal) => `Not recorded: ${refusal.reason}.`,
 };

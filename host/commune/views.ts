@@ -1,9 +1,11 @@
 import type { RuleChange } from "../../shared/commune/rules";
 import { currentStatus, rulesAt, type CommuneState } from "../../shared/commune/state";
 import type { Discussion } from "../../shared/proposals/discussion";
+import type { SignedOutcome } from "../../shared/proposals/outcome";
 import type {
   BalancesView,
   CommentView,
+  OutcomeView,
   CommuneView,
   ItemView,
   LedgerPage,
@@ -24,10 +26,10 @@ import { processView } from "./process-views";
 
 /** What the views read of a model: a commune still loading its purse can stand in another count. */
 export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> &
-  Partial<Pick<CommuneModel, "notes" | "discussions">> & {
+  Partial<Pick<CommuneModel, "notes" | "discussions" | "outcomes">> & {
     purse: Pick<PurseView, "purse" | "members" | "counts" | "used"> & Partial<Pick<PurseView, "breakdown">>;
     /** Absent in a view counted by another member: what a reverse proposal names is then not looked up. */
-    ledger?: Pick<PurseLedger, "countedEntry">;
+    ledger?: Pick<PurseLedger, "countedEntry" | "paymentsFor">;
   };
 
 /**
@@ -145,11 +147,37 @@ export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
       if (proposal.kind === "rule") view.change = ruleChangeView(proposal.change);
       const notes = model.notes?.of("proposal", proposal.id, proposal.by);
       if (notes) view.notes = notes;
+      const outcomes = model.outcomes?.get(proposal.id);
+      if (outcomes?.current) {
+        view.outcomeStatement = outcomeView(state, outcomes.current);
+        if (outcomes.history.length > 0) view.history = outcomes.history.map((earlier) => outcomeView(state, earlier));
+      }
+      const payments = proposal.kind === "spend" ? (model.ledger?.paymentsFor(proposal.id) ?? []) : [];
+      if (payments.length > 0)
+        view.paidBy = payments.map(({ entry, voided }) => ({
+          id: entry.id,
+          author: entry.by,
+          authorName: nameOf(state, entry.by),
+          amount: entry.amount,
+          currency: entry.currency,
+          at: entry.at,
+          ...(voided ? { voided: true as const } : {}),
+        }));
       const thread = model.discussions?.get(proposal.id);
       if (thread && thread.comments.length > 0) view.discussion = discussionView(state, thread, me);
       return view;
     })
     .sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : 1));
+}
+
+function outcomeView(state: CommuneState, outcome: SignedOutcome): OutcomeView {
+  return {
+    statement: outcome.statement,
+    by: outcome.by,
+    byName: nameOf(state, outcome.by),
+    at: outcome.at,
+    ...(outcome.review !== undefined ? { review: outcome.review } : {}),
+  };
 }
 
 function discussionView(state: CommuneState, thread: Discussion, me: PublicKey): CommentView[] {
@@ -230,7 +258,11 @@ export function ledgerPage(model: CommuneModel, query: ParsedInput<"purse.ledger
     if (entry.payee) row.payee = entry.payee;
     if (entry.partner) row.partner = entry.partner;
     if (entry.direction) row.direction = entry.direction;
-    if (entry.proposal) row.proposal = entry.proposal;
+    if (entry.proposal) {
+      row.proposal = entry.proposal;
+      const cited = Object.hasOwn(state.proposals, entry.proposal) ? state.proposals[entry.proposal] : undefined;
+      if (cited) row.proposalTitle = cited.proposal.title;
+    }
     if (view.reason) row.reason = view.reason;
     if (links) Object.assign(row, links.of(view));
     rows.push(row);

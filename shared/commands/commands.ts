@@ -229,6 +229,8 @@ export const commandInputs = {
   /** The proposer's decision on an advice process, after its deadline. */
   "proposal.decide": z.strictObject({ commune, proposal: recordId, ...decisionInput }),
   "proposal.list": z.strictObject({ commune }),
+  /** Records what came of a decided proposal, with an optional date (ms) to look at it again. */
+  "proposal.outcome": z.strictObject({ commune, proposal: recordId, statement: text(LIMITS.outcome), review: z.int().nonnegative().optional() }),
   /**
    * Says something in a proposal's discussion, open or closed: a comment
    * (`text`, with `replyTo` to answer a comment), a new version of one's own
@@ -376,6 +378,7 @@ export interface CommandResults {
   "proposal.decide": Written;
   "proposal.list": ProposalView[];
   "proposal.comment": Written;
+  "proposal.outcome": Written;
   "inventory.add": Written;
   "inventory.edit": Written;
   "inventory.retire": Written;

@@ -117,6 +117,8 @@ export interface LedgerRow {
   currency: string;
   memo: string;
   proposal?: string;
+  /** The title of the proposal it names, while this commune counts that proposal: the link from a payment back to its proposal. */
+  proposalTitle?: string;
   status: EntryStatus;
   reason?: string;
   notes?: RecordNote[];
@@ -188,6 +190,12 @@ export interface ProposalView {
   change?: RuleChange;
   /** What was done to this proposal or its votes, and which version counts. */
   notes?: RecordNote[];
+  /** What the commune says came of it, once decided: the latest statement (shared/proposals/outcome.ts). */
+  outcomeStatement?: OutcomeView;
+  /** The statements the current one replaced, oldest first. */
+  history?: OutcomeView[];
+  /** A spend proposal's payments out of the purse (the entries that drew on it), in the order counted. */
+  paidBy?: { id: string; author: PublicKey; authorName: string; amount: number; currency: string; at: number; voided?: true }[];
   /** Its discussion in thread order (shared/proposals/discussion.ts); absent while no comment counts. */
   discussion?: CommentView[];
   /** How its outcome is decided (issue 17); absent for the yes/no vote. */
@@ -196,6 +204,15 @@ export interface ProposalView {
   result?: ProcessResultView;
   /** This member's pick, dots or times, as their counted vote marks them. */
   myMarks?: MyMarksView;
+}
+
+export interface OutcomeView {
+  statement: string;
+  by: PublicKey;
+  byName: string;
+  at: number;
+  /** When the commune should look at it again (ms). */
+  review?: number;
 }
 
 /**

@@ -53,7 +53,7 @@ export interface ProposalState {
   tally: ProcessTally;
 }
 
-export type ProblemSubject = "genesis" | "membership" | "proposal" | "vote" | "comment" | "entry" | "item";
+export type ProblemSubject = "genesis" | "membership" | "proposal" | "vote" | "comment" | "outcome" | "entry" | "item";
 
 /** Something in the documents that counts for nothing, and why, in words a member understands. */
 export interface Problem {

@@ -5,6 +5,7 @@ import type { PublicKey } from "../identity/keys";
 import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
 import type { SignedComment } from "../proposals/comment";
+import type { SignedOutcome } from "../proposals/outcome";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import type { SignedEntry } from "../purse/entry";
 import type { SignedCheckpoint } from "../purse/checkpoint";
@@ -19,6 +20,7 @@ import {
   entrySchema,
   epochRecordSchema,
   genesisSchema,
+  outcomeSchema,
   itemSchema,
   membershipEventSchema,
   partnerSchema,
@@ -108,6 +110,8 @@ export interface ProposalsDoc {
    * as an empty map.
    */
   comments?: Record<string, SignedComment[]>;
+  /** Proposal id → its outcome statements in the order appended (shared/proposals/outcome.ts); absent in older documents. */
+  outcomes?: Record<string, SignedOutcome[]>;
 }
 
 export interface InventoryDoc {
@@ -235,9 +239,27 @@ export function readProposalsDoc(raw: unknown): Result<ReadDoc<ProposalsDoc>> {
       })
     : ok({});
   if (!comments.ok) return comments;
+  const outcomes = reader.has("outcomes")
+    ? reader.mapOfLists("outcomes", (key, value) => {
+        const outcome = parseWith(outcomeSchema, value);
+        if (!outcome.ok) return outcome;
+        if (outcome.value.proposal !== key)
+          return fail("record.misfiled", `is filed under proposal "${shortened(key)}" but is an outcome of "${outcome.value.proposal}"`);
+        return outcome;
+      })
+    : ok({});
+  if (!outcomes.ok) return outcomes;
 
   return ok({
-    doc: { schema: 1, type: "proposals", commune: commune.value, proposals: proposals.value, votes: votes.value, comments: comments.value },
+    doc: {
+      schema: 1,
+      type: "proposals",
+      commune: commune.value,
+      proposals: proposals.value,
+      votes: votes.value,
+      comments: comments.value,
+      outcomes: outcomes.value,
+    },
     malformed: reader.malformed,
     ...schemaNoteOf(reader),
   });

@@ -25,6 +25,8 @@ export const LIMITS = {
   comment: 5000,
   /** One option of a poll: a short line, as a title is. */
   option: 200,
+  /** What came of a decided proposal, as the commune records it. */
+  outcome: 5000,
   body: 20_000,
   tag: 40,
   tags: 20,

@@ -1,7 +1,7 @@
 import type { PublicKey } from "../identity/keys";
 
 /** The lists and maps of Commune documents that hold records. */
-export type RecordList = "events" | "relays" | "shards" | "partners" | "entries" | "proposals" | "votes" | "comments" | "items" | "epochs";
+export type RecordList = "events" | "relays" | "shards" | "partners" | "entries" | "proposals" | "votes" | "comments" | "outcomes" | "items" | "epochs";
 
 /**
  * A record left out of a document because it is malformed, where it was and
@@ -54,6 +54,8 @@ export function describeMalformed(malformed: Malformed): string {
       return index === undefined ? `The discussion of proposal ${key} is malformed: ${reason}` : `Comment${nth} on proposal ${key} is malformed: ${reason}`;
     case "epochs":
       return `Epoch record${nth} is malformed: ${reason}`;
+    case "outcomes":
+      return index === undefined ? `The outcomes of proposal ${key} are malformed: ${reason}` : `Outcome${nth} of proposal ${key} is malformed: ${reason}`;
     case "items":
       return index === undefined
         ? `The versions of knowledge item ${key} are malformed: ${reason}`

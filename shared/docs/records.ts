@@ -7,6 +7,7 @@ import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
 import type { Currency } from "../money/currency";
 import type { SignedComment } from "../proposals/comment";
+import type { SignedOutcome } from "../proposals/outcome";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import { PROCESS_LIMITS } from "../proposals/processes/process";
 import { ENTRY_KINDS, type EntryKind, type SignedEntry } from "../purse/entry";
@@ -296,6 +297,17 @@ export const commentSchema = z
       context.addIssue({ code: "custom", path: ["text"], message: "a retraction carries no text" });
     else if (comment.retracts === undefined && comment.text === undefined) context.addIssue({ code: "custom", path: ["text"], message: "is missing" });
   }) satisfies z.ZodType<SignedComment>;
+
+/** What came of a decided proposal (shared/proposals/outcome.ts). */
+export const outcomeSchema = z.looseObject({
+  commune: communeId,
+  proposal: id,
+  id,
+  at: time,
+  statement: saying(LIMITS.outcome),
+  review: time.optional(),
+  ...signedBy,
+}) satisfies z.ZodType<SignedOutcome>;
 
 export const itemSchema = z
   .looseObject({

@@ -70,7 +70,7 @@ export const PLACES: Record<PlacesName, Places> = {
   },
   "purse-shard": { record: (place) => place.length === 1 && place[0] === "entries", index: (place) => isEnvelope("purse-shard", place) },
   proposals: {
-    record: (place) => place.length === 2 && (place[0] === "proposals" || place[0] === "votes" || place[0] === "comments"),
+    record: (place) => place.length === 2 && (place[0] === "proposals" || place[0] === "votes" || place[0] === "comments" || place[0] === "outcomes"),
     index: (place) => isEnvelope("proposals", place),
   },
   inventory: { record: (place) => place.length === 2 && place[0] === "items", index: (place) => isEnvelope("inventory", place) },
@@ -253,6 +253,7 @@ const SUBJECTS: Record<string, ProblemSubject> = {
   proposals: "proposal",
   votes: "vote",
   comments: "comment",
+  outcomes: "outcome",
   items: "item",
 };
 
@@ -265,6 +266,7 @@ const NOUNS: Record<ProblemSubject, string> = {
   proposal: "proposal",
   vote: "vote",
   comment: "comment",
+  outcome: "outcome statement",
   item: "knowledge item",
 };
 

@@ -21,6 +21,7 @@ export type SignaturePurpose =
   | "proposal"
   | "vote"
   | "comment"
+  | "outcome"
   | "item"
   | "invite"
   | "invite-link"

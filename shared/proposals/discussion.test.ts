@@ -7,11 +7,9 @@ const ADA = "a".repeat(64);
 const BO = "b".repeat(64);
 const COMMUNE = "c".repeat(32);
 
-let counter = 0;
-/** A record as the discussion sees it; the signature only orders records, so any distinct hex will do. */
+/** A record as the discussion sees it; the signature only orders records, so any distinct text will do. */
 function record(by: string, at: number, fields: Partial<SignedComment> & { id: string }): SignedComment {
-  counter++;
-  return { commune: COMMUNE, proposal: "p1", at, by, sig: counter.toString(16).padStart(128, "0"), ...fields };
+  return { commune: COMMUNE, proposal: "p1", at, by, sig: `${fields.id}-${at}`.padStart(128, "0"), ...fields };
 }
 
 const everyone = (): Verdict => "counted";

@@ -160,6 +160,8 @@ export class PurseLedger {
   /** Per author and id signed in more than one version: every version, in arrival order. Rare, so only these are kept twice. */
   readonly #versions = new Map<string, ShardEntry[]>();
   readonly #proposalUse: ProposalUse = new Map();
+  /** The counted entries that drew on each spend proposal, in the order counted: what paid it, found without a pass over the purse. */
+  readonly #paidBy = new Map<string, SignedEntry[]>();
   readonly #limitUse: LimitUse = new Map();
   /** Only ever pushed to: a view records its length and copies that many when it is read, so later entries never show in it. */
   readonly #entries: EntryView[] = [];
@@ -348,6 +350,11 @@ export class PurseLedger {
     };
   }
 
+  /** The counted entries that paid a spend proposal, each with whether a counted void has taken it back since. */
+  paymentsFor(proposal: string): { entry: SignedEntry; voided: boolean }[] {
+    return (this.#paidBy.get(proposal) ?? []).map((entry) => ({ entry, voided: this.#voided.has(claimOf(entry)) }));
+  }
+
   /**
    * `at` is the time the canonical order places the entry at (`keyedOf`),
    * which also picks the spend limit's period. `next` is an entry not yet
@@ -387,7 +394,10 @@ export class PurseLedger {
       this.#claims.set(claim, entry);
       if (reverses) this.#voided.set(claimOf(reverses), entry);
       if (entry.kind !== "void" && entry.corrects !== undefined) this.#corrected.add(entryClaim(entry.by, entry.corrects));
+      const usedBefore = entry.proposal === undefined ? undefined : this.#proposalUse.get(entry.proposal);
       recordProposalUse(entry, state, this.#proposalUse);
+      if (entry.proposal !== undefined && this.#proposalUse.get(entry.proposal) !== usedBefore)
+        this.#paidBy.set(entry.proposal, [...(this.#paidBy.get(entry.proposal) ?? []), entry]);
       recordLimitUse(entry, currency, this.#limitUse, at);
     }
     return reverses

@@ -137,6 +137,7 @@ export const proposalsDoc = (): ProposalsDoc => ({
   proposals: { p1: proposal() },
   votes: { p1: [vote({ choice: "no" }), vote({ choice: "yes", at: T0 + 5 * DAY })] },
   comments: { p1: [comment(), comment({ id: "c2", at: T0 + 5 * DAY, text: "Me too", replyTo: "c1" }, ada)] },
+  outcomes: {},
 });
 
 export const inventoryDoc = (): InventoryDoc => ({

@@ -17,6 +17,7 @@ import {
   useNow,
 } from "../../ui";
 import { EntryNotices } from "./EntryNotices";
+import { OutcomePrompts } from "./OutcomePrompts";
 import { ProvisionalNote } from "./ProvisionalNote";
 import { PurseBalances } from "./PurseBalances";
 
@@ -103,6 +104,8 @@ export function HomeScreen({ communeId }: { communeId: string }) {
           )}
         </Panel>
       </div>
+
+      <OutcomePrompts communeId={communeId} view={view} now={now} />
 
       <Members view={view} currencies={currencies} />
 

@@ -54,7 +54,7 @@ export function Discussion({ communeId, proposal, canAct }: DiscussionProps) {
   };
 
   return (
-    // Named for its proposal: a page lists many proposals, and each discussion is a landmark of its own.
+    // Named for its proposal: a page lists many cards, and each landmark needs a name of its own.
     <section className="discussion" aria-label={`Discussion of ${proposal.title}`}>
       <h4>Discussion{comments.length > 0 ? ` (${comments.length})` : ""}</h4>
       {comments.length === 0 ? <p className="muted">No comments yet.</p> : null}

@@ -8,6 +8,7 @@ import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, TextField, T
 import { CLOSED_EARLY } from "../../../shared/proposals/closing-words";
 import { closingWords } from "../../../shared/proposals/processes/closing-words";
 import { Discussion } from "./Discussion";
+import { OutcomeSection } from "./OutcomeSection";
 import { TallyBars } from "./TallyBars";
 import { ruleChangeText } from "./rule-change-text";
 import { ProcessResult } from "./ProcessResult";
@@ -192,6 +193,7 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
       ) : null}
       {reverse?.done ? <SuccessText>Reversed: the payment is voided in the ledger.</SuccessText> : null}
       <ErrorText error={executing.error} />
+      <OutcomeSection communeId={communeId} proposal={proposal} currencies={currencies} canAct={canAct} />
       <Discussion communeId={communeId} proposal={proposal} canAct={canAct} />
     </article>
   );

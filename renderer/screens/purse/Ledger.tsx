@@ -211,7 +211,7 @@ function Row({
           </button>
         ) : null}
       </div>
-      <div role="cell" className="mono" title={row.proposal}>
+      <div role="cell" className="mono" title={row.proposalTitle ? `${row.proposalTitle} (proposal ${row.proposal})` : row.proposal}>
         {row.proposal ? row.proposal.slice(0, 8) : ""}
       </div>
       <div role="cell" title={row.reason}>
