@@ -57,7 +57,11 @@ export const create = defineVerb<"commune.create">({
     },
     { name: "spend-period", kind: "value", value: "day|week|month|year", help: "the calendar period (UTC) the spend limit runs over (default month)" },
     { name: "admission", kind: "value", value: "direct|proposal", help: "an invite admits directly (default), or admission needs a proposal" },
-    { name: "private", kind: "boolean", help: "relays store only ciphertext: members exchange encrypted, signed batches (issue 13; early)" },
+    {
+      name: "plaintext",
+      kind: "boolean",
+      help: "let a relay on an older version read everything: its relays store the documents as they are (communes are private by default)",
+    },
   ],
   summary: "found a commune",
   details: ["Example: commune create Riverside --currency EUR --currency HOUR --relay ws://127.0.0.1:3030 --spend-limit EUR=50.00 --spend-period month"],
@@ -93,7 +97,7 @@ export const create = defineVerb<"commune.create">({
       currencies: currencies.length ? currencies : DEFAULT_CURRENCIES,
       rules,
       relays: args.list("relay"),
-      ...(args.flag("private") ? { private: true } : {}),
+      ...(args.flag("plaintext") ? { private: false } : {}),
     });
   },
   print: ({ value }, { input }) => {

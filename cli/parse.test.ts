@@ -202,6 +202,11 @@ describe("reading the command line into a command", () => {
     });
   });
 
+  it("founds a private commune unless --plaintext asks for one a relay on an older version can read", () => {
+    expect(plan("create", "Riverside").input).not.toHaveProperty("private");
+    expect(plan("create", "Riverside", "--plaintext").input).toMatchObject({ private: false });
+  });
+
   it("reads each kind of proposal, with a deadline of 7 days unless told", () => {
     expect(plan("propose", "spend", "--title", "Roof", "--amount", "60", "--currency", "eur", "--payee", "Roofers")).toEqual({
       name: "proposal.create",

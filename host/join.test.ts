@@ -51,7 +51,8 @@ describe("joining a commune through a relay", () => {
     const { url } = theRelay;
     const ada = await openHost(await dataDir());
     await must(ada, "identity.rename", { name: "Ada" });
-    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [url] });
+    // Plaintext on purpose: this pins the plaintext relay's whole-document answers (a private newcomer asks for snapshots: private-link.test.ts).
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [url], private: false });
     for (let i = 1; i <= 5; i++) await must(ada, "purse.contribute", { commune, amount: `${i}.00`, currency: "EUR", memo: `gift ${i}` });
     const { invite } = await must(ada, "commune.invite", { commune, days: 1 });
     await until("Ada's documents to reach the relay", async () => ada.nodes.get(commune)!.syncStatus().waiting === 0);
@@ -83,7 +84,8 @@ describe("joining a commune through a relay", () => {
     const { url } = await relay();
     const ada = await openHost(await dataDir());
     await must(ada, "identity.rename", { name: "Ada" });
-    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [url] });
+    // Plaintext on purpose: the purse shards are held back at the plaintext relay link, which a private commune does not use.
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [url], private: false });
     for (let i = 1; i <= 3; i++) await must(ada, "purse.contribute", { commune, amount: `${i}0.00`, currency: "EUR", memo: `gift ${i}` });
     const { invite } = await must(ada, "commune.invite", { commune, days: 1 });
     await until("Ada's documents to reach the relay", async () => ada.nodes.get(commune)!.syncStatus().waiting === 0);

@@ -242,7 +242,8 @@ describe("a private commune through a relay", () => {
     const adaDir = await dataDir();
     const ada = await openHost(adaDir);
     await must(ada, "identity.rename", { name: "Ada" });
-    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url] });
+    // Plaintext on purpose (communes are private by default): what this pins is that such a commune is untouched.
+    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], private: false });
     const { invite } = await must(ada, "commune.invite", { commune, days: 1 });
     const read = readInvite(nobleCrypto(), invite, Date.now());
     expect(read.ok && read.value.epoch).toBeUndefined();

@@ -60,7 +60,7 @@ describe("a partner offer between two private communes", () => {
 
   it("is refused for a plaintext commune, for a commune with no relay, and for a member who is not active", async () => {
     const ada = await member("Ada");
-    const plain = await must(ada, "commune.create", { name: "Open Field", currencies: [EUR], relays: [RELAY] });
+    const plain = await must(ada, "commune.create", { name: "Open Field", currencies: [EUR], relays: [RELAY], private: false });
     expect(await ada.run("partner.offer", { commune: plain.commune })).toMatchObject({ ok: false, error: { code: "partner.needsPrivate" } });
     const alone = await must(ada, "commune.create", { name: "Lone Pine", currencies: [EUR], private: true });
     expect(await ada.run("partner.offer", { commune: alone.commune })).toMatchObject({ ok: false, error: { code: "partner.noRelay" } });

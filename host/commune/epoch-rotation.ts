@@ -26,6 +26,8 @@ export interface RotationNode {
   readonly me: PublicKey;
   readonly links: readonly RelayLink[];
   membershipState(): CommuneState | undefined;
+  /** Resolves once every document's current version has had its history read off the main thread (CommuneNode.ready). */
+  ready(): Promise<void>;
   now(): number;
   subscribe(listener: () => void): () => void;
 }
@@ -97,6 +99,8 @@ export class EpochRotation {
     }
     this.#running = true;
     try {
+      // The membership is read from documents whose history is settled: a change read before would be scanned on this thread.
+      await this.#node.ready();
       const readers = this.readersDue();
       const current = this.#context.keyring.current();
       if (!readers || !current) return;

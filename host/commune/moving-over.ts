@@ -30,6 +30,8 @@ export interface MovingNode extends WriteTarget {
   readonly me: PublicKey;
   readonly docs: CommuneDocs;
   membershipState(): CommuneState | undefined;
+  /** Resolves once every document's current version has had its history read off the main thread (CommuneNode.ready). */
+  ready(): Promise<void>;
   now(): number;
   subscribe(listener: () => void): () => void;
   /** Starts the commune's private links and its rotation. */
@@ -85,6 +87,7 @@ export class MovingOver {
     if (!isPlaintextGenesis(genesis)) return this.close();
     const found = firstEpochsIn(epochs, node.id, genesis);
     if (found.length > 0) return this.#adopt(found);
+    await node.ready();
     const state = node.membershipState();
     const at = node.now();
     const readers = state && firstEpochReadersFor(genesis, state, node.me, at);

@@ -58,6 +58,13 @@ export class PrivateLinkState {
     return this.#since;
   }
 
+  /** The relay holds less than we read from it (its data folder was emptied): nothing is known of it any more, so everything is sent again. */
+  restart(): void {
+    this.#since = 0;
+    this.#sent.clear();
+    this.#dirty = true;
+  }
+
   /** The log has been read up to `seq`. */
   read(seq: number): void {
     if (seq <= this.#since) return;

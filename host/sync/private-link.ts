@@ -347,6 +347,8 @@ export class PrivateRelayLink implements RelayLink {
       const admitted = welcome.safeParse(value);
       if (!admitted.success) return this.#fail(attempt, "The relay did not answer the proof");
       attempt.epoch = admitted.data.epoch;
+      // A relay whose log ends before where we read up to lost it (restarted with an empty folder): it is seeded again, from snapshots.
+      if (admitted.data.head < this.#state.since) this.#state.restart();
       clearTimeout(attempt.handshakeTimer);
       // Not awaited: the answers come through this same queue of frames, after the ones before them.
       for (const { record, admission } of attempt.behind ?? []) void this.#sendEpoch(attempt, record, admission);

@@ -149,8 +149,11 @@ export const commandInputs = {
     currencies: z.array(currency).min(1).max(LIMITS.currencies),
     rules: rulesInput.default({}),
     relays: z.array(text(300)).max(10).default([]),
-    /** A private commune (issue 13): its relays store only ciphertext. Off until existing communes move over and the app shows epochs. */
-    private: z.boolean().default(false),
+    /**
+     * A private commune (issue 13): its relays store only ciphertext. The default; false founds a plaintext commune,
+     * for a relay still on an older version (its relays read everything, and its founder's host never moves it).
+     */
+    private: z.boolean().default(true),
   }),
   "commune.show": z.strictObject({ commune }),
   "commune.invite": z.strictObject({ commune, days: z.number().positive().max(MAX_INVITE_DAYS).default(7) }),

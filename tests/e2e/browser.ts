@@ -221,7 +221,7 @@ export async function onAdasCommune(
       name: "Riverside",
       currencies,
       ...(founding.rules ? { rules: founding.rules } : {}),
-      ...(founding.private ? { private: true } : {}),
+      ...(founding.private !== undefined ? { private: founding.private } : {}),
     });
     await work(host, commune);
   } finally {

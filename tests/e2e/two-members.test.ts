@@ -71,6 +71,8 @@ describe("two members run a commune in their browsers", () => {
     const create = ada.getByRole("form", { name: "Create a commune" });
     await create.getByLabel("Commune name").fill("Riverside");
     await create.getByLabel("Relay URL").fill(relay.url);
+    // Private by default: the plaintext choice, for a relay on an older version, is off unless Ada ticks it.
+    expect(await create.getByRole("checkbox", { name: "Allow a relay on an older version to read everything (plaintext)" }).isChecked()).toBe(false);
     await screenshot(ada, "first-run-create");
     await create.getByRole("button", { name: "Create commune" }).click();
     await showsText(syncStatus(ada), "Online");

@@ -69,7 +69,8 @@ beforeAll(async () => {
   relay = await startRelayProcess(await dir("records-relay"));
   [ada, bo] = await Promise.all([startMemberProcess(await dir("records-ada")), startMemberProcess(await dir("records-bo"))]);
   await ada.must("identity.rename", { name: "Ada" });
-  ({ commune } = await ada.must("commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url] }));
+  // Plaintext on purpose: the attacker is a plaintext relay client holding an invite's secret, writing hostile records the members' hosts must judge.
+  ({ commune } = await ada.must("commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], private: false }));
   await waitFor(async () => (await ada.must("sync.status", { commune })).waiting === 0 || undefined, "the relay to hold Ada's new commune");
   await bo.must("commune.join", { invite: (await ada.must("commune.invite", { commune })).invite, name: "Bo" });
   await ada.must("purse.contribute", { commune, amount: "100.00", currency: "EUR", memo: "before the attack" });

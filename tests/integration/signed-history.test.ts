@@ -75,7 +75,15 @@ async function riverside(name: string, spendLimit = "30.00"): Promise<string> {
   // The previous attack's relay goes: its communes' hosts keep retrying it, which costs them a timer each.
   await relay?.stop();
   relay = await startRelayProcess(await dir("relay"));
-  const { commune } = await ada.must("commune.create", { name, currencies: [EUR], relays: [relay.url], rules: { spendLimit: { EUR: spendLimit } } });
+  // Plaintext on purpose: each attack is a member's own copy rewritten and synced to the others, whose hosts must judge it by the
+  // signed history. In a private commune a removed member is refused by the relay after the rotation (host/private-join.test.ts).
+  const { commune } = await ada.must("commune.create", {
+    name,
+    currencies: [EUR],
+    relays: [relay.url],
+    rules: { spendLimit: { EUR: spendLimit } },
+    private: false,
+  });
   await waitFor(async () => {
     const status = await ada.must("sync.status", { commune });
     return (status.waiting === 0 && status.relays.some((r) => r.state === "connected")) || undefined;

@@ -177,6 +177,14 @@ export function CreateCommuneForm({ onCreated }: { onCreated(communeId: string):
           </div>
         ))}
         {draft.relays.length === 0 ? <p className="muted">Without a relay the commune stays on this computer until you add one in Settings.</p> : null}
+        <Checkbox
+          label="Allow a relay on an older version to read everything (plaintext)"
+          checked={draft.plaintext}
+          onChange={(plaintext) => update({ plaintext })}
+        />
+        <p className="field__hint">
+          Off, the commune is private: its relays store only what they cannot read. Choose plaintext only for a relay that cannot be updated yet.
+        </p>
         <div>
           <Button variant="secondary" onClick={() => update({ relays: [...draft.relays, { key: nextKey(draft.relays), url: "" }] })}>
             Add relay

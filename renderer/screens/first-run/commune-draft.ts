@@ -36,6 +36,8 @@ export interface CommuneDraft {
   /** The calendar period every currency's spend limit runs over. */
   spendPeriod: SpendPeriod;
   relays: RelayDraft[];
+  /** Founded plaintext, for a relay still on an older version: off unless the member chooses it (communes are private by default). */
+  plaintext: boolean;
 }
 
 export const DEFAULT_RELAY = "ws://127.0.0.1:3030";
@@ -52,6 +54,7 @@ export const initialDraft = (): CommuneDraft => ({
   admission: "direct",
   spendPeriod: FOUNDING_DEFAULTS.spendPeriod,
   relays: [{ key: 1, url: DEFAULT_RELAY }],
+  plaintext: false,
 });
 
 export interface DraftProblems {
@@ -139,6 +142,7 @@ export function checkDraft(
         spendPeriod: draft.spendPeriod,
       },
       relays,
+      private: !draft.plaintext,
     },
     problems: undefined,
   };
