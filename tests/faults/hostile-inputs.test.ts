@@ -53,7 +53,14 @@ beforeAll(async () => {
     startMemberProcess(await dir("faults-cy")),
   ]);
   await ada.must("identity.rename", { name: "Ada" });
-  ({ commune } = await ada.must("commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], rules: { spendLimit: { EUR: "50.00" } } }));
+  // Plaintext on purpose: the attackers pass the plaintext handshake with an invite's secret and send mutated Automerge sync messages.
+  ({ commune } = await ada.must("commune.create", {
+    name: "Riverside",
+    currencies: [EUR],
+    relays: [relay.url],
+    rules: { spendLimit: { EUR: "50.00" } },
+    private: false,
+  }));
   for (let i = 1; i <= 5; i++) await ada.must("purse.contribute", { commune, amount: `${i}0.00`, currency: "EUR", memo: `gift ${i}` });
   await ada.must("purse.disburse", { commune, amount: "12.34", currency: "EUR", payee: { outside: "Bakery" } });
   await waitFor(async () => (await ada.must("sync.status", { commune })).waiting === 0 || undefined, "the relay to hold the commune");

@@ -38,7 +38,8 @@ beforeAll(async () => {
   relay = await startRelayProcess(await dir("inflated-relay"));
   [ada, bo] = await Promise.all([startMemberProcess(await dir("inflated-ada")), startMemberProcess(await dir("inflated-bo"))]);
   await ada.must("identity.rename", { name: "Ada" });
-  ({ commune } = await ada.must("commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url] }));
+  // Plaintext on purpose: the attacker is a plaintext relay client with an invite's secret, sending changes through the relay's Automerge sync.
+  ({ commune } = await ada.must("commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], private: false }));
   const { invite } = await ada.must("commune.invite", { commune });
   await bo.must("commune.join", { invite, name: "Bo" });
 }, 180_000);
