@@ -51,6 +51,8 @@ describe("a member decides by a process from the command line", () => {
     expect(shown).toContain('dot vote, 5 dots each: 1 "Tools", 2 "Roof", 3 "Solar"');
     expect(shown).toContain('ranking: 1. "Solar" 4 dots, 2. "Tools" 1 dot, 3. "Roof" 0 dots');
     expect(shown).toMatch(/\(1\/1 voted\)\s+dots 1,0,4\s+What to buy/);
+    // Who gave what is as visible as who voted yes: the dots are the vote.
+    expect(shown).toMatch(/votes: Ada 1 dot on "Tools", 4 dots on "Solar" \(/);
   });
 
   it("runs a meeting time poll and ranks the times by who can make them", async () => {

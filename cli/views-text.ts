@@ -9,12 +9,14 @@ import type {
   ProposalView,
   RecordNote,
   SyncStatusView,
+  VoteView,
 } from "../shared/commands/views";
 import type { RuleChange, Rules } from "../shared/commune/rules";
 import { perMemberPer, spendPeriodIn } from "../shared/commune/spend-period";
 import { formatAmount } from "../shared/money/amount";
 import type { Currency } from "../shared/money/currency";
 import { CLOSED_EARLY } from "../shared/proposals/closing-words";
+import { marksWords } from "../shared/proposals/processes/marks-words";
 import { myProcessVote, processUnder, processVotesText } from "./process-text";
 import { clean, cleanBlock, formatTime, money, plural, shortId, shortKey, table } from "./text";
 
@@ -213,10 +215,11 @@ function closedEarlyUnder(proposal: ProposalView | undefined): string[] {
 }
 
 function votersUnder(proposal: ProposalView | undefined): string[] {
-  // A poll's, a meeting's or an advice process's votes are told by its own lines (process-text.ts), in its own words.
-  if (!proposal?.votes || (proposal.process && proposal.process.kind !== "consent")) return [];
+  // An advice process's votes are its advice, told by its own lines (process-text.ts); a poll's and a meeting's say what each gave.
+  if (!proposal?.votes || proposal.process?.kind === "advice") return [];
+  const given = (vote: VoteView) => clean(marksWords(proposal.process, vote, (at) => formatTime(at)) ?? vote.choice);
   return [
-    `votes: ${proposal.votes.map((vote) => `${vote.name} ${vote.choice} (${formatTime(vote.at)})${vote.reason ? `: ${JSON.stringify(clean(vote.reason))}` : ""}`).join(", ")}`,
+    `votes: ${proposal.votes.map((vote) => `${vote.name} ${given(vote)} (${formatTime(vote.at)})${vote.reason ? `: ${JSON.stringify(clean(vote.reason))}` : ""}`).join(", ")}`,
   ];
 }
 

@@ -23,6 +23,7 @@ import { entryClaim, type EntryView, type PurseLedger, type PurseView } from "..
 import type { SignedCheckpoint } from "../../shared/purse/checkpoint";
 import type { CommuneModel } from "./commune-model";
 import { processView } from "./process-views";
+import type { ProcessBallot } from "../../shared/proposals/processes/ballots";
 
 /** What the views read of a model: a commune still loading its purse can stand in another count. */
 export type ViewModel = Pick<CommuneModel, "id" | "state" | "proposals" | "problems"> &
@@ -125,12 +126,16 @@ export function proposalViews(model: ViewModel, me: PublicKey): ProposalView[] {
       if (proposal.closesEarly) view.closesEarly = true;
       if (tally.early) view.early = tally.early;
       if (tally.counted.length > 0)
-        view.votes = tally.counted.map(({ voter, choice, at, reason }) => ({
-          voter,
-          name: nameOf(state, voter),
-          choice,
-          at,
-          ...(reason !== undefined ? { reason } : {}),
+        view.votes = tally.counted.map((ballot: ProcessBallot) => ({
+          voter: ballot.voter,
+          name: nameOf(state, ballot.voter),
+          choice: ballot.choice,
+          at: ballot.at,
+          ...(ballot.reason !== undefined ? { reason: ballot.reason } : {}),
+          // A poll's and a meeting's marks are the vote itself: who gave what is as visible as who voted yes.
+          ...(ballot.pick !== undefined ? { pick: ballot.pick } : {}),
+          ...(ballot.dots !== undefined ? { dots: [...ballot.dots] } : {}),
+          ...(ballot.times !== undefined ? { times: [...ballot.times] } : {}),
         }));
       Object.assign(view, processView(state, proposal, tally, me));
       // An advice process awaiting its decision is past its advice period: the proposer decides in view of the advice.

@@ -179,7 +179,7 @@ export interface ProposalView {
    */
   allowBlock: boolean;
   /** Each member's vote that counts, with when it was cast: votes are signed records every member may see. */
-  votes?: { voter: PublicKey; name: string; choice: Choice; at: number; reason?: string }[];
+  votes?: VoteView[];
   myVote?: Choice;
   /** Reverse proposals: the payment they take back (its amount and payee while this member's copy has it) and whether a void has taken it back. */
   reverse?: { entry: string; author: PublicKey; authorName: string; amount?: number; currency?: string; payee?: string; done: boolean };
@@ -213,6 +213,20 @@ export interface OutcomeView {
   at: number;
   /** When the commune should look at it again (ms). */
   review?: number;
+}
+
+/** One member's vote that counts, as "who voted what" shows it. */
+export interface VoteView {
+  voter: PublicKey;
+  name: string;
+  choice: Choice;
+  at: number;
+  reason?: string;
+  /** A poll's vote: the option picked (single choice), or the dots given to each option (a dot vote), by option index. */
+  pick?: number;
+  dots?: number[];
+  /** A meeting poll's vote: the indices of the times the member can make (none fits: empty). */
+  times?: number[];
 }
 
 /**

@@ -4,9 +4,10 @@ import type { ProposalView } from "../../../shared/commands/views";
 import type { Currency } from "../../../shared/money/currency";
 import type { Choice, ProposalKind } from "../../../shared/proposals/proposal";
 import { useCommand } from "../../link/hooks";
-import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, TextField, Time, moneyText } from "../../ui";
+import { Button, ErrorText, OutcomeBadge, RecordNotes, SuccessText, TextField, Time, moneyText, timeText } from "../../ui";
 import { CLOSED_EARLY } from "../../../shared/proposals/closing-words";
 import { closingWords } from "../../../shared/proposals/processes/closing-words";
+import { marksWords } from "../../../shared/proposals/processes/marks-words";
 import { Discussion } from "./Discussion";
 import { OutcomeSection } from "./OutcomeSection";
 import { TallyBars } from "./TallyBars";
@@ -125,13 +126,13 @@ export function ProposalCard({ communeId, proposal, currencies, canAct }: Propos
       ) : (
         <TallyBars proposal={proposal} />
       )}
-      {proposal.votes && (!proposal.process || proposal.process.kind === "consent") ? (
+      {proposal.votes && proposal.process?.kind !== "advice" ? (
         <details className="proposal__votes">
           <summary>Who voted what ({proposal.votes.length})</summary>
           <ul className="plain-list">
             {proposal.votes.map((vote) => (
               <li key={vote.voter}>
-                {vote.name}: {VOTE_WORDS[vote.choice]}{" "}
+                {vote.name}: {marksWords(proposal.process, vote, (at) => timeText(at)) ?? VOTE_WORDS[vote.choice]}{" "}
                 <span className="muted">
                   (<Time at={vote.at} />)
                 </span>
