@@ -209,6 +209,20 @@ export function readPurseShardDoc(raw: unknown, from = 0): Result<ReadDoc<PurseS
   });
 }
 
+/**
+ * Reads one record of a list kept per proposal (votes, comments, outcomes):
+ * well-formed, and naming the proposal it is filed under. A record under
+ * another proposal's key is refused: read under it, it would count there.
+ */
+function filedUnderProposal<T extends { proposal: string }>(schema: z.ZodType<T>, what: string): (key: string, value: unknown) => Result<T> {
+  return (key, value) => {
+    const record = parseWith(schema, value);
+    if (!record.ok) return record;
+    if (record.value.proposal !== key) return fail("record.misfiled", `is filed under proposal "${shortened(key)}" but is ${what} "${record.value.proposal}"`);
+    return record;
+  };
+}
+
 export function readProposalsDoc(raw: unknown): Result<ReadDoc<ProposalsDoc>> {
   const opened = DocReader.open(raw, "proposals");
   if (!opened.ok) return opened;
@@ -222,32 +236,11 @@ export function readProposalsDoc(raw: unknown): Result<ReadDoc<ProposalsDoc>> {
     return proposal;
   });
   if (!proposals.ok) return proposals;
-  const votes = reader.mapOfLists("votes", (key, value) => {
-    const vote = parseWith(voteSchema, value);
-    if (!vote.ok) return vote;
-    if (vote.value.proposal !== key) return fail("record.misfiled", `is filed under proposal "${shortened(key)}" but is a vote on "${vote.value.proposal}"`);
-    return vote;
-  });
+  const votes = reader.mapOfLists("votes", filedUnderProposal(voteSchema, "a vote on"));
   if (!votes.ok) return votes;
-  const comments = reader.has("comments")
-    ? reader.mapOfLists("comments", (key, value) => {
-        const comment = parseWith(commentSchema, value);
-        if (!comment.ok) return comment;
-        if (comment.value.proposal !== key)
-          return fail("record.misfiled", `is filed under proposal "${shortened(key)}" but is a comment on "${comment.value.proposal}"`);
-        return comment;
-      })
-    : ok({});
+  const comments = reader.has("comments") ? reader.mapOfLists("comments", filedUnderProposal(commentSchema, "a comment on")) : ok({});
   if (!comments.ok) return comments;
-  const outcomes = reader.has("outcomes")
-    ? reader.mapOfLists("outcomes", (key, value) => {
-        const outcome = parseWith(outcomeSchema, value);
-        if (!outcome.ok) return outcome;
-        if (outcome.value.proposal !== key)
-          return fail("record.misfiled", `is filed under proposal "${shortened(key)}" but is an outcome of "${outcome.value.proposal}"`);
-        return outcome;
-      })
-    : ok({});
+  const outcomes = reader.has("outcomes") ? reader.mapOfLists("outcomes", filedUnderProposal(outcomeSchema, "an outcome of")) : ok({});
   if (!outcomes.ok) return outcomes;
 
   return ok({

@@ -252,6 +252,26 @@ function count(counts: Counts, choice: Choice, rules: Pick<Rules, "allowBlock">)
   else counts.block++;
 }
 
+/** What a tally reports of its counts: how many voted each way, and whether quorum and threshold are met and a block stands. */
+export function countedFigures(
+  counts: Counts,
+  electorate: number,
+  rules: Rule,
+): Pick<Tally, "electorate" | "voted" | "yes" | "no" | "abstain" | "block" | "quorumMet" | "thresholdMet" | "blocked"> {
+  const { yes, no, abstain, block, voted } = counts;
+  return {
+    electorate,
+    voted,
+    yes,
+    no,
+    abstain,
+    block,
+    quorumMet: quorumMet(counts, electorate, rules),
+    thresholdMet: thresholdMet(yes, no, rules),
+    blocked: block > 0,
+  };
+}
+
 /** Which of two votes by one member is the later: by time, then by signature, identically everywhere. */
 export const later = (a: Pick<Ballot, "at" | "sig">, b: Pick<Ballot, "at" | "sig">) => a.at > b.at || (a.at === b.at && a.sig > b.sig);
 
@@ -303,22 +323,13 @@ export function tally(
   });
   const latest = latestVotes(votes, saw);
   const counts = countsOf(latest.values(), rules);
-  const { yes, no, abstain, block, voted } = counts;
   const outcome: Outcome = now < decidesAt ? "open" : outcomeOf(counts, electorate.length, rules);
   const early =
     decidesAt <= now && decidesAt < proposal.deadline && decided.everyone !== undefined ? (decided.everyone ? "everyone-voted" : "settled") : undefined;
   return {
     outcome,
     decidesAt,
-    electorate: electorate.length,
-    voted,
-    yes,
-    no,
-    abstain,
-    block,
-    quorumMet: quorumMet(counts, electorate.length, rules),
-    thresholdMet: thresholdMet(yes, no, rules),
-    blocked: block > 0,
+    ...countedFigures(counts, electorate.length, rules),
     late: late.sort(),
     ...(early ? { early } : {}),
     ...(decidedBy && decidesAt <= now ? { decidedBy } : {}),

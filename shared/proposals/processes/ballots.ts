@@ -1,8 +1,8 @@
 import type { Rules } from "../../commune/rules";
 import type { PublicKey } from "../../identity/keys";
 import type { Decision } from "../proposal";
-import { outcomeOf, quorumMet, thresholdMet } from "../settled";
-import { byVoter, countsOf, latestOf, tally, type Ballot, type SawVote, type Tally } from "../tally";
+import { outcomeOf } from "../settled";
+import { byVoter, countedFigures, countsOf, latestOf, tally, type Ballot, type SawVote, type Tally } from "../tally";
 import type { Process } from "./process";
 
 /** A ballot with what a process vote marks besides its choice (shared/proposals/proposal.ts `Vote`). */
@@ -140,20 +140,11 @@ function atTheDeadline<B extends Ballot>(
   const votes = byVoter(ballots, (ballot) => members.has(ballot.voter) && ballot.at >= proposal.at && ballot.at <= cutoff);
   const counted = [...votes.values()].map((mine) => latestOf(mine, saw)).sort((a, b) => (a.voter < b.voter ? -1 : a.voter > b.voter ? 1 : 0));
   const counts = countsOf(counted, rules);
-  const { yes, no, abstain, block, voted } = counts;
   return {
     tally: {
       outcome: now < proposal.deadline ? "open" : outcomeOf(counts, electorate.length, rules),
       decidesAt: proposal.deadline,
-      electorate: electorate.length,
-      voted,
-      yes,
-      no,
-      abstain,
-      block,
-      quorumMet: quorumMet(counts, electorate.length, rules),
-      thresholdMet: thresholdMet(yes, no, rules),
-      blocked: block > 0,
+      ...countedFigures(counts, electorate.length, rules),
       late: [],
       counted,
     },
