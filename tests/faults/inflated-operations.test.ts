@@ -105,7 +105,8 @@ describe("an invite holder's strings of millions of characters, through a real r
       // What the relay now holds of the commune: the document grown to its limit, which every host syncs too.
       const health = (await (await fetch(`${relay.url.replace(/^ws/, "http")}/health`)).json()) as { quota: { largestCommune: { operations: number } } };
       const held = health.quota.largestCommune.operations;
-      expect(held).toBeGreaterThan(INFLATION_LIMITS.documentOps - 100_000);
+      // Near the limit: within two changes of it, since on a busy machine two changes can leave in one sync message, refused whole.
+      expect(held).toBeGreaterThan(INFLATION_LIMITS.documentOps - 2 * 95_000);
 
       const before = await purseOf(bo);
       await bo.must("purse.contribute", { commune, amount: "1.00", currency: "EUR", memo: "after the inflated strings" });
