@@ -60,39 +60,32 @@ function Consent({ result, open }: { result: Extract<ProcessResultView, { kind: 
       <p>
         {"\u2717"} {plural(result.objections.length, "objection")} standing:
       </p>
-      <ul className="plain-list" aria-label="Objections">
-        {result.objections.map((said) => (
-          <li key={said.voter}>
-            {said.name} objects{" "}
-            <span className="muted">
-              (<Time at={said.at} />)
-            </span>
-            <q className="proposal__reason">{said.reason}</q>
-          </li>
-        ))}
-      </ul>
+      <SaidList label="Objections" verb="objects" said={result.objections} />
     </div>
+  );
+}
+
+/** What members said with their votes (objections, advice): who, when, and their words. */
+function SaidList({ label, verb, said }: { label: string; verb: string; said: readonly { voter: string; name: string; at: number; reason: string }[] }) {
+  return (
+    <ul className="plain-list" aria-label={label}>
+      {said.map((one) => (
+        <li key={one.voter}>
+          {one.name} {verb}{" "}
+          <span className="muted">
+            (<Time at={one.at} />)
+          </span>
+          <q className="proposal__reason">{one.reason}</q>
+        </li>
+      ))}
+    </ul>
   );
 }
 
 function Advice({ result, byName }: { result: Extract<ProcessResultView, { kind: "advice" }>; byName: string }) {
   return (
     <div className="process-result">
-      {result.advice.length === 0 ? (
-        <p className="muted">No advice given yet.</p>
-      ) : (
-        <ul className="plain-list" aria-label="Advice given">
-          {result.advice.map((said) => (
-            <li key={said.voter}>
-              {said.name} advises{" "}
-              <span className="muted">
-                (<Time at={said.at} />)
-              </span>
-              <q className="proposal__reason">{said.reason}</q>
-            </li>
-          ))}
-        </ul>
-      )}
+      {result.advice.length === 0 ? <p className="muted">No advice given yet.</p> : <SaidList label="Advice given" verb="advises" said={result.advice} />}
       {result.decision ? (
         <p>
           <strong>
