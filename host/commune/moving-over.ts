@@ -87,6 +87,8 @@ export class MovingOver {
     if (!isPlaintextGenesis(genesis)) return this.close();
     const found = firstEpochsIn(epochs, node.id, genesis);
     if (found.length > 0) return this.#adopt(found);
+    // Only the founder makes the first epoch: another member's host waits for its record without reading the histories (a scan of every document per change).
+    if (genesis.by !== node.me) return;
     await node.ready();
     const state = node.membershipState();
     const at = node.now();
