@@ -4,6 +4,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { readFileIfExists, writeFileAtomic } from "../store/atomic-file";
+import { COMPACTION, type SinceSnapshot } from "./compaction";
 
 /**
  * What a member's host knows about one relay of a private commune, kept in
@@ -22,6 +23,22 @@ const fileSchema = z.strictObject({
   url: z.string().max(2048),
   since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   sent: z.record(z.string().max(64), z.array(head).max(MAX_HEADS)),
+  /** Per document, what was stored after its latest snapshot (host/sync/compaction.ts); absent in files written before compaction. */
+  compaction: z
+    .record(
+      z.string().max(64),
+      z.strictObject({
+        batchBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+        snapshotBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+        snapshotSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+        lastSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+        snapshotHeads: z.array(head).max(MAX_HEADS).optional(),
+        own: z
+          .array(z.strictObject({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), heads: z.array(head).max(MAX_HEADS) }))
+          .max(COMPACTION.ownRemembered),
+      }),
+    )
+    .optional(),
 });
 
 export class PrivateLinkState {
@@ -30,6 +47,7 @@ export class PrivateLinkState {
   readonly #url: string;
   #since = 0;
   readonly #sent = new Map<string, string[]>();
+  readonly #compaction = new Map<string, SinceSnapshot>();
   #loaded: Promise<void> | undefined;
   #saving: Promise<unknown> = Promise.resolve();
   #dirty = false;
@@ -49,6 +67,7 @@ export class PrivateLinkState {
         if (!parsed.success || parsed.data.url !== this.#url) return;
         this.#since = parsed.data.since;
         for (const [document, heads] of Object.entries(parsed.data.sent)) this.#sent.set(document, heads);
+        for (const [document, since] of Object.entries(parsed.data.compaction ?? {})) this.#compaction.set(document, since);
       })
       .catch(() => undefined);
     return this.#loaded;
@@ -62,6 +81,40 @@ export class PrivateLinkState {
   restart(): void {
     this.#since = 0;
     this.#sent.clear();
+    this.#compaction.clear();
+    this.#dirty = true;
+  }
+
+  /** What was stored of a document after the latest snapshot of it this link saw. */
+  sinceSnapshot(document: string): SinceSnapshot {
+    return this.#compaction.get(document) ?? { batchBytes: 0, snapshotBytes: 0, own: [] };
+  }
+
+  /** A batch of the document is on the relay as `seq`, `bytes` long; `own`: this member put it, and the document was at `heads`. */
+  batchStored(document: string, seq: number, bytes: number, own?: { heads: readonly string[] }): void {
+    const since = this.sinceSnapshot(document);
+    if (since.lastSeq !== undefined && seq <= since.lastSeq) return;
+    const mine = own ? [...since.own, { seq, heads: [...own.heads].slice(0, MAX_HEADS) }].slice(-COMPACTION.ownRemembered) : since.own;
+    this.#compaction.set(document, { ...since, batchBytes: since.batchBytes + bytes, lastSeq: seq, own: mine });
+    this.#dirty = true;
+  }
+
+  /**
+   * A snapshot of the document is on the relay as `seq`: the relay dropped
+   * the batches it covers, so what follows it starts from nothing; this
+   * member's batches after `covers` stay to be checked against the next one.
+   */
+  snapshotStored(document: string, seq: number, bytes: number, covers: number, heads: readonly string[] | undefined): void {
+    const since = this.sinceSnapshot(document);
+    if (since.lastSeq !== undefined && seq <= since.lastSeq) return;
+    this.#compaction.set(document, {
+      batchBytes: 0,
+      snapshotBytes: bytes,
+      snapshotSeq: seq,
+      lastSeq: seq,
+      ...(heads ? { snapshotHeads: [...heads].slice(0, MAX_HEADS) } : {}),
+      own: since.own.filter((batch) => batch.seq > covers),
+    });
     this.#dirty = true;
   }
 
@@ -100,7 +153,7 @@ export class PrivateLinkState {
   save(): Promise<void> {
     if (!this.#dirty) return this.#saving.then(() => undefined);
     this.#dirty = false;
-    const content = { v: 1, url: this.#url, since: this.#since, sent: Object.fromEntries(this.#sent) };
+    const content = { v: 1, url: this.#url, since: this.#since, sent: Object.fromEntries(this.#sent), compaction: Object.fromEntries(this.#compaction) };
     const run = this.#saving.then(async () => {
       await mkdir(this.#dir, { recursive: true });
       await writeFileAtomic(this.#path, `${JSON.stringify(content)}\n`, 0o600);

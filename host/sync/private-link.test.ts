@@ -1,6 +1,7 @@
 import * as A from "@automerge/automerge";
 import { Repo, type AutomergeUrl, type DocHandle } from "@automerge/automerge-repo";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
+import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -13,7 +14,7 @@ import type { Signed } from "../../shared/identity/signed";
 import type { Genesis } from "../../shared/commune/genesis";
 import { sodiumPrivacyCrypto } from "../../shared/privacy/crypto";
 import type { MemberHistories } from "../../shared/privacy/current-epoch";
-import { sealBatch } from "../../shared/privacy/envelopes";
+import { sealBatch, sealSnapshot } from "../../shared/privacy/envelopes";
 import { epochKeysOf, makeEpochRecord } from "../../shared/privacy/epochs";
 import { decodeItem, idOfItem, signItem } from "../../shared/privacy/headers";
 import { defaultRules, T0, testKeys } from "../../shared/testing/commune-builder";
@@ -545,6 +546,95 @@ describe("a private commune's relay link", () => {
     const last = decodeItem(items.at(-1)!.bytes);
     expect(last.ok && last.item.signed.header).toMatchObject({ kind: "snapshot", epoch: secondId });
     expect(again.link.lastRefusal).toBeUndefined();
+  });
+});
+
+describe("compaction: members put whole documents back so the relay can drop the batches they cover", () => {
+  /** Notes no compression shrinks: each change weighs about what it says. */
+  const note = () => randomBytes(700).toString("hex");
+  const headersOf = (items: Array<{ seq: number; bytes: Uint8Array }>) =>
+    items.flatMap(({ seq, bytes }) => {
+      const decoded = decodeItem(bytes);
+      return decoded.ok ? [{ seq, ...decoded.item.signed.header }] : [];
+    });
+
+  it("puts a snapshot once a document's batches outweigh it, covering every batch before it, and a newcomer reads it whole", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ notes: string[] }>({ notes: [] });
+    await waitFor("the first snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    // One change at a time, each its own batch, as a member writes entries.
+    for (let i = 0; i < 30; i++) {
+      handle.change((doc) => void doc.notes.push(note()));
+      await waitFor(`change ${i} to be stored`, () => founder.link.holds(handle as DocHandle<unknown>));
+    }
+
+    const watcher = await PrivateClient.connect(relay.url);
+    stops.push(() => watcher.close());
+    const headers = headersOf((await fetchAll(watcher, commune)).items).filter((header) => header.kind !== "epoch");
+    const snapshots = headers.filter((header) => header.kind === "snapshot");
+    const compacted = snapshots.at(-1)!;
+    // The first snapshot, then one made when the batches after it passed 16 KiB: it covers every batch put before it.
+    expect(snapshots.length).toBeGreaterThanOrEqual(2);
+    expect(compacted.kind === "snapshot" && compacted.by).toBe(ada.publicKey);
+    const before = headers.filter((header) => header.kind === "batch" && header.seq < compacted.seq);
+    expect(before.length).toBeGreaterThan(0);
+    expect(compacted.kind === "snapshot" && compacted.covers).toBeGreaterThanOrEqual(Math.max(...before.map((header) => header.seq)));
+
+    const newcomer = await member("cy", cy, commune, { viaInvite: true });
+    const copy = await findWhenThere(newcomer.repo, handle.url);
+    await waitFor("every note to reach the newcomer", () => (copy.doc() as { notes: string[] }).notes.length === 30);
+    expect(copy.doc()).toEqual(handle.doc());
+    expect(newcomer.link.refusedItems + founder.link.refusedItems).toBe(0);
+  });
+
+  it("puts back what a member's lying snapshot leaves out: a snapshot that says it covers Bo's batch but lacks it", async () => {
+    const commune = privateCommune([ada, bo, cy]);
+    const refused = new RefusedItems();
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ notes: string[] }>({ notes: ["from Ada"] });
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    const stale = A.save(A.clone(handle.doc() as A.Doc<unknown>));
+    const other = await member("bo", bo, commune, { refused });
+    const copy = await findWhenThere(other.repo, handle.url);
+    copy.change((doc) => void (doc as { notes: string[] }).notes.push("Bo's harvest hours"));
+    await waitFor("Bo's batch to be stored", () => other.link.holds(copy));
+    await waitFor("Ada to hold Bo's note", () => (handle.doc() as { notes: string[] }).notes.length === 2);
+
+    // Cy, a member with the epoch's admission key, puts the document as it was before Bo's note and says it covers the whole log.
+    const liar = await PrivateClient.connect(relay.url);
+    stops.push(() => liar.close());
+    const { head } = await fetchAll(liar, commune);
+    const lying = sealSnapshot(
+      privacy,
+      crypto,
+      {
+        commune: commune.id,
+        document: handle.documentId,
+        epoch: commune.firstId,
+        dataKey: epochKeysOf(privacy, crypto, commune.epochKey).dataKey,
+        author: cy,
+        at: Date.now(),
+        covers: head,
+      },
+      stale,
+    );
+    expect(await liar.put(lying)).toMatchObject({ type: "stored" });
+
+    // Bo sees his own batch left out, says so among the commune's problems, and puts the document whole again.
+    await waitFor("Bo to list the lying snapshot", () => refused.list().some((item) => item.subject === "snapshot"));
+    expect(refused.list().find((item) => item.subject === "snapshot")).toMatchObject({
+      by: cy.publicKey,
+      reason: expect.stringContaining("leaves out this member's batch"),
+    });
+    await waitFor("Bo's own copy to follow", async () =>
+      headersOf((await liar.fetch(head + 1)).items).some((header) => header.kind === "snapshot" && header.by === bo.publicKey),
+    );
+
+    // A newcomer reading the latest snapshot gets Bo's note.
+    const newcomer = await member("dee", testKeys(14), commune, { viaInvite: true });
+    const late = await findWhenThere(newcomer.repo, handle.url);
+    await waitFor("Bo's note to reach the newcomer", () => (late.doc() as { notes: string[] }).notes.includes("Bo's harvest hours"));
   });
 });
 

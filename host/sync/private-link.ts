@@ -11,7 +11,15 @@ import type { Signed } from "../../shared/identity/signed";
 import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import { openItem, sealBatch, sealSnapshot } from "../../shared/privacy/envelopes";
 import { loadWholeWithoutPatches } from "../../repo-adaptations/patchless-load";
-import { decodeItem, documentId as documentIdSchema, encodeItem, idOfItem, PRIVATE_PROTOCOL, type SealedItem } from "../../shared/privacy/headers";
+import {
+  decodeItem,
+  documentId as documentIdSchema,
+  encodeItem,
+  idOfItem,
+  PRIVATE_PROTOCOL,
+  type SealedItem,
+  type SnapshotHeader,
+} from "../../shared/privacy/headers";
 import { measureAutomerge, operationsProblem, type HeldOperations } from "../../shared/sync/automerge-chunks";
 import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
 import {
@@ -34,6 +42,7 @@ import type { RelayLink } from "../commune/relay-link";
 import { DEFAULT_BACKOFF, retryDelay, type Backoff } from "./backoff";
 import { connectionProblemWords } from "./connection-words";
 import type { EpochKeyring } from "./epoch-keyring";
+import { shortfallWords, shouldCompact, snapshotShortfall } from "./compaction";
 import { PrivateLinkState } from "./private-link-state";
 import type { RefusedItems } from "./refused-items";
 
@@ -89,6 +98,8 @@ export interface PrivateLinkOptions {
   refused?: RefusedItems;
 }
 
+/** The length and checksum before each item in the relay's log (relay/private/store.ts): part of what an item costs it. */
+const STORED_RECORD_PREFIX = 8;
 /** Puts waiting for the relay's answer: below the relay's MAX_PUTS_WAITING, so the relay never closes us for it. */
 const MAX_PUTS_IN_FLIGHT = 16;
 const MAX_ITEM_FRAME_HEAD = 4 * 1024;
@@ -107,7 +118,14 @@ interface Attempt {
   behind?: Array<{ record: SealedItem; admission: KeyPair }>;
   relayNonce?: string;
   /** Puts sent and not answered yet, in order: the relay answers them in the order they came. */
-  readonly puts: Array<{ id: string; document?: string; heads?: string[]; answered?: (stored: boolean) => void }>;
+  readonly puts: Array<{
+    id: string;
+    document?: string;
+    heads?: string[];
+    /** A batch or snapshot: its size as the relay stores it, and what a snapshot covers. */
+    item?: { kind: "batch" | "snapshot"; bytes: number; covers?: number };
+    answered?: (stored: boolean) => void;
+  }>;
   /** Frames received and not handled yet (see #enqueue). */
   readonly inbox: Array<{ frame: Buffer; isBinary: boolean }>;
   draining: boolean;
@@ -125,6 +143,12 @@ interface Attempt {
    * again, the same bytes, and skips them.
    */
   readonly appliedEarly: Set<string>;
+  /**
+   * The highest sequence number handled on this socket since it went live
+   * (items read, puts stored): frames come in log order, so this member's
+   * documents hold every item up to it, and a snapshot may say it covers it.
+   */
+  seen: number;
 }
 
 /** What the Repo sees of a private link: a network adapter that is ready at once and never offers a peer. */
@@ -166,6 +190,8 @@ export class PrivateRelayLink implements RelayLink {
   #pushTimer?: NodeJS.Timeout;
   #unfollowKeyring?: () => void;
   readonly #watched = new WeakSet<DocHandle<unknown>>();
+  /** Documents to put whole at the next push: their batches outweigh their snapshot, or another member's snapshot left something out. */
+  readonly #toCompact = new Set<string>();
   /** Items this link refused since it started, and the last reason: a member's bad batch is skipped, not fatal. */
   refusedItems = 0;
   lastRefusal: string | undefined;
@@ -257,6 +283,7 @@ export class PrivateRelayLink implements RelayLink {
       draining: false,
       alive: true,
       appliedEarly: new Set(),
+      seen: 0,
     };
     this.#attempt = attempt;
     attempt.handshakeTimer = setTimeout(() => this.#fail(attempt, "The relay did not finish the handshake in time"), handshakeTimeout);
@@ -371,7 +398,7 @@ export class PrivateRelayLink implements RelayLink {
       return this.#push(attempt);
     }
     const done = stored.safeParse(value);
-    if (done.success) return this.#answered(attempt, done.data.id, true);
+    if (done.success) return this.#answered(attempt, done.data.id, true, done.data.seq);
     if (forgotten.safeParse(value).success && attempt.forgetSent) {
       for (const listener of this.#forgottenListeners) listener();
       return;
@@ -417,6 +444,8 @@ export class PrivateRelayLink implements RelayLink {
     const head = split && itemFrameHeader.safeParse(split.head);
     if (!split || !head?.success) return this.#fail(attempt, "The relay sent an item frame Commune cannot read");
     const seq = head.data.seq;
+    // What the relay keeps of it (the log's record prefix included): what compaction weighs.
+    const size = STORED_RECORD_PREFIX + split.body.length;
     const decoded = decodeItem(split.body);
     if (!decoded.ok) {
       this.#refusedItem(seq, decoded.problem.message, { subject: "item", id: `#${seq}` });
@@ -425,15 +454,18 @@ export class PrivateRelayLink implements RelayLink {
       const header = item.signed.header;
       if (header.kind === "epoch") this.#options.keyring.learn(item, seq);
       else if (attempt.phase === "snapshots") {
-        if (await this.#apply(item, seq)) attempt.appliedEarly.add(idOfItem(item));
-      } else if (!attempt.appliedEarly.has(idOfItem(item))) await this.#apply(item, seq);
+        if (await this.#apply(attempt, item, seq, size)) attempt.appliedEarly.add(idOfItem(item));
+      } else if (!attempt.appliedEarly.has(idOfItem(item))) await this.#apply(attempt, item, seq, size);
     }
     // Snapshots come from anywhere in the log: only the log itself moves where we are.
-    if (attempt.phase !== "snapshots") this.#state.read(seq);
+    if (attempt.phase !== "snapshots") {
+      this.#state.read(seq);
+      attempt.seen = Math.max(attempt.seen, seq);
+    }
   }
 
   /** Applies an item to the Repo, or lists why not: true once applied. */
-  async #apply(item: Parameters<typeof openItem>[2], seq: number): Promise<boolean> {
+  async #apply(attempt: Attempt, item: Parameters<typeof openItem>[2], seq: number, size: number): Promise<boolean> {
     const { keyring, commune, privacy, crypto } = this.#options;
     const header = item.signed.header;
     if (header.kind === "epoch") return false;
@@ -478,10 +510,40 @@ export class PrivateRelayLink implements RelayLink {
         added.length === 0 && opened.value.kind === "snapshot" && !this.#holdsAt(documentId, after) ? A.getHeads(A.load(opened.value.bytes)) : added;
       // What arrived is on the relay: its heads join what the relay is known to hold, so it is not sent back.
       this.#state.received(documentId, arrived, (heads) => unsentSince(handle, heads), after);
+      if (header.kind === "batch") this.#state.batchStored(documentId, seq, size);
+      else this.#snapshotRead(attempt, header, what.id, seq, size, opened.value.bytes, whole);
       return true;
     } catch (error) {
       return this.#refusedItem(seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`, what);
     }
+  }
+
+  /**
+   * Another member's snapshot: the relay has dropped the batches it says it
+   * covers, so it is checked against what this member knows it must hold
+   * (the snapshot before it, and this member's own batches: compaction.ts).
+   * One that leaves something out is listed among the commune's problems,
+   * and this member puts its own copy of the document back at the next push.
+   * A newcomer reading the latest snapshots has nothing to check them with.
+   */
+  #snapshotRead(attempt: Attempt, header: SnapshotHeader, id: string, seq: number, size: number, bytes: Uint8Array, whole: A.Doc<unknown> | undefined): void {
+    let heads = whole ? A.getHeads(whole) : undefined;
+    if (attempt.phase !== "snapshots" && header.by !== this.#options.me.publicKey) {
+      const alone = whole ?? wholeDocument(bytes);
+      if (alone) {
+        heads = A.getHeads(alone);
+        const shortfall = snapshotShortfall(this.#state.sinceSnapshot(header.document), header.covers, (wanted) => A.hasHeads(alone, [...wanted]));
+        if (shortfall) {
+          // Applied all the same (it adds, never removes, here): the problem is what the relay no longer holds.
+          const reason = shortfallWords(shortfall);
+          this.#options.log?.(`${this.url}: snapshot ${seq}: ${reason}`);
+          this.#options.refused?.add({ subject: "snapshot", id, by: header.by, reason });
+          this.#toCompact.add(header.document);
+          this.#schedulePush();
+        }
+      }
+    }
+    this.#state.snapshotStored(header.document, seq, size, header.covers, heads);
   }
 
   /** Counts and lists an item not applied, with its reason; false, what `#apply` answers for it. */
@@ -551,7 +613,8 @@ export class PrivateRelayLink implements RelayLink {
       const doc = handle.doc() as A.Doc<unknown>;
       const heads = A.getHeads(doc);
       const sent = this.#state.sent(handle.documentId);
-      if (sent && this.#holdsAt(handle.documentId, heads)) continue;
+      const compact = this.#toCompact.has(handle.documentId);
+      if (sent && !compact && this.#holdsAt(handle.documentId, heads)) continue;
       const sealing = {
         commune: this.#options.commune,
         document: handle.documentId,
@@ -561,9 +624,13 @@ export class PrivateRelayLink implements RelayLink {
         at: this.#now(),
       };
       let item;
-      if (!sent) {
-        // The first time this relay gets the document: the whole of it, which a newcomer asks for first.
-        item = sealSnapshot(this.#options.privacy, this.#options.crypto, { ...sealing, covers: this.#state.since }, A.save(doc));
+      let covers: number | undefined;
+      if (!sent || compact) {
+        // The first time this relay gets the document: the whole of it, which a newcomer asks for first. Or its batches outweigh its
+        // snapshot (compaction.ts): the whole of it again, covering every item handled on this socket, which this document holds.
+        covers = Math.max(this.#state.since, attempt.seen);
+        item = sealSnapshot(this.#options.privacy, this.#options.crypto, { ...sealing, covers }, A.save(doc));
+        this.#toCompact.delete(handle.documentId);
       } else {
         const changes = unsentSince(handle as DocHandle<unknown>, sent);
         if (changes.length === 0) {
@@ -572,8 +639,13 @@ export class PrivateRelayLink implements RelayLink {
         }
         item = sealBatch(this.#options.privacy, this.#options.crypto, sealing, changes);
       }
-      attempt.puts.push({ id: idOfItem(item), document: handle.documentId, heads });
-      attempt.ws.send(encodeFrame({ type: "put" }, encodeItem(item)));
+      const encoded = encodeItem(item);
+      const stored = {
+        kind: item.signed.header.kind === "snapshot" ? ("snapshot" as const) : ("batch" as const),
+        bytes: STORED_RECORD_PREFIX + encoded.length,
+      };
+      attempt.puts.push({ id: idOfItem(item), document: handle.documentId, heads, item: covers === undefined ? stored : { ...stored, covers } });
+      attempt.ws.send(encodeFrame({ type: "put" }, encoded));
     }
     this.#forgetPlaintext(attempt, repo);
   }
@@ -596,14 +668,28 @@ export class PrivateRelayLink implements RelayLink {
     attempt.ws.send(JSON.stringify({ type: "forget" }));
   }
 
-  #answered(attempt: Attempt, id: string | undefined, storedIt: boolean): void {
+  #answered(attempt: Attempt, id: string | undefined, storedIt: boolean, seq?: number): void {
     const put = attempt.puts.shift();
     if (!put) return this.#fail(attempt, "The relay answered a put we did not send");
     if (id !== undefined && id !== put.id) return this.#fail(attempt, "The relay answered puts out of order");
     put.answered?.(storedIt);
     if (storedIt && put.document !== undefined && put.heads !== undefined) this.#state.sentUpTo(put.document, put.heads);
+    if (storedIt && seq !== undefined) {
+      attempt.seen = Math.max(attempt.seen, seq);
+      if (put.document !== undefined && put.item) this.#putStored(put.document, seq, put.item, put.heads ?? []);
+    }
     if (storedIt) this.#schedulePush();
     // A refused put is not sent again until the document changes or the link reconnects: the same bytes would be refused again.
+  }
+
+  /** Compaction's bookkeeping for a batch or snapshot of ours the relay stored as `seq`; a batch that tips the scale asks for a snapshot. */
+  #putStored(document: string, seq: number, item: { kind: "batch" | "snapshot"; bytes: number; covers?: number }, heads: readonly string[]): void {
+    if (item.kind === "snapshot") {
+      this.#state.snapshotStored(document, seq, item.bytes, item.covers ?? 0, heads);
+      return;
+    }
+    this.#state.batchStored(document, seq, item.bytes, { heads });
+    if (shouldCompact(this.#state.sinceSnapshot(document))) this.#toCompact.add(document);
   }
 
   /**
