@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (add `-- --quick` for 1,000 and 10,000 entries only,
  * `-- --sizes 100000` for chosen sizes, `-- --runs 7` for more runs per
- * figure, `-- --only new-entry`, `-- --only tampered-open`, `-- --only relay` or `-- --only relay-load` for those figures alone). Builds (or reuses) synthetic communes, measures each figure
+ * figure, `-- --only new-entry`, `-- --only tampered-open`, `-- --only relay`, `-- --only relay-load` or `-- --only one-at-a-time` for those figures alone). Builds (or reuses) synthetic communes, measures each figure
  * against its baseline from the same run, prints a table on stdout and
  * writes bench/results/<date>.json.
  * Progress goes to stderr. What each figure means: docs/performance.md.
@@ -29,6 +29,7 @@ import { inventorySearchFigures } from "./inventory-search";
 import { exportFormatFigures } from "./export-formats";
 import { openHost, samePurse, shownPurse, untilBalances } from "./host-probe";
 import { relayLoadFigures } from "./relay-load";
+import { oneAtATimeFigures } from "./one-at-a-time";
 import { tamperedOpenFigures } from "./tampered-open";
 import { rendererFigures } from "./renderer";
 import { CHROMIUM } from "../tests/e2e/browser";
@@ -54,9 +55,10 @@ if (SIZES.length === 0) throw new Error("--sizes takes a comma-separated list of
 // `--only relay`: the upload to an empty relay, A -> relay -> B and the newcomer's joins (~5 minutes at 100,000).
 // `--only relay-load`: the relay under load (50 communes x 10 members), ~3 minutes.
 // `--only inventory-search`: the combined inventory's search over 10,010 items, seconds.
+// `--only one-at-a-time`: a private commune's relay store after entries written one at a time (2,000; 500 with --quick), ~2 minutes.
 const onlyArg = args.indexOf("--only");
 const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
-const ALONE = ["new-entry", "tampered-open", "relay", "relay-load", "inventory-search"];
+const ALONE = ["new-entry", "tampered-open", "relay", "relay-load", "inventory-search", "one-at-a-time"];
 if (ONLY !== undefined && !ALONE.includes(ONLY)) throw new Error(`--only takes ${ALONE.join(", ")} (the figures that can be measured alone)`);
 const MEMBERS = 10;
 const SEED = 1;
@@ -597,7 +599,8 @@ async function main(): Promise<void> {
   const builds: Record<number, unknown> = {};
   // Seconds, with no fixture: every run measures it.
   if (ONLY === undefined || ONLY === "inventory-search") for (const row of inventorySearchFigures(RUNS)) add(row);
-  for (const n of ONLY === "relay-load" || ONLY === "inventory-search" ? [] : SIZES) {
+  if (ONLY === undefined || ONLY === "one-at-a-time" || ONLY === "relay") rows.push(...(await oneAtATimeFigures({ scratch, entries: quick ? 500 : 2_000 })));
+  for (const n of ONLY === "relay-load" || ONLY === "inventory-search" || ONLY === "one-at-a-time" ? [] : SIZES) {
     progress(`N=${n}: building or reusing the synthetic commune`);
     const start = performance.now();
     const f = await fixture({ entries: n, members: MEMBERS, seed: SEED }, FIXTURES);
