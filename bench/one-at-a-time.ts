@@ -22,6 +22,8 @@ export async function oneAtATimeFigures(options: { scratch: string; entries: num
   const relay = await startRelay({ port: 0, dataDir: relayDir, log: () => {} });
   const host = await openHost(join(scratch, "one-at-a-time"));
   try {
+    const named = await host.run("identity.rename", { name: "Ada" });
+    if (!named.ok) throw new Error(named.error.message);
     const created = await host.run("commune.create", { name: "One at a time", currencies: [EUR, HOUR], relays: [relay.url] });
     if (!created.ok) throw new Error(created.error.message);
     const commune = (created.value as { commune: string }).commune;
