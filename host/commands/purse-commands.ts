@@ -1,4 +1,5 @@
 import { randomId } from "../../shared/identity/keys";
+import { COMMUNE_ID } from "../../shared/docs/fields";
 import type { Entry, SignedEntry } from "../../shared/purse/entry";
 import { fail, ok, reworded, type Result } from "../../shared/result";
 import type { PublicKey } from "../../shared/identity/keys";
@@ -134,10 +135,27 @@ export const purseCommands: Handlers<PurseCommand> = {
   },
 
   async "purse.exchange"(input, host) {
+    const partner = input.partner.trim();
+    // A partner commune named by its id gets an offer id both sides' entries share; a name typed as text stays as before.
+    const withCommune = COMMUNE_ID.test(partner);
+    if (withCommune && input.direction === "in")
+      return fail(
+        "exchange.acceptInstead",
+        "What a partner commune gives is recorded by accepting its exchange (exchange accept), so our entry cites theirs: it cannot be typed in.",
+        { field: "direction" },
+      );
+    if (withCommune && partner === input.commune)
+      return fail("exchange.ownCommune", "That is this commune's own id: an exchange is with another commune.", { field: "partner" });
     return writeEntry(
       host,
       input.commune,
-      entryOf(input, { kind: "exchange", partner: input.partner.trim(), direction: input.direction, ...(input.proposal ? { proposal: input.proposal } : {}) }),
+      entryOf(input, {
+        kind: "exchange",
+        partner,
+        direction: input.direction,
+        ...(withCommune ? { offer: randomId() } : {}),
+        ...(input.proposal ? { proposal: input.proposal } : {}),
+      }),
       input.confirmed,
       input.correcting,
     );

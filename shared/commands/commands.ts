@@ -26,6 +26,7 @@ import type {
   ProposalView,
   SyncStatusView,
   ProblemView,
+  PartnerAccountView,
   PartnerOfferView,
   PrivacyView,
 } from "./views";
@@ -280,6 +281,29 @@ export const commandInputs = {
   "partner.offer": z.strictObject({ commune, days: z.number().positive().max(30).default(14) }),
   /** What a pasted partner offer says, checked, before anyone proposes anything. */
   "partner.read": z.strictObject({ commune, offer: z.string().max(5_000) }),
+  /** Accepts a partner's exchange out (the signed record as its shared document carries it) into our purse, with our own entry citing it. */
+  "exchange.accept": z.strictObject({ commune, exchange: z.unknown(), memo: text(LIMITS.memo).default("") }),
+  /** Declines a partner's exchange out with a signed decline citing it; it moves nothing in our purse. */
+  "exchange.decline": z.strictObject({ commune, exchange: z.unknown(), reason: text(LIMITS.declineReason).default("") }),
+  /**
+   * The account with one partner commune: exchanges both ways, the net
+   * position, mismatches. `theirs`: the partner's exchange records and
+   * rosters as its shared document carries them, with the keys its offer
+   * anchors the roster in; without them nothing of the partner's can be
+   * checked, and the account shows our side only.
+   */
+  "partner.account": z.strictObject({
+    commune,
+    partner: commune,
+    name: line(LIMITS.name).optional(),
+    theirs: z
+      .strictObject({
+        records: z.array(z.unknown()).max(100_000),
+        rosters: z.array(z.unknown()).max(1_000),
+        anchors: z.array(key).min(1).max(100),
+      })
+      .optional(),
+  }),
   /** Retires an item (a new version that says so; nothing is deleted), or with `retired: false` brings it back. */
   "inventory.retire": z.strictObject({ commune, id: recordId, retired: z.boolean().default(true) }),
   "inventory.list": z.strictObject({
@@ -388,6 +412,9 @@ export interface CommandResults {
   "commune.privacy": PrivacyView;
   "partner.offer": { offer: string; expiresAt: number };
   "partner.read": PartnerOfferView;
+  "exchange.accept": Written;
+  "exchange.decline": Written;
+  "partner.account": PartnerAccountView;
   "inventory.list": ItemView[];
   "sync.status": SyncStatusView;
   "notices.read": { read: number };

@@ -2,8 +2,9 @@ import type { CommuneId } from "../commune/genesis";
 import type { Verifier } from "../identity/crypto";
 import { sha256Hex, type PublicKey } from "../identity/keys";
 import { checkSignature, type Signed } from "../identity/signed";
-import { entrySchema } from "../docs/records";
+import { entrySchema, exchangeDeclineSchema } from "../docs/records";
 import { parseWith } from "../docs/reasons";
+import { fromStored } from "../docs/automerge-form";
 import type { Entry, SignedEntry } from "../purse/entry";
 import { fail, ok, type Result } from "../result";
 
@@ -90,4 +91,17 @@ export function acceptanceOf(offer: SignedEntry, memo: string): Omit<Entry, "com
 /** Our decline of a partner's offer, citing it. */
 export function declineOf(us: CommuneId, offer: SignedEntry, reason: string, at: number): ExchangeDecline {
   return { commune: us, partner: offer.commune, offer: offer.offer!, at, reason, ...citationOf(offer) };
+}
+
+/**
+ * Our own declines as the commune document lists them (`exchangeDeclines`):
+ * the well-formed ones; whether each counts is judgeExchangeDecline's.
+ */
+export function declinesIn(raw: unknown): SignedExchangeDecline[] {
+  const list = fromStored(raw);
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((value: unknown) => {
+    const parsed = parseWith(exchangeDeclineSchema, value);
+    return parsed.ok ? [parsed.value] : [];
+  });
 }
