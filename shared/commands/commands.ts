@@ -138,6 +138,13 @@ const proposalBase = {
   process: processInput.optional(),
 };
 
+/** A partner's side as its shared document carries it: its exchange records, its rosters, and the keys its offer anchors the first roster in. */
+export const partnerSideInput = z.strictObject({
+  records: z.array(z.unknown()).max(100_000),
+  rosters: z.array(z.unknown()).max(1_000),
+  anchors: z.array(key).min(1).max(100),
+});
+
 export const commandInputs = {
   "identity.show": z.strictObject({}),
   "identity.rename": z.strictObject({ name: line(LIMITS.name) }),
@@ -296,13 +303,7 @@ export const commandInputs = {
     commune,
     partner: commune,
     name: line(LIMITS.name).optional(),
-    theirs: z
-      .strictObject({
-        records: z.array(z.unknown()).max(100_000),
-        rosters: z.array(z.unknown()).max(1_000),
-        anchors: z.array(key).min(1).max(100),
-      })
-      .optional(),
+    theirs: partnerSideInput.optional(),
   }),
   /** Retires an item (a new version that says so; nothing is deleted), or with `retired: false` brings it back. */
   "inventory.retire": z.strictObject({ commune, id: recordId, retired: z.boolean().default(true) }),
