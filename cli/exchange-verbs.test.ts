@@ -53,6 +53,18 @@ describe("exchanges between communes on the command line", () => {
     );
   });
 
+  it("proposes a credit limit for a partner as a rule change", () => {
+    expect(
+      plan("propose", "rule", "--title", "Credit for Hillside", "--partner-credit", `${PARTNER}:EUR=100`, "--partner-credit", `${PARTNER}:HOUR=8`),
+    ).toMatchObject({
+      name: "proposal.create",
+      input: { kind: "rule", title: "Credit for Hillside", change: { partnerCredit: { [PARTNER]: { EUR: "100", HOUR: "8" } } } },
+    });
+    expect(usageError("propose", "rule", "--title", "x", "--partner-credit", "EUR=100")).toBe(
+      'propose: --partner-credit expects COMMUNE:CURRENCY=AMOUNT, such as PARTNER_ID:EUR=100, not "EUR=100"',
+    );
+  });
+
   it("lists the verbs in `commune help`", () => {
     const help = parseArgv(["help"]);
     const text = help.kind === "help" ? help.text : "";

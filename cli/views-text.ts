@@ -171,6 +171,8 @@ function ruleChangeText(change: RuleChange, currencies: Currency[]): string {
   if (change.spendPeriod !== undefined) parts.push(`spend limit ${perMemberPer(change.spendPeriod)}`);
   for (const [code, threshold] of Object.entries(change.confirmAbove ?? {}))
     parts.push(threshold > 0 ? `confirm entries above ${money(threshold, code, known)}` : `no amount to confirm in ${code}`);
+  for (const [partner, limits] of Object.entries(change.partnerCredit ?? {}))
+    for (const [code, limit] of Object.entries(limits)) parts.push(`credit limit for partner ${partner.slice(0, 8)} ${money(limit, code, known)}`);
   for (const currency of added) parts.push(`adds ${currency.code} (${currency.name}, ${plural(currency.decimals, "decimal")})`);
   return parts.join(", ");
 }

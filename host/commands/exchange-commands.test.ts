@@ -151,4 +151,48 @@ describe("an exchange between two communes", () => {
     );
     expect(account.position).toEqual({});
   });
+
+  it("refuses an exchange out that would take what the partner may owe past the credit limit a rule proposal set", async () => {
+    const { ada, riverside, hillside } = await twoCommunes();
+    const { id: proposal } = await must(ada, "proposal.create", {
+      commune: riverside,
+      kind: "rule",
+      title: "Hillside may owe us up to 35 EUR",
+      change: { partnerCredit: { [hillside]: { EUR: "35" } } },
+      deadline: { days: 7 },
+    });
+    await must(ada, "proposal.vote", { commune: riverside, proposal, choice: "yes" });
+    expect((await must(ada, "proposal.list", { commune: riverside }))[0]).toMatchObject({
+      outcome: "passed",
+      change: { partnerCredit: { [hillside]: { EUR: 35_00 } } },
+    });
+
+    await must(ada, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "30", currency: "EUR" });
+    expect(await ada.run("purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "6", currency: "EUR" })).toMatchObject({
+      ok: false,
+      error: {
+        code: "exchange.creditLimit",
+        field: "amount",
+        message:
+          "Sending 6.00 EUR would take what partner " +
+          hillside.slice(0, 8) +
+          " owes us to 36.00 EUR (counting 30.00 EUR offered and not yet answered), past the credit limit of 35.00 EUR the commune set for partner " +
+          hillside.slice(0, 8) +
+          ".",
+      },
+    });
+    // Within the limit, and in a currency it sets none for, an exchange goes out.
+    await must(ada, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "5", currency: "EUR" });
+    await must(ada, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "9", currency: "HOUR" });
+    // A limit is for a partner, not for this commune itself.
+    expect(
+      await ada.run("proposal.create", {
+        commune: riverside,
+        kind: "rule",
+        title: "x",
+        change: { partnerCredit: { [riverside]: { EUR: "1" } } },
+        deadline: { days: 7 },
+      }),
+    ).toMatchObject({ ok: false, error: { code: "proposal.ownCommune" } });
+  });
 });

@@ -87,6 +87,7 @@ function ruleChangeView(change: RuleChange): RuleChange {
   if (change.spendLimit) view.spendLimit = { ...change.spendLimit };
   if (change.spendPeriod !== undefined) view.spendPeriod = change.spendPeriod;
   if (change.confirmAbove) view.confirmAbove = { ...change.confirmAbove };
+  if (change.partnerCredit) view.partnerCredit = Object.fromEntries(Object.entries(change.partnerCredit).map(([partner, limits]) => [partner, { ...limits }]));
   if (change.addCurrencies) view.addCurrencies = change.addCurrencies.map(({ code, name, decimals }) => ({ code, name, decimals }));
   return view;
 }

@@ -223,7 +223,15 @@ export const commandInputs = {
     z.strictObject({ ...proposalBase, kind: z.literal("spend"), amount: amountText, currency: currencyCode, payee }),
     z.strictObject({ ...proposalBase, kind: z.literal("admit"), member: key, name: line(LIMITS.name) }),
     z.strictObject({ ...proposalBase, kind: z.literal("remove"), member: key }),
-    z.strictObject({ ...proposalBase, kind: z.literal("rule"), change: rulesInput.extend({ addCurrencies: z.array(currency).max(10).optional() }) }),
+    z.strictObject({
+      ...proposalBase,
+      kind: z.literal("rule"),
+      change: rulesInput.extend({
+        addCurrencies: z.array(currency).max(10).optional(),
+        /** Partner commune id -> currency code -> amount as text: the most that partner may owe us through exchanges. */
+        partnerCredit: z.record(commune, z.record(currencyCode, amountText)).optional(),
+      }),
+    }),
     z.strictObject({ ...proposalBase, kind: z.literal("general") }),
     /** Takes back `author`'s payment `entry` once passed (proposal.execute writes the void). */
     z.strictObject({ ...proposalBase, kind: z.literal("reverse"), entry: recordId, author: key }),

@@ -37,6 +37,8 @@ export const LIMITS = {
   epochRecords: 64,
   /** Why a partner's exchange was declined: a sentence or two, like a vote's reason. */
   declineReason: 1000,
+  /** Partners a commune's rules set a credit limit for. */
+  partnerCredits: 100,
 } as const;
 
 /** The length LIMITS are measured in: characters (code points), as the command schemas' zod counts them, so "😀" is one. */

@@ -69,6 +69,12 @@ const currencies = z
 
 const spendLimit = z.record(currencyCode, count, { error: "must map currency codes to amounts" });
 
+/** Per partner commune id, amounts per currency (issue 14): a record per key stays small, so a few partners, never thousands. */
+const partnerCredit = z
+  .record(communeId, spendLimit, { error: "must map partner commune ids to amounts per currency" })
+  .refine((credit) => Object.keys(credit).length <= LIMITS.partnerCredits, { error: `must name at most ${LIMITS.partnerCredits} partners` })
+  .optional();
+
 /** Optional: rules signed before the period existed have none (they read as "month"). */
 const spendPeriod = oneOf(SPEND_PERIODS).optional();
 
@@ -82,6 +88,7 @@ export const rulesSchema = z.looseObject(
     spendLimit,
     spendPeriod,
     confirmAbove: spendLimit.optional(),
+    partnerCredit,
     admission: oneOf(["direct", "proposal"]),
     currencies: currencies.min(1, { error: "must list at least one currency" }).refine(uniqueCodes, { error: "must not list a currency code twice" }),
   },
@@ -97,6 +104,7 @@ export const ruleChangeSchema = z
       spendLimit: spendLimit.optional(),
       spendPeriod,
       confirmAbove: spendLimit.optional(),
+      partnerCredit,
       admission: oneOf(["direct", "proposal"]).optional(),
       addCurrencies: currencies
         .min(1, { error: "must list at least one currency" })
@@ -113,6 +121,7 @@ export const ruleChangeSchema = z
       change.spendLimit !== undefined ||
       change.spendPeriod !== undefined ||
       change.confirmAbove !== undefined ||
+      change.partnerCredit !== undefined ||
       change.admission !== undefined ||
       change.addCurrencies !== undefined,
     { error: "must change at least one rule" },

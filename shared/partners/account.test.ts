@@ -5,7 +5,10 @@ import { sign } from "../identity/signed";
 import type { KeyPair } from "../identity/keys";
 import { EUR, HOUR } from "../money/currency";
 import type { SignedEntry } from "../purse/entry";
-import { ada, bo, cy, di, entry, on, zed } from "../testing/purse-fixtures";
+import { ada, bo, cy, di, entry, foundingRules, on, zed } from "../testing/purse-fixtures";
+import { applyRuleChange } from "../commune/rules";
+import { parseWith } from "../docs/reasons";
+import { ruleChangeSchema } from "../docs/records";
 import { creditLimitProblem, partnerAccount, type AccountSide, type PartnerAccount } from "./account";
 import { acceptanceOf, declineOf, type SignedExchangeDecline } from "./exchange";
 
@@ -167,6 +170,17 @@ describe("the account with a partner commune", () => {
 });
 
 describe("the credit limit with a partner", () => {
+  it("is set by rule changes merged per partner and currency, in the commune's currencies only", () => {
+    const rules = { ...foundingRules, partnerCredit: { [HILLSIDE]: { EUR: 100_00 } } };
+    const changed = applyRuleChange(rules, { partnerCredit: { [HILLSIDE]: { HOUR: 8_00 }, [RIVERSIDE]: { EUR: 1_00 } } });
+    expect("rules" in changed && changed.rules.partnerCredit).toEqual({ [HILLSIDE]: { EUR: 100_00, HOUR: 8_00 }, [RIVERSIDE]: { EUR: 1_00 } });
+    expect(applyRuleChange(rules, { partnerCredit: { [HILLSIDE]: { SEED: 5 } } })).toEqual({
+      problem: "A partner's credit limit names SEED, which is not one of the commune's currencies",
+    });
+    const signed = parseWith(ruleChangeSchema, { partnerCredit: { Hillside: { EUR: 5 } } });
+    expect(signed.ok ? "ok" : signed.error.message).toBe("partnerCredit.Hillside must map partner commune ids to amounts per currency");
+  });
+
   it("lets an exchange out reach the limit, and refuses one that passes it, counting offers not yet answered", () => {
     const { riverside } = accounts({
       riverside: { entries: [thirty, offer(bo, RIVERSIDE, HILLSIDE, "o-2", 20_00)], declines: [] },
