@@ -16,8 +16,8 @@ const RIVERSIDE = "0123456789abcdef0123456789abcdef";
 const HILLSIDE = "fedcba9876543210fedcba9876543210";
 const currencies = [EUR, HOUR];
 /** Riverside's members are Ada and Bo; Hillside's, Cy and Di. Zed is on neither roster. */
-const hillsideKeys = new Set([cy.publicKey, di.publicKey]);
-const riversideKeys = new Set([ada.publicKey, bo.publicKey]);
+const hillsideKeys: readonly string[] = [cy.publicKey, di.publicKey];
+const riversideKeys: readonly string[] = [ada.publicKey, bo.publicKey];
 
 const offer = (author: KeyPair, from: string, to: string, id: string, amount: number, currency = "EUR", at = on("2026-12-04")): SignedEntry =>
   entry(author, { commune: from, id, kind: "exchange", direction: "out", partner: to, offer: id, amount, currency, at });
@@ -37,22 +37,22 @@ interface Records {
 function accounts(records: Records): { riverside: PartnerAccount; hillside: PartnerAccount } {
   const riverside: AccountSide = { id: RIVERSIDE, name: "Riverside", ...records.riverside };
   const hillside: AccountSide = { id: HILLSIDE, name: "Hillside", ...records.hillside };
-  const ownOnly = (side: AccountSide, keys: Set<string>): AccountSide => ({
+  const ownOnly = (side: AccountSide, keys: readonly string[]): AccountSide => ({
     ...side,
-    entries: side.entries.filter((record) => keys.has(record.by)),
-    declines: side.declines.filter((record) => keys.has(record.by)),
+    entries: side.entries.filter((record) => keys.includes(record.by)),
+    declines: side.declines.filter((record) => keys.includes(record.by)),
   });
   return {
     riverside: partnerAccount({
       us: ownOnly(riverside, riversideKeys),
       them: hillside,
-      onTheirRoster: (record) => hillsideKeys.has(record.by),
+      onTheirRoster: (record) => hillsideKeys.includes(record.by),
       currencies,
     }),
     hillside: partnerAccount({
       us: ownOnly(hillside, hillsideKeys),
       them: riverside,
-      onTheirRoster: (record) => riversideKeys.has(record.by),
+      onTheirRoster: (record) => riversideKeys.includes(record.by),
       currencies,
     }),
   };
