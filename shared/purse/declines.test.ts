@@ -1,8 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nobleCrypto } from "../identity/crypto";
-import { entryClaim, purse, PurseLedger, type PurseView } from "./balances";
+import { entryClaim, purse, PurseLedger, purseTotal, type PurseView } from "./balances";
 import type { SignedEntry } from "./entry";
-import { ada, communeState, entry, inShards, on } from "../testing/purse-fixtures";
+import { ada, bo, communeState, entry, inShards, on, rememberingSignatureCheck } from "../testing/purse-fixtures";
 
 /**
  * A partner's decline of our exchange out (issue 14) makes the entry count
@@ -71,5 +72,44 @@ describe("a partner's decline of our exchange out", () => {
     const next = entry(ada, { kind: "contribution", at: on("2026-01-09"), amount: 1_00, id: "next" });
     expect(ledger.tryAppend(inShards(next))).toBe(true);
     expect(ledger.view().purse.EUR).toBe(101_00);
+  });
+});
+
+/** A pool signed once: contributions, exchanges out, payments that may overdraw, and a void, in January 2026. */
+const day = (n: number, hour = 0) => on(`2026-01-${String(n).padStart(2, "0")}`, hour);
+const POOL: SignedEntry[] = [
+  entry(ada, { kind: "contribution", at: day(2), amount: 40_00, id: "c1" }),
+  entry(bo, { kind: "contribution", at: day(3), amount: 25_00, id: "c2" }),
+  ...[4, 5, 6, 7].map((n) =>
+    entry(n % 2 === 0 ? ada : bo, { kind: "exchange", direction: "out", partner: HILLSIDE, offer: `x${n}`, at: day(n), amount: 12_00, id: `x${n}` }),
+  ),
+  entry(bo, { kind: "disbursement", payee: "Mill", at: day(8), amount: 20_00, id: "d1" }),
+  entry(ada, { kind: "disbursement", payee: "Mill", at: day(12), amount: 20_00, id: "d2" }),
+  entry(ada, { kind: "void", of: "x4", at: day(9), amount: 12_00, id: "v1" }),
+];
+const DECLINES = [4, 5, 6, 7].map((n) => ({ claim: entryClaim(n % 2 === 0 ? ada.publicKey : bo.publicKey, `x${n}`), at: day(n + 3, 12) }));
+const check = rememberingSignatureCheck();
+
+describe("declines, whatever the arrival order", () => {
+  it("give the same purse for every arrival order, and the same whether the ledger replays or appends (1,000 cases)", () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(POOL), fc.subarray(DECLINES), fc.nat(POOL.length), (entries, declines, split) => {
+        const options = { declines, checkSignature: check };
+        const whole = purse(crypto, inShards(...entries), state, options);
+        const reversed = purse(crypto, inShards(...[...entries].reverse()), state, options);
+        expect(reversed.purse).toEqual(whole.purse);
+        expect(reversed.breakdown).toEqual(whole.breakdown);
+        expect(reversed.declined).toEqual(whole.declined);
+        // A host's ledger: what came first judged whole, the rest appended when it comes after (else replayed whole).
+        const ordered = inShards(...entries).sort((a, b) => a.entry.at - b.entry.at || (a.entry.id < b.entry.id ? -1 : 1));
+        const ledger = new PurseLedger(crypto, state, options);
+        ledger.judgeArrivals(ordered.slice(0, split));
+        const appended = ledger.tryAppend(ordered.slice(split)) ? ledger.view() : purse(crypto, ordered, state, options);
+        expect(appended.purse).toEqual(whole.purse);
+        expect(appended.declined).toEqual(whole.declined);
+        for (const [code, lines] of Object.entries(whole.breakdown.purse)) expect(whole.purse[code]).toBe(purseTotal(lines));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
