@@ -181,6 +181,10 @@ describe("an exchange between two communes", () => {
           ".",
       },
     });
+    // An exchange its author took back no longer counts against the limit.
+    const { id: six } = await must(ada, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "5", currency: "EUR" });
+    await must(ada, "purse.void", { commune: riverside, entry: six, reason: "sent twice" });
+    expect((await must(ada, "partner.account", { commune: riverside, partner: hillside })).offeredByUs).toEqual({ EUR: 30_00 });
     // Within the limit, and in a currency it sets none for, an exchange goes out.
     await must(ada, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "5", currency: "EUR" });
     await must(ada, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "9", currency: "HOUR" });

@@ -17,6 +17,7 @@ import {
 import { onRosterAt, rosterChain } from "../../shared/partners/roster";
 import { entrySchema, exchangeDeclineSchema } from "../../shared/docs/records";
 import type { Entry, SignedEntry } from "../../shared/purse/entry";
+import { entryClaim } from "../../shared/purse/balances";
 import { fail, ok, type Result } from "../../shared/result";
 import { randomId } from "../../shared/identity/keys";
 import { communeModel, type Handlers, type HostContext } from "./context";
@@ -32,9 +33,11 @@ type ExchangeCommand = "exchange.accept" | "exchange.decline" | "partner.account
  * commune document. Neither touches anything of the partner's.
  */
 
-/** Our exchange entries that count in our purse, and our declines that count. */
+/** Our exchange entries that count in our purse (a voided one was taken back by its author), and our declines that count. */
 function ourSide(model: CommuneModel, verifier: Verifier, declinesRaw: unknown): { entries: SignedEntry[]; declines: SignedExchangeDecline[] } {
-  const entries = model.purse.entries.filter((view) => view.status === "counted" && view.entry.kind === "exchange").map((view) => view.entry);
+  const entries = model.purse.entries
+    .filter((view) => view.status === "counted" && view.entry.kind === "exchange" && !model.purse.voided.has(entryClaim(view.entry.by, view.entry.id)))
+    .map((view) => view.entry);
   const declines = declinesIn(declinesRaw).filter((decline) => judgeExchangeDecline(verifier, model.state, decline) === "counted");
   return { entries, declines };
 }

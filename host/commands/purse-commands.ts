@@ -121,7 +121,12 @@ function partnerCreditProblem(model: CommuneModel, partner: string, amount: numb
   const entries = model.purse.entries.filter((view) => view.status === "counted" && view.entry.kind === "exchange").map((view) => view.entry);
   const declined = model.purse.declined;
   const account = partnerAccount({
-    us: { id: model.state.id, name: model.state.name, entries: entries.filter((entry) => !declined.has(entryClaim(entry.by, entry.id))), declines: [] },
+    us: {
+      id: model.state.id,
+      name: model.state.name,
+      entries: entries.filter((entry) => !declined.has(entryClaim(entry.by, entry.id)) && !model.purse.voided.has(entryClaim(entry.by, entry.id))),
+      declines: [],
+    },
     them: { id: partner, name, entries: [], declines: [] },
     onTheirRoster: () => false,
     currencies: rules.currencies,
