@@ -43,6 +43,10 @@ describe("an exchange between two communes on the command line", () => {
     expect(twice).toMatchObject({ code: 1 });
     expect(twice.stderr).toMatch(/^This commune accepted that exchange already \(entry [0-9a-f]+\)\.\n$/);
     expect(await ok(hillside.dir, "balances")).toMatch(/^EUR\s+Euro\s+30\.00$/m);
+    // Each ledger names the other commune and the offer the two entries share.
+    const offer = (thirty as { offer?: string }).offer!.slice(0, 8);
+    expect(await ok(hillside.dir, "ledger")).toMatch(new RegExp(`exchange in .*from ${riverside.commune} \\(offer ${offer}\\) "for the mill"`));
+    expect(await ok(riverside.dir, "ledger")).toMatch(new RegExp(`exchange out .*to ${hillside.commune} \\(offer ${offer}\\)`));
 
     // Hillside's own account, without Riverside's records: it says so, and what it cannot match.
     const hillsideAccount = await ok(hillside.dir, "partner", "account", riverside.commune, "--name", "Riverside");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseArgv } from "./parse";
 import { partnerAccountText } from "./exchange-verbs";
+import { ledgerText } from "./views-text";
 
 /** The CLI verbs of exchanges between communes (issue 14), read without a host. */
 
@@ -117,5 +118,27 @@ describe("exchanges between communes on the command line", () => {
         "  Hillside has not accepted the 5.00 EUR Riverside sent Hillside on 2026-12-05.",
       ].join("\n"),
     );
+  });
+
+  it("shows in the ledger the partner by name, the offer, and a partner's decline", () => {
+    const row = {
+      n: 1,
+      id: "e1",
+      kind: "exchange" as const,
+      at: Date.UTC(2026, 11, 4),
+      by: "ab".repeat(32),
+      byName: "Ada",
+      partner: PARTNER,
+      partnerName: "Hillside",
+      direction: "out" as const,
+      offer: "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+      declinedAt: Date.UTC(2026, 11, 6, 9, 30),
+      amount: 5_00,
+      currency: "EUR",
+      memo: "",
+      status: "counted" as const,
+    };
+    const text = ledgerText({ total: 1, offset: 0, rows: [row] }, [{ code: "EUR", name: "Euro", decimals: 2 }], true);
+    expect(text).toContain("to Hillside (offer 0f1e2d3c) (declined by the partner on 2026-12-06 09:30)");
   });
 });

@@ -289,13 +289,15 @@ function ledgerDetails(row: LedgerRow): string {
   const parts: string[] = [];
   if (row.kind === "transfer" || (row.kind === "disbursement" && row.to)) parts.push(`to ${row.toName ?? row.to ?? "?"}`);
   if (row.payee) parts.push(`to ${row.payee}`);
-  if (row.partner) parts.push(`${row.direction === "in" ? "from" : "to"} ${row.partner}`);
+  if (row.partner) parts.push(`${row.direction === "in" ? "from" : "to"} ${row.partnerName ?? row.partner}`);
+  if (row.offer) parts.push(`(offer ${shortId(row.offer)})`);
   if (row.proposal) parts.push(`(proposal ${shortId(row.proposal)})`);
   if (row.memo) parts.push(`"${row.memo}"`);
   if (row.voids) parts.push(`voids #${row.voids.n}`);
   if (row.corrects) parts.push(`corrects #${row.corrects.n}`);
   if (row.voidedBy) parts.push(`(voided by #${row.voidedBy.n}${row.voidedBy.memo ? `, "${row.voidedBy.memo}"` : ""})`);
   if (row.correctedBy) parts.push(`(corrected by #${row.correctedBy.n})`);
+  if (row.declinedAt !== undefined) parts.push(`(declined by the partner on ${formatTime(row.declinedAt, false)})`);
   return parts.join(" ");
 }
 

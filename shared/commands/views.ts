@@ -113,6 +113,12 @@ export interface LedgerRow {
   toName?: string;
   payee?: string;
   partner?: string;
+  /** The partner commune's name, where the commune lists it (issue 14). */
+  partnerName?: string;
+  /** On an exchange with a partner commune: the offer id both sides' entries share. */
+  offer?: string;
+  /** On an exchange out the partner declined: when; it counts for nothing from then on. */
+  declinedAt?: number;
   direction?: "in" | "out";
   amount: number;
   currency: string;
