@@ -38,7 +38,9 @@ export function parseArgv(argv: readonly string[]): Parsed {
   if (first === "help") return helpFor(argv.slice(at + 1).filter((word) => !word.startsWith("-")));
 
   let words = first;
-  if (VERB_GROUPS.includes(first)) {
+  // "exchange" is a verb and a group ("exchange accept"): the group only when the next word names one of its verbs.
+  const standalone = findVerb(first) !== undefined && findVerb(`${first} ${argv[at + 1] ?? ""}`) === undefined;
+  if (VERB_GROUPS.includes(first) && !standalone) {
     const rest = argv.slice(at + 1);
     const next = readTokens(rest, GLOBAL_FLAGS, args, true);
     const second = next.ok ? rest[next.value] : undefined;

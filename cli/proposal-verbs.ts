@@ -80,7 +80,7 @@ const KIND_FLAGS: Record<Kind, string[]> = {
   spend: ["amount", "currency", "to", "payee"],
   admit: ["member", "name"],
   remove: ["member"],
-  rule: ["quorum", "threshold", "block", "no-block", "spend-limit", "spend-period", "confirm-above", "admission", "add-currency"],
+  rule: ["quorum", "threshold", "block", "no-block", "spend-limit", "spend-period", "confirm-above", "admission", "add-currency", "partner-credit"],
   general: [],
   reverse: ["entry"],
 };
@@ -125,6 +125,12 @@ const PROPOSE_FLAGS: FlagSpec[] = [
     help: "rule: members are asked to confirm an entry above this amount before it is signed; 0 for none (repeatable)",
   },
   { name: "admission", kind: "value", value: "direct|proposal", help: "rule: how new members are admitted" },
+  {
+    name: "partner-credit",
+    kind: "list",
+    value: "COMMUNE:CODE=AMOUNT",
+    help: "rule: the most a partner commune may owe us through exchanges, per currency (repeatable)",
+  },
   { name: "add-currency", kind: "list", value: "CODE:Name:DECIMALS", help: "rule: add a currency (repeatable)" },
 ];
 
@@ -142,6 +148,14 @@ function ruleChange(args: Args): Result<Extract<CommandInput<"proposal.create">,
   );
   if (!parts.ok) return parts;
   const [quorumPercent, thresholdPercent, spendLimit, admission, spendPeriod, confirmAbove] = parts.value;
+  const partnerCredit: Record<string, Record<string, string>> = {};
+  for (const text of args.list("partner-credit")) {
+    const colon = text.indexOf(":");
+    const limits = colon > 0 ? spendLimitText(text.slice(colon + 1)) : undefined;
+    if (!limits) return fail("usage.badLimit", `--partner-credit expects COMMUNE:CURRENCY=AMOUNT, such as PARTNER_ID:EUR=100, not ${JSON.stringify(text)}`);
+    const partner = text.slice(0, colon);
+    partnerCredit[partner] = { ...partnerCredit[partner], ...limits };
+  }
   const added: Currency[] = [];
   for (const text of args.list("add-currency")) {
     const currency = currencySpec(text);
@@ -157,6 +171,7 @@ function ruleChange(args: Args): Result<Extract<CommandInput<"proposal.create">,
       ...(spendLimit ? { spendLimit } : {}),
       ...(spendPeriod ? { spendPeriod } : {}),
       ...(confirmAbove ? { confirmAbove } : {}),
+      ...(Object.keys(partnerCredit).length > 0 ? { partnerCredit } : {}),
       ...(admission ? { admission } : {}),
       ...(added.length ? { addCurrencies: added } : {}),
     },
@@ -173,7 +188,7 @@ export const propose = defineVerb<"proposal.create">({
     "commune propose spend   --title T --amount A --currency C (--to MEMBER | --payee NAME)",
     "commune propose admit   --title T --member KEY --name NAME",
     "commune propose remove  --title T --member MEMBER",
-    "commune propose rule    --title T [--quorum N] [--threshold N] [--block | --no-block] [--spend-limit C=A]... [--spend-period day|week|month|year] [--confirm-above C=A]... [--admission direct|proposal] [--add-currency CODE:Name:DEC]...",
+    "commune propose rule    --title T [--quorum N] [--threshold N] [--block | --no-block] [--spend-limit C=A]... [--spend-period day|week|month|year] [--confirm-above C=A]... [--partner-credit COMMUNE:C=A]... [--admission direct|proposal] [--add-currency CODE:Name:DEC]...",
     "commune propose general --title T",
     "commune propose reverse --title T --entry ENTRY   (take back another member's payment; once passed, commune execute PROPOSAL records the void)",
     "commune propose consent --title T   (a general proposal that passes unless a member objects with a reason)",
@@ -382,3 +397,10 @@ export const execute = defineVerb<"proposal.execute">({
   build: (args) => planned("proposal.execute", { proposal: args.positionals[0]! }, [{ kind: "proposal", path: ["proposal"], text: args.positionals[0]! }]),
   print: ({ value }, { input }) => `Executed proposal ${shortId(String(input.proposal))}: recorded entry ${shortId(value.id)}.`,
 });
+
+/** "EUR=100" as one currency's amount, or undefined when it is not that. */
+function spendLimitText(text: string): Record<string, string> | undefined {
+  const equals = text.indexOf("=");
+  const code = equals > 0 ? currencyCode(text.slice(0, equals)) : "";
+  return code === "" || equals === text.length - 1 ? undefined : { [code]: text.slice(equals + 1) };
+}

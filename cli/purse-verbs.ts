@@ -147,7 +147,12 @@ export const exchange = defineVerb<"purse.exchange">({
   verb: "exchange",
   args: AMOUNT_ARGS,
   flags: [
-    { name: "partner", kind: "value", value: "NAME", help: "the partner commune" },
+    {
+      name: "partner",
+      kind: "value",
+      value: "COMMUNE",
+      help: "the partner commune's id (out only: what a partner gives is accepted, with commune exchange accept); a name for a trade outside the app",
+    },
     { name: "direction", kind: "value", value: "in|out", help: "in: the partner gives to us; out: we give to the partner" },
     proposal,
     memo,
@@ -156,7 +161,11 @@ export const exchange = defineVerb<"purse.exchange">({
     reason,
   ],
   summary: "record an exchange with a partner commune",
-  synopsis: `--partner NAME --direction in|out [--proposal PROPOSAL] [--memo TEXT] ${CORRECTS_SYNOPSIS}`,
+  details: [
+    "Example: commune exchange 30 EUR --partner 0123456789abcdef0123456789abcdef --direction out",
+    "Out to a partner commune's id, it carries an offer id the partner accepts (commune exchange accept) or declines.",
+  ],
+  synopsis: `--partner COMMUNE --direction in|out [--proposal PROPOSAL] [--memo TEXT] ${CORRECTS_SYNOPSIS}`,
   scoped: true,
   writes: always,
   build(args) {

@@ -5,6 +5,7 @@ import { knowledgeAdd, knowledgeEdit, knowledgeList, knowledgeRestore, knowledge
 import { decide, execute, propose, proposals, vote } from "./proposal-verbs";
 import { comment, outcome } from "./discussion-verbs";
 import { balances, contribute, disburse, exchange, ledger, transfer, voidEntry } from "./purse-verbs";
+import { exchangeAccept, exchangeDecline, partnerAccount } from "./exchange-verbs";
 import { exportVerb, importVerb, verifyVerb } from "./snapshot-verbs";
 import type { Verb } from "./verb";
 
@@ -40,6 +41,7 @@ export const GROUPS: { title: string; verbs: Verb[] }[] = [
   { title: "Communes", verbs: [create, list, show, members, invite, join, leave, admit] },
   { title: "Purse", verbs: [contribute, disburse, transfer, exchange, voidEntry, ledger, balances] },
   { title: "Proposals", verbs: [propose, proposals, vote, comment, decide, execute, outcome] },
+  { title: "Partners", verbs: [exchangeAccept, exchangeDecline, partnerAccount] },
   { title: "Knowledge", verbs: [knowledgeAdd, knowledgeEdit, knowledgeList, knowledgeRetire, knowledgeRestore] },
   { title: "Snapshots", verbs: [exportVerb, verifyVerb, importVerb] },
   { title: "Sync", verbs: [status, noticesRead, relays, privacy] },

@@ -171,6 +171,8 @@ function ruleChangeText(change: RuleChange, currencies: Currency[]): string {
   if (change.spendPeriod !== undefined) parts.push(`spend limit ${perMemberPer(change.spendPeriod)}`);
   for (const [code, threshold] of Object.entries(change.confirmAbove ?? {}))
     parts.push(threshold > 0 ? `confirm entries above ${money(threshold, code, known)}` : `no amount to confirm in ${code}`);
+  for (const [partner, limits] of Object.entries(change.partnerCredit ?? {}))
+    for (const [code, limit] of Object.entries(limits)) parts.push(`credit limit for partner ${partner.slice(0, 8)} ${money(limit, code, known)}`);
   for (const currency of added) parts.push(`adds ${currency.code} (${currency.name}, ${plural(currency.decimals, "decimal")})`);
   return parts.join(", ");
 }
@@ -287,13 +289,15 @@ function ledgerDetails(row: LedgerRow): string {
   const parts: string[] = [];
   if (row.kind === "transfer" || (row.kind === "disbursement" && row.to)) parts.push(`to ${row.toName ?? row.to ?? "?"}`);
   if (row.payee) parts.push(`to ${row.payee}`);
-  if (row.partner) parts.push(`${row.direction === "in" ? "from" : "to"} ${row.partner}`);
+  if (row.partner) parts.push(`${row.direction === "in" ? "from" : "to"} ${row.partnerName ?? row.partner}`);
+  if (row.offer) parts.push(`(offer ${shortId(row.offer)})`);
   if (row.proposal) parts.push(`(proposal ${shortId(row.proposal)})`);
   if (row.memo) parts.push(`"${row.memo}"`);
   if (row.voids) parts.push(`voids #${row.voids.n}`);
   if (row.corrects) parts.push(`corrects #${row.corrects.n}`);
   if (row.voidedBy) parts.push(`(voided by #${row.voidedBy.n}${row.voidedBy.memo ? `, "${row.voidedBy.memo}"` : ""})`);
   if (row.correctedBy) parts.push(`(corrected by #${row.correctedBy.n})`);
+  if (row.declinedAt !== undefined) parts.push(`(declined by the partner on ${formatTime(row.declinedAt, false)})`);
   return parts.join(" ");
 }
 

@@ -6,6 +6,7 @@ import { communeCommands } from "./commands/commune-commands";
 import type { Handler, HostContext, ProgressReporter } from "./commands/context";
 import { inventoryCommands } from "./commands/inventory-commands";
 import { partnerCommands } from "./commands/partner-commands";
+import { exchangeCommands } from "./commands/exchange-commands";
 import { privacyCommands } from "./commands/privacy-commands";
 import { membershipCommands } from "./commands/membership-commands";
 import { proposalCommands } from "./commands/proposal-commands";
@@ -110,6 +111,7 @@ export class Host implements HostContext {
       ...outcomeCommands,
       ...inventoryCommands,
       ...partnerCommands,
+      ...exchangeCommands,
       ...privacyCommands,
       ...snapshotCommands,
     };

@@ -51,6 +51,7 @@ describe("command handlers write only through the writer", () => {
         "inventory-commands.ts",
         "membership-commands.ts",
         "partner-commands.ts",
+        "exchange-commands.ts",
         "privacy-commands.ts",
         "proposal-commands.ts",
         "discussion-commands.ts",

@@ -89,7 +89,7 @@ function reversiblePayment(model: CommuneModel, author: string, id: string): Res
 }
 
 function ruleChangeFrom(input: Extract<ParsedInput<"proposal.create">, { kind: "rule" }>["change"], model: CommuneModel, at: number): Result<RuleChange> {
-  const { spendLimit, confirmAbove, ...rest } = input;
+  const { spendLimit, confirmAbove, partnerCredit, ...rest } = input;
   const change: RuleChange = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
   // An amount may name a currency the same change adds.
   const currencyOf = (code: string) => currencyAt(model.state, code, at) ?? input.addCurrencies?.find((added) => added.code === code);
@@ -102,6 +102,17 @@ function ruleChangeFrom(input: Extract<ParsedInput<"proposal.create">, { kind: "
     const thresholds = amountsPerCurrency(confirmAbove, currencyOf, "Amount to confirm", "change.confirmAbove");
     if (!thresholds.ok) return thresholds;
     change.confirmAbove = thresholds.value;
+  }
+  if (partnerCredit) {
+    const credit: Record<string, Record<string, number>> = {};
+    for (const [partner, limits] of Object.entries(partnerCredit)) {
+      if (partner === model.state.id)
+        return fail("proposal.ownCommune", "A credit limit is for a partner commune, not this one.", { field: "change.partnerCredit" });
+      const amounts = amountsPerCurrency(limits, currencyOf, "Credit limit", "change.partnerCredit");
+      if (!amounts.ok) return amounts;
+      credit[partner] = amounts.value;
+    }
+    change.partnerCredit = credit;
   }
   if (Object.keys(change).length === 0) return fail("proposal.changesNothing", "A rule proposal must change at least one rule.", { field: "change" });
   return ok(change);

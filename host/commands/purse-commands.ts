@@ -1,8 +1,10 @@
 import { randomId } from "../../shared/identity/keys";
+import { COMMUNE_ID } from "../../shared/docs/fields";
 import type { Entry, SignedEntry } from "../../shared/purse/entry";
 import { fail, ok, reworded, type Result } from "../../shared/result";
 import type { PublicKey } from "../../shared/identity/keys";
-import { effectOf } from "../../shared/purse/balances";
+import { effectOf, entryClaim } from "../../shared/purse/balances";
+import { creditLimitProblem, partnerAccount } from "../../shared/partners/account";
 import { currencyAt, rulesAt } from "../../shared/commune/state";
 import { unusualEntry } from "../../shared/purse/unusual";
 import type { CommuneModel } from "../commune/commune-model";
@@ -104,6 +106,34 @@ function unusualProblem(model: CommuneModel, entry: SignedEntry, replacing?: Sig
   return unusual ? fail("entry.unusual", unusual, { field: "amount" }) : ok(undefined);
 }
 
+/**
+ * Whether an exchange out would take what a partner owes us past the credit
+ * limit the commune's rules set for it. Read from our side only until the
+ * partner's records are at hand: every exchange of ours not declined counts
+ * as owed, which can only overstate what the partner owes.
+ */
+function partnerCreditProblem(model: CommuneModel, partner: string, amount: number, code: string, at: number): string | undefined {
+  const rules = rulesAt(model.state, at);
+  const limit = rules.partnerCredit?.[partner]?.[code];
+  const currency = currencyAt(model.state, code, at);
+  if (limit === undefined || !currency) return undefined;
+  const name = model.doc.partners[partner]?.name ?? `partner ${partner.slice(0, 8)}`;
+  const entries = model.purse.entries.filter((view) => view.status === "counted" && view.entry.kind === "exchange").map((view) => view.entry);
+  const declined = model.purse.declined;
+  const account = partnerAccount({
+    us: {
+      id: model.state.id,
+      name: model.state.name,
+      entries: entries.filter((entry) => !declined.has(entryClaim(entry.by, entry.id)) && !model.purse.voided.has(entryClaim(entry.by, entry.id))),
+      declines: [],
+    },
+    them: { id: partner, name, entries: [], declines: [] },
+    onTheirRoster: () => false,
+    currencies: rules.currencies,
+  });
+  return creditLimitProblem(account, name, amount, currency, limit);
+}
+
 /** The amount is read inside the queue, in a currency the commune has at the entry's time. */
 function entryOf(input: { amount: string; currency: string; memo: string }, fields: Omit<Fields<Entry>, "id" | "amount" | "currency" | "memo">) {
   return (model: CommuneModel, at: number): Result<Fields<Entry>> => {
@@ -134,13 +164,31 @@ export const purseCommands: Handlers<PurseCommand> = {
   },
 
   async "purse.exchange"(input, host) {
-    return writeEntry(
-      host,
-      input.commune,
-      entryOf(input, { kind: "exchange", partner: input.partner.trim(), direction: input.direction, ...(input.proposal ? { proposal: input.proposal } : {}) }),
-      input.confirmed,
-      input.correcting,
-    );
+    const partner = input.partner.trim();
+    // A partner commune named by its id gets an offer id both sides' entries share; a name typed as text stays as before.
+    const withCommune = COMMUNE_ID.test(partner);
+    if (withCommune && input.direction === "in")
+      return fail(
+        "exchange.acceptInstead",
+        "What a partner commune gives is recorded by accepting its exchange (exchange accept), so our entry cites theirs: it cannot be typed in.",
+        { field: "direction" },
+      );
+    if (withCommune && partner === input.commune)
+      return fail("exchange.ownCommune", "That is this commune's own id: an exchange is with another commune.", { field: "partner" });
+    const build = entryOf(input, {
+      kind: "exchange",
+      partner,
+      direction: input.direction,
+      ...(withCommune ? { offer: randomId() } : {}),
+      ...(input.proposal ? { proposal: input.proposal } : {}),
+    });
+    const withinCredit = (model: CommuneModel, at: number): Result<Fields<Entry>> => {
+      const fields = build(model, at);
+      if (!fields.ok || !withCommune) return fields;
+      const problem = partnerCreditProblem(model, partner, fields.value.amount, fields.value.currency, at);
+      return problem ? fail("exchange.creditLimit", problem, { field: "amount" }) : fields;
+    };
+    return writeEntry(host, input.commune, withinCredit, input.confirmed, input.correcting);
   },
 
   async "purse.void"(input, host) {

@@ -157,7 +157,9 @@ export const snapshotCommands: Handlers<SnapshotCommand> = {
       await step(2, "Writing the file");
       return deliver(input.format, `${JSON.stringify(snapshot, null, 1)}\n`, snapshot.entries.length, asOf, input.out);
     }
-    const view = { entries: purse(host.crypto, upTo(model.entries), model.state).entries, state: model.state };
+    const counted = purse(host.crypto, upTo(model.entries), model.state);
+    const partnerNames = Object.fromEntries(Object.entries(model.doc.partners).map(([id, partner]) => [id, partner.name]));
+    const view = { entries: counted.entries, state: model.state, partnerNames, declined: counted.declined };
     await step(1, input.format === "csv" ? "Writing the rows" : "Writing the journal");
     const content = input.format === "csv" ? purseCsv(view) : purseJournal(view);
     await step(2, "Writing the file");

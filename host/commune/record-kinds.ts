@@ -15,6 +15,8 @@ import type { Comment } from "../../shared/proposals/comment";
 import { discussion } from "../../shared/proposals/discussion";
 import { judgeComment } from "../../shared/judges/comment";
 import { judgeOutcome } from "../../shared/judges/outcome";
+import { judgeExchangeDecline } from "../../shared/judges/exchange-decline";
+import type { ExchangeDecline } from "../../shared/partners/exchange";
 import type { Outcome } from "../../shared/proposals/outcome";
 import { checkpointOf, type Checkpoint } from "../../shared/purse/checkpoint";
 import type { Entry } from "../../shared/purse/entry";
@@ -50,6 +52,19 @@ export const entryRecord: RecordKind<ModelTarget, CommuneModel, Entry> = {
     });
   },
   refusal: (refusal, entry) => wouldNotCount(entry.kind)(refusal),
+};
+
+/** A decline of a partner's exchange (issue 14): moves no money, so it is filed in the commune document, not a purse shard. */
+export const declineRecord: RecordKind<ModelTarget, CommuneModel, ExchangeDecline> = {
+  purpose: "exchange-decline",
+  read: fromModel,
+  judge: (model, decline, _target, verifier) => judgeExchangeDecline(verifier, model.state, decline),
+  async save(target, decline) {
+    target.docs.commune.change((doc) => {
+      listIn(doc, "exchangeDeclines").push(toStored(decline));
+    });
+  },
+  refusal: (refusal) => `Not recorded: ${refusal.reason}.`,
 };
 
 export const voteRecord: RecordKind<ModelTarget, CommuneModel, Vote> = {

@@ -87,6 +87,7 @@ function ruleChangeView(change: RuleChange): RuleChange {
   if (change.spendLimit) view.spendLimit = { ...change.spendLimit };
   if (change.spendPeriod !== undefined) view.spendPeriod = change.spendPeriod;
   if (change.confirmAbove) view.confirmAbove = { ...change.confirmAbove };
+  if (change.partnerCredit) view.partnerCredit = Object.fromEntries(Object.entries(change.partnerCredit).map(([partner, limits]) => [partner, { ...limits }]));
   if (change.addCurrencies) view.addCurrencies = change.addCurrencies.map(({ code, name, decimals }) => ({ code, name, decimals }));
   return view;
 }
@@ -262,6 +263,10 @@ export function ledgerPage(model: CommuneModel, query: ParsedInput<"purse.ledger
     if (entry.to) Object.assign(row, { to: entry.to, toName: nameOf(state, entry.to) });
     if (entry.payee) row.payee = entry.payee;
     if (entry.partner) row.partner = entry.partner;
+    if (entry.partner && Object.hasOwn(model.doc.partners, entry.partner)) row.partnerName = model.doc.partners[entry.partner]!.name;
+    if (entry.offer) row.offer = entry.offer;
+    const declinedAt = model.purse.declined.size > 0 ? model.purse.declined.get(entryClaim(entry.by, entry.id)) : undefined;
+    if (declinedAt !== undefined) row.declinedAt = declinedAt;
     if (entry.direction) row.direction = entry.direction;
     if (entry.proposal) {
       row.proposal = entry.proposal;

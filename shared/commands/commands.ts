@@ -26,6 +26,7 @@ import type {
   ProposalView,
   SyncStatusView,
   ProblemView,
+  PartnerAccountView,
   PartnerOfferView,
   PrivacyView,
 } from "./views";
@@ -137,6 +138,13 @@ const proposalBase = {
   process: processInput.optional(),
 };
 
+/** A partner's side as its shared document carries it: its exchange records, its rosters, and the keys its offer anchors the first roster in. */
+export const partnerSideInput = z.strictObject({
+  records: z.array(z.unknown()).max(100_000),
+  rosters: z.array(z.unknown()).max(1_000),
+  anchors: z.array(key).min(1).max(100),
+});
+
 export const commandInputs = {
   "identity.show": z.strictObject({}),
   "identity.rename": z.strictObject({ name: line(LIMITS.name) }),
@@ -215,7 +223,15 @@ export const commandInputs = {
     z.strictObject({ ...proposalBase, kind: z.literal("spend"), amount: amountText, currency: currencyCode, payee }),
     z.strictObject({ ...proposalBase, kind: z.literal("admit"), member: key, name: line(LIMITS.name) }),
     z.strictObject({ ...proposalBase, kind: z.literal("remove"), member: key }),
-    z.strictObject({ ...proposalBase, kind: z.literal("rule"), change: rulesInput.extend({ addCurrencies: z.array(currency).max(10).optional() }) }),
+    z.strictObject({
+      ...proposalBase,
+      kind: z.literal("rule"),
+      change: rulesInput.extend({
+        addCurrencies: z.array(currency).max(10).optional(),
+        /** Partner commune id -> currency code -> amount as text: the most that partner may owe us through exchanges. */
+        partnerCredit: z.record(commune, z.record(currencyCode, amountText)).optional(),
+      }),
+    }),
     z.strictObject({ ...proposalBase, kind: z.literal("general") }),
     /** Takes back `author`'s payment `entry` once passed (proposal.execute writes the void). */
     z.strictObject({ ...proposalBase, kind: z.literal("reverse"), entry: recordId, author: key }),
@@ -280,6 +296,23 @@ export const commandInputs = {
   "partner.offer": z.strictObject({ commune, days: z.number().positive().max(30).default(14) }),
   /** What a pasted partner offer says, checked, before anyone proposes anything. */
   "partner.read": z.strictObject({ commune, offer: z.string().max(5_000) }),
+  /** Accepts a partner's exchange out (the signed record as its shared document carries it) into our purse, with our own entry citing it. */
+  "exchange.accept": z.strictObject({ commune, exchange: z.unknown(), memo: text(LIMITS.memo).default("") }),
+  /** Declines a partner's exchange out with a signed decline citing it; it moves nothing in our purse. */
+  "exchange.decline": z.strictObject({ commune, exchange: z.unknown(), reason: text(LIMITS.declineReason).default("") }),
+  /**
+   * The account with one partner commune: exchanges both ways, the net
+   * position, mismatches. `theirs`: the partner's exchange records and
+   * rosters as its shared document carries them, with the keys its offer
+   * anchors the roster in; without them nothing of the partner's can be
+   * checked, and the account shows our side only.
+   */
+  "partner.account": z.strictObject({
+    commune,
+    partner: commune,
+    name: line(LIMITS.name).optional(),
+    theirs: partnerSideInput.optional(),
+  }),
   /** Retires an item (a new version that says so; nothing is deleted), or with `retired: false` brings it back. */
   "inventory.retire": z.strictObject({ commune, id: recordId, retired: z.boolean().default(true) }),
   "inventory.list": z.strictObject({
@@ -388,6 +421,9 @@ export interface CommandResults {
   "commune.privacy": PrivacyView;
   "partner.offer": { offer: string; expiresAt: number };
   "partner.read": PartnerOfferView;
+  "exchange.accept": Written;
+  "exchange.decline": Written;
+  "partner.account": PartnerAccountView;
   "inventory.list": ItemView[];
   "sync.status": SyncStatusView;
   "notices.read": { read: number };

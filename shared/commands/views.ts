@@ -6,7 +6,8 @@ import type { RuleChange, Rules } from "../commune/rules";
 import type { PublicKey } from "../identity/keys";
 import type { Currency } from "../money/currency";
 import type { Choice, Outcome, ProposalKind } from "../proposals/proposal";
-import type { EntryKind, EntryStatus } from "../purse/entry";
+import type { EntryKind, EntryStatus, SignedEntry } from "../purse/entry";
+import type { SignedExchangeDecline } from "../partners/exchange";
 import type { BalancePoint } from "../purse/history";
 import type { ItemKind } from "../inventory/item";
 
@@ -112,6 +113,12 @@ export interface LedgerRow {
   toName?: string;
   payee?: string;
   partner?: string;
+  /** The partner commune's name, where the commune lists it (issue 14). */
+  partnerName?: string;
+  /** On an exchange with a partner commune: the offer id both sides' entries share. */
+  offer?: string;
+  /** On an exchange out the partner declined: when; it counts for nothing from then on. */
+  declinedAt?: number;
   direction?: "in" | "out";
   amount: number;
   currency: string;
@@ -347,6 +354,35 @@ export interface PartnerOfferView {
   fingerprint: string;
   at: number;
   expiresAt: number;
+}
+
+/** One exchange between our commune and a partner, as the partner account shows it (shared/partners/account.ts). */
+export interface PartnerExchangeView {
+  offer: string;
+  /** out: we gave; in: the partner gave. */
+  direction: "in" | "out";
+  amount: number;
+  currency: string;
+  at: number;
+  state: "offered" | "accepted" | "declined";
+  words: string;
+}
+
+/** The account with one partner commune: what is owed either way, every exchange, and what the two sides' records do not agree on. */
+export interface PartnerAccountView {
+  partner: string;
+  name: string;
+  /** "Hillside owes us 30.00 EUR and 4.00 HOUR." */
+  words: string;
+  /** Per currency, minor units the partner owes us (negative: we owe it). */
+  position: Record<string, number>;
+  offeredByUs: Record<string, number>;
+  exchanges: PartnerExchangeView[];
+  mismatches: string[];
+  /** Whether the partner's records could be checked against its roster; without, only our side is shown. */
+  checked: boolean;
+  /** Our signed records for the partner to read: our exchanges naming it and our declines of its exchanges (what our shared document for it carries). */
+  records: (SignedEntry | SignedExchangeDecline)[];
 }
 
 /** Whether a commune is private, its current epoch and who holds it, and what a relay's operator can and cannot see of it. */

@@ -35,6 +35,14 @@ export interface Rules {
    * commune's own idea of "a lot". Asks, never refuses. Missing or 0: none.
    */
   confirmAbove?: Record<string, number>;
+  /**
+   * Per partner commune id, per currency: the most (minor units) that
+   * partner may owe us through exchanges (issue 14). An exchange out that
+   * would take it past this is refused (shared/partners/account.ts
+   * `creditLimitProblem`). Set by a rule proposal; a partner or currency
+   * not listed has no limit.
+   */
+  partnerCredit?: Record<string, Record<string, number>>;
   /** "direct": a valid invite admits its holder; "proposal": the holder waits for a passed admit proposal. */
   admission: "direct" | "proposal";
   /** Currencies can be added by a rule change, never altered or removed: old amounts must keep their meaning. */
@@ -50,12 +58,14 @@ export interface RuleChange {
   spendPeriod?: SpendPeriod;
   /** Merged into the rules' like `spendLimit`; 0 takes a currency's threshold away. */
   confirmAbove?: Record<string, number>;
+  /** Merged per partner, then per currency, into the rules'. */
+  partnerCredit?: Record<string, Record<string, number>>;
   admission?: "direct" | "proposal";
   addCurrencies?: Currency[];
 }
 
 /** What a new commune decides by unless its founder says otherwise: simple majority, half of the members voting, no vetoes, invites admit, spend limits per month. */
-export const FOUNDING_DEFAULTS: Omit<Required<Rules>, "currencies" | "spendLimit" | "confirmAbove"> = {
+export const FOUNDING_DEFAULTS: Omit<Required<Rules>, "currencies" | "spendLimit" | "confirmAbove" | "partnerCredit"> = {
   quorumPercent: 50,
   thresholdPercent: 50,
   allowBlock: false,
@@ -105,6 +115,12 @@ export function rulesProblem(rules: Rules): string | undefined {
     if (!codes.has(code)) return `The amount to confirm names ${code}, which is not one of the commune's currencies`;
     if (!Number.isSafeInteger(threshold) || threshold < 0) return `The amount to confirm in ${code} must be zero or a positive amount`;
   }
+  for (const limits of Object.values(rules.partnerCredit ?? {})) {
+    for (const [code, limit] of Object.entries(limits)) {
+      if (!codes.has(code)) return `A partner's credit limit names ${code}, which is not one of the commune's currencies`;
+      if (!Number.isSafeInteger(limit) || limit < 0) return `A partner's credit limit in ${code} must be zero or a positive amount`;
+    }
+  }
   return undefined;
 }
 
@@ -124,6 +140,11 @@ export function applyRuleChange(rules: Rules, change: RuleChange): { rules: Rule
   const spendPeriod = change.spendPeriod ?? rules.spendPeriod;
   if (spendPeriod !== undefined) next.spendPeriod = spendPeriod;
   if (rules.confirmAbove !== undefined || change.confirmAbove !== undefined) next.confirmAbove = { ...rules.confirmAbove, ...change.confirmAbove };
+  if (rules.partnerCredit !== undefined || change.partnerCredit !== undefined) {
+    const credit: Record<string, Record<string, number>> = { ...rules.partnerCredit };
+    for (const [partner, limits] of Object.entries(change.partnerCredit ?? {})) credit[partner] = { ...credit[partner], ...limits };
+    next.partnerCredit = credit;
+  }
   const problem = rulesProblem(next);
   return problem ? { problem } : { rules: next };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SignedExchangeDecline } from "../partners/exchange";
 import type { SignedMembershipEvent } from "../commune/events";
 import type { CommuneId, Genesis } from "../commune/genesis";
 import type { PublicKey } from "../identity/keys";
@@ -83,6 +84,13 @@ export interface CommuneDoc {
    * lockbox in it. Absent in communes that never moved.
    */
   epochs?: string[];
+  /**
+   * Our members' signed declines of partners' exchanges (issue 14; a
+   * decline moves no money, so it is no purse entry). Not part of what
+   * readCommuneDoc returns: read with `declinesIn` (shared/partners/exchange.ts)
+   * by the partner account, each judged by judgeExchangeDecline.
+   */
+  exchangeDeclines?: SignedExchangeDecline[];
 }
 
 /** One member's purse entries for one calendar year (UTC), written only by that member, append-only. */

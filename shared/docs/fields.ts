@@ -35,6 +35,10 @@ export const LIMITS = {
   epochRecord: 1024 * 1024,
   /** Epoch records in the commune document: only the first epoch of a commune moved from plaintext goes there (docs/relay.md). */
   epochRecords: 64,
+  /** Why a partner's exchange was declined: a sentence or two, like a vote's reason. */
+  declineReason: 1000,
+  /** Partners a commune's rules set a credit limit for. */
+  partnerCredits: 100,
 } as const;
 
 /** The length LIMITS are measured in: characters (code points), as the command schemas' zod counts them, so "😀" is one. */
@@ -80,6 +84,8 @@ export const publicKeyProblem = (text: string): string | undefined =>
   publicKey.safeParse(text).success ? undefined : PUBLIC_KEY_RULE.charAt(0).toUpperCase() + PUBLIC_KEY_RULE.slice(1);
 export const signature = matching(HEX_SIGNATURE, "must be a signature (128 lowercase hex digits)");
 /** A proposal version a vote names (shared/proposals/version.ts): a SHA-256, in hex like a public key. */
+/** The SHA-256 of a signature an exchange acceptance or decline cites (shared/partners/exchange.ts). */
+export const signatureHash = matching(HEX_KEY, "must be a signature hash (64 lowercase hex digits)");
 export const proposalVersion = matching(HEX_KEY, "must be a proposal version (64 lowercase hex digits)");
 export const communeId = matching(COMMUNE_ID, "must be a commune id (32 lowercase hex digits)");
 export const id = matching(ID, "must be an id (1-64 letters, digits, _ or -)");

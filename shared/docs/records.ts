@@ -11,11 +11,13 @@ import type { SignedOutcome } from "../proposals/outcome";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
 import { PROCESS_LIMITS } from "../proposals/processes/process";
 import { ENTRY_KINDS, type EntryKind, type SignedEntry } from "../purse/entry";
+import type { SignedExchangeDecline } from "../partners/exchange";
 import {
   LIMITS,
   amount,
   automergeUrl,
   boolean,
+  COMMUNE_ID,
   communeId,
   count,
   currencyCode,
@@ -30,6 +32,7 @@ import {
   publicKey,
   saying,
   signature,
+  signatureHash,
   text,
   time,
   webLink,
@@ -66,6 +69,12 @@ const currencies = z
 
 const spendLimit = z.record(currencyCode, count, { error: "must map currency codes to amounts" });
 
+/** Per partner commune id, amounts per currency (issue 14): a record per key stays small, so a few partners, never thousands. */
+const partnerCredit = z
+  .record(communeId, spendLimit, { error: "must map partner commune ids to amounts per currency" })
+  .refine((credit) => Object.keys(credit).length <= LIMITS.partnerCredits, { error: `must name at most ${LIMITS.partnerCredits} partners` })
+  .optional();
+
 /** Optional: rules signed before the period existed have none (they read as "month"). */
 const spendPeriod = oneOf(SPEND_PERIODS).optional();
 
@@ -79,6 +88,7 @@ export const rulesSchema = z.looseObject(
     spendLimit,
     spendPeriod,
     confirmAbove: spendLimit.optional(),
+    partnerCredit,
     admission: oneOf(["direct", "proposal"]),
     currencies: currencies.min(1, { error: "must list at least one currency" }).refine(uniqueCodes, { error: "must not list a currency code twice" }),
   },
@@ -94,6 +104,7 @@ export const ruleChangeSchema = z
       spendLimit: spendLimit.optional(),
       spendPeriod,
       confirmAbove: spendLimit.optional(),
+      partnerCredit,
       admission: oneOf(["direct", "proposal"]).optional(),
       addCurrencies: currencies
         .min(1, { error: "must list at least one currency" })
@@ -110,6 +121,7 @@ export const ruleChangeSchema = z
       change.spendLimit !== undefined ||
       change.spendPeriod !== undefined ||
       change.confirmAbove !== undefined ||
+      change.partnerCredit !== undefined ||
       change.admission !== undefined ||
       change.addCurrencies !== undefined,
     { error: "must change at least one rule" },
@@ -146,11 +158,14 @@ const ENTRY_FIELDS = {
   contribution: { required: [], allowed: ["corrects", "proposal"] },
   disbursement: { required: [], allowed: ["to", "payee", "corrects", "proposal"] },
   transfer: { required: ["to"], allowed: ["to", "corrects", "proposal"] },
-  exchange: { required: ["partner", "direction"], allowed: ["partner", "direction", "corrects", "proposal"] },
+  exchange: {
+    required: ["partner", "direction"],
+    allowed: ["partner", "direction", "corrects", "proposal", "offer", "answers", "answersBy", "answersSig"],
+  },
   void: { required: ["of"], allowed: ["of", "ofBy", "proposal"] },
 } as const satisfies Record<EntryKind, { required: readonly string[]; allowed: readonly string[] }>;
 
-const KIND_FIELDS = ["to", "payee", "partner", "direction", "of", "ofBy", "corrects", "proposal"] as const;
+const KIND_FIELDS = ["to", "payee", "partner", "direction", "of", "ofBy", "corrects", "proposal", "offer", "answers", "answersBy", "answersSig"] as const;
 
 export const entrySchema = z
   .looseObject({
@@ -169,6 +184,10 @@ export const entrySchema = z
     of: id.optional(),
     ofBy: publicKey.optional(),
     corrects: id.optional(),
+    offer: id.optional(),
+    answers: id.optional(),
+    answersBy: publicKey.optional(),
+    answersSig: signatureHash.optional(),
     ...signedBy,
   })
   .superRefine((entry, context) => {
@@ -194,7 +213,30 @@ export const entrySchema = z
     if (entry.kind === "disbursement" && (entry.to === undefined) === (entry.payee === undefined)) {
       context.addIssue({ code: "custom", path: [], message: "a disbursement pays either a member (to) or someone outside (payee)" });
     }
+    if (entry.kind === "exchange") exchangeProblems(entry, context);
   }) satisfies z.ZodType<SignedEntry>;
+
+/**
+ * An exchange with a partner commune (issue 14) names it by commune id and
+ * carries the offer id both sides share; an acceptance ("in") cites the
+ * partner's entry whole (id, author, signature hash) or not at all, and an
+ * "out" cites nothing: it is the offer. Older exchanges name the partner as
+ * free text and carry no offer: they are read as they are.
+ */
+function exchangeProblems(
+  entry: { partner?: unknown; direction?: unknown; offer?: unknown; answers?: unknown; answersBy?: unknown; answersSig?: unknown },
+  context: z.RefinementCtx,
+): void {
+  const cites = [entry.answers, entry.answersBy, entry.answersSig].filter((value) => value !== undefined).length;
+  if (cites > 0 && cites < 3)
+    context.addIssue({ code: "custom", path: ["answers"], message: "must come with answersBy and answersSig: an acceptance cites the partner's entry whole" });
+  if (cites > 0 && entry.direction === "out")
+    context.addIssue({ code: "custom", path: ["answers"], message: "does not belong on an exchange out: an offer answers nothing" });
+  if (cites > 0 && entry.offer === undefined)
+    context.addIssue({ code: "custom", path: ["offer"], message: "is missing (an acceptance carries the offer id it accepts)" });
+  if (entry.offer !== undefined && !(typeof entry.partner === "string" && COMMUNE_ID.test(entry.partner)))
+    context.addIssue({ code: "custom", path: ["partner"], message: "must be a commune id (32 lowercase hex digits) on an exchange that carries an offer id" });
+}
 
 const payeeSchema = z
   .union([z.looseObject({ member: publicKey }), z.looseObject({ outside: name })], {
@@ -348,3 +390,24 @@ export const epochRecordSchema = z
  * level of a document.
  */
 export const partnerSchema = z.object({ name, inventory: automergeUrl });
+
+/**
+ * A partner's refusal of one of our exchanges out (issue 14): signed by a
+ * member of the declining commune (`commune`), citing our entry whole, so
+ * it can decline nothing else. Whether its author is on that commune's
+ * roster is for the reader (shared/partners/account.ts).
+ */
+export const exchangeDeclineSchema = z.looseObject(
+  {
+    commune: communeId,
+    partner: communeId,
+    offer: id,
+    answers: id,
+    answersBy: publicKey,
+    answersSig: signatureHash,
+    at: time,
+    reason: text(LIMITS.declineReason),
+    ...signedBy,
+  },
+  { error: "must be a signed exchange decline" },
+) satisfies z.ZodType<SignedExchangeDecline>;

@@ -5,7 +5,7 @@ import type { EntryStatus, SignedEntry } from "./entry";
 import type { Verifier } from "../identity/crypto";
 import { contentCheck, entrySignatureCheck, provenanceProblem, type SignatureCheck } from "./entry-checks";
 import { recordLimitUse, recordProposalUse, spendAuthorityProblem, takesMoneyOut, type LimitUse, type ProposalUse } from "./spend-authority";
-import { memberName, money } from "./wording";
+import { isoDay, memberName, money } from "./wording";
 import type { ProblemCode } from "../result";
 import { currencyAt } from "../commune/state";
 import { dueAt, futureDatedReason, isFutureDated } from "../history/claimed-time";
@@ -88,6 +88,8 @@ export interface PurseView {
   breakdown: { purse: Record<string, PurseBreakdown>; members: Record<PublicKey, Record<string, StandingBreakdown>> };
   /** The counted void of each voided entry, by `entryClaim` of the voided entry: few in any commune. */
   voided: ReadonlyMap<string, SignedEntry>;
+  /** Exchanges out a partner declined (issue 14), by `entryClaim`, with the time from which each counts for nothing. */
+  declined: ReadonlyMap<string, number>;
 }
 
 /** How the purse knows an entry: ids are unique per author, never across the commune. */
@@ -129,6 +131,13 @@ export const standingTotal = (b: StandingBreakdown): number => b.putIn - b.drawn
 export interface PurseOptions {
   /** Defaults to verifying every entry with the verifier; a host may pass a check that knows entries it checked before. */
   checkSignature?: SignatureCheck;
+  /**
+   * A partner's declines of our exchanges out (issue 14), each already
+   * verified against the partner's roster: `entryClaim` of the declined
+   * entry and the decline's time. From that time on the entry counts for
+   * nothing, as if voided there: a judged fact, the entry is not touched.
+   */
+  declines?: readonly { claim: string; at: number }[];
 }
 
 export function purse(verifier: Verifier, entries: readonly ShardEntry[], state: CommuneState, options: PurseOptions = {}): PurseView {
@@ -178,6 +187,11 @@ export class PurseLedger {
   /** The verdicts that are not "counted", in the order made: few in any commune, and what a member is told about their own. */
   readonly #uncounted: EntryView[] = [];
   #nextDue: number | undefined;
+  /** Partner declines by time, and how many of them the order has passed (`#settleDeclines`). */
+  readonly #declines: readonly { claim: string; at: number }[];
+  #declinesSettled = 0;
+  /** The declined entries that counted until their decline, with its time. */
+  readonly #declined = new Map<string, number>();
   readonly #counts: Record<EntryStatus, number> = { counted: 0, overdrawn: 0, untrusted: 0 };
   #last: Keyed | undefined;
 
@@ -185,6 +199,7 @@ export class PurseLedger {
     this.#state = state;
     this.#verify = options.checkSignature ?? entrySignatureCheck(verifier);
     this.#book = new Book(state);
+    this.#declines = [...(options.declines ?? [])].sort((a, b) => a.at - b.at || (a.claim < b.claim ? -1 : a.claim > b.claim ? 1 : 0));
   }
 
   get state(): CommuneState {
@@ -199,6 +214,30 @@ export class PurseLedger {
   judgeArrivals(entries: readonly ShardEntry[]): void {
     this.#noteArrivals(entries);
     this.#judgeOrdered(canonicalOrder(entries));
+    this.#settleDeclines(this.#state.now + 1);
+  }
+
+  /**
+   * Takes back, in the order, each declined exchange whose decline comes
+   * before `before`: the purse and its lines move back as for a void. A
+   * decline of an entry that never counted, was voided first, or is not
+   * an exchange out changes nothing (its reader says why).
+   */
+  #settleDeclines(before: number): void {
+    while (this.#declinesSettled < this.#declines.length && this.#declines[this.#declinesSettled]!.at < before) {
+      const { claim, at } = this.#declines[this.#declinesSettled++]!;
+      const target = this.#claims.get(claim);
+      if (!target || target.kind !== "exchange" || target.direction !== "out" || this.#voided.has(claim) || this.#declined.has(claim)) continue;
+      const currency = currencyAt(this.#state, target.currency, target.at);
+      if (!currency) continue;
+      this.#book.apply({ ...target, kind: "void", of: target.id }, currency, true, target);
+      this.#declined.set(claim, at);
+    }
+  }
+
+  /** The time of the latest decline the order has passed: an entry before it cannot be appended. */
+  get #declinedThrough(): number {
+    return this.#declinesSettled === 0 ? -Infinity : this.#declines[this.#declinesSettled - 1]!.at;
   }
 
   /**
@@ -249,6 +288,7 @@ export class PurseLedger {
         continue;
       }
       const keyed = keyedOf(item);
+      this.#settleDeclines(keyed.at + 1);
       const judged = this.#judge(item, keyed.at, true);
       this.#entries.push(judged);
       this.#judged.push(judged);
@@ -282,6 +322,7 @@ export class PurseLedger {
     const ordered = canonicalOrder(items);
     const first = ordered.find((item) => !this.#futureDated(item));
     if (first && this.#last && compareKeyed(keyedOf(first), this.#last) <= 0) return false;
+    if (first && keyedOf(first).at <= this.#declinedThrough) return false;
     this.#noteArrivals(items);
     this.#judgeOrdered(ordered);
     return true;
@@ -296,6 +337,7 @@ export class PurseLedger {
     if (this.#futureDated(item)) return futureDatedView(item.entry);
     const keyed = keyedOf(item);
     if (this.#last && compareKeyed(keyed, this.#last) <= 0) return undefined;
+    if (keyed.at <= this.#declinedThrough) return undefined;
     return this.#judge(item, keyed.at, false, item);
   }
 
@@ -305,12 +347,13 @@ export class PurseLedger {
   }
 
   /** An author's entry that counted, by id, and the void that took it back if one did: what a member's "void" or "correct" starts from. */
-  countedEntry(by: PublicKey, id: string): { entry: SignedEntry; voidedBy?: SignedEntry } | undefined {
+  countedEntry(by: PublicKey, id: string): { entry: SignedEntry; voidedBy?: SignedEntry; declinedAt?: number } | undefined {
     const claim = entryClaim(by, id);
     const entry = this.#claims.get(claim);
     if (entry === undefined) return undefined;
     const voidedBy = this.#voided.get(claim);
-    return voidedBy ? { entry, voidedBy } : { entry };
+    const declinedAt = this.#declined.get(claim);
+    return { entry, ...(voidedBy ? { voidedBy } : {}), ...(declinedAt !== undefined ? { declinedAt } : {}) };
   }
 
   /** Every entry judged not to count (overdrawn or untrusted), held ones included, without copying the purse. */
@@ -347,6 +390,7 @@ export class PurseLedger {
       counts: { ...this.#counts },
       used: new Map(this.#proposalUse),
       voided: new Map(this.#voided),
+      declined: new Map(this.#declined),
     };
   }
 
@@ -427,6 +471,9 @@ export class PurseLedger {
       if (target.kind === "void") return { ok: false, problem: `voids a void (${String(entry.of)}): to restore an entry, write it again` };
       const earlier = this.#voided.get(targetClaim);
       if (earlier) return { ok: false, problem: `voids ${String(entry.of)}, which ${String(earlier.id)} voided already` };
+      const declinedAt = this.#declined.get(targetClaim);
+      if (declinedAt !== undefined)
+        return { ok: false, problem: `voids ${String(entry.of)}, which the partner declined on ${isoDay(declinedAt)}: it counts for nothing already` };
       if (target.amount !== entry.amount || target.currency !== entry.currency) {
         return { ok: false, problem: `voids ${String(entry.of)} but names another amount or currency than that entry's` };
       }

@@ -113,6 +113,8 @@ function kindProblem(entry: SignedEntry, state: CommuneState): string | undefine
       if (entry.direction !== "in" && entry.direction !== "out") {
         return "has no direction: an exchange goes in or out of the purse";
       }
+      // Answering our own offer would be writing the partner's side of it.
+      if (entry.offer !== undefined && entry.partner === entry.commune) return "names its own commune as the partner: an exchange is between two communes";
       return undefined;
   }
 }

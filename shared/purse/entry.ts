@@ -14,6 +14,11 @@ import type { Signed } from "../identity/signed";
  * - transfer: the author gives `amount` of their standing to member `to`.
  * - exchange: the purse trades with partner commune `partner`, `direction`
  *   "in" (purse receives) or "out" (purse gives; limited like a disbursement).
+ *   Since issue 14 an exchange with a partner names it by commune id and
+ *   carries the `offer` id that pairs both sides' entries; an "in" that
+ *   accepts a partner's "out" cites it (`answers`, `answersBy`,
+ *   `answersSig`: its id, author and the SHA-256 of its signature). Older
+ *   entries name the partner as free text and carry none of these.
  * - void: the author takes back their own earlier entry `of` (same amount and
  *   currency): it undoes that entry's effect from the void's time on, and the
  *   entry stays in the ledger, linked to the void. Under a passed "reverse"
@@ -51,6 +56,12 @@ export interface Entry {
   ofBy?: PublicKey;
   /** The id of its author's voided entry this one replaces. */
   corrects?: string;
+  /** On an exchange with a partner commune (issue 14): the id both sides' entries of one exchange share. */
+  offer?: string;
+  /** On an "in" exchange accepting a partner's "out": that entry's id, its author, and the SHA-256 (hex) of its signature. */
+  answers?: string;
+  answersBy?: PublicKey;
+  answersSig?: string;
 }
 
 export type SignedEntry = Signed<Entry>;

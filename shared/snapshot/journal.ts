@@ -2,7 +2,7 @@ import type { CommuneState } from "../commune/state";
 import { sha256Hex } from "../identity/keys";
 import { formatAmount } from "../money/amount";
 import type { Currency } from "../money/currency";
-import type { EntryView } from "../purse/balances";
+import { entryClaim, type EntryView } from "../purse/balances";
 import type { SignedEntry } from "../purse/entry";
 import { isoDay } from "../purse/wording";
 import { partiesOf, partyNames, type Party, type PartyNames } from "./party-names";
@@ -23,8 +23,12 @@ import { partiesOf, partyNames, type Party, type PartyNames } from "./party-name
  *   `--real` to see only money.
  * - Where money came from or went, balancing the purse:
  *   `income:contributions`, `expenses:members:<name>` (paid to a member),
- *   `payees:<name>` (paid to someone outside) and `partners:<commune id>`
- *   (exchanges).
+ *   `payees:<name>` (paid to someone outside) and
+ *   `assets:partners:<partner>` (exchanges: what the partner owes us, or,
+ *   negative, what we owe it; named by the partner's name where the commune
+ *   knows it, else its commune id or the name typed on an older entry). So
+ *   a reconciled exchange posts opposite amounts to the two communes'
+ *   partner accounts, and the two journals net to zero there.
  *
  * Names become account names by keeping letters, digits, space, `.`, `_`, `'`
  * and `-` (others become `_`, runs of spaces one space): a `;`, `#`, `:`, two
@@ -41,9 +45,14 @@ export interface JournalOptions {
 export interface JournalView {
   entries: readonly EntryView[];
   state: CommuneState;
+  /** Partner commune id -> its name, for the partner accounts (the commune document's partner list). */
+  partnerNames?: Readonly<Record<string, string>>;
+  /** Exchanges out a partner declined (PurseView.declined): each is taken back on its decline's day, as the purse counts it. */
+  declined?: ReadonlyMap<string, number>;
 }
 
 export const PURSE_ACCOUNT = "assets:purse";
+export const PARTNERS_ACCOUNT = "assets:partners";
 const INDENT = "    ";
 const ACCOUNT_WIDTH = 44;
 
@@ -83,10 +92,18 @@ export function purseJournal(view: JournalView, options: JournalOptions = {}): s
     lines.push(`${isoDay(entry.at)} * ${description(entry, parties, members, reverses)}`);
     lines.push(`${INDENT}; entry: ${accountSegment(entry.id)}`);
     if (reverses) lines.push(`${INDENT}; voids: ${accountSegment(reverses.id)}`);
-    for (const [account, minor] of postings(entry, parties, members, payees, reverses)) {
+    const posted = postings(entry, parties, members, payees, view.partnerNames, reverses);
+    for (const [account, minor] of posted) {
       lines.push(`${INDENT}${account.padEnd(ACCOUNT_WIDTH)}  ${money(minor)}`);
     }
     lines.push("");
+    const declinedAt = view.declined?.get(entryClaim(entry.by, entry.id));
+    if (declinedAt !== undefined) {
+      lines.push(`${isoDay(declinedAt)} * Declined by the partner: ${description(entry, parties, members)}`);
+      lines.push(`${INDENT}; declined: ${accountSegment(entry.id)}`);
+      for (const [account, minor] of posted) lines.push(`${INDENT}${account.padEnd(ACCOUNT_WIDTH)}  ${money(-minor)}`);
+      lines.push("");
+    }
   }
   return `${lines.join("\n")}\n`;
 }
@@ -99,6 +116,7 @@ function postings(
   parties: { from: Party; to: Party },
   members: PartyNames,
   payees: Map<string, string>,
+  partnerNames: Readonly<Record<string, string>> | undefined,
   reverses?: SignedEntry,
 ): Posting[] {
   const { amount } = entry;
@@ -107,7 +125,7 @@ function postings(
     case "void": {
       const undone = reverses && partiesOf(reverses);
       if (!reverses || !undone) return [];
-      return postings(reverses, undone, members, payees).map(([account, minor]) => [account, -minor]);
+      return postings(reverses, undone, members, payees, partnerNames).map(([account, minor]) => [account, -minor]);
     }
     case "contribution":
       return [
@@ -134,7 +152,8 @@ function postings(
         [`payees:${payees.get(entry.payee ?? "") ?? "_"}`, amount],
       ];
     case "exchange": {
-      const partner = `partners:${accountSegment(entry.partner ?? "")}`;
+      const id = entry.partner ?? "";
+      const partner = `${PARTNERS_ACCOUNT}:${accountSegment(partnerNames && Object.hasOwn(partnerNames, id) ? partnerNames[id]! : id)}`;
       const into = entry.direction === "in" ? amount : -amount;
       return [
         [PURSE_ACCOUNT, into],

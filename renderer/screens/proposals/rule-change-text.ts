@@ -17,6 +17,8 @@ export function ruleChangeText(change: RuleChange, currencies: readonly Currency
   if (change.spendPeriod !== undefined) parts.push(`spend limits ${perMemberPer(change.spendPeriod)}`);
   for (const [code, threshold] of Object.entries(change.confirmAbove ?? {}))
     parts.push(threshold > 0 ? `members confirm entries above ${moneyText(threshold, code, known)}` : `no amount to confirm in ${code}`);
+  for (const [partner, limits] of Object.entries(change.partnerCredit ?? {}))
+    for (const [code, limit] of Object.entries(limits)) parts.push(`partner ${partner.slice(0, 8)} may owe us at most ${moneyText(limit, code, known)}`);
   for (const currency of added) parts.push(`new currency ${currency.code} (${currency.name}, ${plural(currency.decimals, "decimal")})`);
   // The record schema lets an empty spend limit through as "a change".
   return parts.length === 0 ? "Changes no rule." : `Changes: ${parts.join("; ")}.`;

@@ -140,7 +140,7 @@ const FLOW_WORDS: Record<Flow, string> = { in: "into the purse", out: "out of th
 function counterpart(row: LedgerRow): string {
   if (row.toName) return row.toName;
   if (row.payee) return `${row.payee} (outside)`;
-  if (row.partner) return `${row.partner} (${row.direction === "in" ? "from partner" : "to partner"})`;
+  if (row.partner) return `${row.partnerName ?? row.partner} (${row.direction === "in" ? "from partner" : "to partner"})`;
   return row.kind === "contribution" ? "the purse" : "";
 }
 
