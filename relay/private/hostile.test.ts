@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { encodeItem, PRIVATE_PROTOCOL } from "../../shared/privacy/headers";
+import { nobleSigner } from "../../shared/identity/crypto";
+import type { KeyPair } from "../../shared/identity/keys";
+import { decodeItem, encodeItem, idOfItem, PRIVATE_PROTOCOL, signItem, type SealedItem } from "../../shared/privacy/headers";
 import { TOO_MANY_FROM_ADDRESS } from "../communes";
 import { startRelay, type RelayLimits, type RunningRelay } from "../relay";
 import { batchItem, newKeys, PrivateClient, privateCommune } from "../testing/private-client";
@@ -130,5 +132,56 @@ describe("the private store's bounds, through the protocol", () => {
     const { items } = await back.fetch(1);
     expect(items.map((item) => Buffer.from(item.bytes))).toEqual(acknowledged.map((item) => Buffer.from(encodeItem(item))));
     expect(await back.put(batchItem(commune.id, commune.firstId, newKeys()))).toMatchObject({ type: "stored", seq: 5 });
+  });
+});
+
+describe("an admitted member lying in a snapshot", () => {
+  const document = "DocumentAAAA1";
+  const snapshotClaiming = (commune: string, epoch: string, author: KeyPair, covers: number): SealedItem =>
+    signItem(nobleSigner, { kind: "snapshot", commune, document, epoch, by: author.publicKey, at: Date.now(), covers }, randomBytes(200), author);
+  const idsFrom = (items: Array<{ seq: number; bytes: Uint8Array }>): Array<[number, string]> =>
+    items.map(({ seq, bytes }) => {
+      const decoded = decodeItem(bytes);
+      if (!decoded.ok) throw new Error(`item ${seq} does not decode`);
+      return [seq, idOfItem(decoded.item)];
+    });
+
+  it("cannot make the relay drop what was put after the snapshot by claiming it covers past the head", async () => {
+    const { relay } = await relayWith();
+    const commune = await registeredOn(relay);
+    const attacker = newKeys();
+    const honest = newKeys();
+    for (let n = 0; n < 3; n++) await commune.member.put(batchItem(commune.id, commune.firstId, honest, randomBytes(100), document));
+    // The attacker names a number far past the head, hoping to wipe the document's future batches as they come.
+    const lie = snapshotClaiming(commune.id, commune.firstId, attacker, Number.MAX_SAFE_INTEGER);
+    expect(await commune.member.put(lie)).toMatchObject({ type: "stored", seq: 5 });
+    const next = batchItem(commune.id, commune.firstId, honest, randomBytes(100), document);
+    expect(await commune.member.put(next)).toMatchObject({ type: "stored", seq: 6 });
+
+    // The lie covered at most what came before it (2 to 4): the honest batch after it is kept and served.
+    const reader = await connect(relay);
+    await reader.join(commune.id, commune.firstId, commune.admission);
+    expect(idsFrom((await reader.fetch(0)).items)).toEqual([
+      [1, commune.firstId],
+      [5, idOfItem(lie)],
+      [6, idOfItem(next)],
+    ]);
+  });
+
+  it("is refused a snapshot naming another commune or an epoch it was not admitted under, and nothing is dropped", async () => {
+    const { relay } = await relayWith();
+    const commune = await registeredOn(relay);
+    const other = privateCommune();
+    const attacker = newKeys();
+    const batch = batchItem(commune.id, commune.firstId, attacker, randomBytes(100), document);
+    await commune.member.put(batch);
+    const elsewhere = snapshotClaiming(other.id, commune.firstId, attacker, 2);
+    expect(await commune.member.put(elsewhere)).toMatchObject({ type: "rejected", code: "private.wrongCommune" });
+    const unknownEpoch = snapshotClaiming(commune.id, "a".repeat(64), attacker, 2);
+    expect(await commune.member.put(unknownEpoch)).toMatchObject({ type: "rejected", code: "private.wrongEpoch" });
+    expect(idsFrom((await commune.member.fetch(0)).items)).toEqual([
+      [1, commune.firstId],
+      [2, idOfItem(batch)],
+    ]);
   });
 });

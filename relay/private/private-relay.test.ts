@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bytesToHex } from "@noble/hashes/utils.js";
@@ -26,6 +26,15 @@ afterEach(async () => {
   await relay.close();
   await dataDir.remove();
 });
+
+/** Every file's bytes under `path`: what the relay keeps on disk. */
+async function folderBytes(path: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(path, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
 
 async function connect(): Promise<PrivateClient> {
   const client = await PrivateClient.connect(relay.url);
@@ -173,7 +182,7 @@ describe("two admitted members", () => {
     expect(log.includes(Buffer.from(fromAlice.payload))).toBe(true);
   });
 
-  it("give a newcomer the latest snapshot of each document, and the relay keeps every batch a snapshot claims to cover", async () => {
+  it("give a newcomer the latest snapshot of each document, and the relay drops the batches and older snapshots it covers", async () => {
     const commune = await registered();
     const alice = commune.founderSocket;
     const author = newKeys();
@@ -198,10 +207,11 @@ describe("two admitted members", () => {
       [4, idOfItem(ofB)],
       [5, idOfItem(latest)],
     ]);
-    expect((await newcomer.fetch(0)).items).toHaveLength(5);
+    // A's first snapshot (2) and batch (3) are covered by its latest: numbers kept, items gone.
+    expect((await newcomer.fetch(0)).items.map(({ seq }) => seq)).toEqual([1, 4, 5]);
   });
 
-  it("give a newcomer each document's batches after its latest snapshot right behind it, and none from before it", async () => {
+  it("give a newcomer each document's latest snapshot and its batches past what the snapshot covers, in log order", async () => {
     const commune = await registered();
     const alice = commune.founderSocket;
     const author = newKeys();
@@ -227,7 +237,46 @@ describe("two admitted members", () => {
     await newcomer.join(commune.id, commune.firstId, commune.admission);
     newcomer.ws.send(JSON.stringify({ type: "snapshots" }));
     expect(await newcomer.next()).toEqual({ type: "snapshots-sent", head: 7 });
-    expect(newcomer.items.map(({ seq }) => seq)).toEqual([3, 5, 7, 4, 6]);
+    // A's batch 2 came after what A's snapshot covers (1), so the snapshot may not hold it: it is sent too.
+    expect(newcomer.items.map(({ seq }) => seq)).toEqual([2, 3, 4, 5, 6, 7]);
+  });
+
+  it("compact the log with a snapshot: a newcomer gets it and what follows, not the 50 batches it covers, and the data folder shrinks", async () => {
+    const commune = await registered();
+    const alice = commune.founderSocket;
+    const author = newKeys();
+    const document = "DocumentAAAA1";
+    for (let n = 0; n < 50; n++) {
+      expect(await alice.put(batchItem(commune.id, commune.firstId, author, randomBytes(1_000), document))).toMatchObject({ type: "stored", seq: n + 2 });
+    }
+    const full = await folderBytes(dataDir.path);
+    const covering = signItem(
+      nobleSigner,
+      { kind: "snapshot", commune: commune.id, document, epoch: commune.firstId, by: author.publicKey, at: Date.now(), covers: 51 },
+      randomBytes(2_000),
+      author,
+    );
+    expect(await alice.put(covering)).toMatchObject({ type: "stored", seq: 52 });
+    const after = batchItem(commune.id, commune.firstId, author, randomBytes(100), document);
+    expect(await alice.put(after)).toMatchObject({ type: "stored", seq: 53 });
+
+    const newcomer = await connect();
+    await newcomer.join(commune.id, commune.firstId, commune.admission);
+    newcomer.ws.send(JSON.stringify({ type: "snapshots" }));
+    expect(await newcomer.next()).toEqual({ type: "snapshots-sent", head: 53 });
+    expect(newcomer.items.map(({ seq, bytes }) => [seq, idOfItem(readItem(bytes))])).toEqual([
+      [52, idOfItem(covering)],
+      [53, idOfItem(after)],
+    ]);
+    const fetched = await newcomer.fetch(0);
+    expect(fetched.head).toBe(53);
+    expect(fetched.items.map(({ seq, bytes }) => [seq, idOfItem(readItem(bytes))])).toEqual([
+      [1, commune.firstId],
+      [52, idOfItem(covering)],
+      [53, idOfItem(after)],
+    ]);
+    // 50 batches of about 1 KB went; a 2 KB snapshot and a small batch came.
+    expect(await folderBytes(dataDir.path)).toBeLessThan(full - 40_000);
   });
 
   it("refuse a batch naming another commune, an epoch other than their admission's, or a payload changed after signing", async () => {

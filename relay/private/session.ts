@@ -301,9 +301,10 @@ export class PrivateSession implements AdmittedSocket {
   }
 
   /**
-   * Every document's latest snapshot, each followed by that document's
-   * batches after it, so a newcomer holds every document as it is now before
-   * reading the rest of the log. Live items are not sent meanwhile: the
+   * Every document's latest snapshot and that document's batches past what
+   * the snapshot covers, in log order (store.latestSnapshotsAndAfter), so a
+   * newcomer holds every document as it is now before reading the rest of
+   * the log. Live items are not sent meanwhile: the
    * member fetches after it, from where its snapshots leave off.
    */
   async #sendSnapshots(): Promise<void> {

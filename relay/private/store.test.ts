@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { appendFile, readdir, readFile, stat } from "node:fs/promises";
+import { appendFile, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { nobleSigner } from "../../shared/identity/crypto";
 import { keyPairFromSecret } from "../../shared/identity/keys";
@@ -177,5 +178,204 @@ describe("the private store's quota", () => {
     expect(await store.append(batch("DocumentAAAA1", randomBytes(4_000)))).toMatchObject({ ok: false, problem: { code: "private.quota" } });
     expect((await stat(await logFile(dir))).size).toBe(size);
     expect(await store.append(batch("DocumentAAAA1", randomBytes(100)))).toMatchObject({ ok: true, seq: 2 });
+  });
+});
+
+function snapshot(document: string, covers: number, payload: Uint8Array = randomBytes(300)): SealedItem {
+  return signItem(nobleSigner, { kind: "snapshot", commune, document, epoch: "e".repeat(64), by: author.publicKey, at: Date.now(), covers }, payload, author);
+}
+
+async function put(store: PrivateStore, item: SealedItem): Promise<number> {
+  const appended = await store.append(item);
+  if (!appended.ok) throw new Error(appended.problem.message);
+  return appended.seq;
+}
+
+const seqsOf = async (store: PrivateStore, since = 0): Promise<number[]> => (await readAll(store, since)).map(([seq]) => seq);
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const name of await readdir(join(dir, "log"))) total += (await stat(join(dir, "log", name))).size;
+  return total;
+}
+
+describe("a snapshot compacting the private store", () => {
+  it("drops the document's batches and older snapshots it covers, and nothing of another document or the epochs", async () => {
+    const { store } = await freshStore();
+    const a1 = await put(store, batch("DocumentAAAA1"));
+    const b1 = await put(store, batch("DocumentBBBB2"));
+    const a2 = await put(store, batch("DocumentAAAA1"));
+    const older = await put(store, snapshot("DocumentAAAA1", a2));
+    const a3 = await put(store, batch("DocumentAAAA1"));
+    const bSnapshot = await put(store, snapshot("DocumentBBBB2", b1));
+    expect(await seqsOf(store)).toEqual([1, older, a3, bSnapshot]);
+    expect([a1, a2]).toEqual([2, 4]);
+
+    const newest = await put(store, snapshot("DocumentAAAA1", a3));
+    expect(await seqsOf(store)).toEqual([1, bSnapshot, newest]);
+    expect(store.head).toBe(newest);
+    expect(store.latestSnapshotsAndAfter()).toEqual([bSnapshot, newest]);
+    // What follows keeps its number, right after the head.
+    expect(await put(store, batch("DocumentAAAA1"))).toBe(newest + 1);
+  });
+
+  it("keeps every number and what a fetch since any of them brings after a reopen", async () => {
+    const { dir, store } = await freshStore();
+    for (let n = 0; n < 5; n++) await put(store, batch("DocumentAAAA1"));
+    const other = await put(store, batch("DocumentBBBB2"));
+    const covering = await put(store, snapshot("DocumentAAAA1", 6));
+    const after = await put(store, batch("DocumentAAAA1"));
+    const before = await readAll(store);
+    await store.close();
+
+    const reopened = await PrivateStore.open(dir, roomy);
+    cleanups.push(() => reopened.close());
+    expect(reopened.head).toBe(after);
+    expect((await readAll(reopened)).map(([seq, bytes]) => [seq, Buffer.from(bytes)])).toEqual(before.map(([seq, bytes]) => [seq, Buffer.from(bytes)]));
+    expect(await seqsOf(reopened)).toEqual([1, other, covering, after]);
+    expect(await seqsOf(reopened, 3)).toEqual([other, covering, after]);
+    expect(await seqsOf(reopened, other)).toEqual([covering, after]);
+    expect(reopened.bytes).toBe(store.bytes);
+    expect(await reopened.append(batch("DocumentAAAA1"))).toMatchObject({ ok: true, seq: after + 1 });
+  });
+
+  it("shrinks the bytes it counts and keeps on disk to what is kept", async () => {
+    const { dir, store } = await freshStore();
+    for (let n = 0; n < 40; n++) await put(store, batch("DocumentAAAA1", randomBytes(1_000)));
+    const full = store.bytes;
+    expect(await folderBytes(dir)).toBe(full);
+    await put(store, snapshot("DocumentAAAA1", 41, randomBytes(2_000)));
+    expect(store.bytes).toBeLessThan(full / 5);
+    // The kept records and one gap record of 12 bytes.
+    expect(await folderBytes(dir)).toBe(store.bytes + 12);
+    expect(await seqsOf(store)).toEqual([1, 42]);
+  });
+
+  it("starts a newcomer from the snapshot with the batches numbered past what it covers, those put before it included", async () => {
+    const { store } = await freshStore();
+    const first = await put(store, batch("DocumentAAAA1"));
+    const notCovered = await put(store, batch("DocumentAAAA1"));
+    const covering = await put(store, snapshot("DocumentAAAA1", first));
+    const later = await put(store, batch("DocumentAAAA1"));
+    expect(store.latestSnapshotsAndAfter()).toEqual([notCovered, covering, later]);
+    expect(await seqsOf(store)).toEqual([1, notCovered, covering, later]);
+  });
+
+  it("drops nothing for a snapshot that covers 0", async () => {
+    const { dir, store } = await freshStore();
+    await put(store, batch("DocumentAAAA1"));
+    await put(store, batch("DocumentAAAA1"));
+    const bytes = store.bytes;
+    const covering = await put(store, snapshot("DocumentAAAA1", 0));
+    expect(await seqsOf(store)).toEqual([1, 2, 3, covering]);
+    expect(store.bytes).toBeGreaterThan(bytes);
+    expect(await readdir(join(dir, "log"))).toEqual(["00000001"]);
+  });
+
+  it("keeps many documents apart, across a log of many files", async () => {
+    const small = { ...roomy, fileBytes: 2_000 };
+    const { dir, store } = await freshStore(small);
+    const documents = ["DocumentAAAA1", "DocumentBBBB2", "DocumentCCCC3", "DocumentDDDD4", "DocumentEEEE5"];
+    const seqs = new Map<string, number[]>(documents.map((document) => [document, []]));
+    for (let round = 0; round < 6; round++) {
+      for (const document of documents) seqs.get(document)!.push(await put(store, batch(document, randomBytes(300))));
+    }
+    const filesBefore = (await readdir(join(dir, "log"))).length;
+    expect(filesBefore).toBeGreaterThan(5);
+    const snapshots = [];
+    for (const document of ["DocumentBBBB2", "DocumentDDDD4"]) snapshots.push(await put(store, snapshot(document, store.head, randomBytes(100))));
+    const expected = [
+      1,
+      ...[...seqs].flatMap(([document, batches]) => (document === "DocumentBBBB2" || document === "DocumentDDDD4" ? [] : batches)),
+      ...snapshots,
+    ].sort((a, b) => a - b);
+    expect(await seqsOf(store)).toEqual(expected);
+    // Every file was rewritten in place: none is left half made.
+    expect((await readdir(join(dir, "log"))).filter((name) => !/^\d{8}$/.test(name))).toEqual([]);
+    await store.close();
+
+    const reopened = await PrivateStore.open(dir, small);
+    cleanups.push(() => reopened.close());
+    expect(await seqsOf(reopened)).toEqual(expected);
+    expect(reopened.documents).toBe(5);
+    const next = await reopened.append(batch("DocumentAAAA1", randomBytes(300)));
+    expect(next).toMatchObject({ ok: true, seq: snapshots.at(-1)! + 1 });
+    expect(await seqsOf(reopened, snapshots.at(-1)!)).toEqual([snapshots.at(-1)! + 1]);
+  });
+
+  it("serves a fetch that began before a compaction the items as they were, without the dropped ones after", async () => {
+    const { store } = await freshStore();
+    const items = [];
+    for (let n = 0; n < 10; n++) items.push(batch(n % 2 === 0 ? "DocumentAAAA1" : "DocumentBBBB2"));
+    for (const item of items) await put(store, item);
+    const read: Array<[number, Buffer]> = [];
+    await store.read(0, async (seq, bytes) => {
+      read.push([seq, Buffer.from(bytes)]);
+      // Midway, a snapshot of A compacts the very file this fetch is reading.
+      if (seq === 4) await put(store, snapshot("DocumentAAAA1", 11));
+    });
+    const expected = new Map(items.map((item, n) => [n + 2, Buffer.from(encodeItem(item))]));
+    for (const [seq, bytes] of read.slice(1, -1)) expect(bytes, `item ${seq}`).toEqual(expected.get(seq));
+    // Past the snapshot, A's batches are holes: only B's and the snapshot itself come.
+    expect(read.map(([seq]) => seq)).toEqual([1, 2, 3, 4, 5, 7, 9, 11, 12]);
+  });
+});
+
+/** One log record as the store writes it: length, CRC-32, the item. */
+function record(item: SealedItem): Buffer {
+  const bytes = encodeItem(item);
+  const prefix = Buffer.alloc(8);
+  prefix.writeUInt32BE(bytes.length, 0);
+  prefix.writeUInt32BE(crc32(bytes), 4);
+  return Buffer.concat([prefix, bytes]);
+}
+
+describe("a relay killed while a snapshot compacts its log", () => {
+  it("finishes on open a compaction that never began: the snapshot was on disk, the old file whole", async () => {
+    const { dir, store } = await freshStore();
+    const kept = batch("DocumentBBBB2");
+    for (let n = 0; n < 5; n++) await put(store, batch("DocumentAAAA1"));
+    await put(store, kept);
+    await store.close();
+    // The snapshot was written and acknowledged; the kill came before the file was rewritten.
+    const covering = snapshot("DocumentAAAA1", 7);
+    await appendFile(await logFile(dir), record(covering));
+
+    const reopened = await PrivateStore.open(dir, roomy);
+    cleanups.push(() => reopened.close());
+    const read = await readAll(reopened);
+    expect(read.map(([seq]) => seq)).toEqual([1, 7, 8]);
+    expect(read.slice(1).map(([, bytes]) => Buffer.from(bytes))).toEqual([kept, covering].map((item) => Buffer.from(encodeItem(item))));
+    expect(await folderBytes(dir)).toBe(reopened.bytes + 12);
+  });
+
+  it("opens the old file when the kill left the rewritten copy half made, and loses nothing acknowledged", async () => {
+    const { dir, store } = await freshStore();
+    const items = [batch("DocumentAAAA1"), batch("DocumentBBBB2"), batch("DocumentAAAA1")];
+    for (const item of items) await put(store, item);
+    await store.close();
+    const old = await readFile(await logFile(dir));
+    // A compaction's copy, cut anywhere: never read, and removed.
+    await writeFile(`${await logFile(dir)}.tmp`, old.subarray(0, old.length - 7));
+
+    const reopened = await PrivateStore.open(dir, roomy);
+    cleanups.push(() => reopened.close());
+    expect((await readAll(reopened, 1)).map(([, bytes]) => Buffer.from(bytes))).toEqual(items.map((item) => Buffer.from(encodeItem(item))));
+    expect(await readdir(join(dir, "log"))).toEqual(["00000001"]);
+    expect(await put(reopened, snapshot("DocumentAAAA1", 4))).toBe(5);
+    expect(await seqsOf(reopened)).toEqual([1, 3, 5]);
+  });
+
+  it("reads a rewritten file's gaps as the same numbers after a reopen, a crash after the rename included", async () => {
+    const small = { ...roomy, fileBytes: 1_500 };
+    const { dir, store } = await freshStore(small);
+    for (let n = 0; n < 8; n++) await put(store, batch(n % 2 === 0 ? "DocumentAAAA1" : "DocumentBBBB2", randomBytes(400)));
+    await put(store, snapshot("DocumentAAAA1", 9, randomBytes(50)));
+    const before = await readAll(store);
+    await store.close();
+    const reopened = await PrivateStore.open(dir, small);
+    cleanups.push(() => reopened.close());
+    expect((await readAll(reopened)).map(([seq, bytes]) => [seq, Buffer.from(bytes)])).toEqual(before.map(([seq, bytes]) => [seq, Buffer.from(bytes)]));
+    expect(await seqsOf(reopened)).toEqual([1, 3, 5, 7, 9, 10]);
   });
 });

@@ -1,9 +1,10 @@
-import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { z } from "zod";
 import { problem, type Problem } from "../../shared/result";
 import { decodeItem, encodeItem, idOfItem, ITEM_LIMITS, type ItemHeader, type SealedItem } from "../../shared/privacy/headers";
+import { droppedBySnapshot, startingSnapshot, type KeptItem } from "./compaction";
 import { writeAtomically } from "../atomic-file";
 
 /**
@@ -11,7 +12,8 @@ import { writeAtomically } from "../atomic-file";
  * commune"): an append-only log of items as members sent them, the epoch
  * tree, and which item is the latest snapshot of each document.
  *
- *   log/00000001 ...   records: u32 length, u32 CRC-32 of the item, the item (encodeItem bytes)
+ *   log/00000001 ...   records: u32 length, u32 CRC-32 of the item, the item (encodeItem bytes);
+ *                      or a gap: u32 0, u32 CRC-32 of the count, u32 count of dropped sequence numbers
  *   epochs.json        the epoch tree: ids, numbers, parents, admission PUBLIC keys, sequence numbers
  *   genesis.json       the founding anchor as registered (no readable field; a commune moved from plaintext: its genesis)
  *
@@ -21,6 +23,19 @@ import { writeAtomically } from "../atomic-file";
  * so an acknowledged item survives kill -9; a torn last record (the process
  * died mid-write) is cut on open. Payloads are never parsed, only hashed by
  * the protocol's signature check: the relay stores what it gets.
+ *
+ * Compaction: a snapshot of document D whose header says `covers: N` holds
+ * every batch of D numbered N or lower, so once it is on disk the store
+ * drops those batches and D's earlier snapshots numbered N or lower
+ * (compaction.ts decides which). Numbers never move, because members fetch
+ * `since` the last one they read: each log file holding a dropped item is
+ * copied record by record to `log/0000000N.tmp` with every run of dropped
+ * numbers written as one gap record, fsync'd, renamed over the old file, and
+ * the directory fsync'd. A kill at any moment leaves each file old or new,
+ * both of which scan to the same numbers; `open` drops again whatever a kept
+ * snapshot covers, so a compaction cut short is finished then. A reader that
+ * opened the old file keeps reading it (its handle is tied to the file's
+ * generation); one that meets a file being replaced waits for the swap.
  */
 
 /** One log file is closed and the next begun past this size, so no file grows without end. */
@@ -72,15 +87,28 @@ export type Appended = { ok: true; seq: number; duplicate: boolean } | { ok: fal
 
 interface Place {
   file: number;
+  /** Which copy of the file the offset is in: a compaction's rewrite is the next generation. */
+  generation: number;
   offset: number;
   length: number;
 }
 
+/** What a gap record's length field holds: no item is 0 bytes long (an item has a 4-byte header length). */
+const GAP_MARK = 0;
+const GAP_RECORD = 12;
+
 export class PrivateStore {
   readonly #dir: string;
   readonly #quota: Quota;
-  /** places[seq - 1]: where item `seq` lies. */
-  readonly #places: Place[] = [];
+  /** places[seq - 1]: where item `seq` lies; undefined once a snapshot has dropped it. */
+  readonly #places: Array<Place | undefined> = [];
+  /** Per log file: the first and last sequence number it holds (gaps included) and its generation. */
+  readonly #files = new Map<number, { first: number; last: number; generation: number }>();
+  /** Files being replaced by a compaction; a reader waits for the swap before opening one. */
+  readonly #swaps = new Map<number, Promise<void>>();
+  /** Each document's kept batches and snapshots, in log order, with what a snapshot covers. */
+  readonly #kept = new Map<string, KeptItem[]>();
+  readonly #idOfSeq = new Map<number, string>();
   readonly #seqOfId = new Map<string, number>();
   readonly #documents = new Set<string>();
   readonly #snapshots = new Map<string, number>();
@@ -179,6 +207,7 @@ export class PrivateStore {
     return found.sort((a, b) => a.seq - b.seq);
   }
 
+  /** The snapshot a newcomer starts `document` from (compaction.ts, startingSnapshot). */
   latestSnapshot(document: string): number | undefined {
     return this.#snapshots.get(document);
   }
@@ -189,18 +218,20 @@ export class PrivateStore {
   }
 
   /**
-   * What a newcomer reads first: each document's latest snapshot followed by
-   * that document's batches after it, documents in the order of their
-   * snapshots. A document with batches and no snapshot is not in it (the
-   * fetch of the log that follows brings it).
+   * What a newcomer reads first: each document's latest snapshot and that
+   * document's batches numbered past what the snapshot covers (a batch put
+   * between the number it covers and the snapshot itself may not be in it),
+   * each once, in log order. A document with batches and no snapshot is not
+   * in it (the fetch of the log that follows brings it).
    */
   latestSnapshotsAndAfter(): number[] {
     const seqs: number[] = [];
-    for (const [document, snapshot] of [...this.#snapshots].sort((a, b) => a[1] - b[1])) {
+    for (const [document, snapshot] of this.#snapshots) {
+      const { covers } = startingSnapshot(this.#kept.get(document)!)!;
       seqs.push(snapshot);
-      for (const batch of this.#batches.get(document) ?? []) if (batch > snapshot) seqs.push(batch);
+      for (const batch of this.#batches.get(document) ?? []) if (batch > covers && batch !== snapshot) seqs.push(batch);
     }
-    return seqs;
+    return seqs.sort((a, b) => a - b);
   }
 
   /**
@@ -227,40 +258,70 @@ export class PrivateStore {
    */
   async read(since: number, each: (seq: number, bytes: Uint8Array) => Promise<void>): Promise<number> {
     let seq = Math.max(0, since);
-    const handles = new Map<number, FileHandle>();
+    let current: { file: number; generation: number; handle: FileHandle } | undefined;
     try {
       while (seq < this.head && !this.#closed) {
-        const place = this.#places[seq]!;
-        let handle = handles.get(place.file);
-        if (!handle) {
-          for (const old of handles.values()) await old.close();
-          handles.clear();
-          handle = await open(this.#logPath(place.file), "r");
-          handles.set(place.file, handle);
+        const place = this.#places[seq];
+        seq++;
+        // A number a snapshot dropped is a hole: the reader goes on past it.
+        if (!place) continue;
+        if (current?.file !== place.file || current.generation !== place.generation) {
+          await current?.handle.close();
+          current = undefined;
+          const handle = await this.#openPlace(place);
+          // The file was replaced meanwhile: the item is looked up again in the new one.
+          if (!handle) {
+            seq--;
+            continue;
+          }
+          current = { file: place.file, generation: place.generation, handle };
         }
         const bytes = new Uint8Array(place.length);
-        await readFully(handle, bytes, place.offset + RECORD_PREFIX);
-        seq++;
+        await readFully(current.handle, bytes, place.offset + RECORD_PREFIX);
         await each(seq, bytes);
       }
     } finally {
-      for (const handle of handles.values()) await handle.close();
+      await current?.handle.close();
     }
     return seq;
   }
 
-  /** The stored bytes of item `seq` (encodeItem form). */
+  /** The stored bytes of item `seq` (encodeItem form); a dropped item is not asked for. */
   async itemAt(seq: number): Promise<Uint8Array> {
-    const place = this.#places[seq - 1];
-    if (!place) throw new RangeError(`no item ${seq}`);
-    const handle = await open(this.#logPath(place.file), "r");
-    try {
-      const bytes = new Uint8Array(place.length);
-      await readFully(handle, bytes, place.offset + RECORD_PREFIX);
-      return bytes;
-    } finally {
-      await handle.close();
+    for (;;) {
+      const place = this.#places[seq - 1];
+      if (!place) throw new RangeError(`no item ${seq}`);
+      const handle = await this.#openPlace(place);
+      if (!handle) continue;
+      try {
+        const bytes = new Uint8Array(place.length);
+        await readFully(handle, bytes, place.offset + RECORD_PREFIX);
+        return bytes;
+      } finally {
+        await handle.close();
+      }
     }
+  }
+
+  /**
+   * Opens the file `place` is in, as the generation `place` names: answers
+   * undefined when a compaction replaced that file before or while it was
+   * opened (the caller looks the place up again). The swap is marked before
+   * the rename and the generation moved on after it, so a handle this
+   * answers is the file the offset was measured in.
+   */
+  async #openPlace(place: Place): Promise<FileHandle | undefined> {
+    const swap = this.#swaps.get(place.file);
+    if (swap) {
+      await swap;
+      return undefined;
+    }
+    const handle = await open(this.#logPath(place.file), "r");
+    if (this.#swaps.has(place.file) || this.#files.get(place.file)?.generation !== place.generation) {
+      await handle.close();
+      return undefined;
+    }
+    return handle;
   }
 
   /** Waits for the appends under way, then closes the log. */
@@ -308,9 +369,11 @@ export class PrivateStore {
       throw error;
     }
     this.#fileBytes += size;
-    const seq = this.#index({ file: this.#file, offset, length: bytes.length }, id, header);
+    const seq = this.#index({ file: this.#file, generation: this.#generationOf(this.#file), offset, length: bytes.length }, id, header);
     stored?.(seq);
     if (header.kind === "epoch") await this.#saveEpochs();
+    // The snapshot is on disk and acknowledged before anything it covers is dropped.
+    if (header.kind === "snapshot") await this.#compact(header.document);
     return { ok: true, seq, duplicate: false };
   }
 
@@ -331,15 +394,22 @@ export class PrivateStore {
   #index(place: Place, id: string, header: ItemHeader): number {
     this.#places.push(place);
     const seq = this.#places.length;
+    this.#fileHolds(place.file, seq);
     this.#bytes += RECORD_PREFIX + place.length;
     this.#seqOfId.set(id, seq);
+    this.#idOfSeq.set(seq, id);
     if (header.kind === "epoch") {
       this.#epochs.set(id, { id, epoch: header.epoch, parent: header.parent, admission: header.admission, seq });
       if (header.parent !== null) this.#children.set(header.parent, [...(this.#children.get(header.parent) ?? []), id]);
     } else {
       this.#documents.add(header.document);
-      if (header.kind === "snapshot") this.#snapshots.set(header.document, seq);
-      else {
+      const kept = this.#kept.get(header.document) ?? [];
+      this.#kept.set(header.document, kept);
+      if (header.kind === "snapshot") {
+        kept.push({ seq, covers: header.covers });
+        this.#snapshots.set(header.document, startingSnapshot(kept)!.seq);
+      } else {
+        kept.push({ seq });
         const batches = this.#batches.get(header.document);
         if (batches) batches.push(seq);
         else this.#batches.set(header.document, [seq]);
@@ -348,9 +418,134 @@ export class PrivateStore {
     return seq;
   }
 
+  /** Sequence numbers a gap record stands for: they stay numbers, with nothing behind them. */
+  #indexGap(file: number, count: number): void {
+    for (let n = 0; n < count; n++) {
+      this.#places.push(undefined);
+      this.#fileHolds(file, this.#places.length);
+    }
+  }
+
+  #fileHolds(file: number, seq: number): void {
+    const known = this.#files.get(file);
+    if (known) known.last = seq;
+    else this.#files.set(file, { first: seq, last: seq, generation: 0 });
+  }
+
+  #generationOf(file: number): number {
+    return this.#files.get(file)?.generation ?? 0;
+  }
+
+  /**
+   * Drops from the indexes and from disk what document's snapshots cover
+   * (compaction.ts), leaving every other document, the epoch records and
+   * the kept numbers as they are.
+   */
+  async #compact(document: string): Promise<void> {
+    const kept = this.#kept.get(document) ?? [];
+    const dropped = droppedBySnapshot(kept);
+    if (dropped.size === 0) return;
+    this.#kept.set(
+      document,
+      kept.filter((item) => !dropped.has(item.seq)),
+    );
+    const batches = this.#batches.get(document);
+    if (batches)
+      this.#batches.set(
+        document,
+        batches.filter((seq) => !dropped.has(seq)),
+      );
+    const files = new Set<number>();
+    for (const seq of dropped) {
+      const place = this.#places[seq - 1]!;
+      files.add(place.file);
+      this.#places[seq - 1] = undefined;
+      this.#bytes -= RECORD_PREFIX + place.length;
+      // A batch put again after it was dropped is taken as new: members put back what a snapshot left out.
+      const id = this.#idOfSeq.get(seq)!;
+      this.#idOfSeq.delete(seq);
+      this.#seqOfId.delete(id);
+    }
+    for (const file of [...files].sort((a, b) => a - b)) await this.#rewrite(file);
+  }
+
+  /**
+   * Writes `file` again without the items whose places are gone: kept
+   * records copied byte for byte, each run of missing numbers as one gap
+   * record, to a temporary file that is fsync'd and renamed over the old one.
+   */
+  async #rewrite(file: number): Promise<void> {
+    const span = this.#files.get(file)!;
+    const generation = span.generation + 1;
+    const path = this.#logPath(file);
+    const temporary = `${path}.tmp`;
+    const moved: Array<[number, Place]> = [];
+    const source = await open(path, "r");
+    let size = 0;
+    try {
+      const target = await open(temporary, "w", 0o600);
+      try {
+        let gap = 0;
+        const writeGap = async (): Promise<void> => {
+          if (gap === 0) return;
+          await writeFully(target, gapRecord(gap));
+          size += GAP_RECORD;
+          gap = 0;
+        };
+        for (let seq = span.first; seq <= span.last; seq++) {
+          const place = this.#places[seq - 1];
+          if (!place) {
+            gap++;
+            continue;
+          }
+          await writeGap();
+          const record = new Uint8Array(RECORD_PREFIX + place.length);
+          await readFully(source, record, place.offset);
+          await writeFully(target, record);
+          moved.push([seq, { file, generation, offset: size, length: place.length }]);
+          size += record.length;
+        }
+        await writeGap();
+        await target.sync();
+      } finally {
+        await target.close();
+      }
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    } finally {
+      await source.close();
+    }
+    const active = file === this.#file;
+    if (active) {
+      await this.#handle?.close();
+      this.#handle = undefined;
+    }
+    let swapped!: () => void;
+    this.#swaps.set(
+      file,
+      new Promise<void>((resolve) => {
+        swapped = resolve;
+      }),
+    );
+    try {
+      await rename(temporary, path);
+      await syncDirectory(join(this.#dir, "log"));
+      for (const [seq, place] of moved) this.#places[seq - 1] = place;
+      span.generation = generation;
+      if (active) this.#fileBytes = size;
+    } finally {
+      this.#swaps.delete(file);
+      swapped();
+    }
+  }
+
   async #scan(): Promise<void> {
     const logDir = join(this.#dir, "log");
-    const files = (await readdir(logDir))
+    const names = await readdir(logDir);
+    // A compaction's copy the process died writing: the file it was to replace is whole.
+    for (const name of names.filter((name) => /^\d{8}\.tmp$/.test(name))) await rm(join(logDir, name), { force: true });
+    const files = names
       .filter((name) => /^\d{8}$/.test(name))
       .map(Number)
       .sort((a, b) => a - b);
@@ -376,6 +571,8 @@ export class PrivateStore {
         await handle.close();
       }
     }
+    // A compaction a kill cut short is finished: each file is old or new, and what a snapshot covers goes again.
+    for (const document of [...this.#kept.keys()]) await this.#compact(document);
   }
 
   /** Indexes the record at `offset` and answers where the next begins, or "torn" when it is incomplete or its checksum fails. */
@@ -386,6 +583,15 @@ export class PrivateStore {
     const view = new DataView(prefix.buffer);
     const length = view.getUint32(0);
     const checksum = view.getUint32(4);
+    if (length === GAP_MARK) {
+      if (offset + GAP_RECORD > size) return "torn";
+      const count = new Uint8Array(4);
+      await readFully(handle, count, offset + RECORD_PREFIX);
+      const dropped = new DataView(count.buffer).getUint32(0);
+      if (crc32(count) !== checksum || dropped === 0) return "torn";
+      this.#indexGap(file, dropped);
+      return offset + GAP_RECORD;
+    }
     const end = offset + RECORD_PREFIX + length;
     if (length < 4 || length > 4 + ITEM_LIMITS.headerBytes + ITEM_LIMITS.payloadBytes || end > size) return "torn";
     // Only the last record can be torn by a crash; it alone is read whole to check its sum.
@@ -401,7 +607,7 @@ export class PrivateStore {
     await readFully(handle, head, offset + RECORD_PREFIX);
     const decoded = decodeItem(head);
     if (!decoded.ok) throw new Error(`${this.#logPath(file)} holds an unreadable item at byte ${offset}: ${decoded.problem.message}`);
-    this.#index({ file, offset, length }, idOfItem(decoded.item), decoded.item.signed.header);
+    this.#index({ file, generation: 0, offset, length }, idOfItem(decoded.item), decoded.item.signed.header);
     return end;
   }
 
@@ -423,6 +629,15 @@ export class PrivateStore {
   #logPath(file: number): string {
     return join(this.#dir, "log", String(file).padStart(8, "0"));
   }
+}
+
+function gapRecord(count: number): Uint8Array {
+  const record = new Uint8Array(GAP_RECORD);
+  const view = new DataView(record.buffer);
+  view.setUint32(0, GAP_MARK);
+  view.setUint32(8, count);
+  view.setUint32(4, crc32(record.subarray(8)));
+  return record;
 }
 
 async function readFully(handle: FileHandle, into: Uint8Array, position: number): Promise<void> {
