@@ -32,6 +32,14 @@ export const PLAINTEXT_COMMUNE: RelayVisibility = {
 };
 
 /**
+ * What no relay setting changes: files a member makes leave the commune's
+ * encryption behind (docs/security.md, "Moving a commune made before this
+ * issue": a backup made before the move keeps the plaintext).
+ */
+export const FILES_STAY_READABLE =
+  "Backups and purse snapshots you export are files on this computer, not encrypted: anyone holding one reads it. A backup made before this commune became private holds everything up to then in the clear.";
+
+/**
  * Why a commune is plaintext, and what becomes of it (docs/relay.md,
  * "Moving existing communes"): founded plaintext by choice; made before
  * private communes and moving once its founder's host opens it; or made

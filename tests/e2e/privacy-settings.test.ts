@@ -22,6 +22,8 @@ describe("privacy from relays, in Settings", () => {
     await showsText(panel, "epoch 1");
     await showsText(panel.getByRole("list").first(), "Ada");
     await showsText(panel, "any name, memo, amount, vote, proposal or knowledge item");
+    // Files leave the encryption behind: a backup made before the move still reads in the clear.
+    await showsText(panel, "A backup made before this commune became private holds everything up to then in the clear");
     await screenshot(page, "settings-privacy");
     expect(await accessibilityProblems(page), "Settings").toEqual([]);
     await page.emulateMedia({ colorScheme: "dark" });

@@ -1,3 +1,4 @@
+import { FILES_STAY_READABLE } from "../../../shared/privacy/what-relays-see";
 import { useView } from "../../link/hooks";
 import { ErrorText, Panel, Time } from "../../ui";
 
@@ -57,6 +58,7 @@ export function PrivacyPanel({ communeId }: { communeId: string }) {
               <li key={line}>{line}</li>
             ))}
           </ul>
+          <p className="muted">{FILES_STAY_READABLE}</p>
         </>
       ) : privacy.loading ? (
         <p className="muted">Loading…</p>
