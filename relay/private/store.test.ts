@@ -215,6 +215,9 @@ describe("a snapshot compacting the private store", () => {
     expect(await seqsOf(store)).toEqual([1, bSnapshot, newest]);
     expect(store.head).toBe(newest);
     expect(store.latestSnapshotsAndAfter()).toEqual([bSnapshot, newest]);
+    // An item listed before a compaction dropped it reads as not kept, not as other bytes.
+    expect(await store.keptItem(a3)).toBeUndefined();
+    expect(Buffer.from((await store.keptItem(newest))!)).toEqual(Buffer.from(await store.itemAt(newest)));
     // What follows keeps its number, right after the head.
     expect(await put(store, batch("DocumentAAAA1"))).toBe(newest + 1);
   });
