@@ -383,8 +383,10 @@ export class PrivateStore {
     const seq = this.#index({ file: this.#file, generation: this.#generationOf(this.#file), offset, length: bytes.length }, id, header);
     stored?.(seq);
     if (header.kind === "epoch") await this.#saveEpochs();
-    // The snapshot is on disk and acknowledged before anything it covers is dropped.
-    if (header.kind === "snapshot") await this.#compact(header.document);
+    // The snapshot is on disk and acknowledged before anything it covers is dropped. A rewrite that
+    // fails (a full disk) does not unstore it: the indexes already skip what it drops, every file is
+    // old or new, and the next open drops again.
+    if (header.kind === "snapshot") await this.#compact(header.document).catch(() => {});
     return { ok: true, seq, duplicate: false };
   }
 
