@@ -314,7 +314,9 @@ export class PrivateSession implements AdmittedSocket {
     try {
       for (const seq of store.latestSnapshotsAndAfter()) {
         if (this.#state !== "admitted") return;
-        await this.#link.sendAwaited(encodeFrame({ type: "item", seq }, await store.itemAt(seq)));
+        // A snapshot put while these are sent may drop one listed here; it is numbered past `head`, so the fetch that follows brings it.
+        const bytes = await store.keptItem(seq);
+        if (bytes) await this.#link.sendAwaited(encodeFrame({ type: "item", seq }, bytes));
       }
     } finally {
       this.#fetching = false;

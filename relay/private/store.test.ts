@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { appendFile, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rmdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
@@ -215,6 +215,9 @@ describe("a snapshot compacting the private store", () => {
     expect(await seqsOf(store)).toEqual([1, bSnapshot, newest]);
     expect(store.head).toBe(newest);
     expect(store.latestSnapshotsAndAfter()).toEqual([bSnapshot, newest]);
+    // An item listed before a compaction dropped it reads as not kept, not as other bytes.
+    expect(await store.keptItem(a3)).toBeUndefined();
+    expect(Buffer.from((await store.keptItem(newest))!)).toEqual(Buffer.from(await store.itemAt(newest)));
     // What follows keeps its number, right after the head.
     expect(await put(store, batch("DocumentAAAA1"))).toBe(newest + 1);
   });
@@ -364,6 +367,25 @@ describe("a relay killed while a snapshot compacts its log", () => {
     expect(await readdir(join(dir, "log"))).toEqual(["00000001"]);
     expect(await put(reopened, snapshot("DocumentAAAA1", 4))).toBe(5);
     expect(await seqsOf(reopened)).toEqual([1, 3, 5]);
+  });
+
+  it("stores a snapshot whose rewrite could not be written, serves without what it covers, and drops it on disk at the next open", async () => {
+    const { dir, store } = await freshStore();
+    for (let n = 0; n < 3; n++) await put(store, batch("DocumentAAAA1"));
+    const onDisk = await folderBytes(dir);
+    // Something sits where the rewritten copy would go, as a full disk would refuse it.
+    const copy = join(dir, "log", "00000001.tmp");
+    await mkdir(copy);
+    expect(await store.append(snapshot("DocumentAAAA1", 4))).toMatchObject({ ok: true, seq: 5 });
+    expect(await seqsOf(store)).toEqual([1, 5]);
+    expect(await folderBytes(dir)).toBeGreaterThan(onDisk);
+    await store.close();
+
+    await rmdir(copy);
+    const reopened = await PrivateStore.open(dir, roomy);
+    cleanups.push(() => reopened.close());
+    expect(await seqsOf(reopened)).toEqual([1, 5]);
+    expect(await folderBytes(dir)).toBe(reopened.bytes + 12);
   });
 
   it("reads a rewritten file's gaps as the same numbers after a reopen, a crash after the rename included", async () => {

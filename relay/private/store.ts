@@ -288,9 +288,20 @@ export class PrivateStore {
 
   /** The stored bytes of item `seq` (encodeItem form); a dropped item is not asked for. */
   async itemAt(seq: number): Promise<Uint8Array> {
+    const bytes = await this.keptItem(seq);
+    if (!bytes) throw new RangeError(`no item ${seq}`);
+    return bytes;
+  }
+
+  /**
+   * The stored bytes of item `seq`, or undefined when it is not kept: a
+   * snapshot may drop an item between the moment a caller listed it and the
+   * moment it is read.
+   */
+  async keptItem(seq: number): Promise<Uint8Array | undefined> {
     for (;;) {
       const place = this.#places[seq - 1];
-      if (!place) throw new RangeError(`no item ${seq}`);
+      if (!place) return undefined;
       const handle = await this.#openPlace(place);
       if (!handle) continue;
       try {
@@ -372,8 +383,10 @@ export class PrivateStore {
     const seq = this.#index({ file: this.#file, generation: this.#generationOf(this.#file), offset, length: bytes.length }, id, header);
     stored?.(seq);
     if (header.kind === "epoch") await this.#saveEpochs();
-    // The snapshot is on disk and acknowledged before anything it covers is dropped.
-    if (header.kind === "snapshot") await this.#compact(header.document);
+    // The snapshot is on disk and acknowledged before anything it covers is dropped. A rewrite that
+    // fails (a full disk) does not unstore it: the indexes already skip what it drops, every file is
+    // old or new, and the next open drops again.
+    if (header.kind === "snapshot") await this.#compact(header.document).catch(() => {});
     return { ok: true, seq, duplicate: false };
   }
 
