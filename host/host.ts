@@ -1,4 +1,5 @@
 import { commandErrorOf, parseCommand, type CommandError, type CommandName, type CommandOutcome } from "../shared/commands/commands";
+import { surviveAutomergeRepoTimeouts } from "./library-timeouts";
 import type { EmbeddedRelayView } from "../shared/commands/views";
 import { COMMUNE_VERSION } from "./app-version";
 import { fail, ok, type Result } from "../shared/result";
@@ -118,6 +119,7 @@ export class Host implements HostContext {
   }
 
   static async open(options: HostOptions): Promise<Host> {
+    surviveAutomergeRepoTimeouts();
     const crypto = openHostCrypto(options.dataDir);
     const { identity } = await loadOrCreateIdentity(options.dataDir, crypto);
     const index = await loadCommuneIndex(options.dataDir);
