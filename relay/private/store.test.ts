@@ -260,7 +260,7 @@ describe("a snapshot compacting the private store", () => {
     const notCovered = await put(store, batch("DocumentAAAA1"));
     const covering = await put(store, snapshot("DocumentAAAA1", first));
     const later = await put(store, batch("DocumentAAAA1"));
-    expect(store.latestSnapshotsAndAfter()).toEqual([notCovered, covering, later]);
+    expect(store.latestSnapshotsAndAfter()).toEqual([covering, notCovered, later]);
     expect(await seqsOf(store)).toEqual([1, notCovered, covering, later]);
   });
 

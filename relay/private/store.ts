@@ -221,17 +221,20 @@ export class PrivateStore {
    * What a newcomer reads first: each document's latest snapshot and that
    * document's batches numbered past what the snapshot covers (a batch put
    * between the number it covers and the snapshot itself may not be in it),
-   * each once, in log order. A document with batches and no snapshot is not
-   * in it (the fetch of the log that follows brings it).
+   * each once: documents in the order of their snapshots, each snapshot
+   * before its batches, so a member who has none of the document loads it
+   * whole, without a patch per value, and merges the batches into it. A
+   * document with batches and no snapshot is not in it (the fetch of the log
+   * that follows brings it).
    */
   latestSnapshotsAndAfter(): number[] {
     const seqs: number[] = [];
-    for (const [document, snapshot] of this.#snapshots) {
+    for (const [document, snapshot] of [...this.#snapshots].sort((a, b) => a[1] - b[1])) {
       const { covers } = startingSnapshot(this.#kept.get(document)!)!;
       seqs.push(snapshot);
-      for (const batch of this.#batches.get(document) ?? []) if (batch > covers && batch !== snapshot) seqs.push(batch);
+      for (const batch of [...(this.#batches.get(document) ?? [])].sort((a, b) => a - b)) if (batch > covers && batch !== snapshot) seqs.push(batch);
     }
-    return seqs.sort((a, b) => a - b);
+    return seqs;
   }
 
   /**
