@@ -5,6 +5,8 @@ import type { RuleChange, Rules } from "../commune/rules";
 import { SPEND_PERIODS } from "../commune/spend-period";
 import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
+import { PartnerAnswerPart } from "../partners/answer";
+import { PartnerOffer } from "../partners/offer";
 import type { Currency } from "../money/currency";
 import type { SignedComment } from "../proposals/comment";
 import type { SignedOutcome } from "../proposals/outcome";
@@ -251,8 +253,11 @@ export const proposalSchema = z.discriminatedUnion(
     z.looseObject({ ...proposalBase, kind: z.literal("rule"), change: ruleChangeSchema }),
     z.looseObject({ ...proposalBase, kind: z.literal("general") }),
     z.looseObject({ ...proposalBase, kind: z.literal("reverse"), author: publicKey, entry: id }),
+    // The offer and grant carried are signed records of the other commune, checked whole (strict) as when pasted.
+    z.looseObject({ ...proposalBase, kind: z.literal("partner"), offer: PartnerOffer, answer: PartnerAnswerPart.optional() }),
+    z.looseObject({ ...proposalBase, kind: z.literal("partner-end"), partner: communeId, name }),
   ],
-  { error: "must be one of spend, admit, remove, rule, general, reverse" },
+  { error: "must be one of spend, admit, remove, rule, general, reverse, partner, partner-end" },
 ) satisfies z.ZodType<SignedProposal>;
 
 export const voteSchema = z.looseObject({
