@@ -77,8 +77,9 @@ function currentItem(items: ReadonlyArray<{ item: Item }>, id: string): Result<I
 
 /** What every version repeats of the one before; kind, price, link and retired are each decided by the command, never carried over by accident. */
 function carried(current: Item): Fields<Item> {
-  const { id, version, title, body, tags } = current;
-  return { id, version, title, body, tags };
+  const { id, version, title, body, tags, sharedWith } = current;
+  // Whom it is shared with stays as its author chose: retiring an item shows it retired where it was shared.
+  return { id, version, title, body, tags, ...(sharedWith !== undefined ? { sharedWith } : {}) };
 }
 
 export const inventoryCommands: Handlers<InventoryCommand> = {
@@ -94,6 +95,7 @@ export const inventoryCommands: Handlers<InventoryCommand> = {
         tags: input.tags,
         ...(input.link ? { link: input.link } : {}),
         ...kind.value,
+        ...(input.sharedWith !== undefined ? { sharedWith: input.sharedWith } : {}),
       });
     });
   },
@@ -115,6 +117,7 @@ export const inventoryCommands: Handlers<InventoryCommand> = {
         ...(link ? { link } : {}),
         ...price.value,
         ...(before.retired ? { retired: true as const } : {}),
+        ...(input.sharedWith !== undefined ? { sharedWith: input.sharedWith } : {}),
       });
     });
   },

@@ -49,6 +49,8 @@ const currencyCode = z.string().regex(CURRENCY_CODE, { error: "must be a currenc
 const amountText = z.string().max(40);
 const itemKind = z.enum(["knowledge", "offer", "need"]);
 const itemPrice = z.strictObject({ amount: amountText, currency: currencyCode });
+/** Whom an item is shared with: "commune" (us only), "partners" (every partner) or chosen partner communes by id. */
+const sharedWith = z.union([z.enum(["commune", "partners"]), z.array(commune).min(1).max(LIMITS.sharedWith)]);
 /** portProblem's rule: 0, or 1024 to 65535. */
 const listenPort = z.int().superRefine((port, context) => {
   const problem = portProblem(port);
@@ -262,6 +264,7 @@ export const commandInputs = {
     kind: itemKind.default("knowledge"),
     /** What an offer asks or a need offers in return, typed as a person writes it; only on an offer or a need. */
     price: itemPrice.optional(),
+    sharedWith: sharedWith.optional(),
   }),
   "inventory.edit": z.strictObject({
     commune,
@@ -273,6 +276,7 @@ export const commandInputs = {
     kind: itemKind.optional(),
     /** null takes the amount away. */
     price: itemPrice.nullable().optional(),
+    sharedWith: sharedWith.optional(),
   }),
   /** Whether the commune is private, its epoch and who holds it, and what a relay operator can and cannot see. */
   "commune.privacy": z.strictObject({ commune }),

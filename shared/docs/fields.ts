@@ -35,6 +35,8 @@ export const LIMITS = {
   epochRecord: 1024 * 1024,
   /** Epoch records in the commune document: only the first epoch of a commune moved from plaintext goes there (docs/relay.md). */
   epochRecords: 64,
+  /** Partner communes an item is shared with by name (issue 14): more than this is "all partners". */
+  sharedWith: 50,
 } as const;
 
 /** The length LIMITS are measured in: characters (code points), as the command schemas' zod counts them, so "😀" is one. */

@@ -328,6 +328,11 @@ export const itemSchema = z
     amount: amount.optional(),
     currency: currencyCode.optional(),
     retired: z.literal(true, { error: "must be true or absent" }).optional(),
+    sharedWith: z
+      .union([oneOf(["commune", "partners"]), z.array(communeId).min(1).max(LIMITS.sharedWith)], {
+        error: `must be "commune", "partners" or a list of at most ${LIMITS.sharedWith} commune ids`,
+      })
+      .optional(),
     ...signedBy,
   })
   .superRefine((item, context) => {

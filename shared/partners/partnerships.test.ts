@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { proposalSchema } from "../docs/records";
+import { itemSchema, proposalSchema } from "../docs/records";
 import { judgeProposal } from "../judges/proposal";
 import { nobleCrypto } from "../identity/crypto";
 import { sodiumPrivacyCrypto } from "../privacy/crypto";
@@ -10,6 +10,7 @@ import { makeGrant } from "./grant";
 import { communeBoxKeyOf } from "./keys";
 import { createPartnerOffer, readPartnerOffer, type PartnerOffer } from "./offer";
 import { partnershipsOf, partnershipWith } from "./partnerships";
+import { sharedWithPartner } from "./sharing";
 
 /**
  * Issue 14, step 3 (docs/partners.md): Hillside decides to partner with
@@ -198,5 +199,27 @@ describe("a partner answer pasted in Riverside's partner commune", () => {
     const read = readPartnerText(crypto, text(), T0, hillsideId);
     expect(read).toMatchObject({ ok: false, error: { code, field: "offer" } });
     if (!read.ok) expect(read.error.message.length).toBeGreaterThan(20);
+  });
+});
+
+describe("what of our inventory a partner is given", () => {
+  const hillsideId = "b".repeat(32);
+  const other = "c".repeat(32);
+
+  it("is an item shared with all partners or with that one, and offers and needs that say nothing; knowledge that says nothing stays ours", () => {
+    expect(sharedWithPartner({ sharedWith: "partners" }, hillsideId)).toBe(true);
+    expect(sharedWithPartner({ sharedWith: [other, hillsideId] }, hillsideId)).toBe(true);
+    expect(sharedWithPartner({ sharedWith: [other] }, hillsideId)).toBe(false);
+    expect(sharedWithPartner({ kind: "offer", sharedWith: "commune" }, hillsideId)).toBe(false);
+    expect(sharedWithPartner({ kind: "need" }, hillsideId)).toBe(true);
+    expect(sharedWithPartner({}, hillsideId)).toBe(false);
+  });
+
+  it("is signed into the item: a sharing that names no commune is malformed", () => {
+    const item = { commune: riverside, id: "i1", version: 1, at: T0, title: "Bread", body: "", tags: [], by: ada.publicKey, sig: "0".repeat(128) };
+    expect(itemSchema.safeParse({ ...item, sharedWith: [hillsideId] }).success).toBe(true);
+    expect(itemSchema.safeParse({ ...item, sharedWith: "everyone" }).success).toBe(false);
+    expect(itemSchema.safeParse({ ...item, sharedWith: [] }).success).toBe(false);
+    expect(itemSchema.safeParse({ ...item, sharedWith: ["Hillside"] }).success).toBe(false);
   });
 });
