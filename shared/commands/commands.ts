@@ -27,6 +27,7 @@ import type {
   SyncStatusView,
   ProblemView,
   PartnerOfferView,
+  PartnerView,
   PrivacyView,
 } from "./views";
 
@@ -128,6 +129,9 @@ const deadline = z
       }),
   })
   .or(z.strictObject({ at: z.int().nonnegative() }));
+/** A pasted partner offer or answer (shared/partners/answer.ts): an answer carries a grant as well as an offer. */
+const PARTNER_TEXT_MAX = 10_000;
+
 const proposalBase = {
   commune,
   title: line(LIMITS.title),
@@ -221,6 +225,10 @@ export const commandInputs = {
     z.strictObject({ ...proposalBase, kind: z.literal("general") }),
     /** Takes back `author`'s payment `entry` once passed (proposal.execute writes the void). */
     z.strictObject({ ...proposalBase, kind: z.literal("reverse"), entry: recordId, author: key }),
+    /** Partner with the commune whose offer or answer is pasted in `offer`; proposal.execute grants it once passed. */
+    z.strictObject({ ...proposalBase, kind: z.literal("partner"), offer: z.string().max(PARTNER_TEXT_MAX) }),
+    /** Ends the partnership with `partner`; proposal.execute writes the end once passed. */
+    z.strictObject({ ...proposalBase, kind: z.literal("partner-end"), partner: commune }),
   ]),
   "proposal.vote": z.strictObject({
     commune,
@@ -283,7 +291,15 @@ export const commandInputs = {
   /** A partner offer to send to another commune (docs/partners.md), valid for `days`. */
   "partner.offer": z.strictObject({ commune, days: z.number().positive().max(30).default(14) }),
   /** What a pasted partner offer says, checked, before anyone proposes anything. */
-  "partner.read": z.strictObject({ commune, offer: z.string().max(5_000) }),
+  "partner.read": z.strictObject({ commune, offer: z.string().max(PARTNER_TEXT_MAX) }),
+  /**
+   * Takes in what another commune sent: an offer (or an answer to an offer of
+   * ours) is put to the commune as a `partner` proposal; the answer of a
+   * commune we already agreed to partner with is kept, and needs no vote.
+   */
+  "partner.accept": z.strictObject({ commune, offer: z.string().max(PARTNER_TEXT_MAX), deadline: deadline.optional() }),
+  /** Each commune this one decided to partner with: agreed or ended, granted, and whether we hold its grant. */
+  "partner.list": z.strictObject({ commune }),
   /** Retires an item (a new version that says so; nothing is deleted), or with `retired: false` brings it back. */
   "inventory.retire": z.strictObject({ commune, id: recordId, retired: z.boolean().default(true) }),
   "inventory.list": z.strictObject({
@@ -392,6 +408,8 @@ export interface CommandResults {
   "commune.privacy": PrivacyView;
   "partner.offer": { offer: string; expiresAt: number };
   "partner.read": PartnerOfferView;
+  "partner.accept": { proposed: string } | { accepted: string };
+  "partner.list": PartnerView[];
   "inventory.list": ItemView[];
   "sync.status": SyncStatusView;
   "notices.read": { read: number };

@@ -349,6 +349,27 @@ export interface PartnerOfferView {
   expiresAt: number;
 }
 
+/** A commune this one decided to partner with (docs/partners.md), as `partner.list` shows it. */
+export interface PartnerView {
+  commune: string;
+  name: string;
+  /** As the commune's passed proposals decided: agreed, or ended by a later one. */
+  status: "agreed" | "ended";
+  /** The passed proposal that decided it. */
+  proposal: string;
+  decidedAt: number;
+  /** We made the shared document and granted its key (proposal.execute on the passed `partner` proposal), and have not ended it. */
+  granted: boolean;
+  /** What to send the partner while granted: our offer, our grant and where the shared document is. */
+  answer?: string;
+  /** How many items of ours the shared document holds. */
+  items: number;
+  /** We hold the partner's grant to us (its answer). */
+  theirs: boolean;
+  /** Both: granted and holding theirs, and not ended. */
+  active: boolean;
+}
+
 /** Whether a commune is private, its current epoch and who holds it, and what a relay's operator can and cannot see of it. */
 export interface PrivacyView {
   private: boolean;

@@ -6,6 +6,7 @@ import { SPEND_PERIODS } from "../commune/spend-period";
 import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
 import { PartnerAnswerPart } from "../partners/answer";
+import { GrantRecord } from "../partners/grant";
 import { PartnerOffer } from "../partners/offer";
 import type { Currency } from "../money/currency";
 import type { SignedComment } from "../proposals/comment";
@@ -357,4 +358,10 @@ export const epochRecordSchema = z
  * commune's shared address book), so unknown keys are dropped, as at the top
  * level of a document.
  */
-export const partnerSchema = z.object({ name, inventory: automergeUrl });
+export const partnerSchema = z.object({
+  name,
+  inventory: automergeUrl,
+  // Since partnerships (issue 14): the partner's own offer and its grant to us, each signed by the partner's member and checked where used.
+  offer: PartnerOffer.optional(),
+  grant: GrantRecord.optional(),
+});

@@ -32,6 +32,7 @@ export type SignaturePurpose =
   | "partner-offer"
   | "partner-grant"
   | "partner-roster"
+  | "partner-end"
   | "genesis-anchor";
 
 function signedMessage(purpose: SignaturePurpose, fields: object): Uint8Array {
