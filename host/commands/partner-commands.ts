@@ -9,11 +9,16 @@ import { answerFor, isOpen, keepPartnerAnswer, sharedDocFor } from "../commune/p
 import { proposalRecord } from "../commune/record-kinds";
 import { writeRecord } from "../commune/writer";
 import { readForUs } from "./partner-proposals";
+import { openGrant } from "../../shared/partners/grant";
+import { readSharedDoc } from "../../shared/partners/shared-doc";
+import { verifiedShared } from "../../shared/partners/verify-shared";
+import { kindOf } from "../../shared/inventory/item";
+import { readPartnerDocument } from "../sync/partner-reader";
 import { proposalFrom } from "./proposal-commands";
 import { fail, ok } from "../../shared/result";
 import { communeModel, type Handlers } from "./context";
 
-type PartnerCommand = "partner.offer" | "partner.read" | "partner.accept" | "partner.list";
+type PartnerCommand = "partner.offer" | "partner.read" | "partner.accept" | "partner.list" | "partner.shared";
 
 const DAY = 86_400_000;
 /** How long a partnership proposal made from a pasted offer stays open, unless the member says otherwise: as the proposal form's default. */
@@ -128,5 +133,55 @@ export const partnerCommands: Handlers<PartnerCommand> = {
       });
     }
     return ok(views);
+  },
+
+  async "partner.shared"(input, host) {
+    const found = await communeModel(host, input.commune);
+    if (!found.ok) return found;
+    const { node, model } = found.value;
+    const partnership = partnershipWith(model.state, input.partner);
+    const kept = model.doc.partners[input.partner];
+    const grant = kept?.grant ?? partnership?.answer?.grant;
+    const url = kept?.grant ? kept.inventory : partnership?.answer?.doc;
+    if (!partnership || !grant || !url)
+      return fail("partner.noGrant", "This commune holds no grant from that commune: paste its answer (partner accept) first.", { field: "partner" });
+    const offer = kept?.offer ?? partnership.offer;
+    const context = await host.privateCommunes.open(node.id).catch(() => undefined);
+    const current = context?.keyring.current();
+    if (!context || !current) return fail("partner.needsPrivate", "This machine holds no key of this commune's current epoch to open the grant with.");
+    const box = communeBoxKeyOf(context.privacy, host.crypto, current.keys.epochKey);
+    const keys = openGrant(context.privacy, host.crypto, host.crypto, grant, { commune: node.id, box });
+    if (!keys.ok) return keys;
+    let read: Awaited<ReturnType<typeof readPartnerDocument>> = fail("partner.noRelay", `${offer.name} names no relay.`);
+    for (const relay of offer.relays) {
+      read = await readPartnerDocument({
+        url: relay,
+        commune: input.partner,
+        document: url.slice("automerge:".length),
+        keys: keys.value,
+        privacy: context.privacy,
+        crypto: host.crypto,
+      });
+      if (read.ok) break;
+    }
+    if (!read.ok) return read;
+    const shared = readSharedDoc(read.value.doc);
+    if (!shared.ok) return fail("partner.unreadable", `What ${offer.name} shares cannot be read: ${shared.error.message}`);
+    const anchors = [...new Set([offer.by, partnership.offer.by])];
+    const verified = verifiedShared(host.crypto, shared.value.doc, { partner: input.partner, anchors, now: host.now() });
+    return ok({
+      commune: input.partner,
+      name: offer.name,
+      ended: verified.ended,
+      items: verified.items.map(({ item, verified: genuine }) => ({
+        id: item.id,
+        title: item.title,
+        body: item.body,
+        kind: kindOf(item),
+        ...(item.retired ? { retired: true as const } : {}),
+        verified: genuine,
+      })),
+      problems: [...read.value.refused, ...verified.problems],
+    });
   },
 };

@@ -124,6 +124,7 @@ export function grantPartner(host: HostContext, node: CommuneNode, partnership: 
     );
     node.docs.commune.change((doc) => {
       mapIn(mapIn(doc, "docs"), "shared")[partnership.partner] = toStored(handle.url as string);
+      mapIn(doc, "sharedGrants")[partnership.partner] = toStored(grant.value);
       if (partnership.answer) keepAnswerIn(doc, partnership.offer, partnership.answer);
     });
     const answer = answerFor(host, node, { url: handle.url, grant: grant.value }, partnership.partner);

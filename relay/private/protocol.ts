@@ -107,6 +107,7 @@ export const unshare = z.strictObject({ type: z.literal("unshare"), document: do
 export const memberControl = z.discriminatedUnion("type", [fetch, snapshots, forget, share, unshare]);
 
 /** A partner's proof: the partner admission key's signature over the connection's nonces and the document. */
+export const sharedAnswer = z.strictObject({ type: z.enum(["shared", "unshared"]), document: documentId });
 export const partnerProof = z.strictObject({ type: z.literal("proof"), document: documentId, sig: signature });
 export const partnerWelcome = z.strictObject({ type: z.literal("partner-welcome"), document: documentId, head: z.number().int().min(0) });
 

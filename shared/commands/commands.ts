@@ -28,6 +28,7 @@ import type {
   ProblemView,
   PartnerOfferView,
   PartnerView,
+  PartnerSharedView,
   PrivacyView,
 } from "./views";
 
@@ -300,6 +301,8 @@ export const commandInputs = {
   "partner.accept": z.strictObject({ commune, offer: z.string().max(PARTNER_TEXT_MAX), deadline: deadline.optional() }),
   /** Each commune this one decided to partner with: agreed or ended, granted, and whether we hold its grant. */
   "partner.list": z.strictObject({ commune }),
+  /** What `partner` shares with us, read now through its relay and checked against its roster. */
+  "partner.shared": z.strictObject({ commune, partner: commune }),
   /** Retires an item (a new version that says so; nothing is deleted), or with `retired: false` brings it back. */
   "inventory.retire": z.strictObject({ commune, id: recordId, retired: z.boolean().default(true) }),
   "inventory.list": z.strictObject({
@@ -410,6 +413,7 @@ export interface CommandResults {
   "partner.read": PartnerOfferView;
   "partner.accept": { proposed: string } | { accepted: string };
   "partner.list": PartnerView[];
+  "partner.shared": PartnerSharedView;
   "inventory.list": ItemView[];
   "sync.status": SyncStatusView;
   "notices.read": { read: number };

@@ -370,6 +370,25 @@ export interface PartnerView {
   active: boolean;
 }
 
+/** What a partner commune shares with us, read through its relay and checked against its roster (`partner.shared`). */
+export interface PartnerSharedView {
+  commune: string;
+  name: string;
+  /** The partner ended the partnership: nothing new comes. */
+  ended: boolean;
+  items: Array<{
+    id: string;
+    title: string;
+    body: string;
+    kind: ItemKind;
+    retired?: true;
+    /** Signed by a key on the partner's roster at the item's time, and not altered. */
+    verified: boolean;
+  }>;
+  /** Items and rosters that did not open or count, each with why. */
+  problems: string[];
+}
+
 /** Whether a commune is private, its current epoch and who holds it, and what a relay's operator can and cannot see of it. */
 export interface PrivacyView {
   private: boolean;

@@ -106,6 +106,23 @@ export function readSharedDoc(raw: unknown): Result<ReadShared> {
 }
 
 /**
+ * Our grants, partner commune id → the grant, as the commune document keeps
+ * them (`sharedGrants`): under the epoch key like everything of ours, so
+ * every member opens the share key from there (sealed to our box key) and
+ * can read and write the shared document, which is sealed under it.
+ */
+export function ourGrantsOf(communeDoc: unknown): Record<string, GrantRecord> {
+  const grants = fromStored((communeDoc as { sharedGrants?: unknown } | undefined)?.sharedGrants);
+  const found: Record<string, GrantRecord> = {};
+  if (typeof grants !== "object" || grants === null || Array.isArray(grants)) return found;
+  for (const [partner, value] of Object.entries(grants)) {
+    const grant = GrantRecord.safeParse(value);
+    if (grant.success && grant.data.partner === partner) found[partner] = grant.data;
+  }
+  return found;
+}
+
+/**
  * The commune document's links to the documents it shares, partner commune
  * id → address (`docs.shared`), as unsigned as the other links: a key that
  * is not a commune id or an address that is not one is left out.
