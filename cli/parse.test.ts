@@ -286,6 +286,7 @@ describe("reading the command line into a command", () => {
       input: { kind: "partner-end", partner: riverside, title: "End the partnership", deadline: { days: 7 } },
     });
     expect(plan("partner", "list")).toMatchObject({ name: "partner.list", input: {} });
+    expect(plan("partner", "shared", riverside)).toMatchObject({ name: "partner.shared", input: { partner: riverside } });
     expect(plan("knowledge", "add", "--title", "Bread", "--share", "partners")).toMatchObject({ input: { sharedWith: "partners" } });
     expect(plan("knowledge", "add", "--title", "Bread", "--share", riverside, "--share", "b".repeat(32))).toMatchObject({
       input: { sharedWith: [riverside, "b".repeat(32)] },

@@ -1,4 +1,4 @@
-import type { PartnerView } from "../shared/commands/views";
+import type { PartnerSharedView, PartnerView } from "../shared/commands/views";
 import { COMMUNE_ID } from "../shared/docs/fields";
 import { fail } from "../shared/result";
 import { clean, formatTime, shortId } from "./text";
@@ -105,4 +105,36 @@ export const partnerList = defineVerb<"partner.list">({
   writes: never,
   build: () => planned("partner.list", {}),
   print: ({ value }) => (value.length === 0 ? "No partnerships yet: commune partner offer makes an offer to send." : value.map(partnerText).join("\n")),
+});
+
+/** What a partner shares, one line per item, each saying whether it verifies against the partner's roster. */
+export function partnerSharedText(view: PartnerSharedView): string {
+  const lines = [
+    `${clean(view.name)} shares ${view.items.length} item${view.items.length === 1 ? "" : "s"} with this commune${view.ended ? " (it ended the partnership: nothing new comes)" : ""}:`,
+  ];
+  for (const item of view.items)
+    lines.push(
+      `  [${item.kind}] ${clean(item.title)}${item.retired ? " (retired)" : ""}${item.verified ? "" : "  NOT VERIFIED: not signed by a member on its roster"}`,
+    );
+  for (const problem of view.problems) lines.push(`  ! ${clean(problem)}`);
+  return lines.join("\n");
+}
+
+export const partnerShared = defineVerb<"partner.shared">({
+  verb: "partner shared",
+  args: ["<COMMUNE-ID>"],
+  flags: [],
+  summary: "what a partner shares with this commune, read through its relay and checked against its roster",
+  scoped: true,
+  writes: never,
+  build(args) {
+    const partner = args.positionals[0]!.trim().toLowerCase();
+    if (!COMMUNE_ID.test(partner))
+      return fail(
+        "usage.notACommune",
+        `expected the partner commune's id (32 hex digits, from commune partner list), not ${JSON.stringify(args.positionals[0])}`,
+      );
+    return planned("partner.shared", { partner });
+  },
+  print: ({ value }) => partnerSharedText(value),
 });

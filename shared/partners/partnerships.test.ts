@@ -11,6 +11,10 @@ import { communeBoxKeyOf } from "./keys";
 import { createPartnerOffer, readPartnerOffer, type PartnerOffer } from "./offer";
 import { partnershipsOf, partnershipWith } from "./partnerships";
 import { sharedWithPartner } from "./sharing";
+import { makeEnd, type SharedDoc } from "./shared-doc";
+import { makeRoster } from "./roster";
+import { verifiedShared } from "./verify-shared";
+import { sign } from "../identity/signed";
 
 /**
  * Issue 14, step 3 (docs/partners.md): Hillside decides to partner with
@@ -221,5 +225,45 @@ describe("what of our inventory a partner is given", () => {
     expect(itemSchema.safeParse({ ...item, sharedWith: "everyone" }).success).toBe(false);
     expect(itemSchema.safeParse({ ...item, sharedWith: [] }).success).toBe(false);
     expect(itemSchema.safeParse({ ...item, sharedWith: ["Hillside"] }).success).toBe(false);
+  });
+});
+
+describe("what Hillside counts of the document Riverside shares with it", () => {
+  const hillsideId = "b".repeat(32);
+  const item = (author: typeof ada, title: string, at: number, version = 1) =>
+    sign(crypto, "item", { commune: riverside, id: `i-${title.length}`, version, at, title, body: "", tags: [] }, author);
+  const roster = makeRoster(crypto, { commune: riverside, epoch, previous: null, members: [{ key: ada.publicKey }], author: ada, at: T0 + DAY });
+  const shared = (items: ReturnType<typeof item>[], ends: SharedDoc["ends"] = []): SharedDoc => ({
+    schema: 1,
+    type: "shared",
+    commune: riverside,
+    partner: hillsideId,
+    grants: [],
+    rosters: [roster],
+    items: Object.fromEntries(items.map((version) => [version.id, [version]])),
+    ends,
+  });
+  const context = { partner: riverside, anchors: [ada.publicKey], now: T0 + 10 * DAY };
+
+  it("counts an item signed by a key on the roster, also one written before the first roster, and an end record so signed", () => {
+    const end = makeEnd(crypto, { commune: riverside, partner: hillsideId, proposal: "p9", at: T0 + 3 * DAY, author: ada });
+    const read = verifiedShared(crypto, shared([item(ada, "Sourdough", T0), item(ada, "Lend a ladder", T0 + 2 * DAY)], [end]), context);
+    expect(read.items.map(({ item: { title }, verified }) => ({ title, verified }))).toEqual([
+      { title: "Lend a ladder", verified: true },
+      { title: "Sourdough", verified: true },
+    ]);
+    expect(read).toMatchObject({ ended: true, problems: [] });
+  });
+
+  it("shows an item by a key not on the roster, or altered, as not verifying, and an end by a stranger ends nothing", () => {
+    const stranger = testKeys(40);
+    const altered = { ...item(ada, "Seeds", T0 + 2 * DAY), title: "Seeds, free" };
+    const end = makeEnd(crypto, { commune: riverside, partner: hillsideId, proposal: "p9", at: T0 + 3 * DAY, author: stranger });
+    const read = verifiedShared(crypto, shared([item(stranger, "Forged offer", T0 + 2 * DAY), altered], [end]), context);
+    expect(read.items.map(({ verified }) => verified)).toEqual([false, false]);
+    expect(read.ended).toBe(false);
+    expect(read.problems).toHaveLength(2);
+    // A document that says it is another commune's counts for nothing.
+    expect(verifiedShared(crypto, { ...shared([item(ada, "Sourdough", T0)]), commune: hillsideId }, context).items).toEqual([]);
   });
 });
