@@ -43,20 +43,20 @@ async function decide(host: Host, commune: string, offer: string) {
   await must(host, "proposal.execute", { commune, proposal: taken.proposed });
 }
 
-/** Reads what Riverside shares until its items have reached the relay: a wait for the sync, not a timing assertion. */
-async function sharedOnceSynced(host: Host, commune: string, partner: string, items: number): Promise<PartnerSharedView> {
+/** Reads what Riverside shares until what is awaited has reached the relay: a wait for the sync, not a timing assertion. */
+async function readOnceSynced(host: Host, commune: string, partner: string, arrived: (view: PartnerSharedView) => boolean): Promise<PartnerSharedView> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const read = await host.run("partner.shared", { commune, partner });
     const view = read.ok ? (read.value as PartnerSharedView) : undefined;
-    if (view && view.items.length >= items) return view;
+    if (view && arrived(view)) return view;
     if (Date.now() > deadline) throw new Error(`Riverside's shared items did not arrive: ${JSON.stringify(read)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 describe("two private communes on one relay", () => {
-  it("give a member of Hillside Riverside's shared items, verified, and no byte it can read of Riverside's purse, members or proposals", async () => {
+  it("give a member of Hillside Riverside's shared items, verified, no byte it can read of Riverside's purse, members or proposals, and once ended its end and nothing new", async () => {
     const relayDir = await mkdtemp(join(tmpdir(), "commune-partner-relay-data-"));
     const relay = await startRelay({ port: 0, dataDir: relayDir });
     cleanups.push(() => rm(relayDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
@@ -81,7 +81,7 @@ describe("two private communes on one relay", () => {
     const [riversideGranted] = await must(ada, "partner.list", { commune: riverside });
     expect(await must(hana, "partner.accept", { commune: hillside, offer: riversideGranted!.answer! })).toEqual({ accepted: riverside });
 
-    const shared = await sharedOnceSynced(hana, hillside, riverside, 2);
+    const shared = await readOnceSynced(hana, hillside, riverside, (view) => view.items.length >= 2);
     expect(shared).toMatchObject({ commune: riverside, name: "Riverside", ended: false, problems: [] });
     expect(shared.items.map(({ title, kind, verified }) => ({ title, kind, verified }))).toEqual([
       { title: "Lend a ladder", kind: "offer", verified: true },
@@ -117,5 +117,13 @@ describe("two private communes on one relay", () => {
     expect(readable).toContain("Sourdough guide");
     for (const secret of ["Zanzibar", "Quarrelsome", "Xylophone", "Ada Riverbank", "entries", "events", "proposals", "votes"])
       expect(readable).not.toContain(secret);
+
+    // Riverside ends it: Hillside reads the signed end, and nothing Riverside shares afterwards.
+    const end = await must(ada, "proposal.create", { commune: riverside, kind: "partner-end", partner: hillside, title: "End it", deadline: { days: 7 } });
+    await must(ada, "proposal.vote", { commune: riverside, proposal: end.id, choice: "yes" });
+    await must(ada, "proposal.execute", { commune: riverside, proposal: end.id });
+    await must(ada, "inventory.add", { commune: riverside, title: "Shared after the end", sharedWith: "partners" });
+    const ended = await readOnceSynced(hana, hillside, riverside, (view) => view.ended);
+    expect(ended.items.map(({ title }) => title)).toEqual(["Lend a ladder", "Sourdough guide"]);
   });
 });
