@@ -192,4 +192,21 @@ describe("a partnership between two private communes (issue 14, step 3)", () => 
     expect(Object.values(after.items).flatMap((versions) => versions.map((version) => version.title))).toEqual(["Bread oven", "Bread oven, Saturdays"]);
     expect(await hana.run("proposal.execute", { commune: hillside, proposal: end.id })).toMatchObject({ ok: false, error: { code: "partner.notGranted" } });
   });
+
+  it("is carried out, and a partner's answer taken in, only by an active member", async () => {
+    const ada = await member("Ada");
+    const hana = await member("Hana");
+    const riverside = (await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [RELAY], private: true })).commune;
+    const hillside = (await must(hana, "commune.create", { name: "Hillside", currencies: [EUR], relays: [RELAY], private: true })).commune;
+    const offer = (await must(ada, "partner.offer", { commune: riverside })).offer;
+    const taken = await must(hana, "partner.accept", { commune: hillside, offer });
+    if (!("proposed" in taken)) throw new Error("expected a proposal");
+    await must(hana, "proposal.vote", { commune: hillside, proposal: taken.proposed, choice: "yes" });
+    await must(hana, "commune.leave", { commune: hillside });
+    expect(await hana.run("proposal.execute", { commune: hillside, proposal: taken.proposed })).toMatchObject({
+      ok: false,
+      error: { code: "member.notActive" },
+    });
+    expect(await must(hana, "partner.list", { commune: hillside })).toMatchObject([{ status: "agreed", granted: false }]);
+  });
 });

@@ -87,6 +87,8 @@ export const partnerCommands: Handlers<PartnerCommand> = {
     if (!found.ok) return found;
     const agreed = partnershipWith(found.value.model.state, offer.commune);
     if (agreed?.status === "agreed") {
+      if (!isActiveAt(found.value.model.state, host.keys.publicKey, host.now()))
+        return fail("member.notActive", `Only an active member of ${found.value.model.state.name} can take in a partner's answer.`);
       if (!answer)
         return fail("partner.agreed", `This commune decided to partner with ${offer.name} already: paste the answer ${offer.name} sends back instead.`, {
           field: "offer",

@@ -1,3 +1,4 @@
+import { isActiveAt } from "../../shared/commune/state";
 import { checkSignature } from "../../shared/identity/signed";
 import { answerProblem, readPartnerText, type PartnerText } from "../../shared/partners/answer";
 import { openGrant } from "../../shared/partners/grant";
@@ -40,6 +41,9 @@ export async function executePartnerProposal(host: HostContext, commune: string,
   const target = model.state.proposals[id];
   if (!target || (target.proposal.kind !== "partner" && target.proposal.kind !== "partner-end")) return undefined;
   const { proposal, tally } = target;
+  // A grant seals our key for the partner and a roster vouches for our members: only an active member writes either.
+  if (!isActiveAt(model.state, host.keys.publicKey, host.now()))
+    return fail("member.notActive", `Only an active member of ${model.state.name} can carry out "${proposal.title}".`, { field: "proposal" });
   if (tally.outcome !== "passed") return fail("proposal.notPassed", `"${proposal.title}" has not passed (it is ${tally.outcome}).`, { field: "proposal" });
   const partner = proposal.kind === "partner" ? proposal.offer.commune : proposal.partner;
   const partnership = partnershipWith(model.state, partner);
