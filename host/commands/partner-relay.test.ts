@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { PartnerSharedView } from "../../shared/commands/views";
+import type { PartnerSharedView, PartnerView } from "../../shared/commands/views";
 import { fromStored } from "../../shared/docs/automerge-form";
 import { openGrant } from "../../shared/partners/grant";
 import { communeBoxKeyOf } from "../../shared/partners/keys";
@@ -41,6 +41,15 @@ async function decide(host: Host, commune: string, offer: string) {
   if (!("proposed" in taken)) throw new Error("expected a proposal");
   await must(host, "proposal.vote", { commune, proposal: taken.proposed, choice: "yes" });
   await must(host, "proposal.execute", { commune, proposal: taken.proposed });
+}
+
+/** Waits for something another host does to arrive: a wait for the sync, not a timing assertion. */
+async function waitUntil(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Reads what Riverside shares until what is awaited has reached the relay: a wait for the sync, not a timing assertion. */
@@ -125,5 +134,47 @@ describe("two private communes on one relay", () => {
     await must(ada, "inventory.add", { commune: riverside, title: "Shared after the end", sharedWith: "partners" });
     const ended = await readOnceSynced(hana, hillside, riverside, (view) => view.ended);
     expect(ended.items.map(({ title }) => title)).toEqual(["Lend a ladder", "Sourdough guide"]);
+  });
+
+  it("let a second member of Riverside, who joined by invite, open the shared document and add to it, and Hillside reads that too", async () => {
+    const relayDir = await mkdtemp(join(tmpdir(), "commune-partner-relay-data-"));
+    const relay = await startRelay({ port: 0, dataDir: relayDir });
+    cleanups.push(() => rm(relayDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
+    cleanups.push(() => relay.close());
+    const ada = await member("Ada");
+    const bo = await member("Bo");
+    const hana = await member("Hana");
+    const riverside = (await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [relay.url], private: true })).commune;
+    const hillside = (await must(hana, "commune.create", { name: "Hillside", currencies: [EUR], relays: [relay.url], private: true })).commune;
+    await must(bo, "commune.join", { invite: (await must(ada, "commune.invite", { commune: riverside })).invite, name: "Bo" });
+    await must(ada, "inventory.add", { commune: riverside, title: "Lend a ladder", kind: "offer" });
+
+    // Hillside decides and grants first; Riverside's proposal carries its answer, and both members vote.
+    await decide(hana, hillside, (await must(ada, "partner.offer", { commune: riverside })).offer);
+    const [hillsideGranted] = await must(hana, "partner.list", { commune: hillside });
+    const taken = await must(ada, "partner.accept", { commune: riverside, offer: hillsideGranted!.answer! });
+    if (!("proposed" in taken)) throw new Error("expected a proposal");
+    await must(ada, "proposal.vote", { commune: riverside, proposal: taken.proposed, choice: "yes" });
+    // Bo votes once the proposal reaches him, unless Ada's yes settled it already; then Ada carries it out.
+    await waitUntil("the proposal to pass at Ada's", async () => {
+      if ((await ada.run("proposal.execute", { commune: riverside, proposal: taken.proposed })).ok) return true;
+      await bo.run("proposal.vote", { commune: riverside, proposal: taken.proposed, choice: "yes" });
+      return false;
+    });
+    const [riversideGranted] = await must(ada, "partner.list", { commune: riverside });
+    await must(hana, "partner.accept", { commune: hillside, offer: riversideGranted!.answer! });
+
+    // Bo opens the shared document with the share key from Riverside's grant (sealed to Riverside's box key), and adds to it.
+    await waitUntil("Bo to hold the shared document", async () => {
+      const listed = await bo.run("partner.list", { commune: riverside });
+      return listed.ok && (listed.value as PartnerView[])[0]?.items === 1;
+    });
+    await must(bo, "inventory.add", { commune: riverside, title: "Bo's bike repairs", kind: "offer" });
+    const shared = await readOnceSynced(hana, hillside, riverside, (view) => view.items.length >= 2);
+    expect(shared.items.map(({ title, verified }) => ({ title, verified }))).toEqual([
+      { title: "Bo's bike repairs", verified: true },
+      { title: "Lend a ladder", verified: true },
+    ]);
+    expect(shared.problems).toEqual([]);
   });
 });

@@ -46,7 +46,9 @@ export interface Granted {
 export async function sharedDocFor(node: CommuneNode, partner: string): Promise<{ url: string; doc: SharedDoc } | undefined> {
   const url = sharedLinksOf(node.docs.commune.doc())[partner];
   if (!url) return undefined;
-  const handle = await node.docs.repo.find<StoredShared>(url as AutomergeUrl);
+  // Not here yet (another member made it, and it has not synced): nothing to show, rather than a wait.
+  const handle = await node.docs.repo.find<StoredShared>(url as AutomergeUrl, { allowableStates: ["ready", "unavailable"] }).catch(() => undefined);
+  if (!handle?.isReady()) return undefined;
   const read = readSharedDoc(handle.doc());
   return read.ok ? { url, doc: read.value.doc } : undefined;
 }
@@ -99,7 +101,8 @@ export function grantPartner(host: HostContext, node: CommuneNode, partnership: 
       at,
     });
     if (!grant.ok) return grant;
-    const readers = current.readers ?? activeAndApplicants(model.value, at);
+    // The epoch record's readers, and whoever joined since by an invite that carried its key: all hold the epoch and sign as us.
+    const readers = [...new Set([...(current.readers ?? []), ...activeAndApplicants(model.value, at)])];
     const previous = existing?.doc.rosters.at(-1);
     const roster = makeRoster(host.crypto, {
       commune: node.id,
@@ -168,7 +171,7 @@ export function answerFor(host: HostContext, node: CommuneNode, shared: { url: s
   return ok(createPartnerAnswer(offer.value, { grant: shared.grant, doc: shared.url }));
 }
 
-/** Who holds the epoch when its record has not been seen here yet: its readers are the active members and applicants. */
+/** The active members and applicants: those who hold the current epoch, with its record's readers. */
 function activeAndApplicants(model: CommuneModel, at: number): string[] {
   return Object.keys(model.state.members).filter((key) => {
     const status = statusAt(model.state, key, at);
@@ -202,7 +205,10 @@ export function shareItems(node: CommuneNode): Promise<Result<{ copied: number }
     if (!model.ok) return model;
     let copied = 0;
     for (const [partner, url] of Object.entries(sharedLinksOf(node.docs.commune.doc()))) {
-      const handle: DocHandle<StoredShared> = await node.docs.repo.find<StoredShared>(url as AutomergeUrl);
+      const handle: DocHandle<StoredShared> | undefined = await node.docs.repo
+        .find<StoredShared>(url as AutomergeUrl, { allowableStates: ["ready", "unavailable"] })
+        .catch(() => undefined);
+      if (!handle?.isReady()) continue;
       const read = readSharedDoc(handle.doc());
       if (!read.ok || !isOpen(read.value.doc)) continue;
       const held = new Set(Object.values(read.value.doc.items).flatMap((versions) => versions.map((version) => version.sig)));
@@ -212,7 +218,8 @@ export function shareItems(node: CommuneNode): Promise<Result<{ copied: number }
       if (missing.length === 0) continue;
       handle.change((doc) => {
         const items = mapIn<unknown[]>(doc, "items");
-        for (const { id, version } of missing) (items[id] ??= []).push(toStored(version));
+        // listIn hands back the document's own list: a list assigned here and pushed to as a plain array would stay empty in the document.
+        for (const { id, version } of missing) listIn(items, id).push(toStored(version));
       });
       copied += missing.length;
     }

@@ -561,14 +561,19 @@ export class PrivateRelayLink implements RelayLink {
       attempt.sharesSent.add(document);
       attempt.ws.send(JSON.stringify({ type: "share", document, admission: keys.admission.publicKey }));
     }
+    // Whether the relay has, or gets in this push before them, the commune document as it is here: it holds our grants (sharedGrants),
+    // so a member of ours reads the share key in the log before the first item sealed under it.
+    let communeSent = false;
     for (const handle of Object.values(repo.handles)) {
       if (attempt.puts.length >= MAX_PUTS_IN_FLIGHT) return;
       this.#watch(handle as DocHandle<unknown>);
       if (!handle.isReady() || waiting.has(handle.documentId) || !documentIdSchema.safeParse(handle.documentId).success) continue;
       const doc = handle.doc() as A.Doc<unknown>;
+      const type = fromStored((doc as { type?: unknown }).type);
       // A document shared with a partner waits for its share key: sealed under the epoch's, the partner could never read its start.
-      if (fromStored((doc as { type?: unknown }).type) === "shared" && !shares.has(handle.documentId)) continue;
+      if (type === "shared" && (!shares.has(handle.documentId) || !communeSent)) continue;
       const heads = A.getHeads(doc);
+      if (type === "commune") communeSent = true;
       const sent = this.#state.sent(handle.documentId);
       if (sent && this.#holdsAt(handle.documentId, heads)) continue;
       const sealing = {
