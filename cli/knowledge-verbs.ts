@@ -1,4 +1,5 @@
-import type { ItemKind } from "../shared/inventory/item";
+import type { ItemKind, SharedWith } from "../shared/inventory/item";
+import { COMMUNE_ID } from "../shared/docs/fields";
 import { fail, ok, type Result } from "../shared/result";
 import type { Args, FlagSpec } from "./args";
 import { clean, shortId } from "./text";
@@ -18,6 +19,26 @@ const KIND_FLAGS: FlagSpec[] = [
   { name: "offer", kind: "boolean", help: "something a member offers: a skill, a tool to lend" },
   { name: "need", kind: "boolean", help: "something the commune needs: help with a harvest" },
 ];
+const SHARE_FLAG: FlagSpec = {
+  name: "share",
+  kind: "list",
+  value: "WHOM",
+  help: "who sees it: commune (us only), partners (every partner), or a partner commune's id (repeatable); offers and needs go to partners unless told",
+};
+
+/** --share as typed: nothing, "commune", "partners", or partner commune ids. */
+function shareFlag(args: Args): Result<SharedWith | undefined> {
+  const whom = args.list("share").map((text) => text.trim().toLowerCase());
+  if (whom.length === 0) return ok(undefined);
+  if (whom.length === 1 && (whom[0] === "commune" || whom[0] === "partners")) return ok(whom[0]);
+  const notIds = whom.filter((text) => !COMMUNE_ID.test(text));
+  if (notIds.length > 0)
+    return fail("usage.badShare", `--share takes commune, partners, or partner commune ids (32 hex digits), not ${JSON.stringify(notIds[0])}`, {
+      field: "sharedWith",
+    });
+  return ok(whom);
+}
+
 const PRICE_FLAGS: FlagSpec[] = [
   { name: "amount", kind: "value", value: "AMOUNT", help: "what an offer asks or a need offers in return (with --currency)" },
   { name: "currency", kind: "value", value: "CODE", help: "the amount's currency, such as EUR or HOUR" },
@@ -43,9 +64,9 @@ function priceFlags(args: Args): Result<{ amount: string; currency: string } | u
 export const knowledgeAdd = defineVerb<"inventory.add">({
   verb: "knowledge add",
   args: [],
-  flags: [...ITEM_FLAGS, ...KIND_FLAGS, ...PRICE_FLAGS],
+  flags: [...ITEM_FLAGS, ...KIND_FLAGS, ...PRICE_FLAGS, SHARE_FLAG],
   summary: "add knowledge, an offer or a need to the inventory",
-  synopsis: "--title TEXT [--body MARKDOWN] [--link URL] [--tag TAG]... [--offer | --need [--amount AMOUNT --currency CODE]]",
+  synopsis: "--title TEXT [--body MARKDOWN] [--link URL] [--tag TAG]... [--offer | --need [--amount AMOUNT --currency CODE]] [--share WHOM]...",
   details: [
     'Example: commune knowledge add --title "Sourdough" --body "Feed the starter daily" --tag kitchen',
     'Example: commune knowledge add --offer --title "Bike repairs" --amount 2 --currency HOUR',
@@ -60,6 +81,8 @@ export const knowledgeAdd = defineVerb<"inventory.add">({
     const price = priceFlags(args);
     if (!price.ok) return price;
     if (price.value && !kind.value) return fail("usage.priceOnKnowledge", "only an offer or a need has an amount: add --offer or --need", { field: "price" });
+    const sharedWith = shareFlag(args);
+    if (!sharedWith.ok) return sharedWith;
     const body = args.value("body");
     const link = args.value("link");
     return planned("inventory.add", {
@@ -69,6 +92,7 @@ export const knowledgeAdd = defineVerb<"inventory.add">({
       ...(link !== undefined ? { link } : {}),
       ...(kind.value ? { kind: kind.value } : {}),
       ...(price.value ? { price: price.value } : {}),
+      ...(sharedWith.value ? { sharedWith: sharedWith.value } : {}),
     });
   },
   print: ({ value }, { input }) => `Added ${JSON.stringify(clean(String(input.title)))} (item ${shortId(value.id)}).`,

@@ -273,6 +273,29 @@ describe("reading the command line into a command", () => {
     expect(plan("contribute", "--", "-0", "EUR").input).toMatchObject({ amount: "-0" });
   });
 
+  it("reads the partner verbs and whom an item is shared with", () => {
+    const riverside = "a".repeat(32);
+    expect(plan("partner", "offer")).toMatchObject({ name: "partner.offer", input: {} });
+    expect(plan("partner", "offer", "--days", "3")).toMatchObject({ name: "partner.offer", input: { days: 3 } });
+    expect(plan("partner", "accept", "commune-partner:abc", "--days", "2")).toMatchObject({
+      name: "partner.accept",
+      input: { offer: "commune-partner:abc", deadline: { days: 2 } },
+    });
+    expect(plan("partner", "end", riverside.toUpperCase())).toMatchObject({
+      name: "proposal.create",
+      input: { kind: "partner-end", partner: riverside, title: "End the partnership", deadline: { days: 7 } },
+    });
+    expect(plan("partner", "list")).toMatchObject({ name: "partner.list", input: {} });
+    expect(plan("partner", "shared", riverside)).toMatchObject({ name: "partner.shared", input: { partner: riverside } });
+    expect(plan("knowledge", "add", "--title", "Bread", "--share", "partners")).toMatchObject({ input: { sharedWith: "partners" } });
+    expect(plan("knowledge", "add", "--title", "Bread", "--share", riverside, "--share", "b".repeat(32))).toMatchObject({
+      input: { sharedWith: [riverside, "b".repeat(32)] },
+    });
+    expect(plan("knowledge", "add", "--title", "Bread")).not.toHaveProperty("input.sharedWith");
+    expect(usageError("partner", "end", "Riverside")).toContain("expected the partner commune's id");
+    expect(usageError("knowledge", "add", "--title", "Bread", "--share", "everyone")).toContain("--share takes commune, partners, or partner commune ids");
+  });
+
   it("reads `commune host` and its relay", () => {
     expect(parseArgv(["host"])).toMatchObject({ kind: "host" });
     expect(parseArgv(["host", "--relay-port", "0"])).toMatchObject({ kind: "host", relay: { port: 0, host: "127.0.0.1" } });

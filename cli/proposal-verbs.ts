@@ -391,11 +391,15 @@ export const execute = defineVerb<"proposal.execute">({
   verb: "execute",
   args: ["<PROPOSAL>"],
   flags: [],
-  summary: "pay out a passed spend proposal, or record the void a passed reverse proposal calls for",
+  summary: "pay out a passed spend proposal, record the void a passed reverse proposal calls for, or grant or end a passed partnership",
   scoped: true,
   writes: always,
   build: (args) => planned("proposal.execute", { proposal: args.positionals[0]! }, [{ kind: "proposal", path: ["proposal"], text: args.positionals[0]! }]),
-  print: ({ value }, { input }) => `Executed proposal ${shortId(String(input.proposal))}: recorded entry ${shortId(value.id)}.`,
+  print: ({ value }, { input }) =>
+    // A partnership proposal answers with its own id: what it did is a grant or an end, shown by partner list.
+    value.id === input.proposal
+      ? `Executed proposal ${shortId(String(input.proposal))}: see commune partner list.`
+      : `Executed proposal ${shortId(String(input.proposal))}: recorded entry ${shortId(value.id)}.`,
 });
 
 /** "EUR=100" as one currency's amount, or undefined when it is not that. */

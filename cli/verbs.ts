@@ -1,6 +1,7 @@
 import type { FlagSpec } from "./args";
 import { admit, create, invite, join, leave, list, members, name, noticesRead, relays, show, status, whoami } from "./commune-verbs";
 import { privacy } from "./privacy-verbs";
+import { partnerAccept, partnerEnd, partnerList, partnerOffer, partnerShared } from "./partner-verbs";
 import { knowledgeAdd, knowledgeEdit, knowledgeList, knowledgeRestore, knowledgeRetire } from "./knowledge-verbs";
 import { decide, execute, propose, proposals, vote } from "./proposal-verbs";
 import { comment, outcome } from "./discussion-verbs";
@@ -43,6 +44,7 @@ export const GROUPS: { title: string; verbs: Verb[] }[] = [
   { title: "Proposals", verbs: [propose, proposals, vote, comment, decide, execute, outcome] },
   { title: "Partners", verbs: [exchangeAccept, exchangeDecline, partnerAccount] },
   { title: "Knowledge", verbs: [knowledgeAdd, knowledgeEdit, knowledgeList, knowledgeRetire, knowledgeRestore] },
+  { title: "Partners", verbs: [partnerOffer, partnerAccept, partnerEnd, partnerList, partnerShared] },
   { title: "Snapshots", verbs: [exportVerb, verifyVerb, importVerb] },
   { title: "Sync", verbs: [status, noticesRead, relays, privacy] },
 ];

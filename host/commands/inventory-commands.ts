@@ -3,6 +3,7 @@ import { randomId } from "../../shared/identity/keys";
 import { kindOf, type Item, type ItemKind } from "../../shared/inventory/item";
 import { cleanTags } from "../../shared/inventory/inventory";
 import { fail, failWith, ok, type Result } from "../../shared/result";
+import { shareItems } from "../commune/partner-docs";
 import { itemRecord } from "../commune/record-kinds";
 import { itemViews } from "../commune/views";
 import { writeRecord, type Fields } from "../commune/writer";
@@ -37,7 +38,10 @@ async function saveVersion(
     const fields = build(model.items, model);
     return fields.ok ? versionOf(fields.value) : fields;
   });
-  return written.ok ? ok({ id: written.value.id }) : written;
+  if (!written.ok) return written;
+  // The version is written whatever becomes of the copies: a copy the disk refused now is made by the next write (shareItems copies what is missing).
+  await shareItems(node.value);
+  return ok({ id: written.value.id });
 }
 
 type Price = { amount: string; currency: string };
@@ -77,8 +81,9 @@ function currentItem(items: ReadonlyArray<{ item: Item }>, id: string): Result<I
 
 /** What every version repeats of the one before; kind, price, link and retired are each decided by the command, never carried over by accident. */
 function carried(current: Item): Fields<Item> {
-  const { id, version, title, body, tags } = current;
-  return { id, version, title, body, tags };
+  const { id, version, title, body, tags, sharedWith } = current;
+  // Whom it is shared with stays as its author chose: retiring an item shows it retired where it was shared.
+  return { id, version, title, body, tags, ...(sharedWith !== undefined ? { sharedWith } : {}) };
 }
 
 export const inventoryCommands: Handlers<InventoryCommand> = {
@@ -94,6 +99,7 @@ export const inventoryCommands: Handlers<InventoryCommand> = {
         tags: input.tags,
         ...(input.link ? { link: input.link } : {}),
         ...kind.value,
+        ...(input.sharedWith !== undefined ? { sharedWith: input.sharedWith } : {}),
       });
     });
   },
@@ -115,6 +121,7 @@ export const inventoryCommands: Handlers<InventoryCommand> = {
         ...(link ? { link } : {}),
         ...price.value,
         ...(before.retired ? { retired: true as const } : {}),
+        ...(input.sharedWith !== undefined ? { sharedWith: input.sharedWith } : {}),
       });
     });
   },

@@ -1,13 +1,28 @@
 import { fingerprint } from "../../shared/identity/keys";
 import { isActiveAt } from "../../shared/commune/state";
 import { communeBoxKeyOf } from "../../shared/partners/keys";
-import { createPartnerOffer, readPartnerOffer } from "../../shared/partners/offer";
+import { createPartnerOffer } from "../../shared/partners/offer";
+import { readPartnerText } from "../../shared/partners/answer";
+import { partnershipsOf, partnershipWith } from "../../shared/partners/partnerships";
+import type { PartnerView } from "../../shared/commands/views";
+import { answerFor, isOpen, keepPartnerAnswer, sharedDocFor } from "../commune/partner-docs";
+import { proposalRecord } from "../commune/record-kinds";
+import { writeRecord } from "../commune/writer";
+import { readForUs } from "./partner-proposals";
+import { openGrant } from "../../shared/partners/grant";
+import { readSharedDoc } from "../../shared/partners/shared-doc";
+import { verifiedShared } from "../../shared/partners/verify-shared";
+import { kindOf } from "../../shared/inventory/item";
+import { readPartnerDocument } from "../sync/partner-reader";
+import { proposalFrom } from "./proposal-commands";
 import { fail, ok } from "../../shared/result";
 import { communeModel, type Handlers } from "./context";
 
-type PartnerCommand = "partner.offer" | "partner.read";
+type PartnerCommand = "partner.offer" | "partner.read" | "partner.accept" | "partner.list" | "partner.shared";
 
 const DAY = 86_400_000;
+/** How long a partnership proposal made from a pasted offer stays open, unless the member says otherwise: as the proposal form's default. */
+const PARTNER_VOTING_DAYS = 7;
 
 /**
  * The first steps of a partnership (docs/partners.md): making a partner
@@ -56,9 +71,119 @@ export const partnerCommands: Handlers<PartnerCommand> = {
   async "partner.read"(input, host) {
     const node = host.node(input.commune);
     if (!node.ok) return node;
-    const offer = readPartnerOffer(host.crypto, input.offer, host.now(), node.value.id);
-    if (!offer.ok) return offer;
-    const { commune, name, relays, by, at, expiresAt } = offer.value;
+    const read = readPartnerText(host.crypto, input.offer, host.now(), node.value.id);
+    if (!read.ok) return read;
+    const { commune, name, relays, by, at, expiresAt } = read.value.offer;
     return ok({ commune, name, relays, by, fingerprint: fingerprint(by), at, expiresAt });
+  },
+
+  async "partner.accept"(input, host) {
+    const node = host.node(input.commune);
+    if (!node.ok) return node;
+    const pasted = await readForUs(host, node.value, input.offer);
+    if (!pasted.ok) return pasted;
+    const { offer, answer } = pasted.value;
+    const found = await communeModel(host, input.commune);
+    if (!found.ok) return found;
+    const agreed = partnershipWith(found.value.model.state, offer.commune);
+    if (agreed?.status === "agreed") {
+      if (!isActiveAt(found.value.model.state, host.keys.publicKey, host.now()))
+        return fail("member.notActive", `Only an active member of ${found.value.model.state.name} can take in a partner's answer.`);
+      if (!answer)
+        return fail("partner.agreed", `This commune decided to partner with ${offer.name} already: paste the answer ${offer.name} sends back instead.`, {
+          field: "offer",
+        });
+      // Decided already: taking in their grant is not a new decision, so it needs no vote (docs/partners.md, step 5).
+      const kept = await keepPartnerAnswer(node.value, offer, answer);
+      return kept.ok ? ok({ accepted: offer.commune }) : kept;
+    }
+    const proposal = {
+      commune: input.commune,
+      kind: "partner" as const,
+      title: `Partner with ${offer.name}`,
+      body: "",
+      deadline: input.deadline ?? { days: PARTNER_VOTING_DAYS },
+      hideVotes: false,
+      offer: input.offer,
+    };
+    const written = await writeRecord(node.value, host, proposalRecord, (model, at) => proposalFrom(proposal, model, at, pasted.value));
+    return written.ok ? ok({ proposed: written.value.id }) : written;
+  },
+
+  async "partner.list"(input, host) {
+    const found = await communeModel(host, input.commune);
+    if (!found.ok) return found;
+    const { node, model } = found.value;
+    const views: PartnerView[] = [];
+    for (const partnership of partnershipsOf(model.state)) {
+      const shared = await sharedDocFor(node, partnership.partner);
+      const granted = shared !== undefined && isOpen(shared.doc);
+      const grant = shared?.doc.grants.at(-1);
+      const answer = granted && grant ? answerFor(host, node, { url: shared.url, grant }, partnership.partner) : undefined;
+      const theirs = partnership.answer !== undefined || model.doc.partners[partnership.partner]?.grant !== undefined;
+      views.push({
+        commune: partnership.partner,
+        name: partnership.name,
+        status: partnership.status,
+        proposal: partnership.proposal,
+        decidedAt: partnership.decidedAt,
+        granted,
+        ...(answer?.ok ? { answer: answer.value } : {}),
+        items: shared ? Object.keys(shared.doc.items).length : 0,
+        theirs,
+        active: partnership.status === "agreed" && granted && theirs,
+      });
+    }
+    return ok(views);
+  },
+
+  async "partner.shared"(input, host) {
+    const found = await communeModel(host, input.commune);
+    if (!found.ok) return found;
+    const { node, model } = found.value;
+    const partnership = partnershipWith(model.state, input.partner);
+    const kept = model.doc.partners[input.partner];
+    const grant = kept?.grant ?? partnership?.answer?.grant;
+    const url = kept?.grant ? kept.inventory : partnership?.answer?.doc;
+    if (!partnership || !grant || !url)
+      return fail("partner.noGrant", "This commune holds no grant from that commune: paste its answer (partner accept) first.", { field: "partner" });
+    const offer = kept?.offer ?? partnership.offer;
+    const context = await host.privateCommunes.open(node.id).catch(() => undefined);
+    const current = context?.keyring.current();
+    if (!context || !current) return fail("partner.needsPrivate", "This machine holds no key of this commune's current epoch to open the grant with.");
+    const box = communeBoxKeyOf(context.privacy, host.crypto, current.keys.epochKey);
+    const keys = openGrant(context.privacy, host.crypto, host.crypto, grant, { commune: node.id, box });
+    if (!keys.ok) return keys;
+    let read: Awaited<ReturnType<typeof readPartnerDocument>> = fail("partner.noRelay", `${offer.name} names no relay.`);
+    for (const relay of offer.relays) {
+      read = await readPartnerDocument({
+        url: relay,
+        commune: input.partner,
+        document: url.slice("automerge:".length),
+        keys: keys.value,
+        privacy: context.privacy,
+        crypto: host.crypto,
+      });
+      if (read.ok) break;
+    }
+    if (!read.ok) return read;
+    const shared = readSharedDoc(read.value.doc);
+    if (!shared.ok) return fail("partner.unreadable", `What ${offer.name} shares cannot be read: ${shared.error.message}`);
+    const anchors = [...new Set([offer.by, partnership.offer.by])];
+    const verified = verifiedShared(host.crypto, shared.value.doc, { partner: input.partner, anchors, now: host.now() });
+    return ok({
+      commune: input.partner,
+      name: offer.name,
+      ended: verified.ended,
+      items: verified.items.map(({ item, verified: genuine }) => ({
+        id: item.id,
+        title: item.title,
+        body: item.body,
+        kind: kindOf(item),
+        ...(item.retired ? { retired: true as const } : {}),
+        verified: genuine,
+      })),
+      problems: [...read.value.refused, ...verified.problems],
+    });
   },
 };

@@ -16,13 +16,16 @@ import { proposalViews } from "../commune/views";
 import { writeRecord, type Fields } from "../commune/writer";
 import { amountIn, amountsPerCurrency, communeModel, deadlineOf, type Handlers } from "./context";
 import { writeEntry } from "./purse-commands";
+import { executePartnerProposal, readForUs } from "./partner-proposals";
+import { partnershipWith } from "../../shared/partners/partnerships";
+import type { PartnerText } from "../../shared/partners/answer";
 
 const nameOf = (model: CommuneModel, key: string) => model.state.members[key]?.name ?? key.slice(0, 8);
 
 type ProposalCommand = "proposal.create" | "proposal.vote" | "proposal.execute" | "proposal.list" | "proposal.decide";
 
-/** The signed proposal a person's input describes, or why it cannot be made. */
-function proposalFrom(input: ParsedInput<"proposal.create">, model: CommuneModel, at: number): Result<Fields<Proposal>> {
+/** The signed proposal a person's input describes, or why it cannot be made; `pasted` is a `partner` proposal's offer as read and checked. */
+export function proposalFrom(input: ParsedInput<"proposal.create">, model: CommuneModel, at: number, pasted?: PartnerText): Result<Fields<Proposal>> {
   const deadline = deadlineOf(input.deadline, at);
   // Against the host's own clock at signing, so an exact deadline (`{at}`) is held to it as well as a number of days.
   const tooShort = votingTimeProblem(deadline - at);
@@ -59,6 +62,23 @@ function proposalFrom(input: ParsedInput<"proposal.create">, model: CommuneModel
     case "rule": {
       const change = ruleChangeFrom(input.change, model, at);
       return change.ok ? ok({ ...base, kind: "rule", change: change.value }) : change;
+    }
+    case "partner": {
+      if (!pasted) return fail("offer.empty", "Paste the partner offer the other commune sent.", { field: "offer" });
+      const agreed = partnershipWith(model.state, pasted.offer.commune);
+      if (agreed?.status === "agreed")
+        return fail(
+          "partner.agreed",
+          `${model.state.name} decided to partner with ${agreed.name} already: its answer is taken in without a new vote (partner accept).`,
+          { field: "offer" },
+        );
+      return ok({ ...base, kind: "partner", offer: pasted.offer, ...(pasted.answer ? { answer: pasted.answer } : {}) });
+    }
+    case "partner-end": {
+      const agreed = partnershipWith(model.state, input.partner);
+      if (agreed?.status !== "agreed")
+        return fail("partner.notPartner", `${model.state.name} has no partnership with that commune to end.`, { field: "partner" });
+      return ok({ ...base, kind: "partner-end", partner: input.partner, name: agreed.name });
     }
   }
 }
@@ -122,7 +142,9 @@ export const proposalCommands: Handlers<ProposalCommand> = {
   async "proposal.create"(input, host) {
     const node = host.node(input.commune);
     if (!node.ok) return node;
-    const written = await writeRecord(node.value, host, proposalRecord, (model, at) => proposalFrom(input, model, at));
+    const pasted = input.kind === "partner" ? await readForUs(host, node.value, input.offer) : undefined;
+    if (pasted && !pasted.ok) return pasted;
+    const written = await writeRecord(node.value, host, proposalRecord, (model, at) => proposalFrom(input, model, at, pasted?.value));
     return written.ok ? ok({ id: written.value.id }) : written;
   },
 
@@ -147,12 +169,16 @@ export const proposalCommands: Handlers<ProposalCommand> = {
   },
 
   async "proposal.execute"(input, host) {
+    const partnerly = await executePartnerProposal(host, input.commune, input.proposal);
+    if (partnerly) return partnerly;
     // What is left to pay is read in the queue: two executions at once cannot both pay it.
     return writeEntry(host, input.commune, (model) => {
       const target = model.state.proposals[input.proposal];
       if (!target) return fail("proposal.notFound", "There is no such proposal in this commune.", { field: "proposal" });
       if (target.proposal.kind !== "spend" && target.proposal.kind !== "reverse")
-        return fail("proposal.notASpend", "Only a spend or reverse proposal is executed: other proposals take effect when they pass.", { field: "proposal" });
+        return fail("proposal.notASpend", "Only a spend, reverse or partnership proposal is executed: other proposals take effect when they pass.", {
+          field: "proposal",
+        });
       if (target.tally.outcome !== "passed")
         return fail("proposal.notPassed", `"${target.proposal.title}" has not passed (it is ${target.tally.outcome}).`, { field: "proposal" });
       if (target.proposal.kind === "reverse") {

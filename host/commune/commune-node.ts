@@ -1,3 +1,4 @@
+import { shareKeysFor } from "../sync/share-keys";
 import type { CommuneView, NoticeView, PurseHistoryView, SyncStatusView } from "../../shared/commands/views";
 import type { CommuneState } from "../../shared/commune/state";
 import type { Genesis } from "../../shared/commune/genesis";
@@ -268,7 +269,8 @@ export class CommuneNode {
     const relayKey = relayKeyOf(record.secret);
     const counts = new OperationCounts(repo);
     const held = (documentId: string) => counts.held(documentId);
-    const privately = privateLink ? { private: { ...privateLink, repo } } : {};
+    // The documents shared with partners are sealed under their share keys (host/sync/share-keys.ts).
+    const privately = privateLink ? { private: { ...privateLink, repo, shares: shareKeysFor(repo, privateLink) } } : {};
     return record.relays.map((url) => factory({ url, commune: record.id, relayKey, genesis, held, ...privately }));
   }
 

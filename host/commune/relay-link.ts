@@ -1,3 +1,4 @@
+import type { ShareKeys } from "../../shared/partners/keys";
 import type { DocHandle, NetworkAdapterInterface, Repo } from "@automerge/automerge-repo";
 import type { Crypto } from "../../shared/identity/crypto";
 import type { KeyPair } from "../../shared/identity/keys";
@@ -40,7 +41,7 @@ export interface RelayLinkOptions {
   /** What the commune's Repo holds, so the link refuses changes past INFLATION_LIMITS before the Repo sees them. */
   held: (documentId: string) => HeldOperations;
   /** For a private commune (one whose epoch keys this machine holds): the link speaks commune-private/1 instead of automerge-repo's sync. */
-  private?: PrivateLinkContext & { repo: () => Repo | undefined };
+  private?: PrivateLinkContext & { repo: () => Repo | undefined; shares?: () => ReadonlyMap<string, ShareKeys> };
 }
 
 /** What a private commune's links are made with (host/commune/private-communes.ts). */

@@ -8,6 +8,8 @@ import { parseRelayUrl } from "../../shared/docs/link";
 import type { Crypto } from "../../shared/identity/crypto";
 import type { KeyPair } from "../../shared/identity/keys";
 import type { Signed } from "../../shared/identity/signed";
+import { fromStored } from "../../shared/docs/automerge-form";
+import type { ShareKeys } from "../../shared/partners/keys";
 import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import { openItem, sealBatch, sealSnapshot } from "../../shared/privacy/envelopes";
 import { loadWholeWithoutPatches } from "../../repo-adaptations/patchless-load";
@@ -32,6 +34,7 @@ import {
   itemFrameHeader,
   refused,
   rejected,
+  sharedAnswer,
   snapshotsSent,
   stored,
   superseded,
@@ -96,6 +99,8 @@ export interface PrivateLinkOptions {
   log?: (line: string) => void;
   /** Where items this link refuses are listed for the member (the commune's problems). */
   refused?: RefusedItems;
+  /** Documents shared with partners: sealed and opened under their share key's data key, and shared on the relay with its admission key (docs/partners.md). */
+  shares?: () => ReadonlyMap<string, ShareKeys>;
 }
 
 /** The length and checksum before each item in the relay's log (relay/private/store.ts): part of what an item costs it. */
@@ -133,6 +138,8 @@ interface Attempt {
   reason?: string;
   /** A moved commune: `forget` was sent on this socket (once every document is on the relay under the current epoch). */
   forgetSent?: boolean;
+  /** Documents this socket told the relay a partner may read. */
+  readonly sharesSent: Set<string>;
   alive: boolean;
   handshakeTimer?: NodeJS.Timeout;
   keepaliveTimer?: NodeJS.Timeout;
@@ -284,6 +291,7 @@ export class PrivateRelayLink implements RelayLink {
       alive: true,
       appliedEarly: new Set(),
       seen: 0,
+      sharesSent: new Set(),
     };
     this.#attempt = attempt;
     attempt.handshakeTimer = setTimeout(() => this.#fail(attempt, "The relay did not finish the handshake in time"), handshakeTimeout);
@@ -410,6 +418,7 @@ export class PrivateRelayLink implements RelayLink {
     }
     const later = superseded.safeParse(value);
     if (later.success) return this.#superseded(attempt, later.data.records);
+    if (sharedAnswer.safeParse(value).success) return;
     return this.#fail(attempt, "The relay sent a frame out of turn");
   }
 
@@ -469,13 +478,15 @@ export class PrivateRelayLink implements RelayLink {
     const { keyring, commune, privacy, crypto } = this.#options;
     const header = item.signed.header;
     if (header.kind === "epoch") return false;
-    const opened = openItem(
-      privacy,
-      crypto,
-      item,
-      { commune, document: header.document, afterRotation: keyring.afterRotation(header.epoch, seq) },
-      keyring.keyOf,
-    );
+    // A document shared with a partner is sealed under its share key, for epochs this member holds.
+    const shared = this.#options.shares?.().get(header.document);
+    const keyOf = shared
+      ? (epoch: string) => {
+          const known = keyring.keyOf(epoch);
+          return known && { ...known, dataKey: shared.dataKey };
+        }
+      : keyring.keyOf;
+    const opened = openItem(privacy, crypto, item, { commune, document: header.document, afterRotation: keyring.afterRotation(header.epoch, seq) }, keyOf);
     const what = { subject: header.kind, id: idOfItem(item), by: header.by };
     // A header whose signature fails names someone who did not sign it: it is not put on their name.
     if (!opened.ok) return this.#refusedItem(seq, opened.error.message, opened.error.code === "item.badSignature" ? { ...what, by: undefined } : what);
@@ -606,12 +617,25 @@ export class PrivateRelayLink implements RelayLink {
     // Batches wait for an epoch record being put: until the relay stores it, it would refuse them as of an unknown epoch.
     if (attempt.puts.some((put) => put.document === undefined)) return;
     const waiting = new Set(attempt.puts.map((put) => put.document));
+    const shares = this.#options.shares?.() ?? new Map<string, ShareKeys>();
+    for (const [document, keys] of shares) {
+      if (attempt.sharesSent.has(document)) continue;
+      attempt.sharesSent.add(document);
+      attempt.ws.send(JSON.stringify({ type: "share", document, admission: keys.admission.publicKey }));
+    }
+    // Whether the relay has, or gets in this push before them, the commune document as it is here: it holds our grants (sharedGrants),
+    // so a member of ours reads the share key in the log before the first item sealed under it.
+    let communeSent = false;
     for (const handle of Object.values(repo.handles)) {
       if (attempt.puts.length >= MAX_PUTS_IN_FLIGHT) return;
       this.#watch(handle as DocHandle<unknown>);
       if (!handle.isReady() || waiting.has(handle.documentId) || !documentIdSchema.safeParse(handle.documentId).success) continue;
       const doc = handle.doc() as A.Doc<unknown>;
+      const type = fromStored((doc as { type?: unknown }).type);
+      // A document shared with a partner waits for its share key: sealed under the epoch's, the partner could never read its start.
+      if (type === "shared" && (!shares.has(handle.documentId) || !communeSent)) continue;
       const heads = A.getHeads(doc);
+      if (type === "commune") communeSent = true;
       const sent = this.#state.sent(handle.documentId);
       const compact = this.#toCompact.has(handle.documentId);
       if (sent && !compact && this.#holdsAt(handle.documentId, heads)) continue;
@@ -619,7 +643,7 @@ export class PrivateRelayLink implements RelayLink {
         commune: this.#options.commune,
         document: handle.documentId,
         epoch: current.id,
-        dataKey: current.keys.dataKey,
+        dataKey: shares.get(handle.documentId)?.dataKey ?? current.keys.dataKey,
         author: this.#options.me,
         at: this.#now(),
       };

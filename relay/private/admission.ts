@@ -7,7 +7,7 @@ import { checkItemSignature, decodeItem, idOfItem, type EpochHeader, type Sealed
 import { problem, type Problem } from "../../shared/result";
 import { registrationProblem } from "../../shared/sync/relay-registration";
 import { opensslVerifier } from "../openssl-ed25519";
-import { fromBase64, type AdmissionTranscript } from "./protocol";
+import { fromBase64, type AdmissionTranscript, type PartnerTranscript } from "./protocol";
 
 /**
  * What the relay checks before it admits a socket or registers a commune:
@@ -18,7 +18,7 @@ import { fromBase64, type AdmissionTranscript } from "./protocol";
 export const relayCrypto = (): Crypto => cryptoOf({ verify: opensslVerifier(), verdicts: boundedVerdictCache(4_096) });
 
 /** Whether `sig` is `admission`'s signature over this transcript. */
-export function admissionHolds(crypto: Crypto, transcript: AdmissionTranscript, admission: string, sig: string): boolean {
+export function admissionHolds(crypto: Crypto, transcript: AdmissionTranscript | PartnerTranscript, admission: string, sig: string): boolean {
   return checkSignature(crypto, "admission", { ...transcript, by: admission, sig }) === undefined;
 }
 

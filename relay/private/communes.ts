@@ -1,3 +1,4 @@
+import { PartnerShares } from "./shares";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { SealedItem } from "../../shared/privacy/headers";
@@ -32,6 +33,7 @@ export class PrivateCommunes {
   readonly #now: () => number;
   readonly #stores = new Map<string, Promise<PrivateStore | undefined>>();
   readonly #sockets = new Map<string, Set<AdmittedSocket>>();
+  readonly #shares = new Map<string, Promise<PartnerShares>>();
   #closed = false;
 
   /** Deletes a commune's plaintext copy on this relay (relay/communes.ts `forget`), once it is private here. */
@@ -165,6 +167,16 @@ export class PrivateCommunes {
     this.#closed = true;
     const stores = await Promise.all([...this.#stores.values()].map((store) => store.catch(() => undefined)));
     await Promise.all(stores.flatMap((store) => (store ? [store.close()] : [])));
+  }
+
+  /** The documents a registered commune shares with partners here (./shares.ts), read once per run. */
+  sharesOf(commune: string): Promise<PartnerShares> {
+    let shares = this.#shares.get(commune);
+    if (!shares) {
+      shares = PartnerShares.load(this.#dirOf(commune));
+      this.#shares.set(commune, shares);
+    }
+    return shares;
   }
 
   #dirOf(commune: string): string {

@@ -3,7 +3,7 @@ import { communeId, publicKey, signature } from "../../shared/docs/fields";
 import type { Signer } from "../../shared/identity/crypto";
 import type { KeyPair } from "../../shared/identity/keys";
 import { sign } from "../../shared/identity/signed";
-import { itemId, PRIVATE_PROTOCOL } from "../../shared/privacy/headers";
+import { documentId, itemId, PRIVATE_PROTOCOL } from "../../shared/privacy/headers";
 
 /**
  * The private commune's relay protocol (docs/relay.md, "The private commune",
@@ -22,6 +22,14 @@ import { itemId, PRIVATE_PROTOCOL } from "../../shared/privacy/headers";
  *   relay  -> member snapshots-sent { type, head }        then this (a newcomer's fast start)
  *   member -> relay  forget      { type }                 a moved commune's plaintext copy goes,
  *   relay  -> member forgotten   { type }                 then this
+ *   member -> relay  share       { type, document, admission }   a partner may read `document` (docs/partners.md),
+ *   relay  -> member shared      { type, document }              then this; unshare / unshared drop it
+ *
+ * A partner's socket (docs/partners.md, "The relay serves a partner exactly
+ * what was granted") says `partner: { document }` in its hello, proves the
+ * partner admission key for that document, and is welcomed with
+ * `partner-welcome { type, document, head }`. It may only fetch: it is sent
+ * that document's items and nothing else, and a put is answered `rejected`.
  *
  * Every schema is strict and bounded; a frame is measured before it is parsed.
  */
@@ -56,6 +64,8 @@ export const privateHello = z.strictObject({
       epochs: z.array(encodedItem).min(1).max(MAX_REGISTERED_EPOCHS),
     })
     .optional(),
+  /** A partner of the commune asking for the one document shared with it. */
+  partner: z.strictObject({ document: documentId }).optional(),
 });
 export type PrivateHello = z.infer<typeof privateHello>;
 
@@ -92,7 +102,14 @@ export const forgotten = z.strictObject({ type: z.literal("forgotten") });
 export const snapshotsSent = z.strictObject({ type: z.literal("snapshots-sent"), head: z.number().int().min(0) });
 
 /** Text frames a member sends after its welcome. */
-export const memberControl = z.discriminatedUnion("type", [fetch, snapshots, forget]);
+export const share = z.strictObject({ type: z.literal("share"), document: documentId, admission: publicKey });
+export const unshare = z.strictObject({ type: z.literal("unshare"), document: documentId });
+export const memberControl = z.discriminatedUnion("type", [fetch, snapshots, forget, share, unshare]);
+
+/** A partner's proof: the partner admission key's signature over the connection's nonces and the document. */
+export const sharedAnswer = z.strictObject({ type: z.enum(["shared", "unshared"]), document: documentId });
+export const partnerProof = z.strictObject({ type: z.literal("proof"), document: documentId, sig: signature });
+export const partnerWelcome = z.strictObject({ type: z.literal("partner-welcome"), document: documentId, head: z.number().int().min(0) });
 
 /**
  * What an admission key signs (purpose "admission", shared/identity/signed.ts):
@@ -104,6 +121,18 @@ export interface AdmissionTranscript {
   memberNonce: string;
   relayNonce: string;
   epoch: string;
+}
+
+/** What a partner admission key signs: the document in place of an epoch, so no partner proof reads as an epoch's. */
+export interface PartnerTranscript {
+  commune: string;
+  memberNonce: string;
+  relayNonce: string;
+  document: string;
+}
+
+export function partnerAdmissionProof(signer: Signer, transcript: PartnerTranscript, admission: KeyPair): string {
+  return sign(signer, "admission", { ...transcript }, admission).sig;
 }
 
 /** A member's proof for `epoch`, signed with that epoch's admission key pair. */

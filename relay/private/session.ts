@@ -8,6 +8,8 @@ import {
   decodeFrame,
   encodeFrame,
   memberControl,
+  fetch as fetchFrame,
+  partnerProof,
   MAX_PUT_OPTIONS_BYTES,
   MAX_PUT_BYTES_WAITING,
   MAX_PUTS_WAITING,
@@ -59,7 +61,9 @@ export class PrivateSession implements AdmittedSocket {
   readonly #crypto: Crypto;
   readonly #link: PrivateLink;
   readonly #nonce = randomBytes(16).toString("hex");
-  #state: "hello" | "proof" | "admitted" | "closed" = "hello";
+  #state: "hello" | "proof" | "admitted" | "partner-proof" | "partner" | "closed" = "hello";
+  /** A partner's socket: the one document it may read (docs/partners.md). */
+  #partnerDocument = "";
   #hello?: PrivateHello;
   #store?: PrivateStore;
   #registration?: { genesis: object; chain: EpochRecord[]; ids: string[] };
@@ -95,6 +99,14 @@ export class PrivateSession implements AdmittedSocket {
     const hello = (this.#hello = parsed.data);
     const store = await this.#communes.storeOf(hello.commune);
     if (this.#state === "closed") return;
+    if (hello.partner) {
+      if (!store) return this.#refuse("private.notServed", "This relay does not serve that commune");
+      // Whether that document is shared, and with which key, is said only to a socket that proves the key.
+      this.#store = store;
+      this.#partnerDocument = hello.partner.document;
+      this.#state = "partner-proof";
+      return this.#link.send(JSON.stringify({ type: "challenge", nonce: this.#nonce, tips: [] }));
+    }
     let tips: string[];
     if (store) {
       // A registered commune ignores `register`: its epoch tree only grows by puts from admitted members.
@@ -114,6 +126,12 @@ export class PrivateSession implements AdmittedSocket {
 
   /** Every later frame. Only one handshake frame is read at a time (the gateway holds the socket's others back). */
   async frame(data: Buffer, isBinary: boolean): Promise<void> {
+    if (this.#state === "partner-proof") {
+      this.#state = "closed";
+      if (isBinary) return this.#link.close("binary frame before the welcome");
+      return this.#onPartnerProof(parseJson(data));
+    }
+    if (this.#state === "partner") return this.#partnerFrame(data, isBinary);
     if (this.#state === "proof") {
       this.#state = "closed";
       if (isBinary) return this.#link.close("binary frame before the welcome");
@@ -126,7 +144,55 @@ export class PrivateSession implements AdmittedSocket {
     if (this.#fetching) return this.#link.close("a fetch while another runs");
     if (control.data.type === "snapshots") return this.#sendSnapshots();
     if (control.data.type === "forget") return this.#forget();
+    if (control.data.type === "share" || control.data.type === "unshare") return this.#share(control.data);
     return this.#fetch(control.data.since);
+  }
+
+  async #onPartnerProof(value: unknown): Promise<void> {
+    const parsed = partnerProof.safeParse(value);
+    if (!parsed.success) return this.#refuse("private.malformed", `The proof is malformed: ${describe(parsed.error.issues[0])}`);
+    const { document, sig } = parsed.data;
+    const commune = this.#hello!.commune;
+    const admission = (await this.#communes.sharesOf(commune)).admissionOf(document);
+    if (this.#gone) return;
+    const transcript = { commune, memberNonce: this.#hello!.nonce, relayNonce: this.#nonce, document };
+    // One refusal for a document not shared and a key that does not hold: a stranger learns nothing of which documents exist.
+    if (document !== this.#partnerDocument || !admission || !admissionHolds(this.#crypto, transcript, admission, sig))
+      return this.#refuse("private.badProof", "The proof does not hold for a document shared on this relay");
+    this.#state = "partner";
+    this.#link.admitted(commune, `partner:${document}`);
+    this.#link.send(JSON.stringify({ type: "partner-welcome", document, head: this.#store!.head }));
+  }
+
+  /** After a partner's welcome: fetches of its document, one at a time; a put is refused with a reason; anything else closes the socket. */
+  async #partnerFrame(data: Buffer, isBinary: boolean): Promise<void> {
+    if (isBinary)
+      return this.#link.send(
+        JSON.stringify({ type: "rejected", code: "private.readOnly", reason: "A partner reads what was shared with it and writes nothing to this commune" }),
+      );
+    const control = fetchFrame.safeParse(parseJson(data));
+    if (!control.success) return this.#link.close("a partner may only fetch");
+    if (this.#fetching) return this.#link.close("a fetch while another runs");
+    return this.#fetch(control.data.since, this.#partnerDocument);
+  }
+
+  /** A member shares a document with a partner's admission key, or stops sharing it: only under a current epoch, as for forget. */
+  async #share(control: { type: "share"; document: string; admission: string } | { type: "unshare"; document: string }): Promise<void> {
+    const commune = this.#hello!.commune;
+    if (!this.#store!.tips().some((tip) => tip.id === this.#epoch)) return this.#link.close("share from a socket not under a current epoch");
+    const shares = await this.#communes.sharesOf(commune);
+    if (control.type === "unshare") {
+      await shares.drop(control.document);
+      if (this.#state === "admitted") this.#link.send(JSON.stringify({ type: "unshared", document: control.document }));
+      return;
+    }
+    const kept = await shares.set(control.document, control.admission);
+    if (this.#state !== "admitted") return;
+    if (!kept)
+      return this.#link.send(
+        JSON.stringify({ type: "rejected", code: "private.tooManyShares", reason: "This commune shares as many documents as this relay keeps" }),
+      );
+    this.#link.send(JSON.stringify({ type: "shared", document: control.document }));
   }
 
   closed(): void {
@@ -279,25 +345,28 @@ export class PrivateSession implements AdmittedSocket {
     return undefined;
   }
 
-  async #fetch(since: number): Promise<void> {
+  /** Everything after `since`; for a partner (`document`), only that document's batches and snapshots. */
+  async #fetch(since: number, document?: string): Promise<void> {
     const store = this.#store!;
+    const serving = this.#state;
     this.#fetching = true;
     let last = since;
     try {
       // Items appended during the fetch are not delivered live (the fetch is not yet there): it reads on until none is left.
       do {
         last = await store.read(last, async (seq, bytes) => {
-          if (this.#state !== "admitted") throw new FetchStopped();
+          if (this.#state !== serving) throw new FetchStopped();
+          if (document !== undefined && !isOf(bytes, document)) return;
           await this.#link.sendAwaited(encodeFrame({ type: "item", seq }, bytes));
         });
-      } while (store.head > last && this.#state === "admitted");
+      } while (store.head > last && this.#state === serving);
     } catch (error) {
       if (error instanceof FetchStopped) return;
       throw error;
     } finally {
       this.#fetching = false;
     }
-    if (this.#state === "admitted") this.#link.send(JSON.stringify({ type: "caught-up", head: store.head }));
+    if (this.#state === serving) this.#link.send(JSON.stringify({ type: "caught-up", head: store.head }));
   }
 
   /**
@@ -348,6 +417,14 @@ export class PrivateSession implements AdmittedSocket {
 }
 
 class FetchStopped extends Error {}
+
+/** Whether a stored item is a batch or snapshot of `document`: epoch records, with their lockboxes, never go to a partner. */
+function isOf(bytes: Uint8Array, document: string): boolean {
+  const decoded = decodeItem(bytes);
+  if (!decoded.ok) return false;
+  const header = decoded.item.signed.header;
+  return header.kind !== "epoch" && header.document === document;
+}
 
 function parseJson(data: Buffer): unknown {
   try {

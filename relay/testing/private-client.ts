@@ -11,7 +11,7 @@ import { keyPairFromSecret, type KeyPair } from "../../shared/identity/keys";
 import type { Signed } from "../../shared/identity/signed";
 import { encodeItem, idOfItem, PRIVATE_PROTOCOL, signItem, type ItemHeader, type SealedItem } from "../../shared/privacy/headers";
 import { defaultRules } from "../../shared/testing/commune-builder";
-import { admissionProof, decodeFrame, encodeFrame, toBase64, type PutOptions } from "../private/protocol";
+import { admissionProof, decodeFrame, encodeFrame, partnerAdmissionProof, toBase64, type PutOptions } from "../private/protocol";
 import { waitFor } from "./relay-harness";
 
 export type Frame = { type: string; [field: string]: unknown };
@@ -110,6 +110,24 @@ export class PrivateClient {
 
   async prove(epoch: string, admission: KeyPair): Promise<Frame> {
     this.ws.send(JSON.stringify({ type: "proof", epoch, sig: this.proofFor(epoch, admission) }));
+    return this.next();
+  }
+
+  /** A partner's hello for `document`, then its proof with the partner admission key: the relay's answer to the proof. */
+  async partnerJoin(commune: string, document: string, admission: KeyPair, proveDocument = document): Promise<Frame> {
+    this.commune = commune;
+    this.ws.send(JSON.stringify({ type: "hello", protocol: PRIVATE_PROTOCOL, commune, nonce: this.nonce, partner: { document } }));
+    const challenge = await this.next();
+    if (challenge.type !== "challenge") return challenge;
+    this.relayNonce = challenge.nonce as string;
+    const transcript = { commune, memberNonce: this.nonce, relayNonce: this.relayNonce, document: proveDocument };
+    this.ws.send(JSON.stringify({ type: "proof", document: proveDocument, sig: partnerAdmissionProof(nobleSigner, transcript, admission) }));
+    return this.next();
+  }
+
+  /** A member shares `document` with the holder of `admission` (or, without one, stops sharing it): the relay's answer. */
+  async share(document: string, admission?: KeyPair): Promise<Frame> {
+    this.ws.send(JSON.stringify(admission ? { type: "share", document, admission: admission.publicKey } : { type: "unshare", document }));
     return this.next();
   }
 

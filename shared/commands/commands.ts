@@ -28,6 +28,8 @@ import type {
   ProblemView,
   PartnerAccountView,
   PartnerOfferView,
+  PartnerView,
+  PartnerSharedView,
   PrivacyView,
 } from "./views";
 
@@ -50,6 +52,8 @@ const currencyCode = z.string().regex(CURRENCY_CODE, { error: "must be a currenc
 const amountText = z.string().max(40);
 const itemKind = z.enum(["knowledge", "offer", "need"]);
 const itemPrice = z.strictObject({ amount: amountText, currency: currencyCode });
+/** Whom an item is shared with: "commune" (us only), "partners" (every partner) or chosen partner communes by id. */
+const sharedWith = z.union([z.enum(["commune", "partners"]), z.array(commune).min(1).max(LIMITS.sharedWith)]);
 /** portProblem's rule: 0, or 1024 to 65535. */
 const listenPort = z.int().superRefine((port, context) => {
   const problem = portProblem(port);
@@ -127,6 +131,9 @@ const deadline = z
       }),
   })
   .or(z.strictObject({ at: z.int().nonnegative() }));
+/** A pasted partner offer or answer (shared/partners/answer.ts): an answer carries a grant as well as an offer. */
+const PARTNER_TEXT_MAX = 10_000;
+
 const proposalBase = {
   commune,
   title: line(LIMITS.title),
@@ -235,6 +242,10 @@ export const commandInputs = {
     z.strictObject({ ...proposalBase, kind: z.literal("general") }),
     /** Takes back `author`'s payment `entry` once passed (proposal.execute writes the void). */
     z.strictObject({ ...proposalBase, kind: z.literal("reverse"), entry: recordId, author: key }),
+    /** Partner with the commune whose offer or answer is pasted in `offer`; proposal.execute grants it once passed. */
+    z.strictObject({ ...proposalBase, kind: z.literal("partner"), offer: z.string().max(PARTNER_TEXT_MAX) }),
+    /** Ends the partnership with `partner`; proposal.execute writes the end once passed. */
+    z.strictObject({ ...proposalBase, kind: z.literal("partner-end"), partner: commune }),
   ]),
   "proposal.vote": z.strictObject({
     commune,
@@ -278,6 +289,7 @@ export const commandInputs = {
     kind: itemKind.default("knowledge"),
     /** What an offer asks or a need offers in return, typed as a person writes it; only on an offer or a need. */
     price: itemPrice.optional(),
+    sharedWith: sharedWith.optional(),
   }),
   "inventory.edit": z.strictObject({
     commune,
@@ -289,13 +301,24 @@ export const commandInputs = {
     kind: itemKind.optional(),
     /** null takes the amount away. */
     price: itemPrice.nullable().optional(),
+    sharedWith: sharedWith.optional(),
   }),
   /** Whether the commune is private, its epoch and who holds it, and what a relay operator can and cannot see. */
   "commune.privacy": z.strictObject({ commune }),
   /** A partner offer to send to another commune (docs/partners.md), valid for `days`. */
   "partner.offer": z.strictObject({ commune, days: z.number().positive().max(30).default(14) }),
   /** What a pasted partner offer says, checked, before anyone proposes anything. */
-  "partner.read": z.strictObject({ commune, offer: z.string().max(5_000) }),
+  "partner.read": z.strictObject({ commune, offer: z.string().max(PARTNER_TEXT_MAX) }),
+  /**
+   * Takes in what another commune sent: an offer (or an answer to an offer of
+   * ours) is put to the commune as a `partner` proposal; the answer of a
+   * commune we already agreed to partner with is kept, and needs no vote.
+   */
+  "partner.accept": z.strictObject({ commune, offer: z.string().max(PARTNER_TEXT_MAX), deadline: deadline.optional() }),
+  /** Each commune this one decided to partner with: agreed or ended, granted, and whether we hold its grant. */
+  "partner.list": z.strictObject({ commune }),
+  /** What `partner` shares with us, read now through its relay and checked against its roster. */
+  "partner.shared": z.strictObject({ commune, partner: commune }),
   /** Accepts a partner's exchange out (the signed record as its shared document carries it) into our purse, with our own entry citing it. */
   "exchange.accept": z.strictObject({ commune, exchange: z.unknown(), memo: text(LIMITS.memo).default("") }),
   /** Declines a partner's exchange out with a signed decline citing it; it moves nothing in our purse. */
@@ -421,6 +444,9 @@ export interface CommandResults {
   "commune.privacy": PrivacyView;
   "partner.offer": { offer: string; expiresAt: number };
   "partner.read": PartnerOfferView;
+  "partner.accept": { proposed: string } | { accepted: string };
+  "partner.list": PartnerView[];
+  "partner.shared": PartnerSharedView;
   "exchange.accept": Written;
   "exchange.decline": Written;
   "partner.account": PartnerAccountView;

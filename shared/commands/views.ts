@@ -385,6 +385,46 @@ export interface PartnerAccountView {
   records: (SignedEntry | SignedExchangeDecline)[];
 }
 
+/** A commune this one decided to partner with (docs/partners.md), as `partner.list` shows it. */
+export interface PartnerView {
+  commune: string;
+  name: string;
+  /** As the commune's passed proposals decided: agreed, or ended by a later one. */
+  status: "agreed" | "ended";
+  /** The passed proposal that decided it. */
+  proposal: string;
+  decidedAt: number;
+  /** We made the shared document and granted its key (proposal.execute on the passed `partner` proposal), and have not ended it. */
+  granted: boolean;
+  /** What to send the partner while granted: our offer, our grant and where the shared document is. */
+  answer?: string;
+  /** How many items of ours the shared document holds. */
+  items: number;
+  /** We hold the partner's grant to us (its answer). */
+  theirs: boolean;
+  /** Both: granted and holding theirs, and not ended. */
+  active: boolean;
+}
+
+/** What a partner commune shares with us, read through its relay and checked against its roster (`partner.shared`). */
+export interface PartnerSharedView {
+  commune: string;
+  name: string;
+  /** The partner ended the partnership: nothing new comes. */
+  ended: boolean;
+  items: Array<{
+    id: string;
+    title: string;
+    body: string;
+    kind: ItemKind;
+    retired?: true;
+    /** Signed by a key on the partner's roster at the item's time, and not altered. */
+    verified: boolean;
+  }>;
+  /** Items and rosters that did not open or count, each with why. */
+  problems: string[];
+}
+
 /** Whether a commune is private, its current epoch and who holds it, and what a relay's operator can and cannot see of it. */
 export interface PrivacyView {
   private: boolean;

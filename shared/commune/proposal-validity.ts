@@ -47,5 +47,13 @@ export function proposalProblem(proposal: Proposal, state: CommuneState): string
     // Which payment it names, and whether it may be taken back, is judged when the void that executes it is.
     case "reverse":
       return proposal.entry.trim() === "" ? "A reverse proposal names the payment it takes back" : undefined;
+    // Whether the offer and grant carried are genuine is checked with their signatures by the host, when proposed and again when executed.
+    case "partner":
+      if (proposal.offer.commune === proposal.commune) return "A commune cannot partner with itself";
+      if (proposal.answer && proposal.answer.grant.commune !== proposal.offer.commune) return "The grant carried is from another commune than the offer";
+      if (proposal.answer && proposal.answer.grant.partner !== proposal.commune) return "The grant carried is to another commune";
+      return undefined;
+    case "partner-end":
+      return proposal.partner === proposal.commune ? "A commune cannot end a partnership with itself" : undefined;
   }
 }

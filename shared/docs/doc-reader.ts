@@ -22,6 +22,7 @@ const DAMAGED: Record<DocType, string> = {
   "purse-shard": "This part of the purse is damaged",
   proposals: "This commune's proposals document is damaged",
   inventory: "This inventory is damaged",
+  shared: "What this partner shares is damaged",
 };
 
 export class DocReader {

@@ -5,6 +5,8 @@ import type { CommuneId, Genesis } from "../commune/genesis";
 import type { PublicKey } from "../identity/keys";
 import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
+import type { GrantRecord } from "../partners/grant";
+import type { PartnerOffer } from "../partners/offer";
 import type { SignedComment } from "../proposals/comment";
 import type { SignedOutcome } from "../proposals/outcome";
 import type { SignedProposal, SignedVote } from "../proposals/proposal";
@@ -54,8 +56,12 @@ import {
 
 export interface Partner {
   name: string;
-  /** The partner commune's InventoryDoc URL. */
+  /** The partner commune's InventoryDoc URL; since partnerships (issue 14), the document it shares with us. */
   inventory: string;
+  /** The partner's offer, whose signer anchors its roster (shared/partners/offer.ts). */
+  offer?: PartnerOffer;
+  /** The partner's grant to us: its share key sealed to our box key (shared/partners/grant.ts). */
+  grant?: GrantRecord;
 }
 
 export interface CommuneDoc {

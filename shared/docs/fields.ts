@@ -39,6 +39,8 @@ export const LIMITS = {
   declineReason: 1000,
   /** Partners a commune's rules set a credit limit for. */
   partnerCredits: 100,
+  /** Partner communes an item is shared with by name (issue 14): more than this is "all partners". */
+  sharedWith: 50,
 } as const;
 
 /** The length LIMITS are measured in: characters (code points), as the command schemas' zod counts them, so "😀" is one. */

@@ -1,7 +1,21 @@
 import type { PublicKey } from "../identity/keys";
 
 /** The lists and maps of Commune documents that hold records. */
-export type RecordList = "events" | "relays" | "shards" | "partners" | "entries" | "proposals" | "votes" | "comments" | "outcomes" | "items" | "epochs";
+export type RecordList =
+  | "events"
+  | "relays"
+  | "shards"
+  | "partners"
+  | "entries"
+  | "proposals"
+  | "votes"
+  | "comments"
+  | "outcomes"
+  | "items"
+  | "epochs"
+  | "grants"
+  | "rosters"
+  | "ends";
 
 /**
  * A record left out of a document because it is malformed, where it was and
@@ -60,6 +74,12 @@ export function describeMalformed(malformed: Malformed): string {
       return index === undefined
         ? `The versions of knowledge item ${key} are malformed: ${reason}`
         : `Version${nth} of knowledge item ${key} is malformed: ${reason}`;
+    case "grants":
+      return `Partner grant${nth} is malformed: ${reason}`;
+    case "rosters":
+      return `Partner roster${nth} is malformed: ${reason}`;
+    case "ends":
+      return `Partnership end record${nth} is malformed: ${reason}`;
   }
 }
 

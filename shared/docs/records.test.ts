@@ -108,7 +108,9 @@ describe("signed records from other members' documents", () => {
     expect(reasonFor(proposalSchema, proposal({ title: "" }))).toBe("title must not be empty");
     expect(reasonFor(proposalSchema, proposal({ title: "t".repeat(201) }))).toBe("title must be at most 200 characters");
     expect(reasonFor(proposalSchema, proposal({ body: "b".repeat(20_001) }))).toBe("body must be at most 20000 characters");
-    expect(reasonFor(proposalSchema, { ...proposal(), kind: "coup" })).toBe("kind must be one of spend, admit, remove, rule, general, reverse");
+    expect(reasonFor(proposalSchema, { ...proposal(), kind: "coup" })).toBe(
+      "kind must be one of spend, admit, remove, rule, general, reverse, partner, partner-end",
+    );
   });
 
   it("refuses a vote with an unknown choice", () => {

@@ -5,6 +5,9 @@ import type { RuleChange, Rules } from "../commune/rules";
 import { SPEND_PERIODS } from "../commune/spend-period";
 import type { Signed } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
+import { PartnerAnswerPart } from "../partners/answer";
+import { GrantRecord } from "../partners/grant";
+import { PartnerOffer } from "../partners/offer";
 import type { Currency } from "../money/currency";
 import type { SignedComment } from "../proposals/comment";
 import type { SignedOutcome } from "../proposals/outcome";
@@ -293,8 +296,11 @@ export const proposalSchema = z.discriminatedUnion(
     z.looseObject({ ...proposalBase, kind: z.literal("rule"), change: ruleChangeSchema }),
     z.looseObject({ ...proposalBase, kind: z.literal("general") }),
     z.looseObject({ ...proposalBase, kind: z.literal("reverse"), author: publicKey, entry: id }),
+    // The offer and grant carried are signed records of the other commune, checked whole (strict) as when pasted.
+    z.looseObject({ ...proposalBase, kind: z.literal("partner"), offer: PartnerOffer, answer: PartnerAnswerPart.optional() }),
+    z.looseObject({ ...proposalBase, kind: z.literal("partner-end"), partner: communeId, name }),
   ],
-  { error: "must be one of spend, admit, remove, rule, general, reverse" },
+  { error: "must be one of spend, admit, remove, rule, general, reverse, partner, partner-end" },
 ) satisfies z.ZodType<SignedProposal>;
 
 export const voteSchema = z.looseObject({
@@ -365,6 +371,11 @@ export const itemSchema = z
     amount: amount.optional(),
     currency: currencyCode.optional(),
     retired: z.literal(true, { error: "must be true or absent" }).optional(),
+    sharedWith: z
+      .union([oneOf(["commune", "partners"]), z.array(communeId).min(1).max(LIMITS.sharedWith)], {
+        error: `must be "commune", "partners" or a list of at most ${LIMITS.sharedWith} commune ids`,
+      })
+      .optional(),
     ...signedBy,
   })
   .superRefine((item, context) => {
@@ -389,7 +400,13 @@ export const epochRecordSchema = z
  * commune's shared address book), so unknown keys are dropped, as at the top
  * level of a document.
  */
-export const partnerSchema = z.object({ name, inventory: automergeUrl });
+export const partnerSchema = z.object({
+  name,
+  inventory: automergeUrl,
+  // Since partnerships (issue 14): the partner's own offer and its grant to us, each signed by the partner's member and checked where used.
+  offer: PartnerOffer.optional(),
+  grant: GrantRecord.optional(),
+});
 
 /**
  * A partner's refusal of one of our exchanges out (issue 14): signed by a

@@ -17,13 +17,14 @@ import { fromStored } from "./automerge-form";
  * the document (a field whose absence or old meaning would be counted
  * wrongly). Fields an older version can safely ignore need no new number.
  */
-export type DocType = "commune" | "purse-shard" | "proposals" | "inventory";
+export type DocType = "commune" | "purse-shard" | "proposals" | "inventory" | "shared";
 
 export const SUPPORTED_SCHEMA = {
   commune: 1,
   "purse-shard": 1,
   proposals: 1,
   inventory: 1,
+  shared: 1,
 } as const satisfies Record<DocType, number>;
 
 /** How a message names each type, as the subject of a sentence and after "a Commune ...". */
@@ -32,6 +33,7 @@ const WORDS: Record<DocType, { subject: string; noun: string }> = {
   "purse-shard": { subject: "This part of the purse", noun: "purse shard" },
   proposals: { subject: "This commune's proposals", noun: "proposals" },
   inventory: { subject: "This inventory", noun: "inventory" },
+  shared: { subject: "What this partner shares", noun: "shared document" },
 };
 
 const isDocType = (value: unknown): value is DocType => typeof value === "string" && Object.hasOwn(SUPPORTED_SCHEMA, value);

@@ -33,6 +33,7 @@ export type SignaturePurpose =
   | "partner-grant"
   | "partner-roster"
   | "exchange-decline"
+  | "partner-end"
   | "genesis-anchor";
 
 function signedMessage(purpose: SignaturePurpose, fields: object): Uint8Array {

@@ -37,7 +37,16 @@ export interface Item {
   currency?: string;
   /** Present (and true) on a version that retires the item. */
   retired?: true;
+  /**
+   * Who the item is shared with (issue 14, docs/partners.md): "commune" (us
+   * only), "partners" (every partner), or the ids of chosen partner
+   * communes. Absent on versions signed before partners existed, and read
+   * by `sharedWithPartner` (shared/partners/sharing.ts).
+   */
+  sharedWith?: SharedWith;
 }
+
+export type SharedWith = "commune" | "partners" | string[];
 
 /** The kind an item's newest version says, knowledge when it says none. */
 export const kindOf = (item: Pick<Item, "kind">): ItemKind => item.kind ?? "knowledge";

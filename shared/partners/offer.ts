@@ -90,7 +90,11 @@ export function readPartnerOffer(verifier: Verifier, text: string, now: number, 
   if (duplicateKey(json) !== undefined) return fail("offer.altered", "This partner offer has been altered: ask for a new one.", field);
   const shape = PartnerOffer.safeParse(parsed);
   if (!shape.success) return fail("offer.damaged", "This partner offer is incomplete or damaged: copy the whole offer again.", field);
-  const offer = shape.data;
+  return checkPartnerOffer(verifier, shape.data, now, ourCommune);
+}
+
+/** The checks of a well-formed offer, wherever it came from (pasted alone, or inside an answer: ./answer.ts). */
+export function checkPartnerOffer(verifier: Verifier, offer: PartnerOffer, now: number, ourCommune: string): Result<PartnerOffer> {
   if (checkSignature(verifier, "partner-offer", offer)) return fail("offer.altered", "This partner offer has been altered: ask for a new one.", field);
   for (const relay of offer.relays) {
     const url = parseRelayUrl(relay);

@@ -2,9 +2,11 @@ import type { CommuneId } from "../commune/genesis";
 import type { RuleChange } from "../commune/rules";
 import type { PublicKey } from "../identity/keys";
 import type { Signed } from "../identity/signed";
+import type { PartnerAnswerPart } from "../partners/answer";
+import type { PartnerOffer } from "../partners/offer";
 import type { Process } from "./processes/process";
 
-export type ProposalKind = "spend" | "admit" | "remove" | "rule" | "general" | "reverse";
+export type ProposalKind = "spend" | "admit" | "remove" | "rule" | "general" | "reverse" | "partner" | "partner-end";
 
 interface ProposalBase {
   commune: CommuneId;
@@ -52,7 +54,16 @@ export type Proposal =
    * when its author cannot or will not: once passed, any active member
    * executes it with a void that cites it (shared/purse/entry.ts).
    */
-  | (ProposalBase & { kind: "reverse"; author: PublicKey; entry: string });
+  | (ProposalBase & { kind: "reverse"; author: PublicKey; entry: string })
+  /**
+   * Partner with another commune (docs/partners.md): carries its partner
+   * offer, and, when it answers an offer of ours, its grant to us and the
+   * address of what it shares with us. Once passed, a member executes it:
+   * the host grants the partner the key to a document shared with it.
+   */
+  | (ProposalBase & { kind: "partner"; offer: PartnerOffer; answer?: PartnerAnswerPart })
+  /** Ends the partnership with `partner` (a commune id): once executed, nothing new is shared with it. */
+  | (ProposalBase & { kind: "partner-end"; partner: CommuneId; name: string });
 
 export type SignedProposal = Signed<Proposal>;
 

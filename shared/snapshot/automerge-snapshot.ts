@@ -120,7 +120,13 @@ function containerMessage(problem: ContainerProblem): string {
   }
 }
 
-const ROLE_NAMES: Record<DocType, string> = { commune: "commune", proposals: "proposals", inventory: "knowledge inventory", "purse-shard": "purse shard" };
+const ROLE_NAMES: Record<DocType, string> = {
+  commune: "commune",
+  proposals: "proposals",
+  inventory: "knowledge inventory",
+  "purse-shard": "purse shard",
+  shared: "shared document",
+};
 
 /**
  * Refuses a backup whose documents would inflate past INFLATION_LIMITS before

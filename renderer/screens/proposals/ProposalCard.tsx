@@ -24,6 +24,8 @@ const KIND_NAMES: Record<ProposalKind, string> = {
   rule: "Rule change",
   general: "General",
   reverse: "Reverse a payment",
+  partner: "Partner with a commune",
+  "partner-end": "End a partnership",
 };
 
 const CHOICES: { choice: Choice; label: string }[] = [

@@ -47,8 +47,8 @@ export interface ProposalDraft {
 export type DraftField = keyof ProposalDraft | "rule";
 export type DraftProblems = Partial<Record<DraftField, string>>;
 
-/** The kinds the new-proposal form writes; a reversal is proposed from the payment's row in the ledger. */
-export type DraftKind = Exclude<ProposalKind, "reverse">;
+/** The kinds the new-proposal form writes; a reversal is proposed from the payment's row in the ledger, a partnership from a pasted partner offer. */
+export type DraftKind = Exclude<ProposalKind, "reverse" | "partner" | "partner-end">;
 
 export function emptyDraft(kind: DraftKind, currency: string): ProposalDraft {
   return {

@@ -31,7 +31,7 @@ export const PROCESS_LIMITS = { minOptions: 2, maxOptions: 20, minDots: 1, maxDo
  * meeting picks among options, which only a general proposal has.
  */
 const ALLOWED_ON: Record<ProcessKind, readonly ProposalKind[]> = {
-  consent: ["spend", "admit", "remove", "rule", "general", "reverse"],
+  consent: ["spend", "admit", "remove", "rule", "general", "reverse", "partner", "partner-end"],
   advice: ["general", "spend"],
   poll: ["general"],
   meeting: ["general"],

@@ -1,0 +1,228 @@
+import type { AutomergeUrl, DocHandle } from "@automerge/automerge-repo";
+import { statusAt } from "../../shared/commune/state";
+import { toStored, type Stored } from "../../shared/docs/automerge-form";
+import { readInventoryDoc } from "../../shared/docs/documents";
+import type { SignedItem } from "../../shared/inventory/item";
+import { createPartnerAnswer, type PartnerAnswerPart } from "../../shared/partners/answer";
+import { makeGrant } from "../../shared/partners/grant";
+import { communeBoxKeyOf } from "../../shared/partners/keys";
+import { createPartnerOffer, readPartnerOffer, type PartnerOffer } from "../../shared/partners/offer";
+import type { Partnership } from "../../shared/partners/partnerships";
+import { makeRoster, rosterId } from "../../shared/partners/roster";
+import { makeEnd, readSharedDoc, sharedLinksOf, type SharedDoc } from "../../shared/partners/shared-doc";
+import { sharedWithPartner } from "../../shared/partners/sharing";
+import { fail, ok, type Result } from "../../shared/result";
+import type { HostContext } from "../commands/context";
+import type { CommuneModel } from "./commune-model";
+import type { CommuneNode } from "./commune-node";
+import { listIn, mapIn } from "./containers";
+import { inQueue } from "./writer";
+
+/**
+ * The host's side of a partnership (docs/partners.md, step 3): the shared
+ * document it makes for a partner once a `partner` proposal passed, the
+ * items it copies there as members add and change them, and the end record
+ * once a `partner-end` proposal passed. Every change goes through the
+ * commune's write queue, as every other write does.
+ *
+ * The share key is kept nowhere but in the grant: sealed to our own box key
+ * (`toUs`), any member who holds the epoch opens it from the shared
+ * document; after the end record this host writes nothing more there.
+ */
+type StoredShared = Stored<SharedDoc>;
+
+const DAY = 86_400_000;
+/** How long the offer inside an answer stays good: long enough for the other commune to decide. */
+const ANSWER_DAYS = 30;
+
+export interface Granted {
+  /** The shared document's address. */
+  doc: string;
+  /** What to send the partner: our offer, our grant to it and where the document is. */
+  answer: string;
+}
+
+/** The shared document for `partner`, if this commune made one, read as anyone would read it. */
+export async function sharedDocFor(node: CommuneNode, partner: string): Promise<{ url: string; doc: SharedDoc } | undefined> {
+  const url = sharedLinksOf(node.docs.commune.doc())[partner];
+  if (!url) return undefined;
+  // Not here yet (another member made it, and it has not synced): nothing to show, rather than a wait.
+  const handle = await node.docs.repo.find<StoredShared>(url as AutomergeUrl, { allowableStates: ["ready", "unavailable"] }).catch(() => undefined);
+  if (!handle?.isReady()) return undefined;
+  const read = readSharedDoc(handle.doc());
+  return read.ok ? { url, doc: read.value.doc } : undefined;
+}
+
+/** Whether the document's latest grant came after its latest end: whether we still share into it. */
+export const isOpen = (doc: SharedDoc): boolean => {
+  const granted = Math.max(0, ...doc.grants.map((grant) => grant.at));
+  const ended = Math.max(0, ...doc.ends.map((end) => end.at));
+  return doc.grants.length > 0 && granted > ended;
+};
+
+/** Every signed version of each item of ours shared with `partner`, by item id. */
+function itemsFor(node: CommuneNode, model: CommuneModel, partner: string): Record<string, SignedItem[]> {
+  const read = readInventoryDoc(node.docs.inventory.doc());
+  const versions = read.ok ? read.value.doc.items : {};
+  const shared: Record<string, SignedItem[]> = {};
+  // Only items whose version that counts says so: an item shared with no partner never leaves our inventory.
+  for (const { item } of model.items) if (sharedWithPartner(item, partner)) shared[item.id] = [...(versions[item.id] ?? [item])];
+  return shared;
+}
+
+/**
+ * Makes the shared document for a passed `partner` proposal: the grant of a
+ * fresh share key sealed to the partner's box key (from its offer) and to
+ * ours, our roster for the current epoch, the items shared with it; links it
+ * from the commune document; and keeps the partner's own answer, when the
+ * proposal carried one, in the commune's partners map.
+ */
+export function grantPartner(host: HostContext, node: CommuneNode, partnership: Partnership): Promise<Result<Granted>> {
+  return inQueue(node, async () => {
+    const model = node.model();
+    if (!model.ok) return model;
+    const existing = await sharedDocFor(node, partnership.partner);
+    if (existing && isOpen(existing.doc))
+      return fail("partner.granted", `${partnership.name} was granted what this commune shares already: a partnership is granted once.`, { field: "proposal" });
+    const context = await host.privateCommunes.open(node.id).catch(() => undefined);
+    const current = context?.keyring.current();
+    if (!context || !current)
+      return fail("partner.needsPrivate", "Only a private commune can grant a partner a key: this one has no epoch key on this machine.");
+    const at = host.now();
+    const ourBox = communeBoxKeyOf(context.privacy, host.crypto, current.keys.epochKey);
+    const grant = makeGrant(context.privacy, host.crypto, {
+      commune: node.id,
+      partner: partnership.partner,
+      epoch: current.id,
+      partnerBox: partnership.offer.box,
+      ourBox: ourBox.publicKey,
+      shareKey: context.privacy.randomKey(),
+      author: host.keys,
+      at,
+    });
+    if (!grant.ok) return grant;
+    // The epoch record's readers, and whoever joined since by an invite that carried its key: all hold the epoch and sign as us.
+    const readers = [...new Set([...(current.readers ?? []), ...activeAndApplicants(model.value, at)])];
+    const previous = existing?.doc.rosters.at(-1);
+    const roster = makeRoster(host.crypto, {
+      commune: node.id,
+      epoch: current.id,
+      previous: previous ? rosterId(previous) : null,
+      // Names stay ours: no member has chosen yet to show partners theirs, so partners see "a member of" us.
+      members: readers.map((key) => ({ key })),
+      author: host.keys,
+      at,
+    });
+    const handle = node.docs.repo.create<StoredShared>(
+      toStored<SharedDoc>({
+        schema: 1,
+        type: "shared",
+        commune: node.id,
+        partner: partnership.partner,
+        grants: [grant.value],
+        rosters: [roster],
+        items: itemsFor(node, model.value, partnership.partner),
+        ends: [],
+      }),
+    );
+    node.docs.commune.change((doc) => {
+      mapIn(mapIn(doc, "docs"), "shared")[partnership.partner] = toStored(handle.url as string);
+      mapIn(doc, "sharedGrants")[partnership.partner] = toStored(grant.value);
+      if (partnership.answer) keepAnswerIn(doc, partnership.offer, partnership.answer);
+    });
+    const answer = answerFor(host, node, { url: handle.url, grant: grant.value }, partnership.partner);
+    return answer.ok ? ok({ doc: handle.url, answer: answer.value }) : answer;
+  });
+}
+
+/** The partner's answer in the commune's partners map: its name, the document it shares with us, its offer and its grant. */
+function keepAnswerIn(doc: object, offer: PartnerOffer, answer: PartnerAnswerPart): void {
+  mapIn(doc, "partners")[offer.commune] = toStored({ name: offer.name, inventory: answer.doc, offer, grant: answer.grant });
+}
+
+/** Keeps the answer of a partner this commune already decided on (`partner.accept`): no vote, since the decision is made. */
+export function keepPartnerAnswer(node: CommuneNode, offer: PartnerOffer, answer: PartnerAnswerPart): Promise<Result<void>> {
+  return inQueue(node, async () => {
+    node.docs.commune.change((doc) => keepAnswerIn(doc, offer, answer));
+    return ok(undefined);
+  });
+}
+
+/** A fresh answer for a document we share: our offer (signed now, by this member, who signed the grant or must be on our roster) and the grant. */
+export function answerFor(host: HostContext, node: CommuneNode, shared: { url: string; grant: SharedDoc["grants"][number] }, partner: string): Result<string> {
+  const model = node.model();
+  if (!model.ok) return model;
+  const at = host.now();
+  const text = createPartnerOffer(
+    host.crypto,
+    {
+      commune: node.id,
+      name: model.value.state.name,
+      relays: node.record.relays,
+      epoch: shared.grant.epoch,
+      box: shared.grant.ourBox,
+      at,
+      expiresAt: at + ANSWER_DAYS * DAY,
+    },
+    host.keys,
+  );
+  const offer = readPartnerOffer(host.crypto, text, at, partner);
+  if (!offer.ok) return offer;
+  return ok(createPartnerAnswer(offer.value, { grant: shared.grant, doc: shared.url }));
+}
+
+/** The active members and applicants: those who hold the current epoch, with its record's readers. */
+function activeAndApplicants(model: CommuneModel, at: number): string[] {
+  return Object.keys(model.state.members).filter((key) => {
+    const status = statusAt(model.state, key, at);
+    return status === "active" || status === "applicant";
+  });
+}
+
+/** Writes the signed end record into the shared document for a passed `partner-end` proposal: from then on nothing new is written there. */
+export function endPartnership(host: HostContext, node: CommuneNode, partnership: Partnership): Promise<Result<{ ended: string }>> {
+  return inQueue(node, async () => {
+    const shared = await sharedDocFor(node, partnership.partner);
+    if (!shared || !isOpen(shared.doc))
+      return fail("partner.notGranted", `Nothing is shared with ${partnership.name} now, so there is nothing to end.`, { field: "proposal" });
+    const end = makeEnd(host.crypto, { commune: node.id, partner: partnership.partner, proposal: partnership.proposal, at: host.now(), author: host.keys });
+    const handle = await node.docs.repo.find<StoredShared>(shared.url as AutomergeUrl);
+    handle.change((doc) => {
+      listIn(doc, "ends").push(toStored(end));
+    });
+    return ok({ ended: partnership.partner });
+  });
+}
+
+/**
+ * Copies to each open shared document the versions of our items shared with
+ * that partner that it does not hold yet: what keeps a partner up to date
+ * after an item is added, edited or retired. Records are only appended.
+ */
+export function shareItems(node: CommuneNode): Promise<Result<{ copied: number }>> {
+  return inQueue(node, async () => {
+    const model = node.model();
+    if (!model.ok) return model;
+    let copied = 0;
+    for (const [partner, url] of Object.entries(sharedLinksOf(node.docs.commune.doc()))) {
+      const handle: DocHandle<StoredShared> | undefined = await node.docs.repo
+        .find<StoredShared>(url as AutomergeUrl, { allowableStates: ["ready", "unavailable"] })
+        .catch(() => undefined);
+      if (!handle?.isReady()) continue;
+      const read = readSharedDoc(handle.doc());
+      if (!read.ok || !isOpen(read.value.doc)) continue;
+      const held = new Set(Object.values(read.value.doc.items).flatMap((versions) => versions.map((version) => version.sig)));
+      const missing = Object.entries(itemsFor(node, model.value, partner)).flatMap(([id, versions]) =>
+        versions.filter((version) => !held.has(version.sig)).map((version) => ({ id, version })),
+      );
+      if (missing.length === 0) continue;
+      handle.change((doc) => {
+        const items = mapIn<unknown[]>(doc, "items");
+        // listIn hands back the document's own list: a list assigned here and pushed to as a plain array would stay empty in the document.
+        for (const { id, version } of missing) listIn(items, id).push(toStored(version));
+      });
+      copied += missing.length;
+    }
+    return ok({ copied });
+  });
+}
