@@ -122,6 +122,7 @@ describe("the account with a partner", () => {
   it("gives the net position in words, each exchange with its state, and each mismatch", () => {
     const words = text(renderToStaticMarkup(createElement(AccountDetails, { account, currencies: [{ code: "EUR", name: "Euro", decimals: 2 }] })));
     expect(words).toContain("Hillside owes us 30.00 EUR.");
+    expect(words).toContain("Offered by us and not yet accepted: 30.00 EUR.");
     expect(words).toContain("Out");
     expect(words).toContain("30.00 EUR");
     expect(words).toContain("Offered");

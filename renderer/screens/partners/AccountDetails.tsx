@@ -6,9 +6,13 @@ const STATE_LABELS = { offered: "Offered", accepted: "Accepted", declined: "Decl
 
 /** The account with one partner as shared/partners/account.ts counts it: the net position in words, each exchange with its state, each mismatch. */
 export function AccountDetails({ account, currencies }: { account: PartnerAccountView; currencies: readonly Currency[] }) {
+  const offered = Object.entries(account.offeredByUs)
+    .filter(([, minor]) => minor !== 0)
+    .map(([code, minor]) => moneyText(minor, code, currencies));
   return (
     <div className="partner-account">
       <p className="partner-account__position">{account.words}</p>
+      {offered.length > 0 ? <p>Offered by us and not yet accepted: {offered.join(" and ")}. It counts as owed only once accepted.</p> : null}
       {account.checked ? null : (
         <p className="muted">
           Only our side is shown: {account.name}&apos;s own records have not reached this commune, so nothing of theirs can be matched or checked yet.
@@ -45,7 +49,7 @@ export function AccountDetails({ account, currencies }: { account: PartnerAccoun
       )}
       {account.mismatches.length > 0 ? (
         <>
-          <h4>Where the two sides disagree</h4>
+          <h3>Where the two sides disagree</h3>
           <ul className="partner-mismatches">
             {account.mismatches.map((line) => (
               <li key={line}>{line}</li>

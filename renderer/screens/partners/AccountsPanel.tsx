@@ -4,7 +4,7 @@ import type { Currency } from "../../../shared/money/currency";
 import { useCommand } from "../../link/hooks";
 import { EmptyState, ErrorText, Panel, Select, Time, moneyText } from "../../ui";
 import { AccountDetails } from "./AccountDetails";
-import { exchangeStateWords, partnersInLedger } from "./partner-words";
+import { exchangeStateWords, partnerLabel, partnersInLedger } from "./partner-words";
 
 /**
  * The exchanges in the ledger with their state, and the account with each
@@ -53,7 +53,7 @@ export function AccountsPanel({ communeId, rows, currencies }: { communeId: stri
                   <td>
                     <Time at={row.at} />
                   </td>
-                  <td>{row.partnerName ?? row.partner}</td>
+                  <td>{partnerLabel(row)}</td>
                   <td>{row.direction === "in" ? "In" : "Out"}</td>
                   <td className="num">{moneyText(row.amount, row.currency, currencies)}</td>
                   <td>{exchangeStateWords(row)}</td>

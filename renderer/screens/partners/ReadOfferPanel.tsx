@@ -30,6 +30,7 @@ export function ReadOfferPanel({ communeId, communeName, onPartner }: { communeI
           spellCheck={false}
           onChange={(value) => {
             setPasted(value);
+            setAttempted(false);
             setRead(undefined);
             if (error) clear();
           }}

@@ -12,6 +12,12 @@ import { timeText } from "../../ui/Time";
 /** How a partner commune is named where the commune does not list it: the start of its id, as the host names it. */
 export const unnamedPartner = (id: string): string => `commune ${id.slice(0, 8)}`;
 
+/** A ledger row's partner as a member reads it: the name the commune lists, the start of a commune id, or the text typed. */
+export function partnerLabel(row: LedgerRow): string {
+  const partner = row.partner ?? "";
+  return row.partnerName ?? (COMMUNE_ID.test(partner) ? unnamedPartner(partner) : partner);
+}
+
 /** Why a typed partner commune id cannot be sent, or undefined when it can (trimmed). */
 export function partnerIdProblem(typed: string): string | undefined {
   const id = typed.trim();
@@ -23,8 +29,7 @@ export function partnerIdProblem(typed: string): string | undefined {
 /** What an exchange in the ledger stands for now: offered, accepted, declined, not counted, or ours alone. */
 export function exchangeStateWords(row: LedgerRow): string {
   if (row.status !== "counted") return `Not counted: ${row.reason ?? row.status}.`;
-  const partner = row.partner ?? "";
-  const name = row.partnerName ?? (COMMUNE_ID.test(partner) ? unnamedPartner(partner) : partner);
+  const name = partnerLabel(row);
   if (row.offer === undefined) return `Recorded by us alone: ${name} is not named as a commune.`;
   if (row.direction === "in") return `Accepted from ${name} into our purse.`;
   if (row.declinedAt !== undefined) return `Declined by ${name} on ${timeText(row.declinedAt, false)}: it counts for nothing from then on.`;
