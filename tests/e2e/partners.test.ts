@@ -21,6 +21,7 @@ const RELAY = "ws://127.0.0.1:9";
 let riverside: PreparedApp;
 let hillside: PreparedApp;
 let hillsideId = "";
+let riversideId = "";
 let adasFingerprint = "";
 
 async function founding(dataDir: string, name: string, work: (host: Host) => Promise<void>): Promise<void> {
@@ -44,6 +45,7 @@ beforeAll(async () => {
         private: true,
         rules: { spendLimit: { EUR: "100", HOUR: "20" } },
       });
+      riversideId = commune;
       await must(host, "purse.contribute", { commune, amount: "200", currency: "EUR", memo: "" });
       await must(host, "commune.create", { name: "Open Field", currencies: [EUR], relays: [RELAY], private: false });
     }),
@@ -102,6 +104,10 @@ describe("partners between two communes' apps", () => {
     await showsText(summary, "cannot make that proposal yet");
     await screenshot(hana, "partners-offer-read");
     expect(await accessibilityProblems(hana), "Partners, offer read").toEqual([]);
+    // The offer's commune id goes into Hana's exchange form with one button, and no proposal is pretended.
+    expect(await summary.getByRole("button").count()).toBe(0);
+    await hana.getByRole("button", { name: "Exchange with Riverside" }).click();
+    expect(await hana.getByRole("form", { name: "Exchange with a partner" }).getByLabel("Partner commune id").inputValue()).toBe(riversideId);
 
     // Ada gives Hillside 30 EUR, naming it by the commune id its own offer would carry.
     const exchange = ada.getByRole("form", { name: "Exchange with a partner" });
@@ -118,6 +124,7 @@ describe("partners between two communes' apps", () => {
 
     const ledger = ada.getByRole("table", { name: "Exchanges in the ledger" });
     await showsText(ledger, `Offered to ${short}: counts as given until ${short} accepts or declines it.`);
+    await showsText(ledger, "Apple saplings");
     const account = ada.getByRole("region", { name: "Partner accounts" });
     await showsText(account, "Only our side is shown");
     await showsText(account.getByRole("table", { name: `Exchanges with ${short}` }), "Offered");

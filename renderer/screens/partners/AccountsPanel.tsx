@@ -44,6 +44,7 @@ export function AccountsPanel({ communeId, rows, currencies }: { communeId: stri
                 <th scope="col">Partner</th>
                 <th scope="col">Way</th>
                 <th scope="col">Amount</th>
+                <th scope="col">Memo</th>
                 <th scope="col">State</th>
               </tr>
             </thead>
@@ -56,6 +57,7 @@ export function AccountsPanel({ communeId, rows, currencies }: { communeId: stri
                   <td>{partnerLabel(row)}</td>
                   <td>{row.direction === "in" ? "In" : "Out"}</td>
                   <td className="num">{moneyText(row.amount, row.currency, currencies)}</td>
+                  <td>{row.memo}</td>
                   <td>{exchangeStateWords(row)}</td>
                 </tr>
               ))}
