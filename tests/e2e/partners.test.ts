@@ -107,7 +107,12 @@ describe("partners between two communes' apps", () => {
     // The offer's commune id goes into Hana's exchange form with one button, and no proposal is pretended.
     expect(await summary.getByRole("button").count()).toBe(0);
     await hana.getByRole("button", { name: "Exchange with Riverside" }).click();
-    expect(await hana.getByRole("form", { name: "Exchange with a partner" }).getByLabel("Partner commune id").inputValue()).toBe(riversideId);
+    const hanasExchange = hana.getByRole("form", { name: "Exchange with a partner" });
+    expect(await hanasExchange.getByLabel("Partner commune id").inputValue()).toBe(riversideId);
+    // The focus moves to the exchange form, so the keyboard goes on from there.
+    expect(await hana.locator(":focus").getByRole("form", { name: "Exchange with a partner" }).count()).toBe(1);
+    await hana.keyboard.press("Tab");
+    expect(await hana.locator(":focus").getAttribute("id")).toBe(await hanasExchange.getByLabel("Partner commune id").getAttribute("id"));
 
     // Ada gives Hillside 30 EUR, naming it by the commune id its own offer would carry.
     const exchange = ada.getByRole("form", { name: "Exchange with a partner" });

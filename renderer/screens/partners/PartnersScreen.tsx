@@ -29,7 +29,10 @@ export function PartnersScreen({ communeId }: { communeId: string }) {
   const canWrite = view.myStatus === "active";
   const choose = (id: string) => {
     setPartner(id);
-    if (id !== partner) document.getElementById("partner-exchange")?.scrollIntoView({ block: "start" });
+    // The exchange form takes the focus too, so a keyboard carries on from the offer to the amount.
+    const form = document.getElementById("partner-exchange");
+    form?.scrollIntoView({ block: "start" });
+    form?.focus();
   };
   return (
     <div className="stack partners-screen">
@@ -39,7 +42,7 @@ export function PartnersScreen({ communeId }: { communeId: string }) {
         <ReadOfferPanel communeId={communeId} communeName={view.name} onPartner={choose} />
       </div>
       {canWrite ? (
-        <div id="partner-exchange">
+        <div id="partner-exchange" tabIndex={-1}>
           <ExchangePanel view={view} partner={partner} onPartner={setPartner} partnerName={partnerName} />
         </div>
       ) : null}
