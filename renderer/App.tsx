@@ -7,6 +7,7 @@ import { CreateCommuneForm } from "./screens/first-run/CreateCommuneForm";
 import { JoinCommuneForm } from "./screens/first-run/JoinCommuneForm";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { KnowledgeScreen } from "./screens/knowledge/KnowledgeScreen";
+import { PartnersScreen } from "./screens/partners/PartnersScreen";
 import { MembersScreen } from "./screens/members/MembersScreen";
 import { ProposalsScreen } from "./screens/proposals/ProposalsScreen";
 import { PurseScreen } from "./screens/purse/PurseScreen";
@@ -203,6 +204,8 @@ function CommunePage({ communeId, screen }: { communeId: string; screen: Screen 
       return <ProposalsScreen key={communeId} communeId={communeId} />;
     case "knowledge":
       return <KnowledgeScreen key={communeId} communeId={communeId} />;
+    case "partners":
+      return <PartnersScreen key={communeId} communeId={communeId} />;
     case "settings":
       return <SettingsScreen key={communeId} communeId={communeId} />;
   }

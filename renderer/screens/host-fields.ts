@@ -22,4 +22,7 @@ export const HOST_FIELDS = {
   addRelay: boxes("commune.relays", "add"),
   rename: boxes("identity.rename", "name"),
   join: boxes("commune.join", "invite"),
+  partnerOffer: boxes("partner.offer", "days"),
+  partnerRead: boxes("partner.read", "offer"),
+  exchange: boxes("purse.exchange", "amount", "currency", "memo", "partner", "proposal"),
 } as const;

@@ -6,7 +6,7 @@ import { COMMUNE_ID } from "../../shared/docs/fields";
  * back and forward work, a reload stays put, and the same build routes
  * under file:// in Electron and / in browser mode.
  */
-export const SCREENS = ["home", "purse", "members", "proposals", "knowledge", "settings"] as const;
+export const SCREENS = ["home", "purse", "members", "proposals", "knowledge", "partners", "settings"] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export const SCREEN_TITLES: Record<Screen, string> = {
@@ -15,6 +15,7 @@ export const SCREEN_TITLES: Record<Screen, string> = {
   members: "Members",
   proposals: "Proposals",
   knowledge: "Knowledge",
+  partners: "Partners",
   settings: "Settings",
 };
 

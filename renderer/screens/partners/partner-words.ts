@@ -1,0 +1,47 @@
+import type { LedgerRow } from "../../../shared/commands/views";
+import { COMMUNE_ID } from "../../../shared/docs/fields";
+import { timeText } from "../../ui/Time";
+
+/**
+ * The Partners screen's words about partners and exchanges, pure so the
+ * renderer test reads them as a member would. The rules themselves (what
+ * an exchange counts for, who may answer it) are shared/partners' and the
+ * host's; these only say what the views already carry.
+ */
+
+/** How a partner commune is named where the commune does not list it: the start of its id, as the host names it. */
+export const unnamedPartner = (id: string): string => `commune ${id.slice(0, 8)}`;
+
+/** A ledger row's partner as a member reads it: the name the commune lists, the start of a commune id, or the text typed. */
+export function partnerLabel(row: LedgerRow): string {
+  const partner = row.partner ?? "";
+  return row.partnerName ?? (COMMUNE_ID.test(partner) ? unnamedPartner(partner) : partner);
+}
+
+/** Why a typed partner commune id cannot be sent, or undefined when it can (trimmed). */
+export function partnerIdProblem(typed: string): string | undefined {
+  const id = typed.trim();
+  if (id === "") return "Paste the partner commune's id.";
+  if (!COMMUNE_ID.test(id)) return "A commune id is 32 characters, 0-9 and a-f: copy it from the partner's offer (read it above).";
+  return undefined;
+}
+
+/** What an exchange in the ledger stands for now: offered, accepted, declined, not counted, or ours alone. */
+export function exchangeStateWords(row: LedgerRow): string {
+  if (row.status !== "counted") return `Not counted: ${row.reason ?? row.status}.`;
+  const name = partnerLabel(row);
+  if (row.offer === undefined) return `Recorded by us alone: ${name} is not named as a commune.`;
+  if (row.direction === "in") return `Accepted from ${name} into our purse.`;
+  if (row.declinedAt !== undefined) return `Declined by ${name} on ${timeText(row.declinedAt, false)}: it counts for nothing from then on.`;
+  return `Offered to ${name}: counts as given until ${name} accepts or declines it.`;
+}
+
+/** Each partner commune the ledger's exchanges name, once, by the name the commune lists where a row carries it. */
+export function partnersInLedger(rows: readonly LedgerRow[]): { id: string; name: string }[] {
+  const found = new Map<string, string | undefined>();
+  for (const row of rows) {
+    if (row.kind !== "exchange" || row.partner === undefined || !COMMUNE_ID.test(row.partner)) continue;
+    found.set(row.partner, found.get(row.partner) ?? row.partnerName);
+  }
+  return [...found].map(([id, name]) => ({ id, name: name ?? unnamedPartner(id) }));
+}
