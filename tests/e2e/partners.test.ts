@@ -8,7 +8,7 @@ import { accessibilityProblems, preparedApp, screenshot, shows, showsText, type 
 /**
  * Issue 14 on screen, between two members' apps: Ada, in Riverside, makes a
  * partner offer and copies it; Hana, in Hillside, pastes it and reads who
- * offers, with Ada's fingerprint, and that nothing is proposed yet. Ada
+ * offers, with Ada's fingerprint, and proposes partnering with Riverside. Ada
  * then gives Hillside 30 EUR through an exchange, and sees it offered in
  * the ledger and in the account with Hillside. A plaintext commune is told
  * why it cannot offer.
@@ -101,11 +101,14 @@ describe("partners between two communes' apps", () => {
     await showsText(summary, adasFingerprint);
     await showsText(summary, `${RELAY}/`);
     await showsText(summary, "Valid until");
-    await showsText(summary, "cannot make that proposal yet");
+    await showsText(summary, "Nothing has been proposed or agreed");
     await screenshot(hana, "partners-offer-read");
     expect(await accessibilityProblems(hana), "Partners, offer read").toEqual([]);
-    // The offer's commune id goes into Hana's exchange form with one button, and no proposal is pretended.
-    expect(await summary.getByRole("button").count()).toBe(0);
+    // Partnering is Hillside's decision: the button makes the proposal, and says where it is.
+    await hana.getByRole("button", { name: "Propose partnering with Riverside" }).click();
+    await shows(hana.getByRole("region", { name: "Paste a partner's offer" }).getByText("“Partner with Riverside” is open in Proposals", { exact: false }));
+    expect(await hana.getByRole("button", { name: "Propose partnering with Riverside" }).isDisabled()).toBe(true);
+    // The offer's commune id goes into Hana's exchange form with one button.
     await hana.getByRole("button", { name: "Exchange with Riverside" }).click();
     const hanasExchange = hana.getByRole("form", { name: "Exchange with a partner" });
     expect(await hanasExchange.getByLabel("Partner commune id").inputValue()).toBe(riversideId);

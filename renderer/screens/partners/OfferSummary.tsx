@@ -5,8 +5,7 @@ import { Time } from "../../ui";
  * A pasted partner offer as the host read and checked it: who offers, the
  * key to check with them, where their commune syncs and until when, and
  * what comes next. Partnering is the commune's decision, by a proposal of
- * kind "partner" (docs/partners.md); this version has no such proposal, so
- * the screen says so rather than offer a button that could not keep its word.
+ * kind "partner" (docs/partners.md), which the panel below it offers to make.
  */
 export function OfferSummary({ offer, ourName }: { offer: PartnerOfferView; ourName: string }) {
   return (
@@ -45,8 +44,7 @@ export function OfferSummary({ offer, ourName }: { offer: PartnerOfferView; ourN
         passes, {offer.name} may read what {ourName} shares with it and exchange with the purse; never the purse itself, members, proposals or votes.
       </p>
       <p className="notice">
-        This version of Commune cannot make that proposal yet. Nothing has been proposed or agreed: reading an offer commits no one. You can already record an
-        exchange with {offer.name} below, by its commune id.
+        Nothing has been proposed or agreed: reading an offer commits no one. You can already record an exchange with {offer.name} below, by its commune id.
       </p>
     </section>
   );
