@@ -272,18 +272,23 @@ export function readProposalsDoc(raw: unknown): Result<ReadDoc<ProposalsDoc>> {
   });
 }
 
+/** Knowledge items filed under their id, each version in order: a version filed under another id is misfiled (the inventory, a partner's shared document). */
+export function itemsFiledById(reader: DocReader) {
+  return reader.mapOfLists("items", (key, value) => {
+    const item = parseWith(itemSchema, value);
+    if (!item.ok) return item;
+    if (item.value.id !== key) return fail("record.misfiled", `is filed under item "${shortened(key)}" but its id is "${item.value.id}"`);
+    return item;
+  });
+}
+
 export function readInventoryDoc(raw: unknown): Result<ReadDoc<InventoryDoc>> {
   const opened = DocReader.open(raw, "inventory");
   if (!opened.ok) return opened;
   const reader = opened.value;
   const commune = reader.field("commune", communeId);
   if (!commune.ok) return commune;
-  const items = reader.mapOfLists("items", (key, value) => {
-    const item = parseWith(itemSchema, value);
-    if (!item.ok) return item;
-    if (item.value.id !== key) return fail("record.misfiled", `is filed under item "${shortened(key)}" but its id is "${item.value.id}"`);
-    return item;
-  });
+  const items = itemsFiledById(reader);
   if (!items.ok) return items;
 
   return ok({ doc: { schema: 1, type: "inventory", commune: commune.value, items: items.value }, malformed: reader.malformed, ...schemaNoteOf(reader) });

@@ -1,16 +1,15 @@
 import { z } from "zod";
 import { fromStored } from "../docs/automerge-form";
 import { DocReader } from "../docs/doc-reader";
+import { itemsFiledById } from "../docs/documents";
 import { automergeUrl, communeId, id, isId, publicKey, signature, time } from "../docs/fields";
 import type { Malformed } from "../docs/malformed";
-import { shortened } from "../docs/malformed";
 import { parseWith } from "../docs/reasons";
-import { itemSchema } from "../docs/records";
 import type { Signer } from "../identity/crypto";
 import type { KeyPair } from "../identity/keys";
 import { sign } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
-import { fail, ok, type Result } from "../result";
+import { ok, type Result } from "../result";
 import { GrantRecord } from "./grant";
 import { RosterRecord } from "./roster";
 
@@ -83,12 +82,7 @@ export function readSharedDoc(raw: unknown): Result<ReadShared> {
   if (!rosters.ok) return rosters;
   const ends = reader.list("ends", strictly(EndRecord));
   if (!ends.ok) return ends;
-  const items = reader.mapOfLists("items", (key, value) => {
-    const item = parseWith(itemSchema, value);
-    if (!item.ok) return item;
-    if (item.value.id !== key) return fail("record.misfiled", `is filed under item "${shortened(key)}" but its id is "${item.value.id}"`);
-    return item;
-  });
+  const items = itemsFiledById(reader);
   if (!items.ok) return items;
   return ok({
     doc: {
