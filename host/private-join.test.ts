@@ -2,7 +2,9 @@ import * as A from "@automerge/automerge";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
 import type { CommandResults } from "../shared/commands/commands";
 import { readInvite } from "../shared/invite/invite";
 import { nobleCrypto } from "../shared/identity/crypto";
@@ -91,6 +93,60 @@ describe("a private commune through a relay", () => {
     // The commune is served privately only: today's registry knows nothing of it.
     const registry = await readFile(join(relayDir, "registry.json"), "utf8").catch(() => "");
     expect(registry).not.toContain(commune);
+  });
+
+  it("shows a newcomer the inviter's signed count, marked provisional, before its link has read the relay's log, then its own count", async () => {
+    const relayDir = await dataDir();
+    const relay: RunningRelay = await startRelay({ port: 0, dataDir: relayDir, log: () => {} });
+    cleanups.push(() => relay.close().catch(() => {}));
+    // Between the members and the relay: once `holding`, a new connection gets everything but the relay's "caught-up", so its link never
+    // finishes reading the log until the test lets it.
+    let holding = false;
+    const held: Array<() => void> = [];
+    const proxy = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise((resolve) => proxy.once("listening", resolve));
+    cleanups.push(() => new Promise((resolve) => proxy.close(resolve)));
+    proxy.on("connection", (member) => {
+      const hold = holding;
+      const upstream = new WebSocket(relay.url);
+      const early: Array<{ data: WebSocket.RawData; binary: boolean }> = [];
+      upstream.on("open", () => {
+        for (const { data, binary } of early.splice(0)) upstream.send(data, { binary });
+      });
+      member.on("message", (data, binary) => (upstream.readyState === WebSocket.OPEN ? upstream.send(data, { binary }) : early.push({ data, binary })));
+      upstream.on("message", (data, binary) => {
+        if (hold && !binary && data.toString().includes('"caught-up"')) held.push(() => member.send(data, { binary }));
+        else member.send(data, { binary });
+      });
+      member.on("close", () => upstream.close());
+      upstream.on("close", () => member.close());
+      member.on("error", () => {});
+      upstream.on("error", () => {});
+    });
+    const proxyUrl = `ws://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+
+    const ada = await openHost(await dataDir());
+    await must(ada, "identity.rename", { name: "Ada Lovelace" });
+    const { commune } = await must(ada, "commune.create", { name: "Riverside Gardens", currencies: [EUR], relays: [proxyUrl], private: true });
+    await must(ada, "purse.contribute", { commune, amount: "12.34", currency: "EUR", memo: "seed money for tomatoes" });
+    const { invite } = await must(ada, "commune.invite", { commune, days: 1 });
+    await until("Ada's documents to reach the relay", async () => (await must(ada, "sync.status", { commune })).waiting === 0);
+
+    holding = true;
+    const bo = await openHost(await dataDir());
+    await must(bo, "commune.join", { invite, name: "Bo Diddley" });
+    // The latest snapshots are in, the log is not read to its end: Bo sees Ada's signed count, and is told whose it is.
+    await until("Bo's first balances", async () => (await balanceOf(bo, commune)) === 1234);
+    const first = await must(bo, "commune.show", { commune });
+    expect(first.provisional).toBe(true);
+    expect(first.countedBy?.name).toBe("Ada Lovelace");
+    expect(held.length).toBeGreaterThan(0);
+
+    for (const release of held.splice(0)) release();
+    await until("Bo's own count", async () => (await must(bo, "commune.show", { commune })).provisional !== true);
+    const counted = await must(bo, "commune.show", { commune });
+    expect(counted.balances.purse.EUR).toBe(1234);
+    expect(counted.countedBy).toBeUndefined();
   });
 
   it("starts a new epoch when a member leaves: the relay refuses the one who left, who reads nothing written after, while the others go on", async () => {
