@@ -7,7 +7,7 @@ import { keyPairFromSecret } from "../../shared/identity/keys";
 import { sodiumPrivacyCrypto } from "../../shared/privacy/crypto";
 import { openItem, sealBatch } from "../../shared/privacy/envelopes";
 import { epochKeysOf } from "../../shared/privacy/epochs";
-import { decodeItem, type SealedItem } from "../../shared/privacy/headers";
+import { decodeItem, idOfItem, type SealedItem } from "../../shared/privacy/headers";
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { PrivateClient } from "../../relay/testing/private-client";
 import { startMemberProcess, startRelayProcess, stopAll, tempDir, waitFor, type MemberProcess } from "./processes";
@@ -39,12 +39,20 @@ async function files(root: string): Promise<string[]> {
 async function loggedItems(relayDir: string, commune: string): Promise<{ seq: number; bytes: Uint8Array }[]> {
   const logDir = join(relayDir, "private", commune, "log");
   const items: { seq: number; bytes: Uint8Array }[] = [];
-  for (const name of (await readdir(logDir)).sort()) {
+  let seq = 0;
+  // Log files only (a compaction's temp file is not one), in order.
+  for (const name of (await readdir(logDir)).filter((file) => /^\d{8}$/.test(file)).sort()) {
     const bytes = new Uint8Array(await readFile(join(logDir, name)));
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let at = 0; at + 8 <= bytes.length;) {
       const length = view.getUint32(at);
-      items.push({ seq: items.length + 1, bytes: bytes.subarray(at + 8, at + 8 + length) });
+      // A gap record (relay/private/store.ts): numbers whose items a snapshot's compaction dropped.
+      if (length === 0) {
+        seq += view.getUint32(at + 8);
+        at += 12;
+        continue;
+      }
+      items.push({ seq: ++seq, bytes: bytes.subarray(at + 8, at + 8 + length) });
       at += 8 + length;
     }
   }
@@ -65,7 +73,8 @@ const WRITTEN = {
   commune: "Riverside Gardens",
   members: ["Ada Lovelace", "Bo Diddley", "Cy Twombly"],
   memos: ["greenhouse glass from the Oldenburg sale", "compost bins for the east plot", "after Cy left: seed trays"],
-  amounts: ["7391.37", "739137", "4817.29", "481729"],
+  // As typed, and as an entry's JSON holds them: a bare six digits turn up by chance in the hex of ids and signatures.
+  amounts: ["7391.37", '"amount":739137', "4817.29", '"amount":481729'],
   proposal: ["Buy a second-hand rotavator", "The old one seized up in October"],
   reason: "cheaper than hiring one every spring",
   item: ["Grafting apple trees", "Whip-and-tongue, in late winter"],
@@ -213,7 +222,14 @@ describe("a private commune, as its relay's operator and a member who left see i
     );
     socket.sendPut(forged);
     await socket.waitClosed();
-    expect((await loggedItems(relayDir, commune)).length).toBe(items.length);
+    // Nothing of hers was taken: no item of the log is her batch (the log's length is no measure: members' compaction drops items).
+    const after = await loggedItems(relayDir, commune);
+    expect(
+      after.some(({ bytes }) => {
+        const read = decodeItem(bytes);
+        return read.ok && idOfItem(read.item) === idOfItem(forged);
+      }),
+    ).toBe(false);
   }, 300_000);
 });
 
