@@ -147,6 +147,8 @@ export class CommuneRepos implements CommuneDirectory {
     const open = this.#open.get(commune);
     this.#open.delete(commune);
     await open?.repo.shutdown().catch((error: unknown) => this.#log({ event: "error", commune, message: `could not close a moved commune: ${String(error)}` }));
+    // A sync state automerge-repo still flushes after the shutdown (a throttled timer) must not write into the folder being removed.
+    open?.storage.retire();
     await rm(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     return true;
   }

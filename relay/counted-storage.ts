@@ -25,6 +25,7 @@ const MAX_FILES_COUNTED = 200_000;
  */
 export class CountedStorage implements StorageAdapterInterface {
   readonly #inner: NodeFSStorageAdapter;
+  #retired = false;
   readonly #directory: string;
   readonly #sizes = new Map<string, number>();
   readonly #documents = new Map<string, number>();
@@ -54,17 +55,30 @@ export class CountedStorage implements StorageAdapterInterface {
     return this.#inner.loadRange(keyPrefix);
   }
 
+  /**
+   * The commune was forgotten (moved to private) and its folder is being
+   * removed: automerge-repo may still flush a throttled sync state after its
+   * Repo shut down, which would recreate the folder or race its removal.
+   * From here on writes are dropped.
+   */
+  retire(): void {
+    this.#retired = true;
+  }
+
   async save(key: StorageKey, data: Uint8Array): Promise<void> {
+    if (this.#retired) return;
     this.#note(key, data.byteLength);
     await this.#inner.save(key, data);
   }
 
   async remove(key: StorageKey): Promise<void> {
+    if (this.#retired) return;
     this.#forget(join(...key));
     await this.#inner.remove(key);
   }
 
   async removeRange(keyPrefix: StorageKey): Promise<void> {
+    if (this.#retired) return;
     const prefix = join(...keyPrefix);
     for (const key of [...this.#sizes.keys()]) if (key === prefix || key.startsWith(`${prefix}${sep}`)) this.#forget(key);
     await this.#inner.removeRange(keyPrefix);
