@@ -3,6 +3,7 @@ import type { CommuneView } from "../../../shared/commands/views";
 import { LIMITS } from "../../../shared/docs/fields";
 import { parseAmount } from "../../../shared/money/amount";
 import { useCommand } from "../../link/hooks";
+import { PassedSpendSelect } from "../purse/PassedSpendSelect";
 import { AmountField, Button, Form, Panel, Select, TextField, amountProblem, currencyOf, fieldProblem, moneyText, unplaced } from "../../ui";
 import { HOST_FIELDS } from "../host-fields";
 import { partnerIdProblem, unnamedPartner } from "./partner-words";
@@ -33,7 +34,6 @@ export function ExchangePanel({
   const [done, setDone] = useState<string>();
   const [exchange, { running, error }] = useCommand("purse.exchange");
   const chosen = currencyOf(currency, currencies);
-  const spendProposals = view.proposals.filter((candidate) => candidate.kind === "spend" && candidate.outcome === "passed");
   const edited = () => setDone(undefined);
 
   const send = async () => {
@@ -102,13 +102,7 @@ export function ExchangePanel({
           />
         </div>
         <TextField label="Memo" value={memo} onChange={setMemo} maxLength={LIMITS.memo} autoComplete="off" error={fieldProblem(error, "memo")} />
-        <Select
-          label="Proposal (optional)"
-          value={proposal}
-          onChange={setProposal}
-          options={[{ value: "", label: "None" }, ...spendProposals.map((candidate) => ({ value: candidate.id, label: candidate.title }))]}
-          error={fieldProblem(error, "proposal")}
-        />
+        <PassedSpendSelect view={view} value={proposal} onChange={setProposal} error={error} />
         <div className="button-row">
           <Button type="submit" busy={running}>
             Offer the exchange

@@ -4,6 +4,7 @@ import { parseAmount } from "../../../shared/money/amount";
 import type { Currency } from "../../../shared/money/currency";
 import { perMemberPer, spendPeriodIn } from "../../../shared/commune/spend-period";
 import { useCommand } from "../../link/hooks";
+import { PassedSpendSelect } from "./PassedSpendSelect";
 import { AmountField, Button, fieldProblem, Form, RadioGroup, Select, TextField, amountProblem, currencyOf, moneyText, unplaced } from "../../ui";
 import type { CommandError } from "../../../shared/commands/commands";
 import { keptUnsaved } from "../../../shared/commands/disk-refusals";
@@ -241,7 +242,6 @@ export function DisburseForm({ view }: { view: CommuneView }) {
   const [proposal, setProposal] = useState("");
   const [disburse, { running, error }, clear] = useCommand("purse.disburse");
   useClearedWhenKept(error, form.cleared);
-  const spendProposals = view.proposals.filter((candidate) => candidate.kind === "spend" && candidate.outcome === "passed");
   const payeeMember = members.find((candidate) => candidate.key === member);
   const payeeProblem =
     payeeKind === "member" ? (payeeMember ? undefined : "Choose the member who is paid") : outside.trim() === "" ? "Say who is paid" : undefined;
@@ -303,13 +303,7 @@ export function DisburseForm({ view }: { view: CommuneView }) {
         />
       )}
       <MoneyFields form={form} currencies={currencies} error={error} />
-      <Select
-        label="Proposal (optional)"
-        value={proposal}
-        onChange={setProposal}
-        options={[{ value: "", label: "None" }, ...spendProposals.map((candidate) => ({ value: candidate.id, label: candidate.title }))]}
-        error={fieldProblem(error, "proposal")}
-      />
+      <PassedSpendSelect view={view} value={proposal} onChange={setProposal} error={error} />
       <div className="button-row">
         <Button type="submit" busy={running}>
           Disburse
