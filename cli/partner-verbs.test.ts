@@ -25,6 +25,7 @@ describe("partnerships in words", () => {
         { id: "1", title: "Lend a ladder", body: "", kind: "offer", verified: true },
         { id: "2", title: "Free money", body: "", kind: "offer", verified: false },
       ],
+      exchanges: [],
       problems: ['"Free money" is not signed by a member on its roster at its time.'],
     });
     expect(text.split("\n")).toEqual([

@@ -116,6 +116,13 @@ export function partnerSharedText(view: PartnerSharedView): string {
     lines.push(
       `  [${item.kind}] ${clean(item.title)}${item.retired ? " (retired)" : ""}${item.verified ? "" : "  NOT VERIFIED: not signed by a member on its roster"}`,
     );
+  if (view.exchanges.length > 0) lines.push(`Exchanges ${clean(view.name)} offers this commune:`);
+  for (const exchange of view.exchanges) {
+    lines.push(`  ${clean(exchange.words)}`);
+    // The record is what accept and decline take: printed whole, so it can be pasted as it is.
+    if (exchange.state === "offered")
+      lines.push(`    answer with: commune exchange accept|decline '${JSON.stringify(exchange.record).replaceAll("'", "'\\''")}'`);
+  }
   for (const problem of view.problems) lines.push(`  ! ${clean(problem)}`);
   return lines.join("\n");
 }

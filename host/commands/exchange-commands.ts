@@ -1,6 +1,7 @@
 import type { CommuneModel } from "../commune/commune-model";
 import { declineRecord } from "../commune/record-kinds";
 import { writeRecord, type Fields } from "../commune/writer";
+import { shareAfterWrite } from "../commune/partner-docs";
 import { judgeExchangeDecline } from "../../shared/judges/exchange-decline";
 import { checkSignature } from "../../shared/identity/signed";
 import type { Verifier } from "../../shared/identity/crypto";
@@ -15,6 +16,8 @@ import {
   type SignedExchangeDecline,
 } from "../../shared/partners/exchange";
 import { onRosterAt, rosterChain } from "../../shared/partners/roster";
+import { filedFrom, judgedFiled, partnerAnchors } from "../../shared/partners/filed";
+import { partnershipWith } from "../../shared/partners/partnerships";
 import { entrySchema, exchangeDeclineSchema } from "../../shared/docs/records";
 import type { Entry, SignedEntry } from "../../shared/purse/entry";
 import { entryClaim } from "../../shared/purse/balances";
@@ -34,6 +37,9 @@ type ExchangeCommand = "exchange.accept" | "exchange.decline" | "partner.account
  */
 
 /** Our exchange entries that count in our purse (a voided one was taken back by its author), and our declines that count. */
+export const ourAnswers = (model: CommuneModel, communeDoc: unknown, verifier: Verifier) =>
+  ourSide(model, verifier, (communeDoc as { exchangeDeclines?: unknown } | undefined)?.exchangeDeclines);
+
 function ourSide(model: CommuneModel, verifier: Verifier, declinesRaw: unknown): { entries: SignedEntry[]; declines: SignedExchangeDecline[] } {
   const entries = model.purse.entries
     .filter((view) => view.status === "counted" && view.entry.kind === "exchange" && !model.purse.voided.has(entryClaim(view.entry.by, view.entry.id)))
@@ -52,6 +58,32 @@ function answeredAlready(model: CommuneModel, verifier: Verifier, declinesRaw: u
   return ok(undefined);
 }
 
+/**
+ * An offer from a commune we partner with must be signed by a member on
+ * its roster as we filed it from what it shares (shared/partners/filed.ts):
+ * accepting a forged one would put in our purse money no one gave. An
+ * exchange from a commune we hold no partnership with is answered on the
+ * member's word, as before partnerships (docs/partners.md says so).
+ */
+function onPartnersRoster(host: HostContext, model: CommuneModel, offer: SignedEntry): Result<void> {
+  const partnership = partnershipWith(model.state, offer.commune);
+  if (!partnership) return ok(undefined);
+  const node = host.node(model.id);
+  const filed = node.ok ? filedFrom(node.value.docs.commune.doc(), offer.commune) : undefined;
+  const anchors = partnerAnchors(model.state, model.doc.partners[offer.commune], offer.commune);
+  const judged =
+    filed && judgedFiled(host.crypto, { ...filed, exchanges: [offer], declines: [] }, { partner: offer.commune, us: model.id, anchors, now: host.now() });
+  if (judged?.exchanges.length === 1) return ok(undefined);
+  const unread = !filed || filed.rosters.length === 0;
+  return fail(
+    "exchange.unverified",
+    unread
+      ? `Nothing ${partnership.name} shares has been read here yet, so who signed that exchange cannot be checked: read what ${partnership.name} shares first (partner shared).`
+      : `That exchange is not signed by a member on ${partnership.name}'s roster at its time: it is forged, or altered, and counts for nothing.`,
+    { field: "exchange" },
+  );
+}
+
 const declinesOf = (host: HostContext, commune: string): unknown => {
   const node = host.node(commune);
   return node.ok ? (node.value.docs.commune.doc() as { exchangeDeclines?: unknown } | undefined)?.exchangeDeclines : undefined;
@@ -62,11 +94,15 @@ export const exchangeCommands: Handlers<ExchangeCommand> = {
     const build = (model: CommuneModel): Result<Fields<Entry>> => {
       const offer = answerableExchange(host.crypto, model.state.id, input.exchange);
       if (!offer.ok) return offer;
+      const genuine = onPartnersRoster(host, model, offer.value);
+      if (!genuine.ok) return genuine;
       const answered = answeredAlready(model, host.crypto, declinesOf(host, input.commune), offer.value);
       if (!answered.ok) return answered;
       return ok({ id: randomId(), ...acceptanceOf(offer.value, input.memo.trim()) });
     };
-    return writeEntry(host, input.commune, build);
+    const written = await writeEntry(host, input.commune, build);
+    if (written.ok) await shareAfterWrite(host, input.commune);
+    return written;
   },
 
   async "exchange.decline"(input, host) {
@@ -75,13 +111,17 @@ export const exchangeCommands: Handlers<ExchangeCommand> = {
     const build = (model: CommuneModel, at: number): Result<Fields<ExchangeDecline>> => {
       const offer = answerableExchange(host.crypto, model.state.id, input.exchange);
       if (!offer.ok) return offer;
+      const genuine = onPartnersRoster(host, model, offer.value);
+      if (!genuine.ok) return genuine;
       const answered = answeredAlready(model, host.crypto, declinesOf(host, input.commune), offer.value);
       if (!answered.ok) return answered;
       const { commune: _ours, at: _at, ...fields } = declineOf(model.state.id, offer.value, input.reason.trim(), at);
       return ok(fields);
     };
     const written = await writeRecord(node.value, host, declineRecord, build);
-    return written.ok ? ok({ id: written.value.offer }) : written;
+    if (!written.ok) return written;
+    await shareAfterWrite(host, input.commune);
+    return ok({ id: written.value.offer });
   },
 
   async "partner.account"(input, host) {
@@ -91,9 +131,13 @@ export const exchangeCommands: Handlers<ExchangeCommand> = {
     if (input.partner === node.id)
       return fail("partner.ownCommune", "That is this commune's own id: an account is with another commune.", { field: "partner" });
     const name = input.name ?? model.doc.partners[input.partner]?.name ?? `commune ${input.partner.slice(0, 8)}`;
+    // What members of ours read in the partner's shared document and filed, with what was passed in by hand (the CLI's --theirs).
+    const filed = filedFrom(node.docs.commune.doc(), input.partner);
     const theirs = input.theirs;
-    const chain = theirs ? rosterChain(host.crypto, theirs.rosters, { commune: input.partner, anchors: theirs.anchors, now: host.now() }).chain : [];
-    const records = theirs?.records ?? [];
+    const anchors = [...new Set([...partnerAnchors(model.state, model.doc.partners[input.partner], input.partner), ...(theirs?.anchors ?? [])])];
+    const rosters = [...filed.rosters, ...(theirs?.rosters ?? [])];
+    const chain = anchors.length > 0 ? rosterChain(host.crypto, rosters, { commune: input.partner, anchors, now: host.now() }).chain : [];
+    const records: unknown[] = [...filed.exchanges, ...filed.declines, ...(theirs?.records ?? [])];
     const entries = records.flatMap((record) => {
       const parsed = entrySchema.safeParse(record);
       return parsed.success ? [parsed.data] : [];

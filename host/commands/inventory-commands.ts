@@ -3,7 +3,7 @@ import { randomId } from "../../shared/identity/keys";
 import { kindOf, type Item, type ItemKind } from "../../shared/inventory/item";
 import { cleanTags } from "../../shared/inventory/inventory";
 import { fail, failWith, ok, type Result } from "../../shared/result";
-import { shareItems } from "../commune/partner-docs";
+import { shareWithPartners } from "../commune/partner-docs";
 import { itemRecord } from "../commune/record-kinds";
 import { itemViews } from "../commune/views";
 import { writeRecord, type Fields } from "../commune/writer";
@@ -39,8 +39,8 @@ async function saveVersion(
     return fields.ok ? versionOf(fields.value) : fields;
   });
   if (!written.ok) return written;
-  // The version is written whatever becomes of the copies: a copy the disk refused now is made by the next write (shareItems copies what is missing).
-  await shareItems(node.value);
+  // The version is written whatever becomes of the copies: a copy the disk refused now is made by the next write (shareWithPartners copies what is missing).
+  await shareWithPartners(host, node.value);
   return ok({ id: written.value.id });
 }
 

@@ -5,13 +5,19 @@ import { createPartnerOffer } from "../../shared/partners/offer";
 import { readPartnerText } from "../../shared/partners/answer";
 import { partnershipsOf, partnershipWith } from "../../shared/partners/partnerships";
 import type { PartnerView } from "../../shared/commands/views";
-import { answerFor, isOpen, keepPartnerAnswer, sharedDocFor } from "../commune/partner-docs";
+import { answerFor, fileFromPartner, isOpen, keepPartnerAnswer, sharedDocFor } from "../commune/partner-docs";
 import { proposalRecord } from "../commune/record-kinds";
 import { writeRecord } from "../commune/writer";
 import { readForUs } from "./partner-proposals";
 import { openGrant } from "../../shared/partners/grant";
 import { readSharedDoc } from "../../shared/partners/shared-doc";
 import { verifiedShared } from "../../shared/partners/verify-shared";
+import { filedFrom, partnerAnchors, toFile } from "../../shared/partners/filed";
+import { cites } from "../../shared/partners/exchange";
+import { ourAnswers } from "./exchange-commands";
+import type { SignedEntry } from "../../shared/purse/entry";
+import type { Currency } from "../../shared/money/currency";
+import { isoDay, money } from "../../shared/purse/wording";
 import { kindOf } from "../../shared/inventory/item";
 import { readPartnerDocument } from "../sync/partner-reader";
 import { proposalFrom } from "./proposal-commands";
@@ -30,6 +36,16 @@ const PARTNER_VOTING_DAYS = 7;
  * anything. An offer needs a private commune: it carries the box key of
  * the current epoch, which a plaintext commune has none of.
  */
+const STATE_WORDS = { offered: "not answered yet", accepted: "accepted", declined: "declined" } as const;
+
+/** An exchange a partner offers us, in words: amounts in the currency's own decimals when this commune knows the currency. */
+function offeredWords(name: string, entry: SignedEntry, state: keyof typeof STATE_WORDS, currencies: readonly Currency[]): string {
+  const currency = currencies.find((known) => known.code === entry.currency);
+  const amount = currency ? money(entry.amount, currency) : `${entry.amount} (minor units of ${entry.currency})`;
+  const memo = entry.memo.trim() ? ` (${entry.memo.trim()})` : "";
+  return `${name} offers ${amount}${memo}, on ${isoDay(entry.at)}: ${STATE_WORDS[state]}.`;
+}
+
 export const partnerCommands: Handlers<PartnerCommand> = {
   async "partner.offer"(input, host) {
     const found = await communeModel(host, input.commune);
@@ -142,6 +158,12 @@ export const partnerCommands: Handlers<PartnerCommand> = {
     if (!found.ok) return found;
     const { node, model } = found.value;
     const partnership = partnershipWith(model.state, input.partner);
+    if (partnership?.status === "ended")
+      return fail(
+        "partner.endedByUs",
+        `${model.state.name} ended its partnership with ${partnership.name} (proposal ${partnership.proposal}): nothing more is read from it.`,
+        { field: "partner" },
+      );
     const kept = model.doc.partners[input.partner];
     const grant = kept?.grant ?? partnership?.answer?.grant;
     const url = kept?.grant ? kept.inventory : partnership?.answer?.doc;
@@ -169,8 +191,13 @@ export const partnerCommands: Handlers<PartnerCommand> = {
     if (!read.ok) return read;
     const shared = readSharedDoc(read.value.doc);
     if (!shared.ok) return fail("partner.unreadable", `What ${offer.name} shares cannot be read: ${shared.error.message}`);
-    const anchors = [...new Set([offer.by, partnership.offer.by])];
+    const anchors = partnerAnchors(model.state, kept, input.partner);
     const verified = verifiedShared(host.crypto, shared.value.doc, { partner: input.partner, anchors, now: host.now() });
+    // What counts for every member of ours (its answers to our exchanges, its end) is filed where they all read it.
+    const filed = await fileFromPartner(node, input.partner, toFile(filedFrom(node.docs.commune.doc(), input.partner), shared.value.doc, verified));
+    if (!filed.ok) return filed;
+    const answered = await communeModel(host, input.commune);
+    const ours = answered.ok ? ourAnswers(answered.value.model, node.docs.commune.doc(), host.crypto) : { entries: [], declines: [] };
     return ok({
       commune: input.partner,
       name: offer.name,
@@ -183,6 +210,30 @@ export const partnerCommands: Handlers<PartnerCommand> = {
         ...(item.retired ? { retired: true as const } : {}),
         verified: genuine,
       })),
+      exchanges: verified.exchanges
+        .filter((entry) => entry.direction === "out" && entry.offer !== undefined)
+        .map((entry) => {
+          const state = ours.entries.some((answer) => answer.direction === "in" && cites(answer, entry))
+            ? ("accepted" as const)
+            : ours.declines.some((decline) => cites(decline, entry))
+              ? ("declined" as const)
+              : ("offered" as const);
+          return {
+            offer: entry.offer!,
+            amount: entry.amount,
+            currency: entry.currency,
+            memo: entry.memo,
+            at: entry.at,
+            state,
+            words: offeredWords(
+              offer.name,
+              entry,
+              state,
+              model.state.rules.flatMap((version) => version.rules.currencies),
+            ),
+            record: entry,
+          };
+        }),
       problems: [...read.value.refused, ...verified.problems],
     });
   },

@@ -9,6 +9,7 @@ import { currencyAt, rulesAt } from "../../shared/commune/state";
 import { unusualEntry } from "../../shared/purse/unusual";
 import type { CommuneModel } from "../commune/commune-model";
 import { entryRecord } from "../commune/record-kinds";
+import { shareAfterWrite } from "../commune/partner-docs";
 import { writeRecord, type Fields } from "../commune/writer";
 import { purseHistory, standingHistory } from "../../shared/purse/history";
 import { ledgerPage } from "../commune/views";
@@ -188,7 +189,10 @@ export const purseCommands: Handlers<PurseCommand> = {
       const problem = partnerCreditProblem(model, partner, fields.value.amount, fields.value.currency, at);
       return problem ? fail("exchange.creditLimit", problem, { field: "amount" }) : fields;
     };
-    return writeEntry(host, input.commune, withinCredit, input.confirmed, input.correcting);
+    const written = await writeEntry(host, input.commune, withinCredit, input.confirmed, input.correcting);
+    // The partner reads our exchange in what we share with it; a copy the disk refused now is made by the next write.
+    if (written.ok && withCommune) await shareAfterWrite(host, input.commune);
+    return written;
   },
 
   async "purse.void"(input, host) {

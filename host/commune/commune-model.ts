@@ -27,6 +27,7 @@ import {
   type ReadDoc,
 } from "../../shared/docs/documents";
 import { inventory, type ItemView } from "../../shared/inventory/inventory";
+import { partnerDeclines } from "../../shared/partners/filed";
 import { PurseLedger, type EntryView, type PurseView, type ShardEntry } from "../../shared/purse/balances";
 import type { SignedEntry } from "../../shared/purse/entry";
 import { entrySignatureCheck, type SignatureCheck } from "../../shared/purse/entry-checks";
@@ -146,6 +147,8 @@ export class CommuneModelCache {
   #shards = new Map<string, ShardRead>();
   #model: CommuneModel | undefined;
   #stateKey: string | undefined;
+  /** The partners' declines that count, worked out once per version of the commune document and state, and the key they were judged under. */
+  #declines: { key: string; declines: { claim: string; at: number; sig: string }[]; sigs: string } | undefined;
   /** The membership records of the commune document at the heads it was last read at. */
   #membership: { heads: string; key: string } | undefined;
   /** The untrusted entries of #model's ledger, extended with the ledger so an append does not rescan the purse. */
@@ -429,6 +432,18 @@ export class CommuneModelCache {
     return this.#membership.key;
   }
 
+  /**
+   * The partners' declines of our exchanges out, filed in the commune
+   * document (shared/partners/filed.ts), judged against each partner's
+   * roster once per version of that document and of the state.
+   */
+  #partnerDeclines(docs: CommuneDocs, key: string, state: CommuneState, doc: CommuneDoc, now: number) {
+    if (this.#declines?.key === key) return this.#declines;
+    const declines = partnerDeclines(this.#crypto, docs.commune.doc(), state, doc.partners, now);
+    this.#declines = { key, declines, sigs: declines.map((decline) => decline.sig).join(",") };
+    return this.#declines;
+  }
+
   /** The model for the documents as they are; recomputed only when some document changed or time moved past a decision. */
   compute(docs: CommuneDocs, id: string, now: number): Result<CommuneModel> {
     const commune = this.#read<CommuneDoc>(docs, docs.commune, readCommuneDoc, "commune");
@@ -466,6 +481,9 @@ export class CommuneModelCache {
       state = computed.value;
     }
     this.#stateKey = stateKey;
+    const declinesBefore = this.#declines?.sigs;
+    const declines = this.#partnerDeclines(docs, `${commune.heads}|${stateKey}`, state, commune.read.value.doc, now);
+    const declinesChanged = declinesBefore !== undefined && declinesBefore !== declines.sigs;
 
     const problems: Problem[] = [...state.problems];
     const malformed = (reads: [Result<ReadDoc<unknown>>, ProblemSubject][]) => {
@@ -495,7 +513,8 @@ export class CommuneModelCache {
         if (!commune.repointed.some(([place]) => place === rewrite.field)) problems.push(rewrittenProblem(places, rewrite, undefined, nameOf));
 
     const appended: ShardEntry[] = [];
-    let onlyAppends = reuseState;
+    // A decline filed from a partner takes an entry back from its time: the purse is judged again, not extended.
+    let onlyAppends = reuseState && !declinesChanged;
     for (const { shard, appended: added } of shardReads) {
       if (!shard.read.ok) {
         problems.push({ subject: "entry", id: "", by: undefined, reason: shard.read.error.message });
@@ -526,7 +545,7 @@ export class CommuneModelCache {
       for (const problem of untrustedProblems(ledger.judgedSince(judgedBefore))) this.#untrusted.push(problem);
     } else {
       this.#entries = shardReads.flatMap(({ shard }) => (shard.read.ok ? shard.read.value.entries : []));
-      ledger = new PurseLedger(this.#crypto, state, { checkSignature: this.#checkSignature });
+      ledger = new PurseLedger(this.#crypto, state, { checkSignature: this.#checkSignature, declines: declines.declines });
       ledger.judgeArrivals(this.#entries);
       purseView = ledger.view();
       this.#untrusted = untrustedProblems(ledger.judgedSince(0));

@@ -12,6 +12,11 @@ import { makeRoster, rosterId } from "../../shared/partners/roster";
 import { makeEnd, readSharedDoc, sharedLinksOf, type SharedDoc } from "../../shared/partners/shared-doc";
 import { sharedWithPartner } from "../../shared/partners/sharing";
 import { fail, ok, type Result } from "../../shared/result";
+import type { Verifier } from "../../shared/identity/crypto";
+import type { SignedEntry } from "../../shared/purse/entry";
+import { declinesIn, type SignedExchangeDecline } from "../../shared/partners/exchange";
+import { judgeExchangeDecline } from "../../shared/judges/exchange-decline";
+import { filedFrom, isEmpty, judgedFiled, partnerAnchors, type FiledFromPartner } from "../../shared/partners/filed";
 import type { HostContext } from "../commands/context";
 import type { CommuneModel } from "./commune-model";
 import type { CommuneNode } from "./commune-node";
@@ -122,6 +127,8 @@ export function grantPartner(host: HostContext, node: CommuneNode, partnership: 
         grants: [grant.value],
         rosters: [roster],
         items: itemsFor(node, model.value, partnership.partner),
+        exchanges: [],
+        declines: [],
         ends: [],
       }),
     );
@@ -194,12 +201,35 @@ export function endPartnership(host: HostContext, node: CommuneNode, partnership
   });
 }
 
+/** Our records for `partner`'s side of the exchange channel: our exchanges naming it that count (out, and acceptances of its), and our declines of its. */
+function exchangeRecordsFor(node: CommuneNode, model: CommuneModel, partner: string, verifier: Verifier): (SignedEntry | SignedExchangeDecline)[] {
+  const entries = model.purse.entries
+    .filter(({ entry, status }) => status === "counted" && entry.kind === "exchange" && entry.partner === partner && entry.offer !== undefined)
+    .map(({ entry }) => entry);
+  const declines = declinesIn((node.docs.commune.doc() as { exchangeDeclines?: unknown } | undefined)?.exchangeDeclines).filter(
+    (decline) => decline.partner === partner && judgeExchangeDecline(verifier, model.state, decline) === "counted",
+  );
+  return [...entries, ...declines];
+}
+
+/** Whether the partner's genuine end record is filed here: it ended the partnership, so nothing more of ours goes to it. */
+function endedByPartner(verifier: Verifier, node: CommuneNode, model: CommuneModel, partner: string, now: number): boolean {
+  const filed = filedFrom(node.docs.commune.doc(), partner);
+  if (filed.ends.length === 0) return false;
+  const anchors = partnerAnchors(model.state, model.doc.partners[partner], partner);
+  return judgedFiled(verifier, filed, { partner, us: model.state.id, anchors, now }).ended;
+}
+
 /**
- * Copies to each open shared document the versions of our items shared with
- * that partner that it does not hold yet: what keeps a partner up to date
- * after an item is added, edited or retired. Records are only appended.
+ * Copies to each open shared document what it does not hold yet: the
+ * versions of our items shared with that partner, and our side of the
+ * exchange channel (our exchanges naming it, our declines of its). What
+ * keeps a partner up to date after an item is added, edited or retired, or
+ * an exchange is made or answered. Records are only appended; a document
+ * whose partner ended the partnership (its end record filed here) gets
+ * nothing more, so ending stops what flows both ways.
  */
-export function shareItems(node: CommuneNode): Promise<Result<{ copied: number }>> {
+export function shareWithPartners(host: Pick<HostContext, "crypto" | "now">, node: CommuneNode): Promise<Result<{ copied: number }>> {
   return inQueue(node, async () => {
     const model = node.model();
     if (!model.ok) return model;
@@ -210,19 +240,48 @@ export function shareItems(node: CommuneNode): Promise<Result<{ copied: number }
         .catch(() => undefined);
       if (!handle?.isReady()) continue;
       const read = readSharedDoc(handle.doc());
-      if (!read.ok || !isOpen(read.value.doc)) continue;
-      const held = new Set(Object.values(read.value.doc.items).flatMap((versions) => versions.map((version) => version.sig)));
+      if (!read.ok || !isOpen(read.value.doc) || endedByPartner(host.crypto, node, model.value, partner, host.now())) continue;
+      const doc = read.value.doc;
+      const held = new Set([
+        ...Object.values(doc.items).flatMap((versions) => versions.map((version) => version.sig)),
+        ...doc.exchanges.map((entry) => entry.sig),
+        ...doc.declines.map((decline) => decline.sig),
+      ]);
       const missing = Object.entries(itemsFor(node, model.value, partner)).flatMap(([id, versions]) =>
         versions.filter((version) => !held.has(version.sig)).map((version) => ({ id, version })),
       );
-      if (missing.length === 0) continue;
-      handle.change((doc) => {
-        const items = mapIn<unknown[]>(doc, "items");
+      const records = exchangeRecordsFor(node, model.value, partner, host.crypto).filter((record) => !held.has(record.sig));
+      if (missing.length === 0 && records.length === 0) continue;
+      handle.change((stored) => {
+        const items = mapIn<unknown[]>(stored, "items");
         // listIn hands back the document's own list: a list assigned here and pushed to as a plain array would stay empty in the document.
         for (const { id, version } of missing) listIn(items, id).push(toStored(version));
+        for (const record of records) listIn(stored, "kind" in record ? "exchanges" : "declines").push(toStored(record));
       });
-      copied += missing.length;
+      copied += missing.length + records.length;
     }
     return ok({ copied });
+  });
+}
+
+/** After a write partners may read of (an item, an exchange, an answer): copies it to the shared documents. A copy the disk refused now is made by the next write. */
+export async function shareAfterWrite(host: HostContext, commune: string): Promise<void> {
+  const node = host.node(commune);
+  if (node.ok) await shareWithPartners(host, node.value);
+}
+
+/**
+ * Files what a member of ours read in a partner's shared document and
+ * counts (shared/partners/filed.ts, `toFile`) in our commune document, so
+ * every member counts it. Only appends.
+ */
+export function fileFromPartner(node: CommuneNode, partner: string, records: FiledFromPartner): Promise<Result<{ filed: number }>> {
+  return inQueue(node, async () => {
+    if (isEmpty(records)) return ok({ filed: 0 });
+    node.docs.commune.change((doc) => {
+      const filed = mapIn(mapIn(doc, "fromPartners"), partner);
+      for (const list of ["rosters", "exchanges", "declines", "ends"] as const) for (const record of records[list]) listIn(filed, list).push(toStored(record));
+    });
+    return ok({ filed: records.rosters.length + records.exchanges.length + records.declines.length + records.ends.length });
   });
 }

@@ -421,8 +421,28 @@ export interface PartnerSharedView {
     /** Signed by a key on the partner's roster at the item's time, and not altered. */
     verified: boolean;
   }>;
+  /**
+   * The partner's exchanges offered to us, signed by a member on its
+   * roster, with what we did about each: `record` is the signed entry to
+   * accept or decline (exchange.accept, exchange.decline).
+   */
+  exchanges: PartnerOfferedView[];
   /** Items and rosters that did not open or count, each with why. */
   problems: string[];
+}
+
+/** An exchange a partner commune offers us, as `partner.shared` lists it. */
+export interface PartnerOfferedView {
+  offer: string;
+  amount: number;
+  currency: string;
+  memo: string;
+  at: number;
+  /** offered: not answered by us yet; accepted or declined by a member of ours. */
+  state: "offered" | "accepted" | "declined";
+  /** "Riverside offers 30.00 EUR (For the mill), on 2026-12-04: not answered yet." */
+  words: string;
+  record: SignedEntry;
 }
 
 /** Whether a commune is private, its current epoch and who holds it, and what a relay's operator can and cannot see of it. */

@@ -15,7 +15,9 @@ export type RecordList =
   | "epochs"
   | "grants"
   | "rosters"
-  | "ends";
+  | "ends"
+  | "exchanges"
+  | "declines";
 
 /**
  * A record left out of a document because it is malformed, where it was and
@@ -76,6 +78,10 @@ export function describeMalformed(malformed: Malformed): string {
         : `Version${nth} of knowledge item ${key} is malformed: ${reason}`;
     case "grants":
       return `Partner grant${nth} is malformed: ${reason}`;
+    case "exchanges":
+      return `Shared exchange${nth} is malformed: ${reason}`;
+    case "declines":
+      return `Shared decline of an exchange${nth} is malformed: ${reason}`;
     case "rosters":
       return `Partner roster${nth} is malformed: ${reason}`;
     case "ends":

@@ -241,6 +241,8 @@ describe("what Hillside counts of the document Riverside shares with it", () => 
     grants: [],
     rosters: [roster],
     items: Object.fromEntries(items.map((version) => [version.id, [version]])),
+    exchanges: [],
+    declines: [],
     ends,
   });
   const context = { partner: riverside, anchors: [ada.publicKey], now: T0 + 10 * DAY };

@@ -3,12 +3,15 @@ import { fromStored } from "../docs/automerge-form";
 import { DocReader } from "../docs/doc-reader";
 import { itemsFiledById } from "../docs/documents";
 import { automergeUrl, communeId, id, isId, publicKey, signature, time } from "../docs/fields";
+import { entrySchema, exchangeDeclineSchema } from "../docs/records";
 import type { Malformed } from "../docs/malformed";
 import { parseWith } from "../docs/reasons";
 import type { Signer } from "../identity/crypto";
 import type { KeyPair } from "../identity/keys";
 import { sign } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
+import type { SignedEntry } from "../purse/entry";
+import type { SignedExchangeDecline } from "./exchange";
 import { ok, type Result } from "../result";
 import { GrantRecord } from "./grant";
 import { RosterRecord } from "./roster";
@@ -32,6 +35,15 @@ export interface SharedDoc {
   rosters: RosterRecord[];
   /** Item id → its versions in the order appended. */
   items: Record<string, SignedItem[]>;
+  /**
+   * The sharing commune's side of the exchange channel: its exchanges out
+   * offered to the partner and its acceptances ("in") of the partner's,
+   * the same signed entries as in its purse (the purse itself is never
+   * shared). Absent in a document made before exchanges were carried.
+   */
+  exchanges: SignedEntry[];
+  /** Its signed declines of the partner's exchanges. */
+  declines: SignedExchangeDecline[];
   ends: EndRecord[];
 }
 
@@ -82,6 +94,10 @@ export function readSharedDoc(raw: unknown): Result<ReadShared> {
   if (!rosters.ok) return rosters;
   const ends = reader.list("ends", strictly(EndRecord));
   if (!ends.ok) return ends;
+  const exchanges = reader.has("exchanges") ? reader.list("exchanges", strictly(entrySchema)) : ok([]);
+  if (!exchanges.ok) return exchanges;
+  const declines = reader.has("declines") ? reader.list("declines", strictly(exchangeDeclineSchema)) : ok([]);
+  if (!declines.ok) return declines;
   const items = itemsFiledById(reader);
   if (!items.ok) return items;
   return ok({
@@ -93,6 +109,8 @@ export function readSharedDoc(raw: unknown): Result<ReadShared> {
       grants: grants.value,
       rosters: rosters.value,
       items: items.value,
+      exchanges: exchanges.value,
+      declines: declines.value,
       ends: ends.value,
     },
     malformed: reader.malformed,

@@ -1,7 +1,9 @@
 import type { Verifier } from "../identity/crypto";
 import { checkSignature } from "../identity/signed";
 import type { SignedItem } from "../inventory/item";
-import { rosterAt, rosterChain } from "./roster";
+import type { SignedEntry } from "../purse/entry";
+import type { SignedExchangeDecline } from "./exchange";
+import { rosterAt, rosterChain, type RosterRecord } from "./roster";
 import type { SharedDoc } from "./shared-doc";
 
 /**
@@ -19,6 +21,15 @@ export interface SharedContext {
 
 export interface VerifiedShared {
   items: Array<{ item: SignedItem; verified: boolean }>;
+  /**
+   * The partner's exchange entries naming us (its offers to us, its
+   * acceptances of ours) and its declines of ours, each signed by a key on
+   * its roster at its time: the only ones that count for us.
+   */
+  exchanges: SignedEntry[];
+  declines: SignedExchangeDecline[];
+  /** The roster line the records were judged by. */
+  chain: RosterRecord[];
   ended: boolean;
   problems: string[];
 }
@@ -27,12 +38,19 @@ const newer = (a: SignedItem, b: SignedItem) => a.version > b.version || (a.vers
 
 export function verifiedShared(verifier: Verifier, doc: SharedDoc, context: SharedContext): VerifiedShared {
   if (doc.commune !== context.partner)
-    return { items: [], ended: false, problems: ["The document is shared by another commune than this partner: nothing in it counts."] };
+    return {
+      items: [],
+      exchanges: [],
+      declines: [],
+      chain: [],
+      ended: false,
+      problems: ["The document is shared by another commune than this partner: nothing in it counts."],
+    };
   const { chain, refused } = rosterChain(verifier, doc.rosters, { commune: context.partner, anchors: context.anchors, now: context.now });
   const problems = refused.map((refusal) => `A roster ${refusal.reason}.`);
   // A record older than the first roster is judged by it: that roster is of the epoch it was written in, made when the partnership began.
   const onRoster = (key: string, at: number) => (rosterAt(chain, at) ?? chain[0])?.members.some((member) => member.key === key) ?? false;
-  const genuine = (record: { by: string; at: number; commune: string; sig: string }, purpose: "item" | "partner-end") =>
+  const genuine = (record: { by: string; at: number; commune: string; sig: string }, purpose: "item" | "partner-end" | "entry" | "exchange-decline") =>
     record.commune === context.partner && checkSignature(verifier, purpose, record) === undefined && onRoster(record.by, record.at);
   const items: VerifiedShared["items"] = [];
   for (const versions of Object.values(doc.items)) {
@@ -49,5 +67,24 @@ export function verifiedShared(verifier: Verifier, doc: SharedDoc, context: Shar
     }
   }
   items.sort((a, b) => a.item.title.localeCompare(b.item.title) || (a.item.id < b.item.id ? -1 : 1));
-  return { items, ended: doc.ends.some((end) => genuine(end, "partner-end")), problems };
+  const exchanges: SignedEntry[] = [];
+  for (const entry of doc.exchanges) {
+    // Only what concerns us: an exchange of theirs with a third commune is not ours to count, nor to be told about.
+    if (entry.kind !== "exchange" || entry.partner !== doc.partner) continue;
+    if (genuine(entry, "entry")) exchanges.push(entry);
+    else
+      problems.push(
+        `An exchange in ${entry.currency} (offer ${entry.offer ?? entry.id}) is not signed by a member on ${context.partner.slice(0, 8)}'s roster at its time: it counts for nothing.`,
+      );
+  }
+  const declines: SignedExchangeDecline[] = [];
+  for (const decline of doc.declines) {
+    if (decline.partner !== doc.partner) continue;
+    if (genuine(decline, "exchange-decline")) declines.push(decline);
+    else
+      problems.push(
+        `A decline of exchange ${decline.offer} is not signed by a member on ${context.partner.slice(0, 8)}'s roster at its time: it counts for nothing.`,
+      );
+  }
+  return { items, exchanges, declines, chain, ended: doc.ends.some((end) => genuine(end, "partner-end")), problems };
 }
