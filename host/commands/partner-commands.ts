@@ -5,7 +5,7 @@ import { createPartnerOffer } from "../../shared/partners/offer";
 import { readPartnerText } from "../../shared/partners/answer";
 import { partnershipsOf, partnershipWith } from "../../shared/partners/partnerships";
 import type { PartnerView } from "../../shared/commands/views";
-import { answerFor, fileFromPartner, isOpen, keepPartnerAnswer, sharedDocFor } from "../commune/partner-docs";
+import { answerFor, endedByPartner, fileFromPartner, isOpen, keepPartnerAnswer, sharedDocFor } from "../commune/partner-docs";
 import { proposalRecord } from "../commune/record-kinds";
 import { writeRecord } from "../commune/writer";
 import { readForUs } from "./partner-proposals";
@@ -137,6 +137,7 @@ export const partnerCommands: Handlers<PartnerCommand> = {
       const grant = shared?.doc.grants.at(-1);
       const answer = granted && grant ? answerFor(host, node, { url: shared.url, grant }, partnership.partner) : undefined;
       const theirs = partnership.answer !== undefined || model.doc.partners[partnership.partner]?.grant !== undefined;
+      const endedByThem = endedByPartner(host.crypto, node, model, partnership.partner, host.now());
       views.push({
         commune: partnership.partner,
         name: partnership.name,
@@ -147,7 +148,8 @@ export const partnerCommands: Handlers<PartnerCommand> = {
         ...(answer?.ok ? { answer: answer.value } : {}),
         items: shared ? Object.keys(shared.doc.items).length : 0,
         theirs,
-        active: partnership.status === "agreed" && granted && theirs,
+        endedByThem,
+        active: partnership.status === "agreed" && granted && theirs && !endedByThem,
       });
     }
     return ok(views);

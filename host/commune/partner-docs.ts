@@ -213,7 +213,7 @@ function exchangeRecordsFor(node: CommuneNode, model: CommuneModel, partner: str
 }
 
 /** Whether the partner's genuine end record is filed here: it ended the partnership, so nothing more of ours goes to it. */
-function endedByPartner(verifier: Verifier, node: CommuneNode, model: CommuneModel, partner: string, now: number): boolean {
+export function endedByPartner(verifier: Verifier, node: CommuneNode, model: CommuneModel, partner: string, now: number): boolean {
   const filed = filedFrom(node.docs.commune.doc(), partner);
   if (filed.ends.length === 0) return false;
   const anchors = partnerAnchors(model.state, model.doc.partners[partner], partner);
