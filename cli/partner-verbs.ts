@@ -135,7 +135,8 @@ export const partnerShared = defineVerb<"partner.shared">({
   flags: [],
   summary: "what a partner shares with this commune, read through its relay and checked against its roster",
   scoped: true,
-  writes: never,
+  // Reading files what counts of the partner (its answers, its end) in the commune document: sent on to the relay before the CLI exits.
+  writes: always,
   build(args) {
     const partner = args.positionals[0]!.trim().toLowerCase();
     if (!COMMUNE_ID.test(partner))

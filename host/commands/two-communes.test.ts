@@ -12,6 +12,14 @@ import { Host } from "../host";
 import { readPartnerDocument } from "../sync/partner-reader";
 import { relayLinks } from "../sync/relay-links";
 import { must } from "../testing/host-harness";
+import type { AutomergeUrl } from "@automerge/automerge-repo";
+import { toStored } from "../../shared/docs/automerge-form";
+import { nobleCrypto } from "../../shared/identity/crypto";
+import { generateKeyPair, randomId } from "../../shared/identity/keys";
+import { sign } from "../../shared/identity/signed";
+import { acceptanceOf, declineOf } from "../../shared/partners/exchange";
+import { sharedDocFor } from "../commune/partner-docs";
+import { listIn } from "../commune/containers";
 
 /**
  * Issue 14's "done when", with real hosts on one real relay: two private
@@ -84,36 +92,43 @@ async function commune(founder: Host, second: Host, secondName: string, name: st
 
 const purseOf = async (host: Host, id: string) => (await must(host, "commune.show", { commune: id })).balances.purse;
 
+/** Riverside (Ada, Bo) and Hillside (Hana, Ivo), private, on one relay, partners: a proposal passed on each side, each holding the other's grant. */
+async function partners(before: (communes: { ada: Host; hana: Host; riverside: string; hillside: string }) => Promise<void>) {
+  const relayDir = await mkdtemp(join(tmpdir(), "commune-two-communes-relay-"));
+  const relay = await startRelay({ port: 0, dataDir: relayDir });
+  cleanups.push(() => rm(relayDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
+  cleanups.push(() => relay.close());
+  const [ada, bo, hana, ivo] = [await member("Ada Riverbank"), await member("Bo Riverbank"), await member("Hana Hillcrest"), await member("Ivo Hillcrest")];
+  const riverside = await commune(ada, bo, "Bo Riverbank", "Riverside", relay.url);
+  const hillside = await commune(hana, ivo, "Ivo Hillcrest", "Hillside", relay.url);
+  await before({ ada, hana, riverside, hillside });
+
+  // Partnership: a proposal passed by both members on each side.
+  const hillsideTakes = await must(hana, "partner.accept", { commune: hillside, offer: (await must(ada, "partner.offer", { commune: riverside })).offer });
+  if (!("proposed" in hillsideTakes)) throw new Error("expected a proposal");
+  await passBy(hana, ivo, hillside, hillsideTakes.proposed);
+  const [hillsideGrant] = await must(hana, "partner.list", { commune: hillside });
+  const riversideTakes = await must(ada, "partner.accept", { commune: riverside, offer: hillsideGrant!.answer! });
+  if (!("proposed" in riversideTakes)) throw new Error("expected a proposal");
+  await passBy(ada, bo, riverside, riversideTakes.proposed);
+  const [riversideGrant] = await must(ada, "partner.list", { commune: riverside });
+  expect(await must(hana, "partner.accept", { commune: hillside, offer: riversideGrant!.answer! })).toEqual({ accepted: riverside });
+  expect(await must(ada, "partner.list", { commune: riverside })).toMatchObject([{ name: "Hillside", active: true }]);
+
+  return { relay, ada, bo, hana, ivo, riverside, hillside };
+}
+
 describe("two communes of two members each, partners on one relay", () => {
   it("share items, exchange 30 EUR and 4 hours into both purses, void a declined exchange, and stop both ways once one ends it", async () => {
-    const relayDir = await mkdtemp(join(tmpdir(), "commune-two-communes-relay-"));
-    const relay = await startRelay({ port: 0, dataDir: relayDir });
-    cleanups.push(() => rm(relayDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
-    cleanups.push(() => relay.close());
-    const [ada, bo, hana, ivo] = [await member("Ada Riverbank"), await member("Bo Riverbank"), await member("Hana Hillcrest"), await member("Ivo Hillcrest")];
-    const riverside = await commune(ada, bo, "Bo Riverbank", "Riverside", relay.url);
-    const hillside = await commune(hana, ivo, "Ivo Hillcrest", "Hillside", relay.url);
-
-    // What each keeps to itself, and what each shares.
-    await must(ada, "purse.contribute", { commune: riverside, amount: "125.00", currency: "EUR", memo: "Zanzibar roof fund" });
-    await must(ada, "purse.contribute", { commune: riverside, amount: "10", currency: "HOUR", memo: "Quince picking" });
-    await must(ada, "proposal.create", { commune: riverside, kind: "general", title: "Quarrelsome quince question", deadline: { days: 7 } });
-    await must(ada, "inventory.add", { commune: riverside, title: "Lend a ladder", kind: "offer" });
-    await must(hana, "inventory.add", { commune: hillside, title: "Help with the harvest", kind: "need" });
-    await must(hana, "inventory.add", { commune: hillside, title: "Hillside's private recipes", sharedWith: "commune" });
-
-    // Partnership: a proposal passed by both members on each side.
-    const hillsideTakes = await must(hana, "partner.accept", { commune: hillside, offer: (await must(ada, "partner.offer", { commune: riverside })).offer });
-    if (!("proposed" in hillsideTakes)) throw new Error("expected a proposal");
-    await passBy(hana, ivo, hillside, hillsideTakes.proposed);
-    const [hillsideGrant] = await must(hana, "partner.list", { commune: hillside });
-    const riversideTakes = await must(ada, "partner.accept", { commune: riverside, offer: hillsideGrant!.answer! });
-    if (!("proposed" in riversideTakes)) throw new Error("expected a proposal");
-    await passBy(ada, bo, riverside, riversideTakes.proposed);
-    const [riversideGrant] = await must(ada, "partner.list", { commune: riverside });
-    expect(await must(hana, "partner.accept", { commune: hillside, offer: riversideGrant!.answer! })).toEqual({ accepted: riverside });
-    expect(await must(ada, "partner.list", { commune: riverside })).toMatchObject([{ name: "Hillside", active: true }]);
-
+    const { relay, ada, bo, hana, ivo, riverside, hillside } = await partners(async ({ ada, hana, riverside, hillside }) => {
+      // What each keeps to itself, and what each shares.
+      await must(ada, "purse.contribute", { commune: riverside, amount: "125.00", currency: "EUR", memo: "Zanzibar roof fund" });
+      await must(ada, "purse.contribute", { commune: riverside, amount: "10", currency: "HOUR", memo: "Quince picking" });
+      await must(ada, "proposal.create", { commune: riverside, kind: "general", title: "Quarrelsome quince question", deadline: { days: 7 } });
+      await must(ada, "inventory.add", { commune: riverside, title: "Lend a ladder", kind: "offer" });
+      await must(hana, "inventory.add", { commune: hillside, title: "Help with the harvest", kind: "need" });
+      await must(hana, "inventory.add", { commune: hillside, title: "Hillside's private recipes", sharedWith: "commune" });
+    });
     // Each sees the other's shared items, verified, read by the member who did not set the partnership up.
     const fromRiverside = await readPartner(ivo, hillside, riverside, (view) => view.items.length >= 1);
     expect(fromRiverside.items.map(({ title, kind, verified }) => ({ title, kind, verified }))).toEqual([
@@ -224,5 +239,65 @@ describe("two communes of two members each, partners on one relay", () => {
     let after = A.init<unknown>();
     for (const plaintext of riversideShares.value.plaintexts) after = A.loadIncremental(after, plaintext);
     expect(JSON.stringify(fromStored(A.toJS(after)))).not.toContain("Shared by Riverside after the end");
+  });
+
+  it("count a forged exchange for nothing on both sides: an offer signed by a non-member, an acceptance or a decline not signed by the partner", async () => {
+    const { ada, bo, hana, ivo, riverside, hillside } = await partners(async ({ ada, riverside }) => {
+      await must(ada, "purse.contribute", { commune: riverside, amount: "50", currency: "EUR" });
+    });
+    const mallory = generateKeyPair();
+    const forge = (fields: Record<string, unknown>) => sign(nobleCrypto(), "entry", { id: randomId(), at: Date.now(), memo: "", ...fields }, mallory);
+    /** Mallory holds a share key (a member who left, say) and writes into a shared document as the relay would carry it. */
+    const writeInto = async (host: Host, commune: string, partner: string, list: "exchanges" | "declines", record: object) => {
+      const node = host.node(commune);
+      if (!node.ok) throw new Error(node.error.message);
+      const shared = await sharedDocFor(node.value, partner);
+      const handle = await node.value.docs.repo.find<Record<string, unknown>>(shared!.url as AutomergeUrl);
+      handle.change((doc) => void listIn(doc, list).push(toStored(record)));
+    };
+
+    // An offer "from Riverside" signed by Mallory: Hillside is not offered it, cannot accept it, and its purse does not move.
+    const forgedOffer = forge({
+      commune: riverside,
+      kind: "exchange",
+      direction: "out",
+      partner: hillside,
+      offer: randomId(),
+      amount: 500_00,
+      currency: "EUR",
+    });
+    await writeInto(ada, riverside, hillside, "exchanges", forgedOffer);
+    const read = await readPartner(ivo, hillside, riverside, (view) => view.problems.some((problem) => problem.includes("not signed by a member")));
+    expect(read.exchanges).toEqual([]);
+    expect(read.problems).toContainEqual(
+      expect.stringMatching(/^An exchange in EUR \(offer [0-9a-f]+\) is not signed by a member on [0-9a-f]{8}'s roster at its time: it counts for nothing\.$/),
+    );
+    expect(await ivo.run("exchange.accept", { commune: hillside, exchange: forgedOffer })).toMatchObject({
+      ok: false,
+      error: {
+        code: "exchange.unverified",
+        message: "That exchange is not signed by a member on Riverside's roster at its time: it is forged, or altered, and counts for nothing.",
+      },
+    });
+    expect(await purseOf(ivo, hillside)).toEqual({ EUR: 0, HOUR: 0 });
+
+    // Riverside's real 20 EUR; Mallory "accepts" it for Hillside, and "declines" it too: neither counts on Riverside's side.
+    await must(bo, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "20", currency: "EUR" });
+    const real = (await readPartner(hana, hillside, riverside, (view) => view.exchanges.length === 1)).exchanges[0]!.record;
+    await writeInto(hana, hillside, riverside, "exchanges", forge({ ...acceptanceOf(real, "forged"), commune: hillside }));
+    await writeInto(hana, hillside, riverside, "declines", sign(nobleCrypto(), "exchange-decline", declineOf(hillside, real, "forged", Date.now()), mallory));
+    const seen = await readPartner(ada, riverside, hillside, (view) => view.problems.length >= 2);
+    expect(seen.problems.filter((problem) => problem.includes("not signed by a member"))).toHaveLength(2);
+    const account = await must(ada, "partner.account", { commune: riverside, partner: hillside });
+    expect(account.exchanges.map(({ state }) => state)).toEqual(["offered"]);
+    expect(account.position).toEqual({});
+    // The forged decline takes nothing back: the 20 EUR still left Riverside's purse, at Ada's and at Bo's.
+    expect(await purseOf(ada, riverside)).toEqual({ EUR: 30_00, HOUR: 0 });
+    await waitUntil("Bo to hold what Ada filed", async () =>
+      (await must(bo, "partner.account", { commune: riverside, partner: hillside })).checked ? true : undefined,
+    );
+    expect(await purseOf(bo, riverside)).toEqual({ EUR: 30_00, HOUR: 0 });
+    // Hillside's own view: the forged acceptance is no entry of its purse, which never moved.
+    expect(await purseOf(hana, hillside)).toEqual({ EUR: 0, HOUR: 0 });
   });
 });
