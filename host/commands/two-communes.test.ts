@@ -48,7 +48,7 @@ async function member(name: string): Promise<Host> {
 
 /** Waits for something another host does to arrive: a wait for the sync, not a timing assertion. */
 async function waitUntil<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 25_000;
   for (;;) {
     const found = await check();
     if (found !== undefined) return found;
@@ -299,5 +299,27 @@ describe("two communes of two members each, partners on one relay", () => {
     expect(await purseOf(bo, riverside)).toEqual({ EUR: 30_00, HOUR: 0 });
     // Hillside's own view: the forged acceptance is no entry of its purse, which never moved.
     expect(await purseOf(hana, hillside)).toEqual({ EUR: 0, HOUR: 0 });
+  });
+
+  it("put a member who joins after the partnership on the roster, so the partner verifies what they share and answer", async () => {
+    const { ada, hana, ivo, riverside, hillside } = await partners(async () => {});
+    const cy = await member("Cy Riverbank");
+    await must(cy, "commune.join", { invite: (await must(ada, "commune.invite", { commune: riverside })).invite, name: "Cy Riverbank" });
+    // Cy's host must hold the grant (the commune document) and the shared document before Cy's offer is copied there.
+    await waitUntil("Cy to hold what Riverside shares", async () => {
+      const listed = await cy.run("partner.list", { commune: riverside });
+      return listed.ok && (listed.value as { active: boolean }[])[0]?.active ? true : undefined;
+    });
+    await must(cy, "inventory.add", { commune: riverside, title: "Cy's cider press", kind: "offer" });
+    const read = await readPartner(ivo, hillside, riverside, (view) => view.items.some(({ title }) => title === "Cy's cider press"));
+    expect(read.items.find(({ title }) => title === "Cy's cider press")).toMatchObject({ verified: true });
+    expect(read.problems).toEqual([]);
+    // And an exchange Cy gives is one Hillside can accept.
+    await must(ada, "purse.contribute", { commune: riverside, amount: "10", currency: "EUR" });
+    await waitUntil("Ada's contribution at Cy's", async () => ((await purseOf(cy, riverside)).EUR === 10_00 ? true : undefined));
+    await must(cy, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "3", currency: "EUR", memo: "From Cy" });
+    const offered = await readPartner(hana, hillside, riverside, (view) => view.exchanges.length === 1);
+    await must(hana, "exchange.accept", { commune: hillside, exchange: offered.exchanges[0]!.record });
+    expect(await purseOf(hana, hillside)).toEqual({ EUR: 3_00, HOUR: 0 });
   });
 });

@@ -8,7 +8,8 @@ import { makeGrant } from "../../shared/partners/grant";
 import { communeBoxKeyOf } from "../../shared/partners/keys";
 import { createPartnerOffer, readPartnerOffer, type PartnerOffer } from "../../shared/partners/offer";
 import type { Partnership } from "../../shared/partners/partnerships";
-import { makeRoster, rosterId } from "../../shared/partners/roster";
+import { makeRoster, rosterChain, rosterId, type RosterRecord } from "../../shared/partners/roster";
+import type { HeldEpoch } from "../sync/epoch-keyring";
 import { makeEnd, readSharedDoc, sharedLinksOf, type SharedDoc } from "../../shared/partners/shared-doc";
 import { sharedWithPartner } from "../../shared/partners/sharing";
 import { fail, ok, type Result } from "../../shared/result";
@@ -35,6 +36,9 @@ import { inQueue } from "./writer";
  * document; after the end record this host writes nothing more there.
  */
 type StoredShared = Stored<SharedDoc>;
+
+/** What sharing with partners needs of the host: signing, the clock, and this machine's epoch keys (for the current epoch's readers). */
+type PartnerHost = Pick<HostContext, "crypto" | "now" | "keys" | "privateCommunes">;
 
 const DAY = 86_400_000;
 /** How long the offer inside an answer stays good: long enough for the other commune to decide. */
@@ -106,8 +110,7 @@ export function grantPartner(host: HostContext, node: CommuneNode, partnership: 
       at,
     });
     if (!grant.ok) return grant;
-    // The epoch record's readers, and whoever joined since by an invite that carried its key: all hold the epoch and sign as us.
-    const readers = [...new Set([...(current.readers ?? []), ...activeAndApplicants(model.value, at)])];
+    const readers = rosterMembersNow(current.readers, model.value, at);
     const previous = existing?.doc.rosters.at(-1);
     const roster = makeRoster(host.crypto, {
       commune: node.id,
@@ -178,6 +181,37 @@ export function answerFor(host: HostContext, node: CommuneNode, shared: { url: s
   return ok(createPartnerAnswer(offer.value, { grant: shared.grant, doc: shared.url }));
 }
 
+/** Our roster now: the current epoch record's readers, and whoever joined since by an invite that carried its key: all hold the epoch and sign as us. */
+function rosterMembersNow(readers: readonly string[] | undefined, model: CommuneModel, at: number): string[] {
+  return [...new Set([...(readers ?? []), ...activeAndApplicants(model, at)])].sort();
+}
+
+/**
+ * A new roster when ours moved on since the document's latest (someone
+ * joined, or a new epoch began), signed by this member, who must be on that
+ * latest roster for the partner to follow the line (shared/partners/roster.ts).
+ * Without it a member who joined after the grant would sign items and
+ * answers a partner cannot verify.
+ */
+function nextRoster(host: PartnerHost, node: CommuneNode, model: CommuneModel, doc: SharedDoc, current: HeldEpoch | undefined): RosterRecord | undefined {
+  // The tip of the line a partner follows: the grant's signer wrote the first roster, and a fork is settled as the partner settles it.
+  const anchors = doc.grants.map((grant) => grant.by);
+  const latest = rosterChain(host.crypto, doc.rosters, { commune: node.id, anchors, now: host.now() }).chain.at(-1);
+  if (!current || !latest || !latest.members.some((member) => member.key === host.keys.publicKey)) return undefined;
+  const at = host.now();
+  const members = rosterMembersNow(current.readers, model, at);
+  const held = latest.members.map((member) => member.key).sort();
+  if (latest.epoch === current.id && held.length === members.length && held.every((key, index) => key === members[index])) return undefined;
+  return makeRoster(host.crypto, {
+    commune: node.id,
+    epoch: current.id,
+    previous: rosterId(latest),
+    members: members.map((key) => ({ key })),
+    author: host.keys,
+    at,
+  });
+}
+
 /** The active members and applicants: those who hold the current epoch, with its record's readers. */
 function activeAndApplicants(model: CommuneModel, at: number): string[] {
   return Object.keys(model.state.members).filter((key) => {
@@ -229,12 +263,15 @@ export function endedByPartner(verifier: Verifier, node: CommuneNode, model: Com
  * whose partner ended the partnership (its end record filed here) gets
  * nothing more, so ending stops what flows both ways.
  */
-export function shareWithPartners(host: Pick<HostContext, "crypto" | "now">, node: CommuneNode): Promise<Result<{ copied: number }>> {
+export function shareWithPartners(host: PartnerHost, node: CommuneNode): Promise<Result<{ copied: number }>> {
   return inQueue(node, async () => {
     const model = node.model();
     if (!model.ok) return model;
     let copied = 0;
-    for (const [partner, url] of Object.entries(sharedLinksOf(node.docs.commune.doc()))) {
+    const links = Object.entries(sharedLinksOf(node.docs.commune.doc()));
+    if (links.length === 0) return ok({ copied });
+    const current = (await host.privateCommunes.open(node.id).catch(() => undefined))?.keyring.current();
+    for (const [partner, url] of links) {
       const handle: DocHandle<StoredShared> | undefined = await node.docs.repo
         .find<StoredShared>(url as AutomergeUrl, { allowableStates: ["ready", "unavailable"] })
         .catch(() => undefined);
@@ -251,14 +288,16 @@ export function shareWithPartners(host: Pick<HostContext, "crypto" | "now">, nod
         versions.filter((version) => !held.has(version.sig)).map((version) => ({ id, version })),
       );
       const records = exchangeRecordsFor(node, model.value, partner, host.crypto).filter((record) => !held.has(record.sig));
-      if (missing.length === 0 && records.length === 0) continue;
+      const roster = nextRoster(host, node, model.value, doc, current);
+      if (missing.length === 0 && records.length === 0 && !roster) continue;
       handle.change((stored) => {
+        if (roster) listIn(stored, "rosters").push(toStored(roster));
         const items = mapIn<unknown[]>(stored, "items");
         // listIn hands back the document's own list: a list assigned here and pushed to as a plain array would stay empty in the document.
         for (const { id, version } of missing) listIn(items, id).push(toStored(version));
         for (const record of records) listIn(stored, "kind" in record ? "exchanges" : "declines").push(toStored(record));
       });
-      copied += missing.length + records.length;
+      copied += missing.length + records.length + (roster ? 1 : 0);
     }
     return ok({ copied });
   });

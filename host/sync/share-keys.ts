@@ -24,7 +24,7 @@ export interface ShareKeyContext {
 
 export function shareKeysFor(repo: () => Repo | undefined, context: ShareKeyContext): () => ReadonlyMap<string, ShareKeys> {
   // Opening a grant derives keys and opens a sealed box: done once per grant, not on every push.
-  const opened = new Map<string, ShareKeys | undefined>();
+  const opened = new Map<string, ShareKeys>();
   return () => {
     const keys = new Map<string, ShareKeys>();
     // The commune's Repo holds one commune document (its links are made before the commune's record knows its address).
@@ -41,7 +41,8 @@ export function shareKeysFor(repo: () => Repo | undefined, context: ShareKeyCont
         const held = context.keyring.held(grant.epoch);
         const box = held && communeBoxKeyOf(context.privacy, context.crypto, held.keys.epochKey);
         const open = box && openGrant(context.privacy, context.crypto, context.crypto, grant, { commune: grant.commune, box });
-        opened.set(grant.sig, open?.ok ? open.value : undefined);
+        // Only what opened is kept: a newcomer reads the grant before the keyring holds its epoch, and must try again then.
+        if (open?.ok) opened.set(grant.sig, open.value);
       }
       const shareKeys = opened.get(grant.sig);
       if (shareKeys) keys.set(url.slice("automerge:".length), shareKeys);
