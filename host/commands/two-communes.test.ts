@@ -90,6 +90,12 @@ async function commune(founder: Host, second: Host, secondName: string, name: st
   return id;
 }
 
+const relayUrlOf = (host: Host, commune: string): string => {
+  const node = host.node(commune);
+  if (!node.ok) throw new Error(node.error.message);
+  return node.value.record.relays[0]!;
+};
+
 const purseOf = async (host: Host, id: string) => (await must(host, "commune.show", { commune: id })).balances.purse;
 
 /** Riverside (Ada, Bo) and Hillside (Hana, Ivo), private, on one relay, partners: a proposal passed on each side, each holding the other's grant. */
@@ -321,5 +327,68 @@ describe("two communes of two members each, partners on one relay", () => {
     const offered = await readPartner(hana, hillside, riverside, (view) => view.exchanges.length === 1);
     await must(hana, "exchange.accept", { commune: hillside, exchange: offered.exchanges[0]!.record });
     expect(await purseOf(hana, hillside)).toEqual({ EUR: 3_00, HOUR: 0 });
+  });
+
+  it("move what Riverside shares to a fresh share key once a member has left, so Hillside reads on and the member who left reads nothing new", async () => {
+    const { ada, bo, ivo, riverside, hillside } = await partners(async ({ ada, riverside }) => {
+      await must(ada, "inventory.add", { commune: riverside, title: "Lend a ladder", kind: "offer" });
+    });
+    const epochOf = (host: Host) => host.privateCommunes.linkContext(riverside)?.keyring.current()?.epoch;
+    // What Bo could read before he left: the shared document and the share key from Riverside's grant, opened with his epoch's box key.
+    const boNode = bo.node(riverside);
+    if (!boNode.ok) throw new Error(boNode.error.message);
+    const before = await sharedDocFor(boNode.value, hillside);
+    const boContext = await bo.privateCommunes.open(riverside);
+    const boBox = communeBoxKeyOf(boContext!.privacy, bo.crypto, boContext!.keyring.current()!.keys.epochKey);
+    const oldGrant = before!.doc.grants[0]!;
+    const boKeys = openGrant(boContext!.privacy, bo.crypto, bo.crypto, oldGrant, { commune: riverside, box: boBox });
+    if (!boKeys.ok) throw new Error(boKeys.error.message);
+
+    await must(bo, "commune.leave", { commune: riverside });
+    await waitUntil("Ada's host to start epoch 2", async () => (epochOf(ada) === 2 ? true : undefined));
+    await must(ada, "inventory.add", { commune: riverside, title: "Shared after Bo left", kind: "offer" });
+
+    // Hillside follows the signed pointer to the fresh document and reads on, every item verified.
+    const read = await readPartner(ivo, hillside, riverside, (view) => view.items.some(({ title }) => title === "Shared after Bo left"));
+    expect(read.items.map(({ title, verified }) => ({ title, verified }))).toEqual([
+      { title: "Lend a ladder", verified: true },
+      { title: "Shared after Bo left", verified: true },
+    ]);
+    expect(read.problems).toEqual([]);
+
+    // Bo, with the old share key: the old document says where the sharing went, and nothing shared after he left.
+    const adaNode = ada.node(riverside);
+    if (!adaNode.ok) throw new Error(adaNode.error.message);
+    const now = await sharedDocFor(adaNode.value, hillside);
+    expect(now!.url).not.toBe(before!.url);
+    const old = await readPartnerDocument({
+      url: relayUrlOf(ada, riverside),
+      commune: riverside,
+      document: before!.url.slice("automerge:".length),
+      keys: boKeys.value,
+      privacy: boContext!.privacy,
+      crypto: bo.crypto,
+    });
+    if (!old.ok) throw new Error(old.error.message);
+    let oldDoc = A.init<unknown>();
+    for (const plaintext of old.value.plaintexts) oldDoc = A.loadIncremental(oldDoc, plaintext);
+    const oldText = JSON.stringify(fromStored(A.toJS(oldDoc)));
+    expect(oldText).toContain("Lend a ladder");
+    expect(oldText).not.toContain("Shared after Bo left");
+    // The fresh grant is sealed to Hillside's box key and Riverside's new one: Bo's old box key opens neither.
+    const freshGrant = now!.doc.grants[0]!;
+    expect(freshGrant.epoch).not.toBe(oldGrant.epoch);
+    expect(openGrant(boContext!.privacy, bo.crypto, bo.crypto, freshGrant, { commune: riverside, box: boBox }).ok).toBe(false);
+    // Nor can he fetch the fresh document: the relay admits a partner's key only for the document it was shared with.
+    const fresh = await readPartnerDocument({
+      url: relayUrlOf(ada, riverside),
+      commune: riverside,
+      document: now!.url.slice("automerge:".length),
+      keys: boKeys.value,
+      privacy: boContext!.privacy,
+      crypto: bo.crypto,
+      timeoutMs: 5_000,
+    });
+    expect(fresh.ok).toBe(false);
   });
 });

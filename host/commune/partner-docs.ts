@@ -10,7 +10,9 @@ import { createPartnerOffer, readPartnerOffer, type PartnerOffer } from "../../s
 import type { Partnership } from "../../shared/partners/partnerships";
 import { makeRoster, rosterChain, rosterId, type RosterRecord } from "../../shared/partners/roster";
 import type { HeldEpoch } from "../sync/epoch-keyring";
-import { makeEnd, readSharedDoc, sharedLinksOf, type SharedDoc } from "../../shared/partners/shared-doc";
+import { makeEnd, makeMoved, readSharedDoc, sharedLinksOf, type SharedDoc } from "../../shared/partners/shared-doc";
+import { partnershipWith } from "../../shared/partners/partnerships";
+import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import { sharedWithPartner } from "../../shared/partners/sharing";
 import { fail, ok, type Result } from "../../shared/result";
 import type { Verifier } from "../../shared/identity/crypto";
@@ -133,6 +135,7 @@ export function grantPartner(host: HostContext, node: CommuneNode, partnership: 
         exchanges: [],
         declines: [],
         ends: [],
+        moves: [],
       }),
     );
     node.docs.commune.change((doc) => {
@@ -212,6 +215,58 @@ function nextRoster(host: PartnerHost, node: CommuneNode, model: CommuneModel, d
   });
 }
 
+/**
+ * Moves what we share with a partner to a fresh document under a fresh
+ * share key, once our epoch moved on (docs/partners.md, "Keys"): its grant
+ * is sealed to the partner's box key and our new one, so a member of ours
+ * who is gone (and holds the old share key) reads nothing shared from then
+ * on. The fresh document starts with everything the old one holds (the
+ * roster line too, extended for the new epoch, so the partner verifies it
+ * from the anchors it knows); the old one gets a signed pointer to it,
+ * which the partner follows (`partner.shared`), and stays readable with
+ * the old key by us (`sharedBefore` in the commune document). Undefined
+ * when this member cannot extend the roster line (another member will).
+ */
+function movedShared(
+  host: PartnerHost,
+  node: CommuneNode,
+  model: CommuneModel,
+  from: { partner: string; url: string; handle: DocHandle<StoredShared>; doc: SharedDoc },
+  privacy: PrivacyCrypto,
+  current: HeldEpoch,
+): { doc: SharedDoc; handle: DocHandle<StoredShared> } | undefined {
+  const { partner, url, handle, doc } = from;
+  const partnerBox = model.doc.partners[partner]?.offer?.box ?? partnershipWith(model.state, partner)?.offer.box;
+  const roster = nextRoster(host, node, model, doc, current);
+  const before = doc.grants.at(-1);
+  if (!partnerBox || !roster || !before) return undefined;
+  const at = host.now();
+  const ourBox = communeBoxKeyOf(privacy, host.crypto, current.keys.epochKey);
+  const grant = makeGrant(privacy, host.crypto, {
+    commune: node.id,
+    partner,
+    epoch: current.id,
+    partnerBox,
+    ourBox: ourBox.publicKey,
+    shareKey: privacy.randomKey(),
+    author: host.keys,
+    at,
+  });
+  if (!grant.ok) return undefined;
+  const fresh: SharedDoc = { ...doc, grants: [grant.value], rosters: [...doc.rosters, roster], ends: [], moves: [] };
+  const created = node.docs.repo.create<StoredShared>(toStored<SharedDoc>(fresh));
+  const moved = makeMoved(host.crypto, { commune: node.id, partner, to: created.url, grant: grant.value, at }, host.keys);
+  handle.change((stored) => {
+    listIn(stored, "moves").push(toStored(moved));
+  });
+  node.docs.commune.change((stored) => {
+    mapIn(mapIn(stored, "docs"), "shared")[partner] = toStored(created.url as string);
+    mapIn(stored, "sharedGrants")[partner] = toStored(grant.value);
+    listIn(stored, "sharedBefore").push(toStored({ partner, doc: url, grant: before }));
+  });
+  return { doc: fresh, handle: created };
+}
+
 /** The active members and applicants: those who hold the current epoch, with its record's readers. */
 function activeAndApplicants(model: CommuneModel, at: number): string[] {
   return Object.keys(model.state.members).filter((key) => {
@@ -270,7 +325,8 @@ export function shareWithPartners(host: PartnerHost, node: CommuneNode): Promise
     let copied = 0;
     const links = Object.entries(sharedLinksOf(node.docs.commune.doc()));
     if (links.length === 0) return ok({ copied });
-    const current = (await host.privateCommunes.open(node.id).catch(() => undefined))?.keyring.current();
+    const context = await host.privateCommunes.open(node.id).catch(() => undefined);
+    const current = context?.keyring.current();
     for (const [partner, url] of links) {
       const handle: DocHandle<StoredShared> | undefined = await node.docs.repo
         .find<StoredShared>(url as AutomergeUrl, { allowableStates: ["ready", "unavailable"] })
@@ -278,7 +334,16 @@ export function shareWithPartners(host: PartnerHost, node: CommuneNode): Promise
       if (!handle?.isReady()) continue;
       const read = readSharedDoc(handle.doc());
       if (!read.ok || !isOpen(read.value.doc) || endedByPartner(host.crypto, node, model.value, partner, host.now())) continue;
-      const doc = read.value.doc;
+      let doc = read.value.doc;
+      let target = handle;
+      // Our epoch moved on since the grant (someone left or was removed): what we share goes on in a fresh document they cannot read.
+      if (context && current && doc.grants.at(-1)?.epoch !== current.id) {
+        const moved = movedShared(host, node, model.value, { partner, url, handle, doc }, context.privacy, current);
+        if (moved) {
+          ({ doc, handle: target } = moved);
+          copied++;
+        }
+      }
       const held = new Set([
         ...Object.values(doc.items).flatMap((versions) => versions.map((version) => version.sig)),
         ...doc.exchanges.map((entry) => entry.sig),
@@ -290,7 +355,7 @@ export function shareWithPartners(host: PartnerHost, node: CommuneNode): Promise
       const records = exchangeRecordsFor(node, model.value, partner, host.crypto).filter((record) => !held.has(record.sig));
       const roster = nextRoster(host, node, model.value, doc, current);
       if (missing.length === 0 && records.length === 0 && !roster) continue;
-      handle.change((stored) => {
+      target.change((stored) => {
         if (roster) listIn(stored, "rosters").push(toStored(roster));
         const items = mapIn<unknown[]>(stored, "items");
         // listIn hands back the document's own list: a list assigned here and pushed to as a plain array would stay empty in the document.

@@ -2,15 +2,18 @@ import { statusAt } from "../../shared/commune/state";
 import { sharedLinksOf } from "../../shared/partners/shared-doc";
 import type { CommuneNode } from "./commune-node";
 import { shareWithPartners } from "./partner-docs";
+import type { EpochKeyring } from "../sync/epoch-keyring";
 
-type Host = Parameters<typeof shareWithPartners>[0];
+type Host = Parameters<typeof shareWithPartners>[0] & { privateCommunes: { linkContext(commune: string): { keyring: EpochKeyring } | undefined } };
 
 /**
  * Keeps the roster in each document we share with a partner current
  * (docs/partners.md, "The roster"): when someone joins, leaves or is
  * removed, the next roster is written without waiting for the next item
- * or exchange, so a partner verifies a newcomer's answers from the start.
- * Watches the membership only: other changes cost one comparison.
+ * or exchange, so a partner verifies a newcomer's answers from the start;
+ * when our epoch moves on, what we share moves to a fresh share key
+ * (`shareWithPartners`). Watches the membership and the epoch only: other
+ * changes cost one comparison.
  */
 export class RosterWatch {
   #membership = "";
@@ -18,17 +21,21 @@ export class RosterWatch {
   #again = false;
   #closed = false;
   readonly #stop: () => void;
+  readonly #stopKeys: (() => void) | undefined;
 
   constructor(
     private readonly host: Host,
     private readonly node: CommuneNode,
   ) {
     this.#stop = node.subscribe(() => this.#changed());
+    // A new epoch arrives through the relay link, not as a change of the documents.
+    this.#stopKeys = host.privateCommunes.linkContext(node.id)?.keyring.onChange(() => this.#changed());
   }
 
   close(): void {
     this.#closed = true;
     this.#stop();
+    this.#stopKeys?.();
   }
 
   #changed(): void {
@@ -36,10 +43,14 @@ export class RosterWatch {
     const model = this.node.model();
     if (!model.ok) return;
     const at = this.host.now();
-    const membership = Object.keys(model.value.state.members)
-      .sort()
-      .map((key) => `${key}:${statusAt(model.value.state, key, at)}`)
-      .join(",");
+    const epoch = this.host.privateCommunes.linkContext(this.node.id)?.keyring.current()?.id ?? "";
+    const membership =
+      epoch +
+      "|" +
+      Object.keys(model.value.state.members)
+        .sort()
+        .map((key) => `${key}:${statusAt(model.value.state, key, at)}`)
+        .join(",");
     if (membership === this.#membership) return;
     this.#membership = membership;
     void this.#share();

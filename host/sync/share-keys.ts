@@ -3,7 +3,7 @@ import { fromStored } from "../../shared/docs/automerge-form";
 import type { Crypto } from "../../shared/identity/crypto";
 import { openGrant } from "../../shared/partners/grant";
 import { communeBoxKeyOf, type ShareKeys } from "../../shared/partners/keys";
-import { ourGrantsOf, sharedLinksOf } from "../../shared/partners/shared-doc";
+import { ourGrantsOf, sharedBeforeOf, sharedLinksOf } from "../../shared/partners/shared-doc";
 import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import type { EpochKeyring } from "./epoch-keyring";
 
@@ -34,8 +34,12 @@ export function shareKeysFor(repo: () => Repo | undefined, context: ShareKeyCont
       .find((candidate) => fromStored(candidate?.type) === "commune");
     if (!doc) return keys;
     const links = sharedLinksOf(doc);
-    for (const [partner, grant] of Object.entries(ourGrantsOf(doc))) {
-      const url = links[partner];
+    // The documents shared before our epoch moved on stay sealed under their own keys: their last word, the pointer to the next, is one.
+    const shared = [
+      ...Object.entries(ourGrantsOf(doc)).map(([partner, grant]) => ({ url: links[partner], grant })),
+      ...sharedBeforeOf(doc).map(({ doc: url, grant }) => ({ url, grant })),
+    ];
+    for (const { url, grant } of shared) {
       if (!url) continue;
       if (!opened.has(grant.sig)) {
         const held = context.keyring.held(grant.epoch);
