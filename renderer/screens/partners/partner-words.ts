@@ -1,4 +1,4 @@
-import type { LedgerRow } from "../../../shared/commands/views";
+import type { LedgerRow, PartnerView } from "../../../shared/commands/views";
 import { COMMUNE_ID } from "../../../shared/docs/fields";
 import { timeText } from "../../ui/Time";
 
@@ -45,3 +45,17 @@ export function partnersInLedger(rows: readonly LedgerRow[]): { id: string; name
   }
   return [...found].map(([id, name]) => ({ id, name: name ?? unnamedPartner(id) }));
 }
+
+/** Where a partnership stands as our passed proposals and the two grants leave it, and what is left for a member to do. */
+export function partnershipWords(partner: PartnerView, ourName: string): string {
+  const { name } = partner;
+  if (partner.status === "ended") return `Ended: nothing new is shared between ${ourName} and ${name}, and no new exchange is offered.`;
+  if (partner.active) return `Partners: ${ourName} and ${name} each read what the other shares, and exchange through their purses.`;
+  if (!partner.granted)
+    return `${ourName} agreed to partner with ${name}. Carry out the passed proposal in Proposals: it makes what ${ourName} shares and the answer to send.`;
+  return `Waiting for ${name}'s answer: send ${name} ours (below), and paste theirs here when it comes.`;
+}
+
+/** Whether a partner's item is signed by a member on the roster the partner shares with us. */
+export const verificationWords = (verified: boolean, partnerName: string): string =>
+  verified ? `Verified: signed by a member on ${partnerName}'s roster.` : "Not verified: not signed by a member on its roster.";
