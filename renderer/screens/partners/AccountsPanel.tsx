@@ -4,12 +4,14 @@ import type { Currency } from "../../../shared/money/currency";
 import { useCommand } from "../../link/hooks";
 import { EmptyState, ErrorText, Panel, Select, Time, moneyText } from "../../ui";
 import { AccountDetails } from "./AccountDetails";
+import { usePartnerReads } from "./partner-reads";
 import { exchangeStateWords, partnerLabel, partnersInLedger } from "./partner-words";
 
 /**
  * The exchanges in the ledger with their state, and the account with each
  * partner commune they name. partner.account is a command, not a live view:
- * it is asked again whenever the ledger's exchanges change.
+ * it is asked again whenever the ledger's exchanges change, and after
+ * each read of the partner.
  */
 export function AccountsPanel({ communeId, rows, currencies }: { communeId: string; rows: readonly LedgerRow[]; currencies: readonly Currency[] }) {
   const partners = partnersInLedger(rows);
@@ -19,6 +21,8 @@ export function AccountsPanel({ communeId, rows, currencies }: { communeId: stri
   const [ask, { error }] = useCommand("partner.account");
   // The rows' ids and states stand for the ledger's exchanges: a new one, a decline or a void asks again.
   const changed = rows.map((row) => `${row.id}:${row.status}:${row.declinedAt ?? ""}`).join(",");
+  // Reading the partner files its answers (an acceptance, a decline) with the host: the account is asked again after each read too.
+  const readAt = usePartnerReads(communeId).readOf(partner)?.at;
   useEffect(() => {
     if (partner === "") return;
     let current = true;
@@ -28,7 +32,7 @@ export function AccountsPanel({ communeId, rows, currencies }: { communeId: stri
     return () => {
       current = false;
     };
-  }, [ask, communeId, partner, changed]);
+  }, [ask, communeId, partner, changed, readAt]);
 
   return (
     <>

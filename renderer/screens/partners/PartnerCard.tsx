@@ -24,12 +24,14 @@ export function PartnerCard({
   partner,
   canWrite,
   onRead,
+  onExchange,
 }: {
   communeId: string;
   communeName: string;
   partner: PartnerView;
   canWrite: boolean;
   onRead(partner: PartnerView): void;
+  onExchange(id: string): void;
 }) {
   const titleId = useId();
   const [pasted, setPasted] = useState("");
@@ -111,6 +113,11 @@ export function PartnerCard({
           <Button variant="secondary" onClick={() => onRead(partner)}>
             Read what {name} shares
           </Button>
+          {canWrite ? (
+            <Button variant="secondary" onClick={() => onExchange(partner.commune)}>
+              Exchange with {name}
+            </Button>
+          ) : null}
         </div>
       ) : null}
     </article>

@@ -26,13 +26,15 @@ export function PartnersScreen({ communeId }: { communeId: string }) {
   const commune = useView("commune.show", { commune: communeId });
   const exchanges = useView("purse.ledger", { commune: communeId, kind: "exchange", limit: SHOWN_EXCHANGES });
   const [partner, setPartner] = useState("");
+  const partners = useView("partner.list", { commune: communeId });
   const [reading, setReading] = useState<PartnerView>();
   const { read } = usePartnerReads(communeId);
   const view = commune.value;
   if (!view) return commune.error ? <ErrorText error={commune.error} /> : <p className="muted">Loading partners…</p>;
   const rows = exchanges.value?.rows ?? [];
   const known = partnersInLedger(rows);
-  const partnerName = (id: string) => known.find((candidate) => candidate.id === id)?.name;
+  const partnerName = (id: string) =>
+    partners.value?.find((candidate) => candidate.commune === id)?.name ?? known.find((candidate) => candidate.id === id)?.name;
   const canWrite = view.myStatus === "active";
   const choose = (id: string) => {
     setPartner(id);
@@ -50,7 +52,7 @@ export function PartnersScreen({ communeId }: { communeId: string }) {
   return (
     <div className="stack partners-screen">
       <h1>Partners</h1>
-      <PartnershipsPanel view={view} onRead={readPartner} />
+      <PartnershipsPanel view={view} partners={partners} onRead={readPartner} onExchange={choose} />
       {reading ? (
         <div id="partner-shared" tabIndex={-1}>
           <SharedPanel

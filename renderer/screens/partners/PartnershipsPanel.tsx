@@ -1,11 +1,20 @@
 import type { CommuneView, PartnerView } from "../../../shared/commands/views";
-import { useView } from "../../link/hooks";
+import type { ViewState } from "../../link/hooks";
 import { EmptyState, ErrorText, Panel } from "../../ui";
 import { PartnerCard } from "./PartnerCard";
 
-/** Every commune this one decided to partner with (`partner.list`, a live view: a passed proposal carried out or an answer taken in shows at once). */
-export function PartnershipsPanel({ view, onRead }: { view: CommuneView; onRead(partner: PartnerView): void }) {
-  const partners = useView("partner.list", { commune: view.id });
+/** Every commune this one decided to partner with (`partner.list`, a live view the screen holds: a passed proposal carried out or an answer taken in shows at once). */
+export function PartnershipsPanel({
+  view,
+  partners,
+  onRead,
+  onExchange,
+}: {
+  view: CommuneView;
+  partners: ViewState<"partner.list">;
+  onRead(partner: PartnerView): void;
+  onExchange(id: string): void;
+}) {
   return (
     <Panel title="Partnerships">
       <ErrorText error={partners.error} />
@@ -21,7 +30,14 @@ export function PartnershipsPanel({ view, onRead }: { view: CommuneView; onRead(
         <ul className="plain-list partner-list">
           {partners.value.map((partner) => (
             <li key={partner.commune}>
-              <PartnerCard communeId={view.id} communeName={view.name} partner={partner} canWrite={view.myStatus === "active"} onRead={onRead} />
+              <PartnerCard
+                communeId={view.id}
+                communeName={view.name}
+                partner={partner}
+                canWrite={view.myStatus === "active"}
+                onRead={onRead}
+                onExchange={onExchange}
+              />
             </li>
           ))}
         </ul>

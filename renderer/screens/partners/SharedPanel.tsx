@@ -53,9 +53,10 @@ export function SharedPanel({
   const answer = async (exchange: PartnerOfferedView, how: "accept" | "decline", reason = "") => {
     setAnswering({ offer: exchange.offer, how });
     setAnswered(undefined);
+    // Our entry takes the partner's memo, so both ledgers say what the exchange was for.
     const done =
       how === "accept"
-        ? await accept({ commune: communeId, exchange: exchange.record, memo: "" })
+        ? await accept({ commune: communeId, exchange: exchange.record, memo: exchange.memo })
         : await decline({ commune: communeId, exchange: exchange.record, reason });
     if (!done) return false;
     setAnswered(how === "accept" ? `Accepted from ${name}: it is in our purse.` : `Declined: ${name} reads why, and the exchange counts for nothing.`);
@@ -76,7 +77,7 @@ export function SharedPanel({
       {last?.reading ? <ProgressBar progress={last.progress} label={`Reading what ${name} shares through its relay`} /> : null}
       <ErrorText error={last?.error} />
       {view && last?.at !== undefined ? (
-        <>
+        <div className="partner-shared">
           <p className="muted">
             Read through {name}&apos;s relay on <Time at={last.at} />.
           </p>
@@ -128,7 +129,7 @@ export function SharedPanel({
           ) : (
             <p className="muted">Counting the account…</p>
           )}
-        </>
+        </div>
       ) : null}
     </Panel>
   );
