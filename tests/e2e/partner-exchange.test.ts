@@ -16,7 +16,9 @@ import { LIVE_MS, accessibilityProblems, appOn, nav, screenshot, shows, showsTex
  * in), as host/commands/partner-relay.test.ts does; then, in the app, Hana
  * sees Riverside's shared item in Hillside's combined inventory with where
  * it comes from, Ada gives Hillside 30 EUR from the Partners screen, Hana
- * reads Riverside and accepts it, and both purses and both accounts show it.
+ * reads Riverside and accepts it, and both purses and both accounts show it;
+ * a second exchange Hana declines, with a reason, counts for nothing on
+ * either side.
  */
 const EUR = { code: "EUR", name: "Euro", decimals: 2 };
 
@@ -120,7 +122,7 @@ afterAll(async () => {
 }, 120_000);
 
 describe("two partner communes' apps on one relay", () => {
-  it("show Riverside's item in Hillside's combined inventory, and an exchange of 30 EUR offered by Riverside, accepted by Hillside, in both purses and accounts", async () => {
+  it("show Riverside's item in Hillside's combined inventory, and an exchange of 30 EUR offered by Riverside, accepted by Hillside, in both purses and accounts, and a second one declined with a reason", async () => {
     // Hana's combined inventory: Riverside's item, read through the relay, with where it comes from, verified and read only.
     const hana = await hillside!.page({ height: 1100, screen: "Knowledge" });
     const partnersLine = hana.getByRole("list", { name: "Partners' items" });
@@ -187,12 +189,35 @@ describe("two partner communes' apps on one relay", () => {
     await screenshot(ada, "partner-exchange-accepted-riverside");
     expect(await accessibilityProblems(ada), "Partners, the partner's acceptance read").toEqual([]);
 
-    // Both purses: Riverside's exchange out, Hillside's in.
+    // A second exchange, declined by Hillside with a reason: it counts for nothing on both sides, and the position stays.
+    await exchange.getByLabel("Amount").fill("10");
+    await exchange.getByLabel("Memo").fill("Spare roof tiles");
+    await exchange.getByRole("button", { name: "Offer the exchange" }).click();
+    await showsText(exchange.getByRole("status"), "Offered 10.00 EUR to Hillside.");
+    const tiles = offered.getByRole("listitem").filter({ hasText: "Spare roof tiles" });
+    await readUntil(hana, "Riverside", tiles.getByRole("button", { name: "Decline…" }));
+    await tiles.getByRole("button", { name: "Decline…" }).click();
+    const declineForm = tiles.getByRole("form", { name: "Decline 10.00 EUR from Riverside" });
+    await declineForm.getByRole("button", { name: "Decline the exchange" }).click();
+    await shows(declineForm.getByText("Say why, so Riverside knows what to do about it."));
+    await declineForm.getByLabel("Reason for declining").fill("We have tiles enough");
+    await hana.keyboard.press("Enter");
+    await showsText(shared, "Declined: Riverside reads why, and the exchange counts for nothing.");
+    expect(await tiles.getByRole("button").count()).toBe(0);
+    await showsText(shared, "We owe Riverside 30.00 EUR.");
+    await readUntil(ada, "Hillside", ada.getByRole("table", { name: "Exchanges in the ledger" }).getByText("Declined by Hillside", { exact: false }));
+    await showsText(adasAccount, "Hillside owes us 30.00 EUR.");
+
+    // Both purses: Riverside's exchange out, Hillside's in; the declined one in Riverside's, said to count for nothing.
     await nav(ada, "Purse");
-    await showsText(ada.getByRole("table", { name: "Ledger" }).getByRole("row").filter({ hasText: "Hillside (to partner)" }), "30.00");
+    const adasLedger = ada.getByRole("table", { name: "Ledger" });
+    await showsText(adasLedger.getByRole("row").filter({ hasText: "Apple saplings" }), "Hillside (to partner)");
+    await showsText(adasLedger.getByRole("row").filter({ hasText: "Apple saplings" }), "30.00");
+    await showsText(adasLedger.getByRole("row").filter({ hasText: "Spare roof tiles" }), "Declined by Hillside on");
     await nav(hana, "Purse");
-    const hillsideRow = hana.getByRole("table", { name: "Ledger" }).getByRole("row").filter({ hasText: "Riverside (from partner)" });
+    const hillsideRow = hana.getByRole("table", { name: "Ledger" }).getByRole("row").filter({ hasText: "Apple saplings" });
+    await showsText(hillsideRow, "Riverside (from partner)");
     await showsText(hillsideRow, "30.00");
-    await showsText(hillsideRow, "Apple saplings");
+    expect(await hana.getByRole("table", { name: "Ledger" }).getByRole("row").filter({ hasText: "Spare roof tiles" }).count()).toBe(0);
   }, 900_000);
 });

@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { LedgerRow, PartnerAccountView, PartnerOfferView, PartnerOfferedView, PartnerSharedView, PartnerView } from "../../shared/commands/views";
 import { AccountDetails } from "../../renderer/screens/partners/AccountDetails";
+import { linkWords } from "../../renderer/screens/purse/Ledger";
 import { OfferSummary } from "../../renderer/screens/partners/OfferSummary";
 import { OfferedExchange } from "../../renderer/screens/partners/OfferedExchange";
 import { SharedItems } from "../../renderer/screens/partners/SharedItems";
@@ -62,6 +63,13 @@ describe("an exchange's state as the ledger has it", () => {
     expect(exchangeStateWords(row({ partner: HILLSIDE, direction: "out", offer: "x", status: "overdrawn", reason: "the purse had 10.00 EUR" }))).toBe(
       "Not counted: the purse had 10.00 EUR.",
     );
+  });
+
+  it("says under the purse's ledger row that a declined exchange counts for nothing, and nothing under one not declined", () => {
+    expect(linkWords(row({ partner: HILLSIDE, partnerName: "Hillside", direction: "out", offer: "0f1e2d3c", declinedAt: Date.UTC(2026, 11, 5) }))).toMatch(
+      /^Declined by Hillside on .*2026: it counts for nothing from then on$/,
+    );
+    expect(linkWords(row({ partner: HILLSIDE, partnerName: "Hillside", direction: "out", offer: "0f1e2d3c" }))).toBeUndefined();
   });
 
   it("lists each partner commune the ledger names once, by name where it has one, and leaves out partners typed as text", () => {
