@@ -186,6 +186,7 @@ describe("two partner communes' apps on one relay", () => {
     await showsText(adasAccount, "No mismatches: both sides' records agree.");
     // The account below the exchange form is asked again after the read too.
     await showsText(ada.getByRole("region", { name: "Partner accounts" }), "Hillside owes us 30.00 EUR.");
+    await showsText(ada.getByRole("table", { name: "Exchanges in the ledger" }), "Accepted by Hillside into its purse.");
     await screenshot(ada, "partner-exchange-accepted-riverside");
     expect(await accessibilityProblems(ada), "Partners, the partner's acceptance read").toEqual([]);
 

@@ -7,7 +7,7 @@ import { linkWords } from "../../renderer/screens/purse/Ledger";
 import { OfferSummary } from "../../renderer/screens/partners/OfferSummary";
 import { OfferedExchange } from "../../renderer/screens/partners/OfferedExchange";
 import { SharedItems } from "../../renderer/screens/partners/SharedItems";
-import { exchangeStateWords, partnerIdProblem, partnersInLedger, partnershipWords } from "../../renderer/screens/partners/partner-words";
+import { acceptedOffers, exchangeStateWords, partnerIdProblem, partnersInLedger, partnershipWords } from "../../renderer/screens/partners/partner-words";
 
 /**
  * The Partners screen's words, rendered to HTML in Node: what a member reads
@@ -63,6 +63,24 @@ describe("an exchange's state as the ledger has it", () => {
     expect(exchangeStateWords(row({ partner: HILLSIDE, direction: "out", offer: "x", status: "overdrawn", reason: "the purse had 10.00 EUR" }))).toBe(
       "Not counted: the purse had 10.00 EUR.",
     );
+  });
+
+  it("says an exchange out is accepted once the account with the partner has its acceptance", () => {
+    const out = row({ partner: HILLSIDE, partnerName: "Hillside", direction: "out", offer: "0f1e2d3c" });
+    const account = (state: "offered" | "accepted", partner = HILLSIDE): PartnerAccountView => ({
+      partner,
+      name: "Hillside",
+      words: "",
+      position: {},
+      offeredByUs: {},
+      exchanges: [{ offer: "0f1e2d3c", direction: "out", amount: 3000, currency: "EUR", at: 0, state, words: "" }],
+      mismatches: [],
+      checked: true,
+      records: [],
+    });
+    expect(exchangeStateWords(out, acceptedOffers([account("accepted")]))).toBe("Accepted by Hillside into its purse.");
+    expect(exchangeStateWords(out, acceptedOffers([account("offered")]))).toMatch(/^Offered to Hillside/);
+    expect(exchangeStateWords(out, acceptedOffers([account("accepted", RIVERSIDE)]))).toMatch(/^Offered to Hillside/);
   });
 
   it("says under the purse's ledger row that a declined exchange counts for nothing, and nothing under one not declined", () => {

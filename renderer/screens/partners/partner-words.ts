@@ -1,4 +1,4 @@
-import type { LedgerRow, PartnerView } from "../../../shared/commands/views";
+import type { LedgerRow, PartnerAccountView, PartnerView } from "../../../shared/commands/views";
 import { COMMUNE_ID } from "../../../shared/docs/fields";
 import { timeText } from "../../ui/Time";
 
@@ -26,13 +26,27 @@ export function partnerIdProblem(typed: string): string | undefined {
   return undefined;
 }
 
-/** What an exchange in the ledger stands for now: offered, accepted, declined, not counted, or ours alone. */
-export function exchangeStateWords(row: LedgerRow): string {
+const offerKey = (partner: string, offer: string) => `${partner} ${offer}`;
+
+/** Our exchanges out each partner's account counts as accepted, for `exchangeStateWords` (the ledger's rows do not carry the partner's answer). */
+export function acceptedOffers(accounts: readonly PartnerAccountView[]): ReadonlySet<string> {
+  return new Set(
+    accounts.flatMap((account) =>
+      account.exchanges
+        .filter((exchange) => exchange.direction === "out" && exchange.state === "accepted")
+        .map((exchange) => offerKey(account.partner, exchange.offer)),
+    ),
+  );
+}
+
+/** What an exchange in the ledger stands for now: offered, accepted, declined, not counted, or ours alone; `accepted` from `acceptedOffers`. */
+export function exchangeStateWords(row: LedgerRow, accepted: ReadonlySet<string> = new Set()): string {
   if (row.status !== "counted") return `Not counted: ${row.reason ?? row.status}.`;
   const name = partnerLabel(row);
   if (row.offer === undefined) return `Recorded by us alone: ${name} is not named as a commune.`;
   if (row.direction === "in") return `Accepted from ${name} into our purse.`;
   if (row.declinedAt !== undefined) return `Declined by ${name} on ${timeText(row.declinedAt, false)}: it counts for nothing from then on.`;
+  if (row.partner !== undefined && accepted.has(offerKey(row.partner, row.offer))) return `Accepted by ${name} into its purse.`;
   return `Offered to ${name}: counts as given until ${name} accepts or declines it.`;
 }
 
