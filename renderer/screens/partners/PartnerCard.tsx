@@ -67,20 +67,16 @@ export function PartnerCard({
         Decided on <Time at={partner.decidedAt} withTime={false} /> (proposal {partner.proposal.slice(0, 8)}); {partner.items}{" "}
         {partner.items === 1 ? "item" : "items"} of ours shared with {name}.
       </p>
-      {partner.answer && !partner.active && partner.status === "agreed" ? (
-        <div className="stack">
-          <TextArea
-            label={`Our answer to send to ${name}`}
-            value={partner.answer}
-            onChange={() => undefined}
-            readOnly
-            rows={3}
-            className="partner-offer-text"
-          />
-          <div className="button-row">
-            <CopyButton text={partner.answer} label="Copy our answer" />
-          </div>
-        </div>
+      {partner.answer && partner.status === "agreed" ? (
+        partner.active ? (
+          // We cannot know whether the partner took ours in: it stays at hand, folded away once both grants are held here.
+          <details className="partner-answer">
+            <summary>Our answer to send to {name}</summary>
+            <AnswerToSend name={name} answer={partner.answer} />
+          </details>
+        ) : (
+          <AnswerToSend name={name} answer={partner.answer} />
+        )
       ) : null}
       {!partner.theirs && partner.status === "agreed" && canWrite ? (
         <Form label={`Take in ${name}'s answer`} onSubmit={() => void takeIn()} error={unplaced(accepting.error, HOST_FIELDS.partnerAnswer)} success={outcome}>
@@ -121,5 +117,17 @@ export function PartnerCard({
         </div>
       ) : null}
     </article>
+  );
+}
+
+/** Our answer (offer, grant and where our shared document is) as text to copy to the partner. */
+function AnswerToSend({ name, answer }: { name: string; answer: string }) {
+  return (
+    <div className="stack">
+      <TextArea label={`Our answer to send to ${name}`} value={answer} onChange={() => undefined} readOnly rows={3} className="partner-offer-text" />
+      <div className="button-row">
+        <CopyButton text={answer} label="Copy our answer" />
+      </div>
+    </div>
   );
 }
