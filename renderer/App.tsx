@@ -8,6 +8,7 @@ import { JoinCommuneForm } from "./screens/first-run/JoinCommuneForm";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { KnowledgeScreen } from "./screens/knowledge/KnowledgeScreen";
 import { PartnersScreen } from "./screens/partners/PartnersScreen";
+import { PartnerReadsProvider } from "./screens/partners/partner-reads";
 import { MembersScreen } from "./screens/members/MembersScreen";
 import { ProposalsScreen } from "./screens/proposals/ProposalsScreen";
 import { PurseScreen } from "./screens/purse/PurseScreen";
@@ -161,7 +162,9 @@ export function App() {
       ) : null}
       <main id="main" className="shell__main" tabIndex={-1}>
         {joinedMessage ? <SuccessText>{joinedMessage}</SuccessText> : null}
-        <Page route={route} known={current !== undefined} onCommune={goToCommune} />
+        <PartnerReadsProvider>
+          <Page route={route} known={current !== undefined} onCommune={goToCommune} />
+        </PartnerReadsProvider>
       </main>
     </div>
   );

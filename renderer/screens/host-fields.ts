@@ -24,5 +24,7 @@ export const HOST_FIELDS = {
   join: boxes("commune.join", "invite"),
   partnerOffer: boxes("partner.offer", "days"),
   partnerRead: boxes("partner.read", "offer"),
+  partnerAnswer: boxes("partner.accept", "offer"),
+  exchangeDecline: boxes("exchange.decline", "reason"),
   exchange: boxes("purse.exchange", "amount", "currency", "memo", "partner", "proposal"),
 } as const;

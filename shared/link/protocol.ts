@@ -24,6 +24,7 @@ export const VIEW_NAMES = [
   "proposal.list",
   "inventory.list",
   "commune.privacy",
+  "partner.list",
   "sync.status",
 ] as const satisfies readonly CommandName[];
 

@@ -177,6 +177,11 @@ export interface PreparedApp {
 export async function preparedApp(label: string, prepare: (dataDir: string) => Promise<void>): Promise<PreparedApp> {
   const dataDir = await tempDir(label);
   await prepare(dataDir);
+  return appOn(dataDir);
+}
+
+/** Browser mode and Chromium on a data folder already prepared: for a test that prepares several folders together (two communes partnering). */
+export async function appOn(dataDir: string): Promise<PreparedApp> {
   // Chromium first: when it is missing the test fails at once, and no browser-mode process is left running behind it.
   const browser = await launchChromium();
   let app: BrowserModeHost;

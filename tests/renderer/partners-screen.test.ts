@@ -1,10 +1,13 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import type { LedgerRow, PartnerAccountView, PartnerOfferView } from "../../shared/commands/views";
+import type { LedgerRow, PartnerAccountView, PartnerOfferView, PartnerOfferedView, PartnerSharedView, PartnerView } from "../../shared/commands/views";
 import { AccountDetails } from "../../renderer/screens/partners/AccountDetails";
+import { linkWords } from "../../renderer/screens/purse/Ledger";
 import { OfferSummary } from "../../renderer/screens/partners/OfferSummary";
-import { exchangeStateWords, partnerIdProblem, partnersInLedger } from "../../renderer/screens/partners/partner-words";
+import { OfferedExchange } from "../../renderer/screens/partners/OfferedExchange";
+import { SharedItems } from "../../renderer/screens/partners/SharedItems";
+import { acceptedOffers, exchangeStateWords, partnerIdProblem, partnersInLedger, partnershipWords } from "../../renderer/screens/partners/partner-words";
 
 /**
  * The Partners screen's words, rendered to HTML in Node: what a member reads
@@ -14,7 +17,13 @@ import { exchangeStateWords, partnerIdProblem, partnersInLedger } from "../../re
 const RIVERSIDE = "0123456789abcdef0123456789abcdef";
 const HILLSIDE = "fedcba9876543210fedcba9876543210";
 const DAY = 86_400_000;
-const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
 
 const row = (change: Partial<LedgerRow>): LedgerRow => ({
   n: 1,
@@ -54,6 +63,31 @@ describe("an exchange's state as the ledger has it", () => {
     expect(exchangeStateWords(row({ partner: HILLSIDE, direction: "out", offer: "x", status: "overdrawn", reason: "the purse had 10.00 EUR" }))).toBe(
       "Not counted: the purse had 10.00 EUR.",
     );
+  });
+
+  it("says an exchange out is accepted once the account with the partner has its acceptance", () => {
+    const out = row({ partner: HILLSIDE, partnerName: "Hillside", direction: "out", offer: "0f1e2d3c" });
+    const account = (state: "offered" | "accepted", partner = HILLSIDE): PartnerAccountView => ({
+      partner,
+      name: "Hillside",
+      words: "",
+      position: {},
+      offeredByUs: {},
+      exchanges: [{ offer: "0f1e2d3c", direction: "out", amount: 3000, currency: "EUR", at: 0, state, words: "" }],
+      mismatches: [],
+      checked: true,
+      records: [],
+    });
+    expect(exchangeStateWords(out, acceptedOffers([account("accepted")]))).toBe("Accepted by Hillside into its purse.");
+    expect(exchangeStateWords(out, acceptedOffers([account("offered")]))).toMatch(/^Offered to Hillside/);
+    expect(exchangeStateWords(out, acceptedOffers([account("accepted", RIVERSIDE)]))).toMatch(/^Offered to Hillside/);
+  });
+
+  it("says under the purse's ledger row that a declined exchange counts for nothing, and nothing under one not declined", () => {
+    expect(linkWords(row({ partner: HILLSIDE, partnerName: "Hillside", direction: "out", offer: "0f1e2d3c", declinedAt: Date.UTC(2026, 11, 5) }))).toMatch(
+      /^Declined by Hillside on .*2026: it counts for nothing from then on$/,
+    );
+    expect(linkWords(row({ partner: HILLSIDE, partnerName: "Hillside", direction: "out", offer: "0f1e2d3c" }))).toBeUndefined();
   });
 
   it("lists each partner commune the ledger names once, by name where it has one, and leaves out partners typed as text", () => {
@@ -133,5 +167,90 @@ describe("the account with a partner", () => {
     const words = text(renderToStaticMarkup(createElement(AccountDetails, { account: { ...account, checked: false, mismatches: [] }, currencies: [] })));
     expect(words).toContain("Only our side is shown");
     expect(words).not.toContain("No mismatches");
+  });
+});
+
+describe("a partnership as the commune's decisions left it", () => {
+  const partner: PartnerView = {
+    commune: RIVERSIDE,
+    name: "Riverside",
+    status: "agreed",
+    proposal: "p1",
+    decidedAt: Date.UTC(2026, 11, 4),
+    granted: true,
+    answer: "commune-partner-answer:abc",
+    items: 2,
+    theirs: false,
+    active: false,
+  };
+
+  it("says what is left to do until both sides hold the other's grant, and what an active or ended partnership means", () => {
+    expect(partnershipWords({ ...partner, granted: false }, "Hillside")).toBe(
+      "Hillside agreed to partner with Riverside. Carry out the passed proposal in Proposals: it makes what Hillside shares and the answer to send.",
+    );
+    expect(partnershipWords(partner, "Hillside")).toBe("Waiting for Riverside's answer: send Riverside ours (below), and paste theirs here when it comes.");
+    expect(partnershipWords({ ...partner, theirs: true, active: true }, "Hillside")).toBe(
+      "Partners: Hillside and Riverside each read what the other shares, and exchange through their purses.",
+    );
+    expect(partnershipWords({ ...partner, status: "ended", theirs: true }, "Hillside")).toBe(
+      "Ended: nothing new is shared between Hillside and Riverside, and no new exchange is offered.",
+    );
+  });
+});
+
+describe("what a partner shares, as read through its relay", () => {
+  const item = (change: Partial<PartnerSharedView["items"][number]>): PartnerSharedView["items"][number] => ({
+    id: "i1",
+    title: "Sourdough guide",
+    body: "Feed the starter **twice** a day.",
+    kind: "knowledge",
+    verified: true,
+    ...change,
+  });
+
+  it("marks each item verified or not signed by a member on the partner's roster, and lists offers and needs apart, read only", () => {
+    const items = [
+      item({}),
+      item({ id: "i2", title: "Lend a ladder", kind: "offer", body: "" }),
+      item({ id: "i3", title: "Help with the harvest", kind: "need", body: "", verified: false }),
+    ];
+    const html = renderToStaticMarkup(createElement(SharedItems, { name: "Riverside", items }));
+    const words = text(html);
+    expect(words).toContain("Knowledge");
+    expect(words).toContain("Sourdough guide");
+    expect(html).toContain("<strong>twice</strong>");
+    expect(words).toContain("Verified: signed by a member on Riverside's roster.");
+    expect(words).toContain("Offers and needs");
+    expect(words).toMatch(/Lend a ladder Offer/);
+    expect(words).toMatch(/Help with the harvest Need Not verified/);
+    expect(words).toContain("Not verified: not signed by a member on its roster.");
+    expect(html).not.toMatch(/<button|<input|<textarea/);
+  });
+
+  it("says when a partner shares nothing yet", () => {
+    expect(text(renderToStaticMarkup(createElement(SharedItems, { name: "Riverside", items: [] })))).toContain("Riverside shares no items with us yet.");
+  });
+
+  it("offers Accept and Decline on an exchange not answered yet, and only its words once answered", () => {
+    const offered: PartnerOfferedView = {
+      offer: "0f1e2d3c",
+      amount: 3000,
+      currency: "EUR",
+      memo: "Apple saplings",
+      at: Date.UTC(2026, 11, 4),
+      state: "offered",
+      words: "Riverside offers 30.00 EUR (Apple saplings), on 2026-12-04: not answered yet.",
+      record: {} as PartnerOfferedView["record"],
+    };
+    const props = { name: "Riverside", currencies: [{ code: "EUR", name: "Euro", decimals: 2 }], onAccept: async () => true, onDecline: async () => true };
+    const open = renderToStaticMarkup(createElement(OfferedExchange, { ...props, exchange: offered }));
+    expect(text(open)).toContain("Riverside offers 30.00 EUR (Apple saplings), on 2026-12-04: not answered yet.");
+    expect(open).toMatch(/<button[^>]*>Accept 30.00 EUR<\/button>/);
+    expect(open).toMatch(/<button[^>]*>Decline…<\/button>/);
+    const answered = renderToStaticMarkup(
+      createElement(OfferedExchange, { ...props, exchange: { ...offered, state: "accepted", words: "Accepted by Hana." } }),
+    );
+    expect(text(answered)).toContain("Accepted by Hana.");
+    expect(answered).not.toMatch(/<button/);
   });
 });

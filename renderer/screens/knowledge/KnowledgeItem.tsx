@@ -16,11 +16,14 @@ export function KnowledgeItem({
   item,
   canEdit,
   currencies,
+  sourceName,
 }: {
   communeId: string;
   item: ItemView;
   canEdit: boolean;
   currencies: readonly Currency[];
+  /** Our commune's name: the combined view lists partners' items beside ours. */
+  sourceName: string;
 }) {
   const titleId = useId();
   const [editing, setEditing] = useState(false);
@@ -87,18 +90,17 @@ export function KnowledgeItem({
           </div>
         ) : null}
       </div>
-      {item.kind !== "knowledge" || item.retired ? (
-        <p className="knowledge-item__kind">
-          {item.kind !== "knowledge" ? <Badge tone="info">{KIND_WORDS[item.kind]}</Badge> : null}
-          {item.retired ? <Badge>Retired</Badge> : null}
-          {item.amount !== undefined && item.currency !== undefined ? (
-            <span>
-              {item.kind === "offer" ? "asks " : "offers "}
-              <Money minor={item.amount} code={item.currency} currencies={currencies} /> in return
-            </span>
-          ) : null}
-        </p>
-      ) : null}
+      <p className="knowledge-item__kind">
+        {item.kind !== "knowledge" ? <Badge tone="info">{KIND_WORDS[item.kind]}</Badge> : null}
+        {item.retired ? <Badge>Retired</Badge> : null}
+        {item.amount !== undefined && item.currency !== undefined ? (
+          <span>
+            {item.kind === "offer" ? "asks " : "offers "}
+            <Money minor={item.amount} code={item.currency} currencies={currencies} /> in return
+          </span>
+        ) : null}
+        <span>From {sourceName} (our commune)</span>
+      </p>
       <ErrorText error={retiring.error} />
       <RecordNotes notes={item.notes} />
       {item.body ? <ItemBody markdown={item.body} /> : null}

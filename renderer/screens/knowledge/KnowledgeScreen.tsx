@@ -1,9 +1,12 @@
 import { useEffect, useState } from "react";
 import { useCommand, useView } from "../../link/hooks";
 import type { ItemKind } from "../../../shared/inventory/item";
-import { Checkbox, EmptyState, ErrorText, Panel } from "../../ui";
+import { Button, Checkbox, EmptyState, ErrorText, Panel, useNow } from "../../ui";
+import { usePartnerReads } from "../partners/partner-reads";
 import { ItemForm } from "./ItemForm";
 import { KnowledgeItem } from "./KnowledgeItem";
+import { PartnerItem } from "./PartnerItem";
+import { partnerItemsMatching, partnerReadWords, type PartnerSource } from "./partner-items";
 import { emptyItemDraft, priceOf, tagsOf, type ItemDraft } from "./item-draft";
 import "./knowledge.css";
 
@@ -24,7 +27,13 @@ const KIND_FILTERS: readonly { value: ItemKind | "all"; label: string }[] = [
   { value: "need", label: "Needs" },
 ];
 
-/** The commune's knowledge inventory, offers and needs: search it, filter by kind and tag, add to it, keep it up to date, retire what is done. */
+/**
+ * The commune's knowledge inventory, offers and needs, combined with what
+ * every active partner shares (as last read of it, read once when the
+ * screen first needs it and again on "Refresh partners"): search it, filter
+ * by kind and tag, add to it, keep ours up to date, retire what is done.
+ * A partner's items are read only and say where they come from.
+ */
 export function KnowledgeScreen({ communeId }: { communeId: string }) {
   const [search, setSearch] = useState("");
   const query = useSettled(search.trim());
@@ -39,11 +48,30 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
   const [added, setAdded] = useState<string | undefined>();
   const canEdit = commune.value?.myStatus === "active";
   const currencies = commune.value?.balances.currencies ?? [];
+  const partnerships = useView("partner.list", { commune: communeId });
+  const { readOf, read } = usePartnerReads(communeId);
+  const now = useNow();
+  const active = (partnerships.value ?? []).filter((partner) => partner.active);
+  const unread = active.filter((partner) => readOf(partner.commune) === undefined).map((partner) => partner.commune);
+  // A partner not read since the window opened is read once; after that only "Refresh partners" reads again.
+  const toRead = unread.join(",");
+  useEffect(() => {
+    for (const partner of toRead.split(",").filter(Boolean)) void read(partner);
+  }, [toRead, read]);
+  const sources: PartnerSource[] = active.flatMap((partner) => {
+    const view = readOf(partner.commune)?.view;
+    return view ? [{ partner: partner.commune, name: partner.name, items: view.items }] : [];
+  });
+  const refreshing = active.some((partner) => readOf(partner.commune)?.reading);
 
   const tags = [...new Set((all.value ?? []).filter((item) => !item.retired).flatMap((item) => item.tags))].sort();
   const matching = (found.value ?? []).filter((item) => (kind === "all" || item.kind === kind) && [...selected].every((tag) => item.tags.includes(tag)));
-  const retiredCount = matching.filter((item) => item.retired).length;
+  const fromPartners = partnerItemsMatching(sources, { query, kind, tags: selected, retired: true });
+  const retiredCount = matching.filter((item) => item.retired).length + fromPartners.filter(({ item }) => item.retired).length;
   const shown = showRetired ? matching : matching.filter((item) => !item.retired);
+  const partnersShown = showRetired ? fromPartners : fromPartners.filter(({ item }) => !item.retired);
+  const count = shown.length + partnersShown.length;
+  const ourName = commune.value?.name ?? "";
   const toggle = (tag: string) =>
     setSelected((previous) => {
       const next = new Set(previous);
@@ -98,10 +126,24 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
               ))}
             </div>
           ) : null}
+          {active.length > 0 ? (
+            <div className="knowledge-partners">
+              <ul className="plain-list" aria-label="Partners' items">
+                {active.map((partner) => (
+                  <li key={partner.commune} className="muted">
+                    {partnerReadWords(partner.name, readOf(partner.commune), now)}
+                  </li>
+                ))}
+              </ul>
+              <Button variant="secondary" busy={refreshing} onClick={() => active.forEach((partner) => void read(partner.commune))}>
+                Refresh partners
+              </Button>
+            </div>
+          ) : null}
           <ErrorText error={found.error} />
           <p className="muted" role="status" aria-live="polite">
             {found.value
-              ? `${shown.length} ${shown.length === 1 ? "item" : "items"}${filtering ? " match" : ""}${
+              ? `${count} ${count === 1 ? "item" : "items"}${filtering ? " match" : ""}${
                   retiredCount > 0 && !showRetired ? `; ${retiredCount} retired ${retiredCount === 1 ? "item is" : "items are"} hidden` : ""
                 }`
               : found.loading
@@ -109,7 +151,7 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
                 : ""}
           </p>
           {retiredCount > 0 || showRetired ? <Checkbox label="Show retired items" checked={showRetired} onChange={setShowRetired} /> : null}
-          {found.value && shown.length === 0 ? (
+          {found.value && count === 0 ? (
             <EmptyState>
               {filtering
                 ? "Nothing matches. Try other words or fewer tags."
@@ -121,7 +163,12 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
           <ul className="plain-list knowledge-list">
             {shown.map((item) => (
               <li key={item.id}>
-                <KnowledgeItem communeId={communeId} item={item} canEdit={canEdit} currencies={currencies} />
+                <KnowledgeItem communeId={communeId} item={item} canEdit={canEdit} currencies={currencies} sourceName={ourName} />
+              </li>
+            ))}
+            {partnersShown.map(({ source, sourceName, item }) => (
+              <li key={`${source}/${item.id}`}>
+                <PartnerItem item={item} sourceName={sourceName} />
               </li>
             ))}
           </ul>

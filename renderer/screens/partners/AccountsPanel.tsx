@@ -4,31 +4,40 @@ import type { Currency } from "../../../shared/money/currency";
 import { useCommand } from "../../link/hooks";
 import { EmptyState, ErrorText, Panel, Select, Time, moneyText } from "../../ui";
 import { AccountDetails } from "./AccountDetails";
-import { exchangeStateWords, partnerLabel, partnersInLedger } from "./partner-words";
+import { usePartnerReads } from "./partner-reads";
+import { acceptedOffers, exchangeStateWords, partnerLabel, partnersInLedger } from "./partner-words";
 
 /**
  * The exchanges in the ledger with their state, and the account with each
  * partner commune they name. partner.account is a command, not a live view:
- * it is asked again whenever the ledger's exchanges change.
+ * it is asked again whenever the ledger's exchanges change, and after
+ * each read of the partner.
  */
 export function AccountsPanel({ communeId, rows, currencies }: { communeId: string; rows: readonly LedgerRow[]; currencies: readonly Currency[] }) {
   const partners = partnersInLedger(rows);
   const [chosen, setChosen] = useState("");
   const partner = partners.some((candidate) => candidate.id === chosen) ? chosen : (partners[0]?.id ?? "");
-  const [account, setAccount] = useState<PartnerAccountView>();
+  const [accounts, setAccounts] = useState<Readonly<Record<string, PartnerAccountView>>>({});
   const [ask, { error }] = useCommand("partner.account");
   // The rows' ids and states stand for the ledger's exchanges: a new one, a decline or a void asks again.
   const changed = rows.map((row) => `${row.id}:${row.status}:${row.declinedAt ?? ""}`).join(",");
+  // Reading a partner files its answers (an acceptance, a decline) with the host: the accounts are asked again after each read too.
+  const { readOf } = usePartnerReads(communeId);
+  const reads = partners.map((candidate) => readOf(candidate.id)?.at ?? "").join(",");
+  // Every partner's account (a local count, no network), so each row of the ledger can say whether its partner accepted it.
+  const ids = partners.map((candidate) => candidate.id).join(",");
   useEffect(() => {
-    if (partner === "") return;
+    if (ids === "") return;
     let current = true;
-    void ask({ commune: communeId, partner }).then((answer) => {
-      if (current) setAccount(answer);
+    void Promise.all(ids.split(",").map((id) => ask({ commune: communeId, partner: id }))).then((answers) => {
+      if (current) setAccounts(Object.fromEntries(answers.flatMap((answer) => (answer ? [[answer.partner, answer] as const] : []))));
     });
     return () => {
       current = false;
     };
-  }, [ask, communeId, partner, changed]);
+  }, [ask, communeId, ids, changed, reads]);
+  const account = accounts[partner];
+  const accepted = acceptedOffers(Object.values(accounts));
 
   return (
     <>
@@ -58,7 +67,7 @@ export function AccountsPanel({ communeId, rows, currencies }: { communeId: stri
                   <td>{row.direction === "in" ? "In" : "Out"}</td>
                   <td className="num">{moneyText(row.amount, row.currency, currencies)}</td>
                   <td>{row.memo}</td>
-                  <td>{exchangeStateWords(row)}</td>
+                  <td>{exchangeStateWords(row, accepted)}</td>
                 </tr>
               ))}
             </tbody>
@@ -77,7 +86,7 @@ export function AccountsPanel({ communeId, rows, currencies }: { communeId: stri
               options={partners.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
             />
             <ErrorText error={error} />
-            {account && account.partner === partner ? <AccountDetails account={account} currencies={currencies} /> : null}
+            {account ? <AccountDetails account={account} currencies={currencies} /> : null}
           </>
         )}
       </Panel>

@@ -1,4 +1,4 @@
-import type { LedgerRow } from "../../../shared/commands/views";
+import type { LedgerRow, PartnerAccountView, PartnerView } from "../../../shared/commands/views";
 import { COMMUNE_ID } from "../../../shared/docs/fields";
 import { timeText } from "../../ui/Time";
 
@@ -26,13 +26,27 @@ export function partnerIdProblem(typed: string): string | undefined {
   return undefined;
 }
 
-/** What an exchange in the ledger stands for now: offered, accepted, declined, not counted, or ours alone. */
-export function exchangeStateWords(row: LedgerRow): string {
+const offerKey = (partner: string, offer: string) => `${partner} ${offer}`;
+
+/** Our exchanges out each partner's account counts as accepted, for `exchangeStateWords` (the ledger's rows do not carry the partner's answer). */
+export function acceptedOffers(accounts: readonly PartnerAccountView[]): ReadonlySet<string> {
+  return new Set(
+    accounts.flatMap((account) =>
+      account.exchanges
+        .filter((exchange) => exchange.direction === "out" && exchange.state === "accepted")
+        .map((exchange) => offerKey(account.partner, exchange.offer)),
+    ),
+  );
+}
+
+/** What an exchange in the ledger stands for now: offered, accepted, declined, not counted, or ours alone; `accepted` from `acceptedOffers`. */
+export function exchangeStateWords(row: LedgerRow, accepted: ReadonlySet<string> = new Set()): string {
   if (row.status !== "counted") return `Not counted: ${row.reason ?? row.status}.`;
   const name = partnerLabel(row);
   if (row.offer === undefined) return `Recorded by us alone: ${name} is not named as a commune.`;
   if (row.direction === "in") return `Accepted from ${name} into our purse.`;
   if (row.declinedAt !== undefined) return `Declined by ${name} on ${timeText(row.declinedAt, false)}: it counts for nothing from then on.`;
+  if (row.partner !== undefined && accepted.has(offerKey(row.partner, row.offer))) return `Accepted by ${name} into its purse.`;
   return `Offered to ${name}: counts as given until ${name} accepts or declines it.`;
 }
 
@@ -45,3 +59,17 @@ export function partnersInLedger(rows: readonly LedgerRow[]): { id: string; name
   }
   return [...found].map(([id, name]) => ({ id, name: name ?? unnamedPartner(id) }));
 }
+
+/** Where a partnership stands as our passed proposals and the two grants leave it, and what is left for a member to do. */
+export function partnershipWords(partner: PartnerView, ourName: string): string {
+  const { name } = partner;
+  if (partner.status === "ended") return `Ended: nothing new is shared between ${ourName} and ${name}, and no new exchange is offered.`;
+  if (partner.active) return `Partners: ${ourName} and ${name} each read what the other shares, and exchange through their purses.`;
+  if (!partner.granted)
+    return `${ourName} agreed to partner with ${name}. Carry out the passed proposal in Proposals: it makes what ${ourName} shares and the answer to send.`;
+  return `Waiting for ${name}'s answer: send ${name} ours (below), and paste theirs here when it comes.`;
+}
+
+/** Whether a partner's item is signed by a member on the roster the partner shares with us. */
+export const verificationWords = (verified: boolean, partnerName: string): string =>
+  verified ? `Verified: signed by a member on ${partnerName}'s roster.` : "Not verified: not signed by a member on its roster.";

@@ -6,6 +6,7 @@ import { EntryStatusBadge, ErrorText, RecordNotes, amountText, currencyOf, timeT
 import type { LedgerQuery } from "./ledger-query";
 import { useLedgerWindow } from "./useLedgerWindow";
 import { correctable, reversible } from "./CorrectEntry";
+import { partnerLabel } from "../partners/partner-words";
 
 const ROW_HEIGHT = 44;
 /** Room for one note under a row (two lines at most; the whole sentence is its title). Only a row with notes is taller. */
@@ -19,13 +20,14 @@ const heightOf = (row: LedgerRow | undefined, open = false) =>
 const OVERSCAN = 12;
 const COLUMNS = ["#", "Date", "Kind", "From", "To", "Amount", "Currency", "Memo", "Proposal", "Status", "Action"] as const;
 
-/** How a row is tied to its void or correction, in words; undefined for the rows (nearly all) that are not. */
+/** How a row is tied to its void or correction, or that the partner declined it, in words; undefined for the rows (nearly all) that are none of these. */
 export function linkWords(row: LedgerRow): string | undefined {
   const parts: string[] = [];
   if (row.voids) parts.push(`Voids #${row.voids.n}`);
   if (row.corrects) parts.push(`Corrects #${row.corrects.n}`);
   if (row.voidedBy) parts.push(`Voided by #${row.voidedBy.n}${row.voidedBy.memo ? `: “${row.voidedBy.memo}”` : ""}`);
   if (row.correctedBy) parts.push(`corrected by #${row.correctedBy.n}`);
+  if (row.declinedAt !== undefined) parts.push(`Declined by ${partnerLabel(row)} on ${timeText(row.declinedAt, false)}: it counts for nothing from then on`);
   return parts.length > 0 ? parts.join(", ") : undefined;
 }
 
