@@ -19,6 +19,7 @@ import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./store/
 import { CommuneDocs } from "./commune/commune-docs";
 import { CommuneNode, type NodeContext } from "./commune/commune-node";
 import { RosterWatch } from "./commune/roster-watch";
+import { PartnerReading } from "./commune/partner-reading";
 import { ViewCache } from "./commune/view-cache";
 import { PrivateCommunes } from "./commune/private-communes";
 import type { RelayLinkFactory } from "./commune/relay-link";
@@ -65,6 +66,8 @@ export class Host implements HostContext {
   readonly nodes = new Map<string, CommuneNode>();
   /** Per commune, what keeps the rosters in its partners' shared documents current (./commune/roster-watch.ts). */
   readonly #rosterWatches = new Map<string, RosterWatch>();
+  /** Reads each active partner now and then, so its answers, end and moves are filed without a member asking (./commune/partner-reading.ts). */
+  readonly partnerReading = new PartnerReading(this);
   #handlers: { [K in CommandName]: Handler<K> };
   /** Built once at open and passed down: every signature this host makes or checks goes through it. */
   readonly crypto: HostCrypto;
@@ -288,6 +291,7 @@ export class Host implements HostContext {
   async close(): Promise<void> {
     this.#changeListeners.clear();
     await this.relay.stop();
+    this.partnerReading.close();
     for (const watch of this.#rosterWatches.values()) watch.close();
     this.#rosterWatches.clear();
     for (const node of this.nodes.values()) await node.close();

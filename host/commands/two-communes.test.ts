@@ -208,7 +208,14 @@ describe("two communes of two members each, partners on one relay", () => {
       reason: "We have seed enough",
     });
     expect(await purseOf(hana, hillside)).toEqual({ EUR: 30_00, HOUR: 4_00 });
-    await readPartner(bo, riverside, hillside, () => true);
+    // No one at Riverside asks: Bo's host reads its partners on its own round (every few minutes; one round run here).
+    await waitUntil("Hana's decline to reach the relay", async () => {
+      const hillsideNode = hana.node(hillside);
+      if (!hillsideNode.ok) return undefined;
+      const shared = await sharedDocFor(hillsideNode.value, riverside);
+      return shared?.doc.declines.length === 1 && (await must(hana, "sync.status", { commune: hillside })).waiting === 0 ? true : undefined;
+    });
+    expect(await bo.partnerReading.readAll()).toBe(1);
     await waitUntil("the decline to void Riverside's exchange at Ada's", async () => {
       const purse = await purseOf(ada, riverside);
       return purse.EUR === 95_00 ? true : undefined;
