@@ -5,7 +5,14 @@ const riverside = "a".repeat(32);
 
 describe("partnerships in words", () => {
   it("says where a partnership stands and gives the answer to send until the partner's grant is held", () => {
-    const view = { commune: riverside, name: "Riverside", status: "agreed" as const, proposal: "p".repeat(32), decidedAt: Date.UTC(2026, 11, 5) };
+    const view = {
+      commune: riverside,
+      name: "Riverside",
+      status: "agreed" as const,
+      proposal: "p".repeat(32),
+      decidedAt: Date.UTC(2026, 11, 5),
+      endedByThem: false,
+    };
     const granted = partnerText({ ...view, granted: true, answer: "commune-partner-answer:xyz", items: 1, theirs: false, active: false });
     expect(granted).toContain("Riverside (" + riverside + "): granted by us: waiting for their answer");
     expect(granted).toContain("shares with them: 1 item\n");
@@ -14,6 +21,9 @@ describe("partnerships in words", () => {
     expect(active).toContain("active: each side holds the other's grant");
     expect(active).not.toContain("commune-partner-answer:");
     expect(partnerText({ ...view, status: "ended", granted: false, items: 0, theirs: true, active: false })).toContain(": ended;");
+    expect(partnerText({ ...view, granted: true, items: 1, theirs: true, active: false, endedByThem: true })).toContain(
+      ": ended by them: nothing more is shared with them;",
+    );
   });
 
   it("marks a shared item that does not verify, and an ended partnership", () => {

@@ -85,11 +85,13 @@ export function partnerText(view: PartnerView): string {
   const state =
     view.status === "ended"
       ? "ended"
-      : view.active
-        ? "active: each side holds the other's grant"
-        : !view.granted
-          ? "agreed: run commune execute on the passed proposal to grant it"
-          : "granted by us: waiting for their answer";
+      : view.endedByThem
+        ? "ended by them: nothing more is shared with them"
+        : view.active
+          ? "active: each side holds the other's grant"
+          : !view.granted
+            ? "agreed: run commune execute on the passed proposal to grant it"
+            : "granted by us: waiting for their answer";
   const lines = [`${clean(view.name)} (${view.commune}): ${state}; decided ${formatTime(view.decidedAt)} (proposal ${shortId(view.proposal)})`];
   if (view.granted) lines.push(`  shares with them: ${view.items} item${view.items === 1 ? "" : "s"}`);
   if (view.answer && !view.theirs) lines.push("  send them this answer:", `  ${view.answer}`);
@@ -133,7 +135,8 @@ export const partnerShared = defineVerb<"partner.shared">({
   flags: [],
   summary: "what a partner shares with this commune, read through its relay and checked against its roster",
   scoped: true,
-  writes: never,
+  // Reading files what counts of the partner (its answers, its end) in the commune document: sent on to the relay before the CLI exits.
+  writes: always,
   build(args) {
     const partner = args.positionals[0]!.trim().toLowerCase();
     if (!COMMUNE_ID.test(partner))

@@ -18,6 +18,7 @@ import { snapshotCommands } from "./commands/snapshot-commands";
 import { loadCommuneIndex, saveCommuneIndex, type CommuneRecord } from "./store/commune-index";
 import { CommuneDocs } from "./commune/commune-docs";
 import { CommuneNode, type NodeContext } from "./commune/commune-node";
+import { RosterWatch } from "./commune/roster-watch";
 import { ViewCache } from "./commune/view-cache";
 import { PrivateCommunes } from "./commune/private-communes";
 import type { RelayLinkFactory } from "./commune/relay-link";
@@ -62,6 +63,8 @@ export class Host implements HostContext {
   identity: StoredIdentity;
   readonly index: Map<string, CommuneRecord>;
   readonly nodes = new Map<string, CommuneNode>();
+  /** Per commune, what keeps the rosters in its partners' shared documents current (./commune/roster-watch.ts). */
+  readonly #rosterWatches = new Map<string, RosterWatch>();
   #handlers: { [K in CommandName]: Handler<K> };
   /** Built once at open and passed down: every signature this host makes or checks goes through it. */
   readonly crypto: HostCrypto;
@@ -196,13 +199,19 @@ export class Host implements HostContext {
       };
       void loading.then(connect, connect);
       const node = new CommuneNode(record, docs, links, this.nodeContext(), loading, views);
-      this.nodes.set(record.id, node);
+      this.addNode(node);
       this.#changed();
       return node;
     } catch (error) {
       await repo.shutdown().catch(() => {});
       throw error;
     }
+  }
+
+  addNode(node: CommuneNode): void {
+    this.nodes.set(node.id, node);
+    this.#rosterWatches.get(node.id)?.close();
+    this.#rosterWatches.set(node.id, new RosterWatch(this, node));
   }
 
   async remember(record: CommuneRecord): Promise<void> {
@@ -279,6 +288,8 @@ export class Host implements HostContext {
   async close(): Promise<void> {
     this.#changeListeners.clear();
     await this.relay.stop();
+    for (const watch of this.#rosterWatches.values()) watch.close();
+    this.#rosterWatches.clear();
     for (const node of this.nodes.values()) await node.close();
     this.nodes.clear();
     await this.crypto.flush();

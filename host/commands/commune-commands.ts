@@ -91,7 +91,7 @@ async function createCommune(input: ParsedInput<"commune.create">, host: HostCon
   const docs = await CommuneDocs.found(repo, genesis, id, relays.value);
   record.doc = docs.commune.url;
   await host.remember(record);
-  host.nodes.set(id, new CommuneNode(record, docs, links, host.nodeContext()));
+  host.addNode(new CommuneNode(record, docs, links, host.nodeContext()));
   return ok({ commune: id });
 }
 
@@ -158,7 +158,7 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   // A private commune's purse may still be arriving through its link (the latest snapshots first): it is loaded once a link has caught up.
   const loading = Promise.all([docs.value.discoverShards(), ...(epoch ? [caughtUp(links)] : [])]).then(() => undefined);
   const node = new CommuneNode(record, docs.value, links, host.nodeContext(), loading);
-  host.nodes.set(commune, node);
+  host.addNode(node);
   // The join was judged to count before it was written, so it made us a member or an applicant.
   const status = currentStatus(state.value, host.keys.publicKey);
   if (status === undefined) throw new Error("a join that counted left no membership status");

@@ -19,6 +19,8 @@ export interface HostContext {
   readonly crypto: HostCrypto;
   readonly index: ReadonlyMap<string, CommuneRecord>;
   readonly nodes: Map<string, CommuneNode>;
+  /** Keeps a commune's node open here, with what watches it (the partner rosters); the one way a node joins `nodes`. */
+  addNode(node: CommuneNode): void;
   readonly links: RelayLinkFactory;
   readonly joinTimeoutMs: number;
   /** The communes whose epoch keys this machine holds (issue 13). */

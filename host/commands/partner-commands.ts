@@ -5,7 +5,7 @@ import { createPartnerOffer } from "../../shared/partners/offer";
 import { readPartnerText } from "../../shared/partners/answer";
 import { partnershipsOf, partnershipWith } from "../../shared/partners/partnerships";
 import type { PartnerView } from "../../shared/commands/views";
-import { answerFor, fileFromPartner, isOpen, keepPartnerAnswer, sharedDocFor } from "../commune/partner-docs";
+import { answerFor, endedByPartner, fileFromPartner, isOpen, keepPartnerAnswer, sharedDocFor } from "../commune/partner-docs";
 import { proposalRecord } from "../commune/record-kinds";
 import { writeRecord } from "../commune/writer";
 import { readForUs } from "./partner-proposals";
@@ -36,6 +36,9 @@ const PARTNER_VOTING_DAYS = 7;
  * anything. An offer needs a private commune: it carries the box key of
  * the current epoch, which a plaintext commune has none of.
  */
+/** At most this many moves of a partner's shared document are followed in one read: one per epoch it moved through since our last read. */
+const MAX_MOVES_FOLLOWED = 16;
+
 const STATE_WORDS = { offered: "not answered yet", accepted: "accepted", declined: "declined" } as const;
 
 /** An exchange a partner offers us, in words: amounts in the currency's own decimals when this commune knows the currency. */
@@ -137,6 +140,7 @@ export const partnerCommands: Handlers<PartnerCommand> = {
       const grant = shared?.doc.grants.at(-1);
       const answer = granted && grant ? answerFor(host, node, { url: shared.url, grant }, partnership.partner) : undefined;
       const theirs = partnership.answer !== undefined || model.doc.partners[partnership.partner]?.grant !== undefined;
+      const endedByThem = endedByPartner(host.crypto, node, model, partnership.partner, host.now());
       views.push({
         commune: partnership.partner,
         name: partnership.name,
@@ -147,7 +151,8 @@ export const partnerCommands: Handlers<PartnerCommand> = {
         ...(answer?.ok ? { answer: answer.value } : {}),
         items: shared ? Object.keys(shared.doc.items).length : 0,
         theirs,
-        active: partnership.status === "agreed" && granted && theirs,
+        endedByThem,
+        active: partnership.status === "agreed" && granted && theirs && !endedByThem,
       });
     }
     return ok(views);
@@ -174,25 +179,39 @@ export const partnerCommands: Handlers<PartnerCommand> = {
     const current = context?.keyring.current();
     if (!context || !current) return fail("partner.needsPrivate", "This machine holds no key of this commune's current epoch to open the grant with.");
     const box = communeBoxKeyOf(context.privacy, host.crypto, current.keys.epochKey);
-    const keys = openGrant(context.privacy, host.crypto, host.crypto, grant, { commune: node.id, box });
-    if (!keys.ok) return keys;
-    let read: Awaited<ReturnType<typeof readPartnerDocument>> = fail("partner.noRelay", `${offer.name} names no relay.`);
-    for (const relay of offer.relays) {
-      read = await readPartnerDocument({
-        url: relay,
-        commune: input.partner,
-        document: url.slice("automerge:".length),
-        keys: keys.value,
-        privacy: context.privacy,
-        crypto: host.crypto,
-      });
-      if (read.ok) break;
-    }
-    if (!read.ok) return read;
-    const shared = readSharedDoc(read.value.doc);
-    if (!shared.ok) return fail("partner.unreadable", `What ${offer.name} shares cannot be read: ${shared.error.message}`);
     const anchors = partnerAnchors(model.state, kept, input.partner);
-    const verified = verifiedShared(host.crypto, shared.value.doc, { partner: input.partner, anchors, now: host.now() });
+    // Where the partner's sharing is now: it moves to a fresh document when its epoch moves on, and says so, signed, in the old one.
+    let where = { doc: url, grant };
+    let read: Awaited<ReturnType<typeof readPartnerDocument>>;
+    let shared: ReturnType<typeof readSharedDoc>;
+    let verified: ReturnType<typeof verifiedShared>;
+    for (let hop = 0; ; hop++) {
+      const keys = openGrant(context.privacy, host.crypto, host.crypto, where.grant, { commune: node.id, box });
+      if (!keys.ok) return keys;
+      read = fail("partner.noRelay", `${offer.name} names no relay.`);
+      for (const relay of offer.relays) {
+        read = await readPartnerDocument({
+          url: relay,
+          commune: input.partner,
+          document: where.doc.slice("automerge:".length),
+          keys: keys.value,
+          privacy: context.privacy,
+          crypto: host.crypto,
+        });
+        if (read.ok) break;
+      }
+      if (!read.ok) return read;
+      shared = readSharedDoc(read.value.doc);
+      if (!shared.ok) return fail("partner.unreadable", `What ${offer.name} shares cannot be read: ${shared.error.message}`);
+      verified = verifiedShared(host.crypto, shared.value.doc, { partner: input.partner, anchors, now: host.now() });
+      if (!verified.moved || hop >= MAX_MOVES_FOLLOWED) break;
+      where = { doc: verified.moved.to, grant: verified.moved.grant };
+    }
+    // The next read starts where the sharing is now.
+    if (where.doc !== url) {
+      const keptNow = await keepPartnerAnswer(node, offer, where);
+      if (!keptNow.ok) return keptNow;
+    }
     // What counts for every member of ours (its answers to our exchanges, its end) is filed where they all read it.
     const filed = await fileFromPartner(node, input.partner, toFile(filedFrom(node.docs.commune.doc(), input.partner), shared.value.doc, verified));
     if (!filed.ok) return filed;

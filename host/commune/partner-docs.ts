@@ -8,8 +8,11 @@ import { makeGrant } from "../../shared/partners/grant";
 import { communeBoxKeyOf } from "../../shared/partners/keys";
 import { createPartnerOffer, readPartnerOffer, type PartnerOffer } from "../../shared/partners/offer";
 import type { Partnership } from "../../shared/partners/partnerships";
-import { makeRoster, rosterId } from "../../shared/partners/roster";
-import { makeEnd, readSharedDoc, sharedLinksOf, type SharedDoc } from "../../shared/partners/shared-doc";
+import { makeRoster, rosterChain, rosterId, type RosterRecord } from "../../shared/partners/roster";
+import type { HeldEpoch } from "../sync/epoch-keyring";
+import { makeEnd, makeMoved, readSharedDoc, sharedLinksOf, type SharedDoc } from "../../shared/partners/shared-doc";
+import { partnershipWith } from "../../shared/partners/partnerships";
+import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import { sharedWithPartner } from "../../shared/partners/sharing";
 import { fail, ok, type Result } from "../../shared/result";
 import type { Verifier } from "../../shared/identity/crypto";
@@ -35,6 +38,9 @@ import { inQueue } from "./writer";
  * document; after the end record this host writes nothing more there.
  */
 type StoredShared = Stored<SharedDoc>;
+
+/** What sharing with partners needs of the host: signing, the clock, and this machine's epoch keys (for the current epoch's readers). */
+type PartnerHost = Pick<HostContext, "crypto" | "now" | "keys" | "privateCommunes">;
 
 const DAY = 86_400_000;
 /** How long the offer inside an answer stays good: long enough for the other commune to decide. */
@@ -106,8 +112,7 @@ export function grantPartner(host: HostContext, node: CommuneNode, partnership: 
       at,
     });
     if (!grant.ok) return grant;
-    // The epoch record's readers, and whoever joined since by an invite that carried its key: all hold the epoch and sign as us.
-    const readers = [...new Set([...(current.readers ?? []), ...activeAndApplicants(model.value, at)])];
+    const readers = rosterMembersNow(current.readers, model.value, at);
     const previous = existing?.doc.rosters.at(-1);
     const roster = makeRoster(host.crypto, {
       commune: node.id,
@@ -130,6 +135,7 @@ export function grantPartner(host: HostContext, node: CommuneNode, partnership: 
         exchanges: [],
         declines: [],
         ends: [],
+        moves: [],
       }),
     );
     node.docs.commune.change((doc) => {
@@ -178,6 +184,89 @@ export function answerFor(host: HostContext, node: CommuneNode, shared: { url: s
   return ok(createPartnerAnswer(offer.value, { grant: shared.grant, doc: shared.url }));
 }
 
+/** Our roster now: the current epoch record's readers, and whoever joined since by an invite that carried its key: all hold the epoch and sign as us. */
+function rosterMembersNow(readers: readonly string[] | undefined, model: CommuneModel, at: number): string[] {
+  return [...new Set([...(readers ?? []), ...activeAndApplicants(model, at)])].sort();
+}
+
+/**
+ * A new roster when ours moved on since the document's latest (someone
+ * joined, or a new epoch began), signed by this member, who must be on that
+ * latest roster for the partner to follow the line (shared/partners/roster.ts).
+ * Without it a member who joined after the grant would sign items and
+ * answers a partner cannot verify.
+ */
+function nextRoster(host: PartnerHost, node: CommuneNode, model: CommuneModel, doc: SharedDoc, current: HeldEpoch | undefined): RosterRecord | undefined {
+  // The tip of the line a partner follows: the grant's signer wrote the first roster, and a fork is settled as the partner settles it.
+  const anchors = doc.grants.map((grant) => grant.by);
+  const latest = rosterChain(host.crypto, doc.rosters, { commune: node.id, anchors, now: host.now() }).chain.at(-1);
+  if (!current || !latest || !latest.members.some((member) => member.key === host.keys.publicKey)) return undefined;
+  const at = host.now();
+  const members = rosterMembersNow(current.readers, model, at);
+  const held = latest.members.map((member) => member.key).sort();
+  if (latest.epoch === current.id && held.length === members.length && held.every((key, index) => key === members[index])) return undefined;
+  return makeRoster(host.crypto, {
+    commune: node.id,
+    epoch: current.id,
+    previous: rosterId(latest),
+    members: members.map((key) => ({ key })),
+    author: host.keys,
+    at,
+  });
+}
+
+/**
+ * Moves what we share with a partner to a fresh document under a fresh
+ * share key, once our epoch moved on (docs/partners.md, "Keys"): its grant
+ * is sealed to the partner's box key and our new one, so a member of ours
+ * who is gone (and holds the old share key) reads nothing shared from then
+ * on. The fresh document starts with everything the old one holds (the
+ * roster line too, extended for the new epoch, so the partner verifies it
+ * from the anchors it knows); the old one gets a signed pointer to it,
+ * which the partner follows (`partner.shared`), and stays readable with
+ * the old key by us (`sharedBefore` in the commune document). Undefined
+ * when this member cannot extend the roster line (another member will).
+ */
+function movedShared(
+  host: PartnerHost,
+  node: CommuneNode,
+  model: CommuneModel,
+  from: { partner: string; url: string; handle: DocHandle<StoredShared>; doc: SharedDoc },
+  privacy: PrivacyCrypto,
+  current: HeldEpoch,
+): { doc: SharedDoc; handle: DocHandle<StoredShared> } | undefined {
+  const { partner, url, handle, doc } = from;
+  const partnerBox = model.doc.partners[partner]?.offer?.box ?? partnershipWith(model.state, partner)?.offer.box;
+  const roster = nextRoster(host, node, model, doc, current);
+  const before = doc.grants.at(-1);
+  if (!partnerBox || !roster || !before) return undefined;
+  const at = host.now();
+  const ourBox = communeBoxKeyOf(privacy, host.crypto, current.keys.epochKey);
+  const grant = makeGrant(privacy, host.crypto, {
+    commune: node.id,
+    partner,
+    epoch: current.id,
+    partnerBox,
+    ourBox: ourBox.publicKey,
+    shareKey: privacy.randomKey(),
+    author: host.keys,
+    at,
+  });
+  if (!grant.ok) return undefined;
+  const fresh: SharedDoc = { ...doc, grants: [grant.value], rosters: [...doc.rosters, roster], ends: [], moves: [] };
+  const created = node.docs.repo.create<StoredShared>(toStored<SharedDoc>(fresh));
+  const moved = makeMoved(host.crypto, { commune: node.id, partner, to: created.url, grant: grant.value, at }, host.keys);
+  handle.change((stored) => {
+    listIn(stored, "moves").push(toStored(moved));
+  });
+  node.docs.commune.change((stored) => {
+    mapIn(mapIn(stored, "docs"), "shared")[partner] = toStored(created.url as string);
+    mapIn(stored, "sharedGrants")[partner] = toStored(grant.value);
+    listIn(stored, "sharedBefore").push(toStored({ partner, doc: url, grant: before }));
+  });
+  return { doc: fresh, handle: created };
+}
+
 /** The active members and applicants: those who hold the current epoch, with its record's readers. */
 function activeAndApplicants(model: CommuneModel, at: number): string[] {
   return Object.keys(model.state.members).filter((key) => {
@@ -213,7 +302,7 @@ function exchangeRecordsFor(node: CommuneNode, model: CommuneModel, partner: str
 }
 
 /** Whether the partner's genuine end record is filed here: it ended the partnership, so nothing more of ours goes to it. */
-function endedByPartner(verifier: Verifier, node: CommuneNode, model: CommuneModel, partner: string, now: number): boolean {
+export function endedByPartner(verifier: Verifier, node: CommuneNode, model: CommuneModel, partner: string, now: number): boolean {
   const filed = filedFrom(node.docs.commune.doc(), partner);
   if (filed.ends.length === 0) return false;
   const anchors = partnerAnchors(model.state, model.doc.partners[partner], partner);
@@ -229,19 +318,32 @@ function endedByPartner(verifier: Verifier, node: CommuneNode, model: CommuneMod
  * whose partner ended the partnership (its end record filed here) gets
  * nothing more, so ending stops what flows both ways.
  */
-export function shareWithPartners(host: Pick<HostContext, "crypto" | "now">, node: CommuneNode): Promise<Result<{ copied: number }>> {
+export function shareWithPartners(host: PartnerHost, node: CommuneNode): Promise<Result<{ copied: number }>> {
   return inQueue(node, async () => {
     const model = node.model();
     if (!model.ok) return model;
     let copied = 0;
-    for (const [partner, url] of Object.entries(sharedLinksOf(node.docs.commune.doc()))) {
+    const links = Object.entries(sharedLinksOf(node.docs.commune.doc()));
+    if (links.length === 0) return ok({ copied });
+    const context = await host.privateCommunes.open(node.id).catch(() => undefined);
+    const current = context?.keyring.current();
+    for (const [partner, url] of links) {
       const handle: DocHandle<StoredShared> | undefined = await node.docs.repo
         .find<StoredShared>(url as AutomergeUrl, { allowableStates: ["ready", "unavailable"] })
         .catch(() => undefined);
       if (!handle?.isReady()) continue;
       const read = readSharedDoc(handle.doc());
       if (!read.ok || !isOpen(read.value.doc) || endedByPartner(host.crypto, node, model.value, partner, host.now())) continue;
-      const doc = read.value.doc;
+      let doc = read.value.doc;
+      let target = handle;
+      // Our epoch moved on since the grant (someone left or was removed): what we share goes on in a fresh document they cannot read.
+      if (context && current && doc.grants.at(-1)?.epoch !== current.id) {
+        const moved = movedShared(host, node, model.value, { partner, url, handle, doc }, context.privacy, current);
+        if (moved) {
+          ({ doc, handle: target } = moved);
+          copied++;
+        }
+      }
       const held = new Set([
         ...Object.values(doc.items).flatMap((versions) => versions.map((version) => version.sig)),
         ...doc.exchanges.map((entry) => entry.sig),
@@ -251,14 +353,16 @@ export function shareWithPartners(host: Pick<HostContext, "crypto" | "now">, nod
         versions.filter((version) => !held.has(version.sig)).map((version) => ({ id, version })),
       );
       const records = exchangeRecordsFor(node, model.value, partner, host.crypto).filter((record) => !held.has(record.sig));
-      if (missing.length === 0 && records.length === 0) continue;
-      handle.change((stored) => {
+      const roster = nextRoster(host, node, model.value, doc, current);
+      if (missing.length === 0 && records.length === 0 && !roster) continue;
+      target.change((stored) => {
+        if (roster) listIn(stored, "rosters").push(toStored(roster));
         const items = mapIn<unknown[]>(stored, "items");
         // listIn hands back the document's own list: a list assigned here and pushed to as a plain array would stay empty in the document.
         for (const { id, version } of missing) listIn(items, id).push(toStored(version));
         for (const record of records) listIn(stored, "kind" in record ? "exchanges" : "declines").push(toStored(record));
       });
-      copied += missing.length + records.length;
+      copied += missing.length + records.length + (roster ? 1 : 0);
     }
     return ok({ copied });
   });

@@ -103,6 +103,9 @@ export interface PrivateLinkOptions {
   shares?: () => ReadonlyMap<string, ShareKeys>;
 }
 
+/** At most this many items, and bytes of them, wait for a partner share key (`#awaitingShareKey`). */
+const MAX_AWAITING_ITEMS = 1_024;
+const MAX_AWAITING_BYTES = 32 * 1024 * 1024;
 /** The length and checksum before each item in the relay's log (relay/private/store.ts): part of what an item costs it. */
 const STORED_RECORD_PREFIX = 8;
 /** Puts waiting for the relay's answer: below the relay's MAX_PUTS_WAITING, so the relay never closes us for it. */
@@ -199,6 +202,16 @@ export class PrivateRelayLink implements RelayLink {
   readonly #watched = new WeakSet<DocHandle<unknown>>();
   /** Documents to put whole at the next push: their batches outweigh their snapshot, or another member's snapshot left something out. */
   readonly #toCompact = new Set<string>();
+  /**
+   * Items that did not open under the epoch's key and may be sealed under
+   * a partner share key this member does not know yet: a newcomer can read
+   * a shared document's snapshot before the commune document that holds
+   * its grant. Listed as refused meanwhile; tried again once the grant is
+   * here (`#retryAwaiting`), and taken off the list if they open then.
+   */
+  readonly #awaitingShareKey: { item: Parameters<typeof openItem>[2]; seq: number; size: number }[] = [];
+  #awaitingBytes = 0;
+  #retrying = false;
   /** Items this link refused since it started, and the last reason: a member's bad batch is skipped, not fatal. */
   refusedItems = 0;
   lastRefusal: string | undefined;
@@ -488,6 +501,7 @@ export class PrivateRelayLink implements RelayLink {
       : keyring.keyOf;
     const opened = openItem(privacy, crypto, item, { commune, document: header.document, afterRotation: keyring.afterRotation(header.epoch, seq) }, keyOf);
     const what = { subject: header.kind, id: idOfItem(item), by: header.by };
+    if (!opened.ok && opened.error.code === "item.tampered" && !shared) this.#awaitShareKey(item, seq, size);
     // A header whose signature fails names someone who did not sign it: it is not put on their name.
     if (!opened.ok) return this.#refusedItem(seq, opened.error.message, opened.error.code === "item.badSignature" ? { ...what, by: undefined } : what);
     // Judged after the signature (so `by` is who signed it), before anything is applied: a removed member's old key opens the old epoch's batches.
@@ -523,6 +537,7 @@ export class PrivateRelayLink implements RelayLink {
       this.#state.received(documentId, arrived, (heads) => unsentSince(handle, heads), after);
       if (header.kind === "batch") this.#state.batchStored(documentId, seq, size);
       else this.#snapshotRead(attempt, header, what.id, seq, size, opened.value.bytes, whole);
+      if (this.#awaitingShareKey.length > 0) await this.#retryAwaiting(attempt);
       return true;
     } catch (error) {
       return this.#refusedItem(seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`, what);
@@ -555,6 +570,37 @@ export class PrivateRelayLink implements RelayLink {
       }
     }
     this.#state.snapshotStored(header.document, seq, size, header.covers, heads);
+  }
+
+  #awaitShareKey(item: Parameters<typeof openItem>[2], seq: number, size: number): void {
+    // Bounded: a relay could send any number of items that open under nothing.
+    if (this.#awaitingShareKey.length >= MAX_AWAITING_ITEMS || this.#awaitingBytes + item.payload.length > MAX_AWAITING_BYTES) return;
+    if (this.#awaitingShareKey.some((held) => held.seq === seq)) return;
+    this.#awaitingShareKey.push({ item, seq, size });
+    this.#awaitingBytes += item.payload.length;
+  }
+
+  /** Applies, in log order, the items waiting for a share key that is now known (a grant arrived in the commune document). */
+  async #retryAwaiting(attempt: Attempt): Promise<void> {
+    if (this.#retrying) return;
+    const shares = this.#options.shares?.();
+    if (!shares || shares.size === 0) return;
+    const ready = this.#awaitingShareKey.filter(({ item }) => item.signed.header.kind !== "epoch" && shares.has(item.signed.header.document));
+    if (ready.length === 0) return;
+    this.#retrying = true;
+    try {
+      for (const held of ready) {
+        this.#awaitingShareKey.splice(this.#awaitingShareKey.indexOf(held), 1);
+        this.#awaitingBytes -= held.item.payload.length;
+      }
+      for (const { item, seq, size } of ready.sort((a, b) => a.seq - b.seq)) {
+        if (!(await this.#apply(attempt, item, seq, size))) continue;
+        this.#options.refused?.forget(idOfItem(item));
+        if (attempt.phase === "snapshots") attempt.appliedEarly.add(idOfItem(item));
+      }
+    } finally {
+      this.#retrying = false;
+    }
   }
 
   /** Counts and lists an item not applied, with its reason; false, what `#apply` answers for it. */

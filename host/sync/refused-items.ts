@@ -33,6 +33,12 @@ export class RefusedItems {
     for (const listener of this.#listeners) listener();
   }
 
+  /** An item listed as refused that applied after all (it waited for a partner's share key): no longer a problem. */
+  forget(id: string): void {
+    if (!this.#items.delete(id)) return;
+    for (const listener of this.#listeners) listener();
+  }
+
   list(): RefusedItem[] {
     return [...this.#items.values()].map((item) => ({ ...item }));
   }

@@ -3,7 +3,7 @@ import { fromStored } from "../../shared/docs/automerge-form";
 import type { Crypto } from "../../shared/identity/crypto";
 import { openGrant } from "../../shared/partners/grant";
 import { communeBoxKeyOf, type ShareKeys } from "../../shared/partners/keys";
-import { ourGrantsOf, sharedLinksOf } from "../../shared/partners/shared-doc";
+import { ourGrantsOf, sharedBeforeOf, sharedLinksOf } from "../../shared/partners/shared-doc";
 import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import type { EpochKeyring } from "./epoch-keyring";
 
@@ -24,7 +24,7 @@ export interface ShareKeyContext {
 
 export function shareKeysFor(repo: () => Repo | undefined, context: ShareKeyContext): () => ReadonlyMap<string, ShareKeys> {
   // Opening a grant derives keys and opens a sealed box: done once per grant, not on every push.
-  const opened = new Map<string, ShareKeys | undefined>();
+  const opened = new Map<string, ShareKeys>();
   return () => {
     const keys = new Map<string, ShareKeys>();
     // The commune's Repo holds one commune document (its links are made before the commune's record knows its address).
@@ -34,14 +34,19 @@ export function shareKeysFor(repo: () => Repo | undefined, context: ShareKeyCont
       .find((candidate) => fromStored(candidate?.type) === "commune");
     if (!doc) return keys;
     const links = sharedLinksOf(doc);
-    for (const [partner, grant] of Object.entries(ourGrantsOf(doc))) {
-      const url = links[partner];
+    // The documents shared before our epoch moved on stay sealed under their own keys: their last word, the pointer to the next, is one.
+    const shared = [
+      ...Object.entries(ourGrantsOf(doc)).map(([partner, grant]) => ({ url: links[partner], grant })),
+      ...sharedBeforeOf(doc).map(({ doc: url, grant }) => ({ url, grant })),
+    ];
+    for (const { url, grant } of shared) {
       if (!url) continue;
       if (!opened.has(grant.sig)) {
         const held = context.keyring.held(grant.epoch);
         const box = held && communeBoxKeyOf(context.privacy, context.crypto, held.keys.epochKey);
         const open = box && openGrant(context.privacy, context.crypto, context.crypto, grant, { commune: grant.commune, box });
-        opened.set(grant.sig, open?.ok ? open.value : undefined);
+        // Only what opened is kept: a newcomer reads the grant before the keyring holds its epoch, and must try again then.
+        if (open?.ok) opened.set(grant.sig, open.value);
       }
       const shareKeys = opened.get(grant.sig);
       if (shareKeys) keys.set(url.slice("automerge:".length), shareKeys);

@@ -402,7 +402,9 @@ export interface PartnerView {
   items: number;
   /** We hold the partner's grant to us (its answer). */
   theirs: boolean;
-  /** Both: granted and holding theirs, and not ended. */
+  /** The partner ended it: its signed end record, read by a member of ours, is filed in our commune document. Nothing more is shared with it. */
+  endedByThem: boolean;
+  /** Both: granted and holding theirs, and ended by neither side. */
   active: boolean;
 }
 

@@ -17,7 +17,8 @@ export type RecordList =
   | "rosters"
   | "ends"
   | "exchanges"
-  | "declines";
+  | "declines"
+  | "moves";
 
 /**
  * A record left out of a document because it is malformed, where it was and
@@ -82,6 +83,8 @@ export function describeMalformed(malformed: Malformed): string {
       return `Shared exchange${nth} is malformed: ${reason}`;
     case "declines":
       return `Shared decline of an exchange${nth} is malformed: ${reason}`;
+    case "moves":
+      return `The pointer to a partner's next shared document${nth} is malformed: ${reason}`;
     case "rosters":
       return `Partner roster${nth} is malformed: ${reason}`;
     case "ends":

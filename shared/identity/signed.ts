@@ -34,6 +34,7 @@ export type SignaturePurpose =
   | "partner-roster"
   | "exchange-decline"
   | "partner-end"
+  | "partner-moved"
   | "genesis-anchor";
 
 function signedMessage(purpose: SignaturePurpose, fields: object): Uint8Array {

@@ -106,6 +106,7 @@ export function judgedFiled(
     exchanges: filed.exchanges,
     declines: filed.declines,
     ends: filed.ends,
+    moves: [],
   };
   return verifiedShared(verifier, doc, context);
 }

@@ -244,6 +244,7 @@ describe("what Hillside counts of the document Riverside shares with it", () => 
     exchanges: [],
     declines: [],
     ends,
+    moves: [],
   });
   const context = { partner: riverside, anchors: [ada.publicKey], now: T0 + 10 * DAY };
 

@@ -45,6 +45,38 @@ export interface SharedDoc {
   /** Its signed declines of the partner's exchanges. */
   declines: SignedExchangeDecline[];
   ends: EndRecord[];
+  /**
+   * Where what we share went when our epoch moved on (someone left or was
+   * removed): a fresh document under a fresh share key, whose grant is
+   * sealed to the partner's box key and ours, so the member who is gone
+   * cannot read what is shared from then on. Absent before any move.
+   */
+  moves: MovedRecord[];
+}
+
+/** The signed pointer to the shared document that follows this one, with the grant of its share key. */
+export const MovedRecord = z.strictObject({
+  commune: communeId,
+  partner: communeId,
+  to: automergeUrl,
+  grant: GrantRecord,
+  at: time,
+  by: publicKey,
+  sig: signature,
+});
+export type MovedRecord = z.infer<typeof MovedRecord>;
+
+export const makeMoved = (signer: Signer, moved: Omit<MovedRecord, "by" | "sig">, author: KeyPair): MovedRecord => sign(signer, "partner-moved", moved, author);
+
+/**
+ * The move a partner and every member of ours follow when two members moved
+ * at once: the one with the smaller signature, a choice every reader makes
+ * alike. `genuine` says which records count (signed, by whom).
+ */
+export function followedMove(moves: readonly MovedRecord[], genuine: (move: MovedRecord) => boolean): MovedRecord | undefined {
+  let chosen: MovedRecord | undefined;
+  for (const move of moves) if (genuine(move) && (!chosen || move.sig < chosen.sig)) chosen = move;
+  return chosen;
 }
 
 /** The signed word that a partnership is over, citing the passed `partner-end` proposal: the partner sees why nothing new comes. */
@@ -98,6 +130,8 @@ export function readSharedDoc(raw: unknown): Result<ReadShared> {
   if (!exchanges.ok) return exchanges;
   const declines = reader.has("declines") ? reader.list("declines", strictly(exchangeDeclineSchema)) : ok([]);
   if (!declines.ok) return declines;
+  const moves = reader.has("moves") ? reader.list("moves", strictly(MovedRecord)) : ok([]);
+  if (!moves.ok) return moves;
   const items = itemsFiledById(reader);
   if (!items.ok) return items;
   return ok({
@@ -112,6 +146,7 @@ export function readSharedDoc(raw: unknown): Result<ReadShared> {
       exchanges: exchanges.value,
       declines: declines.value,
       ends: ends.value,
+      moves: moves.value,
     },
     malformed: reader.malformed,
   });
@@ -149,3 +184,20 @@ export function sharedLinksOf(communeDoc: unknown): Record<string, string> {
   }
   return links;
 }
+
+/**
+ * The documents we shared with partners before our epoch moved on
+ * (`sharedBefore`: partner, the document, its grant), as the commune
+ * document lists them: members still open them with the old share key
+ * (their last word is the pointer to the next one). Malformed ones are left out.
+ */
+export function sharedBeforeOf(communeDoc: unknown): { partner: string; doc: string; grant: GrantRecord }[] {
+  const list = fromStored((communeDoc as { sharedBefore?: unknown } | undefined)?.sharedBefore);
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((value: unknown) => {
+    const parsed = SharedBefore.safeParse(value);
+    return parsed.success && parsed.data.grant.partner === parsed.data.partner ? [parsed.data] : [];
+  });
+}
+
+const SharedBefore = z.strictObject({ partner: communeId, doc: automergeUrl, grant: GrantRecord });

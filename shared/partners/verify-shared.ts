@@ -4,7 +4,7 @@ import type { SignedItem } from "../inventory/item";
 import type { SignedEntry } from "../purse/entry";
 import type { SignedExchangeDecline } from "./exchange";
 import { rosterAt, rosterChain, type RosterRecord } from "./roster";
-import type { SharedDoc } from "./shared-doc";
+import { followedMove, type MovedRecord, type SharedDoc } from "./shared-doc";
 
 /**
  * What a partner's shared document counts for on our side (docs/partners.md,
@@ -30,6 +30,8 @@ export interface VerifiedShared {
   declines: SignedExchangeDecline[];
   /** The roster line the records were judged by. */
   chain: RosterRecord[];
+  /** Where the partner's sharing went on (its epoch moved on): the move to follow, signed on its roster, if any. */
+  moved?: MovedRecord;
   ended: boolean;
   problems: string[];
 }
@@ -50,8 +52,10 @@ export function verifiedShared(verifier: Verifier, doc: SharedDoc, context: Shar
   const problems = refused.map((refusal) => `A roster ${refusal.reason}.`);
   // A record older than the first roster is judged by it: that roster is of the epoch it was written in, made when the partnership began.
   const onRoster = (key: string, at: number) => (rosterAt(chain, at) ?? chain[0])?.members.some((member) => member.key === key) ?? false;
-  const genuine = (record: { by: string; at: number; commune: string; sig: string }, purpose: "item" | "partner-end" | "entry" | "exchange-decline") =>
-    record.commune === context.partner && checkSignature(verifier, purpose, record) === undefined && onRoster(record.by, record.at);
+  const genuine = (
+    record: { by: string; at: number; commune: string; sig: string },
+    purpose: "item" | "partner-end" | "entry" | "exchange-decline" | "partner-moved",
+  ) => record.commune === context.partner && checkSignature(verifier, purpose, record) === undefined && onRoster(record.by, record.at);
   const items: VerifiedShared["items"] = [];
   for (const versions of Object.values(doc.items)) {
     let best: SignedItem | undefined;
@@ -86,5 +90,6 @@ export function verifiedShared(verifier: Verifier, doc: SharedDoc, context: Shar
         `A decline of exchange ${decline.offer} is not signed by a member on ${context.partner.slice(0, 8)}'s roster at its time: it counts for nothing.`,
       );
   }
-  return { items, exchanges, declines, chain, ended: doc.ends.some((end) => genuine(end, "partner-end")), problems };
+  const moved = followedMove(doc.moves, (move) => move.partner === doc.partner && genuine(move, "partner-moved"));
+  return { items, exchanges, declines, chain, ...(moved ? { moved } : {}), ended: doc.ends.some((end) => genuine(end, "partner-end")), problems };
 }

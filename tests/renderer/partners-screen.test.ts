@@ -181,6 +181,7 @@ describe("a partnership as the commune's decisions left it", () => {
     answer: "commune-partner-answer:abc",
     items: 2,
     theirs: false,
+    endedByThem: false,
     active: false,
   };
 
@@ -194,6 +195,9 @@ describe("a partnership as the commune's decisions left it", () => {
     );
     expect(partnershipWords({ ...partner, status: "ended", theirs: true }, "Hillside")).toBe(
       "Ended: nothing new is shared between Hillside and Riverside, and no new exchange is offered.",
+    );
+    expect(partnershipWords({ ...partner, theirs: true, endedByThem: true }, "Hillside")).toBe(
+      "Ended by Riverside: nothing new comes from Riverside, and Hillside shares nothing more with it.",
     );
   });
 });

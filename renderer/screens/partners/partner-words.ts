@@ -64,6 +64,7 @@ export function partnersInLedger(rows: readonly LedgerRow[]): { id: string; name
 export function partnershipWords(partner: PartnerView, ourName: string): string {
   const { name } = partner;
   if (partner.status === "ended") return `Ended: nothing new is shared between ${ourName} and ${name}, and no new exchange is offered.`;
+  if (partner.endedByThem) return `Ended by ${name}: nothing new comes from ${name}, and ${ourName} shares nothing more with it.`;
   if (partner.active) return `Partners: ${ourName} and ${name} each read what the other shares, and exchange through their purses.`;
   if (!partner.granted)
     return `${ourName} agreed to partner with ${name}. Carry out the passed proposal in Proposals: it makes what ${ourName} shares and the answer to send.`;

@@ -1,0 +1,394 @@
+import * as A from "@automerge/automerge";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { PartnerSharedView } from "../../shared/commands/views";
+import { fromStored } from "../../shared/docs/automerge-form";
+import { openGrant } from "../../shared/partners/grant";
+import { communeBoxKeyOf } from "../../shared/partners/keys";
+import { startRelay } from "../../relay/relay";
+import { Host } from "../host";
+import { readPartnerDocument } from "../sync/partner-reader";
+import { relayLinks } from "../sync/relay-links";
+import { must } from "../testing/host-harness";
+import type { AutomergeUrl } from "@automerge/automerge-repo";
+import { toStored } from "../../shared/docs/automerge-form";
+import { nobleCrypto } from "../../shared/identity/crypto";
+import { generateKeyPair, randomId } from "../../shared/identity/keys";
+import { sign } from "../../shared/identity/signed";
+import { acceptanceOf, declineOf } from "../../shared/partners/exchange";
+import { sharedDocFor } from "../commune/partner-docs";
+import { listIn } from "../commune/containers";
+
+/**
+ * Issue 14's "done when", with real hosts on one real relay: two private
+ * communes of two members each become partners by a proposal passed on
+ * each side, see each other's shared items, exchange 30 EUR and 4 hours
+ * recorded in both purses with matching entries and the same net position,
+ * a declined exchange counts for nothing in the giver's purse, and once one
+ * side ends the partnership nothing new flows either way.
+ */
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const EUR = { code: "EUR", name: "Euro", decimals: 2 };
+const HOUR = { code: "HOUR", name: "Labour hours", decimals: 2 };
+
+async function member(name: string): Promise<Host> {
+  const dataDir = await mkdtemp(join(tmpdir(), "commune-two-communes-"));
+  const host = await Host.open({ dataDir, links: relayLinks });
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
+  cleanups.push(() => host.close());
+  await must(host, "identity.rename", { name });
+  return host;
+}
+
+/** Waits for something another host does to arrive: a wait for the sync, not a timing assertion. */
+async function waitUntil<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 25_000;
+  for (;;) {
+    const found = await check();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** A proposal both members vote yes on, carried out by the first: each commune decides by its own members. */
+async function passBy(first: Host, second: Host, commune: string, proposal: string): Promise<void> {
+  await must(first, "proposal.vote", { commune, proposal, choice: "yes" });
+  await waitUntil("the proposal to pass", async () => {
+    if ((await first.run("proposal.execute", { commune, proposal })).ok) return true;
+    await second.run("proposal.vote", { commune, proposal, choice: "yes" });
+    return undefined;
+  });
+}
+
+/** Reads what a partner shares until what is awaited has reached the relay. */
+async function readPartner(host: Host, commune: string, partner: string, arrived: (view: PartnerSharedView) => boolean): Promise<PartnerSharedView> {
+  let last: unknown;
+  return waitUntil(`what the partner shares (last read: ${JSON.stringify(last)})`, async () => {
+    const read = await host.run("partner.shared", { commune, partner });
+    last = read;
+    return read.ok && arrived(read.value as PartnerSharedView) ? (read.value as PartnerSharedView) : undefined;
+  });
+}
+
+async function commune(founder: Host, second: Host, secondName: string, name: string, relay: string): Promise<string> {
+  // Exchanges within a limit the commune set need no proposal each (the issue: "or within a limit the commune set").
+  const rules = { spendLimit: { EUR: "100", HOUR: "100" } };
+  const id = (await must(founder, "commune.create", { name, currencies: [EUR, HOUR], rules, relays: [relay], private: true })).commune;
+  await must(second, "commune.join", { invite: (await must(founder, "commune.invite", { commune: id })).invite, name: secondName });
+  // The second member must count as active before votes need both.
+  await waitUntil(`both members of ${name}`, async () => {
+    const shown = await must(founder, "commune.show", { commune: id });
+    return shown.balances.members.length === 2 ? true : undefined;
+  });
+  return id;
+}
+
+const relayUrlOf = (host: Host, commune: string): string => {
+  const node = host.node(commune);
+  if (!node.ok) throw new Error(node.error.message);
+  return node.value.record.relays[0]!;
+};
+
+const purseOf = async (host: Host, id: string) => (await must(host, "commune.show", { commune: id })).balances.purse;
+
+/** Riverside (Ada, Bo) and Hillside (Hana, Ivo), private, on one relay, partners: a proposal passed on each side, each holding the other's grant. */
+async function partners(before: (communes: { ada: Host; hana: Host; riverside: string; hillside: string }) => Promise<void>) {
+  const relayDir = await mkdtemp(join(tmpdir(), "commune-two-communes-relay-"));
+  const relay = await startRelay({ port: 0, dataDir: relayDir });
+  cleanups.push(() => rm(relayDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
+  cleanups.push(() => relay.close());
+  const [ada, bo, hana, ivo] = [await member("Ada Riverbank"), await member("Bo Riverbank"), await member("Hana Hillcrest"), await member("Ivo Hillcrest")];
+  const riverside = await commune(ada, bo, "Bo Riverbank", "Riverside", relay.url);
+  const hillside = await commune(hana, ivo, "Ivo Hillcrest", "Hillside", relay.url);
+  await before({ ada, hana, riverside, hillside });
+
+  // Partnership: a proposal passed by both members on each side.
+  const hillsideTakes = await must(hana, "partner.accept", { commune: hillside, offer: (await must(ada, "partner.offer", { commune: riverside })).offer });
+  if (!("proposed" in hillsideTakes)) throw new Error("expected a proposal");
+  await passBy(hana, ivo, hillside, hillsideTakes.proposed);
+  const [hillsideGrant] = await must(hana, "partner.list", { commune: hillside });
+  const riversideTakes = await must(ada, "partner.accept", { commune: riverside, offer: hillsideGrant!.answer! });
+  if (!("proposed" in riversideTakes)) throw new Error("expected a proposal");
+  await passBy(ada, bo, riverside, riversideTakes.proposed);
+  const [riversideGrant] = await must(ada, "partner.list", { commune: riverside });
+  expect(await must(hana, "partner.accept", { commune: hillside, offer: riversideGrant!.answer! })).toEqual({ accepted: riverside });
+  expect(await must(ada, "partner.list", { commune: riverside })).toMatchObject([{ name: "Hillside", active: true }]);
+
+  return { relay, ada, bo, hana, ivo, riverside, hillside };
+}
+
+describe("two communes of two members each, partners on one relay", () => {
+  it("share items, exchange 30 EUR and 4 hours into both purses, void a declined exchange, and stop both ways once one ends it", async () => {
+    const { relay, ada, bo, hana, ivo, riverside, hillside } = await partners(async ({ ada, hana, riverside, hillside }) => {
+      // What each keeps to itself, and what each shares.
+      await must(ada, "purse.contribute", { commune: riverside, amount: "125.00", currency: "EUR", memo: "Zanzibar roof fund" });
+      await must(ada, "purse.contribute", { commune: riverside, amount: "10", currency: "HOUR", memo: "Quince picking" });
+      await must(ada, "proposal.create", { commune: riverside, kind: "general", title: "Quarrelsome quince question", deadline: { days: 7 } });
+      await must(ada, "inventory.add", { commune: riverside, title: "Lend a ladder", kind: "offer" });
+      await must(hana, "inventory.add", { commune: hillside, title: "Help with the harvest", kind: "need" });
+      await must(hana, "inventory.add", { commune: hillside, title: "Hillside's private recipes", sharedWith: "commune" });
+    });
+    // Each sees the other's shared items, verified, read by the member who did not set the partnership up.
+    const fromRiverside = await readPartner(ivo, hillside, riverside, (view) => view.items.length >= 1);
+    expect(fromRiverside.items.map(({ title, kind, verified }) => ({ title, kind, verified }))).toEqual([
+      { title: "Lend a ladder", kind: "offer", verified: true },
+    ]);
+    const fromHillside = await readPartner(bo, riverside, hillside, (view) => view.items.length >= 1);
+    expect(fromHillside.items.map(({ title, kind, verified }) => ({ title, kind, verified }))).toEqual([
+      { title: "Help with the harvest", kind: "need", verified: true },
+    ]);
+
+    // Riverside gives 30 EUR and 4 hours; Ivo of Hillside accepts both.
+    await must(ada, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "30", currency: "EUR", memo: "For the mill" });
+    await must(ada, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "4", currency: "HOUR", memo: "Roof work" });
+    const offered = await readPartner(ivo, hillside, riverside, (view) => view.exchanges.length >= 2);
+    expect(offered.exchanges.map(({ words }) => words)).toEqual([
+      expect.stringMatching(/^Riverside offers 30\.00 EUR \(For the mill\), on \d{4}-\d\d-\d\d: not answered yet\.$/),
+      expect.stringMatching(/^Riverside offers 4\.00 HOUR \(Roof work\), on \d{4}-\d\d-\d\d: not answered yet\.$/),
+    ]);
+    for (const { record } of offered.exchanges) await must(ivo, "exchange.accept", { commune: hillside, exchange: record, memo: "Thank you" });
+
+    // Both purses hold it: Riverside's out, Hillside's in, with matching amounts.
+    expect(await purseOf(ada, riverside)).toEqual({ EUR: 95_00, HOUR: 6_00 });
+    expect(await purseOf(ivo, hillside)).toEqual({ EUR: 30_00, HOUR: 4_00 });
+    // Riverside learns of the acceptance by reading Hillside; both accounts say the same position, from each side.
+    await readPartner(bo, riverside, hillside, () => true);
+    const riversideAccount = await waitUntil("Ada to count Hillside's acceptance", async () => {
+      const account = await must(ada, "partner.account", { commune: riverside, partner: hillside });
+      return account.exchanges.every(({ state }) => state === "accepted") && account.exchanges.length === 2 ? account : undefined;
+    });
+    const hillsideAccount = await must(hana, "partner.account", { commune: hillside, partner: riverside });
+    expect(riversideAccount).toMatchObject({ checked: true, mismatches: [], position: { EUR: 30_00, HOUR: 4_00 } });
+    expect(hillsideAccount).toMatchObject({ checked: true, mismatches: [], position: { EUR: -30_00, HOUR: -4_00 } });
+    expect(riversideAccount.words).toBe("Hillside owes us 30.00 EUR and 4.00 HOUR.");
+    expect(hillsideAccount.words).toBe("We owe Riverside 30.00 EUR and 4.00 HOUR.");
+
+    // A member of Hillside reads no byte of Riverside's purse, members or proposals: every item the relay sends is opened and looked at.
+    const hillsideNode = ivo.node(hillside);
+    if (!hillsideNode.ok) throw new Error(hillsideNode.error.message);
+    const kept = hillsideNode.value.model();
+    if (!kept.ok) throw new Error(kept.error.message);
+    const theirs = kept.value.doc.partners[riverside]!;
+    const context = await ivo.privateCommunes.open(hillside);
+    const box = communeBoxKeyOf(context!.privacy, ivo.crypto, context!.keyring.current()!.keys.epochKey);
+    const keys = openGrant(context!.privacy, ivo.crypto, ivo.crypto, theirs.grant!, { commune: hillside, box });
+    if (!keys.ok) throw new Error(keys.error.message);
+    const bytes = await readPartnerDocument({
+      url: relay.url,
+      commune: riverside,
+      document: theirs.inventory.slice("automerge:".length),
+      keys: keys.value,
+      privacy: context!.privacy,
+      crypto: ivo.crypto,
+    });
+    if (!bytes.ok) throw new Error(bytes.error.message);
+    expect(bytes.value.refused).toEqual([]);
+    let everything = A.init<unknown>();
+    for (const plaintext of bytes.value.plaintexts) everything = A.loadIncremental(everything, plaintext);
+    const readable = JSON.stringify(fromStored(A.toJS(everything)));
+    expect(readable).toContain("Lend a ladder");
+    expect(readable).toContain("For the mill");
+    for (const secret of ["Zanzibar", "Quince picking", "Quarrelsome", "Ada Riverbank", "Bo Riverbank", "12500", "events", "votes", "proposals"])
+      expect(readable).not.toContain(secret);
+
+    // A declined exchange counts for nothing in Riverside's purse once Riverside reads the decline.
+    await must(bo, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "5", currency: "EUR", memo: "Seed money" });
+    expect(await purseOf(bo, riverside)).toEqual({ EUR: 90_00, HOUR: 6_00 });
+    const seed = await readPartner(hana, hillside, riverside, (view) => view.exchanges.some(({ memo }) => memo === "Seed money"));
+    await must(hana, "exchange.decline", {
+      commune: hillside,
+      exchange: seed.exchanges.find(({ memo }) => memo === "Seed money")!.record,
+      reason: "We have seed enough",
+    });
+    expect(await purseOf(hana, hillside)).toEqual({ EUR: 30_00, HOUR: 4_00 });
+    await readPartner(bo, riverside, hillside, () => true);
+    await waitUntil("the decline to void Riverside's exchange at Ada's", async () => {
+      const purse = await purseOf(ada, riverside);
+      return purse.EUR === 95_00 ? true : undefined;
+    });
+    expect(await purseOf(bo, riverside)).toEqual({ EUR: 95_00, HOUR: 6_00 });
+    const afterDecline = await must(ada, "partner.account", { commune: riverside, partner: hillside });
+    expect(afterDecline.position).toEqual({ EUR: 30_00, HOUR: 4_00 });
+    expect(afterDecline.exchanges.map(({ state }) => state).sort()).toEqual(["accepted", "accepted", "declined"]);
+
+    // Hillside ends it. Nothing new flows either way: Hillside shares nothing more, and reads nothing more of Riverside;
+    // Riverside, once it reads Hillside's end, copies nothing more to what it shares with Hillside.
+    const end = await must(hana, "proposal.create", { commune: hillside, kind: "partner-end", partner: riverside, title: "End it", deadline: { days: 7 } });
+    await passBy(hana, ivo, hillside, end.id);
+    await must(hana, "inventory.add", { commune: hillside, title: "Shared by Hillside after the end", kind: "offer" });
+    const ended = await readPartner(bo, riverside, hillside, (view) => view.ended);
+    expect(ended.items.map(({ title }) => title)).toEqual(["Help with the harvest"]);
+    // Bo filed Hillside's end where every member of Riverside reads it: Ada's host stops sharing too.
+    await waitUntil("Ada to hold Hillside's end", async () => {
+      const [partner] = await must(ada, "partner.list", { commune: riverside });
+      return partner?.endedByThem ? partner : undefined;
+    });
+    expect((await must(ada, "partner.list", { commune: riverside }))[0]).toMatchObject({ active: false, endedByThem: true });
+    await must(ada, "inventory.add", { commune: riverside, title: "Shared by Riverside after the end", kind: "offer" });
+    expect(await hana.run("partner.shared", { commune: hillside, partner: riverside })).toMatchObject({ ok: false, error: { code: "partner.endedByUs" } });
+    const riversideShares = await readPartnerDocument({
+      url: relay.url,
+      commune: riverside,
+      document: theirs.inventory.slice("automerge:".length),
+      keys: keys.value,
+      privacy: context!.privacy,
+      crypto: ivo.crypto,
+    });
+    if (!riversideShares.ok) throw new Error(riversideShares.error.message);
+    let after = A.init<unknown>();
+    for (const plaintext of riversideShares.value.plaintexts) after = A.loadIncremental(after, plaintext);
+    expect(JSON.stringify(fromStored(A.toJS(after)))).not.toContain("Shared by Riverside after the end");
+  });
+
+  it("count a forged exchange for nothing on both sides: an offer signed by a non-member, an acceptance or a decline not signed by the partner", async () => {
+    const { ada, bo, hana, ivo, riverside, hillside } = await partners(async ({ ada, riverside }) => {
+      await must(ada, "purse.contribute", { commune: riverside, amount: "50", currency: "EUR" });
+    });
+    const mallory = generateKeyPair();
+    const forge = (fields: Record<string, unknown>) => sign(nobleCrypto(), "entry", { id: randomId(), at: Date.now(), memo: "", ...fields }, mallory);
+    /** Mallory holds a share key (a member who left, say) and writes into a shared document as the relay would carry it. */
+    const writeInto = async (host: Host, commune: string, partner: string, list: "exchanges" | "declines", record: object) => {
+      const node = host.node(commune);
+      if (!node.ok) throw new Error(node.error.message);
+      const shared = await sharedDocFor(node.value, partner);
+      const handle = await node.value.docs.repo.find<Record<string, unknown>>(shared!.url as AutomergeUrl);
+      handle.change((doc) => void listIn(doc, list).push(toStored(record)));
+    };
+
+    // An offer "from Riverside" signed by Mallory: Hillside is not offered it, cannot accept it, and its purse does not move.
+    const forgedOffer = forge({
+      commune: riverside,
+      kind: "exchange",
+      direction: "out",
+      partner: hillside,
+      offer: randomId(),
+      amount: 500_00,
+      currency: "EUR",
+    });
+    await writeInto(ada, riverside, hillside, "exchanges", forgedOffer);
+    const read = await readPartner(ivo, hillside, riverside, (view) => view.problems.some((problem) => problem.includes("not signed by a member")));
+    expect(read.exchanges).toEqual([]);
+    expect(read.problems).toContainEqual(
+      expect.stringMatching(/^An exchange in EUR \(offer [0-9a-f]+\) is not signed by a member on [0-9a-f]{8}'s roster at its time: it counts for nothing\.$/),
+    );
+    expect(await ivo.run("exchange.accept", { commune: hillside, exchange: forgedOffer })).toMatchObject({
+      ok: false,
+      error: {
+        code: "exchange.unverified",
+        message: "That exchange is not signed by a member on Riverside's roster at its time: it is forged, or altered, and counts for nothing.",
+      },
+    });
+    expect(await purseOf(ivo, hillside)).toEqual({ EUR: 0, HOUR: 0 });
+
+    // Riverside's real 20 EUR; Mallory "accepts" it for Hillside, and "declines" it too: neither counts on Riverside's side.
+    await must(bo, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "20", currency: "EUR" });
+    const real = (await readPartner(hana, hillside, riverside, (view) => view.exchanges.length === 1)).exchanges[0]!.record;
+    await writeInto(hana, hillside, riverside, "exchanges", forge({ ...acceptanceOf(real, "forged"), commune: hillside }));
+    await writeInto(hana, hillside, riverside, "declines", sign(nobleCrypto(), "exchange-decline", declineOf(hillside, real, "forged", Date.now()), mallory));
+    const seen = await readPartner(ada, riverside, hillside, (view) => view.problems.length >= 2);
+    expect(seen.problems.filter((problem) => problem.includes("not signed by a member"))).toHaveLength(2);
+    const account = await must(ada, "partner.account", { commune: riverside, partner: hillside });
+    expect(account.exchanges.map(({ state }) => state)).toEqual(["offered"]);
+    expect(account.position).toEqual({});
+    // The forged decline takes nothing back: the 20 EUR still left Riverside's purse, at Ada's and at Bo's.
+    expect(await purseOf(ada, riverside)).toEqual({ EUR: 30_00, HOUR: 0 });
+    await waitUntil("Bo to hold what Ada filed", async () =>
+      (await must(bo, "partner.account", { commune: riverside, partner: hillside })).checked ? true : undefined,
+    );
+    expect(await purseOf(bo, riverside)).toEqual({ EUR: 30_00, HOUR: 0 });
+    // Hillside's own view: the forged acceptance is no entry of its purse, which never moved.
+    expect(await purseOf(hana, hillside)).toEqual({ EUR: 0, HOUR: 0 });
+  });
+
+  it("put a member who joins after the partnership on the roster, so the partner verifies what they share and answer", async () => {
+    const { ada, hana, ivo, riverside, hillside } = await partners(async () => {});
+    const cy = await member("Cy Riverbank");
+    await must(cy, "commune.join", { invite: (await must(ada, "commune.invite", { commune: riverside })).invite, name: "Cy Riverbank" });
+    // Cy's host must hold the grant (the commune document) and the shared document before Cy's offer is copied there.
+    await waitUntil("Cy to hold what Riverside shares", async () => {
+      const listed = await cy.run("partner.list", { commune: riverside });
+      return listed.ok && (listed.value as { active: boolean }[])[0]?.active ? true : undefined;
+    });
+    await must(cy, "inventory.add", { commune: riverside, title: "Cy's cider press", kind: "offer" });
+    const read = await readPartner(ivo, hillside, riverside, (view) => view.items.some(({ title }) => title === "Cy's cider press"));
+    expect(read.items.find(({ title }) => title === "Cy's cider press")).toMatchObject({ verified: true });
+    expect(read.problems).toEqual([]);
+    // And an exchange Cy gives is one Hillside can accept.
+    await must(ada, "purse.contribute", { commune: riverside, amount: "10", currency: "EUR" });
+    await waitUntil("Ada's contribution at Cy's", async () => ((await purseOf(cy, riverside)).EUR === 10_00 ? true : undefined));
+    await must(cy, "purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "3", currency: "EUR", memo: "From Cy" });
+    const offered = await readPartner(hana, hillside, riverside, (view) => view.exchanges.length === 1);
+    await must(hana, "exchange.accept", { commune: hillside, exchange: offered.exchanges[0]!.record });
+    expect(await purseOf(hana, hillside)).toEqual({ EUR: 3_00, HOUR: 0 });
+  });
+
+  it("move what Riverside shares to a fresh share key once a member has left, so Hillside reads on and the member who left reads nothing new", async () => {
+    const { ada, bo, ivo, riverside, hillside } = await partners(async ({ ada, riverside }) => {
+      await must(ada, "inventory.add", { commune: riverside, title: "Lend a ladder", kind: "offer" });
+    });
+    const epochOf = (host: Host) => host.privateCommunes.linkContext(riverside)?.keyring.current()?.epoch;
+    // What Bo could read before he left: the shared document and the share key from Riverside's grant, opened with his epoch's box key.
+    const boNode = bo.node(riverside);
+    if (!boNode.ok) throw new Error(boNode.error.message);
+    const before = await sharedDocFor(boNode.value, hillside);
+    const boContext = await bo.privateCommunes.open(riverside);
+    const boBox = communeBoxKeyOf(boContext!.privacy, bo.crypto, boContext!.keyring.current()!.keys.epochKey);
+    const oldGrant = before!.doc.grants[0]!;
+    const boKeys = openGrant(boContext!.privacy, bo.crypto, bo.crypto, oldGrant, { commune: riverside, box: boBox });
+    if (!boKeys.ok) throw new Error(boKeys.error.message);
+
+    await must(bo, "commune.leave", { commune: riverside });
+    await waitUntil("Ada's host to start epoch 2", async () => (epochOf(ada) === 2 ? true : undefined));
+    await must(ada, "inventory.add", { commune: riverside, title: "Shared after Bo left", kind: "offer" });
+
+    // Hillside follows the signed pointer to the fresh document and reads on, every item verified.
+    const read = await readPartner(ivo, hillside, riverside, (view) => view.items.some(({ title }) => title === "Shared after Bo left"));
+    expect(read.items.map(({ title, verified }) => ({ title, verified }))).toEqual([
+      { title: "Lend a ladder", verified: true },
+      { title: "Shared after Bo left", verified: true },
+    ]);
+    expect(read.problems).toEqual([]);
+
+    // Bo, with the old share key: the old document says where the sharing went, and nothing shared after he left.
+    const adaNode = ada.node(riverside);
+    if (!adaNode.ok) throw new Error(adaNode.error.message);
+    const now = await sharedDocFor(adaNode.value, hillside);
+    expect(now!.url).not.toBe(before!.url);
+    const old = await readPartnerDocument({
+      url: relayUrlOf(ada, riverside),
+      commune: riverside,
+      document: before!.url.slice("automerge:".length),
+      keys: boKeys.value,
+      privacy: boContext!.privacy,
+      crypto: bo.crypto,
+    });
+    if (!old.ok) throw new Error(old.error.message);
+    let oldDoc = A.init<unknown>();
+    for (const plaintext of old.value.plaintexts) oldDoc = A.loadIncremental(oldDoc, plaintext);
+    const oldText = JSON.stringify(fromStored(A.toJS(oldDoc)));
+    expect(oldText).toContain("Lend a ladder");
+    expect(oldText).not.toContain("Shared after Bo left");
+    // The fresh grant is sealed to Hillside's box key and Riverside's new one: Bo's old box key opens neither.
+    const freshGrant = now!.doc.grants[0]!;
+    expect(freshGrant.epoch).not.toBe(oldGrant.epoch);
+    expect(openGrant(boContext!.privacy, bo.crypto, bo.crypto, freshGrant, { commune: riverside, box: boBox }).ok).toBe(false);
+    // Nor can he fetch the fresh document: the relay admits a partner's key only for the document it was shared with.
+    const fresh = await readPartnerDocument({
+      url: relayUrlOf(ada, riverside),
+      commune: riverside,
+      document: now!.url.slice("automerge:".length),
+      keys: boKeys.value,
+      privacy: boContext!.privacy,
+      crypto: bo.crypto,
+      timeoutMs: 5_000,
+    });
+    expect(fresh.ok).toBe(false);
+  });
+});
