@@ -5,7 +5,7 @@ import { createPartnerOffer } from "../../shared/partners/offer";
 import { readPartnerText } from "../../shared/partners/answer";
 import { partnershipsOf, partnershipWith } from "../../shared/partners/partnerships";
 import type { PartnerView } from "../../shared/commands/views";
-import { answerFor, endedByPartner, fileFromPartner, isOpen, keepPartnerAnswer, sharedDocFor } from "../commune/partner-docs";
+import { answerFor, endedByPartner, fileFromPartner, isOpen, keepPartnerAnswer, sharedDocFor, shareWithPartners } from "../commune/partner-docs";
 import { proposalRecord } from "../commune/record-kinds";
 import { writeRecord } from "../commune/writer";
 import { readForUs } from "./partner-proposals";
@@ -22,6 +22,8 @@ import { kindOf } from "../../shared/inventory/item";
 import { readPartnerDocument } from "../sync/partner-reader";
 import { proposalFrom } from "./proposal-commands";
 import { fail, ok } from "../../shared/result";
+import type { Crypto } from "../../shared/identity/crypto";
+import type { PrivateLinkContext } from "../commune/relay-link";
 import { communeModel, type Handlers } from "./context";
 
 type PartnerCommand = "partner.offer" | "partner.read" | "partner.accept" | "partner.list" | "partner.shared";
@@ -36,6 +38,17 @@ const PARTNER_VOTING_DAYS = 7;
  * anything. An offer needs a private commune: it carries the box key of
  * the current epoch, which a plaintext commune has none of.
  */
+/** Our box key whose public half is `box`, from the epochs this machine holds, newest first; undefined when none is. */
+function boxKeyFor(context: PrivateLinkContext, crypto: Crypto, box: string) {
+  let steps = 0;
+  // Bounded as the chain itself is: a keyring holds one record per epoch.
+  for (let at = context.keyring.newest(); at && steps++ < 100_000; at = at.header?.parent ? context.keyring.held(at.header.parent) : undefined) {
+    const pair = communeBoxKeyOf(context.privacy, crypto, at.keys.epochKey);
+    if (pair.publicKey === box) return pair;
+  }
+  return undefined;
+}
+
 /** At most this many moves of a partner's shared document are followed in one read: one per epoch it moved through since our last read. */
 const MAX_MOVES_FOLLOWED = 16;
 
@@ -178,7 +191,6 @@ export const partnerCommands: Handlers<PartnerCommand> = {
     const context = await host.privateCommunes.open(node.id).catch(() => undefined);
     const current = context?.keyring.current();
     if (!context || !current) return fail("partner.needsPrivate", "This machine holds no key of this commune's current epoch to open the grant with.");
-    const box = communeBoxKeyOf(context.privacy, host.crypto, current.keys.epochKey);
     const anchors = partnerAnchors(model.state, kept, input.partner);
     // Where the partner's sharing is now: it moves to a fresh document when its epoch moves on, and says so, signed, in the old one.
     let where = { doc: url, grant };
@@ -186,6 +198,8 @@ export const partnerCommands: Handlers<PartnerCommand> = {
     let shared: ReturnType<typeof readSharedDoc>;
     let verified: ReturnType<typeof verifiedShared>;
     for (let hop = 0; ; hop++) {
+      // A grant is sealed to our box key of the epoch it was made in: an older one opens with that epoch's key, which we still hold.
+      const box = boxKeyFor(context, host.crypto, where.grant.partnerBox) ?? communeBoxKeyOf(context.privacy, host.crypto, current.keys.epochKey);
       const keys = openGrant(context.privacy, host.crypto, host.crypto, where.grant, { commune: node.id, box });
       if (!keys.ok) return keys;
       read = fail("partner.noRelay", `${offer.name} names no relay.`);
@@ -211,6 +225,8 @@ export const partnerCommands: Handlers<PartnerCommand> = {
     if (where.doc !== url) {
       const keptNow = await keepPartnerAnswer(node, offer, where);
       if (!keptNow.ok) return keptNow;
+      // Its move carries its new box key: what we share with it moves too, sealed to that key and no longer to the old one.
+      await shareWithPartners(host, node);
     }
     // What counts for every member of ours (its answers to our exchanges, its end) is filed where they all read it.
     const filed = await fileFromPartner(node, input.partner, toFile(filedFrom(node.docs.commune.doc(), input.partner), shared.value.doc, verified));

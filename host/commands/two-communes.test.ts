@@ -376,7 +376,7 @@ describe("two communes of two members each, partners on one relay", () => {
     expect(oldText).toContain("Lend a ladder");
     expect(oldText).not.toContain("Shared after Bo left");
     // The fresh grant is sealed to Hillside's box key and Riverside's new one: Bo's old box key opens neither.
-    const freshGrant = now!.doc.grants[0]!;
+    const freshGrant = now!.doc.grants.at(-1)!;
     expect(freshGrant.epoch).not.toBe(oldGrant.epoch);
     expect(openGrant(boContext!.privacy, bo.crypto, bo.crypto, freshGrant, { commune: riverside, box: boBox }).ok).toBe(false);
     // Nor can he fetch the fresh document: the relay admits a partner's key only for the document it was shared with.
@@ -390,5 +390,34 @@ describe("two communes of two members each, partners on one relay", () => {
       timeoutMs: 5_000,
     });
     expect(fresh.ok).toBe(false);
+  });
+
+  it("re-grant what Riverside shares to Hillside's new box key once a member left Hillside, so he cannot open Riverside's key any more", async () => {
+    const { ada, hana, ivo, riverside, hillside } = await partners(async ({ ada, riverside }) => {
+      await must(ada, "inventory.add", { commune: riverside, title: "Lend a ladder", kind: "offer" });
+    });
+    // Ivo's box key of Hillside's first epoch: it opened Riverside's grant to Hillside.
+    const ivoContext = await ivo.privateCommunes.open(hillside);
+    const ivoBox = communeBoxKeyOf(ivoContext!.privacy, ivo.crypto, ivoContext!.keyring.current()!.keys.epochKey);
+    const adaNode = ada.node(riverside);
+    if (!adaNode.ok) throw new Error(adaNode.error.message);
+    const granted = await sharedDocFor(adaNode.value, hillside);
+    expect(openGrant(ivoContext!.privacy, ivo.crypto, ivo.crypto, granted!.doc.grants[0]!, { commune: hillside, box: ivoBox }).ok).toBe(true);
+
+    await must(ivo, "commune.leave", { commune: hillside });
+    const hillsideEpoch = () => hana.privateCommunes.linkContext(hillside)?.keyring.current()?.epoch;
+    await waitUntil("Hana's host to start Hillside's epoch 2", async () => (hillsideEpoch() === 2 ? true : undefined));
+    // Riverside reads Hillside, follows its move, learns its new box key, and moves what it shares to a grant sealed to it.
+    await waitUntil("Riverside to re-grant to Hillside's new box key", async () => {
+      await ada.run("partner.shared", { commune: riverside, partner: hillside });
+      const now = await sharedDocFor(adaNode.value, hillside);
+      return now && now.url !== granted!.url ? now : undefined;
+    });
+    const now = await sharedDocFor(adaNode.value, hillside);
+    expect(openGrant(ivoContext!.privacy, ivo.crypto, ivo.crypto, now!.doc.grants.at(-1)!, { commune: hillside, box: ivoBox }).ok).toBe(false);
+    // Hana, in Hillside's new epoch, follows Riverside's move and reads on.
+    await must(ada, "inventory.add", { commune: riverside, title: "After Ivo left Hillside", kind: "offer" });
+    const read = await readPartner(hana, hillside, riverside, (view) => view.items.some(({ title }) => title === "After Ivo left Hillside"));
+    expect(read.items.every(({ verified }) => verified)).toBe(true);
   });
 });

@@ -189,6 +189,12 @@ function rosterMembersNow(readers: readonly string[] | undefined, model: Commune
   return [...new Set([...(readers ?? []), ...activeAndApplicants(model, at)])].sort();
 }
 
+/** The tip of the roster line a partner follows in a document we share: the grant's signer wrote the first roster, and a fork is settled as the partner settles it. */
+function rosterTip(host: PartnerHost, node: CommuneNode, doc: SharedDoc): RosterRecord | undefined {
+  const anchors = doc.grants.map((grant) => grant.by);
+  return rosterChain(host.crypto, doc.rosters, { commune: node.id, anchors, now: host.now() }).chain.at(-1);
+}
+
 /**
  * A new roster when ours moved on since the document's latest (someone
  * joined, or a new epoch began), signed by this member, who must be on that
@@ -197,9 +203,7 @@ function rosterMembersNow(readers: readonly string[] | undefined, model: Commune
  * answers a partner cannot verify.
  */
 function nextRoster(host: PartnerHost, node: CommuneNode, model: CommuneModel, doc: SharedDoc, current: HeldEpoch | undefined): RosterRecord | undefined {
-  // The tip of the line a partner follows: the grant's signer wrote the first roster, and a fork is settled as the partner settles it.
-  const anchors = doc.grants.map((grant) => grant.by);
-  const latest = rosterChain(host.crypto, doc.rosters, { commune: node.id, anchors, now: host.now() }).chain.at(-1);
+  const latest = rosterTip(host, node, doc);
   if (!current || !latest || !latest.members.some((member) => member.key === host.keys.publicKey)) return undefined;
   const at = host.now();
   const members = rosterMembersNow(current.readers, model, at);
@@ -216,10 +220,21 @@ function nextRoster(host: PartnerHost, node: CommuneNode, model: CommuneModel, d
 }
 
 /**
+ * The partner's box key as we last learned it: from the grant it gave us
+ * that we follow now (a move it made when its epoch moved on carries one
+ * sealed by its new epoch, `ourBox` on its side), else from its offer.
+ */
+function partnerBoxOf(model: CommuneModel, partner: string): string | undefined {
+  const kept = model.doc.partners[partner];
+  return kept?.grant?.ourBox ?? kept?.offer?.box ?? partnershipWith(model.state, partner)?.offer.box;
+}
+
+/**
  * Moves what we share with a partner to a fresh document under a fresh
- * share key, once our epoch moved on (docs/partners.md, "Keys"): its grant
- * is sealed to the partner's box key and our new one, so a member of ours
- * who is gone (and holds the old share key) reads nothing shared from then
+ * share key, once our epoch or the partner's moved on (docs/partners.md,
+ * "Keys"): its grant is sealed to the partner's box key and ours as they
+ * are now, so a member who is gone, of ours (holding the old share key) or
+ * of theirs (holding their old box key), reads nothing shared from then
  * on. The fresh document starts with everything the old one holds (the
  * roster line too, extended for the new epoch, so the partner verifies it
  * from the anchors it knows); the old one gets a signed pointer to it,
@@ -236,10 +251,12 @@ function movedShared(
   current: HeldEpoch,
 ): { doc: SharedDoc; handle: DocHandle<StoredShared> } | undefined {
   const { partner, url, handle, doc } = from;
-  const partnerBox = model.doc.partners[partner]?.offer?.box ?? partnershipWith(model.state, partner)?.offer.box;
+  const partnerBox = partnerBoxOf(model, partner);
   const roster = nextRoster(host, node, model, doc, current);
   const before = doc.grants.at(-1);
-  if (!partnerBox || !roster || !before) return undefined;
+  // Only a member on the line's tip can extend it (when our epoch moved on) or carry it over as it is (when only the partner's did).
+  const onTip = rosterTip(host, node, doc)?.members.some((member) => member.key === host.keys.publicKey) ?? false;
+  if (!partnerBox || !before || !onTip) return undefined;
   const at = host.now();
   const ourBox = communeBoxKeyOf(privacy, host.crypto, current.keys.epochKey);
   const grant = makeGrant(privacy, host.crypto, {
@@ -253,7 +270,8 @@ function movedShared(
     at,
   });
   if (!grant.ok) return undefined;
-  const fresh: SharedDoc = { ...doc, grants: [grant.value], rosters: [...doc.rosters, roster], ends: [], moves: [] };
+  // The earlier grants come along: their signers anchor the roster line the fresh document carries on.
+  const fresh: SharedDoc = { ...doc, grants: [...doc.grants, grant.value], rosters: roster ? [...doc.rosters, roster] : [...doc.rosters], ends: [], moves: [] };
   const created = node.docs.repo.create<StoredShared>(toStored<SharedDoc>(fresh));
   const moved = makeMoved(host.crypto, { commune: node.id, partner, to: created.url, grant: grant.value, at }, host.keys);
   handle.change((stored) => {
@@ -336,8 +354,11 @@ export function shareWithPartners(host: PartnerHost, node: CommuneNode): Promise
       if (!read.ok || !isOpen(read.value.doc) || endedByPartner(host.crypto, node, model.value, partner, host.now())) continue;
       let doc = read.value.doc;
       let target = handle;
-      // Our epoch moved on since the grant (someone left or was removed): what we share goes on in a fresh document they cannot read.
-      if (context && current && doc.grants.at(-1)?.epoch !== current.id) {
+      // Our epoch moved on since the grant (someone left or was removed), or the partner's did (its box key changed): what we
+      // share goes on in a fresh document whose key the member who is gone, on either side, cannot open.
+      const granted = doc.grants.at(-1);
+      const theirBox = partnerBoxOf(model.value, partner);
+      if (context && current && granted && (granted.epoch !== current.id || (theirBox !== undefined && granted.partnerBox !== theirBox))) {
         const moved = movedShared(host, node, model.value, { partner, url, handle, doc }, context.privacy, current);
         if (moved) {
           ({ doc, handle: target } = moved);

@@ -371,9 +371,9 @@ export class PrivateSession implements AdmittedSocket {
 
   /**
    * Every document's latest snapshot and that document's batches past what
-   * the snapshot covers, in log order (store.latestSnapshotsAndAfter), so a
-   * newcomer holds every document as it is now before reading the rest of
-   * the log. Live items are not sent meanwhile: the
+   * the snapshot covers, smallest document first (store.latestSnapshotsAndAfter),
+   * so a newcomer holds every document as it is now before reading the rest of
+   * the log, and the small ones it opens the commune with before the shards. Live items are not sent meanwhile: the
    * member fetches after it, from where its snapshots leave off.
    */
   async #sendSnapshots(): Promise<void> {

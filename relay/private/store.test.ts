@@ -264,6 +264,22 @@ describe("a snapshot compacting the private store", () => {
     expect(await seqsOf(store)).toEqual([1, notCovered, covering, later]);
   });
 
+  it("answers a newcomer with the smallest documents first, so a commune document compacted after the purse's shards comes before them", async () => {
+    const { store } = await freshStore();
+    // The founder's first upload: the commune document, then two large shards; then the commune document grows and is compacted.
+    const firstCommune = await put(store, snapshot("DocumentCCCC3", 1, randomBytes(4_000)));
+    const shardA = await put(store, snapshot("DocumentAAAA1", 1, randomBytes(400_000)));
+    const shardB = await put(store, snapshot("DocumentBBBB2", 1, randomBytes(300_000)));
+    const checkpoint = await put(store, batch("DocumentCCCC3", randomBytes(6_000)));
+    const entry = await put(store, batch("DocumentBBBB2", randomBytes(1_000)));
+    const compacted = await put(store, snapshot("DocumentCCCC3", checkpoint, randomBytes(8_000)));
+    const invite = await put(store, batch("DocumentCCCC3", randomBytes(6_000)));
+    expect(firstCommune).toBe(2);
+
+    // The commune document (8 KB and a 6 KB batch) before shard B (301 KB), before shard A (400 KB); each snapshot before its batches.
+    expect(store.latestSnapshotsAndAfter()).toEqual([compacted, invite, shardB, entry, shardA]);
+  });
+
   it("drops nothing for a snapshot that covers 0", async () => {
     const { dir, store } = await freshStore();
     await put(store, batch("DocumentAAAA1"));
