@@ -172,6 +172,16 @@ describe("two partner communes' apps on one relay", () => {
     await showsText(hana.getByRole("status").filter({ hasText: "match" }), "0 items match");
     await hana.getByRole("searchbox", { name: "Search knowledge" }).fill("");
     await shows(guide);
+    // By source: Riverside's items only, then ours only.
+    const bySource = hana.getByRole("group", { name: "Filter by source" });
+    await bySource.getByRole("button", { name: "Riverside" }).click();
+    await showsText(hana.getByRole("status").filter({ hasText: "match" }), "1 item match");
+    expect(await hana.getByRole("article", { name: "Cider press to lend" }).count()).toBe(0);
+    await bySource.getByRole("button", { name: "Hillside (ours)" }).click();
+    await shows(hana.getByRole("article", { name: "Cider press to lend" }));
+    expect(await guide.count()).toBe(0);
+    await bySource.getByRole("button", { name: "Every commune" }).click();
+    await shows(guide);
     await hana.getByRole("button", { name: "Refresh partners" }).click();
     await showsText(partnersLine, "Riverside: 1 item, read");
     await showsText(hana.getByRole("article", { name: "Cider press to lend" }), "From Hillside (our commune)");
