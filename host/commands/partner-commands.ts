@@ -5,7 +5,16 @@ import { createPartnerOffer } from "../../shared/partners/offer";
 import { readPartnerText } from "../../shared/partners/answer";
 import { partnershipsOf, partnershipWith } from "../../shared/partners/partnerships";
 import type { PartnerView } from "../../shared/commands/views";
-import { answerFor, endedByPartner, fileFromPartner, isOpen, keepPartnerAnswer, sharedDocFor, shareWithPartners } from "../commune/partner-docs";
+import {
+  answerFor,
+  endedByPartner,
+  fileFromPartner,
+  isOpen,
+  keepPartnerAnswer,
+  keepPartnerBox,
+  sharedDocFor,
+  shareWithPartners,
+} from "../commune/partner-docs";
 import { proposalRecord } from "../commune/record-kinds";
 import { writeRecord } from "../commune/writer";
 import { readForUs } from "./partner-proposals";
@@ -221,11 +230,12 @@ export const partnerCommands: Handlers<PartnerCommand> = {
       if (!verified.moved || hop >= MAX_MOVES_FOLLOWED) break;
       where = { doc: verified.moved.to, grant: verified.moved.grant };
     }
-    // The next read starts where the sharing is now.
-    if (where.doc !== url) {
-      const keptNow = await keepPartnerAnswer(node, offer, where);
-      if (!keptNow.ok) return keptNow;
-      // Its move carries its new box key: what we share with it moves too, sealed to that key and no longer to the old one.
+    // Its latest move carries its box key now: what we share with it moves too, sealed to that key and no longer to the old one.
+    // Every read starts again from the document its answer named, so a move that stops counting (a later one outranks it) is left.
+    const box = where.grant.ourBox;
+    if (where.doc !== url && box !== kept?.box) {
+      const keptBox = await keepPartnerBox(node, input.partner, box);
+      if (!keptBox.ok) return keptBox;
       await shareWithPartners(host, node);
     }
     // What counts for every member of ours (its answers to our exchanges, its end) is filed where they all read it.

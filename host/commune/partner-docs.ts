@@ -10,7 +10,8 @@ import { createPartnerOffer, readPartnerOffer, type PartnerOffer } from "../../s
 import type { Partnership } from "../../shared/partners/partnerships";
 import { makeRoster, rosterChain, rosterId, type RosterRecord } from "../../shared/partners/roster";
 import type { HeldEpoch } from "../sync/epoch-keyring";
-import { makeEnd, makeMoved, readSharedDoc, sharedLinksOf, type SharedDoc } from "../../shared/partners/shared-doc";
+import { followedMove, makeEnd, makeMoved, readSharedDoc, sharedBeforeOf, sharedLinksOf, type SharedDoc } from "../../shared/partners/shared-doc";
+import { checkSignature } from "../../shared/identity/signed";
 import { partnershipWith } from "../../shared/partners/partnerships";
 import type { PrivacyCrypto } from "../../shared/privacy/crypto";
 import { sharedWithPartner } from "../../shared/partners/sharing";
@@ -153,6 +154,19 @@ function keepAnswerIn(doc: object, offer: PartnerOffer, answer: PartnerAnswerPar
   mapIn(doc, "partners")[offer.commune] = toStored({ name: offer.name, inventory: answer.doc, offer, grant: answer.grant });
 }
 
+/** Keeps the partner's box key as its latest move says (partner.shared): what we share with it is sealed to that key from then on. */
+export function keepPartnerBox(node: CommuneNode, partner: string, box: string): Promise<Result<void>> {
+  return inQueue(node, async () => {
+    const partners = (node.docs.commune.doc() as { partners?: Record<string, unknown> } | undefined)?.partners;
+    if (!partners || !Object.hasOwn(partners, partner)) return ok(undefined);
+    node.docs.commune.change((doc) => {
+      const stored = mapIn<Record<string, unknown>>(doc, "partners")[partner];
+      if (stored) stored["box"] = box;
+    });
+    return ok(undefined);
+  });
+}
+
 /** Keeps the answer of a partner this commune already decided on (`partner.accept`): no vote, since the decision is made. */
 export function keepPartnerAnswer(node: CommuneNode, offer: PartnerOffer, answer: PartnerAnswerPart): Promise<Result<void>> {
   return inQueue(node, async () => {
@@ -220,13 +234,41 @@ function nextRoster(host: PartnerHost, node: CommuneNode, model: CommuneModel, d
 }
 
 /**
+ * Where we share with `partner` now when two members of ours moved at once:
+ * the move partners follow (`followedMove`, the smaller signature) in the
+ * document both moved from, not the commune document's link, which keeps
+ * whichever write came last. The link is pointed there if it differs; what
+ * the other fresh document got is copied over by the caller, from our own
+ * records, like anything missing.
+ */
+async function settledMove(host: PartnerHost, node: CommuneNode, partner: string, linked: string): Promise<string> {
+  const before = sharedBeforeOf(node.docs.commune.doc())
+    .filter((entry) => entry.partner === partner)
+    .at(-1);
+  if (!before) return linked;
+  const handle = await node.docs.repo.find<StoredShared>(before.doc as AutomergeUrl, { allowableStates: ["ready", "unavailable"] }).catch(() => undefined);
+  const read = handle?.isReady() ? readSharedDoc(handle.doc()) : undefined;
+  if (!read?.ok) return linked;
+  const followed = followedMove(
+    read.value.doc.moves,
+    (move) => move.commune === node.id && move.partner === partner && checkSignature(host.crypto, "partner-moved", move) === undefined,
+  );
+  if (!followed || followed.to === linked) return linked;
+  node.docs.commune.change((stored) => {
+    mapIn(mapIn(stored, "docs"), "shared")[partner] = toStored(followed.to as string);
+    mapIn(stored, "sharedGrants")[partner] = toStored(followed.grant);
+  });
+  return followed.to;
+}
+
+/**
  * The partner's box key as we last learned it: from the grant it gave us
  * that we follow now (a move it made when its epoch moved on carries one
  * sealed by its new epoch, `ourBox` on its side), else from its offer.
  */
 function partnerBoxOf(model: CommuneModel, partner: string): string | undefined {
   const kept = model.doc.partners[partner];
-  return kept?.grant?.ourBox ?? kept?.offer?.box ?? partnershipWith(model.state, partner)?.offer.box;
+  return kept?.box ?? kept?.grant?.ourBox ?? kept?.offer?.box ?? partnershipWith(model.state, partner)?.offer.box;
 }
 
 /**
@@ -275,6 +317,9 @@ function movedShared(
   const created = node.docs.repo.create<StoredShared>(toStored<SharedDoc>(fresh));
   const moved = makeMoved(host.crypto, { commune: node.id, partner, to: created.url, grant: grant.value, at }, host.keys);
   handle.change((stored) => {
+    // The roster that leaves out whoever is gone goes into the old document too, before the pointer: a move that member signs
+    // afterwards does not count for partners, and one dated before loses to this one (followedMove).
+    if (roster) listIn(stored, "rosters").push(toStored(roster));
     listIn(stored, "moves").push(toStored(moved));
   });
   node.docs.commune.change((stored) => {
@@ -345,7 +390,8 @@ export function shareWithPartners(host: PartnerHost, node: CommuneNode): Promise
     if (links.length === 0) return ok({ copied });
     const context = await host.privateCommunes.open(node.id).catch(() => undefined);
     const current = context?.keyring.current();
-    for (const [partner, url] of links) {
+    for (const [partner, linked] of links) {
+      const url = await settledMove(host, node, partner, linked);
       const handle: DocHandle<StoredShared> | undefined = await node.docs.repo
         .find<StoredShared>(url as AutomergeUrl, { allowableStates: ["ready", "unavailable"] })
         .catch(() => undefined);

@@ -62,6 +62,8 @@ export interface Partner {
   offer?: PartnerOffer;
   /** The partner's grant to us: its share key sealed to our box key (shared/partners/grant.ts). */
   grant?: GrantRecord;
+  /** Its box key as its latest move says, once its epoch moved on since the grant. */
+  box?: string;
 }
 
 export interface CommuneDoc {

@@ -406,6 +406,8 @@ export const partnerSchema = z.object({
   // Since partnerships (issue 14): the partner's own offer and its grant to us, each signed by the partner's member and checked where used.
   offer: PartnerOffer.optional(),
   grant: GrantRecord.optional(),
+  // Its box key as its latest move says (its epoch moved on since the grant): what we share with it is sealed to this one.
+  box: GrantRecord.shape.ourBox.optional(),
 });
 
 /**

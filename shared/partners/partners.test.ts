@@ -8,6 +8,7 @@ import { testKeys } from "../testing/commune-builder";
 import { makeGrant, openGrant, type GrantRecord } from "./grant";
 import { communeBoxKeyOf, shareKeysOf } from "./keys";
 import { makeRoster, onRosterAt, rosterChain, rosterId, type RosterRecord } from "./roster";
+import { followedMove, makeMoved } from "./shared-doc";
 
 /**
  * Issue 14, step 2 (docs/partners.md): the keys, grants and rosters of a
@@ -219,5 +220,41 @@ describe("Riverside's roster as Hillside reads it", () => {
       ),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe("which move of Riverside's shared document Hillside follows", () => {
+  const grant = makeGrant(privacy, crypto, {
+    commune: riverside,
+    partner: hillside,
+    epoch: epochId(2),
+    partnerBox: hillsideBox.publicKey,
+    ourBox: riversideBox.publicKey,
+    shareKey: privacy.randomKey(),
+    author: ada,
+    at: 5_000,
+  });
+  if (!grant.ok) throw new Error(grant.error.message);
+  const move = (author: typeof ada, at: number, to: string) =>
+    makeMoved(crypto, { commune: riverside, partner: hillside, to: `automerge:${to}`, grant: grant.value, at }, author);
+  const byAda = move(ada, 6_000, "2ECpdSPga3paDJSM6Q8FFAv83PuW");
+  const byCy = move(cy, 6_000, "3PSeC9zN7m4htJemNYvkVwQLRBt5");
+  const earlierByBo = move(bo, 4_000, "3nf9rFcr1LcAPm3T8DmxWg9GZVnt");
+  const everyone = () => true;
+
+  it("is the latest that counts, whatever order the records come in", () => {
+    expect(followedMove([earlierByBo, byAda], everyone)).toBe(byAda);
+    expect(followedMove([byAda, earlierByBo], everyone)).toBe(byAda);
+  });
+
+  it("is the one with the smaller signature when two members moved at the same time", () => {
+    const smaller = byAda.sig < byCy.sig ? byAda : byCy;
+    expect(followedMove([byAda, byCy], everyone)).toBe(smaller);
+    expect(followedMove([byCy, byAda], everyone)).toBe(smaller);
+  });
+
+  it("leaves out a move that does not count (signed by someone off the roster at its time), however late", () => {
+    expect(followedMove([earlierByBo, byAda], (moved) => moved.by !== ada.publicKey)).toBe(earlierByBo);
+    expect(followedMove([byAda], () => false)).toBeUndefined();
   });
 });

@@ -69,13 +69,17 @@ export type MovedRecord = z.infer<typeof MovedRecord>;
 export const makeMoved = (signer: Signer, moved: Omit<MovedRecord, "by" | "sig">, author: KeyPair): MovedRecord => sign(signer, "partner-moved", moved, author);
 
 /**
- * The move a partner and every member of ours follow when two members moved
- * at once: the one with the smaller signature, a choice every reader makes
- * alike. `genuine` says which records count (signed, by whom).
+ * The move a partner and every member of ours follow when there are
+ * several (two members moved at once, or someone holding the old share key
+ * wrote one): the latest that counts, then the smaller signature, a choice
+ * every reader makes alike. The honest movers write the next roster into
+ * the old document first, so a move signed after it by a member it leaves
+ * out does not count (`genuine` judges the signer on the roster line at
+ * the move's time), and one dated before it loses to theirs.
  */
 export function followedMove(moves: readonly MovedRecord[], genuine: (move: MovedRecord) => boolean): MovedRecord | undefined {
   let chosen: MovedRecord | undefined;
-  for (const move of moves) if (genuine(move) && (!chosen || move.sig < chosen.sig)) chosen = move;
+  for (const move of moves) if (genuine(move) && (!chosen || move.at > chosen.at || (move.at === chosen.at && move.sig < chosen.sig))) chosen = move;
   return chosen;
 }
 

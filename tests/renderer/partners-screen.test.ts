@@ -197,7 +197,7 @@ describe("a partnership as the commune's decisions left it", () => {
       "Ended: nothing new is shared between Hillside and Riverside, and no new exchange is offered.",
     );
     expect(partnershipWords({ ...partner, theirs: true, endedByThem: true }, "Hillside")).toBe(
-      "Ended by Riverside: nothing new comes from Riverside, and Hillside shares nothing more with it.",
+      "Riverside ended the partnership: nothing new is shared between Hillside and Riverside. Hillside can end it too, by a proposal, to say so on its side.",
     );
   });
 });

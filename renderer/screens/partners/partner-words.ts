@@ -64,7 +64,8 @@ export function partnersInLedger(rows: readonly LedgerRow[]): { id: string; name
 export function partnershipWords(partner: PartnerView, ourName: string): string {
   const { name } = partner;
   if (partner.status === "ended") return `Ended: nothing new is shared between ${ourName} and ${name}, and no new exchange is offered.`;
-  if (partner.endedByThem) return `Ended by ${name}: nothing new comes from ${name}, and ${ourName} shares nothing more with it.`;
+  if (partner.endedByThem)
+    return `${name} ended the partnership: nothing new is shared between ${ourName} and ${name}. ${ourName} can end it too, by a proposal, to say so on its side.`;
   if (partner.active) return `Partners: ${ourName} and ${name} each read what the other shares, and exchange through their purses.`;
   if (!partner.granted)
     return `${ourName} agreed to partner with ${name}. Carry out the passed proposal in Proposals: it makes what ${ourName} shares and the answer to send.`;
