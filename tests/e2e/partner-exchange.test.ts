@@ -172,6 +172,16 @@ describe("two partner communes' apps on one relay", () => {
     await showsText(hana.getByRole("status").filter({ hasText: "match" }), "0 items match");
     await hana.getByRole("searchbox", { name: "Search knowledge" }).fill("");
     await shows(guide);
+    // By source: Riverside's items only, then ours only.
+    const bySource = hana.getByRole("group", { name: "Filter by source" });
+    await bySource.getByRole("button", { name: "Riverside" }).click();
+    await showsText(hana.getByRole("status").filter({ hasText: "match" }), "1 item match");
+    expect(await hana.getByRole("article", { name: "Cider press to lend" }).count()).toBe(0);
+    await bySource.getByRole("button", { name: "Hillside (ours)" }).click();
+    await shows(hana.getByRole("article", { name: "Cider press to lend" }));
+    expect(await guide.count()).toBe(0);
+    await bySource.getByRole("button", { name: "Every commune" }).click();
+    await shows(guide);
     await hana.getByRole("button", { name: "Refresh partners" }).click();
     await showsText(partnersLine, "Riverside: 1 item, read");
     await showsText(hana.getByRole("article", { name: "Cider press to lend" }), "From Hillside (our commune)");
@@ -226,11 +236,15 @@ describe("two partner communes' apps on one relay", () => {
     await showsText(exchange.getByRole("status"), "Offered 10.00 EUR to Hillside.");
     const tiles = offered.getByRole("listitem").filter({ hasText: "Spare roof tiles" });
     await readUntil(hana, "Riverside", tiles.getByRole("button", { name: "Decline…" }));
-    await tiles.getByRole("button", { name: "Decline…" }).click();
+    // From the keyboard: Decline… opens the reason with the focus in it, and Enter sends it.
+    await tiles.getByRole("button", { name: "Decline…" }).focus();
+    await hana.keyboard.press("Enter");
     const declineForm = tiles.getByRole("form", { name: "Decline 10.00 EUR from Riverside" });
-    await declineForm.getByRole("button", { name: "Decline the exchange" }).click();
+    await shows(declineForm);
+    expect(await hana.locator(":focus").getAttribute("id")).toBe(await declineForm.getByLabel("Reason for declining").getAttribute("id"));
+    await hana.keyboard.press("Enter");
     await shows(declineForm.getByText("Say why, so Riverside knows what to do about it."));
-    await declineForm.getByLabel("Reason for declining").fill("We have tiles enough");
+    await hana.keyboard.type("We have tiles enough");
     await hana.keyboard.press("Enter");
     await showsText(shared, "Declined: Riverside reads why, and the exchange counts for nothing.");
     expect(await tiles.getByRole("button").count()).toBe(0);

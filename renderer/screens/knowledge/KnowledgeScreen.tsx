@@ -39,6 +39,8 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
   const query = useSettled(search.trim());
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [kind, setKind] = useState<ItemKind | "all">("all");
+  /** "all", "ours", or a partner commune's id. */
+  const [from, setFrom] = useState("all");
   const [showRetired, setShowRetired] = useState(false);
   // Retired items come too, so the screen can say how many there are; they show only when asked for.
   const all = useView("inventory.list", { commune: communeId, query: "", retired: true });
@@ -65,8 +67,15 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
   const refreshing = active.some((partner) => readOf(partner.commune)?.reading);
 
   const tags = [...new Set((all.value ?? []).filter((item) => !item.retired).flatMap((item) => item.tags))].sort();
-  const matching = (found.value ?? []).filter((item) => (kind === "all" || item.kind === kind) && [...selected].every((tag) => item.tags.includes(tag)));
-  const fromPartners = partnerItemsMatching(sources, { query, kind, tags: selected, retired: true });
+  // A partner no longer active (or not read) has no items here: the source filter falls back to everything.
+  const source = from === "all" || from === "ours" || sources.some(({ partner }) => partner === from) ? from : "all";
+  const matching = (source === "all" || source === "ours" ? (found.value ?? []) : []).filter(
+    (item) => (kind === "all" || item.kind === kind) && [...selected].every((tag) => item.tags.includes(tag)),
+  );
+  const fromPartners = partnerItemsMatching(
+    sources.filter(({ partner }) => source === "all" || source === partner),
+    { query, kind, tags: selected, retired: true },
+  );
   const retiredCount = matching.filter((item) => item.retired).length + fromPartners.filter(({ item }) => item.retired).length;
   const shown = showRetired ? matching : matching.filter((item) => !item.retired);
   const partnersShown = showRetired ? fromPartners : fromPartners.filter(({ item }) => !item.retired);
@@ -95,7 +104,7 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
     return done !== undefined;
   };
 
-  const filtering = query !== "" || selected.size > 0 || kind !== "all";
+  const filtering = query !== "" || selected.size > 0 || kind !== "all" || source !== "all";
   return (
     <div className="stack knowledge-screen">
       <h1>Knowledge</h1>
@@ -117,6 +126,19 @@ export function KnowledgeScreen({ communeId }: { communeId: string }) {
               </button>
             ))}
           </div>
+          {sources.length > 0 ? (
+            <div className="tag-chips" role="group" aria-label="Filter by source">
+              {[
+                { value: "all", label: "Every commune" },
+                { value: "ours", label: `${ourName} (ours)` },
+                ...sources.map(({ partner, name }) => ({ value: partner, label: name })),
+              ].map((filter) => (
+                <button key={filter.value} type="button" className="tag-chip" aria-pressed={source === filter.value} onClick={() => setFrom(filter.value)}>
+                  {filter.label}
+                </button>
+              ))}
+            </div>
+          ) : null}
           {tags.length > 0 ? (
             <div className="tag-chips" role="group" aria-label="Filter by tag">
               {tags.map((tag) => (

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useId, useState } from "react";
 import type { CommandError } from "../../../shared/commands/commands";
 import type { PartnerOfferedView } from "../../../shared/commands/views";
 import { LIMITS } from "../../../shared/docs/fields";
@@ -35,6 +35,11 @@ export function OfferedExchange({
   const [declining, setDeclining] = useState(false);
   const [reason, setReason] = useState("");
   const [attempted, setAttempted] = useState(false);
+  const reasonId = useId();
+  // The Decline button gives way to the reason's form: the focus goes to the reason, so a keyboard carries on there.
+  useEffect(() => {
+    if (declining) document.getElementById(reasonId)?.focus();
+  }, [declining, reasonId]);
   const amount = moneyText(exchange.amount, exchange.currency, currencies);
   const missing = attempted && reason.trim() === "" ? `Say why, so ${name} knows what to do about it.` : undefined;
   return (
@@ -51,6 +56,7 @@ export function OfferedExchange({
             }}
           >
             <TextField
+              id={reasonId}
               label="Reason for declining"
               value={reason}
               onChange={setReason}

@@ -39,7 +39,7 @@ export function PartnerCard({
   const [outcome, setOutcome] = useState<string>();
   const [accept, accepting, clear] = useCommand("partner.accept");
   const { name } = partner;
-  const status = STATUS[partner.status === "ended" ? "ended" : partner.active ? "active" : "waiting"];
+  const status = STATUS[partner.status === "ended" || partner.endedByThem ? "ended" : partner.active ? "active" : "waiting"];
   const empty = attempted && pasted.trim() === "" ? `Paste the answer ${name} sent: it starts with commune-partner:` : undefined;
 
   const takeIn = async () => {
@@ -67,7 +67,7 @@ export function PartnerCard({
         Decided on <Time at={partner.decidedAt} withTime={false} /> (proposal {partner.proposal.slice(0, 8)}); {partner.items}{" "}
         {partner.items === 1 ? "item" : "items"} of ours shared with {name}.
       </p>
-      {partner.answer && partner.status === "agreed" ? (
+      {partner.answer && partner.status === "agreed" && !partner.endedByThem ? (
         partner.active ? (
           // We cannot know whether the partner took ours in: it stays at hand, folded away once both grants are held here.
           <details className="partner-answer">
