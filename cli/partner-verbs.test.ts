@@ -32,8 +32,8 @@ describe("partnerships in words", () => {
       name: "Riverside",
       ended: true,
       items: [
-        { id: "1", title: "Lend a ladder", body: "", kind: "offer", verified: true },
-        { id: "2", title: "Free money", body: "", kind: "offer", verified: false },
+        { id: "1", title: "Lend a ladder", body: "", kind: "offer", tags: [], verified: true },
+        { id: "2", title: "Free money", body: "", kind: "offer", tags: [], verified: false },
       ],
       exchanges: [],
       problems: ['"Free money" is not signed by a member on its roster at its time.'],

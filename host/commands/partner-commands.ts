@@ -252,6 +252,7 @@ export const partnerCommands: Handlers<PartnerCommand> = {
         title: item.title,
         body: item.body,
         kind: kindOf(item),
+        tags: [...item.tags],
         ...(item.retired ? { retired: true as const } : {}),
         verified: genuine,
       })),

@@ -419,6 +419,8 @@ export interface PartnerSharedView {
     title: string;
     body: string;
     kind: ItemKind;
+    /** Its tags, as its author gave them. */
+    tags: string[];
     retired?: true;
     /** Signed by a key on the partner's roster at the item's time, and not altered. */
     verified: boolean;

@@ -13,12 +13,24 @@ import { partnerItemsMatching, partnerReadWords, type PartnerSource } from "../.
  * shows it in a page.
  */
 type SharedItem = PartnerSharedView["items"][number];
-const item = (id: string, change: Partial<SharedItem> = {}): SharedItem => ({ id, title: id, body: "", kind: "knowledge", verified: true, ...change });
+const item = (id: string, change: Partial<SharedItem> = {}): SharedItem => ({
+  id,
+  title: id,
+  body: "",
+  kind: "knowledge",
+  tags: [],
+  verified: true,
+  ...change,
+});
 
 const riverside: PartnerSource = {
   partner: "0123456789abcdef0123456789abcdef",
   name: "Riverside",
-  items: [item("Sourdough guide", { body: "Feed the starter twice a day." }), item("Lend a ladder", { kind: "offer" }), item("Old plough", { retired: true })],
+  items: [
+    item("Sourdough guide", { body: "Feed the starter twice a day.", tags: ["bread", "kitchen"] }),
+    item("Lend a ladder", { kind: "offer" }),
+    item("Old plough", { retired: true }),
+  ],
 };
 const hillside: PartnerSource = {
   partner: "fedcba9876543210fedcba9876543210",
@@ -44,9 +56,12 @@ describe("partners' items in the combined inventory", () => {
     expect(titles(partnerItemsMatching([riverside, hillside], { ...all, query: "starter october" }))).toEqual([]);
   });
 
-  it("keeps to the kind chosen, and leaves them out while a tag is chosen (a partner's items carry no tags to us)", () => {
+  it("keeps to the kind chosen, and to every tag chosen, as our own items are filtered", () => {
     expect(titles(partnerItemsMatching([riverside, hillside], { ...all, kind: "offer" }))).toEqual(["Riverside: Lend a ladder"]);
-    expect(partnerItemsMatching([riverside, hillside], { ...all, tags: new Set(["garden"]) })).toEqual([]);
+    expect(titles(partnerItemsMatching([riverside, hillside], { ...all, tags: new Set(["bread"]) }))).toEqual(["Riverside: Sourdough guide"]);
+    expect(titles(partnerItemsMatching([riverside, hillside], { ...all, tags: new Set(["bread", "kitchen"]) }))).toEqual(["Riverside: Sourdough guide"]);
+    expect(partnerItemsMatching([riverside, hillside], { ...all, tags: new Set(["bread", "garden"]) })).toEqual([]);
+    expect(titles(partnerItemsMatching([riverside, hillside], { ...all, query: "kitchen" }))).toEqual(["Riverside: Sourdough guide"]);
   });
 
   it("shows an item read only, with where it comes from and whether it verifies against the partner's roster", () => {

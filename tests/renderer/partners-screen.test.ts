@@ -208,6 +208,7 @@ describe("what a partner shares, as read through its relay", () => {
     title: "Sourdough guide",
     body: "Feed the starter **twice** a day.",
     kind: "knowledge",
+    tags: [],
     verified: true,
     ...change,
   });

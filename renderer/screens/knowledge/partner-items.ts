@@ -33,13 +33,13 @@ export interface CombinedFilter {
 /** The partners' items the search, kind, tags and the retired choice let through, partner by partner in the order the sources come. */
 export function partnerItemsMatching(sources: readonly PartnerSource[], filter: CombinedFilter): SourcedPartnerItem[] {
   const words = queryWords(filter.query);
-  // A partner's items reach us without tags: a chosen tag matches none of them.
-  if (filter.tags.size > 0) return [];
   return sources.flatMap(({ partner, name, items }) =>
     items
       .filter((item) => (filter.retired || !item.retired) && (filter.kind === "all" || item.kind === filter.kind))
+      // Every chosen tag, as our own items are filtered.
+      .filter((item) => [...filter.tags].every((tag) => item.tags.includes(tag)))
       .filter((item) => {
-        const haystack = haystackOf({ title: item.title, body: item.body, tags: [] });
+        const haystack = haystackOf({ title: item.title, body: item.body, tags: item.tags });
         return words.every((word) => haystack.includes(word));
       })
       .map((item) => ({ source: partner, sourceName: name, item })),
