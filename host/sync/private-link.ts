@@ -199,6 +199,8 @@ export class PrivateRelayLink implements RelayLink {
   readonly #watched = new WeakSet<DocHandle<unknown>>();
   /** Documents to put whole at the next push: their batches outweigh their snapshot, or another member's snapshot left something out. */
   readonly #toCompact = new Set<string>();
+  /** While a newcomer's join opens the commune: which documents' items of the snapshots answer wait, and for what (holdSnapshots). */
+  #hold: { waits: (documentId: string) => boolean; until: Promise<unknown> } | undefined;
   /** Items this link refused since it started, and the last reason: a member's bad batch is skipped, not fatal. */
   refusedItems = 0;
   lastRefusal: string | undefined;
@@ -225,6 +227,25 @@ export class PrivateRelayLink implements RelayLink {
   onStatus(listener: (status: RelayStatus) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * A newcomer's join needs the commune document, its proposals and its
+   * inventory (small, and the relay sends the smallest documents first);
+   * the snapshots answer goes on with the purse's shards, each loaded whole
+   * on the thread the join runs on (a few hundred ms each at 100,000
+   * entries), and every step of the join that waited for the disk waited
+   * behind one. So an item of the snapshots answer whose document `waits`
+   * names (the join's: any but those three, once all three are in) waits,
+   * the socket paused, until `until` settles (the join answered, or gave up).
+   */
+  holdSnapshots(waits: (documentId: string) => boolean, until: Promise<unknown>): void {
+    const hold = { waits, until };
+    this.#hold = hold;
+    const release = () => {
+      if (this.#hold === hold) this.#hold = undefined;
+    };
+    until.then(release, release);
   }
 
   /** Called when the relay answers `forget`: it holds no plaintext copy of this moved commune any more. */
@@ -463,6 +484,8 @@ export class PrivateRelayLink implements RelayLink {
       const header = item.signed.header;
       if (header.kind === "epoch") this.#options.keyring.learn(item, seq);
       else if (attempt.phase === "snapshots") {
+        const hold = this.#hold;
+        if (hold?.waits(header.document)) await hold.until.catch(() => undefined);
         if (await this.#apply(attempt, item, seq, size)) attempt.appliedEarly.add(idOfItem(item));
       } else if (!attempt.appliedEarly.has(idOfItem(item))) await this.#apply(attempt, item, seq, size);
     }
