@@ -314,6 +314,26 @@ describe("a private commune's relay link", () => {
     expect(log.filter((line) => line.includes("does not open under its epoch's key"))).toHaveLength(2);
   });
 
+  it("judges once, when the log brings it, an item of a newcomer's latest snapshots that does not open", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ memo: string }>({ memo: MEMO });
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    // A member's socket puts junk after the snapshot: the relay sends it to a newcomer with the snapshot, and again in the log.
+    const attacker = await PrivateClient.connect(relay.url);
+    stops.push(() => attacker.close());
+    expect(await attacker.join(commune.id, commune.firstId, epochKeysOf(privacy, crypto, commune.epochKey).admission)).toMatchObject({ type: "welcome" });
+    expect(await attacker.put(batchItem(commune.id, commune.firstId, cy, new Uint8Array(200), handle.documentId))).toMatchObject({ type: "stored" });
+
+    const log: string[] = [];
+    const refused = new RefusedItems();
+    const newcomer = await member("cy", cy, commune, { viaInvite: true, log, refused });
+    expect((await findWhenThere(newcomer.repo, handle.url)).doc()).toEqual({ memo: MEMO });
+    expect(newcomer.link.refusedItems).toBe(1);
+    expect(log).toHaveLength(1);
+    expect(refused.list()).toHaveLength(1);
+  });
+
   it("follows the commune into a child epoch sealed to it, and is refused when the child was sealed to others only", async () => {
     const commune = privateCommune();
     const founder = await member("ada", ada, commune);

@@ -478,7 +478,7 @@ export class PrivateRelayLink implements RelayLink {
     const size = STORED_RECORD_PREFIX + split.body.length;
     const decoded = decodeItem(split.body);
     if (!decoded.ok) {
-      this.#refusedItem(seq, decoded.problem.message, { subject: "item", id: `#${seq}` });
+      this.#refusedItem(attempt, seq, decoded.problem.message, { subject: "item", id: `#${seq}` });
     } else {
       const item = decoded.item;
       const header = item.signed.header;
@@ -512,17 +512,17 @@ export class PrivateRelayLink implements RelayLink {
     const opened = openItem(privacy, crypto, item, { commune, document: header.document, afterRotation: keyring.afterRotation(header.epoch, seq) }, keyOf);
     const what = { subject: header.kind, id: idOfItem(item), by: header.by };
     // A header whose signature fails names someone who did not sign it: it is not put on their name.
-    if (!opened.ok) return this.#refusedItem(seq, opened.error.message, opened.error.code === "item.badSignature" ? { ...what, by: undefined } : what);
+    if (!opened.ok) return this.#refusedItem(attempt, seq, opened.error.message, opened.error.code === "item.badSignature" ? { ...what, by: undefined } : what);
     // Judged after the signature (so `by` is who signed it), before anything is applied: a removed member's old key opens the old epoch's batches.
     const author = keyring.authorProblem(header.by, header.epoch);
-    if (author !== undefined) return this.#refusedItem(seq, `Not applied: ${author}, so it could not write under that epoch`, what);
+    if (author !== undefined) return this.#refusedItem(attempt, seq, `Not applied: ${author}, so it could not write under that epoch`, what);
     const repo = this.#options.repo();
     if (!repo) return false;
     // As incoming sync is measured today: every chunk held to its own limits before Automerge inflates it, and what it adds to what the Repo holds.
     const measured = measureAutomerge(opened.value.bytes, boundedInflate);
-    if (!measured.ok) return this.#refusedItem(seq, measured.error.message, what);
+    if (!measured.ok) return this.#refusedItem(attempt, seq, measured.error.message, what);
     const room = operationsProblem(this.#options.held(header.document), measured.value.ops);
-    if (!room.ok) return this.#refusedItem(seq, room.error.message, what);
+    if (!room.ok) return this.#refusedItem(attempt, seq, room.error.message, what);
     const documentId = header.document as DocumentId;
     // A document on this disk is loaded before changes are applied to it; one that is not becomes unavailable, then ready with them.
     const existing = repo.handles[documentId]?.isReady()
@@ -548,7 +548,7 @@ export class PrivateRelayLink implements RelayLink {
       else this.#snapshotRead(attempt, header, what.id, seq, size, opened.value.bytes, whole);
       return true;
     } catch (error) {
-      return this.#refusedItem(seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`, what);
+      return this.#refusedItem(attempt, seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`, what);
     }
   }
 
@@ -580,8 +580,16 @@ export class PrivateRelayLink implements RelayLink {
     this.#state.snapshotStored(header.document, seq, size, header.covers, heads);
   }
 
-  /** Counts and lists an item not applied, with its reason; false, what `#apply` answers for it. */
-  #refusedItem(seq: number, reason: string, what: { subject: "batch" | "snapshot" | "item"; id: string; by?: string | undefined }): false {
+  /**
+   * Counts and lists an item not applied, with its reason; false, what
+   * `#apply` answers for it. An item of the latest snapshots is not judged
+   * there: the log read that follows brings it again, with every document
+   * then in (the relay sends the smallest first, so a partner's shared
+   * document may come before the commune document that holds its key), and
+   * judges it once.
+   */
+  #refusedItem(attempt: Attempt, seq: number, reason: string, what: { subject: "batch" | "snapshot" | "item"; id: string; by?: string | undefined }): false {
+    if (attempt.phase === "snapshots") return false;
     this.refusedItems++;
     this.lastRefusal = `item ${seq}: ${reason}`;
     this.#options.log?.(`${this.url}: refused ${this.lastRefusal}`);
