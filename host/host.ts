@@ -270,7 +270,9 @@ export class Host implements HostContext {
     const handler = this.#handlers[parsed.name] as Handler<CommandName>;
     try {
       const result = await handler(parsed.input as never, this, options.onProgress ?? (() => {}));
-      await this.crypto.flush();
+      // Verdicts are a shortcut, written in the background (close() waits for them): an answer that waited for the write waited
+      // behind whatever the disk was doing, a newcomer's shards being stored included (seconds for its first look at the commune).
+      void this.crypto.flush();
       if (result.ok && HOST_CHANGES.has(parsed.name)) this.#changed();
       return result.ok ? { ok: true, value: result.value } : { ok: false, error: commandErrorOf(result.error) };
     } catch (error) {

@@ -61,7 +61,8 @@ describe("joining a commune through a relay", () => {
     const boDir = await dataDir();
     const bo = await openHost(boDir);
     await must(bo, "commune.join", { invite, name: "Bo" });
-    // The commune, proposals and inventory documents, and Ada's one shard.
+    // The commune, proposals and inventory documents, and Ada's one shard (asked for once the join has answered: it loads in the background).
+    await until("Ada's shard to be asked for", async () => asked.mock.calls.length >= 4);
     expect(asked).toHaveBeenCalledTimes(4);
     const answers = await Promise.all(asked.mock.results.map((result) => result.value as Promise<Uint8Array | undefined>));
     expect(answers.every((bytes) => bytes instanceof Uint8Array)).toBe(true);

@@ -96,6 +96,17 @@ async function createCommune(input: ParsedInput<"commune.create">, host: HostCon
 }
 
 async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext) {
+  let done = () => {};
+  const joined = new Promise<void>((resolve) => (done = resolve));
+  try {
+    return await join(input, host, joined);
+  } finally {
+    done();
+  }
+}
+
+/** The join itself; `joined` settles once it has answered, and a private link's latest snapshots of the purse wait for it (holdSnapshots). */
+async function join(input: ParsedInput<"commune.join">, host: HostContext, joined: Promise<void>) {
   const invite = readInvite(host.crypto, input.invite, host.now());
   // Every reason an invite is refused concerns the text pasted as the invite.
   if (!invite.ok) return failWith({ ...invite.error, field: "invite" });
@@ -116,6 +127,13 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
     commune,
     links.map((link) => link.adapter),
   );
+  // The few documents the join opens the commune with are read first; the purse's shards wait until it has answered.
+  const inRepo = repo;
+  const waits = (documentId: string) => {
+    const opensWith = CommuneDocs.opensWith(inRepo, record.doc);
+    return opensWith !== undefined && !opensWith.has(documentId);
+  };
+  for (const link of links) link.holdSnapshots?.(waits, joined);
   const docs = await fetchFromRelays(repo, record.doc, links, host.joinTimeoutMs);
   if (!docs.ok) {
     for (const link of links) link.adapter.disconnect();
@@ -159,6 +177,10 @@ async function joinCommune(input: ParsedInput<"commune.join">, host: HostContext
   const loading = Promise.all([docs.value.discoverShards(), ...(epoch ? [caughtUp(links)] : [])]).then(() => undefined);
   const node = new CommuneNode(record, docs.value, links, host.nodeContext(), loading);
   host.addNode(node);
+  // While a private link's snapshots of the purse wait (holdSnapshots), each of which holds the thread for a few hundred ms once read,
+  // and its storage the disk: the first view (the inviter's signed count) is made, so the member's first look at the commune, right
+  // after this answer, is served from memory.
+  await node.viewNow();
   // The join was judged to count before it was written, so it made us a member or an applicant.
   const status = currentStatus(state.value, host.keys.publicKey);
   if (status === undefined) throw new Error("a join that counted left no membership status");

@@ -135,11 +135,18 @@ export class CommuneDocs {
    * commune before the whole purse is in.
    */
   static held(repo: Repo, url: string): boolean {
-    const handleOf = (link: string) => repo.handles[link.slice("automerge:".length) as DocumentId];
-    const commune = handleOf(url);
-    if (!commune?.isReady()) return false;
+    return CommuneDocs.opensWith(repo, url) !== undefined;
+  }
+
+  /** The ids of the documents a commune opens with (its commune document, proposals and inventory), once all three are held; else undefined. */
+  static opensWith(repo: Repo, url: string): ReadonlySet<string> | undefined {
+    const idOf = (link: string) => link.slice("automerge:".length) as DocumentId;
+    const commune = repo.handles[idOf(url)];
+    if (!commune?.isReady()) return undefined;
     const links = linksOf(commune.doc());
-    return links !== undefined && handleOf(links.proposals)?.isReady() === true && handleOf(links.inventory)?.isReady() === true;
+    if (!links) return undefined;
+    const ids = [idOf(url), idOf(links.proposals), idOf(links.inventory)];
+    return ids.every((id) => repo.handles[id]?.isReady() === true) ? new Set(ids) : undefined;
   }
 
   /** Opens a commune's documents: from disk, or from its relays when this machine has never had them. */

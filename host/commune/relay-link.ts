@@ -30,6 +30,12 @@ export interface RelayLink {
   onNowPrivate?(listener: (records: string[]) => void): () => void;
   /** A private link of a moved commune: the relay has deleted its plaintext copy, so the plaintext link to it is done. */
   onForgotten?(listener: () => void): () => void;
+  /**
+   * A private link reading a relay's latest snapshots (a newcomer's): an
+   * item of a document `waits` names waits until `until` settles, so the
+   * join is not queued behind the purse's shards.
+   */
+  holdSnapshots?(waits: (documentId: string) => boolean, until: Promise<unknown>): void;
 }
 
 export interface RelayLinkOptions {

@@ -27,6 +27,32 @@ describe("verdicts for whole document versions", () => {
   });
 });
 
+describe("verdicts written in the background", () => {
+  it("are written one flush after another: a flush resolves once every verdict before it is on disk, an earlier flush still writing", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "commune-verdicts-"));
+    try {
+      const cache = persistentVerdictCache(dataDir);
+      await cache.ready;
+      const versions = ["automerge:shard@a", "automerge:shard@b", "automerge:shard@c"];
+      // As the host does after each command: a flush not awaited, then another before the first has written.
+      verifiedVersionsIn(cache).add(versions[0]!);
+      void cache.flush();
+      verifiedVersionsIn(cache).add(versions[1]!);
+      void cache.flush();
+      verifiedVersionsIn(cache).add(versions[2]!);
+      await cache.flush();
+
+      // Three keys of 16 bytes, each whole on its boundary.
+      expect((await readFile(join(dataDir, "verified-signatures.bin"))).length).toBe(48);
+      const again = persistentVerdictCache(dataDir);
+      await again.ready;
+      expect(versions.map((version) => verifiedVersionsIn(again).has(version))).toEqual([true, true, true]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("verdicts the disk refuses", () => {
   it("do not fail the flush, and are written whole by the next flush the disk accepts", async () => {
     const parent = await mkdtemp(join(tmpdir(), "commune-verdicts-"));

@@ -47,6 +47,22 @@ export function persistentVerdictCache(dataDir: string): PersistentVerdictCache 
   })();
   const recent = boundedVerdictCache();
   let pending: string[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  const write = async () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    const size = await stat(path).then(
+      (file) => file.size,
+      () => 0,
+    );
+    try {
+      await appendFile(path, Buffer.from(batch.join(""), "hex"), { mode: 0o600 });
+    } catch {
+      pending = [...batch, ...pending];
+      await truncate(path, size).catch(() => {});
+    }
+  };
   const cache = {
     ready,
     get: (key: string) => (known.has(key) ? true : recent.get(key)),
@@ -63,21 +79,12 @@ export function persistentVerdictCache(dataDir: string): PersistentVerdictCache 
      * (full, read-only) must not fail the command that found them, a read
      * included. The batch waits for the next flush, and whatever part of it
      * the disk took is cut off again, so every key stays on its boundary.
+     * Flushes run one after another (a flush not awaited may still be
+     * writing), and each resolves once everything before it is written.
      */
-    async flush() {
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      const size = await stat(path).then(
-        (file) => file.size,
-        () => 0,
-      );
-      try {
-        await appendFile(path, Buffer.from(batch.join(""), "hex"), { mode: 0o600 });
-      } catch {
-        pending = [...batch, ...pending];
-        await truncate(path, size).catch(() => {});
-      }
+    flush() {
+      flushing = flushing.then(write);
+      return flushing;
     },
   };
   return cache;

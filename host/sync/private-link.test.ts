@@ -80,7 +80,15 @@ async function member(
   name: string,
   me: KeyPair,
   commune: Commune,
-  options: { viaInvite?: boolean; log?: string[]; keyring?: EpochKeyring; refused?: RefusedItems; membership?: () => MemberHistories } = {},
+  options: {
+    viaInvite?: boolean;
+    log?: string[];
+    keyring?: EpochKeyring;
+    refused?: RefusedItems;
+    membership?: () => MemberHistories;
+    /** A newcomer's join holding the snapshots of other documents (holdSnapshots); the member is returned before it is connected. */
+    hold?: { waits: (documentId: string) => boolean; until: Promise<unknown> };
+  } = {},
 ) {
   const keyring =
     options.keyring ?? new EpochKeyring({ commune: commune.id, privacy, crypto, me, ...(options.membership ? { membership: options.membership } : {}) });
@@ -102,13 +110,14 @@ async function member(
     ...(options.log ? { log: (line: string) => options.log!.push(line) } : {}),
     ...(options.refused ? { refused: options.refused } : {}),
   });
+  if (options.hold) link.holdSnapshots(options.hold.waits, options.hold.until);
   repo = new Repo({ network: [link.adapter], storage: new NodeFSStorageAdapter(join(hostDir.path, name, "repo")), sharePolicy: async () => true });
   stops.push(async () => {
     link.stop();
     await link.flush();
     await repo!.shutdown().catch(() => {});
   });
-  await waitFor(`${name} to be connected`, () => link.status().state === "connected");
+  if (!options.hold) await waitFor(`${name} to be connected`, () => link.status().state === "connected");
   return { repo, link, keyring };
 }
 
@@ -175,6 +184,42 @@ describe("a private commune's relay link", () => {
     const newcomer = await member("cy", cy, commune, { viaInvite: true });
     const copy = await findWhenThere(newcomer.repo, handle.url);
     expect(copy.doc()).toEqual({ memo: MEMO, count: 5 });
+    expect(newcomer.link.refusedItems).toBe(0);
+  });
+
+  it("holds a newcomer's snapshots of other documents while its join opens the commune with the small ones, then reads them on", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    // The commune's small document with a batch after its snapshot (as the inviter's signed count is), and a large one (a shard).
+    const small = founder.repo.create<{ memo: string; count: number }>({ memo: MEMO, count: 0 });
+    const large = founder.repo.create<{ notes: string[] }>({ notes: Array.from({ length: 40 }, () => randomBytes(700).toString("hex")) });
+    await waitFor("both snapshots to be stored", () => founder.link.holds(small as DocHandle<unknown>) && founder.link.holds(large as DocHandle<unknown>));
+    small.change((doc) => (doc.count = 1));
+    await waitFor("the batch to be stored", () => founder.link.holds(small as DocHandle<unknown>));
+
+    let release = () => {};
+    const joined = new Promise<void>((resolve) => (release = resolve));
+    let newcomerRepo: Repo | undefined;
+    const waited: string[] = [];
+    // As the join says: once the documents it opens the commune with are in, every other one waits.
+    const waits = (documentId: string) => {
+      const opened = newcomerRepo?.handles[small.documentId]?.isReady() === true;
+      if (opened && documentId !== small.documentId) waited.push(documentId);
+      return opened && documentId !== small.documentId;
+    };
+    const newcomer = await member("cy", cy, commune, { viaInvite: true, hold: { waits, until: joined } });
+    newcomerRepo = newcomer.repo;
+
+    // The relay sent the small document first, its batch after it; the large one waits, unread, while the join goes on.
+    await waitFor("the large document's snapshot to wait", () => waited.length > 0);
+    expect(waited).toEqual([large.documentId]);
+    expect((await findWhenThere(newcomer.repo, small.url)).doc()).toEqual({ memo: MEMO, count: 1 });
+    expect(newcomer.repo.handles[large.documentId]?.isReady() ?? false).toBe(false);
+    expect(newcomer.link.status().state).toBe("connecting");
+
+    release();
+    await waitFor("the newcomer to read on to the end of the log", () => newcomer.link.status().state === "connected");
+    expect((await findWhenThere(newcomer.repo, large.url)).doc()).toEqual(large.doc());
     expect(newcomer.link.refusedItems).toBe(0);
   });
 
@@ -267,6 +312,26 @@ describe("a private commune's relay link", () => {
     await waitFor("Bo to see the honest change", () => memoOf(copy) === "after the junk");
     expect(other.link.refusedItems).toBe(2);
     expect(log.filter((line) => line.includes("does not open under its epoch's key"))).toHaveLength(2);
+  });
+
+  it("judges once, when the log brings it, an item of a newcomer's latest snapshots that does not open", async () => {
+    const commune = privateCommune();
+    const founder = await member("ada", ada, commune);
+    const handle = founder.repo.create<{ memo: string }>({ memo: MEMO });
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    // A member's socket puts junk after the snapshot: the relay sends it to a newcomer with the snapshot, and again in the log.
+    const attacker = await PrivateClient.connect(relay.url);
+    stops.push(() => attacker.close());
+    expect(await attacker.join(commune.id, commune.firstId, epochKeysOf(privacy, crypto, commune.epochKey).admission)).toMatchObject({ type: "welcome" });
+    expect(await attacker.put(batchItem(commune.id, commune.firstId, cy, new Uint8Array(200), handle.documentId))).toMatchObject({ type: "stored" });
+
+    const log: string[] = [];
+    const refused = new RefusedItems();
+    const newcomer = await member("cy", cy, commune, { viaInvite: true, log, refused });
+    expect((await findWhenThere(newcomer.repo, handle.url)).doc()).toEqual({ memo: MEMO });
+    expect(newcomer.link.refusedItems).toBe(1);
+    expect(log).toHaveLength(1);
+    expect(refused.list()).toHaveLength(1);
   });
 
   it("follows the commune into a child epoch sealed to it, and is refused when the child was sealed to others only", async () => {

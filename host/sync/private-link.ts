@@ -212,6 +212,8 @@ export class PrivateRelayLink implements RelayLink {
   readonly #awaitingShareKey: { item: Parameters<typeof openItem>[2]; seq: number; size: number }[] = [];
   #awaitingBytes = 0;
   #retrying = false;
+  /** While a newcomer's join opens the commune: which documents' items of the snapshots answer wait, and for what (holdSnapshots). */
+  #hold: { waits: (documentId: string) => boolean; until: Promise<unknown> } | undefined;
   /** Items this link refused since it started, and the last reason: a member's bad batch is skipped, not fatal. */
   refusedItems = 0;
   lastRefusal: string | undefined;
@@ -238,6 +240,25 @@ export class PrivateRelayLink implements RelayLink {
   onStatus(listener: (status: RelayStatus) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * A newcomer's join needs the commune document, its proposals and its
+   * inventory (small, and the relay sends the smallest documents first);
+   * the snapshots answer goes on with the purse's shards, each loaded whole
+   * on the thread the join runs on (a few hundred ms each at 100,000
+   * entries), and every step of the join that waited for the disk waited
+   * behind one. So an item of the snapshots answer whose document `waits`
+   * names (the join's: any but those three, once all three are in) waits,
+   * the socket paused, until `until` settles (the join answered, or gave up).
+   */
+  holdSnapshots(waits: (documentId: string) => boolean, until: Promise<unknown>): void {
+    const hold = { waits, until };
+    this.#hold = hold;
+    const release = () => {
+      if (this.#hold === hold) this.#hold = undefined;
+    };
+    until.then(release, release);
   }
 
   /** Called when the relay answers `forget`: it holds no plaintext copy of this moved commune any more. */
@@ -470,12 +491,14 @@ export class PrivateRelayLink implements RelayLink {
     const size = STORED_RECORD_PREFIX + split.body.length;
     const decoded = decodeItem(split.body);
     if (!decoded.ok) {
-      this.#refusedItem(seq, decoded.problem.message, { subject: "item", id: `#${seq}` });
+      this.#refusedItem(attempt, seq, decoded.problem.message, { subject: "item", id: `#${seq}` });
     } else {
       const item = decoded.item;
       const header = item.signed.header;
       if (header.kind === "epoch") this.#options.keyring.learn(item, seq);
       else if (attempt.phase === "snapshots") {
+        const hold = this.#hold;
+        if (hold?.waits(header.document)) await hold.until.catch(() => undefined);
         if (await this.#apply(attempt, item, seq, size)) attempt.appliedEarly.add(idOfItem(item));
       } else if (!attempt.appliedEarly.has(idOfItem(item))) await this.#apply(attempt, item, seq, size);
     }
@@ -503,17 +526,17 @@ export class PrivateRelayLink implements RelayLink {
     const what = { subject: header.kind, id: idOfItem(item), by: header.by };
     if (!opened.ok && opened.error.code === "item.tampered" && !shared) this.#awaitShareKey(item, seq, size);
     // A header whose signature fails names someone who did not sign it: it is not put on their name.
-    if (!opened.ok) return this.#refusedItem(seq, opened.error.message, opened.error.code === "item.badSignature" ? { ...what, by: undefined } : what);
+    if (!opened.ok) return this.#refusedItem(attempt, seq, opened.error.message, opened.error.code === "item.badSignature" ? { ...what, by: undefined } : what);
     // Judged after the signature (so `by` is who signed it), before anything is applied: a removed member's old key opens the old epoch's batches.
     const author = keyring.authorProblem(header.by, header.epoch);
-    if (author !== undefined) return this.#refusedItem(seq, `Not applied: ${author}, so it could not write under that epoch`, what);
+    if (author !== undefined) return this.#refusedItem(attempt, seq, `Not applied: ${author}, so it could not write under that epoch`, what);
     const repo = this.#options.repo();
     if (!repo) return false;
     // As incoming sync is measured today: every chunk held to its own limits before Automerge inflates it, and what it adds to what the Repo holds.
     const measured = measureAutomerge(opened.value.bytes, boundedInflate);
-    if (!measured.ok) return this.#refusedItem(seq, measured.error.message, what);
+    if (!measured.ok) return this.#refusedItem(attempt, seq, measured.error.message, what);
     const room = operationsProblem(this.#options.held(header.document), measured.value.ops);
-    if (!room.ok) return this.#refusedItem(seq, room.error.message, what);
+    if (!room.ok) return this.#refusedItem(attempt, seq, room.error.message, what);
     const documentId = header.document as DocumentId;
     // A document on this disk is loaded before changes are applied to it; one that is not becomes unavailable, then ready with them.
     const existing = repo.handles[documentId]?.isReady()
@@ -537,10 +560,15 @@ export class PrivateRelayLink implements RelayLink {
       this.#state.received(documentId, arrived, (heads) => unsentSince(handle, heads), after);
       if (header.kind === "batch") this.#state.batchStored(documentId, seq, size);
       else this.#snapshotRead(attempt, header, what.id, seq, size, opened.value.bytes, whole);
-      if (this.#awaitingShareKey.length > 0) await this.#retryAwaiting(attempt);
+      if (this.#awaitingShareKey.length > 0) {
+        // Brought again by the log read and opened there: it waits no more.
+        const waiting = this.#awaitingShareKey.findIndex((held) => held.seq === seq);
+        if (waiting >= 0) this.#awaitingBytes -= this.#awaitingShareKey.splice(waiting, 1)[0]!.item.payload.length;
+        await this.#retryAwaiting(attempt);
+      }
       return true;
     } catch (error) {
-      return this.#refusedItem(seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`, what);
+      return this.#refusedItem(attempt, seq, `Automerge could not apply it: ${error instanceof Error ? error.message : String(error)}`, what);
     }
   }
 
@@ -603,8 +631,16 @@ export class PrivateRelayLink implements RelayLink {
     }
   }
 
-  /** Counts and lists an item not applied, with its reason; false, what `#apply` answers for it. */
-  #refusedItem(seq: number, reason: string, what: { subject: "batch" | "snapshot" | "item"; id: string; by?: string | undefined }): false {
+  /**
+   * Counts and lists an item not applied, with its reason; false, what
+   * `#apply` answers for it. An item of the latest snapshots is not judged
+   * there: the log read that follows brings it again, with every document
+   * then in (the relay sends the smallest first, so a partner's shared
+   * document may come before the commune document that holds its key), and
+   * judges it once.
+   */
+  #refusedItem(attempt: Attempt, seq: number, reason: string, what: { subject: "batch" | "snapshot" | "item"; id: string; by?: string | undefined }): false {
+    if (attempt.phase === "snapshots") return false;
     this.refusedItems++;
     this.lastRefusal = `item ${seq}: ${reason}`;
     this.#options.log?.(`${this.url}: refused ${this.lastRefusal}`);
