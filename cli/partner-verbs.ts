@@ -1,6 +1,6 @@
 import type { PartnerSharedView, PartnerView } from "../shared/commands/views";
 import { COMMUNE_ID } from "../shared/docs/fields";
-import { fail } from "../shared/result";
+import { fail, ok, type Result } from "../shared/result";
 import { clean, formatTime, shortId } from "./text";
 import { always, days, defineVerb, never, planned } from "./verb";
 
@@ -52,6 +52,13 @@ export const partnerAccept = defineVerb<"partner.accept">({
       : `Kept the partner's answer: what it shares with this commune can now be read.`,
 });
 
+/** A partner commune's id as typed: 32 hex digits, any case. */
+function partnerIdArgument(text: string): Result<string> {
+  const partner = text.trim().toLowerCase();
+  if (COMMUNE_ID.test(partner)) return ok(partner);
+  return fail("usage.notACommune", `expected the partner commune's id (32 hex digits, from commune partner list), not ${JSON.stringify(text)}`);
+}
+
 export const partnerEnd = defineVerb<"proposal.create">({
   verb: "partner end",
   args: ["<COMMUNE-ID>"],
@@ -60,17 +67,13 @@ export const partnerEnd = defineVerb<"proposal.create">({
   scoped: true,
   writes: always,
   build(args) {
-    const partner = args.positionals[0]!.trim().toLowerCase();
-    if (!COMMUNE_ID.test(partner))
-      return fail(
-        "usage.notACommune",
-        `expected the partner commune's id (32 hex digits, from commune partner list), not ${JSON.stringify(args.positionals[0])}`,
-      );
+    const partner = partnerIdArgument(args.positionals[0]!);
+    if (!partner.ok) return partner;
     const valid = days(args);
     if (!valid.ok) return valid;
     return planned("proposal.create", {
       kind: "partner-end",
-      partner,
+      partner: partner.value,
       title: args.value("title") ?? "End the partnership",
       body: "",
       deadline: { days: valid.value ?? 7 },
@@ -138,13 +141,9 @@ export const partnerShared = defineVerb<"partner.shared">({
   // Reading files what counts of the partner (its answers, its end) in the commune document: sent on to the relay before the CLI exits.
   writes: always,
   build(args) {
-    const partner = args.positionals[0]!.trim().toLowerCase();
-    if (!COMMUNE_ID.test(partner))
-      return fail(
-        "usage.notACommune",
-        `expected the partner commune's id (32 hex digits, from commune partner list), not ${JSON.stringify(args.positionals[0])}`,
-      );
-    return planned("partner.shared", { partner });
+    const partner = partnerIdArgument(args.positionals[0]!);
+    if (!partner.ok) return partner;
+    return planned("partner.shared", { partner: partner.value });
   },
   print: ({ value }) => partnerSharedText(value),
 });

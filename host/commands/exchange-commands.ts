@@ -1,26 +1,16 @@
 import type { CommuneModel } from "../commune/commune-model";
 import { declineRecord } from "../commune/record-kinds";
 import { writeRecord, type Fields } from "../commune/writer";
-import { shareAfterWrite } from "../commune/partner-docs";
-import { judgeExchangeDecline } from "../../shared/judges/exchange-decline";
+import { ourExchangeSide, shareAfterWrite } from "../commune/partner-docs";
 import { checkSignature } from "../../shared/identity/signed";
 import type { Verifier } from "../../shared/identity/crypto";
 import { partnerAccount } from "../../shared/partners/account";
-import {
-  acceptanceOf,
-  answerableExchange,
-  cites,
-  declineOf,
-  declinesIn,
-  type ExchangeDecline,
-  type SignedExchangeDecline,
-} from "../../shared/partners/exchange";
+import { acceptanceOf, answerableExchange, cites, declineOf, type ExchangeDecline } from "../../shared/partners/exchange";
 import { onRosterAt, rosterChain } from "../../shared/partners/roster";
 import { filedFrom, judgedFiled, partnerAnchors } from "../../shared/partners/filed";
 import { partnershipWith } from "../../shared/partners/partnerships";
 import { entrySchema, exchangeDeclineSchema } from "../../shared/docs/records";
 import type { Entry, SignedEntry } from "../../shared/purse/entry";
-import { entryClaim } from "../../shared/purse/balances";
 import { fail, ok, type Result } from "../../shared/result";
 import { randomId } from "../../shared/identity/keys";
 import { communeModel, type Handlers, type HostContext } from "./context";
@@ -36,21 +26,9 @@ type ExchangeCommand = "exchange.accept" | "exchange.decline" | "partner.account
  * commune document. Neither touches anything of the partner's.
  */
 
-/** Our exchange entries that count in our purse (a voided one was taken back by its author), and our declines that count. */
-export const ourAnswers = (model: CommuneModel, communeDoc: unknown, verifier: Verifier) =>
-  ourSide(model, verifier, (communeDoc as { exchangeDeclines?: unknown } | undefined)?.exchangeDeclines);
-
-function ourSide(model: CommuneModel, verifier: Verifier, declinesRaw: unknown): { entries: SignedEntry[]; declines: SignedExchangeDecline[] } {
-  const entries = model.purse.entries
-    .filter((view) => view.status === "counted" && view.entry.kind === "exchange" && !model.purse.voided.has(entryClaim(view.entry.by, view.entry.id)))
-    .map((view) => view.entry);
-  const declines = declinesIn(declinesRaw).filter((decline) => judgeExchangeDecline(verifier, model.state, decline) === "counted");
-  return { entries, declines };
-}
-
 /** Why the partner's exchange cannot be answered again: we accepted or declined it already. */
-function answeredAlready(model: CommuneModel, verifier: Verifier, declinesRaw: unknown, offer: SignedEntry): Result<void> {
-  const ours = ourSide(model, verifier, declinesRaw);
+function answeredAlready(model: CommuneModel, verifier: Verifier, communeDoc: unknown, offer: SignedEntry): Result<void> {
+  const ours = ourExchangeSide(model, verifier, communeDoc);
   const accepted = ours.entries.find((entry) => entry.direction === "in" && cites(entry, offer));
   if (accepted) return fail("exchange.acceptedAlready", `This commune accepted that exchange already (entry ${accepted.id}).`, { field: "exchange" });
   if (ours.declines.some((decline) => cites(decline, offer)))
@@ -84,20 +62,26 @@ function onPartnersRoster(host: HostContext, model: CommuneModel, offer: SignedE
   );
 }
 
-const declinesOf = (host: HostContext, commune: string): unknown => {
+const communeDocOf = (host: HostContext, commune: string): unknown => {
   const node = host.node(commune);
-  return node.ok ? (node.value.docs.commune.doc() as { exchangeDeclines?: unknown } | undefined)?.exchangeDeclines : undefined;
+  return node.ok ? node.value.docs.commune.doc() : undefined;
 };
+
+/** The partner's offer an accept or decline answers: well formed and to us, signed on the partner's roster, not answered yet. */
+function stillToAnswer(host: HostContext, model: CommuneModel, commune: string, exchange: unknown): Result<SignedEntry> {
+  const offer = answerableExchange(host.crypto, model.state.id, exchange);
+  if (!offer.ok) return offer;
+  const genuine = onPartnersRoster(host, model, offer.value);
+  if (!genuine.ok) return genuine;
+  const answered = answeredAlready(model, host.crypto, communeDocOf(host, commune), offer.value);
+  return answered.ok ? offer : answered;
+}
 
 export const exchangeCommands: Handlers<ExchangeCommand> = {
   async "exchange.accept"(input, host) {
     const build = (model: CommuneModel): Result<Fields<Entry>> => {
-      const offer = answerableExchange(host.crypto, model.state.id, input.exchange);
+      const offer = stillToAnswer(host, model, input.commune, input.exchange);
       if (!offer.ok) return offer;
-      const genuine = onPartnersRoster(host, model, offer.value);
-      if (!genuine.ok) return genuine;
-      const answered = answeredAlready(model, host.crypto, declinesOf(host, input.commune), offer.value);
-      if (!answered.ok) return answered;
       return ok({ id: randomId(), ...acceptanceOf(offer.value, input.memo.trim()) });
     };
     const written = await writeEntry(host, input.commune, build);
@@ -109,12 +93,8 @@ export const exchangeCommands: Handlers<ExchangeCommand> = {
     const node = host.node(input.commune);
     if (!node.ok) return node;
     const build = (model: CommuneModel, at: number): Result<Fields<ExchangeDecline>> => {
-      const offer = answerableExchange(host.crypto, model.state.id, input.exchange);
+      const offer = stillToAnswer(host, model, input.commune, input.exchange);
       if (!offer.ok) return offer;
-      const genuine = onPartnersRoster(host, model, offer.value);
-      if (!genuine.ok) return genuine;
-      const answered = answeredAlready(model, host.crypto, declinesOf(host, input.commune), offer.value);
-      if (!answered.ok) return answered;
       const { commune: _ours, at: _at, ...fields } = declineOf(model.state.id, offer.value, input.reason.trim(), at);
       return ok(fields);
     };
@@ -146,7 +126,7 @@ export const exchangeCommands: Handlers<ExchangeCommand> = {
       const parsed = exchangeDeclineSchema.safeParse(record);
       return parsed.success ? [parsed.data] : [];
     });
-    const ours = ourSide(model, host.crypto, declinesOf(host, input.commune));
+    const ours = ourExchangeSide(model, host.crypto, node.docs.commune.doc());
     const account = partnerAccount({
       us: { id: node.id, name: model.state.name, ...ours },
       them: { id: input.partner, name, entries, declines },

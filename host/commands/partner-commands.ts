@@ -12,6 +12,7 @@ import {
   isOpen,
   keepPartnerAnswer,
   keepPartnerBox,
+  ourExchangeSide,
   sharedDocFor,
   shareWithPartners,
 } from "../commune/partner-docs";
@@ -23,7 +24,6 @@ import { readSharedDoc } from "../../shared/partners/shared-doc";
 import { verifiedShared } from "../../shared/partners/verify-shared";
 import { filedFrom, partnerAnchors, toFile } from "../../shared/partners/filed";
 import { cites } from "../../shared/partners/exchange";
-import { ourAnswers } from "./exchange-commands";
 import type { SignedEntry } from "../../shared/purse/entry";
 import type { Currency } from "../../shared/money/currency";
 import { isoDay, money } from "../../shared/purse/wording";
@@ -242,7 +242,7 @@ export const partnerCommands: Handlers<PartnerCommand> = {
     const filed = await fileFromPartner(node, input.partner, toFile(filedFrom(node.docs.commune.doc(), input.partner), shared.value.doc, verified));
     if (!filed.ok) return filed;
     const answered = await communeModel(host, input.commune);
-    const ours = answered.ok ? ourAnswers(answered.value.model, node.docs.commune.doc(), host.crypto) : { entries: [], declines: [] };
+    const ours = answered.ok ? ourExchangeSide(answered.value.model, host.crypto, node.docs.commune.doc()) : { entries: [], declines: [] };
     return ok({
       commune: input.partner,
       name: offer.name,

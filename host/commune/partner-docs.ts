@@ -18,6 +18,7 @@ import { sharedWithPartner } from "../../shared/partners/sharing";
 import { fail, ok, type Result } from "../../shared/result";
 import type { Verifier } from "../../shared/identity/crypto";
 import type { SignedEntry } from "../../shared/purse/entry";
+import { entryClaim } from "../../shared/purse/balances";
 import { declinesIn, type SignedExchangeDecline } from "../../shared/partners/exchange";
 import { judgeExchangeDecline } from "../../shared/judges/exchange-decline";
 import { filedFrom, isEmpty, judgedFiled, partnerAnchors, type FiledFromPartner } from "../../shared/partners/filed";
@@ -353,15 +354,24 @@ export function endPartnership(host: HostContext, node: CommuneNode, partnership
   });
 }
 
-/** Our records for `partner`'s side of the exchange channel: our exchanges naming it that count (out, and acceptances of its), and our declines of its. */
-function exchangeRecordsFor(node: CommuneNode, model: CommuneModel, partner: string, verifier: Verifier): (SignedEntry | SignedExchangeDecline)[] {
+/** Our side of the exchanges with partners: our exchange entries that count in our purse (a voided one was taken back by its author), and our declines that count. */
+export function ourExchangeSide(model: CommuneModel, verifier: Verifier, communeDoc: unknown): { entries: SignedEntry[]; declines: SignedExchangeDecline[] } {
   const entries = model.purse.entries
-    .filter(({ entry, status }) => status === "counted" && entry.kind === "exchange" && entry.partner === partner && entry.offer !== undefined)
-    .map(({ entry }) => entry);
-  const declines = declinesIn((node.docs.commune.doc() as { exchangeDeclines?: unknown } | undefined)?.exchangeDeclines).filter(
-    (decline) => decline.partner === partner && judgeExchangeDecline(verifier, model.state, decline) === "counted",
+    .filter((view) => view.status === "counted" && view.entry.kind === "exchange" && !model.purse.voided.has(entryClaim(view.entry.by, view.entry.id)))
+    .map((view) => view.entry);
+  const declines = declinesIn((communeDoc as { exchangeDeclines?: unknown } | undefined)?.exchangeDeclines).filter(
+    (decline) => judgeExchangeDecline(verifier, model.state, decline) === "counted",
   );
-  return [...entries, ...declines];
+  return { entries, declines };
+}
+
+/** Our records for `partner`'s side of the exchange channel: our exchanges naming it (out, and acceptances of its), and our declines of its. */
+function exchangeRecordsFor(node: CommuneNode, model: CommuneModel, partner: string, verifier: Verifier): (SignedEntry | SignedExchangeDecline)[] {
+  const ours = ourExchangeSide(model, verifier, node.docs.commune.doc());
+  return [
+    ...ours.entries.filter((entry) => entry.partner === partner && entry.offer !== undefined),
+    ...ours.declines.filter((decline) => decline.partner === partner),
+  ];
 }
 
 /** Whether the partner's genuine end record is filed here: it ended the partnership, so nothing more of ours goes to it. */
