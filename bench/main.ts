@@ -1,7 +1,9 @@
 /**
  * `npm run bench` (add `-- --quick` for 1,000 and 10,000 entries only,
  * `-- --sizes 100000` for chosen sizes, `-- --runs 7` for more runs per
- * figure, `-- --only new-entry`, `-- --only tampered-open`, `-- --only relay`, `-- --only relay-load` or `-- --only one-at-a-time` for those figures alone). Builds (or reuses) synthetic communes, measures each figure
+ * figure, `-- --only new-entry`, `-- --only tampered-open`, `-- --only relay`, `-- --only relay-latency`, `-- --only relay-joins`,
+ * `-- --only relay-load` or `-- --only one-at-a-time` for those figures alone, `-- --joins 3` for fewer newcomers). Builds (or reuses)
+ * synthetic communes, measures each figure
  * against its baseline from the same run, prints a table on stdout and
  * writes bench/results/<date>.json.
  * Progress goes to stderr. What each figure means: docs/performance.md.
@@ -53,13 +55,20 @@ const SIZES =
 if (SIZES.length === 0) throw new Error("--sizes takes a comma-separated list of entry counts, e.g. --sizes 100000");
 // `--only new-entry`: that figure alone, in about a minute (a full run takes ~16 minutes, most of it at 100,000 entries).
 // `--only relay`: the upload to an empty relay, A -> relay -> B and the newcomer's joins (~5 minutes at 100,000).
+// `--only relay-latency`: the upload and A -> relay -> B alone (no newcomers, no entries one at a time), plaintext and private.
+// `--only relay-joins`: the upload, A -> relay -> B and the newcomers' joins, without the 2,000 entries one at a time.
 // `--only relay-load`: the relay under load (50 communes x 10 members), ~3 minutes.
 // `--only inventory-search`: the combined inventory's search over 10,010 items, seconds.
 // `--only one-at-a-time`: a private commune's relay store after entries written one at a time (2,000; 500 with --quick), ~2 minutes.
 const onlyArg = args.indexOf("--only");
 const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
-const ALONE = ["new-entry", "tampered-open", "relay", "relay-load", "inventory-search", "one-at-a-time"];
+const ALONE = ["new-entry", "tampered-open", "relay", "relay-latency", "relay-joins", "relay-load", "inventory-search", "one-at-a-time"];
 if (ONLY !== undefined && !ALONE.includes(ONLY)) throw new Error(`--only takes ${ALONE.join(", ")} (the figures that can be measured alone)`);
+const RELAY_ALONE = ["relay", "relay-latency", "relay-joins"];
+// How many fresh members join through the relay, per commune and protocol: each join of 100,000 entries takes tens of seconds.
+const joinsArg = args.indexOf("--joins");
+const JOINS = ONLY === "relay-latency" ? 0 : joinsArg >= 0 ? Number(args[joinsArg + 1]) : RUNS;
+if (!Number.isInteger(JOINS) || JOINS < 0) throw new Error("--joins takes a whole number of fresh joins, e.g. --joins 3 (0 for none)");
 const MEMBERS = 10;
 const SEED = 1;
 const RESULTS = join(import.meta.dirname, "results");
@@ -489,8 +498,8 @@ async function relayFigures(f: Fixture, entries: unknown[], privately = false): 
     const target = (await shownPurse(a, f.communeId))!.purse;
     const shownAt: number[] = [];
     const joins: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      progress(`N=${n}: fresh join${kind} ${r + 1}/${RUNS}`);
+    for (let r = 0; r < JOINS; r++) {
+      progress(`N=${n}: fresh join${kind} ${r + 1}/${JOINS}`);
       const invite = await a.run("commune.invite", { commune: f.communeId, days: 1 });
       if (!invite.ok) throw new Error(invite.error.message);
       const cDir = await mkdtemp(join(scratch, "fresh-"));
@@ -518,27 +527,29 @@ async function relayFigures(f: Fixture, entries: unknown[], privately = false): 
     }
     const saveLoad: number[] = [];
     const aHandles = aNode.docs.allHandles();
-    for (let r = 0; r < RUNS; r++) {
+    for (let r = 0; r < JOINS; r++) {
       const start = performance.now();
       for (const handle of aHandles) A.load(A.save(handle.doc() as A.Doc<unknown>));
       saveLoad.push(performance.now() - start);
     }
-    add({
-      n,
-      figure: `fresh member joins${kind}: balances shown (inviter's signed count)`,
-      unit: "ms",
-      commune: stats(shownAt),
-      baseline: "A.save + A.load of the same docs",
-      baselineValue: stats(saveLoad),
-    });
-    add({
-      n,
-      figure: `fresh member joins${kind}: full history received and counted`,
-      unit: "ms",
-      commune: stats(joins),
-      baseline: "A.save + A.load of the same docs",
-      baselineValue: stats(saveLoad),
-    });
+    if (JOINS > 0) {
+      add({
+        n,
+        figure: `fresh member joins${kind}: balances shown (inviter's signed count)`,
+        unit: "ms",
+        commune: stats(shownAt),
+        baseline: "A.save + A.load of the same docs",
+        baselineValue: stats(saveLoad),
+      });
+      add({
+        n,
+        figure: `fresh member joins${kind}: full history received and counted`,
+        unit: "ms",
+        commune: stats(joins),
+        baseline: "A.save + A.load of the same docs",
+        baselineValue: stats(saveLoad),
+      });
+    }
     await a.close();
     hosts.splice(hosts.indexOf(a), 1);
   } finally {
@@ -620,7 +631,7 @@ async function main(): Promise<void> {
       for (const row of await tamperedOpenFigures(f, { runs: RUNS, scratch, child })) add(row);
       continue;
     }
-    if (ONLY === "relay") {
+    if (ONLY !== undefined && RELAY_ALONE.includes(ONLY)) {
       // The upload, A -> relay -> B and the newcomer's joins, without the opens, exports and renderer before them.
       const { entries } = await rawDocs(f);
       const relayBytes = await relayFigures(f, entries);

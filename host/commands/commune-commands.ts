@@ -176,6 +176,7 @@ async function join(input: ParsedInput<"commune.join">, host: HostContext, joine
   // A private commune's purse may still be arriving through its link (the latest snapshots first): it is loaded once a link has caught up.
   const loading = Promise.all([docs.value.discoverShards(), ...(epoch ? [caughtUp(links)] : [])]).then(() => undefined);
   const node = new CommuneNode(record, docs.value, links, host.nodeContext(), loading);
+  node.readAheadWhileLoading();
   host.addNode(node);
   // While a private link's snapshots of the purse wait (holdSnapshots), each of which holds the thread for a few hundred ms once read,
   // and its storage the disk: the first view (the inviter's signed count) is made, so the member's first look at the commune, right

@@ -348,9 +348,23 @@ export class CommuneModelCache {
    * and says what is wrong.
    */
   async prepare(docs: CommuneDocs): Promise<void> {
+    await this.readAhead(docs);
+    // Checks started by an earlier readAhead (while the shards arrived) are waited for too.
+    while (this.#checking.size > 0) await Promise.all(this.#checking);
+    const failure = this.#checkFailure;
+    this.#checkFailure = undefined;
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+  }
+
+  /**
+   * What prepare() does, without waiting for the signature checks it starts:
+   * called as each shard of a purse still arriving is in (a newcomer's, one
+   * shard at a time), so the workers check one shard while this thread loads
+   * the next, rather than every check starting once the last shard is in.
+   */
+  async readAhead(docs: CommuneDocs): Promise<void> {
     // Shard versions found sound before are in the verdict file: wait until it is read.
     await this.#crypto.verdictsRead;
-    const checks: Promise<void>[] = [];
     const unread = [...docs.shards.values()].filter((handle) => !this.#shards.has(handle.url));
     // Every shard whose history needs a scan is queued for the workers at once; each is read as soon as its own scan is in.
     const settled = unread.map((handle) => docs.history.settle([{ handle: handle as DocHandle<unknown>, places: "purse-shard" }]));
@@ -367,9 +381,21 @@ export class CommuneModelCache {
         for (const { entry } of entries) this.#signed.add(entry);
         continue;
       }
-      checks.push(this.#checkShard(entries, version));
+      this.#track(this.#checkShard(entries, version));
     }
-    await Promise.all(checks);
+  }
+
+  /** Signature checks started and not finished: prepare() waits for every one, and passes on the first that failed. */
+  readonly #checking = new Set<Promise<void>>();
+  #checkFailure: unknown;
+
+  #track(check: Promise<void>): void {
+    const settled: Promise<void> = check
+      .catch((error: unknown) => {
+        this.#checkFailure ??= error;
+      })
+      .finally(() => this.#checking.delete(settled));
+    this.#checking.add(settled);
   }
 
   async #checkShard(entries: readonly ShardEntry[], version: string): Promise<void> {

@@ -60,6 +60,9 @@ export class CommuneNode {
   #listeners = new Set<() => void>();
   #loaded: Promise<void>;
   #isLoaded = false;
+  #readsAhead = false;
+  #readingAhead = false;
+  #readAheadAgain = false;
   readonly #views: ProvisionalViews;
   readonly #sync = new SyncStatus();
   readonly #lastSynced: LastSyncedFile;
@@ -105,13 +108,49 @@ export class CommuneNode {
         this.#isLoaded = true;
         this.#changed();
       });
-    docs.watch(() => this.#changed());
+    docs.watch(() => {
+      if (this.#readsAhead && !this.#isLoaded) this.#readAhead();
+      this.#changed();
+    });
     for (const link of links) this.#follow(link);
     // A private commune starts a new epoch when a member it was sealed to is gone (epoch-rotation.ts).
     const privateLink = context.privateLink?.(record.id);
     if (privateLink) this.#privately(privateLink);
     // A plaintext commune made before issue 13 (not plaintext by choice) moves to private once its founder's host makes epoch 1 (moving-over.ts).
     else if (context.moveOver && record.plaintext !== true) this.#movingOver = new MovingOver(this, context.moveOver, this.#loaded);
+  }
+
+  /**
+   * A newcomer's purse arrives from its relays one shard at a time, each
+   * whole and loaded on this thread: from now until it is loaded, each shard
+   * that is in is read and its signatures checked in the workers at once.
+   * Without it every check started once the last shard was in (and a private
+   * link had read the log to its end), and the other core waited meanwhile.
+   * Not for shards opened from this disk, which are read as they load, in
+   * steps: `loading` settles once they are whole.
+   */
+  readAheadWhileLoading(): void {
+    this.#readsAhead = true;
+    if (!this.#isLoaded) this.#readAhead();
+  }
+
+  /** One read at a time; a change during one asks for one more. */
+  #readAhead(): void {
+    if (this.#readingAhead) {
+      this.#readAheadAgain = true;
+      return;
+    }
+    this.#readingAhead = true;
+    void this.#cache
+      .readAhead(this.docs)
+      // What failed here is done again by the load's own prepare, which reports it.
+      .catch(() => undefined)
+      .finally(() => {
+        this.#readingAhead = false;
+        if (!this.#readAheadAgain || this.#isLoaded) return;
+        this.#readAheadAgain = false;
+        this.#readAhead();
+      });
   }
 
   #privately(context: PrivateLinkContext): void {
