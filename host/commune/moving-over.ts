@@ -110,10 +110,10 @@ export class MovingOver {
     if (this.#done) return;
     const genesis = this.#node.docs.genesis();
     if (!genesis) return;
-    const records = decodedRecords(texts);
-    const first = records[0];
-    if (!first || firstEpochProblem(first, this.#node.id, genesis) !== undefined) return;
-    await this.#adopt(records.filter((record) => record.signed.header.kind === "epoch" && record.signed.header.commune === this.#node.id));
+    const records = decodedRecords(texts).filter((record) => record.signed.header.kind === "epoch" && record.signed.header.commune === this.#node.id);
+    // Two moves at once leave a relay with several first epochs: the keyring takes the one the rule picks.
+    if (!records.some((record) => firstEpochProblem(record, this.#node.id, genesis) === undefined)) return;
+    await this.#adopt(records);
   }
 
   async #adopt(records: SealedItem[]): Promise<void> {

@@ -22,6 +22,7 @@ import {
   type SealedItem,
   type SnapshotHeader,
 } from "../../shared/privacy/headers";
+import { firstEpochMac } from "../../shared/sync/relay-handshake";
 import { measureAutomerge, operationsProblem, type HeldOperations } from "../../shared/sync/automerge-chunks";
 import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
 import {
@@ -90,6 +91,13 @@ export interface PrivateLinkOptions {
   held: (documentId: string) => HeldOperations;
   /** Offered so a relay that does not serve the commune yet registers it (with the keyring's chain). */
   genesis: Signed<Genesis> | undefined;
+  /**
+   * A commune moved from plaintext: its old relay key, proven with every
+   * admission proof (firstEpochMac), so a relay that served it in plaintext
+   * takes a first epoch not signed by its founder, or a second one
+   * (docs/relay.md, "Two moves at once", "The relay-key route").
+   */
+  relayKey?: string;
   reconnect?: Partial<Backoff>;
   handshakeTimeoutMs?: number;
   keepaliveMs?: number;
@@ -408,7 +416,15 @@ export class PrivateRelayLink implements RelayLink {
         }
       }
       const transcript = { commune: this.#options.commune, memberNonce: attempt.nonce, relayNonce: asked.data.nonce, epoch: proving.id };
-      return attempt.ws.send(JSON.stringify({ type: "proof", epoch: proving.id, sig: admissionProof(this.#options.crypto, transcript, proving.admission) }));
+      const { relayKey } = this.#options;
+      return attempt.ws.send(
+        JSON.stringify({
+          type: "proof",
+          epoch: proving.id,
+          sig: admissionProof(this.#options.crypto, transcript, proving.admission),
+          ...(relayKey !== undefined ? { relayKey: firstEpochMac(relayKey, transcript) } : {}),
+        }),
+      );
     }
     if (attempt.phase === "proof") {
       const later = superseded.safeParse(value);
@@ -495,8 +511,16 @@ export class PrivateRelayLink implements RelayLink {
     } else {
       const item = decoded.item;
       const header = item.signed.header;
-      if (header.kind === "epoch") this.#options.keyring.learn(item, seq);
-      else if (attempt.phase === "snapshots") {
+      if (header.kind === "epoch") {
+        const { keyring } = this.#options;
+        // Another first epoch (two moves at once) that is now the newest held: the relay admits it as well, so we connect again under it.
+        if (keyring.learn(item, seq) && header.parent === null && keyring.newest()?.id === idOfItem(item) && attempt.epoch !== idOfItem(item)) {
+          attempt.reason = "The commune's first epoch is another one";
+          this.#failures = 0;
+          attempt.ws.terminate();
+          return;
+        }
+      } else if (attempt.phase === "snapshots") {
         const hold = this.#hold;
         if (hold?.waits(header.document)) await hold.until.catch(() => undefined);
         if (await this.#apply(attempt, item, seq, size)) attempt.appliedEarly.add(idOfItem(item));
