@@ -46,11 +46,16 @@ export class MovingOver {
   #again = false;
   #done = false;
   #stop: () => void;
+  readonly #mayMake: boolean;
 
-  /** `loaded` settles when the node's documents have loaded: the founder judges its membership only then. */
-  constructor(node: MovingNode, keys: MoveOverKeys, loaded: Promise<void>) {
+  /**
+   * `loaded` settles when the node's documents have loaded: membership is judged only then. `mayMake`: false on the host of a member
+   * who joined the commune with this version (CommuneRecord.joinedPlaintext), which adopts a first epoch and never makes one.
+   */
+  constructor(node: MovingNode, keys: MoveOverKeys, loaded: Promise<void>, options: { mayMake?: boolean } = {}) {
     this.#node = node;
     this.#keys = keys;
+    this.#mayMake = options.mayMake ?? true;
     // The first epoch arrives as a change of the commune document; the founder's own status can change too.
     this.#stop = node.subscribe(() => void this.check());
     void loaded.then(() => this.check());
@@ -90,6 +95,7 @@ export class MovingOver {
     await node.ready();
     const found = firstEpochsIn(epochs, node.id, genesis);
     if (found.length > 0 && (await this.#adopt(found))) return;
+    if (!this.#mayMake && genesis.by !== node.me) return;
     const state = node.membershipState();
     const at = node.now();
     const readers = state && firstEpochReadersFor(genesis, state, node.me, at);

@@ -135,8 +135,28 @@ export class PrivateCommunes {
    * this member, its keyring is written and the link context returned;
    * otherwise nothing is kept (this member was left out) and undefined.
    */
-  async adopt(commune: string, records: readonly SealedItem[]): Promise<PrivateLinkContext | undefined> {
-    if (this.#keyrings.has(commune)) return this.linkContext(commune);
+  adopt(commune: string, records: readonly SealedItem[]): Promise<PrivateLinkContext | undefined> {
+    // One at a time per commune: a relay's chain and the commune document can arrive together, and two keyrings must never be made.
+    const run = (this.#adopting.get(commune) ?? Promise.resolve()).then(() => this.#adopt(commune, records));
+    this.#adopting.set(
+      commune,
+      run.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return run;
+  }
+
+  readonly #adopting = new Map<string, Promise<void>>();
+
+  async #adopt(commune: string, records: readonly SealedItem[]): Promise<PrivateLinkContext | undefined> {
+    const existing = this.#keyrings.get(commune);
+    if (existing) {
+      // Records that came another way (the other first epoch of two moves at once) are kept: the keyring judges which is current.
+      for (const record of records) existing.learn(record);
+      return this.linkContext(commune);
+    }
     const privacy = await this.#ready();
     const options = { commune, privacy, crypto: this.#crypto, me: this.#me(), ...this.#judging(commune) };
     // Tried in memory first: a keyring file makes the commune private here, so it is written only once a lockbox has opened.

@@ -92,10 +92,11 @@ export interface PrivateLinkOptions {
   /** Offered so a relay that does not serve the commune yet registers it (with the keyring's chain). */
   genesis: Signed<Genesis> | undefined;
   /**
-   * A commune moved from plaintext: its old relay key, proven with every
-   * admission proof (firstEpochMac), so a relay that served it in plaintext
-   * takes a first epoch not signed by its founder, or a second one
-   * (docs/relay.md, "Two moves at once", "The relay-key route").
+   * A commune moved from plaintext: its old relay key, proven with the
+   * admission proof (firstEpochMac) once a relay asks for it
+   * (`private.relayKey`), so a relay that served it in plaintext takes a
+   * first epoch not signed by its founder, or a second one (docs/relay.md,
+   * "Two moves at once", "The relay-key route").
    */
   relayKey?: string;
   reconnect?: Partial<Backoff>;
@@ -224,6 +225,8 @@ export class PrivateRelayLink implements RelayLink {
   #hold: { waits: (documentId: string) => boolean; until: Promise<unknown> } | undefined;
   /** Items this link refused since it started, and the last reason: a member's bad batch is skipped, not fatal. */
   refusedItems = 0;
+  /** A relay asked for the proof of the old relay key (`relayKey`): every later proof on this link carries it. */
+  #proveRelayKey = false;
   lastRefusal: string | undefined;
 
   constructor(options: PrivateLinkOptions) {
@@ -393,7 +396,15 @@ export class PrivateRelayLink implements RelayLink {
       return this.#fail(attempt, "The relay sent a frame that is not JSON");
     }
     const no = refused.safeParse(value);
-    if (no.success) return this.#refuse(attempt, `The relay refused us: ${no.data.reason}`);
+    if (no.success) {
+      // The relay key is proven only where a relay asks for it: a relay of the version before reads the proof's field as malformed.
+      if (no.data.code === "private.relayKey" && this.#options.relayKey !== undefined && !this.#proveRelayKey) {
+        this.#proveRelayKey = true;
+        this.#failures = 0;
+        return this.#fail(attempt, "The relay asks for the proof of the commune's relay key");
+      }
+      return this.#refuse(attempt, `The relay refused us: ${no.data.reason}`);
+    }
     if (attempt.phase === "hello") {
       const asked = challenge.safeParse(value);
       if (!asked.success) return this.#fail(attempt, "The relay did not answer the hello with a challenge");
@@ -422,7 +433,7 @@ export class PrivateRelayLink implements RelayLink {
           type: "proof",
           epoch: proving.id,
           sig: admissionProof(this.#options.crypto, transcript, proving.admission),
-          ...(relayKey !== undefined ? { relayKey: firstEpochMac(relayKey, transcript) } : {}),
+          ...(relayKey !== undefined && this.#proveRelayKey ? { relayKey: firstEpochMac(relayKey, transcript) } : {}),
         }),
       );
     }
