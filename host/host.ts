@@ -28,6 +28,7 @@ import { openHostCrypto, type HostCrypto } from "./signatures/host-crypto";
 import { HistoryScans, type HistoryScanOptions } from "./history/history-scans";
 import { identityView, loadOrCreateIdentity, saveIdentity, type StoredIdentity } from "./store/identity-store";
 import { diskRefusalOf, unsavedProblem } from "./store/disk-refusal";
+import { isPlaintextGenesis } from "../shared/privacy/moving-over";
 
 export interface HostOptions {
   dataDir: string;
@@ -92,6 +93,10 @@ export class Host implements HostContext {
       crypto,
       () => this.identity.keys,
       (commune) => this.nodes.get(commune)?.membershipState()?.members,
+      (commune) => {
+        const genesis = this.nodes.get(commune)?.docs.genesis();
+        return genesis !== undefined && isPlaintextGenesis(genesis);
+      },
     );
     this.#handlers = {
       "identity.show": async () => ok(this.identityView()),

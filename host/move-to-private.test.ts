@@ -55,12 +55,21 @@ const forgotten = (relay: { logs: RelayLogEvent[] }) => relay.logs.some((event) 
 async function openMember(dir: string, relay: RunningRelay): Promise<Host> {
   // The relay was on a port chosen when the fixture was made; this run's relay serves the same folder elsewhere. Said in the
   // member's list of communes before the host opens, since the founder's host moves the commune as soon as it has loaded.
-  const index = join(dir, "communes.json");
-  await writeFile(index, (await readFile(index, "utf8")).replaceAll(`${made.relayUrlWhenMade}/`, relay.url));
+  await pointAt(dir, `${made.relayUrlWhenMade}/`, relay.url);
   const host = await Host.open({ dataDir: dir, links: relayLinks });
   cleanups.push(() => host.close());
   return host;
 }
+
+async function pointAt(dir: string, from: string, to: string): Promise<void> {
+  const index = join(dir, "communes.json");
+  await writeFile(index, (await readFile(index, "utf8")).replaceAll(from, to));
+}
+
+/** Nothing listens on port 9 here: a machine "apart" tries its relay and never reaches it. */
+const APART = "ws://127.0.0.1:9/";
+
+const memosOf = async (host: Host) => (await must(host, "purse.ledger", { commune: made.commune, limit: 1000 })).rows.map((row) => row.memo);
 
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -139,5 +148,60 @@ describe("the relays of a commune that moved", () => {
       return ledger.rows.some((row) => row.memo === "written after the move");
     });
     await expectNothingLost(bo, 100);
+  });
+});
+
+describe("two moves at once: the founder's laptop and desktop both open the plaintext commune with this version while apart", () => {
+  it("end on one first epoch, the smallest id, on both machines and on a member offline across both, with what each wrote under its own kept", async () => {
+    const relay = await startFixtureRelay();
+    const laptop = await openMember(await copyOf("ada"), relay);
+    await until("the laptop's move to reach the relay", async () => forgotten(relay));
+    await must(laptop, "purse.contribute", { commune: made.commune, amount: "1.00", currency: "EUR", memo: "on the laptop after its move" });
+
+    // The desktop, cut off from the relay, moves the same commune on its own and writes under its own epoch 1.
+    const desktopDir = await copyOf("ada");
+    await pointAt(desktopDir, `${made.relayUrlWhenMade}/`, APART);
+    const apart = await Host.open({ dataDir: desktopDir, links: relayLinks });
+    try {
+      await until("the desktop's own move", async () => (await privacyOf(apart)).private);
+      await must(apart, "purse.contribute", { commune: made.commune, amount: "2.00", currency: "EUR", memo: "on the desktop while apart" });
+    } finally {
+      await apart.close();
+    }
+    const desktopEpoch = await (async () => {
+      const reopened = await Host.open({ dataDir: desktopDir, links: relayLinks });
+      try {
+        return (await privacyOf(reopened)).epoch?.id;
+      } finally {
+        await reopened.close();
+      }
+    })();
+    const laptopEpoch = (await privacyOf(laptop)).epoch?.id;
+    expect(desktopEpoch).toBeDefined();
+    expect(desktopEpoch).not.toBe(laptopEpoch);
+
+    // Back together: the relay holds the laptop's epoch 1; the desktop's is registered beside it, and both take the smaller.
+    await pointAt(desktopDir, APART, relay.url);
+    const desktop = await Host.open({ dataDir: desktopDir, links: relayLinks });
+    cleanups.push(() => desktop.close());
+    const winner = [laptopEpoch!, desktopEpoch!].sort()[0];
+    for (const [name, host] of [
+      ["laptop", laptop],
+      ["desktop", desktop],
+    ] as const) {
+      await until(`the ${name} to take the smaller first epoch and read both machines' entries`, async () => {
+        const memos = await memosOf(host);
+        return (await privacyOf(host)).epoch?.id === winner && memos.includes("on the laptop after its move") && memos.includes("on the desktop while apart");
+      });
+      await expectNothingLost(host, 300);
+    }
+
+    // Bo, offline across both moves, reads both first epochs in the chain the relay hands him, and everything written under each.
+    const bo = await openMember(await copyOf("bo"), relay);
+    await until("Bo to take the smaller first epoch and read both machines' entries", async () => {
+      const memos = await memosOf(bo);
+      return (await privacyOf(bo)).epoch?.id === winner && memos.includes("on the laptop after its move") && memos.includes("on the desktop while apart");
+    });
+    await expectNothingLost(bo, 300);
   });
 });

@@ -98,6 +98,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         gate.gateway?.dropPlaintext(commune);
       }
     },
+    // Kept in registry.json once a commune moved: the relay-key route's proof is checked against it.
+    relayKeyOf: (commune) => registry.get(commune)?.relayKey,
     quota: { documents: limits.privateDocumentsPerCommune, bytes: limits.privateBytesPerCommune },
     registrations: { perAddressPerHour: limits.registrationsPerAddressPerHour, perHour: limits.registrationsPerHour },
   });

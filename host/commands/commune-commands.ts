@@ -116,8 +116,15 @@ async function join(input: ParsedInput<"commune.join">, host: HostContext, joine
   if (name === "") return fail("member.noName", "Say what name the other members will know you by.", { field: "name" });
   if (host.name() === "") await host.rename(name);
 
-  const record: CommuneRecord = { id: commune, name: communeName, doc: invite.value.doc, secret: invite.value.secret, relays: invite.value.relays };
   const epoch = invite.value.epoch;
+  const record: CommuneRecord = {
+    id: commune,
+    name: communeName,
+    doc: invite.value.doc,
+    secret: invite.value.secret,
+    relays: invite.value.relays,
+    ...(epoch ? {} : { joinedPlaintext: true as const }),
+  };
   // A private commune's invite carries its current epoch's key: the links prove it to the relays and open what they fetch.
   const privateLink = epoch ? await host.privateCommunes.joined(commune, { id: epoch.id, number: epoch.number, key: hexToBytes(epoch.key) }) : undefined;
   let repo: Repo | undefined;

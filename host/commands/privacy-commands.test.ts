@@ -51,7 +51,7 @@ describe("what a commune's privacy view says", () => {
     expect(view.operatorSees[0]).toMatch(/^everything/);
   });
 
-  it("says a commune made before private communes whose founder has gone stays plaintext, and its host does not move it", async () => {
+  it("says a commune made before private communes whose founder has gone becomes private when an active member opens it, and the host of one who is not active does not move it", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "commune-privacy-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
     const first = await Host.open({ dataDir, links: noRelays });
@@ -67,7 +67,7 @@ describe("what a commune's privacy view says", () => {
     const view = await must(host, "commune.privacy", { commune });
     expect(view.private).toBe(false);
     expect(view.plaintextWhy).toBe(PLAINTEXT_REASONS.founderGone);
-    expect(view.plaintextWhy).toContain("so it stays plaintext");
+    expect(view.plaintextWhy).toContain("it becomes private when an active member opens it");
     await host.nodes.get(commune)!.whenLoaded();
     await expect(access(epochKeyringPath(dataDir, commune))).rejects.toThrow();
   });

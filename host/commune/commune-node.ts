@@ -117,7 +117,9 @@ export class CommuneNode {
     const privateLink = context.privateLink?.(record.id);
     if (privateLink) this.#privately(privateLink);
     // A plaintext commune made before issue 13 (not plaintext by choice) moves to private once its founder's host makes epoch 1 (moving-over.ts).
-    else if (context.moveOver && record.plaintext !== true) this.#movingOver = new MovingOver(this, context.moveOver, this.#loaded);
+    // A member who joined it with this version (`joinedPlaintext`) only adopts a first epoch: the commune may be plaintext by choice.
+    else if (context.moveOver && record.plaintext !== true)
+      this.#movingOver = new MovingOver(this, context.moveOver, this.#loaded, { mayMake: record.joinedPlaintext !== true });
   }
 
   /**

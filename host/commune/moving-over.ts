@@ -16,8 +16,9 @@ import { writeEpochRecord, type WriteTarget } from "./writer";
  * (the founder's too) that finds that record and opens its lockbox in it
  * holds the epoch key from then on and turns its relay links private.
  *
- * A commune whose founder has left or been removed stays plaintext: its
- * relays anchor a moved commune's first epoch in the founder's signature.
+ * A commune whose founder has left or been removed moves by the relay-key
+ * route (docs/relay.md): any active member's host makes epoch 1, and every
+ * host adopts only a first epoch the signed history makes current.
  */
 
 /** What a move needs of the host's private communes (host/commune/private-communes.ts). */
@@ -45,11 +46,16 @@ export class MovingOver {
   #again = false;
   #done = false;
   #stop: () => void;
+  readonly #mayMake: boolean;
 
-  /** `loaded` settles when the node's documents have loaded: the founder judges its membership only then. */
-  constructor(node: MovingNode, keys: MoveOverKeys, loaded: Promise<void>) {
+  /**
+   * `loaded` settles when the node's documents have loaded: membership is judged only then. `mayMake`: false on the host of a member
+   * who joined the commune with this version (CommuneRecord.joinedPlaintext), which adopts a first epoch and never makes one.
+   */
+  constructor(node: MovingNode, keys: MoveOverKeys, loaded: Promise<void>, options: { mayMake?: boolean } = {}) {
     this.#node = node;
     this.#keys = keys;
+    this.#mayMake = options.mayMake ?? true;
     // The first epoch arrives as a change of the commune document; the founder's own status can change too.
     this.#stop = node.subscribe(() => void this.check());
     void loaded.then(() => this.check());
@@ -60,7 +66,7 @@ export class MovingOver {
     this.#stop();
   }
 
-  /** Opens a first epoch found in the commune document, or, on the founder's host, makes one; one check at a time. */
+  /** Opens a first epoch found in the commune document, or, on the host of a member who may (firstEpochReadersFor), makes one; one check at a time. */
   async check(): Promise<void> {
     if (this.#done) return;
     if (this.#running) {
@@ -85,19 +91,19 @@ export class MovingOver {
     if (!read.ok) return;
     const { genesis, epochs = [] } = read.value.doc;
     if (!isPlaintextGenesis(genesis)) return this.close();
-    const found = firstEpochsIn(epochs, node.id, genesis);
-    if (found.length > 0) return this.#adopt(found);
-    // Only the founder makes the first epoch: another member's host waits for its record without reading the histories (a scan of every document per change).
-    if (genesis.by !== node.me) return;
+    // First epochs are judged by the signed history (a made-up one by a removed member is never adopted), and who makes one by it too.
     await node.ready();
+    const found = firstEpochsIn(epochs, node.id, genesis);
+    if (found.length > 0 && (await this.#adopt(found))) return;
+    if (!this.#mayMake && genesis.by !== node.me) return;
     const state = node.membershipState();
     const at = node.now();
     const readers = state && firstEpochReadersFor(genesis, state, node.me, at);
-    if (!readers) return;
+    if (!readers || this.#done) return;
     const record = await this.#keys.makeFirstEpoch(node.id, readers, at);
     // Into the commune document before any relay hears of it: members syncing in plaintext learn it there.
     const written = await writeEpochRecord(node, epochRecordText(record));
-    if (written.ok) await this.#adopt([record]);
+    if (written.ok) await this.#adopt([...found, record]);
   }
 
   /**
@@ -110,18 +116,23 @@ export class MovingOver {
     if (this.#done) return;
     const genesis = this.#node.docs.genesis();
     if (!genesis) return;
-    const records = decodedRecords(texts);
-    const first = records[0];
-    if (!first || firstEpochProblem(first, this.#node.id, genesis) !== undefined) return;
-    await this.#adopt(records.filter((record) => record.signed.header.kind === "epoch" && record.signed.header.commune === this.#node.id));
+    const records = decodedRecords(texts).filter((record) => record.signed.header.kind === "epoch" && record.signed.header.commune === this.#node.id);
+    // Two moves at once leave a relay with several first epochs: the keyring takes the one the rule picks.
+    if (!records.some((record) => firstEpochProblem(record, this.#node.id, genesis) === undefined)) return;
+    await this.#node.ready();
+    // None valid for this member (a removed member's made-up epoch alone): the next check makes this member's own, if it may.
+    if (!(await this.#adopt(records))) void this.check();
   }
 
-  async #adopt(records: SealedItem[]): Promise<void> {
+  /** True once this member holds the epoch the history makes current among `records`, and its links have turned private. */
+  async #adopt(records: SealedItem[]): Promise<boolean> {
     const context = await this.#keys.adopt(this.#node.id, records);
-    // Left out of the first epoch (removed, or gone, before it began): this member stays plaintext, and the relays refuse it once they forget.
-    if (!context || this.#done) return;
+    // Left out of every valid first epoch (removed, or gone, before it began), or none is valid (made up by someone not active): this
+    // member stays plaintext; an active member's host then makes its own (#step).
+    if (!context || this.#done) return false;
     this.close();
     this.#node.goPrivate(context);
+    return true;
   }
 }
 

@@ -27,11 +27,21 @@ export class PrivateCommunes {
   readonly #membership: (commune: string) => MemberHistories | undefined;
   #privacy: Promise<PrivacyCrypto> | undefined;
 
-  constructor(dataDir: string, crypto: Crypto, me: () => KeyPair, membership: (commune: string) => MemberHistories | undefined = () => undefined) {
+  /** Whether a commune moved from plaintext (its genesis names no admission key): its first epochs are judged by the history too. */
+  readonly #moved: (commune: string) => boolean;
+
+  constructor(
+    dataDir: string,
+    crypto: Crypto,
+    me: () => KeyPair,
+    membership: (commune: string) => MemberHistories | undefined = () => undefined,
+    moved: (commune: string) => boolean = () => false,
+  ) {
     this.#dataDir = dataDir;
     this.#crypto = crypto;
     this.#me = me;
     this.#membership = membership;
+    this.#moved = moved;
   }
 
   /** Reads a commune's keyring from disk, if it has one (a damaged one throws: the commune is not quietly made plaintext). */
@@ -61,8 +71,8 @@ export class PrivateCommunes {
     return { keyring, privacy, crypto: this.#crypto, me: this.#me(), stateDir: join(this.#dataDir, "communes", commune, "private-relays"), refused };
   }
 
-  #judging(commune: string): { membership: () => MemberHistories | undefined } {
-    return { membership: () => this.#membership(commune) };
+  #judging(commune: string): { membership: () => MemberHistories | undefined; judgeFirstEpochs: () => boolean } {
+    return { membership: () => this.#membership(commune), judgeFirstEpochs: () => this.#moved(commune) };
   }
 
   #loaded: PrivacyCrypto | undefined;
@@ -125,14 +135,35 @@ export class PrivateCommunes {
    * this member, its keyring is written and the link context returned;
    * otherwise nothing is kept (this member was left out) and undefined.
    */
-  async adopt(commune: string, records: readonly SealedItem[]): Promise<PrivateLinkContext | undefined> {
-    if (this.#keyrings.has(commune)) return this.linkContext(commune);
+  adopt(commune: string, records: readonly SealedItem[]): Promise<PrivateLinkContext | undefined> {
+    // One at a time per commune: a relay's chain and the commune document can arrive together, and two keyrings must never be made.
+    const run = (this.#adopting.get(commune) ?? Promise.resolve()).then(() => this.#adopt(commune, records));
+    this.#adopting.set(
+      commune,
+      run.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return run;
+  }
+
+  readonly #adopting = new Map<string, Promise<void>>();
+
+  async #adopt(commune: string, records: readonly SealedItem[]): Promise<PrivateLinkContext | undefined> {
+    const existing = this.#keyrings.get(commune);
+    if (existing) {
+      // Records that came another way (the other first epoch of two moves at once) are kept: the keyring judges which is current.
+      for (const record of records) existing.learn(record);
+      return this.linkContext(commune);
+    }
     const privacy = await this.#ready();
     const options = { commune, privacy, crypto: this.#crypto, me: this.#me(), ...this.#judging(commune) };
     // Tried in memory first: a keyring file makes the commune private here, so it is written only once a lockbox has opened.
     const trial = new EpochKeyring(options);
     for (const record of records) trial.learn(record);
-    const newest = trial.newest();
+    // The epoch the history makes current: a made-up first epoch (a removed member's, by the relay-key route) is not adopted.
+    const newest = trial.current();
     const record = newest && records.find((one) => idOfItem(one) === newest.id);
     if (!newest || !record) return undefined;
     const keyring = new EpochKeyring({ ...options, path: epochKeyringPath(this.#dataDir, commune) });

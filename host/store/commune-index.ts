@@ -19,6 +19,14 @@ export interface CommuneRecord {
    * private. A commune made before issue 13 has no such mark, and moves.
    */
   plaintext?: true;
+  /**
+   * Joined with an invite that named no epoch: founded plaintext by choice,
+   * or made before issue 13, which this host cannot tell apart. It never
+   * makes the first epoch of the relay-key route (docs/relay.md), so a
+   * plaintext commune by choice stays so once its founder is gone; it adopts
+   * a first epoch another member's host made.
+   */
+  joinedPlaintext?: true;
 }
 
 const indexSchema = z.strictObject({
@@ -32,6 +40,7 @@ const indexSchema = z.strictObject({
       secret: z.string().regex(/^[0-9a-f]{64}$/),
       relays: z.array(z.string()),
       plaintext: z.literal(true).optional(),
+      joinedPlaintext: z.literal(true).optional(),
     }),
   ),
 });

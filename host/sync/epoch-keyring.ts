@@ -51,6 +51,8 @@ export interface KeyringOptions {
   me: KeyPair;
   /** The commune's membership by its signed history (CommuneState.members), read each time an epoch is judged; absent: no judging, the newest epoch held is current. */
   membership?: () => MemberHistories | undefined;
+  /** Whether the commune moved from plaintext (read each time, its genesis may load after the keyring): its first epochs are judged too, and one refused is never the newest (currentEpochOf's `judgeFirst`). */
+  judgeFirstEpochs?: () => boolean;
 }
 
 export const epochKeyringPath = (dataDir: string, commune: string) => join(dataDir, "communes", commune, "epochs.json");
@@ -73,8 +75,9 @@ export class EpochKeyring {
   readonly #endedAt = new Map<string, number>();
   /** The commune's membership by its signed history, as this machine holds it now; undefined while it cannot be read (a join under way). */
   readonly #membership: () => MemberHistories | undefined;
+  readonly #judgeFirstEpochs: () => boolean;
   /** The last judgement, kept while neither the membership (the same object) nor the epochs opened have changed. */
-  #judged: { members: MemberHistories; opened: number; result: CurrentEpoch } | undefined;
+  #judged: { members: MemberHistories; opened: number; judgeFirst: boolean; result: CurrentEpoch } | undefined;
   readonly #listeners = new Set<() => void>();
   #saving: Promise<unknown> = Promise.resolve();
 
@@ -85,6 +88,7 @@ export class EpochKeyring {
     this.#crypto = options.crypto;
     this.#me = options.me;
     this.#membership = options.membership ?? (() => undefined);
+    this.#judgeFirstEpochs = options.judgeFirstEpochs ?? (() => false);
   }
 
   /** The keyring on disk, or undefined when the commune is not private on this machine. A damaged file throws: it is not silently made plaintext. */
@@ -212,11 +216,25 @@ export class EpochKeyring {
    * them. It writes nothing until the child is current by the history too.
    */
   newest(): HeldEpoch | undefined {
+    // A moved commune's made-up first epoch (a removed member's, by the relay-key route) is proven nowhere: the members' own is.
+    const refusedFirsts = this.#judgeFirstEpochs() ? new Set(this.refusedEpochs().map((refused) => refused.id)) : undefined;
     let best: HeldEpoch | undefined;
     for (const held of this.#held()) {
+      if (refusedFirsts && refusedFirsts.size > 0 && refusedFirsts.has(this.#firstOf(held))) continue;
       if (!best || held.epoch > best.epoch || (held.epoch === best.epoch && held.id < best.id)) best = held;
     }
     return best;
+  }
+
+  /** The first epoch above `held`, as far as the records opened here reach. */
+  #firstOf(held: HeldEpoch): string {
+    let at = held;
+    for (let parent = at.header?.parent; parent; parent = at.header?.parent) {
+      const above = this.#opened.get(parent);
+      if (!above) break;
+      at = above;
+    }
+    return at.id;
   }
 
   /** The children of the epochs held that do not count by the signed history, each with the reason, for the member to see. */
@@ -240,14 +258,15 @@ export class EpochKeyring {
   #judge(): CurrentEpoch | undefined {
     const members = this.#membership();
     if (!members) return undefined;
-    if (this.#judged?.members === members && this.#judged.opened === this.#opened.size) return this.#judged.result;
+    const judgeFirst = this.#judgeFirstEpochs();
+    if (this.#judged?.members === members && this.#judged.opened === this.#opened.size && this.#judged.judgeFirst === judgeFirst) return this.#judged.result;
     const facts = [...this.#opened.values()].flatMap((held) =>
       held.header && held.readers
         ? [{ id: held.id, epoch: held.header.epoch, parent: held.header.parent, by: held.header.by, at: held.header.at, readers: held.readers }]
         : [],
     );
-    const result = currentEpochOf(facts, Object.keys(members), standingIn(members));
-    this.#judged = { members, opened: this.#opened.size, result };
+    const result = currentEpochOf(facts, Object.keys(members), standingIn(members), { judgeFirst });
+    this.#judged = { members, opened: this.#opened.size, judgeFirst, result };
     return result;
   }
 

@@ -22,6 +22,7 @@ import {
   type SealedItem,
   type SnapshotHeader,
 } from "../../shared/privacy/headers";
+import { firstEpochMac } from "../../shared/sync/relay-handshake";
 import { measureAutomerge, operationsProblem, type HeldOperations } from "../../shared/sync/automerge-chunks";
 import { boundedInflate } from "../../repo-adaptations/bounded-inflate";
 import {
@@ -90,6 +91,14 @@ export interface PrivateLinkOptions {
   held: (documentId: string) => HeldOperations;
   /** Offered so a relay that does not serve the commune yet registers it (with the keyring's chain). */
   genesis: Signed<Genesis> | undefined;
+  /**
+   * A commune moved from plaintext: its old relay key, proven with the
+   * admission proof (firstEpochMac) once a relay asks for it
+   * (`private.relayKey`), so a relay that served it in plaintext takes a
+   * first epoch not signed by its founder, or a second one (docs/relay.md,
+   * "Two moves at once", "The relay-key route").
+   */
+  relayKey?: string;
   reconnect?: Partial<Backoff>;
   handshakeTimeoutMs?: number;
   keepaliveMs?: number;
@@ -216,6 +225,8 @@ export class PrivateRelayLink implements RelayLink {
   #hold: { waits: (documentId: string) => boolean; until: Promise<unknown> } | undefined;
   /** Items this link refused since it started, and the last reason: a member's bad batch is skipped, not fatal. */
   refusedItems = 0;
+  /** A relay asked for the proof of the old relay key (`relayKey`): every later proof on this link carries it. */
+  #proveRelayKey = false;
   lastRefusal: string | undefined;
 
   constructor(options: PrivateLinkOptions) {
@@ -385,7 +396,15 @@ export class PrivateRelayLink implements RelayLink {
       return this.#fail(attempt, "The relay sent a frame that is not JSON");
     }
     const no = refused.safeParse(value);
-    if (no.success) return this.#refuse(attempt, `The relay refused us: ${no.data.reason}`);
+    if (no.success) {
+      // The relay key is proven only where a relay asks for it: a relay of the version before reads the proof's field as malformed.
+      if (no.data.code === "private.relayKey" && this.#options.relayKey !== undefined && !this.#proveRelayKey) {
+        this.#proveRelayKey = true;
+        this.#failures = 0;
+        return this.#fail(attempt, "The relay asks for the proof of the commune's relay key");
+      }
+      return this.#refuse(attempt, `The relay refused us: ${no.data.reason}`);
+    }
     if (attempt.phase === "hello") {
       const asked = challenge.safeParse(value);
       if (!asked.success) return this.#fail(attempt, "The relay did not answer the hello with a challenge");
@@ -408,7 +427,15 @@ export class PrivateRelayLink implements RelayLink {
         }
       }
       const transcript = { commune: this.#options.commune, memberNonce: attempt.nonce, relayNonce: asked.data.nonce, epoch: proving.id };
-      return attempt.ws.send(JSON.stringify({ type: "proof", epoch: proving.id, sig: admissionProof(this.#options.crypto, transcript, proving.admission) }));
+      const { relayKey } = this.#options;
+      return attempt.ws.send(
+        JSON.stringify({
+          type: "proof",
+          epoch: proving.id,
+          sig: admissionProof(this.#options.crypto, transcript, proving.admission),
+          ...(relayKey !== undefined && this.#proveRelayKey ? { relayKey: firstEpochMac(relayKey, transcript) } : {}),
+        }),
+      );
     }
     if (attempt.phase === "proof") {
       const later = superseded.safeParse(value);
@@ -495,8 +522,16 @@ export class PrivateRelayLink implements RelayLink {
     } else {
       const item = decoded.item;
       const header = item.signed.header;
-      if (header.kind === "epoch") this.#options.keyring.learn(item, seq);
-      else if (attempt.phase === "snapshots") {
+      if (header.kind === "epoch") {
+        const { keyring } = this.#options;
+        // Another first epoch (two moves at once) that is now the newest held: the relay admits it as well, so we connect again under it.
+        if (keyring.learn(item, seq) && header.parent === null && keyring.newest()?.id === idOfItem(item) && attempt.epoch !== idOfItem(item)) {
+          attempt.reason = "The commune's first epoch is another one";
+          this.#failures = 0;
+          attempt.ws.terminate();
+          return;
+        }
+      } else if (attempt.phase === "snapshots") {
         const hold = this.#hold;
         if (hold?.waits(header.document)) await hold.until.catch(() => undefined);
         if (await this.#apply(attempt, item, seq, size)) attempt.appliedEarly.add(idOfItem(item));

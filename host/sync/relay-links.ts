@@ -1,3 +1,4 @@
+import { isPlaintextGenesis } from "../../shared/privacy/moving-over";
 import type { RelayLinkFactory } from "../commune/relay-link";
 import { PrivateRelayLink } from "./private-link";
 import { RelayClientAdapter } from "./relay-client";
@@ -9,7 +10,8 @@ import { RelayClientAdapter } from "./relay-client";
  */
 export const relayLinks: RelayLinkFactory = ({ url, commune, relayKey, genesis, held, private: privately }) => {
   // A private commune's relays store ciphertext: the link sends sealed batches instead of syncing documents (private-link.ts).
-  if (privately) return new PrivateRelayLink({ url, commune, genesis, held, ...privately });
+  // A moved commune proves its old relay key to its relays (a second first epoch, the relay-key route); a founded-private one has none to prove.
+  if (privately) return new PrivateRelayLink({ url, commune, genesis, held, ...(genesis && isPlaintextGenesis(genesis) ? { relayKey } : {}), ...privately });
   const nowPrivate = new Set<(records: string[]) => void>();
   const adapter = new RelayClientAdapter({
     url,

@@ -86,16 +86,19 @@ const genesisAnchor = z.strictObject({
  * A registration: the founding record (see `founding`) names the commune id
  * and is signed; the epochs form one signed chain from a first epoch (number
  * 1, no parent) that it anchors: by the admission key the anchor names, or
- * (for a commune moved from plaintext) by the founder's signature. The socket
- * must then prove the chain tip's admission key, which the caller checks.
- * Cheap checks first: anyone may send a hello.
+ * (for a commune moved from plaintext) by the founder's signature. A moved
+ * commune's first epoch signed by someone else is the relay-key route
+ * (docs/relay.md): `needsRelayKey`, and the caller takes it only from a
+ * socket that also proves the commune's old relay key. The socket must then
+ * prove the chain tip's admission key, which the caller checks. Cheap checks
+ * first: anyone may send a hello.
  */
 export function checkRegistration(
   crypto: Crypto,
   commune: string,
   genesis: { by: string; sig: string },
   epochs: string[],
-): { ok: true; chain: EpochRecord[]; ids: string[] } | { ok: false; problem: Problem } {
+): { ok: true; chain: EpochRecord[]; ids: string[]; needsRelayKey: boolean } | { ok: false; problem: Problem } {
   const founded = founding(crypto, commune, genesis);
   if (!founded.ok) return founded;
   const chain: EpochRecord[] = [];
@@ -112,17 +115,9 @@ export function checkRegistration(
     ids.push(read.id);
   }
   const first = chain[0]!.signed;
-  const anchored = founded.admission !== undefined ? founded.admission === first.header.admission : first.by === founded.founder;
-  if (!anchored) {
-    return {
-      ok: false,
-      problem: problem(
-        "private.registration",
-        founded.admission !== undefined
-          ? "The first epoch's admission key is not the one the commune's founding anchor names"
-          : "The first epoch is not signed by the commune's founder",
-      ),
-    };
+  if (founded.admission === undefined) return { ok: true, chain, ids, needsRelayKey: first.by !== founded.founder };
+  if (founded.admission !== first.header.admission) {
+    return { ok: false, problem: problem("private.registration", "The first epoch's admission key is not the one the commune's founding anchor names") };
   }
-  return { ok: true, chain, ids };
+  return { ok: true, chain, ids, needsRelayKey: false };
 }

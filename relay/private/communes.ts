@@ -1,7 +1,9 @@
 import { PartnerShares } from "./shares";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { SealedItem } from "../../shared/privacy/headers";
+import { encodeItem, type SealedItem } from "../../shared/privacy/headers";
+import { firstEpochMac, sameMac } from "../../shared/sync/relay-handshake";
+import type { AdmissionTranscript } from "./protocol";
 import { problem, type Problem } from "../../shared/result";
 import { RegistrationWindow } from "../limits";
 import type { RelayLog } from "../log";
@@ -38,6 +40,8 @@ export class PrivateCommunes {
 
   /** Deletes a commune's plaintext copy on this relay (relay/communes.ts `forget`), once it is private here. */
   #forgetPlaintext: (commune: string) => Promise<void>;
+  /** The relay key a commune was registered with in plaintext here (kept once it moved): what the relay-key route proves. */
+  #relayKeyOf: (commune: string) => string | undefined;
 
   constructor(options: {
     dataDir: string;
@@ -46,8 +50,10 @@ export class PrivateCommunes {
     registrations: { perAddressPerHour: number; perHour: number };
     now?: () => number;
     forgetPlaintext?: (commune: string) => Promise<void>;
+    relayKeyOf?: (commune: string) => string | undefined;
   }) {
     this.#forgetPlaintext = options.forgetPlaintext ?? (async () => {});
+    this.#relayKeyOf = options.relayKeyOf ?? (() => undefined);
     this.#root = join(options.dataDir, "private");
     this.#quota = options.quota;
     this.#log = options.log;
@@ -119,18 +125,60 @@ export class PrivateCommunes {
     }
   }
 
+  /** The relay key of a commune served here in plaintext, or moved from it; undefined for any other. */
+  relayKeyOf(commune: string): string | undefined {
+    return this.#relayKeyOf(commune);
+  }
+
+  /** Whether `mac` proves the commune's old relay key over this connection and epoch (firstEpochMac). */
+  relayKeyHolds(commune: string, transcript: AdmissionTranscript, mac: string | undefined): boolean {
+    const relayKey = this.#relayKeyOf(commune);
+    return relayKey !== undefined && mac !== undefined && sameMac(mac, firstEpochMac(relayKey, transcript));
+  }
+
+  /**
+   * Adds a second first epoch (and the chain below it) to a moved commune's
+   * store, its records logged and passed to every admitted socket like any
+   * epoch record (docs/relay.md, "Two moves at once"). Rationed as a
+   * registration.
+   */
+  async addFirstEpoch(commune: string, store: PrivateStore, chain: SealedItem[], address: string): Promise<{ ok: true } | { ok: false; problem: Problem }> {
+    if (this.#closed) return { ok: false, problem: problem("private.closing", "The relay is shutting down") };
+    const now = this.#now();
+    const allowed = this.#registrations.take(address, now);
+    if (allowed !== "ok") {
+      this.#log({ event: "refused", address, commune, reason: `registration limit (${allowed})` });
+      return { ok: false, problem: problem("private.registrationLimit", allowed === "address" ? TOO_MANY_FROM_ADDRESS : TOO_MANY_REGISTRATIONS) };
+    }
+    for (const record of chain) {
+      // A record stored meanwhile is answered as a duplicate, and not passed on again.
+      const appended = await store.append(record, { stored: (seq) => this.deliver(commune, undefined, seq, encodeItem(record)) });
+      if (!appended.ok) {
+        this.#registrations.giveBack(address, now);
+        return { ok: false, problem: appended.problem };
+      }
+    }
+    return { ok: true };
+  }
+
   /** Asked by a socket admitted under the commune's current epoch (session.ts): the plaintext copy of a moved commune goes. */
   forgetPlaintext(commune: string): Promise<void> {
     return this.#forgetPlaintext(commune);
   }
 
-  /** Every epoch record of a commune served here, first epoch first (base64): what a member of a moved commune is handed. */
+  /** Every epoch record of a commune served here, in log order (a parent before its children; a moved commune may have several first epochs), base64. */
   async chainOf(commune: string): Promise<string[]> {
     const store = await this.storeOf(commune).catch(() => undefined);
-    const root = store?.tips()[0] && firstOf(store, store.tips()[0]!.id);
-    if (!store || !root) return [];
+    if (!store) return [];
+    const roots = new Map<string, EpochNode>();
+    for (const tip of store.tips()) {
+      const root = firstOf(store, tip.id);
+      if (root) roots.set(root.id, root);
+    }
+    const nodes = new Map<string, EpochNode>();
+    for (const root of roots.values()) for (const node of [root, ...store.descendantsOf(root.id)]) nodes.set(node.id, node);
     const records: string[] = [];
-    for (const node of [root, ...store.descendantsOf(root.id)]) records.push(Buffer.from(await store.itemAt(node.seq)).toString("base64"));
+    for (const node of [...nodes.values()].sort((a, b) => a.seq - b.seq)) records.push(Buffer.from(await store.itemAt(node.seq)).toString("base64"));
     return records;
   }
 
@@ -147,7 +195,7 @@ export class PrivateCommunes {
   }
 
   /** Passes a new item to every admitted socket of the commune but its sender. */
-  deliver(commune: string, from: AdmittedSocket, seq: number, bytes: Uint8Array): void {
+  deliver(commune: string, from: AdmittedSocket | undefined, seq: number, bytes: Uint8Array): void {
     for (const socket of this.#sockets.get(commune) ?? []) if (socket !== from) socket.deliver(seq, bytes);
   }
 

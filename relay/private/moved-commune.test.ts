@@ -147,3 +147,56 @@ describe("a plaintext commune moving to private at the relay", () => {
     expect(await exists(join(dataDir.path, "communes", commune.id))).toBe(true);
   });
 });
+
+describe('a moved commune\'s other first epochs (docs/relay.md, "Two moves at once", "The relay-key route")', () => {
+  it("takes a second first epoch beside the first only from a socket that also proves the old relay key, and passes it live to those admitted under the first", async () => {
+    const { commune, chains } = await plaintextCommune();
+    const { founder, first } = await registerFirstEpoch(commune);
+    // The founder's other machine moved the commune on its own: its epoch 1 is signed by the founder too.
+    const otherAdmission = newKeys();
+    const other = epochRecord(commune.id, 1, null, otherAdmission, testKeys(1));
+    const register = { genesis: commune.genesis, epochs: [other] };
+
+    const withoutKey = await connect();
+    expect(await withoutKey.hello(commune.id, register)).toMatchObject({ type: "challenge", tips: [idOfItem(first), idOfItem(other)] });
+    expect(await withoutKey.prove(idOfItem(other), otherAdmission)).toMatchObject({ type: "refused", code: "private.relayKey" });
+    const wrongKey = await connect();
+    expect(await wrongKey.join(commune.id, idOfItem(other), otherAdmission, register, "ab".repeat(32))).toMatchObject({ code: "private.relayKey" });
+
+    const desktop = await connect();
+    expect(await desktop.join(commune.id, idOfItem(other), otherAdmission, register, commune.relayKey)).toMatchObject({
+      type: "welcome",
+      epoch: idOfItem(other),
+    });
+    await waitFor("the record to reach the socket admitted under the first", () => founder.items.length > 0);
+    const idsIn = (texts: Uint8Array[]) =>
+      texts.map((bytes) => {
+        const read = decodeItem(bytes);
+        return read.ok && idOfItem(read.item);
+      });
+    expect(idsIn(founder.items.map(({ bytes }) => bytes))).toEqual([idOfItem(other)]);
+
+    // Once the commune is private here, a member offline across both moves is handed both first epochs, in the order registered.
+    founder.ws.send(JSON.stringify({ type: "forget" }));
+    expect(await founder.next()).toEqual({ type: "forgotten" });
+    await waitFor("the plaintext member to be told", () => chains.length > 0);
+    expect(idsIn(chains[0]!.map(fromBase64))).toEqual([idOfItem(first), idOfItem(other)]);
+  });
+
+  it("takes a first epoch a member other than the founder signed only with the old relay key (the founder is gone)", async () => {
+    const { commune } = await plaintextCommune();
+    const bo = testKeys(2);
+    const admission = newKeys();
+    const bos = epochRecord(commune.id, 1, null, admission, bo);
+    const register = { genesis: commune.genesis, epochs: [bos] };
+    expect(await (await connect()).join(commune.id, idOfItem(bos), admission, register)).toMatchObject({
+      type: "refused",
+      code: "private.relayKey",
+      reason: "A first epoch not signed by the commune's founder needs the proof of the commune's relay key",
+    });
+    expect(await (await connect()).join(commune.id, idOfItem(bos), admission, register, commune.relayKey)).toMatchObject({
+      type: "welcome",
+      epoch: idOfItem(bos),
+    });
+  });
+});

@@ -11,7 +11,7 @@ import { documentId, itemId, PRIVATE_PROTOCOL } from "../../shared/privacy/heade
  *
  *   member -> relay  hello       { type, protocol, commune, nonce, register? }
  *   relay  -> member challenge   { type, nonce, tips }
- *   member -> relay  proof       { type, epoch, sig }
+ *   member -> relay  proof       { type, epoch, sig, relayKey? }
  *   relay  -> member welcome     { type, epoch, head } | refused { type, code, reason } | superseded { type, records }
  *   member -> relay  put         binary: u32 n, JSON { type: "put", proof?, siblings? } (n bytes), the item
  *   relay  -> member stored      { type, seq, id } | rejected { type, code, reason, id? }
@@ -70,7 +70,16 @@ export const privateHello = z.strictObject({
 export type PrivateHello = z.infer<typeof privateHello>;
 
 export const challenge = z.strictObject({ type: z.literal("challenge"), nonce, tips: z.array(itemId) });
-export const proof = z.strictObject({ type: z.literal("proof"), epoch: itemId, sig: signature });
+export const proof = z.strictObject({
+  type: z.literal("proof"),
+  epoch: itemId,
+  sig: signature,
+  /** A moved commune's old relay key, proven (firstEpochMac): what registers a first epoch not signed by its founder, or a second one. */
+  relayKey: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+});
 export const welcome = z.strictObject({ type: z.literal("welcome"), epoch: itemId, head: z.number().int().min(0) });
 export const refused = z.strictObject({ type: z.literal("refused"), code: z.string(), reason: z.string() });
 export const superseded = z.strictObject({ type: z.literal("superseded"), records: z.array(encodedItem) });

@@ -50,6 +50,15 @@ export interface PrivateLink {
   readonly address: string;
 }
 
+/** A registration checked at the hello: of a commune not served here yet, or a second first epoch of a moved one (`second`). */
+interface Registration {
+  genesis: object;
+  chain: EpochRecord[];
+  ids: string[];
+  needsRelayKey: boolean;
+  second?: true;
+}
+
 /**
  * One socket speaking the private protocol (relay/private/protocol.ts):
  * hello -> challenge, proof -> welcome | refused | superseded, then puts and
@@ -66,7 +75,7 @@ export class PrivateSession implements AdmittedSocket {
   #partnerDocument = "";
   #hello?: PrivateHello;
   #store?: PrivateStore;
-  #registration?: { genesis: object; chain: EpochRecord[]; ids: string[] };
+  #registration?: Registration;
   #epoch = "";
   /** A fetch is under way: it sends the items appended meanwhile itself, in order. */
   #fetching = false;
@@ -109,13 +118,23 @@ export class PrivateSession implements AdmittedSocket {
     }
     let tips: string[];
     if (store) {
-      // A registered commune ignores `register`: its epoch tree only grows by puts from admitted members.
       this.#store = store;
       tips = store.tips().map((tip) => tip.id);
+      // A registered commune's epoch tree grows by puts from admitted members, and, for a moved commune, by a second first epoch
+      // (docs/relay.md, "Two moves at once"): a registration whose first epoch is not stored here is checked, and taken at the proof
+      // only with the old relay key proven too. Any other `register` is ignored.
+      const second = hello.register && this.#secondFirstEpoch(hello.commune, store, hello.register);
+      if (second) {
+        this.#registration = second;
+        tips.push(second.ids.at(-1)!);
+      }
     } else if (hello.register) {
       const checked = checkRegistration(this.#crypto, hello.commune, hello.register.genesis, hello.register.epochs);
       if (!checked.ok) return this.#link.refuse(checked.problem);
-      this.#registration = { genesis: hello.register.genesis, chain: checked.chain, ids: checked.ids };
+      // The relay-key route: only a relay that holds the commune's relay key (it served it in plaintext) can tell who may take it.
+      if (checked.needsRelayKey && this.#communes.relayKeyOf(hello.commune) === undefined)
+        return this.#refuse("private.registration", "The first epoch is not signed by the commune's founder");
+      this.#registration = { genesis: hello.register.genesis, chain: checked.chain, ids: checked.ids, needsRelayKey: checked.needsRelayKey };
       tips = [checked.ids.at(-1)!];
     } else {
       return this.#refuse("private.notServed", "This relay does not serve that commune");
@@ -219,17 +238,32 @@ export class PrivateSession implements AdmittedSocket {
     const transcript = this.#transcript(epoch);
 
     let store = this.#store;
-    if (!store) {
-      const registration = this.#registration!;
-      if (epoch !== registration.ids.at(-1)) return this.#refuse("private.notTip", "A registration proves the last epoch of its chain");
+    const registration = this.#registration;
+    if (!store || (registration?.second && epoch === registration.ids.at(-1))) {
+      if (!registration || epoch !== registration.ids.at(-1)) return this.#refuse("private.notTip", "A registration proves the last epoch of its chain");
       const tip = registration.chain.at(-1)!.signed.header;
       if (!admissionHolds(this.#crypto, transcript, tip.admission, sig))
         return this.#refuse("private.badProof", "The proof does not hold for that epoch's admission key");
-      const registered = await this.#communes.register(hello.commune, registration.genesis, registration.chain, this.#link.address);
-      if (this.#gone) return;
-      if (!registered.ok) return this.#link.refuse(registered.problem);
-      store = this.#store = registered.store;
-      if (registered.registered) this.#link.registered(hello.commune);
+      if ((registration.needsRelayKey || registration.second) && !this.#communes.relayKeyHolds(hello.commune, transcript, parsed.data.relayKey)) {
+        return this.#refuse(
+          "private.relayKey",
+          registration.second
+            ? "The commune already has a first epoch here: another one needs the proof of the commune's relay key"
+            : "A first epoch not signed by the commune's founder needs the proof of the commune's relay key",
+        );
+      }
+      if (store) {
+        const added = await this.#communes.addFirstEpoch(hello.commune, store, registration.chain, this.#link.address);
+        if (this.#gone) return;
+        if (!added.ok) return this.#link.refuse(added.problem);
+        this.#link.registered(hello.commune);
+      } else {
+        const registered = await this.#communes.register(hello.commune, registration.genesis, registration.chain, this.#link.address);
+        if (this.#gone) return;
+        if (!registered.ok) return this.#link.refuse(registered.problem);
+        store = this.#store = registered.store;
+        if (registered.registered) this.#link.registered(hello.commune);
+      }
     }
 
     const node = store.epoch(epoch);
@@ -242,6 +276,13 @@ export class PrivateSession implements AdmittedSocket {
     this.#communes.admit(hello.commune, this);
     this.#link.admitted(hello.commune, epoch);
     this.#link.send(JSON.stringify({ type: "welcome", epoch, head: store.head }));
+  }
+
+  /** A hello's registration of a moved commune whose first epoch is not stored here, checked; undefined for any other. */
+  #secondFirstEpoch(commune: string, store: PrivateStore, register: NonNullable<PrivateHello["register"]>): Registration | undefined {
+    const checked = checkRegistration(this.#crypto, commune, register.genesis, register.epochs);
+    if (!checked.ok || store.epoch(checked.ids[0]!) || this.#communes.relayKeyOf(commune) === undefined) return undefined;
+    return { genesis: register.genesis, chain: checked.chain, ids: checked.ids, needsRelayKey: true, second: true };
   }
 
   /** The epoch has a child: the socket gets the records below it (to read its lockbox there, or learn it was left out), and no data. */

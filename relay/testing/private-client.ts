@@ -3,6 +3,7 @@
  * as a member's host or an attacker would, frame by frame, and the commune
  * fixtures its tests need (a genesis, signed epoch records, admission keys).
  */
+import { firstEpochMac } from "../../shared/sync/relay-handshake";
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import { anchorOf, communeIdOf, createGenesis, type Genesis } from "../../shared/commune/genesis";
@@ -108,8 +109,11 @@ export class PrivateClient {
     return admissionProof(nobleSigner, { commune: this.commune, memberNonce: this.nonce, relayNonce: this.relayNonce, epoch }, admission);
   }
 
-  async prove(epoch: string, admission: KeyPair): Promise<Frame> {
-    this.ws.send(JSON.stringify({ type: "proof", epoch, sig: this.proofFor(epoch, admission) }));
+  /** With `relayKey`, the proof of a moved commune's old relay key too (firstEpochMac). */
+  async prove(epoch: string, admission: KeyPair, relayKey?: string): Promise<Frame> {
+    const transcript = { commune: this.commune, memberNonce: this.nonce, relayNonce: this.relayNonce, epoch };
+    const proven = relayKey !== undefined ? { relayKey: firstEpochMac(relayKey, transcript) } : {};
+    this.ws.send(JSON.stringify({ type: "proof", epoch, sig: this.proofFor(epoch, admission), ...proven }));
     return this.next();
   }
 
@@ -132,10 +136,10 @@ export class PrivateClient {
   }
 
   /** hello, then proof: the relay's answer to the proof. */
-  async join(commune: string, epoch: string, admission: KeyPair, register?: { genesis: object; epochs: SealedItem[] }): Promise<Frame> {
+  async join(commune: string, epoch: string, admission: KeyPair, register?: { genesis: object; epochs: SealedItem[] }, relayKey?: string): Promise<Frame> {
     const challenge = await this.hello(commune, register);
     if (challenge.type !== "challenge") return challenge;
-    return this.prove(epoch, admission);
+    return this.prove(epoch, admission, relayKey);
   }
 
   sendPut(item: SealedItem | Uint8Array, options: Omit<PutOptions, "type"> = {}): void {

@@ -169,3 +169,41 @@ describe("the current epoch, over 1,000 random histories and epoch trees", () =>
     );
   });
 });
+
+describe('which first epoch of a moved commune is current (docs/relay.md, "The relay-key route")', () => {
+  // Ada founded and left at 22 in this story; Bo moves the commune at 25 (Cy was removed at 20).
+  const afterAda = standingOf({
+    [ada]: [
+      [0, "active"],
+      [22, "left"],
+    ],
+    [bo]: [[10, "active"]],
+    [cy]: [
+      [10, "active"],
+      [20, "removed"],
+    ],
+  });
+  const bos = epoch("7", 1, null, bo, 25, [bo]);
+
+  it("never follows a made-up first epoch by a removed member, even with the smaller id and sealed to the members, and says why", () => {
+    const cys = epoch("2", 1, null, cy, 25, [ada, bo, cy]);
+    const result = currentEpochOf([cys, bos], everyone, afterAda, { judgeFirst: true });
+    expect(result.current).toBe(bos.id);
+    expect(result.refused).toEqual([{ id: cys.id, reason: "Epoch 1 (22222222) was started by cccccccc, who was not an active member at its signed time" }]);
+  });
+
+  it("takes the smallest id of two valid first epochs, and none when no first epoch holds", () => {
+    const bosOther = epoch("3", 1, null, bo, 26, [bo]);
+    expect(currentEpochOf([bos, bosOther], everyone, afterAda, { judgeFirst: true }).current).toBe(bosOther.id);
+    const adas = epoch("1", 1, null, ada, 23, [ada, bo]);
+    expect(currentEpochOf([adas], everyone, afterAda, { judgeFirst: true })).toEqual({
+      current: undefined,
+      refused: [{ id: adas.id, reason: "Epoch 1 (11111111) was started by aaaaaaaa, who was not an active member at its signed time" }],
+    });
+  });
+
+  it("leaves a founded-private commune's first epoch unjudged: its genesis anchors it", () => {
+    const anchored = epoch("1", 1, null, ada, 0, [ada]);
+    expect(currentEpochOf([anchored], everyone, afterAda).current).toBe(anchored.id);
+  });
+});

@@ -60,13 +60,30 @@ export interface CurrentEpoch {
  * the epoch reached, the smallest id among them, until there is none.
  * Children that are not valid are reported and never followed, so a removed
  * member's fork, or a rotation that left someone out, does not become current.
+ *
+ * `judgeFirst`: a commune moved from plaintext, whose first epochs no genesis
+ * anchors (any active member may make one, and a relay takes one from
+ * whoever proves the old relay key: docs/relay.md, "The relay-key route").
+ * Its first epochs are judged as children are, and the smallest valid id is
+ * the first.
  */
-export function currentEpochOf(epochs: readonly EpochFacts[], everyone: readonly PublicKey[], standing: StandingAt): CurrentEpoch {
+export function currentEpochOf(
+  epochs: readonly EpochFacts[],
+  everyone: readonly PublicKey[],
+  standing: StandingAt,
+  options: { judgeFirst?: boolean } = {},
+): CurrentEpoch {
   const byId = new Map<string, EpochFacts>();
   for (const epoch of epochs) byId.set(epoch.id, epoch);
   const smallest = (ids: string[]) => ids.sort()[0];
   const refused: CurrentEpoch["refused"] = [];
-  let current = smallest([...byId.values()].filter((epoch) => epoch.parent === null && epoch.epoch === 1).map((epoch) => epoch.id));
+  const firsts = [...byId.values()].filter((epoch) => epoch.parent === null && epoch.epoch === 1);
+  const validFirsts = firsts.filter((first) => {
+    const problem = options.judgeFirst ? childEpochProblem(first, everyone, standing) : undefined;
+    if (problem) refused.push({ id: first.id, reason: problem });
+    return problem === undefined;
+  });
+  let current = smallest(validFirsts.map((epoch) => epoch.id));
   // Each step goes one number up, so the walk ends within as many steps as there are epochs.
   while (current !== undefined) {
     const parent = byId.get(current)!;

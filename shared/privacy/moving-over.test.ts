@@ -36,11 +36,19 @@ describe("who makes a moved commune's first epoch, and for whom", () => {
     expect(readers?.sort()).toEqual([ada.publicKey, bo.publicKey].sort());
   });
 
-  it("is never another member, nor a founder who has left", () => {
+  it("is not another member while the founder is active, nor a founder who has left", () => {
     const commune = riverside();
     expect(firstEpochReadersFor(commune.genesis, commune.state(T0 + 3 * DAY), bo.publicKey, T0 + 3 * DAY)).toBeUndefined();
     commune.event(ada, { type: "leave", at: T0 + 3 * DAY });
     expect(firstEpochReadersFor(commune.genesis, commune.state(T0 + 4 * DAY), ada.publicKey, T0 + 4 * DAY)).toBeUndefined();
+  });
+
+  it("is any active member once the founder has left (the relay-key route), sealing to the active members, never one who is not active", () => {
+    const commune = riverside();
+    commune.event(ada, { type: "leave", at: T0 + 3 * DAY });
+    const state = commune.state(T0 + 4 * DAY);
+    expect(firstEpochReadersFor(commune.genesis, state, bo.publicKey, T0 + 4 * DAY)).toEqual([bo.publicKey]);
+    expect(firstEpochReadersFor(commune.genesis, state, cy.publicKey, T0 + 4 * DAY)).toBeUndefined();
   });
 });
 
@@ -52,12 +60,14 @@ describe("which first epoch a member accepts from the commune document", () => {
     expect(firstEpochsIn([epochRecordText(record)], commune.id, commune.genesis)).toEqual([record]);
   });
 
-  it("refuses one signed by another member, a later epoch, one of another commune, and text that is not a record", () => {
+  it("reads one signed by another member (the history judges its author and readers), and refuses a later epoch, one of another commune, and text that is not a record", () => {
     const commune = riverside();
     const other = new CommuneBuilder({ founder: dee, name: "Hillside" });
-    expect(firstEpochProblem(firstEpoch(commune, bo), commune.id, commune.genesis)).toBe("it is not signed by the commune's founder");
+    expect(firstEpochProblem(firstEpoch(commune, bo), commune.id, commune.genesis)).toBeUndefined();
     expect(firstEpochProblem(firstEpoch(commune, ada, { epoch: 2, parent: "a".repeat(64) }), commune.id, commune.genesis)).toBe("it is not a first epoch");
     expect(firstEpochProblem(firstEpoch(other, dee), commune.id, commune.genesis)).toBe("it is an epoch of another commune");
-    expect(firstEpochsIn(["bm90IGFuIGl0ZW0=", "%%%", epochRecordText(firstEpoch(commune, bo))], commune.id, commune.genesis)).toEqual([]);
+    expect(
+      firstEpochsIn(["bm90IGFuIGl0ZW0=", "%%%", epochRecordText(firstEpoch(commune, ada, { epoch: 2, parent: "a".repeat(64) }))], commune.id, commune.genesis),
+    ).toEqual([]);
   });
 });

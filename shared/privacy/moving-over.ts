@@ -13,8 +13,10 @@ import { decodeItem, encodeItem, type SealedItem } from "./headers";
  * host/commune/moving-over.ts acts on them.
  *
  * A commune made before the issue has a genesis without `admission`. Its
- * relays anchor its first epoch in the founder's signature, so only the
- * founder's host, while the founder is active, makes epoch 1.
+ * founder's host makes epoch 1 while the founder is active; once the founder
+ * has left or been removed, any active member's host does (the relay-key
+ * route: docs/relay.md). Which first epoch counts is judged by the signed
+ * history, as a child is (shared/privacy/current-epoch.ts, `judgeFirst`).
  */
 
 /** A commune whose genesis names no admission key was made in plaintext (founded private ones name their first epoch's). */
@@ -22,14 +24,17 @@ export const isPlaintextGenesis = (genesis: Signed<Genesis>): boolean => genesis
 
 /**
  * The readers of a moved commune's first epoch, when `me` should make it now:
- * `me` founded the plaintext commune and is active at `at`. Sealed, as a
- * rotation's child is, to the active members and the applicants (an applicant
- * holds an invite, and is refused by the relays once admitted otherwise).
- * Undefined when `me` should not make it.
+ * `me` is active at `at`, and is its founder or its founder is not active
+ * (while the founder is, only the founder's host moves it, so members do not
+ * all race to). Sealed, as a rotation's child is, to the active members and
+ * the applicants (an applicant holds an invite, and is refused by the relays
+ * once admitted otherwise). Undefined when `me` should not make it.
  */
 export function firstEpochReadersFor(genesis: Signed<Genesis>, state: CommuneState, me: PublicKey, at: number): PublicKey[] | undefined {
-  if (!isPlaintextGenesis(genesis) || genesis.by !== me || state.founder !== me) return undefined;
+  if (!isPlaintextGenesis(genesis)) return undefined;
   if (statusAt(state, me, at) !== "active") return undefined;
+  const founder = state.founder;
+  if (founder !== me && statusAt(state, founder, at) === "active") return undefined;
   return Object.keys(state.members).filter((key) => {
     const status = statusAt(state, key, at);
     return status === "active" || status === "applicant";
@@ -37,10 +42,12 @@ export function firstEpochReadersFor(genesis: Signed<Genesis>, state: CommuneSta
 }
 
 /**
- * Why `record` is not the first epoch of the moved commune `genesis` founded:
- * it must be an epoch record of this commune, numbered 1, with no parent, and
- * signed by the founder (the relays refuse any other). Its signature and
- * lockboxes are checked when it is opened (shared/privacy/epochs.ts).
+ * Why `record` is not a first epoch of the moved commune `genesis` founded,
+ * by its clear header: it must be an epoch record of this commune, numbered
+ * 1, with no parent. Its signature and lockboxes are checked when it is
+ * opened (shared/privacy/epochs.ts), and whether its author was active and
+ * its readers the active members and applicants at its signed time by the
+ * keyring's judgement (currentEpochOf with `judgeFirst`).
  */
 export function firstEpochProblem(record: SealedItem, commune: string, genesis: Signed<Genesis>): string | undefined {
   const header = record.signed.header;
@@ -48,7 +55,6 @@ export function firstEpochProblem(record: SealedItem, commune: string, genesis: 
   if (header.commune !== commune) return "it is an epoch of another commune";
   if (!isPlaintextGenesis(genesis)) return "the commune was founded private: its first epoch is named by its genesis";
   if (header.epoch !== 1 || header.parent !== null) return "it is not a first epoch";
-  if (header.by !== genesis.by) return "it is not signed by the commune's founder";
   return undefined;
 }
 

@@ -43,8 +43,8 @@ export const FILES_STAY_READABLE =
  * Why a commune is plaintext, and what becomes of it (docs/relay.md,
  * "Moving existing communes"): founded plaintext by choice; made before
  * private communes and moving once its founder's host opens it; or made
- * before them with its founder gone, when it stays plaintext (the relays
- * anchor a moved commune's first epoch in the founder's signature).
+ * before them with its founder gone, moving once any active member's host
+ * opens it (the relay-key route).
  */
 export type PlaintextReason = "chosen" | "awaitingFounder" | "founderGone";
 
@@ -53,5 +53,5 @@ export const PLAINTEXT_REASONS: Record<PlaintextReason, string> = {
   awaitingFounder:
     "It was made before private communes: it becomes private when its founder opens it with this version of Commune. Until then its relays read everything members write.",
   founderGone:
-    "It was made before private communes and its founder has left or been removed, so it stays plaintext: only the founder can start its first epoch. Its relays read everything members write.",
+    "It was made before private communes and its founder has left or been removed: it becomes private when an active member opens it with this version of Commune. Until then its relays read everything members write.",
 };

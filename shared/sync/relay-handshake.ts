@@ -87,6 +87,19 @@ export function handshakeMac(relayKey: string, transcript: Transcript, role: "me
   return bytesToHex(hmac(sha256, hexToBytes(relayKey), utf8ToBytes(text)));
 }
 
+/**
+ * A moved commune's member proving the old relay key on the private protocol
+ * (docs/relay.md, "Two moves at once", "The relay-key route"): the relay
+ * accepts a first epoch not signed by the founder, or a second first epoch,
+ * only with it. Over the connection's nonces and the epoch proven, under its
+ * own label, so it is no plaintext handshake's MAC and holds for one
+ * connection and one epoch only.
+ */
+export function firstEpochMac(relayKey: string, transcript: { commune: string; memberNonce: string; relayNonce: string; epoch: string }): string {
+  const text = ["commune/private-first-epoch/v1", transcript.commune, transcript.memberNonce, transcript.relayNonce, transcript.epoch].join("\n");
+  return bytesToHex(hmac(sha256, hexToBytes(relayKey), utf8ToBytes(text)));
+}
+
 /** Compares two MACs in time that does not depend on where they differ. */
 export function sameMac(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
