@@ -53,6 +53,14 @@ export interface KeyringOptions {
   membership?: () => MemberHistories | undefined;
 }
 
+/** How a link reaches the newest epoch held at one relay (EpochKeyring.routeTo). */
+export interface RelayRoute {
+  /** The epoch whose admission key answers the challenge. */
+  prove: { id: string; admission: KeyPair };
+  /** Epoch records to put after the welcome, in order, each with its own admission key and the sibling epochs to prove beside it. */
+  puts: Array<{ record: SealedItem; admission: KeyPair; siblings: Array<{ epoch: string; admission: KeyPair }> }>;
+}
+
 export const epochKeyringPath = (dataDir: string, commune: string) => join(dataDir, "communes", commune, "epochs.json");
 
 export class EpochKeyring {
@@ -309,6 +317,46 @@ export class EpochKeyring {
       if (!at) return undefined;
     }
     return path.length > 0 ? path : undefined;
+  }
+
+  /**
+   * What to prove to a relay whose challenge names `tips`, and which epoch
+   * records to put there after the welcome, to bring it to the newest epoch
+   * held (docs/relay.md, "The lead rule across relays"): the newest itself;
+   * a tip on its line, then the records after it; a tip on a sibling line,
+   * then the newest's line from their common parent, its first record with
+   * proofs of the parent's other children held (the relay's fork rule);
+   * with no tip held, the first epoch, which the relay answers with every
+   * epoch below it (`superseded`). Undefined when no epoch is held.
+   */
+  routeTo(tips: readonly string[]): RelayRoute | undefined {
+    const newest = this.newest();
+    if (!newest) return undefined;
+    const prove = (held: HeldEpoch) => ({ id: held.id, admission: held.keys.admission });
+    if (tips.length === 0 || tips.includes(newest.id)) return { prove: prove(newest), puts: [] };
+    for (const tip of tips) {
+      const held = this.#opened.get(tip);
+      const path = this.pathFrom(tip);
+      if (held && path) return { prove: prove(held), puts: path.map((step) => ({ ...step, siblings: [] })) };
+    }
+    for (const tip of tips) {
+      const held = this.#opened.get(tip);
+      const parent = held?.header?.parent;
+      const path = parent ? this.pathFrom(parent) : undefined;
+      if (!held || !parent || !path) continue;
+      const first = idOfItem(path[0]!.record);
+      const siblings = [...this.#opened.values()]
+        .filter((other) => other.header?.parent === parent && other.id !== first)
+        .map((other) => ({ epoch: other.id, admission: other.keys.admission }));
+      return { prove: prove(held), puts: path.map((step, at) => ({ ...step, siblings: at === 0 ? siblings : [] })) };
+    }
+    let root = newest;
+    for (let parent = root.header?.parent; parent; parent = root.header?.parent) {
+      const up = this.#opened.get(parent);
+      if (!up) break;
+      root = up;
+    }
+    return { prove: prove(root), puts: [] };
   }
 
   /** An epoch held here, by id. */

@@ -394,6 +394,33 @@ describe("a rotation", () => {
     expect(forkId).not.toBe(siblingId);
   });
 
+  it("admits a member who merges a second child under it, so the rest of that line follows on the same socket, and keeps both children's lines open", async () => {
+    const commune = await rotated();
+    // Bob rotated on another relay while out of touch with Alice: his epoch 2 and its child 3 never reached this one. He holds both epochs 2.
+    const bobKeys = newKeys();
+    const bobs = epochRecord(commune.id, 2, commune.firstId, bobKeys, commune.founder);
+    const bobsId = idOfItem(bobs);
+    const thirdKeys = newKeys();
+    const third = epochRecord(commune.id, 3, bobsId, thirdKeys, commune.founder);
+    const thirdId = idOfItem(third);
+    const bob = await connect();
+    expect(await bob.join(commune.id, commune.childId, commune.childKeys)).toMatchObject({ type: "welcome", epoch: commune.childId });
+    expect(
+      await bob.put(bobs, {
+        proof: bob.proofFor(bobsId, bobKeys),
+        siblings: [{ epoch: commune.childId, sig: bob.proofFor(commune.childId, commune.childKeys) }],
+      }),
+    ).toMatchObject({ type: "stored", id: bobsId });
+    expect(await bob.put(third, { proof: bob.proofFor(thirdId, thirdKeys) })).toMatchObject({ type: "stored", id: thirdId });
+    expect(await bob.put(batchItem(commune.id, thirdId, newKeys()))).toMatchObject({ type: "stored" });
+
+    // The relay does not pick between the lines: a socket proving Alice's child, a tip, is still let in; one proving Bob's epoch 2 is told it moved on.
+    const alice = await connect();
+    expect(await alice.join(commune.id, commune.childId, commune.childKeys)).toMatchObject({ type: "welcome", epoch: commune.childId });
+    const late = await connect();
+    expect(await late.join(commune.id, bobsId, bobKeys)).toMatchObject({ type: "superseded" });
+  });
+
   it("refuses a child without a proof by its own admission key, or with a number that skips", async () => {
     const commune = await registered();
     const alice = commune.founderSocket;

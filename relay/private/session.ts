@@ -293,8 +293,9 @@ export class PrivateSession implements AdmittedSocket {
       guard: () => this.#judge(store, item, id, options.data),
       stored: (seq) => {
         if (header.kind === "epoch" && header.parent !== null) {
-          // The putter proved the child: it stays, under the child; everyone else under the parent is superseded.
-          if (this.#epoch === header.parent) this.#epoch = id;
+          // The putter proved the child: it stays, under the child (a second child's too, so the rest of its line can follow on this
+          // socket); everyone else under the parent is superseded.
+          this.#epoch = id;
           this.#communes.supersede(commune, header.parent, this);
         }
         this.#communes.deliver(commune, this, seq, frame.body);
