@@ -53,6 +53,12 @@ export interface KeyringOptions {
   membership?: () => MemberHistories | undefined;
 }
 
+/** A place in one relay's log: the relay's address and the item's sequence number there. */
+export interface LogPlace {
+  relay: string;
+  seq: number;
+}
+
 /** How a link reaches the newest epoch held at one relay (EpochKeyring.routeTo). */
 export interface RelayRoute {
   /** The epoch whose admission key answers the challenge. */
@@ -77,8 +83,13 @@ export class EpochKeyring {
   readonly #opened = new Map<string, HeldEpoch>();
   /** The numbers of epochs whose key is held but whose record has not been seen (an invite's). */
   readonly #numbers = new Map<string, number>();
-  /** Where on each relay's log an epoch got its first child: items logged after it under that epoch are refused (openItem's afterRotation). */
-  readonly #endedAt = new Map<string, number>();
+  /**
+   * Where on each relay's log an epoch got its first child, by relay and then
+   * epoch: items logged after it under that epoch are refused (openItem's
+   * afterRotation). Per relay, since each relay numbers its own log: a child
+   * early in one relay's log says nothing of where another relay stored it.
+   */
+  readonly #endedAt = new Map<string, Map<string, number>>();
   /** The commune's membership by its signed history, as this machine holds it now; undefined while it cannot be read (a join under way). */
   readonly #membership: () => MemberHistories | undefined;
   /** The last judgement, kept while neither the membership (the same object) nor the epochs opened have changed. */
@@ -145,17 +156,19 @@ export class EpochKeyring {
   }
 
   /**
-   * An epoch record found on a relay's log at `seq`: kept, and opened when
-   * this member holds its key or a lockbox in it opens. Answers whether the
-   * current epoch changed.
+   * An epoch record found on a relay's log (`at`: which relay, and where in
+   * its log): kept, and opened when this member holds its key or a lockbox
+   * in it opens. Answers whether the newest epoch held changed.
    */
-  learn(record: SealedItem, seq?: number): boolean {
+  learn(record: SealedItem, at?: LogPlace): boolean {
     const header = record.signed.header;
     if (header.kind !== "epoch" || header.commune !== this.commune) return false;
     const id = idOfItem(record);
-    if (seq !== undefined && header.parent !== null) {
-      const ended = this.#endedAt.get(header.parent);
-      if (ended === undefined || seq < ended) this.#endedAt.set(header.parent, seq);
+    if (at !== undefined && header.parent !== null) {
+      const ends = this.#endedAt.get(at.relay) ?? new Map<string, number>();
+      const ended = ends.get(header.parent);
+      if (ended === undefined || at.seq < ended) ends.set(header.parent, at.seq);
+      this.#endedAt.set(at.relay, ends);
     }
     const before = this.newest()?.id;
     if (!this.#records.has(id)) {
@@ -279,10 +292,10 @@ export class EpochKeyring {
     return held ? { dataKey: held.keys.dataKey, current: held.id === newest?.id } : undefined;
   };
 
-  /** An item of `epoch` logged at `seq` came after that epoch had a child on this relay. */
-  afterRotation(epoch: string, seq: number): boolean {
-    const ended = this.#endedAt.get(epoch);
-    return ended !== undefined && seq > ended;
+  /** An item of `epoch` logged at `at` came after that epoch had a child on that relay. */
+  afterRotation(epoch: string, at: LogPlace): boolean {
+    const ended = this.#endedAt.get(at.relay)?.get(epoch);
+    return ended !== undefined && at.seq > ended;
   }
 
   /** The chain from the first epoch to the newest held, for registering the commune on a relay that does not serve it yet. */

@@ -511,7 +511,7 @@ export class PrivateRelayLink implements RelayLink {
     } else {
       const item = decoded.item;
       const header = item.signed.header;
-      if (header.kind === "epoch") this.#options.keyring.learn(item, seq);
+      if (header.kind === "epoch") this.#options.keyring.learn(item, { relay: this.url, seq });
       else if (attempt.phase === "snapshots") {
         const hold = this.#hold;
         if (hold?.waits(header.document)) await hold.until.catch(() => undefined);
@@ -538,7 +538,13 @@ export class PrivateRelayLink implements RelayLink {
           return known && { ...known, dataKey: shared.dataKey };
         }
       : keyring.keyOf;
-    const opened = openItem(privacy, crypto, item, { commune, document: header.document, afterRotation: keyring.afterRotation(header.epoch, seq) }, keyOf);
+    const opened = openItem(
+      privacy,
+      crypto,
+      item,
+      { commune, document: header.document, afterRotation: keyring.afterRotation(header.epoch, { relay: this.url, seq }) },
+      keyOf,
+    );
     const what = { subject: header.kind, id: idOfItem(item), by: header.by };
     if (!opened.ok && opened.error.code === "item.tampered" && !shared) this.#awaitShareKey(item, seq, size);
     // A header whose signature fails names someone who did not sign it: it is not put on their name.
