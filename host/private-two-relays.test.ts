@@ -111,36 +111,55 @@ async function wiresFor(relays: readonly RunningRelay[]): Promise<{ wires: Map<s
 
 const EUR = { code: "EUR", name: "Euro", decimals: 2 };
 
+/** A private commune on two relays, founded by Ada with 10.00 in its purse, joined by `names`; every host reaches both relays, each by its own wires. */
+async function communeOnTwoRelays(names: readonly string[]) {
+  const relays = [
+    await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} }),
+    await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} }),
+  ];
+  for (const relay of relays) cleanups.push(() => relay.close().catch(() => {}));
+  const [one, two] = relays.map((relay) => new URL(relay.url).href) as [string, string];
+  const open = async () => {
+    const { wires, links } = await wiresFor(relays);
+    const host = await Host.open({ dataDir: await dataDir(), links, joinTimeoutMs: 20_000 });
+    cleanups.push(() => host.close());
+    return { host, wires };
+  };
+  const founder = await open();
+  await must(founder.host, "identity.rename", { name: "Ada" });
+  const { commune } = await must(founder.host, "commune.create", { name: "Riverside", currencies: [EUR], relays: [one, two], private: true });
+  await must(founder.host, "purse.contribute", { commune, amount: "10.00", currency: "EUR" });
+  await until("Ada's documents to reach the relays", async () => (await must(founder.host, "sync.status", { commune })).waiting === 0);
+  const members = [founder];
+  for (const name of names) {
+    const member = await open();
+    await must(member.host, "commune.join", { invite: (await must(founder.host, "commune.invite", { commune, days: 1 })).invite, name });
+    members.push(member);
+  }
+  const hosts = members.map((member) => member.host);
+  const membersAt = async (host: Host) => (await must(host, "commune.show", { commune })).balances.members.length;
+  for (const host of hosts) await until("every host to see every member", async () => (await membersAt(host)) === hosts.length);
+  for (const host of hosts) await until("every host's writes to reach the relays", async () => (await must(host, "sync.status", { commune })).waiting === 0);
+  return {
+    commune,
+    one,
+    two,
+    members,
+    balanceOf: async (host: Host) => (await must(host, "commune.show", { commune })).balances.purse.EUR,
+    keyringOf: (host: Host) => host.privateCommunes.linkContext(commune)!.keyring,
+    /** Resolves once every document of the host's is on the relays it reaches. */
+    sent: (host: Host) => until("the host's writes to reach the relays it reaches", async () => (await must(host, "sync.status", { commune })).waiting === 0),
+  };
+}
+
 describe("a private commune on two relays", () => {
   it("ends, after two members rotate at once and each relay stores a different child first, on the smallest child everywhere, with what was written under both read by every member", async () => {
-    const relays = [
-      await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} }),
-      await startRelay({ port: 0, dataDir: await dataDir(), log: () => {} }),
+    const { commune, one, two, members, balanceOf, keyringOf } = await communeOnTwoRelays(["Bo", "Cy"]);
+    const [{ host: ada, wires: adaWires }, { host: bo, wires: boWires }, { host: cy }] = members as [
+      (typeof members)[0],
+      (typeof members)[0],
+      (typeof members)[0],
     ];
-    for (const relay of relays) cleanups.push(() => relay.close().catch(() => {}));
-    const [one, two] = relays.map((relay) => new URL(relay.url).href) as [string, string];
-    const open = async () => {
-      const { wires, links } = await wiresFor(relays);
-      const host = await Host.open({ dataDir: await dataDir(), links, joinTimeoutMs: 20_000 });
-      cleanups.push(() => host.close());
-      return { host, wires };
-    };
-
-    const { host: ada, wires: adaWires } = await open();
-    await must(ada, "identity.rename", { name: "Ada" });
-    const { commune } = await must(ada, "commune.create", { name: "Riverside", currencies: [EUR], relays: [one, two], private: true });
-    await must(ada, "purse.contribute", { commune, amount: "10.00", currency: "EUR" });
-    await until("Ada's documents to reach the relays", async () => (await must(ada, "sync.status", { commune })).waiting === 0);
-    const { host: bo, wires: boWires } = await open();
-    await must(bo, "commune.join", { invite: (await must(ada, "commune.invite", { commune, days: 1 })).invite, name: "Bo" });
-    const { host: cy } = await open();
-    await must(cy, "commune.join", { invite: (await must(ada, "commune.invite", { commune, days: 1 })).invite, name: "Cy" });
-    const balanceOf = async (host: Host) => (await must(host, "commune.show", { commune })).balances.purse.EUR;
-    const membersAt = async (host: Host) => (await must(host, "commune.show", { commune })).balances.members.length;
-    for (const host of [ada, bo, cy]) await until("every host to see three members", async () => (await membersAt(host)) === 3);
-    for (const host of [ada, bo, cy])
-      await until("every host's writes to reach the relays", async () => (await must(host, "sync.status", { commune })).waiting === 0);
-    const keyringOf = (host: Host) => host.privateCommunes.linkContext(commune)!.keyring;
 
     // Ada's host loses its way to the second relay and Bo's to the first; Cy still reaches both, and leaves.
     adaWires.get(two)!.cut();
@@ -199,5 +218,48 @@ describe("a private commune on two relays", () => {
     expect(await balanceOf(cy)).toBe(1000);
     expect(JSON.stringify(await must(cy, "purse.ledger", { commune }))).not.toMatch(/while apart|together again/);
     expect(keyringOf(cy).newest()?.epoch).toBe(1);
+  }, 120_000);
+
+  it("brings a member who was offline across a rotation, and came back through the relay that missed it, into the new epoch, with what he wrote meanwhile read by the others", async () => {
+    const { commune, one, two, members, balanceOf, keyringOf, sent } = await communeOnTwoRelays(["Bo", "Cy", "Dee"]);
+    const [ada, bo, cy, dee] = members as [(typeof members)[0], (typeof members)[0], (typeof members)[0], (typeof members)[0]];
+    const wire = (member: (typeof members)[0], url: string) => member.wires.get(url)!;
+
+    // Bo's laptop is shut; the second relay is out of everyone's reach (its network is down). Cy leaves through the first.
+    for (const url of [one, two]) wire(bo, url).cut();
+    for (const member of [ada, cy, dee]) wire(member, two).cut();
+    await must(cy.host, "commune.leave", { commune });
+    for (const member of [ada, dee]) await until("Ada's and Dee's hosts to be in epoch 2", () => keyringOf(member.host).current()?.epoch === 2);
+    const rotation = keyringOf(ada.host).current()!;
+    expect(keyringOf(dee.host).current()?.id).toBe(rotation.id);
+
+    // Bo opens his laptop where only the second relay is in reach: it never saw the leave or the rotation, and lets him in under epoch 1.
+    wire(bo, two).mend();
+    await until("Bo's host to connect to the second relay", async () => (await must(bo.host, "sync.status", { commune })).relays[1]!.state === "connected");
+    // He writes one entry at a time, each its own batch under epoch 1 there, so that relay's log runs past where the first relay logged the rotation.
+    for (let entry = 0; entry < 6; entry++) {
+      await must(bo.host, "purse.contribute", { commune, amount: "1.00", currency: "EUR", memo: "Bo, offline across the rotation" });
+      await sent(bo.host);
+    }
+    expect(keyringOf(bo.host).current()?.epoch).toBe(1);
+
+    // Dee's host reaches the second relay again: it brings the relay to epoch 2, which moves Bo's host there, and reads what Bo wrote under epoch 1.
+    wire(dee, two).mend();
+    await until("Bo's host to follow into epoch 2", () => keyringOf(bo.host).current()?.id === rotation.id);
+    await until("Dee to read Bo's entries", async () => (await balanceOf(dee.host)) === 1600);
+    expect((await must(dee.host, "commune.show", { commune })).problems.filter((problem) => problem.subject === "batch")).toEqual([]);
+
+    // Everyone back in reach: the members agree, and Bo writes under epoch 2.
+    for (const url of [one, two]) for (const member of [ada, bo, cy, dee]) wire(member, url).mend();
+    await must(bo.host, "purse.contribute", { commune, amount: "1.00", currency: "EUR", memo: "Bo, back" });
+    for (const member of [ada, bo, dee]) {
+      await until("every remaining member to read everything", async () => (await balanceOf(member.host)) === 1700);
+      expect(keyringOf(member.host).current()?.id).toBe(rotation.id);
+    }
+    // Cy, who left before Bo wrote, was out of the second relay's reach while it missed the rotation: both relays refuse him, and he read none of it.
+    await until("both relays to refuse Cy's host", async () =>
+      (await must(cy.host, "sync.status", { commune })).relays.every((relay) => relay.state === "refused"),
+    );
+    expect(await balanceOf(cy.host)).toBe(1000);
   }, 120_000);
 });
