@@ -199,6 +199,20 @@ describe("what a member's host proves to a relay, and puts there (the lead rule 
     expect(keyring.routeTo([bos.id])).toEqual({ prove: { id: first.id, admission: first.keys.admission }, puts: [] });
   });
 
+  it("asks relays to admit the leading line, not a losing sibling's line that went on a number further", () => {
+    const keyring = holdingBoth();
+    // The host on the losing line rotated again before it learnt the other child: its epoch 3 is on the line that does not lead.
+    const further = childOf(other, ada, [ada, bo], CY_LEFT + 3_000, 3);
+    keyring.learn(further.item);
+    expect(keyring.current()?.id).toBe(leading.id);
+    expect(keyring.newest()?.id).toBe(leading.id);
+    // A relay whose tip is that epoch 3 gets the leading child beside the other, proven by a socket admitted under epoch 3.
+    const route = keyring.routeTo([further.id]);
+    expect(route?.prove.id).toBe(further.id);
+    expect(putIds(route)).toEqual([leading.id]);
+    expect(route?.puts[0]?.siblings).toEqual([{ epoch: other.id, admission: other.keys.admission }]);
+  });
+
   it("proves the newest epoch to a relay that does not serve the commune yet (it names no tip)", () => {
     expect(holdingBoth().routeTo([])?.prove.id).toBe(leading.id);
   });

@@ -226,18 +226,36 @@ export class EpochKeyring {
   }
 
   /**
-   * The newest epoch held: the highest number, and of two of one number the
-   * smallest id. What a relay is asked to admit: the relay admits only its
-   * tips, and a member whose copy of the history does not hold what makes a
-   * child valid yet (the votes of a removal) must still be let in to fetch
-   * them. It writes nothing until the child is current by the history too.
+   * The newest epoch held on the leading line: from the epoch current by the
+   * history, down the smallest-id child held at each step. What a relay is
+   * asked to admit: the relay admits only its tips, and a member whose copy
+   * of the history does not hold what makes a child valid yet (the votes of
+   * a removal) must still be let in to fetch them. It writes nothing until
+   * the child is current by the history too. A losing sibling's line is not
+   * followed, however far it went (docs/relay.md, "The lead rule across
+   * relays"). With no history to judge by, or an epoch known by its key alone
+   * that is newer (an invite's), the highest number, then the smallest id.
    */
   newest(): HeldEpoch | undefined {
-    let best: HeldEpoch | undefined;
+    let highest: HeldEpoch | undefined;
     for (const held of this.#held()) {
-      if (!best || held.epoch > best.epoch || (held.epoch === best.epoch && held.id < best.id)) best = held;
+      if (!highest || held.epoch > highest.epoch || (held.epoch === highest.epoch && held.id < highest.id)) highest = held;
     }
-    return best;
+    const judged = this.#judge()?.current;
+    let at = judged === undefined ? undefined : this.#opened.get(judged);
+    if (!at || (highest && !highest.header && highest.epoch > at.epoch)) return highest;
+    for (let next = this.#firstChildOf(at); next; next = this.#firstChildOf(at)) at = next;
+    return at;
+  }
+
+  /** The child of `parent` held with the smallest id. */
+  #firstChildOf(parent: HeldEpoch): HeldEpoch | undefined {
+    let first: HeldEpoch | undefined;
+    for (const held of this.#opened.values()) {
+      if (held.header?.parent !== parent.id || held.epoch !== parent.epoch + 1) continue;
+      if (!first || held.id < first.id) first = held;
+    }
+    return first;
   }
 
   /** The children of the epochs held that do not count by the signed history, each with the reason, for the member to see. */
@@ -314,62 +332,60 @@ export class EpochKeyring {
   }
 
   /**
-   * The epoch records from the child of `from` up to the newest epoch, with
-   * each one's admission key pair, when `from` is an ancestor of the newest
-   * epoch held here: what a relay that missed a rotation is sent (it knows
-   * `from` only). Undefined otherwise.
-   */
-  pathFrom(from: string): Array<{ record: SealedItem; admission: KeyPair }> | undefined {
-    const path: Array<{ record: SealedItem; admission: KeyPair }> = [];
-    for (let at = this.newest(); at && at.id !== from;) {
-      const record = this.#records.get(at.id);
-      const parent = at.header?.parent;
-      if (!record || !parent) return undefined;
-      path.unshift({ record, admission: at.keys.admission });
-      at = this.#opened.get(parent);
-      if (!at) return undefined;
-    }
-    return path.length > 0 ? path : undefined;
-  }
-
-  /**
    * What to prove to a relay whose challenge names `tips`, and which epoch
    * records to put there after the welcome, to bring it to the newest epoch
    * held (docs/relay.md, "The lead rule across relays"): the newest itself;
    * a tip on its line, then the records after it; a tip on a sibling line,
-   * then the newest's line from their common parent, its first record with
-   * proofs of the parent's other children held (the relay's fork rule);
-   * with no tip held, the first epoch, which the relay answers with every
-   * epoch below it (`superseded`). Undefined when no epoch is held.
+   * then the newest's line from the deepest epoch both lines share, its first
+   * record with proofs of that epoch's other children held (the relay's fork
+   * rule); with no tip held, the first epoch, which the relay answers with
+   * every epoch below it (`superseded`). Undefined when no epoch is held.
    */
   routeTo(tips: readonly string[]): RelayRoute | undefined {
     const newest = this.newest();
     if (!newest) return undefined;
     const prove = (held: HeldEpoch) => ({ id: held.id, admission: held.keys.admission });
     if (tips.length === 0 || tips.includes(newest.id)) return { prove: prove(newest), puts: [] };
+    const line = this.#lineOf(newest);
+    const routes: RelayRoute[] = [];
     for (const tip of tips) {
       const held = this.#opened.get(tip);
-      const path = this.pathFrom(tip);
-      if (held && path) return { prove: prove(held), puts: path.map((step) => ({ ...step, siblings: [] })) };
+      const tipLine = held && this.#lineOf(held);
+      if (!line || !tipLine) continue;
+      // The deepest epoch on both lines; what follows it on the newest's line is what the relay lacks.
+      let shared = 0;
+      while (shared < line.length && shared < tipLine.length && line[shared]!.id === tipLine[shared]!.id) shared++;
+      const first = line[shared];
+      if (shared === 0 || !first) continue;
+      const parent = line[shared - 1]!.id;
+      // On the tip's own line nothing is proven beside it; on a sibling line, every other child of the parent held (the relay's fork rule).
+      const siblings =
+        shared === tipLine.length
+          ? []
+          : [...this.#opened.values()]
+              .filter((other) => other.header?.parent === parent && other.id !== first.id)
+              .map((other) => ({ epoch: other.id, admission: other.keys.admission }));
+      const puts = line
+        .slice(shared)
+        .map((step, at) => ({ record: this.#records.get(step.id)!, admission: step.keys.admission, siblings: at === 0 ? siblings : [] }));
+      routes.push({ prove: prove(held), puts });
     }
-    for (const tip of tips) {
-      const held = this.#opened.get(tip);
-      const parent = held?.header?.parent;
-      const path = parent ? this.pathFrom(parent) : undefined;
-      if (!held || !parent || !path) continue;
-      const first = idOfItem(path[0]!.record);
-      const siblings = [...this.#opened.values()]
-        .filter((other) => other.header?.parent === parent && other.id !== first)
-        .map((other) => ({ epoch: other.id, admission: other.keys.admission }));
-      return { prove: prove(held), puts: path.map((step, at) => ({ ...step, siblings: at === 0 ? siblings : [] })) };
+    // A tip on the newest's own line first: it needs no proof of siblings.
+    const route = routes.find((candidate) => candidate.puts[0]!.siblings.length === 0) ?? routes[0];
+    return route ?? { prove: prove(line?.[0] ?? newest), puts: [] };
+  }
+
+  /** The epochs from the first one down to `epoch`, each opened here with its record; undefined where the chain has a gap. */
+  #lineOf(epoch: HeldEpoch): HeldEpoch[] | undefined {
+    const line: HeldEpoch[] = [];
+    for (let at: HeldEpoch | undefined = epoch; at;) {
+      if (!at.header || !this.#records.has(at.id)) return undefined;
+      line.unshift(at);
+      const parent: string | null = at.header.parent;
+      if (parent === null) return line;
+      at = this.#opened.get(parent);
     }
-    let root = newest;
-    for (let parent = root.header?.parent; parent; parent = root.header?.parent) {
-      const up = this.#opened.get(parent);
-      if (!up) break;
-      root = up;
-    }
-    return { prove: prove(root), puts: [] };
+    return undefined;
   }
 
   /** An epoch held here, by id. */

@@ -421,6 +421,26 @@ describe("a rotation", () => {
     expect(await late.join(commune.id, bobsId, bobKeys)).toMatchObject({ type: "superseded" });
   });
 
+  it("takes a second child from a member admitted under a later epoch of the first child's line, who proves the first child", async () => {
+    const commune = await rotated();
+    // Alice's line went on to epoch 3 here; Bob's epoch 2, made while apart, leads by the members' rule and is brought here by one who holds both.
+    const thirdKeys = newKeys();
+    const third = epochRecord(commune.id, 3, commune.childId, thirdKeys, commune.founder);
+    const thirdId = idOfItem(third);
+    expect(await commune.alice.put(third, { proof: commune.alice.proofFor(thirdId, thirdKeys) })).toMatchObject({ type: "stored", id: thirdId });
+    const bobKeys = newKeys();
+    const bobs = epochRecord(commune.id, 2, commune.firstId, bobKeys, commune.founder);
+    const bobsId = idOfItem(bobs);
+    const merging = await connect();
+    expect(await merging.join(commune.id, thirdId, thirdKeys)).toMatchObject({ type: "welcome", epoch: thirdId });
+    expect(
+      await merging.put(bobs, {
+        proof: merging.proofFor(bobsId, bobKeys),
+        siblings: [{ epoch: commune.childId, sig: merging.proofFor(commune.childId, commune.childKeys) }],
+      }),
+    ).toMatchObject({ type: "stored", id: bobsId });
+  });
+
   it("refuses a child without a proof by its own admission key, or with a number that skips", async () => {
     const commune = await registered();
     const alice = commune.founderSocket;

@@ -333,8 +333,9 @@ export class PrivateSession implements AdmittedSocket {
         return problem("private.wrongEpoch", "A new epoch must be a child of the epoch this socket was admitted under", { params });
       return undefined;
     }
-    // A second child: only from someone who also holds every existing child's key (a member merging), never a removed member's fork.
-    const underChild = children.some((child) => child.id === this.#epoch);
+    // A second child: only from someone admitted under one of the existing children's lines who also holds every existing child's key (a
+    // member merging), never a removed member's fork.
+    const underChild = children.some((child) => this.#admittedBelow(store, child.id));
     const proven = children.every((child) =>
       (options.siblings ?? []).some(
         (sibling) => sibling.epoch === child.id && admissionHolds(this.#crypto, this.#transcript(child.id), child.admission, sibling.sig),
@@ -344,6 +345,15 @@ export class PrivateSession implements AdmittedSocket {
       return problem("private.fork", "That epoch already has a child: a second one needs proofs of the existing children's keys", { params });
     }
     return undefined;
+  }
+
+  /** This socket was admitted under `epoch` or an epoch on its line below it. */
+  #admittedBelow(store: PrivateStore, epoch: string): boolean {
+    // Each step goes one parent up, so the walk ends within as many steps as there are epochs.
+    for (let at = store.epoch(this.#epoch); at; at = at.parent === null ? undefined : store.epoch(at.parent)) {
+      if (at.id === epoch) return true;
+    }
+    return false;
   }
 
   /** Everything after `since`; for a partner (`document`), only that document's batches and snapshots. */
