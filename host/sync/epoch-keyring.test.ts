@@ -218,6 +218,21 @@ describe("what a member's host proves to a relay, and puts there (the lead rule 
   });
 });
 
+describe("two first epochs, each registered on a different relay (two moves of a commune at once)", () => {
+  it("leads with the smallest and puts its line on a relay that holds the other, with a proof of the other", () => {
+    const [one, two] = [firstEpoch(), firstEpoch()];
+    const [leading, other] = one.id < two.id ? [one, two] : [two, one];
+    const next = childOf(leading, ada, [ada, bo, cy], T0 + 2_000);
+    const keyring = new EpochKeyring({ commune, privacy, crypto, me: bo, membership: () => histories() });
+    for (const record of [other.item, leading.item, next.item]) keyring.learn(record);
+    expect(keyring.current()?.id).toBe(next.id);
+    const route = keyring.routeTo([other.id]);
+    expect(route?.prove).toEqual({ id: other.id, admission: other.keys.admission });
+    expect(route?.puts.map((put) => idOfItem(put.record))).toEqual([leading.id, next.id]);
+    expect(route?.puts.map((put) => put.siblings)).toEqual([[{ epoch: other.id, admission: other.keys.admission }], []]);
+  });
+});
+
 describe("where an epoch ends, as each relay's log has it", () => {
   it("refuses an item of the old epoch logged after its child on that relay, and not one logged on another relay, whose numbers are its own", () => {
     const first = firstEpoch();

@@ -336,9 +336,10 @@ export class EpochKeyring {
    * records to put there after the welcome, to bring it to the newest epoch
    * held (docs/relay.md, "The lead rule across relays"): the newest itself;
    * a tip on its line, then the records after it; a tip on a sibling line,
-   * then the newest's line from the deepest epoch both lines share, its first
-   * record with proofs of that epoch's other children held (the relay's fork
-   * rule); with no tip held, the first epoch, which the relay answers with
+   * then the newest's line from the deepest epoch both lines share (from its
+   * first epoch when they share none), its first record with proofs of the
+   * other children of that epoch held, or of the other first epochs (the
+   * relay's fork rule); with no tip held, the first epoch, which the relay answers with
    * every epoch below it (`superseded`). Undefined when no epoch is held.
    */
   routeTo(tips: readonly string[]): RelayRoute | undefined {
@@ -356,8 +357,9 @@ export class EpochKeyring {
       let shared = 0;
       while (shared < line.length && shared < tipLine.length && line[shared]!.id === tipLine[shared]!.id) shared++;
       const first = line[shared];
-      if (shared === 0 || !first) continue;
-      const parent = line[shared - 1]!.id;
+      if (!first) continue;
+      // The parent of what is put first; null when the lines share nothing (two first epochs, from two moves of the commune at once).
+      const parent = shared === 0 ? null : line[shared - 1]!.id;
       // On the tip's own line nothing is proven beside it; on a sibling line, every other child of the parent held (the relay's fork rule).
       const siblings =
         shared === tipLine.length

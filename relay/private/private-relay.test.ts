@@ -106,6 +106,50 @@ describe("registering a private commune", () => {
     });
   });
 
+  it("takes a moved commune's second first epoch, signed by its founder, from a member under a current epoch who proves the first one, and nothing less", async () => {
+    // The founder's two hosts moved the commune at once; this relay registered one first epoch, another relay the other.
+    const commune = privateCommune({ anchored: false });
+    const member = await connect();
+    await member.join(commune.id, commune.firstId, commune.admission, { genesis: commune.genesis, epochs: [commune.first] });
+    const otherKeys = newKeys();
+    const other = epochRecord(commune.id, 1, null, otherKeys, commune.founder);
+    const otherId = idOfItem(other);
+    const proof = member.proofFor(otherId, otherKeys);
+    const provingFirst = [{ epoch: commune.firstId, sig: member.proofFor(commune.firstId, commune.admission) }];
+
+    expect(await member.put(other, { proof })).toMatchObject({ type: "rejected", code: "private.fork" });
+    const strangers = epochRecord(commune.id, 1, null, otherKeys, newKeys());
+    expect(await member.put(strangers, { proof: member.proofFor(idOfItem(strangers), otherKeys), siblings: provingFirst })).toMatchObject({
+      type: "rejected",
+      code: "private.registration",
+    });
+    expect(await member.put(other, { proof: member.proofFor(otherId, newKeys()), siblings: provingFirst })).toMatchObject({
+      type: "rejected",
+      code: "private.badProof",
+    });
+    expect(await member.put(other, { proof, siblings: provingFirst })).toMatchObject({ type: "stored", id: otherId });
+    // The rest of that line follows on the same socket.
+    const nextKeys = newKeys();
+    const next = epochRecord(commune.id, 2, otherId, nextKeys, commune.founder);
+    expect(await member.put(next, { proof: member.proofFor(idOfItem(next), nextKeys) })).toMatchObject({ type: "stored", id: idOfItem(next) });
+    // Both first epochs admit: the members decide which leads.
+    expect(await (await connect()).join(commune.id, idOfItem(next), nextKeys)).toMatchObject({ type: "welcome", epoch: idOfItem(next) });
+    expect(await (await connect()).join(commune.id, commune.firstId, commune.admission)).toMatchObject({ type: "welcome" });
+  });
+
+  it("refuses a second first epoch for a commune founded private, whose anchor names its one first epoch", async () => {
+    const commune = await registered();
+    const otherKeys = newKeys();
+    const other = epochRecord(commune.id, 1, null, otherKeys, commune.founder);
+    const member = commune.founderSocket;
+    expect(
+      await member.put(other, {
+        proof: member.proofFor(idOfItem(other), otherKeys),
+        siblings: [{ epoch: commune.firstId, sig: member.proofFor(commune.firstId, commune.admission) }],
+      }),
+    ).toMatchObject({ type: "rejected", code: "private.wrongEpoch" });
+  });
+
   it("refuses a genesis of another commune, a chain that skips a link, and a proof for an epoch that is not the tip", async () => {
     const commune = privateCommune();
     const other = privateCommune();
