@@ -324,7 +324,8 @@ describe("two communes of two members each, partners on one relay", { timeout: 1
       return listed.ok && (listed.value as { active: boolean }[])[0]?.active ? true : undefined;
     });
     await must(cy, "inventory.add", { commune: riverside, title: "Cy's cider press", kind: "offer" });
-    const read = await readPartner(ivo, hillside, riverside, (view) => view.items.some(({ title }) => title === "Cy's cider press"));
+    // Cy's item and the roster that names him are two writes, which may reach Hillside one read apart: read until both are in.
+    const read = await readPartner(ivo, hillside, riverside, (view) => view.items.some(({ title, verified }) => title === "Cy's cider press" && verified));
     expect(read.items.find(({ title }) => title === "Cy's cider press")).toMatchObject({ verified: true });
     expect(read.problems).toEqual([]);
     // And an exchange Cy gives is one Hillside can accept.

@@ -3,6 +3,7 @@ import { isActiveAt, statusAt } from "../../shared/commune/state";
 import type { PublicKey } from "../../shared/identity/keys";
 import { makeEpochRecord } from "../../shared/privacy/epochs";
 import { idOfItem } from "../../shared/privacy/headers";
+import { rotationTurnDelay } from "../../shared/privacy/rotation-turn";
 import type { PrivateRelayLink } from "../sync/private-link";
 import type { PrivateLinkContext, RelayLink } from "./relay-link";
 
@@ -18,8 +19,11 @@ import type { PrivateLinkContext, RelayLink } from "./relay-link";
  * Two members may rotate at once: the relay stores the first child and
  * refuses the second (only a socket proving the first may add a sibling);
  * the member whose child was refused learns the stored one as `superseded`
- * and reads its lockbox there. Joining does not rotate: the next rotation
- * seals to the newcomer.
+ * and reads its lockbox there. So that this stays rare, the active members
+ * take turns (shared/privacy/rotation-turn.ts): a host starts the child
+ * only once its turn has come and the child is still due, that is no
+ * earlier member's child has reached it. Joining does not rotate: the next
+ * rotation seals to the newcomer.
  */
 export interface RotationNode {
   readonly id: string;
@@ -41,6 +45,9 @@ export class EpochRotation {
   #running = false;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
+  #turnTimer: NodeJS.Timeout | undefined;
+  /** The epoch whose child became due, and when (this machine's clock): turns count from then. */
+  #due: { parent: string; since: number } | undefined;
   #tick: NodeJS.Timeout;
   #stop: () => void;
 
@@ -58,6 +65,7 @@ export class EpochRotation {
   close(): void {
     this.#stop();
     clearTimeout(this.#timer);
+    clearTimeout(this.#turnTimer);
     clearInterval(this.#tick);
   }
 
@@ -70,8 +78,12 @@ export class EpochRotation {
     this.#timer.unref();
   }
 
-  /** The members the current epoch should be sealed to, when they differ from its readers in someone who is gone; undefined otherwise. */
-  readersDue(): PublicKey[] | undefined {
+  /**
+   * The members the current epoch's child should be sealed to, when its
+   * readers include someone who is gone, and the active members who may start
+   * it; undefined when none is due.
+   */
+  due(): { readers: PublicKey[]; active: PublicKey[] } | undefined {
     const current = this.#context.keyring.current();
     const state = this.#node.membershipState();
     // An epoch known by its key alone (a newcomer's, before its record arrived) has no readers to judge yet.
@@ -88,7 +100,15 @@ export class EpochRotation {
     });
     if (gone.length === 0) return undefined;
     // Applicants are sealed to as well: they came in with an invite that carried the key, and are refused at the relay otherwise once admitted.
-    return members.filter((member) => ["active", "applicant"].includes(statusAt(state, member.key, at) ?? "")).map((member) => member.key);
+    const readers = members.filter((member) => ["active", "applicant"].includes(statusAt(state, member.key, at) ?? "")).map((member) => member.key);
+    return { readers, active: members.filter((member) => statusAt(state, member.key, at) === "active").map((member) => member.key) };
+  }
+
+  /** How long this host still waits for its turn to start the child of `parent` (0: now), counting from when it was first seen due. */
+  #turnIn(parent: string, active: readonly PublicKey[]): number {
+    const now = Date.now();
+    if (this.#due?.parent !== parent) this.#due = { parent, since: now };
+    return Math.max(0, this.#due.since + rotationTurnDelay(this.#node.me, active) - now);
   }
 
   /** Starts a child epoch when one is due, and puts it on every relay connected now; one check at a time. */
@@ -101,9 +121,17 @@ export class EpochRotation {
     try {
       // The membership is read from documents whose history is settled: a change read before would be scanned on this thread.
       await this.#node.ready();
-      const readers = this.readersDue();
+      const due = this.due();
       const current = this.#context.keyring.current();
-      if (!readers || !current) return;
+      if (!due || !current) return;
+      const wait = this.#turnIn(current.id, due.active);
+      if (wait > 0) {
+        clearTimeout(this.#turnTimer);
+        this.#turnTimer = setTimeout(() => this.#schedule(), wait);
+        this.#turnTimer.unref();
+        return;
+      }
+      const readers = due.readers;
       const { keyring, privacy, crypto, me } = this.#context;
       const child = makeEpochRecord(privacy, crypto, {
         commune: this.#node.id,

@@ -23,7 +23,7 @@ describe("what a member checks of another member's snapshot", () => {
     snapshotBytes: 1_000,
     snapshotSeq: 10,
     snapshotHeads: [h(1)],
-    own: [
+    held: [
       { seq: 12, heads: [h(2)] },
       { seq: 20, heads: [h(3)] },
     ],
@@ -33,13 +33,13 @@ describe("what a member checks of another member's snapshot", () => {
     (heads: readonly string[]) =>
       heads.every((head) => held.includes(head));
 
-  it("passes a snapshot holding the one before it and every batch of ours it says it covers", () => {
+  it("passes a snapshot holding the one before it and every batch it says it covers that this member holds", () => {
     expect(snapshotShortfall(since, 15, holding(h(1), h(2)))).toBeUndefined();
   });
 
   it("does not ask for batches put after what it covers: the relay keeps those", () => {
     expect(snapshotShortfall(since, 15, holding(h(1), h(2)))).toBeUndefined();
-    expect(snapshotShortfall(since, 20, holding(h(1), h(2)))).toEqual({ kind: "own-batch", seq: 20, missing: 1 });
+    expect(snapshotShortfall(since, 20, holding(h(1), h(2)))).toEqual({ kind: "held-batch", seq: 20, missing: 1 });
   });
 
   it("finds a snapshot that leaves out the snapshot before it", () => {
@@ -48,14 +48,14 @@ describe("what a member checks of another member's snapshot", () => {
     expect(shortfallWords(shortfall!)).toMatch(/leaves out 1 change of the snapshot before it/);
   });
 
-  it("finds a snapshot that leaves out one of our batches, and says which", () => {
+  it("finds a snapshot that leaves out a batch this member holds, and says which", () => {
     const shortfall = snapshotShortfall(since, 25, holding(h(1), h(3)));
-    expect(shortfall).toEqual({ kind: "own-batch", seq: 12, missing: 1 });
-    expect(shortfallWords(shortfall!)).toMatch(/this member's batch #12/);
+    expect(shortfall).toEqual({ kind: "held-batch", seq: 12, missing: 1 });
+    expect(shortfallWords(shortfall!)).toMatch(/leaves out batch #12, which it says it covers and this member holds/);
   });
 
   it("cannot judge an earlier snapshot it never read whole, nor one after what the new one covers", () => {
-    expect(snapshotShortfall({ ...since, snapshotHeads: undefined, own: [] }, 15, holding())).toBeUndefined();
-    expect(snapshotShortfall({ ...since, snapshotSeq: 30, own: [] }, 15, holding())).toBeUndefined();
+    expect(snapshotShortfall({ ...since, snapshotHeads: undefined, held: [] }, 15, holding())).toBeUndefined();
+    expect(snapshotShortfall({ ...since, snapshotSeq: 30, held: [] }, 15, holding())).toBeUndefined();
   });
 });

@@ -18,8 +18,13 @@ export interface SinceSnapshot {
   lastSeq?: number;
   /** The snapshot's heads, when known: every later snapshot must hold them. */
   snapshotHeads?: readonly string[];
-  /** This member's own batches after that snapshot, by sequence number: a later snapshot that says it covers one must hold it. */
-  own: ReadonlyArray<{ seq: number; heads: readonly string[] }>;
+  /**
+   * The batches after that snapshot this member holds, by sequence number:
+   * its own, and every other member's it applied. A later snapshot that says
+   * it covers one must hold it, whoever wrote it: the author may be gone, and
+   * then no one else would put it back.
+   */
+  held: ReadonlyArray<{ seq: number; heads: readonly string[] }>;
 }
 
 export const COMPACTION = {
@@ -29,8 +34,8 @@ export const COMPACTION = {
   shareOfSnapshot: 0.5,
   /** ...or this many bytes, whichever is less, so a large document's store stays within about 1.2x of it. */
   maxBatchBytes: 1024 * 1024,
-  /** Own batches remembered for the check; older ones go unchecked (a member writing this much between snapshots is rare). */
-  ownRemembered: 1024,
+  /** Batches remembered for the check; older ones go unchecked (a document compacts after at most 1 MiB of batches, about 900 small ones). */
+  heldRemembered: 1024,
 } as const;
 
 /**
@@ -44,12 +49,12 @@ export function shouldCompact(since: Pick<SinceSnapshot, "batchBytes" | "snapsho
   return since.batchBytes > limit;
 }
 
-export type SnapshotShortfall = { kind: "earlier-snapshot"; missing: number } | { kind: "own-batch"; seq: number; missing: number };
+export type SnapshotShortfall = { kind: "earlier-snapshot"; missing: number } | { kind: "held-batch"; seq: number; missing: number };
 
 /**
  * What a snapshot another member put leaves out that it says it holds: the
  * heads of the snapshot before it (every member who read that one knows
- * them), and each of this member's own batches it says it covers. `holds`
+ * them), and each batch this member holds that it says it covers. `holds`
  * answers whether the snapshot holds a change (A.hasHeads on the snapshot
  * loaded alone). Undefined when it holds all of them.
  */
@@ -58,10 +63,10 @@ export function snapshotShortfall(since: SinceSnapshot, covers: number, holds: (
     const missing = since.snapshotHeads.filter((head) => !holds([head])).length;
     if (missing > 0) return { kind: "earlier-snapshot", missing };
   }
-  for (const batch of since.own) {
+  for (const batch of since.held) {
     if (batch.seq > covers) continue;
     const missing = batch.heads.filter((head) => !holds([head])).length;
-    if (missing > 0) return { kind: "own-batch", seq: batch.seq, missing };
+    if (missing > 0) return { kind: "held-batch", seq: batch.seq, missing };
   }
   return undefined;
 }
@@ -70,5 +75,5 @@ export function snapshotShortfall(since: SinceSnapshot, covers: number, holds: (
 export function shortfallWords(shortfall: SnapshotShortfall): string {
   return shortfall.kind === "earlier-snapshot"
     ? `The snapshot leaves out ${shortfall.missing} change${shortfall.missing === 1 ? "" : "s"} of the snapshot before it, which it says it covers; this member put its own copy back`
-    : `The snapshot leaves out this member's batch #${shortfall.seq}, which it says it covers; this member put its own copy back`;
+    : `The snapshot leaves out batch #${shortfall.seq}, which it says it covers and this member holds; this member put its own copy back`;
 }

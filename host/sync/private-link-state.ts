@@ -33,9 +33,10 @@ const fileSchema = z.strictObject({
         snapshotSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
         lastSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
         snapshotHeads: z.array(head).max(MAX_HEADS).optional(),
+        // SinceSnapshot.held, under the name it had when it held this member's own batches only (files written then still load).
         own: z
           .array(z.strictObject({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), heads: z.array(head).max(MAX_HEADS) }))
-          .max(COMPACTION.ownRemembered),
+          .max(COMPACTION.heldRemembered),
       }),
     )
     .optional(),
@@ -67,7 +68,7 @@ export class PrivateLinkState {
         if (!parsed.success || parsed.data.url !== this.#url) return;
         this.#since = parsed.data.since;
         for (const [document, heads] of Object.entries(parsed.data.sent)) this.#sent.set(document, heads);
-        for (const [document, since] of Object.entries(parsed.data.compaction ?? {})) this.#compaction.set(document, since);
+        for (const [document, { own, ...since }] of Object.entries(parsed.data.compaction ?? {})) this.#compaction.set(document, { ...since, held: own });
       })
       .catch(() => undefined);
     return this.#loaded;
@@ -87,15 +88,19 @@ export class PrivateLinkState {
 
   /** What was stored of a document after the latest snapshot of it this link saw. */
   sinceSnapshot(document: string): SinceSnapshot {
-    return this.#compaction.get(document) ?? { batchBytes: 0, snapshotBytes: 0, own: [] };
+    return this.#compaction.get(document) ?? { batchBytes: 0, snapshotBytes: 0, held: [] };
   }
 
-  /** A batch of the document is on the relay as `seq`, `bytes` long; `own`: this member put it, and the document was at `heads`. */
-  batchStored(document: string, seq: number, bytes: number, own?: { heads: readonly string[] }): void {
+  /**
+   * A batch of the document is on the relay as `seq`, `bytes` long; `heads`:
+   * the changes of it this member holds (its own batch's, or those a batch
+   * read from the relay added here), which a snapshot covering it must hold.
+   */
+  batchStored(document: string, seq: number, bytes: number, heads: readonly string[] = []): void {
     const since = this.sinceSnapshot(document);
     if (since.lastSeq !== undefined && seq <= since.lastSeq) return;
-    const mine = own ? [...since.own, { seq, heads: [...own.heads].slice(0, MAX_HEADS) }].slice(-COMPACTION.ownRemembered) : since.own;
-    this.#compaction.set(document, { ...since, batchBytes: since.batchBytes + bytes, lastSeq: seq, own: mine });
+    const held = heads.length > 0 ? [...since.held, { seq, heads: [...heads].slice(0, MAX_HEADS) }].slice(-COMPACTION.heldRemembered) : since.held;
+    this.#compaction.set(document, { ...since, batchBytes: since.batchBytes + bytes, lastSeq: seq, held });
     this.#dirty = true;
   }
 
@@ -113,7 +118,7 @@ export class PrivateLinkState {
       snapshotSeq: seq,
       lastSeq: seq,
       ...(heads ? { snapshotHeads: [...heads].slice(0, MAX_HEADS) } : {}),
-      own: since.own.filter((batch) => batch.seq > covers),
+      held: since.held.filter((batch) => batch.seq > covers),
     });
     this.#dirty = true;
   }
@@ -153,7 +158,8 @@ export class PrivateLinkState {
   save(): Promise<void> {
     if (!this.#dirty) return this.#saving.then(() => undefined);
     this.#dirty = false;
-    const content = { v: 1, url: this.#url, since: this.#since, sent: Object.fromEntries(this.#sent), compaction: Object.fromEntries(this.#compaction) };
+    const compaction = Object.fromEntries([...this.#compaction].map(([document, { held, ...since }]) => [document, { ...since, own: held }]));
+    const content = { v: 1, url: this.#url, since: this.#since, sent: Object.fromEntries(this.#sent), compaction };
     const run = this.#saving.then(async () => {
       await mkdir(this.#dir, { recursive: true });
       await writeFileAtomic(this.#path, `${JSON.stringify(content)}\n`, 0o600);

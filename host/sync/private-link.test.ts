@@ -692,7 +692,7 @@ describe("compaction: members put whole documents back so the relay can drop the
     await waitFor("Bo to list the lying snapshot", () => refused.list().some((item) => item.subject === "snapshot"));
     expect(refused.list().find((item) => item.subject === "snapshot")).toMatchObject({
       by: cy.publicKey,
-      reason: expect.stringContaining("leaves out this member's batch"),
+      reason: expect.stringContaining("which it says it covers and this member holds"),
     });
     await waitFor("Bo's own copy to follow", async () =>
       headersOf((await liar.fetch(head + 1)).items).some((header) => header.kind === "snapshot" && header.by === bo.publicKey),
@@ -702,6 +702,55 @@ describe("compaction: members put whole documents back so the relay can drop the
     const newcomer = await member("dee", testKeys(14), commune, { viaInvite: true });
     const late = await findWhenThere(newcomer.repo, handle.url);
     await waitFor("Bo's note to reach the newcomer", () => (late.doc() as { notes: string[] }).notes.includes("Bo's harvest hours"));
+  });
+
+  it("puts back a gone member's batch that a lying snapshot leaves out: Ada applied it, so she checks for it and puts her copy", async () => {
+    const commune = privateCommune([ada, bo, cy]);
+    const refused = new RefusedItems();
+    const founder = await member("ada", ada, commune, { refused });
+    const handle = founder.repo.create<{ notes: string[] }>({ notes: ["from Ada"] });
+    await waitFor("the snapshot to be stored", () => founder.link.holds(handle as DocHandle<unknown>));
+    const stale = A.save(A.clone(handle.doc() as A.Doc<unknown>));
+    const other = await member("bo", bo, commune);
+    const copy = await findWhenThere(other.repo, handle.url);
+    copy.change((doc) => void (doc as { notes: string[] }).notes.push("Bo's last harvest hours"));
+    await waitFor("Bo's batch to be stored", () => other.link.holds(copy));
+    await waitFor("Ada to hold Bo's note", () => (handle.doc() as { notes: string[] }).notes.length === 2);
+    // Bo is gone: his host never connects again, so he cannot put his note back himself.
+    other.link.stop();
+
+    // Cy puts the document as it was before Bo's note, saying it covers the whole log: the relay drops Bo's batch.
+    const liar = await PrivateClient.connect(relay.url);
+    stops.push(() => liar.close());
+    const { head } = await fetchAll(liar, commune);
+    const lying = sealSnapshot(
+      privacy,
+      crypto,
+      {
+        commune: commune.id,
+        document: handle.documentId,
+        epoch: commune.firstId,
+        dataKey: epochKeysOf(privacy, crypto, commune.epochKey).dataKey,
+        author: cy,
+        at: Date.now(),
+        covers: head,
+      },
+      stale,
+    );
+    expect(await liar.put(lying)).toMatchObject({ type: "stored" });
+
+    // Ada, who applied Bo's batch, finds it left out, says so, and puts her whole copy.
+    await waitFor("Ada to list the lying snapshot", () => refused.list().some((item) => item.subject === "snapshot"));
+    expect(refused.list().find((item) => item.subject === "snapshot")).toMatchObject({
+      by: cy.publicKey,
+      reason: expect.stringContaining("which it says it covers and this member holds"),
+    });
+    await waitFor("Ada's own copy to follow", async () =>
+      headersOf((await liar.fetch(head + 1)).items).some((header) => header.kind === "snapshot" && header.by === ada.publicKey),
+    );
+    const newcomer = await member("dee", testKeys(14), commune, { viaInvite: true });
+    const late = await findWhenThere(newcomer.repo, handle.url);
+    await waitFor("Bo's note to reach the newcomer", () => (late.doc() as { notes: string[] }).notes.includes("Bo's last harvest hours"));
   });
 });
 

@@ -580,7 +580,8 @@ export class PrivateRelayLink implements RelayLink {
         added.length === 0 && opened.value.kind === "snapshot" && !this.#holdsAt(documentId, after) ? A.getHeads(A.load(opened.value.bytes)) : added;
       // What arrived is on the relay: its heads join what the relay is known to hold, so it is not sent back.
       this.#state.received(documentId, arrived, (heads) => unsentSince(handle, heads), after);
-      if (header.kind === "batch") this.#state.batchStored(documentId, seq, size);
+      // A batch another member wrote is checked against the next snapshot too: its author may be gone by then, and put nothing back.
+      if (header.kind === "batch") this.#state.batchStored(documentId, seq, size, added);
       else this.#snapshotRead(attempt, header, what.id, seq, size, opened.value.bytes, whole);
       if (this.#awaitingShareKey.length > 0) {
         // Brought again by the log read and opened there: it waits no more.
@@ -597,7 +598,7 @@ export class PrivateRelayLink implements RelayLink {
   /**
    * Another member's snapshot: the relay has dropped the batches it says it
    * covers, so it is checked against what this member knows it must hold
-   * (the snapshot before it, and this member's own batches: compaction.ts).
+   * (the snapshot before it, and every batch this member holds: compaction.ts).
    * One that leaves something out is listed among the commune's problems,
    * and this member puts its own copy of the document back at the next push.
    * A newcomer reading the latest snapshots has nothing to check them with.
@@ -816,7 +817,7 @@ export class PrivateRelayLink implements RelayLink {
       this.#state.snapshotStored(document, seq, item.bytes, item.covers ?? 0, heads);
       return;
     }
-    this.#state.batchStored(document, seq, item.bytes, { heads });
+    this.#state.batchStored(document, seq, item.bytes, heads);
     if (shouldCompact(this.#state.sinceSnapshot(document))) this.#toCompact.add(document);
   }
 

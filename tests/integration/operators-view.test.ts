@@ -69,6 +69,24 @@ async function itemsAfterRotation(relayDir: string, commune: string): Promise<{ 
   return rotation === undefined ? [] : decoded.filter(({ seq, item }) => seq > rotation && item.signed.header.kind !== "epoch");
 }
 
+/** A relay's log in a line a failure can be read by: each epoch record (number, id, author) and how many other items follow it. */
+async function logOutline(relayDir: string, commune: string): Promise<string> {
+  const parts: string[] = [];
+  let others = 0;
+  for (const { seq, bytes } of await loggedItems(relayDir, commune)) {
+    const read = decodeItem(bytes);
+    if (!read.ok) continue;
+    const header = read.item.signed.header;
+    if (header.kind !== "epoch") {
+      others++;
+      continue;
+    }
+    parts.push(`${others} items`, `#${seq} epoch ${header.epoch} ${idOfItem(read.item).slice(0, 8)} by ${header.by.slice(0, 8)}`);
+    others = 0;
+  }
+  return [...parts, `${others} items`].join(", ");
+}
+
 const loadsAsAutomerge = (bytes: Uint8Array): boolean => {
   try {
     A.load(bytes);
@@ -108,7 +126,12 @@ describe("a private commune, as its relay's operator and a member who left see i
     await ada.must("purse.contribute", { commune, amount: "7391.37", currency: "EUR", memo: WRITTEN.memos[0] });
     const synced = (member: MemberProcess) => async () => {
       const status = await member.must("sync.status", { commune });
-      return (status.waiting === 0 && status.relays.every((link) => link.state === "connected")) || undefined;
+      if (status.waiting === 0 && status.relays.every((link) => link.state === "connected")) return true;
+      // Thrown, not returned: a timeout then says what the host last reported, which is what a failure needs to be read.
+      const epoch = (await member.must("commune.privacy", { commune })).epoch;
+      throw new Error(
+        `epoch ${epoch?.number} ${epoch?.id.slice(0, 8)} by ${epoch?.startedBy}; waiting ${status.waiting}; ${status.relays.map((link) => `${link.url} ${link.state}${link.reason ? ` (${link.reason})` : ""}`).join("; ")}`,
+      );
     };
     await waitFor(synced(ada), "Ada's commune to reach both relays");
     const admit = async (member: MemberProcess, name: string) => {
@@ -142,10 +165,11 @@ describe("a private commune, as its relay's operator and a member who left see i
     await waitFor(async () => (await purseOf(bo)) === 739137 + 481729 + 100 || undefined, "Bo to see the entry written after Cy left");
     await waitFor(synced(ada), "Ada's writes to reach both relays");
     // And in the log this test reads as the operator: a batch sealed after the rotation (the host's count of what waits is its own view).
-    await waitFor(
-      async () => ((await itemsAfterRotation(relayDir, commune)).length > 0 ? true : undefined),
-      "a batch written after Cy left to be in the relay's log",
-    );
+    await waitFor(async () => {
+      if ((await itemsAfterRotation(relayDir, commune)).length > 0) return true;
+      // Thrown, not returned: a timeout then says what the log held, epoch records and the items after each.
+      throw new Error(await logOutline(relayDir, commune));
+    }, "a batch written after Cy left to be in the relay's log");
 
     // The operator's view: every file of the relay's data folder, every log line, and the process's heap.
     const held = Buffer.concat(await Promise.all((await files(relayDir)).map((file) => readFile(file))));
