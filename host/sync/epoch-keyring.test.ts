@@ -43,10 +43,10 @@ function firstEpoch() {
   return { ...made, id: idOfItem(made.item) };
 }
 
-function childOf(parent: ReturnType<typeof firstEpoch>, author: KeyPair, readers: KeyPair[], at: number) {
+function childOf(parent: ReturnType<typeof firstEpoch>, author: KeyPair, readers: KeyPair[], at: number, epoch = 2) {
   const made = makeEpochRecord(privacy, crypto, {
     commune,
-    epoch: 2,
+    epoch,
     parent: parent.id,
     epochKey: privacy.randomKey(),
     previousKey: parent.keys.epochKey,
@@ -146,5 +146,106 @@ describe("a batch's author, as the host judges it", () => {
   it("takes a newcomer who joined while the epoch was current, and one the history has not learnt yet (their first batch carries their join)", () => {
     expect(keyring.authorProblem(dee.publicKey, rotation.id)).toBeUndefined();
     expect(keyring.authorProblem(testKeys(25).publicKey, rotation.id)).toBeUndefined();
+  });
+});
+
+describe("what a member's host proves to a relay, and puts there (the lead rule across relays)", () => {
+  // Cy left; Ada's host and Bo's host each started epoch 2 while out of touch, and each child reached a different relay first.
+  const CY_LEFT = T0 + 10_000;
+  const first = firstEpoch();
+  const adas = childOf(first, ada, [ada, bo], CY_LEFT + 1_000);
+  const bos = childOf(first, bo, [ada, bo], CY_LEFT + 2_000);
+  const [leading, other] = adas.id < bos.id ? [adas, bos] : [bos, adas];
+  const members = histories([[cy, CY_LEFT, "left"]]);
+  const holdingBoth = () => {
+    const keyring = new EpochKeyring({ commune, privacy, crypto, me: ada, membership: () => members });
+    for (const record of [first.item, adas.item, bos.item]) keyring.learn(record);
+    return keyring;
+  };
+  const putIds = (route: ReturnType<EpochKeyring["routeTo"]>) => route?.puts.map((put) => idOfItem(put.record));
+
+  it("judges the child with the smallest id current, and proves it where the relay holds it", () => {
+    const keyring = holdingBoth();
+    expect(keyring.current()?.id).toBe(leading.id);
+    expect(keyring.routeTo([leading.id])).toEqual({ prove: { id: leading.id, admission: leading.keys.admission }, puts: [] });
+  });
+
+  it("proves the other child where the relay stored that one first, and puts the leading one beside it with a proof of the other", () => {
+    const route = holdingBoth().routeTo([other.id]);
+    expect(route?.prove).toEqual({ id: other.id, admission: other.keys.admission });
+    expect(putIds(route)).toEqual([leading.id]);
+    expect(route?.puts[0]?.admission).toEqual(leading.keys.admission);
+    expect(route?.puts[0]?.siblings).toEqual([{ epoch: other.id, admission: other.keys.admission }]);
+  });
+
+  it("puts the rest of the leading line after it, the later records with no sibling to prove", () => {
+    const keyring = holdingBoth();
+    const third = childOf(leading, ada, [ada, bo], CY_LEFT + 3_000, 3);
+    keyring.learn(third.item);
+    const route = keyring.routeTo([other.id]);
+    expect(putIds(route)).toEqual([leading.id, third.id]);
+    expect(route?.puts.map((put) => put.siblings.length)).toEqual([1, 0]);
+  });
+
+  it("brings a relay that missed both rotations up to the leading child from the epoch it knows", () => {
+    const route = holdingBoth().routeTo([first.id]);
+    expect(route?.prove.id).toBe(first.id);
+    expect(putIds(route)).toEqual([leading.id]);
+  });
+
+  it("proves the first epoch where the relay's tips are none it holds, so the relay answers with the epochs below it", () => {
+    const keyring = new EpochKeyring({ commune, privacy, crypto, me: ada, membership: () => members });
+    for (const record of [first.item, adas.item]) keyring.learn(record);
+    expect(keyring.routeTo([bos.id])).toEqual({ prove: { id: first.id, admission: first.keys.admission }, puts: [] });
+  });
+
+  it("asks relays to admit the leading line, not a losing sibling's line that went on a number further", () => {
+    const keyring = holdingBoth();
+    // The host on the losing line rotated again before it learnt the other child: its epoch 3 is on the line that does not lead.
+    const further = childOf(other, ada, [ada, bo], CY_LEFT + 3_000, 3);
+    keyring.learn(further.item);
+    expect(keyring.current()?.id).toBe(leading.id);
+    expect(keyring.newest()?.id).toBe(leading.id);
+    // A relay whose tip is that epoch 3 gets the leading child beside the other, proven by a socket admitted under epoch 3.
+    const route = keyring.routeTo([further.id]);
+    expect(route?.prove.id).toBe(further.id);
+    expect(putIds(route)).toEqual([leading.id]);
+    expect(route?.puts[0]?.siblings).toEqual([{ epoch: other.id, admission: other.keys.admission }]);
+  });
+
+  it("proves the newest epoch to a relay that does not serve the commune yet (it names no tip)", () => {
+    expect(holdingBoth().routeTo([])?.prove.id).toBe(leading.id);
+  });
+});
+
+describe("two first epochs, each registered on a different relay (two moves of a commune at once)", () => {
+  it("leads with the smallest and puts its line on a relay that holds the other, with a proof of the other", () => {
+    const [one, two] = [firstEpoch(), firstEpoch()];
+    const [leading, other] = one.id < two.id ? [one, two] : [two, one];
+    const next = childOf(leading, ada, [ada, bo, cy], T0 + 2_000);
+    const keyring = new EpochKeyring({ commune, privacy, crypto, me: bo, membership: () => histories() });
+    for (const record of [other.item, leading.item, next.item]) keyring.learn(record);
+    expect(keyring.current()?.id).toBe(next.id);
+    const route = keyring.routeTo([other.id]);
+    expect(route?.prove).toEqual({ id: other.id, admission: other.keys.admission });
+    expect(route?.puts.map((put) => idOfItem(put.record))).toEqual([leading.id, next.id]);
+    expect(route?.puts.map((put) => put.siblings)).toEqual([[{ epoch: other.id, admission: other.keys.admission }], []]);
+  });
+});
+
+describe("where an epoch ends, as each relay's log has it", () => {
+  it("refuses an item of the old epoch logged after its child on that relay, and not one logged on another relay, whose numbers are its own", () => {
+    const first = firstEpoch();
+    const rotation = childOf(first, ada, [ada, cy], BO_REMOVED + 5_000);
+    const keyring = new EpochKeyring({ commune, privacy, crypto, me: cy, membership: () => histories([[bo, BO_REMOVED, "removed"]]) });
+    keyring.learn(first.item, { relay: "ws://one/", seq: 1 });
+    keyring.learn(rotation.item, { relay: "ws://one/", seq: 10 });
+    expect(keyring.afterRotation(first.id, { relay: "ws://one/", seq: 11 })).toBe(true);
+    expect(keyring.afterRotation(first.id, { relay: "ws://one/", seq: 9 })).toBe(false);
+    // The second relay missed the rotation for a while: a member who did not know of it wrote there, and its log is longer.
+    expect(keyring.afterRotation(first.id, { relay: "ws://two/", seq: 20 })).toBe(false);
+    keyring.learn(rotation.item, { relay: "ws://two/", seq: 30 });
+    expect(keyring.afterRotation(first.id, { relay: "ws://two/", seq: 20 })).toBe(false);
+    expect(keyring.afterRotation(first.id, { relay: "ws://two/", seq: 31 })).toBe(true);
   });
 });

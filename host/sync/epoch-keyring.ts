@@ -55,6 +55,20 @@ export interface KeyringOptions {
   judgeFirstEpochs?: () => boolean;
 }
 
+/** A place in one relay's log: the relay's address and the item's sequence number there. */
+export interface LogPlace {
+  relay: string;
+  seq: number;
+}
+
+/** How a link reaches the newest epoch held at one relay (EpochKeyring.routeTo). */
+export interface RelayRoute {
+  /** The epoch whose admission key answers the challenge. */
+  prove: { id: string; admission: KeyPair };
+  /** Epoch records to put after the welcome, in order, each with its own admission key and the sibling epochs to prove beside it. */
+  puts: Array<{ record: SealedItem; admission: KeyPair; siblings: Array<{ epoch: string; admission: KeyPair }> }>;
+}
+
 export const epochKeyringPath = (dataDir: string, commune: string) => join(dataDir, "communes", commune, "epochs.json");
 
 export class EpochKeyring {
@@ -71,8 +85,13 @@ export class EpochKeyring {
   readonly #opened = new Map<string, HeldEpoch>();
   /** The numbers of epochs whose key is held but whose record has not been seen (an invite's). */
   readonly #numbers = new Map<string, number>();
-  /** Where on each relay's log an epoch got its first child: items logged after it under that epoch are refused (openItem's afterRotation). */
-  readonly #endedAt = new Map<string, number>();
+  /**
+   * Where on each relay's log an epoch got its first child, by relay and then
+   * epoch: items logged after it under that epoch are refused (openItem's
+   * afterRotation). Per relay, since each relay numbers its own log: a child
+   * early in one relay's log says nothing of where another relay stored it.
+   */
+  readonly #endedAt = new Map<string, Map<string, number>>();
   /** The commune's membership by its signed history, as this machine holds it now; undefined while it cannot be read (a join under way). */
   readonly #membership: () => MemberHistories | undefined;
   readonly #judgeFirstEpochs: () => boolean;
@@ -141,17 +160,19 @@ export class EpochKeyring {
   }
 
   /**
-   * An epoch record found on a relay's log at `seq`: kept, and opened when
-   * this member holds its key or a lockbox in it opens. Answers whether the
-   * current epoch changed.
+   * An epoch record found on a relay's log (`at`: which relay, and where in
+   * its log): kept, and opened when this member holds its key or a lockbox
+   * in it opens. Answers whether the newest epoch held changed.
    */
-  learn(record: SealedItem, seq?: number): boolean {
+  learn(record: SealedItem, at?: LogPlace): boolean {
     const header = record.signed.header;
     if (header.kind !== "epoch" || header.commune !== this.commune) return false;
     const id = idOfItem(record);
-    if (seq !== undefined && header.parent !== null) {
-      const ended = this.#endedAt.get(header.parent);
-      if (ended === undefined || seq < ended) this.#endedAt.set(header.parent, seq);
+    if (at !== undefined && header.parent !== null) {
+      const ends = this.#endedAt.get(at.relay) ?? new Map<string, number>();
+      const ended = ends.get(header.parent);
+      if (ended === undefined || at.seq < ended) ends.set(header.parent, at.seq);
+      this.#endedAt.set(at.relay, ends);
     }
     const before = this.newest()?.id;
     if (!this.#records.has(id)) {
@@ -209,21 +230,39 @@ export class EpochKeyring {
   }
 
   /**
-   * The newest epoch held: the highest number, and of two of one number the
-   * smallest id. What a relay is asked to admit: the relay admits only its
-   * tips, and a member whose copy of the history does not hold what makes a
-   * child valid yet (the votes of a removal) must still be let in to fetch
-   * them. It writes nothing until the child is current by the history too.
+   * The newest epoch held on the leading line: from the epoch current by the
+   * history, down the smallest-id child held at each step. What a relay is
+   * asked to admit: the relay admits only its tips, and a member whose copy
+   * of the history does not hold what makes a child valid yet (the votes of
+   * a removal) must still be let in to fetch them. It writes nothing until
+   * the child is current by the history too. A losing sibling's line is not
+   * followed, however far it went (docs/relay.md, "The lead rule across
+   * relays"). With no history to judge by, or an epoch known by its key alone
+   * that is newer (an invite's), the highest number, then the smallest id.
    */
   newest(): HeldEpoch | undefined {
     // A moved commune's made-up first epoch (a removed member's, by the relay-key route) is proven nowhere: the members' own is.
     const refusedFirsts = this.#judgeFirstEpochs() ? new Set(this.refusedEpochs().map((refused) => refused.id)) : undefined;
-    let best: HeldEpoch | undefined;
+    let highest: HeldEpoch | undefined;
     for (const held of this.#held()) {
       if (refusedFirsts && refusedFirsts.size > 0 && refusedFirsts.has(this.#firstOf(held))) continue;
-      if (!best || held.epoch > best.epoch || (held.epoch === best.epoch && held.id < best.id)) best = held;
+      if (!highest || held.epoch > highest.epoch || (held.epoch === highest.epoch && held.id < highest.id)) highest = held;
     }
-    return best;
+    const judged = this.#judge()?.current;
+    let at = judged === undefined ? undefined : this.#opened.get(judged);
+    if (!at || (highest && !highest.header && highest.epoch > at.epoch)) return highest;
+    for (let next = this.#firstChildOf(at); next; next = this.#firstChildOf(at)) at = next;
+    return at;
+  }
+
+  /** The child of `parent` held with the smallest id. */
+  #firstChildOf(parent: HeldEpoch): HeldEpoch | undefined {
+    let first: HeldEpoch | undefined;
+    for (const held of this.#opened.values()) {
+      if (held.header?.parent !== parent.id || held.epoch !== parent.epoch + 1) continue;
+      if (!first || held.id < first.id) first = held;
+    }
+    return first;
   }
 
   /** The first epoch above `held`, as far as the records opened here reach. */
@@ -290,10 +329,10 @@ export class EpochKeyring {
     return held ? { dataKey: held.keys.dataKey, current: held.id === newest?.id } : undefined;
   };
 
-  /** An item of `epoch` logged at `seq` came after that epoch had a child on this relay. */
-  afterRotation(epoch: string, seq: number): boolean {
-    const ended = this.#endedAt.get(epoch);
-    return ended !== undefined && seq > ended;
+  /** An item of `epoch` logged at `at` came after that epoch had a child on that relay. */
+  afterRotation(epoch: string, at: LogPlace): boolean {
+    const ended = this.#endedAt.get(at.relay)?.get(epoch);
+    return ended !== undefined && at.seq > ended;
   }
 
   /** The chain from the first epoch to the newest held, for registering the commune on a relay that does not serve it yet. */
@@ -312,22 +351,62 @@ export class EpochKeyring {
   }
 
   /**
-   * The epoch records from the child of `from` up to the newest epoch, with
-   * each one's admission key pair, when `from` is an ancestor of the newest
-   * epoch held here: what a relay that missed a rotation is sent (it knows
-   * `from` only). Undefined otherwise.
+   * What to prove to a relay whose challenge names `tips`, and which epoch
+   * records to put there after the welcome, to bring it to the newest epoch
+   * held (docs/relay.md, "The lead rule across relays"): the newest itself;
+   * a tip on its line, then the records after it; a tip on a sibling line,
+   * then the newest's line from the deepest epoch both lines share (from its
+   * first epoch when they share none), its first record with proofs of the
+   * other children of that epoch held, or of the other first epochs (the
+   * relay's fork rule); with no tip held, the first epoch, which the relay answers with
+   * every epoch below it (`superseded`). Undefined when no epoch is held.
    */
-  pathFrom(from: string): Array<{ record: SealedItem; admission: KeyPair }> | undefined {
-    const path: Array<{ record: SealedItem; admission: KeyPair }> = [];
-    for (let at = this.newest(); at && at.id !== from;) {
-      const record = this.#records.get(at.id);
-      const parent = at.header?.parent;
-      if (!record || !parent) return undefined;
-      path.unshift({ record, admission: at.keys.admission });
-      at = this.#opened.get(parent);
-      if (!at) return undefined;
+  routeTo(tips: readonly string[]): RelayRoute | undefined {
+    const newest = this.newest();
+    if (!newest) return undefined;
+    const prove = (held: HeldEpoch) => ({ id: held.id, admission: held.keys.admission });
+    if (tips.length === 0 || tips.includes(newest.id)) return { prove: prove(newest), puts: [] };
+    const line = this.#lineOf(newest);
+    const routes: RelayRoute[] = [];
+    for (const tip of tips) {
+      const held = this.#opened.get(tip);
+      const tipLine = held && this.#lineOf(held);
+      if (!line || !tipLine) continue;
+      // The deepest epoch on both lines; what follows it on the newest's line is what the relay lacks.
+      let shared = 0;
+      while (shared < line.length && shared < tipLine.length && line[shared]!.id === tipLine[shared]!.id) shared++;
+      const first = line[shared];
+      if (!first) continue;
+      // The parent of what is put first; null when the lines share nothing (two first epochs, from two moves of the commune at once).
+      const parent = shared === 0 ? null : line[shared - 1]!.id;
+      // On the tip's own line nothing is proven beside it; on a sibling line, every other child of the parent held (the relay's fork rule).
+      const siblings =
+        shared === tipLine.length
+          ? []
+          : [...this.#opened.values()]
+              .filter((other) => other.header?.parent === parent && other.id !== first.id)
+              .map((other) => ({ epoch: other.id, admission: other.keys.admission }));
+      const puts = line
+        .slice(shared)
+        .map((step, at) => ({ record: this.#records.get(step.id)!, admission: step.keys.admission, siblings: at === 0 ? siblings : [] }));
+      routes.push({ prove: prove(held), puts });
     }
-    return path.length > 0 ? path : undefined;
+    // A tip on the newest's own line first: it needs no proof of siblings.
+    const route = routes.find((candidate) => candidate.puts[0]!.siblings.length === 0) ?? routes[0];
+    return route ?? { prove: prove(line?.[0] ?? newest), puts: [] };
+  }
+
+  /** The epochs from the first one down to `epoch`, each opened here with its record; undefined where the chain has a gap. */
+  #lineOf(epoch: HeldEpoch): HeldEpoch[] | undefined {
+    const line: HeldEpoch[] = [];
+    for (let at: HeldEpoch | undefined = epoch; at;) {
+      if (!at.header || !this.#records.has(at.id)) return undefined;
+      line.unshift(at);
+      const parent: string | null = at.header.parent;
+      if (parent === null) return line;
+      at = this.#opened.get(parent);
+    }
+    return undefined;
   }
 
   /** An epoch held here, by id. */

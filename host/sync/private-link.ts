@@ -45,7 +45,7 @@ import {
 import type { RelayLink } from "../commune/relay-link";
 import { DEFAULT_BACKOFF, retryDelay, type Backoff } from "./backoff";
 import { connectionProblemWords } from "./connection-words";
-import type { EpochKeyring } from "./epoch-keyring";
+import type { EpochKeyring, RelayRoute } from "./epoch-keyring";
 import { shortfallWords, shouldCompact, snapshotShortfall } from "./compaction";
 import { PrivateLinkState } from "./private-link-state";
 import type { RefusedItems } from "./refused-items";
@@ -131,8 +131,10 @@ interface Attempt {
   phase: Phase;
   /** The epoch this socket was admitted under. */
   epoch?: string;
-  /** Epoch records this relay missed (it knows an ancestor of the current epoch only), put right after the welcome. */
-  behind?: Array<{ record: SealedItem; admission: KeyPair }>;
+  /** Epoch records this relay missed (it knows an ancestor of the current epoch only, or another child), put right after the welcome. */
+  behind?: RelayRoute["puts"];
+  /** The newest epoch held when this socket set out: when the keyring's newest moves past it, the socket reconnects to prove that. */
+  aimed?: string;
   relayNonce?: string;
   /** Puts sent and not answered yet, in order: the relay answers them in the order they came. */
   readonly puts: Array<{
@@ -293,10 +295,28 @@ export class PrivateRelayLink implements RelayLink {
     this.#stopped = false;
     this.#failures = 0;
     // A child epoch held (a rotation this host made, or one judged current once the history arrived) lets waiting batches go.
-    this.#unfollowKeyring = this.#options.keyring.onChange(() => this.#schedulePush());
+    this.#unfollowKeyring = this.#options.keyring.onChange(() => {
+      this.#proveNewest();
+      this.#schedulePush();
+    });
     void this.#state.load().then(() => {
       if (!this.#stopped && !this.#attempt) this.#open();
     });
+  }
+
+  /**
+   * The keyring's newest epoch moved past the one this socket set out to
+   * prove and was admitted under (another child of its epoch, learnt here
+   * live or through another relay): connect again to prove it, or put it
+   * beside this relay's (docs/relay.md, "The lead rule across relays").
+   */
+  #proveNewest(): void {
+    const attempt = this.#attempt;
+    const newest = this.#options.keyring.newest()?.id;
+    if (!attempt || attempt.aimed === undefined || newest === undefined || newest === attempt.aimed || newest === attempt.epoch) return;
+    attempt.reason = "The commune has a newer epoch to prove to this relay";
+    this.#failures = 0;
+    attempt.ws.terminate();
   }
 
   stop(): void {
@@ -409,23 +429,15 @@ export class PrivateRelayLink implements RelayLink {
       const asked = challenge.safeParse(value);
       if (!asked.success) return this.#fail(attempt, "The relay did not answer the hello with a challenge");
       const { keyring } = this.#options;
-      // The newest epoch held, which the relay admits even while this member's history cannot judge it yet (EpochKeyring.newest).
-      const current = keyring.newest();
-      if (!current) return this.#refuse(attempt, "This machine holds no key to the commune's current epoch");
+      // The newest epoch held, which the relay admits even while this member's history cannot judge it yet (EpochKeyring.newest); a relay
+      // that missed a rotation, or stored another child first, is brought to it (EpochKeyring.routeTo, docs/relay.md "The lead rule across relays").
+      const route = keyring.routeTo(asked.data.tips);
+      if (!route) return this.#refuse(attempt, "This machine holds no key to the commune's current epoch");
       attempt.relayNonce = asked.data.nonce;
       attempt.phase = "proof";
-      // A relay that was offline when the commune rotated knows an ancestor of the current epoch only: prove that, then put the rest of the chain.
-      let proving: { id: string; admission: KeyPair } = { id: current.id, admission: current.keys.admission };
-      if (!asked.data.tips.includes(current.id)) {
-        for (const tip of asked.data.tips) {
-          const path = keyring.pathFrom(tip);
-          const held = keyring.held(tip);
-          if (!path || !held) continue;
-          proving = { id: tip, admission: held.keys.admission };
-          attempt.behind = path;
-          break;
-        }
-      }
+      attempt.aimed = keyring.newest()?.id;
+      attempt.behind = route.puts;
+      const proving = route.prove;
       const transcript = { commune: this.#options.commune, memberNonce: attempt.nonce, relayNonce: asked.data.nonce, epoch: proving.id };
       const { relayKey } = this.#options;
       return attempt.ws.send(
@@ -447,7 +459,7 @@ export class PrivateRelayLink implements RelayLink {
       if (admitted.data.head < this.#state.since) this.#state.restart();
       clearTimeout(attempt.handshakeTimer);
       // Not awaited: the answers come through this same queue of frames, after the ones before them.
-      for (const { record, admission } of attempt.behind ?? []) void this.#sendEpoch(attempt, record, admission);
+      for (const { record, admission, siblings } of attempt.behind ?? []) void this.#sendEpoch(attempt, record, admission, siblings);
       attempt.keepaliveTimer = setInterval(() => this.#keepalive(attempt), this.#options.keepaliveMs ?? 30_000);
       // A newcomer to this relay reads the latest snapshots first, then the log.
       if (this.#state.since === 0) {
@@ -494,10 +506,14 @@ export class PrivateRelayLink implements RelayLink {
    * or gone, before it began).
    */
   #superseded(attempt: Attempt, records: string[]): void {
+    const { keyring } = this.#options;
     let moved = false;
     for (const encoded of records) {
       const decoded = decodeItem(new Uint8Array(Buffer.from(encoded, "base64")));
-      if (decoded.ok && this.#options.keyring.learn(decoded.item)) moved = true;
+      if (!decoded.ok) continue;
+      // An epoch that opens here, even one that does not lead (a sibling of ours): this relay's tips are on its line, so we go by it.
+      const opened = keyring.held(idOfItem(decoded.item)) !== undefined;
+      if (keyring.learn(decoded.item) || (!opened && keyring.held(idOfItem(decoded.item)) !== undefined)) moved = true;
     }
     if (moved) {
       attempt.reason = "The commune moved to a new epoch";
@@ -522,16 +538,9 @@ export class PrivateRelayLink implements RelayLink {
     } else {
       const item = decoded.item;
       const header = item.signed.header;
-      if (header.kind === "epoch") {
-        const { keyring } = this.#options;
-        // Another first epoch (two moves at once) that is now the newest held: the relay admits it as well, so we connect again under it.
-        if (keyring.learn(item, seq) && header.parent === null && keyring.newest()?.id === idOfItem(item) && attempt.epoch !== idOfItem(item)) {
-          attempt.reason = "The commune's first epoch is another one";
-          this.#failures = 0;
-          attempt.ws.terminate();
-          return;
-        }
-      } else if (attempt.phase === "snapshots") {
+      // A first epoch or child learnt here that is now the newest held: #proveNewest connects again under it (the keyring's change).
+      if (header.kind === "epoch") this.#options.keyring.learn(item, { relay: this.url, seq });
+      else if (attempt.phase === "snapshots") {
         const hold = this.#hold;
         if (hold?.waits(header.document)) await hold.until.catch(() => undefined);
         if (await this.#apply(attempt, item, seq, size)) attempt.appliedEarly.add(idOfItem(item));
@@ -557,7 +566,13 @@ export class PrivateRelayLink implements RelayLink {
           return known && { ...known, dataKey: shared.dataKey };
         }
       : keyring.keyOf;
-    const opened = openItem(privacy, crypto, item, { commune, document: header.document, afterRotation: keyring.afterRotation(header.epoch, seq) }, keyOf);
+    const opened = openItem(
+      privacy,
+      crypto,
+      item,
+      { commune, document: header.document, afterRotation: keyring.afterRotation(header.epoch, { relay: this.url, seq }) },
+      keyOf,
+    );
     const what = { subject: header.kind, id: idOfItem(item), by: header.by };
     if (!opened.ok && opened.error.code === "item.tampered" && !shared) this.#awaitShareKey(item, seq, size);
     // A header whose signature fails names someone who did not sign it: it is not put on their name.
@@ -849,14 +864,15 @@ export class PrivateRelayLink implements RelayLink {
     return this.#sendEpoch(attempt, record, admission);
   }
 
-  #sendEpoch(attempt: Attempt, record: SealedItem, admission: KeyPair): Promise<boolean> {
-    if (!attempt.relayNonce) return Promise.resolve(false);
+  #sendEpoch(attempt: Attempt, record: SealedItem, admission: KeyPair, siblings: RelayRoute["puts"][number]["siblings"] = []): Promise<boolean> {
+    const relayNonce = attempt.relayNonce;
+    if (!relayNonce) return Promise.resolve(false);
     const id = idOfItem(record);
-    const proof = admissionProof(
-      this.#options.crypto,
-      { commune: this.#options.commune, memberNonce: attempt.nonce, relayNonce: attempt.relayNonce, epoch: id },
-      admission,
-    );
+    const proofOf = (epoch: string, key: KeyPair) =>
+      admissionProof(this.#options.crypto, { commune: this.#options.commune, memberNonce: attempt.nonce, relayNonce, epoch }, key);
+    const proof = proofOf(id, admission);
+    // A second child of an epoch: the relay takes it only with proofs of the children it holds (a member holding both, merging).
+    const proofs = siblings.map((sibling) => ({ epoch: sibling.epoch, sig: proofOf(sibling.epoch, sibling.admission) }));
     return new Promise((resolve) => {
       attempt.puts.push({
         id,
@@ -866,7 +882,7 @@ export class PrivateRelayLink implements RelayLink {
           resolve(storedIt);
         },
       });
-      attempt.ws.send(encodeFrame({ type: "put", proof }, encodeItem(record)));
+      attempt.ws.send(encodeFrame({ type: "put", proof, ...(proofs.length > 0 ? { siblings: proofs } : {}) }, encodeItem(record)));
     });
   }
 

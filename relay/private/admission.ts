@@ -49,7 +49,7 @@ export function readEpochRecord(
  * genesis is refused, so a host that sends it by mistake learns at once
  * instead of leaking its name to every relay.
  */
-function founding(
+export function founding(
   crypto: Crypto,
   commune: string,
   genesis: { by: string; sig: string },

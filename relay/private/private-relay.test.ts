@@ -106,6 +106,50 @@ describe("registering a private commune", () => {
     });
   });
 
+  it("takes a moved commune's second first epoch, signed by its founder, from a member under a current epoch who proves the first one, and nothing less", async () => {
+    // The founder's two hosts moved the commune at once; this relay registered one first epoch, another relay the other.
+    const commune = privateCommune({ anchored: false });
+    const member = await connect();
+    await member.join(commune.id, commune.firstId, commune.admission, { genesis: commune.genesis, epochs: [commune.first] });
+    const otherKeys = newKeys();
+    const other = epochRecord(commune.id, 1, null, otherKeys, commune.founder);
+    const otherId = idOfItem(other);
+    const proof = member.proofFor(otherId, otherKeys);
+    const provingFirst = [{ epoch: commune.firstId, sig: member.proofFor(commune.firstId, commune.admission) }];
+
+    expect(await member.put(other, { proof })).toMatchObject({ type: "rejected", code: "private.fork" });
+    const strangers = epochRecord(commune.id, 1, null, otherKeys, newKeys());
+    expect(await member.put(strangers, { proof: member.proofFor(idOfItem(strangers), otherKeys), siblings: provingFirst })).toMatchObject({
+      type: "rejected",
+      code: "private.registration",
+    });
+    expect(await member.put(other, { proof: member.proofFor(otherId, newKeys()), siblings: provingFirst })).toMatchObject({
+      type: "rejected",
+      code: "private.badProof",
+    });
+    expect(await member.put(other, { proof, siblings: provingFirst })).toMatchObject({ type: "stored", id: otherId });
+    // The rest of that line follows on the same socket.
+    const nextKeys = newKeys();
+    const next = epochRecord(commune.id, 2, otherId, nextKeys, commune.founder);
+    expect(await member.put(next, { proof: member.proofFor(idOfItem(next), nextKeys) })).toMatchObject({ type: "stored", id: idOfItem(next) });
+    // Both first epochs admit: the members decide which leads.
+    expect(await (await connect()).join(commune.id, idOfItem(next), nextKeys)).toMatchObject({ type: "welcome", epoch: idOfItem(next) });
+    expect(await (await connect()).join(commune.id, commune.firstId, commune.admission)).toMatchObject({ type: "welcome" });
+  });
+
+  it("refuses a second first epoch for a commune founded private, whose anchor names its one first epoch", async () => {
+    const commune = await registered();
+    const otherKeys = newKeys();
+    const other = epochRecord(commune.id, 1, null, otherKeys, commune.founder);
+    const member = commune.founderSocket;
+    expect(
+      await member.put(other, {
+        proof: member.proofFor(idOfItem(other), otherKeys),
+        siblings: [{ epoch: commune.firstId, sig: member.proofFor(commune.firstId, commune.admission) }],
+      }),
+    ).toMatchObject({ type: "rejected", code: "private.wrongEpoch" });
+  });
+
   it("refuses a genesis of another commune, a chain that skips a link, and a proof for an epoch that is not the tip", async () => {
     const commune = privateCommune();
     const other = privateCommune();
@@ -392,6 +436,53 @@ describe("a rotation", () => {
     expect(head).toBe(3);
     expect(items.map((item) => idOfItem(readItem(item.bytes)))).toEqual([commune.firstId, commune.childId, siblingId]);
     expect(forkId).not.toBe(siblingId);
+  });
+
+  it("admits a member who merges a second child under it, so the rest of that line follows on the same socket, and keeps both children's lines open", async () => {
+    const commune = await rotated();
+    // Bob rotated on another relay while out of touch with Alice: his epoch 2 and its child 3 never reached this one. He holds both epochs 2.
+    const bobKeys = newKeys();
+    const bobs = epochRecord(commune.id, 2, commune.firstId, bobKeys, commune.founder);
+    const bobsId = idOfItem(bobs);
+    const thirdKeys = newKeys();
+    const third = epochRecord(commune.id, 3, bobsId, thirdKeys, commune.founder);
+    const thirdId = idOfItem(third);
+    const bob = await connect();
+    expect(await bob.join(commune.id, commune.childId, commune.childKeys)).toMatchObject({ type: "welcome", epoch: commune.childId });
+    expect(
+      await bob.put(bobs, {
+        proof: bob.proofFor(bobsId, bobKeys),
+        siblings: [{ epoch: commune.childId, sig: bob.proofFor(commune.childId, commune.childKeys) }],
+      }),
+    ).toMatchObject({ type: "stored", id: bobsId });
+    expect(await bob.put(third, { proof: bob.proofFor(thirdId, thirdKeys) })).toMatchObject({ type: "stored", id: thirdId });
+    expect(await bob.put(batchItem(commune.id, thirdId, newKeys()))).toMatchObject({ type: "stored" });
+
+    // The relay does not pick between the lines: a socket proving Alice's child, a tip, is still let in; one proving Bob's epoch 2 is told it moved on.
+    const alice = await connect();
+    expect(await alice.join(commune.id, commune.childId, commune.childKeys)).toMatchObject({ type: "welcome", epoch: commune.childId });
+    const late = await connect();
+    expect(await late.join(commune.id, bobsId, bobKeys)).toMatchObject({ type: "superseded" });
+  });
+
+  it("takes a second child from a member admitted under a later epoch of the first child's line, who proves the first child", async () => {
+    const commune = await rotated();
+    // Alice's line went on to epoch 3 here; Bob's epoch 2, made while apart, leads by the members' rule and is brought here by one who holds both.
+    const thirdKeys = newKeys();
+    const third = epochRecord(commune.id, 3, commune.childId, thirdKeys, commune.founder);
+    const thirdId = idOfItem(third);
+    expect(await commune.alice.put(third, { proof: commune.alice.proofFor(thirdId, thirdKeys) })).toMatchObject({ type: "stored", id: thirdId });
+    const bobKeys = newKeys();
+    const bobs = epochRecord(commune.id, 2, commune.firstId, bobKeys, commune.founder);
+    const bobsId = idOfItem(bobs);
+    const merging = await connect();
+    expect(await merging.join(commune.id, thirdId, thirdKeys)).toMatchObject({ type: "welcome", epoch: thirdId });
+    expect(
+      await merging.put(bobs, {
+        proof: merging.proofFor(bobsId, bobKeys),
+        siblings: [{ epoch: commune.childId, sig: merging.proofFor(commune.childId, commune.childKeys) }],
+      }),
+    ).toMatchObject({ type: "stored", id: bobsId });
   });
 
   it("refuses a child without a proof by its own admission key, or with a number that skips", async () => {

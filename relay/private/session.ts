@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Crypto } from "../../shared/identity/crypto";
 import { checkItemSignature, decodeItem, idOfItem, type SealedItem } from "../../shared/privacy/headers";
 import { problem, type Problem } from "../../shared/result";
-import { admissionHolds, checkRegistration, type EpochRecord } from "./admission";
+import { admissionHolds, checkRegistration, founding, type EpochRecord } from "./admission";
 import type { AdmittedSocket, PrivateCommunes } from "./communes";
 import {
   decodeFrame,
@@ -330,13 +330,16 @@ export class PrivateSession implements AdmittedSocket {
     const store = this.#store!;
     const commune = this.#hello!.commune;
     const header = item.signed.header;
+    // A first epoch put after the registration is judged against the founding record the commune registered with.
+    const founded = header.kind === "epoch" && header.parent === null ? await this.#founded(store, commune) : undefined;
     const appended = await store.append(item, {
-      guard: () => this.#judge(store, item, id, options.data),
+      guard: () => this.#judge(store, item, id, options.data, founded),
       stored: (seq) => {
-        if (header.kind === "epoch" && header.parent !== null) {
-          // The putter proved the child: it stays, under the child; everyone else under the parent is superseded.
-          if (this.#epoch === header.parent) this.#epoch = id;
-          this.#communes.supersede(commune, header.parent, this);
+        if (header.kind === "epoch") {
+          // The putter proved the epoch: it stays, under it (a second child's or first epoch's too, so the rest of its line can follow
+          // on this socket); everyone else under the parent is superseded.
+          this.#epoch = id;
+          if (header.parent !== null) this.#communes.supersede(commune, header.parent, this);
         }
         this.#communes.deliver(commune, this, seq, frame.body);
       },
@@ -346,7 +349,14 @@ export class PrivateSession implements AdmittedSocket {
   }
 
   /** Whether this admitted socket may put `item` now; runs in the store's append queue, after every earlier item. */
-  #judge(store: PrivateStore, item: SealedItem, id: string, options: PutOptions): Problem | undefined {
+  async #founded(store: PrivateStore, commune: string): Promise<ReturnType<typeof founding>> {
+    const genesis = await store.genesis();
+    if (typeof genesis !== "object" || genesis === null)
+      return { ok: false, problem: problem("private.registration", "The commune's founding record cannot be read") };
+    return founding(this.#crypto, commune, genesis as { by: string; sig: string });
+  }
+
+  #judge(store: PrivateStore, item: SealedItem, id: string, options: PutOptions, founded?: ReturnType<typeof founding>): Problem | undefined {
     const header = item.signed.header;
     const params = { id };
     if (this.#state !== "admitted") return problem("private.superseded", "The epoch this socket proved has a child; connect again under it", { params });
@@ -359,7 +369,7 @@ export class PrivateSession implements AdmittedSocket {
       }
       return undefined;
     }
-    if (header.parent === null) return problem("private.wrongEpoch", "A first epoch comes only with the commune's registration", { params });
+    if (header.parent === null) return this.#judgeFirst(store, item, id, options, founded);
     const parent = store.epoch(header.parent);
     if (!parent) return problem("private.unknownEpoch", "The epoch's parent is not an epoch of this commune here", { params });
     if (header.epoch !== parent.epoch + 1)
@@ -373,8 +383,9 @@ export class PrivateSession implements AdmittedSocket {
         return problem("private.wrongEpoch", "A new epoch must be a child of the epoch this socket was admitted under", { params });
       return undefined;
     }
-    // A second child: only from someone who also holds every existing child's key (a member merging), never a removed member's fork.
-    const underChild = children.some((child) => child.id === this.#epoch);
+    // A second child: only from someone admitted under one of the existing children's lines who also holds every existing child's key (a
+    // member merging), never a removed member's fork.
+    const underChild = children.some((child) => this.#admittedBelow(store, child.id));
     const proven = children.every((child) =>
       (options.siblings ?? []).some(
         (sibling) => sibling.epoch === child.id && admissionHolds(this.#crypto, this.#transcript(child.id), child.admission, sibling.sig),
@@ -384,6 +395,50 @@ export class PrivateSession implements AdmittedSocket {
       return problem("private.fork", "That epoch already has a child: a second one needs proofs of the existing children's keys", { params });
     }
     return undefined;
+  }
+
+  /**
+   * A second first epoch (docs/relay.md, "Different first epochs on two
+   * relays"): only for a commune moved from plaintext, whose founder's two
+   * hosts may each have made one, signed by that founder, proven by its own
+   * admission key, and put by a socket admitted under a current epoch that
+   * proves every first epoch stored here (a member holding both, merging).
+   * A commune founded private has one first epoch: its anchor names it.
+   */
+  #judgeFirst(store: PrivateStore, item: SealedItem, id: string, options: PutOptions, founded?: ReturnType<typeof founding>): Problem | undefined {
+    const header = item.signed.header;
+    const params = { id };
+    if (header.kind !== "epoch") return problem("private.wrongEpoch", "Only an epoch record can be a first epoch", { params });
+    if (!founded?.ok || founded.admission !== undefined || header.epoch !== 1) {
+      return problem("private.wrongEpoch", "A first epoch comes only with the commune's registration, or a second one of a commune moved from plaintext", {
+        params,
+      });
+    }
+    if (header.by !== founded.founder) return problem("private.registration", "The first epoch is not signed by the commune's founder", { params });
+    if (!options.proof || !admissionHolds(this.#crypto, this.#transcript(id), header.admission, options.proof)) {
+      return problem("private.badProof", "A new epoch needs a proof by its own admission key over this connection", { params });
+    }
+    const underTip = store.tips().some((tip) => tip.id === this.#epoch);
+    const proven = store
+      .firsts()
+      .every((first) =>
+        (options.siblings ?? []).some(
+          (sibling) => sibling.epoch === first.id && admissionHolds(this.#crypto, this.#transcript(first.id), first.admission, sibling.sig),
+        ),
+      );
+    if (!underTip || !proven) {
+      return problem("private.fork", "The commune already has a first epoch: a second one needs proofs of the existing ones' keys", { params });
+    }
+    return undefined;
+  }
+
+  /** This socket was admitted under `epoch` or an epoch on its line below it. */
+  #admittedBelow(store: PrivateStore, epoch: string): boolean {
+    // Each step goes one parent up, so the walk ends within as many steps as there are epochs.
+    for (let at = store.epoch(this.#epoch); at; at = at.parent === null ? undefined : store.epoch(at.parent)) {
+      if (at.id === epoch) return true;
+    }
+    return false;
   }
 
   /** Everything after `since`; for a partner (`document`), only that document's batches and snapshots. */

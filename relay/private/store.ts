@@ -189,6 +189,16 @@ export class PrivateStore {
     return (this.#children.get(id) ?? []).map((child) => this.#epochs.get(child)!);
   }
 
+  /** The founding record the commune was registered with (genesis.json): its anchor, or a moved commune's readable genesis. */
+  async genesis(): Promise<unknown> {
+    return JSON.parse(await readFile(join(this.#dir, "genesis.json"), "utf8")) as unknown;
+  }
+
+  /** Every first epoch (number 1, no parent): one, unless two moves of the commune registered different ones on different relays. */
+  firsts(): EpochNode[] {
+    return [...this.#epochs.values()].filter((node) => node.parent === null);
+  }
+
   /** Epochs without a child: the only ones a socket is admitted by. */
   tips(): EpochNode[] {
     return [...this.#epochs.values()].filter((node) => !this.#children.has(node.id));
