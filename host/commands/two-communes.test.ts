@@ -48,7 +48,8 @@ async function member(name: string): Promise<Host> {
 
 /** Waits for something another host does to arrive: a wait for the sync, not a timing assertion. */
 async function waitUntil<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 45_000;
+  // Generous: four hosts and a relay share this process, and a loaded machine (CI at load 12) took more than 45 s for a decline's round trip.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     const found = await check();
     if (found !== undefined) return found;
@@ -138,7 +139,7 @@ async function partners(before: (communes: { ada: Host; hana: Host; riverside: s
 }
 
 // Four or five hosts and a relay in one process: generous for a loaded CI machine; every wait inside is for a sync, not a timing.
-describe("two communes of two members each, partners on one relay", { timeout: 180_000 }, () => {
+describe("two communes of two members each, partners on one relay", { timeout: 300_000 }, () => {
   it("share items, exchange 30 EUR and 4 hours into both purses, void a declined exchange, and stop both ways once one ends it", async () => {
     const { relay, ada, bo, hana, ivo, riverside, hillside } = await partners(async ({ ada, hana, riverside, hillside }) => {
       // What each keeps to itself, and what each shares.
