@@ -669,24 +669,7 @@ describe("compaction: members put whole documents back so the relay can drop the
     await waitFor("Ada to hold Bo's note", () => (handle.doc() as { notes: string[] }).notes.length === 2);
 
     // Cy, a member with the epoch's admission key, puts the document as it was before Bo's note and says it covers the whole log.
-    const liar = await PrivateClient.connect(relay.url);
-    stops.push(() => liar.close());
-    const { head } = await fetchAll(liar, commune);
-    const lying = sealSnapshot(
-      privacy,
-      crypto,
-      {
-        commune: commune.id,
-        document: handle.documentId,
-        epoch: commune.firstId,
-        dataKey: epochKeysOf(privacy, crypto, commune.epochKey).dataKey,
-        author: cy,
-        at: Date.now(),
-        covers: head,
-      },
-      stale,
-    );
-    expect(await liar.put(lying)).toMatchObject({ type: "stored" });
+    const { liar, head } = await putLyingSnapshot(commune, handle.documentId, stale, cy);
 
     // Bo sees his own batch left out, says so among the commune's problems, and puts the document whole again.
     await waitFor("Bo to list the lying snapshot", () => refused.list().some((item) => item.subject === "snapshot"));
@@ -720,24 +703,7 @@ describe("compaction: members put whole documents back so the relay can drop the
     other.link.stop();
 
     // Cy puts the document as it was before Bo's note, saying it covers the whole log: the relay drops Bo's batch.
-    const liar = await PrivateClient.connect(relay.url);
-    stops.push(() => liar.close());
-    const { head } = await fetchAll(liar, commune);
-    const lying = sealSnapshot(
-      privacy,
-      crypto,
-      {
-        commune: commune.id,
-        document: handle.documentId,
-        epoch: commune.firstId,
-        dataKey: epochKeysOf(privacy, crypto, commune.epochKey).dataKey,
-        author: cy,
-        at: Date.now(),
-        covers: head,
-      },
-      stale,
-    );
-    expect(await liar.put(lying)).toMatchObject({ type: "stored" });
+    const { liar, head } = await putLyingSnapshot(commune, handle.documentId, stale, cy);
 
     // Ada, who applied Bo's batch, finds it left out, says so, and puts her whole copy.
     await waitFor("Ada to list the lying snapshot", () => refused.list().some((item) => item.subject === "snapshot"));
@@ -753,6 +719,17 @@ describe("compaction: members put whole documents back so the relay can drop the
     await waitFor("Bo's note to reach the newcomer", () => (late.doc() as { notes: string[] }).notes.includes("Bo's last harvest hours"));
   });
 });
+
+/** A member holding the epoch's admission key puts `stale` as the document's snapshot, saying it covers the whole log: the relay drops what came before. */
+async function putLyingSnapshot(commune: Commune, document: string, stale: Uint8Array, author: KeyPair) {
+  const liar = await PrivateClient.connect(relay.url);
+  stops.push(() => liar.close());
+  const { head } = await fetchAll(liar, commune);
+  const dataKey = epochKeysOf(privacy, crypto, commune.epochKey).dataKey;
+  const lying = sealSnapshot(privacy, crypto, { commune: commune.id, document, epoch: commune.firstId, dataKey, author, at: Date.now(), covers: head }, stale);
+  expect(await liar.put(lying)).toMatchObject({ type: "stored" });
+  return { liar, head };
+}
 
 async function fetchAll(client: PrivateClient, commune: Commune) {
   expect(await client.join(commune.id, commune.firstId, epochKeysOf(privacy, crypto, commune.epochKey).admission)).toMatchObject({ type: "welcome" });
