@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startRelay, type RunningRelay } from "../relay/relay";
@@ -11,7 +10,7 @@ import { decodeItem, idOfItem } from "../shared/privacy/headers";
 import { relayKeyOf } from "../shared/sync/relay-handshake";
 import { Host } from "./host";
 import { relayLinks } from "./sync/relay-links";
-import { must } from "./testing/host-harness";
+import { must, tempDataDir, until } from "./testing/host-harness";
 
 /**
  * Issue 13, the relay-key route (docs/relay.md, "Moving existing
@@ -25,24 +24,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function dataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "commune-move-without-founder-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
-  return dir;
-}
+const dataDir = () => tempDataDir("commune-move-without-founder-", cleanups);
 
 async function openHost(dir: string): Promise<Host> {
   const host = await Host.open({ dataDir: dir, links: relayLinks, joinTimeoutMs: 20_000 });
   cleanups.push(() => host.close());
   return host;
-}
-
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const EUR = { code: "EUR", name: "Euro", decimals: 2 };

@@ -1,6 +1,5 @@
 import * as A from "@automerge/automerge";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,7 +14,7 @@ import { PrivateClient } from "../relay/testing/private-client";
 import { Host } from "./host";
 import { epochKeyringPath } from "./sync/epoch-keyring";
 import { relayLinks } from "./sync/relay-links";
-import { must } from "./testing/host-harness";
+import { must, tempDataDir, until as waitUntil } from "./testing/host-harness";
 
 /**
  * Issue 13, step 3: a commune founded private, and a newcomer joining it with
@@ -26,11 +25,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function dataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "commune-private-join-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
-  return dir;
-}
+const dataDir = () => tempDataDir("commune-private-join-", cleanups);
 
 async function openHost(dir: string): Promise<Host> {
   const host = await Host.open({ dataDir: dir, links: relayLinks, joinTimeoutMs: 20_000 });
@@ -38,13 +33,7 @@ async function openHost(dir: string): Promise<Host> {
   return host;
 }
 
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>) => waitUntil(what, check, 20_000);
 
 async function filesUnder(root: string): Promise<Buffer> {
   const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());

@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { decodeItem } from "../shared/privacy/headers";
@@ -11,7 +8,7 @@ import type { RelayLinkFactory } from "./commune/relay-link";
 import { Host } from "./host";
 import { PrivateRelayLink } from "./sync/private-link";
 import { relayLinks } from "./sync/relay-links";
-import { must } from "./testing/host-harness";
+import { must, tempDataDir, until } from "./testing/host-harness";
 
 /**
  * Issue 13: a private commune that syncs through two relays, where two
@@ -25,19 +22,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function dataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "commune-two-relays-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
-  return dir;
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const dataDir = () => tempDataDir("commune-two-relays-", cleanups);
 
 /** A member's own way to a relay, which the test can cut and mend: a host whose network to one relay is down, while the rest of it works. */
 interface Wire {

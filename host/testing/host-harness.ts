@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CommandName, CommandResults } from "../../shared/commands/commands";
 import type { RelayLinkFactory } from "../commune/relay-link";
 import type { Host } from "../host";
@@ -12,4 +15,20 @@ export async function must<K extends CommandName>(host: Host, name: K, input: un
   const outcome = await host.run(name, input);
   if (!outcome.ok) throw new Error(`${name}: ${outcome.error.message}`);
   return outcome.value as CommandResults[K];
+}
+
+/** A fresh data folder for a host in a test, removed by the test file's `cleanups` once the test ends. */
+export async function tempDataDir(prefix: string, cleanups: (() => Promise<unknown>)[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  cleanups.push(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
+  return dir;
+}
+
+/** Waits for what another host or a relay does to arrive: a wait for the sync, not a timing assertion. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
