@@ -145,11 +145,25 @@ describe("a plaintext commune made before issue 13 whose founder has left", () =
 
     // Ada, offline until now, is refused in plaintext, reads both first epochs in the relay's chain, and follows Bo's.
     const ada = await openHost(orchard.adaDir);
-    await until("Ada to follow the epoch Bo's host made and read what he wrote after the move", async () => {
-      const memos = (await must(ada, "purse.ledger", { commune, limit: 100 })).rows.map((row) => row.memo);
-      const [adaEpoch, boEpoch] = [(await must(ada, "commune.privacy", { commune })).epoch?.id, (await must(bo, "commune.privacy", { commune })).epoch?.id];
-      return adaEpoch !== undefined && adaEpoch === boEpoch && memos.includes("after the move, for Ada and Bo only");
-    });
+    await until(
+      "Ada to follow the epoch Bo's host made and read what he wrote after the move",
+      async () => {
+        const memos = (await must(ada, "purse.ledger", { commune, limit: 100 })).rows.map((row) => row.memo);
+        const [adaEpoch, boEpoch] = [(await must(ada, "commune.privacy", { commune })).epoch?.id, (await must(bo, "commune.privacy", { commune })).epoch?.id];
+        return adaEpoch !== undefined && adaEpoch === boEpoch && memos.includes("after the move, for Ada and Bo only");
+      },
+      30_000,
+      async () => {
+        const [adaSees, boSeesNow] = [await must(ada, "commune.privacy", { commune }), await must(bo, "commune.privacy", { commune })];
+        const memos = (await must(ada, "purse.ledger", { commune, limit: 100 })).rows.map((row) => row.memo);
+        const relays = (await must(ada, "sync.status", { commune })).relays.map((one) => `${one.state}${one.reason ? ` (${one.reason})` : ""}`);
+        return JSON.stringify({
+          ada: { private: adaSees.private, epoch: adaSees.epoch?.id, relays, memos },
+          bo: boSeesNow.epoch?.id,
+          cy: idOfItem(madeUp.item),
+        });
+      },
+    );
     expect((await must(ada, "commune.show", { commune })).balances.purse.EUR).toBe(600);
     const followed = (await must(ada, "commune.privacy", { commune })).epoch!.id;
     expect(followed).not.toBe(idOfItem(madeUp.item));

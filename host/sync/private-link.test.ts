@@ -88,6 +88,8 @@ async function member(
     membership?: () => MemberHistories;
     /** A newcomer's join holding the snapshots of other documents (holdSnapshots); the member is returned before it is connected. */
     hold?: { waits: (documentId: string) => boolean; until: Promise<unknown> };
+    /** The link's backoff, for a test of when it tries again; the member is then returned before it is connected. */
+    reconnect?: { initialDelayMs: number; maxDelayMs: number };
   } = {},
 ) {
   const keyring =
@@ -106,7 +108,7 @@ async function member(
     repo: () => repo,
     held: () => ({ document: 0, commune: 0 }),
     genesis: commune.genesis,
-    reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+    reconnect: options.reconnect ?? { initialDelayMs: 50, maxDelayMs: 200 },
     ...(options.log ? { log: (line: string) => options.log!.push(line) } : {}),
     ...(options.refused ? { refused: options.refused } : {}),
   });
@@ -117,7 +119,7 @@ async function member(
     await link.flush();
     await repo!.shutdown().catch(() => {});
   });
-  if (!options.hold) await waitFor(`${name} to be connected`, () => link.status().state === "connected");
+  if (!options.hold && !options.reconnect) await waitFor(`${name} to be connected`, () => link.status().state === "connected");
   return { repo, link, keyring };
 }
 
@@ -611,6 +613,48 @@ describe("a private commune's relay link", () => {
     const last = decodeItem(items.at(-1)!.bytes);
     expect(last.ok && last.item.signed.header).toMatchObject({ kind: "snapshot", epoch: secondId });
     expect(again.link.lastRefusal).toBeUndefined();
+  });
+
+  // A refused link waits the longest backoff (a minute here), so each of these connects only if a new key lets it in at once.
+  const patient = { initialDelayMs: 50, maxDelayMs: 60_000 };
+
+  it("connects as soon as its keyring holds a key, after starting with none (the lockbox arrived after the link started)", async () => {
+    const commune = privateCommune();
+    await member("ada", ada, commune);
+    const keyring = new EpochKeyring({ commune: commune.id, privacy, crypto, me: bo });
+    const bos = await member("bo", bo, commune, { keyring, reconnect: patient });
+    await waitFor("Bo's link to say it holds no key", () => bos.link.status().state === "refused");
+    expect(bos.link.status().reason).toBe("This machine holds no key to the commune's current epoch");
+
+    keyring.learn(commune.first);
+    await waitFor("Bo's link to connect under the epoch his lockbox opened", () => bos.link.status().state === "connected", 20_000);
+  });
+
+  it("tries again at once when the relay refused the first epoch it proved and its keyring then learns the one the relay holds", async () => {
+    const commune = privateCommune();
+    await member("ada", ada, commune);
+    // Offline, Bo's host made a first epoch of its own (two moves at once); its id sorts after Ada's, so Ada's leads once he holds it.
+    let own: ReturnType<typeof makeEpochRecord>;
+    do {
+      own = makeEpochRecord(privacy, crypto, {
+        commune: commune.id,
+        epoch: 1,
+        parent: null,
+        epochKey: privacy.randomKey(),
+        readers: [bo.publicKey],
+        author: bo,
+        at: Date.now(),
+      });
+    } while (idOfItem(own.item) < commune.firstId);
+    const keyring = new EpochKeyring({ commune: commune.id, privacy, crypto, me: bo });
+    keyring.learn(own.item);
+    const bos = await member("bo", bo, commune, { keyring, reconnect: patient });
+    await waitFor("the relay to refuse Bo's own first epoch", () => bos.link.status().state === "refused");
+    expect(bos.link.status().reason).toContain("This relay knows no such epoch");
+
+    // Ada's first epoch reaches Bo another way (the commune document): the refusal's wait is not sat out.
+    keyring.learn(commune.first);
+    await waitFor("Bo's link to connect under Ada's first epoch", () => bos.link.status().state === "connected", 20_000);
   });
 });
 

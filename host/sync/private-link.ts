@@ -229,6 +229,12 @@ export class PrivateRelayLink implements RelayLink {
   refusedItems = 0;
   /** A relay asked for the proof of the old relay key (`relayKey`): every later proof on this link carries it. */
   #proveRelayKey = false;
+  /**
+   * Set while the link waits after a refusal (or holds no key at all): the newest epoch it held then, null for none. A refusal waits
+   * the longest backoff, but one that a newer epoch may answer (a sibling first epoch, a child learnt through another relay) is
+   * tried again as soon as the keyring holds it (#proveNewest).
+   */
+  #refusedHolding: string | null | undefined;
   lastRefusal: string | undefined;
 
   constructor(options: PrivateLinkOptions) {
@@ -313,6 +319,13 @@ export class PrivateRelayLink implements RelayLink {
   #proveNewest(): void {
     const attempt = this.#attempt;
     const newest = this.#options.keyring.newest()?.id;
+    if (!attempt && this.#refusedHolding !== undefined && !this.#stopped) {
+      if (newest === undefined || newest === this.#refusedHolding) return;
+      clearTimeout(this.#retryTimer);
+      this.#refusedHolding = undefined;
+      this.#failures = 0;
+      return this.#open();
+    }
     if (!attempt || attempt.aimed === undefined || newest === undefined || newest === attempt.aimed || newest === attempt.epoch) return;
     attempt.reason = "The commune has a newer epoch to prove to this relay";
     this.#failures = 0;
@@ -339,7 +352,9 @@ export class PrivateRelayLink implements RelayLink {
   }
 
   #open(): void {
+    this.#refusedHolding = undefined;
     if (!this.#options.keyring.newest()) {
+      this.#refusedHolding = null;
       this.#setStatus("refused", "This machine holds no key to the commune's current epoch");
       return;
     }
@@ -921,6 +936,7 @@ export class PrivateRelayLink implements RelayLink {
     if (this.#stopped) return;
     const delay = attempt.refused !== undefined ? this.#backoff.maxDelayMs : retryDelay(this.#failures++, this.#backoff);
     const now = this.#now();
+    if (attempt.refused !== undefined) this.#refusedHolding = attempt.aimed ?? this.#options.keyring.newest()?.id ?? null;
     if (attempt.refused !== undefined) this.#setStatus("refused", attempt.refused, now + delay, now);
     else this.#setStatus("offline", attempt.reason, now + delay, now);
     this.#retryTimer = setTimeout(() => {

@@ -24,11 +24,14 @@ export async function tempDataDir(prefix: string, cleanups: (() => Promise<unkno
   return dir;
 }
 
-/** Waits for what another host or a relay does to arrive: a wait for the sync, not a timing assertion. */
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+/**
+ * Waits for what another host or a relay does to arrive: a wait for the sync, not a timing assertion. `seen`, when given, says
+ * what the hosts last showed, so that a wait that runs out tells why.
+ */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000, seen?: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${seen ? `; last seen: ${await seen().catch(String)}` : ""}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
