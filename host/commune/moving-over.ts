@@ -101,6 +101,9 @@ export class MovingOver {
     const readers = state && firstEpochReadersFor(genesis, state, node.me, at);
     if (!readers || this.#done) return;
     const record = await this.#keys.makeFirstEpoch(node.id, readers, at);
+    // A relay's chain adopted while the key was made (fromChain): the commune has moved here already, and a second first epoch of
+    // this member's own would only make a fork for every relay and member to settle.
+    if (this.#done) return;
     // Into the commune document before any relay hears of it: members syncing in plaintext learn it there.
     const written = await writeEpochRecord(node, epochRecordText(record));
     if (written.ok) await this.#adopt([...found, record]);

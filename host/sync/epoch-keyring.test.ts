@@ -233,6 +233,28 @@ describe("two first epochs, each registered on a different relay (two moves of a
   });
 });
 
+describe("a moved commune's made-up first epoch (a removed member's, by the relay-key route)", () => {
+  it("is no way into a relay: the member proves its own first epoch, not the made-up one it can open", () => {
+    // Cy was removed before either first epoch; hers is sealed to Ada too, so Ada's host opens it, and the history refuses it.
+    const removed = histories([[cy, T0 + 500, "removed"]]);
+    const made = (author: KeyPair) =>
+      makeEpochRecord(privacy, crypto, {
+        commune,
+        epoch: 1,
+        parent: null,
+        epochKey: privacy.randomKey(),
+        readers: [ada, bo].map((key) => key.publicKey),
+        author,
+        at: T0 + 1_000,
+      });
+    const [cys, adas] = [made(cy), made(ada)];
+    const keyring = new EpochKeyring({ commune, privacy, crypto, me: ada, membership: () => removed, judgeFirstEpochs: () => true });
+    for (const record of [cys.item, adas.item]) keyring.learn(record);
+    expect(keyring.refusedEpochs().map((one) => one.id)).toEqual([idOfItem(cys.item)]);
+    expect(keyring.routeTo([idOfItem(cys.item)])?.prove.id).toBe(idOfItem(adas.item));
+  });
+});
+
 describe("where an epoch ends, as each relay's log has it", () => {
   it("refuses an item of the old epoch logged after its child on that relay, and not one logged on another relay, whose numbers are its own", () => {
     const first = firstEpoch();

@@ -242,10 +242,10 @@ export class EpochKeyring {
    */
   newest(): HeldEpoch | undefined {
     // A moved commune's made-up first epoch (a removed member's, by the relay-key route) is proven nowhere: the members' own is.
-    const refusedFirsts = this.#judgeFirstEpochs() ? new Set(this.refusedEpochs().map((refused) => refused.id)) : undefined;
+    const refusedFirsts = this.#refusedFirsts();
     let highest: HeldEpoch | undefined;
     for (const held of this.#held()) {
-      if (refusedFirsts && refusedFirsts.size > 0 && refusedFirsts.has(this.#firstOf(held))) continue;
+      if (refusedFirsts?.has(this.#firstOf(held))) continue;
       if (!highest || held.epoch > highest.epoch || (held.epoch === highest.epoch && held.id < highest.id)) highest = held;
     }
     const judged = this.#judge()?.current;
@@ -253,6 +253,13 @@ export class EpochKeyring {
     if (!at || (highest && !highest.header && highest.epoch > at.epoch)) return highest;
     for (let next = this.#firstChildOf(at); next; next = this.#firstChildOf(at)) at = next;
     return at;
+  }
+
+  /** A moved commune's first epochs that the history refuses (a removed member's, made up); undefined when none is. */
+  #refusedFirsts(): Set<string> | undefined {
+    if (!this.#judgeFirstEpochs()) return undefined;
+    const refused = this.refusedEpochs();
+    return refused.length > 0 ? new Set(refused.map((one) => one.id)) : undefined;
   }
 
   /** The child of `parent` held with the smallest id. */
@@ -368,8 +375,11 @@ export class EpochKeyring {
     if (tips.length === 0 || tips.includes(newest.id)) return { prove: prove(newest), puts: [] };
     const line = this.#lineOf(newest);
     const routes: RelayRoute[] = [];
+    const refusedFirsts = this.#refusedFirsts();
     for (const tip of tips) {
       const held = this.#opened.get(tip);
+      // A made-up first epoch's line is proven nowhere: a member does not use its admission to reach the relay.
+      if (held && refusedFirsts?.has(this.#firstOf(held))) continue;
       const tipLine = held && this.#lineOf(held);
       if (!line || !tipLine) continue;
       // The deepest epoch on both lines; what follows it on the newest's line is what the relay lacks.

@@ -656,6 +656,65 @@ describe("a private commune's relay link", () => {
     keyring.learn(commune.first);
     await waitFor("Bo's link to connect under Ada's first epoch", () => bos.link.status().state === "connected", 20_000);
   });
+
+  it("says hello again, registering the first epoch its keyring took between its hello and the relay's challenge", async () => {
+    // A relay that records each hello, and answers the first only once the test has changed the keyring.
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const hellos: Array<{ register?: { epochs: string[] } }> = [];
+    const proofs: unknown[] = [];
+    let answerFirst: ((challenge: (tips: string[]) => void) => void) | undefined;
+    const firstHello = new Promise<(tips: string[]) => void>((resolve) => (answerFirst = resolve));
+    server.on("connection", (socket) => {
+      socket.once("message", (data) => {
+        hellos.push(JSON.parse(String(data)) as (typeof hellos)[number]);
+        const challenge = (tips: string[]) => socket.send(JSON.stringify({ type: "challenge", nonce: "ab".repeat(16), tips }));
+        if (hellos.length === 1) answerFirst!(challenge);
+        socket.on("message", (frame) => proofs.push(JSON.parse(String(frame))));
+      });
+    });
+    await new Promise((resolve) => server.once("listening", resolve));
+    const commune = privateCommune();
+    // The member's own first epoch, made while it was offline, sorts first: it leads once held.
+    let own: ReturnType<typeof makeEpochRecord>;
+    do {
+      own = makeEpochRecord(privacy, crypto, {
+        commune: commune.id,
+        epoch: 1,
+        parent: null,
+        epochKey: privacy.randomKey(),
+        readers: [ada.publicKey],
+        author: ada,
+        at: Date.now(),
+      });
+    } while (idOfItem(own.item) > commune.firstId);
+    const keyring = new EpochKeyring({ commune: commune.id, privacy, crypto, me: ada });
+    keyring.learn(commune.first);
+    const link = new PrivateRelayLink({
+      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      commune: commune.id,
+      keyring,
+      privacy,
+      crypto,
+      me: ada,
+      stateDir: join(hostDir.path, "between"),
+      repo: () => undefined,
+      held: () => ({ document: 0, commune: 0 }),
+      genesis: commune.genesis,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 60_000 },
+    });
+    stops.push(() => link.stop());
+    link.start();
+    const challenge = await firstHello;
+    expect(hellos[0]!.register!.epochs.map(idOfEncoded)).toEqual([commune.firstId]);
+
+    keyring.learn(own.item);
+    challenge([commune.firstId]);
+    // Proving the relay's epoch and putting its own beside it would be refused for a moved commune whose founder is gone.
+    await waitFor("a second hello", () => hellos.length >= 2);
+    expect(proofs).toEqual([]);
+    expect(hellos[1]!.register!.epochs.map(idOfEncoded)).toEqual([idOfItem(own.item)]);
+  });
 });
 
 describe("compaction: members put whole documents back so the relay can drop the batches they cover", () => {
@@ -765,6 +824,12 @@ describe("compaction: members put whole documents back so the relay can drop the
 });
 
 /** A member holding the epoch's admission key puts `stale` as the document's snapshot, saying it covers the whole log: the relay drops what came before. */
+function idOfEncoded(text: string): string {
+  const decoded = decodeItem(new Uint8Array(Buffer.from(text, "base64")));
+  if (!decoded.ok) throw new Error("a hello registered an epoch that does not decode");
+  return idOfItem(decoded.item);
+}
+
 async function putLyingSnapshot(commune: Commune, document: string, stale: Uint8Array, author: KeyPair) {
   const liar = await PrivateClient.connect(relay.url);
   stops.push(() => liar.close());

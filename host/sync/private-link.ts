@@ -135,6 +135,8 @@ interface Attempt {
   behind?: RelayRoute["puts"];
   /** The newest epoch held when this socket set out: when the keyring's newest moves past it, the socket reconnects to prove that. */
   aimed?: string;
+  /** The last epoch of the chain the hello offered to register; undefined when it offered none. */
+  offered?: string;
   relayNonce?: string;
   /** Puts sent and not answered yet, in order: the relay answers them in the order they came. */
   readonly puts: Array<{
@@ -391,6 +393,7 @@ export class PrivateRelayLink implements RelayLink {
     // A commune founded private registers by its anchor alone (no name, no rules); one moved from plaintext has only its readable genesis.
     const register =
       genesis && chain.length > 0 ? { genesis: anchorOf(genesis) ?? genesis, epochs: chain.map((record) => toBase64(encodeItem(record))) } : undefined;
+    attempt.offered = chain.length > 0 && register ? idOfItem(chain.at(-1)!) : undefined;
     attempt.ws.send(JSON.stringify({ type: "hello", protocol: PRIVATE_PROTOCOL, commune, nonce: attempt.nonce, ...(register ? { register } : {}) }));
   }
 
@@ -444,6 +447,13 @@ export class PrivateRelayLink implements RelayLink {
       const asked = challenge.safeParse(value);
       if (!asked.success) return this.#fail(attempt, "The relay did not answer the hello with a challenge");
       const { keyring } = this.#options;
+      // The keyring moved to another line between the hello and the challenge (a first epoch of its own made, or another learnt): a
+      // first epoch is taken only with a hello that registers it (the relay-key route), so the hello is sent again with it.
+      const offering = this.#options.genesis ? keyring.chain().at(-1) : undefined;
+      if (offering && idOfItem(offering) !== attempt.offered && !asked.data.tips.includes(idOfItem(offering))) {
+        this.#failures = 0;
+        return this.#fail(attempt, "The commune has a newer epoch to prove to this relay");
+      }
       // The newest epoch held, which the relay admits even while this member's history cannot judge it yet (EpochKeyring.newest); a relay
       // that missed a rotation, or stored another child first, is brought to it (EpochKeyring.routeTo, docs/relay.md "The lead rule across relays").
       const route = keyring.routeTo(asked.data.tips);
