@@ -47,13 +47,13 @@ async function member(name: string): Promise<Host> {
 }
 
 /** Waits for something another host does to arrive: a wait for the sync, not a timing assertion. */
-async function waitUntil<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+async function waitUntil<T>(what: string | (() => string), check: () => Promise<T | undefined>): Promise<T> {
   // Generous: four hosts and a relay share this process, and a loaded machine (CI at load 12) took more than 45 s for a decline's round trip.
   const deadline = Date.now() + 120_000;
   for (;;) {
     const found = await check();
     if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${typeof what === "string" ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }
@@ -71,11 +71,14 @@ async function passBy(first: Host, second: Host, commune: string, proposal: stri
 /** Reads what a partner shares until what is awaited has reached the relay. */
 async function readPartner(host: Host, commune: string, partner: string, arrived: (view: PartnerSharedView) => boolean): Promise<PartnerSharedView> {
   let last: unknown;
-  return waitUntil(`what the partner shares (last read: ${JSON.stringify(last)})`, async () => {
-    const read = await host.run("partner.shared", { commune, partner });
-    last = read;
-    return read.ok && arrived(read.value as PartnerSharedView) ? (read.value as PartnerSharedView) : undefined;
-  });
+  return waitUntil(
+    () => `what the partner shares (last read: ${JSON.stringify(last)})`,
+    async () => {
+      const read = await host.run("partner.shared", { commune, partner });
+      last = read;
+      return read.ok && arrived(read.value as PartnerSharedView) ? (read.value as PartnerSharedView) : undefined;
+    },
+  );
 }
 
 async function commune(founder: Host, second: Host, secondName: string, name: string, relay: string): Promise<string> {
@@ -323,6 +326,13 @@ describe("two communes of two members each, partners on one relay", { timeout: 3
     await waitUntil("Cy to hold what Riverside shares", async () => {
       const listed = await cy.run("partner.list", { commune: riverside });
       return listed.ok && (listed.value as { active: boolean }[])[0]?.active ? true : undefined;
+    });
+    // A partner judges an item by the roster in force at its signed time (docs/partners.md, "The roster"), and the roster that names
+    // Cy is written by Ada's or Bo's host once Cy's join reaches it: an item Cy signed before that would never verify at Hillside.
+    await waitUntil("the roster naming Cy in what Riverside shares", async () => {
+      const node = cy.node(riverside);
+      const shared = node.ok ? await sharedDocFor(node.value, hillside) : undefined;
+      return shared?.doc.rosters.some((roster) => roster.members.some((one) => one.key === cy.keys.publicKey)) ? true : undefined;
     });
     await must(cy, "inventory.add", { commune: riverside, title: "Cy's cider press", kind: "offer" });
     // Cy's item and the roster that names him are two writes, which may reach Hillside one read apart: read until both are in.
