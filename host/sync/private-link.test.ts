@@ -559,25 +559,9 @@ describe("a private commune's relay link", () => {
       connections++;
       socket.once("message", () => socket.send(connections === 1 ? Buffer.from([0, 0, 0, 9, 1, 2, 3]) : "{not json"));
     });
-    await new Promise((resolve) => server.once("listening", resolve));
-    const keyring = new EpochKeyring({ commune: commune.id, privacy, crypto, me: ada });
-    keyring.learn(commune.first);
+    const { link } = await linkToFake(server, commune, "hostile", { initialDelayMs: 20, maxDelayMs: 50 });
     const reasons: string[] = [];
-    const link = new PrivateRelayLink({
-      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      commune: commune.id,
-      keyring,
-      privacy,
-      crypto,
-      me: ada,
-      stateDir: join(hostDir.path, "hostile"),
-      repo: () => undefined,
-      held: () => ({ document: 0, commune: 0 }),
-      genesis: commune.genesis,
-      reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
-    });
     link.onStatus((status) => status.reason && reasons.push(status.reason));
-    stops.push(() => link.stop());
     link.start();
     await waitFor("two attempts", () => connections >= 2 && reasons.some((reason) => reason.includes("not JSON")));
     expect(reasons).toContain("The relay sent data before admitting us");
@@ -634,18 +618,7 @@ describe("a private commune's relay link", () => {
     const commune = privateCommune();
     await member("ada", ada, commune);
     // Offline, Bo's host made a first epoch of its own (two moves at once); its id sorts after Ada's, so Ada's leads once he holds it.
-    let own: ReturnType<typeof makeEpochRecord>;
-    do {
-      own = makeEpochRecord(privacy, crypto, {
-        commune: commune.id,
-        epoch: 1,
-        parent: null,
-        epochKey: privacy.randomKey(),
-        readers: [bo.publicKey],
-        author: bo,
-        at: Date.now(),
-      });
-    } while (idOfItem(own.item) < commune.firstId);
+    const own = ownFirstEpoch(commune, bo, "after");
     const keyring = new EpochKeyring({ commune: commune.id, privacy, crypto, me: bo });
     keyring.learn(own.item);
     const bos = await member("bo", bo, commune, { keyring, reconnect: patient });
@@ -673,37 +646,10 @@ describe("a private commune's relay link", () => {
         socket.on("message", (frame) => proofs.push(JSON.parse(String(frame))));
       });
     });
-    await new Promise((resolve) => server.once("listening", resolve));
     const commune = privateCommune();
     // The member's own first epoch, made while it was offline, sorts first: it leads once held.
-    let own: ReturnType<typeof makeEpochRecord>;
-    do {
-      own = makeEpochRecord(privacy, crypto, {
-        commune: commune.id,
-        epoch: 1,
-        parent: null,
-        epochKey: privacy.randomKey(),
-        readers: [ada.publicKey],
-        author: ada,
-        at: Date.now(),
-      });
-    } while (idOfItem(own.item) > commune.firstId);
-    const keyring = new EpochKeyring({ commune: commune.id, privacy, crypto, me: ada });
-    keyring.learn(commune.first);
-    const link = new PrivateRelayLink({
-      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      commune: commune.id,
-      keyring,
-      privacy,
-      crypto,
-      me: ada,
-      stateDir: join(hostDir.path, "between"),
-      repo: () => undefined,
-      held: () => ({ document: 0, commune: 0 }),
-      genesis: commune.genesis,
-      reconnect: { initialDelayMs: 20, maxDelayMs: 60_000 },
-    });
-    stops.push(() => link.stop());
+    const own = ownFirstEpoch(commune, ada, "before");
+    const { link, keyring } = await linkToFake(server, commune, "between", { initialDelayMs: 20, maxDelayMs: 60_000 });
     link.start();
     const challenge = await firstHello;
     expect(hellos[0]!.register!.epochs.map(idOfEncoded)).toEqual([commune.firstId]);
@@ -824,6 +770,44 @@ describe("compaction: members put whole documents back so the relay can drop the
 });
 
 /** A member holding the epoch's admission key puts `stale` as the document's snapshot, saying it covers the whole log: the relay drops what came before. */
+/** A first epoch of the commune that `author`'s host made on its own (a second move), read by it alone, whose id sorts `where` the commune's. */
+function ownFirstEpoch(commune: Commune, author: KeyPair, where: "before" | "after") {
+  for (;;) {
+    const made = makeEpochRecord(privacy, crypto, {
+      commune: commune.id,
+      epoch: 1,
+      parent: null,
+      epochKey: privacy.randomKey(),
+      readers: [author.publicKey],
+      author,
+      at: Date.now(),
+    });
+    if (idOfItem(made.item) < commune.firstId === (where === "before")) return made;
+  }
+}
+
+/** Ada's link, holding the commune's first epoch, to a relay the test plays itself; not started. */
+async function linkToFake(server: WebSocketServer, commune: Commune, name: string, reconnect: { initialDelayMs: number; maxDelayMs: number }) {
+  if (!server.address()) await new Promise((resolve) => server.once("listening", resolve));
+  const keyring = new EpochKeyring({ commune: commune.id, privacy, crypto, me: ada });
+  keyring.learn(commune.first);
+  const link = new PrivateRelayLink({
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    commune: commune.id,
+    keyring,
+    privacy,
+    crypto,
+    me: ada,
+    stateDir: join(hostDir.path, name),
+    repo: () => undefined,
+    held: () => ({ document: 0, commune: 0 }),
+    genesis: commune.genesis,
+    reconnect,
+  });
+  stops.push(() => link.stop());
+  return { link, keyring };
+}
+
 function idOfEncoded(text: string): string {
   const decoded = decodeItem(new Uint8Array(Buffer.from(text, "base64")));
   if (!decoded.ok) throw new Error("a hello registered an epoch that does not decode");
