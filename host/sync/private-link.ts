@@ -946,9 +946,10 @@ export class PrivateRelayLink implements RelayLink {
     if (this.#stopped) return;
     const delay = attempt.refused !== undefined ? this.#backoff.maxDelayMs : retryDelay(this.#failures++, this.#backoff);
     const now = this.#now();
-    if (attempt.refused !== undefined) this.#refusedHolding = attempt.aimed ?? this.#options.keyring.newest()?.id ?? null;
-    if (attempt.refused !== undefined) this.#setStatus("refused", attempt.refused, now + delay, now);
-    else this.#setStatus("offline", attempt.reason, now + delay, now);
+    if (attempt.refused !== undefined) {
+      this.#refusedHolding = attempt.aimed ?? this.#options.keyring.newest()?.id ?? null;
+      this.#setStatus("refused", attempt.refused, now + delay, now);
+    } else this.#setStatus("offline", attempt.reason, now + delay, now);
     this.#retryTimer = setTimeout(() => {
       if (!this.#stopped) this.#open();
     }, delay);
