@@ -1,7 +1,7 @@
 import type { CommuneModel } from "../commune/commune-model";
 import { declineRecord } from "../commune/record-kinds";
 import { writeRecord, type Fields } from "../commune/writer";
-import { ourExchangeSide, shareAfterWrite } from "../commune/partner-docs";
+import { notOnOurRosterYet, ourExchangeSide, shareAfterWrite } from "../commune/partner-docs";
 import { checkSignature } from "../../shared/identity/signed";
 import type { Verifier } from "../../shared/identity/crypto";
 import { partnerAccount } from "../../shared/partners/account";
@@ -77,8 +77,21 @@ function stillToAnswer(host: HostContext, model: CommuneModel, commune: string, 
   return answered.ok ? offer : answered;
 }
 
+/** An answer is read by the partner that offered, against our roster: refused while that roster does not name this member yet. */
+async function answerNotCountedYet(host: HostContext, commune: string, exchange: unknown): Promise<Result<void>> {
+  const offer = answerableExchange(host.crypto, commune, exchange);
+  // A malformed or misdirected offer is refused with its own reason when the answer is built.
+  if (!offer.ok) return ok(undefined);
+  const found = await communeModel(host, commune);
+  if (!found.ok) return found;
+  const notYet = await notOnOurRosterYet(host, found.value.node, found.value.model, offer.value.commune);
+  return notYet ? fail("exchange.notOnRoster", notYet, { field: "exchange" }) : ok(undefined);
+}
+
 export const exchangeCommands: Handlers<ExchangeCommand> = {
   async "exchange.accept"(input, host) {
+    const notYet = await answerNotCountedYet(host, input.commune, input.exchange);
+    if (!notYet.ok) return notYet;
     const build = (model: CommuneModel): Result<Fields<Entry>> => {
       const offer = stillToAnswer(host, model, input.commune, input.exchange);
       if (!offer.ok) return offer;
@@ -90,6 +103,8 @@ export const exchangeCommands: Handlers<ExchangeCommand> = {
   },
 
   async "exchange.decline"(input, host) {
+    const notYet = await answerNotCountedYet(host, input.commune, input.exchange);
+    if (!notYet.ok) return notYet;
     const node = host.node(input.commune);
     if (!node.ok) return node;
     const build = (model: CommuneModel, at: number): Result<Fields<ExchangeDecline>> => {

@@ -9,7 +9,7 @@ import { currencyAt, rulesAt } from "../../shared/commune/state";
 import { unusualEntry } from "../../shared/purse/unusual";
 import type { CommuneModel } from "../commune/commune-model";
 import { entryRecord } from "../commune/record-kinds";
-import { shareAfterWrite } from "../commune/partner-docs";
+import { notOnOurRosterYet, shareAfterWrite } from "../commune/partner-docs";
 import { writeRecord, type Fields } from "../commune/writer";
 import { purseHistory, standingHistory } from "../../shared/purse/history";
 import { ledgerPage } from "../commune/views";
@@ -176,6 +176,12 @@ export const purseCommands: Handlers<PurseCommand> = {
       );
     if (withCommune && partner === input.commune)
       return fail("exchange.ownCommune", "That is this commune's own id: an exchange is with another commune.", { field: "partner" });
+    if (withCommune) {
+      const found = await communeModel(host, input.commune);
+      if (!found.ok) return found;
+      const notYet = await notOnOurRosterYet(host, found.value.node, found.value.model, partner);
+      if (notYet) return fail("exchange.notOnRoster", notYet, { field: "partner" });
+    }
     const build = entryOf(input, {
       kind: "exchange",
       partner,

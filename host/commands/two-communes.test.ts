@@ -348,6 +348,38 @@ describe("two communes of two members each, partners on one relay", { timeout: 3
     expect(await purseOf(hana, hillside)).toEqual({ EUR: 3_00, HOUR: 0 });
   });
 
+  it("refuse, with the reason, an exchange or answer a newcomer signs before the roster names them, and write nothing", async () => {
+    const { ada, bo, hana, riverside, hillside } = await partners(async () => {});
+    await must(hana, "purse.contribute", { commune: hillside, amount: "10", currency: "EUR" });
+    await must(hana, "purse.exchange", { commune: hillside, partner: riverside, direction: "out", amount: "2", currency: "EUR" });
+    const invite = (await must(ada, "commune.invite", { commune: riverside })).invite;
+    // Ada and Bo, the members on Riverside's roster, are offline: no one writes the roster that names Cy.
+    await ada.close();
+    await bo.close();
+    const cy = await member("Cy Riverbank");
+    await must(cy, "commune.join", { invite, name: "Cy Riverbank" });
+    await waitUntil("Cy to hold what Riverside shares", async () => {
+      const listed = await cy.run("partner.list", { commune: riverside });
+      return listed.ok && (listed.value as { active: boolean }[])[0]?.active ? true : undefined;
+    });
+    const notYet = {
+      ok: false,
+      error: {
+        code: "exchange.notOnRoster",
+        message:
+          "Hillside would not count this yet: the roster Riverside shares with it does not name you until a member on it has seen your join " +
+          "and written the next one. Try again once your join has reached another member.",
+      },
+    };
+    expect(await cy.run("purse.exchange", { commune: riverside, partner: hillside, direction: "out", amount: "3", currency: "EUR" })).toMatchObject(notYet);
+    const offer = (await readPartner(cy, riverside, hillside, (view) => view.exchanges.length === 1)).exchanges[0]!.record;
+    expect(await cy.run("exchange.accept", { commune: riverside, exchange: offer, memo: "" })).toMatchObject(notYet);
+    expect(await cy.run("exchange.decline", { commune: riverside, exchange: offer, reason: "" })).toMatchObject(notYet);
+    // Nothing was written: no exchange in Riverside's purse, and the partner's offer still open.
+    expect((await must(cy, "purse.ledger", { commune: riverside, limit: 100 })).rows).toEqual([]);
+    expect((await must(cy, "partner.account", { commune: riverside, partner: hillside })).exchanges.map(({ state }) => state)).toEqual(["offered"]);
+  });
+
   it("move what Riverside shares to a fresh share key once a member has left, so Hillside reads on and the member who left reads nothing new", async () => {
     const { ada, bo, ivo, riverside, hillside } = await partners(async ({ ada, riverside }) => {
       await must(ada, "inventory.add", { commune: riverside, title: "Lend a ladder", kind: "offer" });

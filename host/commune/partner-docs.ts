@@ -204,6 +204,28 @@ function rosterMembersNow(readers: readonly string[] | undefined, model: Commune
   return [...new Set([...(readers ?? []), ...activeAndApplicants(model, at)])].sort();
 }
 
+/**
+ * Why a partner would not count what this member signs for it now: the
+ * roster it reads for us (in what we share with it) does not name this
+ * member yet, since a member on that roster writes the next one only once
+ * this member's join reaches them. A record signed now falls in the roster
+ * before and counts for nothing there, for good (docs/partners.md, "The
+ * roster"); an exchange would leave our purse and never be accepted. A
+ * check to run before signing; undefined when the partner would count it,
+ * or when we share nothing with it yet.
+ */
+export async function notOnOurRosterYet(host: PartnerHost, node: CommuneNode, model: CommuneModel, partner: string): Promise<string | undefined> {
+  const shared = await sharedDocFor(node, partner);
+  if (!shared) return undefined;
+  const tip = rosterTip(host, node, shared.doc);
+  if (!tip || tip.members.some((member) => member.key === host.keys.publicKey)) return undefined;
+  const name = partnershipWith(model.state, partner)?.name ?? partner.slice(0, 8);
+  return (
+    `${name} would not count this yet: the roster ${model.state.name} shares with it does not name you until a member on it has ` +
+    "seen your join and written the next one. Try again once your join has reached another member."
+  );
+}
+
 /** The tip of the roster line a partner follows in a document we share: the grant's signer wrote the first roster, and a fork is settled as the partner settles it. */
 function rosterTip(host: PartnerHost, node: CommuneNode, doc: SharedDoc): RosterRecord | undefined {
   const anchors = doc.grants.map((grant) => grant.by);
