@@ -8,7 +8,7 @@ import { makeGrant } from "../../shared/partners/grant";
 import { communeBoxKeyOf } from "../../shared/partners/keys";
 import { createPartnerOffer, readPartnerOffer, type PartnerOffer } from "../../shared/partners/offer";
 import type { Partnership } from "../../shared/partners/partnerships";
-import { makeRoster, rosterChain, rosterId, type RosterRecord } from "../../shared/partners/roster";
+import { makeRoster, onRosterAt, rosterChain, rosterId, type RosterRecord } from "../../shared/partners/roster";
 import type { HeldEpoch } from "../sync/epoch-keyring";
 import { followedMove, makeEnd, makeMoved, readSharedDoc, sharedBeforeOf, sharedLinksOf, type SharedDoc } from "../../shared/partners/shared-doc";
 import { checkSignature } from "../../shared/identity/signed";
@@ -217,8 +217,9 @@ function rosterMembersNow(readers: readonly string[] | undefined, model: Commune
 export async function notOnOurRosterYet(host: PartnerHost, node: CommuneNode, model: CommuneModel, partner: string): Promise<string | undefined> {
   const shared = await sharedDocFor(node, partner);
   if (!shared) return undefined;
-  const tip = rosterTip(host, node, shared.doc);
-  if (!tip || tip.members.some((member) => member.key === host.keys.publicKey)) return undefined;
+  // The partner's own rule for what we sign (onRosterAt), at the time this member would sign.
+  const line = rosterLine(host, node, shared.doc);
+  if (line.length === 0 || onRosterAt(line, host.keys.publicKey, host.now())) return undefined;
   const name = partnershipWith(model.state, partner)?.name ?? partner.slice(0, 8);
   return (
     `${name} would not count this yet: the roster ${model.state.name} shares with it does not name you until a member on it has ` +
@@ -226,11 +227,13 @@ export async function notOnOurRosterYet(host: PartnerHost, node: CommuneNode, mo
   );
 }
 
-/** The tip of the roster line a partner follows in a document we share: the grant's signer wrote the first roster, and a fork is settled as the partner settles it. */
-function rosterTip(host: PartnerHost, node: CommuneNode, doc: SharedDoc): RosterRecord | undefined {
+/** The roster line a partner follows in a document we share: the grant's signer wrote the first roster, and a fork is settled as the partner settles it. */
+function rosterLine(host: PartnerHost, node: CommuneNode, doc: SharedDoc): RosterRecord[] {
   const anchors = doc.grants.map((grant) => grant.by);
-  return rosterChain(host.crypto, doc.rosters, { commune: node.id, anchors, now: host.now() }).chain.at(-1);
+  return rosterChain(host.crypto, doc.rosters, { commune: node.id, anchors, now: host.now() }).chain;
 }
+
+const rosterTip = (host: PartnerHost, node: CommuneNode, doc: SharedDoc): RosterRecord | undefined => rosterLine(host, node, doc).at(-1);
 
 /**
  * A new roster when ours moved on since the document's latest (someone
